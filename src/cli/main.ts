@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode, MeshError } from "../core/errors.js";
+import { closestWord } from "../core/suggest.js";
+import type { CliContext, CliIo, CommandModule, GlobalOptions } from "./context.js";
+
+interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+/** Every command, in `mesh --help` order. Only the module of the command that runs is imported. */
+export const commandTable: readonly CommandEntry[] = [
+  { name: "version", summary: "Print the mesh, Istio and Gateway API versions", load: () => import("./commands/version.js") },
+  { name: "completion", summary: "Print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
+];
+
+/** Global options that take a value; needed to find the command name before commander parses. */
+const valueOptions = new Set(["--kubeconfig", "--context", "-n", "--namespace", "-o", "--output"]);
+
+export function meshVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+export function findCommandName(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") return undefined;
+    if (arg.startsWith("-")) {
+      if (valueOptions.has(arg)) i++;
+      continue;
+    }
+    return arg === "help" ? args.slice(i + 1).find((next) => !next.startsWith("-")) : arg;
+  }
+  return undefined;
+}
+
+export function buildProgram(context: CliContext): Command {
+  const program = new Command("mesh")
+    .description("Install Istio, validate and convert Istio and Gateway API resources")
+    .version(context.version, "-V, --version", "print mesh's version")
+    .addOption(new Option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)"))
+    .addOption(new Option("--context <name>", "kubeconfig context to use"))
+    .addOption(new Option("-n, --namespace <namespace>", "namespace for namespaced objects without one"))
+    .addOption(new Option("-o, --output <format>", "output format (depends on the command)"))
+    .addOption(new Option("--no-color", "never colour the output (also NO_COLOR=1)"))
+    .addOption(new Option("-q, --quiet", "print only errors and results").default(false))
+    .addOption(new Option("-v, --verbose", "print more detail, including stack traces of internal errors").default(false))
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => context.io.stdout.write(text),
+      writeErr: (text) => context.io.stderr.write(text),
+      outputError: () => {
+        // Printed by main() as one line with a hint.
+      },
+    })
+    .exitOverride();
+  program.addHelpText("after", "\nExit codes: 0 ok, 1 findings or invalid input, 2 usage or input error, 3 cluster error.");
+  return program;
+}
+
+function makeContext(io: CliIo): CliContext {
+  const colorAllowed = (command: Command, stream: { isTTY?: boolean }) =>
+    Boolean(stream.isTTY) && command.optsWithGlobals().color !== false && !io.env.NO_COLOR;
+  return {
+    io,
+    version: meshVersion(),
+    globals(command: Command): GlobalOptions {
+      const options = command.optsWithGlobals();
+      return {
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+        namespace: options.namespace,
+        output: options.output,
+        color: options.color !== false && !io.env.NO_COLOR,
+        quiet: Boolean(options.quiet),
+        verbose: Boolean(options.verbose),
+      };
+    },
+    exitCode: ExitCode.ok,
+    stdoutColor: (command) => colorAllowed(command, io.stdout),
+    stderrColor: (command) => colorAllowed(command, io.stderr),
+  };
+}
+
+/** Registers the command that runs (all of them for help and completion) and placeholders for the rest. */
+export async function registerCommands(program: Command, context: CliContext, wanted: string | undefined | "all") {
+  for (const entry of commandTable) {
+    if (wanted === "all" || entry.name === wanted) {
+      const module = await entry.load();
+      module.register(program, context);
+    } else {
+      program.command(entry.name).description(entry.summary).allowUnknownOption().allowExcessArguments();
+    }
+  }
+}
+
+/** Runs mesh with `args` (without `node` and the script) and returns the exit code. */
+export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
+  const context = makeContext(io);
+  const program = buildProgram(context);
+  const verbose = args.includes("-v") || args.includes("--verbose") || io.env.MESH_DEBUG === "1";
+  try {
+    const name = findCommandName(args);
+    const known = commandTable.some((entry) => entry.name === name);
+    await registerCommands(program, context, name === "completion" ? "all" : known ? name : undefined);
+    if (name !== undefined && !known) {
+      const suggestion = closestWord(name, commandTable.map((entry) => entry.name));
+      throw new CommanderError(
+        ExitCode.usage,
+        "commander.unknownCommand",
+        `unknown command "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+      );
+    }
+    if (args.length === 0) {
+      program.outputHelp();
+      return ExitCode.ok;
+    }
+    await program.parseAsync(args, { from: "user" });
+    return context.exitCode;
+  } catch (error) {
+    return reportError(error, io, verbose);
+  }
+}
+
+function reportError(error: unknown, io: CliIo, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+      return ExitCode.ok;
+    }
+    const message = error.message.replace(/^error: /, "").split("\n")[0];
+    io.stderr.write(`Error: ${message}; run 'mesh --help' for usage\n`);
+    return ExitCode.usage;
+  }
+  if (error instanceof MeshError) {
+    io.stderr.write(`Error: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`${error.hint}\n`);
+    if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`Error: internal error: ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  else io.stderr.write("Run again with --verbose (or MESH_DEBUG=1) for a stack trace, and report it as a bug.\n");
+  return ExitCode.usage;
+}
+
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}

@@ -1,0 +1,37 @@
+import type { FindingsReport } from "../../core/findings.js";
+import { UsageError } from "../../core/errors.js";
+import { findingsToGithub } from "./github.js";
+import { findingsToJson } from "./json.js";
+import { findingsToJunit } from "./junit.js";
+import { findingsToSarif } from "./sarif.js";
+import { findingsToText } from "./text.js";
+
+export const reportFormats = ["text", "json", "junit", "sarif", "github"] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+export function parseReportFormat(value: string | undefined, fallback: ReportFormat = "text"): ReportFormat {
+  if (value === undefined) return fallback;
+  if ((reportFormats as readonly string[]).includes(value)) return value as ReportFormat;
+  throw new UsageError(`unknown output format "${value}"`, { hint: `use one of: ${reportFormats.join(", ")}` });
+}
+
+export interface ReportOptions {
+  color: boolean;
+  toolVersion: string;
+  summary?: boolean;
+}
+
+export function renderReport(format: ReportFormat, report: FindingsReport, options: ReportOptions): string {
+  switch (format) {
+    case "text":
+      return findingsToText(report, { color: options.color, summary: options.summary ?? true });
+    case "json":
+      return findingsToJson(report);
+    case "junit":
+      return findingsToJunit(report);
+    case "sarif":
+      return findingsToSarif(report, options.toolVersion);
+    case "github":
+      return findingsToGithub(report);
+  }
+}

@@ -1,0 +1,131 @@
+/** The one type that every stage produces (validation, conversion, install) and every printer consumes. */
+export type Severity = "error" | "warning" | "info";
+
+/** Which stage produced a finding; mirrors the API server's pipeline plus mesh's own stages. */
+export type FindingOrigin =
+  | "input"
+  | "yaml"
+  | "schema"
+  | "cel"
+  | "metadata"
+  | "webhook"
+  | "analyzer"
+  | "controller"
+  | "convert"
+  | "operator"
+  | "install";
+
+export interface ResourceIdentity {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface SourcePosition {
+  file: string;
+  /** 1-based */
+  line: number;
+  /** 1-based */
+  column: number;
+}
+
+export interface Finding {
+  severity: Severity;
+  /** Stable, documented identifier such as `YAML001`, `SCHEMA_UNKNOWN_FIELD` or `CONV012`. */
+  code: string;
+  message: string;
+  origin: FindingOrigin;
+  file?: string;
+  line?: number;
+  column?: number;
+  resource?: ResourceIdentity;
+  /** API-server style field path, e.g. `spec.listeners[1].name`. */
+  path?: string;
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((finding) => finding.severity === "error");
+}
+
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Orders findings by file, position, then severity, so that every printer is deterministic. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      (a.file ?? "").localeCompare(b.file ?? "") ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      severityRank[a.severity] - severityRank[b.severity] ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/** `metadata.name`, `spec.listeners[1].name`, `metadata.labels[app.kubernetes.io/name]`. */
+export type FieldPath = readonly (string | number)[];
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
+export function formatFieldPath(path: FieldPath): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (identifier.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${segment}]`;
+  }
+  return out;
+}
+
+/** One resource that a command checked, with the findings about it. */
+export interface CheckedResource {
+  file: string;
+  line: number;
+  column: number;
+  resource: ResourceIdentity;
+  findings: Finding[];
+}
+
+/** What `validate` (and every other checking command) hands to a printer. */
+export interface FindingsReport {
+  /** Inputs read, in order. */
+  files: string[];
+  resources: CheckedResource[];
+  /** Findings not tied to one resource (YAML syntax errors, unreadable files). */
+  findings: Finding[];
+}
+
+export interface ReportSummary {
+  files: number;
+  resources: number;
+  valid: number;
+  invalid: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+export function allFindings(report: FindingsReport): Finding[] {
+  return sortFindings([...report.findings, ...report.resources.flatMap((resource) => resource.findings)]);
+}
+
+export function summarize(report: FindingsReport): ReportSummary {
+  const findings = allFindings(report);
+  const invalid = report.resources.filter((resource) => hasErrors(resource.findings)).length;
+  return {
+    files: report.files.length,
+    resources: report.resources.length,
+    valid: report.resources.length - invalid,
+    invalid,
+    errors: findings.filter((finding) => finding.severity === "error").length,
+    warnings: findings.filter((finding) => finding.severity === "warning").length,
+    infos: findings.filter((finding) => finding.severity === "info").length,
+  };
+}
+
+export function describeResource(resource: ResourceIdentity | undefined): string {
+  if (!resource) return "";
+  const name = resource.name ?? "<unnamed>";
+  return `${resource.kind ?? "<no kind>"} ${resource.namespace ? `${resource.namespace}/` : ""}${name}`;
+}
