@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
-import { expandInputPaths, readInputText } from "../../../src/core/documents/inputs.js";
+import { expandInputPaths, inputArgsOrStdin, readInputText } from "../../../src/core/documents/inputs.js";
 import { loadDocuments } from "../../../src/core/documents/load.js";
-import { InputError } from "../../../src/core/errors.js";
+import { InputError, UsageError } from "../../../src/core/errors.js";
 
 let dir: string;
 const noStdin = async () => Buffer.alloc(0);
@@ -91,5 +91,21 @@ describe("loadDocuments", () => {
     expect(loaded.documents.map((document) => document.identity.name)).toEqual(["a", "b", "c"]);
     expect(loaded.files).toHaveLength(4);
     expect(loaded.findings.map((finding) => finding.code)).toEqual(["binary-input"]);
+  });
+});
+
+describe("inputArgsOrStdin", () => {
+  it("keeps the arguments when there are some", () => {
+    expect(inputArgsOrStdin(["a.yaml"], true)).toEqual(["a.yaml"]);
+  });
+
+  it("reads piped stdin when no argument is given", () => {
+    expect(inputArgsOrStdin([], false)).toEqual(["-"]);
+    expect(inputArgsOrStdin([], undefined)).toEqual(["-"]);
+  });
+
+  it("refuses to wait on a terminal when nothing is given", () => {
+    expect(() => inputArgsOrStdin([], true)).toThrow(UsageError);
+    expect(() => inputArgsOrStdin([], true)).toThrow(/no input: pass files/);
   });
 });
