@@ -8,9 +8,11 @@ import type { SchemaVariant } from "./types.js";
 export const CHANNEL_GATE = "x-mesh-channel";
 export const SINCE_GATE = "x-mesh-since";
 export const UNTIL_GATE = "x-mesh-until";
+/** Drops the node where the conditions hold: `{channel: standard, until: v1.2.1}` = "absent from v1.2.1 standard". */
+export const UNLESS_GATE = "x-mesh-unless";
 export const VARIANTS_KEY = "x-mesh-variants";
 export const REF_KEY = "x-mesh-ref";
-const GATING_KEYS = [CHANNEL_GATE, SINCE_GATE, UNTIL_GATE, VARIANTS_KEY, REF_KEY];
+const GATING_KEYS = [CHANNEL_GATE, SINCE_GATE, UNTIL_GATE, UNLESS_GATE, VARIANTS_KEY, REF_KEY];
 
 /** One entry of `x-mesh-variants`: when the conditions hold, `set` keywords replace and `unset` ones go. */
 interface VariantOverride {
@@ -126,6 +128,7 @@ function resolveValue(value: unknown, context: ResolveContext, seen: string[]): 
   if (REF_KEY in value) ({ node, seen } = inlineFragment(value, context, seen));
   const gates = { channel: node[CHANNEL_GATE], since: node[SINCE_GATE], until: node[UNTIL_GATE] };
   if (!conditionsHold(gates, context)) return DROPPED;
+  if (UNLESS_GATE in node && unlessHolds(node[UNLESS_GATE], context)) return DROPPED;
   if (VARIANTS_KEY in node) node = applyOverrides(node, context);
 
   const result: Record<string, unknown> = {};
@@ -145,6 +148,16 @@ function resolveValue(value: unknown, context: ResolveContext, seen: string[]): 
     }
   }
   return result;
+}
+
+function unlessHolds(value: unknown, context: ResolveContext): boolean {
+  const entries = Array.isArray(value) ? value : [value];
+  return entries.some((entry) => {
+    if (!isPlainObject(entry) || Object.keys(entry).some((key) => !["since", "until", "channel"].includes(key))) {
+      throw new SchemaSourceError(`${context.source}: ${UNLESS_GATE} takes {since, until, channel} conditions`);
+    }
+    return conditionsHold(entry, context);
+  });
 }
 
 function applyOverrides(node: Record<string, unknown>, context: ResolveContext): Record<string, unknown> {
@@ -177,6 +190,6 @@ export function usesGates(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(usesGates);
   if (!isPlainObject(value)) return false;
   return Object.entries(value).some(
-    ([key, child]) => [CHANNEL_GATE, SINCE_GATE, UNTIL_GATE, VARIANTS_KEY].includes(key) || usesGates(child),
+    ([key, child]) => [CHANNEL_GATE, SINCE_GATE, UNTIL_GATE, UNLESS_GATE, VARIANTS_KEY].includes(key) || usesGates(child),
   );
 }

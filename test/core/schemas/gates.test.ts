@@ -54,6 +54,24 @@ describe("gates", () => {
     });
   });
 
+  it.each([
+    [v121std, false],
+    [v121exp, true],
+    [v151std, true],
+    [v151exp, true],
+  ])("x-mesh-unless drops a node only where its conditions hold (%o present: %s)", (variant, present) => {
+    const node = { properties: { f: { type: "string", "x-mesh-unless": { channel: "standard", until: "v1.2.1" } } } };
+    expect(resolve(node, variant)).toEqual({ properties: present ? { f: { type: "string" } } : {} });
+  });
+
+  it("x-mesh-unless with a list drops the node where any entry holds", () => {
+    const node = { properties: { f: { type: "string", "x-mesh-unless": [{ channel: "standard" }, { until: "v1.2.1" }] } } };
+    expect(resolve(node, v151exp)).toEqual({ properties: { f: { type: "string" } } });
+    expect(resolve(node, v121exp)).toEqual({ properties: {} });
+    expect(resolve(node, v151std)).toEqual({ properties: {} });
+    expect(() => resolve({ "x-mesh-unless": { after: "v1" } }, v151std)).toThrow(/x-mesh-unless takes/);
+  });
+
   it("returns undefined when the value itself is gated out", () => {
     expect(resolve({ "x-mesh-channel": "experimental", kind: "X" }, v151std)).toBeUndefined();
     expect(resolve({ "x-mesh-channel": "experimental", kind: "X" }, v151exp)).toEqual({ kind: "X" });
