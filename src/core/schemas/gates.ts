@@ -87,22 +87,28 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Replaces `{x-mesh-ref: name, …siblings}` by the fragment with the siblings laid over it (a sibling keyword
- * replaces the fragment's, except `x-mesh-variants`, which the two concatenate).
+ * replaces the fragment's, except `x-mesh-variants`, which the two concatenate). Returns, per key, the
+ * fragments its value is nested in: only values that come from a fragment can close a cycle.
  */
 function inlineFragment(
   node: Record<string, unknown>,
   context: ResolveContext,
   seen: string[],
-): { node: Record<string, unknown>; seen: string[] } {
+): { node: Record<string, unknown>; seenByKey: Map<string, string[]>; innermost: string[] } {
   let current = node;
+  const seenByKey = new Map<string, string[]>();
+  let fragmentSeen = seen;
   while (REF_KEY in current) {
     const name = current[REF_KEY];
     if (typeof name !== "string") throw new SchemaSourceError(`${context.source}: ${REF_KEY} must name a fragment`);
-    if (seen.includes(name)) throw new SchemaSourceError(`${context.source}: fragment cycle ${[...seen, name].join(" → ")}`);
+    if (fragmentSeen.includes(name)) {
+      throw new SchemaSourceError(`${context.source}: fragment cycle ${[...fragmentSeen, name].join(" → ")}`);
+    }
     const fragment = context.fragments[name];
     if (!isPlainObject(fragment)) throw new SchemaSourceError(`${context.source}: unknown fragment "${name}"`);
-    seen = [...seen, name];
     const { [REF_KEY]: _ref, ...siblings } = current;
+    for (const key of Object.keys(siblings)) if (!seenByKey.has(key)) seenByKey.set(key, fragmentSeen);
+    fragmentSeen = [...fragmentSeen, name];
     const merged: Record<string, unknown> = { ...fragment, ...siblings };
     // Overrides accumulate: the fragment's apply first, then the referring node's.
     if (Array.isArray(fragment[VARIANTS_KEY]) && Array.isArray(siblings[VARIANTS_KEY])) {
@@ -110,7 +116,8 @@ function inlineFragment(
     }
     current = merged;
   }
-  return { node: current, seen };
+  for (const key of Object.keys(current)) if (!seenByKey.has(key)) seenByKey.set(key, fragmentSeen);
+  return { node: current, seenByKey, innermost: fragmentSeen };
 }
 
 function resolveValue(value: unknown, context: ResolveContext, seen: string[]): unknown {
@@ -125,7 +132,10 @@ function resolveValue(value: unknown, context: ResolveContext, seen: string[]): 
   if (!isPlainObject(value)) return value;
 
   let node = value;
-  if (REF_KEY in value) ({ node, seen } = inlineFragment(value, context, seen));
+  let seenByKey: Map<string, string[]> | undefined;
+  // Keys an override sets count as coming from the innermost fragment (a cycle may run through them).
+  let innermost = seen;
+  if (REF_KEY in value) ({ node, seenByKey, innermost } = inlineFragment(value, context, seen));
   const gates = { channel: node[CHANNEL_GATE], since: node[SINCE_GATE], until: node[UNTIL_GATE] };
   if (!conditionsHold(gates, context)) return DROPPED;
   if (UNLESS_GATE in node && unlessHolds(node[UNLESS_GATE], context)) return DROPPED;
@@ -135,7 +145,7 @@ function resolveValue(value: unknown, context: ResolveContext, seen: string[]): 
   for (const [key, child] of Object.entries(node)) {
     if (GATING_KEYS.includes(key)) continue;
     if (key.startsWith("x-mesh-")) throw new SchemaSourceError(`${context.source}: unknown key ${key}`);
-    const resolved = resolveValue(child, context, seen);
+    const resolved = resolveValue(child, context, seenByKey?.get(key) ?? innermost);
     if (resolved !== DROPPED) result[key] = resolved;
   }
   // A property present only in some variants is also required only there.

@@ -165,3 +165,20 @@ describe("fragments with overrides", () => {
     expect(resolve(node, v151exp, fragments)).toEqual({ type: "array", "x-kubernetes-list-type": "atomic", maxItems: 16 });
   });
 });
+
+describe("fragment cycles", () => {
+  it("allows a fragment nested in itself through the referring node's own keywords", () => {
+    const fragments: Fragments = { list: { type: "array", maxItems: 4 } };
+    const node = { "x-mesh-ref": "list", items: { type: "object", properties: { inner: { "x-mesh-ref": "list", items: { type: "string" } } } } };
+    expect(resolve(node, v151std, fragments)).toEqual({
+      type: "array",
+      maxItems: 4,
+      items: { type: "object", properties: { inner: { type: "array", maxItems: 4, items: { type: "string" } } } },
+    });
+  });
+
+  it("reports a cycle that runs through an override's value", () => {
+    const fragments: Fragments = { self: { type: "object", "x-mesh-variants": [{ set: { items: { "x-mesh-ref": "self" } } }] } };
+    expect(() => resolve({ "x-mesh-ref": "self" }, v151std, fragments)).toThrow(/fragment cycle/);
+  });
+});
