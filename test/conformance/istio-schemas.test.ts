@@ -111,6 +111,13 @@ function schemaDifferences(expected: Node, actual: Node): string[] {
   return diffs;
 }
 
+function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith(".yaml") ? [join(dir, entry.name)] : [],
+  );
+}
+
 const crds = existsSync(reference) ? upstreamCrds() : [];
 
 describe.skipIf(crds.length === 0)("Istio schemas match Istio 1.30.3's CRDs", () => {
@@ -125,6 +132,32 @@ describe.skipIf(crds.length === 0)("Istio schemas match Istio 1.30.3's CRDs", ()
     );
     expect(mine.sort()).toEqual(upstreamKinds);
     expect(upstreamKinds).toHaveLength(15);
+  });
+
+  it("carry no upstream description prose (no 9-word run of it)", () => {
+    const runs = new Set<string>();
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node !== null && typeof node === "object")
+        for (const [key, value] of Object.entries(node as Node)) {
+          if (key === "description" && typeof value === "string") {
+            const words = value.toLowerCase().split(/\s+/).filter(Boolean);
+            for (let i = 0; i + 9 <= words.length; i++) runs.add(words.slice(i, i + 9).join(" "));
+          } else collect(value);
+        }
+    };
+    collect(crds);
+    const copied: string[] = [];
+    for (const group of istioGroups) {
+      for (const file of sourceFiles(join(schemasRoot, group))) {
+        const words = readFileSync(file, "utf8").toLowerCase().split(/\s+/).filter(Boolean);
+        for (let i = 0; i + 9 <= words.length; i++) {
+          const run = words.slice(i, i + 9).join(" ");
+          if (runs.has(run)) copied.push(`${file}: ${run}`);
+        }
+      }
+    }
+    expect(copied).toEqual([]);
   });
 
   for (const crd of crds) {
