@@ -13,6 +13,7 @@ interface CommandEntry {
 /** Every command, in `mesh --help` order. Only the module of the command that runs is imported. */
 export const commandTable: readonly CommandEntry[] = [
   { name: "version", summary: "Print the mesh, Istio and Gateway API versions", load: () => import("./commands/version.js") },
+  { name: "validate", summary: "Validate Istio and Gateway API resources offline, with file:line:col findings", load: () => import("./commands/validate.js") },
   { name: "completion", summary: "Print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
 ];
 
