@@ -102,7 +102,7 @@ function validate(operator: IstioOperator, files: FileSource[], sets: SetFlag[],
   if (force) return findings;
   const lines = findings.map((finding) => `${where(finding)}${finding.path}: ${finding.message}`);
   throw new InputError(lines.length === 1 ? lines[0]! : `invalid IstioOperator:\n  ${lines.join("\n  ")}`, {
-    hint: "fix the overlay, or pass --force to render anyway (unknown fields are then ignored)",
+    hint: "fix the overlay, or pass --force to render anyway (the problems become warnings)",
   });
 }
 

@@ -13,8 +13,7 @@ export function profileNames(): string[] {
 export const partialProfiles: Readonly<Record<string, string>> = {
   ambient: "cni and ztunnel are not rendered yet",
   remote: "remote-mode istiod (values.profile=remote) is not rendered yet",
-  preview: "chart profile values of preview are not applied yet",
-  stable: "chart profile values of stable are not applied yet",
+  stable: "the stable ValidatingAdmissionPolicy is not rendered yet",
 };
 
 /** The profile as istioctl uses it: `default` with the named profile's delta merged on top. */
