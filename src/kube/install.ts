@@ -104,13 +104,15 @@ export async function installPlan(cluster: Cluster, plan: InstallPlan, options: 
 
   const result: InstallResult = { applied: [], pending: [], pruned: [], failures: [] };
   const present = new Set(labelled.map((component) => component.component));
-  const running = new Map<string, Promise<boolean>>();
+  // Several gateways may share a component (two ingress gateways): they run side by side.
+  const running = new Map<ComponentPlan, Promise<boolean>>();
   const run = (component: ComponentPlan): Promise<boolean> => {
-    let promise = running.get(component.component);
+    let promise = running.get(component);
     if (promise) return promise;
     promise = (async () => {
       const needs = (dependencies[component.component] ?? ["Base"]).filter((name) => present.has(name) && name !== component.component);
-      const outcomes = await Promise.all(needs.map((name) => run(labelled.find((candidate) => candidate.component === name)!)));
+      const prerequisites = labelled.filter((candidate) => needs.includes(candidate.component));
+      const outcomes = await Promise.all(prerequisites.map(run));
       if (outcomes.some((ok) => !ok)) {
         result.pending.push(...component.objects.map((object) => ({ object: describeObject(object), component: component.component })));
         return false;
@@ -128,7 +130,7 @@ export async function installPlan(cluster: Cluster, plan: InstallPlan, options: 
         return false;
       }
     })();
-    running.set(component.component, promise);
+    running.set(component, promise);
     return promise;
   };
   await Promise.all(labelled.map(run));

@@ -209,8 +209,8 @@ export function applyConfiguration(options: {
   let object = live === undefined ? {} : structuredClone(live);
   if (previous) {
     const released = [...previous.fields].filter((path) => !appliedFields.has(path) && !ownedByOthers.has(path));
-    // Deepest first so that list items are removed after their fields.
-    released.sort((a, b) => decodePath(b).length - decodePath(a).length);
+    // Shallowest first: a released list item goes as a whole, before its key fields could be removed from it.
+    released.sort((a, b) => decodePath(a).length - decodePath(b).length);
     for (const path of released) removeAt(object, decodePath(path));
   }
   object = mergeValue(object, appliedBody, "");

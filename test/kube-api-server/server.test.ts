@@ -141,6 +141,15 @@ describe("server-side apply", () => {
     expect(again.body.metadata.resourceVersion).toBe(live.metadata.resourceVersion);
   });
 
+  it("removes whole list items the manager stops applying (demo's extra gateway ports)", async () => {
+    const path = "/api/v1/namespaces/istio-system/services/gw";
+    const ports = [{ name: "http2", port: 80, targetPort: 8080 }, { name: "tcp", port: 31400, targetPort: 31400 }];
+    const service = (list: object[]) => ({ apiVersion: "v1", kind: "Service", metadata: { name: "gw", namespace: "istio-system" }, spec: { type: "LoadBalancer", ports: list } });
+    await apply(server, path, service(ports));
+    const reply = await apply(server, path, service(ports.slice(0, 1)));
+    expect(reply.body.spec.ports).toEqual([expect.objectContaining({ name: "http2", port: 80, targetPort: 8080, protocol: "TCP" })]);
+  });
+
   it("requires a fieldManager", async () => {
     const reply = await call(server, "PATCH", cmPath, configMap({}), { contentType: "application/apply-patch+yaml" });
     expect(reply.status).toBe(422);
