@@ -7,6 +7,13 @@ import { describeAction, type Discovery } from "./discovery.js";
 
 export const FIELD_MANAGER = "mesh";
 
+/**
+ * Field managers that are Istio itself: istiod patches its webhooks at runtime (failurePolicy, caBundle) and
+ * istioctl installs as `istio-operator`. Conflicts with them are taken over without --force-conflicts, as
+ * istioctl always forces; conflicts with anyone else are reported.
+ */
+export const ISTIO_FIELD_MANAGERS: ReadonlySet<string> = new Set(["pilot-discovery", "istiod", "istio-operator", "istioctl"]);
+
 export type ApplyOutcome = "created" | "configured" | "unchanged";
 
 export interface ApplyOptions {
@@ -79,7 +86,13 @@ export async function applyObject(client: KubeClient, discovery: Discovery, obje
     else outcome = isDeepStrictEqual(comparable(options.live), comparable(applied)) ? "unchanged" : "configured";
     return { object: applied, outcome };
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 409 && error.status.reason === "Conflict") throw new ApplyConflictError(conflictsOf(error, object));
+    if (error instanceof KubeApiError && error.code === 409 && error.status.reason === "Conflict") {
+      const conflicts = conflictsOf(error, object);
+      if (!options.force && conflicts.every((conflict) => ISTIO_FIELD_MANAGERS.has(conflict.manager))) {
+        return applyObject(client, discovery, object, { ...options, force: true });
+      }
+      throw new ApplyConflictError(conflicts);
+    }
     if (error instanceof KubeApiError && error.code !== 401 && error.code !== 403) {
       throw new KubeApiError(`${describeObject(object)} was refused: ${error.message}`, error.code, error.status, error.hint ? { hint: error.hint } : {});
     }

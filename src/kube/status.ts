@@ -1,7 +1,7 @@
 /** What mesh (or istioctl) installed on a cluster: components with versions and readiness, gateway Services. */
 import type { KubeObject } from "../core/objects.js";
 import type { Cluster } from "./cluster.js";
-import { findOwned, OwnerLabel, purgeKinds } from "./ownership.js";
+import { findOwned, OwnerLabel, ownerSelector, purgeKinds } from "./ownership.js";
 import { readinessOf } from "./wait.js";
 
 export interface ComponentStatus {
@@ -48,7 +48,7 @@ function describeService(service: Json): GatewayService {
 }
 
 export async function readInstallStatus(cluster: Cluster, options: { namespace?: string } = {}): Promise<InstallStatus> {
-  const selector = options.namespace ? `${OwnerLabel.component},${OwnerLabel.owningNamespace}=${options.namespace}` : OwnerLabel.component;
+  const selector = ownerSelector(options.namespace ? { namespace: options.namespace } : {});
   const owned = await findOwned(cluster, purgeKinds, selector);
   const groups = new Map<string, KubeObject[]>();
   for (const object of owned) {

@@ -15,7 +15,8 @@ const revisionComponents = ["Pilot", "IngressGateways", "EgressGateways", "Cni",
 
 export async function findUninstallTargets(cluster: Cluster, selection: UninstallSelection): Promise<KubeObject[]> {
   if (selection.purge) {
-    const owned = await findOwned(cluster, purgeKinds, OwnerLabel.component);
+    // Pods carry the component label from their template; they go with their Deployments.
+    const owned = (await findOwned(cluster, purgeKinds, OwnerLabel.component)).filter((object) => !(object.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length);
     // istiod creates the `istio` and `istio-remote` GatewayClasses itself, without install labels.
     const classes = await cluster.listIfServed("gateway.networking.k8s.io/v1", "GatewayClass");
     const istioClasses = classes.filter((gatewayClass: any) => String(gatewayClass.spec?.controllerName ?? "").startsWith("istio.io/"));

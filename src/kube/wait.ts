@@ -124,6 +124,16 @@ export async function diagnose(cluster: Cluster, object: Json): Promise<string |
   return parts.join("; ");
 }
 
+/** EndpointSlices (v1 Endpoints is deprecated since Kubernetes 1.33), or Endpoints where slices are not served. */
+async function hasReadyEndpoints(cluster: Cluster, service: { namespace: string; name: string }): Promise<boolean> {
+  if (await cluster.serves("discovery.k8s.io/v1", "EndpointSlice")) {
+    const slices = await cluster.list("discovery.k8s.io/v1", "EndpointSlice", { namespace: service.namespace, labelSelector: `kubernetes.io/service-name=${service.name}` });
+    return slices.some((slice: Json) => (slice.endpoints ?? []).some((endpoint: Json) => endpoint.conditions?.ready !== false));
+  }
+  const endpoints = (await cluster.get({ apiVersion: "v1", kind: "Endpoints", metadata: service })) as Json;
+  return (endpoints?.subsets ?? []).some((subset: Json) => (subset.addresses ?? []).length > 0);
+}
+
 interface Check {
   label: string;
   probe: () => Promise<Readiness & { live?: Json }>;
@@ -143,11 +153,7 @@ function checksFor(cluster: Cluster, objects: readonly KubeObject[]): Check[] {
   for (const service of webhookServices(objects)) {
     checks.push({
       label: `Service/${service.namespace}/${service.name} (webhook endpoints)`,
-      probe: async () => {
-        const endpoints = (await cluster.get({ apiVersion: "v1", kind: "Endpoints", metadata: service })) as Json;
-        const ready = (endpoints?.subsets ?? []).some((subset: Json) => (subset.addresses ?? []).length > 0);
-        return ready ? { ready: true } : { ready: false, reason: "no ready endpoints for the webhook service" };
-      },
+      probe: async () => ((await hasReadyEndpoints(cluster, service)) ? { ready: true } : { ready: false, reason: "no ready endpoints for the webhook service" }),
     });
   }
   return checks;

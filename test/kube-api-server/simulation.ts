@@ -251,6 +251,17 @@ export class Simulation {
       existing.object.subsets = subsets;
       existing.object.metadata.resourceVersion = this.store.nextResourceVersion();
     }
+    const sliceType = typeOf("EndpointSlice");
+    const sliceName = `${name}-slice`;
+    const slice =
+      this.store.get(sliceType, namespace, sliceName) ??
+      this.systemCreate(sliceType, { metadata: { name: sliceName, namespace, labels: { "kubernetes.io/service-name": name, "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io" }, ownerReferences: [ownerReference(service)] }, addressType: "IPv4" }, Date.now());
+    const endpoints = pods.map((pod) => ({ addresses: [pod.object.status?.podIP ?? "10.244.0.1"], conditions: { ready: ready.includes(pod) }, targetRef: { kind: "Pod", name: pod.object.metadata.name, namespace } }));
+    if (JSON.stringify(slice.object.endpoints ?? []) !== JSON.stringify(endpoints)) {
+      slice.object.endpoints = endpoints;
+      slice.object.ports = ports;
+      slice.object.metadata.resourceVersion = this.store.nextResourceVersion();
+    }
   }
 
   private collectGarbage(): void {

@@ -86,6 +86,21 @@ describe("install", () => {
     expect(forced.failures).toEqual([]);
   });
 
+  it("takes over fields that Istio's own managers changed (istiod patching its webhooks) without --force-conflicts", async () => {
+    await installPlan(cluster, syntheticPlan(), options);
+    await cluster.client.request({
+      method: "PATCH",
+      path: "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-sidecar-injector",
+      query: { fieldManager: "pilot-discovery", force: "true" },
+      body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: "istio-sidecar-injector" }, webhooks: [{ name: "sidecar-injector.istio.io", sideEffects: "NoneOnDryRun" }] },
+      contentType: "application/apply-patch+yaml",
+    });
+    const result = await installPlan(cluster, syntheticPlan(), options);
+    expect(result.failures).toEqual([]);
+    const webhook = server.objects({ kind: "MutatingWebhookConfiguration" })[0].webhooks[0];
+    expect(webhook.sideEffects).toBe("None");
+  });
+
   it("names the workload that does not become ready, with the pod's waiting reason and last event", async () => {
     server.setBehaviour({ deployments: { "istio-system/istio-ingressgateway": "never" } });
     const result = await installPlan(cluster, syntheticPlan(), { readinessTimeoutMs: 600 });
