@@ -150,8 +150,11 @@ async function createProgress(context: CliContext, command: Command, silent: boo
   const active = new Map<string, string[]>();
   const line = () => progressLine([...active.keys()], [...active.values()].flat());
   if (silent) return { onEvent: () => {}, stop: () => {} };
-  if (context.io.stderr.isTTY) {
+  const columns = (context.io.stderr as { columns?: number }).columns ?? 0;
+  // A pseudo-terminal without a size (columns 0) makes a spinner redraw loop forever: plain lines then.
+  if (context.io.stderr.isTTY && columns > 0) {
     const { default: ora } = await import("ora");
+    const fit = (text: string) => (text.length >= columns ? `${text.slice(0, Math.max(columns - 4, 10))}…` : text);
     const spinner = ora({ stream: context.io.stderr, isEnabled: true, color: color ? "cyan" : false });
     return {
       onEvent(event) {
@@ -165,7 +168,7 @@ async function createProgress(context: CliContext, command: Command, silent: boo
         if (event.type === "namespace-created") spinner.stopAndPersist({ symbol: "", text: `Created namespace ${event.namespace}` });
         if (event.type === "pruning") spinner.stopAndPersist({ symbol: "", text: "- Pruning removed resources" });
         if (event.type === "pruned") spinner.stopAndPersist({ symbol: "", text: `  Removed ${event.object}.` });
-        if (active.size > 0) spinner.start(line());
+        if (active.size > 0) spinner.start(fit(line()));
       },
       stop: () => spinner.stop(),
     };
