@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { istiodChartValues, operatorValues } from "../../../src/core/render/values.js";
 
 function contextFor(sets: string[]): IstiodContext {
-  const { operator, user } = composeOperator({ files: [], sets });
+  const { operator, user } = composeOperator({ documents: [], sets });
   const passedValues = operatorValues(operator, user);
   const values = istiodChartValues(passedValues);
   return {
@@ -202,7 +202,7 @@ describe("istiod ConfigMaps", () => {
     }) as any;
     const config = parse(configMap.data.config);
     expect(config).toMatchObject({ policy: "enabled", defaultTemplates: ["sidecar"], alwaysInjectSelector: [], neverInjectSelector: [], injectedAnnotations: {} });
-    expect(Object.keys(config.templates)).toEqual(["sidecar", "gateway", "custom"]);
+    expect(Object.keys(config.templates)).toEqual(["custom", "gateway", "sidecar"]);
     const values = JSON.parse(configMap.data.values);
     expect(Object.keys(values)).toEqual(["gateways", "global", "pilot", "revision", "sidecarInjectorWebhook"]);
     expect(values.global.hub).toBe("docker.io/istio");

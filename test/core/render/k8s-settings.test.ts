@@ -10,7 +10,7 @@ import { applyKubernetesSettings } from "../../../src/core/render/k8s-settings.j
 import { istiodChartValues, operatorValues } from "../../../src/core/render/values.js";
 
 function istiodObjects(sets: string[] = []): KubeObject[] {
-  const { operator, user } = composeOperator({ files: [], sets });
+  const { operator, user } = composeOperator({ documents: [], sets });
   const passedValues = operatorValues(operator, user);
   const context: IstiodContext = { values: istiodChartValues(passedValues), passedValues, namespace: "istio-system", istioNamespace: "istio-system", revision: "" };
   return [istiodDeployment(context, "docker.io/istio", "1.30.3"), istiodService(context), istiodAutoscaler(context)!, sidecarInjectorWebhook(context)];
