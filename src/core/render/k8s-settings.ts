@@ -5,6 +5,7 @@ import type { KubeObject } from "../objects.js";
 import { clone, mergeOverlay } from "../operator/merge.js";
 import { deleteAtPath, parsePath, PathNotFoundError, PathSyntaxError, setAtPath } from "../operator/path-language.js";
 import { isMap, type JsonMap, type KubernetesSettings } from "../operator/types.js";
+import { detachText } from "./precomputed.js";
 
 export interface MainObjects {
   /** Deployment/DaemonSet, HPA, PDB and Service share this name. */
@@ -83,6 +84,7 @@ export function applyKubernetesSettings(objects: KubeObject[], settings: Kuberne
 function applyOverlay(objects: KubeObject[], overlay: NonNullable<KubernetesSettings["overlays"]>[number], origin: string): void {
   const targets = objects.filter((object) => object.kind === overlay.kind && object.metadata.name === overlay.name);
   for (const target of targets) {
+    detachText(target);
     for (const [index, patch] of (overlay.patches ?? []).entries()) {
       const where = `${origin}.patches[${index}]`;
       if (typeof patch.path !== "string") throw new InputError(`${where}: path is missing`);
