@@ -34,3 +34,14 @@ describe("rendering properties", () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe("precomputed CRD texts", () => {
+  it("are ignored once a caller changes the object's labels", async () => {
+    const { attachText } = await import("../../../src/core/render/precomputed.js");
+    const crd = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "x.example.io", labels: { a: "b" } }, spec: {} };
+    attachText(crd, "stale: true\n");
+    expect(manifestYaml([crd])).toBe("stale: true\n\n---\n");
+    crd.metadata.labels.a = "changed";
+    expect(manifestYaml([crd])).toContain("a: changed");
+  });
+});
