@@ -94,7 +94,7 @@ function inlineFragment(
   node: Record<string, unknown>,
   context: ResolveContext,
   seen: string[],
-): { node: Record<string, unknown>; seenByKey: Map<string, string[]>; innermost: string[] } {
+): { node: Record<string, unknown> | unknown[]; seenByKey: Map<string, string[]>; innermost: string[] } {
   let current = node;
   const seenByKey = new Map<string, string[]>();
   let fragmentSeen = seen;
@@ -105,8 +105,12 @@ function inlineFragment(
       throw new SchemaSourceError(`${context.source}: fragment cycle ${[...fragmentSeen, name].join(" → ")}`);
     }
     const fragment = context.fragments[name];
-    if (!isPlainObject(fragment)) throw new SchemaSourceError(`${context.source}: unknown fragment "${name}"`);
     const { [REF_KEY]: _ref, ...siblings } = current;
+    if (Array.isArray(fragment)) {
+      if (Object.keys(siblings).length > 0) throw new SchemaSourceError(`${context.source}: list fragment "${name}" takes no siblings`);
+      return { node: fragment, seenByKey, innermost: [...fragmentSeen, name] };
+    }
+    if (!isPlainObject(fragment)) throw new SchemaSourceError(`${context.source}: unknown fragment "${name}"`);
     for (const key of Object.keys(siblings)) if (!seenByKey.has(key)) seenByKey.set(key, fragmentSeen);
     fragmentSeen = [...fragmentSeen, name];
     const merged: Record<string, unknown> = { ...fragment, ...siblings };
@@ -135,7 +139,11 @@ function resolveValue(value: unknown, context: ResolveContext, seen: string[]): 
   let seenByKey: Map<string, string[]> | undefined;
   // Keys an override sets count as coming from the innermost fragment (a cycle may run through them).
   let innermost = seen;
-  if (REF_KEY in value) ({ node, seenByKey, innermost } = inlineFragment(value, context, seen));
+  if (REF_KEY in value) {
+    const inlined = inlineFragment(value, context, seen);
+    if (Array.isArray(inlined.node)) return resolveValue(inlined.node, context, inlined.innermost);
+    ({ node, seenByKey, innermost } = inlined as { node: Record<string, unknown>; seenByKey: Map<string, string[]>; innermost: string[] });
+  }
   const gates = { channel: node[CHANNEL_GATE], since: node[SINCE_GATE], until: node[UNTIL_GATE] };
   if (!conditionsHold(gates, context)) return DROPPED;
   if (UNLESS_GATE in node && unlessHolds(node[UNLESS_GATE], context)) return DROPPED;

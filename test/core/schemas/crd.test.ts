@@ -53,7 +53,10 @@ describe("customResourceDefinitions", () => {
     expect(JSON.stringify(widget)).not.toContain("x-mesh-");
     const versions = (widget!.spec as { versions: { name: string; additionalPrinterColumns?: unknown }[] }).versions;
     expect(versions.map((version) => version.name)).toEqual(["v1", "v1beta1", "v1alpha2"]);
-    expect(versions[1]!.additionalPrinterColumns).toEqual([{ name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }]);
+    expect(versions[0]!.additionalPrinterColumns).toEqual([{ name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }]);
+    // schemaFrom shares the schema only: printer columns and subresources are each version's own
+    expect(versions[1]!.additionalPrinterColumns).toBeUndefined();
+    expect(versions[2]!.subresources).toEqual({});
   });
 
   it("hands out copies: editing a generated CRD does not change the catalog", () => {
