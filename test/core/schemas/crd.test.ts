@@ -51,7 +51,7 @@ describe("customResourceDefinitions", () => {
       "gateway.networking.k8s.io/channel": "experimental",
     });
     expect(JSON.stringify(widget)).not.toContain("x-mesh-");
-    const versions = (widget!.spec as { versions: { name: string; additionalPrinterColumns?: unknown }[] }).versions;
+    const versions = (widget!.spec as { versions: { name: string; additionalPrinterColumns?: unknown; subresources?: unknown }[] }).versions;
     expect(versions.map((version) => version.name)).toEqual(["v1", "v1beta1", "v1alpha2"]);
     expect(versions[0]!.additionalPrinterColumns).toEqual([{ name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }]);
     // schemaFrom shares the schema only: printer columns and subresources are each version's own
