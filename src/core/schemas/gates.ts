@@ -85,6 +85,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** What a fragment reference expands to: a list fragment as is, or a node with the nesting of each key. */
+type Inlined =
+  | { list: unknown[]; innermost: string[] }
+  | { node: Record<string, unknown>; seenByKey: Map<string, string[]>; innermost: string[] };
+
 /**
  * Replaces `{x-mesh-ref: name, …siblings}` by the fragment with the siblings laid over it (a sibling keyword
  * replaces the fragment's, except `x-mesh-variants`, which the two concatenate). Returns, per key, the
@@ -94,7 +99,7 @@ function inlineFragment(
   node: Record<string, unknown>,
   context: ResolveContext,
   seen: string[],
-): { node: Record<string, unknown> | unknown[]; seenByKey: Map<string, string[]>; innermost: string[] } {
+): Inlined {
   let current = node;
   const seenByKey = new Map<string, string[]>();
   let fragmentSeen = seen;
@@ -108,7 +113,7 @@ function inlineFragment(
     const { [REF_KEY]: _ref, ...siblings } = current;
     if (Array.isArray(fragment)) {
       if (Object.keys(siblings).length > 0) throw new SchemaSourceError(`${context.source}: list fragment "${name}" takes no siblings`);
-      return { node: fragment, seenByKey, innermost: [...fragmentSeen, name] };
+      return { list: fragment, innermost: [...fragmentSeen, name] };
     }
     if (!isPlainObject(fragment)) throw new SchemaSourceError(`${context.source}: unknown fragment "${name}"`);
     for (const key of Object.keys(siblings)) if (!seenByKey.has(key)) seenByKey.set(key, fragmentSeen);
@@ -141,8 +146,8 @@ function resolveValue(value: unknown, context: ResolveContext, seen: string[]): 
   let innermost = seen;
   if (REF_KEY in value) {
     const inlined = inlineFragment(value, context, seen);
-    if (Array.isArray(inlined.node)) return resolveValue(inlined.node, context, inlined.innermost);
-    ({ node, seenByKey, innermost } = inlined as { node: Record<string, unknown>; seenByKey: Map<string, string[]>; innermost: string[] });
+    if ("list" in inlined) return resolveValue(inlined.list, context, inlined.innermost);
+    ({ node, seenByKey, innermost } = inlined);
   }
   const gates = { channel: node[CHANNEL_GATE], since: node[SINCE_GATE], until: node[UNTIL_GATE] };
   if (!conditionsHold(gates, context)) return DROPPED;

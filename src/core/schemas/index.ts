@@ -1,5 +1,5 @@
 import type { KubeObject } from "../objects.js";
-import { DEFAULT_VARIANT, isGatewayApiGroup, variantKey } from "./bundle.js";
+import { DEFAULT_VARIANT, variantKey } from "./bundle.js";
 import { catalogFromBundles, type SchemaCatalog } from "./catalog.js";
 import { customResourceDefinitionOf } from "./crd.js";
 import { bundleDirectoryStore, defaultSchemaStore, sourceDirectoryStore, type SchemaStore } from "./store.js";
@@ -54,9 +54,4 @@ export function schemaCatalog(variant?: SchemaVariant): SchemaCatalog {
 /** apiextensions.k8s.io/v1 CustomResourceDefinition objects built from the sources (for mesh install's base). */
 export function customResourceDefinitions(groups: string[], variant?: SchemaVariant): KubeObject[] {
   return loader().customResourceDefinitions(groups, variant);
-}
-
-/** True for the kinds whose schema depends on the Gateway API variant. */
-export function dependsOnVariant(group: string): boolean {
-  return isGatewayApiGroup(group);
 }
