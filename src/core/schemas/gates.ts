@@ -3,7 +3,13 @@ import type { SchemaVariant } from "./types.js";
 /**
  * The gating keys of schemas-contract.md. Sources are written once for every Gateway API bundle variant;
  * resolving them for one variant drops what is not in it, applies per-variant values and inlines fragments.
- * None of these keys survives resolution.
+ * None of these keys survives resolution. On any object (schema node, rule, versions[] entry, crd.yaml):
+ *   x-mesh-channel: experimental     present only in that channel
+ *   x-mesh-since / x-mesh-until: vX  present only in bundles ≥ / ≤ vX
+ *   x-mesh-unless: {conditions}|[…]  absent where any condition set holds (e.g. v1.2.1 standard only)
+ *   x-mesh-variants: [{since?, until?, channel?, set?, unset?}]  per-variant keywords, applied in order
+ *   x-mesh-ref: name                 the group fragment, sibling keys laid over it (a list fragment alone)
+ * A property dropped by a gate also leaves its parent's `required`.
  */
 export const CHANNEL_GATE = "x-mesh-channel";
 export const SINCE_GATE = "x-mesh-since";
