@@ -1,7 +1,10 @@
 import { apiGroupOf, apiVersionOnly } from "../objects.js";
 import type { JSONSchemaProps, ResolvedKind, SchemaBundle, SchemaVariant } from "./types.js";
 
-/** One served-or-not version of one kind, its schema fully resolved (fragments inlined, gates applied). */
+/**
+ * One served-or-not version of one kind, its schema fully resolved (fragments inlined, gates applied).
+ * The schema object is shared (versions with one schema, repeated lookups): treat it as read-only.
+ */
 export interface KindVersionSchema {
   group: string;
   version: string;
