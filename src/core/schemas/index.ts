@@ -9,6 +9,7 @@ export type { KindVersionSchema, SchemaCatalog } from "./catalog.js";
 export type { JSONSchemaProps, ResolvedKind, ResolvedVersion, SchemaVariant, ValidationRule } from "./types.js";
 export { ALL_VARIANTS, DEFAULT_VARIANT, GATEWAY_API_GROUPS, isGatewayApiGroup } from "./bundle.js";
 export { SchemaSourceError } from "./gates.js";
+export type { SchemaStore } from "./store.js";
 
 export interface SchemaLoader {
   schemaCatalog(variant?: SchemaVariant): SchemaCatalog;
@@ -27,7 +28,11 @@ export function createSchemaLoader(from: { sourceDirectory: string } | { bundleD
     const key = variantKey(variant);
     let catalog = catalogs.get(key);
     if (!catalog) {
-      catalog = catalogFromBundles(variant, [store.gatewayBundle(variant), store.ungatedBundle()], () => store.availability().variants);
+      catalog = catalogFromBundles(
+        variant,
+        { gateway: () => store.gatewayBundle(variant), ungated: () => store.ungatedBundle() },
+        () => store.availability().variants,
+      );
       catalogs.set(key, catalog);
     }
     return catalog;

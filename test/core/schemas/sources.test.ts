@@ -33,8 +33,8 @@ describe("schema sources are checked when resolved", () => {
     ["no storage version", { "a.istio.io/things/crd.yaml": crd("a.istio.io").replace("storage: true", "storage: false"), "a.istio.io/things/v1.yaml": schema }, /0 storage versions/],
   ])("rejects %s", (_name, files, message) => {
     const loader = createSchemaLoader({ sourceDirectory: sourceTree(files) });
-    expect(() => loader.schemaCatalog()).toThrow(SchemaSourceError);
-    expect(() => createSchemaLoader({ sourceDirectory: root! }).schemaCatalog()).toThrow(message);
+    expect(() => loader.schemaCatalog().all()).toThrow(SchemaSourceError);
+    expect(() => createSchemaLoader({ sourceDirectory: root! }).schemaCatalog().all()).toThrow(message);
   });
 
   it("rejects a Gateway API version with no storage version in one variant only", () => {
@@ -42,7 +42,7 @@ describe("schema sources are checked when resolved", () => {
     const loader = createSchemaLoader({
       sourceDirectory: sourceTree({ "gateway.networking.k8s.io/things/crd.yaml": text, "gateway.networking.k8s.io/things/v1.yaml": schema }),
     });
-    expect(() => loader.schemaCatalog({ gatewayApiVersion: "v1.5.1", channel: "standard" })).toThrow(/versions must list at least one/);
+    expect(() => loader.schemaCatalog({ gatewayApiVersion: "v1.5.1", channel: "standard" }).all()).toThrow(/versions must list at least one/);
   });
 });
 
@@ -74,6 +74,6 @@ describe("fragment imports", () => {
         "b.io/things/v1.yaml": "version: v1\nopenAPIV3Schema: { type: object }\n",
       }),
     });
-    expect(() => loader.schemaCatalog()).toThrow(/unknown group nowhere.io/);
+    expect(() => loader.schemaCatalog().all()).toThrow(/unknown group nowhere.io/);
   });
 });
