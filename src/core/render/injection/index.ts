@@ -1,0 +1,28 @@
+// mesh's own injection templates for the `istio-sidecar-injector` ConfigMap (docs/injection.md). The
+// manifest renderer wraps these into `data.config`; istiod parses every entry at start-up.
+import { sidecarTemplate } from "./sidecar.js";
+
+export interface InjectionConfigDefaults {
+  policy: string;
+  defaultTemplates: string[];
+  alwaysInjectSelector: unknown[];
+  neverInjectSelector: unknown[];
+  injectedAnnotations: Record<string, string>;
+}
+
+/** Template name → Go text/template source, in the order they are written into the ConfigMap. */
+export function injectionTemplates(): Record<string, string> {
+  return {
+    sidecar: sidecarTemplate,
+  };
+}
+
+export function injectionConfigDefaults(): InjectionConfigDefaults {
+  return {
+    policy: "enabled",
+    defaultTemplates: ["sidecar"],
+    alwaysInjectSelector: [],
+    neverInjectSelector: [],
+    injectedAnnotations: {},
+  };
+}
