@@ -189,7 +189,7 @@ function templateData(env: InjectorEnvironment, pod: Pod): JsonObject {
   const meshConfig = { ...meshDefaults, ...env.meshConfig };
   const defaultConfig = (env.meshConfig.defaultConfig as JsonObject | undefined) ?? {};
   const podProxyConfig = annotations["proxy.istio.io/config"] ? (parseYaml(annotations["proxy.istio.io/config"]) as JsonObject) : {};
-  const proxyConfig = { ...proxyConfigDefaults, ...defaultConfig, ...podProxyConfig };
+  const proxyConfig: JsonObject = { ...proxyConfigDefaults, ...defaultConfig, ...podProxyConfig };
   const { typeMeta, deploymentMeta } = workloadOf(pod);
   const g = values.global ?? {};
   let imageType = annotations["sidecar.istio.io/proxyImageType"] ?? (proxyConfig.image as { imageType?: string } | undefined)?.imageType ?? g.variant ?? "";
