@@ -6,12 +6,24 @@
 // - every `.Values` read is defaulted, so a values tree without that key renders a sane default instead of
 //   the literal `<no value>`/`<nil>`;
 // - no list key is ever emitted without items (a bare `containers:` deletes the application's containers).
+import {
+  at,
+  envoyPromPort,
+  proxyArgsTail,
+  proxyEnvHead,
+  proxyEnvMesh,
+  proxyEnvRuntime,
+  proxyMetadataEnv,
+  proxyVolumeMounts,
+  proxyVolumes,
+  readinessProbe,
+  valuesPrelude,
+} from "./fragments.js";
+
 export const sidecarTemplate = String.raw`{{- /* mesh sidecar template (istio 1.30 data context) */ -}}
 {{- $a := .ObjectMeta.Annotations }}
 {{- $l := .ObjectMeta.Labels }}
-{{- $g := .Values.global | default (dict) }}
-{{- $p := $g.proxy | default (dict) }}
-{{- $pi := $g.proxy_init | default (dict) }}
+${valuesPrelude}
 {{- $cni := false }}
 {{- $cniProvider := "" }}
 {{- with .Values.pilot }}{{ with .cni }}{{ if .enabled }}{{ $cni = true }}{{ $cniProvider = .provider | default "" }}{{ end }}{{ end }}{{ end }}
@@ -22,19 +34,11 @@ export const sidecarTemplate = String.raw`{{- /* mesh sidecar template (istio 1.
 {{- if eq (index $a "sidecar.istio.io/nativeSidecar") "true" }}{{ $native = true }}{{ end }}
 {{- $needsInit := ne $mode "NONE" }}
 {{- $statusPort := annotation .ObjectMeta "status.sidecar.istio.io/port" (valueOrDefault $p.statusPort 15020) }}
-{{- $trustDomain := .MeshConfig.TrustDomain | default $g.trustDomain | default "cluster.local" }}
-{{- $clusterDomain := $p.clusterDomain | default "cluster.local" }}
-{{- $agentLogLevel := annotation .ObjectMeta "sidecar.istio.io/agentLogLevel" ($g.logging.level | default "default:info") }}
-{{- $pullPolicy := $g.imagePullPolicy | default "" }}
-{{- $istiodName := "istiod" }}{{ with .Values.revision }}{{ $istiodName = printf "istiod-%v" . }}{{ end }}
 {{- $hold := or .ProxyConfig.HoldApplicationUntilProxyStarts.GetValue $p.holdApplicationUntilProxyStarts }}
 {{- $privileged := $p.privileged | default false }}
 {{- $netBind := eq (annotation .ObjectMeta "sidecar.istio.io/capNetBindService" ($p.capNetBindService | default false)) "true" }}
 {{- $traceLogging := eq (index .ProxyConfig.ProxyMetadata "IPTABLES_TRACE_LOGGING") "true" }}
 {{- $proxyAsRoot := or $tproxy $netBind $traceLogging }}
-{{- $proxyImage := .ProxyImage }}
-{{- $proxyImageSetting := annotation .ObjectMeta "sidecar.istio.io/proxyImage" ($p.image | default "") }}
-{{- if contains "/" $proxyImageSetting }}{{ $proxyImage = $proxyImageSetting }}{{ end }}
 {{- $initImage := .ProxyImage }}
 {{- $initImageSetting := annotation .ObjectMeta "sidecar.istio.io/proxyImage" ($pi.image | default "") }}
 {{- if contains "/" $initImageSetting }}{{ $initImage = $initImageSetting }}{{ end }}
@@ -221,23 +225,11 @@ spec:
     restartPolicy: Always
     {{- end }}
     ports:
-    - name: http-envoy-prom
-      containerPort: 15090
-      protocol: TCP
+${at(4, envoyPromPort)}
     args:
     - proxy
     - sidecar
-    - --domain
-    - {{ printf "$(POD_NAMESPACE).svc.%s" $clusterDomain | quote }}
-    - {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" ($p.logLevel | default "warning")) | quote }}
-    - {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" ($p.componentLogLevel | default "misc:error")) | quote }}
-    - {{ printf "--log_output_level=%s" $agentLogLevel | quote }}
-    {{- with $g.sts }}{{ if .servicePort }}
-    - {{ printf "--stsPort=%v" .servicePort | quote }}
-    {{- end }}{{ end }}
-    {{- if $g.logAsJson }}
-    - --log_as_json
-    {{- end }}
+${at(4, proxyArgsTail)}
     {{- with $p.outlierLogPath }}
     - {{ printf "--outlierLogPath=%v" . | quote }}
     {{- end }}
@@ -267,55 +259,12 @@ spec:
     - name: REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION
       value: "true"
     {{- end }}
-    - name: PILOT_CERT_PROVIDER
-      value: {{ $g.pilotCertProvider | default "istiod" | quote }}
-    - name: CA_ADDR
-      value: {{ $g.caAddress | default (printf "%s.%s.svc:15012" $istiodName ($g.istioNamespace | default "istio-system")) | quote }}
-    - name: POD_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.name
-    - name: POD_NAMESPACE
-      valueFrom:
-        fieldRef:
-          fieldPath: metadata.namespace
-    - name: INSTANCE_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.podIP
-    - name: SERVICE_ACCOUNT
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.serviceAccountName
-    - name: HOST_IP
-      valueFrom:
-        fieldRef:
-          fieldPath: status.hostIP
-    - name: ISTIO_CPU_LIMIT
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.cpu
-          divisor: "1"
-    - name: PROXY_CONFIG
-      value: {{ protoToJSON .ProxyConfig | quote }}
+${at(4, proxyEnvHead)}
     - name: ISTIO_META_POD_PORTS
       value: {{ printf "[%s]" (join "," $podPorts) | quote }}
     - name: ISTIO_META_APP_CONTAINERS
       value: {{ join "," $appNames | quote }}
-    - name: GOMEMLIMIT
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.memory
-          divisor: "1"
-    - name: GOMAXPROCS
-      valueFrom:
-        resourceFieldRef:
-          resource: limits.cpu
-          divisor: "1"
-    {{- with .CompliancePolicy }}
-    - name: COMPLIANCE_POLICY
-      value: {{ . | quote }}
-    {{- end }}
+${at(4, proxyEnvRuntime)}
     - name: ISTIO_META_CLUSTER_ID
       value: {{ $g.multiCluster.clusterName | default "Kubernetes" | quote }}
     - name: ISTIO_META_NODE_NAME
@@ -340,10 +289,7 @@ spec:
     - name: ISTIO_BOOTSTRAP_OVERRIDE
       value: /etc/istio/custom-bootstrap/custom_bootstrap.json
     {{- end }}
-    - name: ISTIO_META_MESH_ID
-      value: {{ $g.meshID | default $trustDomain | quote }}
-    - name: TRUST_DOMAIN
-      value: {{ $trustDomain | quote }}
+${at(4, proxyEnvMesh)}
     {{- if eq ($p.tracer | default "") "datadog" }}
     {{- with index $a "apm.datadoghq.com/env" }}
     {{- $datadog := fromJSON . }}
@@ -355,19 +301,13 @@ spec:
     {{- end }}
     {{- end }}
     {{- end }}
-    {{- range $name, $value := .ProxyConfig.ProxyMetadata }}
-    - name: {{ $name | quote }}
-      value: {{ $value | quote }}
-    {{- end }}
+${at(4, proxyMetadataEnv)}
     {{- if ne $statusPort "0" }}
-    readinessProbe:
-      httpGet:
-        path: /healthz/ready
-        port: 15021
-      initialDelaySeconds: {{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/initialDelaySeconds" (valueOrDefault $p.readinessInitialDelaySeconds 0) }}
-      periodSeconds: {{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/periodSeconds" (valueOrDefault $p.readinessPeriodSeconds 15) }}
-      timeoutSeconds: 3
-      failureThreshold: {{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/failureThreshold" (valueOrDefault $p.readinessFailureThreshold 4) }}
+${at(4, readinessProbe({
+  initialDelay: String.raw`{{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/initialDelaySeconds" (valueOrDefault $p.readinessInitialDelaySeconds 0) }}`,
+  period: String.raw`{{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/periodSeconds" (valueOrDefault $p.readinessPeriodSeconds 15) }}`,
+  failureThreshold: String.raw`{{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/failureThreshold" (valueOrDefault $p.readinessFailureThreshold 4) }}`,
+}))}
     {{- $startup := true }}
     {{- if kindIs "map" $p.startupProbe }}{{ if hasKey $p.startupProbe "enabled" }}{{ $startup = $p.startupProbe.enabled }}{{ end }}{{ end }}
     {{- if $startup }}
@@ -415,27 +355,7 @@ spec:
         {{- toYaml . | trim | nindent 8 }}
       {{- end }}
     volumeMounts:
-    - name: workload-socket
-      mountPath: /var/run/secrets/workload-spiffe-uds
-    - name: credential-socket
-      mountPath: /var/run/secrets/credential-uds
-    - name: workload-certs
-      mountPath: /var/run/secrets/workload-spiffe-credentials
-    {{- if eq ($g.pilotCertProvider | default "istiod") "istiod" }}
-    - name: istiod-ca-cert
-      mountPath: /var/run/secrets/istio
-    {{- end }}
-    - name: istio-ca-crl
-      mountPath: /var/run/secrets/istio/crl
-      readOnly: true
-    - name: istio-data
-      mountPath: /var/lib/istio/data
-    - name: istio-envoy
-      mountPath: /etc/istio/proxy
-    - name: istio-token
-      mountPath: /var/run/secrets/tokens
-    - name: istio-podinfo
-      mountPath: /etc/istio/pod
+${at(4, proxyVolumeMounts({ crl: true }))}
     {{- if isset $a "sidecar.istio.io/bootstrapOverride" }}
     - name: custom-bootstrap-volume
       mountPath: /etc/istio/custom-bootstrap
@@ -455,52 +375,7 @@ spec:
     {{- end }}
     {{- end }}
   volumes:
-  - name: workload-socket
-    emptyDir: {}
-  - name: credential-socket
-    emptyDir: {}
-  - name: workload-certs
-    emptyDir: {}
-  - name: istio-envoy
-    emptyDir:
-      medium: Memory
-  - name: istio-data
-    emptyDir: {}
-  - name: istio-podinfo
-    downwardAPI:
-      items:
-      - path: labels
-        fieldRef:
-          fieldPath: metadata.labels
-      - path: annotations
-        fieldRef:
-          fieldPath: metadata.annotations
-  - name: istio-token
-    projected:
-      sources:
-      - serviceAccountToken:
-          path: istio-token
-          expirationSeconds: 43200
-          audience: {{ $g.sds.token.aud | default "istio-ca" | quote }}
-  {{- if eq ($g.pilotCertProvider | default "istiod") "istiod" }}
-  {{- $trustBundleApi := false }}
-  {{- with .Values.pilot }}{{ with .env }}{{ if eq (.ENABLE_CLUSTER_TRUST_BUNDLE_API | toString) "true" }}{{ $trustBundleApi = true }}{{ end }}{{ end }}{{ end }}
-  - name: istiod-ca-cert
-    {{- if $trustBundleApi }}
-    projected:
-      sources:
-      - clusterTrustBundle:
-          name: {{ printf "istio.io:istiod-ca:%s" ($g.trustBundleName | default "root-cert") | quote }}
-          path: root-cert.pem
-    {{- else }}
-    configMap:
-      name: {{ $g.trustBundleName | default "istio-ca-root-cert" | quote }}
-    {{- end }}
-  {{- end }}
-  - name: istio-ca-crl
-    configMap:
-      name: istio-ca-crl
-      optional: true
+${at(2, proxyVolumes({ crl: true }))}
   {{- with index $a "sidecar.istio.io/bootstrapOverride" }}
   - name: custom-bootstrap-volume
     configMap:
