@@ -1,5 +1,6 @@
 // mesh's own injection templates for the `istio-sidecar-injector` ConfigMap (docs/injection.md). The
 // manifest renderer wraps these into `data.config`; istiod parses every entry at start-up.
+import { gatewayTemplate } from "./gateway.js";
 import { sidecarTemplate } from "./sidecar.js";
 
 export interface InjectionConfigDefaults {
@@ -14,6 +15,7 @@ export interface InjectionConfigDefaults {
 export function injectionTemplates(): Record<string, string> {
   return {
     sidecar: sidecarTemplate,
+    gateway: gatewayTemplate,
   };
 }
 
