@@ -19,8 +19,8 @@ export interface InjectorConfig {
   defaultTemplates: string[];
   templates: Record<string, string>;
   aliases?: Record<string, string[]>;
-  neverInjectSelector?: { matchLabels?: Record<string, string> }[];
-  alwaysInjectSelector?: { matchLabels?: Record<string, string> }[];
+  neverInjectSelector?: unknown[];
+  alwaysInjectSelector?: unknown[];
   injectedAnnotations?: Record<string, string>;
 }
 
@@ -127,8 +127,8 @@ function prepare(config: InjectorConfig, env: InjectorEnvironment, original: Pod
   return { pod, stripped, userContainers, previousProbers, templateNames: names, data: templateData(env, stripped) };
 }
 
-function selects(selector: { matchLabels?: Record<string, string> }, labels: Record<string, string>): boolean {
-  const entries = Object.entries(selector.matchLabels ?? {});
+function selects(selector: unknown, labels: Record<string, string>): boolean {
+  const entries = Object.entries((selector as { matchLabels?: Record<string, string> }).matchLabels ?? {});
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
