@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { injectionConfigDefaults, injectionTemplates } from "../../src/core/render/injection/index.js";
+import { scanInjectionTemplate } from "../../src/core/render/injection/template-syntax.js";
+import syntaxCases from "../fixtures/injection/syntax-cases.json" with { type: "json" };
 import { buildHarness, goToolchainVersion, runHarness, type HarnessCase } from "./injection-harness/harness.js";
 import {
   injectPods,
@@ -92,6 +94,21 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
     if (outcome?.kind !== "injected") throw new Error(`not injected: ${JSON.stringify(outcome)}`);
     return outcome.pod;
   }
+
+  it("mesh's static template checker agrees with Go's parser on accept/reject", async () => {
+    // A case with a fourth element "execute" passes Go's parser but fails when executed (still an error).
+    const cases = [
+      ...syntaxCases.rejected.map(([, source, , stage]) => ({ source: source!, expected: stage ?? "parse" })),
+      ...syntaxCases.accepted.map(([, source]) => ({ source: source!, expected: "ok" })),
+    ];
+    const results = await run(cases.map((c, i) => ({ id: String(i), template: c.source, context: c.expected === "execute" ? ("pod" as const) : ("parse-only" as const), data: {} })));
+    cases.forEach((c, i) => {
+      const stage = results.get(String(i))!.stage;
+      const goStage = stage === "parse" || stage === "execute" ? stage : "ok";
+      expect({ source: c.source, goStage }).toEqual({ source: c.source, goStage: c.expected });
+      expect({ source: c.source, meshRejects: scanInjectionTemplate(c.source).problems.length > 0 }).toEqual({ source: c.source, meshRejects: c.expected !== "ok" });
+    });
+  });
 
   it("parses every template with istiod's function set", async () => {
     const results = await run(Object.entries(templates).map(([id, template]) => ({ id, template, context: "parse-only" })));
