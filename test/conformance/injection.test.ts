@@ -669,6 +669,32 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
       ]);
     });
 
+    it("waypoint: the same objects with an Envoy in waypoint mode, HBONE port, out of ambient capture", async () => {
+      const data = gatewayData({
+        metadata: { name: "waypoint", namespace: "shop", uid: "9a1b2c3d-0000-4000-8000-000000000001", labels: { "istio.io/waypoint-for": "service" } },
+        spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
+        DeploymentName: "waypoint",
+        ServiceAccount: "waypoint",
+        Ports: [
+          { name: "status-port", port: 15021, appProtocol: "tcp" },
+          { name: "mesh", port: 15008, appProtocol: "hbone" },
+        ],
+        ServiceType: "ClusterIP",
+        InfrastructureLabels: { "istio.io/waypoint-for": "service" },
+        InfrastructureAnnotations: {},
+      });
+      const result = (await run([{ id: "wp", template: templates.waypoint!, context: "gateway", data }])).get("wp")!;
+      expect({ stage: result.stage, error: result.error }).toEqual({ stage: "ok", error: undefined });
+      const docs = result.documents as { kind: string; metadata: { name: string }; spec: Record<string, any> }[];
+      expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+      const podTemplate = docs[1]!.spec.template;
+      expect(podTemplate.metadata.labels).toMatchObject({ "istio.io/dataplane-mode": "none", "gateway.networking.k8s.io/gateway-name": "waypoint", "sidecar.istio.io/inject": "false" });
+      const proxy = podTemplate.spec.containers[0] as Container;
+      expect(args(proxy).slice(0, 2)).toEqual(["proxy", "waypoint"]);
+      expect(proxy.ports).toContainEqual({ name: "hbone", containerPort: 15008, protocol: "TCP" });
+      expect(docs[2]!.spec).toMatchObject({ type: "ClusterIP", ports: [{ name: "status-port", port: 15021 }, { name: "mesh", port: 15008, appProtocol: "hbone" }] });
+    });
+
     it("renders with a bare values tree and a ClusterIP service type", async () => {
       const docs = await render(gatewayData({ Values: { global: { hub: "docker.io/istio", tag: "1.30.3" } }, ServiceType: "ClusterIP" }));
       expect(docs[2]!.spec.type).toBe("ClusterIP");

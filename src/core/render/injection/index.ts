@@ -1,7 +1,7 @@
 // mesh's own injection templates for the `istio-sidecar-injector` ConfigMap (docs/injection.md). The
 // manifest renderer wraps these into `data.config`; istiod parses every entry at start-up.
 import { gatewayTemplate } from "./gateway.js";
-import { kubeGatewayTemplate } from "./kube-gateway.js";
+import { kubeGatewayTemplate, waypointTemplate } from "./kube-gateway.js";
 import { sidecarTemplate } from "./sidecar.js";
 
 export interface InjectionConfigDefaults {
@@ -18,6 +18,7 @@ export function injectionTemplates(): Record<string, string> {
     sidecar: sidecarTemplate,
     gateway: gatewayTemplate,
     "kube-gateway": kubeGatewayTemplate,
+    waypoint: waypointTemplate,
   };
 }
 

@@ -32,7 +32,21 @@ ownerReferences:
   name: {{ .Name | quote }}
   uid: {{ .UID | quote }}`;
 
-export const kubeGatewayTemplate = String.raw`{{- /* mesh kube-gateway template (istio 1.30 Gateway API deployment controller) */ -}}
+interface ControllerTemplateShape {
+  /** Template name, for the header comment. */
+  name: string;
+  /** Second agent argument: `router` (gateway) or `waypoint` (ambient L7 proxy). */
+  proxyType: "router" | "waypoint";
+  /** Service type when the controller hands none (it always does; this guards an empty value). */
+  defaultServiceType: string;
+  /** Extra pod labels, as `strdict` arguments. */
+  podLabels: string;
+  /** Extra container ports, written at the container-port list's indentation. */
+  extraPorts: string;
+}
+
+function controllerTemplate(shape: ControllerTemplateShape): string {
+  return String.raw`{{- /* mesh ${shape.name} template (istio 1.30 Gateway API deployment controller) */ -}}
 ${valuesPrelude}
 {{- $gateways := .Values.gateways | default (dict) }}
 {{- $selector := strdict .GatewayNameLabel .Name }}
@@ -55,7 +69,7 @@ spec:
     matchLabels: {{ toJsonMap $selector }}
   template:
     metadata:
-      labels: {{ toJsonMap $labels (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" (.Revision | default "latest")) }}
+      labels: {{ toJsonMap $labels (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" (.Revision | default "latest")${shape.podLabels}) }}
       annotations: {{ toJsonMap $annotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/scrape" "true" "prometheus.io/port" "15020" "prometheus.io/path" "/stats/prometheus") }}
     spec:
       serviceAccountName: {{ .ServiceAccount | quote }}
@@ -77,10 +91,10 @@ spec:
         - name: status-port
           containerPort: 15021
           protocol: TCP
-${at(8, envoyPromPort)}
+${at(8, envoyPromPort)}${shape.extraPorts}
         args:
         - proxy
-        - router
+        - ${shape.proxyType}
 ${at(8, proxyArgsTail)}
         {{- with $p.lifecycle }}
         lifecycle:
@@ -151,7 +165,7 @@ metadata:
   name: {{ .DeploymentName | quote }}
 ${at(2, objectMetadata)}
 spec:
-  type: {{ .ServiceType | default "LoadBalancer" | quote }}
+  type: {{ .ServiceType | default "${shape.defaultServiceType}" | quote }}
   selector: {{ toJsonMap $selector }}
   ports:
   {{- range .Ports }}
@@ -186,3 +200,23 @@ spec:
     matchLabels: {{ toJsonMap $selector }}
   minAvailable: 1
 `;
+}
+
+export const kubeGatewayTemplate = controllerTemplate({
+  name: "kube-gateway",
+  proxyType: "router",
+  defaultServiceType: "LoadBalancer",
+  podLabels: "",
+  extraPorts: "",
+});
+
+// Ambient waypoints: the same objects, an Envoy in waypoint mode receiving HBONE (15008) from ztunnel. The
+// pod opts out of ambient capture itself (`istio.io/dataplane-mode: none`): ztunnel must not redirect the
+// waypoint's own traffic back into a waypoint.
+export const waypointTemplate = controllerTemplate({
+  name: "waypoint",
+  proxyType: "waypoint",
+  defaultServiceType: "ClusterIP",
+  podLabels: ' "istio.io/dataplane-mode" "none"',
+  extraPorts: "\n        - name: hbone\n          containerPort: 15008\n          protocol: TCP",
+});
