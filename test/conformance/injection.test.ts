@@ -505,6 +505,33 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
     });
   });
 
+  describe("grpc-agent: proxyless gRPC (§1.12)", () => {
+    it.each([
+      [false, [], ["api", "istio-proxy"]],
+      [true, ["istio-proxy"], ["api"]],
+    ])("native %s: an Envoy-less agent, no capture, the app pointed at the agent's bootstrap", async (native, init, containers) => {
+      const pod = await inject(withAnnotations(readPod("pod-cart.yaml"), { "inject.istio.io/templates": "grpc-agent" }), { native });
+      expect(names(pod.spec.initContainers)).toEqual(init);
+      expect(names(pod.spec.containers)).toEqual(containers);
+      const agent = container(pod, "istio-proxy");
+      expect(envValue(agent, "DISABLE_ENVOY")).toBe("true");
+      expect(envValue(agent, "GRPC_XDS_BOOTSTRAP")).toBe("/etc/istio/proxy/grpc-bootstrap.json");
+      expect(envValue(agent, "OUTPUT_CERTS")).toBe("/var/lib/istio/data");
+      expect(agent.readinessProbe).toBeUndefined();
+      expect(args(agent).slice(0, 2)).toEqual(["proxy", "sidecar"]);
+      const app = container(pod, "api");
+      expect(app.image).toBe("example.org/cart:3");
+      expect(app.readinessProbe).toMatchObject({ httpGet: { path: "/ready", port: "http" } });
+      expect(envValue(app, "GRPC_XDS_BOOTSTRAP")).toBe("/etc/istio/proxy/grpc-bootstrap.json");
+      expect(app.volumeMounts).toEqual([
+        { name: "istio-envoy", mountPath: "/etc/istio/proxy" },
+        { name: "istio-data", mountPath: "/var/lib/istio/data" },
+      ]);
+      expect(pod.metadata.annotations?.["prometheus.io/scrape"]).toBeUndefined();
+      expect(pod.metadata.labels?.["security.istio.io/tlsMode"]).toBe("istio");
+    });
+  });
+
   describe("Example E: not injected and errors (§1.4, §1.5, §7.6)", () => {
     it.each([
       ["label inject=false", (p: Pod) => ((p.metadata.labels ??= {})["sidecar.istio.io/inject"] = "false")],

@@ -19,8 +19,8 @@ describe("the template checker", () => {
 });
 
 describe("mesh's injection templates", () => {
-  it("ship sidecar, gateway and kube-gateway", () => {
-    expect(Object.keys(templates)).toEqual(expect.arrayContaining(["sidecar", "gateway", "kube-gateway"]));
+  it("ship sidecar, gateway, kube-gateway, waypoint and grpc-agent", () => {
+    expect(Object.keys(templates)).toEqual(["sidecar", "gateway", "kube-gateway", "waypoint", "grpc-agent"]);
   });
 
   it.each(Object.keys(templates))("%s parses with istiod's function set and scoping rules", (name) => {
@@ -105,11 +105,19 @@ describe("mesh's injection templates", () => {
       expect(text).toMatch(/- "-u"\n\s+- \{\{ if \$tproxy \}\}"1337"\{\{ else \}\}\{\{ \.ProxyUID \| quote \}\}/);
       expect(text).toMatch(/runAsUser: \{\{ \.ProxyUID \}\}/);
     });
-    it.each(Object.keys(templates))("%s probes Envoy's health listener on 15021 and declares 15090 for stats", (name) => {
+    const envoyTemplates = Object.keys(templates).filter((name) => name !== "grpc-agent");
+    it.each(envoyTemplates)("%s probes Envoy's health listener on 15021 and declares 15090 for stats", (name) => {
       const t = templates[name]!;
       expect(t).toMatch(/path: \/healthz\/ready\n\s+port: 15021/);
       expect(t).toMatch(/name: http-envoy-prom\n\s+containerPort: 15090/);
     });
+  });
+
+  it("grpc-agent runs the agent without Envoy and points the application at the agent's bootstrap", () => {
+    const text = templates["grpc-agent"]!;
+    expect(text).toMatch(/name: DISABLE_ENVOY\n\s+value: "true"/);
+    expect(text).toMatch(/name: GRPC_XDS_BOOTSTRAP\n\s+value: \/etc\/istio\/proxy\/grpc-bootstrap.json/);
+    expect(text).not.toContain("istio-iptables");
   });
 
   it("the injector defaults select the sidecar template, which is shipped", () => {

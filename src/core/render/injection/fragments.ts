@@ -28,6 +28,21 @@ export const valuesPrelude = String.raw`{{- $g := .Values.global | default (dict
 {{- $proxyImageSetting := annotation .ObjectMeta "sidecar.istio.io/proxyImage" ($p.image | default "") }}
 {{- if contains "/" $proxyImageSetting }}{{ $proxyImage = $proxyImageSetting }}{{ end }}`;
 
+/** Sets `$resources` for the injected containers (needs `$a`, the pod annotations). */
+export const proxyResources = String.raw`{{- /* resources: the four annotations replace the values' resources entirely when any is present */ -}}
+{{- $resources := dict }}
+{{- if or (isset $a "sidecar.istio.io/proxyCPU") (isset $a "sidecar.istio.io/proxyMemory") (isset $a "sidecar.istio.io/proxyCPULimit") (isset $a "sidecar.istio.io/proxyMemoryLimit") }}
+{{- $requests := dict }}{{ $limits := dict }}
+{{- if isset $a "sidecar.istio.io/proxyCPU" }}{{ $_ := set $requests "cpu" (index $a "sidecar.istio.io/proxyCPU") }}{{ end }}
+{{- if isset $a "sidecar.istio.io/proxyMemory" }}{{ $_ := set $requests "memory" (index $a "sidecar.istio.io/proxyMemory") }}{{ end }}
+{{- if isset $a "sidecar.istio.io/proxyCPULimit" }}{{ $_ := set $limits "cpu" (index $a "sidecar.istio.io/proxyCPULimit") }}{{ end }}
+{{- if isset $a "sidecar.istio.io/proxyMemoryLimit" }}{{ $_ := set $limits "memory" (index $a "sidecar.istio.io/proxyMemoryLimit") }}{{ end }}
+{{- if $requests }}{{ $_ := set $resources "requests" $requests }}{{ end }}
+{{- if $limits }}{{ $_ := set $resources "limits" $limits }}{{ end }}
+{{- else }}
+{{- $resources = omitNil $p.resources | default (dict) }}
+{{- end }}`;
+
 /** Agent arguments after `proxy <type>`. */
 export const proxyArgsTail = String.raw`- --domain
 - {{ printf "$(POD_NAMESPACE).svc.%s" $clusterDomain | quote }}

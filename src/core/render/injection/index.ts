@@ -1,6 +1,7 @@
 // mesh's own injection templates for the `istio-sidecar-injector` ConfigMap (docs/injection.md). The
 // manifest renderer wraps these into `data.config`; istiod parses every entry at start-up.
 import { gatewayTemplate } from "./gateway.js";
+import { grpcAgentTemplate } from "./grpc-agent.js";
 import { kubeGatewayTemplate, waypointTemplate } from "./kube-gateway.js";
 import { sidecarTemplate } from "./sidecar.js";
 
@@ -19,6 +20,7 @@ export function injectionTemplates(): Record<string, string> {
     gateway: gatewayTemplate,
     "kube-gateway": kubeGatewayTemplate,
     waypoint: waypointTemplate,
+    "grpc-agent": grpcAgentTemplate,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   proxyEnvRuntime,
   proxyMetadataEnv,
   proxyVolumeMounts,
+  proxyResources,
   proxyVolumes,
   readinessProbe,
   valuesPrelude,
@@ -61,19 +62,7 @@ ${valuesPrelude}
 {{- $canonicalName := coalesce (index $l "service.istio.io/canonical-name") (index $l "app.kubernetes.io/name") (index $l "app") .DeploymentMeta.Name | default "" | trunc 63 | trimSuffix "-" }}
 {{- $canonicalRevision := coalesce (index $l "service.istio.io/canonical-revision") (index $l "app.kubernetes.io/version") (index $l "version") "latest" }}
 {{- $workloadName := index $l "service.istio.io/workload-name" | default .DeploymentMeta.Name }}
-{{- /* resources: the four annotations replace the values' resources entirely when any is present */ -}}
-{{- $resources := dict }}
-{{- if or (isset $a "sidecar.istio.io/proxyCPU") (isset $a "sidecar.istio.io/proxyMemory") (isset $a "sidecar.istio.io/proxyCPULimit") (isset $a "sidecar.istio.io/proxyMemoryLimit") }}
-{{- $requests := dict }}{{ $limits := dict }}
-{{- if isset $a "sidecar.istio.io/proxyCPU" }}{{ $_ := set $requests "cpu" (index $a "sidecar.istio.io/proxyCPU") }}{{ end }}
-{{- if isset $a "sidecar.istio.io/proxyMemory" }}{{ $_ := set $requests "memory" (index $a "sidecar.istio.io/proxyMemory") }}{{ end }}
-{{- if isset $a "sidecar.istio.io/proxyCPULimit" }}{{ $_ := set $limits "cpu" (index $a "sidecar.istio.io/proxyCPULimit") }}{{ end }}
-{{- if isset $a "sidecar.istio.io/proxyMemoryLimit" }}{{ $_ := set $limits "memory" (index $a "sidecar.istio.io/proxyMemoryLimit") }}{{ end }}
-{{- if $requests }}{{ $_ := set $resources "requests" $requests }}{{ end }}
-{{- if $limits }}{{ $_ := set $resources "limits" $limits }}{{ end }}
-{{- else }}
-{{- $resources = omitNil $p.resources | default (dict) }}
-{{- end }}
+${proxyResources}
 metadata:
   labels:
     security.istio.io/tlsMode: {{ index $l "security.istio.io/tlsMode" | default "istio" | quote }}
