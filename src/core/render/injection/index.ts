@@ -5,6 +5,8 @@ import { grpcAgentTemplate } from "./grpc-agent.js";
 import { kubeGatewayTemplate, waypointTemplate } from "./kube-gateway.js";
 import { sidecarTemplate } from "./sidecar.js";
 
+export { scanInjectionTemplate, type TemplateProblem, type TemplateScan } from "./template-syntax.js";
+
 export interface InjectionConfigDefaults {
   policy: string;
   defaultTemplates: string[];

@@ -6,7 +6,8 @@
 // `.InfrastructureLabels`/`.InfrastructureAnnotations`, `.GatewayNameLabel`, `.ProxyImage`, `.ProxyConfig`,
 // `.MeshConfig`, `.Values`.
 // The controller keeps a HorizontalPodAutoscaler or PodDisruptionBudget document only when the class or
-// Gateway parameters ConfigMap carries an overlay for it, so both are always emitted here as skeletons.
+// Gateway parameters ConfigMap carries an overlay for it, so both are always emitted here as skeletons; the
+// PDB names no budget of its own (the overlay picks minAvailable or maxUnavailable, never both).
 // The proxy is written out in full (the pod is labelled not to be injected): the Service selects the pod by
 // the gateway-name label, and istiod binds the Gateway's configuration to proxies behind that Service.
 import {
@@ -198,7 +199,6 @@ ${at(2, objectMetadata)}
 spec:
   selector:
     matchLabels: {{ toJsonMap $selector }}
-  minAvailable: 1
 `;
 }
 
