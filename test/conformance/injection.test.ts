@@ -6,11 +6,12 @@
 // Needs a Go toolchain and sprig from Debian (no network beyond Debian's mirror):
 //   apt-get install -y golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev
 // Without `go` on PATH this file is skipped with a warning; any other failure (build, render) fails.
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { toYamlStream } from "../../src/core/documents/index.js";
 import { injectionConfigDefaults, injectionTemplates } from "../../src/core/render/injection/index.js";
 import { scanInjectionTemplate } from "../../src/core/render/injection/template-syntax.js";
 import syntaxCases from "../fixtures/injection/syntax-cases.json" with { type: "json" };
@@ -36,6 +37,22 @@ if (!goVersion) {
 }
 
 type Env = { name: string; value?: string; valueFrom?: unknown };
+
+/**
+ * Reviewed snapshots of complete outputs. `REFRESH_GOLDEN=1 npm run conformance` rewrites them; review the
+ * diff object by object before committing.
+ */
+function expectGolden(name: string, objects: unknown[]): void {
+  const file = path.join(fixtures, "golden", `${name}.yaml`);
+  const text = toYamlStream(objects);
+  if (process.env.REFRESH_GOLDEN === "1" || !existsSync(file)) {
+    if (process.env.REFRESH_GOLDEN !== "1") throw new Error(`golden ${file} missing; run with REFRESH_GOLDEN=1 and review it`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    return;
+  }
+  expect(text).toBe(readFileSync(file, "utf8"));
+}
 type Options = { native?: boolean; values?: Record<string, unknown>; mesh?: Record<string, unknown>; revision?: string };
 
 function deepMerge(base: unknown, patch: unknown): unknown {
@@ -113,6 +130,19 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
   it("parses every template with istiod's function set", async () => {
     const results = await run(Object.entries(templates).map(([id, template]) => ({ id, template, context: "parse-only" })));
     for (const [name, result] of results) expect({ name, stage: result.stage, error: result.error }).toEqual({ name, stage: "ok", error: undefined });
+  });
+
+  it("matches the reviewed injected pods and gateway objects (golden files)", async () => {
+    const [classic, native, gateway, grpc] = [
+      await inject(readPod("pod-cart.yaml")),
+      await inject(readPod("pod-cart.yaml"), { native: true }),
+      await inject(readPod("pod-gateway.yaml")),
+      await inject(withAnnotations(readPod("pod-cart.yaml"), { "inject.istio.io/templates": "grpc-agent" })),
+    ];
+    expectGolden("sidecar-classic", [classic]);
+    expectGolden("sidecar-native", [native]);
+    expectGolden("gateway", [gateway]);
+    expectGolden("grpc-agent", [grpc]);
   });
 
   describe("Example A: a Deployment's pod, classic mode, default values (§3, §7.2)", () => {
@@ -646,6 +676,7 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
 
     it("renders a ServiceAccount, Deployment, Service and the HPA/PDB skeletons, all owned by the Gateway", async () => {
       const docs = await render(gatewayData());
+      expectGolden("kube-gateway", docs);
       expect(docs.map((d) => [d.kind, d.metadata.name, d.metadata.namespace])).toEqual([
         ["ServiceAccount", "web-istio", "edge"],
         ["Deployment", "web-istio", "edge"],
@@ -713,6 +744,7 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
       const result = (await run([{ id: "wp", template: templates.waypoint!, context: "gateway", data }])).get("wp")!;
       expect({ stage: result.stage, error: result.error }).toEqual({ stage: "ok", error: undefined });
       const docs = result.documents as { kind: string; metadata: { name: string }; spec: Record<string, any> }[];
+      expectGolden("waypoint", docs);
       expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
       const podTemplate = docs[1]!.spec.template;
       expect(podTemplate.metadata.labels).toMatchObject({ "istio.io/dataplane-mode": "none", "gateway.networking.k8s.io/gateway-name": "waypoint", "sidecar.istio.io/inject": "false" });
