@@ -1,0 +1,71 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { generateManifest, manifestYaml, sortObjects } from "../../../src/core/render/index.js";
+
+// Reviewed object by object against docs/install.md (§2.4, §7, §8, §9, §12); refreshed only with REFRESH_GOLDEN=1.
+// CRD specs are elided: they come from schemas/ and are checked by the schema conformance tests.
+const goldenDirectory = new URL("../../golden/manifest/", import.meta.url);
+const render = (profile: string) => {
+  const manifest = generateManifest({ files: [], sets: [`profile=${profile}`] });
+  const objects = sortObjects(manifest.components.flatMap((component) => component.objects));
+  const reviewable = objects.map((object) =>
+    object.kind === "CustomResourceDefinition" ? { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, spec: "(elided: generated from schemas/)" } : object,
+  );
+  return { manifest, text: manifestYaml(reviewable) };
+};
+const identities = (profile: string) =>
+  render(profile).manifest.components.flatMap((component) => component.objects.map((object) => `${object.kind}/${object.metadata.name}`));
+
+describe("manifests of the built-in profiles", () => {
+  it.each([
+    ["default", 39],
+    ["demo", 42],
+    ["minimal", 33],
+    ["empty", 0],
+  ])("%s renders %i objects", (profile, count) => {
+    expect(identities(profile)).toHaveLength(count);
+  });
+
+  it("orders components for install and names them as istioctl prints them", () => {
+    expect(render("demo").manifest.components.map((component) => [component.component, component.displayName, component.objects.length])).toEqual([
+      ["base", "Istio core", 16],
+      ["istiod", "Istiod", 16],
+      ["ingress", "Ingress gateways", 5],
+      ["egress", "Egress gateways", 5],
+    ]);
+  });
+
+  it("default = demo - egress + the two HPAs; minimal = default - ingress", () => {
+    const demo = new Set(identities("demo"));
+    const defaults = new Set(identities("default"));
+    const minimal = new Set(identities("minimal"));
+    expect([...demo].filter((id) => !defaults.has(id)).sort()).toEqual([
+      "Deployment/istio-egressgateway",
+      "Role/istio-egressgateway-sds",
+      "RoleBinding/istio-egressgateway-sds",
+      "Service/istio-egressgateway",
+      "ServiceAccount/istio-egressgateway-service-account",
+    ]);
+    expect([...defaults].filter((id) => !demo.has(id)).sort()).toEqual(["HorizontalPodAutoscaler/istio-ingressgateway", "HorizontalPodAutoscaler/istiod"]);
+    expect([...defaults].filter((id) => !minimal.has(id)).sort()).toEqual([
+      "Deployment/istio-ingressgateway",
+      "HorizontalPodAutoscaler/istio-ingressgateway",
+      "Role/istio-ingressgateway-sds",
+      "RoleBinding/istio-ingressgateway-sds",
+      "Service/istio-ingressgateway",
+      "ServiceAccount/istio-ingressgateway-service-account",
+    ]);
+    expect([...identities("default")].some((id) => id.startsWith("PodDisruptionBudget/"))).toBe(false);
+  });
+
+  it.each(["default", "demo", "minimal"])("%s matches its reviewed golden file", (profile) => {
+    const file = new URL(`${profile}.yaml`, goldenDirectory);
+    const { text } = render(profile);
+    if (process.env.REFRESH_GOLDEN === "1" || !existsSync(file)) {
+      if (process.env.REFRESH_GOLDEN !== "1") throw new Error(`missing golden ${file.pathname}; run with REFRESH_GOLDEN=1 and review it`);
+      mkdirSync(goldenDirectory, { recursive: true });
+      writeFileSync(file, text);
+    }
+    expect(text).toBe(readFileSync(file, "utf8"));
+  });
+});
