@@ -12,7 +12,6 @@ export function profileNames(): string[] {
 /** What mesh cannot render of a profile yet; `mesh profile list` shows it. */
 export const partialProfiles: Readonly<Record<string, string>> = {
   ambient: "cni and ztunnel are not rendered yet",
-  remote: "remote-mode istiod (values.profile=remote) is not rendered yet",
   stable: "the stable ValidatingAdmissionPolicy is not rendered yet",
 };
 

@@ -82,8 +82,6 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
     add("base", applyKubernetesSettings(objects, components.base?.k8s, mainOf("", "", "components.base.k8s"), findings));
   }
   if (wanted.has("istiod") && components.pilot?.enabled !== false) {
-    if (iopValues.profile === "remote" || valueAt(iopValues, "istiodRemote.enabled") === true)
-      throw new InputError("component istiod: remote mode (values.istiodRemote.enabled, the remote profile) is not supported by mesh yet");
     const values = istiodChartValues(iopValues);
     const context: IstiodContext = {
       values,
@@ -93,7 +91,11 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       revision,
     };
     const objects = renderIstiod(context, istiodImage(context, components.pilot));
-    const main = { ...mainOf(revision ? `istiod-${revision}` : "istiod", "discovery", "components.pilot.k8s"), autoscaled: istiodAutoscaled(context) };
+    const main = {
+      ...mainOf(revision ? `istiod-${revision}` : "istiod", "discovery", "components.pilot.k8s"),
+      autoscaled: istiodAutoscaled(context),
+      autoscaleSetting: "values.pilot.autoscaleEnabled",
+    };
     add("istiod", applyKubernetesSettings(objects, components.pilot?.k8s, main, findings));
   }
   for (const kind of ["ingress", "egress"] as const) {
@@ -106,6 +108,7 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
         ...mainOf(name, "istio-proxy", `components.${list}[${index}].k8s`),
         servicePortsViaValues: true,
         autoscaled: objects.some((object) => object.kind === "HorizontalPodAutoscaler"),
+        autoscaleSetting: `values.gateways.istio-${kind}gateway.autoscaleEnabled`,
       };
       add(kind, applyKubernetesSettings(objects, instance.k8s, main, findings), name);
     });

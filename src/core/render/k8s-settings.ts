@@ -16,6 +16,8 @@ export interface MainObjects {
   /** Where the settings came from, for messages: `components.pilot.k8s`. */
   origin: string;
   autoscaled: boolean;
+  /** The values switch named in the replicaCount warning, e.g. values.pilot.autoscaleEnabled. */
+  autoscaleSetting?: string;
 }
 
 /** Applies `components.<c>.k8s` to a component's rendered objects: strategic-merge style patches, then overlays. */
@@ -50,7 +52,7 @@ export function applyKubernetesSettings(objects: KubeObject[], settings: Kuberne
           severity: "warning",
           code: "IOP_REPLICAS_WITH_HPA",
           origin: "operator",
-          message: `${main.origin}.replicaCount should not be set when autoscaling is enabled`,
+          message: `${main.origin}.replicaCount should not be set when ${main.autoscaleSetting ?? "autoscaling"} is true`,
           path: `spec.${main.origin}.replicaCount`,
         });
     }

@@ -69,3 +69,28 @@ describe("manifests of the built-in profiles", () => {
     expect(text).toBe(readFileSync(file, "utf8"));
   });
 });
+
+describe("the remote profile", () => {
+  it("renders base plus the reader RBAC, the values ConfigMap and the injection webhook (20 objects)", () => {
+    const manifest = generateManifest({ files: [], sets: ["profile=remote"] });
+    expect(manifest.components.map((component) => component.objects.length)).toEqual([16, 4]);
+    expect(manifest.components[1]!.objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
+      "ClusterRole/istio-reader-clusterrole-istio-system",
+      "ClusterRoleBinding/istio-reader-clusterrole-istio-system",
+      "ConfigMap/values",
+      "MutatingWebhookConfiguration/istio-sidecar-injector",
+    ]);
+  });
+
+  it("points the webhook at values.istiodRemote.injectionURL and adds istiod's RBAC for a config cluster", () => {
+    const manifest = generateManifest({
+      files: [],
+      sets: ["profile=remote", "values.istiodRemote.injectionURL=https://istiod.example:15017/inject", "values.global.configCluster=true"],
+    });
+    const objects = manifest.components[1]!.objects;
+    const webhook = objects.find((object) => object.kind === "MutatingWebhookConfiguration") as any;
+    expect(webhook.webhooks[0].clientConfig).toEqual({ url: "https://istiod.example:15017/inject" });
+    expect(objects.some((object) => object.kind === "ValidatingWebhookConfiguration")).toBe(true);
+    expect(objects.some((object) => object.kind === "Deployment")).toBe(false);
+  });
+});
