@@ -18,6 +18,25 @@ describe("mesh manifest generate", () => {
     expect(result).toMatchObject({ exitCode: 0, stdout: "", stderr: "" });
   });
 
+  it.each([
+    ["default", 39],
+    ["demo", 42],
+    ["minimal", 33],
+  ])("renders the %s profile's %i objects, the same bytes every run", async (profile, count) => {
+    const first = await runMesh(["manifest", "generate", "--set", `profile=${profile}`]);
+    expect(first.exitCode).toBe(0);
+    expect(kinds(first.stdout)).toHaveLength(count);
+    expect((await runMesh(["manifest", "generate", "--set", `profile=${profile}`])).stdout).toBe(first.stdout);
+  });
+
+  it("renames istiod's objects for --revision", async () => {
+    const result = await runMesh(["manifest", "generate", "--set", "profile=minimal", "--revision", "canary", "--component", "istiod"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("name: istiod-canary\n");
+    expect(result.stdout).toContain("name: istio-sidecar-injector-canary\n");
+    expect(result.stdout).toContain("name: istio-validator-canary-istio-system\n");
+  });
+
   it("prints the base component: 15 CRDs then the reader ServiceAccount, each followed by a blank line and ---", async () => {
     const result = await runMesh(["manifest", "generate", "--component", "base"]);
     expect(result.exitCode).toBe(0);
