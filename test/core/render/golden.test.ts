@@ -94,3 +94,37 @@ describe("the remote profile", () => {
     expect(objects.some((object) => object.kind === "Deployment")).toBe(false);
   });
 });
+
+describe("settings mesh does not render silently", () => {
+  it.each([
+    "values.global.networkPolicy.enabled=true",
+    "values.revisionTags[0]=prod",
+    "values.defaultRevision=default",
+    "values.experimental.stableValidationPolicy=true",
+  ])("refuses %s with a clear error", (set) => {
+    expect(() => generateManifest({ files: [], sets: [set] })).toThrow("mesh cannot render the objects this setting adds yet");
+  });
+
+  it("refuses the stable profile (its ValidatingAdmissionPolicy is not rendered)", () => {
+    expect(() => generateManifest({ files: [], sets: ["profile=stable"] })).toThrow("values.experimental.stableValidationPolicy");
+  });
+
+  it("filters by values.global.resourceScope", () => {
+    const kinds = (scope: string) =>
+      new Set(generateManifest({ files: [], sets: [`values.global.resourceScope=${scope}`] }).components.flatMap((c) => c.objects.map((o) => o.kind)));
+    expect([...kinds("cluster")].sort()).toEqual([
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "CustomResourceDefinition",
+      "MutatingWebhookConfiguration",
+      "ValidatingWebhookConfiguration",
+    ]);
+    expect(kinds("namespace").has("ClusterRole")).toBe(false);
+    expect(kinds("namespace").has("Deployment")).toBe(true);
+  });
+
+  it("warns that installPackagePath is ignored", () => {
+    const manifest = generateManifest({ files: [], sets: ["installPackagePath=/tmp/charts"], components: ["base"] });
+    expect(manifest.findings.map((finding) => finding.message)).toEqual(["installPackagePath is ignored: mesh renders from its own profiles and renderers"]);
+  });
+});
