@@ -27,8 +27,15 @@ function compile(expression: string): Program {
 }
 
 /** Transition rules need the previous object; a CLI validates as a create, where the API server skips them. */
+const transitionRules = new WeakMap<ValidationRule, boolean>();
+
 export function isTransitionRule(rule: ValidationRule): boolean {
-  return /\boldSelf\b/.test(rule.rule);
+  let transition = transitionRules.get(rule);
+  if (transition === undefined) {
+    transition = /\boldSelf\b/.test(rule.rule);
+    transitionRules.set(rule, transition);
+  }
+  return transition;
 }
 
 /** Stage 8: every rule of every collected node, with `self` typed the way the API server types it. */
@@ -39,7 +46,7 @@ export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldE
     let self: unknown;
     for (const rule of site.schema["x-kubernetes-validations"] ?? []) {
       if (isTransitionRule(rule)) continue;
-      self ??= isRoot ? rootSelf(site.value, site.schema) : toCel(site.value, site.schema);
+      self ??= isRoot ? rootSelf(site.value, site.schema) : site.self;
       const error = evaluateRule(rule, self, site);
       if (error) errors.push(error);
     }
@@ -158,13 +165,10 @@ export function escapePropertyName(name: string): string | undefined {
   return escaped;
 }
 
-/** Objects and arrays already converted; nested rule sites share their subtrees' conversions. */
-const converted = new WeakMap<object, unknown>();
-
 /**
  * JSON data → CEL values typed by the schema: integers become int (bigint), object fields are escaped,
- * and objects and arrays become CEL maps and lists once (the evaluator would re-wrap plain objects on
- * every access otherwise).
+ * and objects and arrays become CEL maps and lists (the evaluator would re-wrap plain objects on every
+ * access otherwise). Value validation builds the same conversion during its walk; this one serves the root.
  */
 export function toCel(value: unknown, schema: StructuralSchema | undefined): unknown {
   if (value === null || value === undefined) return null;
@@ -173,8 +177,6 @@ export function toCel(value: unknown, schema: StructuralSchema | undefined): unk
     return Number.isInteger(value) ? BigInt(value) : value;
   }
   if (typeof value !== "object") return value;
-  const cached = converted.get(value);
-  if (cached !== undefined) return cached;
   let result: unknown;
   if (Array.isArray(value)) {
     const items = schema?.items;
@@ -195,7 +197,6 @@ export function toCel(value: unknown, schema: StructuralSchema | undefined): unk
     }
     result = celMap(out as never);
   }
-  converted.set(value, result);
   return result;
 }
 
