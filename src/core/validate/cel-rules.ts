@@ -1,5 +1,6 @@
 import { celEnv, celList, celMap, isCelError, parse, plan, type CelEnv, type CelResult } from "@bufbuild/cel";
 import type { FieldPath } from "../findings.js";
+import { celHint } from "./cel-hints.js";
 import { kubernetesCelLibrary } from "./cel-library.js";
 import type { FieldError, FieldErrorType } from "./field-errors.js";
 import type { StructuralSchema, ValidationRule } from "./schema-types.js";
@@ -90,6 +91,7 @@ function evaluateRule(rule: ValidationRule, self: unknown, site: RuleSite): Fiel
     origin: "cel",
     shown: rule.reason === "FieldValueRequired" || rule.reason === "FieldValueForbidden" ? undefined : shown,
     detail: ruleMessage(rule, self),
+    hint: celHint(rule.message ?? ""),
   };
 }
 

@@ -2,6 +2,7 @@ import type { FieldPath } from "../findings.js";
 import { shownEntry, shownValue, type FieldError } from "./field-errors.js";
 import { checkFormat } from "./formats.js";
 import { compilePattern } from "./patterns.js";
+import { closestWord } from "../suggest.js";
 import type { StructuralSchema } from "./schema-types.js";
 import { celList, celMap } from "@bufbuild/cel";
 import { escapePropertyName, toCel } from "./cel-rules.js";
@@ -57,6 +58,7 @@ function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueC
       shown: shownValue(value),
       detail: `supported values: ${schema.enum.map((allowed) => shownEntry(allowed)).join(", ")}`,
       blocking: true,
+      hint: enumSuggestion(value, schema.enum),
     });
   }
   let self: unknown;
@@ -76,6 +78,17 @@ function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueC
   if (schema.allOf || schema.anyOf || schema.oneOf || schema.not) checkCombinators(value, schema, path, out);
   if (hasRules) out.ruleSites.push({ value, schema, path: path.slice(), self });
   return convert ? self : undefined;
+}
+
+function enumSuggestion(value: unknown, allowed: unknown[]): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const strings = allowed.filter((entry): entry is string => typeof entry === "string");
+  const lower = value.toLowerCase();
+  const suggestion =
+    strings.find((entry) => entry.toLowerCase() === lower) ??
+    closestWord(value, strings) ??
+    strings.find((entry) => lower.length >= 3 && entry.toLowerCase().includes(lower));
+  return suggestion ? `did you mean ${JSON.stringify(suggestion)}?` : undefined;
 }
 
 function typeMatches(value: unknown, schema: StructuralSchema): boolean {
