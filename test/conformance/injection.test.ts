@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { toYamlStream } from "../../src/core/documents/index.js";
+import { generateManifest } from "../../src/core/render/index.js";
 import { injectionConfigDefaults, injectionTemplates } from "../../src/core/render/injection/index.js";
 import { scanInjectionTemplate } from "../../src/core/render/injection/template-syntax.js";
 import syntaxCases from "../fixtures/injection/syntax-cases.json" with { type: "json" };
@@ -143,6 +144,40 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
     expectGolden("sidecar-native", [native]);
     expectGolden("gateway", [gateway]);
     expectGolden("grpc-agent", [grpc]);
+  });
+
+  describe("with the injector ConfigMap `mesh manifest generate` renders", () => {
+    function rendered(sets: string[]) {
+      const manifest = generateManifest({ files: [], sets, components: ["istiod"] });
+      const objects = manifest.components.flatMap((c) => c.objects) as { kind: string; metadata: { name: string }; data?: Record<string, string> }[];
+      const injector = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("istio-sidecar-injector"));
+      const mesh = objects.find((o) => o.kind === "ConfigMap" && /^istio(-[a-z0-9-]+)?$/.test(o.metadata.name) && o.data?.mesh !== undefined);
+      if (!injector?.data || !mesh?.data) throw new Error("istiod rendered no injector or mesh ConfigMap");
+      return {
+        config: parseYaml(injector.data.config!) as ReturnType<typeof injectionConfigDefaults> & { templates: Record<string, string> },
+        values: JSON.parse(injector.data.values!) as Record<string, unknown>,
+        meshConfig: parseYaml(mesh.data.mesh!) as Record<string, unknown>,
+      };
+    }
+
+    it.each([
+      ["pod-cart.yaml", false, "sidecar-classic"],
+      ["pod-cart.yaml", true, "sidecar-native"],
+      ["pod-gateway.yaml", false, "gateway"],
+    ])("%s (native %s) is injected exactly as the golden %s", async (podFile, native, golden) => {
+      const { config, values, meshConfig } = rendered(["profile=default"]);
+      const [outcome] = await injectPods(run, config, { values, meshConfig, revision: "default", nativeSidecars: native }, [readPod(podFile)]);
+      if (outcome?.kind !== "injected") throw new Error(JSON.stringify(outcome));
+      expectGolden(golden, [outcome.pod]);
+    });
+
+    it("a revision points the proxy at its own istiod", async () => {
+      const { config, values, meshConfig } = rendered(["profile=default", "revision=canary"]);
+      const [outcome] = await injectPods(run, config, { values, meshConfig, revision: "canary", nativeSidecars: false }, [readPod("pod-cart.yaml")]);
+      if (outcome?.kind !== "injected") throw new Error(JSON.stringify(outcome));
+      expect(envValue(container(outcome.pod, "istio-proxy"), "CA_ADDR")).toBe("istiod-canary.istio-system.svc:15012");
+      expect(outcome.pod.metadata.annotations?.["istio.io/rev"]).toBe("canary");
+    });
   });
 
   describe("Example A: a Deployment's pod, classic mode, default values (§3, §7.2)", () => {
