@@ -622,7 +622,12 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
     });
   });
 
-  describe("properties over a matrix of modes, annotations and values trees (§7.7)", () => {
+  describe("properties over a matrix of templates, modes, annotations and values trees (§7.7)", () => {
+    const workloads: Record<string, () => Pod> = {
+      sidecar: () => readPod("pod-cart.yaml"),
+      gateway: () => readPod("pod-gateway.yaml"),
+      "grpc-agent": () => withAnnotations(readPod("pod-cart.yaml"), { "inject.istio.io/templates": "grpc-agent" }),
+    };
     const annotationSets: Record<string, Record<string, string>> = {
       none: {},
       capture: {
@@ -631,43 +636,63 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
         "traffic.sidecar.istio.io/excludeOutboundPorts": "5432",
         "sidecar.istio.io/proxyMemory": "64Mi",
         "proxy.istio.io/config": "holdApplicationUntilProxyStarts: true",
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": "9090",
       },
     };
-    const valueSets: Record<string, Options> = {
-      chart: {},
-      bare: { values: { global: null, pilot: null, sidecarInjectorWebhook: null, gateways: null } },
+    const bareValues = { global: { hub: "docker.io/istio", tag: "1.30.3" }, sidecarInjectorWebhook: { rewriteAppHTTPProbe: true } };
+    const valueSets: Record<string, (native: boolean) => InjectorEnvironment> = {
+      chart: (native) => environment({ native }),
+      bare: (native) => ({ ...environment({ native }), values: bareValues }),
+      cni: (native) => environment({ native, values: { pilot: { cni: { enabled: true, provider: "multus" } } } }),
+      tproxy: (native) => environment({ native, mesh: { defaultConfig: { interceptionMode: "TPROXY" } } }),
     };
-    const cases = Object.entries(annotationSets).flatMap(([a, annotations]) =>
-      Object.entries(valueSets).flatMap(([v, options]) => [false, true].map((native) => ({ name: `${a}/${v}/native=${native}`, annotations, options, native }))),
+    const cases = Object.keys(workloads).flatMap((w) =>
+      Object.keys(annotationSets).flatMap((a) =>
+        Object.keys(valueSets).flatMap((v) => [false, true].map((native) => ({ name: `${w}/${a}/${v}/native=${native}`, w, a, v, native }))),
+      ),
     );
+    const knownContainerFields = new Set([
+      "name", "image", "imagePullPolicy", "command", "args", "env", "ports", "resources", "securityContext", "volumeMounts",
+      "readinessProbe", "livenessProbe", "startupProbe", "lifecycle", "restartPolicy",
+    ]);
+    const knownPodSpecFields = new Set(["containers", "initContainers", "volumes", "serviceAccountName", "securityContext", "imagePullSecrets"]);
 
-    it.each(cases)("$name", async ({ annotations, options, native }) => {
-      const values = options.values
-        ? { global: { hub: "docker.io/istio", tag: "1.30.3" }, sidecarInjectorWebhook: { rewriteAppHTTPProbe: true } }
-        : undefined;
-      const env = environment({ ...options, native });
-      if (values) env.values = values;
-      const input = withAnnotations(readPod("pod-cart.yaml"), annotations);
+    it.each(cases)("$name", async ({ w, a, v, native }) => {
+      const annotations = annotationSets[a]!;
+      const env = valueSets[v]!(native);
+      const input = withAnnotations(workloads[w]!(), annotations);
       const config = { ...injectionConfigDefaults(), templates };
       const [first] = await injectPods(run, config, env, [input]);
       if (first?.kind !== "injected") throw new Error(JSON.stringify(first));
       const pod = first.pod;
 
       for (const text of first.texts) expect(text).not.toMatch(/<no value>|<nil>/);
-      expect(names(pod.spec.containers)).toContain("api");
-      expect(pod.metadata.annotations).toMatchObject(annotations);
-      const init = container(pod, "istio-init");
-      const proxy = container(pod, "istio-proxy");
-      expect((proxy.securityContext as { runAsUser: number }).runAsUser).toBe(Number(argAfter(init, "-u")));
-      expect(argAfter(init, "-d")!.split(",")).toEqual(expect.arrayContaining(["15090", "15021", "15020"]));
+      expect(names(allContainers(pod))).toEqual(expect.arrayContaining(names(allContainers(input))));
+      // istiod moves the user's prometheus.io/* into ISTIO_PROMETHEUS_ANNOTATIONS; the CNI variant rewrites the
+      // capture annotations with their effective values (status port appended to excludeInboundPorts).
+      const kept = Object.entries(annotations).filter(([k]) => !k.startsWith("prometheus.io/") && !(v === "cni" && k.startsWith("traffic.")));
+      expect(pod.metadata.annotations).toMatchObject(Object.fromEntries(kept));
       for (const c of allContainers(pod)) for (const e of envOf(c)) if ("value" in e) expect(typeof e.value).toBe("string");
-      for (const map of [pod.metadata.labels, pod.metadata.annotations]) for (const v of Object.values(map ?? {})) expect(typeof v).toBe("string");
-      const knownContainerFields = new Set([
-        "name", "image", "imagePullPolicy", "command", "args", "env", "ports", "resources", "securityContext", "volumeMounts",
-        "readinessProbe", "livenessProbe", "startupProbe", "lifecycle", "restartPolicy",
-      ]);
+      for (const map of [pod.metadata.labels, pod.metadata.annotations]) for (const value of Object.values(map ?? {})) expect(typeof value).toBe("string");
       for (const c of allContainers(pod)) for (const key of Object.keys(c)) expect(knownContainerFields).toContain(key);
+      for (const key of Object.keys(pod.spec)) expect(knownPodSpecFields).toContain(key);
+      expect(names(pod.spec.volumes as { name: string }[])).toEqual([...new Set(names(pod.spec.volumes as { name: string }[]))]);
 
+      const capture = allContainers(pod).find((c) => c.name === "istio-init" || c.name === "istio-validation");
+      if (w === "sidecar") {
+        expect(capture?.name).toBe(v === "cni" ? "istio-validation" : "istio-init");
+        expect(argAfter(capture!, "-d")!.split(",")).toEqual(expect.arrayContaining(["15090", "15021", "15020"]));
+        const proxyContext = container(pod, "istio-proxy").securityContext as { runAsUser: number; runAsGroup: number };
+        if (v === "tproxy") expect(proxyContext).toMatchObject({ runAsUser: 0, runAsGroup: 1337 });
+        else expect(proxyContext.runAsUser).toBe(Number(argAfter(capture!, "-u")));
+      } else {
+        expect(capture).toBeUndefined();
+      }
+
+      // grpc-agent patches the application containers (env, mounts), so istiod's status annotation names them
+      // and a re-injection strips them (§1.6 step 3): known limitation, shared with upstream's template shape.
+      if (w === "grpc-agent") return;
       const [again] = await injectPods(run, config, env, [pod]);
       if (again?.kind !== "injected") throw new Error(JSON.stringify(again));
       expect(again.pod).toEqual(pod);
