@@ -184,7 +184,7 @@ async function readBody(response: Response, url: string): Promise<Buffer> {
 
 function networkReason(error: unknown, timeoutMs: number): string {
   const err = error as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === "TimeoutError" || err.name === "AbortError") return `no answer within ${Math.round(timeoutMs / 1000)}s`;
+  if (err.name === "TimeoutError" || err.name === "AbortError") return `no answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)}s` : `${timeoutMs}ms`}`;
   const cause = err.cause;
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ""}`;
   return err.message;
