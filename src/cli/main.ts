@@ -13,6 +13,7 @@ interface CommandEntry {
 /** Every command, in `mesh --help` order. Only the module of the command that runs is imported. */
 export const commandTable: readonly CommandEntry[] = [
   { name: "version", summary: "Print the mesh, Istio and Gateway API versions", load: () => import("./commands/version.js") },
+  { name: "convert", summary: "Convert Istio Gateway/VirtualService to Gateway API and back", load: () => import("./commands/convert.js") },
   { name: "completion", summary: "Print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
 ];
 
