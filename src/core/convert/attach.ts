@@ -5,10 +5,23 @@ import { hostsOverlap, isIpAddress, isValidHostname, serviceHostStrict } from ".
 import type { InputObject } from "./input.js";
 import { gatewayApiGroup } from "./options.js";
 import { listOf, stringsOf, type PlainRecord } from "./plain-data.js";
+import type { RouteKind } from "./backends.js";
+
+const listenerProtocols: Record<RouteKind, string[]> = {
+  HTTPRoute: ["HTTP", "HTTPS"],
+  GRPCRoute: ["HTTP", "HTTPS"],
+  TLSRoute: ["TLS"],
+  TCPRoute: ["TCP"],
+};
 
 /** Where the routes of one VirtualService attach: shared by every route generated from it (convert.md §6). */
 export interface Attachment {
   parentRefs: PlainRecord[];
+  /**
+   * parentRefs for one route kind. A Gateway with https-redirect listeners is referenced by the
+   * sectionName of each listener that serves this kind, so the routes stay off the redirect listeners.
+   */
+  parentRefsFor(kind: RouteKind): PlainRecord[];
   /** HTTPRoute/TLSRoute hostnames from the VirtualService hosts that survive validation. */
   hostnames: string[];
   /** compat: ReferenceGrants that ingress2gateway generates for cross-namespace Gateways. */
@@ -95,7 +108,15 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
     if (!full && namespace !== virtualService.namespace) grants.push(gatewayGrant(virtualService, namespace, name, context));
   });
 
-  return { parentRefs, hostnames: routeHostnames(virtualService, hosts, context), grants };
+  const parentRefsFor = (kind: RouteKind): PlainRecord[] =>
+    parentRefs.flatMap((ref) => {
+      const gateway = ref.kind === "Gateway" ? index.get(`${String(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
+      if (!gateway || gateway.redirectListeners.size === 0) return [ref];
+      return gateway.listeners
+        .filter((listener) => !gateway.redirectListeners.has(listener.name) && listenerProtocols[kind].includes(listener.protocol))
+        .map((listener) => ({ ...ref, sectionName: listener.name }));
+    });
+  return { parentRefs, parentRefsFor, hostnames: routeHostnames(virtualService, hosts, context), grants };
 }
 
 function visibleTo(exportTo: readonly string[], gatewayNamespace: string, ownNamespace: string): boolean {
@@ -105,6 +126,8 @@ function visibleTo(exportTo: readonly string[], gatewayNamespace: string, ownNam
 
 function routeHostnames(virtualService: InputObject, hosts: readonly string[], context: ConvertContext): string[] {
   const hostnames: string[] = [];
+  // TCPRoutes have no hostnames; a tcp-only VirtualService's hosts are not worth a finding.
+  if (listOf(virtualService.spec.http).length === 0 && listOf(virtualService.spec.tls).length === 0) return hostnames;
   hosts.forEach((host, hostIndex) => {
     const reason = host === "*" ? "matches every host" : isIpAddress(host) ? "is an IP address" : !isValidHostname(host) ? "is not a valid hostname" : undefined;
     if (reason) {

@@ -14,6 +14,8 @@ export interface GatewayIndexEntry {
   /** Host namespace part (`*`, `.`, or a name) → DNS names (`*` included) accepted by the Gateway. */
   hosts: Map<string, Set<string>>;
   listeners: { name: string; port: number; protocol: string; istioProtocol: string }[];
+  /** full: listeners whose server had `httpsRedirect`; Istio served only the redirect there. */
+  redirectListeners: Set<string>;
 }
 
 export type ListenerIndex = Map<string, GatewayIndexEntry>;
@@ -93,7 +95,15 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
   });
   const listeners = context.full ? fullListeners(gateway, servers, context) : compatListeners(gateway, servers, context);
   const extra: Emitted[] = [];
-  if (context.full) extra.push(...certificateGrants(gateway, listeners, context), ...httpsRedirectRoutes(gateway, servers, listeners, context));
+  const redirectListeners = new Set<string>();
+  if (context.full) {
+    const redirect = httpsRedirectRoute(gateway, servers, listeners, context);
+    if (redirect) {
+      extra.push(redirect.route);
+      for (const name of redirect.sections) redirectListeners.add(name);
+    }
+    extra.push(...certificateGrants(gateway, listeners, context));
+  }
   if (listeners.length === 0) {
     notes.warning("CONV116", "the Gateway has no convertible listener and is not emitted (Gateway API requires at least one)", gateway.source, ["spec", "servers"]);
     return { emitted: [] };
@@ -119,6 +129,7 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
       name: gateway.name,
       hosts,
       listeners: listeners.map(({ name, port, protocol, istioProtocol }) => ({ name, port, protocol, istioProtocol })),
+      redirectListeners,
     },
   };
 }
@@ -154,7 +165,7 @@ function resolveServer(gateway: InputObject, server: PlainRecord, index: number,
     return undefined;
   }
   if (protocol !== istioProtocol) {
-    notes.info("CONV118", `protocol ${istioProtocol} becomes a ${protocol} listener`, source, [...at, "port", "protocol"]);
+    notes.info("CONV118", `protocol ${istioProtocol} becomes listener protocol ${protocol}`, source, [...at, "port", "protocol"]);
   }
   if (rawMode === "AUTO_PASSTHROUGH") {
     notes.warning("CONV117", "AUTO_PASSTHROUGH (SNI routing to mesh services without a route) has no equivalent; converted as Passthrough, which needs TLSRoutes", source, [...at, "tls", "mode"]);
@@ -404,15 +415,15 @@ function certificateGrants(gateway: InputObject, listeners: readonly Listener[],
 }
 
 /** `tls.httpsRedirect` on HTTP servers → one HTTPRoute per Gateway that redirects to https (convert.md §5.4). */
-function httpsRedirectRoutes(
+function httpsRedirectRoute(
   gateway: InputObject,
   servers: readonly ResolvedServer[],
   listeners: readonly Listener[],
   context: ConvertContext,
-): Emitted[] {
+): { route: Emitted; sections: string[] } | undefined {
   const redirecting = new Set(servers.filter((server) => server.httpsRedirect && server.protocol === "HTTP").map((server) => server.index));
   const sections = listeners.filter((listener) => [...listener.servers].some((index) => redirecting.has(index))).map((listener) => listener.name);
-  if (sections.length === 0) return [];
+  if (sections.length === 0) return undefined;
   const object: KubeObject = {
     apiVersion: context.apiVersions.HTTPRoute,
     kind: "HTTPRoute",
@@ -422,5 +433,5 @@ function httpsRedirectRoutes(
       rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
     },
   };
-  return [{ object, from: gateway }];
+  return { route: { object, from: gateway }, sections };
 }

@@ -43,7 +43,7 @@ export function convertHttp(virtualService: InputObject, attachment: Attachment,
       ["spec", "http", later],
     );
   }
-  const parentRefs = withPort(attachment.parentRefs, ports, virtualService, context);
+  const parentRefs = withPort(attachment.parentRefsFor("HTTPRoute"), ports, virtualService, context);
   const hostnameGroups = context.full ? chunk(attachment.hostnames, maxHostnamesPerRoute) : [attachment.hostnames];
   const routes: Emitted[] = [];
   hostnameGroups.forEach((hostnames, groupIndex) => {
@@ -185,7 +185,10 @@ function rewriteDrafts(
 
 /** A rule with nothing in it would be pruned away; it still has to match (and fail) requests. */
 function nonEmptyRule(rule: PlainRecord): PlainRecord {
-  return Object.keys(rule).length === 0 ? { matches: [{ path: { type: "PathPrefix", value: "/" } }] } : rule;
+  if (Object.keys(rule).length === 0) return { matches: [{ path: { type: "PathPrefix", value: "/" } }] };
+  const ordered: PlainRecord = {};
+  for (const key of ["matches", "filters", "backendRefs", "timeouts"]) if (rule[key] !== undefined) ordered[key] = rule[key];
+  return ordered;
 }
 
 function namedRule(draft: RuleDraft, context: ConvertContext): PlainRecord {

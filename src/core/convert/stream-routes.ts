@@ -47,7 +47,7 @@ export function convertTls(virtualService: InputObject, attachment: Attachment, 
       notes.warning("CONV305", "TLS route without a usable destination is skipped", source, [...at, "route"]);
       return;
     }
-    const parentRefs = portParentRefs(attachment.parentRefs, ports, at, virtualService, context, context.options.experimental);
+    const parentRefs = portParentRefs(attachment.parentRefsFor("TLSRoute"), ports, at, virtualService, context, context.options.experimental);
     routes.push(streamRoute("TLSRoute", `${virtualService.name}-idx-${index}`, virtualService, parentRefs, [...hostnames].sort(), backendRefs, context));
   });
   return routes;
@@ -75,7 +75,7 @@ export function convertTcp(virtualService: InputObject, attachment: Attachment, 
       return;
     }
     // TCPRoute is experimental-channel only, where parentRef `port` exists too.
-    const parentRefs = portParentRefs(attachment.parentRefs, ports, at, virtualService, context, true);
+    const parentRefs = portParentRefs(attachment.parentRefsFor("TCPRoute"), ports, at, virtualService, context, true);
     routes.push(streamRoute("TCPRoute", `${virtualService.name}-idx-${index}`, virtualService, parentRefs, [], backendRefs, context));
   });
   if (entries.length > 1 && !full) {
