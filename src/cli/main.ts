@@ -12,6 +12,9 @@ interface CommandEntry {
 
 /** Every command, in `mesh --help` order. Only the module of the command that runs is imported. */
 export const commandTable: readonly CommandEntry[] = [
+  { name: "manifest", summary: "Render Istio's installation manifests offline (manifest generate)", load: () => import("./commands/manifest.js") },
+  { name: "profile", summary: "List, dump and diff the built-in IstioOperator profiles", load: () => import("./commands/profile.js") },
+  { name: "validate", summary: "Validate Istio and Gateway API resources offline, with file:line:col findings", load: () => import("./commands/validate.js") },
   { name: "version", summary: "Print the mesh, Istio and Gateway API versions", load: () => import("./commands/version.js") },
   { name: "convert", summary: "Convert Istio Gateway/VirtualService to Gateway API and back", load: () => import("./commands/convert.js") },
   { name: "completion", summary: "Print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },

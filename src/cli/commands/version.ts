@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { DEFAULT_GATEWAY_API_VERSION, ISTIO_VERSION } from "../../core/versions.js";
-import { toJson, toYaml } from "../../core/documents/write.js";
 import { UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
 
@@ -9,7 +8,7 @@ export function register(program: Command, context: CliContext): void {
     .command("version")
     .description("Print the mesh, bundled Istio and default Gateway API versions")
     .option("--short", "print only mesh's version")
-    .action((options: { short?: boolean }, command: Command) => {
+    .action(async (options: { short?: boolean }, command: Command) => {
       const output = context.globals(command).output ?? "text";
       const info = {
         clientVersion: { version: context.version, nodeVersion: process.versions.node },
@@ -17,8 +16,9 @@ export function register(program: Command, context: CliContext): void {
         gatewayAPIVersion: DEFAULT_GATEWAY_API_VERSION,
       };
       const write = (text: string) => context.io.stdout.write(text);
-      if (output === "json") write(toJson(options.short ? { clientVersion: info.clientVersion } : info));
-      else if (output === "yaml") write(toYaml(options.short ? { clientVersion: info.clientVersion } : info));
+      const shown = options.short ? { clientVersion: info.clientVersion } : info;
+      if (output === "json") write(`${JSON.stringify(shown, null, 2)}\n`);
+      else if (output === "yaml") write((await import("../../core/documents/write.js")).toYaml(shown));
       else if (output !== "text" && output !== "short")
         throw new UsageError(`unknown output format "${output}" for version`, { hint: "use -o json or -o yaml" });
       else if (options.short || output === "short") write(`${context.version}\n`);

@@ -15,7 +15,6 @@ export function findingsToSarif(report: FindingsReport, toolVersion: string): st
           driver: {
             name: "mesh",
             version: toolVersion,
-            informationUri: "https://github.com/mesh-cli/mesh",
             rules: ruleIds.map((id) => ({ id, name: id, shortDescription: { text: id } })),
           },
         },

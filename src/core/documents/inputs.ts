@@ -1,6 +1,6 @@
 import { readFile, stat, readdir } from "node:fs/promises";
 import path from "node:path";
-import { InputError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import type { Finding } from "../findings.js";
 import { defaultReadLimits, formatBytes, type ReadLimits } from "./limits.js";
 
@@ -9,6 +9,16 @@ export const STDIN_NAME = "<stdin>";
 
 const manifestExtensions = new Set([".yaml", ".yml", ".json"]);
 const globCharacters = /[*?[\]{}]/;
+
+/**
+ * The inputs a command reads: the arguments given, or stdin when there are none and stdin is piped
+ * (kubeconform and kubectl behave the same); with neither, a usage error that says what to pass.
+ */
+export function inputArgsOrStdin(args: readonly string[], stdinIsTTY: boolean | undefined, what = "manifests"): string[] {
+  if (args.length > 0) return [...args];
+  if (!stdinIsTTY) return ["-"];
+  throw new UsageError(`no input: pass files, directories or globs of ${what}, or "-" to read standard input`);
+}
 
 /**
  * Expands command-line arguments (files, directories, globs, `-`) into an ordered list of files.

@@ -3,6 +3,8 @@ import { stringify } from "yaml";
 export interface WriteOptions {
   /** Sort mapping keys alphabetically (what Go's YAML marshalling of unstructured objects does). */
   sortKeys?: boolean;
+  /** Indent list items under their key (default); false puts the dash at the key's column, as Go's YAML writers do. */
+  indentSequences?: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export function toYaml(value: unknown, options: WriteOptions = {}): string {
     minContentWidth: 0,
     sortMapEntries: options.sortKeys ?? false,
     aliasDuplicateObjects: false,
-    indentSeq: true,
+    indentSeq: options.indentSequences ?? true,
     customTags: (tags) =>
       tags.filter((tag) => {
         const t = tag as { tag?: string; format?: string };

@@ -1,0 +1,175 @@
+// mesh validate throughput on a generated 10,000-document mixed Istio / Gateway API file, next to a bare
+// `parseAllDocuments(...).toJS()` of the same file with the yaml package; and a one-file run vs `node -e 0`.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+
+const DOCUMENTS = 10_000;
+
+function gateway(i) {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: gw-${i}
+  namespace: team-${Math.floor(i / 8) % 50}
+  labels:
+    app.kubernetes.io/name: edge
+spec:
+  gatewayClassName: istio
+  listeners:
+  - name: http
+    port: 80
+    protocol: HTTP
+    hostname: "*.team-${Math.floor(i / 8) % 50}.example.com"
+    allowedRoutes:
+      namespaces:
+        from: Same
+  - name: https
+    port: 443
+    protocol: HTTPS
+    hostname: "*.team-${Math.floor(i / 8) % 50}.example.com"
+    tls:
+      mode: Terminate
+      certificateRefs:
+      - name: cert-${i}
+`;
+}
+
+function httpRoute(i) {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: route-${i}
+  namespace: team-${Math.floor(i / 8) % 50}
+spec:
+  parentRefs:
+  - name: gw-${i - (i % 8)}
+    sectionName: http
+  hostnames:
+  - app-${i}.team-${Math.floor(i / 8) % 50}.example.com
+  rules:
+  - matches:
+    - path:
+        type: PathPrefix
+        value: /api/v${i % 3}
+      headers:
+      - name: x-version
+        value: "${i % 7}"
+    filters:
+    - type: RequestHeaderModifier
+      requestHeaderModifier:
+        set:
+        - name: x-route
+          value: route-${i}
+    backendRefs:
+    - name: svc-${i}
+      port: 8080
+      weight: 90
+    - name: svc-${i}-canary
+      port: 8080
+      weight: 10
+    timeouts:
+      request: 10s
+`;
+}
+
+function virtualService(i) {
+  return `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: vs-${i}
+  namespace: team-${Math.floor(i / 8) % 50}
+spec:
+  hosts:
+  - reviews-${i}.team-${Math.floor(i / 8) % 50}.svc.cluster.local
+  http:
+  - match:
+    - headers:
+        end-user:
+          exact: jason
+      uri:
+        prefix: /reviews
+    route:
+    - destination:
+        host: reviews-${i}
+        subset: v2
+    timeout: 5s
+    retries:
+      attempts: 3
+      perTryTimeout: 2s
+      retryOn: 5xx,connect-failure
+  - route:
+    - destination:
+        host: reviews-${i}
+        subset: v1
+      weight: 75
+    - destination:
+        host: reviews-${i}
+        subset: v3
+      weight: 25
+`;
+}
+
+function destinationRule(i) {
+  return `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: dr-${i}
+  namespace: team-${Math.floor(i / 8) % 50}
+spec:
+  host: reviews-${i}
+  trafficPolicy:
+    connectionPool:
+      tcp:
+        maxConnections: 100
+        connectTimeout: 30ms
+    outlierDetection:
+      consecutive5xxErrors: 7
+      interval: 5m
+      baseEjectionTime: 15m
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+  - name: v2
+    labels:
+      version: v2
+  - name: v3
+    labels:
+      version: v3
+`;
+}
+
+const makers = [gateway, httpRoute, httpRoute, httpRoute, virtualService, destinationRule, virtualService, httpRoute];
+
+export function generateCorpus(count) {
+  const parts = [];
+  for (let i = 0; i < count; i++) parts.push(makers[i % makers.length](i));
+  return parts.join("---\n");
+}
+
+export function rows({ root, mesh, node, workDir }) {
+  const big = path.join(workDir, "validate-10k.yaml");
+  writeFileSync(big, generateCorpus(DOCUMENTS));
+  const small = path.join(workDir, "validate-small.yaml");
+  writeFileSync(small, generateCorpus(8));
+  const parseScript = `const {parseAllDocuments}=await import(${JSON.stringify(path.join(root, "node_modules", "yaml", "dist", "index.js"))});` +
+    `const t=require("node:fs").readFileSync(${JSON.stringify(big)},"utf8");let n=0;for(const d of parseAllDocuments(t)){d.toJS();n++}`;
+  return [
+    {
+      name: "mesh validate 10k mixed documents",
+      command: node,
+      args: [mesh, "validate", "--summary", big],
+      baseline: { name: "yaml parseAllDocuments().toJS()", command: node, args: ["--input-type=module", "-e", parseScript.replace("require(", "(await import('node:module')).createRequire(import.meta.url)(")] },
+      items: DOCUMENTS,
+      itemName: "docs",
+      runs: 5,
+    },
+    {
+      name: "mesh validate small.yaml (8 documents)",
+      command: node,
+      args: [mesh, "validate", small],
+      baseline: { name: "node -e 0", command: node, args: ["-e", "0"] },
+      goal: 2.0,
+    },
+  ];
+}

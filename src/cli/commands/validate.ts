@@ -1,0 +1,77 @@
+import { Option, type Command } from "commander";
+import { UsageError } from "../../core/errors.js";
+import { SUPPORTED_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
+import type { CliContext } from "../context.js";
+
+interface ValidateFlags {
+  channel: string;
+  gatewayApiVersion: string;
+  strict?: boolean;
+  ignoreMissingSchemas?: boolean;
+  crds: string[];
+  skip: string[];
+  failOn: string;
+  summary?: boolean;
+  analyzeRefs?: boolean;
+  validate: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const collectList = (value: string, previous: string[]) => [...previous, ...value.split(",").map((part) => part.trim()).filter(Boolean)];
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command("validate")
+    .description("Validate Istio and Gateway API resources offline, as a cluster with the CRDs and Istio's webhook would")
+    .argument("[inputs...]", "files, directories, globs, or - for stdin (default: stdin when it is not a terminal)")
+    .addOption(new Option("--channel <channel>", "Gateway API channel of the cluster").choices(["standard", "experimental"]).default("standard"))
+    .addOption(new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster").choices([...SUPPORTED_GATEWAY_API_VERSIONS]).default(DEFAULT_GATEWAY_API_VERSION))
+    .option("--strict", "fail on kinds without a schema (core kinds, unknown CRDs)")
+    .option("--ignore-missing-schemas", "say nothing about kinds without a schema")
+    .option("--crds <path|url>", "CustomResourceDefinition files, directories or https URLs to validate custom resources with (repeatable)", collect, [])
+    .option("--skip <kinds>", "kinds not to validate, comma-separated (Kind or group/Kind; repeatable)", collectList, [])
+    .addOption(new Option("--fail-on <severity>", "severity that makes the run fail (exit 1)").choices(["error", "warning"]).default("error"))
+    .option("--analyze-refs", "also warn about backendRefs to Services absent from the inputs")
+    .addOption(new Option("--validate <mode>", "field validation as kubectl --validate: Strict rejects unknown fields").choices(["Strict", "Warn", "Ignore"]).default("Strict"))
+    .option("--summary", "text output: print only the summary line, not each finding")
+    .addHelpText(
+      "after",
+      "\nOutput (-o): text (default), json, junit, sarif, github.\nExit codes: 0 all accepted, 1 a document would be rejected (or a warning with --fail-on warning), 2 usage or input error.",
+    )
+    .action(async (inputs: string[], flags: ValidateFlags, command: Command) => {
+      const globals = context.globals(command);
+      const { parseReportFormat, renderReport } = await import("../render/index.js");
+      const format = parseReportFormat(globals.output);
+      const io = context.io;
+      let args = inputs;
+      if (args.length === 0) {
+        if (io.stdin.isTTY) throw new UsageError("no input given", { hint: "pass files, directories or globs, or pipe YAML into mesh validate -" });
+        args = ["-"];
+      }
+      const { loadDocuments, readStream } = await import("../../core/documents/index.js");
+      const readStdin = () => readStream(io.stdin);
+      const { loadCrdObjects } = await import("../../core/validate/crd-inputs.js");
+      const crds = flags.crds.length > 0 ? await loadCrdObjects(flags.crds, readStdin) : [];
+      const loaded = await loadDocuments(args, { readStdin });
+      const { validateDocuments, failsRun } = await import("../../core/validate/index.js");
+      const options = {
+        gatewayApiVersion: flags.gatewayApiVersion as (typeof SUPPORTED_GATEWAY_API_VERSIONS)[number],
+        channel: flags.channel as "standard" | "experimental",
+        strict: Boolean(flags.strict),
+        ignoreMissingSchemas: Boolean(flags.ignoreMissingSchemas),
+        crds,
+        skipKinds: flags.skip,
+        failOn: flags.failOn as "error" | "warning",
+        analyzeRefs: Boolean(flags.analyzeRefs),
+        defaultNamespace: globals.namespace ?? "default",
+        fieldValidation: flags.validate as "Strict" | "Warn" | "Ignore",
+      };
+      const validated = validateDocuments(loaded.documents, options);
+      const report = { files: loaded.files, resources: validated.resources, findings: [...loaded.findings, ...validated.findings] };
+      let text = renderReport(format, report, { color: context.stdoutColor(command), toolVersion: context.version, summary: !globals.quiet });
+      if (flags.summary && format === "text") text = text.split("\n").filter((line) => line.includes("Summary: ")).join("\n") + "\n";
+      io.stdout.write(text);
+      const all = [...report.findings, ...report.resources.flatMap((resource) => resource.findings)];
+      if (failsRun(all, options.failOn)) context.exitCode = 1;
+    });
+}

@@ -1,0 +1,43 @@
+import type { KubeObject } from "../objects.js";
+import { valueAt } from "../operator/merge.js";
+import type { JsonMap } from "../operator/types.js";
+import { istioCustomResourceDefinitions } from "./crd-source.js";
+import { helmLabels } from "./labels.js";
+import { readerRbacEnabled } from "./istiod-rbac.js";
+
+/**
+ * The base component (install.md §7.1): the Istio CRDs, labelled with the chart's five labels only, and the
+ * reader ServiceAccount. values.base.excludedCRDs drops CRDs by name.
+ */
+export function renderBase(values: JsonMap): KubeObject[] {
+  const istioNamespace = String(valueAt(values, "global.istioNamespace") || "istio-system");
+  const excluded = new Set((valueAt(values, "base.excludedCRDs") as string[] | undefined) ?? []);
+  const withConfigCrds = valueAt(values, "base.enableIstioConfigCRDs") !== false;
+  const crds = withConfigCrds
+    ? istioCustomResourceDefinitions()
+        .filter((crd) => !excluded.has(crd.metadata.name ?? ""))
+        .map((crd) => ({
+          ...crd,
+          metadata: {
+            ...crd.metadata,
+            labels: helmLabels("base"),
+            annotations: { ...(crd.metadata.annotations ?? {}), "helm.sh/resource-policy": "keep" },
+          },
+        }))
+    : [];
+  const objects: KubeObject[] = [...crds];
+  if (readerRbacEnabled({ values })) {
+    const pullSecrets = (valueAt(values, "global.imagePullSecrets") as string[] | undefined) ?? [];
+    objects.push({
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: {
+        name: "istio-reader-service-account",
+        namespace: istioNamespace,
+        labels: { app: "istio-reader", "app.kubernetes.io/name": "istio-reader", release: "istio", ...helmLabels("base") },
+      },
+      ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
+    });
+  }
+  return objects;
+}

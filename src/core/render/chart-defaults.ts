@@ -1,0 +1,260 @@
+import type { JsonMap } from "../operator/types.js";
+
+/**
+ * Chart defaults mesh renders from (the values istioctl 1.30.3 starts each chart with), written as data.
+ * Only what mesh's renderers or the injector's `data.values` read is listed.
+ */
+const resources = (cpu: string, memory: string, limits = true): JsonMap => ({
+  requests: { cpu, memory },
+  ...(limits ? { limits: { cpu: "2000m", memory: "1024Mi" } } : {}),
+});
+
+export function globalDefaults(): JsonMap {
+  return {
+    istioNamespace: "istio-system",
+    certSigners: [],
+    defaultPodDisruptionBudget: { enabled: true },
+    defaultResources: { requests: { cpu: "10m" } },
+    hub: "docker.io/istio",
+    tag: "1.30.3",
+    variant: "",
+    imagePullPolicy: "",
+    imagePullSecrets: [],
+    istiod: { enableAnalysis: false },
+    logAsJson: false,
+    logging: { level: "default:info" },
+    omitSidecarInjectorConfigMap: false,
+    operatorManageWebhooks: false,
+    priorityClassName: "",
+    proxy: {
+      image: "proxyv2",
+      autoInject: "enabled",
+      clusterDomain: "cluster.local",
+      componentLogLevel: "misc:error",
+      excludeInboundPorts: "",
+      includeInboundPorts: "*",
+      includeIPRanges: "*",
+      excludeIPRanges: "",
+      includeOutboundPorts: "",
+      excludeOutboundPorts: "",
+      logLevel: "warning",
+      outlierLogPath: "",
+      privileged: false,
+      readinessFailureThreshold: 4,
+      readinessInitialDelaySeconds: 0,
+      readinessPeriodSeconds: 15,
+      startupProbe: { enabled: true, failureThreshold: 600 },
+      resources: resources("100m", "128Mi"),
+      statusPort: 15020,
+      tracer: "none",
+    },
+    proxy_init: { image: "proxyv2", forceApplyIptables: false },
+    remotePilotAddress: "",
+    caAddress: "",
+    externalIstiod: false,
+    configCluster: false,
+    configValidation: true,
+    meshID: "",
+    meshNetworks: {},
+    mountMtlsCerts: false,
+    multiCluster: { clusterName: "" },
+    network: "",
+    pilotCertProvider: "istiod",
+    sds: { token: { aud: "istio-ca" } },
+    sts: { servicePort: 0 },
+    caName: "",
+    waypoint: {
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2", memory: "1Gi" } },
+      affinity: {},
+      topologySpreadConstraints: [],
+      nodeSelector: {},
+      tolerations: [],
+    },
+    platform: "",
+    networkPolicy: { enabled: false },
+    nativeNftables: false,
+    resourceScope: "all",
+    trustBundleName: "",
+  };
+}
+
+/** The istiod chart: pilot settings, injector webhook, telemetry, mesh config. */
+export function istiodDefaults(): JsonMap {
+  return {
+    pilot: {
+      autoscaleEnabled: true,
+      autoscaleMin: 1,
+      autoscaleMax: 5,
+      autoscaleBehavior: {},
+      replicaCount: 1,
+      rollingMaxSurge: "100%",
+      rollingMaxUnavailable: "25%",
+      hub: "",
+      tag: "",
+      variant: "",
+      image: "pilot",
+      traceSampling: 1.0,
+      resources: { requests: { cpu: "500m", memory: "2048Mi" } },
+      seccompProfile: {},
+      cni: { enabled: false, provider: "default" },
+      extraContainerArgs: [],
+      env: {},
+      envVarFrom: [],
+      taint: { enabled: false, namespace: "" },
+      affinity: {},
+      tolerations: [],
+      cpu: { targetAverageUtilization: 80 },
+      memory: {},
+      volumeMounts: [],
+      volumes: [],
+      initContainers: [],
+      nodeSelector: {},
+      podAnnotations: {},
+      serviceAnnotations: {},
+      serviceAccountAnnotations: {},
+      sidecarInjectorWebhookAnnotations: {},
+      topologySpreadConstraints: [],
+      jwksResolverExtraRootCA: "",
+      keepaliveMaxServerConnectionAge: "30m",
+      deploymentLabels: {},
+      configMap: true,
+      podLabels: {},
+      ipFamilyPolicy: "",
+      ipFamilies: [],
+      trustedZtunnelNamespace: "",
+      trustedZtunnelName: "",
+    },
+    sidecarInjectorWebhook: {
+      neverInjectSelector: [],
+      alwaysInjectSelector: [],
+      injectedAnnotations: {},
+      enableNamespacesByDefault: false,
+      reinvocationPolicy: "Never",
+      rewriteAppHTTPProbe: true,
+      templates: {},
+      defaultTemplates: [],
+    },
+    istiodRemote: { enabled: false, injectionURL: "", injectionPath: "/inject", injectionCABundle: "" },
+    telemetry: { enabled: true, v2: { enabled: true, prometheus: { enabled: true }, stackdriver: { enabled: false } } },
+    revision: "",
+    revisionTags: [],
+    ownerName: "",
+    meshConfig: { enablePrometheusMerge: true },
+    experimental: { stableValidationPolicy: false },
+    global: globalDefaults(),
+    base: { enableIstioConfigCRDs: true, validationFailurePolicy: "" },
+    gateways: { securityContext: {}, seccompProfile: {} },
+    gatewayClasses: {},
+  };
+}
+
+export function gatewayPort(name: string, port: number, targetPort: number): JsonMap {
+  return { port, targetPort, name, protocol: "TCP" };
+}
+
+/** The istio-ingress / istio-egress charts (values.gateways.<name>). */
+export function gatewayDefaults(kind: "ingress" | "egress"): JsonMap {
+  const ports =
+    kind === "ingress"
+      ? [gatewayPort("status-port", 15021, 15021), gatewayPort("http2", 80, 8080), gatewayPort("https", 443, 8443)]
+      : [gatewayPort("http2", 80, 8080), gatewayPort("https", 443, 8443)];
+  return {
+    name: kind === "ingress" ? "istio-ingressgateway" : "istio-egressgateway",
+    labels: kind === "ingress" ? { app: "istio-ingressgateway", istio: "ingressgateway" } : { app: "istio-egressgateway", istio: "egressgateway" },
+    ports,
+    secretVolumes:
+      kind === "ingress"
+        ? [
+            { name: "ingressgateway-certs", secretName: "istio-ingressgateway-certs", mountPath: "/etc/istio/ingressgateway-certs" },
+            { name: "ingressgateway-ca-certs", secretName: "istio-ingressgateway-ca-certs", mountPath: "/etc/istio/ingressgateway-ca-certs" },
+          ]
+        : [
+            { name: "egressgateway-certs", secretName: "istio-egressgateway-certs", mountPath: "/etc/istio/egressgateway-certs" },
+            { name: "egressgateway-ca-certs", secretName: "istio-egressgateway-ca-certs", mountPath: "/etc/istio/egressgateway-ca-certs" },
+          ],
+    type: kind === "ingress" ? "LoadBalancer" : "ClusterIP",
+    autoscaleEnabled: true,
+    autoscaleMin: 1,
+    autoscaleMax: 5,
+    cpu: { targetAverageUtilization: 80 },
+    memory: {},
+    resources: resources("100m", "128Mi"),
+    rollingMaxSurge: "100%",
+    rollingMaxUnavailable: "25%",
+    env: {},
+    podAnnotations: {},
+    serviceAnnotations: {},
+    nodeSelector: {},
+    tolerations: [],
+    topologySpreadConstraints: [],
+    podAntiAffinityLabelSelector: [],
+    podAntiAffinityTermLabelSelector: [],
+    configVolumes: [],
+    additionalContainers: [],
+    runAsRoot: false,
+    injectionTemplate: "",
+    ...(kind === "ingress" ? { customService: false, externalTrafficPolicy: "", loadBalancerIP: "", loadBalancerSourceRanges: [], ingressPorts: [] } : {}),
+  };
+}
+
+/**
+ * Chart profiles selected by values.profile (install.md §2.3); applied in every chart. Unknown names fail
+ * rendering as upstream does; preview and stable are accepted with the values mesh knows of them.
+ */
+export function chartProfileValues(profile: string): JsonMap | undefined {
+  const small = { requests: { cpu: "10m", memory: "40Mi" } };
+  switch (profile) {
+    case "":
+      return {};
+    case "demo":
+      return {
+        meshConfig: {
+          accessLogFile: "/dev/stdout",
+          extensionProviders: [
+            { name: "otel", envoyOtelAls: { service: "opentelemetry-collector.observability.svc.cluster.local", port: 4317 } },
+            { name: "skywalking", skywalking: { service: "tracing.istio-system.svc.cluster.local", port: 11800 } },
+            { name: "otel-tracing", opentelemetry: { port: 4317, service: "opentelemetry-collector.observability.svc.cluster.local" } },
+            { name: "jaeger", opentelemetry: { port: 4317, service: "jaeger-collector.istio-system.svc.cluster.local" } },
+          ],
+        },
+        cni: { resources: small },
+        gateways: {
+          "istio-egressgateway": { autoscaleEnabled: false, resources: small },
+          "istio-ingressgateway": {
+            autoscaleEnabled: false,
+            ports: [
+              gatewayPort("status-port", 15021, 15021),
+              gatewayPort("http2", 80, 8080),
+              gatewayPort("https", 443, 8443),
+              gatewayPort("tcp", 31400, 31400),
+              gatewayPort("tls", 15443, 15443),
+            ],
+            resources: small,
+          },
+        },
+        global: { proxy: { resources: small }, waypoint: { resources: small } },
+        pilot: { autoscaleEnabled: false, traceSampling: 100, resources: { requests: { cpu: "10m", memory: "100Mi" } } },
+        ztunnel: { resources: small },
+      };
+    case "ambient":
+      return {
+        meshConfig: {
+          defaultConfig: { proxyMetadata: { ISTIO_META_ENABLE_HBONE: "true" } },
+          serviceScopeConfigs: [
+            { servicesSelector: { matchExpressions: [{ key: "istio.io/global", operator: "In", values: ["true"] }] }, scope: "GLOBAL" },
+          ],
+        },
+        global: { variant: "distroless" },
+        pilot: { env: { PILOT_ENABLE_AMBIENT: "true" } },
+        cni: { ambient: { enabled: true } },
+      };
+    case "remote":
+      return { istiodRemote: { enabled: true }, pilot: { configMap: false }, telemetry: { enabled: false }, global: { omitSidecarInjectorConfigMap: true } };
+    case "preview":
+      return { meshConfig: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" } } } };
+    case "stable":
+      return { experimental: { stableValidationPolicy: true } };
+    default:
+      return undefined;
+  }
+}

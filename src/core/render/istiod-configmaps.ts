@@ -1,0 +1,83 @@
+import type { KubeObject } from "../objects.js";
+import { isMap, type JsonMap } from "../operator/types.js";
+import { helmLabels } from "./labels.js";
+import { istiodOwnerLabels, object, revisioned, value, type IstiodContext } from "./istiod-context.js";
+import { meshConfig, meshNetworks } from "./mesh-config.js";
+import { prettyJson, yamlText } from "./text-formats.js";
+
+export interface InjectionSource {
+  templates: Record<string, string>;
+  defaultTemplates?: string[];
+}
+
+function configMapLabels(context: IstiodContext): Record<string, string> {
+  return { ...istiodOwnerLabels(context), "app.kubernetes.io/name": "istiod", release: "istio", ...helmLabels("istiod") };
+}
+
+function configMap(context: IstiodContext, name: string, data: Record<string, string>, annotations?: Record<string, string>): KubeObject {
+  return object("v1", "ConfigMap", {
+    name,
+    namespace: context.namespace,
+    labels: configMapLabels(context),
+    ...(annotations ? { annotations } : {}),
+  }, { data });
+}
+
+/** ConfigMap `istio[-rev]`: the mesh config; absent when values.pilot.configMap is false (remote). */
+export function meshConfigMap(context: IstiodContext): KubeObject | undefined {
+  if (value<boolean>(context, "pilot.configMap") === false) return undefined;
+  return configMap(context, revisioned(context, "istio"), {
+    mesh: yamlText(meshConfig(context)),
+    meshNetworks: yamlText(meshNetworks(context)),
+  });
+}
+
+/**
+ * ConfigMap `istio-sidecar-injector[-rev]` read by istiod's injector (injection.md §1.2–1.3): `config` with the
+ * policy, selectors and templates; `values` with the slice of chart values templates read.
+ */
+export function injectorConfigMap(context: IstiodContext, injection: InjectionSource): KubeObject | undefined {
+  if (value<boolean>(context, "global.omitSidecarInjectorConfigMap") === true) return undefined;
+  const webhook = value<JsonMap>(context, "sidecarInjectorWebhook") ?? {};
+  const userTemplates = isMap(webhook.templates) ? (webhook.templates as Record<string, string>) : {};
+  const userDefaults = Array.isArray(webhook.defaultTemplates) ? (webhook.defaultTemplates as string[]) : [];
+  const config = {
+    defaultTemplates: userDefaults.length > 0 ? userDefaults : (injection.defaultTemplates ?? ["sidecar"]),
+    policy: value<string>(context, "global.proxy.autoInject") || "enabled",
+    alwaysInjectSelector: webhook.alwaysInjectSelector ?? [],
+    neverInjectSelector: webhook.neverInjectSelector ?? [],
+    injectedAnnotations: webhook.injectedAnnotations ?? {},
+    // Makes an istiod older than 1.9 (which only knows `template`) fail loudly instead of injecting garbage.
+    template: "{{ Template_Version_And_Istio_Version_Mismatched_Check_Installation }}",
+    templates: { ...injection.templates, ...userTemplates },
+  };
+  const pilot = value<JsonMap>(context, "pilot") ?? {};
+  const gateways = value<JsonMap>(context, "gateways") ?? {};
+  const injectorValues: JsonMap = {
+    gateways: pick(gateways, ["securityContext", "seccompProfile"]),
+    global: value(context, "global"),
+    pilot: pick(pilot, ["cni", "env"]),
+    revision: context.revision,
+    sidecarInjectorWebhook: webhook,
+  };
+  return configMap(context, revisioned(context, "istio-sidecar-injector"), {
+    config: yamlText(config, { sortKeys: false }),
+    values: prettyJson(injectorValues),
+  });
+}
+
+/** ConfigMap `values[-rev]`: the values the chart was rendered with, for debugging. */
+export function valuesConfigMap(context: IstiodContext): KubeObject {
+  return configMap(
+    context,
+    revisioned(context, "values"),
+    { "merged-values": prettyJson(context.values), "original-values": prettyJson(context.passedValues) },
+    { "kubernetes.io/description": "This ConfigMap contains the Helm values used during chart rendering. It is written for debugging only; changing it has no effect." },
+  );
+}
+
+function pick(source: JsonMap, keys: string[]): JsonMap {
+  const out: JsonMap = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}

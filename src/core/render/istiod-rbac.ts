@@ -1,0 +1,161 @@
+import type { KubeObject } from "../objects.js";
+import { clusterScopedName, object, rbacLabels, revisioned, value, type IstiodContext } from "./istiod-context.js";
+
+const read = ["get", "list", "watch"];
+const readAlt = ["get", "watch", "list"];
+const crud = ["get", "watch", "list", "update", "patch", "create", "delete"];
+const istioConfigGroups = [
+  "config.istio.io",
+  "security.istio.io",
+  "networking.istio.io",
+  "authentication.istio.io",
+  "rbac.istio.io",
+  "telemetry.istio.io",
+  "extensions.istio.io",
+];
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+const rule = (apiGroups: string[], resources: string[], verbs: string[]): Rule => ({ apiGroups, resources, verbs });
+
+function istiodRules(context: IstiodContext): Rule[] {
+  const mcs = (value<Record<string, unknown>>(context, "pilot.env")?.MCS_API_GROUP as string | undefined) || "multicluster.x-k8s.io";
+  const analysis = value<boolean>(context, "global.istiod.enableAnalysis") === true;
+  const provider = value<string>(context, "global.pilotCertProvider");
+  const signers = value<string[]>(context, "global.certSigners") ?? [];
+  return [
+    rule(["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"], ["get", "list", "watch", "update", "patch"]),
+    rule(["admissionregistration.k8s.io"], ["validatingwebhookconfigurations"], ["get", "list", "watch", "update"]),
+    rule(istioConfigGroups, ["*"], readAlt),
+    ...(analysis ? [rule(istioConfigGroups, ["*"], ["update"])] : []),
+    rule(["networking.istio.io"], ["workloadentries"], crud),
+    rule(["networking.istio.io"], ["workloadentries/status", "serviceentries/status"], crud),
+    rule(["security.istio.io"], ["authorizationpolicies/status"], crud),
+    rule([""], ["services/status"], crud),
+    rule(["apiextensions.k8s.io"], ["customresourcedefinitions"], read),
+    rule([""], ["pods", "nodes", "services", "namespaces", "endpoints"], read),
+    rule(["discovery.k8s.io"], ["endpointslices"], read),
+    rule(["networking.k8s.io"], ["ingresses", "ingressclasses"], read),
+    rule(["networking.k8s.io"], ["ingresses/status"], ["*"]),
+    rule([""], ["configmaps"], ["create", "get", "list", "watch", "update"]),
+    ...(provider === "kubernetes" || signers.length > 0
+      ? [
+          rule(
+            ["certificates.k8s.io"],
+            ["certificatesigningrequests", "certificatesigningrequests/approval", "certificatesigningrequests/status"],
+            ["update", "create", "get", "delete", "watch"],
+          ),
+          { ...rule(["certificates.k8s.io"], ["signers"], ["approve"]), resourceNames: signers.length > 0 ? signers : ["kubernetes.io/legacy-unknown"] },
+        ]
+      : []),
+    rule(["authentication.k8s.io"], ["tokenreviews"], ["create"]),
+    rule(["authorization.k8s.io"], ["subjectaccessreviews"], ["create"]),
+    rule(["gateway.networking.k8s.io", "gateway.networking.x-k8s.io"], ["*"], readAlt),
+    rule(["gateway.networking.x-k8s.io"], ["xbackendtrafficpolicies/status"], ["update", "patch"]),
+    rule(
+      ["gateway.networking.k8s.io"],
+      [
+        "backendtlspolicies/status",
+        "gatewayclasses/status",
+        "gateways/status",
+        "grpcroutes/status",
+        "httproutes/status",
+        "referencegrants/status",
+        "tcproutes/status",
+        "tlsroutes/status",
+        "udproutes/status",
+        "listenersets/status",
+      ],
+      ["update", "patch"],
+    ),
+    rule(["gateway.networking.k8s.io"], ["gatewayclasses"], ["create", "update", "patch", "delete"]),
+    rule(["inference.networking.k8s.io"], ["inferencepools"], readAlt),
+    rule(["inference.networking.k8s.io"], ["inferencepools/status"], ["update", "patch"]),
+    rule([""], ["secrets"], readAlt),
+    rule([mcs], ["serviceexports"], ["get", "watch", "list", "create", "delete"]),
+    rule([mcs], ["serviceimports"], readAlt),
+  ];
+}
+
+const gatewayControllerRules: Rule[] = [
+  rule(["apps"], ["deployments"], crud),
+  rule(["autoscaling"], ["horizontalpodautoscalers"], crud),
+  rule(["policy"], ["poddisruptionbudgets"], crud),
+  rule([""], ["services"], crud),
+  rule([""], ["serviceaccounts"], crud),
+];
+
+const readerRules: Rule[] = [
+  rule(istioConfigGroups, ["*"], read),
+  rule([""], ["endpoints", "pods", "services", "nodes", "replicationcontrollers", "namespaces", "secrets", "configmaps"], read),
+  rule(["networking.istio.io"], ["workloadentries"], readAlt),
+  rule(["networking.x-k8s.io", "gateway.networking.k8s.io"], ["gateways"], readAlt),
+  rule(["apiextensions.k8s.io"], ["customresourcedefinitions"], read),
+  rule(["discovery.k8s.io"], ["endpointslices"], read),
+  rule(["multicluster.x-k8s.io"], ["serviceexports"], ["get", "list", "watch", "create", "delete"]),
+  rule(["multicluster.x-k8s.io"], ["serviceimports"], read),
+  rule(["apps"], ["replicasets"], read),
+  rule(["authentication.k8s.io"], ["tokenreviews"], ["create"]),
+  rule(["authorization.k8s.io"], ["subjectaccessreviews"], ["create"]),
+];
+
+export function gatewayControllerEnabled(context: IstiodContext): boolean {
+  return String(value(context, "pilot.env.PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER") ?? "") !== "false";
+}
+
+export function readerRbacEnabled(context: { values: Record<string, unknown> }): boolean {
+  return value(context, "global.enableReaderRBAC") !== false;
+}
+
+const rbacApi = "rbac.authorization.k8s.io/v1";
+
+function clusterRolePair(context: IstiodContext, base: string, app: "istiod" | "istio-reader", rules: Rule[], account: string): KubeObject[] {
+  const name = clusterScopedName(context, base);
+  const labels = rbacLabels(app);
+  return [
+    object(rbacApi, "ClusterRole", { name, labels }, { rules }),
+    object(rbacApi, "ClusterRoleBinding", { name, labels }, {
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+      subjects: [{ kind: "ServiceAccount", name: account, namespace: context.istioNamespace }],
+    }),
+  ];
+}
+
+/** istiod's ServiceAccount, ClusterRoles/Bindings and Role/RoleBinding (install.md §7.2.4). */
+export function istiodRbac(context: IstiodContext): KubeObject[] {
+  const account = revisioned(context, "istiod");
+  const pullSecrets = value<string[]>(context, "global.imagePullSecrets") ?? [];
+  const annotations = value<Record<string, string>>(context, "pilot.serviceAccountAnnotations") ?? {};
+  const labels = rbacLabels("istiod");
+  const objects: KubeObject[] = [
+    object("v1", "ServiceAccount", {
+      name: account,
+      namespace: context.istioNamespace,
+      labels,
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    }, pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
+    ...clusterRolePair(context, "istiod-clusterrole", "istiod", istiodRules(context), account),
+  ];
+  if (gatewayControllerEnabled(context)) objects.push(...clusterRolePair(context, "istiod-gateway-controller", "istiod", gatewayControllerRules, account));
+  if (readerRbacEnabled(context))
+    objects.push(...clusterRolePair(context, "istio-reader-clusterrole", "istio-reader", readerRules, "istio-reader-service-account"));
+  objects.push(
+    object(rbacApi, "Role", { name: account, namespace: context.istioNamespace, labels }, {
+      rules: [
+        rule(["networking.istio.io"], ["gateways"], ["create"]),
+        rule([""], ["secrets"], ["create", "get", "watch", "list", "update", "delete"]),
+        rule([""], ["configmaps"], ["delete"]),
+        rule(["coordination.k8s.io"], ["leases"], ["get", "update", "patch", "create"]),
+      ],
+    }),
+    object(rbacApi, "RoleBinding", { name: account, namespace: context.istioNamespace, labels }, {
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: account },
+      subjects: [{ kind: "ServiceAccount", name: account, namespace: context.istioNamespace }],
+    }),
+  );
+  return objects;
+}

@@ -1,0 +1,63 @@
+import { InputError } from "../errors.js";
+import { clone, mergeChartValues, mergeOverlay, valueAt } from "../operator/merge.js";
+import { isMap, type IstioOperator, type JsonMap } from "../operator/types.js";
+import { chartProfileValues, istiodDefaults } from "./chart-defaults.js";
+
+/**
+ * istioctl's translation of the IstioOperator into chart values (install.md §1, steps 7–10): hub, tag,
+ * revision, compatibilityVersion and meshConfig move under `values`, the user's own `values` are
+ * re-applied on top, then `unvalidatedValues` are merged in.
+ */
+export function operatorValues(operator: IstioOperator, user: IstioOperator): JsonMap {
+  const spec = operator.spec ?? {};
+  const values = clone(isMap(spec.values) ? spec.values : {}) as JsonMap;
+  const global = ensureMap(values, "global");
+  if (typeof spec.hub === "string" && spec.hub !== "") global.hub = spec.hub;
+  if (spec.tag !== undefined && spec.tag !== "") global.tag = String(spec.tag);
+  if (typeof spec.revision === "string" && spec.revision !== "" && spec.revision !== "default") values.revision = spec.revision;
+  if (typeof spec.compatibilityVersion === "string" && spec.compatibilityVersion !== "") values.compatibilityVersion = spec.compatibilityVersion;
+  if (isMap(spec.meshConfig)) values.meshConfig = mergeOverlay(values.meshConfig, spec.meshConfig);
+  ensureMap(values, "pilot").enabled = spec.components?.pilot?.enabled !== false;
+  ensureMap(ensureMap(values, "pilot"), "cni").enabled = isEnabledOptional(spec.components?.cni);
+  const userValues = user.spec?.values;
+  const relayered = isMap(userValues) ? (mergeOverlay(values, userValues) as JsonMap) : values;
+  if (typeof relayered.global === "object" && relayered.global && "tag" in relayered.global)
+    (relayered.global as JsonMap).tag = String((relayered.global as JsonMap).tag);
+  return isMap(spec.unvalidatedValues) ? (mergeOverlay(relayered, spec.unvalidatedValues) as JsonMap) : relayered;
+}
+
+export function isEnabledOptional(component: unknown): boolean {
+  return isMap(component) && component.enabled !== false;
+}
+
+function ensureMap(parent: JsonMap, key: string): JsonMap {
+  if (!isMap(parent[key])) parent[key] = {};
+  return parent[key] as JsonMap;
+}
+
+/** Chart defaults < chart profile (values.profile) < the IstioOperator values (install.md §1.1). */
+export function layeredChartValues(defaults: JsonMap, iopValues: JsonMap): JsonMap {
+  const profileName = typeof iopValues.profile === "string" ? iopValues.profile : "";
+  const profile = chartProfileValues(profileName);
+  if (!profile) throw new InputError(`unknown profile "${profileName}" in values.profile`, { hint: "use demo, ambient, remote, preview or stable" });
+  const platform = typeof valueAt(iopValues, "global.platform") === "string" ? (valueAt(iopValues, "global.platform") as string) : "";
+  if (platform !== "" && !["gke", "k3d", "k3s", "microk8s", "minikube", "openshift"].includes(platform))
+    throw new InputError(`unknown platform "${platform}" in values.global.platform`);
+  return mergeChartValues(mergeChartValues(defaults, profile), iopValues) as JsonMap;
+}
+
+export function istiodChartValues(iopValues: JsonMap): JsonMap {
+  return layeredChartValues(istiodDefaults(), iopValues);
+}
+
+/** `<hub>/<image>:<tag>[-variant]`, or the image itself when it already names a repository. */
+export function imageName(image: string, hub: string, tag: string, variant: string): string {
+  if (image.includes("/")) return image;
+  return `${hub}/${image}:${tag}${variant ? `-${variant}` : ""}`;
+}
+
+export function stringAt(values: unknown, path: string, fallback = ""): string {
+  const value = valueAt(values, path);
+  if (value === undefined || value === null || value === "") return fallback;
+  return String(value);
+}

@@ -1,0 +1,205 @@
+import type { SchemaVariant } from "./types.js";
+
+/**
+ * The gating keys of schemas-contract.md. Sources are written once for every Gateway API bundle variant;
+ * resolving them for one variant drops what is not in it, applies per-variant values and inlines fragments.
+ * None of these keys survives resolution.
+ */
+export const CHANNEL_GATE = "x-mesh-channel";
+export const SINCE_GATE = "x-mesh-since";
+export const UNTIL_GATE = "x-mesh-until";
+/** Drops the node where the conditions hold: `{channel: standard, until: v1.2.1}` = "absent from v1.2.1 standard". */
+export const UNLESS_GATE = "x-mesh-unless";
+export const VARIANTS_KEY = "x-mesh-variants";
+export const REF_KEY = "x-mesh-ref";
+const GATING_KEYS = [CHANNEL_GATE, SINCE_GATE, UNTIL_GATE, UNLESS_GATE, VARIANTS_KEY, REF_KEY];
+
+/** One entry of `x-mesh-variants`: when the conditions hold, `set` keywords replace and `unset` ones go. */
+interface VariantOverride {
+  since?: string;
+  until?: string;
+  channel?: string;
+  set?: Record<string, unknown>;
+  unset?: string[];
+}
+
+export type Fragments = Record<string, unknown>;
+
+export interface ResolveContext {
+  variant: SchemaVariant;
+  fragments: Fragments;
+  /** Where the value comes from, for error messages (a file name). */
+  source: string;
+}
+
+/** Thrown for a malformed source (unknown fragment, bad gate); the build fails on it. */
+export class SchemaSourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SchemaSourceError";
+  }
+}
+
+const DROPPED = Symbol("dropped");
+
+/** `v1.2.1` → [1, 2, 1]; only the `vMAJOR.MINOR.PATCH` form is accepted. */
+export function parseBundleVersion(version: string, source = "<gate>"): [number, number, number] {
+  const match = /^v(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  if (!match) throw new SchemaSourceError(`${source}: "${version}" is not a bundle version like v1.3.0`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
+export function compareBundleVersions(left: string, right: string): number {
+  const a = parseBundleVersion(left);
+  const b = parseBundleVersion(right);
+  for (let index = 0; index < 3; index++) {
+    const difference = a[index]! - b[index]!;
+    if (difference !== 0) return Math.sign(difference);
+  }
+  return 0;
+}
+
+function conditionsHold(
+  conditions: { since?: unknown; until?: unknown; channel?: unknown },
+  context: ResolveContext,
+): boolean {
+  const { variant, source } = context;
+  if (conditions.channel !== undefined) {
+    if (conditions.channel !== "standard" && conditions.channel !== "experimental") {
+      throw new SchemaSourceError(`${source}: unknown channel gate "${String(conditions.channel)}"`);
+    }
+    if (conditions.channel !== variant.channel) return false;
+  }
+  if (conditions.since !== undefined) {
+    parseBundleVersion(String(conditions.since), source);
+    if (compareBundleVersions(variant.gatewayApiVersion, String(conditions.since)) < 0) return false;
+  }
+  if (conditions.until !== undefined) {
+    parseBundleVersion(String(conditions.until), source);
+    if (compareBundleVersions(variant.gatewayApiVersion, String(conditions.until)) > 0) return false;
+  }
+  return true;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Replaces `{x-mesh-ref: name, …siblings}` by the fragment with the siblings laid over it (a sibling keyword
+ * replaces the fragment's, except `x-mesh-variants`, which the two concatenate). Returns, per key, the
+ * fragments its value is nested in: only values that come from a fragment can close a cycle.
+ */
+function inlineFragment(
+  node: Record<string, unknown>,
+  context: ResolveContext,
+  seen: string[],
+): { node: Record<string, unknown>; seenByKey: Map<string, string[]>; innermost: string[] } {
+  let current = node;
+  const seenByKey = new Map<string, string[]>();
+  let fragmentSeen = seen;
+  while (REF_KEY in current) {
+    const name = current[REF_KEY];
+    if (typeof name !== "string") throw new SchemaSourceError(`${context.source}: ${REF_KEY} must name a fragment`);
+    if (fragmentSeen.includes(name)) {
+      throw new SchemaSourceError(`${context.source}: fragment cycle ${[...fragmentSeen, name].join(" → ")}`);
+    }
+    const fragment = context.fragments[name];
+    if (!isPlainObject(fragment)) throw new SchemaSourceError(`${context.source}: unknown fragment "${name}"`);
+    const { [REF_KEY]: _ref, ...siblings } = current;
+    for (const key of Object.keys(siblings)) if (!seenByKey.has(key)) seenByKey.set(key, fragmentSeen);
+    fragmentSeen = [...fragmentSeen, name];
+    const merged: Record<string, unknown> = { ...fragment, ...siblings };
+    // Overrides accumulate: the fragment's apply first, then the referring node's.
+    if (Array.isArray(fragment[VARIANTS_KEY]) && Array.isArray(siblings[VARIANTS_KEY])) {
+      merged[VARIANTS_KEY] = [...(fragment[VARIANTS_KEY] as unknown[]), ...(siblings[VARIANTS_KEY] as unknown[])];
+    }
+    current = merged;
+  }
+  for (const key of Object.keys(current)) if (!seenByKey.has(key)) seenByKey.set(key, fragmentSeen);
+  return { node: current, seenByKey, innermost: fragmentSeen };
+}
+
+function resolveValue(value: unknown, context: ResolveContext, seen: string[]): unknown {
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) {
+      const resolved = resolveValue(item, context, seen);
+      if (resolved !== DROPPED) items.push(resolved);
+    }
+    return items;
+  }
+  if (!isPlainObject(value)) return value;
+
+  let node = value;
+  let seenByKey: Map<string, string[]> | undefined;
+  // Keys an override sets count as coming from the innermost fragment (a cycle may run through them).
+  let innermost = seen;
+  if (REF_KEY in value) ({ node, seenByKey, innermost } = inlineFragment(value, context, seen));
+  const gates = { channel: node[CHANNEL_GATE], since: node[SINCE_GATE], until: node[UNTIL_GATE] };
+  if (!conditionsHold(gates, context)) return DROPPED;
+  if (UNLESS_GATE in node && unlessHolds(node[UNLESS_GATE], context)) return DROPPED;
+  if (VARIANTS_KEY in node) node = applyOverrides(node, context);
+
+  const result: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(node)) {
+    if (GATING_KEYS.includes(key)) continue;
+    if (key.startsWith("x-mesh-")) throw new SchemaSourceError(`${context.source}: unknown key ${key}`);
+    const resolved = resolveValue(child, context, seenByKey?.get(key) ?? innermost);
+    if (resolved !== DROPPED) result[key] = resolved;
+  }
+  // A property present only in some variants is also required only there.
+  if (isPlainObject(result.properties) && Array.isArray(result.required)) {
+    const properties = result.properties;
+    const gated = Object.keys(isPlainObject(node.properties) ? node.properties : {}).filter((name) => !(name in properties));
+    if (gated.length > 0) {
+      result.required = (result.required as unknown[]).filter((name) => !gated.includes(String(name)));
+      if ((result.required as unknown[]).length === 0) delete result.required;
+    }
+  }
+  return result;
+}
+
+function unlessHolds(value: unknown, context: ResolveContext): boolean {
+  const entries = Array.isArray(value) ? value : [value];
+  return entries.some((entry) => {
+    if (!isPlainObject(entry) || Object.keys(entry).some((key) => !["since", "until", "channel"].includes(key))) {
+      throw new SchemaSourceError(`${context.source}: ${UNLESS_GATE} takes {since, until, channel} conditions`);
+    }
+    return conditionsHold(entry, context);
+  });
+}
+
+function applyOverrides(node: Record<string, unknown>, context: ResolveContext): Record<string, unknown> {
+  const overrides = node[VARIANTS_KEY];
+  if (!Array.isArray(overrides)) throw new SchemaSourceError(`${context.source}: ${VARIANTS_KEY} must be a list`);
+  const result = { ...node };
+  for (const entry of overrides as unknown[]) {
+    if (!isPlainObject(entry)) throw new SchemaSourceError(`${context.source}: bad ${VARIANTS_KEY} entry`);
+    const override = entry as VariantOverride;
+    for (const key of Object.keys(override)) {
+      if (!["since", "until", "channel", "set", "unset"].includes(key)) {
+        throw new SchemaSourceError(`${context.source}: unknown ${VARIANTS_KEY} key "${key}"`);
+      }
+    }
+    if (!conditionsHold(override, context)) continue;
+    Object.assign(result, override.set ?? {});
+    for (const keyword of override.unset ?? []) delete result[keyword];
+  }
+  return result;
+}
+
+/** Resolves every gate, override and fragment in `value` for one variant. Undefined when the value itself is gated out. */
+export function resolveForVariant<T>(value: unknown, context: ResolveContext): T | undefined {
+  const resolved = resolveValue(value, context, []);
+  return resolved === DROPPED ? undefined : (resolved as T);
+}
+
+/** True when the source uses any gate or override (Istio sources must not). */
+export function usesGates(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(usesGates);
+  if (!isPlainObject(value)) return false;
+  return Object.entries(value).some(
+    ([key, child]) => [CHANNEL_GATE, SINCE_GATE, UNTIL_GATE, UNLESS_GATE, VARIANTS_KEY].includes(key) || usesGates(child),
+  );
+}

@@ -1,0 +1,162 @@
+import type { ValidateOptions } from "../options.js";
+import { groupOf, warning, type AnalyzedResource } from "./index.js";
+import { hostnamesIntersect } from "./hostnames.js";
+
+type Json = Record<string, unknown>;
+const GATEWAY_GROUP = "gateway.networking.k8s.io";
+const routeKinds = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
+const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+
+/** Kinds a listener protocol admits when `allowedRoutes.kinds` is not given. */
+function defaultKinds(protocol: string, tlsMode: string | undefined): string[] {
+  switch (protocol) {
+    case "HTTP":
+    case "HTTPS":
+      return ["HTTPRoute", "GRPCRoute"];
+    case "TLS":
+      return tlsMode === "Terminate" ? ["TCPRoute"] : ["TLSRoute"];
+    case "TCP":
+      return ["TCPRoute"];
+    case "UDP":
+      return ["UDPRoute"];
+    default:
+      return [];
+  }
+}
+
+interface Listener {
+  index: number;
+  name: string;
+  port: number;
+  protocol: string;
+  hostname?: string;
+  allowedRoutes: Json;
+  tls?: Json;
+}
+
+/** Route attachment, ReferenceGrants and references as Gateway API controllers would judge them (validation.md §5). */
+export function analyzeGatewayApi(resources: readonly AnalyzedResource[], options: ValidateOptions): void {
+  const of = (kind: string) => resources.filter((resource) => groupOf(resource) === GATEWAY_GROUP && resource.identity.kind === kind);
+  const gateways = new Map(of("Gateway").map((gateway) => [`${gateway.identity.namespace}/${gateway.identity.name}`, gateway]));
+  const grants = of("ReferenceGrant");
+  const namespaces = new Map(
+    resources.filter((resource) => resource.identity.kind === "Namespace" && resource.identity.apiVersion === "v1").map((ns) => [ns.identity.name, ((ns.object.metadata as Json | undefined)?.labels ?? {}) as Json]),
+  );
+  const services = new Set(resources.filter((resource) => resource.identity.kind === "Service" && resource.identity.apiVersion === "v1").map((svc) => `${svc.identity.namespace}/${svc.identity.name}`));
+
+  const permitted = (fromKind: string, fromNamespace: string, toGroup: string, toKind: string, toNamespace: string, toName: string) =>
+    grants.some((grant) => {
+      if (grant.identity.namespace !== toNamespace) return false;
+      const spec = (grant.object.spec ?? {}) as Json;
+      const fromOk = list(spec.from).some((from) => from.group === GATEWAY_GROUP && from.kind === fromKind && from.namespace === fromNamespace);
+      const toOk = list(spec.to).some((to) => (to.group ?? "") === toGroup && to.kind === toKind && (to.name === undefined || to.name === toName));
+      return fromOk && toOk;
+    });
+
+  for (const [key, gateway] of gateways) {
+    if (options.analyzeRefs && gateway.object.spec && of("GatewayClass").length > 0) {
+      const className = (gateway.object.spec as Json).gatewayClassName;
+      if (!of("GatewayClass").some((gc) => gc.identity.name === className)) {
+        gateway.report(warning("GWAPI_GATEWAYCLASS_NOT_FOUND", ["spec", "gatewayClassName"], `GatewayClass ${JSON.stringify(className)} is not among the inputs; the Gateway will not be accepted unless it exists in the cluster`));
+      }
+    }
+    listenersOf(gateway).forEach((listener) => {
+      list(listener.tls?.certificateRefs).forEach((ref, index) => {
+        const namespace = typeof ref.namespace === "string" ? ref.namespace : gateway.identity.namespace!;
+        if (namespace !== gateway.identity.namespace && !permitted("Gateway", gateway.identity.namespace!, (ref.group as string) ?? "", (ref.kind as string) ?? "Secret", namespace, String(ref.name))) {
+          gateway.report(
+            warning("GWAPI_REF_NOT_PERMITTED", ["spec", "listeners", listener.index, "tls", "certificateRefs", index], `certificateRef to Secret ${namespace}/${String(ref.name)} crosses namespaces without a ReferenceGrant (listener ResolvedRefs=False, RefNotPermitted)`, `add a ReferenceGrant in namespace ${namespace} from Gateway in ${gateway.identity.namespace} to Secret`),
+          );
+        }
+      });
+    });
+    void key;
+  }
+
+  for (const route of resources) {
+    const kind = route.identity.kind ?? "";
+    if (groupOf(route) !== GATEWAY_GROUP || !routeKinds.has(kind)) continue;
+    const spec = (route.object.spec ?? {}) as Json;
+    const routeNamespace = route.identity.namespace!;
+    const routeHostnames = Array.isArray(spec.hostnames) ? (spec.hostnames as string[]) : [];
+    list(spec.parentRefs).forEach((parent, index) => {
+      const at = ["spec", "parentRefs", index];
+      if ((parent.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (parent.kind ?? "Gateway") !== "Gateway") return;
+      const namespace = typeof parent.namespace === "string" ? parent.namespace : routeNamespace;
+      const gateway = gateways.get(`${namespace}/${String(parent.name)}`);
+      if (!gateway) {
+        route.report(warning("GWAPI_NO_MATCHING_PARENT", at, `parent Gateway ${namespace}/${String(parent.name)} is not among the inputs (Accepted=False, NoMatchingParent unless it exists in the cluster)`));
+        return;
+      }
+      let candidates = listenersOf(gateway);
+      if (typeof parent.sectionName === "string") {
+        candidates = candidates.filter((listener) => listener.name === parent.sectionName);
+        if (candidates.length === 0) {
+          const names = listenersOf(gateway).map((listener) => listener.name);
+          route.report(warning("GWAPI_NO_MATCHING_PARENT", [...at, "sectionName"], `Gateway ${namespace}/${String(parent.name)} has no listener named ${JSON.stringify(parent.sectionName)} (Accepted=False, NoMatchingParent)`, `listeners: ${names.join(", ")}`));
+          return;
+        }
+      }
+      if (typeof parent.port === "number") {
+        candidates = candidates.filter((listener) => listener.port === parent.port);
+        if (candidates.length === 0) {
+          route.report(warning("GWAPI_NO_MATCHING_PARENT", [...at, "port"], `Gateway ${namespace}/${String(parent.name)} has no listener on port ${parent.port} (Accepted=False, NoMatchingParent)`));
+          return;
+        }
+      }
+      const allowed = candidates.filter((listener) => listenerAllows(listener, kind, routeNamespace, gateway.identity.namespace!, namespaces));
+      if (allowed.length === 0) {
+        route.report(
+          warning("GWAPI_NOT_ALLOWED_BY_LISTENERS", at, `no listener of Gateway ${namespace}/${String(parent.name)} admits a ${kind} from namespace ${routeNamespace} (Accepted=False, NotAllowedByListeners)`, "check the listeners' allowedRoutes.namespaces (default Same) and allowedRoutes.kinds"),
+        );
+        return;
+      }
+      if (routeHostnames.length > 0 && !allowed.some((listener) => routeHostnames.some((hostname) => hostnamesIntersect(listener.hostname, hostname)))) {
+        route.report(
+          warning("GWAPI_NO_MATCHING_LISTENER_HOSTNAME", ["spec", "hostnames"], `none of the hostnames [${routeHostnames.join(", ")}] intersects a listener hostname of Gateway ${namespace}/${String(parent.name)} [${allowed.map((listener) => listener.hostname ?? "*").join(", ")}] (Accepted=False, NoMatchingListenerHostname)`),
+        );
+      }
+    });
+    list(spec.rules).forEach((rule, ruleIndex) => {
+      list(rule.backendRefs).forEach((backend, backendIndex) => {
+        const at = ["spec", "rules", ruleIndex, "backendRefs", backendIndex];
+        const group = (backend.group as string | undefined) ?? "";
+        const backendKind = (backend.kind as string | undefined) ?? "Service";
+        const namespace = typeof backend.namespace === "string" ? backend.namespace : routeNamespace;
+        if (namespace !== routeNamespace && !permitted(kind, routeNamespace, group, backendKind, namespace, String(backend.name))) {
+          route.report(warning("GWAPI_REF_NOT_PERMITTED", at, `backendRef to ${backendKind} ${namespace}/${String(backend.name)} crosses namespaces without a ReferenceGrant (ResolvedRefs=False, RefNotPermitted)`, `add a ReferenceGrant in namespace ${namespace} allowing ${kind} from ${routeNamespace}`));
+        } else if (options.analyzeRefs && group === "" && backendKind === "Service" && !services.has(`${namespace}/${String(backend.name)}`)) {
+          route.report(warning("GWAPI_BACKEND_NOT_FOUND", at, `Service ${namespace}/${String(backend.name)} is not among the inputs (ResolvedRefs=False, BackendNotFound unless it exists in the cluster)`));
+        }
+      });
+    });
+  }
+}
+
+function listenersOf(gateway: AnalyzedResource): Listener[] {
+  const spec = (gateway.object.spec ?? {}) as Json;
+  return list(spec.listeners).map((listener, index) => ({
+    index,
+    name: String(listener.name),
+    port: Number(listener.port),
+    protocol: String(listener.protocol),
+    hostname: typeof listener.hostname === "string" ? listener.hostname : undefined,
+    allowedRoutes: (listener.allowedRoutes ?? {}) as Json,
+    tls: listener.tls as Json | undefined,
+  }));
+}
+
+function listenerAllows(listener: Listener, kind: string, routeNamespace: string, gatewayNamespace: string, namespaces: Map<string | undefined, Json>): boolean {
+  const from = ((listener.allowedRoutes.namespaces as Json | undefined)?.from as string | undefined) ?? "Same";
+  if (from === "Same" && routeNamespace !== gatewayNamespace) return false;
+  if (from === "Selector") {
+    const labels = namespaces.get(routeNamespace);
+    const selector = ((listener.allowedRoutes.namespaces as Json).selector ?? {}) as Json;
+    const matchLabels = (selector.matchLabels ?? {}) as Json;
+    if (labels && !Object.entries(matchLabels).every(([key, value]) => labels[key] === value)) return false;
+  }
+  const kinds = Array.isArray(listener.allowedRoutes.kinds)
+    ? (listener.allowedRoutes.kinds as Json[]).filter((entry) => (entry.group ?? GATEWAY_GROUP) === GATEWAY_GROUP).map((entry) => String(entry.kind))
+    : defaultKinds(listener.protocol, (listener.tls?.mode as string | undefined) ?? "Terminate");
+  return kinds.includes(kind);
+}

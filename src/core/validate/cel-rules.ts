@@ -1,0 +1,189 @@
+import { celEnv, isCelError, parse, plan, type CelEnv, type CelResult } from "@bufbuild/cel";
+import type { FieldPath } from "../findings.js";
+import { kubernetesCelLibrary } from "./cel-library.js";
+import type { FieldError, FieldErrorType } from "./field-errors.js";
+import type { StructuralSchema, ValidationRule } from "./schema-types.js";
+import type { RuleSite } from "./value-validation.js";
+
+type Program = (bindings: Record<string, unknown>) => CelResult;
+
+let env: CelEnv | undefined;
+const programs = new Map<string, Program | Error>();
+
+function compile(expression: string): Program {
+  const cached = programs.get(expression);
+  if (cached instanceof Error) throw cached;
+  if (cached) return cached;
+  try {
+    env ??= celEnv({ funcs: kubernetesCelLibrary() });
+    const program = plan(env, parse(expression)) as unknown as Program;
+    programs.set(expression, program);
+    return program;
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    programs.set(expression, failure);
+    throw failure;
+  }
+}
+
+/** Transition rules need the previous object; a CLI validates as a create, where the API server skips them. */
+export function isTransitionRule(rule: ValidationRule): boolean {
+  return /\boldSelf\b/.test(rule.rule);
+}
+
+/** Stage 8: every rule of every collected node, with `self` typed the way the API server types it. */
+export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const site of sites) {
+    const isRoot = root && site.path.length === 0;
+    let self: unknown;
+    for (const rule of site.schema["x-kubernetes-validations"] ?? []) {
+      if (isTransitionRule(rule)) continue;
+      self ??= isRoot ? rootSelf(site.value, site.schema) : toCel(site.value, site.schema);
+      const error = evaluateRule(rule, self, site);
+      if (error) errors.push(error);
+    }
+  }
+  return errors;
+}
+
+function evaluateRule(rule: ValidationRule, self: unknown, site: RuleSite): FieldError | undefined {
+  const path = rule.fieldPath ? [...site.path, ...parseFieldPath(rule.fieldPath)] : site.path;
+  const shown = JSON.stringify(celTypeName(site.schema, site.value));
+  let result: CelResult;
+  try {
+    result = compile(rule.rule)({ self });
+  } catch (error) {
+    return {
+      type: "Invalid",
+      path,
+      code: "CEL_COMPILE",
+      origin: "cel",
+      shown,
+      detail: `rule compile error: ${error instanceof Error ? error.message : String(error)}: ${rule.rule}`,
+    };
+  }
+  if (result === true) return undefined;
+  if (isCelError(result) || typeof result !== "boolean") {
+    // The API server rejects a rule that errors at runtime (no such key, bad conversion, out of range).
+    const why = isCelError(result) ? result.message : `rule returned ${typeof result}, not a bool`;
+    return {
+      type: "Invalid",
+      path,
+      code: "CEL_RUNTIME_ERROR",
+      origin: "cel",
+      shown,
+      detail: `${ruleText(rule)}: evaluation error: ${why}`,
+    };
+  }
+  return {
+    type: reasonType(rule.reason),
+    path,
+    code: "CEL_RULE",
+    origin: "cel",
+    shown: rule.reason === "FieldValueRequired" || rule.reason === "FieldValueForbidden" ? undefined : shown,
+    detail: ruleMessage(rule, self),
+  };
+}
+
+function ruleText(rule: ValidationRule): string {
+  return rule.message ?? `failed rule: ${rule.rule.replace(/\s+/g, " ").trim()}`;
+}
+
+function ruleMessage(rule: ValidationRule, self: unknown): string {
+  if (rule.messageExpression) {
+    try {
+      const message = compile(rule.messageExpression)({ self });
+      if (typeof message === "string" && message.trim() !== "" && !message.includes("\n")) return message;
+    } catch {
+      // Falls back to `message`, as the API server does when messageExpression fails.
+    }
+  }
+  return ruleText(rule);
+}
+
+function reasonType(reason: ValidationRule["reason"]): FieldErrorType {
+  switch (reason) {
+    case "FieldValueForbidden":
+      return "Forbidden";
+    case "FieldValueRequired":
+      return "Required";
+    case "FieldValueDuplicate":
+      return "Duplicate";
+    default:
+      return "Invalid";
+  }
+}
+
+function celTypeName(schema: StructuralSchema, value: unknown): string {
+  if (schema.type) return schema.type;
+  if (Array.isArray(value)) return "array";
+  return typeof value === "object" && value !== null ? "object" : typeof value;
+}
+
+/** `.spec.foo[0]`, `.foo['bar.baz']` → path segments. */
+export function parseFieldPath(text: string): FieldPath {
+  const segments: (string | number)[] = [];
+  const pattern = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\['([^']*)'\]/g;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(text)) !== null) {
+    if (match[1] !== undefined) segments.push(match[1]);
+    else if (match[2] !== undefined) segments.push(Number(match[2]));
+    else if (match[3] !== undefined) segments.push(match[3]);
+  }
+  return segments;
+}
+
+const celReserved = new Set([
+  "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if",
+  "import", "let", "loop", "package", "namespace", "return", "var", "void", "while",
+]);
+
+/** Kubernetes' escaping of property names for CEL; undefined when the name stays inaccessible. */
+export function escapePropertyName(name: string): string | undefined {
+  if (celReserved.has(name)) return `__${name}__`;
+  const escaped = name
+    .replace(/__/g, "__underscores__")
+    .replace(/\./g, "__dot__")
+    .replace(/-/g, "__dash__")
+    .replace(/\//g, "__slash__");
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(escaped) ? escaped : undefined;
+}
+
+/** JSON data → CEL values typed by the schema: integers become int (bigint), object fields escaped. */
+export function toCel(value: unknown, schema: StructuralSchema | undefined): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number") {
+    if (schema?.type === "number") return value;
+    return Number.isInteger(value) ? BigInt(value) : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => toCel(item, schema?.items));
+  if (typeof value !== "object") return value;
+  const object = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const properties = schema?.properties;
+  const additional = typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined;
+  for (const key of Object.keys(object)) {
+    const propertySchema = properties?.[key];
+    if (propertySchema) {
+      const name = escapePropertyName(key);
+      if (name !== undefined) out[name] = toCel(object[key], propertySchema);
+    } else {
+      out[key] = toCel(object[key], additional);
+    }
+  }
+  return out;
+}
+
+/** At the root, CEL sees apiVersion, kind, metadata.name and metadata.generateName only (plus spec, status). */
+function rootSelf(value: unknown, schema: StructuralSchema): unknown {
+  const object = value as Record<string, unknown>;
+  const converted = toCel({ ...object, metadata: undefined }, schema) as Record<string, unknown>;
+  delete converted.metadata;
+  const metadata = (object.metadata ?? {}) as Record<string, unknown>;
+  const visible: Record<string, unknown> = {};
+  if (typeof metadata.name === "string") visible.name = metadata.name;
+  if (typeof metadata.generateName === "string") visible.generateName = metadata.generateName;
+  converted.metadata = visible;
+  return converted;
+}

@@ -1,0 +1,175 @@
+import type { FieldPath, ResourceIdentity } from "../findings.js";
+import { closestWord } from "../suggest.js";
+import { evaluateRules } from "./cel-rules.js";
+import type { FieldError } from "./field-errors.js";
+import { checkMetadata } from "./metadata.js";
+import type { ValidateOptions } from "./options.js";
+import { splitApiVersion } from "./schema-sources.js";
+import type { KindSchema, SchemaSource, StructuralSchema } from "./schema-types.js";
+import { pruneAndDefault } from "./structural-defaults.js";
+import { checkValues } from "./value-validation.js";
+import { webhookErrors } from "./istio/webhook.js";
+
+/** What the engine concluded about one object; paths are relative to the object. */
+export interface ObjectVerdict {
+  errors: FieldError[];
+  /** The object as the API server would store it (pruned, defaulted); undefined when it has no schema. */
+  admitted?: Record<string, unknown>;
+  schema?: KindSchema;
+  identity: ResourceIdentity;
+  skipped?: boolean;
+}
+
+const rootFields = new Set(["apiVersion", "kind", "metadata"]);
+
+/** Runs stages 2–9 of validation.md §0.1 for one object, as `kubectl apply` (create, strict) would. */
+export function validateObject(value: unknown, source: SchemaSource, options: ValidateOptions): ObjectVerdict {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { identity: {}, errors: [problem([], "DOCUMENT_NOT_OBJECT", "document is not a mapping; a Kubernetes object is a map with apiVersion, kind and metadata")] };
+  }
+  const object = value as Record<string, unknown>;
+  const identity = identityFor(object);
+  const errors: FieldError[] = [];
+  if (typeof object.apiVersion !== "string" || object.apiVersion === "") {
+    errors.push({ type: "Required", path: ["apiVersion"], code: "MISSING_APIVERSION", origin: "schema", detail: "", hint: "every object needs apiVersion, e.g. gateway.networking.k8s.io/v1" });
+  }
+  if (typeof object.kind !== "string" || object.kind === "") {
+    errors.push({ type: "Required", path: ["kind"], code: "MISSING_KIND", origin: "schema", detail: "", hint: "every object needs kind, e.g. HTTPRoute" });
+  }
+  if (errors.length > 0) return { identity, errors };
+  const apiVersion = object.apiVersion as string;
+  const kind = object.kind as string;
+  const { group } = splitApiVersion(apiVersion);
+  if (options.skipKinds.some((skip) => skip === kind || skip === `${group}/${kind}`)) return { identity, errors, skipped: true };
+
+  const schema = source.lookup(apiVersion, kind);
+  if (!schema || !schema.served) {
+    errors.push(...missingSchema(apiVersion, kind, schema, source, options));
+    return { identity, errors };
+  }
+  if (schema.deprecated) {
+    errors.push({
+      ...problem(["apiVersion"], "DEPRECATED_VERSION", schema.deprecationWarning ?? `${group}/${schema.version} ${kind} is deprecated`),
+      severity: "warning",
+    });
+  }
+  const clusterScoped = schema.scope === "Cluster";
+  if (!clusterScoped && identity.namespace === undefined) identity.namespace = options.defaultNamespace;
+  errors.push(...checkMetadata(object.metadata, { apiVersion, kind, clusterScoped }));
+
+  const root = schema.openAPIV3Schema;
+  const structural: FieldError[] = [];
+  const withoutStatus: Record<string, unknown> = {};
+  for (const key of Object.keys(object)) {
+    if (key === "status" && schema.statusSubresource !== false) continue;
+    if (rootFields.has(key)) continue;
+    withoutStatus[key] = object[key];
+  }
+  const pruned = pruneAndDefault(withoutStatus, rootWithoutMetadata(root), [], structural) as Record<string, unknown>;
+  for (const error of structural) {
+    if (error.type !== "Unknown" || options.fieldValidation === "Strict") errors.push(error);
+    else if (options.fieldValidation === "Warn") errors.push({ ...error, severity: "warning" });
+  }
+  const admitted: Record<string, unknown> = { apiVersion, kind, metadata: object.metadata, ...pruned };
+
+  const values = checkValues(pruned, rootWithoutMetadata(root), []);
+  errors.push(...values.errors);
+  errors.push(...metadataSchemaErrors(object.metadata, root));
+  const rootRules = root["x-kubernetes-validations"];
+  if (rootRules?.length) values.ruleSites.push({ value: admitted, schema: root, path: [] });
+  if (errors.some((error) => error.blocking && (error.severity ?? "error") === "error")) {
+    if (values.ruleSites.length > 0) {
+      errors.push({
+        ...problem([], "CEL_NOT_CHECKED", "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"),
+        severity: "info",
+      });
+    }
+  } else {
+    errors.push(...evaluateRules(values.ruleSites, true));
+  }
+  if (!errors.some((error) => (error.severity ?? "error") === "error")) {
+    errors.push(...webhookErrors(admitted, options));
+  }
+  return { identity, errors, admitted, schema };
+}
+
+function rootWithoutMetadata(root: StructuralSchema): StructuralSchema {
+  const properties = { ...(root.properties ?? {}) };
+  delete properties.metadata;
+  delete properties.apiVersion;
+  delete properties.kind;
+  const { "x-kubernetes-validations": _rules, ...rest } = root;
+  return { ...rest, type: "object", properties };
+}
+
+/** Within `metadata`, a CRD schema may constrain only `name` and `generateName`. */
+function metadataSchemaErrors(metadata: unknown, root: StructuralSchema): FieldError[] {
+  const metaSchema = root.properties?.metadata?.properties;
+  if (!metaSchema || typeof metadata !== "object" || metadata === null) return [];
+  const errors: FieldError[] = [];
+  for (const key of ["name", "generateName"]) {
+    const schema = metaSchema[key];
+    const value = (metadata as Record<string, unknown>)[key];
+    if (schema && typeof value === "string") errors.push(...checkValues(value, schema, ["metadata", key]).errors);
+  }
+  return errors;
+}
+
+function missingSchema(apiVersion: string, kind: string, schema: KindSchema | undefined, source: SchemaSource, options: ValidateOptions): FieldError[] {
+  const { group, version } = splitApiVersion(apiVersion);
+  const versions = source.versionsOf(group, kind);
+  const elsewhere = source.whereElse(apiVersion, kind);
+  if (schema || versions.length > 0 || source.groups().has(group)) {
+    const served = versions.filter((candidate) => candidate.served).map((candidate) => `${group}/${candidate.version}`);
+    let hint: string | undefined;
+    if (elsewhere.length > 0) hint = `${apiVersion} ${kind} exists in Gateway API ${elsewhere.join(", ")}; pass --gateway-api-version/--channel to match your cluster`;
+    else if (served.length > 0) hint = `served versions: ${served.join(", ")}`;
+    else {
+      const known = source.kindsOf(group);
+      const suggestion = closestWord(kind, known);
+      if (suggestion) hint = `did you mean kind "${suggestion}"?`;
+    }
+    return [
+      {
+        type: "Invalid",
+        path: schema ? ["apiVersion"] : ["kind"],
+        code: "NO_MATCHES_FOR_KIND",
+        origin: "schema",
+        shown: JSON.stringify(kind),
+        detail: schema
+          ? `version ${version} of ${kind} is not served by this cluster's CRD`
+          : `no matches for kind "${kind}" in version "${apiVersion}"`,
+        hint,
+      },
+    ];
+  }
+  if (options.ignoreMissingSchemas) return [];
+  return [
+    {
+      type: "Invalid",
+      path: ["kind"],
+      code: "NO_SCHEMA",
+      origin: "schema",
+      shown: JSON.stringify(kind),
+      detail: `no schema for ${apiVersion} ${kind}; not validated`,
+      hint: options.strict ? "pass --crds with its CustomResourceDefinition, --skip it, or drop --strict" : "pass --crds with its CustomResourceDefinition to validate it",
+      severity: options.strict ? "error" : "info",
+    },
+  ];
+}
+
+function identityFor(object: Record<string, unknown>): ResourceIdentity {
+  const identity: ResourceIdentity = {};
+  if (typeof object.apiVersion === "string") identity.apiVersion = object.apiVersion;
+  if (typeof object.kind === "string") identity.kind = object.kind;
+  const metadata = object.metadata as Record<string, unknown> | undefined;
+  if (metadata && typeof metadata === "object") {
+    if (typeof metadata.namespace === "string") identity.namespace = metadata.namespace;
+    if (typeof metadata.name === "string") identity.name = metadata.name;
+  }
+  return identity;
+}
+
+function problem(path: FieldPath, code: string, detail: string): FieldError {
+  return { type: "Message", path, code, origin: "schema", detail };
+}

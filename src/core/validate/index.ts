@@ -1,0 +1,91 @@
+import type { SourceDocument } from "../documents/index.js";
+import { formatFieldPath, type CheckedResource, type Finding, type FindingsReport } from "../findings.js";
+import { analyzeResources, type AnalyzedResource } from "./analyze/index.js";
+import { builtinSchemaSource } from "./builtin-schemas.js";
+import { isCustomResourceDefinition, schemasFromCrd } from "./crd-objects.js";
+import { validateObject } from "./engine.js";
+import { fieldErrorMessage, type FieldError } from "./field-errors.js";
+import { resolveOptions, type ValidateOptions } from "./options.js";
+import { layeredSchemaSource, schemaSourceOf } from "./schema-sources.js";
+import type { SchemaSource } from "./schema-types.js";
+
+export { defaultValidateOptions, type ValidateOptions } from "./options.js";
+export { schemasFromCrd, isCustomResourceDefinition } from "./crd-objects.js";
+export type { KindSchema, StructuralSchema, SchemaSource } from "./schema-types.js";
+
+const sourceCache = new WeakMap<unknown[], SchemaSource>();
+
+/** The schemas for these options: user CRDs (`--crds`) first, then the built-in catalog of the variant. */
+export function schemaSourceFor(options: ValidateOptions): SchemaSource {
+  const cached = options.crds.length > 0 ? sourceCache.get(options.crds) : undefined;
+  if (cached) return cached;
+  const builtin = builtinSchemaSource({ gatewayApiVersion: options.gatewayApiVersion, channel: options.channel });
+  if (options.crds.length === 0) return builtin;
+  const user = schemaSourceOf(options.crds.filter(isCustomResourceDefinition).flatMap((crd) => schemasFromCrd(crd)));
+  const source = layeredSchemaSource([user, builtin]);
+  sourceCache.set(options.crds, source);
+  return source;
+}
+
+/**
+ * Validates documents read from files as a cluster with the CRDs (and Istio's webhook) would, then
+ * analyses them together. Source positions are computed only for the documents that have findings.
+ */
+export function validateDocuments(documents: readonly SourceDocument[], options: Partial<ValidateOptions> = {}): FindingsReport {
+  const resolved = resolveOptions(options);
+  const source = schemaSourceFor(resolved);
+  const resources: CheckedResource[] = [];
+  const analyzed: AnalyzedResource[] = [];
+  for (const document of documents) {
+    const verdict = validateObject(document.object, source, resolved);
+    if (verdict.skipped) continue;
+    const resource = verdict.identity;
+    const findings = verdict.errors.map((error) => toFinding(error, document, resource));
+    const checked: CheckedResource = { file: document.file, line: document.line, column: document.column, resource, findings };
+    resources.push(checked);
+    if (verdict.admitted) analyzed.push({ object: verdict.admitted, identity: resource, accepted: !findings.some((f) => f.severity === "error"), report: (error) => checked.findings.push(toFinding(error, document, resource)) });
+  }
+  analyzeResources(analyzed, resolved);
+  const files = [...new Set(documents.map((document) => document.file))];
+  return { files, resources, findings: [] };
+}
+
+/** Validates plain objects (no source positions); used by other commands' tests and by `convert --validate`. */
+export function validateObjects(objects: readonly unknown[], options: Partial<ValidateOptions> = {}): Finding[] {
+  const resolved = resolveOptions(options);
+  const source = schemaSourceFor(resolved);
+  const findings: Finding[] = [];
+  const analyzed: AnalyzedResource[] = [];
+  for (const object of objects) {
+    const verdict = validateObject(object, source, resolved);
+    if (verdict.skipped) continue;
+    const resource = verdict.identity;
+    for (const error of verdict.errors) findings.push(toFinding(error, undefined, resource));
+    if (verdict.admitted) analyzed.push({ object: verdict.admitted, identity: resource, accepted: true, report: (error) => findings.push(toFinding(error, undefined, resource)) });
+  }
+  analyzeResources(analyzed, resolved);
+  return findings;
+}
+
+/** True when the findings fail the run under `--fail-on`. */
+export function failsRun(findings: readonly Finding[], failOn: ValidateOptions["failOn"]): boolean {
+  return findings.some((finding) => finding.severity === "error" || (failOn === "warning" && finding.severity === "warning"));
+}
+
+function toFinding(error: FieldError, document: SourceDocument | undefined, resource: CheckedResource["resource"]): Finding {
+  const finding: Finding = {
+    severity: error.severity ?? "error",
+    code: error.code,
+    message: fieldErrorMessage(error),
+    origin: error.origin,
+    resource,
+  };
+  if (error.path.length > 0) finding.path = formatFieldPath(error.path);
+  if (document) {
+    const position = document.locate(error.path);
+    finding.file = position.file;
+    finding.line = position.line;
+    finding.column = position.column;
+  }
+  return finding;
+}

@@ -1,0 +1,160 @@
+import type { FieldPath } from "../../findings.js";
+import { shownValue, type FieldError } from "../field-errors.js";
+import { isCIDR, isIP } from "../formats.js";
+import { qualifiedNameProblems, labelValueProblems } from "../metadata.js";
+import { re2SyntaxError } from "../patterns.js";
+
+/** The shared building blocks of Istio's webhook (validation.md §3.1), returning problems as text. */
+
+export type Reporter = (path: FieldPath, detail: string, options?: { warning?: boolean; value?: unknown; hint?: string }) => void;
+
+export function collector(code: string): { errors: FieldError[]; report: Reporter } {
+  const errors: FieldError[] = [];
+  const report: Reporter = (path, detail, options = {}) => {
+    errors.push({
+      type: options.value === undefined ? "Message" : "Invalid",
+      path,
+      code,
+      origin: "webhook",
+      shown: options.value === undefined ? undefined : shownValue(options.value),
+      detail,
+      hint: options.hint,
+      severity: options.warning ? "warning" : "error",
+    });
+  };
+  return { errors, report };
+}
+
+const dnsLabel = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+export function isDnsLabel(text: string): boolean {
+  return text.length > 0 && text.length <= 63 && dnsLabel.test(text);
+}
+
+/** Istio's FQDN check: ≤255, labels are DNS labels, the last is not all digits, a trailing dot allowed. */
+export function fqdnProblem(host: string): string | undefined {
+  if (host.length === 0) return "domain name cannot be empty";
+  if (host.length > 255) return `domain name ${JSON.stringify(host)} too long (max 255)`;
+  const labels = (host.endsWith(".") ? host.slice(0, -1) : host).split(".");
+  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return `domain name ${JSON.stringify(host)} invalid (top level domain cannot be all-numeric)`;
+  for (const label of labels) {
+    if (!isDnsLabel(label)) return `domain name ${JSON.stringify(host)} invalid (label ${JSON.stringify(label)} invalid)`;
+  }
+  return undefined;
+}
+
+/** A wildcard domain: FQDN check where the first label may be `*`, `*label` or `*-label`. */
+export function wildcardDomainProblem(host: string): string | undefined {
+  if (host.length === 0) return "domain name cannot be empty";
+  if (host.length > 255) return `domain name ${JSON.stringify(host)} too long (max 255)`;
+  if (host === "*") return undefined;
+  if (host.startsWith("*")) {
+    const rest = host.slice(1);
+    if (rest.startsWith(".")) return fqdnProblem(rest.slice(1));
+    if (rest === "") return undefined;
+    const dot = rest.indexOf(".");
+    const first = dot === -1 ? rest : rest.slice(0, dot);
+    const body = first.startsWith("-") ? first.slice(1) : first;
+    if (body !== "" && !isDnsLabel(body)) return `domain name ${JSON.stringify(host)} invalid (label ${JSON.stringify(first)} invalid)`;
+    return dot === -1 ? undefined : fqdnProblem(rest.slice(dot + 1));
+  }
+  return fqdnProblem(host);
+}
+
+/** A `*` other than the whole host or a leading `*.`. */
+export function hasPartialWildcard(host: string): boolean {
+  if (host === "*") return false;
+  const rest = host.startsWith("*.") ? host.slice(2) : host;
+  return rest.includes("*");
+}
+
+export function isPort(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+export function isIPOrCidr(text: string): boolean {
+  return isIP(text) || isCIDR(text);
+}
+
+export function labelMapProblems(labels: unknown): string[] {
+  if (typeof labels !== "object" || labels === null) return [];
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(labels as Record<string, unknown>)) {
+    for (const problem of qualifiedNameProblems(key)) problems.push(`invalid label key ${JSON.stringify(key)}: ${problem}`);
+    if (typeof value === "string") for (const problem of labelValueProblems(value)) problems.push(`invalid label value ${JSON.stringify(value)}: ${problem}`);
+  }
+  return problems;
+}
+
+/** Regex fields (match regex, rewrite regex, CORS origins): non-empty, ≤1024 chars, valid RE2. */
+export function regexProblem(pattern: string): string | undefined {
+  if (pattern.length === 0) return "regex string match should not be empty";
+  if (pattern.length > 1024) return `regex is too large (${pattern.length} characters, max 1024)`;
+  const syntax = re2SyntaxError(pattern);
+  return syntax === undefined ? undefined : `${JSON.stringify(pattern)} is not a valid RE2 regex: ${syntax}`;
+}
+
+const durationPart = /([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)/y;
+const unitNanos: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/** Go's time.ParseDuration, in nanoseconds; undefined when the text is not a Go duration. */
+export function parseGoDuration(text: string): number | undefined {
+  let rest = text;
+  let sign = 1;
+  if (rest.startsWith("-") || rest.startsWith("+")) {
+    sign = rest.startsWith("-") ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === "0") return 0;
+  if (rest === "") return undefined;
+  let total = 0;
+  let offset = 0;
+  while (offset < rest.length) {
+    durationPart.lastIndex = offset;
+    const match = durationPart.exec(rest);
+    if (!match || match[1] === "" || match[1] === ".") return undefined;
+    total += Number(match[1]) * unitNanos[match[2]!]!;
+    offset = durationPart.lastIndex;
+  }
+  return sign * total;
+}
+
+/** Istio durations: ≥1 ms and whole milliseconds (protobuf Duration as the webhook checks it). */
+export function durationProblem(text: unknown): string | undefined {
+  if (typeof text !== "string") return "duration must be a string such as \"10s\"";
+  const nanos = parseGoDuration(text);
+  if (nanos === undefined) return `${JSON.stringify(text)} is not a duration; use Go syntax such as 300ms, 10s, 1m30s`;
+  if (nanos < 1e6) return "duration must be greater than 1ms";
+  if (Math.round(nanos) % 1e6 !== 0) return "only durations to ms precision are supported";
+  return undefined;
+}
+
+const tokenName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function isHeaderToken(name: string): boolean {
+  return tokenName.test(name);
+}
+
+export function headerValueProblem(value: string): string | undefined {
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) return `header value ${JSON.stringify(value)} contains control characters`;
+  const stripped = value.replace(/%%/g, "").replace(/%[A-Z_][A-Z0-9_]*(?:\([^)]*\))?(?::[0-9]+)?%/g, "");
+  if (stripped.includes("%")) return `header value ${JSON.stringify(value)}: '%' must start an Envoy %VARIABLE% or be escaped as %%`;
+  return undefined;
+}
+
+/** exportTo entries: unique, `.`, `*`, `~` (ServiceEntry) or a DNS label; `*` and `~` stand alone. */
+export function exportToProblems(exportTo: unknown, namespace: string, allowTilde: boolean): string[] {
+  if (!Array.isArray(exportTo)) return [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const entry of exportTo) {
+    if (typeof entry !== "string") continue;
+    const normalized = entry === "." ? namespace : entry;
+    if (seen.has(normalized)) problems.push(`duplicate entries in exportTo: ${JSON.stringify(entry)}`);
+    seen.add(normalized);
+    if (entry === "~" && !allowTilde) problems.push("exportTo ~ (none) is not allowed for this kind");
+    else if (entry !== "." && entry !== "*" && entry !== "~" && !isDnsLabel(entry)) problems.push(`invalid namespace in exportTo: ${JSON.stringify(entry)}`);
+  }
+  if (exportTo.length > 1 && (seen.has("*") || seen.has("~"))) problems.push("exportTo * or ~ must be the only entry");
+  return problems;
+}

@@ -1,0 +1,325 @@
+import type { FieldPath } from "../findings.js";
+import { shownEntry, shownValue, type FieldError } from "./field-errors.js";
+import { checkFormat } from "./formats.js";
+import { compilePattern } from "./patterns.js";
+import type { StructuralSchema } from "./schema-types.js";
+
+/** A node that carries CEL rules, to be evaluated once the whole object passed the blocking checks. */
+export interface RuleSite {
+  value: unknown;
+  schema: StructuralSchema;
+  path: FieldPath;
+}
+
+export interface ValueCheckResult {
+  errors: FieldError[];
+  ruleSites: RuleSite[];
+}
+
+/**
+ * Stages 6 and 7 (OpenAPI value validation and list-type uniqueness) over a pruned and defaulted object,
+ * with the API server's error types and wording; also collects the nodes whose CEL rules must run.
+ */
+export function checkValues(value: unknown, schema: StructuralSchema, path: FieldPath): ValueCheckResult {
+  const result: ValueCheckResult = { errors: [], ruleSites: [] };
+  visit(value, schema, path, result, true);
+  return result;
+}
+
+function visit(value: unknown, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult, collectRules: boolean): void {
+  if (value === null || value === undefined) {
+    if (schema.nullable || (!schema.type && !schema["x-kubernetes-int-or-string"])) return;
+    out.errors.push(typeError(path, value, schema));
+    return;
+  }
+  if (!typeMatches(value, schema)) {
+    out.errors.push(typeError(path, value, schema));
+    return;
+  }
+  if (schema.enum && !schema.enum.some((allowed) => deepEqual(allowed, value))) {
+    out.errors.push({
+      type: "Unsupported",
+      path,
+      code: "SCHEMA_ENUM",
+      origin: "schema",
+      shown: shownValue(value),
+      detail: `supported values: ${schema.enum.map((allowed) => shownEntry(allowed)).join(", ")}`,
+      blocking: true,
+    });
+  }
+  if (typeof value === "string") checkString(value, schema, path, out);
+  else if (typeof value === "number") checkNumber(value, schema, path, out);
+  else if (Array.isArray(value)) checkArray(value, schema, path, out, collectRules);
+  else if (typeof value === "object") checkObject(value as Record<string, unknown>, schema, path, out, collectRules);
+  checkCombinators(value, schema, path, out);
+  if (collectRules && schema["x-kubernetes-validations"]?.length) out.ruleSites.push({ value, schema, path });
+}
+
+function typeMatches(value: unknown, schema: StructuralSchema): boolean {
+  if (schema["x-kubernetes-int-or-string"]) return typeof value === "string" || Number.isInteger(value);
+  switch (schema.type) {
+    case undefined:
+      return true;
+    case "object":
+      return typeof value === "object" && !Array.isArray(value);
+    case "array":
+      return Array.isArray(value);
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+  }
+}
+
+function jsonTypeName(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
+function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): FieldError {
+  const expected = schema["x-kubernetes-int-or-string"] ? "integer or string" : (schema.type ?? "object");
+  const actual = jsonTypeName(value);
+  return {
+    type: "Invalid",
+    path,
+    code: "SCHEMA_TYPE",
+    origin: "schema",
+    shown: JSON.stringify(actual),
+    detail: `must be of type ${expected}`,
+    blocking: true,
+    hint:
+      expected === "string" && (actual === "boolean" || actual === "integer" || actual === "number")
+        ? `YAML reads ${JSON.stringify(String(value))} unquoted as a ${actual}; quote it`
+        : undefined,
+  };
+}
+
+function checkString(value: string, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult): void {
+  if (schema.maxLength !== undefined || schema.minLength !== undefined) {
+    const length = codePointLength(value);
+    if (schema.maxLength !== undefined && length > schema.maxLength) {
+      out.errors.push({
+        type: "TooLong",
+        path,
+        code: "SCHEMA_TOO_LONG",
+        origin: "schema",
+        detail: `may not be more than ${schema.maxLength} characters (it has ${length})`,
+        blocking: true,
+      });
+    }
+    if (schema.minLength !== undefined && length < schema.minLength) {
+      out.errors.push(invalid(path, value, "SCHEMA_TOO_SHORT", `should be at least ${schema.minLength} chars long`));
+    }
+  }
+  if (schema.pattern !== undefined) {
+    let matches = true;
+    try {
+      matches = compilePattern(schema.pattern).test(value);
+    } catch {
+      matches = false;
+    }
+    if (!matches) out.errors.push(invalid(path, value, "SCHEMA_PATTERN", `should match '${schema.pattern}'`));
+  }
+  if (schema.format !== undefined && checkFormat(schema.format, value) === false) {
+    out.errors.push(invalid(path, value, "SCHEMA_FORMAT", `must be of type ${schema.format}`));
+  }
+}
+
+function codePointLength(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) length--;
+  }
+  return length;
+}
+
+function checkNumber(value: number, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult): void {
+  if (schema.minimum !== undefined) {
+    if (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum) {
+      out.errors.push(
+        invalid(path, value, "SCHEMA_RANGE", `should be greater than ${schema.exclusiveMinimum ? "" : "or equal to "}${schema.minimum}`),
+      );
+    }
+  }
+  if (schema.maximum !== undefined) {
+    if (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum) {
+      out.errors.push(
+        invalid(path, value, "SCHEMA_RANGE", `should be less than ${schema.exclusiveMaximum ? "" : "or equal to "}${schema.maximum}`),
+      );
+    }
+  }
+  if (schema.multipleOf !== undefined && schema.multipleOf > 0) {
+    const quotient = value / schema.multipleOf;
+    if (Math.abs(quotient - Math.round(quotient)) > 1e-9) {
+      out.errors.push(invalid(path, value, "SCHEMA_RANGE", `should be a multiple of ${schema.multipleOf}`));
+    }
+  }
+}
+
+function checkArray(value: unknown[], schema: StructuralSchema, path: FieldPath, out: ValueCheckResult, collectRules: boolean): void {
+  if (schema.maxItems !== undefined && value.length > schema.maxItems) {
+    out.errors.push({
+      type: "TooMany",
+      path,
+      code: "SCHEMA_TOO_MANY",
+      origin: "schema",
+      shown: String(value.length),
+      detail: `must have at most ${schema.maxItems} items`,
+      blocking: true,
+    });
+  }
+  if (schema.minItems !== undefined && value.length < schema.minItems) {
+    out.errors.push({
+      type: "Invalid",
+      path,
+      code: "SCHEMA_TOO_FEW",
+      origin: "schema",
+      shown: String(value.length),
+      detail: `should have at least ${schema.minItems} items`,
+    });
+  }
+  const items = schema.items;
+  if (items) value.forEach((item, index) => visit(item, items, [...path, index], out, collectRules));
+  const listType = schema["x-kubernetes-list-type"];
+  if (listType === "set") checkSetUniqueness(value, path, out);
+  else if (listType === "map") checkMapUniqueness(value, schema["x-kubernetes-list-map-keys"] ?? [], path, out);
+}
+
+function checkSetUniqueness(value: unknown[], path: FieldPath, out: ValueCheckResult): void {
+  const seen = new Set<string>();
+  value.forEach((item, index) => {
+    const key = JSON.stringify(item);
+    if (seen.has(key)) {
+      out.errors.push({ type: "Duplicate", path: [...path, index], code: "SCHEMA_DUPLICATE", origin: "schema", shown: shownEntry(item), detail: "" });
+    }
+    seen.add(key);
+  });
+}
+
+function checkMapUniqueness(value: unknown[], keys: string[], path: FieldPath, out: ValueCheckResult): void {
+  const seen = new Map<string, number>();
+  value.forEach((item, index) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) return;
+    const tuple = keys.map((key) => (item as Record<string, unknown>)[key]);
+    const id = JSON.stringify(tuple);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      const shown = `{${keys.map((key, i) => `"${key}":${JSON.stringify(tuple[i] ?? null)}`).join(",")}}`;
+      out.errors.push({
+        type: "Duplicate",
+        path: [...path, index],
+        code: "SCHEMA_DUPLICATE",
+        origin: "schema",
+        shown,
+        detail: "",
+        hint: `entry ${first} has the same ${keys.join(", ")}; each entry needs a unique ${keys.join("+")}`,
+      });
+    } else {
+      seen.set(id, index);
+    }
+  });
+}
+
+function checkObject(
+  value: Record<string, unknown>,
+  schema: StructuralSchema,
+  path: FieldPath,
+  out: ValueCheckResult,
+  collectRules: boolean,
+): void {
+  if (schema.required) {
+    for (const key of schema.required) {
+      if (!(key in value)) {
+        out.errors.push({ type: "Required", path: [...path, key], code: "SCHEMA_REQUIRED", origin: "schema", detail: "", blocking: true });
+      }
+    }
+  }
+  const count = schema.maxProperties !== undefined || schema.minProperties !== undefined ? Object.keys(value).length : 0;
+  if (schema.maxProperties !== undefined && count > schema.maxProperties) {
+    out.errors.push({
+      type: "TooMany",
+      path,
+      code: "SCHEMA_TOO_MANY",
+      origin: "schema",
+      shown: String(count),
+      detail: `must have at most ${schema.maxProperties} items`,
+      blocking: true,
+    });
+  }
+  if (schema.minProperties !== undefined && count < schema.minProperties) {
+    out.errors.push(invalid(path, value, "SCHEMA_TOO_FEW", `should have at least ${schema.minProperties} properties`));
+  }
+  const properties = schema.properties;
+  const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
+  for (const key of Object.keys(value)) {
+    const child = properties?.[key] ?? additional;
+    if (child) visit(value[key], child, [...path, key], out, collectRules);
+  }
+}
+
+function checkCombinators(value: unknown, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult): void {
+  if (schema.allOf) {
+    for (const sub of schema.allOf) visit(value, sub, path, out, false);
+  }
+  if (schema.anyOf && !schema.anyOf.some((sub) => passes(value, sub, path))) {
+    out.errors.push(invalid(path, value, "SCHEMA_ANY_OF", "must validate at least one schema (anyOf)", firstProblem(value, schema.anyOf, path)));
+  }
+  if (schema.oneOf) {
+    const passing = schema.oneOf.filter((sub) => passes(value, sub, path)).length;
+    if (passing !== 1) {
+      out.errors.push(
+        invalid(
+          path,
+          value,
+          "SCHEMA_ONE_OF",
+          "must validate one and only one schema (oneOf)",
+          passing === 0 ? firstProblem(value, schema.oneOf, path) : `${passing} alternatives match; set only one of them`,
+        ),
+      );
+    }
+  }
+  if (schema.not && passes(value, schema.not, path)) {
+    out.errors.push(invalid(path, value, "SCHEMA_NOT", "must not validate the schema (not)"));
+  }
+}
+
+function passes(value: unknown, schema: StructuralSchema, path: FieldPath): boolean {
+  const probe: ValueCheckResult = { errors: [], ruleSites: [] };
+  visit(value, schema, path, probe, false);
+  return probe.errors.length === 0;
+}
+
+function firstProblem(value: unknown, alternatives: StructuralSchema[], path: FieldPath): string | undefined {
+  const details: string[] = [];
+  for (const sub of alternatives) {
+    const probe: ValueCheckResult = { errors: [], ruleSites: [] };
+    visit(value, sub, path, probe, false);
+    const first = probe.errors[0];
+    if (first && first.detail && !details.includes(first.detail)) details.push(first.detail);
+  }
+  return details.length > 0 ? `none matches: ${details.join("; or ")}` : undefined;
+}
+
+function invalid(path: FieldPath, value: unknown, code: string, detail: string, hint?: string): FieldError {
+  return { type: "Invalid", path, code, origin: "schema", shown: shownValue(value), detail, hint };
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, index) => deepEqual(item, other[index]));
+  }
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  return keysA.length === keysB.length && keysA.every((key) => deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { parseManifestText } from "../../../src/core/documents/parse.js";
+
+const twoServices = `# leading comment
+apiVersion: v1
+kind: Service
+metadata:
+  name: one
+  namespace: apps
+---
+---
+# only a comment
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: two
+spec:
+  ports:
+    - port: 80
+      name: http
+`;
+
+describe("parseManifestText", () => {
+  it("splits documents, skips empty ones and detects identities", () => {
+    const parsed = parseManifestText(twoServices, "svc.yaml");
+    expect(parsed.findings).toEqual([]);
+    expect(parsed.documents.map((document) => document.identity)).toEqual([
+      { apiVersion: "v1", kind: "Service", namespace: "apps", name: "one" },
+      { apiVersion: "v1", kind: "Service", name: "two" },
+    ]);
+    expect(parsed.documents.map((document) => document.index)).toEqual([0, 3]);
+    expect(parsed.documents[1]!.line).toBe(11);
+  });
+
+  it("locates any field path, and falls back to the closest existing ancestor", () => {
+    const second = parseManifestText(twoServices, "svc.yaml").documents[1]!;
+    expect(second.locate(["spec", "ports", 0, "name"])).toEqual({ file: "svc.yaml", line: 18, column: 7 });
+    expect(second.locate(["spec", "ports", 0])).toEqual({ file: "svc.yaml", line: 17, column: 7 });
+    expect(second.locate(["spec", "ports", 0, "targetPort"])).toEqual({ file: "svc.yaml", line: 17, column: 7 });
+    expect(second.locate(["metadata", "name"])).toEqual({ file: "svc.yaml", line: 14, column: 3 });
+  });
+
+  it("flattens kind: List and keeps positions inside the list", () => {
+    const text = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: a
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: b
+    data:
+      key: value
+`;
+    const parsed = parseManifestText(text, "list.yaml");
+    expect(parsed.documents.map((document) => document.identity.name)).toEqual(["a", "b"]);
+    expect(parsed.documents[1]!.basePath).toEqual(["items", 1]);
+    expect(parsed.documents[1]!.line).toBe(8);
+    expect(parsed.documents[1]!.locate(["data", "key"])).toEqual({ file: "list.yaml", line: 13, column: 7 });
+  });
+
+  it("reads scalars the way kubectl (go-yaml v2, YAML 1.1) does", () => {
+    const text = `on: yes
+off: Off
+octal: 0755
+underscore: 1_000
+date: 2024-01-02
+time: 1:20
+quoted: "on"
+float: 1.5
+`;
+    const [document] = parseManifestText(text, "scalars.yaml").documents;
+    expect(document!.object).toEqual({
+      true: true,
+      false: false,
+      octal: 493,
+      underscore: 1000,
+      date: "2024-01-02",
+      time: "1:20",
+      quoted: "on",
+      float: 1.5,
+    });
+  });
+
+  it("reports YAML syntax errors as findings with file, line and column", () => {
+    const text = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ok
+---
+apiVersion: v1
+kind: ConfigMap
+data: [unclosed
+`;
+    const parsed = parseManifestText(text, "broken.yaml");
+    expect(parsed.documents.map((document) => document.identity.name)).toEqual(["ok"]);
+    expect(parsed.findings).toHaveLength(1);
+    expect(parsed.findings[0]).toMatchObject({ severity: "error", code: "yaml-syntax", file: "broken.yaml", line: 9 });
+  });
+
+  it("reports duplicate keys with the position of the repeated key", () => {
+    const parsed = parseManifestText("metadata:\n  name: a\n  name: b\n", "dup.yaml");
+    expect(parsed.findings).toEqual([
+      expect.objectContaining({ code: "duplicate-key", line: 3, column: 3, severity: "error" }),
+    ]);
+  });
+
+  it("refuses a billion-laughs alias bomb without expanding it", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let level = 1; level < 9; level++) {
+      const previous = String.fromCharCode(96 + level);
+      const current = String.fromCharCode(97 + level);
+      levels.push(`${current}: &${current} [${Array(10).fill(`*${previous}`).join(", ")}]`);
+    }
+    const started = performance.now();
+    const parsed = parseManifestText(`${levels.join("\n")}\n`, "bomb.yaml");
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(parsed.documents).toEqual([]);
+    expect(parsed.findings).toEqual([
+      expect.objectContaining({ code: "alias-limit", file: "bomb.yaml", message: expect.stringContaining("alias") }),
+    ]);
+  });
+
+  it("refuses documents nested deeper than the limit", () => {
+    const deep = `${"[".repeat(300)}${"]".repeat(300)}\n`;
+    const parsed = parseManifestText(deep, "deep.yaml");
+    expect(parsed.findings).toEqual([expect.objectContaining({ code: "depth-limit", file: "deep.yaml" })]);
+    const veryDeep = `${"[".repeat(20_000)}${"]".repeat(20_000)}\n`;
+    expect(parseManifestText(veryDeep, "deeper.yaml").findings).toEqual([
+      expect.objectContaining({ code: "depth-limit", file: "deeper.yaml" }),
+    ]);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { runMesh } from "./run-mesh.js";
+
+describe("mesh CLI shell", () => {
+  it("lists its commands in --help and exits 0", async () => {
+    const result = await runMesh(["--help"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("version");
+    expect(result.stdout).toContain("completion");
+    expect(result.stdout).toContain("Exit codes: 0 ok, 1 findings");
+  });
+
+  it("prints its bare version for --version", async () => {
+    const result = await runMesh(["--version"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("prints version information as JSON with -o json", async () => {
+    const result = await runMesh(["version", "-o", "json"]);
+    expect(result.exitCode).toBe(0);
+    const info = JSON.parse(result.stdout);
+    expect(info.istioVersion).toBe("1.30.3");
+    expect(info.gatewayAPIVersion).toBe("v1.5.1");
+    expect(info.clientVersion.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("accepts global flags before the command", async () => {
+    const result = await runMesh(["-o", "yaml", "version"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("istioVersion: 1.30.3");
+  });
+
+  it("rejects an unknown command with exit 2 and one line naming it", async () => {
+    const result = await runMesh(["bogus"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain('unknown command "bogus"');
+    expect(result.stdout).toBe("");
+  });
+
+  it("suggests the closest command for a typo", async () => {
+    const result = await runMesh(["verison"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('did you mean "version"');
+  });
+
+  it("rejects an unknown flag with exit 2 and one line", async () => {
+    const result = await runMesh(["version", "--bogus"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("--bogus");
+  });
+
+  it("rejects an unknown output format with exit 2 and a hint", async () => {
+    const result = await runMesh(["version", "-o", "xml"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('unknown output format "xml"');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each(["bash", "zsh", "fish"])("prints a %s completion script that names the commands", async (shell) => {
+    const result = await runMesh(["completion", shell]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("version");
+    expect(result.stdout).toContain("completion");
+    expect(result.stdout).toContain("kubeconfig");
+  });
+
+  it("refuses an unsupported shell", async () => {
+    const result = await runMesh(["completion", "powershell"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('unsupported shell "powershell"');
+  });
+});
