@@ -7,7 +7,8 @@ import { entryFilters, gatewayDuration } from "./http-filters.js";
 import { convertMatches } from "./http-matches.js";
 import type { InputObject } from "./input.js";
 import { sanitizeName } from "./names.js";
-import { hasKey, listOf, recordOf, stringOf, type PlainRecord } from "./plain-data.js";
+import { parseIstioDuration } from "./durations.js";
+import { hasKey, listOf, numberOf, recordOf, stringOf, type PlainRecord } from "./plain-data.js";
 import { firstMatchShadows } from "./precedence.js";
 
 /** One Gateway API rule built from `http[i]` (two when a rewrite splits it), before being put into routes. */
@@ -88,6 +89,8 @@ function convertEntry(entry: PlainRecord, at: FieldPath, entryIndex: number, sco
   if (backendRefs.length > 0) rule.backendRefs = backendRefs;
   const timeouts = entryTimeouts(entry, at, scope, context);
   if (timeouts) rule.timeouts = timeouts;
+  const retry = entryRetry(entry, at, scope, context);
+  if (retry) rule.retry = retry;
   noteDroppedFeatures(entry, at, scope, context);
   const entryName = stringOf(entry.name) ? sanitizeName(stringOf(entry.name)!) : undefined;
 
@@ -104,13 +107,47 @@ function entryTimeouts(entry: PlainRecord, at: FieldPath, scope: BackendScope, c
     const value = gatewayDuration(timeout, [...at, "timeout"], scope, context);
     if (value !== undefined) timeouts.request = value;
   }
+  const perTry = stringOf(recordOf(entry.retries)?.perTryTimeout);
+  if (retriesConverted(entry, context) && perTry !== undefined) {
+    const value = gatewayDuration(perTry, [...at, "retries", "perTryTimeout"], scope, context);
+    const request = timeouts.request === undefined ? undefined : parseIstioDuration(String(timeouts.request));
+    const backend = value === undefined ? undefined : parseIstioDuration(value);
+    // CEL: backendRequest may not exceed request (unless request is 0, "no timeout").
+    if (value !== undefined && (request === undefined || request === 0 || (backend ?? 0) <= request)) timeouts.backendRequest = value;
+    else if (value !== undefined) context.notes.warning("CONV315", "retries.perTryTimeout is longer than timeout: dropped", scope.virtualService.source, [...at, "retries", "perTryTimeout"]);
+  }
   return Object.keys(timeouts).length > 0 ? timeouts : undefined;
+}
+
+function retriesConverted(entry: PlainRecord, context: ConvertContext): boolean {
+  return context.full && context.options.experimental && recordOf(entry.retries) !== undefined;
+}
+
+/** full + --experimental: Istio `retries` → HTTPRoute `retry` (codes from numeric retryOn tokens; gateway-error → 502–504). */
+function entryRetry(entry: PlainRecord, at: FieldPath, scope: BackendScope, context: ConvertContext): PlainRecord | undefined {
+  if (!retriesConverted(entry, context)) return undefined;
+  const retries = recordOf(entry.retries)!;
+  const retry: PlainRecord = {};
+  const attempts = numberOf(retries.attempts);
+  if (attempts !== undefined) retry.attempts = attempts;
+  const codes = new Set<number>();
+  const dropped: string[] = [];
+  for (const token of (stringOf(retries.retryOn) ?? "").split(",").map((item) => item.trim()).filter(Boolean)) {
+    if (/^\d{3}$/.test(token) && Number(token) >= 400 && Number(token) <= 599) codes.add(Number(token));
+    else if (token === "gateway-error") for (const code of [502, 503, 504]) codes.add(code);
+    else dropped.push(token);
+  }
+  if (codes.size > 0) retry.codes = [...codes].sort((a, b) => a - b);
+  if (dropped.length > 0) {
+    context.notes.warning("CONV315", `retryOn conditions ${dropped.join(", ")} have no Gateway API form: dropped`, scope.virtualService.source, [...at, "retries", "retryOn"]);
+  }
+  return retry;
 }
 
 function noteDroppedFeatures(entry: PlainRecord, at: FieldPath, scope: BackendScope, context: ConvertContext): void {
   const { notes } = context;
   const source = scope.virtualService.source;
-  if (hasKey(entry, "retries")) {
+  if (hasKey(entry, "retries") && !retriesConverted(entry, context)) {
     notes.warning("CONV315", "retries are not converted (Gateway API retry is experimental); the implementation's default retry policy applies", source, [...at, "retries"]);
   }
   if (hasKey(entry, "fault")) notes.warning("CONV316", "fault injection has no Gateway API equivalent: dropped", source, [...at, "fault"]);
@@ -187,7 +224,7 @@ function rewriteDrafts(
 function nonEmptyRule(rule: PlainRecord): PlainRecord {
   if (Object.keys(rule).length === 0) return { matches: [{ path: { type: "PathPrefix", value: "/" } }] };
   const ordered: PlainRecord = {};
-  for (const key of ["matches", "filters", "backendRefs", "timeouts"]) if (rule[key] !== undefined) ordered[key] = rule[key];
+  for (const key of ["matches", "filters", "backendRefs", "timeouts", "retry"]) if (rule[key] !== undefined) ordered[key] = rule[key];
   return ordered;
 }
 

@@ -41,6 +41,10 @@ export function convertTls(virtualService: InputObject, attachment: Attachment, 
         at,
       );
       if (full) for (const host of attachment.hostnames) hostnames.add(host);
+      if (full && hostnames.size === 0) {
+        notes.error("CONV402", "TLS route skipped: neither sniHosts nor the VirtualService hosts give a TLSRoute hostname; add sniHosts", source, at);
+        return;
+      }
     }
     const backendRefs = routeBackendRefs(listOf(entry.route), [...at, "route"], scope, context, false);
     if (backendRefs.length === 0) {
