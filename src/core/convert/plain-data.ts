@@ -48,17 +48,23 @@ export function pruneEmpty<T>(value: T): T {
 }
 
 function prune(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value ?? undefined;
   if (Array.isArray(value)) {
-    const items = value.map(prune).filter((item) => item !== undefined);
+    const items: unknown[] = [];
+    for (const item of value) {
+      const pruned = prune(item);
+      if (pruned !== undefined) items.push(pruned);
+    }
     return items.length === 0 ? undefined : items;
   }
-  if (isRecord(value)) {
-    const out: PlainRecord = {};
-    for (const [key, item] of Object.entries(value)) {
-      const pruned = prune(item);
-      if (pruned !== undefined) out[key] = pruned;
+  const out: PlainRecord = {};
+  let empty = true;
+  for (const key in value) {
+    const pruned = prune((value as PlainRecord)[key]);
+    if (pruned !== undefined) {
+      out[key] = pruned;
+      empty = false;
     }
-    return Object.keys(out).length === 0 ? undefined : out;
   }
-  return value === null ? undefined : value;
+  return empty ? undefined : out;
 }
