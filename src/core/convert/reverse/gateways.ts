@@ -73,7 +73,7 @@ export function convertGateway(gateway: InputObject, redirectSections: ReadonlyS
       notes.error("CONV602", `listener protocol ${protocol || "(none)"} cannot be served by an Istio Gateway: listener skipped`, source, [...at, "protocol"]);
       return;
     }
-    const tls = listenerTls(recordOf(listener.tls), gateway, [...at, "tls"], context);
+    const tls = listenerTls(recordOf(listener.tls), protocol, gateway, [...at, "tls"], context);
     const redirect = redirectSections.has(name);
     if (redirect) notes.info("CONV615", `HTTPRoute with only an https redirect becomes tls.httpsRedirect on this server`, source, at);
     const key = JSON.stringify([port, protocol, tls ?? null, redirect]);
@@ -131,9 +131,14 @@ function allowedNamespaces(allowedRoutes: PlainRecord | undefined, gateway: Inpu
   return ["*"];
 }
 
-function listenerTls(tls: PlainRecord | undefined, gateway: InputObject, at: FieldPath, context: ReverseContext): PlainRecord | undefined {
-  if (!tls) return undefined;
+function listenerTls(tls: PlainRecord | undefined, protocol: string, gateway: InputObject, at: FieldPath, context: ReverseContext): PlainRecord | undefined {
   const { notes } = context;
+  if (!tls) {
+    if (protocol === "TLS") return { mode: "PASSTHROUGH" };
+    if (protocol === "HTTPS") notes.warning("CONV609", "HTTPS listener without tls: the Istio server needs tls.credentialName; add it", gateway.source, at);
+    return protocol === "HTTPS" ? { mode: "SIMPLE" } : undefined;
+  }
+  if (protocol === "HTTP" || protocol === "TCP") return undefined;
   const mode = stringOf(tls.mode) ?? "Terminate";
   if (hasKey(tls, "options")) notes.warning("CONV601", "tls.options are implementation-specific: dropped", gateway.source, [...at, "options"]);
   if (mode === "Passthrough") return { mode: "PASSTHROUGH" };
@@ -158,6 +163,7 @@ function listenerTls(tls: PlainRecord | undefined, gateway: InputObject, at: Fie
   const out: PlainRecord = { mode: "SIMPLE" };
   if (names.length === 1) out.credentialName = names[0];
   else if (names.length > 1) out.credentialNames = names;
+  else notes.warning("CONV609", "tls Terminate without a Secret certificateRef: the Istio server needs tls.credentialName; add it", gateway.source, at);
   return out;
 }
 

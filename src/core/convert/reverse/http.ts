@@ -119,7 +119,12 @@ function ruleActions(rule: PlainRecord, kind: PathKind, at: FieldPath, route: In
   const soleZero = backendRefs.length === 1 && numberOf(recordOf(backendRefs[0])?.weight) === 0;
   const allZero = backendRefs.length > 0 && backendRefs.every((ref) => numberOf(recordOf(ref)?.weight) === 0);
   if (redirectFilter) {
-    entry.redirect = redirect(redirectFilter, [...at, "filters"], route, context);
+    const converted = redirect(redirectFilter, [...at, "filters"], route, context);
+    if (["uri", "authority", "scheme", "port"].some((field) => converted[field] !== undefined)) entry.redirect = converted;
+    else {
+      notes.error("CONV604", "a redirect that changes nothing (only a status code) has no Istio form: answered with directResponse 500 instead", source, [...at, "filters"]);
+      entry.directResponse = { status: 500 };
+    }
   } else if (destinations.length === 0 || soleZero || allZero) {
     notes.warning("CONV608", "rule without a backend that receives traffic: Istio answers with directResponse 500, as Gateway API implementations do", source, [...at, "backendRefs"]);
     entry.directResponse = { status: 500 };
@@ -127,7 +132,11 @@ function ruleActions(rule: PlainRecord, kind: PathKind, at: FieldPath, route: In
     entry.route = destinations;
   }
   const rewriteFilter = recordOf(filters.find((filter) => filter.type === "URLRewrite")?.urlRewrite);
-  if (rewriteFilter) entry.rewrite = rewrite(rewriteFilter, kind);
+  // Istio allows a rewrite only next to `route`.
+  if (rewriteFilter && entry.route) {
+    const converted = rewrite(rewriteFilter, kind);
+    if (Object.keys(converted).length > 0) entry.rewrite = converted;
+  }
   const mirrors = filters.filter((filter) => filter.type === "RequestMirror").map((filter) => mirror(recordOf(filter.requestMirror) ?? {}, at, route, context)).filter(Boolean);
   if (mirrors.length > 0) entry.mirrors = mirrors;
   const headers = istioHeaders(filters);

@@ -45,7 +45,12 @@ export function convertGatewayApiToIstio(documents: readonly SourceDocument[], o
     if (converted) emitted.push(converted);
   }
   const routes = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute"].flatMap(ofKind).filter((route) => !context.redirectRoutes.has(route));
-  for (const group of groupByVirtualService(routes)) emitted.push(virtualService(group, context));
+  const attached = routes.filter((route) => {
+    if (listOf(route.spec.parentRefs).length > 0) return true;
+    context.notes.warning("CONV611", "route without parentRefs routes nothing in Gateway API: not converted (a VirtualService would apply it to the mesh)", route.source, ["spec"]);
+    return false;
+  });
+  for (const group of groupByVirtualService(attached)) emitted.push(virtualService(group, context));
   for (const route of ofKind("UDPRoute")) notes.error("CONV614", "UDPRoute cannot be converted: Istio gateways do not serve UDP", route.source);
   for (const policy of ofKind("BackendTLSPolicy")) emitted.push(...destinationRules(policy, context));
   const grants = ofKind("ReferenceGrant");
@@ -104,9 +109,6 @@ function virtualService(group: RouteGroup, context: ReverseContext): Emitted {
     const clean = withoutOwnAnnotations(route);
     const hostnames = listOf(route.spec.hostnames).map(String);
     const parents = parentsOf(clean, context);
-    if (parents.gateways.length === 0 && !parents.mesh) {
-      context.notes.warning("CONV611", "route without parentRefs attaches nowhere; the VirtualService applies to the mesh", route.source, ["spec"]);
-    }
     for (const gateway of parents.gateways) if (!gateways.includes(gateway)) gateways.push(gateway);
     mesh ||= parents.mesh;
     if (route.kind === "HTTPRoute" || route.kind === "GRPCRoute") {
@@ -121,7 +123,9 @@ function virtualService(group: RouteGroup, context: ReverseContext): Emitted {
         tls.push({ match: entries, route: istioRoute(listOf(recordOf(rule)?.backendRefs), route, ["spec", "rules", index, "backendRefs"], context) });
       });
     } else {
-      addHost("*");
+      for (const host of parents.serviceHosts) addHost(host);
+      // Istio forbids host `*` on mesh-bound VirtualServices; a gateway-bound TCP route matches any host.
+      if (parents.gateways.length > 0 || parents.serviceHosts.length === 0) addHost("*");
       listOf(route.spec.rules).forEach((rule, index) => {
         const entry: PlainRecord = { route: istioRoute(listOf(recordOf(rule)?.backendRefs), route, ["spec", "rules", index, "backendRefs"], context) };
         if (parents.ports.length > 0) entry.match = parents.ports.map((port) => ({ port }));
@@ -130,7 +134,12 @@ function virtualService(group: RouteGroup, context: ReverseContext): Emitted {
     }
   });
   const first = withoutOwnAnnotations(group.routes[0]!);
-  const spec: PlainRecord = { hosts };
+  let meshSafeHosts = hosts;
+  if (mesh && hosts.includes("*") && hosts.length > 1) {
+    context.notes.warning("CONV611", "host * is not allowed on a VirtualService that also applies to the mesh: dropped", first.source, ["spec", "hostnames"]);
+    meshSafeHosts = hosts.filter((host) => host !== "*");
+  }
+  const spec: PlainRecord = { hosts: withoutCoveredHosts(meshSafeHosts) };
   if (gateways.length > 0) spec.gateways = mesh ? [...gateways, "mesh"] : gateways;
   const http = httpEntries(candidates);
   if (http.length > 0) spec.http = http;
@@ -138,6 +147,12 @@ function virtualService(group: RouteGroup, context: ReverseContext): Emitted {
   if (tcp.length > 0) spec.tcp = tcp;
   const object: KubeObject = { apiVersion: istioApiVersion, kind: "VirtualService", metadata: objectMeta(group.name, group.namespace, first), spec };
   return { object, from: first };
+}
+
+/** Istio rejects a VirtualService whose hosts cover each other (`*.example.com` and `a.example.com`). */
+function withoutCoveredHosts(hosts: readonly string[]): string[] {
+  const covers = (wildcard: string, host: string) => wildcard !== host && wildcard.startsWith("*") && host.endsWith(wildcard.slice(1));
+  return hosts.filter((host) => !hosts.some((other) => covers(other, host)));
 }
 
 interface Parents {
