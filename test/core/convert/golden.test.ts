@@ -3,12 +3,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseManifestText } from "../../../src/core/documents/index.js";
-import { convertIstioToGatewayApi, defaultConvertOptions, renderConverted, type ConvertProfile } from "../../../src/core/convert/index.js";
+import { convertGatewayApiToIstio, convertIstioToGatewayApi, defaultConvertOptions, renderConverted, type ConvertProfile } from "../../../src/core/convert/index.js";
 import { formatFindingsForGolden } from "./golden-format.js";
 
 /**
  * Golden files: test/fixtures/convert/input/<name>.yaml → output/<name>.<profile>.yaml (objects) and
- * output/<name>.<profile>.findings.txt. Refresh with REFRESH_GOLDEN=1 and review the diff.
+ * output/<name>.<profile>.findings.txt; input-gateway-api/<name>.yaml → output/<name>.istio.yaml (the
+ * reverse direction). Refresh with REFRESH_GOLDEN=1 and review the diff.
  */
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../fixtures/convert");
 const refresh = process.env.REFRESH_GOLDEN === "1";
@@ -33,5 +34,17 @@ describe.each(["full", "compat"] as ConvertProfile[])("golden conversions (%s pr
     const result = convertIstioToGatewayApi(documents, defaultConvertOptions({ profile, generator: "mesh-golden" }));
     checkGolden(`${name}.${profile}.yaml`, renderConverted(result.objects, [], "yaml"));
     checkGolden(`${name}.${profile}.findings.txt`, formatFindingsForGolden(result.findings));
+  });
+});
+
+describe("golden conversions Gateway API → Istio", () => {
+  const reverseInputs = readdirSync(path.join(fixtures, "input-gateway-api")).filter((file) => file.endsWith(".yaml")).sort();
+  it.each(reverseInputs)("%s", (input) => {
+    const name = input.replace(/\.yaml$/, "");
+    const text = readFileSync(path.join(fixtures, "input-gateway-api", input), "utf8");
+    const { documents } = parseManifestText(text, `input-gateway-api/${input}`);
+    const result = convertGatewayApiToIstio(documents, defaultConvertOptions({ generator: "mesh-golden" }));
+    checkGolden(`${name}.istio.yaml`, renderConverted(result.objects, [], "yaml"));
+    checkGolden(`${name}.istio.findings.txt`, formatFindingsForGolden(result.findings));
   });
 });

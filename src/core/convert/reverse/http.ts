@@ -25,16 +25,17 @@ export function httpCandidates(route: InputObject, routeOrder: number, ports: re
     const at: FieldPath = ["spec", "rules", ruleIndex];
     const matches = listOf(rule.matches).map((match) => recordOf(match) ?? {});
     const gatewayMatches = matches.length > 0 ? matches : [{}];
+    const actions = ruleActions(rule, at, route, context);
     gatewayMatches.forEach((match, matchIndex) => {
       const matchAt: FieldPath = [...at, "matches", matchIndex];
       const halves = grpc ? [grpcMatch(match)] : httpMatchHalves(match);
       const conditions = otherConditions(match, route, matchAt, context);
       halves.forEach((half, halfIndex) => {
-        const actions = ruleActions(rule, half.kind, at, route, context);
         const base: PlainRecord = { ...half.uri, ...conditions };
         const withPorts = ports.length === 0 ? [base] : ports.map((port) => ({ ...base, port }));
+        const entry = actions.withRewrite(half.kind);
         for (const item of withPorts) {
-          candidates.push({ rank: [...precedence(match, grpc), routeOrder, ruleIndex, matchIndex, halfIndex], match: item, actions });
+          candidates.push({ rank: [...precedence(match, grpc), routeOrder, ruleIndex, matchIndex, halfIndex], match: item, actions: entry });
         }
       });
     });
@@ -105,8 +106,11 @@ function otherConditions(match: PlainRecord, route: InputObject, at: FieldPath, 
   return out;
 }
 
-/** The actions of a rule as an Istio http entry (without `match`); the rewrite depends on the match kind. */
-function ruleActions(rule: PlainRecord, kind: PathKind, at: FieldPath, route: InputObject, context: ReverseContext): PlainRecord {
+/**
+ * The actions of a rule as an Istio http entry (without `match`), computed (and reported) once per rule;
+ * only the rewrite depends on the kind of Istio match it is paired with.
+ */
+function ruleActions(rule: PlainRecord, at: FieldPath, route: InputObject, context: ReverseContext): { withRewrite(kind: PathKind): PlainRecord } {
   const { notes } = context;
   const source = route.source;
   const entry: PlainRecord = {};
@@ -119,12 +123,15 @@ function ruleActions(rule: PlainRecord, kind: PathKind, at: FieldPath, route: In
   const soleZero = backendRefs.length === 1 && numberOf(recordOf(backendRefs[0])?.weight) === 0;
   const allZero = backendRefs.length > 0 && backendRefs.every((ref) => numberOf(recordOf(ref)?.weight) === 0);
   if (redirectFilter) {
-    const converted = redirect(redirectFilter, [...at, "filters"], route, context);
-    if (["uri", "authority", "scheme", "port"].some((field) => converted[field] !== undefined)) entry.redirect = converted;
-    else {
-      notes.error("CONV604", "a redirect that changes nothing (only a status code) has no Istio form: answered with directResponse 500 instead", source, [...at, "filters"]);
-      entry.directResponse = { status: 500 };
+    const converted = redirect(redirectFilter);
+    const changes = ["uri", "authority", "scheme", "port"].some((field) => converted[field] !== undefined);
+    if (recordOf(redirectFilter.path)?.type === "ReplacePrefixMatch") {
+      notes.error("CONV604", `a redirect with ReplacePrefixMatch has no Istio form: ${changes ? "the path is kept as requested" : "nothing else changes, so the rule answers directResponse 500"}`, source, [...at, "filters"]);
+    } else if (!changes) {
+      notes.error("CONV604", "a redirect that changes nothing (only a status code) has no Istio form: the rule answers directResponse 500", source, [...at, "filters"]);
     }
+    if (changes) entry.redirect = converted;
+    else entry.directResponse = { status: 500 };
   } else if (destinations.length === 0 || soleZero || allZero) {
     notes.warning("CONV608", "rule without a backend that receives traffic: Istio answers with directResponse 500, as Gateway API implementations do", source, [...at, "backendRefs"]);
     entry.directResponse = { status: 500 };
@@ -132,11 +139,6 @@ function ruleActions(rule: PlainRecord, kind: PathKind, at: FieldPath, route: In
     entry.route = destinations;
   }
   const rewriteFilter = recordOf(filters.find((filter) => filter.type === "URLRewrite")?.urlRewrite);
-  // Istio allows a rewrite only next to `route`.
-  if (rewriteFilter && entry.route) {
-    const converted = rewrite(rewriteFilter, kind);
-    if (Object.keys(converted).length > 0) entry.rewrite = converted;
-  }
   const mirrors = filters.filter((filter) => filter.type === "RequestMirror").map((filter) => mirror(recordOf(filter.requestMirror) ?? {}, at, route, context)).filter(Boolean);
   if (mirrors.length > 0) entry.mirrors = mirrors;
   const headers = istioHeaders(filters);
@@ -170,16 +172,20 @@ function ruleActions(rule: PlainRecord, kind: PathKind, at: FieldPath, route: In
   if (hasKey(rule, "sessionPersistence")) {
     notes.warning("CONV613", "sessionPersistence is not converted; use a DestinationRule with loadBalancer.consistentHash", source, [...at, "sessionPersistence"]);
   }
-  return entry;
+  return {
+    withRewrite(kind: PathKind): PlainRecord {
+      // Istio allows a rewrite only next to `route`.
+      if (!rewriteFilter || !entry.route) return entry;
+      const converted = rewrite(rewriteFilter, kind);
+      return Object.keys(converted).length > 0 ? { ...entry, rewrite: converted } : entry;
+    },
+  };
 }
 
-function redirect(filter: PlainRecord, at: FieldPath, route: InputObject, context: ReverseContext): PlainRecord {
+function redirect(filter: PlainRecord): PlainRecord {
   const out: PlainRecord = {};
   const path = recordOf(filter.path);
   if (path?.type === "ReplaceFullPath") out.uri = stringOf(path.replaceFullPath);
-  else if (path?.type === "ReplacePrefixMatch") {
-    context.notes.error("CONV604", "a redirect with ReplacePrefixMatch has no Istio form: the path is kept as requested", route.source, at);
-  }
   const hostname = stringOf(filter.hostname);
   if (hostname) out.authority = hostname;
   const scheme = stringOf(filter.scheme);
