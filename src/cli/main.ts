@@ -152,5 +152,12 @@ function reportError(error: unknown, io: CliIo, verbose: boolean): number {
 }
 
 function processIo(): CliIo {
+  // `mesh … | head` closes the pipe early; like other Unix tools, stop quietly instead of crashing on EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }

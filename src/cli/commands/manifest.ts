@@ -27,10 +27,12 @@ export function register(program: Command, context: CliContext): void {
     .action(async (flags: GenerateFlags, command: Command) => {
       const output = context.globals(command).output ?? "yaml";
       if (output !== "yaml" && output !== "json") throw new UsageError(`unknown output format "${output}" for manifest generate`, { hint: "use -o yaml or -o json" });
-      const files = await readOverlayFiles(flags.filename, context);
-      const { generateManifest, manifestYaml, manifestJson, sortObjects } = await import("../../core/render/index.js");
-      const generated = generateManifest({
-        files,
+      const documents = await readOverlayDocuments(flags.filename, context);
+      const { generateFromDocuments } = await import("../../core/render/generate.js");
+      const { manifestYaml, manifestJson } = await import("../../core/render/output.js");
+      const { sortObjects } = await import("../../core/render/order.js");
+      const generated = generateFromDocuments({
+        documents,
         sets: flags.set,
         force: flags.force,
         components: flags.component,
@@ -78,6 +80,14 @@ export async function readOverlayFiles(flags: string[], context: CliContext): Pr
     files.push({ path: name, text });
   }
   return files;
+}
+
+/** Reads and parses -f overlays; the YAML parser is loaded only when there are some. */
+export async function readOverlayDocuments(flags: string[], context: CliContext) {
+  const files = await readOverlayFiles(flags, context);
+  if (files.length === 0) return [];
+  const { readOperatorFiles } = await import("../../core/operator/read-files.js");
+  return readOperatorFiles(files);
 }
 
 /** Warnings (e.g. with --force) go to stderr, one line each, with the file position when there is one. */

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
-import { collect, readOverlayFiles } from "./manifest.js";
+import { collect, readOverlayDocuments } from "./manifest.js";
 
 export function register(program: Command, context: CliContext): void {
   const profile = program.command("profile").description("List, show and compare the built-in IstioOperator profiles");
@@ -22,9 +22,9 @@ export function register(program: Command, context: CliContext): void {
     .option("-f, --filename <file>", "IstioOperator overlay file (repeatable)", collect, [])
     .action(async (name: string, flags: { configPath?: string; set: string[]; filename: string[] }, command: Command) => {
       const output = context.globals(command).output ?? "yaml";
-      const files = await readOverlayFiles(flags.filename, context);
+      const documents = await readOverlayDocuments(flags.filename, context);
       const { dumpProfile } = await import("../../core/operator/profile-dump.js");
-      const dumped = dumpProfile({ name, files, sets: flags.set, ...(flags.configPath ? { configPath: flags.configPath } : {}) });
+      const dumped = dumpProfile({ name, documents, sets: flags.set, ...(flags.configPath ? { configPath: flags.configPath } : {}) });
       context.io.stdout.write(await formatted(dumped, output));
     });
   profile

@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { createRequire } from "node:module";
 import { InputError } from "../errors.js";
 import type { Finding } from "../findings.js";
 import type { KubeObject } from "../objects.js";
@@ -102,6 +102,8 @@ function applyOverlay(objects: KubeObject[], overlay: NonNullable<KubernetesSett
 /** A patch value given as a YAML block (a string with line breaks) is inserted as the structure it describes. */
 function patchValue(value: unknown): unknown {
   if (typeof value === "string" && value.includes("\n")) {
+    // Loaded only here: the YAML parser costs more start-up time than the rest of manifest generate.
+    const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
     const parsed = parse(value) as unknown;
     if (isMap(parsed) || Array.isArray(parsed)) return parsed;
   }

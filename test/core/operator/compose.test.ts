@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/core/errors.js";
 import { composeOperator } from "../../../src/core/operator/compose.js";
+import { readOperatorFiles } from "../../../src/core/operator/read-files.js";
 import { loadProfile, profileNames } from "../../../src/core/operator/profiles.js";
 
 const file = (path: string, text: string) => ({ path, text });
-const compose = (sets: string[], files: { path: string; text: string }[] = [], force = false) => composeOperator({ files, sets, force });
+const compose = (sets: string[], files: { path: string; text: string }[] = [], force = false) =>
+  composeOperator({ documents: readOperatorFiles(files), sets, force });
 const errorOf = (run: () => unknown): InputError => {
   try {
     run();
@@ -61,9 +63,9 @@ describe("merge precedence: profile < -f files in order < --set in order", () =>
   });
 
   it("treats a file whose spec is null as empty and maps --revision to spec.revision", () => {
-    const composed = composeOperator({ files: [file("n.yaml", "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n")], sets: [], revision: "canary" });
+    const composed = composeOperator({ documents: readOperatorFiles([file("n.yaml", "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n")]), sets: [], revision: "canary" });
     expect(composed.operator.spec?.revision).toBe("canary");
-    expect(composeOperator({ files: [], sets: [], revision: "default" }).operator.spec?.revision).toBeUndefined();
+    expect(composeOperator({ documents: [], sets: [], revision: "default" }).operator.spec?.revision).toBeUndefined();
   });
 });
 
