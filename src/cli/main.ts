@@ -20,6 +20,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: "status", summary: "Show installed components, versions, readiness and gateway addresses", load: () => import("./commands/status.js") },
   { name: "validate", summary: "Validate Istio and Gateway API resources offline, with file:line:col findings", load: () => import("./commands/validate.js") },
   { name: "version", summary: "Print the mesh, Istio and Gateway API versions", load: () => import("./commands/version.js") },
+  { name: "convert", summary: "Convert Istio Gateway/VirtualService to Gateway API and back", load: () => import("./commands/convert.js") },
   { name: "completion", summary: "Print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
 ];
 
