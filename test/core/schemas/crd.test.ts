@@ -54,8 +54,8 @@ describe("customResourceDefinitions", () => {
     const versions = (widget!.spec as { versions: { name: string; additionalPrinterColumns?: unknown; subresources?: unknown }[] }).versions;
     expect(versions.map((version) => version.name)).toEqual(["v1", "v1beta1", "v1alpha2"]);
     expect(versions[0]!.additionalPrinterColumns).toEqual([{ name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }]);
-    // schemaFrom shares the schema only: printer columns and subresources are each version's own
-    expect(versions[1]!.additionalPrinterColumns).toBeUndefined();
+    // a version sharing another's schema (schemaFrom) inherits its printer columns unless it declares its own
+    expect(versions[1]!.additionalPrinterColumns).toEqual(versions[0]!.additionalPrinterColumns);
     expect(versions[2]!.subresources).toEqual({});
   });
 
