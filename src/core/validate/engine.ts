@@ -76,7 +76,7 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   errors.push(...values.errors);
   errors.push(...metadataSchemaErrors(object.metadata, root));
   const rootRules = root["x-kubernetes-validations"];
-  if (rootRules?.length) values.ruleSites.push({ value: admitted, schema: root, path: [], self: undefined });
+  if (rootRules?.length) values.ruleSites.push({ value: admitted, schema: root, path: [] });
   if (errors.some((error) => error.blocking && (error.severity ?? "error") === "error")) {
     if (values.ruleSites.length > 0) {
       errors.push({
