@@ -255,7 +255,22 @@ function keyEnd(content: string): number {
   return -1;
 }
 
+// Keys repeat across documents (apiVersion, metadata, name, …). Returning one canonical string per key
+// spares V8 hashing and internalizing a fresh slice of the file at every property lookup later on.
+const canonicalKeys = new Map<string, string>();
+
+function canonicalKey(key: string): string {
+  const known = canonicalKeys.get(key);
+  if (known !== undefined) return known;
+  if (canonicalKeys.size < 10_000) canonicalKeys.set(key, key);
+  return key;
+}
+
 function parseKey(text: string): string {
+  return canonicalKey(readKey(text));
+}
+
+function readKey(text: string): string {
   const first = text[0];
   if (first === '"') return doubleQuoted(text)[0];
   if (first === "'") return singleQuoted(text)[0];

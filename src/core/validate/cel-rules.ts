@@ -26,9 +26,17 @@ const precompiledUrl = new URL("validators/cel-rules.json", distRoot);
 let precompiled: Record<string, string | null> | undefined;
 const compiledRules = new Map<string, CompiledRule | null>();
 
+// MESH_CEL_INTERPRETER=1 evaluates every rule with the interpreter (to compare both paths); read once,
+// because process.env is slow to read per rule.
+let interpretAll = process.env.MESH_CEL_INTERPRETER === "1";
+
+/** Switches between compiled rules (default) and the interpreter for everything (tests compare both). */
+export function useCelInterpreterForAllRules(on: boolean): void {
+  interpretAll = on;
+}
+
 function compiledRule(expression: string): CompiledRule | undefined {
-  // MESH_CEL_INTERPRETER=1 evaluates every rule with the interpreter (to compare both paths).
-  if (process.env.MESH_CEL_INTERPRETER === "1") return undefined;
+  if (interpretAll) return undefined;
   const cached = compiledRules.get(expression);
   if (cached !== undefined) return cached ?? undefined;
   let body: string | null | undefined;
