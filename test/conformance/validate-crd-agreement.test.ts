@@ -5,6 +5,7 @@ import { parseManifestText } from "../../src/core/documents/index.js";
 import type { Finding } from "../../src/core/findings.js";
 import { schemasFromCrd, validateObjects } from "../../src/core/validate/index.js";
 import { builtinSchemaSource } from "../../src/core/validate/builtin-schemas.js";
+import { useCelInterpreterForAllRules } from "../../src/core/validate/cel-rules.js";
 import { corpusMutations } from "../core/validate/corpus-mutations.js";
 import { targetedMutations } from "../core/validate/targeted-mutations.js";
 
@@ -86,9 +87,9 @@ describe.skipIf(!existsSync(reference))("built-in schemas agree with the officia
         const withOfficial = validateObjects([document], { ...options, crds }).filter(isError);
         const withBuiltin = validateObjects([document], options).filter(isError);
         // The rules compiled to JavaScript must decide exactly as the CEL interpreter does.
-        process.env.MESH_CEL_INTERPRETER = "1";
+        useCelInterpreterForAllRules(true);
         const interpreted = validateObjects([document], { ...options, crds }).filter(isError);
-        delete process.env.MESH_CEL_INTERPRETER;
+        useCelInterpreterForAllRules(false);
         const shape = (findings: Finding[]) => findings.map((finding) => `${finding.code} ${finding.path}`).sort();
         if (JSON.stringify(shape(interpreted)) !== JSON.stringify(shape(withOfficial))) {
           tally.engineDisagreements.push(`${document.kind} (${(document as any).__mutation}): compiled ${JSON.stringify(withOfficial.map((f) => f.message))} vs interpreted ${JSON.stringify(interpreted.map((f) => f.message))}`);

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { runMesh } from "./run-mesh.js";
 
@@ -64,6 +66,26 @@ describe("mesh validate", () => {
     const missing = await runMesh(["validate", "--strict", "test/fixtures/validate/valid-widget.yaml"]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain("NO_SCHEMA");
+  });
+
+  it("downloads --crds from a loopback URL", async () => {
+    const crd = readFileSync("test/fixtures/validate/widgets-crd.yaml");
+    const server = createServer((request, response) => {
+      if (request.url === "/widgets.yaml") response.end(crd);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const ok = await runMesh(["validate", "--crds", `http://127.0.0.1:${port}/widgets.yaml`, "test/fixtures/validate/valid-widget.yaml"]);
+      expect(ok.stderr).toBe("");
+      expect(ok.exitCode).toBe(0);
+      const missing = await runMesh(["validate", "--crds", `http://127.0.0.1:${port}/nothing.yaml`, "test/fixtures/validate/valid-widget.yaml"]);
+      expect(missing.exitCode).toBe(2);
+      expect(missing.stderr).toContain("HTTP 404");
+    } finally {
+      server.close();
+    }
   });
 
   it("refuses a plain-HTTP --crds URL to a remote host with exit 2", async () => {
