@@ -1,0 +1,25 @@
+import { toJson, toYamlStream } from "../documents/index.js";
+import { sortFindings, type Finding } from "../findings.js";
+import type { KubeObject } from "../objects.js";
+
+export type ObjectFormat = "yaml" | "json";
+
+/** stdout of a conversion: a YAML stream, or with JSON a `v1` List that also carries the findings. */
+export function renderConverted(objects: readonly KubeObject[], findings: readonly Finding[], format: ObjectFormat): string {
+  if (format === "yaml") return objects.length === 0 ? "" : toYamlStream(objects);
+  return toJson({ apiVersion: "v1", kind: "List", items: objects, findings: sortFindings(findings) });
+}
+
+export interface OutputFile {
+  /** Relative to the output directory. */
+  path: string;
+  text: string;
+}
+
+/** One file per object for `--output-dir`: `<namespace>/<kind>-<name>.yaml`. */
+export function outputFiles(objects: readonly KubeObject[], format: ObjectFormat): OutputFile[] {
+  return objects.map((object) => ({
+    path: `${object.metadata.namespace ?? "_cluster"}/${object.kind.toLowerCase()}-${object.metadata.name}.${format}`,
+    text: format === "yaml" ? toYamlStream([object]) : toJson(object),
+  }));
+}
