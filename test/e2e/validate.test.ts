@@ -14,6 +14,22 @@ describe("mesh validate", () => {
     expect(result.stdout).toContain("Summary: 4 resources in 2 files — 4 valid, 0 invalid");
   });
 
+  it.each([
+    ["v1.5.1", "standard"],
+    ["v1.5.1", "experimental"],
+    ["v1.2.1", "standard"],
+    ["v1.2.1", "experimental"],
+  ])("accepts Istio and Gateway API samples with Gateway API %s %s", async (version, channel) => {
+    const result = await runMesh(["validate", "--gateway-api-version", version, "--channel", channel, fixture("samples-istio.yaml"), fixture("samples-gateway-api.yaml")]);
+    expect(result.stdout).not.toMatch(/ error /);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("accepts the tcp-echo TCPRoute only on the experimental channel", async () => {
+    expect((await runMesh(["validate", "--channel", "experimental", fixture("samples-tcp-echo-experimental.yaml")])).exitCode).toBe(0);
+    expect((await runMesh(["validate", fixture("samples-tcp-echo-experimental.yaml")])).exitCode).toBe(1);
+  });
+
   it("tells exactly which field of a broken HTTPRoute to change, with its position", async () => {
     const result = await runMesh(["validate", fixture("broken-httproute.yaml")]);
     expect(result.exitCode).toBe(1);
