@@ -290,3 +290,30 @@ describe("mesh gateway-api status and uninstall", () => {
     expect(world.cluster.server.objects({ kind: "ValidatingAdmissionPolicy" })).toEqual([]);
   });
 });
+
+describe("mesh install --with-gateway-api", () => {
+  it("installs the default Gateway API bundle before Istio, and leaves it alone the second time", async () => {
+    const { gatewaysOnly } = await import("./kube-helpers.js");
+    world.publish("v1.5.1", "standard");
+    const env = { XDG_CACHE_HOME: world.cacheHome, MESH_GATEWAY_API_BASE_URL: world.mirror.baseUrl };
+    const first = await world.cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "--with-gateway-api", "-y"], { env });
+    expect(first.exitCode).toBe(0);
+    expect(first.stderr).toContain("✔ Gateway API v1.5.1 (standard) installed: 8 CRDs Established");
+    expect(first.stderr.indexOf("Gateway API v1.5.1 (standard) installed")).toBeLessThan(first.stderr.indexOf("✔ Installation complete"));
+    expect(world.crds()).toHaveLength(8);
+    const again = await world.cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "--with-gateway-api", "-y"], { env });
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toContain("Gateway API v1.5.1 (standard) is already installed; nothing applied");
+  });
+
+  it("stops before Istio when the Gateway API install is refused", async () => {
+    const { gatewaysOnly } = await import("./kube-helpers.js");
+    world.publish("v1.5.1", "standard");
+    world.cluster.server.createObject(syntheticCrd("gateways.gateway.networking.k8s.io", "v1.2.1", "experimental"));
+    const env = { XDG_CACHE_HOME: world.cacheHome, MESH_GATEWAY_API_BASE_URL: world.mirror.baseUrl };
+    const result = await world.cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "--with-gateway-api", "-y"], { env });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/installed from the experimental channel/);
+    expect(world.cluster.owned()).toEqual([]);
+  });
+});
