@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { summariseInstalledCrd, isGatewayApiGroup, servedVersions, type InstalledCrd } from "../core/gatewayapi/crd.js";
+import { summariseInstalledCrd, isGatewayApiGroup, servedVersions, storageVersion, type InstalledCrd } from "../core/gatewayapi/crd.js";
 import { decideInstall, type InstallDecision, type InstalledState } from "../core/gatewayapi/decide.js";
 import { obtainBundle, type ObtainedBundle } from "../core/gatewayapi/download.js";
 import { expectedCrdNames } from "../core/gatewayapi/releases.js";
@@ -196,6 +196,8 @@ export async function gatewayApiStatus(cluster: Cluster): Promise<GatewayApiStat
 
 export interface UninstallPlan {
   crds: InstalledCrd[];
+  /** How many objects of each CRD's kind exist (they go with it); undefined when they could not be listed. */
+  objectCounts: Map<string, number | undefined>;
   /** The safe-upgrades policy and binding, when present. */
   policies: Array<{ apiVersion: string; kind: string; name: string }>;
 }
@@ -209,7 +211,20 @@ export async function planGatewayApiUninstall(cluster: Cluster): Promise<Uninsta
         name: SAFE_UPGRADES_POLICY_NAME,
       }))
     : [];
-  return { crds: state.crds, policies };
+  const objectCounts = new Map<string, number | undefined>();
+  await Promise.all(
+    state.crds.map(async (crd) => {
+      const version = storageVersion(crd) ?? servedVersions(crd)[0];
+      const count = version
+        ? await cluster.listIfServed(`${crd.group}/${version}`, crd.kind).then(
+            (objects) => objects.length,
+            () => undefined,
+          )
+        : undefined;
+      objectCounts.set(crd.name, count);
+    }),
+  );
+  return { crds: state.crds, objectCounts, policies };
 }
 
 /** Deletes the policy first (it guards CRD writes), then every Gateway API CRD. */

@@ -281,9 +281,19 @@ describe("mesh gateway-api status and uninstall", () => {
     await world.gatewayApi(["install", "--version", "v1.5.1", "-y"]);
     const refused = await world.gatewayApi(["uninstall"]);
     expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain("deletes every Gateway, HTTPRoute and other Gateway API resource in the cluster");
+    expect(refused.stderr).toMatch(/Error: refusing to delete the Gateway API CRDs without confirmation/);
     expect(world.crds()).toHaveLength(8);
+    world.cluster.server.createObject({
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "Gateway",
+      metadata: { name: "web", namespace: "default" },
+      spec: { gatewayClassName: "istio", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] },
+    });
     const preview = await world.gatewayApi(["uninstall", "--dry-run"]);
     expect(preview.stdout).toContain("ValidatingAdmissionPolicy safe-upgrades.gateway.networking.k8s.io");
+    expect(preview.stdout).toContain("CustomResourceDefinition gateways.gateway.networking.k8s.io (1 Gateway)");
+    expect(preview.stdout).toContain("CustomResourceDefinition httproutes.gateway.networking.k8s.io (0 HTTPRoute objects)");
     const removed = await world.gatewayApi(["uninstall", "-y"]);
     expect(removed.exitCode).toBe(0);
     expect(world.crds()).toEqual([]);

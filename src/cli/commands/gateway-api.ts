@@ -136,7 +136,11 @@ async function runUninstall(cluster: Cluster, flags: UninstallFlags, context: Cl
   const plan = await planGatewayApiUninstall(cluster);
   const targets = [
     ...plan.policies.map((policy) => `${policy.kind} ${policy.name}`),
-    ...plan.crds.map((crd) => `CustomResourceDefinition ${crd.name}`),
+    ...plan.crds.map((crd) => {
+      const count = plan.objectCounts.get(crd.name);
+      const objects = count === undefined ? "" : ` (${count} ${crd.kind}${count === 1 ? "" : " objects"})`;
+      return `CustomResourceDefinition ${crd.name}${objects}`;
+    }),
   ];
   if (targets.length === 0) {
     context.io.stderr.write("No Gateway API CRDs are installed; nothing to delete.\n");
