@@ -1,12 +1,13 @@
-import { toJson, toYamlStream } from "../documents/index.js";
+import { toJson } from "../documents/index.js";
 import { sortFindings, type Finding } from "../findings.js";
 import type { KubeObject } from "../objects.js";
+import { objectsToYaml } from "./object-yaml.js";
 
 export type ObjectFormat = "yaml" | "json";
 
 /** stdout of a conversion: a YAML stream, or with JSON a `v1` List that also carries the findings. */
 export function renderConverted(objects: readonly KubeObject[], findings: readonly Finding[], format: ObjectFormat): string {
-  if (format === "yaml") return objects.length === 0 ? "" : toYamlStream(objects);
+  if (format === "yaml") return objects.length === 0 ? "" : objectsToYaml(objects);
   return toJson({ apiVersion: "v1", kind: "List", items: objects, findings: sortFindings(findings) });
 }
 
@@ -20,6 +21,6 @@ export interface OutputFile {
 export function outputFiles(objects: readonly KubeObject[], format: ObjectFormat): OutputFile[] {
   return objects.map((object) => ({
     path: `${object.metadata.namespace ?? "_cluster"}/${object.kind.toLowerCase()}-${object.metadata.name}.${format}`,
-    text: format === "yaml" ? toYamlStream([object]) : toJson(object),
+    text: format === "yaml" ? objectsToYaml([object]) : toJson(object),
   }));
 }
