@@ -1,116 +1,27 @@
-// Conformance of mesh's injection templates with istiod 1.30.3's contract (docs/injection.md §3, §4, §7).
-// The templates are executed by Go's text/template + sprig, as istiod executes them, through the harness in
-// ./injection-harness; istiod's webhook around them (selection, merge, post-processing) is modelled in
-// ./injection-harness/istiod-injector.ts, so the assertions are on the final injected pod.
+// Conformance of mesh's injection templates with istiod 1.30.3's contract (docs/injection.md §3, §7): the
+// sidecar template. Templates are executed by Go's text/template + sprig, as istiod executes them, through the
+// harness in ./injection-harness; istiod's webhook around them (selection, merge, post-processing) is
+// modelled in ./injection-harness/istiod-injector.ts, so the assertions are on the final injected pod.
 //
 // Needs a Go toolchain and sprig from Debian (no network beyond Debian's mirror):
 //   apt-get install -y golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev
-// Without `go` on PATH this file is skipped with a warning; any other failure (build, render) fails.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+// The harness builds in GOPATH mode against /usr/share/gocode (see injection-harness/harness.ts). Without
+// `go` on PATH this file is skipped with a warning; any other failure (build, render) fails.
 import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { toYamlStream } from "../../src/core/documents/index.js";
-import { injectionConfigDefaults, injectionTemplates } from "../../src/core/render/injection/index.js";
+import { generateManifest } from "../../src/core/render/index.js";
+import { injectionConfigDefaults } from "../../src/core/render/injection/index.js";
 import { scanInjectionTemplate } from "../../src/core/render/injection/template-syntax.js";
 import syntaxCases from "../fixtures/injection/syntax-cases.json" with { type: "json" };
-import { buildHarness, goToolchainVersion, runHarness, type HarnessCase } from "./injection-harness/harness.js";
+import { injectPods, type Pod } from "./injection-harness/istiod-injector.js";
 import {
-  injectPods,
-  type Container,
-  type InjectionOutcome,
-  type InjectorEnvironment,
-  type Pod,
-} from "./injection-harness/istiod-injector.js";
+  argAfter, args, container, envOf, envValue, environment, expectGolden, names, readPod, requireGo, useInjector, withAnnotations,
+} from "./injection-harness/support.js";
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/injection");
-const readJson = (name: string) => JSON.parse(readFileSync(path.join(fixtures, name), "utf8")) as Record<string, unknown>;
-const readPod = (name: string) => parseYaml(readFileSync(path.join(fixtures, name), "utf8")) as Pod;
+const goVersion = await requireGo();
 
-const goVersion = await goToolchainVersion();
-if (!goVersion) {
-  console.warn(
-    "\n!!! SKIPPING injection template conformance: `go` is not on PATH.\n" +
-      "!!! Install: apt-get install -y golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev\n",
-  );
-}
-
-type Env = { name: string; value?: string; valueFrom?: unknown };
-
-/**
- * Reviewed snapshots of complete outputs. `REFRESH_GOLDEN=1 npm run conformance` rewrites them; review the
- * diff object by object before committing.
- */
-function expectGolden(name: string, objects: unknown[]): void {
-  const file = path.join(fixtures, "golden", `${name}.yaml`);
-  const text = toYamlStream(objects);
-  if (process.env.REFRESH_GOLDEN === "1" || !existsSync(file)) {
-    if (process.env.REFRESH_GOLDEN !== "1") throw new Error(`golden ${file} missing; run with REFRESH_GOLDEN=1 and review it`);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
-    return;
-  }
-  expect(text).toBe(readFileSync(file, "utf8"));
-}
-type Options = { native?: boolean; values?: Record<string, unknown>; mesh?: Record<string, unknown>; revision?: string };
-
-function deepMerge(base: unknown, patch: unknown): unknown {
-  if (typeof base !== "object" || base === null || Array.isArray(base)) return patch;
-  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(out[k], v);
-  return out;
-}
-
-function withAnnotations(pod: Pod, annotations: Record<string, string>): Pod {
-  const out = structuredClone(pod);
-  out.metadata.annotations = { ...out.metadata.annotations, ...annotations };
-  return out;
-}
-
-const allContainers = (pod: Pod): Container[] => [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
-const container = (pod: Pod, name: string): Container => {
-  const found = allContainers(pod).find((c) => c.name === name);
-  if (!found) throw new Error(`no container ${name} in ${allContainers(pod).map((c) => c.name).join(",")}`);
-  return found;
-};
-const names = (list: { name: string }[] | undefined) => (list ?? []).map((c) => c.name);
-const envOf = (c: Container) => (c.env as Env[] | undefined) ?? [];
-const envValue = (c: Container, name: string) => envOf(c).find((e) => e.name === name)?.value;
-const args = (c: Container) => c.args as string[];
-const argAfter = (c: Container, flag: string) => {
-  const i = args(c).indexOf(flag);
-  return i < 0 ? undefined : args(c)[i + 1];
-};
-
-describe.skipIf(!goVersion)("injection templates executed as istiod executes them", () => {
-  let binary = "";
-  const templates = injectionTemplates();
-  const run = (cases: HarnessCase[]) => runHarness(binary, cases);
-
-  beforeAll(async () => {
-    binary = await buildHarness();
-  });
-
-  function environment(options: Options = {}): InjectorEnvironment {
-    return {
-      values: deepMerge(readJson("values.json"), options.values ?? {}) as Record<string, unknown>,
-      meshConfig: deepMerge(readJson("mesh.json"), options.mesh ?? {}) as Record<string, unknown>,
-      revision: options.revision ?? "default",
-      nativeSidecars: options.native ?? false,
-    };
-  }
-
-  async function injectAll(pods: Pod[], options: Options = {}, config = injectionConfigDefaults()): Promise<InjectionOutcome[]> {
-    return injectPods(run, { ...config, templates }, environment(options), pods);
-  }
-
-  async function inject(pod: Pod, options: Options = {}): Promise<Pod> {
-    const [outcome] = await injectAll([pod], options);
-    if (outcome?.kind !== "injected") throw new Error(`not injected: ${JSON.stringify(outcome)}`);
-    return outcome.pod;
-  }
+describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it", () => {
+  const { templates, run, inject } = useInjector();
 
   it("mesh's static template checker agrees with Go's parser on accept/reject", async () => {
     // A case with a fourth element "execute" passes Go's parser but fails when executed (still an error).
@@ -143,6 +54,40 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
     expectGolden("sidecar-native", [native]);
     expectGolden("gateway", [gateway]);
     expectGolden("grpc-agent", [grpc]);
+  });
+
+  describe("with the injector ConfigMap `mesh manifest generate` renders", () => {
+    function rendered(sets: string[]) {
+      const manifest = generateManifest({ files: [], sets, components: ["istiod"] });
+      const objects = manifest.components.flatMap((c) => c.objects) as { kind: string; metadata: { name: string }; data?: Record<string, string> }[];
+      const injector = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("istio-sidecar-injector"));
+      const mesh = objects.find((o) => o.kind === "ConfigMap" && /^istio(-[a-z0-9-]+)?$/.test(o.metadata.name) && o.data?.mesh !== undefined);
+      if (!injector?.data || !mesh?.data) throw new Error("istiod rendered no injector or mesh ConfigMap");
+      return {
+        config: parseYaml(injector.data.config!) as ReturnType<typeof injectionConfigDefaults> & { templates: Record<string, string> },
+        values: JSON.parse(injector.data.values!) as Record<string, unknown>,
+        meshConfig: parseYaml(mesh.data.mesh!) as Record<string, unknown>,
+      };
+    }
+
+    it.each([
+      ["pod-cart.yaml", false, "sidecar-classic"],
+      ["pod-cart.yaml", true, "sidecar-native"],
+      ["pod-gateway.yaml", false, "gateway"],
+    ])("%s (native %s) is injected exactly as the golden %s", async (podFile, native, golden) => {
+      const { config, values, meshConfig } = rendered(["profile=default"]);
+      const [outcome] = await injectPods(run, config, { values, meshConfig, revision: "default", nativeSidecars: native }, [readPod(podFile)]);
+      if (outcome?.kind !== "injected") throw new Error(JSON.stringify(outcome));
+      expectGolden(golden, [outcome.pod]);
+    });
+
+    it("a revision points the proxy at its own istiod", async () => {
+      const { config, values, meshConfig } = rendered(["profile=default", "revision=canary"]);
+      const [outcome] = await injectPods(run, config, { values, meshConfig, revision: "canary", nativeSidecars: false }, [readPod("pod-cart.yaml")]);
+      if (outcome?.kind !== "injected") throw new Error(JSON.stringify(outcome));
+      expect(envValue(container(outcome.pod, "istio-proxy"), "CA_ADDR")).toBe("istiod-canary.istio-system.svc:15012");
+      expect(outcome.pod.metadata.annotations?.["istio.io/rev"]).toBe("canary");
+    });
   });
 
   describe("Example A: a Deployment's pod, classic mode, default values (§3, §7.2)", () => {
@@ -490,273 +435,6 @@ describe.skipIf(!goVersion)("injection templates executed as istiod executes the
       const pod = await inject(readPod("pod-cart.yaml"), { mesh: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true", ISTIO_META_ENABLE_HBONE: "true" } } } });
       for (const name of ["istio-init", "istio-proxy"]) expect(envValue(container(pod, name), "ISTIO_META_DNS_CAPTURE")).toBe("true");
       expect(pod.metadata.labels?.["networking.istio.io/tunnel"]).toBe("http");
-    });
-  });
-
-  describe("Example D: the gateway template (§4, §7.5)", () => {
-    let pod: Pod;
-    beforeAll(async () => {
-      pod = await inject(readPod("pod-gateway.yaml"));
-    });
-
-    it("turns the chart's istio-proxy into a router proxy and keeps the user's container settings", () => {
-      expect(names(pod.spec.containers)).toEqual(["istio-proxy"]);
-      expect(pod.spec.initContainers ?? []).toEqual([]);
-      const proxy = container(pod, "istio-proxy");
-      expect(proxy.image).toBe("docker.io/istio/proxyv2:1.30.3");
-      expect(args(proxy).slice(0, 4)).toEqual(["proxy", "router", "--domain", "$(POD_NAMESPACE).svc.cluster.local"]);
-      expect(proxy.securityContext).toEqual({
-        allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: true,
-        runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337,
-      });
-      expect(proxy.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" } });
-      expect(proxy.ports).toEqual([{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }]);
-      expect(proxy.readinessProbe).toEqual({ httpGet: { path: "/healthz/ready", port: 15021 }, initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 });
-      expect(proxy.startupProbe).toBeUndefined();
-      expect(envValue(proxy, "ISTIO_META_APP_CONTAINERS")).toBe("");
-      expect(envValue(proxy, "ISTIO_META_POD_PORTS")).toBe("[]");
-      expect(envValue(proxy, "ISTIO_META_WORKLOAD_NAME")).toBe("ingress");
-    });
-
-    it("lets uid 1337 bind low ports and labels the pod without tlsMode", () => {
-      expect(pod.spec.securityContext).toEqual({ sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] });
-      expect(pod.metadata.labels).toMatchObject({ "service.istio.io/canonical-name": "ingress", "service.istio.io/canonical-revision": "latest" });
-      expect(pod.metadata.labels?.["security.istio.io/tlsMode"]).toBeUndefined();
-    });
-
-    it("records the status without init containers or the CRL volume, and the user's overrides without the image", () => {
-      const status = JSON.parse(pod.metadata.annotations!["sidecar.istio.io/status"]!);
-      expect(status).toMatchObject({ initContainers: null, containers: ["istio-proxy"] });
-      expect(status.volumes).toHaveLength(8);
-      expect(status.volumes).not.toContain("istio-ca-crl");
-      const overrides = JSON.parse(pod.metadata.annotations!["proxy.istio.io/overrides"]!);
-      expect(overrides.containers[0].name).toBe("istio-proxy");
-      expect(overrides.containers[0].image).toBeUndefined();
-    });
-  });
-
-  describe("grpc-agent: proxyless gRPC (§1.12)", () => {
-    it.each([
-      [false, [], ["api", "istio-proxy"]],
-      [true, ["istio-proxy"], ["api"]],
-    ])("native %s: an Envoy-less agent, no capture, the app pointed at the agent's bootstrap", async (native, init, containers) => {
-      const pod = await inject(withAnnotations(readPod("pod-cart.yaml"), { "inject.istio.io/templates": "grpc-agent" }), { native });
-      expect(names(pod.spec.initContainers)).toEqual(init);
-      expect(names(pod.spec.containers)).toEqual(containers);
-      const agent = container(pod, "istio-proxy");
-      expect(envValue(agent, "DISABLE_ENVOY")).toBe("true");
-      expect(envValue(agent, "GRPC_XDS_BOOTSTRAP")).toBe("/etc/istio/proxy/grpc-bootstrap.json");
-      expect(envValue(agent, "OUTPUT_CERTS")).toBe("/var/lib/istio/data");
-      expect(agent.readinessProbe).toBeUndefined();
-      expect(args(agent).slice(0, 2)).toEqual(["proxy", "sidecar"]);
-      const app = container(pod, "api");
-      expect(app.image).toBe("example.org/cart:3");
-      expect(app.readinessProbe).toMatchObject({ httpGet: { path: "/ready", port: "http" } });
-      expect(envValue(app, "GRPC_XDS_BOOTSTRAP")).toBe("/etc/istio/proxy/grpc-bootstrap.json");
-      expect(app.volumeMounts).toEqual([
-        { name: "istio-envoy", mountPath: "/etc/istio/proxy" },
-        { name: "istio-data", mountPath: "/var/lib/istio/data" },
-      ]);
-      expect(pod.metadata.annotations?.["prometheus.io/scrape"]).toBeUndefined();
-      expect(pod.metadata.labels?.["security.istio.io/tlsMode"]).toBe("istio");
-    });
-  });
-
-  describe("Example E: not injected and errors (§1.4, §1.5, §7.6)", () => {
-    it.each([
-      ["label inject=false", (p: Pod) => ((p.metadata.labels ??= {})["sidecar.istio.io/inject"] = "false")],
-      ["hostNetwork", (p: Pod) => (p.spec.hostNetwork = true)],
-      ["namespace kube-system", (p: Pod) => (p.metadata.namespace = "kube-system")],
-    ])("%s → no patch", async (_, change) => {
-      const pod = readPod("pod-cart.yaml");
-      change(pod);
-      const [outcome] = await injectAll([pod]);
-      expect(outcome?.kind).toBe("skipped");
-    });
-
-    it("rejects a pod that asks for a template mesh does not ship", async () => {
-      const [outcome] = await injectAll([withAnnotations(readPod("pod-cart.yaml"), { "inject.istio.io/templates": "sidecar,canary" })]);
-      expect(outcome).toMatchObject({ kind: "rejected", message: expect.stringContaining('requested template "canary" not found') });
-    });
-
-    it("with policy disabled injects only pods labelled inject=true", async () => {
-      const labelled = readPod("pod-cart.yaml");
-      labelled.metadata.labels!["sidecar.istio.io/inject"] = "true";
-      const outcomes = await injectAll([readPod("pod-cart.yaml"), labelled], {}, { ...injectionConfigDefaults(), policy: "disabled" });
-      expect(outcomes.map((o) => o.kind)).toEqual(["skipped", "injected"]);
-    });
-  });
-
-  describe("properties over a matrix of modes, annotations and values trees (§7.7)", () => {
-    const annotationSets: Record<string, Record<string, string>> = {
-      none: {},
-      capture: {
-        "traffic.sidecar.istio.io/excludeInboundPorts": "9000",
-        "traffic.sidecar.istio.io/includeOutboundPorts": "443",
-        "traffic.sidecar.istio.io/excludeOutboundPorts": "5432",
-        "sidecar.istio.io/proxyMemory": "64Mi",
-        "proxy.istio.io/config": "holdApplicationUntilProxyStarts: true",
-      },
-    };
-    const valueSets: Record<string, Options> = {
-      chart: {},
-      bare: { values: { global: null, pilot: null, sidecarInjectorWebhook: null, gateways: null } },
-    };
-    const cases = Object.entries(annotationSets).flatMap(([a, annotations]) =>
-      Object.entries(valueSets).flatMap(([v, options]) => [false, true].map((native) => ({ name: `${a}/${v}/native=${native}`, annotations, options, native }))),
-    );
-
-    it.each(cases)("$name", async ({ annotations, options, native }) => {
-      const values = options.values
-        ? { global: { hub: "docker.io/istio", tag: "1.30.3" }, sidecarInjectorWebhook: { rewriteAppHTTPProbe: true } }
-        : undefined;
-      const env = environment({ ...options, native });
-      if (values) env.values = values;
-      const input = withAnnotations(readPod("pod-cart.yaml"), annotations);
-      const config = { ...injectionConfigDefaults(), templates };
-      const [first] = await injectPods(run, config, env, [input]);
-      if (first?.kind !== "injected") throw new Error(JSON.stringify(first));
-      const pod = first.pod;
-
-      for (const text of first.texts) expect(text).not.toMatch(/<no value>|<nil>/);
-      expect(names(pod.spec.containers)).toContain("api");
-      expect(pod.metadata.annotations).toMatchObject(annotations);
-      const init = container(pod, "istio-init");
-      const proxy = container(pod, "istio-proxy");
-      expect((proxy.securityContext as { runAsUser: number }).runAsUser).toBe(Number(argAfter(init, "-u")));
-      expect(argAfter(init, "-d")!.split(",")).toEqual(expect.arrayContaining(["15090", "15021", "15020"]));
-      for (const c of allContainers(pod)) for (const e of envOf(c)) if ("value" in e) expect(typeof e.value).toBe("string");
-      for (const map of [pod.metadata.labels, pod.metadata.annotations]) for (const v of Object.values(map ?? {})) expect(typeof v).toBe("string");
-      const knownContainerFields = new Set([
-        "name", "image", "imagePullPolicy", "command", "args", "env", "ports", "resources", "securityContext", "volumeMounts",
-        "readinessProbe", "livenessProbe", "startupProbe", "lifecycle", "restartPolicy",
-      ]);
-      for (const c of allContainers(pod)) for (const key of Object.keys(c)) expect(knownContainerFields).toContain(key);
-
-      const [again] = await injectPods(run, config, env, [pod]);
-      if (again?.kind !== "injected") throw new Error(JSON.stringify(again));
-      expect(again.pod).toEqual(pod);
-    });
-  });
-
-  describe("kube-gateway: the objects behind a Gateway API Gateway (§1.12)", () => {
-    const gatewayData = (overrides: Record<string, unknown> = {}) => ({
-      kind: "Gateway",
-      apiVersion: "gateway.networking.k8s.io/v1",
-      metadata: { name: "web", namespace: "edge", uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90", labels: { team: "a" }, annotations: { "gateway.istio.io/controller-version": "5", owner: "web-team" } },
-      spec: { gatewayClassName: "istio", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] },
-      DeploymentName: "web-istio",
-      ServiceAccount: "web-istio",
-      Ports: [
-        { name: "status-port", port: 15021, appProtocol: "tcp" },
-        { name: "http", port: 80, appProtocol: "http" },
-      ],
-      ServiceType: "LoadBalancer",
-      ClusterID: "Kubernetes",
-      KubeVersion: 133,
-      Revision: "",
-      ProxyUID: 1337,
-      ProxyGID: 1337,
-      InfrastructureLabels: { team: "a" },
-      InfrastructureAnnotations: { "gateway.istio.io/controller-version": "5", owner: "web-team" },
-      GatewayNameLabel: "gateway.networking.k8s.io/gateway-name",
-      ProxyImage: "docker.io/istio/proxyv2:1.30.3",
-      ProxyConfig: { discoveryAddress: "istiod.istio-system.svc:15012", statusPort: 15020 },
-      MeshConfig: { trustDomain: "cluster.local", proxyListenPort: 15001, proxyInboundListenPort: 15006 },
-      Values: readJson("values.json"),
-      ...overrides,
-    });
-
-    async function render(data: Record<string, unknown>) {
-      const result = (await run([{ id: "kg", template: templates["kube-gateway"]!, context: "gateway", data }])).get("kg")!;
-      expect({ stage: result.stage, error: result.error }).toEqual({ stage: "ok", error: undefined });
-      expect(result.text).not.toMatch(/<no value>|<nil>/);
-      return result.documents as { kind: string; metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string>; ownerReferences: unknown[] }; spec: Record<string, any> }[];
-    }
-
-    it("renders a ServiceAccount, Deployment, Service and the HPA/PDB skeletons, all owned by the Gateway", async () => {
-      const docs = await render(gatewayData());
-      expectGolden("kube-gateway", docs);
-      expect(docs.map((d) => [d.kind, d.metadata.name, d.metadata.namespace])).toEqual([
-        ["ServiceAccount", "web-istio", "edge"],
-        ["Deployment", "web-istio", "edge"],
-        ["Service", "web-istio", "edge"],
-        ["HorizontalPodAutoscaler", "web-istio", "edge"],
-        ["PodDisruptionBudget", "web-istio", "edge"],
-      ]);
-      for (const d of docs) {
-        expect(d.metadata.ownerReferences).toEqual([{ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: "web", uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90" }]);
-        expect(d.metadata.labels).toEqual({ team: "a", "gateway.networking.k8s.io/gateway-name": "web" });
-        expect(d.metadata.annotations).toEqual({ owner: "web-team" });
-      }
-    });
-
-    it("selects the gateway pod by the gateway-name label and exposes the listener ports", async () => {
-      const [, deployment, service] = await render(gatewayData());
-      expect(service!.spec).toEqual({
-        type: "LoadBalancer",
-        selector: { "gateway.networking.k8s.io/gateway-name": "web" },
-        ports: [
-          { name: "status-port", port: 15021, protocol: "TCP", appProtocol: "tcp" },
-          { name: "http", port: 80, protocol: "TCP", appProtocol: "http" },
-        ],
-      });
-      expect(deployment!.spec.selector).toEqual({ matchLabels: { "gateway.networking.k8s.io/gateway-name": "web" } });
-      const podMeta = deployment!.spec.template.metadata;
-      expect(podMeta.labels).toMatchObject({ "gateway.networking.k8s.io/gateway-name": "web", "sidecar.istio.io/inject": "false", "service.istio.io/canonical-name": "web-istio" });
-      expect(podMeta.annotations).toMatchObject({ "prometheus.io/port": "15020", "istio.io/rev": "default" });
-    });
-
-    it("runs a complete router proxy in the pod: args, env, probes, mounts, unprivileged", async () => {
-      const [, deployment] = await render(gatewayData());
-      const podSpec = deployment!.spec.template.spec;
-      expect(podSpec.serviceAccountName).toBe("web-istio");
-      expect(podSpec.securityContext).toEqual({ sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] });
-      const proxy = podSpec.containers[0] as Container;
-      expect(proxy.name).toBe("istio-proxy");
-      expect(proxy.image).toBe("docker.io/istio/proxyv2:1.30.3");
-      expect(args(proxy).slice(0, 4)).toEqual(["proxy", "router", "--domain", "$(POD_NAMESPACE).svc.cluster.local"]);
-      expect(proxy.securityContext).toMatchObject({ runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true, readOnlyRootFilesystem: true });
-      expect(proxy.readinessProbe).toMatchObject({ httpGet: { path: "/healthz/ready", port: 15021 } });
-      expect(envValue(proxy, "ISTIO_META_CLUSTER_ID")).toBe("Kubernetes");
-      expect(envValue(proxy, "ISTIO_META_OWNER")).toBe("kubernetes://apis/apps/v1/namespaces/edge/deployments/web-istio");
-      expect(envValue(proxy, "CA_ADDR")).toBe("istiod.istio-system.svc:15012");
-      expect(envOf(proxy).map((e) => e.name)).toEqual(expect.arrayContaining(["POD_NAME", "POD_NAMESPACE", "PROXY_CONFIG", "TRUST_DOMAIN"]));
-      expect((podSpec.volumes as { name: string }[]).map((v) => v.name)).toEqual([
-        "workload-socket", "credential-socket", "workload-certs", "istio-envoy", "istio-data", "istio-podinfo", "istio-token", "istiod-ca-cert",
-      ]);
-    });
-
-    it("waypoint: the same objects with an Envoy in waypoint mode, HBONE port, out of ambient capture", async () => {
-      const data = gatewayData({
-        metadata: { name: "waypoint", namespace: "shop", uid: "9a1b2c3d-0000-4000-8000-000000000001", labels: { "istio.io/waypoint-for": "service" } },
-        spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
-        DeploymentName: "waypoint",
-        ServiceAccount: "waypoint",
-        Ports: [
-          { name: "status-port", port: 15021, appProtocol: "tcp" },
-          { name: "mesh", port: 15008, appProtocol: "hbone" },
-        ],
-        ServiceType: "ClusterIP",
-        InfrastructureLabels: { "istio.io/waypoint-for": "service" },
-        InfrastructureAnnotations: {},
-      });
-      const result = (await run([{ id: "wp", template: templates.waypoint!, context: "gateway", data }])).get("wp")!;
-      expect({ stage: result.stage, error: result.error }).toEqual({ stage: "ok", error: undefined });
-      const docs = result.documents as { kind: string; metadata: { name: string }; spec: Record<string, any> }[];
-      expectGolden("waypoint", docs);
-      expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
-      const podTemplate = docs[1]!.spec.template;
-      expect(podTemplate.metadata.labels).toMatchObject({ "istio.io/dataplane-mode": "none", "gateway.networking.k8s.io/gateway-name": "waypoint", "sidecar.istio.io/inject": "false" });
-      const proxy = podTemplate.spec.containers[0] as Container;
-      expect(args(proxy).slice(0, 2)).toEqual(["proxy", "waypoint"]);
-      expect(proxy.ports).toContainEqual({ name: "hbone", containerPort: 15008, protocol: "TCP" });
-      expect(docs[2]!.spec).toMatchObject({ type: "ClusterIP", ports: [{ name: "status-port", port: 15021 }, { name: "mesh", port: 15008, appProtocol: "hbone" }] });
-    });
-
-    it("renders with a bare values tree and a ClusterIP service type", async () => {
-      const docs = await render(gatewayData({ Values: { global: { hub: "docker.io/istio", tag: "1.30.3" } }, ServiceType: "ClusterIP" }));
-      expect(docs[2]!.spec.type).toBe("ClusterIP");
     });
   });
 });

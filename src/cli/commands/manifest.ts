@@ -4,9 +4,9 @@ import type { Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
 
 interface GenerateFlags {
-  set: string[];
-  filename: string[];
-  component: string[];
+  set?: string[];
+  filename?: string[];
+  component?: string[];
   outputDir?: string;
   revision?: string;
   force?: boolean;
@@ -17,9 +17,9 @@ export function register(program: Command, context: CliContext): void {
   manifest
     .command("generate")
     .description("Print the Kubernetes objects a profile and overlays install, in istioctl's order")
-    .option("-s, --set <path=value>", "set an IstioOperator field, relative to spec (repeatable)", collect, [])
-    .option("-f, --filename <file>", "IstioOperator overlay file, merged in order; '-' reads stdin (repeatable, comma-separated)", collect, [])
-    .option("--component <name>", "only this component: base, istiod, ingress, egress, cni, ztunnel (repeatable)", collect, [])
+    .option("-s, --set <path=value>", "set an IstioOperator field, relative to spec (repeatable)", collect)
+    .option("-f, --filename <file>", "IstioOperator overlay file, merged in order; '-' reads stdin (repeatable, comma-separated)", collect)
+    .option("--component <name>", "only this component: base, istiod, ingress, egress, cni, ztunnel (repeatable)", collect)
     .option("--output-dir <dir>", "write one file per component into this directory instead of stdout")
     .option("-r, --revision <revision>", "control plane revision (same as --set revision=…)")
     .option("--force", "render even if the IstioOperator fails validation (problems become warnings)")
@@ -27,15 +27,15 @@ export function register(program: Command, context: CliContext): void {
     .action(async (flags: GenerateFlags, command: Command) => {
       const output = context.globals(command).output ?? "yaml";
       if (output !== "yaml" && output !== "json") throw new UsageError(`unknown output format "${output}" for manifest generate`, { hint: "use -o yaml or -o json" });
-      const documents = await readOverlayDocuments(flags.filename, context);
+      const documents = await readOverlayDocuments(flags.filename ?? [], context);
       const { generateFromDocuments } = await import("../../core/render/generate.js");
       const { manifestYaml, manifestJson } = await import("../../core/render/output.js");
       const { sortObjects } = await import("../../core/render/order.js");
       const generated = generateFromDocuments({
         documents,
-        sets: flags.set,
+        sets: flags.set ?? [],
         force: flags.force,
-        components: flags.component,
+        components: flags.component ?? [],
         ...(flags.revision !== undefined ? { revision: flags.revision } : {}),
       });
       writeWarnings(generated.findings, context, command);
@@ -57,8 +57,8 @@ export function register(program: Command, context: CliContext): void {
 // Shared with `mesh profile` and `mesh install`: how -f and --set inputs are read and warnings printed.
 
 /** commander collector for repeatable flags. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Reads `-f` overlays (repeatable, comma-separated, `-` for stdin) in order. */

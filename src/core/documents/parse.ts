@@ -2,6 +2,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, type Do
 import type { FieldPath, Finding, ResourceIdentity, SourcePosition } from "../findings.js";
 import { defaultReadLimits, type ReadLimits } from "./limits.js";
 import { kubectlYamlOptions, toJsOptions } from "./yaml-dialect.js";
+import { parseFast, type FastDocument } from "./fast-parse.js";
 
 /** One manifest read from a file: its plain value plus the means to find any field's position. */
 export interface SourceDocument {
@@ -30,6 +31,47 @@ export interface ParsedFile {
 
 /** Splits a file into documents (empty ones skipped, `kind: List` flattened); syntax problems are findings. */
 export function parseManifestText(text: string, file: string, limits: ReadLimits = defaultReadLimits): ParsedFile {
+  const fast = parseFast(text, limits.maxDepth);
+  if (fast) return { documents: fast.flatMap((document) => fastSourceDocuments(document, file)), findings: [] };
+  return parseWithYaml(text, file, limits);
+}
+
+/**
+ * Documents read by the fast path carry no node positions; the first `locate` call re-reads that one
+ * document with the `yaml` package. Only documents with findings pay for it.
+ */
+function fastSourceDocuments(document: FastDocument, file: string): SourceDocument[] {
+  let root: unknown;
+  let position: ((offset: number) => SourcePosition) | undefined;
+  const locateIn = (basePath: FieldPath) => (path: FieldPath) => {
+    if (!position) {
+      const lineCounter = new LineCounter();
+      root = parseAllDocuments(document.text, { ...kubectlYamlOptions, lineCounter }).find(
+        (candidate) => (candidate as Document.Parsed).contents !== null,
+      )?.contents;
+      position = (offset: number) => {
+        const { line, col } = lineCounter.linePos(offset);
+        return { file, line: line + document.firstLine, column: col };
+      };
+    }
+    return locateNode(root, [...basePath, ...path], position);
+  };
+  const value = document.value;
+  if (isListKind(value)) {
+    return value.items.map((item, itemIndex) => {
+      const basePath = ["items", itemIndex];
+      const locate = locateIn(basePath);
+      const at = locate([]);
+      return { file, index: document.index, line: at.line, column: at.column, object: item, identity: identityOf(item), basePath, locate };
+    });
+  }
+  return [
+    { file, index: document.index, line: document.line, column: document.column, object: value, identity: identityOf(value), basePath: [], locate: locateIn([]) },
+  ];
+}
+
+/** The full `yaml` parser path (also the reference the fast path is tested against). */
+export function parseWithYaml(text: string, file: string, limits: ReadLimits): ParsedFile {
   const lineCounter = new LineCounter();
   const findings: Finding[] = [];
   const documents: SourceDocument[] = [];

@@ -100,6 +100,18 @@ function semanticIssues(operator: IstioOperator): SchemaIssue[] {
   const revision = spec.revision;
   if (typeof revision === "string" && revision !== "" && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(revision))
     issues.push({ path: ["spec", "revision"], kind: "wrong-type", message: `invalid revision specified: ${revision} (must be a DNS-1123 label)` });
+  const global = isMap(spec.values) && isMap(spec.values.global) ? spec.values.global : {};
+  const imageSettings: [OperatorPath, unknown, "hub" | "tag"][] = [
+    [["spec", "hub"], spec.hub, "hub"],
+    [["spec", "tag"], spec.tag, "tag"],
+    [["spec", "values", "global", "hub"], global.hub, "hub"],
+    [["spec", "values", "global", "tag"], global.tag, "tag"],
+  ];
+  for (const [path, setting, kind] of imageSettings) {
+    if (setting === undefined || setting === null || setting === "") continue;
+    const valid = kind === "hub" ? imageRepository.test(String(setting)) : imageTag.test(String(setting));
+    if (!valid) issues.push({ path, kind: "wrong-type", message: `bad ${kind}: ${String(setting)}` });
+  }
   for (const list of ["ingressGateways", "egressGateways"] as const) {
     (spec.components?.[list] ?? []).forEach((gateway, index) => {
       if (isMap(gateway) && typeof gateway.name === "string" && !/^[a-z0-9.-]+$/.test(gateway.name))
@@ -108,6 +120,10 @@ function semanticIssues(operator: IstioOperator): SchemaIssue[] {
   }
   return issues;
 }
+
+/** A registry host (optional port) and lowercase path components, as image references allow. */
+const imageRepository = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/;
+const imageTag = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 function toFinding(issue: SchemaIssue, files: FileSource[], sets: SetFlag[], force: boolean): Finding {
   const path = formatOperatorPath(issue.path);

@@ -4,31 +4,41 @@ import type { JsonMap } from "../operator/types.js";
 import { istioCustomResourceDefinitions } from "./crd-source.js";
 import { helmLabels } from "./labels.js";
 import { readerRbacEnabled } from "./istiod-rbac.js";
+import { attachText, precomputedCrdText } from "./precomputed.js";
 
 /**
  * The base component (install.md §7.1): the Istio CRDs, labelled with the chart's five labels only, and the
  * reader ServiceAccount. values.base.excludedCRDs drops CRDs by name.
  */
 export function renderBase(values: JsonMap): KubeObject[] {
-  const istioNamespace = String(valueAt(values, "global.istioNamespace") || "istio-system");
   const excluded = new Set((valueAt(values, "base.excludedCRDs") as string[] | undefined) ?? []);
-  const withConfigCrds = valueAt(values, "base.enableIstioConfigCRDs") !== false;
-  const crds = withConfigCrds
-    ? istioCustomResourceDefinitions()
-        .filter((crd) => !excluded.has(crd.metadata.name ?? ""))
-        .map((crd) => ({
-          ...crd,
-          metadata: {
-            ...crd.metadata,
-            labels: helmLabels("base"),
-            annotations: { ...(crd.metadata.annotations ?? {}), "helm.sh/resource-policy": "keep" },
-          },
-        }))
-    : [];
-  const objects: KubeObject[] = [...crds];
-  if (readerRbacEnabled({ values })) {
-    const pullSecrets = (valueAt(values, "global.imagePullSecrets") as string[] | undefined) ?? [];
-    objects.push({
+  const crds = valueAt(values, "base.enableIstioConfigCRDs") === false ? [] : istioCrds().filter((crd) => !excluded.has(crd.metadata.name ?? ""));
+  return [...crds, ...readerAccount(values)];
+}
+
+/** The Istio CRDs as the base chart labels them (only the five Helm labels, kept on uninstall). */
+export function istioCrds(options: { attachPrecomputedText?: boolean } = {}): KubeObject[] {
+  return istioCustomResourceDefinitions().map((crd) => {
+    const labelled = {
+      ...crd,
+      metadata: {
+        ...crd.metadata,
+        labels: helmLabels("base"),
+        annotations: { ...(crd.metadata.annotations ?? {}), "helm.sh/resource-policy": "keep" },
+      },
+    };
+    const text = options.attachPrecomputedText === false ? undefined : precomputedCrdText(labelled.metadata.name ?? "");
+    if (text !== undefined) attachText(labelled, text);
+    return labelled;
+  });
+}
+
+function readerAccount(values: JsonMap): KubeObject[] {
+  if (!readerRbacEnabled({ values })) return [];
+  const istioNamespace = String(valueAt(values, "global.istioNamespace") || "istio-system");
+  const pullSecrets = (valueAt(values, "global.imagePullSecrets") as string[] | undefined) ?? [];
+  return [
+    {
       apiVersion: "v1",
       kind: "ServiceAccount",
       metadata: {
@@ -37,7 +47,6 @@ export function renderBase(values: JsonMap): KubeObject[] {
         labels: { app: "istio-reader", "app.kubernetes.io/name": "istio-reader", release: "istio", ...helmLabels("base") },
       },
       ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
-    });
-  }
-  return objects;
+    },
+  ];
 }

@@ -72,18 +72,31 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
   const namespace = istioNamespace || operator.metadata?.namespace || "istio-system";
   operator.metadata = { ...(operator.metadata ?? {}), namespace };
   const revision = typeof iopValues.revision === "string" ? iopValues.revision : "";
+  refuseUnsupportedSettings(istiodChartValues(iopValues));
+  if (typeof operator.spec?.installPackagePath === "string" && operator.spec.installPackagePath !== "")
+    findings.push({
+      severity: "warning",
+      code: "IOP_IGNORED_FIELD",
+      origin: "operator",
+      message: "installPackagePath is ignored: mesh renders from its own profiles and renderers",
+      path: "spec.installPackagePath",
+    });
+  const scope = String(valueAt(iopValues, "global.resourceScope") || "all");
   const components = operator.spec?.components ?? {};
   const rendered: RenderedComponent[] = [];
   const add = (component: ComponentName, objects: KubeObject[], gatewayName?: string) =>
-    rendered.push({ component, displayName: displayNames[component], ...(gatewayName ? { gatewayName } : {}), objects: sortObjects(objects) });
+    rendered.push({
+      component,
+      displayName: displayNames[component],
+      ...(gatewayName ? { gatewayName } : {}),
+      objects: sortObjects(objects.filter((object) => inScope(object, scope))),
+    });
 
   if (wanted.has("base") && components.base?.enabled !== false) {
     const objects = renderBase(iopValues);
     add("base", applyKubernetesSettings(objects, components.base?.k8s, mainOf("", "", "components.base.k8s"), findings));
   }
   if (wanted.has("istiod") && components.pilot?.enabled !== false) {
-    if (iopValues.profile === "remote" || valueAt(iopValues, "istiodRemote.enabled") === true)
-      throw new InputError("component istiod: remote mode (values.istiodRemote.enabled, the remote profile) is not supported by mesh yet");
     const values = istiodChartValues(iopValues);
     const context: IstiodContext = {
       values,
@@ -93,7 +106,11 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       revision,
     };
     const objects = renderIstiod(context, istiodImage(context, components.pilot));
-    const main = { ...mainOf(revision ? `istiod-${revision}` : "istiod", "discovery", "components.pilot.k8s"), autoscaled: istiodAutoscaled(context) };
+    const main = {
+      ...mainOf(revision ? `istiod-${revision}` : "istiod", "discovery", "components.pilot.k8s"),
+      autoscaled: istiodAutoscaled(context),
+      autoscaleSetting: "values.pilot.autoscaleEnabled",
+    };
     add("istiod", applyKubernetesSettings(objects, components.pilot?.k8s, main, findings));
   }
   for (const kind of ["ingress", "egress"] as const) {
@@ -106,6 +123,7 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
         ...mainOf(name, "istio-proxy", `components.${list}[${index}].k8s`),
         servicePortsViaValues: true,
         autoscaled: objects.some((object) => object.kind === "HorizontalPodAutoscaler"),
+        autoscaleSetting: `values.gateways.istio-${kind}gateway.autoscaleEnabled`,
       };
       add(kind, applyKubernetesSettings(objects, instance.k8s, main, findings), name);
     });
@@ -118,6 +136,43 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       });
   }
   return { operator, profile: composed.profile, revision, namespace, components: rendered, findings };
+}
+
+/** Settings whose objects mesh does not render yet: refused, so that nothing is silently left out. */
+const unsupportedSettings: [string, (value: unknown) => boolean][] = [
+  ["global.networkPolicy.enabled", (value) => value === true],
+  ["gatewayClasses", (value) => isMap(value) && Object.keys(value).length > 0],
+  ["revisionTags", (value) => Array.isArray(value) && value.length > 0],
+  ["experimental.stableValidationPolicy", (value) => value === true],
+  ["pilot.jwksResolverExtraRootCA", (value) => typeof value === "string" && value !== ""],
+  ["defaultRevision", (value) => typeof value === "string" && value !== ""],
+  ["base.enableCRDTemplates", (value) => value === false],
+  ["global.remotePilotAddress", (value) => typeof value === "string" && value !== ""],
+];
+
+function refuseUnsupportedSettings(values: JsonMap): void {
+  for (const [path, isSet] of unsupportedSettings)
+    if (isSet(valueAt(values, path)))
+      throw new InputError(`values.${path}: mesh cannot render the objects this setting adds yet`, {
+        hint: "leave the setting out, or render this configuration with istioctl",
+      });
+}
+
+const clusterScopedKinds = new Set([
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+]);
+
+/** values.global.resourceScope: all (default), cluster (cluster-scoped objects only) or namespace. */
+function inScope(object: KubeObject, scope: string): boolean {
+  if (scope === "cluster") return clusterScopedKinds.has(object.kind);
+  if (scope === "namespace") return !clusterScopedKinds.has(object.kind);
+  return true;
 }
 
 function mainOf(workloadName: string, containerName: string, origin: string) {

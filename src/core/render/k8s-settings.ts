@@ -5,6 +5,7 @@ import type { KubeObject } from "../objects.js";
 import { clone, mergeOverlay } from "../operator/merge.js";
 import { deleteAtPath, parsePath, PathNotFoundError, PathSyntaxError, setAtPath } from "../operator/path-language.js";
 import { isMap, type JsonMap, type KubernetesSettings } from "../operator/types.js";
+import { detachText } from "./precomputed.js";
 
 export interface MainObjects {
   /** Deployment/DaemonSet, HPA, PDB and Service share this name. */
@@ -15,6 +16,8 @@ export interface MainObjects {
   /** Where the settings came from, for messages: `components.pilot.k8s`. */
   origin: string;
   autoscaled: boolean;
+  /** The values switch named in the replicaCount warning, e.g. values.pilot.autoscaleEnabled. */
+  autoscaleSetting?: string;
 }
 
 /** Applies `components.<c>.k8s` to a component's rendered objects: strategic-merge style patches, then overlays. */
@@ -49,7 +52,7 @@ export function applyKubernetesSettings(objects: KubeObject[], settings: Kuberne
           severity: "warning",
           code: "IOP_REPLICAS_WITH_HPA",
           origin: "operator",
-          message: `${main.origin}.replicaCount should not be set when autoscaling is enabled`,
+          message: `${main.origin}.replicaCount should not be set when ${main.autoscaleSetting ?? "autoscaling"} is true`,
           path: `spec.${main.origin}.replicaCount`,
         });
     }
@@ -83,6 +86,7 @@ export function applyKubernetesSettings(objects: KubeObject[], settings: Kuberne
 function applyOverlay(objects: KubeObject[], overlay: NonNullable<KubernetesSettings["overlays"]>[number], origin: string): void {
   const targets = objects.filter((object) => object.kind === overlay.kind && object.metadata.name === overlay.name);
   for (const target of targets) {
+    detachText(target);
     for (const [index, patch] of (overlay.patches ?? []).entries()) {
       const where = `${origin}.patches[${index}]`;
       if (typeof patch.path !== "string") throw new InputError(`${where}: path is missing`);

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../objects.js";
+import { attachedText } from "./precomputed.js";
 import { emitYaml, sortedDeep } from "./yaml-emitter.js";
 
 /**
@@ -6,7 +7,7 @@ import { emitYaml, sortedDeep } from "./yaml-emitter.js";
  * their key's column, each object followed by a blank line and `---`.
  */
 export function manifestYaml(objects: readonly KubeObject[]): string {
-  return objects.map((object) => `${emitYaml(object)}\n---\n`).join("");
+  return objects.map((object) => `${attachedText(object) ?? emitYaml(object)}\n---\n`).join("");
 }
 
 /** A kubectl-readable `v1 List` with sorted keys. */

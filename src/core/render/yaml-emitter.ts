@@ -23,10 +23,11 @@ function isPlainMap(value: unknown): value is JsonMap {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Keys with a value, in code-unit order (what Go's sort of map keys gives for ASCII keys). */
 function sortedKeys(map: JsonMap): string[] {
-  return Object.keys(map)
-    .filter((key) => map[key] !== undefined)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = Object.keys(map).sort();
+  for (const key of keys) if (map[key] === undefined) return keys.filter((candidate) => map[candidate] !== undefined);
+  return keys;
 }
 
 function emitMap(map: JsonMap, indent: number, lines: string[], firstPrefix?: string): void {
@@ -99,6 +100,18 @@ const plainSafe = /^[^\s\-?:,[\]{}#&*!|>'"%@`][^\t\n\r]*$|^[-?:][^\s,[\]{}][^\t\
  * for other texts that cannot be plain, double quotes with escapes for control characters.
  */
 function scalarText(text: string): string {
+  let written = scalarCache.get(text);
+  if (written === undefined) {
+    written = quotedIfNeeded(text);
+    if (scalarCache.size < 50_000) scalarCache.set(text, written);
+  }
+  return written;
+}
+
+// Manifests repeat the same keys and values thousands of times (type, object, description-free schemas).
+const scalarCache = new Map<string, string>();
+
+function quotedIfNeeded(text: string): string {
   if (text === "" || yaml11Special.test(text) || (numberLike.test(text) && /[0-9]/.test(text)) || dateLike.test(text)) return JSON.stringify(text);
   if (/[\u0000-\u001f\u007f\u0085\u00a0\u2028\u2029\ufeff]/.test(text)) return JSON.stringify(text);
   if (!plainSafe.test(text) || text.endsWith(" ") || text.endsWith(":") || text.includes(": ") || text.includes(" #"))

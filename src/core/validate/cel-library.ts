@@ -1,6 +1,7 @@
 import { celFunc, celMethod, CelScalar, listType, mapType, type CelFunc, type CelMap, type CelList } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import { isCIDR, isIP, isIPv4 } from "./formats.js";
+import { compilePattern } from "./patterns.js";
 
 /**
  * The Kubernetes CEL libraries (k8s.io/apiserver/pkg/cel/library) that CRD rules may call, on top of
@@ -107,6 +108,10 @@ function jsRegex(pattern: string, global: boolean): RegExp {
 
 function regexFunctions(): CelFunc[] {
   return [
+    // Replaces the standard `matches` to share compiled patterns across rules and documents.
+    celMethod("matches", STRING, [STRING], BOOL, function (pattern) {
+      return compilePattern(pattern).test(this);
+    }),
     celMethod("find", STRING, [STRING], STRING, function (pattern) {
       return jsRegex(pattern, false).exec(this)?.[0] ?? "";
     }),

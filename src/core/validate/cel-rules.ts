@@ -1,5 +1,6 @@
-import { celEnv, isCelError, parse, plan, type CelEnv, type CelResult } from "@bufbuild/cel";
+import { celEnv, celList, celMap, isCelError, parse, plan, type CelEnv, type CelResult } from "@bufbuild/cel";
 import type { FieldPath } from "../findings.js";
+import { celHint } from "./cel-hints.js";
 import { kubernetesCelLibrary } from "./cel-library.js";
 import type { FieldError, FieldErrorType } from "./field-errors.js";
 import type { StructuralSchema, ValidationRule } from "./schema-types.js";
@@ -27,8 +28,15 @@ function compile(expression: string): Program {
 }
 
 /** Transition rules need the previous object; a CLI validates as a create, where the API server skips them. */
+const transitionRules = new WeakMap<ValidationRule, boolean>();
+
 export function isTransitionRule(rule: ValidationRule): boolean {
-  return /\boldSelf\b/.test(rule.rule);
+  let transition = transitionRules.get(rule);
+  if (transition === undefined) {
+    transition = /\boldSelf\b/.test(rule.rule);
+    transitionRules.set(rule, transition);
+  }
+  return transition;
 }
 
 /** Stage 8: every rule of every collected node, with `self` typed the way the API server types it. */
@@ -39,7 +47,7 @@ export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldE
     let self: unknown;
     for (const rule of site.schema["x-kubernetes-validations"] ?? []) {
       if (isTransitionRule(rule)) continue;
-      self ??= isRoot ? rootSelf(site.value, site.schema) : toCel(site.value, site.schema);
+      self ??= isRoot ? rootSelf(site.value, site.schema) : site.self;
       const error = evaluateRule(rule, self, site);
       if (error) errors.push(error);
     }
@@ -83,6 +91,7 @@ function evaluateRule(rule: ValidationRule, self: unknown, site: RuleSite): Fiel
     origin: "cel",
     shown: rule.reason === "FieldValueRequired" || rule.reason === "FieldValueForbidden" ? undefined : shown,
     detail: ruleMessage(rule, self),
+    hint: celHint(rule.message ?? ""),
   };
 }
 
@@ -139,51 +148,66 @@ const celReserved = new Set([
   "import", "let", "loop", "package", "namespace", "return", "var", "void", "while",
 ]);
 
+const escapedNames = new Map<string, string | undefined>();
+
 /** Kubernetes' escaping of property names for CEL; undefined when the name stays inaccessible. */
 export function escapePropertyName(name: string): string | undefined {
-  if (celReserved.has(name)) return `__${name}__`;
-  const escaped = name
-    .replace(/__/g, "__underscores__")
-    .replace(/\./g, "__dot__")
-    .replace(/-/g, "__dash__")
-    .replace(/\//g, "__slash__");
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(escaped) ? escaped : undefined;
+  if (escapedNames.has(name)) return escapedNames.get(name);
+  let escaped: string | undefined;
+  if (celReserved.has(name)) escaped = `__${name}__`;
+  else {
+    const candidate = name
+      .replace(/__/g, "__underscores__")
+      .replace(/\./g, "__dot__")
+      .replace(/-/g, "__dash__")
+      .replace(/\//g, "__slash__");
+    escaped = /^[A-Za-z_][A-Za-z0-9_]*$/.test(candidate) ? candidate : undefined;
+  }
+  escapedNames.set(name, escaped);
+  return escaped;
 }
 
-/** JSON data → CEL values typed by the schema: integers become int (bigint), object fields escaped. */
+/**
+ * JSON data → CEL values typed by the schema: integers become int (bigint), object fields are escaped,
+ * and objects and arrays become CEL maps and lists (the evaluator would re-wrap plain objects on every
+ * access otherwise). Value validation builds the same conversion during its walk; this one serves the root.
+ */
 export function toCel(value: unknown, schema: StructuralSchema | undefined): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === "number") {
     if (schema?.type === "number") return value;
     return Number.isInteger(value) ? BigInt(value) : value;
   }
-  if (Array.isArray(value)) return value.map((item) => toCel(item, schema?.items));
   if (typeof value !== "object") return value;
-  const object = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  const properties = schema?.properties;
-  const additional = typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined;
-  for (const key of Object.keys(object)) {
-    const propertySchema = properties?.[key];
-    if (propertySchema) {
-      const name = escapePropertyName(key);
-      if (name !== undefined) out[name] = toCel(object[key], propertySchema);
-    } else {
-      out[key] = toCel(object[key], additional);
+  let result: unknown;
+  if (Array.isArray(value)) {
+    const items = schema?.items;
+    result = celList(value.map((item) => toCel(item, items)) as never);
+  } else {
+    const object = value as Record<string, unknown>;
+    const out = new Map<string, unknown>();
+    const properties = schema?.properties;
+    const additional = typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined;
+    for (const key of Object.keys(object)) {
+      const propertySchema = properties?.[key];
+      if (propertySchema) {
+        const name = escapePropertyName(key);
+        if (name !== undefined) out.set(name, toCel(object[key], propertySchema));
+      } else {
+        out.set(key, toCel(object[key], additional));
+      }
     }
+    result = celMap(out as never);
   }
-  return out;
+  return result;
 }
 
 /** At the root, CEL sees apiVersion, kind, metadata.name and metadata.generateName only (plus spec, status). */
 function rootSelf(value: unknown, schema: StructuralSchema): unknown {
   const object = value as Record<string, unknown>;
-  const converted = toCel({ ...object, metadata: undefined }, schema) as Record<string, unknown>;
-  delete converted.metadata;
   const metadata = (object.metadata ?? {}) as Record<string, unknown>;
   const visible: Record<string, unknown> = {};
   if (typeof metadata.name === "string") visible.name = metadata.name;
   if (typeof metadata.generateName === "string") visible.generateName = metadata.generateName;
-  converted.metadata = visible;
-  return converted;
+  return toCel({ ...object, metadata: visible }, { ...schema, properties: { ...schema.properties, metadata: { type: "object", additionalProperties: { type: "string" } } } });
 }

@@ -76,7 +76,7 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   errors.push(...values.errors);
   errors.push(...metadataSchemaErrors(object.metadata, root));
   const rootRules = root["x-kubernetes-validations"];
-  if (rootRules?.length) values.ruleSites.push({ value: admitted, schema: root, path: [] });
+  if (rootRules?.length) values.ruleSites.push({ value: admitted, schema: root, path: [], self: undefined });
   if (errors.some((error) => error.blocking && (error.severity ?? "error") === "error")) {
     if (values.ruleSites.length > 0) {
       errors.push({
@@ -93,7 +93,19 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   return { identity, errors, admitted, schema };
 }
 
+const rootsWithoutMetadata = new WeakMap<StructuralSchema, StructuralSchema>();
+
+/** The root schema minus apiVersion/kind/metadata (checked separately) and minus root rules (run on the whole object). */
 function rootWithoutMetadata(root: StructuralSchema): StructuralSchema {
+  let cached = rootsWithoutMetadata.get(root);
+  if (!cached) {
+    cached = stripRoot(root);
+    rootsWithoutMetadata.set(root, cached);
+  }
+  return cached;
+}
+
+function stripRoot(root: StructuralSchema): StructuralSchema {
   const properties = { ...(root.properties ?? {}) };
   delete properties.metadata;
   delete properties.apiVersion;

@@ -10,11 +10,22 @@ import type { StructuralSchema } from "./schema-types.js";
  * receives its own nested defaults and later stages (values, list types, CEL) see the defaulted object.
  */
 export function pruneAndDefault(value: unknown, schema: StructuralSchema, path: FieldPath, errors: FieldError[]): unknown {
+  return prune(value, schema, [...path], errors);
+}
+
+/** `path` is a stack shared by the whole walk (copied only into errors): a walk allocates no paths. */
+function prune(value: unknown, schema: StructuralSchema, path: (string | number)[], errors: FieldError[]): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (!items) return schema["x-kubernetes-preserve-unknown-fields"] ? value : value;
-    return value.map((item, index) => pruneAndDefault(item, items, [...path, index], errors));
+    if (!items) return value;
+    const out = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      out[index] = prune(value[index], items, path, errors);
+      path.pop();
+    }
+    return out;
   }
   return pruneObject(value as Record<string, unknown>, schema, path, errors);
 }
@@ -22,7 +33,7 @@ export function pruneAndDefault(value: unknown, schema: StructuralSchema, path: 
 function pruneObject(
   object: Record<string, unknown>,
   schema: StructuralSchema,
-  path: FieldPath,
+  path: (string | number)[],
   errors: FieldError[],
 ): Record<string, unknown> {
   const properties = schema.properties;
@@ -43,25 +54,36 @@ function pruneObject(
       errors.push(unknownField([...path, key], properties ? Object.keys(properties) : []));
       continue;
     }
+    path.push(key);
     if (child === null && !childSchema.nullable) {
-      if (childSchema.default !== undefined) out[key] = withDefaults(structuredClone(childSchema.default), childSchema, [...path, key], errors);
-      continue;
+      if (childSchema.default !== undefined) out[key] = prune(cloneDefault(childSchema.default), childSchema, path, errors);
+    } else {
+      out[key] = prune(child, childSchema, path, errors);
     }
-    out[key] = pruneAndDefault(child, childSchema, [...path, key], errors);
+    path.pop();
   }
   if (properties) {
-    for (const key of Object.keys(properties)) {
-      const childSchema = properties[key]!;
-      if (childSchema.default !== undefined && !(key in out) && !(key in object && object[key] !== null)) {
-        out[key] = withDefaults(structuredClone(childSchema.default), childSchema, [...path, key], errors);
+    for (const key of defaultedKeys(schema, properties)) {
+      if (!(key in out) && !(key in object && object[key] !== null)) {
+        const childSchema = properties[key]!;
+        path.push(key);
+        out[key] = prune(cloneDefault(childSchema.default), childSchema, path, errors);
+        path.pop();
       }
     }
   }
   return out;
 }
 
-function withDefaults(value: unknown, schema: StructuralSchema, path: FieldPath, errors: FieldError[]): unknown {
-  return pruneAndDefault(value, schema, path, errors);
+const defaultedKeysBySchema = new WeakMap<StructuralSchema, string[]>();
+
+function defaultedKeys(schema: StructuralSchema, properties: Record<string, StructuralSchema>): string[] {
+  let keys = defaultedKeysBySchema.get(schema);
+  if (!keys) {
+    keys = Object.keys(properties).filter((key) => properties[key]!.default !== undefined);
+    defaultedKeysBySchema.set(schema, keys);
+  }
+  return keys;
 }
 
 export function unknownField(path: FieldPath, known: string[]): FieldError {
@@ -79,4 +101,13 @@ export function unknownField(path: FieldPath, known: string[]): FieldError {
         ? `known fields here: ${known.join(", ")}`
         : undefined,
   };
+}
+
+/** Defaults are JSON values; a plain recursive copy is much cheaper than structuredClone. */
+function cloneDefault(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneDefault);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = cloneDefault((value as Record<string, unknown>)[key]);
+  return out;
 }

@@ -2,13 +2,18 @@ import type { FieldPath } from "../findings.js";
 import { shownEntry, shownValue, type FieldError } from "./field-errors.js";
 import { checkFormat } from "./formats.js";
 import { compilePattern } from "./patterns.js";
+import { closestWord } from "../suggest.js";
 import type { StructuralSchema } from "./schema-types.js";
+import { celList, celMap } from "@bufbuild/cel";
+import { escapePropertyName, toCel } from "./cel-rules.js";
 
 /** A node that carries CEL rules, to be evaluated once the whole object passed the blocking checks. */
 export interface RuleSite {
   value: unknown;
   schema: StructuralSchema;
   path: FieldPath;
+  /** `self` for the rules: the value converted to CEL types (built during the same walk). */
+  self: unknown;
 }
 
 export interface ValueCheckResult {
@@ -22,37 +27,68 @@ export interface ValueCheckResult {
  */
 export function checkValues(value: unknown, schema: StructuralSchema, path: FieldPath): ValueCheckResult {
   const result: ValueCheckResult = { errors: [], ruleSites: [] };
-  visit(value, schema, path, result, true);
+  visit(value, schema, [...path], result, true, false);
   return result;
 }
 
-function visit(value: unknown, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult, collectRules: boolean): void {
+type Path = (string | number)[];
+
+/**
+ * Checks one node. `path` is a stack shared by the walk (errors copy it). With `needCel` (the node is at or
+ * below a node with CEL rules), returns the node converted to CEL values, so that nested rule sites share
+ * one conversion.
+ */
+function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean, needCel: boolean): unknown {
+  const hasRules = collectRules && schema["x-kubernetes-validations"] !== undefined && schema["x-kubernetes-validations"].length > 0;
+  const convert = needCel || hasRules;
   if (value === null || value === undefined) {
-    if (schema.nullable || (!schema.type && !schema["x-kubernetes-int-or-string"])) return;
-    out.errors.push(typeError(path, value, schema));
-    return;
+    if (!(schema.nullable || (!schema.type && !schema["x-kubernetes-int-or-string"]))) out.errors.push(typeError(path.slice(), value, schema));
+    return null;
   }
   if (!typeMatches(value, schema)) {
-    out.errors.push(typeError(path, value, schema));
-    return;
+    out.errors.push(typeError(path.slice(), value, schema));
+    return convert ? toCel(value, schema) : undefined;
   }
   if (schema.enum && !schema.enum.some((allowed) => deepEqual(allowed, value))) {
     out.errors.push({
       type: "Unsupported",
-      path,
+      path: path.slice(),
       code: "SCHEMA_ENUM",
       origin: "schema",
       shown: shownValue(value),
       detail: `supported values: ${schema.enum.map((allowed) => shownEntry(allowed)).join(", ")}`,
       blocking: true,
+      hint: enumSuggestion(value, schema.enum),
     });
   }
-  if (typeof value === "string") checkString(value, schema, path, out);
-  else if (typeof value === "number") checkNumber(value, schema, path, out);
-  else if (Array.isArray(value)) checkArray(value, schema, path, out, collectRules);
-  else if (typeof value === "object") checkObject(value as Record<string, unknown>, schema, path, out, collectRules);
-  checkCombinators(value, schema, path, out);
-  if (collectRules && schema["x-kubernetes-validations"]?.length) out.ruleSites.push({ value, schema, path });
+  let self: unknown;
+  if (typeof value === "string") {
+    checkString(value, schema, path, out);
+    self = value;
+  } else if (typeof value === "number") {
+    checkNumber(value, schema, path, out);
+    self = schema.type === "number" || !Number.isInteger(value) ? value : BigInt(value);
+  } else if (Array.isArray(value)) {
+    self = checkArray(value, schema, path, out, collectRules, convert);
+  } else if (typeof value === "object") {
+    self = checkObject(value as Record<string, unknown>, schema, path, out, collectRules, convert);
+  } else {
+    self = value;
+  }
+  if (schema.allOf || schema.anyOf || schema.oneOf || schema.not) checkCombinators(value, schema, path, out);
+  if (hasRules) out.ruleSites.push({ value, schema, path: path.slice(), self });
+  return convert ? self : undefined;
+}
+
+function enumSuggestion(value: unknown, allowed: unknown[]): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const strings = allowed.filter((entry): entry is string => typeof entry === "string");
+  const lower = value.toLowerCase();
+  const suggestion =
+    strings.find((entry) => entry.toLowerCase() === lower) ??
+    closestWord(value, strings) ??
+    strings.find((entry) => lower.length >= 3 && entry.toLowerCase().includes(lower));
+  return suggestion ? `did you mean ${JSON.stringify(suggestion)}?` : undefined;
 }
 
 function typeMatches(value: unknown, schema: StructuralSchema): boolean {
@@ -87,7 +123,7 @@ function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): F
   const actual = jsonTypeName(value);
   return {
     type: "Invalid",
-    path,
+    path: path.slice(),
     code: "SCHEMA_TYPE",
     origin: "schema",
     shown: JSON.stringify(actual),
@@ -100,13 +136,13 @@ function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): F
   };
 }
 
-function checkString(value: string, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult): void {
+function checkString(value: string, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.maxLength !== undefined || schema.minLength !== undefined) {
     const length = codePointLength(value);
     if (schema.maxLength !== undefined && length > schema.maxLength) {
       out.errors.push({
         type: "TooLong",
-        path,
+        path: path.slice(),
         code: "SCHEMA_TOO_LONG",
         origin: "schema",
         detail: `may not be more than ${schema.maxLength} characters (it has ${length})`,
@@ -140,7 +176,7 @@ function codePointLength(text: string): number {
   return length;
 }
 
-function checkNumber(value: number, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult): void {
+function checkNumber(value: number, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.minimum !== undefined) {
     if (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum) {
       out.errors.push(
@@ -163,11 +199,11 @@ function checkNumber(value: number, schema: StructuralSchema, path: FieldPath, o
   }
 }
 
-function checkArray(value: unknown[], schema: StructuralSchema, path: FieldPath, out: ValueCheckResult, collectRules: boolean): void {
+function checkArray(value: unknown[], schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean, convert: boolean): unknown {
   if (schema.maxItems !== undefined && value.length > schema.maxItems) {
     out.errors.push({
       type: "TooMany",
-      path,
+      path: path.slice(),
       code: "SCHEMA_TOO_MANY",
       origin: "schema",
       shown: String(value.length),
@@ -178,7 +214,7 @@ function checkArray(value: unknown[], schema: StructuralSchema, path: FieldPath,
   if (schema.minItems !== undefined && value.length < schema.minItems) {
     out.errors.push({
       type: "Invalid",
-      path,
+      path: path.slice(),
       code: "SCHEMA_TOO_FEW",
       origin: "schema",
       shown: String(value.length),
@@ -186,10 +222,17 @@ function checkArray(value: unknown[], schema: StructuralSchema, path: FieldPath,
     });
   }
   const items = schema.items;
-  if (items) value.forEach((item, index) => visit(item, items, [...path, index], out, collectRules));
+  const converted: unknown[] | undefined = convert ? new Array(value.length) : undefined;
+  for (let index = 0; index < value.length; index++) {
+    path.push(index);
+    const self = items ? visit(value[index], items, path, out, collectRules, convert) : convert ? toCel(value[index], undefined) : undefined;
+    if (converted) converted[index] = self;
+    path.pop();
+  }
   const listType = schema["x-kubernetes-list-type"];
   if (listType === "set") checkSetUniqueness(value, path, out);
   else if (listType === "map") checkMapUniqueness(value, schema["x-kubernetes-list-map-keys"] ?? [], path, out);
+  return converted ? celList(converted as never) : undefined;
 }
 
 function checkSetUniqueness(value: unknown[], path: FieldPath, out: ValueCheckResult): void {
@@ -230,10 +273,11 @@ function checkMapUniqueness(value: unknown[], keys: string[], path: FieldPath, o
 function checkObject(
   value: Record<string, unknown>,
   schema: StructuralSchema,
-  path: FieldPath,
+  path: Path,
   out: ValueCheckResult,
   collectRules: boolean,
-): void {
+  convert: boolean,
+): unknown {
   if (schema.required) {
     for (const key of schema.required) {
       if (!(key in value)) {
@@ -241,11 +285,12 @@ function checkObject(
       }
     }
   }
-  const count = schema.maxProperties !== undefined || schema.minProperties !== undefined ? Object.keys(value).length : 0;
+  const keys = Object.keys(value);
+  const count = keys.length;
   if (schema.maxProperties !== undefined && count > schema.maxProperties) {
     out.errors.push({
       type: "TooMany",
-      path,
+      path: path.slice(),
       code: "SCHEMA_TOO_MANY",
       origin: "schema",
       shown: String(count),
@@ -258,15 +303,25 @@ function checkObject(
   }
   const properties = schema.properties;
   const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-  for (const key of Object.keys(value)) {
-    const child = properties?.[key] ?? additional;
-    if (child) visit(value[key], child, [...path, key], out, collectRules);
+  const converted = convert ? new Map<string, unknown>() : undefined;
+  for (const key of keys) {
+    const property = properties?.[key];
+    const child = property ?? additional;
+    path.push(key);
+    const self = child ? visit(value[key], child, path, out, collectRules, convert) : convert ? toCel(value[key], undefined) : undefined;
+    path.pop();
+    if (converted) {
+      // Declared properties are exposed under their CEL-escaped names; map keys stay as they are.
+      const name = property ? escapePropertyName(key) : key;
+      if (name !== undefined) converted.set(name, self);
+    }
   }
+  return converted ? celMap(converted as never) : undefined;
 }
 
-function checkCombinators(value: unknown, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult): void {
+function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.allOf) {
-    for (const sub of schema.allOf) visit(value, sub, path, out, false);
+    for (const sub of schema.allOf) visit(value, sub, path, out, false, false);
   }
   if (schema.anyOf && !schema.anyOf.some((sub) => passes(value, sub, path))) {
     out.errors.push(invalid(path, value, "SCHEMA_ANY_OF", "must validate at least one schema (anyOf)", firstProblem(value, schema.anyOf, path)));
@@ -290,17 +345,17 @@ function checkCombinators(value: unknown, schema: StructuralSchema, path: FieldP
   }
 }
 
-function passes(value: unknown, schema: StructuralSchema, path: FieldPath): boolean {
+function passes(value: unknown, schema: StructuralSchema, path: Path): boolean {
   const probe: ValueCheckResult = { errors: [], ruleSites: [] };
-  visit(value, schema, path, probe, false);
+  visit(value, schema, path, probe, false, false);
   return probe.errors.length === 0;
 }
 
-function firstProblem(value: unknown, alternatives: StructuralSchema[], path: FieldPath): string | undefined {
+function firstProblem(value: unknown, alternatives: StructuralSchema[], path: Path): string | undefined {
   const details: string[] = [];
   for (const sub of alternatives) {
     const probe: ValueCheckResult = { errors: [], ruleSites: [] };
-    visit(value, sub, path, probe, false);
+    visit(value, sub, path, probe, false, false);
     const first = probe.errors[0];
     if (first && first.detail && !details.includes(first.detail)) details.push(first.detail);
   }
@@ -308,7 +363,7 @@ function firstProblem(value: unknown, alternatives: StructuralSchema[], path: Fi
 }
 
 function invalid(path: FieldPath, value: unknown, code: string, detail: string, hint?: string): FieldError {
-  return { type: "Invalid", path, code, origin: "schema", shown: shownValue(value), detail, hint };
+  return { type: "Invalid", path: path.slice(), code, origin: "schema", shown: shownValue(value), detail, hint };
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -35,12 +35,13 @@ export async function goToolchainVersion(): Promise<string | undefined> {
   }
 }
 
-function goEnvironment(workDir: string): Record<string, string> {
+// Go's build cache is safe to share between concurrent builds; one per machine keeps rebuilds fast.
+function goEnvironment(): Record<string, string> {
   const gopath = process.env.MESH_HARNESS_GOPATH ?? "/usr/share/gocode";
   return {
     GO111MODULE: "off",
     GOPATH: gopath,
-    GOCACHE: path.join(workDir, "gocache"),
+    GOCACHE: process.env.GOCACHE ?? path.join(tmpdir(), "mesh-injection-gocache"),
     GOFLAGS: "",
     GOPROXY: "off",
     GOTOOLCHAIN: "local",
@@ -53,7 +54,7 @@ export async function buildHarness(): Promise<string> {
   if (!existsSync(path.join(harnessDir, "main.go"))) throw new Error(`harness sources missing in ${harnessDir}`);
   await execa("go", ["build", "-o", binary, "."], {
     cwd: harnessDir,
-    env: goEnvironment(workDir),
+    env: goEnvironment(),
   });
   return binary;
 }

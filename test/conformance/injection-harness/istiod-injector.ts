@@ -56,6 +56,8 @@ interface Prepared {
   stripped: Pod;
   userContainers: { containers: Container[]; initContainers: Container[] };
   previousProbers: Record<string, unknown>;
+  /** The user's own prometheus.io/* values recorded by a previous injection (the strip drops the annotations). */
+  previousPrometheus: string | undefined;
   templateNames: string[];
   data: JsonObject;
 }
@@ -104,13 +106,15 @@ function prepare(config: InjectorConfig, env: InjectorEnvironment, original: Pod
   const invalid = validateAnnotations(annotations);
   if (invalid) return { kind: "rejected", message: invalid };
 
-  const previousProbers = readPreviousProbers(pod);
+  const previousProbersText = previousProxyEnv(pod, "ISTIO_KUBE_APP_PROBERS");
+  const previousProbers = previousProbersText ? (JSON.parse(previousProbersText) as Record<string, unknown>) : {};
+  const previousPrometheus = previousProxyEnv(pod, "ISTIO_PROMETHEUS_ANNOTATIONS");
   const stripped = stripPreviousInjection(pod);
   const overrides = stripped.metadata.annotations?.["proxy.istio.io/overrides"];
   if (overrides) {
     const recorded = JSON.parse(overrides) as { containers?: Container[]; initContainers?: Container[] };
     stripped.spec.containers = [...stripped.spec.containers, ...(recorded.containers ?? [])];
-    stripped.spec.initContainers = [...(stripped.spec.initContainers ?? []), ...(recorded.initContainers ?? [])];
+    if (recorded.initContainers?.length) stripped.spec.initContainers = [...(stripped.spec.initContainers ?? []), ...recorded.initContainers];
   }
 
   const requested = annotations["inject.istio.io/templates"];
@@ -124,7 +128,7 @@ function prepare(config: InjectorConfig, env: InjectorEnvironment, original: Pod
     containers: stripped.spec.containers.filter((c) => c.name === "istio-proxy" || c.name === "istio-init"),
     initContainers: (stripped.spec.initContainers ?? []).filter((c) => ["istio-proxy", "istio-init", "istio-validation"].includes(c.name)),
   };
-  return { pod, stripped, userContainers, previousProbers, templateNames: names, data: templateData(env, stripped) };
+  return { pod, stripped, userContainers, previousProbers, previousPrometheus, templateNames: names, data: templateData(env, stripped) };
 }
 
 function selects(selector: unknown, labels: Record<string, string>): boolean {
@@ -159,11 +163,12 @@ function isCidr(text: string): boolean {
   return v6 !== null && Number(v6[1]) <= 128;
 }
 
-function readPreviousProbers(pod: Pod): Record<string, unknown> {
+/** An env value istiod wrote on a previously injected istio-proxy, read before the strip removes it. */
+function previousProxyEnv(pod: Pod, name: string): string | undefined {
+  if (pod.metadata.annotations?.["sidecar.istio.io/status"] === undefined) return undefined;
   const proxy = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((c) => c.name === "istio-proxy");
   const env = (proxy?.env as { name: string; value?: string }[] | undefined) ?? [];
-  const value = env.find((e) => e.name === "ISTIO_KUBE_APP_PROBERS")?.value;
-  return value ? (JSON.parse(value) as Record<string, unknown>) : {};
+  return env.find((e) => e.name === name)?.value;
 }
 
 function stripPreviousInjection(pod: Pod): Pod {
@@ -173,8 +178,8 @@ function stripPreviousInjection(pod: Pod): Pod {
   const parsed = JSON.parse(status) as { containers: string[] | null; initContainers: string[] | null; volumes: string[] | null };
   const drop = (names: string[] | null) => (c: { name?: unknown }) => !(names ?? []).includes(String(c.name));
   out.spec.containers = out.spec.containers.filter(drop(parsed.containers));
-  out.spec.initContainers = (out.spec.initContainers ?? []).filter(drop(parsed.initContainers));
-  out.spec.volumes = (out.spec.volumes ?? []).filter(drop(parsed.volumes));
+  if (out.spec.initContainers) out.spec.initContainers = out.spec.initContainers.filter(drop(parsed.initContainers));
+  if (out.spec.volumes) out.spec.volumes = out.spec.volumes.filter(drop(parsed.volumes));
   const annotations = out.metadata.annotations!;
   delete annotations["sidecar.istio.io/status"];
   if (annotations["prometheus.io/port"] === "15020") {
@@ -303,7 +308,8 @@ function postProcess(env: InjectorEnvironment, prepared: Prepared, templatePod: 
   if (mergeEnabled && annotations["prometheus.io/scrape"]?.toLowerCase() !== "false") {
     const previous: JsonObject = {};
     for (const key of ["scrape", "path", "port"]) if (annotations[`prometheus.io/${key}`] !== undefined) previous[key] = annotations[`prometheus.io/${key}`];
-    if (proxy && Object.keys(previous).length) proxyEnv().push({ name: "ISTIO_PROMETHEUS_ANNOTATIONS", value: JSON.stringify(previous) });
+    const recorded = Object.keys(previous).length ? JSON.stringify(previous) : prepared.previousPrometheus;
+    if (proxy && recorded) proxyEnv().push({ name: "ISTIO_PROMETHEUS_ANNOTATIONS", value: recorded });
     const statusPort = ((env.meshConfig.defaultConfig as JsonObject | undefined)?.statusPort as number | undefined) ?? 15020;
     Object.assign(annotations, { "prometheus.io/scrape": "true", "prometheus.io/port": String(statusPort), "prometheus.io/path": "/stats/prometheus" });
   }

@@ -116,6 +116,19 @@ describe("validation of the merged IstioOperator", () => {
     expect(errorOf(() => compose([], [file("bad.yaml", "spec:\n  hub: [\n")])).message).toMatch(/^bad\.yaml:\d+:\d+: /);
   });
 
+  it.each([
+    ["hub=Docker.io/Istio", "bad hub: Docker.io/Istio"],
+    ["hub=registry.example:5000/team/", "bad hub: registry.example:5000/team/"],
+    ["values.global.tag=1.30.3 latest", "bad tag: 1.30.3 latest"],
+    ["tag=-dev", "bad tag: -dev"],
+  ])("rejects an image setting that is no valid reference: %s", (set, message) => {
+    expect(errorOf(() => compose([set])).message).toContain(message);
+  });
+
+  it("accepts registries with ports and tags with dots and dashes", () => {
+    expect(() => compose(["hub=localhost:5000/istio", "tag=1.30.3-distroless"])).not.toThrow();
+  });
+
   it("rejects a revision that is not a DNS-1123 label and a gateway name with bad characters", () => {
     expect(errorOf(() => compose(["revision=Canary_1"])).message).toContain("invalid revision specified: Canary_1");
     expect(errorOf(() => compose(["components.ingressGateways[0].name=My_Gateway"])).message).toContain("invalid gateway name: My_Gateway");

@@ -67,13 +67,15 @@ describe("ingress and egress gateways", () => {
     const objects = manifest.components.flatMap((c) => c.objects);
     expect(find(objects, "Deployment", "istio-ingressgateway").spec.replicas).toBe(3);
     expect(manifest.findings.map((finding) => finding.message)).toEqual([
-      "components.ingressGateways[0].k8s.replicaCount should not be set when autoscaling is enabled",
+      "components.ingressGateways[0].k8s.replicaCount should not be set when values.gateways.istio-ingressgateway.autoscaleEnabled is true",
     ]);
   });
 
   it("renders a PodDisruptionBudget only when more than one replica is guaranteed", () => {
     expect(objectsOf([]).some((object) => object.kind === "PodDisruptionBudget")).toBe(false);
     const objects = objectsOf(["values.gateways.istio-ingressgateway.autoscaleMin=2"]);
+    const replicas = objectsOf(["components.ingressGateways[0].name=istio-ingressgateway", "components.ingressGateways[0].k8s.replicaCount=3"]);
+    expect(replicas.some((object) => object.kind === "PodDisruptionBudget")).toBe(false);
     expect(find(objects, "PodDisruptionBudget", "istio-ingressgateway").spec).toEqual({
       minAvailable: 1,
       selector: { matchLabels: { app: "istio-ingressgateway", istio: "ingressgateway" } },

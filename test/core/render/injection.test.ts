@@ -1,6 +1,7 @@
 // Static properties of mesh's injection templates (no Go toolchain needed; executing them is the job of
 // test/conformance/injection.test.ts).
 import { describe, expect, it } from "vitest";
+import { generateManifest } from "../../../src/core/render/index.js";
 import { injectionConfigDefaults, injectionTemplates } from "../../../src/core/render/injection/index.js";
 import { scanInjectionTemplate } from "../../../src/core/render/injection/template-syntax.js";
 import syntaxCases from "../../fixtures/injection/syntax-cases.json" with { type: "json" };
@@ -118,6 +119,33 @@ describe("mesh's injection templates", () => {
     expect(text).toMatch(/name: DISABLE_ENVOY\n\s+value: "true"/);
     expect(text).toMatch(/name: GRPC_XDS_BOOTSTRAP\n\s+value: \/etc\/istio\/proxy\/grpc-bootstrap.json/);
     expect(text).not.toContain("istio-iptables");
+  });
+
+  // A misspelt values path does not fail in Go templates: it silently renders the default. So every path the
+  // templates read must exist in the values mesh writes into the injector ConfigMap, or be a known optional
+  // setting whose absence means the default.
+  it("read only values paths that mesh's injector ConfigMap carries (or known optional settings)", () => {
+    const optional = new Set([
+      "global.proxy.capNetBindService",
+      "global.proxy.holdApplicationUntilProxyStarts",
+      "global.proxy.lifecycle",
+      "global.proxy.seccompProfile",
+      "global.trustDomain",
+    ]);
+    const prefixes: Record<string, string> = { ".Values": "", $g: "global", $p: "global.proxy", $pi: "global.proxy_init", $gateways: "gateways" };
+    const read = new Set<string>();
+    for (const text of Object.values(templates)) {
+      for (const m of text.matchAll(/(\.Values|\$gateways|\$pi|\$p|\$g)((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
+        read.add(`${prefixes[m[1]!]}${m[2]}`.replace(/^\./, ""));
+      }
+    }
+    const objects = generateManifest({ files: [], sets: ["profile=default"], components: ["istiod"] }).components.flatMap((c) => c.objects);
+    const injector = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "istio-sidecar-injector") as { data: { values: string } } | undefined;
+    const values = JSON.parse(injector!.data.values) as Record<string, unknown>;
+    const lookup = (path: string) => path.split(".").reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), values);
+    const missing = [...read].filter((path) => lookup(path) === undefined && !optional.has(path));
+    expect(read.size).toBeGreaterThan(30);
+    expect(missing).toEqual([]);
   });
 
   it("the injector defaults select the sidecar template, which is shipped", () => {

@@ -211,3 +211,11 @@ describe("istiod ConfigMaps", () => {
     expect(configMap.data.values).toContain('\n  "gateways": {');
   });
 });
+
+describe("compatibility versions", () => {
+  it("1.29 restores the older service-namespace choice; unknown versions are refused", () => {
+    expect(envOf(["compatibilityVersion=1.29"]).PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE).toBe("false");
+    expect(envOf([]).PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE).toBeUndefined();
+    expect(() => contextFor(["compatibilityVersion=1.20"])).toThrow('compatibility version "1.20" is not supported by mesh');
+  });
+});

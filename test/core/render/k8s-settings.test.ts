@@ -15,7 +15,7 @@ function istiodObjects(sets: string[] = []): KubeObject[] {
   const context: IstiodContext = { values: istiodChartValues(passedValues), passedValues, namespace: "istio-system", istioNamespace: "istio-system", revision: "" };
   return [istiodDeployment(context, "docker.io/istio", "1.30.3"), istiodService(context), istiodAutoscaler(context)!, sidecarInjectorWebhook(context)];
 }
-const main = { workloadName: "istiod", containerName: "discovery", origin: "components.pilot.k8s", servicePortsViaValues: false, autoscaled: true };
+const main = { workloadName: "istiod", containerName: "discovery", origin: "components.pilot.k8s", servicePortsViaValues: false, autoscaled: true, autoscaleSetting: "values.pilot.autoscaleEnabled" };
 const patched = (settings: KubernetesSettings, findings: Finding[] = []) => applyKubernetesSettings(istiodObjects(), settings, main, findings);
 const byKind = (objects: KubeObject[], kind: string) => objects.find((o) => o.kind === kind) as any;
 const container = (objects: KubeObject[]) => byKind(objects, "Deployment").spec.template.spec.containers[0];
@@ -59,7 +59,7 @@ describe("components.<c>.k8s patches", () => {
     const objects = patched({ hpaSpec: { maxReplicas: 10, metrics: [] }, replicaCount: 2 }, findings);
     expect(byKind(objects, "HorizontalPodAutoscaler").spec).toMatchObject({ minReplicas: 1, maxReplicas: 10, metrics: [] });
     expect(byKind(objects, "Deployment").spec.replicas).toBe(2);
-    expect(findings.map((f) => f.message)).toEqual(["components.pilot.k8s.replicaCount should not be set when autoscaling is enabled"]);
+    expect(findings.map((f) => f.message)).toEqual(["components.pilot.k8s.replicaCount should not be set when values.pilot.autoscaleEnabled is true"]);
   });
 
   it("patches the Service spec and annotations", () => {

@@ -1,0 +1,245 @@
+import type { Command } from "commander";
+import { ClusterError, FindingsError, UsageError } from "../../core/errors.js";
+import type { KubeObject } from "../../core/objects.js";
+import type { Cluster, ClusterAccessOptions, InstallEvent, InstallPlan, InstallResult } from "../../kube/index.js";
+import type { CliContext } from "../context.js";
+import { collect, readOverlayFiles, writeWarnings } from "./manifest.js";
+
+interface InstallFlags {
+  set: string[];
+  filename: string[];
+  revision?: string;
+  skipConfirmation?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  forceConflicts?: boolean;
+  readinessTimeout: string;
+  requestTimeout: string;
+  prune: boolean;
+}
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command("install")
+    .description("Install Istio into the cluster: server-side apply, wait until ready, prune what the profile no longer has")
+    .option("-s, --set <path=value>", "set an IstioOperator field, relative to spec (repeatable)", collect, [])
+    .option("-f, --filename <file>", "IstioOperator overlay file, merged in order (repeatable, comma-separated)", collect, [])
+    .option("-r, --revision <revision>", "control plane revision (same as --set revision=…)")
+    .option("-y, --skip-confirmation", "do not ask for confirmation")
+    .option("--dry-run", "validate on the server (dryRun=All) without changing anything; offline, print the objects")
+    .option("--force", "install even if the IstioOperator fails validation")
+    .option("--force-conflicts", "take ownership of fields that other field managers own")
+    .option("--readiness-timeout <duration>", "how long to wait for each component to become ready", "5m")
+    .option("--request-timeout <duration>", "timeout of each API request", "30s")
+    .option("--no-prune", "keep objects of earlier installs that the new render no longer contains")
+    .addHelpText("after", "\nOutput: text progress on stderr, or -o json. Exit codes: 0 installed, 1 not ready in time or cancelled, 2 usage or input error, 3 cluster error (unreachable, denied, conflicts).")
+    .action((flags: InstallFlags, command: Command) => runInstall(flags, command, context));
+}
+
+/** Cluster access from the global flags; shared by the lifecycle commands. */
+export async function clusterAccess(context: CliContext, command: Command, requestTimeout: string): Promise<ClusterAccessOptions> {
+  const { parseDuration } = await import("../../kube/duration.js");
+  const globals = context.globals(command);
+  return {
+    ...(globals.kubeconfig ? { kubeconfig: globals.kubeconfig } : {}),
+    ...(globals.context ? { context: globals.context } : {}),
+    env: context.io.env,
+    requestTimeoutMs: parseDuration(requestTimeout, "--request-timeout"),
+  };
+}
+
+/** Asks on stdout, reads stdin: y/yes proceeds, n/no/empty/EOF cancels, anything else asks again. */
+export async function confirm(context: CliContext, question: string, action: string): Promise<boolean> {
+  if (!context.io.stdin.isTTY) {
+    throw new UsageError(`refusing to ${action} without confirmation: standard input is not a terminal`, { hint: "pass -y (--skip-confirmation) to proceed without a prompt" });
+  }
+  const { createInterface } = await import("node:readline");
+  const lines = createInterface({ input: context.io.stdin, terminal: false })[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      context.io.stdout.write(`${question} (y/N) `);
+      const next = await lines.next();
+      const answer = next.done ? "" : String(next.value).trim().toLowerCase();
+      if (answer === "y" || answer === "yes") return true;
+      if (answer === "" || answer === "n" || answer === "no") return false;
+    }
+  } finally {
+    await lines.return?.();
+  }
+}
+
+/** Renders the plan for install, uninstall -f and verify-install. */
+export async function renderPlan(flags: { set: string[]; filename: string[]; revision?: string; force?: boolean }, context: CliContext, command: Command) {
+  const files = await readOverlayFiles(flags.filename, context);
+  const { generateManifest } = await import("../../core/render/index.js");
+  const { ISTIO_VERSION } = await import("../../core/versions.js");
+  const { planFromManifest } = await import("../../kube/plan.js");
+  const generated = generateManifest({ files, sets: flags.set, force: flags.force, ...(flags.revision !== undefined ? { revision: flags.revision } : {}) });
+  writeWarnings(generated.findings, context, command);
+  return { generated, plan: planFromManifest(generated, ISTIO_VERSION), version: ISTIO_VERSION };
+}
+
+async function runInstall(flags: InstallFlags, command: Command, context: CliContext): Promise<void> {
+  const globals = context.globals(command);
+  const output = globals.output ?? "text";
+  if (output !== "text" && output !== "json") throw new UsageError(`unknown output format "${output}" for install`, { hint: "use -o json" });
+  const { parseDuration } = await import("../../kube/duration.js");
+  const readinessTimeoutMs = parseDuration(flags.readinessTimeout, "--readiness-timeout");
+  const access = await clusterAccess(context, command, flags.requestTimeout);
+  const { generated, plan, version } = await renderPlan(flags, context, command);
+  const objectCount = plan.components.reduce((sum, component) => sum + component.objects.length, 0);
+  const kube = await import("../../kube/index.js");
+  const err = (line: string) => {
+    if (!globals.quiet) context.io.stderr.write(`${line}\n`);
+  };
+
+  let cluster: Cluster;
+  try {
+    cluster = await kube.connectCluster(access);
+    const server = await cluster.version();
+    const minor = Number.parseInt(server.minor, 10);
+    if (server.major === "1" && minor < 32) {
+      err(`Warning: the Kubernetes version ${server.gitVersion} is not supported by Istio ${version}. The minimum supported Kubernetes version is 1.32. Proceeding with the installation, but you might experience problems.`);
+    }
+  } catch (error) {
+    if (!flags.dryRun || !(error instanceof ClusterError) || error instanceof kube.KubeApiError) throw error;
+    return printOfflineDryRun(plan, objectCount, error, output, context);
+  }
+
+  try {
+    if (!flags.dryRun && !flags.skipConfirmation) {
+      const proceed = await confirm(context, `This will install the Istio ${version} profile "${generated.profile}" into the cluster. Proceed?`, "install");
+      if (!proceed) {
+        context.io.stderr.write("Cancelled.\n");
+        context.exitCode = 1;
+        return;
+      }
+    }
+    const progress = await createProgress(context, command, globals.quiet || output === "json");
+    const result = await kube.installPlan(cluster, plan, { dryRun: flags.dryRun ?? false, forceConflicts: flags.forceConflicts ?? false, readinessTimeoutMs, prune: flags.prune }, progress.onEvent);
+    progress.stop();
+    await reportResult(result, { plan, flags, output, readinessTimeoutMs, profile: generated.profile, objectCount }, context, err);
+  } finally {
+    cluster.close();
+  }
+}
+
+function printOfflineDryRun(plan: InstallPlan, objectCount: number, error: ClusterError, output: string, context: CliContext): Promise<void> {
+  return (async () => {
+    const { withOwnerLabels } = await import("../../kube/ownership.js");
+    const { manifestYaml, manifestJson } = await import("../../core/render/index.js");
+    const objects: KubeObject[] = plan.components.flatMap((component) =>
+      component.objects.map((object) => withOwnerLabels(object, { component: component.component, revision: plan.revision, namespace: plan.namespace, version: plan.version })),
+    );
+    context.io.stderr.write(`The cluster is not reachable (${error.message}).\nDry run without a cluster: printing the ${objectCount} objects that would be applied; the API server did not validate them.\n`);
+    context.io.stdout.write(output === "json" ? manifestJson(objects) : manifestYaml(objects));
+  })();
+}
+
+interface Progress {
+  onEvent(event: InstallEvent): void;
+  stop(): void;
+}
+
+/** One live line on a TTY (ora), plain lines otherwise; permanent ✔ lines per finished component. */
+async function createProgress(context: CliContext, command: Command, silent: boolean): Promise<Progress> {
+  const { installedLine, progressLine } = await import("../../kube/report.js");
+  const { default: chalk } = await import("chalk");
+  const color = context.stderrColor(command);
+  const check = (text: string) => (color ? text.replace(/^✔/, chalk.green("✔")) : text);
+  const active = new Map<string, string[]>();
+  const line = () => progressLine([...active.keys()], [...active.values()].flat());
+  if (silent) return { onEvent: () => {}, stop: () => {} };
+  const columns = (context.io.stderr as { columns?: number }).columns ?? 0;
+  // A pseudo-terminal without a size (columns 0) makes a spinner redraw loop forever: plain lines then.
+  if (context.io.stderr.isTTY && columns > 0) {
+    const { default: ora } = await import("ora");
+    const fit = (text: string) => (text.length >= columns ? `${text.slice(0, Math.max(columns - 4, 10))}…` : text);
+    const spinner = ora({ stream: context.io.stderr, isEnabled: true, color: color ? "cyan" : false });
+    return {
+      onEvent(event) {
+        if (event.type === "component-started") active.set(event.component.displayName, []);
+        if (event.type === "component-waiting") active.set(event.component.displayName, event.pending);
+        if (event.type === "component-installed" || event.type === "component-failed") {
+          active.delete(event.component.displayName);
+          if (event.type === "component-installed") spinner.stopAndPersist({ symbol: "", text: check(installedLine(event.component)) });
+          else spinner.stop();
+        }
+        if (event.type === "namespace-created") spinner.stopAndPersist({ symbol: "", text: `Created namespace ${event.namespace}` });
+        if (event.type === "pruning") spinner.stopAndPersist({ symbol: "", text: "- Pruning removed resources" });
+        if (event.type === "pruned") spinner.stopAndPersist({ symbol: "", text: `  Removed ${event.object}.` });
+        if (active.size > 0) spinner.start(fit(line()));
+      },
+      stop: () => spinner.stop(),
+    };
+  }
+  let last = "";
+  const write = (text: string) => context.io.stderr.write(`${text}\n`);
+  return {
+    onEvent(event) {
+      if (event.type === "component-started") active.set(event.component.displayName, []);
+      if (event.type === "component-waiting") active.set(event.component.displayName, event.pending);
+      if (event.type === "component-installed" || event.type === "component-failed") {
+        active.delete(event.component.displayName);
+        if (event.type === "component-installed") write(check(installedLine(event.component)));
+      }
+      if (event.type === "namespace-created") write(`Created namespace ${event.namespace}`);
+      if (event.type === "pruning") write("- Pruning removed resources");
+      if (event.type === "pruned") write(`  Removed ${event.object}.`);
+      const current = active.size > 0 ? `- ${line()}` : "";
+      if (current && current !== last) write(current);
+      last = current;
+    },
+    stop: () => {},
+  };
+}
+
+function reportResult(
+  result: InstallResult,
+  info: { plan: InstallPlan; flags: InstallFlags; output: string; readinessTimeoutMs: number; profile: string; objectCount: number },
+  context: CliContext,
+  err: (line: string) => void,
+): Promise<void> {
+  return (async () => {
+    const { failureLines, failedInstallSummary } = await import("../../kube/report.js");
+    const dryRun = info.flags.dryRun ?? false;
+    if (info.output === "json") {
+      const { toJson } = await import("../../core/documents/write.js");
+      context.io.stdout.write(
+        toJson({
+          profile: info.profile,
+          revision: info.plan.revision,
+          namespace: info.plan.namespace,
+          dryRun,
+          complete: result.failures.length === 0,
+          applied: result.applied,
+          pending: result.pending,
+          pruned: result.pruned,
+          failures: result.failures.map(({ error: _error, ...failure }) => failure),
+          ...(result.ingressAddress ? { ingressAddress: result.ingressAddress } : {}),
+        }),
+      );
+    }
+    if (result.failures.length > 0) {
+      for (const failure of result.failures) for (const line of failureLines(failure, info.readinessTimeoutMs)) err(line);
+      for (const line of failedInstallSummary(result)) err(line);
+      const message = `failed to install manifests: ${result.failures.map((failure) => `${failure.displayName}: ${failure.notReady ? "not ready in time" : failure.conflicts ? "field manager conflicts" : failure.message.split("\n")[0]}`).join("; ")}`;
+      const onlyTimeouts = result.failures.every((failure) => failure.notReady);
+      if (onlyTimeouts) throw new FindingsError(message);
+      throw new ClusterError(message, result.failures.some((failure) => failure.conflicts) ? { hint: "re-run with --force-conflicts to take ownership of the conflicting fields" } : {});
+    }
+    if (dryRun) {
+      const counts = { created: 0, configured: 0, unchanged: 0 };
+      for (const entry of result.applied) if (entry.outcome) counts[entry.outcome]++;
+      if (info.output !== "json") {
+        for (const entry of result.applied) err(`  ${entry.object}: would be ${entry.outcome}`);
+        for (const object of result.pruned) err(`  ${object}: would be pruned`);
+      }
+      err(`Dry run: ${counts.created} objects would be created, ${counts.configured} configured, ${counts.unchanged} unchanged; ${result.pruned.length} would be pruned. Nothing was changed.`);
+      return;
+    }
+    const changed = result.applied.filter((entry) => entry.outcome !== "unchanged").length;
+    err(`✔ Installation complete${changed === 0 && result.pruned.length === 0 ? " (no changes)" : ""}`);
+    if (result.ingressAddress) err(`  Ingress gateway address: ${result.ingressAddress}`);
+  })();
+}

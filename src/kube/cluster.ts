@@ -1,0 +1,110 @@
+/**
+ * The cluster as the commands see it: connect once, then get/list/apply/delete any kind by apiVersion + kind.
+ * This is the entry point other modules (install, gateway-api) use:
+ *
+ *   const cluster = await connectCluster({ kubeconfig, context, env });
+ *   await cluster.apply(object, { dryRun: true });
+ *   cluster.close();
+ */
+import { describeObject, type KubeObject } from "../core/objects.js";
+import { applyObject, type AppliedObject, type ApplyOptions } from "./apply.js";
+import { isNotFound, KubeApiError, KubeClient } from "./client.js";
+import { loadKubeConfig, type ClusterAccessOptions } from "./config.js";
+import { describeAction, Discovery, type ApiResource, type ObjectRef } from "./discovery.js";
+
+export interface ServerVersion {
+  major: string;
+  minor: string;
+  gitVersion: string;
+}
+
+export interface ListOptions {
+  /** Omit for all namespaces (namespaced kinds) or for cluster-scoped kinds. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface Cluster {
+  readonly client: KubeClient;
+  readonly discovery: Discovery;
+  /** API server URL and context name, for messages (never credentials). */
+  readonly server: string;
+  readonly contextName: string;
+  version(): Promise<ServerVersion>;
+  /** The live object, or undefined when it does not exist. */
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  /** Objects of a kind; items get apiVersion and kind filled in (lists of built-in kinds omit them). */
+  list(apiVersion: string, kind: string, options?: ListOptions): Promise<KubeObject[]>;
+  /** Like list, but a kind the cluster does not serve yields no objects instead of an error. */
+  listIfServed(apiVersion: string, kind: string, options?: ListOptions): Promise<KubeObject[]>;
+  apply(object: KubeObject, options?: ApplyOptions): Promise<AppliedObject>;
+  /** Deletes an object; returns false when it was already gone. */
+  delete(ref: ObjectRef, options?: { dryRun?: boolean; propagationPolicy?: "Foreground" | "Background" | "Orphan" }): Promise<boolean>;
+  /** Whether discovery lists `kind` in `apiVersion`. */
+  serves(apiVersion: string, kind: string): Promise<ApiResource | undefined>;
+  close(): void;
+}
+
+export async function connectCluster(options: ClusterAccessOptions = {}): Promise<Cluster> {
+  const loaded = await loadKubeConfig(options);
+  const client = new KubeClient(loaded, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
+  const discovery = new Discovery(client);
+
+  const list = async (apiVersion: string, kind: string, listOptions: ListOptions = {}): Promise<KubeObject[]> => {
+    const ref = { apiVersion, kind, metadata: listOptions.namespace ? { namespace: listOptions.namespace } : {} };
+    const { path, resource } = await discovery.pathOf(ref, { collection: true });
+    const result = await client.request<{ items?: KubeObject[] }>({
+      method: "GET",
+      path,
+      query: { labelSelector: listOptions.labelSelector, fieldSelector: listOptions.fieldSelector },
+      action: describeAction("list", resource),
+    });
+    return (result.items ?? []).map((item) => ({ ...item, apiVersion, kind }));
+  };
+
+  return {
+    client,
+    discovery,
+    server: loaded.server,
+    contextName: loaded.contextName,
+    version: () => client.get<ServerVersion>("/version", undefined, "GET /version"),
+    async get(ref) {
+      const { path, resource } = await discovery.pathOf(ref);
+      try {
+        const object = await client.request<KubeObject>({ method: "GET", path, action: describeAction("get", resource, ref) });
+        return { ...object, apiVersion: object.apiVersion ?? ref.apiVersion, kind: object.kind ?? ref.kind };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    list,
+    async listIfServed(apiVersion, kind, listOptions) {
+      if (!(await discovery.find(apiVersion, kind))) return [];
+      return list(apiVersion, kind, listOptions);
+    },
+    apply: (object, applyOptions) => applyObject(client, discovery, object, applyOptions),
+    async delete(ref, deleteOptions = {}) {
+      const { path, resource } = await discovery.pathOf(ref);
+      try {
+        await client.request({
+          method: "DELETE",
+          path,
+          query: { dryRun: deleteOptions.dryRun ? "All" : undefined },
+          body: { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: deleteOptions.propagationPolicy ?? "Background" },
+          action: describeAction("delete", resource, ref),
+        });
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        if (error instanceof KubeApiError && error.code !== 401 && error.code !== 403) {
+          throw new KubeApiError(`deleting ${describeObject(ref)} failed: ${error.message}`, error.code, error.status);
+        }
+        throw error;
+      }
+    },
+    serves: (apiVersion, kind) => discovery.find(apiVersion, kind),
+    close: () => client.close(),
+  };
+}

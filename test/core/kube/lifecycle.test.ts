@@ -1,0 +1,157 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  ApplyConflictError,
+  connectCluster,
+  deleteObjects,
+  findUninstallTargets,
+  installPlan,
+  OwnerLabel,
+  readInstallStatus,
+  verifyPlan,
+  type Cluster,
+  type InstallEvent,
+} from "../../../src/kube/index.js";
+import { startKubeApiServer, type KubeApiServer } from "../../kube-api-server/index.js";
+import { syntheticObjectCount, syntheticPlan } from "./synthetic-plan.js";
+
+let server: KubeApiServer;
+let cluster: Cluster;
+beforeEach(async () => {
+  server = await startKubeApiServer({ crdEstablishDelayMs: 20, deploymentReadyAfterReads: 2 });
+  cluster = await connectCluster({ kubeconfig: server.kubeconfigPath(mkdtempSync(join(tmpdir(), "mesh-life-"))) });
+});
+afterEach(async () => {
+  cluster.close();
+  await server.stop();
+});
+
+/** Objects carrying mesh's labels, without the Endpoints the endpoints controller copies Service labels onto. */
+const owned = () => server.objects({ labelSelector: { [OwnerLabel.managed]: "Reconcile" } }).filter((object) => object.kind !== "Endpoints");
+const options = { readinessTimeoutMs: 5000 };
+
+describe("install", () => {
+  it("creates the namespace and every object with ownership labels, component by component in dependency order", async () => {
+    const events: InstallEvent[] = [];
+    const result = await installPlan(cluster, syntheticPlan(), options, (event) => events.push(event));
+    expect(result.failures).toEqual([]);
+    expect(result.applied.every((entry) => entry.outcome === "created")).toBe(true);
+    expect(owned()).toHaveLength(syntheticObjectCount());
+    expect(server.objects({ kind: "Namespace" }).map((namespace) => namespace.metadata.name)).toContain("istio-system");
+    const istiod = server.objects({ kind: "Deployment" }).find((deployment) => deployment.metadata.name === "istiod");
+    expect(istiod.metadata.labels).toMatchObject({ [OwnerLabel.component]: "Pilot", [OwnerLabel.revision]: "default", [OwnerLabel.version]: "1.30.3", [OwnerLabel.owningNamespace]: "istio-system" });
+    expect(istiod.metadata.managedFields.map((entry: any) => entry.manager)).toContain("mesh");
+    const finished = events.filter((event) => event.type === "component-installed").map((event) => (event as { component: { component: string } }).component.component);
+    expect(finished.slice(0, 2)).toEqual(["Base", "Pilot"]);
+    expect(finished.slice(2).sort()).toEqual(["EgressGateways", "IngressGateways"]);
+    expect(result.ingressAddress).toBe("172.18.255.200");
+  });
+
+  it("changes nothing when run again", async () => {
+    await installPlan(cluster, syntheticPlan(), options);
+    const versions = owned().map((object) => object.metadata.resourceVersion);
+    const again = await installPlan(cluster, syntheticPlan(), options);
+    expect(again.applied.map((entry) => entry.outcome)).toEqual(Array(syntheticObjectCount()).fill("unchanged"));
+    expect(owned().map((object) => object.metadata.resourceVersion)).toEqual(versions);
+  });
+
+  it("prunes the egress gateway when the new render no longer has it, and never objects it does not own", async () => {
+    await installPlan(cluster, syntheticPlan(), options);
+    server.createObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "user-config", namespace: "istio-system" }, data: {} });
+    const result = await installPlan(cluster, syntheticPlan({ egress: false }), options);
+    expect(result.pruned.sort()).toEqual(["Deployment istio-system/istio-egressgateway", "Service istio-system/istio-egressgateway", "ServiceAccount istio-system/istio-egressgateway-service-account"]);
+    expect(owned()).toHaveLength(syntheticObjectCount({ egress: false }));
+    expect(server.objects({ kind: "ConfigMap" }).map((object) => object.metadata.name)).toContain("user-config");
+  });
+
+  it("applies nothing in a dry run and reports what would be pruned", async () => {
+    await installPlan(cluster, syntheticPlan(), options);
+    const before = JSON.stringify(owned());
+    const result = await installPlan(cluster, syntheticPlan({ egress: false }), { ...options, dryRun: true });
+    expect(result.pruned).toHaveLength(3);
+    expect(JSON.stringify(owned())).toBe(before);
+  });
+
+  it("reports a conflicting field manager and takes over with forceConflicts", async () => {
+    server.createObject({ apiVersion: "v1", kind: "Namespace", metadata: { name: "istio-system" } });
+    server.createObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "istio", namespace: "istio-system" }, data: { mesh: "edited by hand" } }, { manager: "kubectl-edit" });
+    const result = await installPlan(cluster, syntheticPlan(), options);
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]!.conflicts).toEqual([{ object: "ConfigMap istio-system/istio", field: ".data.mesh", manager: "kubectl-edit" }]);
+    expect(result.failures[0]!.error).toBeInstanceOf(ApplyConflictError);
+    expect(result.pending.map((entry) => entry.component)).toEqual(expect.arrayContaining(["Pilot", "IngressGateways", "EgressGateways"]));
+    const forced = await installPlan(cluster, syntheticPlan(), { ...options, forceConflicts: true });
+    expect(forced.failures).toEqual([]);
+  });
+
+  it("takes over fields that Istio's own managers changed (istiod patching its webhooks) without --force-conflicts", async () => {
+    await installPlan(cluster, syntheticPlan(), options);
+    await cluster.client.request({
+      method: "PATCH",
+      path: "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-sidecar-injector",
+      query: { fieldManager: "pilot-discovery", force: "true" },
+      body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: "istio-sidecar-injector" }, webhooks: [{ name: "sidecar-injector.istio.io", sideEffects: "NoneOnDryRun" }] },
+      contentType: "application/apply-patch+yaml",
+    });
+    const result = await installPlan(cluster, syntheticPlan(), options);
+    expect(result.failures).toEqual([]);
+    const webhook = server.objects({ kind: "MutatingWebhookConfiguration" })[0].webhooks[0];
+    expect(webhook.sideEffects).toBe("None");
+  });
+
+  it("names the workload that does not become ready, with the pod's waiting reason and last event", async () => {
+    server.setBehaviour({ deployments: { "istio-system/istio-ingressgateway": "never" } });
+    const result = await installPlan(cluster, syntheticPlan(), { readinessTimeoutMs: 600 });
+    expect(result.failures.map((failure) => failure.component)).toEqual(["IngressGateways"]);
+    const notReady = result.failures[0]!.notReady!;
+    expect(notReady[0]!.object).toBe("Deployment/istio-system/istio-ingressgateway");
+    expect(notReady[0]!.reason).toMatch(/0\/1 replicas ready; pod istio-ingressgateway-\w+-\w+ Pending; container istio-proxy ImagePullBackOff: Back-off pulling image "docker.io\/istio\/proxyv2:1.30.3"; last event: Failed to pull image/);
+    expect(result.pruned).toEqual([]);
+  });
+});
+
+describe("verify, status and uninstall", () => {
+  it("verifies a healthy install and finds missing, drifted and unready objects", async () => {
+    await installPlan(cluster, syntheticPlan(), options);
+    expect((await verifyPlan(cluster, syntheticPlan())).every((entry) => entry.state === "ok")).toBe(true);
+    await cluster.delete({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "istiod", namespace: "istio-system" } });
+    await cluster.client.request({ method: "PATCH", path: "/api/v1/namespaces/istio-system/configmaps/istio", body: { data: { mesh: "changed" } }, contentType: "application/merge-patch+json" });
+    const entries = await verifyPlan(cluster, syntheticPlan());
+    expect(entries.filter((entry) => entry.state !== "ok")).toEqual([
+      expect.objectContaining({ kind: "ServiceAccount", name: "istiod", state: "missing" }),
+      expect.objectContaining({ kind: "ConfigMap", name: "istio", state: "drifted", detail: 'data.mesh: want "defaultConfig: {}\\n", have "changed"' }),
+    ]);
+  });
+
+  it("shows components, versions, readiness and gateway addresses", async () => {
+    await installPlan(cluster, syntheticPlan(), options);
+    const status = await readInstallStatus(cluster);
+    expect(status.components.map((component) => [component.component, component.versions])).toEqual([
+      ["Base", ["1.30.3"]],
+      ["Pilot", ["1.30.3"]],
+      ["IngressGateways", ["1.30.3"]],
+      ["EgressGateways", ["1.30.3"]],
+    ]);
+    expect(status.healthy).toBe(true);
+    expect(status.gateways.find((gateway) => gateway.name === "istio-ingressgateway")).toMatchObject({ type: "LoadBalancer", externalIP: "172.18.255.200" });
+  });
+
+  it("purges everything it installed, CRDs included, and keeps what it does not own", async () => {
+    await installPlan(cluster, syntheticPlan(), options);
+    server.createObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "user-config", namespace: "istio-system" }, data: {} });
+    const targets = await findUninstallTargets(cluster, { purge: true });
+    expect(targets).toHaveLength(syntheticObjectCount());
+    await deleteObjects(cluster, targets);
+    expect(owned()).toEqual([]);
+    expect(server.objects({ kind: "CustomResourceDefinition" })).toEqual([]);
+    expect(server.objects({ kind: "ConfigMap" }).map((object) => object.metadata.name)).toEqual(["user-config"]);
+  });
+
+  it("uninstalls one revision's control plane and gateways but keeps the shared base", async () => {
+    await installPlan(cluster, syntheticPlan(), options);
+    await deleteObjects(cluster, await findUninstallTargets(cluster, { purge: false, revision: "default" }));
+    expect(owned().map((object) => object.metadata.labels[OwnerLabel.component])).toEqual(["Base", "Base", "Base"]);
+  });
+});

@@ -1,0 +1,29 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { gatewaysOnly, startTestCluster, type TestCluster } from "./kube-helpers.js";
+
+let cluster: TestCluster;
+beforeEach(async () => {
+  cluster = await startTestCluster();
+});
+afterEach(async () => {
+  await cluster.stop();
+});
+
+describe("mesh status", () => {
+  it("says when nothing is installed", async () => {
+    const result = await cluster.mesh(["status"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('Istio is not installed in the cluster of context "mesh-test" (no objects with operator.istio.io/component labels).');
+  });
+
+  it("shows components with versions and readiness, and the gateways' Service addresses", async () => {
+    await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y"]);
+    const result = await cluster.mesh(["status"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^Ingress gateways +default +istio-system +1\.30\.3 +5 +✔ istio-ingressgateway 1\/1 ready$/m);
+    expect(result.stdout).toMatch(/^istio-ingressgateway +istio-system +LoadBalancer +10\.96\.0\.\d+ +172\.18\.255\.200 +15021:\d+\/TCP,80:\d+\/TCP,443:\d+\/TCP,31400:\d+\/TCP,15443:\d+\/TCP$/m);
+    expect(result.stdout).toMatch(/^istio-egressgateway +istio-system +ClusterIP +10\.96\.0\.\d+ +<none> +80\/TCP,443\/TCP$/m);
+    const json = JSON.parse((await cluster.mesh(["status", "-o", "json"])).stdout);
+    expect(json.healthy).toBe(true);
+  });
+});
