@@ -21,6 +21,24 @@ describe("conversion rules beyond the §13 edge cases", () => {
     expect(codes(result.findings)).toEqual(expect.arrayContaining(["CONV106", "CONV116", "CONV003"]));
   });
 
+  it("full: a VirtualService on gRPC servers whose matches name gRPC methods becomes a GRPCRoute", () => {
+    const input =
+      gateway(`[{port: {number: 8080, protocol: GRPC}, hosts: ["*"]}]`) +
+      virtualService(`{gateways: [gw], hosts: [grpc.example], http: [{match: [{uri: {exact: /shop.Cart/Get}, headers: {x-tenant: {exact: a}}}, {uri: {prefix: /shop.Admin/}}], route: [${route("cart")}]}]}`);
+    const result = convertYaml(input);
+    expect(objectNamed(result.objects, "GRPCRoute", "vs").spec).toEqual({
+      parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw" }],
+      hostnames: ["grpc.example"],
+      rules: [
+        {
+          matches: [{ method: { service: "shop.Cart", method: "Get" }, headers: [{ type: "Exact", name: "x-tenant", value: "a" }] }, { method: { service: "shop.Admin" } }],
+          backendRefs: [{ name: "cart", port: 80 }],
+        },
+      ],
+    });
+    expect(convertYaml(input, { profile: "compat" }).objects.map((object) => object.kind)).toEqual(["Gateway", "HTTPRoute"]);
+  });
+
   it("full: a method alternation becomes one match per method", () => {
     const result = convertYaml(virtualService(`{hosts: [a.example], http: [{match: [{method: {regex: "GET|HEAD"}}], route: [${route()}]}]}`));
     const rules = (objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: { matches: unknown[] }[] }).rules;

@@ -51,7 +51,8 @@ export function randomIstioInput(seed: number): KubeObject[] {
         entry.match = Array.from({ length: count(3) }, () => {
           const match: Record<string, unknown> = {};
           const uriKind = pick(["exact", "prefix", "regex", "none"]);
-          if (uriKind !== "none") match.uri = { [uriKind]: uriKind === "regex" ? "/r/[0-9]+" : pick(["/", "/api", "/api/", "/static/x", "/with space", "/a//b"]) };
+          if (uriKind !== "none") match.uri = { [uriKind]: uriKind === "regex" ? "/r/[0-9]+" : pick(["/", "/api", "/api/", "/static/x", "/with space", "/a//b", "/shop.Cart/Get", "/shop.Cart/"]) };
+          if (chance(0.3) && uriKind === "none") match.uri = { exact: "/shop.Cart/Get" };
           if (chance(0.3)) match.headers = { [pick(["x-env", "X-User"])]: pick([{ exact: "v" }, { prefix: "ca" }, { regex: "a.*" }, {}]) };
           if (chance(0.2)) match.queryParams = { q: pick([{ exact: "1" }, { regex: "[0-9]+" }]) };
           if (chance(0.2)) match.method = pick([{ exact: "get" }, { regex: "GET|HEAD" }, { exact: "BREW" }]);
