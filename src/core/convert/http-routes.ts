@@ -91,12 +91,31 @@ function convertEntry(entry: PlainRecord, at: FieldPath, entryIndex: number, sco
   if (timeouts) rule.timeouts = timeouts;
   const retry = entryRetry(entry, at, scope, context);
   if (retry) rule.retry = retry;
+  const persistence = sessionPersistence(backendRefs, scope.virtualService, context);
+  if (persistence) rule.sessionPersistence = persistence;
   noteDroppedFeatures(entry, at, scope, context);
   const entryName = stringOf(entry.name) ? sanitizeName(stringOf(entry.name)!) : undefined;
 
   const rewrite = recordOf(entry.rewrite);
   if (!rewrite) return { drafts: [{ entryIndex, suffix: "", entryName, rule: nonEmptyRule(rule) }], ports };
   return { drafts: rewriteDrafts(rule, rewrite, [...at, "rewrite"], { entryIndex, entryName, hasRedirect: hasKey(entry, "redirect") }, scope, context), ports };
+}
+
+/**
+ * full + --experimental: cookie affinity of a DestinationRule for a backend of the rule
+ * (`loadBalancer.consistentHash.httpCookie`) becomes the rule's `sessionPersistence`.
+ */
+function sessionPersistence(backendRefs: readonly PlainRecord[], virtualService: InputObject, context: ConvertContext): PlainRecord | undefined {
+  if (!context.full || !context.options.experimental) return undefined;
+  for (const ref of backendRefs) {
+    if (ref.kind !== undefined) continue;
+    const fqdn = `${String(ref.name)}.${String(ref.namespace ?? virtualService.namespace)}.svc.${context.options.clusterDomain}`;
+    const rule = context.destinationRules.get(fqdn);
+    const cookie = recordOf(recordOf(recordOf(recordOf(rule?.spec.trafficPolicy)?.loadBalancer)?.consistentHash)?.httpCookie);
+    const name = stringOf(cookie?.name);
+    if (name) return { type: "Cookie", sessionName: name };
+  }
+  return undefined;
 }
 
 /** Istio `timeout` (+ `retries` with --experimental in full). */
@@ -224,7 +243,7 @@ function rewriteDrafts(
 function nonEmptyRule(rule: PlainRecord): PlainRecord {
   if (Object.keys(rule).length === 0) return { matches: [{ path: { type: "PathPrefix", value: "/" } }] };
   const ordered: PlainRecord = {};
-  for (const key of ["matches", "filters", "backendRefs", "timeouts", "retry"]) if (rule[key] !== undefined) ordered[key] = rule[key];
+  for (const key of ["matches", "filters", "backendRefs", "timeouts", "retry", "sessionPersistence"]) if (rule[key] !== undefined) ordered[key] = rule[key];
   return ordered;
 }
 

@@ -124,6 +124,20 @@ ${virtualService(`{hosts: [a.example], http: [{route: [${route()}]}]}`, "other",
     expect(result.findings.find((finding) => finding.code === "CONV315")?.message).toContain("connect-failure");
   });
 
+  it("full + --experimental: DestinationRule cookie affinity becomes sessionPersistence on rules to that Service", () => {
+    const input = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: web, namespace: edge}
+spec: {host: web, trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: session, ttl: 0s}}}}}
+---
+${virtualService(`{hosts: [a.example], http: [{route: [${route("web")}]}, {match: [{uri: {prefix: /other/}}], route: [${route("other")}]}]}`)}`;
+    const rules = (objectNamed(convertYaml(input, { experimental: true }).objects, "HTTPRoute", "vs").spec as { rules: Record<string, unknown>[] }).rules;
+    expect(rules.map((rule) => rule.sessionPersistence)).toEqual([{ type: "Cookie", sessionName: "session" }, undefined]);
+    const standard = convertYaml(input);
+    expect(JSON.stringify(standard.objects)).not.toContain("sessionPersistence");
+    expect(standard.findings.find((finding) => finding.code === "CONV501")?.severity).toBe("warning");
+  });
+
   it("full: DestinationRule TLS origination with a public CA becomes a BackendTLSPolicy", () => {
     const result = convertYaml(`apiVersion: networking.istio.io/v1
 kind: DestinationRule

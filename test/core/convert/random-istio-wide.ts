@@ -84,6 +84,14 @@ export function randomIstioInput(seed: number): KubeObject[] {
     if (chance(0.3)) spec.tcp = [{ match: [{ port: 9000 }], route: [{ destination: destination() }] }];
     objects.push({ apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: `vs-${v}`, namespace }, spec });
   }
+  if (chance(0.3)) {
+    objects.push({
+      apiVersion: "networking.istio.io/v1",
+      kind: "DestinationRule",
+      metadata: { name: "web-affinity", namespace: pick(namespaces) },
+      spec: { host: "web", trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: { name: "session", ttl: "0s" } } } } },
+    });
+  }
   if (chance(0.5)) {
     objects.push({
       apiVersion: "networking.istio.io/v1",
