@@ -6,8 +6,8 @@ import { objectMeta, type ConvertContext, type Emitted } from "./context.js";
 import { entryFilters, gatewayDuration } from "./http-filters.js";
 import { convertMatches } from "./http-matches.js";
 import type { InputObject } from "./input.js";
-import { sanitizeName } from "./names.js";
 import { parseIstioDuration } from "./durations.js";
+import { sanitizeName } from "./names.js";
 import { hasKey, listOf, numberOf, recordOf, stringOf, type PlainRecord } from "./plain-data.js";
 import { firstMatchShadows } from "./precedence.js";
 
@@ -52,7 +52,8 @@ export function convertHttp(virtualService: InputObject, attachment: Attachment,
     if (context.full) {
       chunkRules(drafts).forEach((rules, chunkIndex) => {
         const name = `${virtualService.name}${chunkIndex === 0 ? "" : `-${chunkIndex + 1}`}${hostSuffix}`;
-        routes.push(route(name, virtualService, parentRefs, hostnames, rules.map((draft) => namedRule(draft, context)), context));
+        const ruleNames = new Set<string>();
+        routes.push(route(name, virtualService, parentRefs, hostnames, rules.map((draft) => namedRule(draft, ruleNames, context)), context));
       });
     } else {
       for (const draft of drafts) {
@@ -247,9 +248,14 @@ function nonEmptyRule(rule: PlainRecord): PlainRecord {
   return ordered;
 }
 
-function namedRule(draft: RuleDraft, context: ConvertContext): PlainRecord {
+/** Rule names (Gateway API v1.5) from Istio route names, unique within the route. */
+function namedRule(draft: RuleDraft, taken: Set<string>, context: ConvertContext): PlainRecord {
   if (!draft.entryName || context.options.gatewayApiVersion === "v1.2.1") return draft.rule;
-  return { name: sanitizeName(`${draft.entryName}${draft.suffix}`), ...draft.rule };
+  const base = sanitizeName(`${draft.entryName}${draft.suffix}`);
+  let name = base;
+  for (let attempt = 2; taken.has(name); attempt++) name = `${base}-${attempt}`;
+  taken.add(name);
+  return { name, ...draft.rule };
 }
 
 /** full: ≤16 rules and ≤128 matches per HTTPRoute (CRD limits); the rest continues in `<vs>-2`, … */
