@@ -45,6 +45,11 @@ describe("conversion rules beyond the §13 edge cases", () => {
     expect(rules[0]!.matches).toEqual([{ method: "GET" }, { method: "HEAD" }]);
   });
 
+  it("full: rule names come from Istio route names and stay unique within the route", () => {
+    const result = convertYaml(virtualService(`{hosts: [a.example], http: [{name: API, match: [{uri: {exact: /a}}], route: [${route()}]}, {name: api, route: [${route()}]}]}`));
+    expect((objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: { name?: string }[] }).rules.map((rule) => rule.name)).toEqual(["api", "api-2"]);
+  });
+
   it("full: more than 16 rules continue in <vs>-2", () => {
     const entries = Array.from({ length: 18 }, (_, index) => `{match: [{uri: {exact: /p${index}}}], route: [${route()}]}`).join(", ");
     const result = convertYaml(virtualService(`{hosts: [a.example], http: [${entries}]}`));
