@@ -17,10 +17,18 @@ export interface OutputFile {
   text: string;
 }
 
-/** One file per object for `--output-dir`: `<namespace>/<kind>-<name>.yaml`. */
+/**
+ * One file per object for `--output-dir`: `<namespace>/<kind>-<name>.yaml`. Names come from the input,
+ * so path separators and dot-only components are replaced: nothing is written outside the directory.
+ */
 export function outputFiles(objects: readonly KubeObject[], format: ObjectFormat): OutputFile[] {
   return objects.map((object) => ({
-    path: `${object.metadata.namespace ?? "_cluster"}/${object.kind.toLowerCase()}-${object.metadata.name}.${format}`,
+    path: `${fileComponent(object.metadata.namespace ?? "_cluster")}/${fileComponent(`${object.kind.toLowerCase()}-${object.metadata.name ?? ""}`)}.${format}`,
     text: format === "yaml" ? objectsToYaml([object]) : toJson(object),
   }));
+}
+
+function fileComponent(text: string): string {
+  const safe = text.replace(/[^A-Za-z0-9._-]/g, "_");
+  return /^\.*$/.test(safe) ? `_${safe}` : safe;
 }

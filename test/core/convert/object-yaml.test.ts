@@ -39,3 +39,17 @@ describe("the fast YAML writer for converted objects", () => {
     expect(document!.object).toEqual(object);
   });
 });
+
+describe("--output-dir file names", () => {
+  it("keep every file inside the output directory whatever the input names are", async () => {
+    const { outputFiles } = await import("../../../src/core/convert/index.js");
+    const files = outputFiles(
+      [
+        { apiVersion: "v1", kind: "Gateway", metadata: { name: "../../etc/passwd", namespace: ".." } },
+        { apiVersion: "v1", kind: "HTTPRoute", metadata: { name: "web", namespace: "shop" } },
+      ],
+      "yaml",
+    );
+    expect(files.map((file) => file.path)).toEqual(["_../gateway-.._.._etc_passwd.yaml", "shop/httproute-web.yaml"]);
+  });
+});
