@@ -18,7 +18,7 @@ describe("mesh validate", () => {
     expect(result.stdout).toContain(
       `${fixture("broken-httproute.yaml")}:14:7: error CEL_RULE spec.rules[0].backendRefs[0]: Invalid value: "object": Must have port for Service reference (add \`port: <number>\` to this backendRef`,
     );
-    expect(result.stdout).toContain("(HTTPRoute default/reviews spec.rules[0].backendRefs[0])");
+    expect(result.stdout).toContain("Must have port for Service reference (add `port: <number>` to this backendRef; a Service backend needs the port to send traffic to) (HTTPRoute default/reviews)");
   });
 
   it("reads standard input when no file is given", async () => {
