@@ -23,7 +23,7 @@ const variants: SchemaVariant[] = [
 
 interface UpstreamCrd {
   kind: string;
-  metadata: { name: string };
+  metadata: { name: string; annotations?: Record<string, string> };
   spec: {
     group: string;
     names: { kind: string; plural: string; singular: string; listKind: string; shortNames?: string[]; categories?: string[] };
@@ -166,6 +166,7 @@ describe.skipIf(!existsSync(referenceRoot))("Gateway API schemas agree with the 
           const mine = ours.find((candidate) => candidate.metadata.name === crd.metadata.name);
           expect(mine, `${crd.metadata.name} missing`).toBeDefined();
           const spec = mine!.spec as UpstreamCrd["spec"];
+          expect(mine!.metadata.annotations).toEqual(crd.metadata.annotations);
           expect(spec.names).toEqual({ ...crd.spec.names });
           expect(spec.scope).toBe(crd.spec.scope);
           const summary = (versions: UpstreamCrd["spec"]["versions"]) =>

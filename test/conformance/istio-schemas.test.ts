@@ -1,7 +1,8 @@
 import { readFileSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments, parse } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
+import { createSchemaLoader } from "../../src/core/schemas/index.js";
 
 // Istio 1.30.3's generated CRDs are the oracle: every structural fact and every CEL rule of every served
 // version must be reproduced by the project's schemas/ (descriptions excepted).
@@ -35,38 +36,21 @@ function upstreamCrds(): UpstreamCrd[] {
     .filter((d): d is UpstreamCrd => d !== null);
 }
 
-// Temporary in-test reading of the source format until src/core/schemas (branch gwschemas) reaches main.
-function readYaml(path: string): Node {
-  return parse(readFileSync(path, "utf8")) as Node;
+// The CRDs mesh install applies, built by the loader from schemas/ (so this also tests fragment inlining and
+// schemaFrom): they must be upstream's, descriptions and the helm-replaced labels aside.
+const loader = createSchemaLoader({ sourceDirectory: schemasRoot });
+interface LocalCrd {
+  metadata: { name: string };
+  spec: {
+    group: string;
+    scope: string;
+    names: Node;
+    versions: Array<Node & { name: string; schema: { openAPIV3Schema: Node } }>;
+  };
 }
-function inlineFragments(node: unknown, fragments: Node, trail: string[] = []): unknown {
-  if (Array.isArray(node)) return node.map((n) => inlineFragments(n, fragments, trail));
-  if (node === null || typeof node !== "object") return node;
-  const ref = (node as Node)["x-mesh-ref"];
-  if (typeof ref === "string") {
-    if (!(ref in fragments)) throw new Error(`unknown fragment ${ref}`);
-    if (trail.includes(ref)) throw new Error(`fragment cycle ${[...trail, ref].join(" → ")}`);
-    return inlineFragments(fragments[ref], fragments, [...trail, ref]);
-  }
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inlineFragments(v, fragments, trail)]));
-}
-interface LocalKind {
-  crd: Node;
-  versions: Map<string, Node>;
-}
-function localKind(group: string, plural: string): LocalKind | undefined {
-  const dir = join(schemasRoot, group, plural);
-  if (!existsSync(join(dir, "crd.yaml"))) return undefined;
-  const fragmentsPath = join(schemasRoot, group, "_fragments.yaml");
-  const fragments = existsSync(fragmentsPath) ? readYaml(fragmentsPath) : {};
-  const files = new Map<string, Node>();
-  for (const f of readdirSync(dir)) if (f !== "crd.yaml" && f.endsWith(".yaml")) files.set(f.slice(0, -5), readYaml(join(dir, f)));
-  const versions = new Map<string, Node>();
-  for (const [name, file] of files) {
-    const source = typeof file.schemaFrom === "string" ? files.get(file.schemaFrom) : file;
-    versions.set(name, { ...file, openAPIV3Schema: inlineFragments(source?.openAPIV3Schema, fragments) });
-  }
-  return { crd: readYaml(join(dir, "crd.yaml")), versions };
+function localCrds(): Map<string, LocalCrd> {
+  const crds = loader.customResourceDefinitions(istioGroups) as unknown as LocalCrd[];
+  return new Map(crds.map((crd) => [crd.metadata.name, crd]));
 }
 
 // ---- the comparison: one fact record per schema path ----
@@ -121,17 +105,12 @@ function sourceFiles(dir: string): string[] {
 const crds = existsSync(reference) ? upstreamCrds() : [];
 
 describe.skipIf(crds.length === 0)("Istio schemas match Istio 1.30.3's CRDs", () => {
+  const mine = localCrds();
+
   it("cover exactly the 15 Istio kinds", () => {
-    const upstreamKinds = crds.map((c) => `${c.spec.group}/${c.spec.names.plural}`).sort();
-    const mine = istioGroups.flatMap((g) =>
-      existsSync(join(schemasRoot, g))
-        ? readdirSync(join(schemasRoot, g))
-            .filter((p) => existsSync(join(schemasRoot, g, p, "crd.yaml")))
-            .map((p) => `${g}/${p}`)
-        : [],
-    );
-    expect(mine.sort()).toEqual(upstreamKinds);
-    expect(upstreamKinds).toHaveLength(15);
+    const upstreamNames = crds.map((c) => `${c.spec.names.plural}.${c.spec.group}`).sort();
+    expect([...mine.keys()].sort()).toEqual(upstreamNames);
+    expect(upstreamNames).toHaveLength(15);
   });
 
   it("carry no upstream description prose (no 9-word run of it)", () => {
@@ -163,52 +142,35 @@ describe.skipIf(crds.length === 0)("Istio schemas match Istio 1.30.3's CRDs", ()
   for (const crd of crds) {
     const { group, names, scope } = crd.spec;
     describe(`${names.kind}.${group}`, () => {
-      const local = localKind(group, names.plural);
+      const local = mine.get(`${names.plural}.${group}`);
 
       it("has the same names, scope and versions", () => {
         expect(local, `schemas/${group}/${names.plural}/crd.yaml`).toBeDefined();
-        const c = local!.crd;
-        expect({
-          group: c.group,
-          kind: c.kind,
-          plural: c.plural,
-          singular: c.singular,
-          listKind: c.listKind,
-          shortNames: c.shortNames ?? [],
-          categories: c.categories ?? [],
-          scope: c.scope,
-        }).toEqual({
+        expect({ group: local!.spec.group, scope: local!.spec.scope, names: canonical(local!.spec.names) }).toEqual({
           group,
-          kind: names.kind,
-          plural: names.plural,
-          singular: names.singular,
-          listKind: names.listKind,
-          shortNames: names.shortNames ?? [],
-          categories: names.categories ?? [],
           scope,
+          names: canonical(names),
         });
-        const versions = (c.versions as Node[]).map((v) => ({
-          name: v.name,
-          served: v.served,
-          storage: v.storage,
-          deprecated: v.deprecated ?? false,
-        }));
-        expect(versions).toEqual(
-          crd.spec.versions.map((v) => ({ name: v.name, served: v.served, storage: v.storage, deprecated: v.deprecated ?? false })),
-        );
+        const versionFacts = (versions: Node[]) =>
+          versions.map((v) => ({ name: v.name, served: v.served, storage: v.storage, deprecated: v.deprecated ?? false }));
+        expect(versionFacts(local!.spec.versions)).toEqual(versionFacts(crd.spec.versions as unknown as Node[]));
       });
 
       for (const version of crd.spec.versions) {
+        const localVersion = () => {
+          const found = local?.spec.versions.find((v) => v.name === version.name);
+          expect(found, `schemas/${group}/${names.plural}/${version.name}.yaml`).toBeDefined();
+          return found!;
+        };
+
         it(`${version.name}: schema facts and CEL rules are upstream's`, () => {
-          const mine = local?.versions.get(version.name);
-          expect(mine, `schemas/${group}/${names.plural}/${version.name}.yaml`).toBeDefined();
-          expect(schemaDifferences(version.schema.openAPIV3Schema, mine!.openAPIV3Schema as Node)).toEqual([]);
+          expect(schemaDifferences(version.schema.openAPIV3Schema, localVersion().schema.openAPIV3Schema)).toEqual([]);
         });
 
         it(`${version.name}: subresources and printer columns are upstream's`, () => {
-          const mine = local?.versions.get(version.name);
-          expect(canonical(mine?.subresources)).toEqual(canonical(version.subresources));
-          expect(canonical(mine?.additionalPrinterColumns ?? [])).toEqual(canonical(version.additionalPrinterColumns ?? []));
+          const v = localVersion();
+          expect(canonical(v.subresources)).toEqual(canonical(version.subresources));
+          expect(canonical(v.additionalPrinterColumns ?? [])).toEqual(canonical(version.additionalPrinterColumns ?? []));
         });
       }
     });

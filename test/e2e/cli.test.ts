@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { describe, expect, it } from "vitest";
-import { runMesh } from "./run-mesh.js";
+import { meshBin, runMesh } from "./run-mesh.js";
 
 describe("mesh CLI shell", () => {
   it("lists its commands in --help and exits 0", async () => {
@@ -71,5 +73,15 @@ describe("mesh CLI shell", () => {
     const result = await runMesh(["completion", "powershell"]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('unsupported shell "powershell"');
+  });
+
+  it("stops quietly when its output pipe is closed (mesh … | head)", async () => {
+    const child = spawn(process.execPath, [meshBin, "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy(); // the reader goes away before mesh writes, as `head` does after its first lines
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const [exitCode] = (await once(child, "close")) as [number];
+    expect(stderr).not.toContain("EPIPE");
+    expect(exitCode).toBe(0);
   });
 });

@@ -4,9 +4,9 @@ import type { Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
 
 interface GenerateFlags {
-  set: string[];
-  filename: string[];
-  component: string[];
+  set?: string[];
+  filename?: string[];
+  component?: string[];
   outputDir?: string;
   revision?: string;
   force?: boolean;
@@ -17,9 +17,9 @@ export function register(program: Command, context: CliContext): void {
   manifest
     .command("generate")
     .description("Print the Kubernetes objects a profile and overlays install, in istioctl's order")
-    .option("-s, --set <path=value>", "set an IstioOperator field, relative to spec (repeatable)", collect, [])
-    .option("-f, --filename <file>", "IstioOperator overlay file, merged in order; '-' reads stdin (repeatable, comma-separated)", collect, [])
-    .option("--component <name>", "only this component: base, istiod, ingress, egress, cni, ztunnel (repeatable)", collect, [])
+    .option("-s, --set <path=value>", "set an IstioOperator field, relative to spec (repeatable)", collect)
+    .option("-f, --filename <file>", "IstioOperator overlay file, merged in order; '-' reads stdin (repeatable, comma-separated)", collect)
+    .option("--component <name>", "only this component: base, istiod, ingress, egress, cni, ztunnel (repeatable)", collect)
     .option("--output-dir <dir>", "write one file per component into this directory instead of stdout")
     .option("-r, --revision <revision>", "control plane revision (same as --set revision=…)")
     .option("--force", "render even if the IstioOperator fails validation (problems become warnings)")
@@ -27,13 +27,15 @@ export function register(program: Command, context: CliContext): void {
     .action(async (flags: GenerateFlags, command: Command) => {
       const output = context.globals(command).output ?? "yaml";
       if (output !== "yaml" && output !== "json") throw new UsageError(`unknown output format "${output}" for manifest generate`, { hint: "use -o yaml or -o json" });
-      const files = await readOverlayFiles(flags.filename, context);
-      const { generateManifest, manifestYaml, manifestJson, sortObjects } = await import("../../core/render/index.js");
-      const generated = generateManifest({
-        files,
-        sets: flags.set,
+      const documents = await readOverlayDocuments(flags.filename ?? [], context);
+      const { generateFromDocuments } = await import("../../core/render/generate.js");
+      const { manifestYaml, manifestJson } = await import("../../core/render/output.js");
+      const { sortObjects } = await import("../../core/render/order.js");
+      const generated = generateFromDocuments({
+        documents,
+        sets: flags.set ?? [],
         force: flags.force,
-        components: flags.component,
+        components: flags.component ?? [],
         ...(flags.revision !== undefined ? { revision: flags.revision } : {}),
       });
       writeWarnings(generated.findings, context, command);
@@ -55,8 +57,8 @@ export function register(program: Command, context: CliContext): void {
 // Shared with `mesh profile` and `mesh install`: how -f and --set inputs are read and warnings printed.
 
 /** commander collector for repeatable flags. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Reads `-f` overlays (repeatable, comma-separated, `-` for stdin) in order. */
@@ -78,6 +80,14 @@ export async function readOverlayFiles(flags: string[], context: CliContext): Pr
     files.push({ path: name, text });
   }
   return files;
+}
+
+/** Reads and parses -f overlays; the YAML parser is loaded only when there are some. */
+export async function readOverlayDocuments(flags: string[], context: CliContext) {
+  const files = await readOverlayFiles(flags, context);
+  if (files.length === 0) return [];
+  const { readOperatorFiles } = await import("../../core/operator/read-files.js");
+  return readOperatorFiles(files);
 }
 
 /** Warnings (e.g. with --force) go to stderr, one line each, with the file position when there is one. */

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
-import { collect, readOverlayFiles } from "./manifest.js";
+import { collect, readOverlayDocuments } from "./manifest.js";
 
 export function register(program: Command, context: CliContext): void {
   const profile = program.command("profile").description("List, show and compare the built-in IstioOperator profiles");
@@ -18,13 +18,13 @@ export function register(program: Command, context: CliContext): void {
     .argument("[name]", "profile name", "default")
     .description("Print a profile as an IstioOperator (default plus the profile's delta, plus any overlays)")
     .option("--config-path <path>", "print only this part, e.g. spec.components or components.pilot")
-    .option("-s, --set <path=value>", "set an IstioOperator field, relative to spec (repeatable)", collect, [])
-    .option("-f, --filename <file>", "IstioOperator overlay file (repeatable)", collect, [])
-    .action(async (name: string, flags: { configPath?: string; set: string[]; filename: string[] }, command: Command) => {
+    .option("-s, --set <path=value>", "set an IstioOperator field, relative to spec (repeatable)", collect)
+    .option("-f, --filename <file>", "IstioOperator overlay file (repeatable)", collect)
+    .action(async (name: string, flags: { configPath?: string; set?: string[]; filename?: string[] }, command: Command) => {
       const output = context.globals(command).output ?? "yaml";
-      const files = await readOverlayFiles(flags.filename, context);
+      const documents = await readOverlayDocuments(flags.filename ?? [], context);
       const { dumpProfile } = await import("../../core/operator/profile-dump.js");
-      const dumped = dumpProfile({ name, files, sets: flags.set, ...(flags.configPath ? { configPath: flags.configPath } : {}) });
+      const dumped = dumpProfile({ name, documents, sets: flags.set ?? [], ...(flags.configPath ? { configPath: flags.configPath } : {}) });
       context.io.stdout.write(await formatted(dumped, output));
     });
   profile

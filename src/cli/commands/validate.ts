@@ -1,5 +1,4 @@
 import { Option, type Command } from "commander";
-import { UsageError } from "../../core/errors.js";
 import { SUPPORTED_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
 
@@ -43,12 +42,8 @@ export function register(program: Command, context: CliContext): void {
       const { parseReportFormat, renderReport } = await import("../render/index.js");
       const format = parseReportFormat(globals.output);
       const io = context.io;
-      let args = inputs;
-      if (args.length === 0) {
-        if (io.stdin.isTTY) throw new UsageError("no input given", { hint: "pass files, directories or globs, or pipe YAML into mesh validate -" });
-        args = ["-"];
-      }
-      const { loadDocuments, readStream } = await import("../../core/documents/index.js");
+      const { loadDocuments, readStream, inputArgsOrStdin } = await import("../../core/documents/index.js");
+      const args = inputArgsOrStdin(inputs, io.stdin.isTTY, "manifests to validate");
       const readStdin = () => readStream(io.stdin);
       const { loadCrdObjects } = await import("../../core/validate/crd-inputs.js");
       const crds = flags.crds.length > 0 ? await loadCrdObjects(flags.crds, readStdin) : [];

@@ -23,7 +23,9 @@ export function findingLine(finding: Finding, chalk: InstanceType<typeof Chalk>)
       : finding.severity === "warning"
         ? chalk.yellow(finding.severity)
         : chalk.blue(finding.severity);
-  const context = [describeResource(finding.resource), finding.path ?? ""].filter(Boolean).join(" ");
+  // API-server style messages already start with the field path; do not repeat it.
+  const path = finding.path && !finding.message.startsWith(`${finding.path}: `) ? finding.path : "";
+  const context = [describeResource(finding.resource), path].filter(Boolean).join(" ");
   return `${chalk.bold(where)}${severity} ${chalk.dim(finding.code)} ${finding.message}${context ? chalk.dim(` (${context})`) : ""}`;
 }
 

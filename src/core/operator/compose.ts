@@ -1,4 +1,4 @@
-import { parseManifestText, type SourceDocument } from "../documents/index.js";
+import type { SourceDocument } from "../documents/parse.js";
 import { InputError } from "../errors.js";
 import type { Finding } from "../findings.js";
 import { operatorBundle } from "./bundle.js";
@@ -10,8 +10,8 @@ import { parseSetFlag, type SetFlag } from "./set-flags.js";
 import { isMap, type IstioOperator, type JsonMap } from "./types.js";
 
 export interface OperatorInput {
-  /** `-f` files in order, already read. */
-  files: { path: string; text: string }[];
+  /** `-f` files in order, parsed by readOperatorFiles (one document per file at most). */
+  documents: SourceDocument[];
   /** `--set path=value` flags in order. */
   sets: string[];
   /** Downgrade schema errors to warnings (istioctl's --force). */
@@ -35,7 +35,7 @@ interface FileSource {
 
 /** Builds the IstioOperator istioctl would render: profile, then -f files in order, then --set flags in order. */
 export function composeOperator(input: OperatorInput): ComposedOperator {
-  const fileSources = input.files.flatMap((file) => readOperatorFile(file));
+  const fileSources: FileSource[] = input.documents.map((document) => ({ document }));
   const sets = input.sets.map(parseSetFlag);
   if (input.revision !== undefined && input.revision !== "" && input.revision !== "default")
     sets.push(parseSetFlag(`revision=${input.revision}`));
@@ -52,23 +52,6 @@ export function composeOperator(input: OperatorInput): ComposedOperator {
   const operator = mergeOverlay(profileOperator, user) as IstioOperator;
   const findings = validate(operator, fileSources, sets, input.force ?? false);
   return { operator, user: user as IstioOperator, profile, findings };
-}
-
-function readOperatorFile(file: { path: string; text: string }): FileSource[] {
-  const parsed = parseManifestText(file.text, file.path);
-  const syntax = parsed.findings.find((finding) => finding.severity === "error");
-  if (syntax) throw new InputError(`${file.path}:${syntax.line ?? 0}:${syntax.column ?? 0}: ${syntax.message}`);
-  const documents = parsed.documents.filter((document) => document.object !== null && document.object !== undefined);
-  if (documents.length > 1)
-    throw new InputError(
-      `${file.path}:${documents[1]!.line}: contains multiple IstioOperator CRs, only one per file is supported`,
-      { hint: "split the file, or pass several files with -f (they are merged in order)" },
-    );
-  const document = documents[0];
-  if (!document) return [];
-  if (!isMap(document.object))
-    throw new InputError(`${file.path}:${document.line}: expected an IstioOperator (a map with apiVersion, kind, spec)`);
-  return [{ document }];
 }
 
 function pickOperatorFields(object: unknown): JsonMap {
@@ -117,6 +100,18 @@ function semanticIssues(operator: IstioOperator): SchemaIssue[] {
   const revision = spec.revision;
   if (typeof revision === "string" && revision !== "" && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(revision))
     issues.push({ path: ["spec", "revision"], kind: "wrong-type", message: `invalid revision specified: ${revision} (must be a DNS-1123 label)` });
+  const global = isMap(spec.values) && isMap(spec.values.global) ? spec.values.global : {};
+  const imageSettings: [OperatorPath, unknown, "hub" | "tag"][] = [
+    [["spec", "hub"], spec.hub, "hub"],
+    [["spec", "tag"], spec.tag, "tag"],
+    [["spec", "values", "global", "hub"], global.hub, "hub"],
+    [["spec", "values", "global", "tag"], global.tag, "tag"],
+  ];
+  for (const [path, setting, kind] of imageSettings) {
+    if (setting === undefined || setting === null || setting === "") continue;
+    const valid = kind === "hub" ? imageRepository.test(String(setting)) : imageTag.test(String(setting));
+    if (!valid) issues.push({ path, kind: "wrong-type", message: `bad ${kind}: ${String(setting)}` });
+  }
   for (const list of ["ingressGateways", "egressGateways"] as const) {
     (spec.components?.[list] ?? []).forEach((gateway, index) => {
       if (isMap(gateway) && typeof gateway.name === "string" && !/^[a-z0-9.-]+$/.test(gateway.name))
@@ -125,6 +120,10 @@ function semanticIssues(operator: IstioOperator): SchemaIssue[] {
   }
   return issues;
 }
+
+/** A registry host (optional port) and lowercase path components, as image references allow. */
+const imageRepository = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/;
+const imageTag = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 function toFinding(issue: SchemaIssue, files: FileSource[], sets: SetFlag[], force: boolean): Finding {
   const path = formatOperatorPath(issue.path);

@@ -1,14 +1,15 @@
+import type { SourceDocument } from "../documents/parse.js";
 import { InputError } from "../errors.js";
 import { composeOperator } from "./compose.js";
 import { parsePath, PathSyntaxError, resolve } from "./path-language.js";
 import { loadProfile } from "./profiles.js";
 
 /** The profile as installed (default + delta), optionally with overlays, optionally narrowed to `configPath`. */
-export function dumpProfile(options: { name?: string; files?: { path: string; text: string }[]; sets?: string[]; configPath?: string }): unknown {
-  const overlays = (options.files?.length ?? 0) > 0 || (options.sets?.length ?? 0) > 0;
+export function dumpProfile(options: { name?: string; documents?: SourceDocument[]; sets?: string[]; configPath?: string }): unknown {
+  const overlays = (options.documents?.length ?? 0) > 0 || (options.sets?.length ?? 0) > 0;
   const operator = overlays
     ? composeOperator({
-        files: options.files ?? [],
+        documents: options.documents ?? [],
         sets: [...(options.name ? [`profile=${options.name}`] : []), ...(options.sets ?? [])],
       }).operator
     : loadProfile(options.name ?? "default");

@@ -11,9 +11,8 @@ export function profileNames(): string[] {
 
 /** What mesh cannot render of a profile yet; `mesh profile list` shows it. */
 export const partialProfiles: Readonly<Record<string, string>> = {
-  ambient: "cni and ztunnel are not rendered yet",
-  remote: "remote-mode istiod (values.profile=remote) is not rendered yet",
-  stable: "the stable ValidatingAdmissionPolicy is not rendered yet",
+  ambient: "not rendered: the CNI node agent and ztunnel are not supported yet",
+  stable: "not rendered: its ValidatingAdmissionPolicy is not supported yet",
 };
 
 /** The profile as istioctl uses it: `default` with the named profile's delta merged on top. */

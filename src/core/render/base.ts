@@ -10,25 +10,17 @@ import { readerRbacEnabled } from "./istiod-rbac.js";
  * reader ServiceAccount. values.base.excludedCRDs drops CRDs by name.
  */
 export function renderBase(values: JsonMap): KubeObject[] {
-  const istioNamespace = String(valueAt(values, "global.istioNamespace") || "istio-system");
   const excluded = new Set((valueAt(values, "base.excludedCRDs") as string[] | undefined) ?? []);
-  const withConfigCrds = valueAt(values, "base.enableIstioConfigCRDs") !== false;
-  const crds = withConfigCrds
-    ? istioCustomResourceDefinitions()
-        .filter((crd) => !excluded.has(crd.metadata.name ?? ""))
-        .map((crd) => ({
-          ...crd,
-          metadata: {
-            ...crd.metadata,
-            labels: helmLabels("base"),
-            annotations: { ...(crd.metadata.annotations ?? {}), "helm.sh/resource-policy": "keep" },
-          },
-        }))
-    : [];
-  const objects: KubeObject[] = [...crds];
-  if (readerRbacEnabled({ values })) {
-    const pullSecrets = (valueAt(values, "global.imagePullSecrets") as string[] | undefined) ?? [];
-    objects.push({
+  const crds = valueAt(values, "base.enableIstioConfigCRDs") === false ? [] : istioCustomResourceDefinitions().filter((crd) => !excluded.has(crd.metadata.name ?? ""));
+  return [...crds, ...readerAccount(values)];
+}
+
+function readerAccount(values: JsonMap): KubeObject[] {
+  if (!readerRbacEnabled({ values })) return [];
+  const istioNamespace = String(valueAt(values, "global.istioNamespace") || "istio-system");
+  const pullSecrets = (valueAt(values, "global.imagePullSecrets") as string[] | undefined) ?? [];
+  return [
+    {
       apiVersion: "v1",
       kind: "ServiceAccount",
       metadata: {
@@ -37,7 +29,6 @@ export function renderBase(values: JsonMap): KubeObject[] {
         labels: { app: "istio-reader", "app.kubernetes.io/name": "istio-reader", release: "istio", ...helmLabels("base") },
       },
       ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
-    });
-  }
-  return objects;
+    },
+  ];
 }

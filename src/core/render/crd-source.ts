@@ -1,15 +1,15 @@
-import { InputError } from "../errors.js";
 import type { KubeObject } from "../objects.js";
+import { labelledCrd } from "./labels.js";
+import { hasPrecomputedCrds, precomputedCrds } from "./precomputed.js";
 
 /** The API groups whose CRDs the base component installs. */
 export const istioCrdGroups = ["networking.istio.io", "security.istio.io", "telemetry.istio.io", "extensions.istio.io"];
 
-/**
- * The Istio CRDs, generated from the project's schemas/ by src/core/schemas. Until that loader is part of
- * the build, the base component cannot be rendered and says so.
- */
+// The schema catalog (one source of truth with `mesh validate`) is loaded only when no build has
+// precomputed the CRDs, i.e. when running from the TypeScript sources.
+const schemas = hasPrecomputedCrds() ? undefined : await import("../schemas/index.js");
+
+/** The Istio CRDs as the base chart renders them: generated from schemas/, with the chart's labels. */
 export function istioCustomResourceDefinitions(): KubeObject[] {
-  throw new InputError("cannot render component base: the Istio CRD schemas are not part of this build yet", {
-    hint: "exclude it with --component istiod (and gateways), or use a build that includes src/core/schemas",
-  });
+  return precomputedCrds() ?? schemas!.customResourceDefinitions(istioCrdGroups).map(labelledCrd);
 }

@@ -89,8 +89,9 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
         ],
       },
     });
-  const replicas = input.instance.k8s?.replicaCount;
-  const several = autoscale ? Number(gateway.autoscaleMin) > 1 : typeof replicas === "number" && replicas > 1;
+  // The gateway charts have no replica count of their own: k8s.replicaCount patches the Deployment later
+  // and, as in istioctl, does not bring a PodDisruptionBudget.
+  const several = autoscale && Number(gateway.autoscaleMin) > 1;
   if (several && valueAt(values, "global.defaultPodDisruptionBudget.enabled") !== false)
     objects.push({
       apiVersion: "policy/v1",

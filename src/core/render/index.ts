@@ -1,150 +1,22 @@
-import { InputError } from "../errors.js";
-import type { Finding } from "../findings.js";
-import type { KubeObject } from "../objects.js";
-import { composeOperator } from "../operator/compose.js";
-import { valueAt } from "../operator/merge.js";
-import { isMap, type ComponentSpec, type GatewayComponentSpec, type IstioOperator, type JsonMap } from "../operator/types.js";
-import { closestWord } from "../suggest.js";
-import { renderBase } from "./base.js";
-import { renderGateway, type GatewayKind } from "./gateway.js";
-import { istiodAutoscaled, istiodImage, renderIstiod } from "./istiod.js";
-import type { IstiodContext } from "./istiod-context.js";
-import { applyKubernetesSettings } from "./k8s-settings.js";
-import { sortObjects } from "./order.js";
-import { istiodChartValues, operatorValues } from "./values.js";
+import { readOperatorFiles } from "../operator/read-files.js";
+import { generateFromDocuments, type GeneratedManifest } from "./generate.js";
 
-export type ComponentName = "base" | "istiod" | "ingress" | "egress" | "cni" | "ztunnel";
-export const componentNames: readonly ComponentName[] = ["base", "istiod", "ingress", "egress", "cni", "ztunnel"];
+export { componentNames, generateFromDocuments } from "./generate.js";
+export type { ComponentName, GeneratedManifest, GenerateOptions, RenderedComponent } from "./generate.js";
+export { manifestYaml, manifestJson } from "./output.js";
+export { sortObjects } from "./order.js";
 
-export interface RenderedComponent {
-  component: ComponentName;
-  /** As istioctl prints it in install progress: "Istio core", "Istiod", "Ingress gateways", … */
-  displayName: string;
-  /** For ingress/egress: the gateway instance's name. */
-  gatewayName?: string;
-  objects: KubeObject[];
-}
-
-export interface GeneratedManifest {
-  /** The merged IstioOperator (profile < -f files < --set). */
-  operator: IstioOperator;
-  profile: string;
-  /** "" for the default revision. */
-  revision: string;
-  /** The install namespace (metadata.namespace, default istio-system). */
-  namespace: string;
-  /** In install order: base, istiod, ingress…, egress…, cni, ztunnel. */
-  components: RenderedComponent[];
-  findings: Finding[];
-}
-
-export interface GenerateOptions {
+/**
+ * What `istioctl manifest generate` renders for a profile, `-f` overlays (read, in order) and `--set` flags:
+ * components in install order, objects in istioctl's order. Bad overlays throw InputError (exit 2).
+ */
+export function generateManifest(options: {
   files: { path: string; text: string }[];
   sets: string[];
   force?: boolean;
-  /** Only these components (default: all enabled ones). */
   components?: string[];
   revision?: string;
+}): GeneratedManifest {
+  const { files, ...rest } = options;
+  return generateFromDocuments({ ...rest, documents: readOperatorFiles(files) });
 }
-
-const displayNames: Record<ComponentName, string> = {
-  base: "Istio core",
-  istiod: "Istiod",
-  ingress: "Ingress gateways",
-  egress: "Egress gateways",
-  cni: "CNI",
-  ztunnel: "Ztunnel",
-};
-
-/** Renders what `istioctl manifest generate` renders for the same profile, files and flags (install.md). */
-export function generateManifest(options: GenerateOptions): GeneratedManifest {
-  const wanted = selectedComponents(options.components);
-  const composed = composeOperator({ files: options.files, sets: options.sets, force: options.force, revision: options.revision });
-  const { operator } = composed;
-  const findings = [...composed.findings];
-  const iopValues = operatorValues(operator, composed.user);
-  const istioNamespace = String(valueAt(iopValues, "global.istioNamespace") || "");
-  const namespace = istioNamespace || operator.metadata?.namespace || "istio-system";
-  operator.metadata = { ...(operator.metadata ?? {}), namespace };
-  const revision = typeof iopValues.revision === "string" ? iopValues.revision : "";
-  const components = operator.spec?.components ?? {};
-  const rendered: RenderedComponent[] = [];
-  const add = (component: ComponentName, objects: KubeObject[], gatewayName?: string) =>
-    rendered.push({ component, displayName: displayNames[component], ...(gatewayName ? { gatewayName } : {}), objects: sortObjects(objects) });
-
-  if (wanted.has("base") && components.base?.enabled !== false) {
-    const objects = renderBase(iopValues);
-    add("base", applyKubernetesSettings(objects, components.base?.k8s, mainOf("", "", "components.base.k8s"), findings));
-  }
-  if (wanted.has("istiod") && components.pilot?.enabled !== false) {
-    if (iopValues.profile === "remote" || valueAt(iopValues, "istiodRemote.enabled") === true)
-      throw new InputError("component istiod: remote mode (values.istiodRemote.enabled, the remote profile) is not supported by mesh yet");
-    const values = istiodChartValues(iopValues);
-    const context: IstiodContext = {
-      values,
-      passedValues: iopValues,
-      namespace: components.pilot?.namespace || namespace,
-      istioNamespace: String(valueAt(values, "global.istioNamespace") || namespace),
-      revision,
-    };
-    const objects = renderIstiod(context, istiodImage(context, components.pilot));
-    const main = { ...mainOf(revision ? `istiod-${revision}` : "istiod", "discovery", "components.pilot.k8s"), autoscaled: istiodAutoscaled(context) };
-    add("istiod", applyKubernetesSettings(objects, components.pilot?.k8s, main, findings));
-  }
-  for (const kind of ["ingress", "egress"] as const) {
-    if (!wanted.has(kind)) continue;
-    gatewayInstances(kind, components, iopValues).forEach(({ instance, index }) => {
-      const objects = renderGateway({ kind, instance, iopValues, namespace: instance.namespace || namespace, revision });
-      const name = instance.name ?? (kind === "ingress" ? "istio-ingressgateway" : "istio-egressgateway");
-      const list = kind === "ingress" ? "ingressGateways" : "egressGateways";
-      const main = {
-        ...mainOf(name, "istio-proxy", `components.${list}[${index}].k8s`),
-        servicePortsViaValues: true,
-        autoscaled: objects.some((object) => object.kind === "HorizontalPodAutoscaler"),
-      };
-      add(kind, applyKubernetesSettings(objects, instance.k8s, main, findings), name);
-    });
-  }
-  for (const component of ["cni", "ztunnel"] as const) {
-    const spec = components[component];
-    if (wanted.has(component) && isMap(spec) && spec.enabled !== false)
-      throw new InputError(`component ${component}: mesh cannot render ${component === "cni" ? "the Istio CNI node agent" : "ztunnel"} yet`, {
-        hint: `disable it with --set components.${component}.enabled=false, or leave it out with --component`,
-      });
-  }
-  return { operator, profile: composed.profile, revision, namespace, components: rendered, findings };
-}
-
-function mainOf(workloadName: string, containerName: string, origin: string) {
-  return { workloadName, containerName, origin, servicePortsViaValues: false, autoscaled: false };
-}
-
-function selectedComponents(requested: string[] | undefined): Set<ComponentName> {
-  if (!requested || requested.length === 0) return new Set(componentNames);
-  const out = new Set<ComponentName>();
-  for (const name of requested) {
-    const normalized = name === "pilot" ? "istiod" : name;
-    if (!(componentNames as readonly string[]).includes(normalized)) {
-      const suggestion = closestWord(name, componentNames);
-      throw new InputError(`unknown component "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`, {
-        hint: `components: ${componentNames.join(", ")}`,
-      });
-    }
-    out.add(normalized as ComponentName);
-  }
-  return out;
-}
-
-/** Enabled instances of a gateway list (install.md §6), with their index in the list. */
-function gatewayInstances(kind: GatewayKind, components: NonNullable<IstioOperator["spec"]>["components"] & object, values: JsonMap) {
-  const list = kind === "ingress" ? components.ingressGateways : components.egressGateways;
-  const forced = valueAt(values, `gateways.istio-${kind}gateway.enabled`) === true;
-  if (list === undefined || list === null)
-    return kind === "ingress" ? [{ instance: { name: "istio-ingressgateway" } as GatewayComponentSpec, index: 0 }] : [];
-  return list
-    .map((instance, index) => ({ instance: (instance ?? {}) as GatewayComponentSpec & ComponentSpec, index }))
-    .filter(({ instance }) => forced || instance.enabled !== false);
-}
-
-export { manifestYaml, manifestJson } from "./output.js";
-export { sortObjects } from "./order.js";

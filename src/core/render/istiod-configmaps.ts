@@ -61,7 +61,7 @@ export function injectorConfigMap(context: IstiodContext, injection: InjectionSo
     sidecarInjectorWebhook: webhook,
   };
   return configMap(context, revisioned(context, "istio-sidecar-injector"), {
-    config: yamlText(config, { sortKeys: false }),
+    config: yamlText(config),
     values: prettyJson(injectorValues),
   });
 }

@@ -1,7 +1,6 @@
 import type { KubeObject } from "../objects.js";
-import type { JsonMap } from "../operator/types.js";
 import { injectionSource } from "./injection-source.js";
-import type { IstiodContext } from "./istiod-context.js";
+import { value, type IstiodContext } from "./istiod-context.js";
 import { injectorConfigMap, meshConfigMap, valuesConfigMap } from "./istiod-configmaps.js";
 import { istiodRbac } from "./istiod-rbac.js";
 import { configValidationWebhook, sidecarInjectorWebhook } from "./istiod-webhooks.js";
@@ -15,8 +14,7 @@ export interface IstiodImage {
 
 /** Everything the istiod chart renders for an install with istiod in the cluster (install.md §7.2). */
 export function renderIstiod(context: IstiodContext, image: IstiodImage): KubeObject[] {
-  if (context.values.istiodRemote && (context.values.istiodRemote as JsonMap).enabled === true)
-    throw new Error("renderIstiod: remote mode is rendered by its own renderer");
+  if (value(context, "istiodRemote.enabled") === true) return renderRemoteIstiod(context);
   const objects: (KubeObject | undefined)[] = [
     ...istiodRbac(context),
     configValidationWebhook(context),
@@ -28,6 +26,26 @@ export function renderIstiod(context: IstiodContext, image: IstiodImage): KubeOb
     istiodAutoscaler(context),
     istiodDisruptionBudget(context),
     istiodService(context),
+  ];
+  return objects.filter((object): object is KubeObject => object !== undefined);
+}
+
+/**
+ * Remote mode (values.istiodRemote.enabled, the remote profile): istiod runs elsewhere; this cluster gets the
+ * reader RBAC, the values ConfigMap and the injection webhook (plus istiod's account, RBAC and validation
+ * webhook when it is the config cluster, and the injector ConfigMap unless omitted).
+ */
+function renderRemoteIstiod(context: IstiodContext): KubeObject[] {
+  const configCluster = value(context, "global.configCluster") === true;
+  const rbac = istiodRbac(context).filter((object) => configCluster || object.metadata.name?.startsWith("istio-reader-clusterrole"));
+  const omitInjector = value(context, "global.omitSidecarInjectorConfigMap") === true;
+  const objects: (KubeObject | undefined)[] = [
+    ...rbac,
+    configCluster ? configValidationWebhook(context) : undefined,
+    value(context, "pilot.configMap") === false ? undefined : meshConfigMap(context),
+    omitInjector ? undefined : injectorConfigMap(context, injectionSource()),
+    valuesConfigMap(context),
+    sidecarInjectorWebhook(context),
   ];
   return objects.filter((object): object is KubeObject => object !== undefined);
 }

@@ -1,10 +1,11 @@
-import { parse } from "yaml";
+import { createRequire } from "node:module";
 import { InputError } from "../errors.js";
 import type { Finding } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import { clone, mergeOverlay } from "../operator/merge.js";
 import { deleteAtPath, parsePath, PathNotFoundError, PathSyntaxError, setAtPath } from "../operator/path-language.js";
 import { isMap, type JsonMap, type KubernetesSettings } from "../operator/types.js";
+import { detachText } from "./precomputed.js";
 
 export interface MainObjects {
   /** Deployment/DaemonSet, HPA, PDB and Service share this name. */
@@ -15,6 +16,8 @@ export interface MainObjects {
   /** Where the settings came from, for messages: `components.pilot.k8s`. */
   origin: string;
   autoscaled: boolean;
+  /** The values switch named in the replicaCount warning, e.g. values.pilot.autoscaleEnabled. */
+  autoscaleSetting?: string;
 }
 
 /** Applies `components.<c>.k8s` to a component's rendered objects: strategic-merge style patches, then overlays. */
@@ -49,7 +52,7 @@ export function applyKubernetesSettings(objects: KubeObject[], settings: Kuberne
           severity: "warning",
           code: "IOP_REPLICAS_WITH_HPA",
           origin: "operator",
-          message: `${main.origin}.replicaCount should not be set when autoscaling is enabled`,
+          message: `${main.origin}.replicaCount should not be set when ${main.autoscaleSetting ?? "autoscaling"} is true`,
           path: `spec.${main.origin}.replicaCount`,
         });
     }
@@ -76,6 +79,16 @@ export function applyKubernetesSettings(objects: KubeObject[], settings: Kuberne
     }
     if (settings.serviceAnnotations) service.metadata.annotations = mergeOverlay(service.metadata.annotations, settings.serviceAnnotations) as Record<string, string>;
   }
+  // Accepted by the API but never applied by istioctl 1.30; said out loud instead of silently dropped.
+  for (const field of ["volumes", "volumeMounts"] as const)
+    if (settings[field] !== undefined)
+      findings.push({
+        severity: "warning",
+        code: "IOP_IGNORED_FIELD",
+        origin: "operator",
+        message: `${main.origin}.${field} is not applied (as in istioctl 1.30); use ${main.origin}.overlays instead`,
+        path: `spec.${main.origin}.${field}`,
+      });
   for (const [index, overlay] of (settings.overlays ?? []).entries()) applyOverlay(objects, overlay, `${main.origin}.overlays[${index}]`);
   return objects;
 }
@@ -83,6 +96,7 @@ export function applyKubernetesSettings(objects: KubeObject[], settings: Kuberne
 function applyOverlay(objects: KubeObject[], overlay: NonNullable<KubernetesSettings["overlays"]>[number], origin: string): void {
   const targets = objects.filter((object) => object.kind === overlay.kind && object.metadata.name === overlay.name);
   for (const target of targets) {
+    detachText(target);
     for (const [index, patch] of (overlay.patches ?? []).entries()) {
       const where = `${origin}.patches[${index}]`;
       if (typeof patch.path !== "string") throw new InputError(`${where}: path is missing`);
@@ -102,6 +116,8 @@ function applyOverlay(objects: KubeObject[], overlay: NonNullable<KubernetesSett
 /** A patch value given as a YAML block (a string with line breaks) is inserted as the structure it describes. */
 function patchValue(value: unknown): unknown {
   if (typeof value === "string" && value.includes("\n")) {
+    // Loaded only here: the YAML parser costs more start-up time than the rest of manifest generate.
+    const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
     const parsed = parse(value) as unknown;
     if (isMap(parsed) || Array.isArray(parsed)) return parsed;
   }

@@ -1,11 +1,11 @@
-import { toYaml, sortedKeys } from "../documents/write.js";
+import { emitYaml, sortedDeep } from "./yaml-emitter.js";
 
 /** YAML embedded in a ConfigMap value: sorted keys (as Helm's toYaml), no trailing newline. */
-export function yamlText(value: unknown, options: { sortKeys?: boolean } = {}): string {
-  return toYaml(value, { sortKeys: options.sortKeys ?? true, indentSequences: false }).replace(/\n$/, "");
+export function yamlText(value: unknown): string {
+  return emitYaml(value).replace(/\n$/, "");
 }
 
 /** Helm's toPrettyJson: sorted keys, 2-space indent, no trailing newline. */
 export function prettyJson(value: unknown): string {
-  return JSON.stringify(sortedKeys(value), null, 2);
+  return JSON.stringify(sortedDeep(value), null, 2);
 }

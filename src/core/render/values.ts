@@ -43,7 +43,24 @@ export function layeredChartValues(defaults: JsonMap, iopValues: JsonMap): JsonM
   const platform = typeof valueAt(iopValues, "global.platform") === "string" ? (valueAt(iopValues, "global.platform") as string) : "";
   if (platform !== "" && !["gke", "k3d", "k3s", "microk8s", "minikube", "openshift"].includes(platform))
     throw new InputError(`unknown platform "${platform}" in values.global.platform`);
-  return mergeChartValues(mergeChartValues(defaults, profile), iopValues) as JsonMap;
+  const compatibility = compatibilityValues(typeof iopValues.compatibilityVersion === "string" ? iopValues.compatibilityVersion : "");
+  return mergeChartValues(mergeChartValues(mergeChartValues(defaults, profile), compatibility), iopValues) as JsonMap;
+}
+
+/**
+ * Compatibility profiles (values.compatibilityVersion) restore older defaults. mesh knows the one for 1.29
+ * (and 1.30, which changes nothing); older ones are refused rather than silently ignored.
+ */
+function compatibilityValues(version: string): JsonMap {
+  switch (version) {
+    case "":
+    case "1.30":
+      return {};
+    case "1.29":
+      return { pilot: { env: { PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE: "false" } } };
+    default:
+      throw new InputError(`compatibility version "${version}" is not supported by mesh`, { hint: "supported: 1.29, 1.30" });
+  }
 }
 
 export function istiodChartValues(iopValues: JsonMap): JsonMap {

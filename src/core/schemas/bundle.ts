@@ -102,8 +102,6 @@ function resolveKind(group: GroupSource, source: KindSource, variant: SchemaVari
       if (!target?.openAPIV3Schema) {
         throw new SchemaSourceError(`${source.directory}/${version.name}.yaml: schemaFrom ${version.schemaFrom} names no version with its own schema`);
       }
-      version.subresources ??= target.subresources;
-      version.additionalPrinterColumns ??= target.additionalPrinterColumns;
     }
   }
   const storage = versions.filter((version) => version.storage);

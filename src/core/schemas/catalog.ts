@@ -1,7 +1,11 @@
 import { apiGroupOf, apiVersionOnly } from "../objects.js";
+import { GATEWAY_API_GROUPS, isGatewayApiGroup } from "./bundle.js";
 import type { JSONSchemaProps, ResolvedKind, SchemaBundle, SchemaVariant } from "./types.js";
 
-/** One served-or-not version of one kind, its schema fully resolved (fragments inlined, gates applied). */
+/**
+ * One served-or-not version of one kind, its schema fully resolved (fragments inlined, gates applied).
+ * The schema object is shared (versions with one schema, repeated lookups): treat it as read-only.
+ */
 export interface KindVersionSchema {
   group: string;
   version: string;
@@ -33,49 +37,67 @@ function key(group: string, kind: string): string {
   return `${group}\u0000${kind}`;
 }
 
+interface BundleIndex {
+  kinds: ResolvedKind[];
+  byKind: Map<string, KindVersionSchema[]>;
+  everything: KindVersionSchema[];
+}
+
+function indexBundle(bundle: SchemaBundle): BundleIndex {
+  const byKind = new Map<string, KindVersionSchema[]>();
+  const everything: KindVersionSchema[] = [];
+  for (const kind of bundle.kinds) {
+    const versions = kind.versions.map((version): KindVersionSchema => {
+      const owner = version.schemaFrom === undefined ? version : kind.versions.find((v) => v.name === version.schemaFrom);
+      const entry: KindVersionSchema = {
+        group: kind.group,
+        version: version.name,
+        kind: kind.kind,
+        plural: kind.plural,
+        scope: kind.scope,
+        served: version.served,
+        storage: version.storage,
+        deprecated: version.deprecated,
+        openAPIV3Schema: owner!.openAPIV3Schema!,
+      };
+      if (version.deprecationWarning !== undefined) entry.deprecationWarning = version.deprecationWarning;
+      return entry;
+    });
+    byKind.set(key(kind.group, kind.kind), versions);
+    everything.push(...versions);
+  }
+  return { kinds: bundle.kinds, byKind, everything };
+}
+
+/**
+ * A catalog over the variant's Gateway API bundle and the ungated (Istio) bundle. Each bundle is read on
+ * first use, so a run that only meets Gateway API kinds never parses the Istio schemas, and vice versa.
+ */
 export function catalogFromBundles(
   variant: SchemaVariant,
-  bundles: SchemaBundle[],
+  bundles: { gateway: () => SchemaBundle; ungated: () => SchemaBundle },
   otherVariants: () => { variant: SchemaVariant; served: string[] }[],
 ): SchemaCatalog {
-  const byKind = new Map<string, KindVersionSchema[]>();
-  const kinds: ResolvedKind[] = [];
-  const everything: KindVersionSchema[] = [];
-  for (const bundle of bundles) {
-    for (const kind of bundle.kinds) {
-      kinds.push(kind);
-      const versions = kind.versions.map((version): KindVersionSchema => {
-        const owner = version.schemaFrom === undefined ? version : kind.versions.find((v) => v.name === version.schemaFrom);
-        const entry: KindVersionSchema = {
-          group: kind.group,
-          version: version.name,
-          kind: kind.kind,
-          plural: kind.plural,
-          scope: kind.scope,
-          served: version.served,
-          storage: version.storage,
-          deprecated: version.deprecated,
-          openAPIV3Schema: owner!.openAPIV3Schema!,
-        };
-        if (version.deprecationWarning !== undefined) entry.deprecationWarning = version.deprecationWarning;
-        return entry;
-      });
-      byKind.set(key(kind.group, kind.kind), versions);
-      everything.push(...versions);
-    }
-  }
+  let gateway: BundleIndex | undefined;
+  let ungated: BundleIndex | undefined;
+  const indexFor = (group: string): BundleIndex =>
+    isGatewayApiGroup(group) ? (gateway ??= indexBundle(bundles.gateway())) : (ungated ??= indexBundle(bundles.ungated()));
+  const both = () => [indexFor(GATEWAY_API_GROUPS[0]!), indexFor("")];
   let availability: { variant: SchemaVariant; served: Set<string> }[] | undefined;
   return {
     variant,
     lookup(apiVersion, kind) {
+      const group = apiGroupOf(apiVersion);
       const version = apiVersionOnly(apiVersion);
-      return byKind.get(key(apiGroupOf(apiVersion), kind))?.find((candidate) => candidate.version === version);
+      return indexFor(group)
+        .byKind.get(key(group, kind))
+        ?.find((candidate) => candidate.version === version);
     },
     versionsOf(group, kind) {
-      return [...(byKind.get(key(group, kind)) ?? [])];
+      return [...(indexFor(group).byKind.get(key(group, kind)) ?? [])];
     },
     all() {
-      return [...everything];
+      return both().flatMap((index) => index.everything);
     },
     whereElse(apiVersion, kind) {
       availability ??= otherVariants().map((entry) => ({ variant: entry.variant, served: new Set(entry.served) }));
@@ -86,7 +108,7 @@ export function catalogFromBundles(
         .map((entry) => entry.variant);
     },
     kinds() {
-      return [...kinds];
+      return both().flatMap((index) => index.kinds);
     },
   };
 }

@@ -19,7 +19,11 @@ export function customResourceDefinitionOf(kind: ResolvedKind): KubeObject {
   const versions = kind.versions.map((version) => {
     const owner = version.schemaFrom === undefined ? version : kind.versions.find((v) => v.name === version.schemaFrom)!;
     const entry: Record<string, unknown> = {};
-    if (version.additionalPrinterColumns) entry.additionalPrinterColumns = structuredClone(version.additionalPrinterColumns);
+    // A version that shares another's schema also shares its printer columns and subresources unless it
+    // declares its own (an empty list declares "none", as upstream's BackendTLSPolicy v1alpha3 does).
+    const printerColumns = version.additionalPrinterColumns ?? owner.additionalPrinterColumns;
+    const subresources = version.subresources ?? owner.subresources;
+    if (printerColumns && printerColumns.length > 0) entry.additionalPrinterColumns = structuredClone(printerColumns);
     if (version.deprecated) entry.deprecated = true;
     if (version.deprecationWarning !== undefined) entry.deprecationWarning = version.deprecationWarning;
     entry.name = version.name;
@@ -27,7 +31,7 @@ export function customResourceDefinitionOf(kind: ResolvedKind): KubeObject {
     if (version.selectableFields) entry.selectableFields = structuredClone(version.selectableFields);
     entry.served = version.served;
     entry.storage = version.storage;
-    if (version.subresources) entry.subresources = structuredClone(version.subresources);
+    if (subresources) entry.subresources = structuredClone(subresources);
     return entry;
   });
 

@@ -3,7 +3,13 @@ import type { SchemaVariant } from "./types.js";
 /**
  * The gating keys of schemas-contract.md. Sources are written once for every Gateway API bundle variant;
  * resolving them for one variant drops what is not in it, applies per-variant values and inlines fragments.
- * None of these keys survives resolution.
+ * None of these keys survives resolution. On any object (schema node, rule, versions[] entry, crd.yaml):
+ *   x-mesh-channel: experimental     present only in that channel
+ *   x-mesh-since / x-mesh-until: vX  present only in bundles ≥ / ≤ vX
+ *   x-mesh-unless: {conditions}|[…]  absent where any condition set holds (e.g. v1.2.1 standard only)
+ *   x-mesh-variants: [{since?, until?, channel?, set?, unset?}]  per-variant keywords, applied in order
+ *   x-mesh-ref: name                 the group fragment, sibling keys laid over it (a list fragment alone)
+ * A property dropped by a gate also leaves its parent's `required`.
  */
 export const CHANNEL_GATE = "x-mesh-channel";
 export const SINCE_GATE = "x-mesh-since";
@@ -85,6 +91,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** What a fragment reference expands to: a list fragment as is, or a node with the nesting of each key. */
+type Inlined =
+  | { list: unknown[]; innermost: string[] }
+  | { node: Record<string, unknown>; seenByKey: Map<string, string[]>; innermost: string[] };
+
 /**
  * Replaces `{x-mesh-ref: name, …siblings}` by the fragment with the siblings laid over it (a sibling keyword
  * replaces the fragment's, except `x-mesh-variants`, which the two concatenate). Returns, per key, the
@@ -94,7 +105,7 @@ function inlineFragment(
   node: Record<string, unknown>,
   context: ResolveContext,
   seen: string[],
-): { node: Record<string, unknown>; seenByKey: Map<string, string[]>; innermost: string[] } {
+): Inlined {
   let current = node;
   const seenByKey = new Map<string, string[]>();
   let fragmentSeen = seen;
@@ -105,8 +116,12 @@ function inlineFragment(
       throw new SchemaSourceError(`${context.source}: fragment cycle ${[...fragmentSeen, name].join(" → ")}`);
     }
     const fragment = context.fragments[name];
-    if (!isPlainObject(fragment)) throw new SchemaSourceError(`${context.source}: unknown fragment "${name}"`);
     const { [REF_KEY]: _ref, ...siblings } = current;
+    if (Array.isArray(fragment)) {
+      if (Object.keys(siblings).length > 0) throw new SchemaSourceError(`${context.source}: list fragment "${name}" takes no siblings`);
+      return { list: fragment, innermost: [...fragmentSeen, name] };
+    }
+    if (!isPlainObject(fragment)) throw new SchemaSourceError(`${context.source}: unknown fragment "${name}"`);
     for (const key of Object.keys(siblings)) if (!seenByKey.has(key)) seenByKey.set(key, fragmentSeen);
     fragmentSeen = [...fragmentSeen, name];
     const merged: Record<string, unknown> = { ...fragment, ...siblings };
@@ -135,7 +150,11 @@ function resolveValue(value: unknown, context: ResolveContext, seen: string[]): 
   let seenByKey: Map<string, string[]> | undefined;
   // Keys an override sets count as coming from the innermost fragment (a cycle may run through them).
   let innermost = seen;
-  if (REF_KEY in value) ({ node, seenByKey, innermost } = inlineFragment(value, context, seen));
+  if (REF_KEY in value) {
+    const inlined = inlineFragment(value, context, seen);
+    if ("list" in inlined) return resolveValue(inlined.list, context, inlined.innermost);
+    ({ node, seenByKey, innermost } = inlined);
+  }
   const gates = { channel: node[CHANNEL_GATE], since: node[SINCE_GATE], until: node[UNTIL_GATE] };
   if (!conditionsHold(gates, context)) return DROPPED;
   if (UNLESS_GATE in node && unlessHolds(node[UNLESS_GATE], context)) return DROPPED;

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../objects.js";
-import { DEFAULT_VARIANT, isGatewayApiGroup, variantKey } from "./bundle.js";
+import { DEFAULT_VARIANT, variantKey } from "./bundle.js";
 import { catalogFromBundles, type SchemaCatalog } from "./catalog.js";
 import { customResourceDefinitionOf } from "./crd.js";
 import { bundleDirectoryStore, defaultSchemaStore, sourceDirectoryStore, type SchemaStore } from "./store.js";
@@ -9,6 +9,7 @@ export type { KindVersionSchema, SchemaCatalog } from "./catalog.js";
 export type { JSONSchemaProps, ResolvedKind, ResolvedVersion, SchemaVariant, ValidationRule } from "./types.js";
 export { ALL_VARIANTS, DEFAULT_VARIANT, GATEWAY_API_GROUPS, isGatewayApiGroup } from "./bundle.js";
 export { SchemaSourceError } from "./gates.js";
+export type { SchemaStore } from "./store.js";
 
 export interface SchemaLoader {
   schemaCatalog(variant?: SchemaVariant): SchemaCatalog;
@@ -27,7 +28,11 @@ export function createSchemaLoader(from: { sourceDirectory: string } | { bundleD
     const key = variantKey(variant);
     let catalog = catalogs.get(key);
     if (!catalog) {
-      catalog = catalogFromBundles(variant, [store.gatewayBundle(variant), store.ungatedBundle()], () => store.availability().variants);
+      catalog = catalogFromBundles(
+        variant,
+        { gateway: () => store.gatewayBundle(variant), ungated: () => store.ungatedBundle() },
+        () => store.availability().variants,
+      );
       catalogs.set(key, catalog);
     }
     return catalog;
@@ -54,9 +59,4 @@ export function schemaCatalog(variant?: SchemaVariant): SchemaCatalog {
 /** apiextensions.k8s.io/v1 CustomResourceDefinition objects built from the sources (for mesh install's base). */
 export function customResourceDefinitions(groups: string[], variant?: SchemaVariant): KubeObject[] {
   return loader().customResourceDefinitions(groups, variant);
-}
-
-/** True for the kinds whose schema depends on the Gateway API variant. */
-export function dependsOnVariant(group: string): boolean {
-  return isGatewayApiGroup(group);
 }

@@ -56,7 +56,32 @@ function subdirectories(directory: string): string[] {
 /** Reads `schemas/<group>/…` below `root`; groups and kinds in name order so bundles are stable. */
 export function readSchemaSources(root: string): GroupSource[] {
   if (!existsSync(root)) throw new SchemaSourceError(`schema sources not found at ${root}`);
-  return subdirectories(root).map((group) => readGroup(root, group));
+  const groups = subdirectories(root).map((group) => readGroup(root, group));
+  for (const group of groups) importFragments(group, groups);
+  return groups;
+}
+
+/**
+ * `x-mesh-import: [group, …]` in a `_fragments.yaml` makes those groups' fragments usable here (the
+ * group's own win on a name clash): the experimental x-k8s.io group reuses the Gateway API building blocks.
+ */
+const IMPORT_KEY = "x-mesh-import";
+function importFragments(group: GroupSource, groups: GroupSource[]): void {
+  const imports = group.fragments[IMPORT_KEY];
+  if (imports === undefined) return;
+  const where = `${group.group}/${FRAGMENTS_FILE}`;
+  if (!Array.isArray(imports)) throw new SchemaSourceError(`${where}: ${IMPORT_KEY} must list groups`);
+  const { [IMPORT_KEY]: _imports, ...own } = group.fragments;
+  let merged: Fragments = {};
+  for (const name of imports) {
+    const imported = groups.find((candidate) => candidate.group === name);
+    if (!imported) throw new SchemaSourceError(`${where}: ${IMPORT_KEY} names unknown group ${String(name)}`);
+    if (imported.fragments[IMPORT_KEY] !== undefined) {
+      throw new SchemaSourceError(`${where}: ${String(name)} imports fragments itself; imports do not chain`);
+    }
+    merged = { ...merged, ...imported.fragments };
+  }
+  group.fragments = { ...merged, ...own };
 }
 
 function readGroup(root: string, group: string): GroupSource {

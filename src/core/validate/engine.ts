@@ -22,6 +22,13 @@ export interface ObjectVerdict {
 
 const rootFields = new Set(["apiVersion", "kind", "metadata"]);
 
+const coreGroups = new Set(["", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "certificates.k8s.io"]);
+const clusterScopedCoreKinds = new Set(["Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass", "PriorityClass", "IngressClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "CertificateSigningRequest"]);
+
+function isCoreGroup(group: string): boolean {
+  return coreGroups.has(group);
+}
+
 /** Runs stages 2–9 of validation.md §0.1 for one object, as `kubectl apply` (create, strict) would. */
 export function validateObject(value: unknown, source: SchemaSource, options: ValidateOptions): ObjectVerdict {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -45,6 +52,11 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   const schema = source.lookup(apiVersion, kind);
   if (!schema || !schema.served) {
     errors.push(...missingSchema(apiVersion, kind, schema, source, options));
+    // Core kinds have no schema here, but the API server's ObjectMeta rules hold for them too.
+    if (!schema && isCoreGroup(group) && !options.ignoreMissingSchemas) {
+      if (identity.namespace === undefined && !clusterScopedCoreKinds.has(kind)) identity.namespace = options.defaultNamespace;
+      errors.push(...checkMetadata(object.metadata, { apiVersion, kind, clusterScoped: clusterScopedCoreKinds.has(kind) }));
+    }
     return { identity, errors };
   }
   if (schema.deprecated) {
@@ -93,7 +105,19 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   return { identity, errors, admitted, schema };
 }
 
+const rootsWithoutMetadata = new WeakMap<StructuralSchema, StructuralSchema>();
+
+/** The root schema minus apiVersion/kind/metadata (checked separately) and minus root rules (run on the whole object). */
 function rootWithoutMetadata(root: StructuralSchema): StructuralSchema {
+  let cached = rootsWithoutMetadata.get(root);
+  if (!cached) {
+    cached = stripRoot(root);
+    rootsWithoutMetadata.set(root, cached);
+  }
+  return cached;
+}
+
+function stripRoot(root: StructuralSchema): StructuralSchema {
   const properties = { ...(root.properties ?? {}) };
   delete properties.metadata;
   delete properties.apiVersion;

@@ -43,7 +43,9 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
     const findings = verdict.errors.map((error) => toFinding(error, document, resource));
     const checked: CheckedResource = { file: document.file, line: document.line, column: document.column, resource, findings };
     resources.push(checked);
-    if (verdict.admitted) analyzed.push({ object: verdict.admitted, identity: resource, accepted: !findings.some((f) => f.severity === "error"), report: (error) => checked.findings.push(toFinding(error, document, resource)) });
+    // Analyzers trust the schema's types, so they only see objects the cluster would accept.
+    const accepted = !findings.some((finding) => finding.severity === "error");
+    if (verdict.admitted && accepted) analyzed.push({ object: verdict.admitted, identity: resource, report: (error) => checked.findings.push(toFinding(error, document, resource)) });
   }
   analyzeResources(analyzed, resolved);
   const files = [...new Set(documents.map((document) => document.file))];
@@ -60,8 +62,11 @@ export function validateObjects(objects: readonly unknown[], options: Partial<Va
     const verdict = validateObject(object, source, resolved);
     if (verdict.skipped) continue;
     const resource = verdict.identity;
-    for (const error of verdict.errors) findings.push(toFinding(error, undefined, resource));
-    if (verdict.admitted) analyzed.push({ object: verdict.admitted, identity: resource, accepted: true, report: (error) => findings.push(toFinding(error, undefined, resource)) });
+    const own = verdict.errors.map((error) => toFinding(error, undefined, resource));
+    findings.push(...own);
+    if (verdict.admitted && !own.some((finding) => finding.severity === "error")) {
+      analyzed.push({ object: verdict.admitted, identity: resource, report: (error) => findings.push(toFinding(error, undefined, resource)) });
+    }
   }
   analyzeResources(analyzed, resolved);
   return findings;

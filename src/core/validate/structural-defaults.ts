@@ -4,17 +4,30 @@ import type { FieldError } from "./field-errors.js";
 import type { StructuralSchema } from "./schema-types.js";
 
 /**
- * Stages 3 and 4 of the API server's pipeline for a custom resource, in one walk over a copy of the object:
+ * Stages 3 and 4 of the API server's pipeline for a custom resource, in one copy-on-write walk of the object:
  * fields the schema does not declare are reported (strict field validation, kubectl's default) and pruned;
  * nulls of non-nullable fields are dropped; schema defaults are applied top-down, so a default object
  * receives its own nested defaults and later stages (values, list types, CEL) see the defaulted object.
  */
 export function pruneAndDefault(value: unknown, schema: StructuralSchema, path: FieldPath, errors: FieldError[]): unknown {
+  return prune(value, schema, [...path], errors);
+}
+
+/** `path` is a stack shared by the whole walk (copied only into errors): a walk allocates no paths. */
+function prune(value: unknown, schema: StructuralSchema, path: (string | number)[], errors: FieldError[]): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (!items) return schema["x-kubernetes-preserve-unknown-fields"] ? value : value;
-    return value.map((item, index) => pruneAndDefault(item, items, [...path, index], errors));
+    if (!items) return value;
+    let out: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      const item = prune(value[index], items, path, errors);
+      path.pop();
+      if (!out && item !== value[index]) out = value.slice(0, index);
+      if (out) out.push(item);
+    }
+    return out ?? value;
   }
   return pruneObject(value as Record<string, unknown>, schema, path, errors);
 }
@@ -22,46 +35,71 @@ export function pruneAndDefault(value: unknown, schema: StructuralSchema, path: 
 function pruneObject(
   object: Record<string, unknown>,
   schema: StructuralSchema,
-  path: FieldPath,
+  path: (string | number)[],
   errors: FieldError[],
 ): Record<string, unknown> {
   const properties = schema.properties;
   const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
   const preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
   const embedded = schema["x-kubernetes-embedded-resource"] === true;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(object)) {
+  // Copy on write: most objects need no pruning or defaulting and are returned as they are.
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(object);
+  const copyUpTo = (index: number) => {
+    out = {};
+    for (let i = 0; i < index; i++) out[keys[i]!] = object[keys[i]!];
+  };
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
     const child = object[key];
     const childSchema = properties?.[key] ?? additional;
     if (!childSchema) {
       if (preserve || (embedded && (key === "apiVersion" || key === "kind" || key === "metadata"))) {
-        out[key] = child;
+        if (out) out[key] = child;
         continue;
       }
       // A type mismatch (an object where a scalar belongs) is reported by value validation, not here.
       if (schema.type !== undefined && schema.type !== "object") return object;
       errors.push(unknownField([...path, key], properties ? Object.keys(properties) : []));
+      if (!out) copyUpTo(index);
       continue;
     }
+    path.push(key);
+    let value: unknown;
+    let drop = false;
     if (child === null && !childSchema.nullable) {
-      if (childSchema.default !== undefined) out[key] = withDefaults(structuredClone(childSchema.default), childSchema, [...path, key], errors);
-      continue;
+      if (childSchema.default !== undefined) value = prune(cloneDefault(childSchema.default), childSchema, path, errors);
+      else drop = true;
+    } else {
+      value = prune(child, childSchema, path, errors);
     }
-    out[key] = pruneAndDefault(child, childSchema, [...path, key], errors);
+    path.pop();
+    if (!out && (drop || value !== child)) copyUpTo(index);
+    if (out && !drop) out[key] = value;
   }
   if (properties) {
-    for (const key of Object.keys(properties)) {
-      const childSchema = properties[key]!;
-      if (childSchema.default !== undefined && !(key in out) && !(key in object && object[key] !== null)) {
-        out[key] = withDefaults(structuredClone(childSchema.default), childSchema, [...path, key], errors);
+    for (const key of defaultedKeys(schema, properties)) {
+      if (out ? !(key in out) && !(key in object && object[key] !== null) : !(key in object)) {
+        if (!out) copyUpTo(keys.length);
+        const childSchema = properties[key]!;
+        path.push(key);
+        out![key] = prune(cloneDefault(childSchema.default), childSchema, path, errors);
+        path.pop();
       }
     }
   }
-  return out;
+  return out ?? object;
 }
 
-function withDefaults(value: unknown, schema: StructuralSchema, path: FieldPath, errors: FieldError[]): unknown {
-  return pruneAndDefault(value, schema, path, errors);
+const defaultedKeysBySchema = new WeakMap<StructuralSchema, string[]>();
+
+function defaultedKeys(schema: StructuralSchema, properties: Record<string, StructuralSchema>): string[] {
+  let keys = defaultedKeysBySchema.get(schema);
+  if (!keys) {
+    keys = Object.keys(properties).filter((key) => properties[key]!.default !== undefined);
+    defaultedKeysBySchema.set(schema, keys);
+  }
+  return keys;
 }
 
 export function unknownField(path: FieldPath, known: string[]): FieldError {
@@ -79,4 +117,13 @@ export function unknownField(path: FieldPath, known: string[]): FieldError {
         ? `known fields here: ${known.join(", ")}`
         : undefined,
   };
+}
+
+/** Defaults are JSON values; a plain recursive copy is much cheaper than structuredClone. */
+function cloneDefault(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneDefault);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = cloneDefault((value as Record<string, unknown>)[key]);
+  return out;
 }

@@ -2,6 +2,7 @@ import type { FieldPath } from "../findings.js";
 import { shownEntry, shownValue, type FieldError } from "./field-errors.js";
 import { checkFormat } from "./formats.js";
 import { compilePattern } from "./patterns.js";
+import { closestWord } from "../suggest.js";
 import type { StructuralSchema } from "./schema-types.js";
 
 /** A node that carries CEL rules, to be evaluated once the whole object passed the blocking checks. */
@@ -22,37 +23,52 @@ export interface ValueCheckResult {
  */
 export function checkValues(value: unknown, schema: StructuralSchema, path: FieldPath): ValueCheckResult {
   const result: ValueCheckResult = { errors: [], ruleSites: [] };
-  visit(value, schema, path, result, true);
+  visit(value, schema, [...path], result, true);
   return result;
 }
 
-function visit(value: unknown, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult, collectRules: boolean): void {
+type Path = (string | number)[];
+
+/** Checks one node; `path` is a stack shared by the walk (errors copy it). */
+function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean): void {
   if (value === null || value === undefined) {
-    if (schema.nullable || (!schema.type && !schema["x-kubernetes-int-or-string"])) return;
-    out.errors.push(typeError(path, value, schema));
+    if (!(schema.nullable || (!schema.type && !schema["x-kubernetes-int-or-string"]))) out.errors.push(typeError(path.slice(), value, schema));
     return;
   }
   if (!typeMatches(value, schema)) {
-    out.errors.push(typeError(path, value, schema));
+    out.errors.push(typeError(path.slice(), value, schema));
     return;
   }
   if (schema.enum && !schema.enum.some((allowed) => deepEqual(allowed, value))) {
     out.errors.push({
       type: "Unsupported",
-      path,
+      path: path.slice(),
       code: "SCHEMA_ENUM",
       origin: "schema",
       shown: shownValue(value),
       detail: `supported values: ${schema.enum.map((allowed) => shownEntry(allowed)).join(", ")}`,
       blocking: true,
+      hint: enumSuggestion(value, schema.enum),
     });
   }
   if (typeof value === "string") checkString(value, schema, path, out);
   else if (typeof value === "number") checkNumber(value, schema, path, out);
   else if (Array.isArray(value)) checkArray(value, schema, path, out, collectRules);
   else if (typeof value === "object") checkObject(value as Record<string, unknown>, schema, path, out, collectRules);
-  checkCombinators(value, schema, path, out);
-  if (collectRules && schema["x-kubernetes-validations"]?.length) out.ruleSites.push({ value, schema, path });
+  if (schema.allOf || schema.anyOf || schema.oneOf || schema.not) checkCombinators(value, schema, path, out);
+  const rules = schema["x-kubernetes-validations"];
+  if (collectRules && rules !== undefined && rules.length > 0) out.ruleSites.push({ value, schema, path: path.slice() });
+}
+
+function enumSuggestion(value: unknown, allowed: unknown[]): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const strings = allowed.filter((entry): entry is string => typeof entry === "string");
+  const lower = value.toLowerCase();
+  const suggestion =
+    strings.find((entry) => entry.toLowerCase() === lower) ??
+    closestWord(value, strings) ??
+    strings.find((entry) => lower.length >= 3 && entry.toLowerCase().includes(lower));
+  return suggestion ? `did you mean ${JSON.stringify(suggestion)}?` : undefined;
 }
 
 function typeMatches(value: unknown, schema: StructuralSchema): boolean {
@@ -87,7 +103,7 @@ function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): F
   const actual = jsonTypeName(value);
   return {
     type: "Invalid",
-    path,
+    path: path.slice(),
     code: "SCHEMA_TYPE",
     origin: "schema",
     shown: JSON.stringify(actual),
@@ -100,13 +116,13 @@ function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): F
   };
 }
 
-function checkString(value: string, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult): void {
+function checkString(value: string, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.maxLength !== undefined || schema.minLength !== undefined) {
     const length = codePointLength(value);
     if (schema.maxLength !== undefined && length > schema.maxLength) {
       out.errors.push({
         type: "TooLong",
-        path,
+        path: path.slice(),
         code: "SCHEMA_TOO_LONG",
         origin: "schema",
         detail: `may not be more than ${schema.maxLength} characters (it has ${length})`,
@@ -140,7 +156,7 @@ function codePointLength(text: string): number {
   return length;
 }
 
-function checkNumber(value: number, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult): void {
+function checkNumber(value: number, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.minimum !== undefined) {
     if (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum) {
       out.errors.push(
@@ -163,11 +179,11 @@ function checkNumber(value: number, schema: StructuralSchema, path: FieldPath, o
   }
 }
 
-function checkArray(value: unknown[], schema: StructuralSchema, path: FieldPath, out: ValueCheckResult, collectRules: boolean): void {
+function checkArray(value: unknown[], schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean): void {
   if (schema.maxItems !== undefined && value.length > schema.maxItems) {
     out.errors.push({
       type: "TooMany",
-      path,
+      path: path.slice(),
       code: "SCHEMA_TOO_MANY",
       origin: "schema",
       shown: String(value.length),
@@ -178,7 +194,7 @@ function checkArray(value: unknown[], schema: StructuralSchema, path: FieldPath,
   if (schema.minItems !== undefined && value.length < schema.minItems) {
     out.errors.push({
       type: "Invalid",
-      path,
+      path: path.slice(),
       code: "SCHEMA_TOO_FEW",
       origin: "schema",
       shown: String(value.length),
@@ -186,7 +202,13 @@ function checkArray(value: unknown[], schema: StructuralSchema, path: FieldPath,
     });
   }
   const items = schema.items;
-  if (items) value.forEach((item, index) => visit(item, items, [...path, index], out, collectRules));
+  if (items) {
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      visit(value[index], items, path, out, collectRules);
+      path.pop();
+    }
+  }
   const listType = schema["x-kubernetes-list-type"];
   if (listType === "set") checkSetUniqueness(value, path, out);
   else if (listType === "map") checkMapUniqueness(value, schema["x-kubernetes-list-map-keys"] ?? [], path, out);
@@ -230,7 +252,7 @@ function checkMapUniqueness(value: unknown[], keys: string[], path: FieldPath, o
 function checkObject(
   value: Record<string, unknown>,
   schema: StructuralSchema,
-  path: FieldPath,
+  path: Path,
   out: ValueCheckResult,
   collectRules: boolean,
 ): void {
@@ -241,11 +263,12 @@ function checkObject(
       }
     }
   }
-  const count = schema.maxProperties !== undefined || schema.minProperties !== undefined ? Object.keys(value).length : 0;
+  const keys = Object.keys(value);
+  const count = keys.length;
   if (schema.maxProperties !== undefined && count > schema.maxProperties) {
     out.errors.push({
       type: "TooMany",
-      path,
+      path: path.slice(),
       code: "SCHEMA_TOO_MANY",
       origin: "schema",
       shown: String(count),
@@ -258,13 +281,16 @@ function checkObject(
   }
   const properties = schema.properties;
   const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-  for (const key of Object.keys(value)) {
+  for (const key of keys) {
     const child = properties?.[key] ?? additional;
-    if (child) visit(value[key], child, [...path, key], out, collectRules);
+    if (!child) continue;
+    path.push(key);
+    visit(value[key], child, path, out, collectRules);
+    path.pop();
   }
 }
 
-function checkCombinators(value: unknown, schema: StructuralSchema, path: FieldPath, out: ValueCheckResult): void {
+function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.allOf) {
     for (const sub of schema.allOf) visit(value, sub, path, out, false);
   }
@@ -290,13 +316,13 @@ function checkCombinators(value: unknown, schema: StructuralSchema, path: FieldP
   }
 }
 
-function passes(value: unknown, schema: StructuralSchema, path: FieldPath): boolean {
+function passes(value: unknown, schema: StructuralSchema, path: Path): boolean {
   const probe: ValueCheckResult = { errors: [], ruleSites: [] };
   visit(value, schema, path, probe, false);
   return probe.errors.length === 0;
 }
 
-function firstProblem(value: unknown, alternatives: StructuralSchema[], path: FieldPath): string | undefined {
+function firstProblem(value: unknown, alternatives: StructuralSchema[], path: Path): string | undefined {
   const details: string[] = [];
   for (const sub of alternatives) {
     const probe: ValueCheckResult = { errors: [], ruleSites: [] };
@@ -308,7 +334,7 @@ function firstProblem(value: unknown, alternatives: StructuralSchema[], path: Fi
 }
 
 function invalid(path: FieldPath, value: unknown, code: string, detail: string, hint?: string): FieldError {
-  return { type: "Invalid", path, code, origin: "schema", shown: shownValue(value), detail, hint };
+  return { type: "Invalid", path: path.slice(), code, origin: "schema", shown: shownValue(value), detail, hint };
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

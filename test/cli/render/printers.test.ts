@@ -34,6 +34,17 @@ describe("findings printers", () => {
     );
   });
 
+  it("text does not repeat a field path that the message already starts with", () => {
+    const finding = sampleReport.resources[0]!.findings[0]!;
+    const report = {
+      files: ["r.yaml"],
+      resources: [],
+      findings: [{ ...finding, file: "r.yaml", message: `${finding.path}: Required value` }],
+    };
+    const [line] = renderReport("text", report, { color: false, toolVersion: "0" }).split("\n");
+    expect(line).toBe("r.yaml:12:15: error schema-enum spec.rules[0].matches[0].path.type: Required value (HTTPRoute shop/cart)");
+  });
+
   it("text colours only when asked", () => {
     const coloured = renderReport("text", sampleReport, { color: true, toolVersion: "0" });
     expect(coloured).toContain("\u001b[31merror");

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/core/errors.js";
 import { composeOperator } from "../../../src/core/operator/compose.js";
+import { readOperatorFiles } from "../../../src/core/operator/read-files.js";
 import { loadProfile, profileNames } from "../../../src/core/operator/profiles.js";
 
 const file = (path: string, text: string) => ({ path, text });
-const compose = (sets: string[], files: { path: string; text: string }[] = [], force = false) => composeOperator({ files, sets, force });
+const compose = (sets: string[], files: { path: string; text: string }[] = [], force = false) =>
+  composeOperator({ documents: readOperatorFiles(files), sets, force });
 const errorOf = (run: () => unknown): InputError => {
   try {
     run();
@@ -61,9 +63,9 @@ describe("merge precedence: profile < -f files in order < --set in order", () =>
   });
 
   it("treats a file whose spec is null as empty and maps --revision to spec.revision", () => {
-    const composed = composeOperator({ files: [file("n.yaml", "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n")], sets: [], revision: "canary" });
+    const composed = composeOperator({ documents: readOperatorFiles([file("n.yaml", "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n")]), sets: [], revision: "canary" });
     expect(composed.operator.spec?.revision).toBe("canary");
-    expect(composeOperator({ files: [], sets: [], revision: "default" }).operator.spec?.revision).toBeUndefined();
+    expect(composeOperator({ documents: [], sets: [], revision: "default" }).operator.spec?.revision).toBeUndefined();
   });
 });
 
@@ -112,6 +114,19 @@ describe("validation of the merged IstioOperator", () => {
 
   it("reports YAML syntax errors with their position", () => {
     expect(errorOf(() => compose([], [file("bad.yaml", "spec:\n  hub: [\n")])).message).toMatch(/^bad\.yaml:\d+:\d+: /);
+  });
+
+  it.each([
+    ["hub=Docker.io/Istio", "bad hub: Docker.io/Istio"],
+    ["hub=registry.example:5000/team/", "bad hub: registry.example:5000/team/"],
+    ["values.global.tag=1.30.3 latest", "bad tag: 1.30.3 latest"],
+    ["tag=-dev", "bad tag: -dev"],
+  ])("rejects an image setting that is no valid reference: %s", (set, message) => {
+    expect(errorOf(() => compose([set])).message).toContain(message);
+  });
+
+  it("accepts registries with ports and tags with dots and dashes", () => {
+    expect(() => compose(["hub=localhost:5000/istio", "tag=1.30.3-distroless"])).not.toThrow();
   });
 
   it("rejects a revision that is not a DNS-1123 label and a gateway name with bad characters", () => {

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { run as buildSchemaBundles } from "../../../src/build/steps/10-schemas.js";
+import { buildGatewayBundle, buildUngatedBundle } from "../../../src/core/schemas/bundle.js";
 import { createSchemaLoader, type SchemaVariant } from "../../../src/core/schemas/index.js";
+import { readSchemaSources } from "../../../src/core/schemas/sources.js";
 
 const fixtureSources = fileURLToPath(new URL("./fixtures/schemas/", import.meta.url));
 const loader = createSchemaLoader({ sourceDirectory: fixtureSources });
@@ -109,5 +111,32 @@ describe("prebuilt bundles (dist/schemas)", () => {
       );
     }
     expect(prebuilt.schemaCatalog(v151std).whereElse("gateway.networking.k8s.io/v1alpha1", "Gadget")).toEqual([v151exp]);
+  });
+});
+
+describe("bundle loading", () => {
+  it("reads the Istio bundle only when an Istio kind is asked for, and the Gateway API bundle likewise", () => {
+    const fixtureGroups = readSchemaSources(fixtureSources);
+    const reads: string[] = [];
+    const counting = createSchemaLoader({
+      store: {
+        gatewayBundle(variant) {
+          reads.push("gateway");
+          return buildGatewayBundle(fixtureGroups, variant);
+        },
+        ungatedBundle() {
+          reads.push("istio");
+          return buildUngatedBundle(fixtureGroups);
+        },
+        availability: () => ({ format: 1, variants: [] }),
+      },
+    });
+    const catalog = counting.schemaCatalog(v151std);
+    expect(catalog.lookup("gateway.networking.k8s.io/v1", "Widget")).toBeDefined();
+    expect(reads).toEqual(["gateway"]);
+    expect(catalog.lookup("example.istio.io/v1", "Thing")).toBeDefined();
+    expect(reads).toEqual(["gateway", "istio"]);
+    catalog.all();
+    expect(reads).toEqual(["gateway", "istio"]);
   });
 });

@@ -51,9 +51,12 @@ describe("customResourceDefinitions", () => {
       "gateway.networking.k8s.io/channel": "experimental",
     });
     expect(JSON.stringify(widget)).not.toContain("x-mesh-");
-    const versions = (widget!.spec as { versions: { name: string; additionalPrinterColumns?: unknown }[] }).versions;
+    const versions = (widget!.spec as { versions: { name: string; additionalPrinterColumns?: unknown; subresources?: unknown }[] }).versions;
     expect(versions.map((version) => version.name)).toEqual(["v1", "v1beta1", "v1alpha2"]);
-    expect(versions[1]!.additionalPrinterColumns).toEqual([{ name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }]);
+    expect(versions[0]!.additionalPrinterColumns).toEqual([{ name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" }]);
+    // a version sharing another's schema (schemaFrom) inherits its printer columns unless it declares its own
+    expect(versions[1]!.additionalPrinterColumns).toEqual(versions[0]!.additionalPrinterColumns);
+    expect(versions[2]!.subresources).toEqual({});
   });
 
   it("hands out copies: editing a generated CRD does not change the catalog", () => {

@@ -182,3 +182,21 @@ describe("fragment cycles", () => {
     expect(() => resolve({ "x-mesh-ref": "self" }, v151std, fragments)).toThrow(/fragment cycle/);
   });
 });
+
+describe("list fragments", () => {
+  const fragments: Fragments = { columns: [{ name: "Age", type: "date" }, { name: "New", type: "string", "x-mesh-since": "v1.3.0" }] };
+
+  it("inline a whole list, with gates on its entries", () => {
+    expect(resolve({ cols: { "x-mesh-ref": "columns" } }, v121std, fragments)).toEqual({ cols: [{ name: "Age", type: "date" }] });
+    expect(resolve({ cols: { "x-mesh-ref": "columns" } }, v151std, fragments)).toEqual({
+      cols: [
+        { name: "Age", type: "date" },
+        { name: "New", type: "string" },
+      ],
+    });
+  });
+
+  it("take no sibling keywords", () => {
+    expect(() => resolve({ "x-mesh-ref": "columns", maxItems: 2 }, v151std, fragments)).toThrow(/takes no siblings/);
+  });
+});

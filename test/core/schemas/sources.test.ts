@@ -33,8 +33,8 @@ describe("schema sources are checked when resolved", () => {
     ["no storage version", { "a.istio.io/things/crd.yaml": crd("a.istio.io").replace("storage: true", "storage: false"), "a.istio.io/things/v1.yaml": schema }, /0 storage versions/],
   ])("rejects %s", (_name, files, message) => {
     const loader = createSchemaLoader({ sourceDirectory: sourceTree(files) });
-    expect(() => loader.schemaCatalog()).toThrow(SchemaSourceError);
-    expect(() => createSchemaLoader({ sourceDirectory: root! }).schemaCatalog()).toThrow(message);
+    expect(() => loader.schemaCatalog().all()).toThrow(SchemaSourceError);
+    expect(() => createSchemaLoader({ sourceDirectory: root! }).schemaCatalog().all()).toThrow(message);
   });
 
   it("rejects a Gateway API version with no storage version in one variant only", () => {
@@ -42,6 +42,38 @@ describe("schema sources are checked when resolved", () => {
     const loader = createSchemaLoader({
       sourceDirectory: sourceTree({ "gateway.networking.k8s.io/things/crd.yaml": text, "gateway.networking.k8s.io/things/v1.yaml": schema }),
     });
-    expect(() => loader.schemaCatalog({ gatewayApiVersion: "v1.5.1", channel: "standard" })).toThrow(/versions must list at least one/);
+    expect(() => loader.schemaCatalog({ gatewayApiVersion: "v1.5.1", channel: "standard" }).all()).toThrow(/versions must list at least one/);
+  });
+});
+
+describe("fragment imports", () => {
+  const thing = (group: string) =>
+    `group: ${group}\nkind: Thing\nplural: things\nsingular: thing\nscope: Namespaced\nversions:\n  - { name: v1, served: true, storage: true }\n`;
+
+  it("lets a group use another group's fragments, its own winning on a clash", () => {
+    const loader = createSchemaLoader({
+      sourceDirectory: sourceTree({
+        "a.io/_fragments.yaml": "port: { type: integer, maximum: 65535 }\nname: { type: string }\n",
+        "b.io/_fragments.yaml": "x-mesh-import: [a.io]\nname: { type: string, maxLength: 3 }\n",
+        "b.io/things/crd.yaml": thing("b.io"),
+        "b.io/things/v1.yaml":
+          "version: v1\nopenAPIV3Schema: { type: object, properties: { p: { x-mesh-ref: port }, n: { x-mesh-ref: name } } }\n",
+      }),
+    });
+    expect(loader.schemaCatalog().lookup("b.io/v1", "Thing")!.openAPIV3Schema.properties).toEqual({
+      p: { type: "integer", maximum: 65535 },
+      n: { type: "string", maxLength: 3 },
+    });
+  });
+
+  it("rejects an import of an unknown group", () => {
+    const loader = createSchemaLoader({
+      sourceDirectory: sourceTree({
+        "b.io/_fragments.yaml": "x-mesh-import: [nowhere.io]\n",
+        "b.io/things/crd.yaml": thing("b.io"),
+        "b.io/things/v1.yaml": "version: v1\nopenAPIV3Schema: { type: object }\n",
+      }),
+    });
+    expect(() => loader.schemaCatalog().all()).toThrow(/unknown group nowhere.io/);
   });
 });

@@ -9,8 +9,6 @@ export interface AnalyzedResource {
   object: Record<string, unknown>;
   /** Namespace already defaulted for namespaced kinds. */
   identity: ResourceIdentity;
-  /** Whether admission accepted it (analyzers still look at rejected objects' references). */
-  accepted: boolean;
   report(error: FieldError): void;
 }
 

@@ -1,0 +1,67 @@
+// `mesh convert` on a generated file of 1,000 Istio Gateways and 1,000 VirtualServices (goal: ≤ 1 s wall).
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+
+function corpus(count) {
+  const documents = [];
+  for (let i = 0; i < count; i++) {
+    const namespace = `team-${i % 25}`;
+    documents.push(`apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: gw-${i}
+  namespace: ${namespace}
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: ["./app-${i}.example.com"]
+    tls: {httpsRedirect: true}
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["./app-${i}.example.com", "shared/api-${i}.example.com"]
+    tls: {mode: SIMPLE, credentialName: cert-${i}}
+`);
+    documents.push(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: app-${i}
+  namespace: ${namespace}
+spec:
+  hosts: [app-${i}.example.com]
+  gateways: [gw-${i}]
+  http:
+  - name: api
+    match:
+    - uri: {prefix: /api/}
+      headers: {x-canary: {exact: "true"}}
+    rewrite: {uri: /}
+    route:
+    - destination: {host: api-v2, port: {number: 8080}}
+  - name: split
+    match:
+    - uri: {prefix: /}
+    route:
+    - destination: {host: web-v1, port: {number: 8080}}
+      weight: 90
+    - destination: {host: web-v2.other.svc.cluster.local, port: {number: 8080}}
+      weight: 10
+    timeout: 1.5s
+`);
+  }
+  return documents.join("---\n");
+}
+
+export function rows({ mesh, node, workDir }) {
+  const file = path.join(workDir, "convert-1000.yaml");
+  writeFileSync(file, corpus(1000));
+  return [
+    {
+      name: "mesh convert 1,000 Gateways + 1,000 VirtualServices (goal ≤ 1 s)",
+      command: node,
+      args: [mesh, "convert", "gateway-to-httproute", "-f", file],
+      items: 2000,
+      itemName: "objects",
+    },
+  ];
+}

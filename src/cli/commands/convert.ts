@@ -1,0 +1,139 @@
+import type { Command } from "commander";
+import { Option } from "commander";
+import { UsageError } from "../../core/errors.js";
+import { SUPPORTED_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
+import type { CliContext } from "../context.js";
+
+type Direction = "gateway-api" | "istio";
+
+interface ConvertFlags {
+  filename: string[];
+  profile: string;
+  gatewayClass: string;
+  gatewayApiVersion: string;
+  outputDir?: string;
+  clusterDomain: string;
+  credentialNamespace?: string;
+  experimental?: boolean;
+  allNamespaces?: boolean;
+  selector: string[];
+  to?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const directions: Record<string, Direction> = {
+  "gateway-to-httproute": "gateway-api",
+  "httproute-to-virtualservice": "istio",
+};
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command("convert")
+    .description("Convert Istio Gateway/VirtualService to Gateway API and back (offline)")
+    .argument("[direction]", "gateway-to-httproute (Istio → Gateway API) or httproute-to-virtualservice (Gateway API → Istio)")
+    .argument("[files...]", "input files or directories (same as -f)")
+    .addOption(new Option("--to <api>", "target API instead of a direction: gateway-api or istio").choices(["gateway-api", "istio"]))
+    .option("-f, --filename <path>", "file, directory or - (stdin); repeatable", collect, [])
+    .option("-A, --all-namespaces", "convert objects of every namespace (the default for file input)")
+    .option("--output-dir <dir>", "write one file per object (<namespace>/<kind>-<name>.yaml) instead of stdout")
+    .option("--cluster-domain <domain>", "cluster DNS domain of Service hosts", "cluster.local")
+    .addOption(new Option("--profile <profile>", "full: valid Gateway API that routes like Istio; compat: ingress2gateway v1.1.0 parity").choices(["full", "compat"]).default("full"))
+    .option("--gateway-class <name>", "spec.gatewayClassName of generated Gateways", "istio")
+    .option("--gateway-api-version <version>", "target Gateway API version: v1.2.1 or v1.5.1", "v1.5.1")
+    .option("--credential-namespace <ns>", "namespace where Istio's gateway workload reads TLS secrets (namespaced certificateRefs + ReferenceGrants)")
+    .option("--experimental", "full profile: also use experimental-channel fields (parentRef port, rule retry, sessionPersistence)")
+    .option("--selector <key=value>", "reverse direction: spec.selector of the Istio Gateways (repeatable; default istio=ingressgateway)", collect, [])
+    .addHelpText(
+      "after",
+      "\nExamples:\n  mesh convert gateway-to-httproute -f istio.yaml            Istio → Gateway API\n  mesh convert httproute-to-virtualservice -f gateway-api.yaml Gateway API → Istio\n  mesh convert --to istio -f gateway-api.yaml                 the same\n" +
+        "\nExit codes: 0 converted (warnings allowed), 1 something could not be converted (error findings), 2 usage or input error.",
+    )
+    .action((direction: string | undefined, files: string[], flags: ConvertFlags, command: Command) => {
+      const named = direction === undefined ? undefined : directions[direction];
+      const inputs = named || direction === undefined ? files : [direction, ...files];
+      const target = named ?? (flags.to === "istio" ? "istio" : "gateway-api");
+      if (named && flags.to && flags.to !== named) throw new UsageError(`--to ${flags.to} contradicts ${direction}`);
+      return runConvert(target, inputs, flags, command, context);
+    });
+}
+
+async function runConvert(direction: Direction, files: string[], flags: ConvertFlags, command: Command, context: CliContext): Promise<void> {
+  const globals = context.globals(command);
+  const format = globals.output ?? "yaml";
+  if (format !== "yaml" && format !== "json") throw new UsageError(`unknown output format "${format}" for convert`, { hint: "use -o yaml or -o json" });
+  const inputs = [...flags.filename, ...files];
+  if (inputs.length === 0) throw new UsageError("no input given", { hint: "pass files with -f FILE (or -f - for stdin)" });
+  if (flags.allNamespaces && globals.namespace) throw new UsageError("-n and -A cannot be used together");
+  const gatewayApiVersion = parseGatewayApiVersion(flags.gatewayApiVersion ?? "v1.5.1");
+
+  const [{ loadDocuments, readStream }, convert, { findingLine }, { Chalk }, { hasErrors }] = await Promise.all([
+    import("../../core/documents/index.js"),
+    import("../../core/convert/index.js"),
+    import("../render/text.js"),
+    import("chalk"),
+    import("../../core/findings.js"),
+  ]);
+  const options = convert.defaultConvertOptions({
+    profile: flags.profile === "compat" ? "compat" : "full",
+    gatewayClass: flags.gatewayClass ?? "istio",
+    gatewayApiVersion,
+    namespace: globals.namespace,
+    clusterDomain: flags.clusterDomain,
+    credentialNamespace: flags.credentialNamespace,
+    experimental: Boolean(flags.experimental),
+    generator: `mesh-${context.version}`,
+    ...(flags.selector?.length ? { selector: parseSelector(flags.selector) } : {}),
+  });
+  const loaded = await loadDocuments(inputs, { readStdin: () => readStream(context.io.stdin) });
+  const chalk = new Chalk({ level: context.stderrColor(command) ? 1 : 0 });
+  const unreadable = loaded.findings.filter((finding) => finding.severity === "error");
+  if (unreadable.length > 0) {
+    for (const finding of unreadable) context.io.stderr.write(`${findingLine({ ...finding, code: `CONV002/${finding.code}` }, chalk)}\n`);
+    throw new UsageError(`cannot read the input (${unreadable.length} problem${unreadable.length === 1 ? "" : "s"}); nothing converted`);
+  }
+  const result = direction === "istio" ? convert.convertGatewayApiToIstio(loaded.documents, options) : convert.convertIstioToGatewayApi(loaded.documents, options);
+
+  if (flags.outputDir) {
+    const { mkdir, writeFile } = await import("node:fs/promises");
+    const path = await import("node:path");
+    for (const file of convert.outputFiles(result.objects, format)) {
+      const target = path.join(flags.outputDir, file.path);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, file.text);
+    }
+  } else {
+    context.io.stdout.write(convert.renderConverted(result.objects, result.findings, format));
+  }
+  if (format === "yaml" || flags.outputDir) {
+    const shown = result.findings.filter((finding) => finding.severity === "error" || (!globals.quiet && (finding.severity === "warning" || globals.verbose)));
+    const { sortFindings } = await import("../../core/findings.js");
+    for (const finding of sortFindings(shown)) context.io.stderr.write(`${findingLine(finding, chalk)}\n`);
+    if (!globals.quiet) context.io.stderr.write(`${summaryLine(result.objects.length, result.findings, globals.verbose, flags.outputDir)}\n`);
+  }
+  if (hasErrors(result.findings)) context.exitCode = 1;
+}
+
+function summaryLine(objects: number, findings: readonly { severity: string }[], verbose: boolean, outputDir: string | undefined): string {
+  const count = (severity: string) => findings.filter((finding) => finding.severity === severity).length;
+  const infos = count("info");
+  const where = outputDir ? ` into ${outputDir}` : "";
+  return `Converted ${objects} object${objects === 1 ? "" : "s"}${where}: ${count("error")} errors, ${count("warning")} warnings, ${infos} notes${infos > 0 && !verbose ? " (-v shows notes)" : ""}`;
+}
+
+function parseGatewayApiVersion(value: string): GatewayApiVersion {
+  const normalized = value.startsWith("v") ? value : `v${value}`;
+  const match = SUPPORTED_GATEWAY_API_VERSIONS.find((version) => version === normalized || version.startsWith(`${normalized}.`));
+  if (!match) throw new UsageError(`unsupported --gateway-api-version "${value}"`, { hint: `use one of: ${SUPPORTED_GATEWAY_API_VERSIONS.join(", ")}` });
+  return match;
+}
+
+function parseSelector(pairs: readonly string[]): Record<string, string> {
+  const selector: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf("=");
+    if (equals <= 0) throw new UsageError(`--selector "${pair}" is not key=value`);
+    selector[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return selector;
+}

@@ -1,0 +1,202 @@
+import type { FieldPath } from "../findings.js";
+import { referenceGrantName, type ConvertContext, type Emitted } from "./context.js";
+import { isDnsLabel, serviceHostLenient, serviceHostStrict } from "./hosts.js";
+import type { InputObject } from "./input.js";
+import { gatewayApiGroup, istioNetworkingGroup } from "./options.js";
+import { listOf, numberOf, recordOf, stringMapOf, stringOf, stringsOf, type PlainRecord } from "./plain-data.js";
+
+export type RouteKind = "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute";
+
+/** full: cross-namespace backends need one ReferenceGrant per (route namespace, target namespace). */
+export class BackendGrants {
+  private readonly grants = new Map<string, { from: string; to: string; kinds: Set<string>; services: Set<string>; origin: InputObject }>();
+
+  add(routeNamespace: string, routeKind: RouteKind, targetNamespace: string, service: string, origin: InputObject): void {
+    const key = `${routeNamespace}\u0000${targetNamespace}`;
+    const grant = this.grants.get(key) ?? { from: routeNamespace, to: targetNamespace, kinds: new Set(), services: new Set(), origin };
+    grant.kinds.add(routeKind);
+    grant.services.add(service);
+    this.grants.set(key, grant);
+  }
+
+  emit(context: ConvertContext): Emitted[] {
+    return [...this.grants.values()].map((grant) => ({
+      object: {
+        apiVersion: context.apiVersions.ReferenceGrant,
+        kind: "ReferenceGrant",
+        metadata: { name: referenceGrantName(grant.from, grant.to), namespace: grant.to },
+        spec: {
+          from: [...grant.kinds].sort().map((kind) => ({ group: gatewayApiGroup, kind, namespace: grant.from })),
+          to: [...grant.services].sort().map((name) => ({ group: "", kind: "Service", name })),
+        },
+      },
+      from: grant.origin,
+      mergeByName: true,
+    }));
+  }
+}
+
+export interface BackendScope {
+  virtualService: InputObject;
+  routeKind: RouteKind;
+  grants: BackendGrants;
+}
+
+/** An Istio Destination as a Gateway API BackendObjectReference (no weight), or undefined. */
+export function destinationRef(destination: PlainRecord, path: FieldPath, scope: BackendScope, context: ConvertContext): PlainRecord | undefined {
+  const { notes, full } = context;
+  const { virtualService } = scope;
+  const source = virtualService.source;
+  const host = stringOf(destination.host);
+  if (!host) {
+    notes.warning("CONV304", "destination without host is skipped", source, path);
+    return undefined;
+  }
+  let ref: PlainRecord;
+  let service: { name: string; namespace: string } | undefined;
+  if (full) {
+    service = serviceHostStrict(host, virtualService.namespace, context.options.clusterDomain);
+    if (!service) {
+      notes.warning(
+        "CONV304",
+        `destination host "${host}" is not a Kubernetes Service: referenced as an Istio Hostname backend (group networking.istio.io), which only Istio understands`,
+        source,
+        [...path, "host"],
+      );
+      ref = { group: istioNetworkingGroup, kind: "Hostname", name: host.toLowerCase() };
+    } else {
+      ref = { name: service.name };
+      if (service.namespace !== virtualService.namespace) ref.namespace = service.namespace;
+    }
+  } else {
+    service = serviceHostLenient(host, virtualService.namespace);
+    if (!isDnsLabel(service.name) || !service.namespace.split(".").every(isDnsLabel) || service.namespace.includes(".")) {
+      notes.warning(
+        "CONV304",
+        `destination host "${host}" does not name a Kubernetes Service (read as Service "${service.name}" in namespace "${service.namespace}"); use name.namespace.svc.cluster.local`,
+        source,
+        [...path, "host"],
+      );
+    }
+    ref = { name: service.name, namespace: service.namespace };
+  }
+  let port = numberOf(recordOf(destination.port)?.number);
+  if (port === undefined && full && service) port = singleServicePort(service, context);
+  if (port !== undefined) ref.port = port;
+  else if (ref.kind === undefined) {
+    notes.warning("CONV304", `destination "${host}" has no port.number; Gateway API requires a port for Service backends`, source, path);
+  }
+  const subset = stringOf(destination.subset);
+  if (subset) notes.warning("CONV303", subsetMessage(host, subset, virtualService, context), source, [...path, "subset"]);
+  if (service && service.namespace !== virtualService.namespace && ref.kind === undefined) {
+    if (full) scope.grants.add(virtualService.namespace, scope.routeKind, service.namespace, service.name, virtualService);
+    else {
+      notes.warning(
+        "CONV209",
+        `backend ${service.namespace}/${service.name} is in another namespace; create a ReferenceGrant in ${service.namespace} that allows ${scope.routeKind}s from ${virtualService.namespace}`,
+        source,
+        [...path, "host"],
+      );
+    }
+  }
+  return ref;
+}
+
+function singleServicePort(service: { name: string; namespace: string }, context: ConvertContext): number | undefined {
+  const input = context.services.get(`${service.namespace}/${service.name}`);
+  const ports = listOf(input?.spec.ports);
+  return ports.length === 1 ? numberOf(recordOf(ports[0])?.port) : undefined;
+}
+
+function subsetMessage(host: string, subset: string, virtualService: InputObject, context: ConvertContext): string {
+  const base = `subset "${subset}" is dropped: traffic reaches every version of ${host}`;
+  const fqdn = host.includes(".") ? host : `${host}.${virtualService.namespace}.svc.${context.options.clusterDomain}`;
+  const rule = context.destinationRules.get(fqdn);
+  const found = listOf(rule?.spec.subsets).map(recordOf).find((entry) => entry?.name === subset);
+  if (!found) return `${base}; create a Service that selects that version's pods and route to it`;
+  const labels = Object.entries(stringMapOf(found.labels)).map(([key, value]) => `${key}=${value}`).join(",");
+  return `${base}; create a Service selecting ${labels} (DestinationRule ${rule!.namespace}/${rule!.name}) and route to it`;
+}
+
+/**
+ * `route[]` → backendRefs (convert.md §7.3): weights only when there are several destinations, an all-zero
+ * split noted (full: equal split), per-destination header operations as backend filters in full.
+ */
+export function routeBackendRefs(route: unknown[], path: FieldPath, scope: BackendScope, context: ConvertContext, allowFilters: boolean): PlainRecord[] {
+  const { notes, full } = context;
+  const source = scope.virtualService.source;
+  const refs: { ref: PlainRecord; weight: number }[] = [];
+  route.forEach((entry, index) => {
+    const destination = recordOf(recordOf(entry)?.destination);
+    const at: FieldPath = [...path, index];
+    if (!destination) {
+      notes.info("CONV305", "route entry without destination is skipped", source, at);
+      return;
+    }
+    const ref = destinationRef(destination, [...at, "destination"], scope, context);
+    if (!ref) return;
+    const headers = recordOf(recordOf(entry)?.headers);
+    if (headers) {
+      const filters = full && allowFilters ? headerFilters(headers) : [];
+      if (filters.length > 0) ref.filters = filters;
+      else notes.info("CONV306", "per-destination header operations are dropped", source, [...at, "headers"]);
+    }
+    refs.push({ ref, weight: numberOf(recordOf(entry)?.weight) ?? 0 });
+  });
+  if (refs.length < 2) return refs.map(({ ref }) => ref);
+  if (refs.every(({ weight }) => weight === 0)) {
+    notes.warning(
+      "CONV321",
+      full ? "every destination has weight 0: weights are omitted (equal split)" : "every destination has weight 0: in Gateway API no backend receives traffic",
+      source,
+      path,
+    );
+    if (full) return refs.map(({ ref }) => ref);
+  }
+  return refs.map(({ ref, weight }) => ({ ...ref, weight }));
+}
+
+/** Istio `headers.request` / `headers.response` as Gateway API header modifier filters. */
+export function headerFilters(headers: PlainRecord): PlainRecord[] {
+  const filters: PlainRecord[] = [];
+  for (const [field, type, key] of [
+    ["request", "RequestHeaderModifier", "requestHeaderModifier"],
+    ["response", "ResponseHeaderModifier", "responseHeaderModifier"],
+  ] as const) {
+    const operations = recordOf(headers[field]);
+    if (!operations) continue;
+    const modifier: PlainRecord = {};
+    const set = headerList(operations.set);
+    const add = headerList(operations.add);
+    const remove = stringsOf(operations.remove);
+    if (set.length > 0) modifier.set = set;
+    if (add.length > 0) modifier.add = add;
+    if (remove.length > 0) modifier.remove = remove;
+    if (Object.keys(modifier).length > 0) filters.push({ type, [key]: modifier });
+  }
+  return filters;
+}
+
+function headerList(value: unknown): { name: string; value: string }[] {
+  return Object.entries(stringMapOf(value))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, item]) => ({ name, value: item }));
+}
+
+/** Emitter de-duplication (ingress2gateway, HTTPRoutes): equal references merge, weights add up (E7: namespace counts). */
+export function dedupeBackendRefs(refs: PlainRecord[]): PlainRecord[] {
+  const out: PlainRecord[] = [];
+  const byKey = new Map<string, PlainRecord>();
+  for (const ref of refs) {
+    const key = JSON.stringify([ref.group ?? "", ref.kind ?? "Service", ref.name, ref.namespace ?? "", ref.port ?? null, ref.filters ?? null]);
+    const earlier = byKey.get(key);
+    if (!earlier) {
+      const copy = { ...ref };
+      byKey.set(key, copy);
+      out.push(copy);
+    } else if (typeof earlier.weight === "number" && typeof ref.weight === "number") {
+      earlier.weight += ref.weight;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+import type { KubeObject } from "../objects.js";
+import type { InputObject } from "./input.js";
+import type { Notes } from "./notes.js";
+import { gatewayApiVersions, type ConvertOptions } from "./options.js";
+
+/** A generated object before emission; the emitter names, merges, annotates and orders these. */
+export interface Emitted {
+  object: KubeObject;
+  /** The input object it came from (for the `mesh/converted-from` annotation and findings). */
+  from?: InputObject;
+  /** ReferenceGrants with the same namespace/name are merged instead of renamed. */
+  mergeByName?: boolean;
+}
+
+export interface ConvertContext {
+  options: ConvertOptions;
+  notes: Notes;
+  apiVersions: ReturnType<typeof gatewayApiVersions>;
+  full: boolean;
+  /** Core Services of the input by `namespace/name`, used to fill missing ports. */
+  services: Map<string, InputObject>;
+  /** DestinationRules by the FQDN of their host. */
+  destinationRules: Map<string, InputObject>;
+}
+
+export function objectMeta(name: string, namespace: string, from?: InputObject): KubeObject["metadata"] {
+  const metadata: KubeObject["metadata"] = { name, namespace };
+  if (from && Object.keys(from.labels).length > 0) metadata.labels = { ...from.labels };
+  if (from && Object.keys(from.annotations).length > 0) metadata.annotations = { ...from.annotations };
+  return metadata;
+}
+
+export function referenceGrantName(fromNamespace: string, toNamespace: string): string {
+  return `generated-reference-grant-from-${fromNamespace}-to-${toNamespace}`;
+}

@@ -1,0 +1,43 @@
+import type { SourceDocument } from "../documents/index.js";
+import { formatFieldPath, type FieldPath, type Finding, type Severity } from "../findings.js";
+
+/**
+ * Conversion findings, collected as data while converting and handed to the printer at the end
+ * (ingress2gateway's notifications, plus a stable code, the field path and the source position).
+ */
+export class Notes {
+  readonly findings: Finding[] = [];
+  private readonly onceKeys = new Set<string>();
+
+  add(severity: Severity, code: string, message: string, source?: SourceDocument, path: FieldPath = []): void {
+    const finding: Finding = { severity, code, message, origin: "convert" };
+    if (source) {
+      const at = source.locate(path);
+      finding.file = at.file;
+      finding.line = at.line;
+      finding.column = at.column;
+      finding.resource = source.identity;
+      if (path.length > 0) finding.path = formatFieldPath(path);
+    }
+    this.findings.push(finding);
+  }
+
+  error(code: string, message: string, source?: SourceDocument, path?: FieldPath): void {
+    this.add("error", code, message, source, path);
+  }
+
+  warning(code: string, message: string, source?: SourceDocument, path?: FieldPath): void {
+    this.add("warning", code, message, source, path);
+  }
+
+  info(code: string, message: string, source?: SourceDocument, path?: FieldPath): void {
+    this.add("info", code, message, source, path);
+  }
+
+  /** Adds the finding only the first time `key` is seen (e.g. once per Gateway). */
+  once(key: string, add: () => void): void {
+    if (this.onceKeys.has(key)) return;
+    this.onceKeys.add(key);
+    add();
+  }
+}

@@ -1,0 +1,425 @@
+/**
+ * A fast reader for the block-style YAML that manifests are almost always written in: block mappings and
+ * sequences, plain and one-line quoted scalars, one-line flow collections of simple scalars, comments.
+ * Plain scalars are resolved with the rules (and order) of the `yaml` package's YAML 1.1 schema configured
+ * as kubectl reads YAML, so values are identical to the full parser's. Anything outside that subset
+ * (anchors, aliases, tags, block scalars, multi-line scalars, tabs, CR, duplicate keys, `...`, directives)
+ * makes it give up on the whole file, and the caller parses the file with the `yaml` package instead.
+ */
+export interface FastDocument {
+  /** 0-based index of the YAML document in its file (as `parseAllDocuments` counts them). */
+  index: number;
+  value: unknown;
+  /** 1-based line and column of the document's first node. */
+  line: number;
+  column: number;
+  /** 0-based line where the document's text starts, and its text (for locating fields later). */
+  firstLine: number;
+  text: string;
+}
+
+class Unsupported extends Error {}
+const unsupported = new Unsupported("unsupported");
+
+interface Line {
+  indent: number;
+  content: string;
+  number: number;
+}
+
+// YAML 1.1 plain-scalar resolution in the order of the yaml package's yaml-1.1 schema (null, bool,
+// int bin/oct/dec/hex, float nan/exp/fixed), without timestamps and sexagesimal numbers, which kubectl
+// (go-yaml v2) keeps as strings. The parse-paths tests compare every form with the yaml package.
+const nullPlain = /^(?:~|[Nn]ull|NULL)?$/;
+const truePlain = /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const falsePlain = /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+const binaryPlain = /^[-+]?0b[0-1_]+$/;
+const octalPlain = /^[-+]?0[0-7_]+$/;
+const decimalPlain = /^[-+]?[0-9][0-9_]*$/;
+const hexPlain = /^[-+]?0x[0-9a-fA-F_]+$/;
+const specialFloatPlain = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const exponentPlain = /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/;
+const fixedPlain = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/;
+
+function integer(text: string, offset: number, radix: number): number {
+  const sign = text[0];
+  const digits = text.substring(sign === "-" || sign === "+" ? offset + 1 : offset).replace(/_/g, "");
+  const value = parseInt(digits, radix);
+  return sign === "-" ? -1 * value : value;
+}
+
+function resolvePlain(text: string): unknown {
+  const first = text.charCodeAt(0);
+  // Fast exit for the common case: plain words that cannot be null, bool or a number.
+  if (text.length > 5 && ((first >= 97 && first <= 122) || (first >= 65 && first <= 90)) && first !== 46) return text;
+  if (nullPlain.test(text)) return null;
+  if (truePlain.test(text)) return true;
+  if (falsePlain.test(text)) return false;
+  if (binaryPlain.test(text)) return integer(text, 2, 2);
+  if (octalPlain.test(text)) return integer(text, 1, 8);
+  if (decimalPlain.test(text)) return integer(text, 0, 10);
+  if (hexPlain.test(text)) return integer(text, 2, 16);
+  if (specialFloatPlain.test(text)) return text.slice(-3).toLowerCase() === "nan" ? NaN : text[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (exponentPlain.test(text) || fixedPlain.test(text)) return parseFloat(text.replace(/_/g, ""));
+  return text;
+}
+
+export function parseFast(text: string, maxDepth: number): FastDocument[] | undefined {
+  if (text.includes("\t") || text.includes("\r") || /^(%|\.\.\.)/m.test(text)) return undefined;
+  try {
+    return splitAndParse(text, maxDepth);
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+}
+
+function splitAndParse(text: string, maxDepth: number): FastDocument[] {
+  const rawLines = text.split("\n");
+  const documents: FastDocument[] = [];
+  let start = 0;
+  let index = 0;
+  let sawMarker = false;
+  const flush = (end: number) => {
+    const lines = meaningfulLines(rawLines, start, end);
+    if (lines.length > 0 || sawMarker) {
+      if (lines.length > 0) {
+        const parser = new BlockParser(lines, maxDepth);
+        const value = parser.parseDocument();
+        documents.push({
+          index,
+          value,
+          line: lines[0]!.number + 1,
+          column: lines[0]!.indent + 1,
+          firstLine: start,
+          text: rawLines.slice(start, end).join("\n"),
+        });
+      }
+      index++;
+    }
+  };
+  for (let i = 0; i < rawLines.length; i++) {
+    const line = rawLines[i]!;
+    if (line.startsWith("---") && (line.length === 3 || line[3] === " ")) {
+      if (line.length > 3 && !/^---\s*(#.*)?$/.test(line)) throw unsupported;
+      const before = meaningfulLines(rawLines, start, i);
+      if (before.length > 0 || sawMarker) flush(i);
+      sawMarker = true;
+      start = i + 1;
+    }
+  }
+  flush(rawLines.length);
+  return documents;
+}
+
+function meaningfulLines(rawLines: string[], start: number, end: number): Line[] {
+  const lines: Line[] = [];
+  for (let i = start; i < end; i++) {
+    const raw = rawLines[i]!;
+    let indent = 0;
+    while (raw.charCodeAt(indent) === 32) indent++;
+    if (indent === raw.length || raw.charCodeAt(indent) === 35) continue;
+    lines.push({ indent, content: raw.slice(indent), number: i });
+  }
+  return lines;
+}
+
+const plainStartForbidden = new Set(["&", "*", "!", "|", ">", "%", "@", "`", "#", ",", "]", "}", "?", ":"]);
+
+class BlockParser {
+  private position = 0;
+  constructor(
+    private readonly lines: Line[],
+    private readonly maxDepth: number,
+  ) {}
+
+  parseDocument(): unknown {
+    const first = this.lines[0]!;
+    const value = this.parseNode(first.indent, 0);
+    if (this.position < this.lines.length) throw unsupported;
+    return value;
+  }
+
+  private parseNode(indent: number, depth: number): unknown {
+    if (depth > this.maxDepth) throw unsupported;
+    const line = this.lines[this.position]!;
+    if (isSequenceEntry(line.content)) return this.parseSequence(line.indent, depth);
+    if (keyEnd(line.content) !== -1) return this.parseMapping(line.indent, depth);
+    void indent;
+    throw unsupported;
+  }
+
+  private parseSequence(indent: number, depth: number): unknown[] {
+    const items: unknown[] = [];
+    while (this.position < this.lines.length) {
+      const line = this.lines[this.position]!;
+      if (line.indent !== indent || !isSequenceEntry(line.content)) break;
+      const rest = line.content.slice(1);
+      let spaces = 0;
+      while (rest.charCodeAt(spaces) === 32) spaces++;
+      const body = rest.slice(spaces);
+      if (body === "") {
+        this.position++;
+        const next = this.lines[this.position];
+        items.push(next && next.indent > indent ? this.parseNode(next.indent, depth + 1) : null);
+        continue;
+      }
+      if (body.startsWith("#")) {
+        this.position++;
+        const next = this.lines[this.position];
+        items.push(next && next.indent > indent ? this.parseNode(next.indent, depth + 1) : null);
+        continue;
+      }
+      if (isSequenceEntry(body) || keyEnd(body) !== -1) {
+        // A compact nested node ("- key: value" or "- - item"): the same line, re-read at the body's column.
+        this.lines[this.position] = { indent: indent + 1 + spaces, content: body, number: line.number };
+        items.push(this.parseNode(indent + 1 + spaces, depth + 1));
+        continue;
+      }
+      this.position++;
+      items.push(this.inlineValue(body, indent, depth));
+    }
+    return items;
+  }
+
+  private parseMapping(indent: number, depth: number): Record<string, unknown> {
+    const map: Record<string, unknown> = {};
+    while (this.position < this.lines.length) {
+      const line = this.lines[this.position]!;
+      if (line.indent !== indent) {
+        if (line.indent > indent) throw unsupported;
+        break;
+      }
+      if (isSequenceEntry(line.content)) break;
+      const end = keyEnd(line.content);
+      if (end === -1) throw unsupported;
+      const key = parseKey(line.content.slice(0, end));
+      if (key === "__proto__" || key === "<<" || Object.prototype.hasOwnProperty.call(map, key)) throw unsupported;
+      let rest = line.content.slice(end + 1);
+      let spaces = 0;
+      while (rest.charCodeAt(spaces) === 32) spaces++;
+      rest = rest.slice(spaces);
+      this.position++;
+      if (rest === "" || rest.startsWith("#")) {
+        const next = this.lines[this.position];
+        if (next && next.indent > indent) map[key] = this.parseNode(next.indent, depth + 1);
+        else if (next && next.indent === indent && isSequenceEntry(next.content)) map[key] = this.parseSequence(indent, depth + 1);
+        else map[key] = null;
+      } else {
+        map[key] = this.inlineValue(rest, indent, depth);
+      }
+    }
+    return map;
+  }
+
+  /** A value on the rest of a line; a following more-indented line would continue it, which is not supported. */
+  private inlineValue(text: string, indent: number, depth: number): unknown {
+    const next = this.lines[this.position];
+    if (next && next.indent > indent) throw unsupported;
+    const first = text[0]!;
+    if (first === '"' || first === "'") {
+      const [value, end] = first === '"' ? doubleQuoted(text) : singleQuoted(text);
+      expectLineEnd(text.slice(end));
+      return value;
+    }
+    if (first === "[" || first === "{") {
+      const flow = new FlowParser(text, depth, this.maxDepth);
+      const value = flow.parse();
+      expectLineEnd(text.slice(flow.offset));
+      return value;
+    }
+    if (plainStartForbidden.has(first) || (first === "-" && (text[1] === " " || text.length === 1))) throw unsupported;
+    const plain = stripComment(text);
+    if (plain.includes(": ") || plain.endsWith(":")) throw unsupported;
+    return resolvePlain(plain);
+  }
+}
+
+function isSequenceEntry(content: string): boolean {
+  return content.charCodeAt(0) === 45 && (content.length === 1 || content.charCodeAt(1) === 32);
+}
+
+/** Index of the `:` that ends a plain or quoted key on this line, or -1 when the line is no `key:` line. */
+function keyEnd(content: string): number {
+  const first = content[0];
+  if (first === '"' || first === "'") {
+    const [, end] = first === '"' ? doubleQuoted(content) : singleQuoted(content);
+    return content[end] === ":" && (end + 1 === content.length || content[end + 1] === " ") ? end : -1;
+  }
+  if (first === undefined || plainStartForbidden.has(first) || first === "[" || first === "{" || isSequenceEntry(content)) return -1;
+  for (let i = 0; i < content.length; i++) {
+    const code = content.charCodeAt(i);
+    if (code === 58 /* : */ && (i + 1 === content.length || content.charCodeAt(i + 1) === 32)) return i;
+    if (code === 35 /* # */ && content.charCodeAt(i - 1) === 32) return -1;
+  }
+  return -1;
+}
+
+// Keys repeat across documents (apiVersion, metadata, name, …). Returning one canonical string per key
+// spares V8 hashing and internalizing a fresh slice of the file at every property lookup later on.
+const canonicalKeys = new Map<string, string>();
+
+function canonicalKey(key: string): string {
+  const known = canonicalKeys.get(key);
+  if (known !== undefined) return known;
+  if (canonicalKeys.size < 10_000) canonicalKeys.set(key, key);
+  return key;
+}
+
+function parseKey(text: string): string {
+  return canonicalKey(readKey(text));
+}
+
+function readKey(text: string): string {
+  const first = text[0];
+  if (first === '"') return doubleQuoted(text)[0];
+  if (first === "'") return singleQuoted(text)[0];
+  const key = text.trimEnd();
+  const value = resolvePlain(key);
+  if (typeof value !== "string") throw unsupported;
+  return value;
+}
+
+function stripComment(text: string): string {
+  const hash = text.indexOf(" #");
+  return (hash === -1 ? text : text.slice(0, hash)).trimEnd();
+}
+
+function expectLineEnd(rest: string): void {
+  const trimmed = rest.trimStart();
+  if (trimmed !== "" && !(trimmed.startsWith("#") && rest.length > trimmed.length)) throw unsupported;
+}
+
+const simpleEscapes: Record<string, string> = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "\t", r: "\r", "0": "\0", " ": " ", b: "\b", e: "\x1b", f: "\f", v: "\v", a: "\x07" };
+
+/** A double-quoted scalar that closes on this line: its value and the index after the closing quote. */
+function doubleQuoted(text: string): [string, number] {
+  let out = "";
+  for (let i = 1; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '"') return [out, i + 1];
+    if (char !== "\\") {
+      out += char;
+      continue;
+    }
+    const next = text[++i];
+    if (next === undefined) throw unsupported;
+    if (next in simpleEscapes) out += simpleEscapes[next];
+    else if (next === "x" || next === "u" || next === "U") {
+      const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+      const hex = text.slice(i + 1, i + 1 + length);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) throw unsupported;
+      out += String.fromCodePoint(parseInt(hex, 16));
+      i += length;
+    } else throw unsupported;
+  }
+  throw unsupported;
+}
+
+function singleQuoted(text: string): [string, number] {
+  let out = "";
+  for (let i = 1; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === "'") {
+      if (text[i + 1] === "'") {
+        out += "'";
+        i++;
+        continue;
+      }
+      return [out, i + 1];
+    }
+    out += char;
+  }
+  throw unsupported;
+}
+
+/** One-line flow collections of quoted or simple plain scalars (`[a, "b"]`, `{k: v}`, `[]`, `{}`). */
+class FlowParser {
+  offset = 0;
+  constructor(
+    private readonly text: string,
+    private readonly depth: number,
+    private readonly maxDepth: number,
+  ) {}
+
+  parse(): unknown {
+    return this.value(this.depth);
+  }
+
+  private skipSpaces(): void {
+    while (this.text.charCodeAt(this.offset) === 32) this.offset++;
+  }
+
+  private value(depth: number): unknown {
+    if (depth > this.maxDepth) throw unsupported;
+    this.skipSpaces();
+    const char = this.text[this.offset];
+    if (char === "[") return this.sequence(depth);
+    if (char === "{") return this.mapping(depth);
+    return this.scalar();
+  }
+
+  private sequence(depth: number): unknown[] {
+    this.offset++;
+    const items: unknown[] = [];
+    this.skipSpaces();
+    if (this.text[this.offset] === "]") {
+      this.offset++;
+      return items;
+    }
+    for (;;) {
+      items.push(this.value(depth + 1));
+      this.skipSpaces();
+      const char = this.text[this.offset++];
+      if (char === "]") return items;
+      if (char !== ",") throw unsupported;
+      this.skipSpaces();
+      if (this.text[this.offset] === "]") {
+        this.offset++;
+        return items;
+      }
+    }
+  }
+
+  private mapping(depth: number): Record<string, unknown> {
+    this.offset++;
+    const map: Record<string, unknown> = {};
+    this.skipSpaces();
+    if (this.text[this.offset] === "}") {
+      this.offset++;
+      return map;
+    }
+    for (;;) {
+      const key = this.scalar();
+      if (typeof key !== "string" || key === "__proto__" || key === "<<" || Object.prototype.hasOwnProperty.call(map, key)) throw unsupported;
+      this.skipSpaces();
+      if (this.text[this.offset] !== ":" || this.text[this.offset + 1] !== " ") throw unsupported;
+      this.offset += 2;
+      map[key] = this.value(depth + 1);
+      this.skipSpaces();
+      const char = this.text[this.offset++];
+      if (char === "}") return map;
+      if (char !== ",") throw unsupported;
+      this.skipSpaces();
+      if (this.text[this.offset] === "}") {
+        this.offset++;
+        return map;
+      }
+    }
+  }
+
+  private scalar(): unknown {
+    const char = this.text[this.offset];
+    if (char === '"' || char === "'") {
+      const [value, end] = char === '"' ? doubleQuoted(this.text.slice(this.offset)) : singleQuoted(this.text.slice(this.offset));
+      this.offset += end;
+      return value;
+    }
+    const start = this.offset;
+    while (this.offset < this.text.length && !",[]{}".includes(this.text[this.offset]!)) this.offset++;
+    const plain = this.text.slice(start, this.offset).trimEnd();
+    // `:` and `#` inside flow plain scalars (e.g. `[001:db8::]`) are left to the full parser.
+    if (plain === "" || plain.includes(":") || plain.includes("#") || plainStartForbidden.has(plain[0]!) || plain[0] === "-" && plain[1] === " ") throw unsupported;
+    return resolvePlain(plain);
+  }
+}

@@ -1,0 +1,205 @@
+import type { SourceDocument } from "../documents/parse.js";
+import { InputError } from "../errors.js";
+import type { Finding } from "../findings.js";
+import type { KubeObject } from "../objects.js";
+import { composeOperator } from "../operator/compose.js";
+import { valueAt } from "../operator/merge.js";
+import { isMap, type ComponentSpec, type GatewayComponentSpec, type IstioOperator, type JsonMap } from "../operator/types.js";
+import { closestWord } from "../suggest.js";
+import { renderBase } from "./base.js";
+import { renderGateway, type GatewayKind } from "./gateway.js";
+import { istiodAutoscaled, istiodImage, renderIstiod } from "./istiod.js";
+import type { IstiodContext } from "./istiod-context.js";
+import { applyKubernetesSettings } from "./k8s-settings.js";
+import { sortObjects } from "./order.js";
+import { istiodChartValues, operatorValues } from "./values.js";
+
+export type ComponentName = "base" | "istiod" | "ingress" | "egress" | "cni" | "ztunnel";
+export const componentNames: readonly ComponentName[] = ["base", "istiod", "ingress", "egress", "cni", "ztunnel"];
+
+export interface RenderedComponent {
+  component: ComponentName;
+  /** As istioctl prints it in install progress: "Istio core", "Istiod", "Ingress gateways", … */
+  displayName: string;
+  /** For ingress/egress: the gateway instance's name. */
+  gatewayName?: string;
+  objects: KubeObject[];
+}
+
+export interface GeneratedManifest {
+  /** The merged IstioOperator (profile < -f files < --set). */
+  operator: IstioOperator;
+  profile: string;
+  /** "" for the default revision. */
+  revision: string;
+  /** The install namespace (metadata.namespace, default istio-system). */
+  namespace: string;
+  /** In install order: base, istiod, ingress…, egress…, cni, ztunnel. */
+  components: RenderedComponent[];
+  findings: Finding[];
+}
+
+export interface GenerateOptions {
+  /** `-f` overlays already parsed with readOperatorFiles. */
+  documents: SourceDocument[];
+  sets: string[];
+  force?: boolean;
+  /** Only these components (default: all enabled ones). */
+  components?: string[];
+  revision?: string;
+}
+
+const displayNames: Record<ComponentName, string> = {
+  base: "Istio core",
+  istiod: "Istiod",
+  ingress: "Ingress gateways",
+  egress: "Egress gateways",
+  cni: "CNI",
+  ztunnel: "Ztunnel",
+};
+
+/**
+ * Renders what `istioctl manifest generate` renders for the same profile, files and flags (install.md).
+ * Takes parsed overlays so that a run without -f never loads the YAML parser (see index.ts for the text API).
+ */
+export function generateFromDocuments(options: GenerateOptions): GeneratedManifest {
+  const wanted = selectedComponents(options.components);
+  const composed = composeOperator({ documents: options.documents, sets: options.sets, force: options.force, revision: options.revision });
+  const { operator } = composed;
+  const findings = [...composed.findings];
+  const iopValues = operatorValues(operator, composed.user);
+  const istioNamespace = String(valueAt(iopValues, "global.istioNamespace") || "");
+  const namespace = istioNamespace || operator.metadata?.namespace || "istio-system";
+  operator.metadata = { ...(operator.metadata ?? {}), namespace };
+  const revision = typeof iopValues.revision === "string" ? iopValues.revision : "";
+  refuseUnsupportedSettings(istiodChartValues(iopValues));
+  const ignored = (path: string, message: string) => findings.push({ severity: "warning", code: "IOP_IGNORED_FIELD", origin: "operator", message, path });
+  if (typeof operator.spec?.installPackagePath === "string" && operator.spec.installPackagePath !== "")
+    ignored("spec.installPackagePath", "installPackagePath is ignored: mesh renders from its own profiles and renderers");
+  // istioctl 1.30 accepts spec.namespace but renders nothing differently for it.
+  if (typeof composed.user.spec?.namespace === "string" && composed.user.spec.namespace !== "")
+    ignored("spec.namespace", "spec.namespace is not used when rendering (as in istioctl 1.30); set values.global.istioNamespace or components.<c>.namespace");
+  const scope = String(valueAt(iopValues, "global.resourceScope") || "all");
+  const components = operator.spec?.components ?? {};
+  const rendered: RenderedComponent[] = [];
+  const add = (component: ComponentName, objects: KubeObject[], gatewayName?: string) =>
+    rendered.push({
+      component,
+      displayName: displayNames[component],
+      ...(gatewayName ? { gatewayName } : {}),
+      objects: sortObjects(objects.filter((object) => inScope(object, scope))),
+    });
+
+  if (wanted.has("base") && components.base?.enabled !== false) {
+    const objects = renderBase(iopValues);
+    add("base", applyKubernetesSettings(objects, components.base?.k8s, mainOf("", "", "components.base.k8s"), findings));
+  }
+  if (wanted.has("istiod") && components.pilot?.enabled !== false) {
+    const values = istiodChartValues(iopValues);
+    const context: IstiodContext = {
+      values,
+      passedValues: iopValues,
+      namespace: components.pilot?.namespace || namespace,
+      istioNamespace: String(valueAt(values, "global.istioNamespace") || namespace),
+      revision,
+    };
+    const objects = renderIstiod(context, istiodImage(context, components.pilot));
+    const main = {
+      ...mainOf(revision ? `istiod-${revision}` : "istiod", "discovery", "components.pilot.k8s"),
+      autoscaled: istiodAutoscaled(context),
+      autoscaleSetting: "values.pilot.autoscaleEnabled",
+    };
+    add("istiod", applyKubernetesSettings(objects, components.pilot?.k8s, main, findings));
+  }
+  for (const kind of ["ingress", "egress"] as const) {
+    if (!wanted.has(kind)) continue;
+    gatewayInstances(kind, components, iopValues).forEach(({ instance, index }) => {
+      const objects = renderGateway({ kind, instance, iopValues, namespace: instance.namespace || namespace, revision });
+      const name = instance.name ?? (kind === "ingress" ? "istio-ingressgateway" : "istio-egressgateway");
+      const list = kind === "ingress" ? "ingressGateways" : "egressGateways";
+      const main = {
+        ...mainOf(name, "istio-proxy", `components.${list}[${index}].k8s`),
+        servicePortsViaValues: true,
+        autoscaled: objects.some((object) => object.kind === "HorizontalPodAutoscaler"),
+        autoscaleSetting: `values.gateways.istio-${kind}gateway.autoscaleEnabled`,
+      };
+      add(kind, applyKubernetesSettings(objects, instance.k8s, main, findings), name);
+    });
+  }
+  for (const component of ["cni", "ztunnel"] as const) {
+    const spec = components[component];
+    if (wanted.has(component) && isMap(spec) && spec.enabled !== false)
+      throw new InputError(`component ${component}: mesh cannot render ${component === "cni" ? "the Istio CNI node agent" : "ztunnel"} yet`, {
+        hint: `disable it with --set components.${component}.enabled=false, or leave it out with --component`,
+      });
+  }
+  return { operator, profile: composed.profile, revision, namespace, components: rendered, findings };
+}
+
+/** Settings whose objects mesh does not render yet: refused, so that nothing is silently left out. */
+const unsupportedSettings: [string, (value: unknown) => boolean][] = [
+  ["global.networkPolicy.enabled", (value) => value === true],
+  ["gatewayClasses", (value) => isMap(value) && Object.keys(value).length > 0],
+  ["revisionTags", (value) => Array.isArray(value) && value.length > 0],
+  ["experimental.stableValidationPolicy", (value) => value === true],
+  ["pilot.jwksResolverExtraRootCA", (value) => typeof value === "string" && value !== ""],
+  ["defaultRevision", (value) => typeof value === "string" && value !== ""],
+  ["base.enableCRDTemplates", (value) => value === false],
+  ["global.remotePilotAddress", (value) => typeof value === "string" && value !== ""],
+];
+
+function refuseUnsupportedSettings(values: JsonMap): void {
+  for (const [path, isSet] of unsupportedSettings)
+    if (isSet(valueAt(values, path)))
+      throw new InputError(`values.${path}: mesh cannot render the objects this setting adds yet`, {
+        hint: "leave the setting out, or render this configuration with istioctl",
+      });
+}
+
+const clusterScopedKinds = new Set([
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+]);
+
+/** values.global.resourceScope: all (default), cluster (cluster-scoped objects only) or namespace. */
+function inScope(object: KubeObject, scope: string): boolean {
+  if (scope === "cluster") return clusterScopedKinds.has(object.kind);
+  if (scope === "namespace") return !clusterScopedKinds.has(object.kind);
+  return true;
+}
+
+function mainOf(workloadName: string, containerName: string, origin: string) {
+  return { workloadName, containerName, origin, servicePortsViaValues: false, autoscaled: false };
+}
+
+function selectedComponents(requested: string[] | undefined): Set<ComponentName> {
+  if (!requested || requested.length === 0) return new Set(componentNames);
+  const out = new Set<ComponentName>();
+  for (const name of requested) {
+    const normalized = name === "pilot" ? "istiod" : name;
+    if (!(componentNames as readonly string[]).includes(normalized)) {
+      const suggestion = closestWord(name, componentNames);
+      throw new InputError(`unknown component "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`, {
+        hint: `components: ${componentNames.join(", ")}`,
+      });
+    }
+    out.add(normalized as ComponentName);
+  }
+  return out;
+}
+
+/** Enabled instances of a gateway list (install.md §6), with their index in the list. */
+function gatewayInstances(kind: GatewayKind, components: NonNullable<IstioOperator["spec"]>["components"] & object, values: JsonMap) {
+  const list = kind === "ingress" ? components.ingressGateways : components.egressGateways;
+  const forced = valueAt(values, `gateways.istio-${kind}gateway.enabled`) === true;
+  if (list === undefined || list === null)
+    return kind === "ingress" ? [{ instance: { name: "istio-ingressgateway" } as GatewayComponentSpec, index: 0 }] : [];
+  return list
+    .map((instance, index) => ({ instance: (instance ?? {}) as GatewayComponentSpec & ComponentSpec, index }))
+    .filter(({ instance }) => forced || instance.enabled !== false);
+}

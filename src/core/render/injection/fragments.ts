@@ -1,0 +1,201 @@
+// Template text shared by the proxy-carrying templates (sidecar, gateway, kube-gateway). Each block is
+// written once at column 0 and shifted to where it is used, so the three templates cannot drift apart on
+// the agent's contract (env, mounts, volumes). Blocks rely on the variables set by `valuesPrelude`.
+
+/** Shifts every non-empty line of a block right by `spaces`. */
+export function at(spaces: number, block: string): string {
+  const pad = " ".repeat(spaces);
+  return block
+    .split("\n")
+    .map((line) => (line.trim() === "" ? line : pad + line))
+    .join("\n");
+}
+
+/**
+ * Variables read from the values tree and the mesh config. Every `.Values` read is defaulted so that a
+ * values tree without the key renders the chart default rather than `<no value>`.
+ */
+export const valuesPrelude = String.raw`{{- $g := .Values.global | default (dict) }}
+{{- $p := $g.proxy | default (dict) }}
+{{- $pi := $g.proxy_init | default (dict) }}
+{{- $trustDomain := .MeshConfig.TrustDomain | default $g.trustDomain | default "cluster.local" }}
+{{- $clusterDomain := $p.clusterDomain | default "cluster.local" }}
+{{- $pullPolicy := $g.imagePullPolicy | default "" }}
+{{- $agentLogLevel := annotation .ObjectMeta "sidecar.istio.io/agentLogLevel" ($g.logging.level | default "default:info") }}
+{{- $istiodName := "istiod" }}{{ with .Values.revision }}{{ $istiodName = printf "istiod-%v" . }}{{ end }}
+{{- $pilotCertProvider := $g.pilotCertProvider | default "istiod" }}
+{{- $proxyImage := .ProxyImage }}
+{{- $proxyImageSetting := annotation .ObjectMeta "sidecar.istio.io/proxyImage" ($p.image | default "") }}
+{{- if contains "/" $proxyImageSetting }}{{ $proxyImage = $proxyImageSetting }}{{ end }}`;
+
+/** Sets `$resources` for the injected containers (needs `$a`, the pod annotations). */
+export const proxyResources = String.raw`{{- /* resources: the four annotations replace the values' resources entirely when any is present */ -}}
+{{- $resources := dict }}
+{{- if or (isset $a "sidecar.istio.io/proxyCPU") (isset $a "sidecar.istio.io/proxyMemory") (isset $a "sidecar.istio.io/proxyCPULimit") (isset $a "sidecar.istio.io/proxyMemoryLimit") }}
+{{- $requests := dict }}{{ $limits := dict }}
+{{- if isset $a "sidecar.istio.io/proxyCPU" }}{{ $_ := set $requests "cpu" (index $a "sidecar.istio.io/proxyCPU") }}{{ end }}
+{{- if isset $a "sidecar.istio.io/proxyMemory" }}{{ $_ := set $requests "memory" (index $a "sidecar.istio.io/proxyMemory") }}{{ end }}
+{{- if isset $a "sidecar.istio.io/proxyCPULimit" }}{{ $_ := set $limits "cpu" (index $a "sidecar.istio.io/proxyCPULimit") }}{{ end }}
+{{- if isset $a "sidecar.istio.io/proxyMemoryLimit" }}{{ $_ := set $limits "memory" (index $a "sidecar.istio.io/proxyMemoryLimit") }}{{ end }}
+{{- if $requests }}{{ $_ := set $resources "requests" $requests }}{{ end }}
+{{- if $limits }}{{ $_ := set $resources "limits" $limits }}{{ end }}
+{{- else }}
+{{- $resources = omitNil $p.resources | default (dict) }}
+{{- end }}`;
+
+/** Agent arguments after `proxy <type>`. */
+export const proxyArgsTail = String.raw`- --domain
+- {{ printf "$(POD_NAMESPACE).svc.%s" $clusterDomain | quote }}
+- {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" ($p.logLevel | default "warning")) | quote }}
+- {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" ($p.componentLogLevel | default "misc:error")) | quote }}
+- {{ printf "--log_output_level=%s" $agentLogLevel | quote }}
+{{- with $g.sts }}{{ if .servicePort }}
+- {{ printf "--stsPort=%v" .servicePort | quote }}
+{{- end }}{{ end }}
+{{- if $g.logAsJson }}
+- --log_as_json
+{{- end }}`;
+
+/** The first env entries of istio-proxy: CA, pod identity from the downward API, ProxyConfig. */
+export const proxyEnvHead = String.raw`- name: PILOT_CERT_PROVIDER
+  value: {{ $pilotCertProvider | quote }}
+- name: CA_ADDR
+  value: {{ $g.caAddress | default (printf "%s.%s.svc:15012" $istiodName ($g.istioNamespace | default "istio-system")) | quote }}
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: INSTANCE_IP
+  valueFrom:
+    fieldRef:
+      fieldPath: status.podIP
+- name: SERVICE_ACCOUNT
+  valueFrom:
+    fieldRef:
+      fieldPath: spec.serviceAccountName
+- name: HOST_IP
+  valueFrom:
+    fieldRef:
+      fieldPath: status.hostIP
+- name: ISTIO_CPU_LIMIT
+  valueFrom:
+    resourceFieldRef:
+      resource: limits.cpu
+      divisor: "1"
+- name: PROXY_CONFIG
+  value: {{ protoToJSON .ProxyConfig | quote }}`;
+
+/** Go runtime limits follow the container's limits; the compliance policy when istiod has one. */
+export const proxyEnvRuntime = String.raw`- name: GOMEMLIMIT
+  valueFrom:
+    resourceFieldRef:
+      resource: limits.memory
+      divisor: "1"
+- name: GOMAXPROCS
+  valueFrom:
+    resourceFieldRef:
+      resource: limits.cpu
+      divisor: "1"
+{{- with .CompliancePolicy }}
+- name: COMPLIANCE_POLICY
+  value: {{ . | quote }}
+{{- end }}`;
+
+/** Mesh identity env entries at the end of istio-proxy's env. */
+export const proxyEnvMesh = String.raw`- name: ISTIO_META_MESH_ID
+  value: {{ $g.meshID | default $trustDomain | quote }}
+- name: TRUST_DOMAIN
+  value: {{ $trustDomain | quote }}`;
+
+export const proxyMetadataEnv = String.raw`{{- range $name, $value := .ProxyConfig.ProxyMetadata }}
+- name: {{ $name | quote }}
+  value: {{ $value | quote }}
+{{- end }}`;
+
+export const envoyPromPort = String.raw`- name: http-envoy-prom
+  containerPort: 15090
+  protocol: TCP`;
+
+/** Mounts of istio-proxy; `crl` adds the optional CRL of a plugged-in CA. */
+export function proxyVolumeMounts(options: { crl: boolean }): string {
+  return String.raw`- name: workload-socket
+  mountPath: /var/run/secrets/workload-spiffe-uds
+- name: credential-socket
+  mountPath: /var/run/secrets/credential-uds
+- name: workload-certs
+  mountPath: /var/run/secrets/workload-spiffe-credentials
+{{- if eq $pilotCertProvider "istiod" }}
+- name: istiod-ca-cert
+  mountPath: /var/run/secrets/istio
+{{- end }}
+${options.crl ? "- name: istio-ca-crl\n  mountPath: /var/run/secrets/istio/crl\n  readOnly: true\n" : ""}- name: istio-data
+  mountPath: /var/lib/istio/data
+- name: istio-envoy
+  mountPath: /etc/istio/proxy
+- name: istio-token
+  mountPath: /var/run/secrets/tokens
+- name: istio-podinfo
+  mountPath: /etc/istio/pod`;
+}
+
+/** Volumes behind `proxyVolumeMounts`, in the same order as upstream's status annotation lists them. */
+export function proxyVolumes(options: { crl: boolean }): string {
+  return String.raw`- name: workload-socket
+  emptyDir: {}
+- name: credential-socket
+  emptyDir: {}
+- name: workload-certs
+  emptyDir: {}
+- name: istio-envoy
+  emptyDir:
+    medium: Memory
+- name: istio-data
+  emptyDir: {}
+- name: istio-podinfo
+  downwardAPI:
+    items:
+    - path: labels
+      fieldRef:
+        fieldPath: metadata.labels
+    - path: annotations
+      fieldRef:
+        fieldPath: metadata.annotations
+- name: istio-token
+  projected:
+    sources:
+    - serviceAccountToken:
+        path: istio-token
+        expirationSeconds: 43200
+        audience: {{ $g.sds.token.aud | default "istio-ca" | quote }}
+{{- if eq $pilotCertProvider "istiod" }}
+{{- $trustBundleApi := false }}
+{{- with .Values.pilot }}{{ with .env }}{{ if eq (.ENABLE_CLUSTER_TRUST_BUNDLE_API | toString) "true" }}{{ $trustBundleApi = true }}{{ end }}{{ end }}{{ end }}
+- name: istiod-ca-cert
+  {{- if $trustBundleApi }}
+  projected:
+    sources:
+    - clusterTrustBundle:
+        name: {{ printf "istio.io:istiod-ca:%s" ($g.trustBundleName | default "root-cert") | quote }}
+        path: root-cert.pem
+  {{- else }}
+  configMap:
+    name: {{ $g.trustBundleName | default "istio-ca-root-cert" | quote }}
+  {{- end }}
+{{- end }}${options.crl ? "\n- name: istio-ca-crl\n  configMap:\n    name: istio-ca-crl\n    optional: true" : ""}`;
+}
+
+/** The proxy's readiness probe on Envoy's health listener. */
+export function readinessProbe(tunables: { initialDelay: string; period: string; failureThreshold: string }): string {
+  return String.raw`readinessProbe:
+  httpGet:
+    path: /healthz/ready
+    port: 15021
+  initialDelaySeconds: ${tunables.initialDelay}
+  periodSeconds: ${tunables.period}
+  timeoutSeconds: 3
+  failureThreshold: ${tunables.failureThreshold}`;
+}

@@ -1,0 +1,237 @@
+// The `kube-gateway` and `waypoint` templates. Not pod templates: istiod's Gateway API deployment controller
+// renders them for every Gateway of class `istio` / `istio-waypoint` (docs/injection.md §1.12) and
+// server-side applies each `---` document.
+// Data: the Gateway itself (embedded: `.Name`, `.Namespace`, `.UID`, `.Labels`, `.Annotations`, `.Spec`) plus
+// `.DeploymentName`, `.ServiceAccount`, `.Ports` (service ports: status-port 15021 + one per listener port),
+// `.ServiceType`, `.ClusterID`, `.Revision`, `.ProxyUID`/`.ProxyGID`, `.CompliancePolicy`,
+// `.InfrastructureLabels`/`.InfrastructureAnnotations`, `.GatewayNameLabel`, `.ProxyImage`, `.ProxyConfig`,
+// `.MeshConfig`, `.Values`.
+// The controller keeps a HorizontalPodAutoscaler or PodDisruptionBudget document only when the class or
+// Gateway parameters ConfigMap carries an overlay for it, so both are always emitted here as skeletons; the
+// PDB names no budget of its own (the overlay picks minAvailable or maxUnavailable, never both).
+// The proxy is written out in full (the pod is labelled not to be injected): the Service selects the pod by
+// the gateway-name label, and istiod binds the Gateway's configuration to proxies behind that Service.
+import {
+  at,
+  envoyPromPort,
+  proxyArgsTail,
+  proxyEnvHead,
+  proxyEnvMesh,
+  proxyEnvRuntime,
+  proxyMetadataEnv,
+  proxyVolumeMounts,
+  proxyVolumes,
+  readinessProbe,
+  valuesPrelude,
+} from "./fragments.js";
+
+const objectMetadata = String.raw`namespace: {{ .Namespace | quote }}
+labels: {{ toJsonMap $labels }}
+annotations: {{ toJsonMap $annotations }}
+ownerReferences:
+- apiVersion: gateway.networking.k8s.io/v1
+  kind: Gateway
+  name: {{ .Name | quote }}
+  uid: {{ .UID | quote }}`;
+
+interface ControllerTemplateShape {
+  /** Template name, for the header comment. */
+  name: string;
+  /** Second agent argument: `router` (gateway) or `waypoint` (ambient L7 proxy). */
+  proxyType: "router" | "waypoint";
+  /** Service type when the controller hands none (it always does; this guards an empty value). */
+  defaultServiceType: string;
+  /** Extra pod labels, as `strdict` arguments. */
+  podLabels: string;
+  /** Extra container ports, written at the container-port list's indentation. */
+  extraPorts: string;
+  /** Values entry holding the proxy's resources and, for waypoints, the pod's scheduling settings. */
+  settings: "$p" | "$g.waypoint";
+}
+
+function controllerTemplate(shape: ControllerTemplateShape): string {
+  return String.raw`{{- /* mesh ${shape.name} template (istio 1.30 Gateway API deployment controller) */ -}}
+${valuesPrelude}
+{{- $gateways := .Values.gateways | default (dict) }}
+{{- $selector := strdict .GatewayNameLabel .Name }}
+{{- $labels := mergeMaps .InfrastructureLabels $selector }}
+{{- $annotations := omit .InfrastructureAnnotations "kubectl.kubernetes.io/last-applied-configuration" "gateway.istio.io/controller-version" "gateway.istio.io/name-override" "gateway.istio.io/service-account" }}
+{{- $settings := ${shape.settings} | default (dict) }}
+{{- $resources := omitNil $settings.resources | default (dict) }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ .ServiceAccount | quote }}
+${at(2, objectMetadata)}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .DeploymentName | quote }}
+${at(2, objectMetadata)}
+spec:
+  selector:
+    matchLabels: {{ toJsonMap $selector }}
+  template:
+    metadata:
+      labels: {{ toJsonMap $labels (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" (.Revision | default "latest")${shape.podLabels}) }}
+      annotations: {{ toJsonMap $annotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/scrape" "true" "prometheus.io/port" "15020" "prometheus.io/path" "/stats/prometheus") }}
+    spec:
+      serviceAccountName: {{ .ServiceAccount | quote }}
+      {{- with $g.priorityClassName }}
+      priorityClassName: {{ . | quote }}
+      {{- end }}
+      {{- range $field := list "nodeSelector" "affinity" "tolerations" "topologySpreadConstraints" }}
+      {{- with index $settings $field }}
+      {{ $field }}:
+        {{- toYaml . | trim | nindent 8 }}
+      {{- end }}
+      {{- end }}
+      securityContext:
+        {{- if $gateways.securityContext }}
+        {{- toYaml $gateways.securityContext | trim | nindent 8 }}
+        {{- else }}
+        sysctls:
+        - name: net.ipv4.ip_unprivileged_port_start
+          value: "0"
+        {{- end }}
+      containers:
+      - name: istio-proxy
+        image: {{ $proxyImage | quote }}
+        {{- with $pullPolicy }}
+        imagePullPolicy: {{ . | quote }}
+        {{- end }}
+        ports:
+        - name: status-port
+          containerPort: 15021
+          protocol: TCP
+${at(8, envoyPromPort)}${shape.extraPorts}
+        args:
+        - proxy
+        - ${shape.proxyType}
+${at(8, proxyArgsTail)}
+        {{- with $p.lifecycle }}
+        lifecycle:
+          {{- toYaml . | trim | nindent 10 }}
+        {{- end }}
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities:
+            drop:
+            - ALL
+          privileged: false
+          readOnlyRootFilesystem: true
+          runAsGroup: {{ .ProxyGID }}
+          runAsNonRoot: true
+          runAsUser: {{ .ProxyUID }}
+          {{- with $gateways.seccompProfile }}
+          seccompProfile:
+            {{- toYaml . | trim | nindent 12 }}
+          {{- end }}
+        {{- if $resources }}
+        resources:
+          {{- toYaml $resources | trim | nindent 10 }}
+        {{- end }}
+        env:
+${at(8, proxyEnvHead)}
+        - name: ISTIO_META_POD_PORTS
+          value: "[]"
+        - name: ISTIO_META_APP_CONTAINERS
+          value: ""
+${at(8, proxyEnvRuntime)}
+        - name: ISTIO_META_CLUSTER_ID
+          value: {{ .ClusterID | default "Kubernetes" | quote }}
+        - name: ISTIO_META_NODE_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: spec.nodeName
+        - name: ISTIO_META_INTERCEPTION_MODE
+          value: {{ .ProxyConfig.InterceptionMode | toString | quote }}
+        {{- with $g.network }}
+        - name: ISTIO_META_NETWORK
+          value: {{ . | quote }}
+        {{- end }}
+        - name: ISTIO_META_WORKLOAD_NAME
+          value: {{ .DeploymentName | quote }}
+        - name: ISTIO_META_OWNER
+          value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
+${at(8, proxyEnvMesh)}
+${at(8, proxyMetadataEnv)}
+${at(8, readinessProbe({
+  initialDelay: String.raw`{{ valueOrDefault $p.readinessInitialDelaySeconds 0 }}`,
+  period: String.raw`{{ valueOrDefault $p.readinessPeriodSeconds 15 }}`,
+  failureThreshold: String.raw`{{ valueOrDefault $p.readinessFailureThreshold 4 }}`,
+}))}
+        volumeMounts:
+${at(8, proxyVolumeMounts({ crl: false }))}
+      volumes:
+${at(6, proxyVolumes({ crl: false }))}
+      {{- with $g.imagePullSecrets }}
+      imagePullSecrets:
+      {{- range . }}
+      - name: {{ if kindIs "map" . }}{{ .name | quote }}{{ else }}{{ . | quote }}{{ end }}
+      {{- end }}
+      {{- end }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .DeploymentName | quote }}
+${at(2, objectMetadata)}
+spec:
+  type: {{ .ServiceType | default "${shape.defaultServiceType}" | quote }}
+  selector: {{ toJsonMap $selector }}
+  ports:
+  {{- range .Ports }}
+  - name: {{ .Name | quote }}
+    port: {{ .Port }}
+    protocol: TCP
+    {{- with .AppProtocol }}
+    appProtocol: {{ . }}
+    {{- end }}
+  {{- end }}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ .DeploymentName | quote }}
+${at(2, objectMetadata)}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ .DeploymentName | quote }}
+  minReplicas: 1
+  maxReplicas: 1
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ .DeploymentName | quote }}
+${at(2, objectMetadata)}
+spec:
+  selector:
+    matchLabels: {{ toJsonMap $selector }}
+`;
+}
+
+export const kubeGatewayTemplate = controllerTemplate({
+  name: "kube-gateway",
+  proxyType: "router",
+  defaultServiceType: "LoadBalancer",
+  podLabels: "",
+  extraPorts: "",
+  settings: "$p",
+});
+
+// Ambient waypoints: the same objects, an Envoy in waypoint mode receiving HBONE (15008) from ztunnel. The
+// pod opts out of ambient capture itself (`istio.io/dataplane-mode: none`): ztunnel must not redirect the
+// waypoint's own traffic back into a waypoint.
+export const waypointTemplate = controllerTemplate({
+  name: "waypoint",
+  proxyType: "waypoint",
+  defaultServiceType: "ClusterIP",
+  podLabels: ' "istio.io/dataplane-mode" "none"',
+  extraPorts: "\n        - name: hbone\n          containerPort: 15008\n          protocol: TCP",
+  settings: "$g.waypoint",
+});

@@ -1,0 +1,229 @@
+import { describe, expect, it } from "vitest";
+import { composeOperator } from "../../../src/core/operator/compose.js";
+import type { IstiodContext } from "../../../src/core/render/istiod-context.js";
+import { injectorConfigMap, meshConfigMap } from "../../../src/core/render/istiod-configmaps.js";
+import { istiodImage } from "../../../src/core/render/istiod.js";
+import { istiodRbac } from "../../../src/core/render/istiod-rbac.js";
+import { configValidationWebhook, sidecarInjectorWebhook } from "../../../src/core/render/istiod-webhooks.js";
+import { istiodAutoscaler, istiodDeployment, istiodDisruptionBudget, istiodService } from "../../../src/core/render/istiod-workload.js";
+import { parse } from "yaml";
+import { istiodChartValues, operatorValues } from "../../../src/core/render/values.js";
+
+function contextFor(sets: string[]): IstiodContext {
+  const { operator, user } = composeOperator({ documents: [], sets });
+  const passedValues = operatorValues(operator, user);
+  const values = istiodChartValues(passedValues);
+  return {
+    values,
+    passedValues,
+    namespace: operator.spec?.components?.pilot?.namespace ?? "istio-system",
+    istioNamespace: "istio-system",
+    revision: typeof passedValues.revision === "string" ? passedValues.revision : "",
+  };
+}
+const deployment = (sets: string[]) => istiodDeployment(contextFor(sets), "docker.io/istio", "1.30.3") as any;
+const envOf = (sets: string[]) => Object.fromEntries(deployment(sets).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+describe("istiod Deployment", () => {
+  it("default: no replicas (the HPA scales it), 500m/2048Mi requests, trace sampling \"1\"", () => {
+    const rendered = deployment([]);
+    expect(rendered.spec.replicas).toBeUndefined();
+    const container = rendered.spec.template.spec.containers[0];
+    expect(container.image).toBe("docker.io/istio/pilot:1.30.3");
+    expect(container.resources).toEqual({ requests: { cpu: "500m", memory: "2048Mi" } });
+    expect(envOf([]).PILOT_TRACE_SAMPLING).toBe("1");
+  });
+
+  it("demo: replicas 1, 10m/100Mi, trace sampling \"100\", no HPA", () => {
+    const rendered = deployment(["profile=demo"]);
+    expect(rendered.spec.replicas).toBe(1);
+    expect(rendered.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "10m", memory: "100Mi" } });
+    expect(envOf(["profile=demo"]).PILOT_TRACE_SAMPLING).toBe("100");
+    expect(istiodAutoscaler(contextFor(["profile=demo"]))).toBeUndefined();
+  });
+
+  it("orders env as the chart does, with values.pilot.env sorted by key in the middle", () => {
+    const names = deployment(["values.pilot.env.ZZZ=1", "values.pilot.env.AAA=true"]).spec.template.spec.containers[0].env.map((e: any) => e.name);
+    expect(names).toEqual([
+      "REVISION",
+      "PILOT_CERT_PROVIDER",
+      "POD_NAME",
+      "POD_NAMESPACE",
+      "SERVICE_ACCOUNT",
+      "KUBECONFIG",
+      "CA_TRUSTED_NODE_ACCOUNTS",
+      "AAA",
+      "ZZZ",
+      "PILOT_TRACE_SAMPLING",
+      "PILOT_ENABLE_ANALYSIS",
+      "CLUSTER_ID",
+      "GOMAXPROCS",
+      "PLATFORM",
+    ]);
+    expect(envOf(["values.pilot.env.AAA=true"]).AAA).toBe("true");
+    expect(envOf([]).CA_TRUSTED_NODE_ACCOUNTS).toBe("istio-system/ztunnel");
+  });
+
+  it("follows hub/tag precedence: values.global beats spec, the distroless variant is appended", () => {
+    const context = contextFor(["hub=spec.example", "values.global.hub=values.example", "values.global.variant=distroless"]);
+    const image = istiodImage(context, undefined);
+    expect(image).toEqual({ hub: "values.example", tag: "1.30.3" });
+    expect((istiodDeployment(context, image.hub, image.tag) as any).spec.template.spec.containers[0].image).toBe("values.example/pilot:1.30.3-distroless");
+    expect(istiodImage(context, { hub: "component.example", tag: "1.30.2" })).toEqual({ hub: "component.example", tag: "1.30.2" });
+  });
+
+  it("revision canary: names, selector and pod label follow the revision", () => {
+    const rendered = deployment(["revision=canary"]);
+    expect(rendered.metadata.name).toBe("istiod-canary");
+    expect(rendered.spec.selector.matchLabels).toEqual({ app: "istiod", "istio.io/rev": "canary" });
+    expect(rendered.spec.template.metadata.labels.istio).toBe("istiod");
+    expect(rendered.spec.template.spec.serviceAccountName).toBe("istiod-canary");
+  });
+});
+
+describe("istiod Service, HPA, PDB", () => {
+  it("Service: ClusterIP (no type) with 15010, 15012, 443->15017, 15014", () => {
+    const service = istiodService(contextFor([])) as any;
+    expect(service.spec.type).toBeUndefined();
+    expect(service.spec.ports.map((p: any) => `${p.name}:${p.port}${p.targetPort ? `->${p.targetPort}` : ""}`)).toEqual([
+      "grpc-xds:15010",
+      "https-dns:15012",
+      "https-webhook:443->15017",
+      "http-monitoring:15014",
+    ]);
+    expect(service.spec.selector).toEqual({ app: "istiod", istio: "pilot" });
+  });
+
+  it("HPA 1–5 on cpu 80%, a memory metric only when asked", () => {
+    expect((istiodAutoscaler(contextFor([])) as any).spec).toEqual({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "istiod" },
+      minReplicas: 1,
+      maxReplicas: 5,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }],
+    });
+    expect((istiodAutoscaler(contextFor(["values.pilot.memory.targetAverageUtilization=70"])) as any).spec.metrics).toHaveLength(2);
+  });
+
+  it.each([
+    [[], false],
+    [["profile=demo"], false],
+    [["values.pilot.autoscaleMin=2"], true],
+    [["values.pilot.autoscaleEnabled=false", "values.pilot.replicaCount=2"], true],
+    [["values.pilot.autoscaleMin=2", "values.global.defaultPodDisruptionBudget.enabled=false"], false],
+  ])("PDB with %j: %s", (sets, expected) => {
+    expect(istiodDisruptionBudget(contextFor(sets as string[])) !== undefined).toBe(expected);
+  });
+});
+
+describe("istiod webhooks and RBAC", () => {
+  it("injector webhook: four webhooks keyed on the default revision, failurePolicy Fail", () => {
+    const webhook = sidecarInjectorWebhook(contextFor([])) as any;
+    expect(webhook.metadata.name).toBe("istio-sidecar-injector");
+    expect(webhook.webhooks.map((w: any) => w.name)).toEqual([
+      "rev.namespace.sidecar-injector.istio.io",
+      "rev.object.sidecar-injector.istio.io",
+      "namespace.sidecar-injector.istio.io",
+      "object.sidecar-injector.istio.io",
+    ]);
+    for (const hook of webhook.webhooks) {
+      expect(hook.failurePolicy).toBe("Fail");
+      expect(hook.clientConfig).toEqual({ service: { name: "istiod", namespace: "istio-system", path: "/inject", port: 443 } });
+    }
+    expect(webhook.webhooks[0].namespaceSelector.matchExpressions[0]).toEqual({ key: "istio.io/rev", operator: "In", values: ["default"] });
+  });
+
+  it("injector webhook with a revision keeps only the rev.* pair; auto.* appears with enableNamespacesByDefault", () => {
+    expect((sidecarInjectorWebhook(contextFor(["revision=canary"])) as any).webhooks.map((w: any) => w.name)).toEqual([
+      "rev.namespace.sidecar-injector.istio.io",
+      "rev.object.sidecar-injector.istio.io",
+    ]);
+    expect((sidecarInjectorWebhook(contextFor(["values.sidecarInjectorWebhook.enableNamespacesByDefault=true"])) as any).webhooks).toHaveLength(5);
+  });
+
+  it("validation webhook istio-validator-istio-system with failurePolicy Ignore", () => {
+    const webhook = configValidationWebhook(contextFor([])) as any;
+    expect(webhook.metadata.name).toBe("istio-validator-istio-system");
+    expect(webhook.webhooks[0]).toMatchObject({ name: "rev.validation.istio.io", failurePolicy: "Ignore", clientConfig: { service: { path: "/validate" } } });
+    expect(configValidationWebhook(contextFor(["values.global.configValidation=false"]))).toBeUndefined();
+  });
+
+  it("RBAC: account and namespaced RBAC in istioNamespace, cluster-scoped names end in the namespace", () => {
+    const objects = istiodRbac(contextFor([]));
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      "ServiceAccount/istiod",
+      "ClusterRole/istiod-clusterrole-istio-system",
+      "ClusterRoleBinding/istiod-clusterrole-istio-system",
+      "ClusterRole/istiod-gateway-controller-istio-system",
+      "ClusterRoleBinding/istiod-gateway-controller-istio-system",
+      "ClusterRole/istio-reader-clusterrole-istio-system",
+      "ClusterRoleBinding/istio-reader-clusterrole-istio-system",
+      "Role/istiod",
+      "RoleBinding/istiod",
+    ]);
+    const withoutController = istiodRbac(contextFor(["values.pilot.env.PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER=false"]));
+    expect(withoutController.some((o) => o.metadata.name?.includes("gateway-controller"))).toBe(false);
+    expect(istiodRbac(contextFor(["revision=canary"]))[1]!.metadata.name).toBe("istiod-clusterrole-canary-istio-system");
+  });
+});
+
+describe("istiod ConfigMaps", () => {
+  it("mesh config: chart defaults with sorted keys", () => {
+    const configMap = meshConfigMap(contextFor([])) as any;
+    expect(configMap.data.mesh).toBe(
+      [
+        "defaultConfig:",
+        "  discoveryAddress: istiod.istio-system.svc:15012",
+        "defaultProviders:",
+        "  metrics:",
+        "  - prometheus",
+        "enablePrometheusMerge: true",
+        "rootNamespace: istio-system",
+        "trustDomain: cluster.local",
+      ].join("\n"),
+    );
+    expect(configMap.data.meshNetworks).toBe("networks: {}");
+  });
+
+  it("mesh config for demo: access log and the four extension providers", () => {
+    const mesh = parse((meshConfigMap(contextFor(["profile=demo"])) as any).data.mesh);
+    expect(mesh.accessLogFile).toBe("/dev/stdout");
+    expect(mesh.extensionProviders.map((p: any) => p.name)).toEqual(["otel", "skywalking", "otel-tracing", "jaeger"]);
+  });
+
+  it("user meshConfig merges over the chart's (lists replace) and defaultProviders is left to the user", () => {
+    const mesh = parse((meshConfigMap(contextFor(["meshConfig.defaultProviders.tracing[0]=zipkin", "meshConfig.trustDomain=example.org"])) as any).data.mesh);
+    expect(mesh.defaultProviders).toEqual({ tracing: ["zipkin"] });
+    expect(mesh.trustDomain).toBe("example.org");
+  });
+
+  it("injector ConfigMap: policy, selectors, default templates and the values slice templates read", () => {
+    const configMap = injectorConfigMap(contextFor(["values.sidecarInjectorWebhook.templates.custom=metadata: {}"]), {
+      templates: { sidecar: "spec: {}\n", gateway: "spec: {}\n" },
+    }) as any;
+    const config = parse(configMap.data.config);
+    expect(config).toMatchObject({ policy: "enabled", defaultTemplates: ["sidecar"], alwaysInjectSelector: [], neverInjectSelector: [], injectedAnnotations: {} });
+    expect(Object.keys(config.templates)).toEqual(["custom", "gateway", "sidecar"]);
+    const values = JSON.parse(configMap.data.values);
+    expect(Object.keys(values)).toEqual(["gateways", "global", "pilot", "revision", "sidecarInjectorWebhook"]);
+    expect(values.global.hub).toBe("docker.io/istio");
+    expect(values.global.tag).toBe("1.30.3");
+    expect(values.pilot).toEqual({ cni: { enabled: false, provider: "default" }, env: {} });
+    expect(configMap.data.values).toContain('\n  "gateways": {');
+  });
+});
+
+describe("compatibility versions", () => {
+  it("1.29 restores the older service-namespace choice; unknown versions are refused", () => {
+    expect(envOf(["compatibilityVersion=1.29"]).PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE).toBe("false");
+    expect(envOf([]).PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE).toBeUndefined();
+    expect(() => contextFor(["compatibilityVersion=1.20"])).toThrow('compatibility version "1.20" is not supported by mesh');
+  });
+});
+
+describe("tracing in the mesh config", () => {
+  it("adds defaultConfig.tracing for a tracer other than none, with its address", () => {
+    const mesh = parse((meshConfigMap(contextFor(["values.global.proxy.tracer=zipkin", "values.global.tracer.zipkin.address=zipkin.tracing:9411"])) as any).data.mesh);
+    expect(mesh.defaultConfig.tracing).toEqual({ zipkin: { address: "zipkin.tracing:9411" } });
+    expect(parse((meshConfigMap(contextFor([])) as any).data.mesh).defaultConfig.tracing).toBeUndefined();
+  });
+});

@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { runMesh } from "./run-mesh.js";
+
+const fixture = (name: string) => `test/fixtures/validate/e2e/${name}`;
+
+describe("mesh validate", () => {
+  it("accepts the bookinfo Gateway API and Istio samples with exit 0", async () => {
+    const result = await runMesh(["validate", fixture("bookinfo-gateway-api.yaml"), fixture("bookinfo-istio.yaml")]);
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("Summary: 4 resources in 2 files — 4 valid, 0 invalid");
+  });
+
+  it.each([
+    ["v1.5.1", "standard"],
+    ["v1.5.1", "experimental"],
+    ["v1.2.1", "standard"],
+    ["v1.2.1", "experimental"],
+  ])("accepts Istio and Gateway API samples with Gateway API %s %s", async (version, channel) => {
+    const result = await runMesh(["validate", "--gateway-api-version", version, "--channel", channel, fixture("samples-istio.yaml"), fixture("samples-gateway-api.yaml")]);
+    expect(result.stdout).not.toMatch(/ error /);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("accepts the tcp-echo TCPRoute only on the experimental channel", async () => {
+    expect((await runMesh(["validate", "--channel", "experimental", fixture("samples-tcp-echo-experimental.yaml")])).exitCode).toBe(0);
+    expect((await runMesh(["validate", fixture("samples-tcp-echo-experimental.yaml")])).exitCode).toBe(1);
+  });
+
+  it("tells exactly which field of a broken HTTPRoute to change, with its position", async () => {
+    const result = await runMesh(["validate", fixture("broken-httproute.yaml")]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      `${fixture("broken-httproute.yaml")}:14:7: error CEL_RULE spec.rules[0].backendRefs[0]: Invalid value: "object": Must have port for Service reference (add \`port: <number>\` to this backendRef`,
+    );
+    expect(result.stdout).toContain("(HTTPRoute default/reviews)");
+  });
+
+  it("reads standard input when no file is given", async () => {
+    const result = await runMesh(["validate"], { input: readFileSync(fixture("broken-httproute.yaml")) });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("<stdin>:14:7: error CEL_RULE");
+  });
+
+  it("prints one JSON value with -o json, whatever the verdict", async () => {
+    const result = await runMesh(["validate", "-o", "json", fixture("broken-httproute.yaml")]);
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(JSON.stringify(report)).toContain("spec.rules[0].backendRefs[0]");
+  });
+
+  it.each([
+    ["junit", /<testsuites|<testsuite/],
+    ["sarif", /"version": "2.1.0"/],
+    ["github", /::error file=test\/fixtures\/validate\/e2e\/broken-httproute.yaml,line=14,col=7/],
+  ])("prints -o %s", async (format, pattern) => {
+    const result = await runMesh(["validate", "-o", format, fixture("broken-httproute.yaml")]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(pattern);
+  });
+
+  it("reports YAML syntax errors with exit 1", async () => {
+    const result = await runMesh(["validate", fixture("syntax-error.yaml")]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/syntax-error.yaml:\d+:\d+: error yaml-syntax/);
+  });
+
+  it("warns about a VirtualService whose gateway is missing, and fails only with --fail-on warning", async () => {
+    const lenient = await runMesh(["validate", fixture("dangling-virtualservice.yaml")]);
+    expect(lenient.exitCode).toBe(0);
+    expect(lenient.stdout).toContain("warning IST0101");
+    const strict = await runMesh(["validate", "--fail-on", "warning", fixture("dangling-virtualservice.yaml")]);
+    expect(strict.exitCode).toBe(1);
+  });
+
+  it("validates custom resources against --crds", async () => {
+    const ok = await runMesh(["validate", "--crds", "test/fixtures/validate/widgets-crd.yaml", "test/fixtures/validate/valid-widget.yaml"]);
+    expect(ok.exitCode).toBe(0);
+    const missing = await runMesh(["validate", "--strict", "test/fixtures/validate/valid-widget.yaml"]);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stdout).toContain("NO_SCHEMA");
+  });
+
+  it("downloads --crds from a loopback URL", async () => {
+    const crd = readFileSync("test/fixtures/validate/widgets-crd.yaml");
+    const server = createServer((request, response) => {
+      if (request.url === "/widgets.yaml") response.end(crd);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const ok = await runMesh(["validate", "--crds", `http://127.0.0.1:${port}/widgets.yaml`, "test/fixtures/validate/valid-widget.yaml"]);
+      expect(ok.stderr).toBe("");
+      expect(ok.exitCode).toBe(0);
+      const missing = await runMesh(["validate", "--crds", `http://127.0.0.1:${port}/nothing.yaml`, "test/fixtures/validate/valid-widget.yaml"]);
+      expect(missing.exitCode).toBe(2);
+      expect(missing.stderr).toContain("HTTP 404");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("refuses a plain-HTTP --crds URL to a remote host with exit 2", async () => {
+    const result = await runMesh(["validate", "--crds", "http://example.com/crds.yaml", fixture("bookinfo-istio.yaml")]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("only https:// URLs");
+  });
+
+  it("exits 2 for a missing file and for a bad flag value", async () => {
+    expect((await runMesh(["validate", "nope.yaml"])).exitCode).toBe(2);
+    expect((await runMesh(["validate", "--channel", "beta", fixture("bookinfo-istio.yaml")])).exitCode).toBe(2);
+  });
+
+  it("knows which channel serves a kind", async () => {
+    const tcpRoute = "apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TCPRoute\nmetadata:\n  name: t\nspec:\n  parentRefs:\n  - name: g\n  rules:\n  - backendRefs:\n    - name: db\n      port: 5432\n";
+    const standard = await runMesh(["validate", "-"], { input: tcpRoute });
+    expect(standard.exitCode).toBe(1);
+    expect(standard.stdout).toContain("exists in Gateway API v1.2.1 experimental, v1.5.1 experimental");
+    const experimental = await runMesh(["validate", "--channel", "experimental", "-"], { input: tcpRoute });
+    expect(experimental.exitCode).toBe(0);
+  });
+});
