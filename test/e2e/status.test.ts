@@ -16,6 +16,20 @@ describe("mesh status", () => {
     expect(result.stdout).toBe('Istio is not installed in the cluster of context "mesh-test" (no objects with operator.istio.io/component labels).');
   });
 
+  it("honours --kubeconfig and --context over KUBECONFIG, and names an unknown context", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const path = cluster.server.kubeconfigPath(mkdtempSync(join(tmpdir(), "mesh-ctx-")), { fileName: "two-contexts", extraContexts: { staging: cluster.server.url } });
+    const env = { KUBECONFIG: "/nonexistent/kubeconfig" };
+    const ok = await cluster.mesh(["status", "--kubeconfig", path, "--context", "staging"], { env });
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toContain('in the cluster of context "staging"');
+    const unknown = await cluster.mesh(["status", "--kubeconfig", path, "--context", "prod"], { env });
+    expect(unknown.exitCode).toBe(3);
+    expect(unknown.stderr).toBe(`Error: context "prod" not found in ${path}\navailable contexts: mesh-test, staging`);
+  });
+
   it("shows components with versions and readiness, and the gateways' Service addresses", async () => {
     await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y"]);
     const result = await cluster.mesh(["status"]);
