@@ -83,6 +83,8 @@ export async function applyObject(client: KubeClient, discovery: Discovery, obje
     let outcome: ApplyOutcome;
     if (code === 201) outcome = "created";
     else if (!options.live) outcome = "configured";
+    // A no-op apply keeps the resourceVersion; a dry run always does, so there the objects are compared.
+    else if (!options.dryRun) outcome = applied.metadata.resourceVersion === options.live.metadata.resourceVersion ? "unchanged" : "configured";
     else outcome = isDeepStrictEqual(comparable(options.live), comparable(applied)) ? "unchanged" : "configured";
     return { object: applied, outcome };
   } catch (error) {

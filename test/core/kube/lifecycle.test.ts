@@ -85,6 +85,11 @@ describe("install", () => {
     const result = await installPlan(cluster, syntheticPlan({ egress: false }), { ...options, dryRun: true });
     expect(result.pruned).toHaveLength(3);
     expect(JSON.stringify(owned())).toBe(before);
+    const changed = syntheticPlan();
+    (changed.components[1]!.objects[1] as unknown as { data: Record<string, string> }).data.mesh = "changed";
+    const outcomes = (await installPlan(cluster, changed, { ...options, dryRun: true })).applied.map((entry) => entry.outcome);
+    expect(outcomes.filter((outcome) => outcome === "configured")).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === "unchanged")).toHaveLength(syntheticObjectCount() - 1);
   });
 
   it("reports a conflicting field manager and takes over with forceConflicts", async () => {
