@@ -39,6 +39,15 @@ describe("conversion rules beyond the §13 edge cases", () => {
     expect(convertYaml(input, { profile: "compat" }).objects.map((object) => object.kind)).toEqual(["Gateway", "HTTPRoute"]);
   });
 
+  it("full: a redirecting listener also admits the Gateway's own namespace, where the redirect route lives", () => {
+    const result = convertYaml(gateway(`[{port: {number: 80, protocol: HTTP}, hosts: ["shop/shop.example"], tls: {httpsRedirect: true}}]`, "infra"));
+    const listener = (objectNamed(result.objects, "Gateway", "gw").spec as { listeners: { allowedRoutes: unknown }[] }).listeners[0]!;
+    expect(listener.allowedRoutes).toEqual({
+      namespaces: { from: "Selector", selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["infra", "shop"] }] } },
+    });
+    expect(objectNamed(result.objects, "HTTPRoute", "gw-https-redirect").metadata.namespace).toBe("infra");
+  });
+
   it("full: a method alternation becomes one match per method", () => {
     const result = convertYaml(virtualService(`{hosts: [a.example], http: [{match: [{method: {regex: "GET|HEAD"}}], route: [${route()}]}]}`));
     const rules = (objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: { matches: unknown[] }[] }).rules;
