@@ -88,6 +88,28 @@ describe("conversion rules beyond the §13 edge cases", () => {
     expect(codes(clash.findings)).toContain("CONV320");
   });
 
+  it("compat: ReferenceGrants of two VirtualServices with the same name are merged, not overwritten (E11)", () => {
+    const input =
+      gateway(`[{port: {number: 80, protocol: HTTP}, hosts: ["*/a.example", "*/b.example"]}]`, "infra", "one") +
+      gateway(`[{port: {number: 8080, protocol: HTTP}, hosts: ["*/b.example"]}]`, "infra", "two") +
+      virtualService(`{gateways: [infra/one], hosts: [a.example], http: [{route: [${route()}]}]}`, "app", "a") +
+      virtualService(`{gateways: [infra/two], hosts: [b.example], tcp: [{route: [${route()}]}], http: [{route: [${route()}]}]}`, "app", "b");
+    const result = convertYaml(input, { profile: "compat" });
+    const grants = result.objects.filter((object) => object.kind === "ReferenceGrant");
+    expect(grants.map((grant) => grant.spec)).toEqual([
+      {
+        from: [
+          { group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "app" },
+          { group: "gateway.networking.k8s.io", kind: "TCPRoute", namespace: "app" },
+        ],
+        to: [
+          { group: "gateway.networking.k8s.io", kind: "Gateway", name: "one" },
+          { group: "gateway.networking.k8s.io", kind: "Gateway", name: "two" },
+        ],
+      },
+    ]);
+  });
+
   it("the later of two objects with the same identity wins, with CONV004", () => {
     const result = convertYaml(
       virtualService(`{hosts: [a.example], http: [{route: [${route("first")}]}]}`) + virtualService(`{hosts: [a.example], http: [{route: [${route("second")}]}]}`),
