@@ -84,7 +84,7 @@ export async function ensureGatewayApiCrds(
   progress({ kind: "step", message: `Reading the Gateway API ${request.version} ${request.channel} bundle` });
   const obtained = await obtainBundle(request, {
     env,
-    homeDir: options.homeDir ?? homedir(),
+    homeDir: options.homeDir ?? (env.HOME || homedir()),
     timeoutMs: options.timeoutMs,
     allowInsecureHttp: options.insecureHttp === true,
   });
