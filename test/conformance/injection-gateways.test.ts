@@ -199,6 +199,23 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       expect(args(proxy).slice(0, 2)).toEqual(["proxy", "waypoint"]);
       expect(proxy.ports).toContainEqual({ name: "hbone", containerPort: 15008, protocol: "TCP" });
       expect(docs[2]!.spec).toMatchObject({ type: "ClusterIP", ports: [{ name: "status-port", port: 15021 }, { name: "mesh", port: 15008, appProtocol: "hbone" }] });
+      expect(proxy.resources).toEqual({ limits: { cpu: "2", memory: "1Gi" }, requests: { cpu: "100m", memory: "128Mi" } });
+    });
+
+    it("waypoint: scheduling settings and resources come from values.global.waypoint", async () => {
+      const values = readJson("values.json") as { global: Record<string, unknown> };
+      values.global.waypoint = {
+        resources: { requests: { cpu: "10m", memory: "40Mi" } },
+        nodeSelector: { pool: "mesh" },
+        tolerations: [{ key: "mesh", operator: "Exists" }],
+      };
+      const result = (await run([{ id: "wp", template: templates.waypoint!, context: "gateway", data: gatewayData({ Values: values }) }])).get("wp")!;
+      expect({ stage: result.stage, error: result.error }).toEqual({ stage: "ok", error: undefined });
+      const podSpec = (result.documents![1] as { spec: { template: { spec: Record<string, any> } } }).spec.template.spec;
+      expect(podSpec.nodeSelector).toEqual({ pool: "mesh" });
+      expect(podSpec.tolerations).toEqual([{ key: "mesh", operator: "Exists" }]);
+      expect(podSpec.affinity).toBeUndefined();
+      expect(podSpec.containers[0].resources).toEqual({ requests: { cpu: "10m", memory: "40Mi" } });
     });
 
     it("renders with a bare values tree and a ClusterIP service type", async () => {

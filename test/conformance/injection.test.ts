@@ -431,6 +431,23 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       expect(JSON.parse(pod.metadata.annotations!["sidecar.istio.io/status"]!).revision).toBe("canary");
     });
 
+    it("pull settings: image pull policy on both containers, pull secrets merged with the pod's and recorded in the status", async () => {
+      const input = readPod("pod-cart.yaml");
+      input.spec.imagePullSecrets = [{ name: "app-registry" }];
+      const pod = await inject(input, { values: { global: { imagePullPolicy: "Always", imagePullSecrets: ["mesh-registry"] } } });
+      for (const name of ["istio-init", "istio-proxy"]) expect(container(pod, name).imagePullPolicy).toBe("Always");
+      expect(pod.spec.imagePullSecrets).toEqual([{ name: "mesh-registry" }, { name: "app-registry" }]);
+      expect(JSON.parse(pod.metadata.annotations!["sidecar.istio.io/status"]!).imagePullSecrets).toEqual(["mesh-registry"]);
+    });
+
+    it("a full image reference in values replaces the computed image for both containers; a variant comes from istiod's ProxyImage", async () => {
+      const custom = await inject(readPod("pod-cart.yaml"), { values: { global: { proxy: { image: "mirror.example/istio/proxyv2:1.30.3" } } } });
+      expect(container(custom, "istio-proxy").image).toBe("mirror.example/istio/proxyv2:1.30.3");
+      expect(container(custom, "istio-init").image).toBe("mirror.example/istio/proxyv2:1.30.3");
+      const distroless = await inject(readPod("pod-cart.yaml"), { values: { global: { variant: "distroless" } } });
+      expect(container(distroless, "istio-proxy").image).toBe("docker.io/istio/proxyv2:1.30.3-distroless");
+    });
+
     it("proxyMetadata reaches both injected containers' env; HBONE adds the tunnel label", async () => {
       const pod = await inject(readPod("pod-cart.yaml"), { mesh: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true", ISTIO_META_ENABLE_HBONE: "true" } } } });
       for (const name of ["istio-init", "istio-proxy"]) expect(envValue(container(pod, name), "ISTIO_META_DNS_CAPTURE")).toBe("true");

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { generateManifest, manifestYaml, sortObjects } from "../../src/core/render/index.js";
 import { runMesh } from "./run-mesh.js";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "mesh-manifest-e2e-"));
@@ -27,6 +28,13 @@ describe("mesh manifest generate", () => {
     expect(first.exitCode).toBe(0);
     expect(kinds(first.stdout)).toHaveLength(count);
     expect((await runMesh(["manifest", "generate", "--set", `profile=${profile}`])).stdout).toBe(first.stdout);
+  });
+
+  it("prints from the build's precomputed CRDs exactly what the sources render", async () => {
+    const result = await runMesh(["manifest", "generate", "--set", "profile=demo"]);
+    const manifest = generateManifest({ files: [], sets: ["profile=demo"] });
+    const expected = manifestYaml(sortObjects(manifest.components.flatMap((component) => component.objects)));
+    expect(`${result.stdout}\n`).toBe(expected);
   });
 
   it("renames istiod's objects for --revision", async () => {

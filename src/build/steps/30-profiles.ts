@@ -1,17 +1,21 @@
 import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { bundleFromSources } from "../../core/operator/bundle.js";
-import { istioCrds } from "../../core/render/base.js";
+import { istioCrdGroups } from "../../core/render/crd-source.js";
+import { labelledCrd } from "../../core/render/labels.js";
+import type { PrecomputedCrd } from "../../core/render/precomputed.js";
 import { emitYaml } from "../../core/render/yaml-emitter.js";
+import { createSchemaLoader } from "../../core/schemas/index.js";
 
 /**
  * Precompiles what `manifest generate` would otherwise redo on every run: profiles/ and the IstioOperator
- * schema (dist/operator-bundle.json, so runs parse no YAML) and the YAML texts of the base CRDs
- * (dist/base-crds.json). Runs after 10-schemas, whose bundles the CRDs are built from.
+ * schema (dist/operator-bundle.json, so runs parse no YAML) and the labelled base CRDs with their YAML text
+ * (dist/base-crds.json), built from the schema sources so that an earlier build never feeds this one.
  */
 export async function run(): Promise<void> {
-  const bundle = bundleFromSources(new URL("../../../", import.meta.url));
-  writeFileSync(new URL("../../operator-bundle.json", import.meta.url), JSON.stringify(bundle));
-  const texts: Record<string, string> = {};
-  for (const crd of istioCrds({ attachPrecomputedText: false })) texts[crd.metadata.name ?? ""] = emitYaml(crd);
-  writeFileSync(new URL("../../base-crds.json", import.meta.url), JSON.stringify(texts));
+  const root = new URL("../../../", import.meta.url);
+  writeFileSync(new URL("../../operator-bundle.json", import.meta.url), JSON.stringify(bundleFromSources(root)));
+  const loader = createSchemaLoader({ sourceDirectory: fileURLToPath(new URL("schemas/", root)) });
+  const crds: PrecomputedCrd[] = loader.customResourceDefinitions(istioCrdGroups).map(labelledCrd).map((object) => ({ object, text: emitYaml(object) }));
+  writeFileSync(new URL("../../base-crds.json", import.meta.url), JSON.stringify(crds));
 }

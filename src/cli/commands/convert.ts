@@ -42,7 +42,7 @@ export function register(program: Command, context: CliContext): void {
     .option("--gateway-class <name>", "spec.gatewayClassName of generated Gateways", "istio")
     .option("--gateway-api-version <version>", "target Gateway API version: v1.2.1 or v1.5.1", "v1.5.1")
     .option("--credential-namespace <ns>", "namespace where Istio's gateway workload reads TLS secrets (namespaced certificateRefs + ReferenceGrants)")
-    .option("--experimental", "allow experimental-channel fields (parentRef port) in the full profile")
+    .option("--experimental", "full profile: also use experimental-channel fields (parentRef port, rule retry, sessionPersistence)")
     .option("--selector <key=value>", "reverse direction: spec.selector of the Istio Gateways (repeatable; default istio=ingressgateway)", collect, [])
     .addHelpText(
       "after",

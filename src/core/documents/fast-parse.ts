@@ -1,10 +1,7 @@
-import { Document, isScalar } from "yaml";
-import { kubectlYamlOptions } from "./yaml-dialect.js";
-
 /**
  * A fast reader for the block-style YAML that manifests are almost always written in: block mappings and
  * sequences, plain and one-line quoted scalars, one-line flow collections of simple scalars, comments.
- * Plain scalars are resolved with the very tags (and order) of the `yaml` package's schema configured
+ * Plain scalars are resolved with the rules (and order) of the `yaml` package's YAML 1.1 schema configured
  * as kubectl reads YAML, so values are identical to the full parser's. Anything outside that subset
  * (anchors, aliases, tags, block scalars, multi-line scalars, tabs, CR, duplicate keys, `...`, directives)
  * makes it give up on the whole file, and the caller parses the file with the `yaml` package instead.
@@ -30,30 +27,40 @@ interface Line {
   number: number;
 }
 
-interface ScalarTag {
-  default?: boolean | "key";
-  test?: RegExp;
-  resolve(value: string, onError: (message: string) => void, options: object): unknown;
+// YAML 1.1 plain-scalar resolution in the order of the yaml package's yaml-1.1 schema (null, bool,
+// int bin/oct/dec/hex, float nan/exp/fixed), without timestamps and sexagesimal numbers, which kubectl
+// (go-yaml v2) keeps as strings. The parse-paths tests compare every form with the yaml package.
+const nullPlain = /^(?:~|[Nn]ull|NULL)?$/;
+const truePlain = /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const falsePlain = /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+const binaryPlain = /^[-+]?0b[0-1_]+$/;
+const octalPlain = /^[-+]?0[0-7_]+$/;
+const decimalPlain = /^[-+]?[0-9][0-9_]*$/;
+const hexPlain = /^[-+]?0x[0-9a-fA-F_]+$/;
+const specialFloatPlain = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const exponentPlain = /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/;
+const fixedPlain = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/;
+
+function integer(text: string, offset: number, radix: number): number {
+  const sign = text[0];
+  const digits = text.substring(sign === "-" || sign === "+" ? offset + 1 : offset).replace(/_/g, "");
+  const value = parseInt(digits, radix);
+  return sign === "-" ? -1 * value : value;
 }
 
-let plainTags: ScalarTag[] | undefined;
-const resolveOptions = { intAsBigInt: false };
-const onResolveError = () => {
-  throw unsupported;
-};
-
 function resolvePlain(text: string): unknown {
-  if (!plainTags) {
-    const schema = new Document(null, kubectlYamlOptions).schema as unknown as { tags: ScalarTag[] };
-    plainTags = schema.tags.filter((tag) => tag.default === true && tag.test);
-  }
-  for (const tag of plainTags) {
-    if (tag.test!.test(text)) {
-      const resolved = tag.resolve(text, onResolveError, resolveOptions);
-      // Some YAML 1.1 tags (booleans) resolve to a Scalar node carrying the source text.
-      return isScalar(resolved) ? resolved.value : resolved;
-    }
-  }
+  const first = text.charCodeAt(0);
+  // Fast exit for the common case: plain words that cannot be null, bool or a number.
+  if (text.length > 5 && ((first >= 97 && first <= 122) || (first >= 65 && first <= 90)) && first !== 46) return text;
+  if (nullPlain.test(text)) return null;
+  if (truePlain.test(text)) return true;
+  if (falsePlain.test(text)) return false;
+  if (binaryPlain.test(text)) return integer(text, 2, 2);
+  if (octalPlain.test(text)) return integer(text, 1, 8);
+  if (decimalPlain.test(text)) return integer(text, 0, 10);
+  if (hexPlain.test(text)) return integer(text, 2, 16);
+  if (specialFloatPlain.test(text)) return text.slice(-3).toLowerCase() === "nan" ? NaN : text[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (exponentPlain.test(text) || fixedPlain.test(text)) return parseFloat(text.replace(/_/g, ""));
   return text;
 }
 
@@ -248,7 +255,22 @@ function keyEnd(content: string): number {
   return -1;
 }
 
+// Keys repeat across documents (apiVersion, metadata, name, …). Returning one canonical string per key
+// spares V8 hashing and internalizing a fresh slice of the file at every property lookup later on.
+const canonicalKeys = new Map<string, string>();
+
+function canonicalKey(key: string): string {
+  const known = canonicalKeys.get(key);
+  if (known !== undefined) return known;
+  if (canonicalKeys.size < 10_000) canonicalKeys.set(key, key);
+  return key;
+}
+
 function parseKey(text: string): string {
+  return canonicalKey(readKey(text));
+}
+
+function readKey(text: string): string {
   const first = text[0];
   if (first === '"') return doubleQuoted(text)[0];
   if (first === "'") return singleQuoted(text)[0];

@@ -18,14 +18,15 @@ export function parsePath(text: string): PathSegment[] {
   const segments: PathSegment[] = [];
   let key = "";
   let keyStarted = false;
+  let lastWasBracket = false;
   let i = 0;
+  // A dot ends a key; only after a "]" may it follow no key at all ("a[0].b").
   const endKey = (atDot: boolean) => {
     if (keyStarted) segments.push({ kind: "key", key });
-    else if (atDot && (segments.length === 0 || !lastWasBracket)) throw new PathSyntaxError(`empty segment in path "${text}"`);
+    else if (atDot && !lastWasBracket) throw new PathSyntaxError(`empty segment in path "${text}"`);
     key = "";
     keyStarted = false;
   };
-  let lastWasBracket = false;
   while (i < text.length) {
     const char = text[i]!;
     if (char === "\\" && text[i + 1] === ".") {

@@ -4,7 +4,6 @@ import type { JsonMap } from "../operator/types.js";
 import { istioCustomResourceDefinitions } from "./crd-source.js";
 import { helmLabels } from "./labels.js";
 import { readerRbacEnabled } from "./istiod-rbac.js";
-import { attachText, precomputedCrdText } from "./precomputed.js";
 
 /**
  * The base component (install.md §7.1): the Istio CRDs, labelled with the chart's five labels only, and the
@@ -12,25 +11,8 @@ import { attachText, precomputedCrdText } from "./precomputed.js";
  */
 export function renderBase(values: JsonMap): KubeObject[] {
   const excluded = new Set((valueAt(values, "base.excludedCRDs") as string[] | undefined) ?? []);
-  const crds = valueAt(values, "base.enableIstioConfigCRDs") === false ? [] : istioCrds().filter((crd) => !excluded.has(crd.metadata.name ?? ""));
+  const crds = valueAt(values, "base.enableIstioConfigCRDs") === false ? [] : istioCustomResourceDefinitions().filter((crd) => !excluded.has(crd.metadata.name ?? ""));
   return [...crds, ...readerAccount(values)];
-}
-
-/** The Istio CRDs as the base chart labels them (only the five Helm labels, kept on uninstall). */
-export function istioCrds(options: { attachPrecomputedText?: boolean } = {}): KubeObject[] {
-  return istioCustomResourceDefinitions().map((crd) => {
-    const labelled = {
-      ...crd,
-      metadata: {
-        ...crd.metadata,
-        labels: helmLabels("base"),
-        annotations: { ...(crd.metadata.annotations ?? {}), "helm.sh/resource-policy": "keep" },
-      },
-    };
-    const text = options.attachPrecomputedText === false ? undefined : precomputedCrdText(labelled.metadata.name ?? "");
-    if (text !== undefined) attachText(labelled, text);
-    return labelled;
-  });
 }
 
 function readerAccount(values: JsonMap): KubeObject[] {

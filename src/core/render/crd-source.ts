@@ -1,10 +1,15 @@
 import type { KubeObject } from "../objects.js";
-import { customResourceDefinitions } from "../schemas/index.js";
+import { labelledCrd } from "./labels.js";
+import { hasPrecomputedCrds, precomputedCrds } from "./precomputed.js";
 
 /** The API groups whose CRDs the base component installs. */
 export const istioCrdGroups = ["networking.istio.io", "security.istio.io", "telemetry.istio.io", "extensions.istio.io"];
 
-/** The Istio CRDs, generated from the project's schemas/ (one source of truth with `mesh validate`). */
+// The schema catalog (one source of truth with `mesh validate`) is loaded only when no build has
+// precomputed the CRDs, i.e. when running from the TypeScript sources.
+const schemas = hasPrecomputedCrds() ? undefined : await import("../schemas/index.js");
+
+/** The Istio CRDs as the base chart renders them: generated from schemas/, with the chart's labels. */
 export function istioCustomResourceDefinitions(): KubeObject[] {
-  return customResourceDefinitions(istioCrdGroups);
+  return precomputedCrds() ?? schemas!.customResourceDefinitions(istioCrdGroups).map(labelledCrd);
 }

@@ -1,6 +1,6 @@
 import type { KubeObject } from "../objects.js";
 import { helmLabels } from "./labels.js";
-import { clusterScopedName, istiodOwnerLabels, object, revisioned, value, type IstiodContext } from "./istiod-context.js";
+import { istiodOwnerLabels, object, revisioned, value, type IstiodContext } from "./istiod-context.js";
 
 const admissionApi = "admissionregistration.k8s.io/v1";
 type Expression = { key: string; operator: string; values?: string[] };
@@ -119,4 +119,3 @@ export function configValidationWebhook(context: IstiodContext): KubeObject | un
   });
 }
 
-export { clusterScopedName };

@@ -34,7 +34,6 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
     app: "istiod",
     ...istiodOwnerLabels(context),
     "sidecar.istio.io/inject": "false",
-    "operator.istio.io/component": "Pilot",
     istio: context.revision ? "istiod" : "pilot",
     "istio.io/dataplane-mode": "none",
     "app.kubernetes.io/name": "istiod",

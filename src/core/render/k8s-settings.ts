@@ -79,6 +79,16 @@ export function applyKubernetesSettings(objects: KubeObject[], settings: Kuberne
     }
     if (settings.serviceAnnotations) service.metadata.annotations = mergeOverlay(service.metadata.annotations, settings.serviceAnnotations) as Record<string, string>;
   }
+  // Accepted by the API but never applied by istioctl 1.30; said out loud instead of silently dropped.
+  for (const field of ["volumes", "volumeMounts"] as const)
+    if (settings[field] !== undefined)
+      findings.push({
+        severity: "warning",
+        code: "IOP_IGNORED_FIELD",
+        origin: "operator",
+        message: `${main.origin}.${field} is not applied (as in istioctl 1.30); use ${main.origin}.overlays instead`,
+        path: `spec.${main.origin}.${field}`,
+      });
   for (const [index, overlay] of (settings.overlays ?? []).entries()) applyOverlay(objects, overlay, `${main.origin}.overlays[${index}]`);
   return objects;
 }

@@ -1,3 +1,4 @@
+import type { KubeObject } from "../objects.js";
 import { ISTIO_VERSION } from "../versions.js";
 
 export type ChartName = "base" | "istiod" | "istio-ingress" | "istio-egress" | "istio-cni" | "ztunnel";
@@ -19,5 +20,17 @@ export function operatorLabels(component: "Pilot" | "IngressGateways" | "EgressG
     "istio.io/rev": revision || "default",
     "install.operator.istio.io/owning-resource": "unknown",
     "operator.istio.io/component": component,
+  };
+}
+
+/** A CRD as the base chart ships it: only the five Helm labels, and kept when Istio is uninstalled. */
+export function labelledCrd(crd: KubeObject): KubeObject {
+  return {
+    ...crd,
+    metadata: {
+      ...crd.metadata,
+      labels: helmLabels("base"),
+      annotations: { ...(crd.metadata.annotations ?? {}), "helm.sh/resource-policy": "keep" },
+    },
   };
 }

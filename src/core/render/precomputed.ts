@@ -2,18 +2,31 @@ import { existsSync, readFileSync } from "node:fs";
 import type { KubeObject } from "../objects.js";
 
 /**
- * YAML texts of objects that never change between runs (the 15 CRDs: ~85% of a manifest's bytes), written
- * by the build step 30-profiles so that `manifest generate` does not re-serialise them on every run.
- * A text is attached to the object it was written from; it is dropped when an overlay patches the object and
- * ignored when the object's metadata (where callers add labels) or its spec no longer match.
+ * The 15 base CRDs never change between runs and make ~85% of a manifest's bytes. The build step
+ * 30-profiles writes them, labelled, together with their YAML text, to dist/base-crds.json, so that
+ * `manifest generate` neither loads the schema catalog nor re-serialises them. A text stays attached to
+ * its object only while nothing changes the object (overlays detach it; callers may relabel it).
  */
-const compiledTexts = new URL("../../base-crds.json", import.meta.url);
-let texts: Record<string, string> | undefined;
+export interface PrecomputedCrd {
+  object: KubeObject;
+  text: string;
+}
+
+const compiledCrds = new URL("../../base-crds.json", import.meta.url);
 const attached = new WeakMap<object, { text: string; metadata: string; spec: unknown }>();
 
-export function precomputedCrdText(name: string): string | undefined {
-  texts ??= existsSync(compiledTexts) ? (JSON.parse(readFileSync(compiledTexts, "utf8")) as Record<string, string>) : {};
-  return texts[name];
+export function hasPrecomputedCrds(): boolean {
+  return existsSync(compiledCrds);
+}
+
+/** Fresh objects on every call (callers may modify them), texts attached; undefined outside a build. */
+export function precomputedCrds(): KubeObject[] | undefined {
+  if (!hasPrecomputedCrds()) return undefined;
+  const entries = JSON.parse(readFileSync(compiledCrds, "utf8")) as PrecomputedCrd[];
+  return entries.map(({ object, text }) => {
+    attachText(object, text);
+    return object;
+  });
 }
 
 export function attachText(object: KubeObject, text: string): void {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"text/template"
@@ -337,13 +336,4 @@ func appendMultusNetwork(existingValue, istioCniNetwork string) string {
 // the harness's meshes have no OpenTelemetry provider with semantic-convention enrichment, so it is "".
 func otelResourceAttributes(_ interface{}, _ map[string]string, _ map[string]string, _ string, _ interface{}) string {
 	return ""
-}
-
-func sortedKeys(m map[string]interface{}) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

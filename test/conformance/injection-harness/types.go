@@ -84,7 +84,7 @@ func (b *BoolValue) GetValue() bool {
 	return b.Value
 }
 func (b *BoolValue) UnmarshalJSON(data []byte) error { return json.Unmarshal(data, &b.Value) }
-func (b BoolValue) MarshalJSON() ([]byte, error)    { return json.Marshal(b.Value) }
+func (b BoolValue) MarshalJSON() ([]byte, error)     { return json.Marshal(b.Value) }
 
 type Int32Value struct{ Value int32 }
 
@@ -95,7 +95,7 @@ func (i *Int32Value) GetValue() int32 {
 	return i.Value
 }
 func (i *Int32Value) UnmarshalJSON(data []byte) error { return json.Unmarshal(data, &i.Value) }
-func (i Int32Value) MarshalJSON() ([]byte, error)    { return json.Marshal(i.Value) }
+func (i Int32Value) MarshalJSON() ([]byte, error)     { return json.Marshal(i.Value) }
 
 // Duration mirrors google.protobuf.Duration (JSON form "45s").
 type Duration struct{ Seconds int64 }

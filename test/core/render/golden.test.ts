@@ -123,6 +123,12 @@ describe("settings mesh does not render silently", () => {
     expect(kinds("namespace").has("Deployment")).toBe(true);
   });
 
+  it("warns that spec.namespace is not used", () => {
+    const manifest = generateManifest({ files: [], sets: ["namespace=elsewhere"], components: ["base"] });
+    expect(manifest.findings.map((finding) => finding.path)).toEqual(["spec.namespace"]);
+    expect(manifest.namespace).toBe("istio-system");
+  });
+
   it("warns that installPackagePath is ignored", () => {
     const manifest = generateManifest({ files: [], sets: ["installPackagePath=/tmp/charts"], components: ["base"] });
     expect(manifest.findings.map((finding) => finding.message)).toEqual(["installPackagePath is ignored: mesh renders from its own profiles and renderers"]);

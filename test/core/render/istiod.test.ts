@@ -219,3 +219,11 @@ describe("compatibility versions", () => {
     expect(() => contextFor(["compatibilityVersion=1.20"])).toThrow('compatibility version "1.20" is not supported by mesh');
   });
 });
+
+describe("tracing in the mesh config", () => {
+  it("adds defaultConfig.tracing for a tracer other than none, with its address", () => {
+    const mesh = parse((meshConfigMap(contextFor(["values.global.proxy.tracer=zipkin", "values.global.tracer.zipkin.address=zipkin.tracing:9411"])) as any).data.mesh);
+    expect(mesh.defaultConfig.tracing).toEqual({ zipkin: { address: "zipkin.tracing:9411" } });
+    expect(parse((meshConfigMap(contextFor([])) as any).data.mesh).defaultConfig.tracing).toBeUndefined();
+  });
+});

@@ -68,9 +68,14 @@ describe("components.<c>.k8s patches", () => {
     expect(byKind(objects, "Service").metadata.annotations).toEqual({ a: "b" });
   });
 
-  it("ignores volumes and volumeMounts as istioctl 1.30 does", () => {
+  it("ignores volumes and volumeMounts as istioctl 1.30 does, with a warning", () => {
     const before = JSON.stringify(istiodObjects());
-    expect(JSON.stringify(patched({ volumes: [{ name: "x" }], volumeMounts: [{ name: "x", mountPath: "/x" }] }))).toBe(before);
+    const findings: Finding[] = [];
+    expect(JSON.stringify(patched({ volumes: [{ name: "x" }], volumeMounts: [{ name: "x", mountPath: "/x" }] }, findings))).toBe(before);
+    expect(findings.map((finding) => finding.message)).toEqual([
+      "components.pilot.k8s.volumes is not applied (as in istioctl 1.30); use components.pilot.k8s.overlays instead",
+      "components.pilot.k8s.volumeMounts is not applied (as in istioctl 1.30); use components.pilot.k8s.overlays instead",
+    ]);
   });
 });
 

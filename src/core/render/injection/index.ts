@@ -2,7 +2,7 @@
 // manifest renderer wraps these into `data.config`; istiod parses every entry at start-up.
 import { gatewayTemplate } from "./gateway.js";
 import { grpcAgentTemplate } from "./grpc-agent.js";
-import { kubeGatewayTemplate, waypointTemplate } from "./kube-gateway.js";
+import { kubeGatewayTemplate, waypointTemplate } from "./gateway-controller.js";
 import { sidecarTemplate } from "./sidecar.js";
 
 export { scanInjectionTemplate, type TemplateProblem, type TemplateScan } from "./template-syntax.js";

@@ -40,7 +40,9 @@ ${valuesPrelude}
 {{- $netBind := eq (annotation .ObjectMeta "sidecar.istio.io/capNetBindService" ($p.capNetBindService | default false)) "true" }}
 {{- $traceLogging := eq (index .ProxyConfig.ProxyMetadata "IPTABLES_TRACE_LOGGING") "true" }}
 {{- $proxyAsRoot := or $tproxy $netBind $traceLogging }}
-{{- $initImage := .ProxyImage }}
+{{- /* istio-init runs the proxy image; unlike upstream it follows a full proxy image reference from values
+       instead of gluing that reference into hub/<ref>:tag (.ProxyImage) when proxy_init.image is short */ -}}
+{{- $initImage := $proxyImage }}
 {{- $initImageSetting := annotation .ObjectMeta "sidecar.istio.io/proxyImage" ($pi.image | default "") }}
 {{- if contains "/" $initImageSetting }}{{ $initImage = $initImageSetting }}{{ end }}
 {{- /* traffic capture settings: annotation first, then the values tree; "" is a meaningful value for the

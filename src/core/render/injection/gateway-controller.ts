@@ -1,5 +1,6 @@
-// The `kube-gateway` template. Not a pod template: istiod's Gateway API deployment controller renders it
-// for every Gateway of class `istio` (docs/injection.md §1.12) and server-side applies each `---` document.
+// The `kube-gateway` and `waypoint` templates. Not pod templates: istiod's Gateway API deployment controller
+// renders them for every Gateway of class `istio` / `istio-waypoint` (docs/injection.md §1.12) and
+// server-side applies each `---` document.
 // Data: the Gateway itself (embedded: `.Name`, `.Namespace`, `.UID`, `.Labels`, `.Annotations`, `.Spec`) plus
 // `.DeploymentName`, `.ServiceAccount`, `.Ports` (service ports: status-port 15021 + one per listener port),
 // `.ServiceType`, `.ClusterID`, `.Revision`, `.ProxyUID`/`.ProxyGID`, `.CompliancePolicy`,
@@ -44,6 +45,8 @@ interface ControllerTemplateShape {
   podLabels: string;
   /** Extra container ports, written at the container-port list's indentation. */
   extraPorts: string;
+  /** Values entry holding the proxy's resources and, for waypoints, the pod's scheduling settings. */
+  settings: "$p" | "$g.waypoint";
 }
 
 function controllerTemplate(shape: ControllerTemplateShape): string {
@@ -53,7 +56,8 @@ ${valuesPrelude}
 {{- $selector := strdict .GatewayNameLabel .Name }}
 {{- $labels := mergeMaps .InfrastructureLabels $selector }}
 {{- $annotations := omit .InfrastructureAnnotations "kubectl.kubernetes.io/last-applied-configuration" "gateway.istio.io/controller-version" "gateway.istio.io/name-override" "gateway.istio.io/service-account" }}
-{{- $resources := omitNil $p.resources | default (dict) }}
+{{- $settings := ${shape.settings} | default (dict) }}
+{{- $resources := omitNil $settings.resources | default (dict) }}
 apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -74,6 +78,15 @@ spec:
       annotations: {{ toJsonMap $annotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/scrape" "true" "prometheus.io/port" "15020" "prometheus.io/path" "/stats/prometheus") }}
     spec:
       serviceAccountName: {{ .ServiceAccount | quote }}
+      {{- with $g.priorityClassName }}
+      priorityClassName: {{ . | quote }}
+      {{- end }}
+      {{- range $field := list "nodeSelector" "affinity" "tolerations" "topologySpreadConstraints" }}
+      {{- with index $settings $field }}
+      {{ $field }}:
+        {{- toYaml . | trim | nindent 8 }}
+      {{- end }}
+      {{- end }}
       securityContext:
         {{- if $gateways.securityContext }}
         {{- toYaml $gateways.securityContext | trim | nindent 8 }}
@@ -208,6 +221,7 @@ export const kubeGatewayTemplate = controllerTemplate({
   defaultServiceType: "LoadBalancer",
   podLabels: "",
   extraPorts: "",
+  settings: "$p",
 });
 
 // Ambient waypoints: the same objects, an Envoy in waypoint mode receiving HBONE (15008) from ztunnel. The
@@ -219,4 +233,5 @@ export const waypointTemplate = controllerTemplate({
   defaultServiceType: "ClusterIP",
   podLabels: ' "istio.io/dataplane-mode" "none"',
   extraPorts: "\n        - name: hbone\n          containerPort: 15008\n          protocol: TCP",
+  settings: "$g.waypoint",
 });
