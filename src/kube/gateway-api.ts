@@ -28,7 +28,7 @@ export type GatewayApiProgress = (event: { kind: "step" | "warning" | "note" | "
 
 export interface EnsureOptions extends BundleRequestOptions {
   force?: boolean;
-  /** Decide and report, apply nothing; the result carries the objects that would be applied. */
+  /** Decide, let the API server check the objects (dryRun=All), change nothing; the result carries the objects. */
   dryRun?: boolean;
   /** Bounds the download and, separately, the wait for Established. */
   timeoutMs: number;
