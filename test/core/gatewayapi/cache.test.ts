@@ -15,6 +15,7 @@ describe("the bundle cache", () => {
     expect(bundleCacheEntry("/c/mesh", "v1.5.1", "experimental")).toEqual({
       bundlePath: "/c/mesh/gateway-api/v1.5.1/experimental-install.yaml",
       checksumPath: "/c/mesh/gateway-api/v1.5.1/experimental-install.yaml.sha256",
+      documentsPath: "/c/mesh/gateway-api/v1.5.1/experimental-install.yaml.documents.json",
     });
     const digest = "ab".repeat(32);
     expect(formatChecksumFile(digest, "standard")).toBe(`${digest}  standard-install.yaml\n`);
