@@ -34,6 +34,8 @@ export interface EnsureOptions extends BundleRequestOptions {
   timeoutMs: number;
   env?: Record<string, string | undefined>;
   homeDir?: string;
+  /** For `--from-file -`. */
+  readStdin?: () => Promise<Buffer>;
   /** Asked once the decision is known and something would change; false cancels. Absent = proceed. */
   confirm?: (summary: string) => Promise<boolean>;
 }
@@ -87,6 +89,7 @@ export async function ensureGatewayApiCrds(
     homeDir: options.homeDir ?? (env.HOME || homedir()),
     timeoutMs: options.timeoutMs,
     allowInsecureHttp: options.insecureHttp === true,
+    ...(options.readStdin ? { readStdin: options.readStdin } : {}),
   });
   for (const warning of obtained.warnings) progress({ kind: "warning", message: warning });
   const { bundle } = obtained;

@@ -19,6 +19,8 @@ export interface ObtainOptions {
   /** Bounds the whole download (connect, redirects, body). */
   timeoutMs: number;
   allowInsecureHttp?: boolean;
+  /** Reads standard input, for `--from-file -` (e.g. piped from `kubectl kustomize`). */
+  readStdin?: () => Promise<Buffer>;
 }
 
 export interface ObtainedBundle {
@@ -33,9 +35,10 @@ export interface ObtainedBundle {
 export async function obtainBundle(request: BundleRequest, options: ObtainOptions): Promise<ObtainedBundle> {
   if (request.source.kind === "file") {
     const path = request.source.path;
-    const bytes = await readBundleFile(path);
-    checkPin(bytes, request, path);
-    return { bundle: verifyBytes(bytes, request, path), origin: "file", location: path, warnings: [] };
+    const bytes = path === "-" ? await readBundleStdin(options) : await readBundleFile(path);
+    const location = path === "-" ? "standard input" : path;
+    checkPin(bytes, request, location);
+    return { bundle: verifyBytes(bytes, request, location), origin: "file", location, warnings: [] };
   }
   const url = request.source.url;
   const entry = bundleCacheEntry(cacheRoot(options.env, options.homeDir), request.version, request.channel);
@@ -53,6 +56,13 @@ export async function obtainBundle(request: BundleRequest, options: ObtainOption
     warnings.push(`could not cache the bundle in ${dirname(entry.bundlePath)}: ${(error as Error).message}`);
   }
   return { bundle, origin: "download", location: url, warnings };
+}
+
+async function readBundleStdin(options: ObtainOptions): Promise<Buffer> {
+  if (!options.readStdin) throw new InputError("--from-file - needs standard input, which is not available here");
+  const bytes = await options.readStdin();
+  if (bytes.length > MAX_BUNDLE_BYTES) throw new InputError(`standard input holds more than ${MAX_BUNDLE_BYTES} bytes, too much for a Gateway API bundle`);
+  return bytes;
 }
 
 async function readBundleFile(path: string): Promise<Buffer> {

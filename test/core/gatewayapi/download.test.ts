@@ -176,3 +176,15 @@ describe("obtaining a bundle", () => {
     expect(JSON.parse(await readFile(documentsPath, "utf8")).sha256).toBe(sha256Hex(v121));
   });
 });
+
+describe("obtaining a bundle from standard input", () => {
+  it("reads --from-file - through the reader it is given and names standard input in refusals", async () => {
+    const env = {};
+    const request = resolveBundleRequest({ version: "v1.2.1", fromFile: "-" }, env);
+    const read = (text: string) => async () => Buffer.from(text);
+    const obtained = await obtainBundle(request, { env, homeDir: "/x", timeoutMs: 1000, readStdin: read(v121) });
+    expect(obtained).toMatchObject({ origin: "file", location: "standard input" });
+    const error = await failure(obtainBundle(request, { env, homeDir: "/x", timeoutMs: 1000, readStdin: read("<html><title>x</title>") }));
+    expect(error.message).toMatch(/^the Gateway API bundle from standard input is an HTML page/);
+  });
+});
