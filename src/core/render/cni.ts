@@ -82,9 +82,12 @@ function cniChartDefaults(): JsonMap {
   };
 }
 
-/** Where each platform keeps the CNI binaries, configuration and network namespaces (the chart's platform profiles). */
-const platformDirectories: Record<string, JsonMap> = {
-  gke: { cniBinDir: "/home/kubernetes/bin" },
+/**
+ * The chart's platform profiles: where each platform keeps the CNI binaries, configuration and network
+ * namespaces. GKE admits system-node-critical pods outside kube-system only under a ResourceQuota.
+ */
+const platformSettings: Record<string, JsonMap> = {
+  gke: { cniBinDir: "/home/kubernetes/bin", resourceQuotas: { enabled: true, pods: 5000 } },
   k3d: { cniConfDir: "/var/lib/rancher/k3s/agent/etc/cni/net.d", cniBinDir: "/bin" },
   k3s: { cniConfDir: "/var/lib/rancher/k3s/agent/etc/cni/net.d", cniBinDir: "/var/lib/rancher/k3s/data/cni" },
   microk8s: { cniConfDir: "/var/snap/microk8s/current/args/cni-network", cniBinDir: "/var/snap/microk8s/current/opt/cni/bin" },
@@ -108,7 +111,7 @@ export function cniChartValues(input: CniInput): JsonMap {
       hint: "OpenShift chains CNI through Multus (a NetworkAttachmentDefinition mesh does not render); install CNI there with istioctl",
     });
   const defaults = cniChartDefaults();
-  (defaults as { cni: JsonMap }).cni = { ...(defaults.cni as JsonMap), ...(platformDirectories[platform] ?? {}) };
+  (defaults as { cni: JsonMap }).cni = { ...(defaults.cni as JsonMap), ...(platformSettings[platform] ?? {}) };
   const values = layeredChartValues(defaults, input.iopValues);
   const cni = values.cni as JsonMap;
   if (input.component?.hub) cni.hub = input.component.hub;

@@ -1,4 +1,3 @@
-import { InputError } from "../errors.js";
 import type { KubeObject } from "../objects.js";
 import { clone, mergeChartValues, valueAt } from "../operator/merge.js";
 import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
@@ -81,7 +80,10 @@ export function ztunnelChartValues(input: ZtunnelInput): JsonMap {
   for (const key of ["profile", "compatibilityVersion"]) if (chartInput[key] !== undefined) profileOnly[key] = chartInput[key];
   const platform = stringAt(chartInput, "global.platform");
   if (platform) profileOnly.global = { platform };
-  const layered = layeredChartValues(ztunnelChartDefaults(), profileOnly);
+  const defaults = ztunnelChartDefaults();
+  // The gke platform profile: system-node-critical pods outside kube-system need a ResourceQuota there.
+  if (platform === "gke") defaults.resourceQuotas = { enabled: true, pods: 5000 };
+  const layered = layeredChartValues(defaults, profileOnly);
   const profiled = isMap(layered.ztunnel) ? (mergeChartValues(withoutKey(layered, "ztunnel"), layered.ztunnel) as JsonMap) : layered;
   const globals = isMap(chartInput.global) ? chartInput.global : {};
   return mergeChartValues(mergeChartValues(profiled, globals), chartInput) as JsonMap;
@@ -100,10 +102,6 @@ export function ztunnelName(values: JsonMap): string {
 /** ServiceAccount and DaemonSet of ztunnel, plus its ClusterRole and binding on OpenShift (install.md §7.5). */
 export function renderZtunnel(input: ZtunnelInput): KubeObject[] {
   const values = ztunnelChartValues(input);
-  if (valueAt(values, "resourceQuotas.enabled") === true)
-    throw new InputError("values.ztunnel.resourceQuotas.enabled: mesh cannot render the objects this setting adds yet", {
-      hint: "leave the setting out, or render this configuration with istioctl",
-    });
   const name = ztunnelName(values);
   const ns = input.namespace;
   const labels = { "app.kubernetes.io/name": "ztunnel", ...helmLabels("ztunnel"), ...stringMap(values.labels) };
@@ -119,6 +117,16 @@ export function renderZtunnel(input: ZtunnelInput): KubeObject[] {
     },
     ztunnelDaemonSet(values, { name, ns, labels, annotations, revision }),
   ];
+  if (valueAt(values, "resourceQuotas.enabled") === true)
+    objects.push({
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        hard: { pods: stringAt(values, "resourceQuotas.pods") },
+        scopeSelector: { matchExpressions: [{ operator: "In", scopeName: "PriorityClass", values: ["system-node-critical"] }] },
+      },
+    });
   if (stringAt(values, "platform") === "openshift") {
     const rbacLabels = { app: "ztunnel", release: "istio", "install.operator.istio.io/owning-resource": stringAt(values, "ownerName", "unknown"), ...labels };
     objects.push(

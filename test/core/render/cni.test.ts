@@ -203,6 +203,12 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     expect(volumes).toMatchObject(paths);
   });
 
+  it("GKE adds the ResourceQuota unless the values turn it off (as cluster auto-detection does)", () => {
+    const kinds = (sets: string[]) => cniObjects(["profile=ambient", "values.global.platform=gke", ...sets]).map((object) => object.kind);
+    expect(kinds([])).toContain("ResourceQuota");
+    expect(kinds(["values.cni.resourceQuotas.enabled=false"])).not.toContain("ResourceQuota");
+  });
+
   it("user directories win over the platform's", () => {
     const volumes = podSpec(["profile=ambient", "values.global.platform=k3s", "values.cni.cniBinDir=/custom/bin"]).volumes;
     expect(volumes[0]).toEqual({ name: "cni-bin-dir", hostPath: { path: "/custom/bin" } });

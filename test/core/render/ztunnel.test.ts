@@ -226,7 +226,18 @@ describe("ztunnel (ztunnel chart)", () => {
     expect(find(objects, "ClusterRoleBinding").subjects).toEqual([{ kind: "ServiceAccount", name: "ztunnel", namespace: "istio-system" }]);
   });
 
-  it("refuses values.ztunnel.resourceQuotas.enabled, whose object mesh does not render", () => {
-    expect(() => ztunnelObjects(["profile=ambient", "values.ztunnel.resourceQuotas.enabled=true"])).toThrow("values.ztunnel.resourceQuotas.enabled");
+  it("adds a ResourceQuota for node-critical pods with values.ztunnel.resourceQuotas.enabled, and on GKE", () => {
+    for (const set of ["values.ztunnel.resourceQuotas.enabled=true", "values.global.platform=gke"]) {
+      const quota = find(ztunnelObjects(["profile=ambient", set]), "ResourceQuota");
+      expect(quota.metadata.namespace).toBe("istio-system");
+      expect(quota.spec).toEqual({
+        hard: { pods: "5000" },
+        scopeSelector: { matchExpressions: [{ operator: "In", scopeName: "PriorityClass", values: ["system-node-critical"] }] },
+      });
+    }
+    expect(ztunnelObjects(["profile=ambient", "values.global.platform=gke", "values.ztunnel.resourceQuotas.enabled=false"]).map((object) => object.kind)).toEqual([
+      "ServiceAccount",
+      "DaemonSet",
+    ]);
   });
 });
