@@ -94,7 +94,6 @@ function withoutKey(map: JsonMap, key: string): JsonMap {
   return rest;
 }
 
-
 /** ServiceAccount and DaemonSet of ztunnel, plus its ClusterRole and binding on OpenShift (install.md §7.5). */
 export function renderZtunnel(input: ZtunnelInput): KubeObject[] {
   const values = ztunnelChartValues(input);
