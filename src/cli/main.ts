@@ -20,6 +20,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: "profile", summary: "List, dump and diff the built-in IstioOperator profiles", load: () => import("./commands/profile.js") },
   { name: "validate", summary: "Validate Istio and Gateway API resources offline, with file:line:col findings", load: () => import("./commands/validate.js") },
   { name: "convert", summary: "Convert Istio Gateway/VirtualService to Gateway API and back", load: () => import("./commands/convert.js") },
+  { name: "gateway-api", summary: "Install, inspect and remove the Gateway API CRDs (install, status, uninstall)", load: () => import("./commands/gateway-api.js") },
   { name: "version", summary: "Print the mesh, Istio and Gateway API versions", load: () => import("./commands/version.js") },
   { name: "completion", summary: "Print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
 ];
@@ -45,10 +46,11 @@ export function findCommandName(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-export function buildProgram(context: CliContext): Command {
-  const program = new Command("mesh")
-    .description("Install Istio, validate and convert Istio and Gateway API resources")
-    .version(context.version, "-V, --version", "print mesh's version")
+/** `versionFlag: false` leaves `--version` to the command (`mesh gateway-api install --version v1.2.1`). */
+export function buildProgram(context: CliContext, options: { versionFlag?: boolean } = {}): Command {
+  const program = new Command("mesh").description("Install Istio, validate and convert Istio and Gateway API resources");
+  if (options.versionFlag !== false) program.version(context.version, "-V, --version", "print mesh's version");
+  program
     .addOption(new Option("--kubeconfig <path>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)"))
     .addOption(new Option("--context <name>", "kubeconfig context to use"))
     .addOption(new Option("-n, --namespace <namespace>", "namespace for namespaced objects without one"))
@@ -108,10 +110,10 @@ export async function registerCommands(program: Command, context: CliContext, wa
 /** Runs mesh with `args` (without `node` and the script) and returns the exit code. */
 export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
   const context = makeContext(io);
-  const program = buildProgram(context);
+  const name = findCommandName(args);
+  const program = buildProgram(context, { versionFlag: name === undefined });
   const verbose = args.includes("-v") || args.includes("--verbose") || io.env.MESH_DEBUG === "1";
   try {
-    const name = findCommandName(args);
     const known = commandTable.some((entry) => entry.name === name);
     await registerCommands(program, context, name === "completion" ? "all" : known ? name : undefined);
     if (name !== undefined && !known) {

@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import { summariseInstalledCrd, isGatewayApiGroup, servedVersions, type InstalledCrd } from "../core/gatewayapi/crd.js";
+import { summariseInstalledCrd, isGatewayApiGroup, servedVersions, storageVersion, type InstalledCrd } from "../core/gatewayapi/crd.js";
 import { decideInstall, type InstallDecision, type InstalledState } from "../core/gatewayapi/decide.js";
 import { obtainBundle, type ObtainedBundle } from "../core/gatewayapi/download.js";
 import { expectedCrdNames } from "../core/gatewayapi/releases.js";
@@ -10,36 +10,32 @@ import {
   SAFE_UPGRADES_POLICY_NAME,
   isChannel,
 } from "../core/gatewayapi/versions.js";
-import { FindingsError } from "../core/errors.js";
+import { ClusterError, FindingsError } from "../core/errors.js";
 import type { KubeObject } from "../core/objects.js";
+import { applyObjects } from "./apply-objects.js";
+import type { Cluster } from "./cluster.js";
+import { ReadinessTimeoutError, formatDuration, waitForEstablished } from "./wait.js";
 
 /**
  * The cluster side of `mesh gateway-api`: read what is installed, apply a verified bundle, wait for it, report,
  * uninstall. The decisions themselves are made by src/core/gatewayapi.
  */
 
-/** The few cluster operations the Gateway API commands need, provided by the cluster layer. */
-export interface GatewayApiCluster {
-  listCrds(): Promise<KubeObject[]>;
-  /** Undefined when the object (or its API) does not exist. */
-  getSafeUpgradesPolicy(): Promise<KubeObject | undefined>;
-  /** Server-side apply (field manager `mesh`, conflicts forced); `dryRun` asks the API server to check only. */
-  apply(objects: KubeObject[], options: { dryRun: boolean }): Promise<void>;
-  waitEstablished(crdNames: string[], timeoutMs: number): Promise<void>;
-  /** Deletes one object; false when it was already gone. */
-  delete(object: { apiVersion: string; kind: string; name: string }): Promise<boolean>;
-}
+const CRD_API_VERSION = "apiextensions.k8s.io/v1";
+const ADMISSION_API_VERSION = "admissionregistration.k8s.io/v1";
 
 export type GatewayApiProgress = (event: { kind: "step" | "warning" | "note" | "done"; message: string }) => void;
 
 export interface EnsureOptions extends BundleRequestOptions {
   force?: boolean;
-  /** Decide and report, apply nothing; the result carries the objects that would be applied. */
+  /** Decide, let the API server check the objects (dryRun=All), change nothing; the result carries the objects. */
   dryRun?: boolean;
   /** Bounds the download and, separately, the wait for Established. */
   timeoutMs: number;
   env?: Record<string, string | undefined>;
   homeDir?: string;
+  /** For `--from-file -`. */
+  readStdin?: () => Promise<Buffer>;
   /** Asked once the decision is known and something would change; false cancels. Absent = proceed. */
   confirm?: (summary: string) => Promise<boolean>;
 }
@@ -59,8 +55,13 @@ export class CancelledError extends FindingsError {
   }
 }
 
-export async function readInstalledState(cluster: GatewayApiCluster): Promise<InstalledState> {
-  const [crds, policy] = await Promise.all([cluster.listCrds(), cluster.getSafeUpgradesPolicy()]);
+export async function readInstalledState(cluster: Cluster): Promise<InstalledState> {
+  const [crds, policy] = await Promise.all([
+    cluster.list(CRD_API_VERSION, "CustomResourceDefinition"),
+    cluster.serves(ADMISSION_API_VERSION, "ValidatingAdmissionPolicy").then((served) =>
+      served ? cluster.get({ apiVersion: ADMISSION_API_VERSION, kind: "ValidatingAdmissionPolicy", metadata: { name: SAFE_UPGRADES_POLICY_NAME } }) : undefined,
+    ),
+  ]);
   return {
     crds: crds
       .filter((crd) => isGatewayApiGroup((crd.spec as { group?: unknown } | undefined)?.group))
@@ -76,7 +77,7 @@ export async function readInstalledState(cluster: GatewayApiCluster): Promise<In
  * --with-gateway-api` calls this too.
  */
 export async function ensureGatewayApiCrds(
-  cluster: GatewayApiCluster,
+  cluster: Cluster,
   options: EnsureOptions,
   progress: GatewayApiProgress = () => {},
 ): Promise<EnsureResult> {
@@ -85,9 +86,10 @@ export async function ensureGatewayApiCrds(
   progress({ kind: "step", message: `Reading the Gateway API ${request.version} ${request.channel} bundle` });
   const obtained = await obtainBundle(request, {
     env,
-    homeDir: options.homeDir ?? homedir(),
+    homeDir: options.homeDir ?? (env.HOME || homedir()),
     timeoutMs: options.timeoutMs,
     allowInsecureHttp: options.insecureHttp === true,
+    ...(options.readStdin ? { readStdin: options.readStdin } : {}),
   });
   for (const warning of obtained.warnings) progress({ kind: "warning", message: warning });
   const { bundle } = obtained;
@@ -116,19 +118,28 @@ export async function ensureGatewayApiCrds(
 
   // CRDs first: the safe-upgrades policy then guards later changes, not this one.
   const objects = [...bundle.crds, ...bundle.policies];
+  if (!options.dryRun && options.confirm && !(await options.confirm(decision.summary))) throw new CancelledError();
+
+  // The server checks every object first, so that a rejection (admission policy, storedVersions) changes nothing.
+  // Conflicts are forced: the decision above already settled who may own these CRDs (kubectl apply, an older mesh…).
+  progress({ kind: "step", message: `Checking ${objects.length} objects with a server-side dry run` });
+  await applyObjects(cluster, objects, { force: true, dryRun: true });
   if (options.dryRun) {
     progress({ kind: "done", message: `Dry run: would ${decision.summary} (${objects.length} objects); nothing applied` });
     return { decision, obtained, objects, applied: false };
   }
-  if (options.confirm && !(await options.confirm(decision.summary))) throw new CancelledError();
-
-  // The server checks every object first, so that a rejection (admission policy, storedVersions) changes nothing.
-  progress({ kind: "step", message: `Checking ${objects.length} objects with a server-side dry run` });
-  await cluster.apply(objects, { dryRun: true });
   progress({ kind: "step", message: `Applying ${objects.length} objects (server-side apply, field manager mesh)` });
-  await cluster.apply(objects, { dryRun: false });
+  await applyObjects(cluster, objects, { force: true, dryRun: false });
   progress({ kind: "step", message: `Waiting for ${bundle.crds.length} CRDs to be Established` });
-  await cluster.waitEstablished(bundle.summaries.map((crd) => crd.name), options.timeoutMs);
+  try {
+    await waitForEstablished(cluster, bundle.crds, { timeoutMs: options.timeoutMs });
+  } catch (error) {
+    if (!(error instanceof ReadinessTimeoutError)) throw error;
+    throw new ClusterError(
+      `Gateway API CRDs not Established after ${formatDuration(options.timeoutMs)}: ${error.notReady.map((entry) => entry.object).join(", ")}`,
+      { hint: "The CRDs were applied; check the API server (kubectl get crd -o wide), then run `mesh gateway-api status`.", cause: error },
+    );
+  }
   const verb = decision.action === "install" ? "installed" : decision.action === "upgrade" ? "upgraded" : "applied";
   progress({ kind: "done", message: `Gateway API ${bundle.version} (${bundle.channel}) ${verb}: ${bundle.crds.length} CRDs Established` });
   return { decision, obtained, objects, applied: true };
@@ -154,7 +165,7 @@ export interface GatewayApiStatus {
 }
 
 /** Per-CRD report; CRDs the installed release should have but lacks are listed as not installed. */
-export async function gatewayApiStatus(cluster: GatewayApiCluster): Promise<GatewayApiStatus> {
+export async function gatewayApiStatus(cluster: Cluster): Promise<GatewayApiStatus> {
   const state = await readInstalledState(cluster);
   const rows: CrdStatusRow[] = state.crds.map((crd: InstalledCrd) => ({
     name: crd.name,
@@ -188,30 +199,46 @@ export async function gatewayApiStatus(cluster: GatewayApiCluster): Promise<Gate
 
 export interface UninstallPlan {
   crds: InstalledCrd[];
+  /** How many objects of each CRD's kind exist (they go with it); undefined when they could not be listed. */
+  objectCounts: Map<string, number | undefined>;
   /** The safe-upgrades policy and binding, when present. */
   policies: Array<{ apiVersion: string; kind: string; name: string }>;
 }
 
-export async function planGatewayApiUninstall(cluster: GatewayApiCluster): Promise<UninstallPlan> {
+export async function planGatewayApiUninstall(cluster: Cluster): Promise<UninstallPlan> {
   const state = await readInstalledState(cluster);
   const policies = state.safeUpgradesPolicy
     ? ["ValidatingAdmissionPolicyBinding", "ValidatingAdmissionPolicy"].map((kind) => ({
-        apiVersion: "admissionregistration.k8s.io/v1",
+        apiVersion: ADMISSION_API_VERSION,
         kind,
         name: SAFE_UPGRADES_POLICY_NAME,
       }))
     : [];
-  return { crds: state.crds, policies };
+  const objectCounts = new Map<string, number | undefined>();
+  await Promise.all(
+    state.crds.map(async (crd) => {
+      const version = storageVersion(crd) ?? servedVersions(crd)[0];
+      const count = version
+        ? await cluster.listIfServed(`${crd.group}/${version}`, crd.kind).then(
+            (objects) => objects.length,
+            () => undefined,
+          )
+        : undefined;
+      objectCounts.set(crd.name, count);
+    }),
+  );
+  return { crds: state.crds, objectCounts, policies };
 }
 
 /** Deletes the policy first (it guards CRD writes), then every Gateway API CRD. */
-export async function uninstallGatewayApi(cluster: GatewayApiCluster, plan: UninstallPlan, progress: GatewayApiProgress = () => {}) {
+export async function uninstallGatewayApi(cluster: Cluster, plan: UninstallPlan, progress: GatewayApiProgress = () => {}) {
   const removed: string[] = [];
   for (const policy of plan.policies) {
-    if (await cluster.delete(policy)) removed.push(`${policy.kind} ${policy.name}`);
+    const ref = { apiVersion: policy.apiVersion, kind: policy.kind, metadata: { name: policy.name } };
+    if (await cluster.delete(ref)) removed.push(`${policy.kind} ${policy.name}`);
   }
   for (const crd of plan.crds) {
-    const gone = await cluster.delete({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: crd.name });
+    const gone = await cluster.delete({ apiVersion: CRD_API_VERSION, kind: "CustomResourceDefinition", metadata: { name: crd.name } });
     if (gone) {
       removed.push(`CustomResourceDefinition ${crd.name}`);
       progress({ kind: "note", message: `Removed CustomResourceDefinition ${crd.name}` });

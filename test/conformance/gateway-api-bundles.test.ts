@@ -47,3 +47,41 @@ describe("the published Gateway API bundles", () => {
     ).toThrow(/It contains bundle-version v1\.2\.1, channel standard/);
   });
 });
+
+describe("installing the published bundles into the Kubernetes API test server", () => {
+  it.each([
+    ["v1.2.1", "standard", 5],
+    ["v1.2.1", "experimental", 10],
+    ["v1.5.1", "standard", 8],
+    ["v1.5.1", "experimental", 12],
+  ] as const)("%s %s: %d CRDs Established, then nothing to do", async (version, channel, count) => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { startKubeApiServer } = await import("../kube-api-server/index.js");
+    const { connectCluster } = await import("../../src/kube/index.js");
+    const { ensureGatewayApiCrds } = await import("../../src/kube/gateway-api.js");
+    const { startBundleServer } = await import("../fixtures/gateway-api/bundle-server.js");
+    const server = await startKubeApiServer({ crdEstablishDelayMs: 20 });
+    const mirror = await startBundleServer();
+    const scratch = mkdtempSync(join(tmpdir(), "mesh-gwapi-conformance-"));
+    try {
+      mirror.routes.set(`/releases/${version}/${channel}-install.yaml`, { body: assembleReleaseBundle(version, channel) });
+      const cluster = await connectCluster({ kubeconfig: server.kubeconfigPath(scratch), env: {} });
+      const options = { version, channel, baseUrl: mirror.baseUrl, timeoutMs: 30_000, env: { XDG_CACHE_HOME: scratch }, homeDir: scratch };
+      const first = await ensureGatewayApiCrds(cluster, options);
+      expect(first.decision.action).toBe("install");
+      const crds = server.objects({ kind: "CustomResourceDefinition" });
+      expect(crds).toHaveLength(count);
+      for (const crd of crds) {
+        expect(crd.status.conditions).toContainEqual(expect.objectContaining({ type: "Established", status: "True" }));
+      }
+      expect(server.objects({ kind: "ValidatingAdmissionPolicy" })).toHaveLength(version === "v1.5.1" ? 1 : 0);
+      const second = await ensureGatewayApiCrds(cluster, options);
+      expect(second.decision.action).toBe("already-installed");
+      expect(second.obtained.origin).toBe("cache");
+      cluster.close();
+    } finally {
+      await Promise.all([server.stop(), mirror.close()]);
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { parseManifestText } from "../../src/core/documents/index.js";
 import type { Finding } from "../../src/core/findings.js";
 import { schemasFromCrd, validateObjects } from "../../src/core/validate/index.js";
 import { builtinSchemaSource } from "../../src/core/validate/builtin-schemas.js";
+import { useCelInterpreterForAllRules } from "../../src/core/validate/cel-rules.js";
 import { corpusMutations } from "../core/validate/corpus-mutations.js";
 import { targetedMutations } from "../core/validate/targeted-mutations.js";
 
@@ -34,6 +35,7 @@ interface Tally {
   rejectedByBoth: number;
   agreements: number;
   disagreements: string[];
+  engineDisagreements: string[];
   celRulesHit: Set<string>;
   celRulesTotal: number;
 }
@@ -56,7 +58,7 @@ describe.skipIf(!existsSync(reference))("built-in schemas agree with the officia
   afterAll(() => {
     for (const [name, tally] of tallies) {
       console.log(
-        `${name}: ${tally.agreements}/${tally.documents} verdicts agree (${tally.rejectedByBoth} rejected by both); CEL rules exercised ${tally.celRulesHit.size}/${tally.celRulesTotal}`,
+        `${name}: ${tally.agreements}/${tally.documents} verdicts agree (${tally.rejectedByBoth} rejected by both), compiled CEL = interpreter on ${tally.documents - tally.engineDisagreements.length}; CEL rules exercised ${tally.celRulesHit.size}/${tally.celRulesTotal}`,
       );
     }
   });
@@ -80,10 +82,18 @@ describe.skipIf(!existsSync(reference))("built-in schemas agree with the officia
       const ruleMessages = new Set(
         official.filter((schema) => schema.storage).flatMap((schema) => collectRuleMessages(schema.openAPIV3Schema)),
       );
-      const tally: Tally = { documents: 0, rejectedByBoth: 0, agreements: 0, disagreements: [], celRulesHit: new Set(), celRulesTotal: ruleMessages.size };
+      const tally: Tally = { documents: 0, rejectedByBoth: 0, agreements: 0, disagreements: [], engineDisagreements: [], celRulesHit: new Set(), celRulesTotal: ruleMessages.size };
       for (const document of documents) {
         const withOfficial = validateObjects([document], { ...options, crds }).filter(isError);
         const withBuiltin = validateObjects([document], options).filter(isError);
+        // The rules compiled to JavaScript must decide exactly as the CEL interpreter does.
+        useCelInterpreterForAllRules(true);
+        const interpreted = validateObjects([document], { ...options, crds }).filter(isError);
+        useCelInterpreterForAllRules(false);
+        const shape = (findings: Finding[]) => findings.map((finding) => `${finding.code} ${finding.path}`).sort();
+        if (JSON.stringify(shape(interpreted)) !== JSON.stringify(shape(withOfficial))) {
+          tally.engineDisagreements.push(`${document.kind} (${(document as any).__mutation}): compiled ${JSON.stringify(withOfficial.map((f) => f.message))} vs interpreted ${JSON.stringify(interpreted.map((f) => f.message))}`);
+        }
         tally.documents++;
         for (const finding of withOfficial) {
           if (finding.code === "CEL_RULE" || finding.code === "CEL_RUNTIME_ERROR") for (const message of ruleMessages) if (finding.message.includes(message)) tally.celRulesHit.add(message);
@@ -103,6 +113,7 @@ describe.skipIf(!existsSync(reference))("built-in schemas agree with the officia
       }
       expect(tally.documents).toBeGreaterThan(0);
       expect(tally.disagreements.slice(0, 20)).toEqual([]);
+      expect(tally.engineDisagreements.slice(0, 20)).toEqual([]);
     });
   }
 });

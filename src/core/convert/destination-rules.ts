@@ -19,14 +19,18 @@ export function convertDestinationRules(rules: readonly InputObject[], context: 
     const loadBalancer = recordOf(policy.loadBalancer);
     if (loadBalancer) {
       const cookie = recordOf(recordOf(loadBalancer.consistentHash)?.httpCookie);
-      context.notes.warning(
-        "CONV501",
-        cookie
-          ? "cookie affinity (consistentHash.httpCookie) is not converted; set sessionPersistence on the routes (experimental channel)"
-          : "trafficPolicy.loadBalancer has no Gateway API equivalent: not converted",
-        rule.source,
-        [...at, "loadBalancer"],
-      );
+      if (cookie && context.full && context.options.experimental) {
+        context.notes.info("CONV501", "cookie affinity becomes sessionPersistence on the route rules that send traffic to this host", rule.source, [...at, "loadBalancer"]);
+      } else {
+        context.notes.warning(
+          "CONV501",
+          cookie
+            ? "cookie affinity (consistentHash.httpCookie) is not converted; set sessionPersistence on the routes (experimental channel, --experimental)"
+            : "trafficPolicy.loadBalancer has no Gateway API equivalent: not converted",
+          rule.source,
+          [...at, "loadBalancer"],
+        );
+      }
     }
     const tls = recordOf(policy.tls);
     if (tls) {

@@ -6,8 +6,8 @@ import { objectMeta, type ConvertContext, type Emitted } from "./context.js";
 import { entryFilters, gatewayDuration } from "./http-filters.js";
 import { convertMatches } from "./http-matches.js";
 import type { InputObject } from "./input.js";
-import { sanitizeName } from "./names.js";
 import { parseIstioDuration } from "./durations.js";
+import { sanitizeName } from "./names.js";
 import { hasKey, listOf, numberOf, recordOf, stringOf, type PlainRecord } from "./plain-data.js";
 import { firstMatchShadows } from "./precedence.js";
 
@@ -52,7 +52,8 @@ export function convertHttp(virtualService: InputObject, attachment: Attachment,
     if (context.full) {
       chunkRules(drafts).forEach((rules, chunkIndex) => {
         const name = `${virtualService.name}${chunkIndex === 0 ? "" : `-${chunkIndex + 1}`}${hostSuffix}`;
-        routes.push(route(name, virtualService, parentRefs, hostnames, rules.map((draft) => namedRule(draft, context)), context));
+        const ruleNames = new Set<string>();
+        routes.push(route(name, virtualService, parentRefs, hostnames, rules.map((draft) => namedRule(draft, ruleNames, context)), context));
       });
     } else {
       for (const draft of drafts) {
@@ -91,12 +92,31 @@ function convertEntry(entry: PlainRecord, at: FieldPath, entryIndex: number, sco
   if (timeouts) rule.timeouts = timeouts;
   const retry = entryRetry(entry, at, scope, context);
   if (retry) rule.retry = retry;
+  const persistence = sessionPersistence(backendRefs, scope.virtualService, context);
+  if (persistence) rule.sessionPersistence = persistence;
   noteDroppedFeatures(entry, at, scope, context);
   const entryName = stringOf(entry.name) ? sanitizeName(stringOf(entry.name)!) : undefined;
 
   const rewrite = recordOf(entry.rewrite);
   if (!rewrite) return { drafts: [{ entryIndex, suffix: "", entryName, rule: nonEmptyRule(rule) }], ports };
   return { drafts: rewriteDrafts(rule, rewrite, [...at, "rewrite"], { entryIndex, entryName, hasRedirect: hasKey(entry, "redirect") }, scope, context), ports };
+}
+
+/**
+ * full + --experimental: cookie affinity of a DestinationRule for a backend of the rule
+ * (`loadBalancer.consistentHash.httpCookie`) becomes the rule's `sessionPersistence`.
+ */
+function sessionPersistence(backendRefs: readonly PlainRecord[], virtualService: InputObject, context: ConvertContext): PlainRecord | undefined {
+  if (!context.full || !context.options.experimental) return undefined;
+  for (const ref of backendRefs) {
+    if (ref.kind !== undefined) continue;
+    const fqdn = `${String(ref.name)}.${String(ref.namespace ?? virtualService.namespace)}.svc.${context.options.clusterDomain}`;
+    const rule = context.destinationRules.get(fqdn);
+    const cookie = recordOf(recordOf(recordOf(recordOf(rule?.spec.trafficPolicy)?.loadBalancer)?.consistentHash)?.httpCookie);
+    const name = stringOf(cookie?.name);
+    if (name) return { type: "Cookie", sessionName: name };
+  }
+  return undefined;
 }
 
 /** Istio `timeout` (+ `retries` with --experimental in full). */
@@ -224,13 +244,18 @@ function rewriteDrafts(
 function nonEmptyRule(rule: PlainRecord): PlainRecord {
   if (Object.keys(rule).length === 0) return { matches: [{ path: { type: "PathPrefix", value: "/" } }] };
   const ordered: PlainRecord = {};
-  for (const key of ["matches", "filters", "backendRefs", "timeouts", "retry"]) if (rule[key] !== undefined) ordered[key] = rule[key];
+  for (const key of ["matches", "filters", "backendRefs", "timeouts", "retry", "sessionPersistence"]) if (rule[key] !== undefined) ordered[key] = rule[key];
   return ordered;
 }
 
-function namedRule(draft: RuleDraft, context: ConvertContext): PlainRecord {
+/** Rule names (Gateway API v1.5) from Istio route names, unique within the route. */
+function namedRule(draft: RuleDraft, taken: Set<string>, context: ConvertContext): PlainRecord {
   if (!draft.entryName || context.options.gatewayApiVersion === "v1.2.1") return draft.rule;
-  return { name: sanitizeName(`${draft.entryName}${draft.suffix}`), ...draft.rule };
+  const base = sanitizeName(`${draft.entryName}${draft.suffix}`);
+  let name = base;
+  for (let attempt = 2; taken.has(name); attempt++) name = `${base}-${attempt}`;
+  taken.add(name);
+  return { name, ...draft.rule };
 }
 
 /** full: ≤16 rules and ≤128 matches per HTTPRoute (CRD limits); the rest continues in `<vs>-2`, … */

@@ -7,6 +7,7 @@ import type { ConvertContext, Emitted } from "./context.js";
 import { convertDestinationRules } from "./destination-rules.js";
 import { emitObjects } from "./emit.js";
 import { convertGateways } from "./gateways.js";
+import { convertGrpc, isGrpcVirtualService } from "./grpc-routes.js";
 import { convertHttp } from "./http-routes.js";
 import { selectInputObjects, type InputObject } from "./input.js";
 import { Notes } from "./notes.js";
@@ -57,8 +58,9 @@ export function convertIstioToGatewayApi(documents: readonly SourceDocument[], o
   const grants = new BackendGrants();
   for (const virtualService of ofKind("VirtualService")) {
     const attachment = attachVirtualService(virtualService, gateways.index, context);
+    const grpc = context.full && isGrpcVirtualService(virtualService, attachment);
     emitted.push(
-      ...convertHttp(virtualService, attachment, grants, context),
+      ...(grpc ? convertGrpc(virtualService, attachment, grants, context) : convertHttp(virtualService, attachment, grants, context)),
       ...convertTls(virtualService, attachment, grants, context),
       ...convertTcp(virtualService, attachment, grants, context),
       ...attachment.grants,

@@ -1,10 +1,9 @@
-import { Document, isScalar } from "yaml";
-import { kubectlYamlOptions } from "./yaml-dialect.js";
+import { Unsupported, doubleQuoted, resolvePlain, singleQuoted, unsupported } from "./fast-scalars.js";
 
 /**
  * A fast reader for the block-style YAML that manifests are almost always written in: block mappings and
  * sequences, plain and one-line quoted scalars, one-line flow collections of simple scalars, comments.
- * Plain scalars are resolved with the very tags (and order) of the `yaml` package's schema configured
+ * Plain scalars are resolved with the rules (and order) of the `yaml` package's YAML 1.1 schema configured
  * as kubectl reads YAML, so values are identical to the full parser's. Anything outside that subset
  * (anchors, aliases, tags, block scalars, multi-line scalars, tabs, CR, duplicate keys, `...`, directives)
  * makes it give up on the whole file, and the caller parses the file with the `yaml` package instead.
@@ -21,40 +20,11 @@ export interface FastDocument {
   text: string;
 }
 
-class Unsupported extends Error {}
-const unsupported = new Unsupported("unsupported");
 
 interface Line {
   indent: number;
   content: string;
   number: number;
-}
-
-interface ScalarTag {
-  default?: boolean | "key";
-  test?: RegExp;
-  resolve(value: string, onError: (message: string) => void, options: object): unknown;
-}
-
-let plainTags: ScalarTag[] | undefined;
-const resolveOptions = { intAsBigInt: false };
-const onResolveError = () => {
-  throw unsupported;
-};
-
-function resolvePlain(text: string): unknown {
-  if (!plainTags) {
-    const schema = new Document(null, kubectlYamlOptions).schema as unknown as { tags: ScalarTag[] };
-    plainTags = schema.tags.filter((tag) => tag.default === true && tag.test);
-  }
-  for (const tag of plainTags) {
-    if (tag.test!.test(text)) {
-      const resolved = tag.resolve(text, onResolveError, resolveOptions);
-      // Some YAML 1.1 tags (booleans) resolve to a Scalar node carrying the source text.
-      return isScalar(resolved) ? resolved.value : resolved;
-    }
-  }
-  return text;
 }
 
 export function parseFast(text: string, maxDepth: number): FastDocument[] | undefined {
@@ -248,7 +218,22 @@ function keyEnd(content: string): number {
   return -1;
 }
 
+// Keys repeat across documents (apiVersion, metadata, name, …). Returning one canonical string per key
+// spares V8 hashing and internalizing a fresh slice of the file at every property lookup later on.
+const canonicalKeys = new Map<string, string>();
+
+function canonicalKey(key: string): string {
+  const known = canonicalKeys.get(key);
+  if (known !== undefined) return known;
+  if (canonicalKeys.size < 10_000) canonicalKeys.set(key, key);
+  return key;
+}
+
 function parseKey(text: string): string {
+  return canonicalKey(readKey(text));
+}
+
+function readKey(text: string): string {
   const first = text[0];
   if (first === '"') return doubleQuoted(text)[0];
   if (first === "'") return singleQuoted(text)[0];
@@ -266,49 +251,6 @@ function stripComment(text: string): string {
 function expectLineEnd(rest: string): void {
   const trimmed = rest.trimStart();
   if (trimmed !== "" && !(trimmed.startsWith("#") && rest.length > trimmed.length)) throw unsupported;
-}
-
-const simpleEscapes: Record<string, string> = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "\t", r: "\r", "0": "\0", " ": " ", b: "\b", e: "\x1b", f: "\f", v: "\v", a: "\x07" };
-
-/** A double-quoted scalar that closes on this line: its value and the index after the closing quote. */
-function doubleQuoted(text: string): [string, number] {
-  let out = "";
-  for (let i = 1; i < text.length; i++) {
-    const char = text[i]!;
-    if (char === '"') return [out, i + 1];
-    if (char !== "\\") {
-      out += char;
-      continue;
-    }
-    const next = text[++i];
-    if (next === undefined) throw unsupported;
-    if (next in simpleEscapes) out += simpleEscapes[next];
-    else if (next === "x" || next === "u" || next === "U") {
-      const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-      const hex = text.slice(i + 1, i + 1 + length);
-      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) throw unsupported;
-      out += String.fromCodePoint(parseInt(hex, 16));
-      i += length;
-    } else throw unsupported;
-  }
-  throw unsupported;
-}
-
-function singleQuoted(text: string): [string, number] {
-  let out = "";
-  for (let i = 1; i < text.length; i++) {
-    const char = text[i]!;
-    if (char === "'") {
-      if (text[i + 1] === "'") {
-        out += "'";
-        i++;
-        continue;
-      }
-      return [out, i + 1];
-    }
-    out += char;
-  }
-  throw unsupported;
 }
 
 /** One-line flow collections of quoted or simple plain scalars (`[a, "b"]`, `{k: v}`, `[]`, `{}`). */

@@ -1,8 +1,9 @@
-import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, type Document, type Node } from "yaml";
+import type { Document, Node } from "yaml";
 import type { FieldPath, Finding, ResourceIdentity, SourcePosition } from "../findings.js";
 import { defaultReadLimits, type ReadLimits } from "./limits.js";
 import { kubectlYamlOptions, toJsOptions } from "./yaml-dialect.js";
 import { parseFast, type FastDocument } from "./fast-parse.js";
+import { yamlModule } from "./yaml-module.js";
 
 /** One manifest read from a file: its plain value plus the means to find any field's position. */
 export interface SourceDocument {
@@ -45,8 +46,8 @@ function fastSourceDocuments(document: FastDocument, file: string): SourceDocume
   let position: ((offset: number) => SourcePosition) | undefined;
   const locateIn = (basePath: FieldPath) => (path: FieldPath) => {
     if (!position) {
-      const lineCounter = new LineCounter();
-      root = parseAllDocuments(document.text, { ...kubectlYamlOptions, lineCounter }).find(
+      const lineCounter = new (yamlModule().LineCounter)();
+      root = yamlModule().parseAllDocuments(document.text, { ...kubectlYamlOptions, lineCounter }).find(
         (candidate) => (candidate as Document.Parsed).contents !== null,
       )?.contents;
       position = (offset: number) => {
@@ -72,12 +73,12 @@ function fastSourceDocuments(document: FastDocument, file: string): SourceDocume
 
 /** The full `yaml` parser path (also the reference the fast path is tested against). */
 export function parseWithYaml(text: string, file: string, limits: ReadLimits): ParsedFile {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlModule().LineCounter)();
   const findings: Finding[] = [];
   const documents: SourceDocument[] = [];
   let yamlDocuments: Document.Parsed[];
   try {
-    yamlDocuments = parseAllDocuments(text, { ...kubectlYamlOptions, lineCounter }) as Document.Parsed[];
+    yamlDocuments = yamlModule().parseAllDocuments(text, { ...kubectlYamlOptions, lineCounter }) as Document.Parsed[];
   } catch (error) {
     findings.push(parserCrash(error, file));
     return { documents, findings };
@@ -120,7 +121,7 @@ export function parseWithYaml(text: string, file: string, limits: ReadLimits): P
       return;
     }
     const root = yamlDocument.contents;
-    if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) return;
+    if (root === null || (yamlModule().isScalar(root) && (root.value === null || root.value === undefined))) return;
 
     const depth = nestingDepth(root, limits.maxDepth);
     if (depth > limits.maxDepth) {
@@ -222,13 +223,13 @@ function locateNode(root: unknown, path: FieldPath, position: (offset: number) =
   let node = root as Node | null;
   let best = (node as Node | null)?.range?.[0] ?? 0;
   for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+    if (yamlModule().isMap(node)) {
+      const pair = node.items.find((item) => yamlModule().isPair(item) && keyText(item.key) === String(segment));
       if (!pair) break;
       const key = pair.key as Node | null;
       best = key?.range?.[0] ?? best;
       node = pair.value as Node | null;
-    } else if (isSeq(node) && typeof segment === "number") {
+    } else if (yamlModule().isSeq(node) && typeof segment === "number") {
       const item = node.items[segment] as Node | undefined;
       if (!item) break;
       best = item.range?.[0] ?? best;
@@ -241,7 +242,7 @@ function locateNode(root: unknown, path: FieldPath, position: (offset: number) =
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yamlModule().isScalar(key)) return String(key.value);
   return undefined;
 }
 
@@ -251,13 +252,13 @@ function nestingDepth(root: unknown, limit: number): number {
   const stack: [unknown, number][] = [[root, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
-    if (isMap(node) || isSeq(node)) {
+    if (yamlModule().isMap(node) || yamlModule().isSeq(node)) {
       if (depth > deepest) deepest = depth;
       if (deepest > limit) return deepest;
       for (const item of node.items) {
-        if (isPair(item)) {
+        if (yamlModule().isPair(item)) {
           stack.push([item.value, depth + 1]);
-          if (isMap(item.key) || isSeq(item.key)) stack.push([item.key, depth + 1]);
+          if (yamlModule().isMap(item.key) || yamlModule().isSeq(item.key)) stack.push([item.key, depth + 1]);
         } else {
           stack.push([item, depth + 1]);
         }

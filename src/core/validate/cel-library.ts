@@ -1,4 +1,7 @@
-import { celFunc, celMethod, CelScalar, listType, mapType, type CelFunc, type CelMap, type CelList } from "@bufbuild/cel";
+import { celFunc, celMethod, CelScalar, listType, mapType, objectType, type CelFunc, type CelMap, type CelList } from "@bufbuild/cel";
+import { create } from "@bufbuild/protobuf";
+import { DurationSchema } from "@bufbuild/protobuf/wkt";
+import { parseGoDuration } from "./istio/webhook-rules.js";
 import { strings } from "@bufbuild/cel/ext";
 import { isCIDR, isIP, isIPv4 } from "./formats.js";
 import { compilePattern } from "./patterns.js";
@@ -199,9 +202,21 @@ function quantityFunctions(): CelFunc[] {
   ];
 }
 
+/** Go's time.ParseDuration, which rejects "" and "-" (the evaluator's own parser accepts them). */
+function durationFunctions(): CelFunc[] {
+  return [
+    celFunc("duration", [STRING], objectType(DurationSchema), (text) => {
+      const nanos = parseGoDuration(text);
+      if (nanos === undefined) throw new Error(`invalid duration: ${text}`);
+      const seconds = Math.trunc(nanos / 1e9);
+      return create(DurationSchema, { seconds: BigInt(seconds), nanos: Math.round(nanos - seconds * 1e9) });
+    }),
+  ];
+}
+
 let library: CelFunc[] | undefined;
 
 export function kubernetesCelLibrary(): CelFunc[] {
-  library ??= [...strings, ...urlFunctions(), ...ipFunctions(), ...regexFunctions(), ...listFunctions(), ...quantityFunctions()];
+  library ??= [...strings, ...durationFunctions(), ...urlFunctions(), ...ipFunctions(), ...regexFunctions(), ...listFunctions(), ...quantityFunctions()];
   return library;
 }

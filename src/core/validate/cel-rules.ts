@@ -1,35 +1,71 @@
-import { celEnv, celList, celMap, isCelError, parse, plan, type CelEnv, type CelResult } from "@bufbuild/cel";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { FieldPath } from "../findings.js";
 import { celHint } from "./cel-hints.js";
-import { kubernetesCelLibrary } from "./cel-library.js";
+import { compileCelToJs } from "./cel-codegen.js";
+import { CelFailure, celRuntime, resetIterationBudget, type CelRuntime } from "./cel-runtime.js";
 import type { FieldError, FieldErrorType } from "./field-errors.js";
 import type { StructuralSchema, ValidationRule } from "./schema-types.js";
 import type { RuleSite } from "./value-validation.js";
 
-type Program = (bindings: Record<string, unknown>) => CelResult;
+type Interpreter = typeof import("./cel-interpreter.js");
+type CompiledRule = (rt: CelRuntime, self: unknown) => unknown;
 
-let env: CelEnv | undefined;
-const programs = new Map<string, Program | Error>();
+// Run from TypeScript sources (tests), the built modules and tables of dist/ serve (npm test builds first).
+const distRoot = import.meta.url.endsWith(".ts") ? new URL("../../../dist/", import.meta.url) : new URL("../../", import.meta.url);
 
-function compile(expression: string): Program {
-  const cached = programs.get(expression);
-  if (cached instanceof Error) throw cached;
-  if (cached) return cached;
-  try {
-    env ??= celEnv({ funcs: kubernetesCelLibrary() });
-    const program = plan(env, parse(expression)) as unknown as Program;
-    programs.set(expression, program);
-    return program;
-  } catch (error) {
-    const failure = error instanceof Error ? error : new Error(String(error));
-    programs.set(expression, failure);
-    throw failure;
-  }
+// Synchronous, on-demand loading keeps @bufbuild/cel off the start-up path (Node ≥ 20.19 can require ESM).
+const requireModule = createRequire(import.meta.url);
+let interpreter: Interpreter | undefined;
+const loadInterpreter = (): Interpreter =>
+  (interpreter ??= requireModule(fileURLToPath(new URL("core/validate/cel-interpreter.js", distRoot))) as Interpreter);
+
+/** Rules compiled to JavaScript by the build step (20-validators): rule text → function body. */
+const precompiledUrl = new URL("validators/cel-rules.json", distRoot);
+let precompiled: Record<string, string | null> | undefined;
+const compiledRules = new Map<string, CompiledRule | null>();
+
+// MESH_CEL_INTERPRETER=1 evaluates every rule with the interpreter (to compare both paths); read once,
+// because process.env is slow to read per rule.
+let interpretAll = process.env.MESH_CEL_INTERPRETER === "1";
+
+/** Switches between compiled rules (default) and the interpreter for everything (tests compare both). */
+export function useCelInterpreterForAllRules(on: boolean): void {
+  interpretAll = on;
 }
 
-/** Transition rules need the previous object; a CLI validates as a create, where the API server skips them. */
+function compiledRule(expression: string): CompiledRule | undefined {
+  if (interpretAll) return undefined;
+  const cached = compiledRules.get(expression);
+  if (cached !== undefined) return cached ?? undefined;
+  let body: string | null | undefined;
+  {
+    if (precompiled === undefined) {
+      try {
+        precompiled = JSON.parse(readFileSync(precompiledUrl, "utf8")) as Record<string, string | null>;
+      } catch {
+        precompiled = {};
+      }
+    }
+    body = precompiled[expression];
+    if (body === undefined) {
+      // Not built ahead of time (user CRDs, tests from source): compile now.
+      try {
+        body = compileCelToJs(loadInterpreter().parseExpression(expression) as never) ?? null;
+      } catch {
+        body = null;
+      }
+    }
+  }
+  const rule = body ? (new Function("rt", "self", `return ${body};`) as CompiledRule) : null;
+  compiledRules.set(expression, rule);
+  return rule ?? undefined;
+}
+
 const transitionRules = new WeakMap<ValidationRule, boolean>();
 
+/** Transition rules need the previous object; a CLI validates as a create, where the API server skips them. */
 export function isTransitionRule(rule: ValidationRule): boolean {
   let transition = transitionRules.get(rule);
   if (transition === undefined) {
@@ -39,50 +75,65 @@ export function isTransitionRule(rule: ValidationRule): boolean {
   return transition;
 }
 
-/** Stage 8: every rule of every collected node, with `self` typed the way the API server types it. */
+type Outcome = { value: unknown } | { error: string } | { compileError: string };
+
+/** One rule on one value: compiled JavaScript when available, else the interpreter. */
+export function runRule(expression: string, value: unknown, schema: StructuralSchema, root: boolean): Outcome {
+  const compiled = compiledRule(expression);
+  if (compiled) {
+    try {
+      const self = root ? loadRootView(value) : value;
+      resetIterationBudget();
+      const result = compiled(celRuntime, self);
+      return result instanceof CelFailure ? { error: result.message } : { value: result };
+    } catch (error) {
+      if (error instanceof CelFailure) return { error: error.message };
+      if (error instanceof RangeError) return { error: "evaluation too expensive (stack exhausted)" };
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  try {
+    return loadInterpreter().interpret(expression, value, schema, root);
+  } catch (error) {
+    return { compileError: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function loadRootView(value: unknown): unknown {
+  const object = value as Record<string, unknown>;
+  const metadata = (object.metadata ?? {}) as Record<string, unknown>;
+  const visible: Record<string, unknown> = {};
+  if (typeof metadata.name === "string") visible.name = metadata.name;
+  if (typeof metadata.generateName === "string") visible.generateName = metadata.generateName;
+  return { ...object, metadata: visible };
+}
+
+/** Stage 8: every rule of every collected node. */
 export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldError[] {
   const errors: FieldError[] = [];
   for (const site of sites) {
     const isRoot = root && site.path.length === 0;
-    let self: unknown;
     for (const rule of site.schema["x-kubernetes-validations"] ?? []) {
       if (isTransitionRule(rule)) continue;
-      self ??= isRoot ? rootSelf(site.value, site.schema) : site.self;
-      const error = evaluateRule(rule, self, site);
+      const error = evaluateRule(rule, site, isRoot);
       if (error) errors.push(error);
     }
   }
   return errors;
 }
 
-function evaluateRule(rule: ValidationRule, self: unknown, site: RuleSite): FieldError | undefined {
+function evaluateRule(rule: ValidationRule, site: RuleSite, root: boolean): FieldError | undefined {
   const path = rule.fieldPath ? [...site.path, ...parseFieldPath(rule.fieldPath)] : site.path;
   const shown = JSON.stringify(celTypeName(site.schema, site.value));
-  let result: CelResult;
-  try {
-    result = compile(rule.rule)({ self });
-  } catch (error) {
-    return {
-      type: "Invalid",
-      path,
-      code: "CEL_COMPILE",
-      origin: "cel",
-      shown,
-      detail: `rule compile error: ${error instanceof Error ? error.message : String(error)}: ${rule.rule}`,
-    };
+  const outcome = runRule(rule.rule, site.value, site.schema, root);
+  if ("compileError" in outcome) {
+    return { type: "Invalid", path, code: "CEL_COMPILE", origin: "cel", shown, detail: `rule compile error: ${outcome.compileError}: ${rule.rule}` };
   }
-  if (result === true) return undefined;
-  if (isCelError(result) || typeof result !== "boolean") {
+  if ("value" in outcome && outcome.value === true) return undefined;
+  if ("error" in outcome || typeof outcome.value !== "boolean") {
     // The API server rejects a rule that errors at runtime (no such key, bad conversion, out of range).
-    const why = isCelError(result) ? result.message : `rule returned ${typeof result}, not a bool`;
-    return {
-      type: "Invalid",
-      path,
-      code: "CEL_RUNTIME_ERROR",
-      origin: "cel",
-      shown,
-      detail: `${ruleText(rule)}: evaluation error: ${why}`,
-    };
+    const why = "error" in outcome ? outcome.error : `rule returned ${typeof outcome.value}, not a bool`;
+    return { type: "Invalid", path, code: "CEL_RUNTIME_ERROR", origin: "cel", shown, detail: `${ruleText(rule)}: evaluation error: ${why}`, hint: celHint(rule.message ?? "") };
   }
   return {
     type: reasonType(rule.reason),
@@ -90,7 +141,7 @@ function evaluateRule(rule: ValidationRule, self: unknown, site: RuleSite): Fiel
     code: "CEL_RULE",
     origin: "cel",
     shown: rule.reason === "FieldValueRequired" || rule.reason === "FieldValueForbidden" ? undefined : shown,
-    detail: ruleMessage(rule, self),
+    detail: ruleMessage(rule, site, root),
     hint: celHint(rule.message ?? ""),
   };
 }
@@ -99,14 +150,11 @@ function ruleText(rule: ValidationRule): string {
   return rule.message ?? `failed rule: ${rule.rule.replace(/\s+/g, " ").trim()}`;
 }
 
-function ruleMessage(rule: ValidationRule, self: unknown): string {
+function ruleMessage(rule: ValidationRule, site: RuleSite, root: boolean): string {
   if (rule.messageExpression) {
-    try {
-      const message = compile(rule.messageExpression)({ self });
-      if (typeof message === "string" && message.trim() !== "" && !message.includes("\n")) return message;
-    } catch {
-      // Falls back to `message`, as the API server does when messageExpression fails.
-    }
+    // Falls back to `message` when messageExpression fails or is empty, as the API server does.
+    const outcome = runRule(rule.messageExpression, site.value, site.schema, root);
+    if ("value" in outcome && typeof outcome.value === "string" && outcome.value.trim() !== "" && !outcome.value.includes("\n")) return outcome.value;
   }
   return ruleText(rule);
 }
@@ -141,73 +189,4 @@ export function parseFieldPath(text: string): FieldPath {
     else if (match[3] !== undefined) segments.push(match[3]);
   }
   return segments;
-}
-
-const celReserved = new Set([
-  "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if",
-  "import", "let", "loop", "package", "namespace", "return", "var", "void", "while",
-]);
-
-const escapedNames = new Map<string, string | undefined>();
-
-/** Kubernetes' escaping of property names for CEL; undefined when the name stays inaccessible. */
-export function escapePropertyName(name: string): string | undefined {
-  if (escapedNames.has(name)) return escapedNames.get(name);
-  let escaped: string | undefined;
-  if (celReserved.has(name)) escaped = `__${name}__`;
-  else {
-    const candidate = name
-      .replace(/__/g, "__underscores__")
-      .replace(/\./g, "__dot__")
-      .replace(/-/g, "__dash__")
-      .replace(/\//g, "__slash__");
-    escaped = /^[A-Za-z_][A-Za-z0-9_]*$/.test(candidate) ? candidate : undefined;
-  }
-  escapedNames.set(name, escaped);
-  return escaped;
-}
-
-/**
- * JSON data → CEL values typed by the schema: integers become int (bigint), object fields are escaped,
- * and objects and arrays become CEL maps and lists (the evaluator would re-wrap plain objects on every
- * access otherwise). Value validation builds the same conversion during its walk; this one serves the root.
- */
-export function toCel(value: unknown, schema: StructuralSchema | undefined): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "number") {
-    if (schema?.type === "number") return value;
-    return Number.isInteger(value) ? BigInt(value) : value;
-  }
-  if (typeof value !== "object") return value;
-  let result: unknown;
-  if (Array.isArray(value)) {
-    const items = schema?.items;
-    result = celList(value.map((item) => toCel(item, items)) as never);
-  } else {
-    const object = value as Record<string, unknown>;
-    const out = new Map<string, unknown>();
-    const properties = schema?.properties;
-    const additional = typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined;
-    for (const key of Object.keys(object)) {
-      const propertySchema = properties?.[key];
-      if (propertySchema) {
-        const name = escapePropertyName(key);
-        if (name !== undefined) out.set(name, toCel(object[key], propertySchema));
-      } else {
-        out.set(key, toCel(object[key], additional));
-      }
-    }
-    result = celMap(out as never);
-  }
-  return result;
-}
-
-/** At the root, CEL sees apiVersion, kind, metadata.name and metadata.generateName only (plus spec, status). */
-function rootSelf(value: unknown, schema: StructuralSchema): unknown {
-  const object = value as Record<string, unknown>;
-  const metadata = (object.metadata ?? {}) as Record<string, unknown>;
-  const visible: Record<string, unknown> = {};
-  if (typeof metadata.name === "string") visible.name = metadata.name;
-  if (typeof metadata.generateName === "string") visible.generateName = metadata.generateName;
-  return toCel({ ...object, metadata: visible }, { ...schema, properties: { ...schema.properties, metadata: { type: "object", additionalProperties: { type: "string" } } } });
 }

@@ -22,6 +22,13 @@ export interface ObjectVerdict {
 
 const rootFields = new Set(["apiVersion", "kind", "metadata"]);
 
+const coreGroups = new Set(["", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "certificates.k8s.io"]);
+const clusterScopedCoreKinds = new Set(["Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass", "PriorityClass", "IngressClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "CertificateSigningRequest"]);
+
+function isCoreGroup(group: string): boolean {
+  return coreGroups.has(group);
+}
+
 /** Runs stages 2–9 of validation.md §0.1 for one object, as `kubectl apply` (create, strict) would. */
 export function validateObject(value: unknown, source: SchemaSource, options: ValidateOptions): ObjectVerdict {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -45,6 +52,11 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   const schema = source.lookup(apiVersion, kind);
   if (!schema || !schema.served) {
     errors.push(...missingSchema(apiVersion, kind, schema, source, options));
+    // Core kinds have no schema here, but the API server's ObjectMeta rules hold for them too.
+    if (!schema && isCoreGroup(group) && !options.ignoreMissingSchemas) {
+      if (identity.namespace === undefined && !clusterScopedCoreKinds.has(kind)) identity.namespace = options.defaultNamespace;
+      errors.push(...checkMetadata(object.metadata, { apiVersion, kind, clusterScoped: clusterScopedCoreKinds.has(kind) }));
+    }
     return { identity, errors };
   }
   if (schema.deprecated) {
@@ -76,7 +88,7 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   errors.push(...values.errors);
   errors.push(...metadataSchemaErrors(object.metadata, root));
   const rootRules = root["x-kubernetes-validations"];
-  if (rootRules?.length) values.ruleSites.push({ value: admitted, schema: root, path: [], self: undefined });
+  if (rootRules?.length) values.ruleSites.push({ value: admitted, schema: root, path: [] });
   if (errors.some((error) => error.blocking && (error.severity ?? "error") === "error")) {
     if (values.ruleSites.length > 0) {
       errors.push({

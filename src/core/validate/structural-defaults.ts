@@ -4,7 +4,7 @@ import type { FieldError } from "./field-errors.js";
 import type { StructuralSchema } from "./schema-types.js";
 
 /**
- * Stages 3 and 4 of the API server's pipeline for a custom resource, in one walk over a copy of the object:
+ * Stages 3 and 4 of the API server's pipeline for a custom resource, in one copy-on-write walk of the object:
  * fields the schema does not declare are reported (strict field validation, kubectl's default) and pruned;
  * nulls of non-nullable fields are dropped; schema defaults are applied top-down, so a default object
  * receives its own nested defaults and later stages (values, list types, CEL) see the defaulted object.
@@ -19,13 +19,15 @@ function prune(value: unknown, schema: StructuralSchema, path: (string | number)
   if (Array.isArray(value)) {
     const items = schema.items;
     if (!items) return value;
-    const out = new Array<unknown>(value.length);
+    let out: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
       path.push(index);
-      out[index] = prune(value[index], items, path, errors);
+      const item = prune(value[index], items, path, errors);
       path.pop();
+      if (!out && item !== value[index]) out = value.slice(0, index);
+      if (out) out.push(item);
     }
-    return out;
+    return out ?? value;
   }
   return pruneObject(value as Record<string, unknown>, schema, path, errors);
 }
@@ -40,39 +42,53 @@ function pruneObject(
   const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
   const preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
   const embedded = schema["x-kubernetes-embedded-resource"] === true;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(object)) {
+  // Copy on write: most objects need no pruning or defaulting and are returned as they are.
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(object);
+  const copyUpTo = (index: number) => {
+    out = {};
+    for (let i = 0; i < index; i++) out[keys[i]!] = object[keys[i]!];
+  };
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
     const child = object[key];
     const childSchema = properties?.[key] ?? additional;
     if (!childSchema) {
       if (preserve || (embedded && (key === "apiVersion" || key === "kind" || key === "metadata"))) {
-        out[key] = child;
+        if (out) out[key] = child;
         continue;
       }
       // A type mismatch (an object where a scalar belongs) is reported by value validation, not here.
       if (schema.type !== undefined && schema.type !== "object") return object;
       errors.push(unknownField([...path, key], properties ? Object.keys(properties) : []));
+      if (!out) copyUpTo(index);
       continue;
     }
     path.push(key);
+    let value: unknown;
+    let drop = false;
     if (child === null && !childSchema.nullable) {
-      if (childSchema.default !== undefined) out[key] = prune(cloneDefault(childSchema.default), childSchema, path, errors);
+      if (childSchema.default !== undefined) value = prune(cloneDefault(childSchema.default), childSchema, path, errors);
+      else drop = true;
     } else {
-      out[key] = prune(child, childSchema, path, errors);
+      value = prune(child, childSchema, path, errors);
     }
     path.pop();
+    if (!out && (drop || value !== child)) copyUpTo(index);
+    if (out && !drop) out[key] = value;
   }
   if (properties) {
     for (const key of defaultedKeys(schema, properties)) {
-      if (!(key in out) && !(key in object && object[key] !== null)) {
+      if (out ? !(key in out) && !(key in object && object[key] !== null) : !(key in object)) {
+        if (!out) copyUpTo(keys.length);
         const childSchema = properties[key]!;
         path.push(key);
-        out[key] = prune(cloneDefault(childSchema.default), childSchema, path, errors);
+        out![key] = prune(cloneDefault(childSchema.default), childSchema, path, errors);
         path.pop();
       }
     }
   }
-  return out;
+  return out ?? object;
 }
 
 const defaultedKeysBySchema = new WeakMap<StructuralSchema, string[]>();

@@ -4,16 +4,12 @@ import { checkFormat } from "./formats.js";
 import { compilePattern } from "./patterns.js";
 import { closestWord } from "../suggest.js";
 import type { StructuralSchema } from "./schema-types.js";
-import { celList, celMap } from "@bufbuild/cel";
-import { escapePropertyName, toCel } from "./cel-rules.js";
 
 /** A node that carries CEL rules, to be evaluated once the whole object passed the blocking checks. */
 export interface RuleSite {
   value: unknown;
   schema: StructuralSchema;
   path: FieldPath;
-  /** `self` for the rules: the value converted to CEL types (built during the same walk). */
-  self: unknown;
 }
 
 export interface ValueCheckResult {
@@ -27,27 +23,21 @@ export interface ValueCheckResult {
  */
 export function checkValues(value: unknown, schema: StructuralSchema, path: FieldPath): ValueCheckResult {
   const result: ValueCheckResult = { errors: [], ruleSites: [] };
-  visit(value, schema, [...path], result, true, false);
+  visit(value, schema, [...path], result, true);
   return result;
 }
 
 type Path = (string | number)[];
 
-/**
- * Checks one node. `path` is a stack shared by the walk (errors copy it). With `needCel` (the node is at or
- * below a node with CEL rules), returns the node converted to CEL values, so that nested rule sites share
- * one conversion.
- */
-function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean, needCel: boolean): unknown {
-  const hasRules = collectRules && schema["x-kubernetes-validations"] !== undefined && schema["x-kubernetes-validations"].length > 0;
-  const convert = needCel || hasRules;
+/** Checks one node; `path` is a stack shared by the walk (errors copy it). */
+function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean): void {
   if (value === null || value === undefined) {
     if (!(schema.nullable || (!schema.type && !schema["x-kubernetes-int-or-string"]))) out.errors.push(typeError(path.slice(), value, schema));
-    return null;
+    return;
   }
   if (!typeMatches(value, schema)) {
     out.errors.push(typeError(path.slice(), value, schema));
-    return convert ? toCel(value, schema) : undefined;
+    return;
   }
   if (schema.enum && !schema.enum.some((allowed) => deepEqual(allowed, value))) {
     out.errors.push({
@@ -61,23 +51,13 @@ function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueC
       hint: enumSuggestion(value, schema.enum),
     });
   }
-  let self: unknown;
-  if (typeof value === "string") {
-    checkString(value, schema, path, out);
-    self = value;
-  } else if (typeof value === "number") {
-    checkNumber(value, schema, path, out);
-    self = schema.type === "number" || !Number.isInteger(value) ? value : BigInt(value);
-  } else if (Array.isArray(value)) {
-    self = checkArray(value, schema, path, out, collectRules, convert);
-  } else if (typeof value === "object") {
-    self = checkObject(value as Record<string, unknown>, schema, path, out, collectRules, convert);
-  } else {
-    self = value;
-  }
+  if (typeof value === "string") checkString(value, schema, path, out);
+  else if (typeof value === "number") checkNumber(value, schema, path, out);
+  else if (Array.isArray(value)) checkArray(value, schema, path, out, collectRules);
+  else if (typeof value === "object") checkObject(value as Record<string, unknown>, schema, path, out, collectRules);
   if (schema.allOf || schema.anyOf || schema.oneOf || schema.not) checkCombinators(value, schema, path, out);
-  if (hasRules) out.ruleSites.push({ value, schema, path: path.slice(), self });
-  return convert ? self : undefined;
+  const rules = schema["x-kubernetes-validations"];
+  if (collectRules && rules !== undefined && rules.length > 0) out.ruleSites.push({ value, schema, path: path.slice() });
 }
 
 function enumSuggestion(value: unknown, allowed: unknown[]): string | undefined {
@@ -199,7 +179,7 @@ function checkNumber(value: number, schema: StructuralSchema, path: Path, out: V
   }
 }
 
-function checkArray(value: unknown[], schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean, convert: boolean): unknown {
+function checkArray(value: unknown[], schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean): void {
   if (schema.maxItems !== undefined && value.length > schema.maxItems) {
     out.errors.push({
       type: "TooMany",
@@ -222,17 +202,16 @@ function checkArray(value: unknown[], schema: StructuralSchema, path: Path, out:
     });
   }
   const items = schema.items;
-  const converted: unknown[] | undefined = convert ? new Array(value.length) : undefined;
-  for (let index = 0; index < value.length; index++) {
-    path.push(index);
-    const self = items ? visit(value[index], items, path, out, collectRules, convert) : convert ? toCel(value[index], undefined) : undefined;
-    if (converted) converted[index] = self;
-    path.pop();
+  if (items) {
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      visit(value[index], items, path, out, collectRules);
+      path.pop();
+    }
   }
   const listType = schema["x-kubernetes-list-type"];
   if (listType === "set") checkSetUniqueness(value, path, out);
   else if (listType === "map") checkMapUniqueness(value, schema["x-kubernetes-list-map-keys"] ?? [], path, out);
-  return converted ? celList(converted as never) : undefined;
 }
 
 function checkSetUniqueness(value: unknown[], path: FieldPath, out: ValueCheckResult): void {
@@ -276,8 +255,7 @@ function checkObject(
   path: Path,
   out: ValueCheckResult,
   collectRules: boolean,
-  convert: boolean,
-): unknown {
+): void {
   if (schema.required) {
     for (const key of schema.required) {
       if (!(key in value)) {
@@ -303,25 +281,18 @@ function checkObject(
   }
   const properties = schema.properties;
   const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-  const converted = convert ? new Map<string, unknown>() : undefined;
   for (const key of keys) {
-    const property = properties?.[key];
-    const child = property ?? additional;
+    const child = properties?.[key] ?? additional;
+    if (!child) continue;
     path.push(key);
-    const self = child ? visit(value[key], child, path, out, collectRules, convert) : convert ? toCel(value[key], undefined) : undefined;
+    visit(value[key], child, path, out, collectRules);
     path.pop();
-    if (converted) {
-      // Declared properties are exposed under their CEL-escaped names; map keys stay as they are.
-      const name = property ? escapePropertyName(key) : key;
-      if (name !== undefined) converted.set(name, self);
-    }
   }
-  return converted ? celMap(converted as never) : undefined;
 }
 
 function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.allOf) {
-    for (const sub of schema.allOf) visit(value, sub, path, out, false, false);
+    for (const sub of schema.allOf) visit(value, sub, path, out, false);
   }
   if (schema.anyOf && !schema.anyOf.some((sub) => passes(value, sub, path))) {
     out.errors.push(invalid(path, value, "SCHEMA_ANY_OF", "must validate at least one schema (anyOf)", firstProblem(value, schema.anyOf, path)));
@@ -347,7 +318,7 @@ function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, 
 
 function passes(value: unknown, schema: StructuralSchema, path: Path): boolean {
   const probe: ValueCheckResult = { errors: [], ruleSites: [] };
-  visit(value, schema, path, probe, false, false);
+  visit(value, schema, path, probe, false);
   return probe.errors.length === 0;
 }
 
@@ -355,7 +326,7 @@ function firstProblem(value: unknown, alternatives: StructuralSchema[], path: Pa
   const details: string[] = [];
   for (const sub of alternatives) {
     const probe: ValueCheckResult = { errors: [], ruleSites: [] };
-    visit(value, sub, path, probe, false, false);
+    visit(value, sub, path, probe, false);
     const first = probe.errors[0];
     if (first && first.detail && !details.includes(first.detail)) details.push(first.detail);
   }

@@ -51,7 +51,8 @@ export function randomIstioInput(seed: number): KubeObject[] {
         entry.match = Array.from({ length: count(3) }, () => {
           const match: Record<string, unknown> = {};
           const uriKind = pick(["exact", "prefix", "regex", "none"]);
-          if (uriKind !== "none") match.uri = { [uriKind]: uriKind === "regex" ? "/r/[0-9]+" : pick(["/", "/api", "/api/", "/static/x", "/with space", "/a//b"]) };
+          if (uriKind !== "none") match.uri = { [uriKind]: uriKind === "regex" ? "/r/[0-9]+" : pick(["/", "/api", "/api/", "/static/x", "/with space", "/a//b", "/shop.Cart/Get", "/shop.Cart/"]) };
+          if (chance(0.3) && uriKind === "none") match.uri = { exact: "/shop.Cart/Get" };
           if (chance(0.3)) match.headers = { [pick(["x-env", "X-User"])]: pick([{ exact: "v" }, { prefix: "ca" }, { regex: "a.*" }, {}]) };
           if (chance(0.2)) match.queryParams = { q: pick([{ exact: "1" }, { regex: "[0-9]+" }]) };
           if (chance(0.2)) match.method = pick([{ exact: "get" }, { regex: "GET|HEAD" }, { exact: "BREW" }]);
@@ -82,6 +83,14 @@ export function randomIstioInput(seed: number): KubeObject[] {
     if (chance(0.2)) spec.tls = [{ match: [{ port: 443 }], route: [{ destination: destination() }] }];
     if (chance(0.3)) spec.tcp = [{ match: [{ port: 9000 }], route: [{ destination: destination() }] }];
     objects.push({ apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: `vs-${v}`, namespace }, spec });
+  }
+  if (chance(0.3)) {
+    objects.push({
+      apiVersion: "networking.istio.io/v1",
+      kind: "DestinationRule",
+      metadata: { name: "web-affinity", namespace: pick(namespaces) },
+      spec: { host: "web", trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: { name: "session", ttl: "0s" } } } } },
+    });
   }
   if (chance(0.5)) {
     objects.push({

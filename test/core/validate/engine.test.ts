@@ -132,3 +132,12 @@ describe("the CRD-semantics engine on a user CRD", () => {
     expect(widget).toEqual(before);
   });
 });
+
+describe("core Kubernetes kinds (no schema bundled)", () => {
+  it("still applies the API server's metadata rules, with the kind's name rule", () => {
+    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "1web" }, spec: {} };
+    const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "team.a" } };
+    const codes = validateObjects([service, namespace]).map((finding) => `${finding.resource?.kind} ${finding.code} ${finding.severity}`);
+    expect(codes).toEqual(["Service NO_SCHEMA info", "Service METADATA_NAME error", "Namespace NO_SCHEMA info", "Namespace METADATA_NAME error"]);
+  });
+});

@@ -50,7 +50,9 @@ export function convertGatewayApiToIstio(documents: readonly SourceDocument[], o
     context.notes.warning("CONV611", "route without parentRefs routes nothing in Gateway API: not converted (a VirtualService would apply it to the mesh)", route.source, ["spec"]);
     return false;
   });
-  for (const group of groupByVirtualService(attached)) emitted.push(virtualService(group, context));
+  const virtualServices = groupByVirtualService(attached).map((group) => virtualService(group, context));
+  noteSharedHosts(virtualServices, context);
+  emitted.push(...virtualServices);
   for (const route of ofKind("UDPRoute")) notes.error("CONV614", "UDPRoute cannot be converted: Istio gateways do not serve UDP", route.source);
   for (const policy of ofKind("BackendTLSPolicy")) emitted.push(...destinationRules(policy, context));
   const grants = ofKind("ReferenceGrant");
@@ -147,6 +149,36 @@ function virtualService(group: RouteGroup, context: ReverseContext): Emitted {
   if (tcp.length > 0) spec.tcp = tcp;
   const object: KubeObject = { apiVersion: istioApiVersion, kind: "VirtualService", metadata: objectMeta(group.name, group.namespace, first), spec };
   return { object, from: first };
+}
+
+/**
+ * Gateway API ranks rules across routes by precedence; Istio merges VirtualServices that share a host on
+ * a gateway in creation order, so overlapping matches may resolve differently.
+ */
+function noteSharedHosts(virtualServices: readonly Emitted[], context: ReverseContext): void {
+  const owners = new Map<string, Emitted>();
+  for (const item of virtualServices) {
+    const spec = item.object.spec as PlainRecord;
+    const namespace = item.object.metadata.namespace ?? "";
+    const gateways = listOf(spec.gateways).map(String);
+    for (const host of listOf(spec.hosts).map(String)) {
+      for (const gateway of gateways.length > 0 ? gateways : ["mesh"]) {
+        const key = `${gateway === "mesh" || gateway.includes("/") ? gateway : `${namespace}/${gateway}`} ${host}`;
+        const earlier = owners.get(key);
+        if (!earlier) {
+          owners.set(key, item);
+          continue;
+        }
+        if (listOf(spec.http).length === 0) continue;
+        context.notes.warning(
+          "CONV612",
+          `host ${host} is also routed by VirtualService ${earlier.object.metadata.namespace}/${earlier.object.metadata.name}: Istio merges them in creation order, not by Gateway API precedence; check that their matches do not overlap`,
+          item.from?.source,
+          ["spec", "hostnames"],
+        );
+      }
+    }
+  }
 }
 
 /** Istio rejects a VirtualService whose hosts cover each other (`*.example.com` and `a.example.com`). */

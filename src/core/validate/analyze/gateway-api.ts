@@ -133,7 +133,18 @@ export function analyzeGatewayApi(resources: readonly AnalyzedResource[], option
   }
 }
 
+const listenerCache = new WeakMap<AnalyzedResource, Listener[]>();
+
 function listenersOf(gateway: AnalyzedResource): Listener[] {
+  let listeners = listenerCache.get(gateway);
+  if (!listeners) {
+    listeners = readListeners(gateway);
+    listenerCache.set(gateway, listeners);
+  }
+  return listeners;
+}
+
+function readListeners(gateway: AnalyzedResource): Listener[] {
   const spec = (gateway.object.spec ?? {}) as Json;
   return list(spec.listeners).map((listener, index) => ({
     index,

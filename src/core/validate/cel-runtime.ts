@@ -1,0 +1,295 @@
+import { isCIDR, isIP } from "./formats.js";
+import { compilePattern } from "./patterns.js";
+
+/**
+ * Runtime support for CEL rules compiled to JavaScript (cel-codegen.ts). Values are the plain JSON data
+ * of the object; CEL errors are thrown as CelFailure, or held as values inside `&&`, `||` and macro
+ * accumulators, where CEL absorbs them (`error || true` is true, `error && false` is false).
+ */
+export class CelFailure {
+  constructor(readonly message: string) {}
+}
+
+export class Duration {
+  constructor(readonly nanos: number) {}
+}
+
+type Thunk = () => unknown;
+
+/**
+ * The API server aborts rules whose runtime cost passes a budget; schema limits (maxItems, maxLength)
+ * keep real rules far below it. This caps macro iterations per rule evaluation the same way.
+ */
+export const iterationBudget = 1_000_000;
+let iterationsLeft = iterationBudget;
+
+export function resetIterationBudget(): void {
+  iterationsLeft = iterationBudget;
+}
+
+function fail(message: string): never {
+  throw new CelFailure(message);
+}
+
+function attempt(thunk: Thunk): unknown {
+  try {
+    return thunk();
+  } catch (error) {
+    if (error instanceof CelFailure) return error;
+    if (error instanceof Error) return new CelFailure(error.message);
+    throw error;
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Duration);
+
+const durationPart = /([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)/y;
+const unitNanos: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+function parseDuration(text: string): number | undefined {
+  let rest = text;
+  let sign = 1;
+  if (rest.startsWith("-") || rest.startsWith("+")) {
+    sign = rest.startsWith("-") ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === "0") return 0;
+  if (rest === "") return undefined;
+  let total = 0;
+  let offset = 0;
+  while (offset < rest.length) {
+    durationPart.lastIndex = offset;
+    const match = durationPart.exec(rest);
+    if (!match || match[1] === "" || match[1] === ".") return undefined;
+    total += Number(match[1]) * unitNanos[match[2]!]!;
+    offset = durationPart.lastIndex;
+  }
+  return sign * total;
+}
+
+function codePoints(text: string): string[] {
+  return Array.from(text);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null_type";
+  if (Array.isArray(value)) return "list";
+  if (value instanceof Duration) return "google.protobuf.Duration";
+  if (typeof value === "object") return "map";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "double";
+  return typeof value === "boolean" ? "bool" : typeof value;
+}
+
+function noOverload(name: string, ...values: unknown[]): never {
+  return fail(`found no matching overload for '${name}' applied to '(${values.map(typeName).join(", ")})'`);
+}
+
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Duration && b instanceof Duration) return a.nanos === b.nanos;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => equal(item, b[index]));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && equal(a[key], b[key]));
+  }
+  return false;
+}
+
+function compare(name: string, a: unknown, b: unknown): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  if (a instanceof Duration && b instanceof Duration) return a.nanos - b.nanos;
+  if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
+  return noOverload(name, a, b);
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+class UrlValue {
+  constructor(readonly url: URL) {}
+}
+
+export const celRuntime = {
+  /** A value that must not be an error here (held errors surface when used outside `&&`/`||`). */
+  ck(value: unknown): unknown {
+    if (value instanceof CelFailure) throw value;
+    return value;
+  },
+  bool(value: unknown): boolean {
+    if (value instanceof CelFailure) throw value;
+    if (typeof value !== "boolean") fail(`no such overload: expected bool, got ${typeName(value)}`);
+    return value;
+  },
+  and(left: Thunk, right: Thunk): unknown {
+    const a = attempt(left);
+    if (a === false) return false;
+    const b = attempt(right);
+    if (b === false) return false;
+    if (a instanceof CelFailure) return a;
+    if (b instanceof CelFailure) return b;
+    if (a !== true) return noOverload("_&&_", a, b);
+    if (b !== true) return noOverload("_&&_", a, b);
+    return true;
+  },
+  or(left: Thunk, right: Thunk): unknown {
+    const a = attempt(left);
+    if (a === true) return true;
+    const b = attempt(right);
+    if (b === true) return true;
+    if (a instanceof CelFailure) return a;
+    if (b instanceof CelFailure) return b;
+    if (a !== false || b !== false) return noOverload("_||_", a, b);
+    return false;
+  },
+  notStrictlyFalse(value: Thunk): boolean {
+    return attempt(value) !== false;
+  },
+  not(value: unknown): boolean {
+    return !celRuntime.bool(value);
+  },
+  neg(value: unknown): unknown {
+    if (typeof value === "number") return -value;
+    if (value instanceof Duration) return new Duration(-value.nanos);
+    return noOverload("-_", value);
+  },
+  eq: (a: unknown, b: unknown) => equal(a, b),
+  ne: (a: unknown, b: unknown) => !equal(a, b),
+  lt: (a: unknown, b: unknown) => compare("_<_", a, b) < 0,
+  le: (a: unknown, b: unknown) => compare("_<=_", a, b) <= 0,
+  gt: (a: unknown, b: unknown) => compare("_>_", a, b) > 0,
+  ge: (a: unknown, b: unknown) => compare("_>=_", a, b) >= 0,
+  add(a: unknown, b: unknown): unknown {
+    if (typeof a === "number" && typeof b === "number") return a + b;
+    if (typeof a === "string" && typeof b === "string") return a + b;
+    if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+    if (a instanceof Duration && b instanceof Duration) return new Duration(a.nanos + b.nanos);
+    return noOverload("_+_", a, b);
+  },
+  sub(a: unknown, b: unknown): unknown {
+    if (typeof a === "number" && typeof b === "number") return a - b;
+    if (a instanceof Duration && b instanceof Duration) return new Duration(a.nanos - b.nanos);
+    return noOverload("_-_", a, b);
+  },
+  mul(a: unknown, b: unknown): unknown {
+    if (typeof a === "number" && typeof b === "number") return a * b;
+    return noOverload("_*_", a, b);
+  },
+  get(object: unknown, key: string): unknown {
+    if (!isObject(object)) return noOverload(`.${key}`, object);
+    const value = object[key];
+    if (value === undefined || !Object.hasOwn(object, key)) return fail(`no such key: ${key}`);
+    return value;
+  },
+  has(object: unknown, key: string): boolean {
+    if (!isObject(object)) return noOverload(`has(.${key})`, object);
+    return Object.hasOwn(object, key) && object[key] !== undefined;
+  },
+  index(container: unknown, key: unknown): unknown {
+    if (Array.isArray(container)) {
+      if (typeof key !== "number" || !Number.isInteger(key)) return noOverload("_[_]", container, key);
+      if (key < 0 || key >= container.length) return fail(`index out of bounds: ${key}`);
+      return container[key];
+    }
+    if (isObject(container) && typeof key === "string") return celRuntime.get(container, key);
+    return noOverload("_[_]", container, key);
+  },
+  in(item: unknown, container: unknown): boolean {
+    if (Array.isArray(container)) return container.some((entry) => equal(entry, item));
+    if (isObject(container)) return typeof item === "string" && Object.hasOwn(container, item);
+    return noOverload("@in", item, container);
+  },
+  iter(range: unknown): unknown[] {
+    const items = Array.isArray(range) ? range : isObject(range) ? Object.keys(range) : noOverload("comprehension", range);
+    iterationsLeft -= items.length;
+    if (iterationsLeft < 0) fail("operation cancelled: actual cost limit exceeded (rule too expensive to evaluate)");
+    return items;
+  },
+  map(entries: [unknown, unknown][]): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of entries) {
+      if (typeof key !== "string") fail("map keys must be strings here");
+      if (Object.hasOwn(out, key as string)) fail(`duplicate map key: ${String(key)}`);
+      out[key as string] = value;
+    }
+    return out;
+  },
+  size(value: unknown): number {
+    if (typeof value === "string") return codePoints(value).length;
+    if (Array.isArray(value)) return value.length;
+    if (isObject(value)) return Object.keys(value).length;
+    return noOverload("size", value);
+  },
+  str(value: unknown, name: string): string {
+    if (typeof value !== "string") return noOverload(name, value);
+    return value;
+  },
+  matches: (text: unknown, pattern: unknown) => compilePattern(celRuntime.str(pattern, "matches")).test(celRuntime.str(text, "matches")),
+  contains: (text: unknown, part: unknown) => celRuntime.str(text, "contains").includes(celRuntime.str(part, "contains")),
+  startsWith: (text: unknown, part: unknown) => celRuntime.str(text, "startsWith").startsWith(celRuntime.str(part, "startsWith")),
+  endsWith: (text: unknown, part: unknown) => celRuntime.str(text, "endsWith").endsWith(celRuntime.str(part, "endsWith")),
+  split(text: unknown, separator: unknown): string[] {
+    return celRuntime.str(text, "split").split(celRuntime.str(separator, "split"));
+  },
+  substring(text: unknown, start: unknown, end?: unknown): string {
+    const points = codePoints(celRuntime.str(text, "substring"));
+    const from = start as number;
+    const to = end === undefined ? points.length : (end as number);
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > points.length || from > to) {
+      return fail(`index out of range: substring(${String(start)}${end === undefined ? "" : `, ${String(end)}`})`);
+    }
+    return points.slice(from, to).join("");
+  },
+  lowerAscii: (text: unknown) => celRuntime.str(text, "lowerAscii").replace(/[A-Z]/g, (c) => c.toLowerCase()),
+  upperAscii: (text: unknown) => celRuntime.str(text, "upperAscii").replace(/[a-z]/g, (c) => c.toUpperCase()),
+  trim: (text: unknown) => celRuntime.str(text, "trim").trim(),
+  duration(text: unknown): Duration {
+    const nanos = parseDuration(celRuntime.str(text, "duration"));
+    if (nanos === undefined) return fail(`invalid duration: ${String(text)}`);
+    return new Duration(nanos);
+  },
+  int(value: unknown): number {
+    if (typeof value === "number") return Math.trunc(value);
+    if (typeof value === "string" && /^[-+]?[0-9]+$/.test(value)) return Number(value);
+    return fail(`cannot convert ${JSON.stringify(value)} to int`);
+  },
+  string(value: unknown): string {
+    if (typeof value === "string") return value;
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    return noOverload("string", value);
+  },
+  isIP: (text: unknown) => {
+    const value = celRuntime.str(text, "isIP");
+    return isIP(value) && !/^::ffff:[0-9.]+$/i.test(value);
+  },
+  isCIDR: (text: unknown) => isCIDR(celRuntime.str(text, "isCIDR")),
+  isURL: (text: unknown) => parseUrl(celRuntime.str(text, "isURL")) !== undefined,
+  url(text: unknown): UrlValue {
+    const parsed = parseUrl(celRuntime.str(text, "url"));
+    if (!parsed) return fail(`URL parse error during conversion from string: ${String(text)}`);
+    return new UrlValue(parsed);
+  },
+  urlPart(value: unknown, part: "scheme" | "host" | "hostname" | "port" | "path"): string {
+    if (!(value instanceof UrlValue)) return noOverload(part, value);
+    const url = value.url;
+    switch (part) {
+      case "scheme":
+        return url.protocol.replace(/:$/, "");
+      case "host":
+        return url.host;
+      case "hostname":
+        return url.hostname.replace(/^\[|\]$/g, "");
+      case "port":
+        return url.port;
+      case "path":
+        return url.pathname;
+    }
+  },
+};
+
+export type CelRuntime = typeof celRuntime;
