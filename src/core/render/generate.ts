@@ -14,7 +14,7 @@ import type { IstiodContext } from "./istiod-context.js";
 import { applyKubernetesSettings } from "./k8s-settings.js";
 import { sortObjects } from "./order.js";
 import { istiodChartValues, operatorValues } from "./values.js";
-import { renderZtunnel, ztunnelChartValues, ztunnelName } from "./ztunnel.js";
+import { renderZtunnel } from "./ztunnel.js";
 
 export type ComponentName = "base" | "istiod" | "ingress" | "egress" | "cni" | "ztunnel";
 export const componentNames: readonly ComponentName[] = ["base", "istiod", "ingress", "egress", "cni", "ztunnel"];
@@ -135,9 +135,9 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
   }
   const ztunnel = components.ztunnel;
   if (wanted.has("ztunnel") && enabledOptional(ztunnel)) {
-    const input = { iopValues, component: ztunnel, namespace: ztunnel.namespace || namespace };
-    const objects = renderZtunnel(input);
-    const name = ztunnelName(ztunnelChartValues(input));
+    const objects = renderZtunnel({ iopValues, component: ztunnel, namespace: ztunnel.namespace || namespace });
+    // values.ztunnel.resourceName renames the workload; k8s settings follow it.
+    const name = objects.find((object) => object.kind === "DaemonSet")?.metadata.name ?? "ztunnel";
     add("ztunnel", applyKubernetesSettings(objects, ztunnel.k8s, mainOf(name, "istio-proxy", "components.ztunnel.k8s"), findings));
   }
   return { operator, profile: composed.profile, revision, namespace, components: rendered, findings };

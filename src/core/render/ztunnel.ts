@@ -94,15 +94,11 @@ function withoutKey(map: JsonMap, key: string): JsonMap {
   return rest;
 }
 
-/** The ztunnel workload's name: `values.ztunnel.resourceName` (the default profile sets `ztunnel`). */
-export function ztunnelName(values: JsonMap): string {
-  return stringAt(values, "resourceName", "ztunnel");
-}
-
 /** ServiceAccount and DaemonSet of ztunnel, plus its ClusterRole and binding on OpenShift (install.md §7.5). */
 export function renderZtunnel(input: ZtunnelInput): KubeObject[] {
   const values = ztunnelChartValues(input);
-  const name = ztunnelName(values);
+  // values.ztunnel.resourceName (the default profile sets `ztunnel`).
+  const name = stringAt(values, "resourceName", "ztunnel");
   const ns = input.namespace;
   const labels = { "app.kubernetes.io/name": "ztunnel", ...helmLabels("ztunnel"), ...stringMap(values.labels) };
   const revision = stringAt(values, "revision");
