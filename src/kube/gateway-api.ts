@@ -116,6 +116,13 @@ export async function ensureGatewayApiCrds(
     return { decision, obtained, objects: [], applied: false };
   }
 
+  if (bundle.policies.length > 0 && !(await cluster.serves(ADMISSION_API_VERSION, "ValidatingAdmissionPolicy"))) {
+    throw new FindingsError(
+      `refusing to install Gateway API ${bundle.version} (${bundle.channel}): its bundle includes a ValidatingAdmissionPolicy (${ADMISSION_API_VERSION}), which this cluster does not serve (Kubernetes 1.30 and later do)`,
+      { hint: "Upgrade the cluster, or install a release before v1.5.0 (e.g. --version v1.4.1). Nothing was applied." },
+    );
+  }
+
   // CRDs first: the safe-upgrades policy then guards later changes, not this one.
   const objects = [...bundle.crds, ...bundle.policies];
   if (!options.dryRun && options.confirm && !(await options.confirm(decision.summary))) throw new CancelledError();
