@@ -50,9 +50,17 @@ function kubeconfigFiles(options: ClusterAccessOptions): { files: string[]; sour
   return undefined;
 }
 
+let clientModule: Promise<typeof import("@kubernetes/client-node")> | undefined;
+
+/** Starts loading @kubernetes/client-node (≈0.4 s of module loading) so that it overlaps with other work. */
+export function preloadKubeClient(): Promise<unknown> {
+  clientModule ??= import("@kubernetes/client-node");
+  return clientModule;
+}
+
 /** Loads the kubeconfig and selects the context; throws ClusterError (exit 3) with what to do when it cannot. */
 export async function loadKubeConfig(options: ClusterAccessOptions = {}): Promise<LoadedKubeConfig> {
-  const { KubeConfig } = await import("@kubernetes/client-node");
+  const { KubeConfig } = (await preloadKubeClient()) as typeof import("@kubernetes/client-node");
   const env = options.env ?? process.env;
   const config = new KubeConfig();
   const found = kubeconfigFiles(options);

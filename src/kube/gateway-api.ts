@@ -28,12 +28,14 @@ export type GatewayApiProgress = (event: { kind: "step" | "warning" | "note" | "
 
 export interface EnsureOptions extends BundleRequestOptions {
   force?: boolean;
-  /** Decide and report, apply nothing; the result carries the objects that would be applied. */
+  /** Decide, let the API server check the objects (dryRun=All), change nothing; the result carries the objects. */
   dryRun?: boolean;
   /** Bounds the download and, separately, the wait for Established. */
   timeoutMs: number;
   env?: Record<string, string | undefined>;
   homeDir?: string;
+  /** For `--from-file -`. */
+  readStdin?: () => Promise<Buffer>;
   /** Asked once the decision is known and something would change; false cancels. Absent = proceed. */
   confirm?: (summary: string) => Promise<boolean>;
 }
@@ -84,9 +86,10 @@ export async function ensureGatewayApiCrds(
   progress({ kind: "step", message: `Reading the Gateway API ${request.version} ${request.channel} bundle` });
   const obtained = await obtainBundle(request, {
     env,
-    homeDir: options.homeDir ?? homedir(),
+    homeDir: options.homeDir ?? (env.HOME || homedir()),
     timeoutMs: options.timeoutMs,
     allowInsecureHttp: options.insecureHttp === true,
+    ...(options.readStdin ? { readStdin: options.readStdin } : {}),
   });
   for (const warning of obtained.warnings) progress({ kind: "warning", message: warning });
   const { bundle } = obtained;

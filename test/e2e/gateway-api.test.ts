@@ -144,6 +144,16 @@ describe("mesh gateway-api install", () => {
     expect(world.mirror.requests).toEqual([]);
   });
 
+  it("reads the bundle from standard input with --from-file - (kubectl kustomize … | mesh gateway-api install)", async () => {
+    const result = await world.gatewayApi(["install", "--version", "v1.2.1", "--from-file", "-", "-y"], {
+      input: syntheticBundle("v1.2.1", "standard"),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/Bundle v1\.2\.1 \(standard\) from standard input, sha256 [0-9a-f]{64}/);
+    expect(world.crds()).toHaveLength(5);
+    expect(world.mirror.requests).toEqual([]);
+  });
+
   it("installs offline from the cache once a version was downloaded", async () => {
     world.publish("v1.2.1", "standard");
     await world.gatewayApi(["install", "--version", "v1.2.1", "--dry-run"]);

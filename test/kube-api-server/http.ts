@@ -36,6 +36,8 @@ export interface RequestRecord {
   user: string | undefined;
   dryRun: boolean;
   status: number;
+  /** Milliseconds since the epoch when the request arrived. */
+  at: number;
   fieldManager?: string;
   contentType?: string;
 }
@@ -87,7 +89,7 @@ export class ApiHandler {
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "https://localhost");
-    const record: RequestRecord = { method: request.method ?? "GET", path: url.pathname + url.search, verb: "", user: undefined, dryRun: url.searchParams.get("dryRun") === "All", status: 200 };
+    const record: RequestRecord = { method: request.method ?? "GET", path: url.pathname + url.search, verb: "", user: undefined, dryRun: url.searchParams.get("dryRun") === "All", status: 200, at: Date.now() };
     const contentType = request.headers["content-type"];
     if (contentType) record.contentType = contentType;
     const fieldManager = url.searchParams.get("fieldManager");

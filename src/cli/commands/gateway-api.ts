@@ -46,7 +46,7 @@ export function register(program: Command, context: CliContext): void {
     .option("--version <version>", "Gateway API release, e.g. v1.2.1 (default: v1.5.1)")
     .addOption(new Option("--channel <channel>", "release channel").choices(["standard", "experimental"]).default("standard"))
     .option("--base-url <url>", "mirror with the release layout (also $MESH_GATEWAY_API_BASE_URL)")
-    .option("--from-file <path>", "use a bundle file instead of downloading (air-gapped installs)")
+    .option("--from-file <path>", "use a bundle file instead of downloading (air-gapped installs; - reads stdin)")
     .option("--sha256 <hex>", "refuse a bundle whose SHA-256 differs")
     .option("--insecure-http", "allow a plain-HTTP mirror that is not on loopback")
     .option("--force", "allow downgrades, channel changes, replacing unrecognised CRDs and untested versions")
@@ -70,6 +70,7 @@ export function register(program: Command, context: CliContext): void {
             ...flags,
             timeoutMs,
             env: context.io.env,
+            readStdin: async () => (await import("../../core/documents/inputs.js")).readStream(context.io.stdin),
             confirm: flags.skipConfirmation
               ? undefined
               : (summary) => confirm(context, `${capitalise(summary)} in the cluster. Proceed?`, "change the Gateway API CRDs"),

@@ -88,9 +88,12 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
   const { parseDuration } = await import("../../kube/duration.js");
   const readinessTimeoutMs = parseDuration(flags.readinessTimeout, "--readiness-timeout");
   const access = await clusterAccess(context, command, flags.requestTimeout);
+  const kubeModule = import("../../kube/index.js");
+  // Loading the Kubernetes client overlaps with rendering; a rejection surfaces where it is awaited.
+  kubeModule.then((module) => module.preloadKubeClient()).catch(() => {});
   const { generated, plan, version } = await renderPlan(flags, context, command);
   const objectCount = plan.components.reduce((sum, component) => sum + component.objects.length, 0);
-  const kube = await import("../../kube/index.js");
+  const kube = await kubeModule;
   const err = (line: string) => {
     if (!globals.quiet) context.io.stderr.write(`${line}\n`);
   };
@@ -244,5 +247,6 @@ function reportResult(
     const changed = result.applied.filter((entry) => entry.outcome !== "unchanged").length;
     err(`✔ Installation complete${changed === 0 && result.pruned.length === 0 ? " (no changes)" : ""}`);
     if (result.ingressAddress) err(`  Ingress gateway address: ${result.ingressAddress}`);
+    if (info.profile === "ambient" && info.output !== "json") context.io.stdout.write("The ambient profile has been installed successfully, enjoy Istio without sidecars!\n");
   })();
 }
