@@ -95,6 +95,13 @@ const gatewayApi: Record<string, Mutation[]> = {
   ],
   TCPRoute: [["portless backend", (d) => delete d.spec.rules[0].backendRefs[0].port]],
   UDPRoute: [["portless backend", (d) => delete d.spec.rules[0].backendRefs[0].port]],
+  XBackendTrafficPolicy: [
+    ["budget interval below 1s", (d) => (d.spec.retryConstraint.budget.interval = "500ms")],
+    ["budget interval above 1h", (d) => (d.spec.retryConstraint.budget.interval = "2h")],
+    ["min retry rate interval 0s", (d) => (d.spec.retryConstraint.minRetryRate.interval = "0s")],
+    ["min retry rate interval above 1h", (d) => (d.spec.retryConstraint.minRetryRate.interval = "61m")],
+    ["Permanent cookie without absoluteTimeout", (d) => delete d.spec.sessionPersistence.absoluteTimeout],
+  ],
   ListenerSet: [
     ["tls on an HTTP listener", (d) => (d.spec.listeners[0].tls = { mode: "Terminate", certificateRefs: [{ name: "c" }] })],
     ["Passthrough on HTTPS", (d) => (d.spec.listeners[1].tls = { mode: "Passthrough" })],
