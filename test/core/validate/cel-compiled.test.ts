@@ -41,6 +41,9 @@ const selves = [
   { name: "web", port: 80, weight: 0, namespace: "apps", tags: ["a", "b"], refs: [{ name: "x", port: 1 }, { name: "x", namespace: "o" }], labels: { app: "web", "k8s.io/x": "y" }, timeout: "1s" },
   { name: "", tags: [], refs: [], labels: {} },
   { name: "Ünïcode", port: 65535, tags: ["*"], refs: [{ name: "y" }], timeout: "1h30m" },
+  // Go's time.ParseDuration rejects "" and "-"; both engines must.
+  { name: "x", tags: [], refs: [], labels: {}, timeout: "" },
+  { name: "y", tags: [], refs: [], labels: {}, timeout: "-" },
 ];
 
 // Rules in the style of the Gateway API and Istio CRDs: presence, macros, error absorption, escaping.

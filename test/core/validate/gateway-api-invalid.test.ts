@@ -56,3 +56,12 @@ describe("Gateway API invalid examples are rejected by the built-in schemas", ()
     expect(validateObjects([tls], { channel: "experimental" }).filter((finding) => finding.severity === "error")).toEqual([]);
   });
 });
+
+describe("pattern errors say what a valid value looks like", () => {
+  it("explains Gateway API durations and hostnames", () => {
+    const object = { ...route([{ backendRefs: [backend], timeouts: { request: "1.5s" } }]), spec: { hostnames: ["Foo.example.com"], rules: [{ backendRefs: [backend], timeouts: { request: "1.5s" } }] } };
+    const messages = validateObjects([object]).map((finding) => finding.message);
+    expect(messages).toContainEqual(expect.stringContaining("expected a Gateway API duration such as 10s, 500ms or 1h30m"));
+    expect(messages).toContainEqual(expect.stringContaining("expected a lowercase hostname"));
+  });
+});
