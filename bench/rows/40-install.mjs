@@ -11,13 +11,15 @@ async function startServer(root, workDir) {
   mkdirSync(out, { recursive: true });
   execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--outDir", out, "--rootDir", path.join(root, "test", "kube-api-server"), "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", path.join(root, "test", "kube-api-server", "index.ts")], { cwd: root });
   cpSync(path.join(root, "test", "kube-api-server", "certs"), path.join(out, "certs"), { recursive: true });
-  const child = spawn(process.execPath, [path.join(root, "bench", "support", "kube-api-server.mjs"), path.join(out, "index.js"), workDir], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
-  child.unref();
+  const child = spawn(process.execPath, [path.join(root, "bench", "support", "kube-api-server.mjs"), path.join(out, "index.js"), workDir], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   const kubeconfig = await new Promise((resolve, reject) => {
     child.stdout.once("data", (data) => resolve(String(data).trim()));
     child.once("exit", (code) => reject(new Error(`test API server exited ${code}`)));
   });
-  // The child exits when this process ends and its stdin closes.
+  // Nothing of the child may keep the harness alive; the child also exits by itself once the harness is gone.
+  child.removeAllListeners("exit");
+  child.stdout.destroy();
+  child.unref();
   process.once("exit", () => child.kill());
   return kubeconfig;
 }

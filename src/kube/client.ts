@@ -77,9 +77,18 @@ export class KubeClient {
 
   private prepare(): Promise<void> {
     this.prepared ??= (async () => {
+      const connection = this.loaded.connection;
+      if (connection) {
+        if (connection.token) this.headers.authorization = `Bearer ${connection.token}`;
+        this.agent = this.server.startsWith("http:")
+          ? new HttpAgent({ keepAlive: true })
+          : new HttpsAgent({ keepAlive: true, ca: connection.ca, cert: connection.cert, key: connection.key, rejectUnauthorized: connection.rejectUnauthorized, ...(connection.servername ? { servername: connection.servername } : {}) });
+        return;
+      }
+      const config = this.loaded.config!;
       const options: RequestOptions = {};
       try {
-        await this.loaded.config.applyToHTTPSOptions(options);
+        await config.applyToHTTPSOptions(options);
       } catch (error) {
         throw new ClusterError(`could not prepare credentials for context "${this.contextName}": ${firstLine(error)}`, {
           hint: "check the user entry of the context in the kubeconfig (kubectl config view --minify)",
@@ -87,7 +96,7 @@ export class KubeClient {
       }
       for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined) this.headers[key.toLowerCase()] = String(value);
       if (options.auth) this.headers.authorization = `Basic ${Buffer.from(options.auth).toString("base64")}`;
-      const cluster = this.loaded.config.getCurrentCluster();
+      const cluster = config.getCurrentCluster();
       if (cluster?.proxyUrl) this.agent = options.agent as HttpAgent;
       else if (this.server.startsWith("http:")) this.agent = new HttpAgent({ keepAlive: true });
       else {

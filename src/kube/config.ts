@@ -1,7 +1,8 @@
 /** Finding and loading the user's kubeconfig the way kubectl does: --kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster. */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, isAbsolute, join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "../core/errors.js";
 
@@ -16,8 +17,21 @@ export interface ClusterAccessOptions {
   requestTimeoutMs?: number;
 }
 
+/** TLS material and bearer token for kubeconfigs with plain credentials. */
+export interface Connection {
+  ca?: Buffer | undefined;
+  cert?: Buffer | undefined;
+  key?: Buffer | undefined;
+  token?: string | undefined;
+  rejectUnauthorized: boolean;
+  servername?: string | undefined;
+}
+
 export interface LoadedKubeConfig {
-  config: KubeConfig;
+  /** Plain credentials, handled without @kubernetes/client-node (most kubeconfigs: kind, tokens, certificates). */
+  connection?: Connection;
+  /** Exec/auth-provider plugins or proxies: client-node's KubeConfig applies them. */
+  config?: KubeConfig;
   /** Where the configuration came from, for messages: a path list or "in-cluster service account". */
   source: string;
   contextName: string;
@@ -52,59 +66,130 @@ function kubeconfigFiles(options: ClusterAccessOptions): { files: string[]; sour
 
 let clientModule: Promise<typeof import("@kubernetes/client-node")> | undefined;
 
-/** Starts loading @kubernetes/client-node (≈0.4 s of module loading) so that it overlaps with other work. */
-export function preloadKubeClient(): Promise<unknown> {
+/** @kubernetes/client-node costs ≈0.4 s of module loading: only kubeconfigs with plugins or proxies load it. */
+function preloadKubeClient(): Promise<unknown> {
   clientModule ??= import("@kubernetes/client-node");
   return clientModule;
 }
 
+type Entry = Record<string, any>;
+
+interface KubeconfigData {
+  clusters: Map<string, Entry>;
+  users: Map<string, Entry>;
+  contexts: Map<string, Entry>;
+  currentContext: string | undefined;
+}
+
+/** kubectl's merge of several files: the first file that defines a name (or current-context) wins. */
+function readKubeconfigs(files: string[]): KubeconfigData {
+  const data: KubeconfigData = { clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: undefined };
+  for (const file of files) {
+    let parsed: Entry;
+    try {
+      parsed = (parseYaml(readFileSync(file, "utf8")) ?? {}) as Entry;
+      if (typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a kubeconfig mapping");
+    } catch (error) {
+      throw new ClusterError(`kubeconfig ${file} could not be read: ${describeLoadError(error)}`, { hint: "check the file with: kubectl config view --kubeconfig " + file });
+    }
+    const base = dirname(file);
+    for (const [key, target] of [["clusters", data.clusters], ["users", data.users], ["contexts", data.contexts]] as const) {
+      for (const named of Array.isArray(parsed[key]) ? parsed[key] : []) {
+        if (typeof named?.name !== "string" || target.has(named.name)) continue;
+        target.set(named.name, { ...(named.cluster ?? named.user ?? named.context ?? {}), __base: base });
+      }
+    }
+    if (data.currentContext === undefined && typeof parsed["current-context"] === "string" && parsed["current-context"] !== "") data.currentContext = parsed["current-context"];
+  }
+  return data;
+}
+
+/** Credentials mesh handles itself; anything else (exec and auth-provider plugins, proxies) goes to client-node. */
+const plainUserFields = new Set(["token", "tokenFile", "client-certificate", "client-certificate-data", "client-key", "client-key-data", "__base"]);
+const plainClusterFields = new Set(["server", "certificate-authority", "certificate-authority-data", "insecure-skip-tls-verify", "tls-server-name", "extensions", "__base"]);
+
+function fileOrData(entry: Entry, fileKey: string, dataKey: string): Buffer | undefined {
+  if (typeof entry[dataKey] === "string") return Buffer.from(entry[dataKey], "base64");
+  if (typeof entry[fileKey] === "string") {
+    const path = isAbsolute(entry[fileKey]) ? entry[fileKey] : join(entry.__base, entry[fileKey]);
+    try {
+      return readFileSync(path);
+    } catch {
+      throw new ClusterError(`kubeconfig refers to ${fileKey} ${path}, which cannot be read`, { hint: "fix the path in the kubeconfig (kubectl config view)" });
+    }
+  }
+  return undefined;
+}
+
+function plainConnection(cluster: Entry, user: Entry): Connection | undefined {
+  if (Object.keys(user).some((key) => !plainUserFields.has(key)) || Object.keys(cluster).some((key) => !plainClusterFields.has(key))) return undefined;
+  const token = typeof user.token === "string" ? user.token : typeof user.tokenFile === "string" ? readFileSync(isAbsolute(user.tokenFile) ? user.tokenFile : join(user.__base, user.tokenFile), "utf8").trim() : undefined;
+  return {
+    ca: fileOrData(cluster, "certificate-authority", "certificate-authority-data"),
+    cert: fileOrData(user, "client-certificate", "client-certificate-data"),
+    key: fileOrData(user, "client-key", "client-key-data"),
+    token,
+    rejectUnauthorized: cluster["insecure-skip-tls-verify"] !== true,
+    servername: typeof cluster["tls-server-name"] === "string" ? cluster["tls-server-name"] : undefined,
+  };
+}
+
 /** Loads the kubeconfig and selects the context; throws ClusterError (exit 3) with what to do when it cannot. */
 export async function loadKubeConfig(options: ClusterAccessOptions = {}): Promise<LoadedKubeConfig> {
-  const { KubeConfig } = (await preloadKubeClient()) as typeof import("@kubernetes/client-node");
   const env = options.env ?? process.env;
-  const config = new KubeConfig();
   const found = kubeconfigFiles(options);
-  let source: string;
-  if (found) {
-    for (const [index, file] of found.files.entries()) {
-      const part = index === 0 ? config : new KubeConfig();
-      try {
-        part.loadFromFile(file);
-      } catch (error) {
-        throw new ClusterError(`kubeconfig ${file} could not be read: ${describeLoadError(error)}`, { hint: "check the file with: kubectl config view --kubeconfig " + file });
-      }
-      if (part !== config) config.mergeConfig(part, true);
+  if (!found) {
+    if (env.KUBERNETES_SERVICE_HOST && existsSync(join(serviceAccountDir, "token"))) {
+      const host = env.KUBERNETES_SERVICE_HOST.includes(":") ? `[${env.KUBERNETES_SERVICE_HOST}]` : env.KUBERNETES_SERVICE_HOST;
+      return {
+        source: "in-cluster service account",
+        contextName: "in-cluster",
+        server: `https://${host}:${env.KUBERNETES_SERVICE_PORT ?? "443"}`,
+        connection: { ca: readFileSync(join(serviceAccountDir, "ca.crt")), token: readFileSync(join(serviceAccountDir, "token"), "utf8").trim(), rejectUnauthorized: true },
+      };
     }
-    source = found.source;
-  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(join(serviceAccountDir, "token"))) {
-    config.loadFromCluster();
-    source = "in-cluster service account";
-  } else {
     throw new ClusterError("no kubeconfig found: mesh looked at --kubeconfig, $KUBECONFIG and ~/.kube/config, and is not running in a cluster", {
       hint: "point mesh at a cluster with --kubeconfig PATH or KUBECONFIG=PATH (for kind: kind get kubeconfig > kubeconfig)",
     });
   }
-  if (options.context) {
-    if (!config.getContextObject(options.context)) {
-      const available = config.getContexts().map((context) => context.name);
-      throw new ClusterError(`context "${options.context}" not found in ${source}`, {
-        hint: available.length > 0 ? `available contexts: ${available.join(", ")}` : "the kubeconfig defines no contexts",
-      });
-    }
-    config.setCurrentContext(options.context);
+  const data = readKubeconfigs(found.files);
+  const source = found.source;
+  if (options.context && !data.contexts.has(options.context)) {
+    const available = [...data.contexts.keys()];
+    throw new ClusterError(`context "${options.context}" not found in ${source}`, {
+      hint: available.length > 0 ? `available contexts: ${available.join(", ")}` : "the kubeconfig defines no contexts",
+    });
   }
-  const contextName = config.getCurrentContext();
-  if (!contextName || !config.getContextObject(contextName)) {
+  const contextName = options.context ?? data.currentContext;
+  const context = contextName === undefined ? undefined : data.contexts.get(contextName);
+  if (!contextName || !context) {
     throw new ClusterError(`kubeconfig ${source} has no current context`, { hint: "pass --context NAME or run: kubectl config use-context NAME" });
   }
-  const cluster = config.getCurrentCluster();
-  if (!cluster) {
+  const cluster = data.clusters.get(context.cluster);
+  if (!cluster || typeof cluster.server !== "string") {
     throw new ClusterError(`context "${contextName}" in ${source} names a cluster that the kubeconfig does not define`, { hint: "fix the context's cluster entry (kubectl config view)" });
   }
-  return { config, source, contextName, server: cluster.server };
+  const server = cluster.server.replace(/\/$/, "");
+  const connection = plainConnection(cluster, data.users.get(context.user) ?? { __base: "" });
+  if (connection) return { source, contextName, server, connection };
+
+  // Plugins and proxies: @kubernetes/client-node knows them all.
+  const { KubeConfig } = (await preloadKubeClient()) as typeof import("@kubernetes/client-node");
+  const config = new KubeConfig();
+  for (const [index, file] of found.files.entries()) {
+    const part = index === 0 ? config : new KubeConfig();
+    try {
+      part.loadFromFile(file);
+    } catch (error) {
+      throw new ClusterError(`kubeconfig ${file} could not be read: ${describeLoadError(error)}`, { hint: "check the file with: kubectl config view --kubeconfig " + file });
+    }
+    if (part !== config) config.mergeConfig(part, true);
+  }
+  config.setCurrentContext(contextName);
+  return { config, source, contextName, server };
 }
 
-/** js-yaml and fs messages, without echoing file content (a kubeconfig holds credentials). */
+/** YAML and fs messages, without echoing file content (a kubeconfig holds credentials). */
 function describeLoadError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split("\n")[0] ?? message;

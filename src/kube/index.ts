@@ -3,7 +3,7 @@
  * @kubernetes/client-node, which only commands that talk to a cluster should pay for.
  */
 export { connectCluster, type Cluster, type ListOptions, type ServerVersion } from "./cluster.js";
-export { preloadKubeClient, type ClusterAccessOptions } from "./config.js";
+export type { ClusterAccessOptions } from "./config.js";
 export { KubeApiError, type ApiStatus } from "./client.js";
 export { ApplyConflictError, FIELD_MANAGER, type AppliedObject, type ApplyOptions, type ApplyOutcome, type FieldConflict } from "./apply.js";
 export { waitForReady, waitForEstablished, readinessOf, ReadinessTimeoutError, formatDuration, type NotReady, type WaitOptions } from "./wait.js";

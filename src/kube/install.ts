@@ -8,7 +8,7 @@ import { ClusterError } from "../core/errors.js";
 import { describeObject, type KubeObject } from "../core/objects.js";
 import { ApplyConflictError, type ApplyOutcome, type FieldConflict } from "./apply.js";
 import type { Cluster } from "./cluster.js";
-import { findOwned, identityOf, ownerSelector, pruneCandidates, purgeKinds, withOwnerLabels } from "./ownership.js";
+import { findOwned, identityOf, OwnerLabel, ownerSelector, pruneCandidates, purgeKinds, withOwnerLabels } from "./ownership.js";
 import { ReadinessTimeoutError, waitForReady, type NotReady } from "./wait.js";
 
 export interface ComponentPlan {
@@ -22,6 +22,8 @@ export interface ComponentPlan {
 
 export interface InstallPlan {
   namespace: string;
+  /** Labels for the namespace when mesh creates it. */
+  namespaceLabels?: Record<string, string>;
   revision: string;
   version: string;
   installName?: string;
@@ -38,6 +40,7 @@ export interface InstallOptions {
 
 export type InstallEvent =
   | { type: "namespace-created"; namespace: string }
+  | { type: "version-change"; from: string; to: string }
   | { type: "component-started"; component: ComponentPlan }
   | { type: "component-waiting"; component: ComponentPlan; pending: string[] }
   | { type: "component-installed"; component: ComponentPlan; outcomes: Record<ApplyOutcome, number> }
@@ -80,21 +83,23 @@ const dependencies: Record<string, string[]> = {
   EgressGateways: ["Pilot"],
 };
 
-async function ensureNamespace(cluster: Cluster, namespace: string, dryRun: boolean): Promise<"exists" | "created" | "missing"> {
+async function ensureNamespace(cluster: Cluster, namespace: string, labels: Record<string, string> | undefined, dryRun: boolean): Promise<"exists" | "created" | "missing"> {
   const live = await cluster.get({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
   if (live) return "exists";
   if (dryRun) return "missing";
-  await cluster.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  await cluster.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, ...(labels ? { labels } : {}) } });
   return "created";
 }
 
 export async function installPlan(cluster: Cluster, plan: InstallPlan, options: InstallOptions, onEvent: (event: InstallEvent) => void = () => {}): Promise<InstallResult> {
   const dryRun = options.dryRun ?? false;
-  const namespaceState = await ensureNamespace(cluster, plan.namespace, dryRun);
+  const namespaceState = await ensureNamespace(cluster, plan.namespace, plan.namespaceLabels, dryRun);
   if (namespaceState === "created") onEvent({ type: "namespace-created", namespace: plan.namespace });
   const selector = ownerSelector({ namespace: plan.namespace, revision: plan.revision });
   const owned = await findOwned(cluster, purgeKinds, selector);
   const live = new Map(owned.map((object) => [identityOf(object), object]));
+  const previousVersion = owned.map((object) => object.metadata.labels?.[OwnerLabel.version]).find((version) => version !== undefined && version !== plan.version);
+  if (previousVersion) onEvent({ type: "version-change", from: previousVersion, to: plan.version });
   const labelled = plan.components.map((component) => ({
     ...component,
     objects: component.objects.map((object) =>

@@ -12,10 +12,18 @@ export const componentLabels: Record<string, string> = {
   ztunnel: "Ztunnel",
 };
 
+/** istioctl labels the namespace it creates with the mesh network when `values.global.network` is set. */
+function namespaceLabels(operator: GeneratedManifest["operator"]): Record<string, string> | undefined {
+  const network = (operator.spec as { values?: { global?: { network?: unknown } } } | undefined)?.values?.global?.network;
+  return typeof network === "string" && network !== "" ? { "topology.istio.io/network": network } : undefined;
+}
+
 export function planFromManifest(generated: Pick<GeneratedManifest, "components" | "namespace" | "revision" | "operator">, version: string): InstallPlan {
   const installName = generated.operator.metadata?.name;
+  const labels = namespaceLabels(generated.operator);
   return {
     namespace: generated.namespace,
+    ...(labels ? { namespaceLabels: labels } : {}),
     revision: generated.revision || "default",
     version,
     ...(typeof installName === "string" && installName !== "" ? { installName } : {}),

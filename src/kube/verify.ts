@@ -52,7 +52,9 @@ export async function verifyPlan(cluster: Cluster, plan: InstallPlan): Promise<V
         if (drift.length > 0) {
           const first = drift[0]!;
           const more = drift.length > 1 ? ` (+${drift.length - 1} more)` : "";
-          return { ...entry, state: "drifted", detail: `${first.path}: want ${JSON.stringify(first.want)}, have ${JSON.stringify(first.have)}${more}` };
+          // Secret values are never printed, only where they differ.
+          const values = object.kind === "Secret" ? "differs" : `want ${JSON.stringify(first.want)}, have ${JSON.stringify(first.have)}`;
+          return { ...entry, state: "drifted", detail: `${first.path}: ${values}${more}` };
         }
         const readiness = readinessOf(live);
         if (!readiness.ready) return { ...entry, state: "not ready", detail: readiness.reason ?? "not ready" };

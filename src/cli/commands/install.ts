@@ -89,8 +89,6 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
   const readinessTimeoutMs = parseDuration(flags.readinessTimeout, "--readiness-timeout");
   const access = await clusterAccess(context, command, flags.requestTimeout);
   const kubeModule = import("../../kube/index.js");
-  // Loading the Kubernetes client overlaps with rendering; a rejection surfaces where it is awaited.
-  kubeModule.then((module) => module.preloadKubeClient()).catch(() => {});
   const { generated, plan, version } = await renderPlan(flags, context, command);
   const objectCount = plan.components.reduce((sum, component) => sum + component.objects.length, 0);
   const kube = await kubeModule;
@@ -122,12 +120,30 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
     }
     if (flags.withGatewayApi) await (await import("./gateway-api.js")).ensureGatewayApiBeforeIstio(cluster, context, command, { dryRun: flags.dryRun ?? false, timeoutMs: readinessTimeoutMs });
     const progress = await createProgress(context, command, globals.quiet || output === "json");
-    const result = await kube.installPlan(cluster, plan, { dryRun: flags.dryRun ?? false, forceConflicts: flags.forceConflicts ?? false, readinessTimeoutMs, prune: flags.prune }, progress.onEvent);
+    const onEvent = (event: InstallEvent) => {
+      if (event.type === "version-change") {
+        const direction = compareVersions(event.to, event.from) < 0 ? "downgraded" : "upgraded";
+        context.io.stderr.write(`WARNING: Istio is being ${direction} from ${event.from} to ${event.to}.\n         Consider a canary upgrade with --revision to roll back safely.\n`);
+        return;
+      }
+      progress.onEvent(event);
+    };
+    const result = await kube.installPlan(cluster, plan, { dryRun: flags.dryRun ?? false, forceConflicts: flags.forceConflicts ?? false, readinessTimeoutMs, prune: flags.prune }, onEvent);
     progress.stop();
     await reportResult(result, { plan, flags, output, readinessTimeoutMs, profile: generated.profile, objectCount }, context, err);
   } finally {
     cluster.close();
   }
+}
+
+function compareVersions(a: string, b: string): number {
+  const parts = (version: string) => version.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const [left, right] = [parts(a), parts(b)];
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    const difference = (left[index] ?? 0) - (right[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 function printOfflineDryRun(plan: InstallPlan, objectCount: number, error: ClusterError, output: string, context: CliContext): Promise<void> {

@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ClusterError } from "../../../src/core/errors.js";
 import { connectCluster } from "../../../src/kube/index.js";
 import { startKubeApiServer, testToken, type KubeApiServer } from "../../kube-api-server/index.js";
@@ -67,6 +68,29 @@ describe("talking to the API server", () => {
       expect(namespaces[0]).toMatchObject({ apiVersion: "v1", kind: "Namespace" });
       cluster.close();
     }
+  });
+
+  it("runs exec credential plugins through @kubernetes/client-node", async () => {
+    const path = server.kubeconfigPath(dir, { auth: "none", fileName: "exec" });
+    const document = parseYaml(readFileSync(path, "utf8"));
+    const credential = JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: testToken } });
+    document.users[0].user = { exec: { apiVersion: "client.authentication.k8s.io/v1", command: process.execPath, args: ["-e", `console.log(${JSON.stringify(credential)})`], interactiveMode: "Never" } };
+    writeFileSync(path, stringifyYaml(document));
+    const cluster = await connectCluster({ kubeconfig: path });
+    expect((await cluster.list("v1", "Namespace")).length).toBeGreaterThan(0);
+    cluster.close();
+  });
+
+  it("resolves certificate files relative to the kubeconfig's directory", async () => {
+    const path = server.kubeconfigPath(dir, { fileName: "relative" });
+    const document = parseYaml(readFileSync(path, "utf8"));
+    writeFileSync(join(dir, "ca.pem"), Buffer.from(document.clusters[0].cluster["certificate-authority-data"], "base64"));
+    delete document.clusters[0].cluster["certificate-authority-data"];
+    document.clusters[0].cluster["certificate-authority"] = "ca.pem";
+    writeFileSync(path, stringifyYaml(document));
+    const cluster = await connectCluster({ kubeconfig: path });
+    expect((await cluster.version()).major).toBe("1");
+    cluster.close();
   });
 
   it("reports rejected credentials (401) without printing them", async () => {

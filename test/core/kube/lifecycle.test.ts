@@ -66,6 +66,19 @@ describe("install", () => {
     expect(server.objects({ kind: "ConfigMap" }).map((object) => object.metadata.name)).toContain("user-config");
   });
 
+  it("announces an upgrade when the installed objects carry another version", async () => {
+    await installPlan(cluster, { ...syntheticPlan(), version: "1.29.2" }, options);
+    const events: InstallEvent[] = [];
+    await installPlan(cluster, syntheticPlan(), options, (event) => events.push(event));
+    expect(events).toContainEqual({ type: "version-change", from: "1.29.2", to: "1.30.3" });
+  });
+
+  it("labels the namespace it creates with the mesh network", async () => {
+    await installPlan(cluster, { ...syntheticPlan(), namespaceLabels: { "topology.istio.io/network": "network1" } }, options);
+    const namespace = server.objects({ kind: "Namespace" }).find((object) => object.metadata.name === "istio-system");
+    expect(namespace.metadata.labels["topology.istio.io/network"]).toBe("network1");
+  });
+
   it("applies nothing in a dry run and reports what would be pruned", async () => {
     await installPlan(cluster, syntheticPlan(), options);
     const before = JSON.stringify(owned());
@@ -123,6 +136,15 @@ describe("verify, status and uninstall", () => {
       expect.objectContaining({ kind: "ServiceAccount", name: "istiod", state: "missing" }),
       expect.objectContaining({ kind: "ConfigMap", name: "istio", state: "drifted", detail: 'data.mesh: want "defaultConfig: {}\\n", have "changed"' }),
     ]);
+  });
+
+  it("never prints Secret values when a Secret drifted", async () => {
+    const plan = syntheticPlan();
+    plan.components[1]!.objects.push({ apiVersion: "v1", kind: "Secret", metadata: { name: "cacerts", namespace: "istio-system" }, stringData: undefined, data: { key: "c2VjcmV0" } } as any);
+    await installPlan(cluster, plan, options);
+    await cluster.client.request({ method: "PATCH", path: "/api/v1/namespaces/istio-system/secrets/cacerts", body: { data: { key: "b3RoZXI=" } }, contentType: "application/merge-patch+json" });
+    const secret = (await verifyPlan(cluster, plan)).find((entry) => entry.kind === "Secret");
+    expect(secret).toMatchObject({ state: "drifted", detail: "data.key: differs" });
   });
 
   it("shows components, versions, readiness and gateway addresses", async () => {
