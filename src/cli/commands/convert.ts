@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
-import { SUPPORTED_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
+import { SCHEMA_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
 
 type Direction = "gateway-api" | "istio";
@@ -124,8 +124,8 @@ function summaryLine(objects: number, findings: readonly { severity: string }[],
 
 function parseGatewayApiVersion(value: string): GatewayApiVersion {
   const normalized = value.startsWith("v") ? value : `v${value}`;
-  const match = SUPPORTED_GATEWAY_API_VERSIONS.find((version) => version === normalized || version.startsWith(`${normalized}.`));
-  if (!match) throw new UsageError(`unsupported --gateway-api-version "${value}"`, { hint: `use one of: ${SUPPORTED_GATEWAY_API_VERSIONS.join(", ")}` });
+  const match = SCHEMA_GATEWAY_API_VERSIONS.find((version) => version === normalized || version.startsWith(`${normalized}.`));
+  if (!match) throw new UsageError(`unsupported --gateway-api-version "${value}"`, { hint: `use one of: ${SCHEMA_GATEWAY_API_VERSIONS.join(", ")}` });
   return match;
 }
 
