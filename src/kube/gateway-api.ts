@@ -28,12 +28,14 @@ export type GatewayApiProgress = (event: { kind: "step" | "warning" | "note" | "
 
 export interface EnsureOptions extends BundleRequestOptions {
   force?: boolean;
-  /** Decide and report, apply nothing; the result carries the objects that would be applied. */
+  /** Decide, let the API server check the objects (dryRun=All), change nothing; the result carries the objects. */
   dryRun?: boolean;
   /** Bounds the download and, separately, the wait for Established. */
   timeoutMs: number;
   env?: Record<string, string | undefined>;
   homeDir?: string;
+  /** For `--from-file -`. */
+  readStdin?: () => Promise<Buffer>;
   /** Asked once the decision is known and something would change; false cancels. Absent = proceed. */
   confirm?: (summary: string) => Promise<boolean>;
 }
@@ -51,6 +53,27 @@ export class CancelledError extends FindingsError {
   constructor() {
     super("Cancelled.");
   }
+}
+
+/** Resolves, reads and verifies the requested bundle (file, cache or download), reporting where it came from. */
+export async function readRequestedBundle(options: EnsureOptions, progress: GatewayApiProgress = () => {}) {
+  const env = options.env ?? process.env;
+  const request = resolveBundleRequest(options, env);
+  progress({ kind: "step", message: `Reading the Gateway API ${request.version} ${request.channel} bundle` });
+  const obtained = await obtainBundle(request, {
+    env,
+    homeDir: options.homeDir ?? (env.HOME || homedir()),
+    timeoutMs: options.timeoutMs,
+    allowInsecureHttp: options.insecureHttp === true,
+    ...(options.readStdin ? { readStdin: options.readStdin } : {}),
+  });
+  for (const warning of obtained.warnings) progress({ kind: "warning", message: warning });
+  const { bundle } = obtained;
+  progress({
+    kind: "note",
+    message: `Bundle ${bundle.version} (${bundle.channel}) from ${obtained.origin === "cache" ? `cache ${obtained.location}` : obtained.location}, sha256 ${bundle.sha256}`,
+  });
+  return { request, obtained };
 }
 
 export async function readInstalledState(cluster: Cluster): Promise<InstalledState> {
@@ -79,21 +102,8 @@ export async function ensureGatewayApiCrds(
   options: EnsureOptions,
   progress: GatewayApiProgress = () => {},
 ): Promise<EnsureResult> {
-  const env = options.env ?? process.env;
-  const request = resolveBundleRequest(options, env);
-  progress({ kind: "step", message: `Reading the Gateway API ${request.version} ${request.channel} bundle` });
-  const obtained = await obtainBundle(request, {
-    env,
-    homeDir: options.homeDir ?? homedir(),
-    timeoutMs: options.timeoutMs,
-    allowInsecureHttp: options.insecureHttp === true,
-  });
-  for (const warning of obtained.warnings) progress({ kind: "warning", message: warning });
+  const { request, obtained } = await readRequestedBundle(options, progress);
   const { bundle } = obtained;
-  progress({
-    kind: "note",
-    message: `Bundle ${bundle.version} (${bundle.channel}) from ${obtained.origin === "cache" ? `cache ${obtained.location}` : obtained.location}, sha256 ${bundle.sha256}`,
-  });
 
   const state = await readInstalledState(cluster);
   const decision = decideInstall(
@@ -111,6 +121,13 @@ export async function ensureGatewayApiCrds(
   if (decision.action === "already-installed") {
     progress({ kind: "done", message: `${decision.summary}; nothing applied` });
     return { decision, obtained, objects: [], applied: false };
+  }
+
+  if (bundle.policies.length > 0 && !(await cluster.serves(ADMISSION_API_VERSION, "ValidatingAdmissionPolicy"))) {
+    throw new FindingsError(
+      `refusing to install Gateway API ${bundle.version} (${bundle.channel}): its bundle includes a ValidatingAdmissionPolicy (${ADMISSION_API_VERSION}), which this cluster does not serve (Kubernetes 1.30 and later do)`,
+      { hint: "Upgrade the cluster, or install a release before v1.5.0 (e.g. --version v1.4.1). Nothing was applied." },
+    );
   }
 
   // CRDs first: the safe-upgrades policy then guards later changes, not this one.

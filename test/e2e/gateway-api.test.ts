@@ -132,6 +132,22 @@ describe("mesh gateway-api install", () => {
     expect(world.crds()).toEqual([]);
   });
 
+  it("prints the bundle with --dry-run when there is no cluster, saying that nothing was decided", async () => {
+    world.publish("v1.2.1", "standard");
+    const result = await world.gatewayApi(["install", "--version", "v1.2.1", "--dry-run"], { env: { KUBECONFIG: "" } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/The cluster is not reachable \(no kubeconfig found/);
+    expect(result.stderr).toContain("Dry run without a cluster: printing the 5 objects a cluster without Gateway API would get");
+    expect(result.stdout.match(/^kind: CustomResourceDefinition$/gm)).toHaveLength(5);
+  });
+
+  it("still fails without a cluster when it is not a dry run", async () => {
+    world.publish("v1.2.1", "standard");
+    const result = await world.gatewayApi(["install", "--version", "v1.2.1", "-y"], { env: { KUBECONFIG: "" } });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/^Error: no kubeconfig found/m);
+  });
+
   it("installs from --from-file without the network", async () => {
     const { writeFileSync } = await import("node:fs");
     const path = `${world.cacheHome}/bundle.yaml`;
@@ -140,6 +156,16 @@ describe("mesh gateway-api install", () => {
       env: { MESH_GATEWAY_API_BASE_URL: await unreachableBaseUrl() },
     });
     expect(result.exitCode).toBe(0);
+    expect(world.crds()).toHaveLength(5);
+    expect(world.mirror.requests).toEqual([]);
+  });
+
+  it("reads the bundle from standard input with --from-file - (kubectl kustomize … | mesh gateway-api install)", async () => {
+    const result = await world.gatewayApi(["install", "--version", "v1.2.1", "--from-file", "-", "-y"], {
+      input: syntheticBundle("v1.2.1", "standard"),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/Bundle v1\.2\.1 \(standard\) from standard input, sha256 [0-9a-f]{64}/);
     expect(world.crds()).toHaveLength(5);
     expect(world.mirror.requests).toEqual([]);
   });

@@ -7,7 +7,8 @@ describe("mesh profile", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("Istio configuration profiles:\n");
     for (const name of ["default", "demo", "empty", "minimal", "remote", "ambient"]) expect(result.stdout).toContain(`    ${name}`);
-    expect(result.stdout).toMatch(/ambient +\(partial: /);
+    expect(result.stdout).toContain("    ambient\n");
+    expect(result.stdout).toMatch(/stable +\(partial: /);
   });
 
   it("dumps a profile layered on default, or a part of it", async () => {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
-import { SUPPORTED_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
+import { SCHEMA_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
 
 type Direction = "gateway-api" | "istio";
@@ -67,7 +67,7 @@ async function runConvert(direction: Direction, files: string[], flags: ConvertF
   if (flags.allNamespaces && globals.namespace) throw new UsageError("-n and -A cannot be used together");
   const gatewayApiVersion = parseGatewayApiVersion(flags.gatewayApiVersion ?? "v1.5.1");
 
-  const [{ loadDocuments, readStream }, convert, { findingLine }, { Chalk }, { hasErrors }] = await Promise.all([
+  const [{ loadDocuments, readStream }, convert, { findingLine }, { Chalk }, { hasErrors, sortFindings }] = await Promise.all([
     import("../../core/documents/index.js"),
     import("../../core/convert/index.js"),
     import("../render/text.js"),
@@ -93,6 +93,8 @@ async function runConvert(direction: Direction, files: string[], flags: ConvertF
     throw new UsageError(`cannot read the input (${unreadable.length} problem${unreadable.length === 1 ? "" : "s"}); nothing converted`);
   }
   const result = direction === "istio" ? convert.convertGatewayApiToIstio(loaded.documents, options) : convert.convertIstioToGatewayApi(loaded.documents, options);
+  // Reading problems that did not stop the run (e.g. warnings of the documents layer) are reported too.
+  const findings = [...loaded.findings, ...result.findings];
 
   if (flags.outputDir) {
     const { mkdir, writeFile } = await import("node:fs/promises");
@@ -103,15 +105,14 @@ async function runConvert(direction: Direction, files: string[], flags: ConvertF
       await writeFile(target, file.text);
     }
   } else {
-    context.io.stdout.write(convert.renderConverted(result.objects, result.findings, format));
+    context.io.stdout.write(convert.renderConverted(result.objects, findings, format));
   }
   if (format === "yaml" || flags.outputDir) {
-    const shown = result.findings.filter((finding) => finding.severity === "error" || (!globals.quiet && (finding.severity === "warning" || globals.verbose)));
-    const { sortFindings } = await import("../../core/findings.js");
+    const shown = findings.filter((finding) => finding.severity === "error" || (!globals.quiet && (finding.severity === "warning" || globals.verbose)));
     for (const finding of sortFindings(shown)) context.io.stderr.write(`${findingLine(finding, chalk)}\n`);
-    if (!globals.quiet) context.io.stderr.write(`${summaryLine(result.objects.length, result.findings, globals.verbose, flags.outputDir)}\n`);
+    if (!globals.quiet) context.io.stderr.write(`${summaryLine(result.objects.length, findings, globals.verbose, flags.outputDir)}\n`);
   }
-  if (hasErrors(result.findings)) context.exitCode = 1;
+  if (hasErrors(findings)) context.exitCode = 1;
 }
 
 function summaryLine(objects: number, findings: readonly { severity: string }[], verbose: boolean, outputDir: string | undefined): string {
@@ -123,8 +124,8 @@ function summaryLine(objects: number, findings: readonly { severity: string }[],
 
 function parseGatewayApiVersion(value: string): GatewayApiVersion {
   const normalized = value.startsWith("v") ? value : `v${value}`;
-  const match = SUPPORTED_GATEWAY_API_VERSIONS.find((version) => version === normalized || version.startsWith(`${normalized}.`));
-  if (!match) throw new UsageError(`unsupported --gateway-api-version "${value}"`, { hint: `use one of: ${SUPPORTED_GATEWAY_API_VERSIONS.join(", ")}` });
+  const match = SCHEMA_GATEWAY_API_VERSIONS.find((version) => version === normalized || version.startsWith(`${normalized}.`));
+  if (!match) throw new UsageError(`unsupported --gateway-api-version "${value}"`, { hint: `use one of: ${SCHEMA_GATEWAY_API_VERSIONS.join(", ")}` });
   return match;
 }
 

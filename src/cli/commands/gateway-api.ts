@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { UsageError } from "../../core/errors.js";
+import { ClusterError, UsageError } from "../../core/errors.js";
 import type { CliContext, CliIo } from "../context.js";
 import type { Cluster } from "../../kube/index.js";
 import type { GatewayApiProgress } from "../../kube/gateway-api.js";
@@ -46,46 +46,14 @@ export function register(program: Command, context: CliContext): void {
     .option("--version <version>", "Gateway API release, e.g. v1.2.1 (default: v1.5.1)")
     .addOption(new Option("--channel <channel>", "release channel").choices(["standard", "experimental"]).default("standard"))
     .option("--base-url <url>", "mirror with the release layout (also $MESH_GATEWAY_API_BASE_URL)")
-    .option("--from-file <path>", "use a bundle file instead of downloading (air-gapped installs)")
+    .option("--from-file <path>", "use a bundle file instead of downloading (air-gapped installs; - reads stdin)")
     .option("--sha256 <hex>", "refuse a bundle whose SHA-256 differs")
     .option("--insecure-http", "allow a plain-HTTP mirror that is not on loopback")
     .option("--force", "allow downgrades, channel changes, replacing unrecognised CRDs and untested versions")
     .option("--dry-run", "decide and print the objects that would be applied; change nothing")
     .option("--timeout <duration>", "limit for the download and for the wait for Established", DEFAULT_TIMEOUT)
     .option("-y, --skip-confirmation", "do not ask for confirmation")
-    .action(async (flags: InstallFlags, command: Command) => {
-      const { parseDuration } = await import("../../kube/duration.js");
-      const timeoutMs = parseDuration(flags.timeout, "--timeout");
-      const globals = context.globals(command);
-      // Flag mistakes are reported before the kubeconfig is even read.
-      const { resolveBundleRequest } = await import("../../core/gatewayapi/request.js");
-      resolveBundleRequest(flags, context.io.env);
-      const { ensureGatewayApiCrds } = await import("../../kube/gateway-api.js");
-      const { confirm } = await import("./install.js");
-      const cluster = await connectCluster(context, command);
-      try {
-        const result = await ensureGatewayApiCrds(
-          cluster,
-          {
-            ...flags,
-            timeoutMs,
-            env: context.io.env,
-            confirm: flags.skipConfirmation
-              ? undefined
-              : (summary) => confirm(context, `${capitalise(summary)} in the cluster. Proceed?`, "change the Gateway API CRDs"),
-          },
-          progressPrinter(context.io, globals.quiet),
-        );
-        if (flags.dryRun && result.objects.length > 0) {
-          const { toYamlStream } = await import("../../core/documents/write.js");
-          context.io.stdout.write(toYamlStream(result.objects));
-        }
-      } catch (error) {
-        reportCancelled(error, context);
-      } finally {
-        cluster.close();
-      }
-    });
+    .action((flags: InstallFlags, command: Command) => runInstall(flags, command, context));
 
   group
     .command("status")
@@ -122,6 +90,67 @@ export function register(program: Command, context: CliContext): void {
         cluster.close();
       }
     });
+}
+
+async function runInstall(flags: InstallFlags, command: Command, context: CliContext): Promise<void> {
+  const { parseDuration } = await import("../../kube/duration.js");
+  const timeoutMs = parseDuration(flags.timeout, "--timeout");
+  // Flag mistakes are reported before the kubeconfig is even read.
+  const { resolveBundleRequest } = await import("../../core/gatewayapi/request.js");
+  resolveBundleRequest(flags, context.io.env);
+  const { ensureGatewayApiCrds, readRequestedBundle } = await import("../../kube/gateway-api.js");
+  const { confirm } = await import("./install.js");
+  const progress = progressPrinter(context.io, context.globals(command).quiet);
+  const options = {
+    ...flags,
+    timeoutMs,
+    env: context.io.env,
+    readStdin: async () => (await import("../../core/documents/inputs.js")).readStream(context.io.stdin),
+    confirm: flags.skipConfirmation
+      ? undefined
+      : (summary: string) => confirm(context, `${capitalise(summary)} in the cluster. Proceed?`, "change the Gateway API CRDs"),
+  };
+  const { toYamlStream } = await import("../../core/documents/write.js");
+
+  const connection = await connectForInstall(context, command, flags.dryRun === true);
+  if ("unreachable" in connection) {
+    // Like `mesh install --dry-run`: without a cluster, show what would be applied to an empty one.
+    const { obtained } = await readRequestedBundle(options, progress);
+    const objects = [...obtained.bundle.crds, ...obtained.bundle.policies];
+    context.io.stderr.write(
+      `The cluster is not reachable (${connection.unreachable.message}).\nDry run without a cluster: printing the ${objects.length} objects a cluster without Gateway API would get; nothing was decided or checked by an API server.\n`,
+    );
+    context.io.stdout.write(toYamlStream(objects));
+    return;
+  }
+  const { cluster } = connection;
+  try {
+    const result = await ensureGatewayApiCrds(cluster, options, progress);
+    if (flags.dryRun && result.objects.length > 0) context.io.stdout.write(toYamlStream(result.objects));
+  } catch (error) {
+    reportCancelled(error, context);
+  } finally {
+    cluster.close();
+  }
+}
+
+/** For --dry-run, an unreachable cluster (not a refusal by a reachable one) is an outcome rather than an error. */
+async function connectForInstall(
+  context: CliContext,
+  command: Command,
+  dryRun: boolean,
+): Promise<{ cluster: Cluster } | { unreachable: ClusterError }> {
+  let cluster: Cluster | undefined;
+  try {
+    cluster = await connectCluster(context, command);
+    if (dryRun) await cluster.version();
+    return { cluster };
+  } catch (error) {
+    cluster?.close();
+    const { KubeApiError } = await import("../../kube/index.js");
+    if (!dryRun || !(error instanceof ClusterError) || error instanceof KubeApiError) throw error;
+    return { unreachable: error };
+  }
 }
 
 /** A declined prompt ends like `mesh install`'s: "Cancelled." and exit 1; anything else propagates. */

@@ -263,5 +263,6 @@ function reportResult(
     const changed = result.applied.filter((entry) => entry.outcome !== "unchanged").length;
     err(`✔ Installation complete${changed === 0 && result.pruned.length === 0 ? " (no changes)" : ""}`);
     if (result.ingressAddress) err(`  Ingress gateway address: ${result.ingressAddress}`);
+    if (info.profile === "ambient" && info.output !== "json") context.io.stdout.write("The ambient profile has been installed successfully, enjoy Istio without sidecars!\n");
   })();
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { SUPPORTED_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
+import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
 
 interface ValidateFlags {
@@ -24,7 +24,7 @@ export function register(program: Command, context: CliContext): void {
     .description("Validate Istio and Gateway API resources offline, as a cluster with the CRDs and Istio's webhook would")
     .argument("[inputs...]", "files, directories, globs, or - for stdin (default: stdin when it is not a terminal)")
     .addOption(new Option("--channel <channel>", "Gateway API channel of the cluster").choices(["standard", "experimental"]).default("standard"))
-    .addOption(new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster").choices([...SUPPORTED_GATEWAY_API_VERSIONS]).default(DEFAULT_GATEWAY_API_VERSION))
+    .addOption(new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster").choices([...SCHEMA_GATEWAY_API_VERSIONS]).default(DEFAULT_GATEWAY_API_VERSION))
     .option("--strict", "fail on kinds without a schema (core kinds, unknown CRDs)")
     .option("--ignore-missing-schemas", "say nothing about kinds without a schema")
     .option("--crds <path|url>", "CustomResourceDefinition files, directories or https URLs to validate custom resources with (repeatable)", collect, [])
@@ -50,7 +50,7 @@ export function register(program: Command, context: CliContext): void {
       const loaded = await loadDocuments(args, { readStdin });
       const { validateDocuments, failsRun } = await import("../../core/validate/index.js");
       const options = {
-        gatewayApiVersion: flags.gatewayApiVersion as (typeof SUPPORTED_GATEWAY_API_VERSIONS)[number],
+        gatewayApiVersion: flags.gatewayApiVersion as (typeof SCHEMA_GATEWAY_API_VERSIONS)[number],
         channel: flags.channel as "standard" | "experimental",
         strict: Boolean(flags.strict),
         ignoreMissingSchemas: Boolean(flags.ignoreMissingSchemas),

@@ -127,6 +127,11 @@ export function fullListeners(gateway: InputObject, servers: readonly ResolvedSe
       }
     }
   }
+  // The generated https-redirect HTTPRoute lives in the Gateway's namespace and must be allowed to attach.
+  const redirecting = new Set(servers.filter((server) => server.httpsRedirect && server.protocol === "HTTP").map((server) => server.index));
+  for (const listener of byTriple.values()) {
+    if ([...listener.servers].some((index) => redirecting.has(index))) listener.namespaceParts.add(".");
+  }
   const names = new Set<string>();
   for (const listener of byTriple.values()) {
     const base = listener.name;

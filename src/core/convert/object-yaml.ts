@@ -94,11 +94,16 @@ const otherTypes = [
   /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
 ];
 
+const simpleName = /^[A-Za-z][A-Za-z0-9./-]*$/;
+
 /** A scalar's text, or undefined when the general writer must decide (multi-line, quotes, non-ASCII). */
 function scalar(value: unknown): string | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : undefined;
   if (typeof value === "boolean") return value ? "true" : "false";
-  if (typeof value !== "string" || !/^[\x20-\x7e]*$/.test(value) || value.includes('"') || value.includes("\\")) return undefined;
+  if (typeof value !== "string") return undefined;
+  // Fast path for the common case (names, hosts, paths): a letter, then name characters.
+  if (simpleName.test(value) && !otherTypes[1]!.test(value) && !otherTypes[2]!.test(value) && !otherTypes[0]!.test(value) && !/^[eE][0-9]+$/.test(value)) return value;
+  if (!/^[\x20-\x7e]*$/.test(value) || value.includes('"') || value.includes("\\")) return undefined;
   if (!notPlain.test(value) && !otherTypes.some((pattern) => pattern.test(value))) return value;
   return JSON.stringify(value);
 }

@@ -4,6 +4,7 @@ import { defaultReadLimits, type ReadLimits } from "./limits.js";
 import { kubectlYamlOptions, toJsOptions } from "./yaml-dialect.js";
 import { parseFast, type FastDocument } from "./fast-parse.js";
 import { yamlModule } from "./yaml-module.js";
+import { applyGoYamlFlowScalars } from "./go-yaml-flow.js";
 
 /** One manifest read from a file: its plain value plus the means to find any field's position. */
 export interface SourceDocument {
@@ -140,6 +141,7 @@ export function parseWithYaml(text: string, file: string, limits: ReadLimits): P
 
     let value: unknown;
     try {
+      applyGoYamlFlowScalars(yamlDocument, text);
       value = yamlDocument.toJS(toJsOptions(limits.maxAliasCount));
     } catch (error) {
       const at = position(root.range?.[0] ?? 0);

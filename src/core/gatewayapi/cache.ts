@@ -5,6 +5,11 @@ import type { Channel } from "./versions.js";
 export interface BundleCacheEntry {
   bundlePath: string;
   checksumPath: string;
+  /**
+   * The bundle's documents as JSON (`{sha256, documents}`), derived from the YAML once it was verified: reading
+   * JSON is far quicker than parsing a megabyte of YAML. Used only while its sha256 names the cached YAML.
+   */
+  documentsPath: string;
 }
 
 /** `$XDG_CACHE_HOME/mesh`, else `~/.cache/mesh`, as the XDG base-directory spec asks. */
@@ -17,7 +22,7 @@ export function cacheRoot(env: Record<string, string | undefined>, homeDir: stri
 
 export function bundleCacheEntry(root: string, version: string, channel: Channel): BundleCacheEntry {
   const bundlePath = join(root, "gateway-api", version, `${channel}-install.yaml`);
-  return { bundlePath, checksumPath: `${bundlePath}.sha256` };
+  return { bundlePath, checksumPath: `${bundlePath}.sha256`, documentsPath: `${bundlePath}.documents.json` };
 }
 
 /** The `sha256sum` format, so that `sha256sum -c` works in the cache directory. */

@@ -111,6 +111,14 @@ export function decideInstall(state: InstalledState, requested: RequestedBundle,
     );
   }
   if (forced.length > 0) warnings.push(...forced.map((reason) => `--force: ${reason}`));
+  if (oldest) {
+    const skipped = skippedMinors(oldest, requested.release);
+    if (skipped.length > 0) {
+      warnings.push(
+        `upgrading from ${formatReleaseVersion(oldest)} skips ${skipped.join(", ")}; read the upgrade notes of each skipped release (removed versions, storage migration)`,
+      );
+    }
+  }
 
   const storedNotes = recognised
     .filter((crd) => bundleNames.has(crd.name))
@@ -132,14 +140,6 @@ export function decideInstall(state: InstalledState, requested: RequestedBundle,
     }
     if (missing.length > 0) warnings.push(`${missing.length} of the bundle's ${requested.crds.length} CRDs are missing: ${describeNames(missing)}`);
     return { action: "install", summary: `complete ${label}`, warnings, notes: [], forced };
-  }
-  if (oldest) {
-    const skipped = skippedMinors(oldest, requested.release);
-    if (skipped.length > 0) {
-      warnings.push(
-        `upgrading from ${formatReleaseVersion(oldest)} skips ${skipped.join(", ")}; read the upgrade notes of each skipped release (removed versions, storage migration)`,
-      );
-    }
   }
   const from = oldest === undefined ? "unrecognised CRDs" : distinct.length === 1 ? formatReleaseVersion(oldest) : "a mixed installation";
   return { action: "upgrade", summary: `upgrade to ${label} from ${from}`, warnings, notes: storedNotes, forced };

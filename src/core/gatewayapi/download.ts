@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { InputError, MeshError } from "../errors.js";
 import { bundleCacheEntry, cacheRoot, formatChecksumFile, parseChecksumFile, type BundleCacheEntry } from "./cache.js";
 import { isLoopbackHost, type BundleRequest } from "./request.js";
-import { sha256Hex, verifyBundle, type VerifiedBundle } from "./verify.js";
+import { parseBundleText, sha256Hex, verifyBundleDocuments, type BundleDocument, type VerifiedBundle } from "./verify.js";
 
 /**
  * The one module of the core that touches the network and the disk: it reads a bundle from a file, the cache
@@ -19,6 +19,8 @@ export interface ObtainOptions {
   /** Bounds the whole download (connect, redirects, body). */
   timeoutMs: number;
   allowInsecureHttp?: boolean;
+  /** Reads standard input, for `--from-file -` (e.g. piped from `kubectl kustomize`). */
+  readStdin?: () => Promise<Buffer>;
 }
 
 export interface ObtainedBundle {
@@ -33,9 +35,10 @@ export interface ObtainedBundle {
 export async function obtainBundle(request: BundleRequest, options: ObtainOptions): Promise<ObtainedBundle> {
   if (request.source.kind === "file") {
     const path = request.source.path;
-    const bytes = await readBundleFile(path);
-    checkPin(bytes, request, path);
-    return { bundle: verifyBytes(bytes, request, path), origin: "file", location: path, warnings: [] };
+    const bytes = path === "-" ? await readBundleStdin(options) : await readBundleFile(path);
+    const location = path === "-" ? "standard input" : path;
+    checkPin(bytes, request, location);
+    return { bundle: verifyBytes(bytes, request, location), origin: "file", location, warnings: [] };
   }
   const url = request.source.url;
   const entry = bundleCacheEntry(cacheRoot(options.env, options.homeDir), request.version, request.channel);
@@ -45,13 +48,21 @@ export async function obtainBundle(request: BundleRequest, options: ObtainOption
 
   const bytes = await download(url, entry, options);
   checkPin(bytes, request, url);
-  const bundle = verifyBytes(bytes, request, url);
+  const { bundle, documents } = verifyDocuments(bytes, request, url);
   try {
     await writeCache(entry, bytes, bundle);
+    await writeCachedDocuments(entry, bundle.sha256, documents);
   } catch (error) {
     warnings.push(`could not cache the bundle in ${dirname(entry.bundlePath)}: ${(error as Error).message}`);
   }
   return { bundle, origin: "download", location: url, warnings };
+}
+
+async function readBundleStdin(options: ObtainOptions): Promise<Buffer> {
+  if (!options.readStdin) throw new InputError("--from-file - needs standard input, which is not available here");
+  const bytes = await options.readStdin();
+  if (bytes.length > MAX_BUNDLE_BYTES) throw new InputError(`standard input holds more than ${MAX_BUNDLE_BYTES} bytes, too much for a Gateway API bundle`);
+  return bytes;
 }
 
 async function readBundleFile(path: string): Promise<Buffer> {
@@ -69,8 +80,12 @@ async function readBundleFile(path: string): Promise<Buffer> {
 }
 
 function verifyBytes(bytes: Buffer, request: BundleRequest, origin: string): VerifiedBundle {
-  const bundle = verifyBundle(bytes.toString("utf8"), request, origin);
-  return { ...bundle, sha256: sha256Hex(bytes) };
+  return verifyDocuments(bytes, request, origin).bundle;
+}
+
+function verifyDocuments(bytes: Buffer, request: BundleRequest, origin: string): { bundle: VerifiedBundle; documents: BundleDocument[] } {
+  const documents = parseBundleText(bytes.toString("utf8"), origin);
+  return { bundle: verifyBundleDocuments(documents, request, origin, sha256Hex(bytes)), documents };
 }
 
 function checkPin(bytes: Buffer, request: BundleRequest, origin: string): void {
@@ -101,12 +116,33 @@ async function readCache(entry: BundleCacheEntry, request: BundleRequest, warnin
     return undefined;
   }
   if (request.sha256 !== undefined && actual !== request.sha256) return undefined;
+  const documents = await readCachedDocuments(entry, actual);
   try {
-    return verifyBytes(bytes, request, entry.bundlePath);
+    if (documents) return verifyBundleDocuments(documents, request, entry.bundlePath, actual);
+    const verified = verifyDocuments(bytes, request, entry.bundlePath);
+    await writeCachedDocuments(entry, actual, verified.documents).catch(() => undefined);
+    return verified.bundle;
   } catch (error) {
     warnings.push(`ignored the cached bundle ${entry.bundlePath}: ${(error as Error).message.split("\n")[0]}`);
     return undefined;
   }
+}
+
+/** The derived JSON, if it belongs to the cached YAML with digest `sha256`; anything else is ignored. */
+async function readCachedDocuments(entry: BundleCacheEntry, sha256: string): Promise<BundleDocument[] | undefined> {
+  try {
+    const cached = JSON.parse(await readFile(entry.documentsPath, "utf8")) as { sha256?: unknown; documents?: unknown };
+    if (cached.sha256 !== sha256 || !Array.isArray(cached.documents)) return undefined;
+    return cached.documents as BundleDocument[];
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeCachedDocuments(entry: BundleCacheEntry, sha256: string, documents: BundleDocument[]): Promise<void> {
+  const temporary = `${entry.documentsPath}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify({ sha256, documents }));
+  await rename(temporary, entry.documentsPath);
 }
 
 async function writeCache(entry: BundleCacheEntry, bytes: Buffer, bundle: VerifiedBundle): Promise<void> {

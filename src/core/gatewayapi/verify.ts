@@ -38,20 +38,34 @@ export function sha256Hex(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** One document of a bundle: its value and where it starts (1-based line; 0 when not known, e.g. from the cache). */
+export interface BundleDocument {
+  object: unknown;
+  line: number;
+}
+
+const retryHint = "Check the URL or file; if a proxy or mirror is involved, fetch the release asset again.";
+
+function refusal(origin: string, problem: string, hint: string): InputError {
+  return new InputError(`the Gateway API bundle from ${origin} ${problem}`, { hint });
+}
+
 /**
  * Checks that `text` is exactly the requested release bundle: only Gateway API CRDs (and, from v1.5, the
  * safe-upgrades policy), every CRD annotated with the requested bundle-version and channel, each CRD whole.
  * `origin` names where the text came from, for the error message.
  */
 export function verifyBundle(text: string, expected: BundleExpectation, origin: string): VerifiedBundle {
-  const describe = `the Gateway API bundle from ${origin}`;
-  const refuse = (problem: string, hint: string) => new InputError(`${describe} ${problem}`, { hint });
-  const retry = "Check the URL or file; if a proxy or mirror is involved, fetch the release asset again.";
+  return verifyBundleDocuments(parseBundleText(text, origin), expected, origin, sha256Hex(text));
+}
 
-  if (text.trim() === "") throw refuse("is empty", retry);
+/** Splits the text into documents, refusing what is not a YAML stream (empty, an HTML page, a syntax error). */
+export function parseBundleText(text: string, origin: string): BundleDocument[] {
+  if (text.trim() === "") throw refusal(origin, "is empty", retryHint);
   const html = htmlTitle(text);
   if (html !== undefined) {
-    throw refuse(
+    throw refusal(
+      origin,
       `is an HTML page${html ? ` ("${html}")` : ""}, not YAML`,
       "A proxy, login page or error page answered instead of the release asset. Check the URL, or download the bundle yourself and use --from-file PATH.",
     );
@@ -59,20 +73,26 @@ export function verifyBundle(text: string, expected: BundleExpectation, origin: 
   const parsed = parseManifestText(text, origin);
   const syntax = parsed.findings.find((finding) => finding.severity === "error");
   if (syntax) {
-    throw refuse(
-      `is not valid YAML (line ${syntax.line ?? "?"}: ${syntax.message}); the download may be truncated`,
-      retry,
-    );
+    throw refusal(origin, `is not valid YAML (line ${syntax.line ?? "?"}: ${syntax.message}); the download may be truncated`, retryHint);
   }
+  return parsed.documents.map((document) => ({ object: document.object, line: document.line }));
+}
 
+/** The checks of verifyBundle on documents already read; `sha256` is the digest of the text they came from. */
+export function verifyBundleDocuments(
+  documents: readonly BundleDocument[],
+  expected: BundleExpectation,
+  origin: string,
+  sha256: string,
+): VerifiedBundle {
   const problems: string[] = [];
   const crds: KubeObject[] = [];
   const summaries: CrdSummary[] = [];
   const policies: KubeObject[] = [];
   const foundVersions = new Set<string>();
   const foundChannels = new Set<string>();
-  for (const document of parsed.documents) {
-    const where = `document ${document.index + 1} (line ${document.line})`;
+  for (const [index, document] of documents.entries()) {
+    const where = `document ${index + 1} (line ${document.line})`;
     const object = document.object;
     if (!isKubeObject(object) || typeof object.metadata !== "object" || object.metadata === null) {
       problems.push(`${where} is not a Kubernetes object`);
@@ -106,14 +126,15 @@ export function verifyBundle(text: string, expected: BundleExpectation, origin: 
     const found = foundVersions.size + foundChannels.size > 0 ? ` It contains ${describeFound(foundVersions, foundChannels)}.` : "";
     const listed = problems.slice(0, MAX_LISTED_PROBLEMS).join("\n  ");
     const more = problems.length > MAX_LISTED_PROBLEMS ? `\n  … and ${problems.length - MAX_LISTED_PROBLEMS} more` : "";
-    throw refuse(
+    throw refusal(
+      origin,
       `is not the ${expected.version} ${expected.channel} bundle:\n  ${listed}${more}\n${found.trim()}`.trimEnd(),
       foundVersions.size > 0 && !foundVersions.has(expected.version)
         ? `Ask for the version the file holds with --version, or get the ${expected.version} ${expected.channel}-install.yaml release asset.`
-        : retry,
+        : retryHint,
     );
   }
-  return { version: expected.version, channel: expected.channel, sha256: sha256Hex(text), crds, summaries, policies };
+  return { version: expected.version, channel: expected.channel, sha256, crds, summaries, policies };
 }
 
 function crdProblems(object: KubeObject, crd: CrdSummary, expected: BundleExpectation): string[] {

@@ -11,7 +11,6 @@ export function profileNames(): string[] {
 
 /** What mesh cannot render of a profile yet; `mesh profile list` shows it. */
 export const partialProfiles: Readonly<Record<string, string>> = {
-  ambient: "not rendered: the CNI node agent and ztunnel are not supported yet",
   stable: "not rendered: its ValidatingAdmissionPolicy is not supported yet",
 };
 

@@ -7,12 +7,14 @@ import { valueAt } from "../operator/merge.js";
 import { isMap, type ComponentSpec, type GatewayComponentSpec, type IstioOperator, type JsonMap } from "../operator/types.js";
 import { closestWord } from "../suggest.js";
 import { renderBase } from "./base.js";
+import { renderCni } from "./cni.js";
 import { renderGateway, type GatewayKind } from "./gateway.js";
 import { istiodAutoscaled, istiodImage, renderIstiod } from "./istiod.js";
 import type { IstiodContext } from "./istiod-context.js";
 import { applyKubernetesSettings } from "./k8s-settings.js";
 import { sortObjects } from "./order.js";
 import { istiodChartValues, operatorValues } from "./values.js";
+import { renderZtunnel } from "./ztunnel.js";
 
 export type ComponentName = "base" | "istiod" | "ingress" | "egress" | "cni" | "ztunnel";
 export const componentNames: readonly ComponentName[] = ["base", "istiod", "ingress", "egress", "cni", "ztunnel"];
@@ -126,12 +128,17 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       add(kind, applyKubernetesSettings(objects, instance.k8s, main, findings), name);
     });
   }
-  for (const component of ["cni", "ztunnel"] as const) {
-    const spec = components[component];
-    if (wanted.has(component) && isMap(spec) && spec.enabled !== false)
-      throw new InputError(`component ${component}: mesh cannot render ${component === "cni" ? "the Istio CNI node agent" : "ztunnel"} yet`, {
-        hint: `disable it with --set components.${component}.enabled=false, or leave it out with --component`,
-      });
+  const cni = components.cni;
+  if (wanted.has("cni") && enabledOptional(cni)) {
+    const objects = renderCni({ iopValues, component: cni, namespace: cni.namespace || namespace, revision });
+    add("cni", applyKubernetesSettings(objects, cni.k8s, mainOf("istio-cni-node", "install-cni", "components.cni.k8s"), findings));
+  }
+  const ztunnel = components.ztunnel;
+  if (wanted.has("ztunnel") && enabledOptional(ztunnel)) {
+    const objects = renderZtunnel({ iopValues, component: ztunnel, namespace: ztunnel.namespace || namespace });
+    // values.ztunnel.resourceName renames the workload; k8s settings follow it.
+    const name = objects.find((object) => object.kind === "DaemonSet")?.metadata.name ?? "ztunnel";
+    add("ztunnel", applyKubernetesSettings(objects, ztunnel.k8s, mainOf(name, "istio-proxy", "components.ztunnel.k8s"), findings));
   }
   return { operator, profile: composed.profile, revision, namespace, components: rendered, findings };
 }
@@ -171,6 +178,11 @@ function inScope(object: KubeObject, scope: string): boolean {
   if (scope === "cluster") return clusterScopedKinds.has(object.kind);
   if (scope === "namespace") return !clusterScopedKinds.has(object.kind);
   return true;
+}
+
+/** cni and ztunnel render when their block exists and is not disabled (install.md §6: a bare block enables them). */
+function enabledOptional(spec: ComponentSpec | undefined): spec is ComponentSpec {
+  return isMap(spec) && spec.enabled !== false;
 }
 
 function mainOf(workloadName: string, containerName: string, origin: string) {

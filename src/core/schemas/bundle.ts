@@ -1,4 +1,4 @@
-import { SUPPORTED_GATEWAY_API_VERSIONS } from "../versions.js";
+import { SCHEMA_GATEWAY_API_VERSIONS } from "../versions.js";
 import { resolveForVariant, SchemaSourceError, usesGates } from "./gates.js";
 import type { GroupSource, KindSource } from "./sources.js";
 import type { PrinterColumn, ResolvedKind, ResolvedVersion, SchemaBundle, SchemaVariant } from "./types.js";
@@ -7,7 +7,7 @@ export const GATEWAY_API_GROUPS: readonly string[] = ["gateway.networking.k8s.io
 
 export const DEFAULT_VARIANT: SchemaVariant = { gatewayApiVersion: "v1.5.1", channel: "standard" };
 
-export const ALL_VARIANTS: readonly SchemaVariant[] = SUPPORTED_GATEWAY_API_VERSIONS.flatMap((gatewayApiVersion) =>
+export const ALL_VARIANTS: readonly SchemaVariant[] = SCHEMA_GATEWAY_API_VERSIONS.flatMap((gatewayApiVersion) =>
   (["standard", "experimental"] as const).map((channel) => ({ gatewayApiVersion, channel })),
 );
 

@@ -1,6 +1,4 @@
-import { celFunc, celMethod, CelScalar, listType, mapType, objectType, type CelFunc, type CelMap, type CelList } from "@bufbuild/cel";
-import { create } from "@bufbuild/protobuf";
-import { DurationSchema } from "@bufbuild/protobuf/wkt";
+import { celFunc, celMethod, CelScalar, celType, listType, mapType, run, type CelFunc, type CelMap, type CelList, type CelValue } from "@bufbuild/cel";
 import { parseGoDuration } from "./istio/webhook-rules.js";
 import { strings } from "@bufbuild/cel/ext";
 import { isCIDR, isIP, isIPv4 } from "./formats.js";
@@ -204,12 +202,14 @@ function quantityFunctions(): CelFunc[] {
 
 /** Go's time.ParseDuration, which rejects "" and "-" (the evaluator's own parser accepts them). */
 function durationFunctions(): CelFunc[] {
+  // The evaluator's own conversion (a separate default environment) builds the Duration value once the
+  // text has passed Go's rules.
+  const standardDuration = (text: string) => run("duration(text)", { text }) as CelValue;
+  const durationType = celType(standardDuration("1s"));
   return [
-    celFunc("duration", [STRING], objectType(DurationSchema), (text) => {
-      const nanos = parseGoDuration(text);
-      if (nanos === undefined) throw new Error(`invalid duration: ${text}`);
-      const seconds = Math.trunc(nanos / 1e9);
-      return create(DurationSchema, { seconds: BigInt(seconds), nanos: Math.round(nanos - seconds * 1e9) });
+    celFunc("duration", [STRING], durationType, (text) => {
+      if (parseGoDuration(text) === undefined) throw new Error(`invalid duration: ${text}`);
+      return standardDuration(text) as never;
     }),
   ];
 }

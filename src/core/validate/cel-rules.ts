@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { FieldPath } from "../findings.js";
 import { celHint } from "./cel-hints.js";
 import { compileCelToJs } from "./cel-codegen.js";
-import { CelFailure, celRuntime, type CelRuntime } from "./cel-runtime.js";
+import { CelFailure, celRuntime, resetIterationBudget, type CelRuntime } from "./cel-runtime.js";
 import type { FieldError, FieldErrorType } from "./field-errors.js";
 import type { StructuralSchema, ValidationRule } from "./schema-types.js";
 import type { RuleSite } from "./value-validation.js";
@@ -83,6 +83,7 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
   if (compiled) {
     try {
       const self = root ? loadRootView(value) : value;
+      resetIterationBudget();
       const result = compiled(celRuntime, self);
       return result instanceof CelFailure ? { error: result.message } : { value: result };
     } catch (error) {

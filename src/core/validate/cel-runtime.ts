@@ -16,6 +16,17 @@ export class Duration {
 
 type Thunk = () => unknown;
 
+/**
+ * The API server aborts rules whose runtime cost passes a budget; schema limits (maxItems, maxLength)
+ * keep real rules far below it. This caps macro iterations per rule evaluation the same way.
+ */
+export const iterationBudget = 1_000_000;
+let iterationsLeft = iterationBudget;
+
+export function resetIterationBudget(): void {
+  iterationsLeft = iterationBudget;
+}
+
 function fail(message: string): never {
   throw new CelFailure(message);
 }
@@ -194,9 +205,10 @@ export const celRuntime = {
     return noOverload("@in", item, container);
   },
   iter(range: unknown): unknown[] {
-    if (Array.isArray(range)) return range;
-    if (isObject(range)) return Object.keys(range);
-    return noOverload("comprehension", range);
+    const items = Array.isArray(range) ? range : isObject(range) ? Object.keys(range) : noOverload("comprehension", range);
+    iterationsLeft -= items.length;
+    if (iterationsLeft < 0) fail("operation cancelled: actual cost limit exceeded (rule too expensive to evaluate)");
+    return items;
   },
   map(entries: [unknown, unknown][]): Record<string, unknown> {
     const out: Record<string, unknown> = {};

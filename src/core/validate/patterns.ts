@@ -1,4 +1,10 @@
-import { RE2JS } from "@bufbuild/re2";
+import { createRequire } from "node:module";
+
+type Re2Module = typeof import("@bufbuild/re2");
+const requireModule = createRequire(import.meta.url);
+let re2: Re2Module | undefined;
+// The RE2 port is 20 modules; most runs never need it (JavaScript handles the CRD patterns), so it loads on demand.
+const re2Module = (): Re2Module => (re2 ??= requireModule("@bufbuild/re2") as Re2Module);
 
 export interface CompiledPattern {
   test(text: string): boolean;
@@ -35,7 +41,7 @@ export function compilePattern(pattern: string): CompiledPattern {
 /** RE2 syntax check only (Istio's webhook requires valid RE2). Returns the parser's message when invalid. */
 export function re2SyntaxError(pattern: string): string | undefined {
   try {
-    RE2JS.compile(pattern);
+    re2Module().RE2JS.compile(pattern);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -47,6 +53,6 @@ function needsRe2(pattern: string): boolean {
 }
 
 function re2Pattern(pattern: string): CompiledPattern {
-  const re = RE2JS.compile(pattern);
+  const re = re2Module().RE2JS.compile(pattern);
   return { test: (text) => re.test(text) };
 }

@@ -1,6 +1,7 @@
 import type { FieldPath } from "../findings.js";
 import { shownEntry, shownValue, type FieldError } from "./field-errors.js";
 import { checkFormat } from "./formats.js";
+import { patternHint } from "./pattern-hints.js";
 import { compilePattern } from "./patterns.js";
 import { closestWord } from "../suggest.js";
 import type { StructuralSchema } from "./schema-types.js";
@@ -140,7 +141,7 @@ function checkString(value: string, schema: StructuralSchema, path: Path, out: V
     } catch {
       matches = false;
     }
-    if (!matches) out.errors.push(invalid(path, value, "SCHEMA_PATTERN", `should match '${schema.pattern}'`));
+    if (!matches) out.errors.push(invalid(path, value, "SCHEMA_PATTERN", `should match '${schema.pattern}'`, patternHint(schema.pattern)));
   }
   if (schema.format !== undefined && checkFormat(schema.format, value) === false) {
     out.errors.push(invalid(path, value, "SCHEMA_FORMAT", `must be of type ${schema.format}`));

@@ -39,6 +39,15 @@ describe("conversion rules beyond the §13 edge cases", () => {
     expect(convertYaml(input, { profile: "compat" }).objects.map((object) => object.kind)).toEqual(["Gateway", "HTTPRoute"]);
   });
 
+  it("full: a redirecting listener also admits the Gateway's own namespace, where the redirect route lives", () => {
+    const result = convertYaml(gateway(`[{port: {number: 80, protocol: HTTP}, hosts: ["shop/shop.example"], tls: {httpsRedirect: true}}]`, "infra"));
+    const listener = (objectNamed(result.objects, "Gateway", "gw").spec as { listeners: { allowedRoutes: unknown }[] }).listeners[0]!;
+    expect(listener.allowedRoutes).toEqual({
+      namespaces: { from: "Selector", selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["infra", "shop"] }] } },
+    });
+    expect(objectNamed(result.objects, "HTTPRoute", "gw-https-redirect").metadata.namespace).toBe("infra");
+  });
+
   it("full: a method alternation becomes one match per method", () => {
     const result = convertYaml(virtualService(`{hosts: [a.example], http: [{match: [{method: {regex: "GET|HEAD"}}], route: [${route()}]}]}`));
     const rules = (objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: { matches: unknown[] }[] }).rules;
@@ -77,6 +86,28 @@ describe("conversion rules beyond the §13 edge cases", () => {
     );
     expect(kindsAndNames(clash.objects)).toEqual(["HTTPRoute edge/a-x", "HTTPRoute edge/a-x-2"]);
     expect(codes(clash.findings)).toContain("CONV320");
+  });
+
+  it("compat: ReferenceGrants of two VirtualServices with the same name are merged, not overwritten (E11)", () => {
+    const input =
+      gateway(`[{port: {number: 80, protocol: HTTP}, hosts: ["*/a.example", "*/b.example"]}]`, "infra", "one") +
+      gateway(`[{port: {number: 8080, protocol: HTTP}, hosts: ["*/b.example"]}]`, "infra", "two") +
+      virtualService(`{gateways: [infra/one], hosts: [a.example], http: [{route: [${route()}]}]}`, "app", "a") +
+      virtualService(`{gateways: [infra/two], hosts: [b.example], tcp: [{route: [${route()}]}], http: [{route: [${route()}]}]}`, "app", "b");
+    const result = convertYaml(input, { profile: "compat" });
+    const grants = result.objects.filter((object) => object.kind === "ReferenceGrant");
+    expect(grants.map((grant) => grant.spec)).toEqual([
+      {
+        from: [
+          { group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "app" },
+          { group: "gateway.networking.k8s.io", kind: "TCPRoute", namespace: "app" },
+        ],
+        to: [
+          { group: "gateway.networking.k8s.io", kind: "Gateway", name: "one" },
+          { group: "gateway.networking.k8s.io", kind: "Gateway", name: "two" },
+        ],
+      },
+    ]);
   });
 
   it("the later of two objects with the same identity wins, with CONV004", () => {

@@ -30,7 +30,7 @@ describe("the fast YAML writer for converted objects", () => {
 
   it.each([
     ["YAML 1.1 booleans and nulls", ["yes", "No", "on", "OFF", "y", "~", "null", "true"]],
-    ["numbers", ["80", "0.5", "1e3", "0x1F", "-1", ".inf", "1_000", "0755"]],
+    ["numbers", ["80", "0.5", "1e3", "e5", "E12", "0x1F", "-1", ".inf", "1_000", "0755"]],
     ["indicators and spaces", ["*.example.com", "- x", "a: b", "a #b", " lead", "trail ", "", "@x", "%x", "!x", "&x", "|x", ">x", "'x", "\"x"]],
     ["odd text", ["multi\nline", "tab\there", "back\\slash", "ünïcode", "a[b]"]],
   ])("reads back %s as the same strings", (_name, strings) => {

@@ -80,6 +80,17 @@ describe("Gateway API → Istio (convert.md §12)", () => {
     expect(codes(result.findings)).toContain("CONV608");
   });
 
+  it("cookie sessionPersistence becomes a DestinationRule with cookie consistent hashing", () => {
+    const result = reverse(
+      route("s", `{parentRefs: [{name: gw}], rules: [{sessionPersistence: {type: Cookie, sessionName: sticky}, backendRefs: [{name: web, port: 80}]}]}`),
+    );
+    expect(find(result.objects, "DestinationRule", "web-session-affinity")).toMatchObject({
+      metadata: { namespace: "edge" },
+      spec: { host: "web", trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: { name: "sticky", ttl: "0s" } } } } },
+    });
+    expect(codes(result.findings)).toContain("CONV613");
+  });
+
   it("routes without parentRefs are not converted; routes sharing a host on one gateway are flagged", () => {
     const result = reverse(
       route("loose", `{hostnames: [a.example], rules: [{backendRefs: [{name: a, port: 80}]}]}`) +

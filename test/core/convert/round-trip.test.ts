@@ -61,3 +61,12 @@ describe("round trip Istio → Gateway API (full) → Istio", () => {
     }
   });
 });
+
+describe("round trip Gateway API → Istio → Gateway API (full)", () => {
+  it.each(Array.from({ length: 60 }, (_, seed) => seed + 1))("gives back the same Gateway API objects (random input %i)", (seed) => {
+    const { gatewayApi } = roundTrip(randomVirtualServiceInput(seed));
+    const again = convertIstioToGatewayApi(parseManifestText(toYamlStream(roundTrip(randomVirtualServiceInput(seed)).istio), "istio.yaml").documents, options).objects;
+    const specs = (objects: KubeObject[]) => objects.map((object) => ({ kind: object.kind, name: object.metadata.name, spec: object.spec }));
+    expect(specs(again)).toEqual(specs(gatewayApi));
+  });
+});

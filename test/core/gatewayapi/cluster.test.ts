@@ -95,4 +95,12 @@ describe("the Gateway API CRDs in a cluster", () => {
     expect(status.problems).toContain("not Established: gateways.gateway.networking.k8s.io");
     expect(status.problems.some((problem) => problem.startsWith("missing from the installed bundle: gatewayclasses"))).toBe(true);
   });
+
+  it("refuses a v1.5 bundle on a cluster without ValidatingAdmissionPolicy, before changing anything", async () => {
+    writeFileSync(bundlePath, syntheticBundle("v1.5.1", "standard"));
+    server.setBehaviour({ hiddenGroups: ["admissionregistration.k8s.io"] });
+    const refused = ensureGatewayApiCrds(cluster, options({ version: "v1.5.1" }));
+    await expect(refused).rejects.toThrow(/includes a ValidatingAdmissionPolicy \(admissionregistration\.k8s\.io\/v1\), which this cluster does not serve/);
+    expect(server.requests().filter((request) => request.method !== "GET")).toEqual([]);
+  });
 });

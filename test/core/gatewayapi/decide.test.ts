@@ -145,3 +145,12 @@ describe("deciding what `gateway-api install` does", () => {
     });
   });
 });
+
+describe("deciding a forced channel switch across versions", () => {
+  it("still warns about the minor releases it skips", () => {
+    const decision = decideInstall(state(installed("v1.2.1", "experimental")), requested("v1.5.1"), { force: true });
+    if (decision.action === "refuse") throw new Error(decision.reason);
+    expect(decision.action).toBe("change-channel");
+    expect(decision.warnings.join("\n")).toMatch(/upgrading from v1\.2\.1 skips v1\.3, v1\.4/);
+  });
+});

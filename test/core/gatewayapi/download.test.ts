@@ -139,4 +139,52 @@ describe("obtaining a bundle", () => {
     const error = await failure(obtainBundle(request, { env, homeDir: "/x", timeoutMs: 1000 }));
     expect(error.message).toMatch(/cannot read the Gateway API bundle .*missing\.yaml: ENOENT/);
   });
+
+  it("keeps the verified documents as JSON beside the cached bundle and reads them on a cache hit", async () => {
+    server.routes.set(assetPath, { body: v121 });
+    await obtain({});
+    const documentsPath = join(cacheHome, "mesh", "gateway-api", "v1.2.1", "standard-install.yaml.documents.json");
+    const derived = JSON.parse(await readFile(documentsPath, "utf8"));
+    expect(derived.sha256).toBe(sha256Hex(v121));
+    expect(derived.documents).toHaveLength(5);
+    await server.close();
+    const again = await obtain({});
+    expect(again.origin).toBe("cache");
+    expect(again.bundle.crds).toHaveLength(5);
+  });
+
+  it("verifies the cached documents as strictly as a download, and downloads again when they fail", async () => {
+    server.routes.set(assetPath, { body: v121 });
+    await obtain({});
+    const documentsPath = join(cacheHome, "mesh", "gateway-api", "v1.2.1", "standard-install.yaml.documents.json");
+    const derived = JSON.parse(await readFile(documentsPath, "utf8"));
+    await writeFile(documentsPath, JSON.stringify({ ...derived, documents: derived.documents.slice(0, 4) }));
+    const again = await obtain({});
+    expect(again.origin).toBe("download");
+    expect(again.warnings.join("\n")).toMatch(/ignored the cached bundle .*missing CRDs referencegrants|ignored the cached bundle .*is not the v1\.2\.1 standard bundle/);
+    expect(JSON.parse(await readFile(documentsPath, "utf8")).documents).toHaveLength(5);
+  });
+
+  it("rebuilds the documents from the cached YAML when they belong to another bundle", async () => {
+    server.routes.set(assetPath, { body: v121 });
+    await obtain({});
+    const documentsPath = join(cacheHome, "mesh", "gateway-api", "v1.2.1", "standard-install.yaml.documents.json");
+    await writeFile(documentsPath, JSON.stringify({ sha256: "0".repeat(64), documents: [] }));
+    await server.close();
+    const again = await obtain({});
+    expect(again.origin).toBe("cache");
+    expect(JSON.parse(await readFile(documentsPath, "utf8")).sha256).toBe(sha256Hex(v121));
+  });
+});
+
+describe("obtaining a bundle from standard input", () => {
+  it("reads --from-file - through the reader it is given and names standard input in refusals", async () => {
+    const env = {};
+    const request = resolveBundleRequest({ version: "v1.2.1", fromFile: "-" }, env);
+    const read = (text: string) => async () => Buffer.from(text);
+    const obtained = await obtainBundle(request, { env, homeDir: "/x", timeoutMs: 1000, readStdin: read(v121) });
+    expect(obtained).toMatchObject({ origin: "file", location: "standard input" });
+    const error = await failure(obtainBundle(request, { env, homeDir: "/x", timeoutMs: 1000, readStdin: read("<html><title>x</title>") }));
+    expect(error.message).toMatch(/^the Gateway API bundle from standard input is an HTML page/);
+  });
 });

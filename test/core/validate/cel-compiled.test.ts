@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileCelToJs, unescapeFieldName } from "../../../src/core/validate/cel-codegen.js";
 import { interpret, parseExpression } from "../../../src/core/validate/cel-interpreter.js";
-import { CelFailure, celRuntime } from "../../../src/core/validate/cel-runtime.js";
+import { CelFailure, celRuntime, resetIterationBudget } from "../../../src/core/validate/cel-runtime.js";
 import type { StructuralSchema } from "../../../src/core/validate/schema-types.js";
 
 const schema: StructuralSchema = {
@@ -21,6 +21,7 @@ const schema: StructuralSchema = {
 function compiled(expression: string, self: unknown): unknown {
   const body = compileCelToJs(parseExpression(expression) as never);
   if (body === undefined) return "uncompiled";
+  resetIterationBudget();
   try {
     const value = new Function("rt", "self", `return ${body};`)(celRuntime, self);
     return value instanceof CelFailure ? "error" : value;
@@ -40,6 +41,9 @@ const selves = [
   { name: "web", port: 80, weight: 0, namespace: "apps", tags: ["a", "b"], refs: [{ name: "x", port: 1 }, { name: "x", namespace: "o" }], labels: { app: "web", "k8s.io/x": "y" }, timeout: "1s" },
   { name: "", tags: [], refs: [], labels: {} },
   { name: "Ünïcode", port: 65535, tags: ["*"], refs: [{ name: "y" }], timeout: "1h30m" },
+  // Go's time.ParseDuration rejects "" and "-"; both engines must.
+  { name: "x", tags: [], refs: [], labels: {}, timeout: "" },
+  { name: "y", tags: [], refs: [], labels: {}, timeout: "-" },
 ];
 
 // Rules in the style of the Gateway API and Istio CRDs: presence, macros, error absorption, escaping.
@@ -85,5 +89,13 @@ describe("CEL rules compiled to JavaScript agree with the CEL interpreter", () =
     expect(["__namespace__", "x__dash__y", "a__dot__b", "p__slash__q", "u__underscores__v", "plain"].map(unescapeFieldName)).toEqual([
       "namespace", "x-y", "a.b", "p/q", "u__v", "plain",
     ]);
+  });
+});
+
+describe("CEL cost", () => {
+  it("rejects a rule whose evaluation exceeds the iteration budget instead of running forever", () => {
+    const big = { tags: Array.from({ length: 1500 }, (_, i) => String(i)) };
+    expect(compiled("self.tags.all(a, self.tags.all(b, true))", big)).toBe("error");
+    expect(compiled("self.tags.all(a, a != '')", big)).toBe(true);
   });
 });

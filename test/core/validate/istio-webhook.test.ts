@@ -7,6 +7,8 @@ const gateway = (spec: object, name = "ingress") => ({ apiVersion: "networking.i
 const vs = (spec: object) => ({ apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: "reviews", namespace: "bookinfo" }, spec });
 const dr = (spec: object) => ({ apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata: { name: "reviews", namespace: "bookinfo" }, spec });
 const se = (spec: object) => ({ apiVersion: "networking.istio.io/v1", kind: "ServiceEntry", metadata: { name: "ext", namespace: "bookinfo" }, spec });
+const ap = (spec: object) => ({ apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name: "policy", namespace: "bookinfo" }, spec });
+const pa = (spec: object) => ({ apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: { name: "pa", namespace: "bookinfo" }, spec });
 const server = (extra: object = {}) => ({ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["bookinfo.example.com"], ...extra });
 const route = [{ route: [{ destination: { host: "reviews" } }] }];
 
@@ -22,6 +24,10 @@ describe("Istio webhook semantics", () => {
     ["a gateway-bound VirtualService with a namespace/name reference", vs({ hosts: ["*"], gateways: ["istio-system/ingress"], http: route })],
     ["a weighted split", vs({ hosts: ["reviews"], http: [{ route: [{ destination: { host: "reviews", subset: "v1" }, weight: 50 }, { destination: { host: "reviews", subset: "v3" }, weight: 50 }] }] })],
     ["a DestinationRule with subsets", dr({ host: "reviews", subsets: [{ name: "v1", labels: { version: "v1" } }, { name: "v2", labels: { version: "v2" } }] })],
+    ["an allow-nothing AuthorizationPolicy", ap({})],
+    ["a DENY policy with an empty rule", ap({ action: "DENY", rules: [{}] })],
+    ["a CUSTOM policy with a provider", ap({ action: "CUSTOM", provider: { name: "ext-authz" }, rules: [{ to: [{ operation: { paths: ["/admin"] } }] }] })],
+    ["port-level mTLS with a selector", pa({ selector: { matchLabels: { app: "x" } }, portLevelMtls: { "8080": { mode: "DISABLE" } } })],
     ["a ServiceEntry with DNS resolution", se({ hosts: ["api.example.com"], ports: [{ number: 443, name: "https", protocol: "TLS" }], resolution: "DNS", location: "MESH_EXTERNAL" })],
   ])("accepts %s", (_name, object) => {
     expect(errorsOf(object)).toEqual([]);
@@ -55,6 +61,14 @@ describe("Istio webhook semantics", () => {
     ["a delegate VirtualService with gateways", vs({ gateways: ["istio-system/ingress"], http: route }), ["spec", "gateways"], /delegate/],
     ["duplicate subset names", dr({ host: "reviews", subsets: [{ name: "v1" }, { name: "v1" }] }), ["spec", "subsets", 1, "name"], /duplicate subset/],
     ["MUTUAL TLS without a client certificate", dr({ host: "reviews", trafficPolicy: { tls: { mode: "MUTUAL" } } }), ["spec", "trafficPolicy", "tls", "clientCertificate"], /client certificate/],
+    ["DENY without rules", ap({ action: "DENY" }), ["spec", "rules"], /DENY action requires rules/],
+    ["CUSTOM without a provider", ap({ action: "CUSTOM", rules: [{}] }), ["spec", "provider", "name"], /provider name/],
+    ["a provider without CUSTOM", ap({ provider: { name: "x" }, rules: [{}] }), ["spec", "provider"], /only be used with the CUSTOM/],
+    ["CUSTOM with principals", ap({ action: "CUSTOM", provider: { name: "x" }, rules: [{ from: [{ source: { principals: ["a"] } }] }] }), ["spec", "rules", 0, "from", 0, "source", "principals"], /not supported/],
+    ["an empty source", ap({ rules: [{ from: [{ source: {} }] }] }), ["spec", "rules", 0, "from", 0, "source"], /must not be empty/],
+    ["a condition without values", ap({ rules: [{ when: [{ key: "request.headers[x]" }] }] }), ["spec", "rules", 0, "when", 0], /values or notValues/],
+    ["port-level mTLS without a selector", pa({ portLevelMtls: { "8080": { mode: "DISABLE" } } }), ["spec", "portLevelMtls"], /selector/],
+    ["a non-numeric port-level key", pa({ selector: { matchLabels: { app: "x" } }, portLevelMtls: { http: { mode: "DISABLE" } } }), ["spec", "portLevelMtls", "http"], /port must be a number/],
     ["a ServiceEntry host *", se({ hosts: ["*"], ports: [{ number: 80, name: "http", protocol: "HTTP" }] }), ["spec", "hosts", 0], /invalid host/],
     ["endpoints with resolution NONE", se({ hosts: ["a.example.com"], ports: [{ number: 80, name: "http", protocol: "HTTP" }], endpoints: [{ address: "1.2.3.4" }] }), ["spec", "endpoints"], /NONE/],
     ["a CIDR with DNS resolution", se({ hosts: ["a.example.com"], addresses: ["10.0.0.0/8"], ports: [{ number: 80, name: "http", protocol: "HTTP" }], resolution: "DNS" }), ["spec", "addresses", 0], /CIDR/],

@@ -53,6 +53,16 @@ describe("the fast parse path reads YAML exactly as the yaml package configured 
     expect(parseFast(text, defaultReadLimits.maxDepth)).toBeUndefined();
   });
 
+  it.each([
+    ["a: [001:db8::]\n", { a: ["001:db8::"] }],
+    ["a: [x, 001:db8::, y]\n", { a: ["x", "001:db8::", true] }],
+    ["a: [key:]\n", { a: ["key:"] }],
+    ["a: [k: v]\n", { a: [{ k: "v" }] }],
+    ["a: [2001:db8::1, 10.0.0.1]\n", { a: ["2001:db8::1", "10.0.0.1"] }],
+  ])("reads the flow collection %j as go-yaml (kubectl) does", (text, expected) => {
+    expect(parseManifestText(text, "f.yaml").documents[0]!.object).toEqual(expected);
+  });
+
   it("numbers documents and positions them as the full parser does", () => {
     const text = "# head\n---\na: 1\n---\n---\n# only a comment\n---\n  b:\n    - c\n";
     const { fast, slow } = samePath(text);

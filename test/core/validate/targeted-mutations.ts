@@ -95,6 +95,13 @@ const gatewayApi: Record<string, Mutation[]> = {
   ],
   TCPRoute: [["portless backend", (d) => delete d.spec.rules[0].backendRefs[0].port]],
   UDPRoute: [["portless backend", (d) => delete d.spec.rules[0].backendRefs[0].port]],
+  XBackendTrafficPolicy: [
+    ["budget interval below 1s", (d) => (d.spec.retryConstraint.budget.interval = "500ms")],
+    ["budget interval above 1h", (d) => (d.spec.retryConstraint.budget.interval = "2h")],
+    ["min retry rate interval 0s", (d) => (d.spec.retryConstraint.minRetryRate.interval = "0s")],
+    ["min retry rate interval above 1h", (d) => (d.spec.retryConstraint.minRetryRate.interval = "61m")],
+    ["Permanent cookie without absoluteTimeout", (d) => delete d.spec.sessionPersistence.absoluteTimeout],
+  ],
   ListenerSet: [
     ["tls on an HTTP listener", (d) => (d.spec.listeners[0].tls = { mode: "Terminate", certificateRefs: [{ name: "c" }] })],
     ["Passthrough on HTTPS", (d) => (d.spec.listeners[1].tls = { mode: "Passthrough" })],
@@ -108,7 +115,7 @@ const gatewayApi: Record<string, Mutation[]> = {
 
 const istio: Record<string, Mutation[]> = {
   Gateway: [
-    ["credentialNames with tlsCertificates", (d) => Object.assign(d.spec.servers[1].tls, { credentialName: undefined, credentialNames: ["a"], tlsCertificates: [{ serverCertificate: "/c", privateKey: "/k" }] })],
+    ["credentialNames with tlsCertificates", (d) => { delete d.spec.servers[1].tls.credentialName; Object.assign(d.spec.servers[1].tls, { credentialNames: ["a"], tlsCertificates: [{ serverCertificate: "/c", privateKey: "/k" }] }); }],
     ["credentialName with credentialNames", (d) => (d.spec.servers[1].tls.credentialNames = ["a"])],
     ["credentialName with tlsCertificates", (d) => (d.spec.servers[1].tls.tlsCertificates = [{ serverCertificate: "/c", privateKey: "/k" }])],
     ["selector key with *", (d) => (d.spec.selector = { "a*": "b" })],
@@ -155,6 +162,18 @@ const istio: Record<string, Mutation[]> = {
   ],
   EnvoyFilter: [
     ["REMOVE with a value", (d) => (d.spec.configPatches[0].patch.operation = "REMOVE")],
+    ["targetRefs with workloadSelector", (d) => (d.spec.targetRefs = [{ kind: "Gateway", group: "gateway.networking.k8s.io", name: "g" }])],
+    ["waypointMatch outside WAYPOINT", (d) => (d.spec.configPatches[0].match.waypoint = { filter: "x" })],
+  ],
+  Telemetry: [
+    ["UPSERT without a value", (d) => (d.spec.metrics[0].overrides[0].tagOverrides = { request_host: { operation: "UPSERT" } })],
+    ["REMOVE with a value", (d) => (d.spec.metrics[0].overrides[0].tagOverrides = { request_host: { operation: "REMOVE", value: "x" } })],
+  ],
+  WorkloadGroup: [["probe scheme FTP", (d) => (d.spec.probe.httpGet.scheme = "FTP")]],
+  TrafficExtension: [
+    ["both wasm and lua", (d) => (d.spec.lua = { inlineCode: "function envoy_on_request(h) end" })],
+    ["wildcard in a match label key", (d) => (d.spec.selector = { matchLabels: { "a*": "b" } })],
+    ["empty match label key", (d) => (d.spec.selector = { matchLabels: { "": "b" } })],
   ],
 };
 

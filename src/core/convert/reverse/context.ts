@@ -18,6 +18,8 @@ export interface ReverseContext {
   gateways: Map<string, ListenerInfo[]>;
   /** HTTPRoutes folded into an Istio Gateway's `httpsRedirect`; not converted again. */
   redirectRoutes: Set<InputObject>;
+  /** Cookie session persistence found on route rules: destination host → cookie, for DestinationRules. */
+  sessionCookies: Map<string, { namespace: string; cookie: string; route: InputObject }>;
   /** `namespace/name` of a Gateway → its listeners that only redirect to https. */
   redirectListeners: Map<string, Set<string>>;
 }

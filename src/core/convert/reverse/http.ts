@@ -169,8 +169,16 @@ function ruleActions(rule: PlainRecord, at: FieldPath, route: InputObject, conte
     if (hasKey(retry, "backoff")) notes.warning("CONV613", "retry.backoff has no Istio form: dropped", source, [...at, "retry", "backoff"]);
   }
   if (Object.keys(retries).length > 0) entry.retries = retries;
-  if (hasKey(rule, "sessionPersistence")) {
-    notes.warning("CONV613", "sessionPersistence is not converted; use a DestinationRule with loadBalancer.consistentHash", source, [...at, "sessionPersistence"]);
+  const persistence = recordOf(rule.sessionPersistence);
+  if (persistence) {
+    const cookie = (stringOf(persistence.type) ?? "Cookie") === "Cookie" ? stringOf(persistence.sessionName) : undefined;
+    const hosts = destinations.map((item) => String(recordOf(item.destination)?.host ?? ""));
+    if (cookie && hosts.length > 0) {
+      for (const host of hosts) context.sessionCookies.set(host, { namespace: route.namespace, cookie, route });
+      notes.warning("CONV613", "sessionPersistence becomes cookie consistent hashing in a DestinationRule per destination: it applies to all traffic to those hosts, not only this rule", source, [...at, "sessionPersistence"]);
+    } else {
+      notes.warning("CONV613", "sessionPersistence without a cookie name (or by header) is not converted", source, [...at, "sessionPersistence"]);
+    }
   }
   return {
     withRewrite(kind: PathKind): PlainRecord {

@@ -29,7 +29,7 @@ export function convertGatewayApiToIstio(documents: readonly SourceDocument[], o
     notes,
   );
   const ofKind = (kind: string) => inputs.filter((input) => input.kind === kind);
-  const context: ReverseContext = { options, notes, gateways: indexGateways(ofKind("Gateway")), redirectRoutes: new Set(), redirectListeners: new Map() };
+  const context: ReverseContext = { options, notes, gateways: indexGateways(ofKind("Gateway")), redirectRoutes: new Set(), redirectListeners: new Map(), sessionCookies: new Map() };
   const redirectSections = context.redirectListeners;
   for (const route of ofKind("HTTPRoute")) {
     const redirect = httpsRedirectSections(route, context);
@@ -55,6 +55,7 @@ export function convertGatewayApiToIstio(documents: readonly SourceDocument[], o
   emitted.push(...virtualServices);
   for (const route of ofKind("UDPRoute")) notes.error("CONV614", "UDPRoute cannot be converted: Istio gateways do not serve UDP", route.source);
   for (const policy of ofKind("BackendTLSPolicy")) emitted.push(...destinationRules(policy, context));
+  emitted.push(...affinityRules(context));
   const grants = ofKind("ReferenceGrant");
   for (const grant of grants) notes.info("CONV607", "ReferenceGrant has no Istio counterpart and is not emitted", grant.source);
   if (grants.length > 0) {
@@ -236,6 +237,19 @@ function parentsOf(route: InputObject, context: ReverseContext): Parents {
   });
   if (!unrestricted) parents.ports = [...ports].sort((a, b) => a - b);
   return parents;
+}
+
+/** Cookie session persistence of route rules → one DestinationRule with cookie consistent hashing per host. */
+function affinityRules(context: ReverseContext): Emitted[] {
+  return [...context.sessionCookies].map(([host, { namespace, cookie, route }]) => ({
+    object: {
+      apiVersion: istioApiVersion,
+      kind: "DestinationRule",
+      metadata: { name: `${host.split(".")[0]}-session-affinity`, namespace },
+      spec: { host, trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: { name: cookie, ttl: "0s" } } } } },
+    },
+    from: route,
+  }));
 }
 
 function destinationRules(policy: InputObject, context: ReverseContext): Emitted[] {

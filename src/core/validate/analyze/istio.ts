@@ -70,12 +70,37 @@ export function analyzeIstio(resources: readonly AnalyzedResource[], options: Va
   }
 }
 
-/** IST0130: an HTTP rule after a rule without matches can never be reached. */
+/**
+ * IST0130: an HTTP rule after a rule without matches, or whose matches all repeat earlier ones, is never
+ * reached. IST0131 (info): a single match that repeats an earlier one has no effect.
+ */
 function checkUnreachableRules(vs: AnalyzedResource): void {
   const http = list(((vs.object.spec ?? {}) as Json).http);
   const catchAll = http.findIndex((route) => list(route.match).length === 0);
-  if (catchAll === -1) return;
-  for (let index = catchAll + 1; index < http.length; index++) {
-    vs.report(warning("IST0130", ["spec", "http", index], `VirtualService rule http[${index}] is not used (http[${catchAll}] has no match and takes all traffic)`));
-  }
+  const seen = new Map<string, number>();
+  http.forEach((route, index) => {
+    if (catchAll !== -1 && index > catchAll) {
+      vs.report(warning("IST0130", ["spec", "http", index], `VirtualService rule http[${index}] is not used (http[${catchAll}] has no match and takes all traffic)`));
+      return;
+    }
+    const matches = list(route.match).map((match) => JSON.stringify(withoutName(match)));
+    const repeated = matches.map((key) => seen.get(key));
+    if (matches.length > 0 && repeated.every((earlier) => earlier !== undefined)) {
+      vs.report(warning("IST0130", ["spec", "http", index], `VirtualService rule http[${index}] is not used (its matches repeat those of http[${repeated[0]}])`));
+    } else {
+      repeated.forEach((earlier, matchIndex) => {
+        if (earlier !== undefined) {
+          vs.report({ ...warning("IST0131", ["spec", "http", index, "match", matchIndex], `match ${matchIndex} of http[${index}] repeats a match of http[${earlier}] and has no effect`), severity: "info" });
+        }
+      });
+    }
+    matches.forEach((key) => {
+      if (!seen.has(key)) seen.set(key, index);
+    });
+  });
+}
+
+function withoutName(match: Json): Json {
+  const { name: _name, ...rest } = match;
+  return rest;
 }

@@ -5,6 +5,7 @@ import { validateIstioGateway } from "./gateway.js";
 import { validateIstioServiceEntry } from "./service-entry.js";
 import { validateIstioVirtualService } from "./virtual-service.js";
 import { istioMetadataErrors } from "./metadata.js";
+import { validateIstioAuthorizationPolicy, validateIstioPeerAuthentication } from "./security.js";
 
 type WebhookCheck = (object: Record<string, unknown>, options: ValidateOptions) => FieldError[];
 
@@ -13,6 +14,8 @@ const checksByKind: Record<string, WebhookCheck> = {
   "networking.istio.io/VirtualService": validateIstioVirtualService,
   "networking.istio.io/DestinationRule": validateIstioDestinationRule,
   "networking.istio.io/ServiceEntry": validateIstioServiceEntry,
+  "security.istio.io/AuthorizationPolicy": validateIstioAuthorizationPolicy,
+  "security.istio.io/PeerAuthentication": validateIstioPeerAuthentication,
 };
 
 /**

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { runMesh } from "./run-mesh.js";
+
+const kinds = (yaml: string) => [...yaml.matchAll(/^kind: (\S+)$/gm)].map((match) => match[1]);
+
+describe("mesh manifest generate --set profile=ambient", () => {
+  it("renders the 44 objects of base, istiod, CNI and ztunnel, the same bytes every run", async () => {
+    const first = await runMesh(["manifest", "generate", "--set", "profile=ambient"]);
+    expect(first).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(kinds(first.stdout)).toHaveLength(44);
+    expect(first.stdout).toContain("image: docker.io/istio/install-cni:1.30.3-distroless");
+    expect(first.stdout).toContain("image: docker.io/istio/ztunnel:1.30.3-distroless");
+    expect((await runMesh(["manifest", "generate", "--set", "profile=ambient"])).stdout).toBe(first.stdout);
+  });
+
+  it("renders only the node agents with --component cni --component ztunnel", async () => {
+    const result = await runMesh(["manifest", "generate", "--set", "profile=ambient", "--component", "cni", "--component", "ztunnel"]);
+    expect(result.exitCode).toBe(0);
+    expect(kinds(result.stdout)).toEqual([
+      "ServiceAccount",
+      "ServiceAccount",
+      "ClusterRole",
+      "ClusterRole",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ClusterRoleBinding",
+      "ClusterRoleBinding",
+      "ConfigMap",
+      "DaemonSet",
+      "DaemonSet",
+    ]);
+  });
+
+  it("exits 2 naming the setting it cannot render", async () => {
+    const result = await runMesh(["manifest", "generate", "--set", "profile=ambient", "--set", "values.cni.provider=multus"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("values.cni.provider=multus");
+  });
+});
