@@ -26,6 +26,14 @@ describe("mesh uninstall", () => {
     expect(cluster.server.objects({ kind: "CustomResourceDefinition" })).toEqual([]);
   });
 
+  it.runIf(fullRender)("removes what -f/--set render except the shared base, which keeps the CRDs", async () => {
+    expect((await cluster.mesh(["install", "--set", "profile=demo", "-y"])).exitCode).toBe(0);
+    const result = await cluster.mesh(["uninstall", "--set", "profile=demo", "-y"]);
+    expect(result.exitCode).toBe(0);
+    expect(new Set(cluster.owned().map((object) => object.metadata.labels["operator.istio.io/component"]))).toEqual(new Set(["Base"]));
+    expect(cluster.server.objects({ kind: "CustomResourceDefinition" })).toHaveLength(15);
+  });
+
   it("purges everything it installed and leaves what it does not own and the namespace", async () => {
     await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y"]);
     cluster.server.createObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "mine", namespace: "istio-system" }, data: {} });
