@@ -85,7 +85,7 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   }
   const admitted: Record<string, unknown> = { apiVersion, kind, metadata: object.metadata, ...pruned };
 
-  // Fast path: the build-time ajv validator answers "nothing to report" for most objects; the walker then
+  // Optional fast path (MESH_AJV=1): the build-time ajv validator answers "nothing to report"; the walker then
   // only collects list-type duplicates and CEL sites. Otherwise the walker words every error.
   const valueSchema = rootWithoutMetadata(root);
   const precompiled = precompiledValueValidator(schema, options);

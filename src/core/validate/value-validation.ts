@@ -41,8 +41,27 @@ export function checkValuesKnownValid(value: unknown, schema: StructuralSchema, 
   return result;
 }
 
+const holdsRulesOrListTypes = new WeakMap<StructuralSchema, boolean>();
+
+/** Whether anything under this node still needs the known-valid walk (most leaves and many subtrees do not). */
+function needsKnownValidWalk(schema: StructuralSchema): boolean {
+  let needed = holdsRulesOrListTypes.get(schema);
+  if (needed === undefined) {
+    const listType = schema["x-kubernetes-list-type"];
+    needed =
+      (schema["x-kubernetes-validations"]?.length ?? 0) > 0 ||
+      listType === "set" ||
+      listType === "map" ||
+      Object.values(schema.properties ?? {}).some(needsKnownValidWalk) ||
+      (schema.items !== undefined && needsKnownValidWalk(schema.items)) ||
+      (typeof schema.additionalProperties === "object" && needsKnownValidWalk(schema.additionalProperties));
+    holdsRulesOrListTypes.set(schema, needed);
+  }
+  return needed;
+}
+
 function visitKnownValid(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
-  if (value === null || value === undefined) return;
+  if (value === null || value === undefined || !needsKnownValidWalk(schema)) return;
   if (Array.isArray(value)) {
     const items = schema.items;
     if (items) {

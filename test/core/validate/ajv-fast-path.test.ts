@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseManifestText } from "../../../src/core/documents/index.js";
 import { ALL_VARIANTS } from "../../../src/core/schemas/index.js";
 import { precompiledValueValidator, useAjvFastPath } from "../../../src/core/validate/ajv-validators.js";
@@ -18,7 +18,8 @@ const documents = ["istio.yaml", "gateway-api.yaml"].flatMap((name) =>
   corpus(name).flatMap((base) => [base, ...corpusMutations(base), ...targetedMutations(base)]),
 );
 
-afterEach(() => useAjvFastPath(true));
+beforeAll(() => useAjvFastPath(true));
+afterAll(() => useAjvFastPath(false));
 
 describe("the precompiled ajv value check on the mutation corpus", () => {
   for (const variant of ALL_VARIANTS) {
@@ -57,6 +58,7 @@ describe("the precompiled ajv value check on the mutation corpus", () => {
       const fast = documents.map((document) => validateObjects([document], options));
       useAjvFastPath(false);
       const walked = documents.map((document) => validateObjects([document], options));
+      useAjvFastPath(true);
       expect(JSON.stringify(fast)).toBe(JSON.stringify(walked));
     });
   }
