@@ -7,7 +7,8 @@ import type { ValidateOptions } from "./options.js";
 import { splitApiVersion } from "./schema-sources.js";
 import type { KindSchema, SchemaSource, StructuralSchema } from "./schema-types.js";
 import { pruneAndDefault } from "./structural-defaults.js";
-import { checkValues } from "./value-validation.js";
+import { checkValues, checkValuesKnownValid } from "./value-validation.js";
+import { precompiledValueValidator } from "./ajv-validators.js";
 import { webhookErrors } from "./istio/webhook.js";
 
 /** What the engine concluded about one object; paths are relative to the object. */
@@ -84,7 +85,11 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   }
   const admitted: Record<string, unknown> = { apiVersion, kind, metadata: object.metadata, ...pruned };
 
-  const values = checkValues(pruned, rootWithoutMetadata(root), []);
+  // Optional fast path (MESH_AJV=1): the build-time ajv validator answers "nothing to report"; the walker then
+  // only collects list-type duplicates and CEL sites. Otherwise the walker words every error.
+  const valueSchema = rootWithoutMetadata(root);
+  const precompiled = precompiledValueValidator(schema, options);
+  const values = precompiled?.(pruned) ? checkValuesKnownValid(pruned, valueSchema, []) : checkValues(pruned, valueSchema, []);
   errors.push(...values.errors);
   errors.push(...metadataSchemaErrors(object.metadata, root));
   const rootRules = root["x-kubernetes-validations"];
@@ -108,7 +113,7 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
 const rootsWithoutMetadata = new WeakMap<StructuralSchema, StructuralSchema>();
 
 /** The root schema minus apiVersion/kind/metadata (checked separately) and minus root rules (run on the whole object). */
-function rootWithoutMetadata(root: StructuralSchema): StructuralSchema {
+export function rootWithoutMetadata(root: StructuralSchema): StructuralSchema {
   let cached = rootsWithoutMetadata.get(root);
   if (!cached) {
     cached = stripRoot(root);

@@ -30,6 +30,65 @@ export function checkValues(value: unknown, schema: StructuralSchema, path: Fiel
 
 type Path = (string | number)[];
 
+/**
+ * What checkValues returns for a value the precompiled ajv validator accepted (see ajv-schema.ts): no
+ * OpenAPI value errors, so only the list-type duplicates and the CEL rule sites remain to be collected,
+ * in the same order as the full walk.
+ */
+export function checkValuesKnownValid(value: unknown, schema: StructuralSchema, path: FieldPath): ValueCheckResult {
+  const result: ValueCheckResult = { errors: [], ruleSites: [] };
+  visitKnownValid(value, schema, [...path], result);
+  return result;
+}
+
+const holdsRulesOrListTypes = new WeakMap<StructuralSchema, boolean>();
+
+/** Whether anything under this node still needs the known-valid walk (most leaves and many subtrees do not). */
+function needsKnownValidWalk(schema: StructuralSchema): boolean {
+  let needed = holdsRulesOrListTypes.get(schema);
+  if (needed === undefined) {
+    const listType = schema["x-kubernetes-list-type"];
+    needed =
+      (schema["x-kubernetes-validations"]?.length ?? 0) > 0 ||
+      listType === "set" ||
+      listType === "map" ||
+      Object.values(schema.properties ?? {}).some(needsKnownValidWalk) ||
+      (schema.items !== undefined && needsKnownValidWalk(schema.items)) ||
+      (typeof schema.additionalProperties === "object" && needsKnownValidWalk(schema.additionalProperties));
+    holdsRulesOrListTypes.set(schema, needed);
+  }
+  return needed;
+}
+
+function visitKnownValid(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
+  if (value === null || value === undefined || !needsKnownValidWalk(schema)) return;
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items) {
+      for (let index = 0; index < value.length; index++) {
+        path.push(index);
+        visitKnownValid(value[index], items, path, out);
+        path.pop();
+      }
+    }
+    const listType = schema["x-kubernetes-list-type"];
+    if (listType === "set") checkSetUniqueness(value, path, out);
+    else if (listType === "map") checkMapUniqueness(value, schema["x-kubernetes-list-map-keys"] ?? [], path, out);
+  } else if (typeof value === "object") {
+    const properties = schema.properties;
+    const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
+    for (const key of Object.keys(value)) {
+      const child = properties?.[key] ?? additional;
+      if (!child) continue;
+      path.push(key);
+      visitKnownValid((value as Record<string, unknown>)[key], child, path, out);
+      path.pop();
+    }
+  }
+  const rules = schema["x-kubernetes-validations"];
+  if (rules !== undefined && rules.length > 0) out.ruleSites.push({ value, schema, path: path.slice() });
+}
+
 /** Checks one node; `path` is a stack shared by the walk (errors copy it). */
 function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean): void {
   if (value === null || value === undefined) {
@@ -148,7 +207,7 @@ function checkString(value: string, schema: StructuralSchema, path: Path, out: V
   }
 }
 
-function codePointLength(text: string): number {
+export function codePointLength(text: string): number {
   let length = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import AjvModule from "ajv";
+import standaloneModule from "ajv/dist/standalone/index.js";
+import { ALL_VARIANTS, schemaCatalog } from "../../core/schemas/index.js";
+import { ajvIncompatibilities, ajvOptions, toAjvSchema, withSharedDefinitions } from "../../core/validate/ajv-schema.js";
+import { AJV_INDEX_FILE, kindKey, moduleFileName, variantKey, type AjvIndex } from "../../core/validate/ajv-validators.js";
+import { rootWithoutMetadata } from "../../core/validate/engine.js";
+import type { StructuralSchema } from "../../core/validate/schema-types.js";
+
+const Ajv = AjvModule.default;
+const standaloneCode = standaloneModule.default;
+const outputDirectory = fileURLToPath(new URL("../../validators/ajv/", import.meta.url));
+
+/**
+ * Generates one ajv standalone validator per distinct value schema of the built-in kinds (every served
+ * kind/version of every Gateway API variant, and Istio), into dist/validators/ajv/<hash>.cjs, plus
+ * index.json mapping variant → kind/version → hash. Identical schemas (Istio across variants, most
+ * Gateway API kinds across bundles, v1beta1 next to v1) share one module, and mesh validate loads only the
+ * modules of the kinds it meets. The modules are CommonJS because the engine is synchronous: it requires
+ * them on first use. Fails the build when a schema uses a construct the translation cannot mirror.
+ */
+export async function run(): Promise<void> {
+  const ajv = new Ajv(ajvOptions(true));
+  const index: AjvIndex = {};
+  const modules = new Map<string, string>();
+  const problems: string[] = [];
+  for (const variant of ALL_VARIANTS) {
+    const kinds: Record<string, string> = (index[variantKey(variant)] = {});
+    for (const schema of schemaCatalog(variant).all()) {
+      if (!schema.served) continue;
+      const valueSchema = rootWithoutMetadata(schema.openAPIV3Schema as StructuralSchema);
+      const where = `${variantKey(variant)} ${kindKey(schema)}`;
+      problems.push(...ajvIncompatibilities(valueSchema).map((problem) => `${where}: ${problem}`));
+      const translated = withSharedDefinitions(toAjvSchema(valueSchema));
+      const hash = createHash("sha256").update(JSON.stringify(translated)).digest("hex").slice(0, 16);
+      kinds[kindKey(schema)] = hash;
+      if (!modules.has(hash)) modules.set(hash, factoryModule(withoutUnusedSchemaConstants(standaloneCode(ajv, ajv.compile(translated)))));
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`built-in schemas the ajv translation cannot mirror:\n  ${problems.join("\n  ")}`);
+  }
+  await rm(outputDirectory, { recursive: true, force: true });
+  await mkdir(outputDirectory, { recursive: true });
+  for (const [hash, source] of modules) await writeFile(join(outputDirectory, moduleFileName(hash)), source);
+  await writeFile(join(outputDirectory, AJV_INDEX_FILE), JSON.stringify(index));
+  if (process.env.MESH_BUILD_VERBOSE) {
+    const bytes = [...modules.values()].reduce((total, source) => total + source.length, 0);
+    console.error(`ajv validators: ${modules.size} modules (${Math.round(bytes / 1024)} KiB) for ${Object.values(index).reduce((n, kinds) => n + Object.keys(kinds).length, 0)} kind/versions`);
+  }
+}
+
+/**
+ * ajv's standalone output declares every compiled schema as a constant (`const schema4 = {…}`), which our
+ * keywords never read; for the larger kinds that is a third of the module, parsed on every run.
+ */
+function withoutUnusedSchemaConstants(code: string): string {
+  let out = code;
+  for (;;) {
+    const match = [...out.matchAll(/const (schema\d+) = \{/g)].find((candidate) => countWord(out, candidate[1]!) === 1);
+    if (!match) return out;
+    const end = endOfJsonObject(out, match.index + match[0].length - 1);
+    if (out[end] !== ";") throw new Error(`unexpected ajv standalone output after ${match[1]}`);
+    out = out.slice(0, match.index) + out.slice(end + 1);
+  }
+}
+
+function countWord(text: string, word: string): number {
+  return text.match(new RegExp(`\\b${word}\\b`, "g"))?.length ?? 0;
+}
+
+/** Index just past the JSON object literal starting at `start` (a "{"). */
+function endOfJsonObject(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (char === "{" || char === "[") depth++;
+    else if (char === "}" || char === "]") {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  throw new Error("unterminated JSON literal in ajv standalone output");
+}
+
+/** Wraps ajv's CommonJS output in a factory that receives the runtime helpers (formats, code points). */
+function factoryModule(standalone: string): string {
+  return [
+    '"use strict";',
+    "// Generated by src/build/steps/25-ajv-validators.ts; do not edit.",
+    "module.exports = function bind(k8s) {",
+    "const module = { exports: {} };",
+    standalone,
+    "return module.exports;",
+    "};",
+    "",
+  ].join("\n");
+}
