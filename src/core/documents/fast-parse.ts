@@ -1,8 +1,9 @@
 import { Unsupported, doubleQuoted, resolvePlain, singleQuoted, unsupported } from "./fast-scalars.js";
+import { readFlowCollection } from "./fast-flow.js";
 
 /**
  * A fast reader for the block-style YAML that manifests are almost always written in: block mappings and
- * sequences, plain and one-line quoted scalars, one-line flow collections of simple scalars, comments.
+ * sequences, plain and one-line quoted scalars, flow collections (fast-flow.ts), comments.
  * Plain scalars are resolved with the rules (and order) of the `yaml` package's YAML 1.1 schema configured
  * as kubectl reads YAML, so values are identical to the full parser's. Anything outside that subset
  * (anchors, aliases, tags, block scalars, multi-line scalars, tabs, CR, duplicate keys, `...`, directives)
@@ -104,7 +105,8 @@ class BlockParser {
   }
 
   private parseNode(indent: number, depth: number): unknown {
-    if (depth > this.maxDepth) throw unsupported;
+    // The root is depth 0 here and 1 for the full parser's limit check.
+    if (depth >= this.maxDepth) throw unsupported;
     const line = this.lines[this.position]!;
     if (isSequenceEntry(line.content)) return this.parseSequence(line.indent, depth);
     if (keyEnd(line.content) !== -1) return this.parseMapping(line.indent, depth);
@@ -177,18 +179,21 @@ class BlockParser {
 
   /** A value on the rest of a line; a following more-indented line would continue it, which is not supported. */
   private inlineValue(text: string, indent: number, depth: number): unknown {
+    const first = text[0]!;
+    if (first === "[" || first === "{") {
+      // A flow collection may go on over the following, deeper-indented lines.
+      const flow = readFlowCollection(text, this.lines, this.position, indent, depth + 1, this.maxDepth, canonicalKey);
+      this.position = flow.nextLine;
+      expectLineEnd(flow.rest);
+      const after = this.lines[this.position];
+      if (after && after.indent > indent) throw unsupported;
+      return flow.value;
+    }
     const next = this.lines[this.position];
     if (next && next.indent > indent) throw unsupported;
-    const first = text[0]!;
     if (first === '"' || first === "'") {
       const [value, end] = first === '"' ? doubleQuoted(text) : singleQuoted(text);
       expectLineEnd(text.slice(end));
-      return value;
-    }
-    if (first === "[" || first === "{") {
-      const flow = new FlowParser(text, depth, this.maxDepth);
-      const value = flow.parse();
-      expectLineEnd(text.slice(flow.offset));
       return value;
     }
     if (plainStartForbidden.has(first) || (first === "-" && (text[1] === " " || text.length === 1))) throw unsupported;
@@ -251,95 +256,4 @@ function stripComment(text: string): string {
 function expectLineEnd(rest: string): void {
   const trimmed = rest.trimStart();
   if (trimmed !== "" && !(trimmed.startsWith("#") && rest.length > trimmed.length)) throw unsupported;
-}
-
-/** One-line flow collections of quoted or simple plain scalars (`[a, "b"]`, `{k: v}`, `[]`, `{}`). */
-class FlowParser {
-  offset = 0;
-  constructor(
-    private readonly text: string,
-    private readonly depth: number,
-    private readonly maxDepth: number,
-  ) {}
-
-  parse(): unknown {
-    return this.value(this.depth);
-  }
-
-  private skipSpaces(): void {
-    while (this.text.charCodeAt(this.offset) === 32) this.offset++;
-  }
-
-  private value(depth: number): unknown {
-    if (depth > this.maxDepth) throw unsupported;
-    this.skipSpaces();
-    const char = this.text[this.offset];
-    if (char === "[") return this.sequence(depth);
-    if (char === "{") return this.mapping(depth);
-    return this.scalar();
-  }
-
-  private sequence(depth: number): unknown[] {
-    this.offset++;
-    const items: unknown[] = [];
-    this.skipSpaces();
-    if (this.text[this.offset] === "]") {
-      this.offset++;
-      return items;
-    }
-    for (;;) {
-      items.push(this.value(depth + 1));
-      this.skipSpaces();
-      const char = this.text[this.offset++];
-      if (char === "]") return items;
-      if (char !== ",") throw unsupported;
-      this.skipSpaces();
-      if (this.text[this.offset] === "]") {
-        this.offset++;
-        return items;
-      }
-    }
-  }
-
-  private mapping(depth: number): Record<string, unknown> {
-    this.offset++;
-    const map: Record<string, unknown> = {};
-    this.skipSpaces();
-    if (this.text[this.offset] === "}") {
-      this.offset++;
-      return map;
-    }
-    for (;;) {
-      const key = this.scalar();
-      if (typeof key !== "string" || key === "__proto__" || key === "<<" || Object.prototype.hasOwnProperty.call(map, key)) throw unsupported;
-      this.skipSpaces();
-      if (this.text[this.offset] !== ":" || this.text[this.offset + 1] !== " ") throw unsupported;
-      this.offset += 2;
-      map[key] = this.value(depth + 1);
-      this.skipSpaces();
-      const char = this.text[this.offset++];
-      if (char === "}") return map;
-      if (char !== ",") throw unsupported;
-      this.skipSpaces();
-      if (this.text[this.offset] === "}") {
-        this.offset++;
-        return map;
-      }
-    }
-  }
-
-  private scalar(): unknown {
-    const char = this.text[this.offset];
-    if (char === '"' || char === "'") {
-      const [value, end] = char === '"' ? doubleQuoted(this.text.slice(this.offset)) : singleQuoted(this.text.slice(this.offset));
-      this.offset += end;
-      return value;
-    }
-    const start = this.offset;
-    while (this.offset < this.text.length && !",[]{}".includes(this.text[this.offset]!)) this.offset++;
-    const plain = this.text.slice(start, this.offset).trimEnd();
-    // `:` and `#` inside flow plain scalars (e.g. `[001:db8::]`) are left to the full parser.
-    if (plain === "" || plain.includes(":") || plain.includes("#") || plainStartForbidden.has(plain[0]!) || plain[0] === "-" && plain[1] === " ") throw unsupported;
-    return resolvePlain(plain);
-  }
 }
