@@ -14,6 +14,19 @@ export interface FlowLine {
   number: number;
 }
 
+/** Collects where each map key and sequence item starts (1-based column, 0-based line), when asked for. */
+export class PositionRecorder {
+  readonly positions = new Map<object, Map<string | number, { line: number; column: number }>>();
+  /** Set when some position cannot be derived here and the full parser has to be asked. */
+  incomplete = false;
+
+  note(collection: object, key: string | number, line: number, column: number): void {
+    let entries = this.positions.get(collection);
+    if (!entries) this.positions.set(collection, (entries = new Map()));
+    entries.set(key, { line, column });
+  }
+}
+
 export interface FlowResult {
   value: unknown;
   /** Index of the first line after the collection. */
@@ -32,20 +45,27 @@ const plainFirstForbidden = new Set(["&", "*", "!", "|", ">", "%", "@", "`", "#"
  */
 export function readFlowCollection(
   first: string,
+  start: { lineNumber: number; column: number },
   lines: readonly FlowLine[],
   nextLine: number,
   blockIndent: number,
   depth: number,
   maxDepth: number,
   canonicalKey: (key: string) => string,
+  recorder?: PositionRecorder,
 ): FlowResult {
-  const reader = new FlowReader(first, lines, nextLine, blockIndent, maxDepth, canonicalKey);
+  const reader = new FlowReader(first, lines, nextLine, blockIndent, maxDepth, canonicalKey, recorder);
+  reader.lineNumber = start.lineNumber;
+  reader.column = start.column;
   const value = reader.collection(depth);
   return { value, nextLine: reader.lineIndex, rest: reader.text.slice(reader.offset) };
 }
 
 class FlowReader {
   offset = 0;
+  /** Line (0-based) and column (1-based) of `text[0]`. */
+  lineNumber = 0;
+  column = 1;
   constructor(
     public text: string,
     private readonly lines: readonly FlowLine[],
@@ -53,6 +73,7 @@ class FlowReader {
     private readonly blockIndent: number,
     private readonly maxDepth: number,
     private readonly canonicalKey: (key: string) => string,
+    private readonly recorder?: PositionRecorder,
   ) {}
 
   collection(depth: number): unknown {
@@ -75,6 +96,8 @@ class FlowReader {
       this.lineIndex++;
       this.text = line.content;
       this.offset = 0;
+      this.lineNumber = line.number;
+      this.column = line.indent + 1;
     }
   }
 
@@ -95,6 +118,10 @@ class FlowReader {
       return items;
     }
     for (;;) {
+      if (this.recorder) {
+        this.skipBlanks();
+        this.recorder.note(items, items.length, this.lineNumber, this.column + this.offset);
+      }
       items.push(this.value(depth + 1));
       this.skipBlanks();
       const char = this.text[this.offset++];
@@ -117,7 +144,7 @@ class FlowReader {
       return map;
     }
     for (;;) {
-      const key = this.key();
+      const key = this.key(map);
       if (key === "__proto__" || key === "<<" || Object.prototype.hasOwnProperty.call(map, key)) throw unsupported;
       this.skipBlanks();
       const next = this.text[this.offset];
@@ -136,8 +163,10 @@ class FlowReader {
   }
 
   /** A string key followed on its line by `: ` or `:` at the line's end. */
-  private key(): string {
+  private key(map: object): string {
     const char = this.text[this.offset];
+    const line = this.lineNumber;
+    const column = this.column + this.offset;
     let key: string;
     if (char === '"' || char === "'") key = this.quoted();
     else {
@@ -150,6 +179,7 @@ class FlowReader {
     const after = this.text[this.offset + 1];
     if (after !== undefined && after !== " ") throw unsupported;
     this.offset++;
+    this.recorder?.note(map, key, line, column);
     return this.canonicalKey(key);
   }
 

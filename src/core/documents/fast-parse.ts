@@ -1,5 +1,5 @@
 import { Unsupported, doubleQuoted, resolvePlain, singleQuoted, unsupported } from "./fast-scalars.js";
-import { readFlowCollection } from "./fast-flow.js";
+import { PositionRecorder, readFlowCollection } from "./fast-flow.js";
 
 /**
  * A fast reader for the block-style YAML that manifests are almost always written in: block mappings and
@@ -76,14 +76,48 @@ function splitAndParse(text: string, maxDepth: number): FastDocument[] {
   return documents;
 }
 
-function meaningfulLines(rawLines: string[], start: number, end: number): Line[] {
+/**
+ * Where each field of an accepted document starts, found by reading its text once more while recording
+ * positions: the rules of `locate` (map fields at their key, list items at the item, a missing path at its
+ * closest existing ancestor) on the fast reader's own values. Undefined when a position needs the full parser.
+ */
+export function fastLocator(document: FastDocument): ((path: readonly (string | number)[]) => { line: number; column: number }) | undefined {
+  const lines = meaningfulLines(document.text.split("\n"), 0, Number.POSITIVE_INFINITY, document.firstLine);
+  const recorder = new PositionRecorder();
+  let value: unknown;
+  try {
+    value = new BlockParser(lines, Number.POSITIVE_INFINITY, recorder).parseDocument();
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+  if (recorder.incomplete) return undefined;
+  const root = { line: document.line, column: document.column };
+  return (path) => {
+    let node = value;
+    let best = root;
+    for (const segment of path) {
+      if (typeof node !== "object" || node === null) break;
+      const isList = Array.isArray(node);
+      if (isList && typeof segment !== "number") break;
+      const key = isList ? segment : String(segment);
+      const at = recorder.positions.get(node)?.get(key);
+      if (at === undefined) break;
+      best = { line: at.line + 1, column: at.column };
+      node = (node as Record<string | number, unknown>)[key];
+    }
+    return best;
+  };
+}
+
+function meaningfulLines(rawLines: string[], start: number, end: number, firstNumber = 0): Line[] {
   const lines: Line[] = [];
-  for (let i = start; i < end; i++) {
+  for (let i = start; i < Math.min(end, rawLines.length); i++) {
     const raw = rawLines[i]!;
     let indent = 0;
     while (raw.charCodeAt(indent) === 32) indent++;
     if (indent === raw.length || raw.charCodeAt(indent) === 35) continue;
-    lines.push({ indent, content: raw.slice(indent), number: i });
+    lines.push({ indent, content: raw.slice(indent), number: i + firstNumber });
   }
   return lines;
 }
@@ -95,6 +129,7 @@ class BlockParser {
   constructor(
     private readonly lines: Line[],
     private readonly maxDepth: number,
+    private readonly recorder?: PositionRecorder,
   ) {}
 
   parseDocument(): unknown {
@@ -123,18 +158,20 @@ class BlockParser {
       let spaces = 0;
       while (rest.charCodeAt(spaces) === 32) spaces++;
       const body = rest.slice(spaces);
-      if (body === "") {
+      if (body === "" || body.startsWith("#")) {
         this.position++;
         const next = this.lines[this.position];
-        items.push(next && next.indent > indent ? this.parseNode(next.indent, depth + 1) : null);
+        if (next && next.indent > indent) {
+          this.recorder?.note(items, items.length, next.number, next.indent + 1);
+          items.push(this.parseNode(next.indent, depth + 1));
+        } else {
+          // An empty item's position is the full parser's business.
+          if (this.recorder) this.recorder.incomplete = true;
+          items.push(null);
+        }
         continue;
       }
-      if (body.startsWith("#")) {
-        this.position++;
-        const next = this.lines[this.position];
-        items.push(next && next.indent > indent ? this.parseNode(next.indent, depth + 1) : null);
-        continue;
-      }
+      this.recorder?.note(items, items.length, line.number, indent + 2 + spaces);
       if (isSequenceEntry(body) || keyEnd(body) !== -1) {
         // A compact nested node ("- key: value" or "- - item"): the same line, re-read at the body's column.
         this.lines[this.position] = { indent: indent + 1 + spaces, content: body, number: line.number };
@@ -142,7 +179,7 @@ class BlockParser {
         continue;
       }
       this.position++;
-      items.push(this.inlineValue(body, indent, depth));
+      items.push(this.inlineValue(body, indent, depth, line.number, indent + 2 + spaces));
     }
     return items;
   }
@@ -160,6 +197,7 @@ class BlockParser {
       if (end === -1) throw unsupported;
       const key = parseKey(line.content.slice(0, end));
       if (key === "__proto__" || key === "<<" || Object.prototype.hasOwnProperty.call(map, key)) throw unsupported;
+      this.recorder?.note(map, key, line.number, indent + 1);
       let rest = line.content.slice(end + 1);
       let spaces = 0;
       while (rest.charCodeAt(spaces) === 32) spaces++;
@@ -171,18 +209,19 @@ class BlockParser {
         else if (next && next.indent === indent && isSequenceEntry(next.content)) map[key] = this.parseSequence(indent, depth + 1);
         else map[key] = null;
       } else {
-        map[key] = this.inlineValue(rest, indent, depth);
+        map[key] = this.inlineValue(rest, indent, depth, line.number, line.content.length - rest.length + indent + 1);
       }
     }
     return map;
   }
 
   /** A value on the rest of a line; a following more-indented line would continue it, which is not supported. */
-  private inlineValue(text: string, indent: number, depth: number): unknown {
+  private inlineValue(text: string, indent: number, depth: number, lineNumber: number, column: number): unknown {
     const first = text[0]!;
     if (first === "[" || first === "{") {
       // A flow collection may go on over the following, deeper-indented lines.
-      const flow = readFlowCollection(text, this.lines, this.position, indent, depth + 1, this.maxDepth, canonicalKey);
+      const start = { lineNumber, column };
+      const flow = readFlowCollection(text, start, this.lines, this.position, indent, depth + 1, this.maxDepth, canonicalKey, this.recorder);
       this.position = flow.nextLine;
       expectLineEnd(flow.rest);
       const after = this.lines[this.position];

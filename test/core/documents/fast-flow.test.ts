@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseFast } from "../../../src/core/documents/fast-parse.js";
+import { fastLocator, parseFast } from "../../../src/core/documents/fast-parse.js";
 import { defaultReadLimits, type ReadLimits } from "../../../src/core/documents/limits.js";
 import { parseManifestText, parseWithYaml, type ParsedFile } from "../../../src/core/documents/parse.js";
 import type { FieldPath } from "../../../src/core/findings.js";
@@ -110,6 +110,14 @@ const fallback: [string, string][] = [
 describe("fast reader: flow collections", () => {
   it.each(accepted)("reads %s on the fast path, exactly as the yaml package does", (_name, text) => {
     expect(expectSameAsYaml(text)).toBe(true);
+    // Positions, too, come from the fast reader rather than from the yaml package.
+    for (const document of parseFast(text, defaultReadLimits.maxDepth)!) expect(fastLocator(document)).toBeDefined();
+  });
+
+  it("asks the yaml package for positions when a list item is empty", () => {
+    const [document] = parseFast("a:\n-\n- b\n", defaultReadLimits.maxDepth)!;
+    expect(fastLocator(document!)).toBeUndefined();
+    expectSameAsYaml("a:\n-\n- b\n");
   });
 
   it.each(fallback)("leaves %s to the yaml package", (_name, text) => {
