@@ -57,6 +57,7 @@ const accepted: [string, string][] = [
   ["nested flow mappings", 'headers: {x-canary: {exact: "true"}}\n'],
   ["nested mapping with numbers", "route: {destination: {host: api-v2, port: {number: 8080}}}\n"],
   ["colons without a following space stay in the scalar", "a: [001:db8::1, a:b, http://x.example/y, 1:20]\nb: {url: http://x/y:8080}\n"],
+  ["YAML 1.1 scalars in a flow mapping", "a: {b: on, c: 0755, d: '0755', e: 1:20}\n"],
   ["YAML 1.1 scalars", "a: [yes, No, on, OFF, ~, null, 0755, 0x1F, 1_000, 1.5, .inf, -.inf, .nan, 0b101, 1e3, +1, -1, 2001-12-14]\n"],
   ["quoted scalars with commas, brackets and escapes", 'a: ["x, y", "]", \'{\', "tab\\there", "\\u00e9", \'it\'\'s\']\n'],
   ["empty collections", "a: {}\nb: []\nc: [{}, [], {d: []}]\n"],
