@@ -1,5 +1,3 @@
-import { doubleQuoted, resolvePlain, singleQuoted, unsupported } from "./fast-scalars.js";
-
 /**
  * Flow collections for the fast reader (fast-parse.ts): `[a, "b"]`, `{k: v, n: {m: 1}}`, `[]`, `{}`,
  * trailing commas, comments, spread over one or more lines. Scalars inside stay on one line. Every form
@@ -8,6 +6,10 @@ import { doubleQuoted, resolvePlain, singleQuoted, unsupported } from "./fast-sc
  * see go-yaml-flow.ts), keys without `: ` (`{a:b}`, `{"a":1}`), empty values, non-string keys, duplicate keys,
  * `?`/`:`-led scalars, anchors, aliases and tags.
  */
+
+import { doubleQuoted, resolvePlain, singleQuoted, unsupported } from "./fast-scalars.js";
+
+/** A meaningful line of the document, as the block reader keeps it. */
 export interface FlowLine {
   indent: number;
   content: string;
