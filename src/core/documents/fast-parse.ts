@@ -1,8 +1,9 @@
 import { Unsupported, doubleQuoted, resolvePlain, singleQuoted, unsupported } from "./fast-scalars.js";
+import { PositionRecorder, readFlowCollection } from "./fast-flow.js";
 
 /**
  * A fast reader for the block-style YAML that manifests are almost always written in: block mappings and
- * sequences, plain and one-line quoted scalars, one-line flow collections of simple scalars, comments.
+ * sequences, plain and one-line quoted scalars, flow collections (fast-flow.ts), comments.
  * Plain scalars are resolved with the rules (and order) of the `yaml` package's YAML 1.1 schema configured
  * as kubectl reads YAML, so values are identical to the full parser's. Anything outside that subset
  * (anchors, aliases, tags, block scalars, multi-line scalars, tabs, CR, duplicate keys, `...`, directives)
@@ -75,14 +76,48 @@ function splitAndParse(text: string, maxDepth: number): FastDocument[] {
   return documents;
 }
 
-function meaningfulLines(rawLines: string[], start: number, end: number): Line[] {
+/**
+ * Where each field of an accepted document starts, found by reading its text once more while recording
+ * positions: the rules of `locate` (map fields at their key, list items at the item, a missing path at its
+ * closest existing ancestor) on the fast reader's own values. Undefined when a position needs the full parser.
+ */
+export function fastLocator(document: FastDocument): ((path: readonly (string | number)[]) => { line: number; column: number }) | undefined {
+  const lines = meaningfulLines(document.text.split("\n"), 0, Number.POSITIVE_INFINITY, document.firstLine);
+  const recorder = new PositionRecorder();
+  let value: unknown;
+  try {
+    value = new BlockParser(lines, Number.POSITIVE_INFINITY, recorder).parseDocument();
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+  if (recorder.incomplete) return undefined;
+  const root = { line: document.line, column: document.column };
+  return (path) => {
+    let node = value;
+    let best = root;
+    for (const segment of path) {
+      if (typeof node !== "object" || node === null) break;
+      const isList = Array.isArray(node);
+      if (isList && typeof segment !== "number") break;
+      const key = isList ? segment : String(segment);
+      const at = recorder.positions.get(node)?.get(key);
+      if (at === undefined) break;
+      best = { line: at.line + 1, column: at.column };
+      node = (node as Record<string | number, unknown>)[key];
+    }
+    return best;
+  };
+}
+
+function meaningfulLines(rawLines: string[], start: number, end: number, firstNumber = 0): Line[] {
   const lines: Line[] = [];
-  for (let i = start; i < end; i++) {
+  for (let i = start; i < Math.min(end, rawLines.length); i++) {
     const raw = rawLines[i]!;
     let indent = 0;
     while (raw.charCodeAt(indent) === 32) indent++;
     if (indent === raw.length || raw.charCodeAt(indent) === 35) continue;
-    lines.push({ indent, content: raw.slice(indent), number: i });
+    lines.push({ indent, content: raw.slice(indent), number: i + firstNumber });
   }
   return lines;
 }
@@ -94,6 +129,7 @@ class BlockParser {
   constructor(
     private readonly lines: Line[],
     private readonly maxDepth: number,
+    private readonly recorder?: PositionRecorder,
   ) {}
 
   parseDocument(): unknown {
@@ -104,7 +140,8 @@ class BlockParser {
   }
 
   private parseNode(indent: number, depth: number): unknown {
-    if (depth > this.maxDepth) throw unsupported;
+    // The root is depth 0 here and 1 for the full parser's limit check.
+    if (depth >= this.maxDepth) throw unsupported;
     const line = this.lines[this.position]!;
     if (isSequenceEntry(line.content)) return this.parseSequence(line.indent, depth);
     if (keyEnd(line.content) !== -1) return this.parseMapping(line.indent, depth);
@@ -121,18 +158,20 @@ class BlockParser {
       let spaces = 0;
       while (rest.charCodeAt(spaces) === 32) spaces++;
       const body = rest.slice(spaces);
-      if (body === "") {
+      if (body === "" || body.startsWith("#")) {
         this.position++;
         const next = this.lines[this.position];
-        items.push(next && next.indent > indent ? this.parseNode(next.indent, depth + 1) : null);
+        if (next && next.indent > indent) {
+          this.recorder?.note(items, items.length, next.number, next.indent + 1);
+          items.push(this.parseNode(next.indent, depth + 1));
+        } else {
+          // An empty item's position is the full parser's business.
+          if (this.recorder) this.recorder.incomplete = true;
+          items.push(null);
+        }
         continue;
       }
-      if (body.startsWith("#")) {
-        this.position++;
-        const next = this.lines[this.position];
-        items.push(next && next.indent > indent ? this.parseNode(next.indent, depth + 1) : null);
-        continue;
-      }
+      this.recorder?.note(items, items.length, line.number, indent + 2 + spaces);
       if (isSequenceEntry(body) || keyEnd(body) !== -1) {
         // A compact nested node ("- key: value" or "- - item"): the same line, re-read at the body's column.
         this.lines[this.position] = { indent: indent + 1 + spaces, content: body, number: line.number };
@@ -140,7 +179,7 @@ class BlockParser {
         continue;
       }
       this.position++;
-      items.push(this.inlineValue(body, indent, depth));
+      items.push(this.inlineValue(body, indent, depth, line.number, indent + 2 + spaces));
     }
     return items;
   }
@@ -158,6 +197,7 @@ class BlockParser {
       if (end === -1) throw unsupported;
       const key = parseKey(line.content.slice(0, end));
       if (key === "__proto__" || key === "<<" || Object.prototype.hasOwnProperty.call(map, key)) throw unsupported;
+      this.recorder?.note(map, key, line.number, indent + 1);
       let rest = line.content.slice(end + 1);
       let spaces = 0;
       while (rest.charCodeAt(spaces) === 32) spaces++;
@@ -169,26 +209,30 @@ class BlockParser {
         else if (next && next.indent === indent && isSequenceEntry(next.content)) map[key] = this.parseSequence(indent, depth + 1);
         else map[key] = null;
       } else {
-        map[key] = this.inlineValue(rest, indent, depth);
+        map[key] = this.inlineValue(rest, indent, depth, line.number, line.content.length - rest.length + indent + 1);
       }
     }
     return map;
   }
 
   /** A value on the rest of a line; a following more-indented line would continue it, which is not supported. */
-  private inlineValue(text: string, indent: number, depth: number): unknown {
+  private inlineValue(text: string, indent: number, depth: number, lineNumber: number, column: number): unknown {
+    const first = text[0]!;
+    if (first === "[" || first === "{") {
+      // A flow collection may go on over the following, deeper-indented lines.
+      const start = { lineNumber, column };
+      const flow = readFlowCollection(text, start, this.lines, this.position, indent, depth + 1, this.maxDepth, canonicalKey, this.recorder);
+      this.position = flow.nextLine;
+      expectLineEnd(flow.rest);
+      const after = this.lines[this.position];
+      if (after && after.indent > indent) throw unsupported;
+      return flow.value;
+    }
     const next = this.lines[this.position];
     if (next && next.indent > indent) throw unsupported;
-    const first = text[0]!;
     if (first === '"' || first === "'") {
       const [value, end] = first === '"' ? doubleQuoted(text) : singleQuoted(text);
       expectLineEnd(text.slice(end));
-      return value;
-    }
-    if (first === "[" || first === "{") {
-      const flow = new FlowParser(text, depth, this.maxDepth);
-      const value = flow.parse();
-      expectLineEnd(text.slice(flow.offset));
       return value;
     }
     if (plainStartForbidden.has(first) || (first === "-" && (text[1] === " " || text.length === 1))) throw unsupported;
@@ -251,95 +295,4 @@ function stripComment(text: string): string {
 function expectLineEnd(rest: string): void {
   const trimmed = rest.trimStart();
   if (trimmed !== "" && !(trimmed.startsWith("#") && rest.length > trimmed.length)) throw unsupported;
-}
-
-/** One-line flow collections of quoted or simple plain scalars (`[a, "b"]`, `{k: v}`, `[]`, `{}`). */
-class FlowParser {
-  offset = 0;
-  constructor(
-    private readonly text: string,
-    private readonly depth: number,
-    private readonly maxDepth: number,
-  ) {}
-
-  parse(): unknown {
-    return this.value(this.depth);
-  }
-
-  private skipSpaces(): void {
-    while (this.text.charCodeAt(this.offset) === 32) this.offset++;
-  }
-
-  private value(depth: number): unknown {
-    if (depth > this.maxDepth) throw unsupported;
-    this.skipSpaces();
-    const char = this.text[this.offset];
-    if (char === "[") return this.sequence(depth);
-    if (char === "{") return this.mapping(depth);
-    return this.scalar();
-  }
-
-  private sequence(depth: number): unknown[] {
-    this.offset++;
-    const items: unknown[] = [];
-    this.skipSpaces();
-    if (this.text[this.offset] === "]") {
-      this.offset++;
-      return items;
-    }
-    for (;;) {
-      items.push(this.value(depth + 1));
-      this.skipSpaces();
-      const char = this.text[this.offset++];
-      if (char === "]") return items;
-      if (char !== ",") throw unsupported;
-      this.skipSpaces();
-      if (this.text[this.offset] === "]") {
-        this.offset++;
-        return items;
-      }
-    }
-  }
-
-  private mapping(depth: number): Record<string, unknown> {
-    this.offset++;
-    const map: Record<string, unknown> = {};
-    this.skipSpaces();
-    if (this.text[this.offset] === "}") {
-      this.offset++;
-      return map;
-    }
-    for (;;) {
-      const key = this.scalar();
-      if (typeof key !== "string" || key === "__proto__" || key === "<<" || Object.prototype.hasOwnProperty.call(map, key)) throw unsupported;
-      this.skipSpaces();
-      if (this.text[this.offset] !== ":" || this.text[this.offset + 1] !== " ") throw unsupported;
-      this.offset += 2;
-      map[key] = this.value(depth + 1);
-      this.skipSpaces();
-      const char = this.text[this.offset++];
-      if (char === "}") return map;
-      if (char !== ",") throw unsupported;
-      this.skipSpaces();
-      if (this.text[this.offset] === "}") {
-        this.offset++;
-        return map;
-      }
-    }
-  }
-
-  private scalar(): unknown {
-    const char = this.text[this.offset];
-    if (char === '"' || char === "'") {
-      const [value, end] = char === '"' ? doubleQuoted(this.text.slice(this.offset)) : singleQuoted(this.text.slice(this.offset));
-      this.offset += end;
-      return value;
-    }
-    const start = this.offset;
-    while (this.offset < this.text.length && !",[]{}".includes(this.text[this.offset]!)) this.offset++;
-    const plain = this.text.slice(start, this.offset).trimEnd();
-    // `:` and `#` inside flow plain scalars (e.g. `[001:db8::]`) are left to the full parser.
-    if (plain === "" || plain.includes(":") || plain.includes("#") || plainStartForbidden.has(plain[0]!) || plain[0] === "-" && plain[1] === " ") throw unsupported;
-    return resolvePlain(plain);
-  }
 }

@@ -2,7 +2,7 @@ import type { Document, Node } from "yaml";
 import type { FieldPath, Finding, ResourceIdentity, SourcePosition } from "../findings.js";
 import { defaultReadLimits, type ReadLimits } from "./limits.js";
 import { kubectlYamlOptions, toJsOptions } from "./yaml-dialect.js";
-import { parseFast, type FastDocument } from "./fast-parse.js";
+import { fastLocator, parseFast, type FastDocument } from "./fast-parse.js";
 import { yamlModule } from "./yaml-module.js";
 import { applyGoYamlFlowScalars } from "./go-yaml-flow.js";
 
@@ -40,12 +40,16 @@ export function parseManifestText(text: string, file: string, limits: ReadLimits
 
 /**
  * Documents read by the fast path carry no node positions; the first `locate` call re-reads that one
- * document with the `yaml` package. Only documents with findings pay for it.
+ * document, with the fast reader recording positions or else with the `yaml` package. Only documents
+ * with findings pay for it.
  */
 function fastSourceDocuments(document: FastDocument, file: string): SourceDocument[] {
   let root: unknown;
   let position: ((offset: number) => SourcePosition) | undefined;
+  let fast: ReturnType<typeof fastLocator> | null = null;
   const locateIn = (basePath: FieldPath) => (path: FieldPath) => {
+    if (fast === null) fast = fastLocator(document);
+    if (fast) return { file, ...fast([...basePath, ...path]) };
     if (!position) {
       const lineCounter = new (yamlModule().LineCounter)();
       root = yamlModule().parseAllDocuments(document.text, { ...kubectlYamlOptions, lineCounter }).find(
