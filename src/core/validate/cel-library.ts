@@ -1,5 +1,5 @@
 import { celFunc, celMethod, CelScalar, celType, listType, mapType, run, type CelFunc, type CelMap, type CelList, type CelValue } from "@bufbuild/cel";
-import { parseGoDuration } from "./istio/webhook-rules.js";
+import { parseGoDuration } from "./go-duration.js";
 import { strings } from "@bufbuild/cel/ext";
 import { isCIDR, isIP, isIPv4 } from "./formats.js";
 import { compilePattern } from "./patterns.js";

@@ -1,4 +1,5 @@
 import { isCIDR, isIP } from "./formats.js";
+import { parseGoDuration } from "./go-duration.js";
 import { compilePattern } from "./patterns.js";
 
 /**
@@ -42,30 +43,6 @@ function attempt(thunk: Thunk): unknown {
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Duration);
-
-const durationPart = /([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)/y;
-const unitNanos: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-function parseDuration(text: string): number | undefined {
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith("-") || rest.startsWith("+")) {
-    sign = rest.startsWith("-") ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === "0") return 0;
-  if (rest === "") return undefined;
-  let total = 0;
-  let offset = 0;
-  while (offset < rest.length) {
-    durationPart.lastIndex = offset;
-    const match = durationPart.exec(rest);
-    if (!match || match[1] === "" || match[1] === ".") return undefined;
-    total += Number(match[1]) * unitNanos[match[2]!]!;
-    offset = durationPart.lastIndex;
-  }
-  return sign * total;
-}
 
 function codePoints(text: string): string[] {
   return Array.from(text);
@@ -249,7 +226,7 @@ export const celRuntime = {
   upperAscii: (text: unknown) => celRuntime.str(text, "upperAscii").replace(/[a-z]/g, (c) => c.toUpperCase()),
   trim: (text: unknown) => celRuntime.str(text, "trim").trim(),
   duration(text: unknown): Duration {
-    const nanos = parseDuration(celRuntime.str(text, "duration"));
+    const nanos = parseGoDuration(celRuntime.str(text, "duration"));
     if (nanos === undefined) return fail(`invalid duration: ${String(text)}`);
     return new Duration(nanos);
   },

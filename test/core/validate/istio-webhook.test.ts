@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { webhookErrors } from "../../../src/core/validate/istio/webhook.js";
 import { defaultValidateOptions } from "../../../src/core/validate/options.js";
-import { parseGoDuration, wildcardDomainProblem } from "../../../src/core/validate/istio/webhook-rules.js";
+import { parseGoDuration } from "../../../src/core/validate/go-duration.js";
+import { wildcardDomainProblem } from "../../../src/core/validate/istio/webhook-rules.js";
 
 const gateway = (spec: object, name = "ingress") => ({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name, namespace: "istio-system" }, spec });
 const vs = (spec: object) => ({ apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: "reviews", namespace: "bookinfo" }, spec });

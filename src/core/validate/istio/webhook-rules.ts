@@ -3,6 +3,7 @@ import { shownValue, type FieldError } from "../field-errors.js";
 import { isCIDR, isIP } from "../formats.js";
 import { qualifiedNameProblems, labelValueProblems } from "../metadata.js";
 import { re2SyntaxError } from "../patterns.js";
+import { parseGoDuration } from "../go-duration.js";
 
 /** The shared building blocks of Istio's webhook (validation.md §3.1), returning problems as text. */
 
@@ -92,31 +93,6 @@ export function regexProblem(pattern: string): string | undefined {
   if (pattern.length > 1024) return `regex is too large (${pattern.length} characters, max 1024)`;
   const syntax = re2SyntaxError(pattern);
   return syntax === undefined ? undefined : `${JSON.stringify(pattern)} is not a valid RE2 regex: ${syntax}`;
-}
-
-const durationPart = /([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)/y;
-const unitNanos: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/** Go's time.ParseDuration, in nanoseconds; undefined when the text is not a Go duration. */
-export function parseGoDuration(text: string): number | undefined {
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith("-") || rest.startsWith("+")) {
-    sign = rest.startsWith("-") ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === "0") return 0;
-  if (rest === "") return undefined;
-  let total = 0;
-  let offset = 0;
-  while (offset < rest.length) {
-    durationPart.lastIndex = offset;
-    const match = durationPart.exec(rest);
-    if (!match || match[1] === "" || match[1] === ".") return undefined;
-    total += Number(match[1]) * unitNanos[match[2]!]!;
-    offset = durationPart.lastIndex;
-  }
-  return sign * total;
 }
 
 /** Istio durations: ≥1 ms and whole milliseconds (protobuf Duration as the webhook checks it). */
