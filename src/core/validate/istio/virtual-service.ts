@@ -2,9 +2,10 @@ import type { FieldPath } from "../../findings.js";
 import type { FieldError } from "../field-errors.js";
 import type { ValidateOptions } from "../options.js";
 import { isIP } from "../formats.js";
+import { parseGoDuration } from "../go-duration.js";
 import {
   collector, durationProblem, exportToProblems, fqdnProblem, headerValueProblem, isDnsLabel, isHeaderToken, isIPOrCidr,
-  isPort, labelMapProblems, parseGoDuration, regexProblem, wildcardDomainProblem, type Reporter,
+  isPort, labelMapProblems, regexProblem, wildcardDomainProblem, type Reporter,
 } from "./webhook-rules.js";
 
 type Json = Record<string, unknown>;
