@@ -96,6 +96,7 @@ describe("mesh convert", () => {
     [["convert", "--profile", "lossy", "-f", "x"], undefined, /lossy/],
     [["convert", "--gateway-api-version", "v1.3.0", "-f", input("tcp.yaml")], undefined, /unsupported --gateway-api-version "v1.3.0"/],
     [["convert", "-o", "table", "-f", input("tcp.yaml")], undefined, /unknown output format "table"/],
+    [["convert", "gateway-to-httproutes", input("tcp.yaml")], undefined, /unknown conversion direction "gateway-to-httproutes" \(did you mean "gateway-to-httproute"\?\)/],
   ])("exits 2 on usage and input errors: %j", async (args, stdin, message) => {
     const result = await runMesh(args, stdin === undefined ? {} : { input: stdin });
     expect(result.exitCode).toBe(2);

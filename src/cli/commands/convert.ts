@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
+import { closestWord } from "../../core/suggest.js";
 import { SCHEMA_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
 
@@ -27,6 +29,11 @@ const directions: Record<string, Direction> = {
   "httproute-to-virtualservice": "istio",
 };
 
+/** A bare word that is not a file, such as a mistyped direction; paths, globs and `-` are inputs. */
+function looksLikeDirection(argument: string): boolean {
+  return /^[a-z][a-z-]*$/i.test(argument) && !existsSync(argument);
+}
+
 export function register(program: Command, context: CliContext): void {
   program
     .command("convert")
@@ -51,6 +58,12 @@ export function register(program: Command, context: CliContext): void {
     )
     .action((direction: string | undefined, files: string[], flags: ConvertFlags, command: Command) => {
       const named = direction === undefined ? undefined : directions[direction];
+      if (direction !== undefined && !named && looksLikeDirection(direction)) {
+        const suggestion = closestWord(direction, Object.keys(directions));
+        throw new UsageError(`unknown conversion direction "${direction}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`, {
+          hint: `use ${Object.keys(directions).join(" or ")}, or --to gateway-api|istio followed by files`,
+        });
+      }
       const inputs = named || direction === undefined ? files : [direction, ...files];
       const target = named ?? (flags.to === "istio" ? "istio" : "gateway-api");
       if (named && flags.to && flags.to !== named) throw new UsageError(`--to ${flags.to} contradicts ${direction}`);
