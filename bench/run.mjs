@@ -16,7 +16,12 @@ const mesh = path.join(root, "bin", "mesh.js");
 
 function timeOnce(command, args, input) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: root, input, stdio: [input === undefined ? "ignore" : "pipe", "ignore", "pipe"], maxBuffer: 1 << 30 });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    input,
+    stdio: [input === undefined ? "ignore" : "pipe", "ignore", "pipe"],
+    maxBuffer: 1 << 30,
+  });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0 && result.status !== 1) {
     throw new Error(`${command} ${args.join(" ")} exited ${result.status}: ${result.stderr?.toString().slice(0, 500)}`);
@@ -38,7 +43,9 @@ function measure({ command, args, input, runs: rowRuns }) {
 }
 
 const context = { root, mesh, node: process.execPath, workDir };
-const rowFiles = readdirSync(path.join(root, "bench", "rows")).filter((file) => file.endsWith(".mjs")).sort();
+const rowFiles = readdirSync(path.join(root, "bench", "rows"))
+  .filter((file) => file.endsWith(".mjs"))
+  .sort();
 const lines = [];
 try {
   for (const file of rowFiles) {

@@ -152,14 +152,23 @@ export function rows({ root, mesh, node, workDir }) {
   writeFileSync(big, generateCorpus(DOCUMENTS));
   const small = path.join(workDir, "validate-small.yaml");
   writeFileSync(small, generateCorpus(8));
-  const parseScript = `const {parseAllDocuments}=await import(${JSON.stringify(path.join(root, "node_modules", "yaml", "dist", "index.js"))});` +
+  const parseScript =
+    `const {parseAllDocuments}=await import(${JSON.stringify(path.join(root, "node_modules", "yaml", "dist", "index.js"))});` +
     `const t=require("node:fs").readFileSync(${JSON.stringify(big)},"utf8");let n=0;for(const d of parseAllDocuments(t)){d.toJS();n++}`;
   return [
     {
       name: "mesh validate 10k mixed documents",
       command: node,
       args: [mesh, "validate", "--summary", big],
-      baseline: { name: "yaml parseAllDocuments().toJS()", command: node, args: ["--input-type=module", "-e", parseScript.replace("require(", "(await import('node:module')).createRequire(import.meta.url)(")] },
+      baseline: {
+        name: "yaml parseAllDocuments().toJS()",
+        command: node,
+        args: [
+          "--input-type=module",
+          "-e",
+          parseScript.replace("require(", "(await import('node:module')).createRequire(import.meta.url)("),
+        ],
+      },
       items: DOCUMENTS,
       itemName: "docs",
       runs: 5,

@@ -9,9 +9,30 @@ async function startServer(root, workDir) {
   // Inside the repository (.bench/ is ignored) so that the compiled server resolves `yaml` from node_modules.
   const out = path.join(root, ".bench", "kube-api-server");
   mkdirSync(out, { recursive: true });
-  execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--outDir", out, "--rootDir", path.join(root, "test", "kube-api-server"), "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", path.join(root, "test", "kube-api-server", "index.ts")], { cwd: root });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, "node_modules", "typescript", "bin", "tsc"),
+      "--outDir",
+      out,
+      "--rootDir",
+      path.join(root, "test", "kube-api-server"),
+      "--module",
+      "NodeNext",
+      "--moduleResolution",
+      "NodeNext",
+      "--target",
+      "ES2022",
+      "--skipLibCheck",
+      path.join(root, "test", "kube-api-server", "index.ts"),
+    ],
+    { cwd: root },
+  );
   cpSync(path.join(root, "test", "kube-api-server", "certs"), path.join(out, "certs"), { recursive: true });
-  const child = spawn(process.execPath, [path.join(root, "bench", "support", "kube-api-server.mjs"), path.join(out, "index.js"), workDir], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(root, "bench", "support", "kube-api-server.mjs"), path.join(out, "index.js"), workDir], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const kubeconfig = await new Promise((resolve, reject) => {
     child.stdout.once("data", (data) => resolve(String(data).trim()));
     child.once("exit", (code) => reject(new Error(`test API server exited ${code}`)));
@@ -39,7 +60,12 @@ export async function rows({ root, mesh, node, workDir }) {
   // On a loaded machine absolute times inflate; the ratio to a bare Node start shows mesh's own share.
   const baseline = { name: "node -e 0", command: node, args: ["-e", "0"] };
   return [
-    { name: `mesh install (${label}; converged, goal ≤ 1000 ms)`, command: node, args: [mesh, "install", ...profile, "-y", ...flags], baseline },
+    {
+      name: `mesh install (${label}; converged, goal ≤ 1000 ms)`,
+      command: node,
+      args: [mesh, "install", ...profile, "-y", ...flags],
+      baseline,
+    },
     { name: `mesh install --dry-run (${label}; server-side)`, command: node, args: [mesh, "install", ...profile, "--dry-run", ...flags] },
     { name: "mesh status", command: node, args: [mesh, "status", ...flags] },
   ];

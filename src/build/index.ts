@@ -5,9 +5,7 @@ import { readdir } from "node:fs/promises";
  * ./steps exporting `run(): Promise<void>`; they run in file-name order, so a step can rely on earlier ones.
  */
 const stepsDirectory = new URL("./steps/", import.meta.url);
-const files = (await readdir(stepsDirectory).catch(() => [] as string[]))
-  .filter((file) => file.endsWith(".js"))
-  .sort();
+const files = (await readdir(stepsDirectory).catch(() => [] as string[])).filter((file) => file.endsWith(".js")).sort();
 for (const file of files) {
   const step = (await import(new URL(file, stepsDirectory).href)) as { run: () => Promise<void> };
   const started = performance.now();

@@ -12,15 +12,43 @@ interface CommandEntry {
 
 /** Every command, in `mesh --help` order. Only the module of the command that runs is imported. */
 export const commandTable: readonly CommandEntry[] = [
-  { name: "install", summary: "Install Istio into the cluster (server-side apply, wait until ready, prune)", load: () => import("./commands/install.js") },
-  { name: "uninstall", summary: "Remove what mesh install applied (--purge, --revision, -f)", load: () => import("./commands/uninstall.js") },
-  { name: "verify-install", summary: "Compare the rendered profile with the cluster: missing, drifted, not ready", load: () => import("./commands/verify-install.js") },
-  { name: "status", summary: "Show installed components, versions, readiness and gateway addresses", load: () => import("./commands/status.js") },
-  { name: "manifest", summary: "Render Istio's installation manifests offline (manifest generate)", load: () => import("./commands/manifest.js") },
+  {
+    name: "install",
+    summary: "Install Istio into the cluster (server-side apply, wait until ready, prune)",
+    load: () => import("./commands/install.js"),
+  },
+  {
+    name: "uninstall",
+    summary: "Remove what mesh install applied (--purge, --revision, -f)",
+    load: () => import("./commands/uninstall.js"),
+  },
+  {
+    name: "verify-install",
+    summary: "Compare the rendered profile with the cluster: missing, drifted, not ready",
+    load: () => import("./commands/verify-install.js"),
+  },
+  {
+    name: "status",
+    summary: "Show installed components, versions, readiness and gateway addresses",
+    load: () => import("./commands/status.js"),
+  },
+  {
+    name: "manifest",
+    summary: "Render Istio's installation manifests offline (manifest generate)",
+    load: () => import("./commands/manifest.js"),
+  },
   { name: "profile", summary: "List, dump and diff the built-in IstioOperator profiles", load: () => import("./commands/profile.js") },
-  { name: "validate", summary: "Validate Istio and Gateway API resources offline, with file:line:col findings", load: () => import("./commands/validate.js") },
+  {
+    name: "validate",
+    summary: "Validate Istio and Gateway API resources offline, with file:line:col findings",
+    load: () => import("./commands/validate.js"),
+  },
   { name: "convert", summary: "Convert Istio Gateway/VirtualService to Gateway API and back", load: () => import("./commands/convert.js") },
-  { name: "gateway-api", summary: "Install, inspect and remove the Gateway API CRDs (install, status, uninstall)", load: () => import("./commands/gateway-api.js") },
+  {
+    name: "gateway-api",
+    summary: "Install, inspect and remove the Gateway API CRDs (install, status, uninstall)",
+    load: () => import("./commands/gateway-api.js"),
+  },
   { name: "version", summary: "Print the mesh, Istio and Gateway API versions", load: () => import("./commands/version.js") },
   { name: "completion", summary: "Print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
 ];
@@ -117,7 +145,10 @@ export async function main(args: string[], io: CliIo = processIo()): Promise<num
     const known = commandTable.some((entry) => entry.name === name);
     await registerCommands(program, context, name === "completion" ? "all" : known ? name : undefined);
     if (name !== undefined && !known) {
-      const suggestion = closestWord(name, commandTable.map((entry) => entry.name));
+      const suggestion = closestWord(
+        name,
+        commandTable.map((entry) => entry.name),
+      );
       throw new CommanderError(
         ExitCode.usage,
         "commander.unknownCommand",

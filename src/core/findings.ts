@@ -3,17 +3,7 @@ export type Severity = "error" | "warning" | "info";
 
 /** Which stage produced a finding; mirrors the API server's pipeline plus mesh's own stages. */
 export type FindingOrigin =
-  | "input"
-  | "yaml"
-  | "schema"
-  | "cel"
-  | "metadata"
-  | "webhook"
-  | "analyzer"
-  | "controller"
-  | "convert"
-  | "operator"
-  | "install";
+  "input" | "yaml" | "schema" | "cel" | "metadata" | "webhook" | "analyzer" | "controller" | "convert" | "operator" | "install";
 
 export interface ResourceIdentity {
   apiVersion?: string;

@@ -6,7 +6,11 @@ import type { Cluster } from "./cluster.js";
  * Applies objects with server-side apply (field manager `mesh`): CRDs first, then the rest, each group
  * concurrently. Conflicts of all objects are collected into one ApplyConflictError; other errors are rethrown.
  */
-export async function applyObjects(cluster: Cluster, objects: readonly KubeObject[], options: { force?: boolean; dryRun?: boolean } = {}): Promise<AppliedObject[]> {
+export async function applyObjects(
+  cluster: Cluster,
+  objects: readonly KubeObject[],
+  options: { force?: boolean; dryRun?: boolean } = {},
+): Promise<AppliedObject[]> {
   const results: AppliedObject[] = [];
   const conflicts: FieldConflict[] = [];
   const errors: unknown[] = [];

@@ -52,7 +52,11 @@ function conflictsOf(error: KubeApiError, object: KubeObject): FieldConflict[] {
   const described = describeObject(object);
   const fromCauses = causes
     .filter((cause) => cause.type === "FieldManagerConflict")
-    .map((cause) => ({ object: described, field: cause.field ?? "?", manager: /conflict with "([^"]*)"/.exec(cause.message ?? "")?.[1] ?? "unknown" }));
+    .map((cause) => ({
+      object: described,
+      field: cause.field ?? "?",
+      manager: /conflict with "([^"]*)"/.exec(cause.message ?? "")?.[1] ?? "unknown",
+    }));
   return fromCauses.length > 0 ? fromCauses : [{ object: described, field: "?", manager: error.message }];
 }
 
@@ -61,11 +65,18 @@ function comparable(object: KubeObject | undefined): unknown {
   if (!object) return undefined;
   const { metadata, status: _status, ...rest } = object;
   const { resourceVersion: _rv, managedFields, ...meta } = metadata as Record<string, unknown>;
-  const owners = Array.isArray(managedFields) ? managedFields.map((entry: any) => ({ manager: entry.manager, operation: entry.operation, fieldsV1: entry.fieldsV1 })) : [];
+  const owners = Array.isArray(managedFields)
+    ? managedFields.map((entry: any) => ({ manager: entry.manager, operation: entry.operation, fieldsV1: entry.fieldsV1 }))
+    : [];
   return { ...rest, metadata: meta, owners };
 }
 
-export async function applyObject(client: KubeClient, discovery: Discovery, object: KubeObject, options: ApplyOptions = {}): Promise<AppliedObject> {
+export async function applyObject(
+  client: KubeClient,
+  discovery: Discovery,
+  object: KubeObject,
+  options: ApplyOptions = {},
+): Promise<AppliedObject> {
   const { path, resource } = await discovery.pathOf(object);
   const body = { ...object, metadata: { ...object.metadata } };
   delete (body.metadata as Record<string, unknown>).managedFields;
@@ -84,7 +95,8 @@ export async function applyObject(client: KubeClient, discovery: Discovery, obje
     if (code === 201) outcome = "created";
     else if (!options.live) outcome = "configured";
     // A no-op apply keeps the resourceVersion; a dry run always does, so there the objects are compared.
-    else if (!options.dryRun) outcome = applied.metadata.resourceVersion === options.live.metadata.resourceVersion ? "unchanged" : "configured";
+    else if (!options.dryRun)
+      outcome = applied.metadata.resourceVersion === options.live.metadata.resourceVersion ? "unchanged" : "configured";
     else outcome = isDeepStrictEqual(comparable(options.live), comparable(applied)) ? "unchanged" : "configured";
     return { object: applied, outcome };
   } catch (error) {
@@ -96,7 +108,12 @@ export async function applyObject(client: KubeClient, discovery: Discovery, obje
       throw new ApplyConflictError(conflicts);
     }
     if (error instanceof KubeApiError && error.code !== 401 && error.code !== 403) {
-      throw new KubeApiError(`${describeObject(object)} was refused: ${error.message}`, error.code, error.status, error.hint ? { hint: error.hint } : {});
+      throw new KubeApiError(
+        `${describeObject(object)} was refused: ${error.message}`,
+        error.code,
+        error.status,
+        error.hint ? { hint: error.hint } : {},
+      );
     }
     throw error;
   }

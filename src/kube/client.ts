@@ -16,7 +16,12 @@ export interface ApiStatus {
   message?: string;
   reason?: string;
   code?: number;
-  details?: { name?: string; group?: string; kind?: string; causes?: { type?: string; reason?: string; message?: string; field?: string }[] };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: { type?: string; reason?: string; message?: string; field?: string }[];
+  };
 }
 
 /** The API server answered with an error status; `status` holds its Status body. */
@@ -82,7 +87,14 @@ export class KubeClient {
         if (connection.token) this.headers.authorization = `Bearer ${connection.token}`;
         this.agent = this.server.startsWith("http:")
           ? new HttpAgent({ keepAlive: true })
-          : new HttpsAgent({ keepAlive: true, ca: connection.ca, cert: connection.cert, key: connection.key, rejectUnauthorized: connection.rejectUnauthorized, ...(connection.servername ? { servername: connection.servername } : {}) });
+          : new HttpsAgent({
+              keepAlive: true,
+              ca: connection.ca,
+              cert: connection.cert,
+              key: connection.key,
+              rejectUnauthorized: connection.rejectUnauthorized,
+              ...(connection.servername ? { servername: connection.servername } : {}),
+            });
         return;
       }
       const config = this.loaded.config!;
@@ -94,7 +106,8 @@ export class KubeClient {
           hint: "check the user entry of the context in the kubeconfig (kubectl config view --minify)",
         });
       }
-      for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined) this.headers[key.toLowerCase()] = String(value);
+      for (const [key, value] of Object.entries(options.headers ?? {}))
+        if (value !== undefined) this.headers[key.toLowerCase()] = String(value);
       if (options.auth) this.headers.authorization = `Basic ${Buffer.from(options.auth).toString("base64")}`;
       const cluster = config.getCurrentCluster();
       if (cluster?.proxyUrl) this.agent = options.agent as HttpAgent;
@@ -167,7 +180,8 @@ export class KubeClient {
             parsed = undefined;
           }
           if (code >= 200 && code < 300) {
-            if (parsed === undefined && text !== "") reject(new ClusterError(`the API server at ${this.server} answered ${action} with a body that is not JSON`));
+            if (parsed === undefined && text !== "")
+              reject(new ClusterError(`the API server at ${this.server} answered ${action} with a body that is not JSON`));
             else resolve({ code, body: parsed as T });
             return;
           }
@@ -202,10 +216,14 @@ export class KubeClient {
     const code = error.code ?? "";
     const hint = `check that the cluster is running and that context "${this.contextName}" points at it (kubectl cluster-info)`;
     if (code === "MESH_TIMEOUT") {
-      return new ClusterError(`the API server at ${this.server} did not answer ${action} within ${this.timeoutMs < 1000 ? this.timeoutMs / 1000 : Math.round(this.timeoutMs / 1000)}s`, { hint: `${hint}; raise the limit with --request-timeout` });
+      return new ClusterError(
+        `the API server at ${this.server} did not answer ${action} within ${this.timeoutMs < 1000 ? this.timeoutMs / 1000 : Math.round(this.timeoutMs / 1000)}s`,
+        { hint: `${hint}; raise the limit with --request-timeout` },
+      );
     }
     if (code === "ECONNREFUSED") return new ClusterError(`cannot reach the API server at ${this.server}: connection refused`, { hint });
-    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new ClusterError(`cannot reach the API server at ${this.server}: host name not found`, { hint });
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+      return new ClusterError(`cannot reach the API server at ${this.server}: host name not found`, { hint });
     if (code === "ECONNRESET" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "ETIMEDOUT") {
       return new ClusterError(`cannot reach the API server at ${this.server}: ${code}`, { hint });
     }

@@ -44,7 +44,9 @@ function kubeconfigFiles(options: ClusterAccessOptions): { files: string[]; sour
   const env = options.env ?? process.env;
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) {
-      throw new ClusterError(`kubeconfig ${options.kubeconfig} (from --kubeconfig) does not exist`, { hint: "pass the path of an existing kubeconfig file" });
+      throw new ClusterError(`kubeconfig ${options.kubeconfig} (from --kubeconfig) does not exist`, {
+        hint: "pass the path of an existing kubeconfig file",
+      });
     }
     return { files: [options.kubeconfig], source: options.kubeconfig };
   }
@@ -90,23 +92,46 @@ function readKubeconfigs(files: string[]): KubeconfigData {
       parsed = (parseYaml(readFileSync(file, "utf8")) ?? {}) as Entry;
       if (typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a kubeconfig mapping");
     } catch (error) {
-      throw new ClusterError(`kubeconfig ${file} could not be read: ${describeLoadError(error)}`, { hint: "check the file with: kubectl config view --kubeconfig " + file });
+      throw new ClusterError(`kubeconfig ${file} could not be read: ${describeLoadError(error)}`, {
+        hint: "check the file with: kubectl config view --kubeconfig " + file,
+      });
     }
     const base = dirname(file);
-    for (const [key, target] of [["clusters", data.clusters], ["users", data.users], ["contexts", data.contexts]] as const) {
+    for (const [key, target] of [
+      ["clusters", data.clusters],
+      ["users", data.users],
+      ["contexts", data.contexts],
+    ] as const) {
       for (const named of Array.isArray(parsed[key]) ? parsed[key] : []) {
         if (typeof named?.name !== "string" || target.has(named.name)) continue;
         target.set(named.name, { ...(named.cluster ?? named.user ?? named.context ?? {}), __base: base });
       }
     }
-    if (data.currentContext === undefined && typeof parsed["current-context"] === "string" && parsed["current-context"] !== "") data.currentContext = parsed["current-context"];
+    if (data.currentContext === undefined && typeof parsed["current-context"] === "string" && parsed["current-context"] !== "")
+      data.currentContext = parsed["current-context"];
   }
   return data;
 }
 
 /** Credentials mesh handles itself; anything else (exec and auth-provider plugins, proxies) goes to client-node. */
-const plainUserFields = new Set(["token", "tokenFile", "client-certificate", "client-certificate-data", "client-key", "client-key-data", "__base"]);
-const plainClusterFields = new Set(["server", "certificate-authority", "certificate-authority-data", "insecure-skip-tls-verify", "tls-server-name", "extensions", "__base"]);
+const plainUserFields = new Set([
+  "token",
+  "tokenFile",
+  "client-certificate",
+  "client-certificate-data",
+  "client-key",
+  "client-key-data",
+  "__base",
+]);
+const plainClusterFields = new Set([
+  "server",
+  "certificate-authority",
+  "certificate-authority-data",
+  "insecure-skip-tls-verify",
+  "tls-server-name",
+  "extensions",
+  "__base",
+]);
 
 function fileOrData(entry: Entry, fileKey: string, dataKey: string): Buffer | undefined {
   if (typeof entry[dataKey] === "string") return Buffer.from(entry[dataKey], "base64");
@@ -115,15 +140,23 @@ function fileOrData(entry: Entry, fileKey: string, dataKey: string): Buffer | un
     try {
       return readFileSync(path);
     } catch {
-      throw new ClusterError(`kubeconfig refers to ${fileKey} ${path}, which cannot be read`, { hint: "fix the path in the kubeconfig (kubectl config view)" });
+      throw new ClusterError(`kubeconfig refers to ${fileKey} ${path}, which cannot be read`, {
+        hint: "fix the path in the kubeconfig (kubectl config view)",
+      });
     }
   }
   return undefined;
 }
 
 function plainConnection(cluster: Entry, user: Entry): Connection | undefined {
-  if (Object.keys(user).some((key) => !plainUserFields.has(key)) || Object.keys(cluster).some((key) => !plainClusterFields.has(key))) return undefined;
-  const token = typeof user.token === "string" ? user.token : typeof user.tokenFile === "string" ? readFileSync(isAbsolute(user.tokenFile) ? user.tokenFile : join(user.__base, user.tokenFile), "utf8").trim() : undefined;
+  if (Object.keys(user).some((key) => !plainUserFields.has(key)) || Object.keys(cluster).some((key) => !plainClusterFields.has(key)))
+    return undefined;
+  const token =
+    typeof user.token === "string"
+      ? user.token
+      : typeof user.tokenFile === "string"
+        ? readFileSync(isAbsolute(user.tokenFile) ? user.tokenFile : join(user.__base, user.tokenFile), "utf8").trim()
+        : undefined;
   return {
     ca: fileOrData(cluster, "certificate-authority", "certificate-authority-data"),
     cert: fileOrData(user, "client-certificate", "client-certificate-data"),
@@ -145,12 +178,19 @@ export async function loadKubeConfig(options: ClusterAccessOptions = {}): Promis
         source: "in-cluster service account",
         contextName: "in-cluster",
         server: `https://${host}:${env.KUBERNETES_SERVICE_PORT ?? "443"}`,
-        connection: { ca: readFileSync(join(serviceAccountDir, "ca.crt")), token: readFileSync(join(serviceAccountDir, "token"), "utf8").trim(), rejectUnauthorized: true },
+        connection: {
+          ca: readFileSync(join(serviceAccountDir, "ca.crt")),
+          token: readFileSync(join(serviceAccountDir, "token"), "utf8").trim(),
+          rejectUnauthorized: true,
+        },
       };
     }
-    throw new ClusterError("no kubeconfig found: mesh looked at --kubeconfig, $KUBECONFIG and ~/.kube/config, and is not running in a cluster", {
-      hint: "point mesh at a cluster with --kubeconfig PATH or KUBECONFIG=PATH (for kind: kind get kubeconfig > kubeconfig)",
-    });
+    throw new ClusterError(
+      "no kubeconfig found: mesh looked at --kubeconfig, $KUBECONFIG and ~/.kube/config, and is not running in a cluster",
+      {
+        hint: "point mesh at a cluster with --kubeconfig PATH or KUBECONFIG=PATH (for kind: kind get kubeconfig > kubeconfig)",
+      },
+    );
   }
   const data = readKubeconfigs(found.files);
   const source = found.source;
@@ -163,11 +203,15 @@ export async function loadKubeConfig(options: ClusterAccessOptions = {}): Promis
   const contextName = options.context ?? data.currentContext;
   const context = contextName === undefined ? undefined : data.contexts.get(contextName);
   if (!contextName || !context) {
-    throw new ClusterError(`kubeconfig ${source} has no current context`, { hint: "pass --context NAME or run: kubectl config use-context NAME" });
+    throw new ClusterError(`kubeconfig ${source} has no current context`, {
+      hint: "pass --context NAME or run: kubectl config use-context NAME",
+    });
   }
   const cluster = data.clusters.get(context.cluster);
   if (!cluster || typeof cluster.server !== "string") {
-    throw new ClusterError(`context "${contextName}" in ${source} names a cluster that the kubeconfig does not define`, { hint: "fix the context's cluster entry (kubectl config view)" });
+    throw new ClusterError(`context "${contextName}" in ${source} names a cluster that the kubeconfig does not define`, {
+      hint: "fix the context's cluster entry (kubectl config view)",
+    });
   }
   const server = cluster.server.replace(/\/$/, "");
   const connection = plainConnection(cluster, data.users.get(context.user) ?? { __base: "" });
@@ -181,7 +225,9 @@ export async function loadKubeConfig(options: ClusterAccessOptions = {}): Promis
     try {
       part.loadFromFile(file);
     } catch (error) {
-      throw new ClusterError(`kubeconfig ${file} could not be read: ${describeLoadError(error)}`, { hint: "check the file with: kubectl config view --kubeconfig " + file });
+      throw new ClusterError(`kubeconfig ${file} could not be read: ${describeLoadError(error)}`, {
+        hint: "check the file with: kubectl config view --kubeconfig " + file,
+      });
     }
     if (part !== config) config.mergeConfig(part, true);
   }

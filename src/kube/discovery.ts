@@ -32,7 +32,13 @@ export class Discovery {
         .then((list) =>
           (list.resources ?? [])
             .filter((resource) => !resource.name.includes("/"))
-            .map((resource) => ({ apiVersion, kind: resource.kind, plural: resource.name, group: apiGroupOf(apiVersion), namespaced: resource.namespaced })),
+            .map((resource) => ({
+              apiVersion,
+              kind: resource.kind,
+              plural: resource.name,
+              group: apiGroupOf(apiVersion),
+              namespaced: resource.namespaced,
+            })),
         )
         .catch((error) => {
           if (isNotFound(error)) return undefined;
@@ -66,7 +72,12 @@ export class Discovery {
     const group = apiGroupOf(apiVersion);
     throw new ClusterError(
       `the cluster does not serve ${kind} in ${apiVersion}${group ? ` (API group "${group}" version ${apiVersionOnly(apiVersion)} is not served)` : ""}`,
-      { hint: group.endsWith(".istio.io") || group.includes("gateway.networking") ? "install the CRDs that define it first (mesh install installs the Istio CRDs)" : "this Kubernetes version may be too old or the API is disabled" },
+      {
+        hint:
+          group.endsWith(".istio.io") || group.includes("gateway.networking")
+            ? "install the CRDs that define it first (mesh install installs the Istio CRDs)"
+            : "this Kubernetes version may be too old or the API is disabled",
+      },
     );
   }
 

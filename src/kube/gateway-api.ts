@@ -4,12 +4,7 @@ import { decideInstall, type InstallDecision, type InstalledState } from "../cor
 import { obtainBundle, type ObtainedBundle } from "../core/gatewayapi/download.js";
 import { expectedCrdNames } from "../core/gatewayapi/releases.js";
 import { resolveBundleRequest, type BundleRequestOptions } from "../core/gatewayapi/request.js";
-import {
-  DEFAULT_CHANNEL,
-  DEFAULT_VERSION,
-  SAFE_UPGRADES_POLICY_NAME,
-  isChannel,
-} from "../core/gatewayapi/versions.js";
+import { DEFAULT_CHANNEL, DEFAULT_VERSION, SAFE_UPGRADES_POLICY_NAME, isChannel } from "../core/gatewayapi/versions.js";
 import { ClusterError, FindingsError } from "../core/errors.js";
 import type { KubeObject } from "../core/objects.js";
 import { applyObjects } from "./apply-objects.js";
@@ -80,7 +75,13 @@ export async function readInstalledState(cluster: Cluster): Promise<InstalledSta
   const [crds, policy] = await Promise.all([
     cluster.list(CRD_API_VERSION, "CustomResourceDefinition"),
     cluster.serves(ADMISSION_API_VERSION, "ValidatingAdmissionPolicy").then((served) =>
-      served ? cluster.get({ apiVersion: ADMISSION_API_VERSION, kind: "ValidatingAdmissionPolicy", metadata: { name: SAFE_UPGRADES_POLICY_NAME } }) : undefined,
+      served
+        ? cluster.get({
+            apiVersion: ADMISSION_API_VERSION,
+            kind: "ValidatingAdmissionPolicy",
+            metadata: { name: SAFE_UPGRADES_POLICY_NAME },
+          })
+        : undefined,
     ),
   ]);
   return {
@@ -202,7 +203,15 @@ export async function gatewayApiStatus(cluster: Cluster): Promise<GatewayApiStat
         : undefined;
   const missing = (expected ?? []).filter((name) => !rows.some((row) => row.name === name));
   for (const name of missing) {
-    rows.push({ name, installed: false, bundleVersion: undefined, channel: undefined, servedVersions: [], storedVersions: [], established: false });
+    rows.push({
+      name,
+      installed: false,
+      bundleVersion: undefined,
+      channel: undefined,
+      servedVersions: [],
+      storedVersions: [],
+      established: false,
+    });
   }
   if (state.crds.length > 0 && missing.length > 0) problems.push(`missing from the installed bundle: ${missing.join(", ")}`);
   const pending = state.crds.filter((crd) => !crd.established);

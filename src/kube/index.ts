@@ -5,10 +5,42 @@
 export { connectCluster, type Cluster, type ListOptions, type ServerVersion } from "./cluster.js";
 export type { ClusterAccessOptions } from "./config.js";
 export { KubeApiError, type ApiStatus } from "./client.js";
-export { ApplyConflictError, FIELD_MANAGER, type AppliedObject, type ApplyOptions, type ApplyOutcome, type FieldConflict } from "./apply.js";
-export { waitForReady, waitForEstablished, readinessOf, ReadinessTimeoutError, formatDuration, type NotReady, type WaitOptions } from "./wait.js";
-export { OwnerLabel, withOwnerLabels, ownerSelector, identityOf, findOwned, pruneKinds, purgeKinds, type Ownership, type KindRef } from "./ownership.js";
-export { installPlan, type InstallPlan, type ComponentPlan, type InstallEvent, type InstallOptions, type InstallResult } from "./install.js";
+export {
+  ApplyConflictError,
+  FIELD_MANAGER,
+  type AppliedObject,
+  type ApplyOptions,
+  type ApplyOutcome,
+  type FieldConflict,
+} from "./apply.js";
+export {
+  waitForReady,
+  waitForEstablished,
+  readinessOf,
+  ReadinessTimeoutError,
+  formatDuration,
+  type NotReady,
+  type WaitOptions,
+} from "./wait.js";
+export {
+  OwnerLabel,
+  withOwnerLabels,
+  ownerSelector,
+  identityOf,
+  findOwned,
+  pruneKinds,
+  purgeKinds,
+  type Ownership,
+  type KindRef,
+} from "./ownership.js";
+export {
+  installPlan,
+  type InstallPlan,
+  type ComponentPlan,
+  type InstallEvent,
+  type InstallOptions,
+  type InstallResult,
+} from "./install.js";
 export { findUninstallTargets, deleteObjects, type UninstallSelection, type DeletionReport } from "./uninstall.js";
 export { verifyPlan, driftedFields, type VerifyEntry, type VerifyState } from "./verify.js";
 export { readInstallStatus, type InstallStatus, type ComponentStatus, type GatewayService } from "./status.js";

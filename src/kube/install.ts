@@ -83,7 +83,12 @@ const dependencies: Record<string, string[]> = {
   EgressGateways: ["Pilot"],
 };
 
-async function ensureNamespace(cluster: Cluster, namespace: string, labels: Record<string, string> | undefined, dryRun: boolean): Promise<"exists" | "created" | "missing"> {
+async function ensureNamespace(
+  cluster: Cluster,
+  namespace: string,
+  labels: Record<string, string> | undefined,
+  dryRun: boolean,
+): Promise<"exists" | "created" | "missing"> {
   const live = await cluster.get({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
   if (live) return "exists";
   if (dryRun) return "missing";
@@ -91,19 +96,32 @@ async function ensureNamespace(cluster: Cluster, namespace: string, labels: Reco
   return "created";
 }
 
-export async function installPlan(cluster: Cluster, plan: InstallPlan, options: InstallOptions, onEvent: (event: InstallEvent) => void = () => {}): Promise<InstallResult> {
+export async function installPlan(
+  cluster: Cluster,
+  plan: InstallPlan,
+  options: InstallOptions,
+  onEvent: (event: InstallEvent) => void = () => {},
+): Promise<InstallResult> {
   const dryRun = options.dryRun ?? false;
   const namespaceState = await ensureNamespace(cluster, plan.namespace, plan.namespaceLabels, dryRun);
   if (namespaceState === "created") onEvent({ type: "namespace-created", namespace: plan.namespace });
   const selector = ownerSelector({ namespace: plan.namespace, revision: plan.revision });
   const owned = await findOwned(cluster, purgeKinds, selector);
   const live = new Map(owned.map((object) => [identityOf(object), object]));
-  const previousVersion = owned.map((object) => object.metadata.labels?.[OwnerLabel.version]).find((version) => version !== undefined && version !== plan.version);
+  const previousVersion = owned
+    .map((object) => object.metadata.labels?.[OwnerLabel.version])
+    .find((version) => version !== undefined && version !== plan.version);
   if (previousVersion) onEvent({ type: "version-change", from: previousVersion, to: plan.version });
   const labelled = plan.components.map((component) => ({
     ...component,
     objects: component.objects.map((object) =>
-      withOwnerLabels(object, { component: component.component, revision: plan.revision, namespace: plan.namespace, version: plan.version, ...(plan.installName ? { installName: plan.installName } : {}) }),
+      withOwnerLabels(object, {
+        component: component.component,
+        revision: plan.revision,
+        namespace: plan.namespace,
+        version: plan.version,
+        ...(plan.installName ? { installName: plan.installName } : {}),
+      }),
     ),
   }));
 
@@ -124,10 +142,22 @@ export async function installPlan(cluster: Cluster, plan: InstallPlan, options: 
       }
       onEvent({ type: "component-started", component });
       try {
-        await installComponent(cluster, component, { ...options, dryRun, namespaceMissing: namespaceState === "missing" ? plan.namespace : undefined }, live, result, onEvent);
+        await installComponent(
+          cluster,
+          component,
+          { ...options, dryRun, namespaceMissing: namespaceState === "missing" ? plan.namespace : undefined },
+          live,
+          result,
+          onEvent,
+        );
         return true;
       } catch (error) {
-        const failure: ComponentFailure = { component: component.component, displayName: component.displayName, message: error instanceof Error ? error.message : String(error), error };
+        const failure: ComponentFailure = {
+          component: component.component,
+          displayName: component.displayName,
+          message: error instanceof Error ? error.message : String(error),
+          error,
+        };
         if (error instanceof ReadinessTimeoutError) failure.notReady = error.notReady;
         if (error instanceof ApplyConflictError) failure.conflicts = error.conflicts;
         result.failures.push(failure);
@@ -141,7 +171,10 @@ export async function installPlan(cluster: Cluster, plan: InstallPlan, options: 
   await Promise.all(labelled.map(run));
 
   if (result.failures.length === 0 && options.prune !== false) {
-    const candidates = pruneCandidates(owned, labelled.flatMap((component) => component.objects));
+    const candidates = pruneCandidates(
+      owned,
+      labelled.flatMap((component) => component.objects),
+    );
     if (candidates.length > 0) {
       onEvent({ type: "pruning", objects: candidates.map(describeObject) });
       for (const object of candidates) {
@@ -179,7 +212,11 @@ async function installComponent(
         }
         try {
           const previous = live.get(identityOf(object));
-          const applied = await cluster.apply(object, { force: options.forceConflicts ?? false, dryRun: options.dryRun, ...(previous ? { live: previous } : {}) });
+          const applied = await cluster.apply(object, {
+            force: options.forceConflicts ?? false,
+            dryRun: options.dryRun,
+            ...(previous ? { live: previous } : {}),
+          });
           report.outcome = applied.outcome;
           outcomes[applied.outcome]++;
           result.applied.push(report);
@@ -196,7 +233,10 @@ async function installComponent(
   await applyAll(crds);
   if (crds.length > 0 && !options.dryRun && conflicts.length === 0 && errors.length === 0) {
     onEvent({ type: "component-waiting", component, pending: crds.map((crd) => `CustomResourceDefinition/${crd.metadata.name}`) });
-    await waitForReady(cluster, crds, { timeoutMs: options.readinessTimeoutMs, onWaiting: (pending) => onEvent({ type: "component-waiting", component, pending }) });
+    await waitForReady(cluster, crds, {
+      timeoutMs: options.readinessTimeoutMs,
+      onWaiting: (pending) => onEvent({ type: "component-waiting", component, pending }),
+    });
     cluster.discovery.forget();
   }
   await applyAll(rest);
@@ -207,7 +247,10 @@ async function installComponent(
     throw new ClusterError(errors.map((error) => (error instanceof Error ? error.message : String(error))).join("\n"));
   }
   if (!options.dryRun) {
-    await waitForReady(cluster, component.objects, { timeoutMs: options.readinessTimeoutMs, onWaiting: (pending) => onEvent({ type: "component-waiting", component, pending }) });
+    await waitForReady(cluster, component.objects, {
+      timeoutMs: options.readinessTimeoutMs,
+      onWaiting: (pending) => onEvent({ type: "component-waiting", component, pending }),
+    });
   }
   onEvent({ type: "component-installed", component, outcomes });
 }

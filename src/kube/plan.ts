@@ -18,7 +18,10 @@ function namespaceLabels(operator: GeneratedManifest["operator"]): Record<string
   return typeof network === "string" && network !== "" ? { "topology.istio.io/network": network } : undefined;
 }
 
-export function planFromManifest(generated: Pick<GeneratedManifest, "components" | "namespace" | "revision" | "operator">, version: string): InstallPlan {
+export function planFromManifest(
+  generated: Pick<GeneratedManifest, "components" | "namespace" | "revision" | "operator">,
+  version: string,
+): InstallPlan {
   const installName = generated.operator.metadata?.name;
   const labels = namespaceLabels(generated.operator);
   return {

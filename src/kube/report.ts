@@ -44,9 +44,13 @@ export function failureLines(failure: ComponentFailure, timeoutMs: number): stri
 /** After a failed install: what was applied, what is pending, and that running the command again converges. */
 export function failedInstallSummary(result: InstallResult): string[] {
   const total = result.applied.length + result.pending.length;
-  const lines = [`Applied ${result.applied.length} of ${total} objects; ${result.pending.length} pending${result.pending.length > 0 ? ":" : "."}`];
+  const lines = [
+    `Applied ${result.applied.length} of ${total} objects; ${result.pending.length} pending${result.pending.length > 0 ? ":" : "."}`,
+  ];
   for (const entry of result.pending) lines.push(`  ${entry.object}`);
-  lines.push("Nothing was rolled back. Fix the cause and run the same command again: mesh install converges, applying only what is missing or changed.");
+  lines.push(
+    "Nothing was rolled back. Fix the cause and run the same command again: mesh install converges, applying only what is missing or changed.",
+  );
   return lines;
 }
 

@@ -43,7 +43,9 @@ function describeService(service: Json): GatewayService {
     type: service.spec?.type ?? "ClusterIP",
     clusterIP: service.spec?.clusterIP ?? "<none>",
     externalIP: external.length > 0 ? external.join(",") : service.spec?.type === "LoadBalancer" ? "<pending>" : "<none>",
-    ports: (service.spec?.ports ?? []).map((port: Json) => `${port.port}${port.nodePort ? `:${port.nodePort}` : ""}/${port.protocol ?? "TCP"}`).join(","),
+    ports: (service.spec?.ports ?? [])
+      .map((port: Json) => `${port.port}${port.nodePort ? `:${port.nodePort}` : ""}/${port.protocol ?? "TCP"}`)
+      .join(","),
   };
 }
 
@@ -53,25 +55,44 @@ export async function readInstallStatus(cluster: Cluster, options: { namespace?:
   const groups = new Map<string, KubeObject[]>();
   for (const object of owned) {
     const labels = object.metadata.labels ?? {};
-    const key = [labels[OwnerLabel.component], labels[OwnerLabel.revision] ?? "default", labels[OwnerLabel.owningNamespace] ?? object.metadata.namespace ?? ""].join("\u0000");
+    const key = [
+      labels[OwnerLabel.component],
+      labels[OwnerLabel.revision] ?? "default",
+      labels[OwnerLabel.owningNamespace] ?? object.metadata.namespace ?? "",
+    ].join("\u0000");
     groups.set(key, [...(groups.get(key) ?? []), object]);
   }
   const components: ComponentStatus[] = [...groups].map(([key, objects]) => {
     const [component, revision, namespace] = key.split("\u0000") as [string, string, string];
-    const versions = [...new Set(objects.map((object) => object.metadata.labels?.[OwnerLabel.version]).filter((version): version is string => Boolean(version)))];
+    const versions = [
+      ...new Set(
+        objects.map((object) => object.metadata.labels?.[OwnerLabel.version]).filter((version): version is string => Boolean(version)),
+      ),
+    ];
     const workloads = objects
       .filter((object) => ["Deployment", "DaemonSet", "StatefulSet"].includes(object.kind))
       .map((object: Json) => {
         const readiness = readinessOf(object);
-        const desired = object.kind === "DaemonSet" ? object.status?.desiredNumberScheduled ?? 0 : object.spec?.replicas ?? 1;
-        const ready = object.kind === "DaemonSet" ? object.status?.numberReady ?? 0 : object.status?.readyReplicas ?? 0;
-        return { kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace, ready: readiness.ready, detail: readiness.ready ? `${ready}/${desired} ready` : readiness.reason ?? "not ready" };
+        const desired = object.kind === "DaemonSet" ? (object.status?.desiredNumberScheduled ?? 0) : (object.spec?.replicas ?? 1);
+        const ready = object.kind === "DaemonSet" ? (object.status?.numberReady ?? 0) : (object.status?.readyReplicas ?? 0);
+        return {
+          kind: object.kind,
+          name: object.metadata.name,
+          namespace: object.metadata.namespace,
+          ready: readiness.ready,
+          detail: readiness.ready ? `${ready}/${desired} ready` : (readiness.reason ?? "not ready"),
+        };
       });
     return { component, revision, namespace, versions, objects: objects.length, workloads };
   });
-  components.sort((a, b) => componentOrder.indexOf(a.component) - componentOrder.indexOf(b.component) || a.revision.localeCompare(b.revision));
+  components.sort(
+    (a, b) => componentOrder.indexOf(a.component) - componentOrder.indexOf(b.component) || a.revision.localeCompare(b.revision),
+  );
   const gateways = owned
-    .filter((object) => object.kind === "Service" && ["IngressGateways", "EgressGateways"].includes(object.metadata.labels?.[OwnerLabel.component] ?? ""))
+    .filter(
+      (object) =>
+        object.kind === "Service" && ["IngressGateways", "EgressGateways"].includes(object.metadata.labels?.[OwnerLabel.component] ?? ""),
+    )
     .map(describeService)
     .sort((a, b) => a.name.localeCompare(b.name));
   const healthy = components.length > 0 && components.every((component) => component.workloads.every((workload) => workload.ready));

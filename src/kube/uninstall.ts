@@ -16,7 +16,9 @@ const revisionComponents = ["Pilot", "IngressGateways", "EgressGateways", "Cni",
 export async function findUninstallTargets(cluster: Cluster, selection: UninstallSelection): Promise<KubeObject[]> {
   if (selection.purge) {
     // Pods carry the component label from their template; they go with their Deployments.
-    const owned = (await findOwned(cluster, purgeKinds, OwnerLabel.component)).filter((object) => !(object.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length);
+    const owned = (await findOwned(cluster, purgeKinds, OwnerLabel.component)).filter(
+      (object) => !(object.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length,
+    );
     // istiod creates the `istio` and `istio-remote` GatewayClasses itself, without install labels.
     const classes = await cluster.listIfServed("gateway.networking.k8s.io/v1", "GatewayClass");
     const istioClasses = classes.filter((gatewayClass: any) => String(gatewayClass.spec?.controllerName ?? "").startsWith("istio.io/"));
@@ -33,7 +35,12 @@ export interface DeletionReport {
 }
 
 /** Deletes workloads and configuration first and CRDs last, so that nothing is left half-defined. */
-export async function deleteObjects(cluster: Cluster, objects: readonly KubeObject[], options: { dryRun?: boolean } = {}, onDeleted: (report: DeletionReport) => void = () => {}): Promise<DeletionReport[]> {
+export async function deleteObjects(
+  cluster: Cluster,
+  objects: readonly KubeObject[],
+  options: { dryRun?: boolean } = {},
+  onDeleted: (report: DeletionReport) => void = () => {},
+): Promise<DeletionReport[]> {
   const reports: DeletionReport[] = [];
   const remove = async (object: KubeObject) => {
     let result: DeletionReport["result"] = "dry run";

@@ -25,10 +25,15 @@ type Json = any;
  * Paths where the live object differs from the rendered one. Only rendered fields count: the API server adds
  * defaults (and other managers add fields) that are not drift. Rendered nulls mean "absent" after apply.
  */
-export function driftedFields(rendered: Json, live: Json, path: (string | number)[] = []): { path: string; want: unknown; have: unknown }[] {
+export function driftedFields(
+  rendered: Json,
+  live: Json,
+  path: (string | number)[] = [],
+): { path: string; want: unknown; have: unknown }[] {
   if (rendered === null || rendered === undefined) return [];
   if (typeof rendered === "object" && !Array.isArray(rendered)) {
-    if (typeof live !== "object" || live === null || Array.isArray(live)) return [{ path: formatFieldPath(path), want: rendered, have: live }];
+    if (typeof live !== "object" || live === null || Array.isArray(live))
+      return [{ path: formatFieldPath(path), want: rendered, have: live }];
     return Object.entries(rendered).flatMap(([key, value]) => driftedFields(value, live[key], [...path, key]));
   }
   if (Array.isArray(rendered)) {
@@ -44,11 +49,19 @@ export async function verifyPlan(cluster: Cluster, plan: InstallPlan): Promise<V
       component.objects.map(async (object): Promise<VerifyEntry> => {
         const entry: VerifyEntry = { kind: object.kind, name: object.metadata.name ?? "", component: component.component, state: "ok" };
         if (object.metadata.namespace) entry.namespace = object.metadata.namespace;
-        const expected = withOwnerLabels(object, { component: component.component, revision: plan.revision, namespace: plan.namespace, version: plan.version });
+        const expected = withOwnerLabels(object, {
+          component: component.component,
+          revision: plan.revision,
+          namespace: plan.namespace,
+          version: plan.version,
+        });
         const live = await cluster.get(expected);
         if (!live) return { ...entry, state: "missing" };
         const { status: _status, ...spec } = expected as KubeObject & { status?: unknown };
-        const drift = driftedFields({ ...spec, metadata: { labels: expected.metadata.labels, annotations: expected.metadata.annotations } }, live);
+        const drift = driftedFields(
+          { ...spec, metadata: { labels: expected.metadata.labels, annotations: expected.metadata.annotations } },
+          live,
+        );
         if (drift.length > 0) {
           const first = drift[0]!;
           const more = drift.length > 1 ? ` (+${drift.length - 1} more)` : "";

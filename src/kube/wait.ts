@@ -33,7 +33,9 @@ export class ReadinessTimeoutError extends Error {
     readonly timeoutMs: number,
     readonly notReady: NotReady[],
   ) {
-    super(`resources not ready after ${formatDuration(timeoutMs)}: ${notReady.map((entry) => `${entry.object} (${entry.reason})`).join("; ")}`);
+    super(
+      `resources not ready after ${formatDuration(timeoutMs)}: ${notReady.map((entry) => `${entry.object} (${entry.reason})`).join("; ")}`,
+    );
   }
 }
 
@@ -56,26 +58,32 @@ export function readinessOf(object: Json): Readiness {
   switch (object.kind) {
     case "CustomResourceDefinition": {
       const established = condition(object, "Established");
-      return established?.status === "True" ? { ready: true } : { ready: false, reason: `not Established${established?.message ? `: ${established.message}` : ""}` };
+      return established?.status === "True"
+        ? { ready: true }
+        : { ready: false, reason: `not Established${established?.message ? `: ${established.message}` : ""}` };
     }
     case "Deployment":
     case "StatefulSet": {
       const desired = object.spec?.replicas ?? 1;
-      if (generation !== undefined && (status.observedGeneration ?? 0) < generation) return { ready: false, reason: "rollout not yet observed by the controller" };
+      if (generation !== undefined && (status.observedGeneration ?? 0) < generation)
+        return { ready: false, reason: "rollout not yet observed by the controller" };
       const updated = status.updatedReplicas ?? 0;
       const ready = status.readyReplicas ?? 0;
-      const available = object.kind === "Deployment" ? status.availableReplicas ?? 0 : ready;
+      const available = object.kind === "Deployment" ? (status.availableReplicas ?? 0) : ready;
       if (updated < desired) return { ready: false, reason: `${updated}/${desired} replicas updated` };
       if (ready < desired) return { ready: false, reason: `${ready}/${desired} replicas ready` };
       if (available < desired) return { ready: false, reason: `${available}/${desired} replicas available` };
-      if ((status.replicas ?? 0) > updated) return { ready: false, reason: `${(status.replicas ?? 0) - updated} old replicas pending termination` };
+      if ((status.replicas ?? 0) > updated)
+        return { ready: false, reason: `${(status.replicas ?? 0) - updated} old replicas pending termination` };
       return { ready: true };
     }
     case "DaemonSet": {
-      if (generation !== undefined && (status.observedGeneration ?? 0) < generation) return { ready: false, reason: "rollout not yet observed by the controller" };
+      if (generation !== undefined && (status.observedGeneration ?? 0) < generation)
+        return { ready: false, reason: "rollout not yet observed by the controller" };
       const desired = status.desiredNumberScheduled ?? 0;
       if (desired === 0) return { ready: false, reason: "no nodes scheduled" };
-      if ((status.updatedNumberScheduled ?? 0) < desired) return { ready: false, reason: `${status.updatedNumberScheduled ?? 0}/${desired} pods updated` };
+      if ((status.updatedNumberScheduled ?? 0) < desired)
+        return { ready: false, reason: `${status.updatedNumberScheduled ?? 0}/${desired} pods updated` };
       if ((status.numberReady ?? 0) < desired) return { ready: false, reason: `${status.numberReady ?? 0}/${desired} pods ready` };
       return { ready: true };
     }
@@ -93,7 +101,8 @@ export function webhookServices(objects: readonly KubeObject[]): { namespace: st
     if (object.kind !== "MutatingWebhookConfiguration" && object.kind !== "ValidatingWebhookConfiguration") continue;
     for (const webhook of (object as Json).webhooks ?? []) {
       const service = webhook.clientConfig?.service;
-      if (service?.name && service?.namespace) services.set(`${service.namespace}/${service.name}`, { namespace: service.namespace, name: service.name });
+      if (service?.name && service?.namespace)
+        services.set(`${service.namespace}/${service.name}`, { namespace: service.namespace, name: service.name });
     }
   }
   return [...services.values()];
@@ -103,19 +112,28 @@ export function webhookServices(objects: readonly KubeObject[]): { namespace: st
 export async function diagnose(cluster: Cluster, object: Json): Promise<string | undefined> {
   const selector = object.spec?.selector?.matchLabels as Record<string, string> | undefined;
   if (!selector || !object.metadata?.namespace) return undefined;
-  const labelSelector = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(",");
+  const labelSelector = Object.entries(selector)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
   const pods = await cluster.list("v1", "Pod", { namespace: object.metadata.namespace, labelSelector });
   if (pods.length === 0) return "no pods created";
-  const pod = pods.find((candidate: Json) => candidate.status?.phase !== "Running" || (candidate.status?.containerStatuses ?? []).some((c: Json) => !c.ready)) as Json;
+  const pod = pods.find(
+    (candidate: Json) => candidate.status?.phase !== "Running" || (candidate.status?.containerStatuses ?? []).some((c: Json) => !c.ready),
+  ) as Json;
   if (!pod) return undefined;
   const parts = [`pod ${pod.metadata.name} ${pod.status?.phase ?? "Unknown"}`];
   for (const container of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const waiting = container.state?.waiting;
     const terminated = container.state?.terminated;
     if (waiting?.reason) parts.push(`container ${container.name} ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`);
-    else if (terminated?.reason) parts.push(`container ${container.name} terminated: ${terminated.reason}${terminated.exitCode !== undefined ? ` (exit ${terminated.exitCode})` : ""}`);
+    else if (terminated?.reason)
+      parts.push(
+        `container ${container.name} terminated: ${terminated.reason}${terminated.exitCode !== undefined ? ` (exit ${terminated.exitCode})` : ""}`,
+      );
   }
-  const events = await cluster.list("v1", "Event", { namespace: pod.metadata.namespace, fieldSelector: `involvedObject.name=${pod.metadata.name}` }).catch(() => []);
+  const events = await cluster
+    .list("v1", "Event", { namespace: pod.metadata.namespace, fieldSelector: `involvedObject.name=${pod.metadata.name}` })
+    .catch(() => []);
   const last = (events as Json[])
     .filter((event) => event.type === "Warning")
     .sort((a, b) => String(a.lastTimestamp ?? a.eventTime ?? "").localeCompare(String(b.lastTimestamp ?? b.eventTime ?? "")))
@@ -127,7 +145,10 @@ export async function diagnose(cluster: Cluster, object: Json): Promise<string |
 /** EndpointSlices (v1 Endpoints is deprecated since Kubernetes 1.33), or Endpoints where slices are not served. */
 async function hasReadyEndpoints(cluster: Cluster, service: { namespace: string; name: string }): Promise<boolean> {
   if (await cluster.serves("discovery.k8s.io/v1", "EndpointSlice")) {
-    const slices = await cluster.list("discovery.k8s.io/v1", "EndpointSlice", { namespace: service.namespace, labelSelector: `kubernetes.io/service-name=${service.name}` });
+    const slices = await cluster.list("discovery.k8s.io/v1", "EndpointSlice", {
+      namespace: service.namespace,
+      labelSelector: `kubernetes.io/service-name=${service.name}`,
+    });
     return slices.some((slice: Json) => (slice.endpoints ?? []).some((endpoint: Json) => endpoint.conditions?.ready !== false));
   }
   const endpoints = (await cluster.get({ apiVersion: "v1", kind: "Endpoints", metadata: service })) as Json;
@@ -153,7 +174,10 @@ function checksFor(cluster: Cluster, objects: readonly KubeObject[]): Check[] {
   for (const service of webhookServices(objects)) {
     checks.push({
       label: `Service/${service.namespace}/${service.name} (webhook endpoints)`,
-      probe: async () => ((await hasReadyEndpoints(cluster, service)) ? { ready: true } : { ready: false, reason: "no ready endpoints for the webhook service" }),
+      probe: async () =>
+        (await hasReadyEndpoints(cluster, service))
+          ? { ready: true }
+          : { ready: false, reason: "no ready endpoints for the webhook service" },
     });
   }
   return checks;
@@ -199,4 +223,3 @@ export function waitForEstablished(cluster: Cluster, crds: readonly KubeObject[]
     options,
   );
 }
-

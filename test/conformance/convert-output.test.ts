@@ -29,7 +29,10 @@ function crdsIn(directory: string): unknown[] {
   return crds;
 }
 
-const experimentalOnly: Record<GatewayApiVersion, string[]> = { "v1.5.1": ["TCPRoute"], "v1.2.1": ["TCPRoute", "TLSRoute", "BackendTLSPolicy"] };
+const experimentalOnly: Record<GatewayApiVersion, string[]> = {
+  "v1.5.1": ["TCPRoute"],
+  "v1.2.1": ["TCPRoute", "TLSRoute", "BackendTLSPolicy"],
+};
 
 function rejections(objects: readonly KubeObject[], version: GatewayApiVersion): string[] {
   const messages: string[] = [];
@@ -37,30 +40,42 @@ function rejections(objects: readonly KubeObject[], version: GatewayApiVersion):
     const subset = objects.filter((object) => experimentalOnly[version].includes(object.kind) === (channel === "experimental"));
     const crds = crdsIn(join(reference, "gateway-api", version, channel));
     for (const finding of validateObjects(subset, { gatewayApiVersion: version, channel, crds })) {
-      if (finding.severity === "error") messages.push(`${finding.resource?.kind} ${finding.resource?.name} ${finding.path ?? ""}: ${finding.message}`);
+      if (finding.severity === "error")
+        messages.push(`${finding.resource?.kind} ${finding.resource?.name} ${finding.path ?? ""}: ${finding.message}`);
     }
   }
   return messages;
 }
 
-const inputs = readdirSync(fixtures).filter((file) => file.endsWith(".yaml")).sort();
+const inputs = readdirSync(fixtures)
+  .filter((file) => file.endsWith(".yaml"))
+  .sort();
 
 describe("full-profile output is accepted by the official Gateway API CRDs", () => {
   it.each(inputs)("%s (v1.5.1)", (file) => {
-    const result = convertIstioToGatewayApi(parseManifestText(readFileSync(join(fixtures, file), "utf8"), file).documents, defaultConvertOptions());
+    const result = convertIstioToGatewayApi(
+      parseManifestText(readFileSync(join(fixtures, file), "utf8"), file).documents,
+      defaultConvertOptions(),
+    );
     expect(rejections(result.objects, "v1.5.1")).toEqual([]);
   });
 
   it("the check has teeth: the compat profile's listeners for the same servers are rejected", () => {
     const file = "gateway-servers.yaml";
-    const result = convertIstioToGatewayApi(parseManifestText(readFileSync(join(fixtures, file), "utf8"), file).documents, defaultConvertOptions({ profile: "compat" }));
+    const result = convertIstioToGatewayApi(
+      parseManifestText(readFileSync(join(fixtures, file), "utf8"), file).documents,
+      defaultConvertOptions({ profile: "compat" }),
+    );
     expect(rejections(result.objects, "v1.5.1").length).toBeGreaterThan(0);
   });
 
   it.each(Array.from({ length: 40 }, (_, index) => index + 1))("random input %i (v1.5.1 and v1.2.1)", (seed) => {
     const input = toYamlStream(randomIstioInput(seed));
     for (const version of ["v1.5.1", "v1.2.1"] as const) {
-      const result = convertIstioToGatewayApi(parseManifestText(input, "random.yaml").documents, defaultConvertOptions({ gatewayApiVersion: version }));
+      const result = convertIstioToGatewayApi(
+        parseManifestText(input, "random.yaml").documents,
+        defaultConvertOptions({ gatewayApiVersion: version }),
+      );
       expect(rejections(result.objects, version)).toEqual([]);
     }
   });
@@ -69,7 +84,10 @@ describe("full-profile output is accepted by the official Gateway API CRDs", () 
 describe("reverse output is accepted by the official Istio CRDs", () => {
   const crds = crdsIn(join(reference, "istio", "1.30.3"));
   it.each(Array.from({ length: 20 }, (_, index) => index + 1))("random input %i", (seed) => {
-    const forward = convertIstioToGatewayApi(parseManifestText(toYamlStream(randomIstioInput(seed)), "in.yaml").documents, defaultConvertOptions());
+    const forward = convertIstioToGatewayApi(
+      parseManifestText(toYamlStream(randomIstioInput(seed)), "in.yaml").documents,
+      defaultConvertOptions(),
+    );
     const back = convertGatewayApiToIstio(parseManifestText(toYamlStream(forward.objects), "gw.yaml").documents, defaultConvertOptions());
     const errors = validateObjects(back.objects, { crds }).filter((finding) => finding.severity === "error");
     expect(errors.map((finding) => `${finding.resource?.kind} ${finding.path}: ${finding.message}`)).toEqual([]);

@@ -43,7 +43,11 @@ describe("the published Gateway API bundles", () => {
 
   it("v1.2.1 is refused when asked for as v1.5.1", () => {
     expect(() =>
-      verifyBundle(assembleReleaseBundle("v1.2.1", "standard"), { version: "v1.5.1", release: parseReleaseVersion("v1.5.1")!, channel: "standard" }, "x"),
+      verifyBundle(
+        assembleReleaseBundle("v1.2.1", "standard"),
+        { version: "v1.5.1", release: parseReleaseVersion("v1.5.1")!, channel: "standard" },
+        "x",
+      ),
     ).toThrow(/It contains bundle-version v1\.2\.1, channel standard/);
   });
 });

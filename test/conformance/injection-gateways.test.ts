@@ -9,7 +9,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Container, Pod } from "./injection-harness/istiod-injector.js";
 import {
-  args, container, envOf, envValue, expectGolden, names, readJson, readPod, requireGo, useInjector, withAnnotations,
+  args,
+  container,
+  envOf,
+  envValue,
+  expectGolden,
+  names,
+  readJson,
+  readPod,
+  requireGo,
+  useInjector,
+  withAnnotations,
 } from "./injection-harness/support.js";
 
 const goVersion = await requireGo();
@@ -30,12 +40,23 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       expect(proxy.image).toBe("docker.io/istio/proxyv2:1.30.3");
       expect(args(proxy).slice(0, 4)).toEqual(["proxy", "router", "--domain", "$(POD_NAMESPACE).svc.cluster.local"]);
       expect(proxy.securityContext).toEqual({
-        allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: true,
-        runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 1337,
+        runAsGroup: 1337,
       });
       expect(proxy.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" } });
       expect(proxy.ports).toEqual([{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }]);
-      expect(proxy.readinessProbe).toEqual({ httpGet: { path: "/healthz/ready", port: 15021 }, initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 });
+      expect(proxy.readinessProbe).toEqual({
+        httpGet: { path: "/healthz/ready", port: 15021 },
+        initialDelaySeconds: 0,
+        periodSeconds: 15,
+        timeoutSeconds: 3,
+        failureThreshold: 4,
+      });
       expect(proxy.startupProbe).toBeUndefined();
       expect(envValue(proxy, "ISTIO_META_APP_CONTAINERS")).toBe("");
       expect(envValue(proxy, "ISTIO_META_POD_PORTS")).toBe("[]");
@@ -44,7 +65,10 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
 
     it("lets uid 1337 bind low ports and labels the pod without tlsMode", () => {
       expect(pod.spec.securityContext).toEqual({ sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] });
-      expect(pod.metadata.labels).toMatchObject({ "service.istio.io/canonical-name": "ingress", "service.istio.io/canonical-revision": "latest" });
+      expect(pod.metadata.labels).toMatchObject({
+        "service.istio.io/canonical-name": "ingress",
+        "service.istio.io/canonical-revision": "latest",
+      });
       expect(pod.metadata.labels?.["security.istio.io/tlsMode"]).toBeUndefined();
     });
 
@@ -90,7 +114,13 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
     const gatewayData = (overrides: Record<string, unknown> = {}) => ({
       kind: "Gateway",
       apiVersion: "gateway.networking.k8s.io/v1",
-      metadata: { name: "web", namespace: "edge", uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90", labels: { team: "a" }, annotations: { "gateway.istio.io/controller-version": "5", owner: "web-team" } },
+      metadata: {
+        name: "web",
+        namespace: "edge",
+        uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90",
+        labels: { team: "a" },
+        annotations: { "gateway.istio.io/controller-version": "5", owner: "web-team" },
+      },
       spec: { gatewayClassName: "istio", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] },
       DeploymentName: "web-istio",
       ServiceAccount: "web-istio",
@@ -118,7 +148,17 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       const result = (await run([{ id: "kg", template: templates["kube-gateway"]!, context: "gateway", data }])).get("kg")!;
       expect({ stage: result.stage, error: result.error }).toEqual({ stage: "ok", error: undefined });
       expect(result.text).not.toMatch(/<no value>|<nil>/);
-      return result.documents as { kind: string; metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string>; ownerReferences: unknown[] }; spec: Record<string, any> }[];
+      return result.documents as {
+        kind: string;
+        metadata: {
+          name: string;
+          namespace: string;
+          labels: Record<string, string>;
+          annotations: Record<string, string>;
+          ownerReferences: unknown[];
+        };
+        spec: Record<string, any>;
+      }[];
     }
 
     it("renders a ServiceAccount, Deployment, Service and the HPA/PDB skeletons, all owned by the Gateway", async () => {
@@ -132,7 +172,9 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
         ["PodDisruptionBudget", "web-istio", "edge"],
       ]);
       for (const d of docs) {
-        expect(d.metadata.ownerReferences).toEqual([{ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: "web", uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90" }]);
+        expect(d.metadata.ownerReferences).toEqual([
+          { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: "web", uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90" },
+        ]);
         expect(d.metadata.labels).toEqual({ team: "a", "gateway.networking.k8s.io/gateway-name": "web" });
         expect(d.metadata.annotations).toEqual({ owner: "web-team" });
       }
@@ -150,7 +192,11 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       });
       expect(deployment!.spec.selector).toEqual({ matchLabels: { "gateway.networking.k8s.io/gateway-name": "web" } });
       const podMeta = deployment!.spec.template.metadata;
-      expect(podMeta.labels).toMatchObject({ "gateway.networking.k8s.io/gateway-name": "web", "sidecar.istio.io/inject": "false", "service.istio.io/canonical-name": "web-istio" });
+      expect(podMeta.labels).toMatchObject({
+        "gateway.networking.k8s.io/gateway-name": "web",
+        "sidecar.istio.io/inject": "false",
+        "service.istio.io/canonical-name": "web-istio",
+      });
       expect(podMeta.annotations).toMatchObject({ "prometheus.io/port": "15020", "istio.io/rev": "default" });
     });
 
@@ -168,15 +214,29 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       expect(envValue(proxy, "ISTIO_META_CLUSTER_ID")).toBe("Kubernetes");
       expect(envValue(proxy, "ISTIO_META_OWNER")).toBe("kubernetes://apis/apps/v1/namespaces/edge/deployments/web-istio");
       expect(envValue(proxy, "CA_ADDR")).toBe("istiod.istio-system.svc:15012");
-      expect(envOf(proxy).map((e) => e.name)).toEqual(expect.arrayContaining(["POD_NAME", "POD_NAMESPACE", "PROXY_CONFIG", "TRUST_DOMAIN"]));
+      expect(envOf(proxy).map((e) => e.name)).toEqual(
+        expect.arrayContaining(["POD_NAME", "POD_NAMESPACE", "PROXY_CONFIG", "TRUST_DOMAIN"]),
+      );
       expect((podSpec.volumes as { name: string }[]).map((v) => v.name)).toEqual([
-        "workload-socket", "credential-socket", "workload-certs", "istio-envoy", "istio-data", "istio-podinfo", "istio-token", "istiod-ca-cert",
+        "workload-socket",
+        "credential-socket",
+        "workload-certs",
+        "istio-envoy",
+        "istio-data",
+        "istio-podinfo",
+        "istio-token",
+        "istiod-ca-cert",
       ]);
     });
 
     it("waypoint: the same objects with an Envoy in waypoint mode, HBONE port, out of ambient capture", async () => {
       const data = gatewayData({
-        metadata: { name: "waypoint", namespace: "shop", uid: "9a1b2c3d-0000-4000-8000-000000000001", labels: { "istio.io/waypoint-for": "service" } },
+        metadata: {
+          name: "waypoint",
+          namespace: "shop",
+          uid: "9a1b2c3d-0000-4000-8000-000000000001",
+          labels: { "istio.io/waypoint-for": "service" },
+        },
         spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
         DeploymentName: "waypoint",
         ServiceAccount: "waypoint",
@@ -192,13 +252,29 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       expect({ stage: result.stage, error: result.error }).toEqual({ stage: "ok", error: undefined });
       const docs = result.documents as { kind: string; metadata: { name: string }; spec: Record<string, any> }[];
       expectGolden("waypoint", docs);
-      expect(docs.map((d) => d.kind)).toEqual(["ServiceAccount", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+      expect(docs.map((d) => d.kind)).toEqual([
+        "ServiceAccount",
+        "Deployment",
+        "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+      ]);
       const podTemplate = docs[1]!.spec.template;
-      expect(podTemplate.metadata.labels).toMatchObject({ "istio.io/dataplane-mode": "none", "gateway.networking.k8s.io/gateway-name": "waypoint", "sidecar.istio.io/inject": "false" });
+      expect(podTemplate.metadata.labels).toMatchObject({
+        "istio.io/dataplane-mode": "none",
+        "gateway.networking.k8s.io/gateway-name": "waypoint",
+        "sidecar.istio.io/inject": "false",
+      });
       const proxy = podTemplate.spec.containers[0] as Container;
       expect(args(proxy).slice(0, 2)).toEqual(["proxy", "waypoint"]);
       expect(proxy.ports).toContainEqual({ name: "hbone", containerPort: 15008, protocol: "TCP" });
-      expect(docs[2]!.spec).toMatchObject({ type: "ClusterIP", ports: [{ name: "status-port", port: 15021 }, { name: "mesh", port: 15008, appProtocol: "hbone" }] });
+      expect(docs[2]!.spec).toMatchObject({
+        type: "ClusterIP",
+        ports: [
+          { name: "status-port", port: 15021 },
+          { name: "mesh", port: 15008, appProtocol: "hbone" },
+        ],
+      });
       expect(proxy.resources).toEqual({ limits: { cpu: "2", memory: "1Gi" }, requests: { cpu: "100m", memory: "128Mi" } });
     });
 
@@ -209,7 +285,9 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
         nodeSelector: { pool: "mesh" },
         tolerations: [{ key: "mesh", operator: "Exists" }],
       };
-      const result = (await run([{ id: "wp", template: templates.waypoint!, context: "gateway", data: gatewayData({ Values: values }) }])).get("wp")!;
+      const result = (
+        await run([{ id: "wp", template: templates.waypoint!, context: "gateway", data: gatewayData({ Values: values }) }])
+      ).get("wp")!;
       expect({ stage: result.stage, error: result.error }).toEqual({ stage: "ok", error: undefined });
       const podSpec = (result.documents![1] as { spec: { template: { spec: Record<string, any> } } }).spec.template.spec;
       expect(podSpec.nodeSelector).toEqual({ pool: "mesh" });

@@ -9,7 +9,17 @@ import { describe, expect, it } from "vitest";
 import { injectionConfigDefaults } from "../../src/core/render/injection/index.js";
 import { injectPods, type InjectorEnvironment, type Pod } from "./injection-harness/istiod-injector.js";
 import {
-  allContainers, argAfter, args, container, envOf, environment, names, readPod, requireGo, useInjector, withAnnotations,
+  allContainers,
+  argAfter,
+  args,
+  container,
+  envOf,
+  environment,
+  names,
+  readPod,
+  requireGo,
+  useInjector,
+  withAnnotations,
 } from "./injection-harness/support.js";
 
 const goVersion = await requireGo();
@@ -69,14 +79,36 @@ describe.skipIf(!goVersion)("injection properties and decisions", () => {
     };
     const cases = Object.keys(workloads).flatMap((w) =>
       Object.keys(annotationSets).flatMap((a) =>
-        Object.keys(valueSets).flatMap((v) => [false, true].map((native) => ({ name: `${w}/${a}/${v}/native=${native}`, w, a, v, native }))),
+        Object.keys(valueSets).flatMap((v) =>
+          [false, true].map((native) => ({ name: `${w}/${a}/${v}/native=${native}`, w, a, v, native })),
+        ),
       ),
     );
     const knownContainerFields = new Set([
-      "name", "image", "imagePullPolicy", "command", "args", "env", "ports", "resources", "securityContext", "volumeMounts",
-      "readinessProbe", "livenessProbe", "startupProbe", "lifecycle", "restartPolicy",
+      "name",
+      "image",
+      "imagePullPolicy",
+      "command",
+      "args",
+      "env",
+      "ports",
+      "resources",
+      "securityContext",
+      "volumeMounts",
+      "readinessProbe",
+      "livenessProbe",
+      "startupProbe",
+      "lifecycle",
+      "restartPolicy",
     ]);
-    const knownPodSpecFields = new Set(["containers", "initContainers", "volumes", "serviceAccountName", "securityContext", "imagePullSecrets"]);
+    const knownPodSpecFields = new Set([
+      "containers",
+      "initContainers",
+      "volumes",
+      "serviceAccountName",
+      "securityContext",
+      "imagePullSecrets",
+    ]);
 
     it.each(cases)("$name", async ({ w, a, v, native }) => {
       const annotations = annotationSets[a]!;
@@ -91,10 +123,13 @@ describe.skipIf(!goVersion)("injection properties and decisions", () => {
       expect(names(allContainers(pod))).toEqual(expect.arrayContaining(names(allContainers(input))));
       // istiod moves the user's prometheus.io/* into ISTIO_PROMETHEUS_ANNOTATIONS; the CNI variant rewrites the
       // capture annotations with their effective values (status port appended to excludeInboundPorts).
-      const kept = Object.entries(annotations).filter(([k]) => !k.startsWith("prometheus.io/") && !(v === "cni" && k.startsWith("traffic.")));
+      const kept = Object.entries(annotations).filter(
+        ([k]) => !k.startsWith("prometheus.io/") && !(v === "cni" && k.startsWith("traffic.")),
+      );
       expect(pod.metadata.annotations).toMatchObject(Object.fromEntries(kept));
       for (const c of allContainers(pod)) for (const e of envOf(c)) if ("value" in e) expect(typeof e.value).toBe("string");
-      for (const map of [pod.metadata.labels, pod.metadata.annotations]) for (const value of Object.values(map ?? {})) expect(typeof value).toBe("string");
+      for (const map of [pod.metadata.labels, pod.metadata.annotations])
+        for (const value of Object.values(map ?? {})) expect(typeof value).toBe("string");
       for (const c of allContainers(pod)) for (const key of Object.keys(c)) expect(knownContainerFields).toContain(key);
       for (const key of Object.keys(pod.spec)) expect(knownPodSpecFields).toContain(key);
       expect(names(pod.spec.volumes as { name: string }[])).toEqual([...new Set(names(pod.spec.volumes as { name: string }[]))]);

@@ -15,7 +15,18 @@ import { scanInjectionTemplate } from "../../src/core/render/injection/template-
 import syntaxCases from "../fixtures/injection/syntax-cases.json" with { type: "json" };
 import { injectPods, type Pod } from "./injection-harness/istiod-injector.js";
 import {
-  argAfter, args, container, envOf, envValue, environment, expectGolden, names, readPod, requireGo, useInjector, withAnnotations,
+  argAfter,
+  args,
+  container,
+  envOf,
+  envValue,
+  environment,
+  expectGolden,
+  names,
+  readPod,
+  requireGo,
+  useInjector,
+  withAnnotations,
 } from "./injection-harness/support.js";
 
 const goVersion = await requireGo();
@@ -29,18 +40,29 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       ...syntaxCases.rejected.map(([, source, , stage]) => ({ source: source!, expected: stage ?? "parse" })),
       ...syntaxCases.accepted.map(([, source]) => ({ source: source!, expected: "ok" })),
     ];
-    const results = await run(cases.map((c, i) => ({ id: String(i), template: c.source, context: c.expected === "execute" ? ("pod" as const) : ("parse-only" as const), data: {} })));
+    const results = await run(
+      cases.map((c, i) => ({
+        id: String(i),
+        template: c.source,
+        context: c.expected === "execute" ? ("pod" as const) : ("parse-only" as const),
+        data: {},
+      })),
+    );
     cases.forEach((c, i) => {
       const stage = results.get(String(i))!.stage;
       const goStage = stage === "parse" || stage === "execute" ? stage : "ok";
       expect({ source: c.source, goStage }).toEqual({ source: c.source, goStage: c.expected });
-      expect({ source: c.source, meshRejects: scanInjectionTemplate(c.source).problems.length > 0 }).toEqual({ source: c.source, meshRejects: c.expected !== "ok" });
+      expect({ source: c.source, meshRejects: scanInjectionTemplate(c.source).problems.length > 0 }).toEqual({
+        source: c.source,
+        meshRejects: c.expected !== "ok",
+      });
     });
   });
 
   it("parses every template with istiod's function set", async () => {
     const results = await run(Object.entries(templates).map(([id, template]) => ({ id, template, context: "parse-only" })));
-    for (const [name, result] of results) expect({ name, stage: result.stage, error: result.error }).toEqual({ name, stage: "ok", error: undefined });
+    for (const [name, result] of results)
+      expect({ name, stage: result.stage, error: result.error }).toEqual({ name, stage: "ok", error: undefined });
   });
 
   it("matches the reviewed injected pods and gateway objects (golden files)", async () => {
@@ -59,9 +81,15 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
   describe("with the injector ConfigMap `mesh manifest generate` renders", () => {
     function rendered(sets: string[]) {
       const manifest = generateManifest({ files: [], sets, components: ["istiod"] });
-      const objects = manifest.components.flatMap((c) => c.objects) as { kind: string; metadata: { name: string }; data?: Record<string, string> }[];
+      const objects = manifest.components.flatMap((c) => c.objects) as {
+        kind: string;
+        metadata: { name: string };
+        data?: Record<string, string>;
+      }[];
       const injector = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("istio-sidecar-injector"));
-      const mesh = objects.find((o) => o.kind === "ConfigMap" && /^istio(-[a-z0-9-]+)?$/.test(o.metadata.name) && o.data?.mesh !== undefined);
+      const mesh = objects.find(
+        (o) => o.kind === "ConfigMap" && /^istio(-[a-z0-9-]+)?$/.test(o.metadata.name) && o.data?.mesh !== undefined,
+      );
       if (!injector?.data || !mesh?.data) throw new Error("istiod rendered no injector or mesh ConfigMap");
       return {
         config: parseYaml(injector.data.config!) as ReturnType<typeof injectionConfigDefaults> & { templates: Record<string, string> },
@@ -76,14 +104,18 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       ["pod-gateway.yaml", false, "gateway"],
     ])("%s (native %s) is injected exactly as the golden %s", async (podFile, native, golden) => {
       const { config, values, meshConfig } = rendered(["profile=default"]);
-      const [outcome] = await injectPods(run, config, { values, meshConfig, revision: "default", nativeSidecars: native }, [readPod(podFile)]);
+      const [outcome] = await injectPods(run, config, { values, meshConfig, revision: "default", nativeSidecars: native }, [
+        readPod(podFile),
+      ]);
       if (outcome?.kind !== "injected") throw new Error(JSON.stringify(outcome));
       expectGolden(golden, [outcome.pod]);
     });
 
     it("a revision points the proxy at its own istiod", async () => {
       const { config, values, meshConfig } = rendered(["profile=default", "revision=canary"]);
-      const [outcome] = await injectPods(run, config, { values, meshConfig, revision: "canary", nativeSidecars: false }, [readPod("pod-cart.yaml")]);
+      const [outcome] = await injectPods(run, config, { values, meshConfig, revision: "canary", nativeSidecars: false }, [
+        readPod("pod-cart.yaml"),
+      ]);
       if (outcome?.kind !== "injected") throw new Error(JSON.stringify(outcome));
       expect(envValue(container(outcome.pod, "istio-proxy"), "CA_ADDR")).toBe("istiod-canary.istio-system.svc:15012");
       expect(outcome.pod.metadata.annotations?.["istio.io/rev"]).toBe("canary");
@@ -117,7 +149,17 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       expect(JSON.parse(annotations["sidecar.istio.io/status"]!)).toEqual({
         initContainers: ["istio-init"],
         containers: ["istio-proxy"],
-        volumes: ["workload-socket", "credential-socket", "workload-certs", "istio-envoy", "istio-data", "istio-podinfo", "istio-token", "istiod-ca-cert", "istio-ca-crl"],
+        volumes: [
+          "workload-socket",
+          "credential-socket",
+          "workload-certs",
+          "istio-envoy",
+          "istio-data",
+          "istio-podinfo",
+          "istio-token",
+          "istiod-ca-cert",
+          "istio-ca-crl",
+        ],
         imagePullSecrets: null,
         revision: "default",
       });
@@ -129,8 +171,24 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       expect(init.image).toBe("docker.io/istio/proxyv2:1.30.3");
       expect(init.command).toBeUndefined();
       expect(init.args).toEqual([
-        "istio-iptables", "-p", "15001", "-z", "15006", "-u", "1337", "-m", "REDIRECT", "-i", "*", "-x", "", "-b", "*",
-        "-d", "15090,15021,15020", "--log_output_level=default:info",
+        "istio-iptables",
+        "-p",
+        "15001",
+        "-z",
+        "15006",
+        "-u",
+        "1337",
+        "-m",
+        "REDIRECT",
+        "-i",
+        "*",
+        "-x",
+        "",
+        "-b",
+        "*",
+        "-d",
+        "15090,15021,15020",
+        "--log_output_level=default:info",
       ]);
       expect(init.env).toBeUndefined();
       expect(init.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } });
@@ -153,14 +211,27 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       expect(proxy.lifecycle).toBeUndefined();
       expect(proxy.ports).toEqual([{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }]);
       expect(proxy.args).toEqual([
-        "proxy", "sidecar", "--domain", "$(POD_NAMESPACE).svc.cluster.local",
-        "--proxyLogLevel=warning", "--proxyComponentLogLevel=misc:error", "--log_output_level=default:info",
+        "proxy",
+        "sidecar",
+        "--domain",
+        "$(POD_NAMESPACE).svc.cluster.local",
+        "--proxyLogLevel=warning",
+        "--proxyComponentLogLevel=misc:error",
+        "--log_output_level=default:info",
       ]);
       expect(proxy.readinessProbe).toEqual({
-        httpGet: { path: "/healthz/ready", port: 15021 }, initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4,
+        httpGet: { path: "/healthz/ready", port: 15021 },
+        initialDelaySeconds: 0,
+        periodSeconds: 15,
+        timeoutSeconds: 3,
+        failureThreshold: 4,
       });
       expect(proxy.startupProbe).toEqual({
-        httpGet: { path: "/healthz/ready", port: 15021 }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 3, failureThreshold: 600,
+        httpGet: { path: "/healthz/ready", port: 15021 },
+        initialDelaySeconds: 0,
+        periodSeconds: 1,
+        timeoutSeconds: 3,
+        failureThreshold: 600,
       });
       expect(proxy.securityContext).toEqual({
         allowPrivilegeEscalation: false,
@@ -177,19 +248,52 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
     it("gives istio-proxy the environment of §3.3, in order", () => {
       const proxy = container(pod, "istio-proxy");
       expect(envOf(proxy).map((e) => e.name)).toEqual([
-        "PILOT_CERT_PROVIDER", "CA_ADDR", "POD_NAME", "POD_NAMESPACE", "INSTANCE_IP", "SERVICE_ACCOUNT", "HOST_IP",
-        "ISTIO_CPU_LIMIT", "PROXY_CONFIG", "ISTIO_META_POD_PORTS", "ISTIO_META_APP_CONTAINERS", "GOMEMLIMIT", "GOMAXPROCS",
-        "ISTIO_META_CLUSTER_ID", "ISTIO_META_NODE_NAME", "ISTIO_META_INTERCEPTION_MODE", "ISTIO_META_WORKLOAD_NAME",
-        "ISTIO_META_OWNER", "ISTIO_META_MESH_ID", "TRUST_DOMAIN", "ISTIO_KUBE_APP_PROBERS",
+        "PILOT_CERT_PROVIDER",
+        "CA_ADDR",
+        "POD_NAME",
+        "POD_NAMESPACE",
+        "INSTANCE_IP",
+        "SERVICE_ACCOUNT",
+        "HOST_IP",
+        "ISTIO_CPU_LIMIT",
+        "PROXY_CONFIG",
+        "ISTIO_META_POD_PORTS",
+        "ISTIO_META_APP_CONTAINERS",
+        "GOMEMLIMIT",
+        "GOMAXPROCS",
+        "ISTIO_META_CLUSTER_ID",
+        "ISTIO_META_NODE_NAME",
+        "ISTIO_META_INTERCEPTION_MODE",
+        "ISTIO_META_WORKLOAD_NAME",
+        "ISTIO_META_OWNER",
+        "ISTIO_META_MESH_ID",
+        "TRUST_DOMAIN",
+        "ISTIO_KUBE_APP_PROBERS",
       ]);
-      const fieldRef = (name: string) => (envOf(proxy).find((e) => e.name === name)?.valueFrom as { fieldRef?: { fieldPath: string } }).fieldRef?.fieldPath;
+      const fieldRef = (name: string) =>
+        (envOf(proxy).find((e) => e.name === name)?.valueFrom as { fieldRef?: { fieldPath: string } }).fieldRef?.fieldPath;
       expect(["POD_NAME", "POD_NAMESPACE", "INSTANCE_IP", "SERVICE_ACCOUNT", "HOST_IP", "ISTIO_META_NODE_NAME"].map(fieldRef)).toEqual([
-        "metadata.name", "metadata.namespace", "status.podIP", "spec.serviceAccountName", "status.hostIP", "spec.nodeName",
+        "metadata.name",
+        "metadata.namespace",
+        "status.podIP",
+        "spec.serviceAccountName",
+        "status.hostIP",
+        "spec.nodeName",
       ]);
-      for (const [name, resource] of [["ISTIO_CPU_LIMIT", "limits.cpu"], ["GOMEMLIMIT", "limits.memory"], ["GOMAXPROCS", "limits.cpu"]]) {
+      for (const [name, resource] of [
+        ["ISTIO_CPU_LIMIT", "limits.cpu"],
+        ["GOMEMLIMIT", "limits.memory"],
+        ["GOMAXPROCS", "limits.cpu"],
+      ]) {
         expect(envOf(proxy).find((e) => e.name === name)?.valueFrom).toEqual({ resourceFieldRef: { resource, divisor: "1" } });
       }
-      expect(Object.fromEntries(envOf(proxy).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]))).toEqual({
+      expect(
+        Object.fromEntries(
+          envOf(proxy)
+            .filter((e) => e.value !== undefined)
+            .map((e) => [e.name, e.value]),
+        ),
+      ).toEqual({
         PILOT_CERT_PROVIDER: "istiod",
         CA_ADDR: "istiod.istio-system.svc:15012",
         PROXY_CONFIG: "{}",
@@ -211,7 +315,10 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
     it("rewrites the app's readiness probe to the agent's status port", () => {
       expect(container(pod, "api").readinessProbe).toEqual({
         httpGet: { path: "/app-health/api/readyz", port: 15020, scheme: "HTTP" },
-        timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3,
+        timeoutSeconds: 1,
+        periodSeconds: 10,
+        successThreshold: 1,
+        failureThreshold: 3,
       });
     });
 
@@ -243,7 +350,10 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
             ],
           },
         },
-        { name: "istio-token", projected: { sources: [{ serviceAccountToken: { path: "istio-token", expirationSeconds: 43200, audience: "istio-ca" } }] } },
+        {
+          name: "istio-token",
+          projected: { sources: [{ serviceAccountToken: { path: "istio-token", expirationSeconds: 43200, audience: "istio-ca" } }] },
+        },
         { name: "istiod-ca-cert", configMap: { name: "istio-ca-root-cert" } },
         { name: "istio-ca-crl", configMap: { name: "istio-ca-crl", optional: true } },
       ]);
@@ -259,8 +369,14 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       expect(names(pod.spec.containers)).toEqual(["api"]);
       const proxy = container(pod, "istio-proxy");
       expect(proxy.restartPolicy).toBe("Always");
-      expect(proxy.lifecycle).toEqual({ preStop: { exec: { command: ["pilot-agent", "request", "--debug-port=15020", "POST", "drain"] } } });
-      expect(proxy.startupProbe).toMatchObject({ httpGet: { path: "/healthz/ready", port: 15021 }, periodSeconds: 1, failureThreshold: 600 });
+      expect(proxy.lifecycle).toEqual({
+        preStop: { exec: { command: ["pilot-agent", "request", "--debug-port=15020", "POST", "drain"] } },
+      });
+      expect(proxy.startupProbe).toMatchObject({
+        httpGet: { path: "/healthz/ready", port: 15021 },
+        periodSeconds: 1,
+        failureThreshold: 600,
+      });
       const status = JSON.parse(pod.metadata.annotations!["sidecar.istio.io/status"]!);
       expect(status).toMatchObject({ initContainers: ["istio-init", "istio-proxy"], containers: null });
     });
@@ -278,7 +394,9 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       ["false", false, ["istio-init"]],
       ["true", true, ["istio-init", "istio-proxy"]],
     ])("honours sidecar.istio.io/nativeSidecar=%s over the cluster-wide decision", async (value, clusterNative, init) => {
-      const pod = await inject(withAnnotations(readPod("pod-cart.yaml"), { "sidecar.istio.io/nativeSidecar": value }), { native: !clusterNative });
+      const pod = await inject(withAnnotations(readPod("pod-cart.yaml"), { "sidecar.istio.io/nativeSidecar": value }), {
+        native: !clusterNative,
+      });
       expect(names(pod.spec.initContainers)).toEqual(init);
     });
   });
@@ -330,7 +448,9 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
     });
 
     it("uses an image annotation with a registry path verbatim for both injected containers", async () => {
-      const pod = await inject(withAnnotations(readPod("pod-cart.yaml"), { "sidecar.istio.io/proxyImage": "registry.example/istio/proxyv2:custom" }));
+      const pod = await inject(
+        withAnnotations(readPod("pod-cart.yaml"), { "sidecar.istio.io/proxyImage": "registry.example/istio/proxyv2:custom" }),
+      );
       expect(container(pod, "istio-init").image).toBe("registry.example/istio/proxyv2:custom");
       expect(container(pod, "istio-proxy").image).toBe("registry.example/istio/proxyv2:custom");
     });
@@ -338,7 +458,10 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
     it("adds NET_BIND_SERVICE and runs as root (gid 1337) with capNetBindService", async () => {
       const pod = await inject(withAnnotations(readPod("pod-cart.yaml"), { "sidecar.istio.io/capNetBindService": "true" }));
       expect(container(pod, "istio-proxy").securityContext).toMatchObject({
-        capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] }, runAsUser: 0, runAsGroup: 1337, runAsNonRoot: false,
+        capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] },
+        runAsUser: 0,
+        runAsGroup: 1337,
+        runAsNonRoot: false,
       });
     });
 
@@ -375,7 +498,12 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       expect(argAfter(container(pod, "istio-init"), "-u")).toBe("1337");
       expect(envValue(proxy, "ISTIO_META_INTERCEPTION_MODE")).toBe("TPROXY");
       expect(JSON.parse(envValue(proxy, "PROXY_CONFIG")!)).toEqual({ interceptionMode: "TPROXY" });
-      expect(proxy.securityContext).toMatchObject({ capabilities: { add: ["NET_ADMIN"], drop: ["ALL"] }, runAsUser: 0, runAsGroup: 1337, runAsNonRoot: false });
+      expect(proxy.securityContext).toMatchObject({
+        capabilities: { add: ["NET_ADMIN"], drop: ["ALL"] },
+        runAsUser: 0,
+        runAsGroup: 1337,
+        runAsNonRoot: false,
+      });
     });
 
     it("CNI: istio-validation runs unprivileged with --run-validation and the pod carries the capture annotations", async () => {
@@ -386,8 +514,13 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       const validation = container(pod, "istio-validation");
       expect(args(validation).slice(-2)).toEqual(["--run-validation", "--skip-rule-apply"]);
       expect(validation.securityContext).toEqual({
-        allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: true,
-        runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsUser: 1337,
+        runAsGroup: 1337,
+        runAsNonRoot: true,
       });
       expect(pod.metadata.annotations).toMatchObject({
         "sidecar.istio.io/interceptionMode": "REDIRECT",
@@ -441,7 +574,9 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
     });
 
     it("a full image reference in values replaces the computed image for both containers; a variant comes from istiod's ProxyImage", async () => {
-      const custom = await inject(readPod("pod-cart.yaml"), { values: { global: { proxy: { image: "mirror.example/istio/proxyv2:1.30.3" } } } });
+      const custom = await inject(readPod("pod-cart.yaml"), {
+        values: { global: { proxy: { image: "mirror.example/istio/proxyv2:1.30.3" } } },
+      });
       expect(container(custom, "istio-proxy").image).toBe("mirror.example/istio/proxyv2:1.30.3");
       expect(container(custom, "istio-init").image).toBe("mirror.example/istio/proxyv2:1.30.3");
       const distroless = await inject(readPod("pod-cart.yaml"), { values: { global: { variant: "distroless" } } });
@@ -449,7 +584,9 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
     });
 
     it("proxyMetadata reaches both injected containers' env; HBONE adds the tunnel label", async () => {
-      const pod = await inject(readPod("pod-cart.yaml"), { mesh: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true", ISTIO_META_ENABLE_HBONE: "true" } } } });
+      const pod = await inject(readPod("pod-cart.yaml"), {
+        mesh: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true", ISTIO_META_ENABLE_HBONE: "true" } } },
+      });
       for (const name of ["istio-init", "istio-proxy"]) expect(envValue(container(pod, name), "ISTIO_META_DNS_CAPTURE")).toBe("true");
       expect(pod.metadata.labels?.["networking.istio.io/tunnel"]).toBe("http");
     });

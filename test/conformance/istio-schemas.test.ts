@@ -70,8 +70,7 @@ function schemaFacts(node: Node, path = "", out = new Map<string, string>()): Ma
   for (const [key, value] of Object.entries(node)) {
     if (structuralKeys.has(key)) continue;
     if (key === "required") facts[key] = [...(value as string[])].sort();
-    else if (key === "x-kubernetes-validations")
-      facts[key] = (value as Node[]).map((r) => JSON.stringify(canonical(r))).sort();
+    else if (key === "x-kubernetes-validations") facts[key] = (value as Node[]).map((r) => JSON.stringify(canonical(r))).sort();
     else facts[key] = canonical(value);
   }
   out.set(path || "<root>", JSON.stringify(canonical(facts)));

@@ -20,14 +20,22 @@ const reference = path.resolve(import.meta.dirname, "../../../shared/reference")
 const corpusDirectory = path.resolve(import.meta.dirname, "../fixtures/validate/corpus");
 
 function loadCrds(location: string): unknown[] {
-  const files = location.endsWith(".yaml") ? [location] : readdirSync(location).filter((file) => file.endsWith(".yaml")).map((file) => path.join(location, file));
+  const files = location.endsWith(".yaml")
+    ? [location]
+    : readdirSync(location)
+        .filter((file) => file.endsWith(".yaml"))
+        .map((file) => path.join(location, file));
   return files.flatMap((file) =>
-    parseManifestText(readFileSync(file, "utf8"), file).documents.map((document) => document.object).filter((object) => (object as { kind?: string }).kind === "CustomResourceDefinition"),
+    parseManifestText(readFileSync(file, "utf8"), file)
+      .documents.map((document) => document.object)
+      .filter((object) => (object as { kind?: string }).kind === "CustomResourceDefinition"),
   );
 }
 
 const corpus = (name: string) =>
-  parseManifestText(readFileSync(path.join(corpusDirectory, name), "utf8"), name).documents.map((document) => document.object as Record<string, any>);
+  parseManifestText(readFileSync(path.join(corpusDirectory, name), "utf8"), name).documents.map(
+    (document) => document.object as Record<string, any>,
+  );
 
 const suites = [
   ...(["v1.2.1", "v1.5.1"] as const).flatMap((gatewayApiVersion) =>
@@ -38,7 +46,12 @@ const suites = [
       variant: { gatewayApiVersion, channel },
     })),
   ),
-  { name: "Istio 1.30.3", crds: path.join(reference, "istio", "1.30.3", "crd-all.gen.yaml"), corpus: "istio.yaml", variant: { gatewayApiVersion: "v1.5.1", channel: "standard" } as const },
+  {
+    name: "Istio 1.30.3",
+    crds: path.join(reference, "istio", "1.30.3", "crd-all.gen.yaml"),
+    corpus: "istio.yaml",
+    variant: { gatewayApiVersion: "v1.5.1", channel: "standard" } as const,
+  },
 ];
 
 const counts: string[] = [];
@@ -68,7 +81,9 @@ describe.skipIf(!existsSync(reference))("the ajv fast path agrees with the walke
           const schemas: [string, KindSchema | undefined, ((data: unknown) => boolean) | undefined][] = [];
           const own = builtin.lookup(apiVersion, kind);
           if (own?.served) schemas.push(["built-in", own, precompiledValueValidator(own, suite.variant)]);
-          const theirs = official.find((schema) => `${schema.group}/${schema.version}` === apiVersion && schema.kind === kind && schema.served);
+          const theirs = official.find(
+            (schema) => `${schema.group}/${schema.version}` === apiVersion && schema.kind === kind && schema.served,
+          );
           if (theirs) schemas.push(["official", theirs, undefined]);
           for (const [label, schema, precompiled] of schemas) {
             const { pruned, valueSchema } = prunedForValueChecks(document, schema!);

@@ -18,14 +18,22 @@ const reference = path.resolve(import.meta.dirname, "../../../shared/reference")
 const corpusDirectory = path.resolve(import.meta.dirname, "../fixtures/validate/corpus");
 
 function loadCrds(location: string): unknown[] {
-  const files = location.endsWith(".yaml") ? [location] : readdirSync(location).filter((file) => file.endsWith(".yaml")).map((file) => path.join(location, file));
+  const files = location.endsWith(".yaml")
+    ? [location]
+    : readdirSync(location)
+        .filter((file) => file.endsWith(".yaml"))
+        .map((file) => path.join(location, file));
   return files.flatMap((file) =>
-    parseManifestText(readFileSync(file, "utf8"), file).documents.map((document) => document.object).filter((object) => (object as { kind?: string }).kind === "CustomResourceDefinition"),
+    parseManifestText(readFileSync(file, "utf8"), file)
+      .documents.map((document) => document.object)
+      .filter((object) => (object as { kind?: string }).kind === "CustomResourceDefinition"),
   );
 }
 
 function corpus(name: string): Record<string, any>[] {
-  return parseManifestText(readFileSync(path.join(corpusDirectory, name), "utf8"), name).documents.map((document) => document.object as Record<string, any>);
+  return parseManifestText(readFileSync(path.join(corpusDirectory, name), "utf8"), name).documents.map(
+    (document) => document.object as Record<string, any>,
+  );
 }
 
 const isError = (finding: Finding) => finding.severity === "error";
@@ -51,7 +59,12 @@ const suites = [
       variant: { gatewayApiVersion, channel },
     })),
   ),
-  { name: "Istio 1.30.3", crds: path.join(reference, "istio", "1.30.3", "crd-all.gen.yaml"), corpus: "istio.yaml", variant: { gatewayApiVersion: "v1.5.1", channel: "standard" } as const },
+  {
+    name: "Istio 1.30.3",
+    crds: path.join(reference, "istio", "1.30.3", "crd-all.gen.yaml"),
+    corpus: "istio.yaml",
+    variant: { gatewayApiVersion: "v1.5.1", channel: "standard" } as const,
+  },
 ];
 
 describe.skipIf(!existsSync(reference))("built-in schemas agree with the official CRDs", () => {
@@ -75,14 +88,25 @@ describe.skipIf(!existsSync(reference))("built-in schemas agree with the officia
         const served = official.filter((schema) => schema.group === group && schema.kind === base.kind && schema.served);
         // Only kinds the built-in catalog has in this variant (others are the schema helpers' gap, reported below).
         if (served.length === 0 || builtin.versionsOf(group!, base.kind).length === 0) continue;
-        const version = served.find((schema) => `${group}/${schema.version}` === base.apiVersion) ?? served.find((schema) => schema.storage) ?? served[0]!;
+        const version =
+          served.find((schema) => `${group}/${schema.version}` === base.apiVersion) ??
+          served.find((schema) => schema.storage) ??
+          served[0]!;
         const document = { ...base, apiVersion: `${group}/${version.version}` };
         documents.push(document, ...corpusMutations(document), ...targetedMutations(document));
       }
       const ruleMessages = new Set(
         official.filter((schema) => schema.storage).flatMap((schema) => collectRuleMessages(schema.openAPIV3Schema)),
       );
-      const tally: Tally = { documents: 0, rejectedByBoth: 0, agreements: 0, disagreements: [], engineDisagreements: [], celRulesHit: new Set(), celRulesTotal: ruleMessages.size };
+      const tally: Tally = {
+        documents: 0,
+        rejectedByBoth: 0,
+        agreements: 0,
+        disagreements: [],
+        engineDisagreements: [],
+        celRulesHit: new Set(),
+        celRulesTotal: ruleMessages.size,
+      };
       for (const document of documents) {
         const withOfficial = validateObjects([document], { ...options, crds }).filter(isError);
         const withBuiltin = validateObjects([document], options).filter(isError);
@@ -92,13 +116,16 @@ describe.skipIf(!existsSync(reference))("built-in schemas agree with the officia
         useCelInterpreterForAllRules(false);
         const shape = (findings: Finding[]) => findings.map((finding) => `${finding.code} ${finding.path}`).sort();
         if (JSON.stringify(shape(interpreted)) !== JSON.stringify(shape(withOfficial))) {
-          tally.engineDisagreements.push(`${document.kind} (${(document as any).__mutation}): compiled ${JSON.stringify(withOfficial.map((f) => f.message))} vs interpreted ${JSON.stringify(interpreted.map((f) => f.message))}`);
+          tally.engineDisagreements.push(
+            `${document.kind} (${(document as any).__mutation}): compiled ${JSON.stringify(withOfficial.map((f) => f.message))} vs interpreted ${JSON.stringify(interpreted.map((f) => f.message))}`,
+          );
         }
         tally.documents++;
         for (const finding of withOfficial) {
-          if (finding.code === "CEL_RULE" || finding.code === "CEL_RUNTIME_ERROR") for (const message of ruleMessages) if (finding.message.includes(message)) tally.celRulesHit.add(message);
+          if (finding.code === "CEL_RULE" || finding.code === "CEL_RUNTIME_ERROR")
+            for (const message of ruleMessages) if (finding.message.includes(message)) tally.celRulesHit.add(message);
         }
-        if ((withOfficial.length > 0) === (withBuiltin.length > 0)) {
+        if (withOfficial.length > 0 === withBuiltin.length > 0) {
           tally.agreements++;
           if (withOfficial.length > 0) tally.rejectedByBoth++;
         } else {
@@ -109,7 +136,9 @@ describe.skipIf(!existsSync(reference))("built-in schemas agree with the officia
       }
       tallies.set(suite.name, tally);
       if (process.env.MESH_CONFORMANCE_VERBOSE) {
-        console.log(`${suite.name}: CEL rules never violated:\n  ${[...ruleMessages].filter((message) => !tally.celRulesHit.has(message)).join("\n  ")}`);
+        console.log(
+          `${suite.name}: CEL rules never violated:\n  ${[...ruleMessages].filter((message) => !tally.celRulesHit.has(message)).join("\n  ")}`,
+        );
       }
       expect(tally.documents).toBeGreaterThan(0);
       expect(tally.disagreements.slice(0, 20)).toEqual([]);

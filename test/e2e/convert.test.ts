@@ -18,7 +18,16 @@ describe("mesh convert", () => {
   });
 
   it("writes the same bytes every run (deterministic order)", async () => {
-    const args = ["convert", "gateway-to-httproute", "-f", input("gateway-servers.yaml"), "-f", input("http-features.yaml"), "--profile", "compat"];
+    const args = [
+      "convert",
+      "gateway-to-httproute",
+      "-f",
+      input("gateway-servers.yaml"),
+      "-f",
+      input("http-features.yaml"),
+      "--profile",
+      "compat",
+    ];
     const [first, second] = await Promise.all([runMesh(args), runMesh(args)]);
     expect(first.stdout).toBe(second.stdout);
   });
@@ -43,11 +52,17 @@ describe("mesh convert", () => {
     const envelope = JSON.parse(result.stdout);
     expect(envelope).toMatchObject({ apiVersion: "v1", kind: "List" });
     expect(envelope.items.map((item: { kind: string }) => item.kind)).toEqual(["Gateway", "TLSRoute", "TLSRoute", "ReferenceGrant"]);
-    expect(envelope.findings.some((finding: { code: string; path?: string }) => finding.code === "CONV401" && finding.path === "spec.tls[0].match")).toBe(true);
+    expect(
+      envelope.findings.some(
+        (finding: { code: string; path?: string }) => finding.code === "CONV401" && finding.path === "spec.tls[0].match",
+      ),
+    ).toBe(true);
   });
 
   it("reads stdin with -f -", async () => {
-    const result = await runMesh(["convert", "gateway-to-httproute", "-f", "-"], { input: readFileSync(path.join(repoRoot, input("tcp.yaml")), "utf8") });
+    const result = await runMesh(["convert", "gateway-to-httproute", "-f", "-"], {
+      input: readFileSync(path.join(repoRoot, input("tcp.yaml")), "utf8"),
+    });
     expect(result.exitCode).toBe(0);
     const version = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")).version;
     const expected = readFileSync(path.join(repoRoot, golden("tcp.full.yaml")), "utf8").replaceAll("mesh-golden", `mesh-${version}`);
@@ -69,7 +84,7 @@ describe("mesh convert", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("name: backend");
     expect(result.stdout).not.toContain("name: frontend");
-    expect(result.stderr).toContain("outside namespace \"team-b\"");
+    expect(result.stderr).toContain('outside namespace "team-b"');
   });
 
   it("writes one file per object with --output-dir", async () => {
@@ -78,11 +93,16 @@ describe("mesh convert", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe("");
     expect(readdirSync(directory).sort()).toEqual(["infra", "team-a", "team-b"]);
-    expect(readdirSync(path.join(directory, "team-b")).sort()).toEqual(["httproute-backend.yaml", "referencegrant-generated-reference-grant-from-team-a-to-team-b.yaml"]);
+    expect(readdirSync(path.join(directory, "team-b")).sort()).toEqual([
+      "httproute-backend.yaml",
+      "referencegrant-generated-reference-grant-from-team-a-to-team-b.yaml",
+    ]);
   });
 
   it("reports nothing to convert with exit 0 and empty stdout", async () => {
-    const result = await runMesh(["convert", "gateway-to-httproute", "-f", "-", "-v"], { input: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n" });
+    const result = await runMesh(["convert", "gateway-to-httproute", "-f", "-", "-v"], {
+      input: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("CONV003");
@@ -96,7 +116,11 @@ describe("mesh convert", () => {
     [["convert", "--profile", "lossy", "-f", "x"], undefined, /lossy/],
     [["convert", "--gateway-api-version", "v1.3.0", "-f", input("tcp.yaml")], undefined, /unsupported --gateway-api-version "v1.3.0"/],
     [["convert", "-o", "table", "-f", input("tcp.yaml")], undefined, /unknown output format "table"/],
-    [["convert", "gateway-to-httproutes", input("tcp.yaml")], undefined, /unknown conversion direction "gateway-to-httproutes" \(did you mean "gateway-to-httproute"\?\)/],
+    [
+      ["convert", "gateway-to-httproutes", input("tcp.yaml")],
+      undefined,
+      /unknown conversion direction "gateway-to-httproutes" \(did you mean "gateway-to-httproute"\?\)/,
+    ],
   ])("exits 2 on usage and input errors: %j", async (args, stdin, message) => {
     const result = await runMesh(args, stdin === undefined ? {} : { input: stdin });
     expect(result.exitCode).toBe(2);
@@ -106,7 +130,11 @@ describe("mesh convert", () => {
 
   it("never loads the Kubernetes cluster client", async () => {
     const hook = path.join(repoRoot, "test", "fixtures", "convert", "deny-cluster-client.mjs");
-    const result = await execa(process.execPath, ["--import", hook, meshBin, "convert", "gateway-to-httproute", "-f", input("bookinfo.yaml")], { cwd: repoRoot, reject: false });
+    const result = await execa(
+      process.execPath,
+      ["--import", hook, meshBin, "convert", "gateway-to-httproute", "-f", input("bookinfo.yaml")],
+      { cwd: repoRoot, reject: false },
+    );
     expect(result.stderr).not.toContain("cluster client");
     expect(result.exitCode).toBe(0);
   });

@@ -73,7 +73,9 @@ describe("the gateway-api prompts", () => {
   it("uninstall says that every Gateway and route goes with the CRDs, and keeps them on no", async () => {
     await runWithAnswers([...install, bundle, "-y"], "");
     const result = await runWithAnswers(["gateway-api", "uninstall"], "no\n");
-    expect(result.stderr).toContain("Deleting the Gateway API CRDs deletes every Gateway, HTTPRoute and other Gateway API resource in the cluster.");
+    expect(result.stderr).toContain(
+      "Deleting the Gateway API CRDs deletes every Gateway, HTTPRoute and other Gateway API resource in the cluster.",
+    );
     expect(result.stdout).toBe("Proceed? (y/N) ");
     expect(result.exitCode).toBe(1);
     expect(crds()).toHaveLength(5);

@@ -66,7 +66,9 @@ describe("mesh gateway-api install", () => {
     world.cluster.server.clearRequests();
     const refused = await world.gatewayApi(["install", "--version", "v1.3.0", "-y"]);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toMatch(/Error: refusing to install Gateway API v1\.3\.0 \(standard\): v1\.4\.1 is installed, newer than the requested v1\.3\.0/);
+    expect(refused.stderr).toMatch(
+      /Error: refusing to install Gateway API v1\.3\.0 \(standard\): v1\.4\.1 is installed, newer than the requested v1\.3\.0/,
+    );
     expect(refused.stderr).toContain("Nothing was applied.");
     expect(world.writes()).toEqual([]);
 
@@ -85,8 +87,12 @@ describe("mesh gateway-api install", () => {
     world.cluster.server.clearRequests();
     const refused = await world.gatewayApi(["install", "--version", "v1.4.1", "--force", "-y"]);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toMatch(/ValidatingAdmissionPolicy safe-upgrades\.gateway\.networking\.k8s\.io denies Gateway API CRDs older than v1\.5\.0/);
-    expect(refused.stderr).toContain("kubectl delete validatingadmissionpolicybinding,validatingadmissionpolicy safe-upgrades.gateway.networking.k8s.io");
+    expect(refused.stderr).toMatch(
+      /ValidatingAdmissionPolicy safe-upgrades\.gateway\.networking\.k8s\.io denies Gateway API CRDs older than v1\.5\.0/,
+    );
+    expect(refused.stderr).toContain(
+      "kubectl delete validatingadmissionpolicybinding,validatingadmissionpolicy safe-upgrades.gateway.networking.k8s.io",
+    );
     expect(world.writes()).toEqual([]);
   });
 
@@ -173,7 +179,9 @@ describe("mesh gateway-api install", () => {
   it("installs offline from the cache once a version was downloaded", async () => {
     world.publish("v1.2.1", "standard");
     await world.gatewayApi(["install", "--version", "v1.2.1", "--dry-run"]);
-    const offline = await world.gatewayApi(["install", "--version", "v1.2.1", "-y"], { env: { MESH_GATEWAY_API_BASE_URL: await unreachableBaseUrl() } });
+    const offline = await world.gatewayApi(["install", "--version", "v1.2.1", "-y"], {
+      env: { MESH_GATEWAY_API_BASE_URL: await unreachableBaseUrl() },
+    });
     expect(offline.exitCode).toBe(0);
     expect(offline.stderr).toMatch(/from cache .*gateway-api\/v1\.2\.1\/standard-install\.yaml/);
     expect(world.crds()).toHaveLength(5);
@@ -184,7 +192,11 @@ describe("mesh gateway-api install leaves the cluster untouched when it fails", 
   const cases: Array<[string, (world: GatewayApiWorld) => void | Promise<void>, string[], RegExp]> = [
     [
       "an HTML error page instead of YAML",
-      (w) => w.mirror.routes.set("/releases/v1.2.1/standard-install.yaml", { body: "<!DOCTYPE html><html><head><title>Proxy Login</title>", contentType: "text/html" }),
+      (w) =>
+        w.mirror.routes.set("/releases/v1.2.1/standard-install.yaml", {
+          body: "<!DOCTYPE html><html><head><title>Proxy Login</title>",
+          contentType: "text/html",
+        }),
       [],
       /is an HTML page \("Proxy Login"\), not YAML/,
     ],

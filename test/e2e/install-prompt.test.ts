@@ -50,7 +50,8 @@ async function runWithAnswers(args: string[], answers: string, terminal: { colum
   return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-const installed = () => server.objects({ labelSelector: { "operator.istio.io/managed": "Reconcile" } }).filter((object) => object.kind !== "Endpoints");
+const installed = () =>
+  server.objects({ labelSelector: { "operator.istio.io/managed": "Reconcile" } }).filter((object) => object.kind !== "Endpoints");
 
 describe("the install prompt", () => {
   it.each([["n\n"], ["no\n"], ["\n"], [""]])("cancels on %j with exit 1 and applies nothing", async (answer) => {

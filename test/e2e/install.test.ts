@@ -59,7 +59,14 @@ describe("mesh install", () => {
     const result = await cluster.mesh(["install", ...gatewaysOnly, "-y"]);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain("- Pruning removed resources\n  Removed Deployment istio-system/istio-egressgateway.");
-    expect(countByKind(cluster.owned())).toEqual({ Deployment: 1, HorizontalPodAutoscaler: 1, Role: 1, RoleBinding: 1, Service: 1, ServiceAccount: 1 });
+    expect(countByKind(cluster.owned())).toEqual({
+      Deployment: 1,
+      HorizontalPodAutoscaler: 1,
+      Role: 1,
+      RoleBinding: 1,
+      Service: 1,
+      ServiceAccount: 1,
+    });
   });
 
   it("names the workload that is not ready in time, its ImagePullBackOff and what is pending", async () => {
@@ -67,7 +74,9 @@ describe("mesh install", () => {
     const result = await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y", "--readiness-timeout", "1s"]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("✘ Ingress gateways encountered an error: failed to wait for resource: resources not ready after 1s");
-    expect(result.stderr).toMatch(/Deployment\/istio-system\/istio-ingressgateway: 0\/1 replicas ready; pod istio-ingressgateway-\S+ Pending; container istio-proxy ImagePullBackOff: Back-off pulling image "docker\.io\/istio\/proxyv2:1\.30\.3"; last event: Failed to pull image/);
+    expect(result.stderr).toMatch(
+      /Deployment\/istio-system\/istio-ingressgateway: 0\/1 replicas ready; pod istio-ingressgateway-\S+ Pending; container istio-proxy ImagePullBackOff: Back-off pulling image "docker\.io\/istio\/proxyv2:1\.30\.3"; last event: Failed to pull image/,
+    );
     expect(result.stderr).toContain("Applied 10 of 10 objects; 0 pending.");
     expect(result.stderr).toContain("run the same command again: mesh install converges");
     expect(result.stderr).toContain("Error: failed to install manifests: Ingress gateways: not ready in time");
@@ -76,12 +85,18 @@ describe("mesh install", () => {
   it("reports field manager conflicts (exit 3) and takes ownership with --force-conflicts", async () => {
     cluster.server.createObject({ apiVersion: "v1", kind: "Namespace", metadata: { name: "istio-system" } });
     cluster.server.createObject(
-      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "istio-ingressgateway-service-account", namespace: "istio-system", labels: { app: "someone-else" } } },
+      {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: "istio-ingressgateway-service-account", namespace: "istio-system", labels: { app: "someone-else" } },
+      },
       { manager: "helm" },
     );
     const result = await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y"]);
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toContain('ServiceAccount istio-system/istio-ingressgateway-service-account: .metadata.labels.app is owned by "helm"');
+    expect(result.stderr).toContain(
+      'ServiceAccount istio-system/istio-ingressgateway-service-account: .metadata.labels.app is owned by "helm"',
+    );
     expect(result.stderr).toContain("re-run with --force-conflicts");
     const forced = await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y", "--force-conflicts"]);
     expect(forced.exitCode).toBe(0);
@@ -90,7 +105,9 @@ describe("mesh install", () => {
   it("refuses to prompt when standard input is not a terminal", async () => {
     const result = await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe("Error: refusing to install without confirmation: standard input is not a terminal\npass -y (--skip-confirmation) to proceed without a prompt");
+    expect(result.stderr).toBe(
+      "Error: refusing to install without confirmation: standard input is not a terminal\npass -y (--skip-confirmation) to proceed without a prompt",
+    );
     expect(cluster.owned()).toEqual([]);
   });
 
@@ -108,7 +125,9 @@ describe("mesh install without a usable cluster", () => {
     await cluster.stop();
     const result = await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y"]);
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/^Error: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: connection refused\ncheck that the cluster is running/);
+    expect(result.stderr).toMatch(
+      /^Error: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: connection refused\ncheck that the cluster is running/,
+    );
     cluster = await startTestCluster();
   });
 

@@ -9,21 +9,32 @@ export interface TestCluster {
   server: KubeApiServer;
   kubeconfig: string;
   /** Runs bin/mesh.js with KUBECONFIG set to this server (and HOME in a scratch directory). */
-  mesh(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  mesh(
+    args: string[],
+    options?: { input?: string; env?: Record<string, string> },
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Objects carrying mesh's ownership labels (Endpoints copied from Services excluded). */
   owned(): any[];
   stop(): Promise<void>;
 }
 
-export async function startTestCluster(options: KubeApiServerOptions = {}, kubeconfigOptions: KubeconfigOptions = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  options: KubeApiServerOptions = {},
+  kubeconfigOptions: KubeconfigOptions = {},
+): Promise<TestCluster> {
   const server = await startKubeApiServer({ crdEstablishDelayMs: 20, ...options });
   const home = mkdtempSync(join(tmpdir(), "mesh-e2e-"));
   const kubeconfig = server.kubeconfigPath(home, kubeconfigOptions);
   return {
     server,
     kubeconfig,
-    mesh: (args, runOptions = {}) => runMesh(args, { env: { HOME: home, KUBECONFIG: kubeconfig, ...runOptions.env }, ...(runOptions.input !== undefined ? { input: runOptions.input } : {}) }),
-    owned: () => server.objects({ labelSelector: { "operator.istio.io/managed": "Reconcile" } }).filter((object) => object.kind !== "Endpoints"),
+    mesh: (args, runOptions = {}) =>
+      runMesh(args, {
+        env: { HOME: home, KUBECONFIG: kubeconfig, ...runOptions.env },
+        ...(runOptions.input !== undefined ? { input: runOptions.input } : {}),
+      }),
+    owned: () =>
+      server.objects({ labelSelector: { "operator.istio.io/managed": "Reconcile" } }).filter((object) => object.kind !== "Endpoints"),
     stop: () => server.stop(),
   };
 }

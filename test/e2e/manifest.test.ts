@@ -70,14 +70,27 @@ describe("mesh manifest generate", () => {
 
   it("reads overlays from files and stdin, in order", async () => {
     const first = overlay("hub.yaml", "spec:\n  hub: first.example\n");
-    const result = await runMesh(["manifest", "generate", "--component", "ingress", "-f", `${first},-`], { input: "spec:\n  tag: 9.9.9\n" });
+    const result = await runMesh(["manifest", "generate", "--component", "ingress", "-f", `${first},-`], {
+      input: "spec:\n  tag: 9.9.9\n",
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("image: first.example/proxyv2:9.9.9");
   });
 
   it("writes one file per component with --output-dir", async () => {
     const directory = path.join(scratch, "out");
-    const result = await runMesh(["manifest", "generate", "--set", "profile=demo", "--component", "ingress", "--component", "egress", "--output-dir", directory]);
+    const result = await runMesh([
+      "manifest",
+      "generate",
+      "--set",
+      "profile=demo",
+      "--component",
+      "ingress",
+      "--component",
+      "egress",
+      "--output-dir",
+      directory,
+    ]);
     expect(result.exitCode).toBe(0);
     expect(readdirSync(directory).sort()).toEqual(["istio-egressgateway.yaml", "istio-ingressgateway.yaml"]);
     expect(readFileSync(path.join(directory, "istio-egressgateway.yaml"), "utf8")).toContain("type: ClusterIP");

@@ -23,7 +23,14 @@ describe("mesh profile", () => {
   });
 
   it("applies --set to the dump", async () => {
-    const result = await runMesh(["profile", "dump", "--set", "values.global.logging.level=default:debug", "--config-path", "spec.values.global.logging"]);
+    const result = await runMesh([
+      "profile",
+      "dump",
+      "--set",
+      "values.global.logging.level=default:debug",
+      "--config-path",
+      "spec.values.global.logging",
+    ]);
     expect(result.stdout).toBe("level: default:debug");
   });
 

@@ -13,14 +13,19 @@ describe("mesh status", () => {
   it("says when nothing is installed", async () => {
     const result = await cluster.mesh(["status"]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toBe('Istio is not installed in the cluster of context "mesh-test" (no objects with operator.istio.io/component labels).');
+    expect(result.stdout).toBe(
+      'Istio is not installed in the cluster of context "mesh-test" (no objects with operator.istio.io/component labels).',
+    );
   });
 
   it("honours --kubeconfig and --context over KUBECONFIG, and names an unknown context", async () => {
     const { mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
-    const path = cluster.server.kubeconfigPath(mkdtempSync(join(tmpdir(), "mesh-ctx-")), { fileName: "two-contexts", extraContexts: { staging: cluster.server.url } });
+    const path = cluster.server.kubeconfigPath(mkdtempSync(join(tmpdir(), "mesh-ctx-")), {
+      fileName: "two-contexts",
+      extraContexts: { staging: cluster.server.url },
+    });
     const env = { KUBECONFIG: "/nonexistent/kubeconfig" };
     const ok = await cluster.mesh(["status", "--kubeconfig", path, "--context", "staging"], { env });
     expect(ok.exitCode).toBe(0);
@@ -35,7 +40,9 @@ describe("mesh status", () => {
     const result = await cluster.mesh(["status"]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^Ingress gateways +default +istio-system +1\.30\.3 +5 +✔ istio-ingressgateway 1\/1 ready$/m);
-    expect(result.stdout).toMatch(/^istio-ingressgateway +istio-system +LoadBalancer +10\.96\.0\.\d+ +172\.18\.255\.200 +15021:\d+\/TCP,80:\d+\/TCP,443:\d+\/TCP,31400:\d+\/TCP,15443:\d+\/TCP$/m);
+    expect(result.stdout).toMatch(
+      /^istio-ingressgateway +istio-system +LoadBalancer +10\.96\.0\.\d+ +172\.18\.255\.200 +15021:\d+\/TCP,80:\d+\/TCP,443:\d+\/TCP,31400:\d+\/TCP,15443:\d+\/TCP$/m,
+    );
     expect(result.stdout).toMatch(/^istio-egressgateway +istio-system +ClusterIP +10\.96\.0\.\d+ +<none> +80\/TCP,443\/TCP$/m);
     const json = JSON.parse((await cluster.mesh(["status", "-o", "json"])).stdout);
     expect(json.healthy).toBe(true);

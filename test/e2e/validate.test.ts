@@ -20,7 +20,15 @@ describe("mesh validate", () => {
     ["v1.2.1", "standard"],
     ["v1.2.1", "experimental"],
   ])("accepts Istio and Gateway API samples with Gateway API %s %s", async (version, channel) => {
-    const result = await runMesh(["validate", "--gateway-api-version", version, "--channel", channel, fixture("samples-istio.yaml"), fixture("samples-gateway-api.yaml")]);
+    const result = await runMesh([
+      "validate",
+      "--gateway-api-version",
+      version,
+      "--channel",
+      channel,
+      fixture("samples-istio.yaml"),
+      fixture("samples-gateway-api.yaml"),
+    ]);
     expect(result.stdout).not.toMatch(/ error /);
     expect(result.exitCode).toBe(0);
   });
@@ -96,7 +104,12 @@ describe("mesh validate", () => {
       const ok = await runMesh(["validate", "--crds", `http://127.0.0.1:${port}/widgets.yaml`, "test/fixtures/validate/valid-widget.yaml"]);
       expect(ok.stderr).toBe("");
       expect(ok.exitCode).toBe(0);
-      const missing = await runMesh(["validate", "--crds", `http://127.0.0.1:${port}/nothing.yaml`, "test/fixtures/validate/valid-widget.yaml"]);
+      const missing = await runMesh([
+        "validate",
+        "--crds",
+        `http://127.0.0.1:${port}/nothing.yaml`,
+        "test/fixtures/validate/valid-widget.yaml",
+      ]);
       expect(missing.exitCode).toBe(2);
       expect(missing.stderr).toContain("HTTP 404");
     } finally {
@@ -116,7 +129,8 @@ describe("mesh validate", () => {
   });
 
   it("knows which channel serves a kind", async () => {
-    const tcpRoute = "apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TCPRoute\nmetadata:\n  name: t\nspec:\n  parentRefs:\n  - name: g\n  rules:\n  - backendRefs:\n    - name: db\n      port: 5432\n";
+    const tcpRoute =
+      "apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: TCPRoute\nmetadata:\n  name: t\nspec:\n  parentRefs:\n  - name: g\n  rules:\n  - backendRefs:\n    - name: db\n      port: 5432\n";
     const standard = await runMesh(["validate", "-"], { input: tcpRoute });
     expect(standard.exitCode).toBe(1);
     expect(standard.stdout).toContain("exists in Gateway API v1.2.1 experimental, v1.5.1 experimental");

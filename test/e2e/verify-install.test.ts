@@ -36,7 +36,12 @@ describe("mesh verify-install", () => {
     const { connectCluster } = await import("../../src/kube/index.js");
     const live = await connectCluster({ kubeconfig: cluster.kubeconfig });
     await live.delete(deleted);
-    await live.client.request({ method: "PATCH", path: "/api/v1/namespaces/istio-system/services/istio-ingressgateway", body: { spec: { type: "NodePort" } }, contentType: "application/merge-patch+json" });
+    await live.client.request({
+      method: "PATCH",
+      path: "/api/v1/namespaces/istio-system/services/istio-ingressgateway",
+      body: { spec: { type: "NodePort" } },
+      contentType: "application/merge-patch+json",
+    });
     live.close();
     const result = await cluster.mesh(["verify-install", "--set", "profile=demo", ...gatewaysOnly, "-o", "json"]);
     expect(result.exitCode).toBe(1);
@@ -44,8 +49,22 @@ describe("mesh verify-install", () => {
     expect(report.healthy).toBe(false);
     expect(report.objects.filter((entry: any) => entry.state !== "ok")).toEqual([
       { kind: "Role", name: "istio-ingressgateway-sds", namespace: "istio-system", component: "IngressGateways", state: "missing" },
-      { kind: "Service", name: "istio-ingressgateway", namespace: "istio-system", component: "IngressGateways", state: "drifted", detail: 'spec.type: want "LoadBalancer", have "NodePort"' },
-      { kind: "Deployment", name: "istio-egressgateway", namespace: "istio-system", component: "EgressGateways", state: "not ready", detail: "0/1 replicas ready" },
+      {
+        kind: "Service",
+        name: "istio-ingressgateway",
+        namespace: "istio-system",
+        component: "IngressGateways",
+        state: "drifted",
+        detail: 'spec.type: want "LoadBalancer", have "NodePort"',
+      },
+      {
+        kind: "Deployment",
+        name: "istio-egressgateway",
+        namespace: "istio-system",
+        component: "EgressGateways",
+        state: "not ready",
+        detail: "0/1 replicas ready",
+      },
     ]);
     expect(result.stderr).toContain("Error: Istio is not healthy: 1 missing, 1 drifted, 1 not ready");
   });

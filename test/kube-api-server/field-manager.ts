@@ -27,7 +27,16 @@ type Segment = { f: string } | { k: Record<string, unknown> };
 
 /** Top-level bookkeeping fields nobody owns. */
 const unowned = new Set(["apiVersion", "kind"]);
-const unownedMetadata = new Set(["name", "namespace", "managedFields", "resourceVersion", "uid", "creationTimestamp", "generation", "deletionTimestamp"]);
+const unownedMetadata = new Set([
+  "name",
+  "namespace",
+  "managedFields",
+  "resourceVersion",
+  "uid",
+  "creationTimestamp",
+  "generation",
+  "deletionTimestamp",
+]);
 
 function isMap(value: unknown): value is Record<string, Json> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -35,7 +44,8 @@ function isMap(value: unknown): value is Record<string, Json> {
 
 function listKeyOf(fieldName: string, item: Json): Record<string, unknown> | undefined {
   if (!isMap(item)) return undefined;
-  if (fieldName === "ports" && item.containerPort !== undefined) return { containerPort: item.containerPort, protocol: item.protocol ?? "TCP" };
+  if (fieldName === "ports" && item.containerPort !== undefined)
+    return { containerPort: item.containerPort, protocol: item.protocol ?? "TCP" };
   if (fieldName === "ports" && item.port !== undefined) return { port: item.port, protocol: item.protocol ?? "TCP" };
   if (fieldName === "conditions" && typeof item.type === "string") return { type: item.type };
   if (fieldName === "volumeMounts" && typeof item.mountPath === "string") return { mountPath: item.mountPath };
@@ -221,7 +231,8 @@ export function applyConfiguration(options: {
     const fields = new Set([...entry.fields].filter((path) => !conflicting.has(path)));
     if (fields.size > 0) managed.push({ ...entry, fields });
   }
-  const sameFields = previous && previous.fields.size === appliedFields.size && [...appliedFields].every((path) => previous.fields.has(path));
+  const sameFields =
+    previous && previous.fields.size === appliedFields.size && [...appliedFields].every((path) => previous.fields.has(path));
   managed.push({
     manager,
     operation: "Apply",
@@ -264,7 +275,13 @@ export function recordUpdate(options: {
   if (changed.size > 0 || own) {
     const fields = new Set([...(own?.fields ?? []), ...changed]);
     if (fields.size > 0) {
-      managed.push({ manager: options.manager, operation: "Update", apiVersion: options.apiVersion, time: changed.size > 0 ? options.now : own!.time, fields });
+      managed.push({
+        manager: options.manager,
+        operation: "Update",
+        apiVersion: options.apiVersion,
+        time: changed.size > 0 ? options.now : own!.time,
+        fields,
+      });
     }
   }
   return managed;
@@ -283,7 +300,14 @@ export function renderManagedFields(managed: readonly ManagedEntry[]): Json[] {
         if (index === parts.length - 1 && part.startsWith("k:")) node["."] = {};
       });
     }
-    return { manager: entry.manager, operation: entry.operation, apiVersion: entry.apiVersion, time: entry.time, fieldsType: "FieldsV1", fieldsV1: tree };
+    return {
+      manager: entry.manager,
+      operation: entry.operation,
+      apiVersion: entry.apiVersion,
+      time: entry.time,
+      fieldsType: "FieldsV1",
+      fieldsV1: tree,
+    };
   });
 }
 

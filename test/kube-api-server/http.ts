@@ -89,7 +89,15 @@ export class ApiHandler {
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "https://localhost");
-    const record: RequestRecord = { method: request.method ?? "GET", path: url.pathname + url.search, verb: "", user: undefined, dryRun: url.searchParams.get("dryRun") === "All", status: 200, at: Date.now() };
+    const record: RequestRecord = {
+      method: request.method ?? "GET",
+      path: url.pathname + url.search,
+      verb: "",
+      user: undefined,
+      dryRun: url.searchParams.get("dryRun") === "All",
+      status: 200,
+      at: Date.now(),
+    };
     const contentType = request.headers["content-type"];
     if (contentType) record.contentType = contentType;
     const fieldManager = url.searchParams.get("fieldManager");
@@ -121,9 +129,18 @@ export class ApiHandler {
     const method = request.method ?? "GET";
     const types = this.store.types().filter((type) => !this.behaviour().hiddenGroups.includes(type.group));
     if (method === "GET") {
-      if (path === "/version") return [200, { ...this.behaviour().kubernetesVersion, platform: "linux/amd64", goVersion: "go1.24.0", compiler: "gc" }];
+      if (path === "/version")
+        return [200, { ...this.behaviour().kubernetesVersion, platform: "linux/amd64", goVersion: "go1.24.0", compiler: "gc" }];
       if (path === "/healthz" || path === "/readyz" || path === "/livez") return [200, "ok"];
-      if (path === "/api") return [200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1:6443" }] }];
+      if (path === "/api")
+        return [
+          200,
+          {
+            kind: "APIVersions",
+            versions: ["v1"],
+            serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1:6443" }],
+          },
+        ];
       if (path === "/api/v1") return [200, apiResourceList("", "v1", types)];
       if (path === "/apis") return [200, apiGroupList(types)];
       const groupVersion = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
@@ -138,7 +155,11 @@ export class ApiHandler {
     this.authorize(record.user!, record.verb, route);
     const dryRun = url.searchParams.get("dryRun");
     if (dryRun !== null && dryRun !== "All") throw statusErrors.badRequest(`Invalid dry run value: ${dryRun}`);
-    const options = { manager: url.searchParams.get("fieldManager") ?? managerFromAgent(request.headers["user-agent"]), dryRun: dryRun === "All", now: now() };
+    const options = {
+      manager: url.searchParams.get("fieldManager") ?? managerFromAgent(request.headers["user-agent"]),
+      dryRun: dryRun === "All",
+      now: now(),
+    };
     const { type, version, namespace, name, subresource } = route;
     if (subresource !== undefined && subresource !== "status") throw statusErrors.pageNotFound();
     switch (method) {
@@ -170,7 +191,9 @@ export class ApiHandler {
         const mediaType = (request.headers["content-type"] ?? "").split(";")[0]!.trim();
         if (mediaType === "application/apply-patch+yaml" || mediaType === "application/apply-patch+cbor") {
           if (!url.searchParams.get("fieldManager")) {
-            throw statusErrors.invalid("PatchOptions", "meta.k8s.io", "", [{ field: "fieldManager", message: "Required value: is required for apply patch" }]);
+            throw statusErrors.invalid("PatchOptions", "meta.k8s.io", "", [
+              { field: "fieldManager", message: "Required value: is required for apply patch" },
+            ]);
           }
           const force = url.searchParams.get("force") === "true";
           const existed = this.store.get(type, namespace, name) !== undefined;
@@ -201,16 +224,28 @@ export class ApiHandler {
 
   private listResponse(route: Route, url: URL): Json {
     const selector = parseLabelSelector(url.searchParams.get("labelSelector") ?? "");
-    const fieldSelector = (url.searchParams.get("fieldSelector") ?? "").split(",").filter(Boolean).map((part) => part.split(/==?/) as [string, string]);
+    const fieldSelector = (url.searchParams.get("fieldSelector") ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((part) => part.split(/==?/) as [string, string]);
     const records = this.store
       .list(route.type, route.namespace)
       .filter((record) => matchesLabels(selector, record.object.metadata.labels))
-      .filter((record) => fieldSelector.every(([path, value]) => String(path.split(".").reduce((node: Json, key) => node?.[key], record.object)) === value));
+      .filter((record) =>
+        fieldSelector.every(([path, value]) => String(path.split(".").reduce((node: Json, key) => node?.[key], record.object)) === value),
+      );
     for (const record of records) this.simulation.noteRead(record);
     this.simulation.reconcile(Date.now());
     // Lists of built-in kinds carry items without apiVersion/kind; lists of custom resources include them.
-    const items = records.map((record) => this.store.render(this.store.records.get(keyOf(record)) ?? record, route.version, !isBuiltinType(route.type)));
-    return { kind: `${route.type.kind}List`, apiVersion: route.type.group ? `${route.type.group}/${route.version}` : route.version, metadata: { resourceVersion: this.store.currentResourceVersion() }, items };
+    const items = records.map((record) =>
+      this.store.render(this.store.records.get(keyOf(record)) ?? record, route.version, !isBuiltinType(route.type)),
+    );
+    return {
+      kind: `${route.type.kind}List`,
+      apiVersion: route.type.group ? `${route.type.group}/${route.version}` : route.version,
+      metadata: { resourceVersion: this.store.currentResourceVersion() },
+      items,
+    };
   }
 
   private route(path: string, types: ResourceType[]): Route {
@@ -222,7 +257,8 @@ export class ApiHandler {
     if (core) [group, version, rest] = ["", core[1]!, core[2]!.split("/")];
     else if (named) [group, version, rest] = [named[1]!, named[2]!, named[3]!.split("/")];
     else throw statusErrors.pageNotFound();
-    const find = (plural: string) => types.find((type) => type.group === group && type.plural === plural && type.versions.includes(version));
+    const find = (plural: string) =>
+      types.find((type) => type.group === group && type.plural === plural && type.versions.includes(version));
     if (rest[0] === "namespaces" && rest.length >= 3) {
       const type = find(rest[2]!);
       if (!type || !type.namespaced) throw statusErrors.pageNotFound();
@@ -241,7 +277,13 @@ export class ApiHandler {
         (rule.namespace === undefined || rule.namespace === route.namespace) &&
         (rule.user === undefined || rule.user === user),
     );
-    if (denied) throw statusErrors.forbidden(user, verb, { group: route.type.group, plural: route.type.plural, ...(route.name ? { name: route.name } : {}) }, route.namespace);
+    if (denied)
+      throw statusErrors.forbidden(
+        user,
+        verb,
+        { group: route.type.group, plural: route.type.plural, ...(route.name ? { name: route.name } : {}) },
+        route.namespace,
+      );
   }
 }
 
@@ -278,6 +320,8 @@ function parseBody(body: string, contentType: string | undefined): Json {
   try {
     return contentType?.includes("yaml") ? parseYaml(body) : JSON.parse(body);
   } catch (error) {
-    throw statusErrors.badRequest(`the body of the request could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
+    throw statusErrors.badRequest(
+      `the body of the request could not be decoded: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

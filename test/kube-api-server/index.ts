@@ -85,7 +85,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const handler = new ApiHandler(store, simulation, () => behaviour);
   const namespaceType = builtinResources.find((type) => type.kind === "Namespace")!;
   for (const name of namespaces ?? ["default", "kube-system", "kube-public"]) {
-    store.create(namespaceType, "v1", undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } }, { manager: "kube-apiserver", dryRun: false, now: new Date().toISOString() });
+    store.create(
+      namespaceType,
+      "v1",
+      undefined,
+      { apiVersion: "v1", kind: "Namespace", metadata: { name } },
+      { manager: "kube-apiserver", dryRun: false, now: new Date().toISOString() },
+    );
   }
 
   const listener = (request: any, response: any) => {
@@ -96,7 +102,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   };
   const server: Server = plainHttp
     ? createHttpServer(listener)
-    : createHttpsServer({ key: certs("server.key"), cert: certs("server.crt"), ca: certs("ca.crt"), requestCert: true, rejectUnauthorized: false }, listener);
+    : createHttpsServer(
+        { key: certs("server.key"), cert: certs("server.crt"), ca: certs("ca.crt"), requestCert: true, rejectUnauthorized: false },
+        listener,
+      );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `${plainHttp ? "http" : "https"}://127.0.0.1:${port}`;
@@ -107,13 +116,19 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       const contextName = kubeconfig.contextName ?? "mesh-test";
       const cluster: Record<string, unknown> = { server: url };
       if (plainHttp) cluster["insecure-skip-tls-verify"] = true;
-      else cluster["certificate-authority-data"] = Buffer.from(certs(kubeconfig.ca === "other" ? "other-ca.crt" : "ca.crt")).toString("base64");
+      else
+        cluster["certificate-authority-data"] = Buffer.from(certs(kubeconfig.ca === "other" ? "other-ca.crt" : "ca.crt")).toString(
+          "base64",
+        );
       const auth = kubeconfig.auth ?? "token";
       const user: Record<string, unknown> =
         auth === "token"
           ? { token: kubeconfig.token ?? testToken }
           : auth === "client-cert"
-            ? { "client-certificate-data": Buffer.from(certs("admin.crt")).toString("base64"), "client-key-data": Buffer.from(certs("admin.key")).toString("base64") }
+            ? {
+                "client-certificate-data": Buffer.from(certs("admin.crt")).toString("base64"),
+                "client-key-data": Buffer.from(certs("admin.key")).toString("base64"),
+              }
             : {};
       const extra = Object.entries(kubeconfig.extraContexts ?? {});
       const document = {
@@ -121,7 +136,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         kind: "Config",
         clusters: [{ name: contextName, cluster }, ...extra.map(([name, server]) => ({ name, cluster: { ...cluster, server } }))],
         users: [{ name: contextName, user }],
-        contexts: [{ name: contextName, context: { cluster: contextName, user: contextName } }, ...extra.map(([name]) => ({ name, context: { cluster: name, user: contextName } }))],
+        contexts: [
+          { name: contextName, context: { cluster: contextName, user: contextName } },
+          ...extra.map(([name]) => ({ name, context: { cluster: name, user: contextName } })),
+        ],
         "current-context": contextName,
         preferences: {},
       };
@@ -140,15 +158,23 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       return [...store.records.values()]
         .filter((record) => filter.kind === undefined || record.type.kind === filter.kind)
         .filter((record) => filter.namespace === undefined || record.object.metadata.namespace === filter.namespace)
-        .filter((record) => Object.entries(filter.labelSelector ?? {}).every(([key, value]) => record.object.metadata.labels?.[key] === value))
+        .filter((record) =>
+          Object.entries(filter.labelSelector ?? {}).every(([key, value]) => record.object.metadata.labels?.[key] === value),
+        )
         .map((record) => store.render(record));
     },
     createObject(object, createOptions = {}) {
       simulation.reconcile(Date.now());
       const [group, version] = object.apiVersion.includes("/") ? object.apiVersion.split("/") : ["", object.apiVersion];
-      const type = store.types().find((candidate) => candidate.group === group && candidate.kind === object.kind && candidate.versions.includes(version));
+      const type = store
+        .types()
+        .find((candidate) => candidate.group === group && candidate.kind === object.kind && candidate.versions.includes(version));
       if (!type) throw new Error(`the test server does not serve ${object.apiVersion} ${object.kind}`);
-      const created = store.create(type, version, object.metadata?.namespace, object, { manager: createOptions.manager ?? "kubectl-create", dryRun: false, now: new Date().toISOString().replace(/\.\d+Z$/, "Z") });
+      const created = store.create(type, version, object.metadata?.namespace, object, {
+        manager: createOptions.manager ?? "kubectl-create",
+        dryRun: false,
+        now: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      });
       return store.render(created);
     },
     setBehaviour(update) {

@@ -99,7 +99,13 @@ export function apiResourceList(group: string, version: string, types: readonly 
       ...(type.shortNames ? { shortNames: type.shortNames } : {}),
     });
     if (type.statusSubresource) {
-      resources.push({ name: `${type.plural}/status`, singularName: "", namespaced: type.namespaced, kind: type.kind, verbs: ["get", "patch", "update"] });
+      resources.push({
+        name: `${type.plural}/status`,
+        singularName: "",
+        namespaced: type.namespaced,
+        kind: type.kind,
+        verbs: ["get", "patch", "update"],
+      });
     }
   }
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: apiVersionOf(group, version), resources };

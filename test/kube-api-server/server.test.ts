@@ -10,7 +10,13 @@ interface Reply {
   body: any;
 }
 
-function call(server: KubeApiServer, method: string, path: string, body?: unknown, options: { contentType?: string; token?: string | null } = {}): Promise<Reply> {
+function call(
+  server: KubeApiServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { contentType?: string; token?: string | null } = {},
+): Promise<Reply> {
   const url = new URL(path, server.url);
   const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
   const headers: Record<string, string> = { accept: "application/json" };
@@ -69,9 +75,16 @@ describe("discovery", () => {
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
       metadata: { name: "gateways.networking.istio.io" },
-      spec: { group: "networking.istio.io", scope: "Namespaced", names: { kind: "Gateway", plural: "gateways", singular: "gateway", listKind: "GatewayList" }, versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object" } } }] },
+      spec: {
+        group: "networking.istio.io",
+        scope: "Namespaced",
+        names: { kind: "Gateway", plural: "gateways", singular: "gateway", listKind: "GatewayList" },
+        versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object" } } }],
+      },
     };
-    expect((await apply(server, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.networking.istio.io", crd)).status).toBe(201);
+    expect((await apply(server, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.networking.istio.io", crd)).status).toBe(
+      201,
+    );
     const early = await call(server, "GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.networking.istio.io");
     expect(early.body.status.conditions).toContainEqual(expect.objectContaining({ type: "Established", status: "False" }));
     expect((await call(server, "GET", "/apis/networking.istio.io/v1")).status).toBe(404);
@@ -114,7 +127,11 @@ describe("server-side apply", () => {
       reason: "Conflict",
       code: 409,
       message: 'Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: .data.mesh',
-      details: { name: "istio", kind: "configmaps", causes: [{ type: "FieldManagerConflict", message: 'conflict with "kubectl-edit" using v1', field: ".data.mesh" }] },
+      details: {
+        name: "istio",
+        kind: "configmaps",
+        causes: [{ type: "FieldManagerConflict", message: 'conflict with "kubectl-edit" using v1', field: ".data.mesh" }],
+      },
     });
     const forced = await apply(server, cmPath, configMap({ mesh: "b" }), "fieldManager=mesh&force=true");
     expect(forced.status).toBe(200);
@@ -130,7 +147,12 @@ describe("server-side apply", () => {
   });
 
   it("merges keyed lists per item, keeping server-allocated fields", async () => {
-    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "istio-ingressgateway", namespace: "istio-system" }, spec: { type: "LoadBalancer", ports: [{ name: "http2", port: 80, targetPort: 8080 }] } };
+    const service = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "istio-ingressgateway", namespace: "istio-system" },
+      spec: { type: "LoadBalancer", ports: [{ name: "http2", port: 80, targetPort: 8080 }] },
+    };
     const path = "/api/v1/namespaces/istio-system/services/istio-ingressgateway";
     await apply(server, path, service);
     const live = (await call(server, "GET", path)).body;
@@ -143,8 +165,16 @@ describe("server-side apply", () => {
 
   it("removes whole list items the manager stops applying (demo's extra gateway ports)", async () => {
     const path = "/api/v1/namespaces/istio-system/services/gw";
-    const ports = [{ name: "http2", port: 80, targetPort: 8080 }, { name: "tcp", port: 31400, targetPort: 31400 }];
-    const service = (list: object[]) => ({ apiVersion: "v1", kind: "Service", metadata: { name: "gw", namespace: "istio-system" }, spec: { type: "LoadBalancer", ports: list } });
+    const ports = [
+      { name: "http2", port: 80, targetPort: 8080 },
+      { name: "tcp", port: 31400, targetPort: 31400 },
+    ];
+    const service = (list: object[]) => ({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "gw", namespace: "istio-system" },
+      spec: { type: "LoadBalancer", ports: list },
+    });
     await apply(server, path, service(ports));
     const reply = await apply(server, path, service(ports.slice(0, 1)));
     expect(reply.body.spec.ports).toEqual([expect.objectContaining({ name: "http2", port: 80, targetPort: 8080, protocol: "TCP" })]);
@@ -163,9 +193,16 @@ describe("server-side apply", () => {
   });
 
   it("answers 404 for objects in a missing namespace", async () => {
-    const reply = await apply(server, "/api/v1/namespaces/nowhere/configmaps/x", { ...configMap({}), metadata: { name: "x", namespace: "nowhere" } });
+    const reply = await apply(server, "/api/v1/namespaces/nowhere/configmaps/x", {
+      ...configMap({}),
+      metadata: { name: "x", namespace: "nowhere" },
+    });
     expect(reply.status).toBe(404);
-    expect(reply.body).toMatchObject({ reason: "NotFound", message: 'namespaces "nowhere" not found', details: { name: "nowhere", kind: "namespaces" } });
+    expect(reply.body).toMatchObject({
+      reason: "NotFound",
+      message: 'namespaces "nowhere" not found',
+      details: { name: "nowhere", kind: "namespaces" },
+    });
   });
 });
 
@@ -181,7 +218,11 @@ describe("errors as Status bodies", () => {
 
   it("answers 403 naming the user, verb, resource and scope", async () => {
     server.setBehaviour({ forbidden: [{ verb: "patch", resource: "customresourcedefinitions" }] });
-    const reply = await apply(server, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/x.example.com", { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "x.example.com" } });
+    const reply = await apply(server, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/x.example.com", {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "x.example.com" },
+    });
     expect(reply.status).toBe(403);
     expect(reply.body.message).toBe(
       'customresourcedefinitions.apiextensions.k8s.io "x.example.com" is forbidden: User "mesh-admin" cannot patch resource "customresourcedefinitions" in API group "apiextensions.k8s.io" at the cluster scope',
@@ -189,18 +230,35 @@ describe("errors as Status bodies", () => {
   });
 
   it("answers 404, 409 AlreadyExists and 422 Invalid like the real API", async () => {
-    expect((await call(server, "GET", cmPath)).body).toMatchObject({ code: 404, reason: "NotFound", message: 'configmaps "istio" not found' });
+    expect((await call(server, "GET", cmPath)).body).toMatchObject({
+      code: 404,
+      reason: "NotFound",
+      message: 'configmaps "istio" not found',
+    });
     expect((await call(server, "POST", "/api/v1/namespaces/istio-system/configmaps", configMap({}))).status).toBe(201);
-    expect((await call(server, "POST", "/api/v1/namespaces/istio-system/configmaps", configMap({}))).body).toMatchObject({ code: 409, reason: "AlreadyExists" });
-    const invalid = await call(server, "POST", "/api/v1/namespaces/istio-system/configmaps", { ...configMap({}), metadata: { name: "Bad_Name" } });
-    expect(invalid.body).toMatchObject({ code: 422, reason: "Invalid", details: { name: "Bad_Name", kind: "ConfigMap", causes: [{ field: "metadata.name" }] } });
+    expect((await call(server, "POST", "/api/v1/namespaces/istio-system/configmaps", configMap({}))).body).toMatchObject({
+      code: 409,
+      reason: "AlreadyExists",
+    });
+    const invalid = await call(server, "POST", "/api/v1/namespaces/istio-system/configmaps", {
+      ...configMap({}),
+      metadata: { name: "Bad_Name" },
+    });
+    expect(invalid.body).toMatchObject({
+      code: 422,
+      reason: "Invalid",
+      details: { name: "Bad_Name", kind: "ConfigMap", causes: [{ field: "metadata.name" }] },
+    });
   });
 });
 
 describe("lists and deletes", () => {
   it("filters lists by label selector and omits kind on built-in items", async () => {
     await apply(server, cmPath, configMap({}, { "operator.istio.io/component": "Pilot" }));
-    await apply(server, "/api/v1/namespaces/istio-system/configmaps/other", { ...configMap({}), metadata: { name: "other", namespace: "istio-system" } });
+    await apply(server, "/api/v1/namespaces/istio-system/configmaps/other", {
+      ...configMap({}),
+      metadata: { name: "other", namespace: "istio-system" },
+    });
     const list = (await call(server, "GET", "/api/v1/configmaps?labelSelector=operator.istio.io%2Fcomponent%20in%20(Pilot,Base)")).body;
     expect(list.kind).toBe("ConfigMapList");
     expect(list.items.map((item: any) => item.metadata.name)).toEqual(["istio"]);
@@ -223,7 +281,13 @@ function deployment(name: string) {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name, namespace: "istio-system" },
-    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "discovery", image: "docker.io/istio/pilot:1.30.3" }] } } },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: "discovery", image: "docker.io/istio/pilot:1.30.3" }] },
+      },
+    },
   };
 }
 
@@ -244,7 +308,9 @@ describe("simulated rollouts", () => {
     for (let read = 0; read < 5; read++) expect((await call(server, "GET", path)).body.status.readyReplicas).toBe(0);
     const pods = (await call(server, "GET", "/api/v1/namespaces/istio-system/pods?labelSelector=app%3Distiod")).body.items;
     expect(pods[0].status.containerStatuses[0].state.waiting.reason).toBe("ImagePullBackOff");
-    const events = (await call(server, "GET", `/api/v1/namespaces/istio-system/events?fieldSelector=involvedObject.name%3D${pods[0].metadata.name}`)).body.items;
+    const events = (
+      await call(server, "GET", `/api/v1/namespaces/istio-system/events?fieldSelector=involvedObject.name%3D${pods[0].metadata.name}`)
+    ).body.items;
     expect(events[0]).toMatchObject({ type: "Warning", reason: "Failed" });
     expect(events[0].message).toContain("Failed to pull image");
   });

@@ -66,18 +66,45 @@ export class Simulation {
     if (!this.crdSeen.has(uid)) this.crdSeen.set(uid, now);
     const created = this.crdSeen.get(uid)!;
     const names = record.object.spec?.names ?? {};
-    const accepted = { type: "NamesAccepted", status: "True", reason: "NoConflicts", message: "no conflicts found", lastTransitionTime: record.object.metadata.creationTimestamp };
+    const accepted = {
+      type: "NamesAccepted",
+      status: "True",
+      reason: "NoConflicts",
+      message: "no conflicts found",
+      lastTransitionTime: record.object.metadata.creationTimestamp,
+    };
     const established =
       now - created >= this.behaviour().crdEstablishDelayMs
-        ? { type: "Established", status: "True", reason: "InitialNamesAccepted", message: "the initial names have been accepted", lastTransitionTime: timestamp(now) }
-        : { type: "Established", status: "False", reason: "Installing", message: "the initial names are being accepted", lastTransitionTime: record.object.metadata.creationTimestamp };
+        ? {
+            type: "Established",
+            status: "True",
+            reason: "InitialNamesAccepted",
+            message: "the initial names have been accepted",
+            lastTransitionTime: timestamp(now),
+          }
+        : {
+            type: "Established",
+            status: "False",
+            reason: "Installing",
+            message: "the initial names are being accepted",
+            lastTransitionTime: record.object.metadata.creationTimestamp,
+          };
     const previous = (record.object.status?.conditions ?? []).find((condition: Json) => condition.type === "Established");
     if (previous?.status === "True") established.lastTransitionTime = previous.lastTransitionTime;
-    const storedVersions = (record.object.spec?.versions ?? []).filter((version: Json) => version.storage).map((version: Json) => version.name);
+    const storedVersions = (record.object.spec?.versions ?? [])
+      .filter((version: Json) => version.storage)
+      .map((version: Json) => version.name);
     const previousStored: string[] = record.object.status?.storedVersions ?? [];
     this.store.updateStatus(record, {
       conditions: [accepted, established],
-      acceptedNames: { kind: names.kind, listKind: names.listKind ?? `${names.kind}List`, plural: names.plural, singular: names.singular, ...(names.shortNames ? { shortNames: names.shortNames } : {}), ...(names.categories ? { categories: names.categories } : {}) },
+      acceptedNames: {
+        kind: names.kind,
+        listKind: names.listKind ?? `${names.kind}List`,
+        plural: names.plural,
+        singular: names.singular,
+        ...(names.shortNames ? { shortNames: names.shortNames } : {}),
+        ...(names.categories ? { categories: names.categories } : {}),
+      },
       storedVersions: [...new Set([...previousStored, ...storedVersions])],
     });
   }
@@ -108,13 +135,29 @@ export class Simulation {
       ...(ready ? {} : { unavailableReplicas: replicas }),
       conditions: [
         ready
-          ? { type: "Available", status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability.", lastUpdateTime: time, lastTransitionTime: time }
-          : { type: "Available", status: "False", reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability.", lastUpdateTime: time, lastTransitionTime: time },
+          ? {
+              type: "Available",
+              status: "True",
+              reason: "MinimumReplicasAvailable",
+              message: "Deployment has minimum availability.",
+              lastUpdateTime: time,
+              lastTransitionTime: time,
+            }
+          : {
+              type: "Available",
+              status: "False",
+              reason: "MinimumReplicasUnavailable",
+              message: "Deployment does not have minimum availability.",
+              lastUpdateTime: time,
+              lastTransitionTime: time,
+            },
         {
           type: "Progressing",
           status: "True",
           reason: ready ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-          message: ready ? `ReplicaSet "${replicaSet.object.metadata.name}" has successfully progressed.` : `ReplicaSet "${replicaSet.object.metadata.name}" is progressing.`,
+          message: ready
+            ? `ReplicaSet "${replicaSet.object.metadata.name}" has successfully progressed.`
+            : `ReplicaSet "${replicaSet.object.metadata.name}" is progressing.`,
           lastUpdateTime: time,
           lastTransitionTime: time,
         },
@@ -129,35 +172,62 @@ export class Simulation {
     const namespace = deployment.object.metadata.namespace;
     const type = typeOf("ReplicaSet");
     for (const old of this.store.list(type, namespace)) {
-      if (ownedBy(old, deployment) && old.object.metadata.name !== name) this.store.records.delete(ObjectStore.key(type, namespace, old.object.metadata.name));
+      if (ownedBy(old, deployment) && old.object.metadata.name !== name)
+        this.store.records.delete(ObjectStore.key(type, namespace, old.object.metadata.name));
     }
     let record = this.store.get(type, namespace, name);
     if (!record) {
-      record = this.systemCreate(type, {
-        metadata: {
-          name,
-          namespace,
-          labels: { ...(template.metadata?.labels ?? {}), "pod-template-hash": hash },
-          ownerReferences: [ownerReference(deployment)],
+      record = this.systemCreate(
+        type,
+        {
+          metadata: {
+            name,
+            namespace,
+            labels: { ...(template.metadata?.labels ?? {}), "pod-template-hash": hash },
+            ownerReferences: [ownerReference(deployment)],
+          },
+          spec: { replicas, selector: deployment.object.spec?.selector, template },
         },
-        spec: { replicas, selector: deployment.object.spec?.selector, template },
-      }, now);
+        now,
+      );
     }
-    this.store.updateStatus(record, { replicas, readyReplicas: ready ? replicas : 0, availableReplicas: ready ? replicas : 0, observedGeneration: 1 });
+    this.store.updateStatus(record, {
+      replicas,
+      readyReplicas: ready ? replicas : 0,
+      availableReplicas: ready ? replicas : 0,
+      observedGeneration: 1,
+    });
     return record;
   }
 
-  private ensurePods(replicaSet: StoredRecord, deployment: StoredRecord, replicas: number, state: "running" | "creating" | "imagePullBackOff", now: number): void {
+  private ensurePods(
+    replicaSet: StoredRecord,
+    deployment: StoredRecord,
+    replicas: number,
+    state: "running" | "creating" | "imagePullBackOff",
+    now: number,
+  ): void {
     const type = typeOf("Pod");
     const namespace = replicaSet.object.metadata.namespace;
     const pods = this.store.list(type, namespace).filter((pod) => ownedBy(pod, replicaSet));
     for (let index = pods.length; index < replicas; index++) {
       const name = `${replicaSet.object.metadata.name}-${randomUUID().replace(/-/g, "").slice(0, 5)}`;
       const template = replicaSet.object.spec.template ?? {};
-      pods.push(this.systemCreate(type, {
-        metadata: { name, namespace, labels: { ...(template.metadata?.labels ?? {}), "pod-template-hash": replicaSet.object.metadata.labels["pod-template-hash"] }, ownerReferences: [ownerReference(replicaSet)] },
-        spec: { ...(template.spec ?? {}), nodeName: "mesh-test-control-plane" },
-      }, now));
+      pods.push(
+        this.systemCreate(
+          type,
+          {
+            metadata: {
+              name,
+              namespace,
+              labels: { ...(template.metadata?.labels ?? {}), "pod-template-hash": replicaSet.object.metadata.labels["pod-template-hash"] },
+              ownerReferences: [ownerReference(replicaSet)],
+            },
+            spec: { ...(template.spec ?? {}), nodeName: "mesh-test-control-plane" },
+          },
+          now,
+        ),
+      );
     }
     const containers: Json[] = deployment.object.spec?.template?.spec?.containers ?? [];
     pods.forEach((pod, index) => {
@@ -179,7 +249,13 @@ export class Simulation {
         phase: state === "running" ? "Running" : "Pending",
         conditions: [
           { type: "PodScheduled", status: "True" },
-          { type: "Ready", status: state === "running" ? "True" : "False", ...(state === "running" ? {} : { reason: "ContainersNotReady", message: `containers with unready status: [${containers.map((c) => c.name).join(" ")}]` }) },
+          {
+            type: "Ready",
+            status: state === "running" ? "True" : "False",
+            ...(state === "running"
+              ? {}
+              : { reason: "ContainersNotReady", message: `containers with unready status: [${containers.map((c) => c.name).join(" ")}]` }),
+          },
         ],
         ...(state === "running" ? { podIP: podIp, podIPs: [{ ip: podIp }] } : {}),
         containerStatuses,
@@ -196,17 +272,28 @@ export class Simulation {
     const message = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`;
     const existing = this.store.get(type, namespace, name);
     if (existing) return;
-    this.systemCreate(type, {
-      metadata: { name, namespace },
-      involvedObject: { kind: "Pod", namespace, name: pod.object.metadata.name, uid: pod.object.metadata.uid, apiVersion: "v1", fieldPath: "spec.containers{istio-proxy}" },
-      reason: "Failed",
-      message,
-      type: "Warning",
-      count: 3,
-      source: { component: "kubelet", host: "mesh-test-control-plane" },
-      firstTimestamp: timestamp(now),
-      lastTimestamp: timestamp(now),
-    }, now);
+    this.systemCreate(
+      type,
+      {
+        metadata: { name, namespace },
+        involvedObject: {
+          kind: "Pod",
+          namespace,
+          name: pod.object.metadata.name,
+          uid: pod.object.metadata.uid,
+          apiVersion: "v1",
+          fieldPath: "spec.containers{istio-proxy}",
+        },
+        reason: "Failed",
+        message,
+        type: "Warning",
+        count: 3,
+        source: { component: "kubelet", host: "mesh-test-control-plane" },
+        firstTimestamp: timestamp(now),
+        lastTimestamp: timestamp(now),
+      },
+      now,
+    );
   }
 
   private serve(record: StoredRecord): void {
@@ -227,7 +314,10 @@ export class Simulation {
     }
     if (changedSpec) object.metadata.resourceVersion = this.store.nextResourceVersion();
     const ingress = this.behaviour().loadBalancerIngress;
-    const status = object.spec?.type === "LoadBalancer" && ingress ? { loadBalancer: { ingress: [{ ...ingress, ipMode: "VIP" }] } } : { loadBalancer: {} };
+    const status =
+      object.spec?.type === "LoadBalancer" && ingress
+        ? { loadBalancer: { ingress: [{ ...ingress, ipMode: "VIP" }] } }
+        : { loadBalancer: {} };
     this.store.updateStatus(record, status);
     this.syncEndpoints(record);
   }
@@ -236,17 +326,35 @@ export class Simulation {
     const selector: Record<string, string> | undefined = service.object.spec?.selector;
     if (!selector) return;
     const namespace = service.object.metadata.namespace;
-    const pods = this.store.list(typeOf("Pod"), namespace).filter((pod) =>
-      Object.entries(selector).every(([key, value]) => pod.object.metadata.labels?.[key] === value),
-    );
-    const address = (pod: StoredRecord) => ({ ip: pod.object.status?.podIP ?? "", targetRef: { kind: "Pod", name: pod.object.metadata.name, namespace, uid: pod.object.metadata.uid } });
+    const pods = this.store
+      .list(typeOf("Pod"), namespace)
+      .filter((pod) => Object.entries(selector).every(([key, value]) => pod.object.metadata.labels?.[key] === value));
+    const address = (pod: StoredRecord) => ({
+      ip: pod.object.status?.podIP ?? "",
+      targetRef: { kind: "Pod", name: pod.object.metadata.name, namespace, uid: pod.object.metadata.uid },
+    });
     const ready = pods.filter((pod) => pod.object.status?.phase === "Running" && pod.object.status?.podIP);
     const notReady = pods.filter((pod) => !ready.includes(pod));
-    const ports = (service.object.spec?.ports ?? []).map((port: Json) => ({ name: port.name, port: typeof port.targetPort === "number" ? port.targetPort : port.port, protocol: port.protocol ?? "TCP" }));
-    const subsets = pods.length === 0 ? [] : [{ ...(ready.length ? { addresses: ready.map(address) } : {}), ...(notReady.length ? { notReadyAddresses: notReady.map(() => ({ ip: "" })) } : {}), ports }];
+    const ports = (service.object.spec?.ports ?? []).map((port: Json) => ({
+      name: port.name,
+      port: typeof port.targetPort === "number" ? port.targetPort : port.port,
+      protocol: port.protocol ?? "TCP",
+    }));
+    const subsets =
+      pods.length === 0
+        ? []
+        : [
+            {
+              ...(ready.length ? { addresses: ready.map(address) } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady.map(() => ({ ip: "" })) } : {}),
+              ports,
+            },
+          ];
     const type = typeOf("Endpoints");
     const name = service.object.metadata.name;
-    const existing = this.store.get(type, namespace, name) ?? this.systemCreate(type, { metadata: { name, namespace, labels: service.object.metadata.labels ?? {} } }, Date.now());
+    const existing =
+      this.store.get(type, namespace, name) ??
+      this.systemCreate(type, { metadata: { name, namespace, labels: service.object.metadata.labels ?? {} } }, Date.now());
     if (JSON.stringify(existing.object.subsets ?? []) !== JSON.stringify(subsets)) {
       existing.object.subsets = subsets;
       existing.object.metadata.resourceVersion = this.store.nextResourceVersion();
@@ -255,8 +363,24 @@ export class Simulation {
     const sliceName = `${name}-slice`;
     const slice =
       this.store.get(sliceType, namespace, sliceName) ??
-      this.systemCreate(sliceType, { metadata: { name: sliceName, namespace, labels: { "kubernetes.io/service-name": name, "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io" }, ownerReferences: [ownerReference(service)] }, addressType: "IPv4" }, Date.now());
-    const endpoints = pods.map((pod) => ({ addresses: [pod.object.status?.podIP ?? "10.244.0.1"], conditions: { ready: ready.includes(pod) }, targetRef: { kind: "Pod", name: pod.object.metadata.name, namespace } }));
+      this.systemCreate(
+        sliceType,
+        {
+          metadata: {
+            name: sliceName,
+            namespace,
+            labels: { "kubernetes.io/service-name": name, "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io" },
+            ownerReferences: [ownerReference(service)],
+          },
+          addressType: "IPv4",
+        },
+        Date.now(),
+      );
+    const endpoints = pods.map((pod) => ({
+      addresses: [pod.object.status?.podIP ?? "10.244.0.1"],
+      conditions: { ready: ready.includes(pod) },
+      targetRef: { kind: "Pod", name: pod.object.metadata.name, namespace },
+    }));
     if (JSON.stringify(slice.object.endpoints ?? []) !== JSON.stringify(endpoints)) {
       slice.object.endpoints = endpoints;
       slice.object.ports = ports;
@@ -271,7 +395,9 @@ export class Simulation {
       const uids = new Set([...this.store.records.values()].map((record) => record.object.metadata.uid));
       for (const [key, record] of this.store.records) {
         const owners: Json[] = record.object.metadata.ownerReferences ?? [];
-        const orphanedService = record.type.kind === "Endpoints" && !this.store.get(typeOf("Service"), record.object.metadata.namespace, record.object.metadata.name);
+        const orphanedService =
+          record.type.kind === "Endpoints" &&
+          !this.store.get(typeOf("Service"), record.object.metadata.namespace, record.object.metadata.name);
         if ((owners.length > 0 && owners.every((owner) => !uids.has(owner.uid))) || orphanedService) {
           this.store.records.delete(key);
           removed = true;
@@ -284,17 +410,24 @@ export class Simulation {
     for (const namespace of this.store.list(typeOf("Namespace"), undefined)) {
       if (!namespace.object.metadata.deletionTimestamp) continue;
       const name = namespace.object.metadata.name;
-      for (const [key, record] of this.store.records) if (record.type.namespaced && record.object.metadata.namespace === name) this.store.records.delete(key);
+      for (const [key, record] of this.store.records)
+        if (record.type.namespaced && record.object.metadata.namespace === name) this.store.records.delete(key);
       this.store.records.delete(ObjectStore.key(namespace.type, undefined, name));
     }
   }
 
   private systemCreate(type: ResourceType, body: Json, now: number): StoredRecord {
-    return this.store.create(type, type.versions[0]!, body.metadata.namespace, { apiVersion: type.group ? `${type.group}/${type.versions[0]}` : type.versions[0], kind: type.kind, ...body }, {
-      manager: `${type.kind.toLowerCase()}-controller`,
-      dryRun: false,
-      now: timestamp(now),
-    });
+    return this.store.create(
+      type,
+      type.versions[0]!,
+      body.metadata.namespace,
+      { apiVersion: type.group ? `${type.group}/${type.versions[0]}` : type.versions[0], kind: type.kind, ...body },
+      {
+        manager: `${type.kind.toLowerCase()}-controller`,
+        dryRun: false,
+        now: timestamp(now),
+      },
+    );
   }
 }
 

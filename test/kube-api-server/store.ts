@@ -14,7 +14,15 @@ export interface StoredRecord {
 }
 
 /** Kinds whose spec changes bump metadata.generation (as their registry strategies do). */
-const generationKinds = new Set(["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "CustomResourceDefinition", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+const generationKinds = new Set([
+  "Deployment",
+  "ReplicaSet",
+  "DaemonSet",
+  "StatefulSet",
+  "CustomResourceDefinition",
+  "HorizontalPodAutoscaler",
+  "PodDisruptionBudget",
+]);
 
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const label = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -61,7 +69,11 @@ export class ObjectStore {
     return [...this.records.values()]
       .filter((record) => record.type.group === type.group && record.type.plural === type.plural)
       .filter((record) => namespace === undefined || record.object.metadata.namespace === namespace)
-      .sort((a, b) => ObjectStore.key(a.type, a.object.metadata.namespace, a.object.metadata.name).localeCompare(ObjectStore.key(b.type, b.object.metadata.namespace, b.object.metadata.name)));
+      .sort((a, b) =>
+        ObjectStore.key(a.type, a.object.metadata.namespace, a.object.metadata.name).localeCompare(
+          ObjectStore.key(b.type, b.object.metadata.namespace, b.object.metadata.name),
+        ),
+      );
   }
 
   nextResourceVersion(): string {
@@ -102,24 +114,32 @@ export class ObjectStore {
     const causes: { field: string; message: string }[] = [];
     if (!name) causes.push({ field: "metadata.name", message: "Required value: name or generateName is required" });
     else if (type.kind === "Namespace" || type.kind === "Service" ? !label.test(name) : !subdomain.test(name)) {
-      causes.push({ field: "metadata.name", message: `Invalid value: "${name}": ${type.kind === "Namespace" || type.kind === "Service" ? labelMessage : subdomainMessage}` });
+      causes.push({
+        field: "metadata.name",
+        message: `Invalid value: "${name}": ${type.kind === "Namespace" || type.kind === "Service" ? labelMessage : subdomainMessage}`,
+      });
     }
     if (type.kind === "CustomResourceDefinition" && name && name !== `${object.spec?.names?.plural}.${object.spec?.group}`) {
       causes.push({ field: "metadata.name", message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group` });
     }
     for (const [key, value] of Object.entries(object.metadata?.labels ?? {})) {
-      if (typeof value !== "string") causes.push({ field: `metadata.labels`, message: `Invalid value: ${JSON.stringify(value)}: label ${key} must be a string` });
+      if (typeof value !== "string")
+        causes.push({ field: `metadata.labels`, message: `Invalid value: ${JSON.stringify(value)}: label ${key} must be a string` });
     }
     for (const rule of this.invalidRules) {
-      if (rule.kind === type.kind && (rule.name === undefined || rule.name === name)) causes.push({ field: rule.field, message: rule.message });
+      if (rule.kind === type.kind && (rule.name === undefined || rule.name === name))
+        causes.push({ field: rule.field, message: rule.message });
     }
     if (causes.length > 0) throw statusErrors.invalid(type.kind, type.group, name, causes);
   }
 
   private checkBody(type: ResourceType, object: Json, namespace: string | undefined, name: string | undefined): void {
-    if (typeof object !== "object" || object === null || Array.isArray(object)) throw statusErrors.badRequest("the body of the request was not a JSON object");
+    if (typeof object !== "object" || object === null || Array.isArray(object))
+      throw statusErrors.badRequest("the body of the request was not a JSON object");
     if (object.kind !== undefined && object.kind !== type.kind) {
-      throw statusErrors.badRequest(`the kind in the body (${object.kind}) does not match the kind of the requested resource (${type.kind})`);
+      throw statusErrors.badRequest(
+        `the kind in the body (${object.kind}) does not match the kind of the requested resource (${type.kind})`,
+      );
     }
     object.metadata ??= {};
     if (type.namespaced) {
@@ -157,11 +177,19 @@ export class ObjectStore {
     delete after.metadata.resourceVersion;
   }
 
-  private commit(type: ResourceType, namespace: string | undefined, name: string, before: StoredRecord | undefined, object: Json, managed: ManagedEntry[], dryRun: boolean): StoredRecord {
+  private commit(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    before: StoredRecord | undefined,
+    object: Json,
+    managed: ManagedEntry[],
+    dryRun: boolean,
+  ): StoredRecord {
     const unchanged =
       before !== undefined && isDeepStrictEqual(strip(before.object), strip(object)) && sameOwnership(before.managed, managed);
     if (unchanged) return before;
-    object.metadata.resourceVersion = dryRun ? before?.object.metadata.resourceVersion ?? "0" : this.nextResourceVersion();
+    object.metadata.resourceVersion = dryRun ? (before?.object.metadata.resourceVersion ?? "0") : this.nextResourceVersion();
     const record: StoredRecord = { type, object, managed };
     if (!dryRun) this.records.set(ObjectStore.key(type, namespace, name), record);
     return record;
@@ -170,28 +198,56 @@ export class ObjectStore {
   create(type: ResourceType, version: string, namespace: string | undefined, body: Json, options: WriteOptions): StoredRecord {
     const object = structuredClone(body);
     this.checkBody(type, object, namespace, undefined);
-    if (!object.metadata.name && object.metadata.generateName) object.metadata.name = `${object.metadata.generateName}${randomUUID().slice(0, 5)}`;
+    if (!object.metadata.name && object.metadata.generateName)
+      object.metadata.name = `${object.metadata.generateName}${randomUUID().slice(0, 5)}`;
     this.validate(type, object);
     const name = object.metadata.name as string;
     this.checkNamespace(type, namespace, name);
     if (this.get(type, namespace, name)) throw statusErrors.alreadyExists(this.ref(type, name));
     this.finishWrite(type, undefined, object, version, options.now);
-    const managed = recordUpdate({ before: undefined, after: object, managed: [], manager: options.manager, apiVersion: object.apiVersion, ignoreStatus: type.statusSubresource, now: options.now });
+    const managed = recordUpdate({
+      before: undefined,
+      after: object,
+      managed: [],
+      manager: options.manager,
+      apiVersion: object.apiVersion,
+      ignoreStatus: type.statusSubresource,
+      now: options.now,
+    });
     return this.commit(type, namespace, name, undefined, object, managed, options.dryRun);
   }
 
-  update(type: ResourceType, version: string, namespace: string | undefined, name: string, body: Json, options: WriteOptions): StoredRecord {
+  update(
+    type: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    body: Json,
+    options: WriteOptions,
+  ): StoredRecord {
     const existing = this.get(type, namespace, name);
     if (!existing) throw statusErrors.notFound(this.ref(type, name));
     const object = structuredClone(body);
     this.checkBody(type, object, namespace, name);
     const expected = object.metadata.resourceVersion;
     if (expected !== undefined && expected !== existing.object.metadata.resourceVersion) {
-      throw statusErrors.conflict(this.ref(type, name), `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ""} "${name}": the object has been modified; please apply your changes to the latest version and try again`, []);
+      throw statusErrors.conflict(
+        this.ref(type, name),
+        `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ""} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        [],
+      );
     }
     this.validate(type, object);
     this.finishWrite(type, existing.object, object, version, options.now);
-    const managed = recordUpdate({ before: existing.object, after: object, managed: existing.managed, manager: options.manager, apiVersion: object.apiVersion, ignoreStatus: type.statusSubresource, now: options.now });
+    const managed = recordUpdate({
+      before: existing.object,
+      after: object,
+      managed: existing.managed,
+      manager: options.manager,
+      apiVersion: object.apiVersion,
+      ignoreStatus: type.statusSubresource,
+      now: options.now,
+    });
     return this.commit(type, namespace, name, existing, object, managed, options.dryRun);
   }
 
@@ -202,14 +258,35 @@ export class ObjectStore {
     record.object.metadata.resourceVersion = this.nextResourceVersion();
   }
 
-  mergePatch(type: ResourceType, version: string, namespace: string | undefined, name: string, patch: Json, options: WriteOptions): StoredRecord {
+  mergePatch(
+    type: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    patch: Json,
+    options: WriteOptions,
+  ): StoredRecord {
     const existing = this.get(type, namespace, name);
     if (!existing) throw statusErrors.notFound(this.ref(type, name));
     const merged = mergePatchValue(structuredClone(existing.object), patch);
-    return this.update(type, version, namespace, name, { ...merged, metadata: { ...merged.metadata, resourceVersion: undefined } }, options);
+    return this.update(
+      type,
+      version,
+      namespace,
+      name,
+      { ...merged, metadata: { ...merged.metadata, resourceVersion: undefined } },
+      options,
+    );
   }
 
-  apply(type: ResourceType, version: string, namespace: string | undefined, name: string, body: Json, options: WriteOptions & { force: boolean }): StoredRecord {
+  apply(
+    type: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    body: Json,
+    options: WriteOptions & { force: boolean },
+  ): StoredRecord {
     const applied = structuredClone(body);
     if (typeof applied?.apiVersion !== "string" || typeof applied?.kind !== "string") {
       throw statusErrors.badRequest("apiVersion and kind are required in an apply configuration");
@@ -232,7 +309,11 @@ export class ObjectStore {
       throw statusErrors.conflict(
         this.ref(type, name),
         conflictMessage(result.conflicts),
-        result.conflicts.map((conflict) => ({ type: "FieldManagerConflict", message: `conflict with "${conflict.manager}" using ${conflict.apiVersion}`, field: conflict.field })),
+        result.conflicts.map((conflict) => ({
+          type: "FieldManagerConflict",
+          message: `conflict with "${conflict.manager}" using ${conflict.apiVersion}`,
+          field: conflict.field,
+        })),
       );
     }
     const object = result.object;
@@ -257,7 +338,8 @@ export class ObjectStore {
     this.records.delete(ObjectStore.key(type, namespace, name));
     if (type.kind === "CustomResourceDefinition") {
       for (const [key, record] of this.records) {
-        if (record.type.group === existing.object.spec?.group && record.type.plural === existing.object.spec?.names?.plural) this.records.delete(key);
+        if (record.type.group === existing.object.spec?.group && record.type.plural === existing.object.spec?.names?.plural)
+          this.records.delete(key);
       }
     }
     return existing;
@@ -275,7 +357,12 @@ function sameOwnership(a: ManagedEntry[], b: ManagedEntry[]): boolean {
   if (a.length !== b.length) return false;
   return a.every((entry, index) => {
     const other = b[index]!;
-    return entry.manager === other.manager && entry.operation === other.operation && entry.fields.size === other.fields.size && [...entry.fields].every((field) => other.fields.has(field));
+    return (
+      entry.manager === other.manager &&
+      entry.operation === other.operation &&
+      entry.fields.size === other.fields.size &&
+      [...entry.fields].every((field) => other.fields.has(field))
+    );
   });
 }
 

@@ -49,7 +49,9 @@ export async function run(): Promise<void> {
   await writeFile(join(outputDirectory, AJV_INDEX_FILE), JSON.stringify(index));
   if (process.env.MESH_BUILD_VERBOSE) {
     const bytes = [...modules.values()].reduce((total, source) => total + source.length, 0);
-    console.error(`ajv validators: ${modules.size} modules (${Math.round(bytes / 1024)} KiB) for ${Object.values(index).reduce((n, kinds) => n + Object.keys(kinds).length, 0)} kind/versions`);
+    console.error(
+      `ajv validators: ${modules.size} modules (${Math.round(bytes / 1024)} KiB) for ${Object.values(index).reduce((n, kinds) => n + Object.keys(kinds).length, 0)} kind/versions`,
+    );
   }
 }
 

@@ -16,6 +16,9 @@ export async function run(): Promise<void> {
   const root = new URL("../../../", import.meta.url);
   writeFileSync(new URL("../../operator-bundle.json", import.meta.url), JSON.stringify(bundleFromSources(root)));
   const loader = createSchemaLoader({ sourceDirectory: fileURLToPath(new URL("schemas/", root)) });
-  const crds: PrecomputedCrd[] = loader.customResourceDefinitions(istioCrdGroups).map(labelledCrd).map((object) => ({ object, text: emitYaml(object) }));
+  const crds: PrecomputedCrd[] = loader
+    .customResourceDefinitions(istioCrdGroups)
+    .map(labelledCrd)
+    .map((object) => ({ object, text: emitYaml(object) }));
   writeFileSync(new URL("../../base-crds.json", import.meta.url), JSON.stringify(crds));
 }

@@ -15,7 +15,7 @@ export function register(program: Command, context: CliContext): void {
     .argument("<shell>", "bash, zsh or fish")
     .addHelpText(
       "after",
-      "\nExamples:\n  source <(mesh completion bash)\n  mesh completion zsh > \"${fpath[1]}/_mesh\"\n  mesh completion fish > ~/.config/fish/completions/mesh.fish",
+      '\nExamples:\n  source <(mesh completion bash)\n  mesh completion zsh > "${fpath[1]}/_mesh"\n  mesh completion fish > ~/.config/fish/completions/mesh.fish',
     )
     .action((shell: string) => {
       const tree = completionTree(program);
@@ -94,9 +94,7 @@ function fishCompletion(tree: CompletionNode): string {
     lines.push(`complete -c mesh -l ${flag.slice(2)}`);
   }
   for (const [path, node] of flatten(tree)) {
-    const condition = path
-      ? `__fish_seen_subcommand_from ${path.split(" ").at(-1)}`
-      : "__fish_use_subcommand";
+    const condition = path ? `__fish_seen_subcommand_from ${path.split(" ").at(-1)}` : "__fish_use_subcommand";
     for (const child of node.children) {
       lines.push(`complete -c mesh -n '${condition}' -a ${child.name}`);
     }

@@ -45,12 +45,24 @@ export function register(program: Command, context: CliContext): void {
     .option("-A, --all-namespaces", "convert objects of every namespace (the default for file input)")
     .option("--output-dir <dir>", "write one file per object (<namespace>/<kind>-<name>.yaml) instead of stdout")
     .option("--cluster-domain <domain>", "cluster DNS domain of Service hosts", "cluster.local")
-    .addOption(new Option("--profile <profile>", "full: valid Gateway API that routes like Istio; compat: ingress2gateway v1.1.0 parity").choices(["full", "compat"]).default("full"))
+    .addOption(
+      new Option("--profile <profile>", "full: valid Gateway API that routes like Istio; compat: ingress2gateway v1.1.0 parity")
+        .choices(["full", "compat"])
+        .default("full"),
+    )
     .option("--gateway-class <name>", "spec.gatewayClassName of generated Gateways", "istio")
     .option("--gateway-api-version <version>", "target Gateway API version: v1.2.1 or v1.5.1", "v1.5.1")
-    .option("--credential-namespace <ns>", "namespace where Istio's gateway workload reads TLS secrets (namespaced certificateRefs + ReferenceGrants)")
+    .option(
+      "--credential-namespace <ns>",
+      "namespace where Istio's gateway workload reads TLS secrets (namespaced certificateRefs + ReferenceGrants)",
+    )
     .option("--experimental", "full profile: also use experimental-channel fields (parentRef port, rule retry, sessionPersistence)")
-    .option("--selector <key=value>", "reverse direction: spec.selector of the Istio Gateways (repeatable; default istio=ingressgateway)", collect, [])
+    .option(
+      "--selector <key=value>",
+      "reverse direction: spec.selector of the Istio Gateways (repeatable; default istio=ingressgateway)",
+      collect,
+      [],
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  mesh convert gateway-to-httproute -f istio.yaml            Istio → Gateway API\n  mesh convert httproute-to-virtualservice -f gateway-api.yaml Gateway API → Istio\n  mesh convert --to istio -f gateway-api.yaml                 the same\n" +
@@ -71,10 +83,17 @@ export function register(program: Command, context: CliContext): void {
     });
 }
 
-async function runConvert(direction: Direction, files: string[], flags: ConvertFlags, command: Command, context: CliContext): Promise<void> {
+async function runConvert(
+  direction: Direction,
+  files: string[],
+  flags: ConvertFlags,
+  command: Command,
+  context: CliContext,
+): Promise<void> {
   const globals = context.globals(command);
   const format = globals.output ?? "yaml";
-  if (format !== "yaml" && format !== "json") throw new UsageError(`unknown output format "${format}" for convert`, { hint: "use -o yaml or -o json" });
+  if (format !== "yaml" && format !== "json")
+    throw new UsageError(`unknown output format "${format}" for convert`, { hint: "use -o yaml or -o json" });
   const inputs = [...flags.filename, ...files];
   if (inputs.length === 0) throw new UsageError("no input given", { hint: "pass files with -f FILE (or -f - for stdin)" });
   if (flags.allNamespaces && globals.namespace) throw new UsageError("-n and -A cannot be used together");
@@ -105,7 +124,10 @@ async function runConvert(direction: Direction, files: string[], flags: ConvertF
     for (const finding of unreadable) context.io.stderr.write(`${findingLine({ ...finding, code: `CONV002/${finding.code}` }, chalk)}\n`);
     throw new UsageError(`cannot read the input (${unreadable.length} problem${unreadable.length === 1 ? "" : "s"}); nothing converted`);
   }
-  const result = direction === "istio" ? convert.convertGatewayApiToIstio(loaded.documents, options) : convert.convertIstioToGatewayApi(loaded.documents, options);
+  const result =
+    direction === "istio"
+      ? convert.convertGatewayApiToIstio(loaded.documents, options)
+      : convert.convertIstioToGatewayApi(loaded.documents, options);
   // Reading problems that did not stop the run (e.g. warnings of the documents layer) are reported too.
   const findings = [...loaded.findings, ...result.findings];
 
@@ -121,7 +143,9 @@ async function runConvert(direction: Direction, files: string[], flags: ConvertF
     context.io.stdout.write(convert.renderConverted(result.objects, findings, format));
   }
   if (format === "yaml" || flags.outputDir) {
-    const shown = findings.filter((finding) => finding.severity === "error" || (!globals.quiet && (finding.severity === "warning" || globals.verbose)));
+    const shown = findings.filter(
+      (finding) => finding.severity === "error" || (!globals.quiet && (finding.severity === "warning" || globals.verbose)),
+    );
     for (const finding of sortFindings(shown)) context.io.stderr.write(`${findingLine(finding, chalk)}\n`);
     if (!globals.quiet) context.io.stderr.write(`${summaryLine(result.objects.length, findings, globals.verbose, flags.outputDir)}\n`);
   }
@@ -138,7 +162,8 @@ function summaryLine(objects: number, findings: readonly { severity: string }[],
 function parseGatewayApiVersion(value: string): GatewayApiVersion {
   const normalized = value.startsWith("v") ? value : `v${value}`;
   const match = SCHEMA_GATEWAY_API_VERSIONS.find((version) => version === normalized || version.startsWith(`${normalized}.`));
-  if (!match) throw new UsageError(`unsupported --gateway-api-version "${value}"`, { hint: `use one of: ${SCHEMA_GATEWAY_API_VERSIONS.join(", ")}` });
+  if (!match)
+    throw new UsageError(`unsupported --gateway-api-version "${value}"`, { hint: `use one of: ${SCHEMA_GATEWAY_API_VERSIONS.join(", ")}` });
   return match;
 }
 

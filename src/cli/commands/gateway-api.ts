@@ -25,7 +25,7 @@ interface UninstallFlags {
 }
 
 async function connectCluster(context: CliContext, command: Command): Promise<Cluster> {
-  const { clusterAccess } = await import("./install.js");
+  const { clusterAccess } = await import("../cluster-access.js");
   const { connectCluster: connect } = await import("../../kube/index.js");
   return connect(await clusterAccess(context, command, "30s"));
 }
@@ -99,7 +99,7 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
   const { resolveBundleRequest } = await import("../../core/gatewayapi/request.js");
   resolveBundleRequest(flags, context.io.env);
   const { ensureGatewayApiCrds, readRequestedBundle } = await import("../../kube/gateway-api.js");
-  const { confirm } = await import("./install.js");
+  const { confirm } = await import("../prompt.js");
   const progress = progressPrinter(context.io, context.globals(command).quiet);
   const options = {
     ...flags,
@@ -181,7 +181,7 @@ async function runUninstall(cluster: Cluster, flags: UninstallFlags, context: Cl
     return;
   }
   if (!flags.skipConfirmation) {
-    const { confirm } = await import("./install.js");
+    const { confirm } = await import("../prompt.js");
     context.io.stderr.write(
       "Deleting the Gateway API CRDs deletes every Gateway, HTTPRoute and other Gateway API resource in the cluster.\n" +
         `These will be deleted:\n${list}`,
@@ -217,7 +217,11 @@ function formatStatus(status: import("../../kube/gateway-api.js").GatewayApiStat
     crd.installed ? (crd.established ? "True" : "False") : "-",
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
   const installed = status.crds.filter((crd) => crd.installed).length;
   const summary =
     installed === 0

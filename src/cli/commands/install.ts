@@ -1,9 +1,12 @@
 import type { Command } from "commander";
 import { ClusterError, FindingsError, UsageError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
-import type { Cluster, ClusterAccessOptions, InstallEvent, InstallPlan, InstallResult } from "../../kube/index.js";
+import type { Cluster, InstallEvent, InstallPlan, InstallResult } from "../../kube/index.js";
 import type { CliContext } from "../context.js";
-import { collect, readOverlayFiles, writeWarnings } from "./manifest.js";
+import { clusterAccess } from "../cluster-access.js";
+import { renderPlan } from "../plan.js";
+import { confirm } from "../prompt.js";
+import { collect } from "./manifest.js";
 
 interface InstallFlags {
   set: string[];
@@ -34,57 +37,18 @@ export function register(program: Command, context: CliContext): void {
     .option("--request-timeout <duration>", "timeout of each API request", "30s")
     .option("--no-prune", "keep objects of earlier installs that the new render no longer contains")
     .option("--with-gateway-api", "first install or upgrade the Gateway API CRDs (v1.5.1 standard) as `mesh gateway-api install` does")
-    .addHelpText("after", "\nOutput: text progress on stderr, or -o json. Exit codes: 0 installed, 1 not ready in time or cancelled, 2 usage or input error, 3 cluster error (unreachable, denied, conflicts).")
+    .addHelpText(
+      "after",
+      "\nOutput: text progress on stderr, or -o json. Exit codes: 0 installed, 1 not ready in time or cancelled, 2 usage or input error, 3 cluster error (unreachable, denied, conflicts).",
+    )
     .action((flags: InstallFlags, command: Command) => runInstall(flags, command, context));
-}
-
-/** Cluster access from the global flags; shared by the lifecycle commands. */
-export async function clusterAccess(context: CliContext, command: Command, requestTimeout: string): Promise<ClusterAccessOptions> {
-  const { parseDuration } = await import("../../kube/duration.js");
-  const globals = context.globals(command);
-  return {
-    ...(globals.kubeconfig ? { kubeconfig: globals.kubeconfig } : {}),
-    ...(globals.context ? { context: globals.context } : {}),
-    env: context.io.env,
-    requestTimeoutMs: parseDuration(requestTimeout, "--request-timeout"),
-  };
-}
-
-/** Asks on stdout, reads stdin: y/yes proceeds, n/no/empty/EOF cancels, anything else asks again. */
-export async function confirm(context: CliContext, question: string, action: string): Promise<boolean> {
-  if (!context.io.stdin.isTTY) {
-    throw new UsageError(`refusing to ${action} without confirmation: standard input is not a terminal`, { hint: "pass -y (--skip-confirmation) to proceed without a prompt" });
-  }
-  const { createInterface } = await import("node:readline");
-  const lines = createInterface({ input: context.io.stdin, terminal: false })[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      context.io.stdout.write(`${question} (y/N) `);
-      const next = await lines.next();
-      const answer = next.done ? "" : String(next.value).trim().toLowerCase();
-      if (answer === "y" || answer === "yes") return true;
-      if (answer === "" || answer === "n" || answer === "no") return false;
-    }
-  } finally {
-    await lines.return?.();
-  }
-}
-
-/** Renders the plan for install, uninstall -f and verify-install. */
-export async function renderPlan(flags: { set: string[]; filename: string[]; revision?: string; force?: boolean }, context: CliContext, command: Command) {
-  const files = await readOverlayFiles(flags.filename, context);
-  const { generateManifest } = await import("../../core/render/index.js");
-  const { ISTIO_VERSION } = await import("../../core/versions.js");
-  const { planFromManifest } = await import("../../kube/plan.js");
-  const generated = generateManifest({ files, sets: flags.set, force: flags.force, ...(flags.revision !== undefined ? { revision: flags.revision } : {}) });
-  writeWarnings(generated.findings, context, command);
-  return { generated, plan: planFromManifest(generated, ISTIO_VERSION), version: ISTIO_VERSION };
 }
 
 async function runInstall(flags: InstallFlags, command: Command, context: CliContext): Promise<void> {
   const globals = context.globals(command);
   const output = globals.output ?? "text";
-  if (output !== "text" && output !== "json") throw new UsageError(`unknown output format "${output}" for install`, { hint: "use -o json" });
+  if (output !== "text" && output !== "json")
+    throw new UsageError(`unknown output format "${output}" for install`, { hint: "use -o json" });
   const { parseDuration } = await import("../../kube/duration.js");
   const readinessTimeoutMs = parseDuration(flags.readinessTimeout, "--readiness-timeout");
   const access = await clusterAccess(context, command, flags.requestTimeout);
@@ -102,7 +66,9 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
     const server = await cluster.version();
     const minor = Number.parseInt(server.minor, 10);
     if (server.major === "1" && minor < 32) {
-      err(`Warning: the Kubernetes version ${server.gitVersion} is not supported by Istio ${version}. The minimum supported Kubernetes version is 1.32. Proceeding with the installation, but you might experience problems.`);
+      err(
+        `Warning: the Kubernetes version ${server.gitVersion} is not supported by Istio ${version}. The minimum supported Kubernetes version is 1.32. Proceeding with the installation, but you might experience problems.`,
+      );
     }
   } catch (error) {
     if (!flags.dryRun || !(error instanceof ClusterError) || error instanceof kube.KubeApiError) throw error;
@@ -111,24 +77,38 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
 
   try {
     if (!flags.dryRun && !flags.skipConfirmation) {
-      const proceed = await confirm(context, `This will install the Istio ${version} profile "${generated.profile}" into the cluster. Proceed?`, "install");
+      const proceed = await confirm(
+        context,
+        `This will install the Istio ${version} profile "${generated.profile}" into the cluster. Proceed?`,
+        "install",
+      );
       if (!proceed) {
         context.io.stderr.write("Cancelled.\n");
         context.exitCode = 1;
         return;
       }
     }
-    if (flags.withGatewayApi) await (await import("./gateway-api.js")).ensureGatewayApiBeforeIstio(cluster, context, command, { dryRun: flags.dryRun ?? false, timeoutMs: readinessTimeoutMs });
+    if (flags.withGatewayApi)
+      await (
+        await import("./gateway-api.js")
+      ).ensureGatewayApiBeforeIstio(cluster, context, command, { dryRun: flags.dryRun ?? false, timeoutMs: readinessTimeoutMs });
     const progress = await createProgress(context, command, globals.quiet || output === "json");
     const onEvent = (event: InstallEvent) => {
       if (event.type === "version-change") {
         const direction = compareVersions(event.to, event.from) < 0 ? "downgraded" : "upgraded";
-        context.io.stderr.write(`WARNING: Istio is being ${direction} from ${event.from} to ${event.to}.\n         Consider a canary upgrade with --revision to roll back safely.\n`);
+        context.io.stderr.write(
+          `WARNING: Istio is being ${direction} from ${event.from} to ${event.to}.\n         Consider a canary upgrade with --revision to roll back safely.\n`,
+        );
         return;
       }
       progress.onEvent(event);
     };
-    const result = await kube.installPlan(cluster, plan, { dryRun: flags.dryRun ?? false, forceConflicts: flags.forceConflicts ?? false, readinessTimeoutMs, prune: flags.prune }, onEvent);
+    const result = await kube.installPlan(
+      cluster,
+      plan,
+      { dryRun: flags.dryRun ?? false, forceConflicts: flags.forceConflicts ?? false, readinessTimeoutMs, prune: flags.prune },
+      onEvent,
+    );
     progress.stop();
     await reportResult(result, { plan, flags, output, readinessTimeoutMs, profile: generated.profile, objectCount }, context, err);
   } finally {
@@ -146,14 +126,29 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function printOfflineDryRun(plan: InstallPlan, objectCount: number, error: ClusterError, output: string, context: CliContext): Promise<void> {
+function printOfflineDryRun(
+  plan: InstallPlan,
+  objectCount: number,
+  error: ClusterError,
+  output: string,
+  context: CliContext,
+): Promise<void> {
   return (async () => {
     const { withOwnerLabels } = await import("../../kube/ownership.js");
     const { manifestYaml, manifestJson } = await import("../../core/render/index.js");
     const objects: KubeObject[] = plan.components.flatMap((component) =>
-      component.objects.map((object) => withOwnerLabels(object, { component: component.component, revision: plan.revision, namespace: plan.namespace, version: plan.version })),
+      component.objects.map((object) =>
+        withOwnerLabels(object, {
+          component: component.component,
+          revision: plan.revision,
+          namespace: plan.namespace,
+          version: plan.version,
+        }),
+      ),
     );
-    context.io.stderr.write(`The cluster is not reachable (${error.message}).\nDry run without a cluster: printing the ${objectCount} objects that would be applied; the API server did not validate them.\n`);
+    context.io.stderr.write(
+      `The cluster is not reachable (${error.message}).\nDry run without a cluster: printing the ${objectCount} objects that would be applied; the API server did not validate them.\n`,
+    );
     context.io.stdout.write(output === "json" ? manifestJson(objects) : manifestYaml(objects));
   })();
 }
@@ -248,7 +243,12 @@ function reportResult(
       const message = `failed to install manifests: ${result.failures.map((failure) => `${failure.displayName}: ${failure.notReady ? "not ready in time" : failure.conflicts ? "field manager conflicts" : failure.message.split("\n")[0]}`).join("; ")}`;
       const onlyTimeouts = result.failures.every((failure) => failure.notReady);
       if (onlyTimeouts) throw new FindingsError(message);
-      throw new ClusterError(message, result.failures.some((failure) => failure.conflicts) ? { hint: "re-run with --force-conflicts to take ownership of the conflicting fields" } : {});
+      throw new ClusterError(
+        message,
+        result.failures.some((failure) => failure.conflicts)
+          ? { hint: "re-run with --force-conflicts to take ownership of the conflicting fields" }
+          : {},
+      );
     }
     if (dryRun) {
       const counts = { created: 0, configured: 0, unchanged: 0 };
@@ -257,12 +257,15 @@ function reportResult(
         for (const entry of result.applied) err(`  ${entry.object}: would be ${entry.outcome}`);
         for (const object of result.pruned) err(`  ${object}: would be pruned`);
       }
-      err(`Dry run: ${counts.created} objects would be created, ${counts.configured} configured, ${counts.unchanged} unchanged; ${result.pruned.length} would be pruned. Nothing was changed.`);
+      err(
+        `Dry run: ${counts.created} objects would be created, ${counts.configured} configured, ${counts.unchanged} unchanged; ${result.pruned.length} would be pruned. Nothing was changed.`,
+      );
       return;
     }
     const changed = result.applied.filter((entry) => entry.outcome !== "unchanged").length;
     err(`✔ Installation complete${changed === 0 && result.pruned.length === 0 ? " (no changes)" : ""}`);
     if (result.ingressAddress) err(`  Ingress gateway address: ${result.ingressAddress}`);
-    if (info.profile === "ambient" && info.output !== "json") context.io.stdout.write("The ambient profile has been installed successfully, enjoy Istio without sidecars!\n");
+    if (info.profile === "ambient" && info.output !== "json")
+      context.io.stdout.write("The ambient profile has been installed successfully, enjoy Istio without sidecars!\n");
   })();
 }

@@ -13,7 +13,9 @@ interface GenerateFlags {
 }
 
 export function register(program: Command, context: CliContext): void {
-  const manifest = program.command("manifest").description("Render Istio's installation manifests offline (like istioctl manifest generate)");
+  const manifest = program
+    .command("manifest")
+    .description("Render Istio's installation manifests offline (like istioctl manifest generate)");
   manifest
     .command("generate")
     .description("Print the Kubernetes objects a profile and overlays install, in istioctl's order")
@@ -26,7 +28,8 @@ export function register(program: Command, context: CliContext): void {
     .addHelpText("after", "\nOutput: -o yaml (default) or -o json. Exit codes: 0 ok, 2 invalid overlay or flags.")
     .action(async (flags: GenerateFlags, command: Command) => {
       const output = context.globals(command).output ?? "yaml";
-      if (output !== "yaml" && output !== "json") throw new UsageError(`unknown output format "${output}" for manifest generate`, { hint: "use -o yaml or -o json" });
+      if (output !== "yaml" && output !== "json")
+        throw new UsageError(`unknown output format "${output}" for manifest generate`, { hint: "use -o yaml or -o json" });
       const documents = await readOverlayDocuments(flags.filename ?? [], context);
       const { generateFromDocuments } = await import("../../core/render/generate.js");
       const { manifestYaml, manifestJson } = await import("../../core/render/output.js");
@@ -63,7 +66,10 @@ export function collect(value: string, previous: string[] | undefined): string[]
 
 /** Reads `-f` overlays (repeatable, comma-separated, `-` for stdin) in order. */
 export async function readOverlayFiles(flags: string[], context: CliContext): Promise<{ path: string; text: string }[]> {
-  const names = flags.flatMap((flag) => flag.split(",")).map((name) => name.trim()).filter((name) => name !== "");
+  const names = flags
+    .flatMap((flag) => flag.split(","))
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
   const stdinAt = names.indexOf("-");
   if (stdinAt !== -1 && stdinAt !== names.length - 1) throw new InputError("-f -: standard input can only be the last file");
   const { readFile } = await import("node:fs/promises");

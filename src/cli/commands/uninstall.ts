@@ -2,7 +2,9 @@ import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
 import type { CliContext } from "../context.js";
-import { clusterAccess, confirm, renderPlan } from "./install.js";
+import { clusterAccess } from "../cluster-access.js";
+import { confirm } from "../prompt.js";
+import { renderPlan } from "../plan.js";
 import { collect } from "./manifest.js";
 
 interface UninstallFlags {
@@ -34,22 +36,35 @@ async function runUninstall(flags: UninstallFlags, command: Command, context: Cl
   const globals = context.globals(command);
   const selectsByRender = flags.set.length > 0 || flags.filename.length > 0;
   if (!flags.purge && flags.revision === undefined && !selectsByRender) {
-    throw new UsageError("at least one of --purge, --revision (-r), --filename (-f) or --set must be given", { hint: "mesh uninstall --purge removes everything mesh installed" });
+    throw new UsageError("at least one of --purge, --revision (-r), --filename (-f) or --set must be given", {
+      hint: "mesh uninstall --purge removes everything mesh installed",
+    });
   }
   const err = (line: string) => {
     if (!globals.quiet) context.io.stderr.write(`${line}\n`);
   };
-  if (flags.purge && (flags.revision !== undefined || selectsByRender)) err("Warning: --purge removes everything; --revision, -f and --set are ignored.");
+  if (flags.purge && (flags.revision !== undefined || selectsByRender))
+    err("Warning: --purge removes everything; --revision, -f and --set are ignored.");
   const access = await clusterAccess(context, command, flags.requestTimeout);
-  const rendered = !flags.purge && selectsByRender ? await renderPlan({ ...flags, ...(flags.revision !== undefined ? { revision: flags.revision } : {}) }, context, command) : undefined;
+  const rendered =
+    !flags.purge && selectsByRender
+      ? await renderPlan({ ...flags, ...(flags.revision !== undefined ? { revision: flags.revision } : {}) }, context, command)
+      : undefined;
   const kube = await import("../../kube/index.js");
   const { describeObject } = await import("../../core/objects.js");
   const cluster = await kube.connectCluster(access);
   try {
     const revision = rendered ? rendered.plan.revision : flags.revision;
-    let targets: KubeObject[] = await kube.findUninstallTargets(cluster, { purge: flags.purge ?? false, ...(revision !== undefined ? { revision } : {}) });
+    let targets: KubeObject[] = await kube.findUninstallTargets(cluster, {
+      purge: flags.purge ?? false,
+      ...(revision !== undefined ? { revision } : {}),
+    });
     if (rendered) {
-      const wanted = new Set(rendered.plan.components.filter((component) => component.component !== "Base").flatMap((component) => component.objects.map(kube.identityOf)));
+      const wanted = new Set(
+        rendered.plan.components
+          .filter((component) => component.component !== "Base")
+          .flatMap((component) => component.objects.map(kube.identityOf)),
+      );
       targets = targets.filter((object) => wanted.has(kube.identityOf(object)));
     }
     if (targets.length === 0) {
@@ -74,7 +89,12 @@ async function runUninstall(flags: UninstallFlags, command: Command, context: Cl
     });
     if (globals.output === "json") {
       const { toJson } = await import("../../core/documents/write.js");
-      context.io.stdout.write(toJson({ dryRun: flags.dryRun ?? false, objects: reports.map((report) => ({ object: describeObject(report.object), result: report.result })) }));
+      context.io.stdout.write(
+        toJson({
+          dryRun: flags.dryRun ?? false,
+          objects: reports.map((report) => ({ object: describeObject(report.object), result: report.result })),
+        }),
+      );
     }
     err(flags.dryRun ? `Dry run: ${reports.length} objects would be removed. Nothing was changed.` : "✔ Uninstall complete");
   } finally {

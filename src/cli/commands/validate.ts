@@ -16,22 +16,45 @@ interface ValidateFlags {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const collectList = (value: string, previous: string[]) => [...previous, ...value.split(",").map((part) => part.trim()).filter(Boolean)];
+const collectList = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean),
+];
 
 export function register(program: Command, context: CliContext): void {
   program
     .command("validate")
     .description("Validate Istio and Gateway API resources offline, as a cluster with the CRDs and Istio's webhook would")
     .argument("[inputs...]", "files, directories, globs, or - for stdin (default: stdin when it is not a terminal)")
-    .addOption(new Option("--channel <channel>", "Gateway API channel of the cluster").choices(["standard", "experimental"]).default("standard"))
-    .addOption(new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster").choices([...SCHEMA_GATEWAY_API_VERSIONS]).default(DEFAULT_GATEWAY_API_VERSION))
+    .addOption(
+      new Option("--channel <channel>", "Gateway API channel of the cluster").choices(["standard", "experimental"]).default("standard"),
+    )
+    .addOption(
+      new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster")
+        .choices([...SCHEMA_GATEWAY_API_VERSIONS])
+        .default(DEFAULT_GATEWAY_API_VERSION),
+    )
     .option("--strict", "fail on kinds without a schema (core kinds, unknown CRDs)")
     .option("--ignore-missing-schemas", "say nothing about kinds without a schema")
-    .option("--crds <path|url>", "CustomResourceDefinition files, directories or https URLs to validate custom resources with (repeatable)", collect, [])
+    .option(
+      "--crds <path|url>",
+      "CustomResourceDefinition files, directories or https URLs to validate custom resources with (repeatable)",
+      collect,
+      [],
+    )
     .option("--skip <kinds>", "kinds not to validate, comma-separated (Kind or group/Kind; repeatable)", collectList, [])
-    .addOption(new Option("--fail-on <severity>", "severity that makes the run fail (exit 1)").choices(["error", "warning"]).default("error"))
+    .addOption(
+      new Option("--fail-on <severity>", "severity that makes the run fail (exit 1)").choices(["error", "warning"]).default("error"),
+    )
     .option("--analyze-refs", "also warn about backendRefs to Services absent from the inputs")
-    .addOption(new Option("--validate <mode>", "field validation as kubectl --validate: Strict rejects unknown fields").choices(["Strict", "Warn", "Ignore"]).default("Strict"))
+    .addOption(
+      new Option("--validate <mode>", "field validation as kubectl --validate: Strict rejects unknown fields")
+        .choices(["Strict", "Warn", "Ignore"])
+        .default("Strict"),
+    )
     .option("--summary", "text output: print only the summary line, not each finding")
     .addHelpText(
       "after",
@@ -63,8 +86,17 @@ export function register(program: Command, context: CliContext): void {
       };
       const validated = validateDocuments(loaded.documents, options);
       const report = { files: loaded.files, resources: validated.resources, findings: [...loaded.findings, ...validated.findings] };
-      let text = renderReport(format, report, { color: context.stdoutColor(command), toolVersion: context.version, summary: !globals.quiet });
-      if (flags.summary && format === "text") text = text.split("\n").filter((line) => line.includes("Summary: ")).join("\n") + "\n";
+      let text = renderReport(format, report, {
+        color: context.stdoutColor(command),
+        toolVersion: context.version,
+        summary: !globals.quiet,
+      });
+      if (flags.summary && format === "text")
+        text =
+          text
+            .split("\n")
+            .filter((line) => line.includes("Summary: "))
+            .join("\n") + "\n";
       io.stdout.write(text);
       const all = [...report.findings, ...report.resources.flatMap((resource) => resource.findings)];
       if (failsRun(all, options.failOn)) context.exitCode = 1;

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { FindingsError, UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
-import { clusterAccess, renderPlan } from "./install.js";
+import { clusterAccess } from "../cluster-access.js";
+import { renderPlan } from "../plan.js";
 import { collect } from "./manifest.js";
 
 interface VerifyFlags {
@@ -27,7 +28,8 @@ export function register(program: Command, context: CliContext): void {
 
 async function runVerify(flags: VerifyFlags, command: Command, context: CliContext): Promise<void> {
   const output = context.globals(command).output ?? "text";
-  if (output !== "text" && output !== "json") throw new UsageError(`unknown output format "${output}" for verify-install`, { hint: "use -o json" });
+  if (output !== "text" && output !== "json")
+    throw new UsageError(`unknown output format "${output}" for verify-install`, { hint: "use -o json" });
   const access = await clusterAccess(context, command, flags.requestTimeout);
   const { plan } = await renderPlan(flags, context, command);
   const kube = await import("../../kube/index.js");
@@ -44,13 +46,29 @@ async function runVerify(flags: VerifyFlags, command: Command, context: CliConte
     context.io.stdout.write(toJson({ healthy: unhealthy.length === 0, objects: entries }));
   } else {
     const { formatTable } = await import("../../kube/report.js");
-    const rows = entries.map((entry) => [entry.component, entry.kind, entry.name, entry.namespace ?? "", entry.state === "ok" ? "✔ ok" : `✘ ${entry.state}`, entry.detail ?? ""]);
+    const rows = entries.map((entry) => [
+      entry.component,
+      entry.kind,
+      entry.name,
+      entry.namespace ?? "",
+      entry.state === "ok" ? "✔ ok" : `✘ ${entry.state}`,
+      entry.detail ?? "",
+    ]);
     context.io.stdout.write(formatTable(["COMPONENT", "KIND", "NAME", "NAMESPACE", "STATUS", "DETAIL"], rows));
     const count = (kind: string) => entries.filter((entry) => entry.kind === kind).length;
-    context.io.stdout.write(`Checked ${count("CustomResourceDefinition")} custom resource definitions\nChecked ${count("Deployment")} Istio Deployments\n`);
-    context.io.stdout.write(unhealthy.length === 0 ? "✔ Istio is installed and verified successfully\n" : `✘ ${unhealthy.length} of ${entries.length} objects are missing, drifted or not ready\n`);
+    context.io.stdout.write(
+      `Checked ${count("CustomResourceDefinition")} custom resource definitions\nChecked ${count("Deployment")} Istio Deployments\n`,
+    );
+    context.io.stdout.write(
+      unhealthy.length === 0
+        ? "✔ Istio is installed and verified successfully\n"
+        : `✘ ${unhealthy.length} of ${entries.length} objects are missing, drifted or not ready\n`,
+    );
   }
-  if (unhealthy.length > 0) throw new FindingsError(`Istio is not healthy: ${summarize(unhealthy.map((entry) => entry.state))}`, { hint: "mesh install with the same flags re-applies missing and drifted objects" });
+  if (unhealthy.length > 0)
+    throw new FindingsError(`Istio is not healthy: ${summarize(unhealthy.map((entry) => entry.state))}`, {
+      hint: "mesh install with the same flags re-applies missing and drifted objects",
+    });
 }
 
 function summarize(states: string[]): string {

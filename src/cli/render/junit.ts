@@ -40,9 +40,7 @@ function testCase(name: string, classname: string, errors: Finding[], all: Findi
   const body: string[] = [];
   if (errors.length > 0) {
     const text = errors.map(findingText).join("\n");
-    body.push(
-      `      <failure message="${xml(errors[0]!.message)}" type="${xml(errors[0]!.code)}">${xml(text)}</failure>\n`,
-    );
+    body.push(`      <failure message="${xml(errors[0]!.message)}" type="${xml(errors[0]!.code)}">${xml(text)}</failure>\n`);
   }
   const others = all.filter((finding) => finding.severity !== "error");
   if (others.length > 0) body.push(`      <system-out>${xml(others.map(findingText).join("\n"))}</system-out>\n`);

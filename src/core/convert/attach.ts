@@ -51,7 +51,9 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
   if (gateways.length === 0) {
     notes.info(
       "CONV201",
-      full ? "no spec.gateways: the routes apply to the mesh (GAMMA parentRefs to the Services)" : "no spec.gateways: the routes apply to the mesh only and get no parentRefs",
+      full
+        ? "no spec.gateways: the routes apply to the mesh (GAMMA parentRefs to the Services)"
+        : "no spec.gateways: the routes apply to the mesh only and get no parentRefs",
       source,
       ["spec"],
     );
@@ -60,16 +62,25 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
     const at: FieldPath = gateways.length === 0 ? ["spec"] : ["spec", "gateways", position];
     if (entry === "mesh") {
       if (!full) {
-        notes.info("CONV201", "gateway \"mesh\" (sidecars) has no Gateway parentRef", source, at);
+        notes.info("CONV201", 'gateway "mesh" (sidecars) has no Gateway parentRef', source, at);
         return;
       }
       hosts.forEach((host, hostIndex) => {
         const service = serviceHostStrict(host, virtualService.namespace, context.options.clusterDomain);
         if (!service) {
-          notes.warning("CONV201", `mesh host "${host}" is not a Kubernetes Service name: no GAMMA parentRef for it`, source, ["spec", "hosts", hostIndex]);
+          notes.warning("CONV201", `mesh host "${host}" is not a Kubernetes Service name: no GAMMA parentRef for it`, source, [
+            "spec",
+            "hosts",
+            hostIndex,
+          ]);
           return;
         }
-        addRef({ group: "", kind: "Service", name: service.name, ...(service.namespace !== virtualService.namespace ? { namespace: service.namespace } : {}) });
+        addRef({
+          group: "",
+          kind: "Service",
+          name: service.name,
+          ...(service.namespace !== virtualService.namespace ? { namespace: service.namespace } : {}),
+        });
       });
       return;
     }
@@ -78,7 +89,12 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
     const name = slash === -1 ? entry : entry.slice(slash + 1);
     if (slash === -1) notes.info("CONV202", `gateway "${entry}" is looked up in the VirtualService's namespace ${namespace}`, source, at);
     if (!visibleTo(exportTo, namespace, virtualService.namespace)) {
-      notes.warning("CONV203", `exportTo hides this VirtualService from namespace ${namespace}, so Gateway ${namespace}/${name} does not use it: no parentRef`, source, at);
+      notes.warning(
+        "CONV203",
+        `exportTo hides this VirtualService from namespace ${namespace}, so Gateway ${namespace}/${name} does not use it: no parentRef`,
+        source,
+        at,
+      );
       return;
     }
     const ref: PlainRecord = { group: gatewayApiGroup, kind: "Gateway", name };
@@ -86,7 +102,12 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
     const gateway = index.get(`${namespace}/${name}`);
     if (!gateway) {
       if (full) {
-        notes.warning("CONV204", `Gateway ${namespace}/${name} is not in the input: parentRef emitted without checking its hosts`, source, at);
+        notes.warning(
+          "CONV204",
+          `Gateway ${namespace}/${name} is not in the input: parentRef emitted without checking its hosts`,
+          source,
+          at,
+        );
         addRef(ref);
       } else {
         notes.warning("CONV204", `Gateway ${namespace}/${name} is not in the input: no parentRef`, source, at);
@@ -112,7 +133,8 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
 
   const parentRefsFor = (kind: RouteKind): PlainRecord[] =>
     parentRefs.flatMap((ref) => {
-      const gateway = ref.kind === "Gateway" ? index.get(`${String(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
+      const gateway =
+        ref.kind === "Gateway" ? index.get(`${String(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
       if (!gateway || gateway.redirectListeners.size === 0) return [ref];
       return gateway.listeners
         .filter((listener) => !gateway.redirectListeners.has(listener.name) && listenerProtocols[kind].includes(listener.protocol))
@@ -121,9 +143,13 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
   const grpcOnly =
     parentRefs.length > 0 &&
     parentRefs.every((ref) => {
-      const gateway = ref.kind === "Gateway" ? index.get(`${String(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
+      const gateway =
+        ref.kind === "Gateway" ? index.get(`${String(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
       const httpListeners = gateway?.listeners.filter((listener) => listener.protocol === "HTTP" || listener.protocol === "HTTPS") ?? [];
-      return httpListeners.length > 0 && httpListeners.every((listener) => listener.istioProtocol === "GRPC" || listener.istioProtocol === "GRPC-WEB");
+      return (
+        httpListeners.length > 0 &&
+        httpListeners.every((listener) => listener.istioProtocol === "GRPC" || listener.istioProtocol === "GRPC-WEB")
+      );
     });
   return { parentRefs, parentRefsFor, hostnames: routeHostnames(virtualService, hosts, context), grants, grpcOnly };
 }
@@ -138,9 +164,20 @@ function routeHostnames(virtualService: InputObject, hosts: readonly string[], c
   // TCPRoutes have no hostnames; a tcp-only VirtualService's hosts are not worth a finding.
   if (listOf(virtualService.spec.http).length === 0 && listOf(virtualService.spec.tls).length === 0) return hostnames;
   hosts.forEach((host, hostIndex) => {
-    const reason = host === "*" ? "matches every host" : isIpAddress(host) ? "is an IP address" : !isValidHostname(host) ? "is not a valid hostname" : undefined;
+    const reason =
+      host === "*"
+        ? "matches every host"
+        : isIpAddress(host)
+          ? "is an IP address"
+          : !isValidHostname(host)
+            ? "is not a valid hostname"
+            : undefined;
     if (reason) {
-      context.notes.warning("CONV207", `host "${host}" ${reason} and is not used as a route hostname`, virtualService.source, ["spec", "hosts", hostIndex]);
+      context.notes.warning("CONV207", `host "${host}" ${reason} and is not used as a route hostname`, virtualService.source, [
+        "spec",
+        "hosts",
+        hostIndex,
+      ]);
       return;
     }
     if (!hostnames.includes(host)) hostnames.push(host);

@@ -43,7 +43,12 @@ export interface BackendScope {
 }
 
 /** An Istio Destination as a Gateway API BackendObjectReference (no weight), or undefined. */
-export function destinationRef(destination: PlainRecord, path: FieldPath, scope: BackendScope, context: ConvertContext): PlainRecord | undefined {
+export function destinationRef(
+  destination: PlainRecord,
+  path: FieldPath,
+  scope: BackendScope,
+  context: ConvertContext,
+): PlainRecord | undefined {
   const { notes, full } = context;
   const { virtualService } = scope;
   const source = virtualService.source;
@@ -112,9 +117,13 @@ function subsetMessage(host: string, subset: string, virtualService: InputObject
   const base = `subset "${subset}" is dropped: traffic reaches every version of ${host}`;
   const fqdn = host.includes(".") ? host : `${host}.${virtualService.namespace}.svc.${context.options.clusterDomain}`;
   const rule = context.destinationRules.get(fqdn);
-  const found = listOf(rule?.spec.subsets).map(recordOf).find((entry) => entry?.name === subset);
+  const found = listOf(rule?.spec.subsets)
+    .map(recordOf)
+    .find((entry) => entry?.name === subset);
   if (!found) return `${base}; create a Service that selects that version's pods and route to it`;
-  const labels = Object.entries(stringMapOf(found.labels)).map(([key, value]) => `${key}=${value}`).join(",");
+  const labels = Object.entries(stringMapOf(found.labels))
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
   return `${base}; create a Service selecting ${labels} (DestinationRule ${rule!.namespace}/${rule!.name}) and route to it`;
 }
 
@@ -122,7 +131,13 @@ function subsetMessage(host: string, subset: string, virtualService: InputObject
  * `route[]` → backendRefs (convert.md §7.3): weights only when there are several destinations, an all-zero
  * split noted (full: equal split), per-destination header operations as backend filters in full.
  */
-export function routeBackendRefs(route: unknown[], path: FieldPath, scope: BackendScope, context: ConvertContext, allowFilters: boolean): PlainRecord[] {
+export function routeBackendRefs(
+  route: unknown[],
+  path: FieldPath,
+  scope: BackendScope,
+  context: ConvertContext,
+  allowFilters: boolean,
+): PlainRecord[] {
   const { notes, full } = context;
   const source = scope.virtualService.source;
   const refs: { ref: PlainRecord; weight: number }[] = [];
@@ -147,7 +162,9 @@ export function routeBackendRefs(route: unknown[], path: FieldPath, scope: Backe
   if (refs.every(({ weight }) => weight === 0)) {
     notes.warning(
       "CONV321",
-      full ? "every destination has weight 0: weights are omitted (equal split)" : "every destination has weight 0: in Gateway API no backend receives traffic",
+      full
+        ? "every destination has weight 0: weights are omitted (equal split)"
+        : "every destination has weight 0: in Gateway API no backend receives traffic",
       source,
       path,
     );
@@ -188,7 +205,14 @@ export function dedupeBackendRefs(refs: PlainRecord[]): PlainRecord[] {
   const out: PlainRecord[] = [];
   const byKey = new Map<string, PlainRecord>();
   for (const ref of refs) {
-    const key = JSON.stringify([ref.group ?? "", ref.kind ?? "Service", ref.name, ref.namespace ?? "", ref.port ?? null, ref.filters ?? null]);
+    const key = JSON.stringify([
+      ref.group ?? "",
+      ref.kind ?? "Service",
+      ref.name,
+      ref.namespace ?? "",
+      ref.port ?? null,
+      ref.filters ?? null,
+    ]);
     const earlier = byKey.get(key);
     if (!earlier) {
       const copy = { ...ref };

@@ -14,13 +14,22 @@ export function convertDestinationRules(rules: readonly InputObject[], context: 
     if (!policy) continue;
     const at: FieldPath = ["spec", "trafficPolicy"];
     for (const field of noEquivalent) {
-      if (hasKey(policy, field)) context.notes.warning("CONV501", `trafficPolicy.${field} has no Gateway API equivalent: not converted`, rule.source, [...at, field]);
+      if (hasKey(policy, field))
+        context.notes.warning("CONV501", `trafficPolicy.${field} has no Gateway API equivalent: not converted`, rule.source, [
+          ...at,
+          field,
+        ]);
     }
     const loadBalancer = recordOf(policy.loadBalancer);
     if (loadBalancer) {
       const cookie = recordOf(recordOf(loadBalancer.consistentHash)?.httpCookie);
       if (cookie && context.full && context.options.experimental) {
-        context.notes.info("CONV501", "cookie affinity becomes sessionPersistence on the route rules that send traffic to this host", rule.source, [...at, "loadBalancer"]);
+        context.notes.info(
+          "CONV501",
+          "cookie affinity becomes sessionPersistence on the route rules that send traffic to this host",
+          rule.source,
+          [...at, "loadBalancer"],
+        );
       } else {
         context.notes.warning(
           "CONV501",
@@ -49,18 +58,33 @@ function backendTlsPolicy(rule: InputObject, tls: PlainRecord, at: FieldPath, co
     return undefined;
   }
   if (mode === "MUTUAL") {
-    notes.warning("CONV501", "tls.mode MUTUAL: client certificates for backends belong in the Gateway's spec.tls.backend; not converted", rule.source, [...at, "mode"]);
+    notes.warning(
+      "CONV501",
+      "tls.mode MUTUAL: client certificates for backends belong in the Gateway's spec.tls.backend; not converted",
+      rule.source,
+      [...at, "mode"],
+    );
     return undefined;
   }
   if (mode !== "SIMPLE") return undefined;
   if (!full) {
-    notes.warning("CONV501", "TLS origination (tls.mode SIMPLE) is not converted; create a BackendTLSPolicy (or use --profile full)", rule.source, [...at, "mode"]);
+    notes.warning(
+      "CONV501",
+      "TLS origination (tls.mode SIMPLE) is not converted; create a BackendTLSPolicy (or use --profile full)",
+      rule.source,
+      [...at, "mode"],
+    );
     return undefined;
   }
   const host = (stringOf(rule.spec.host) ?? "").toLowerCase();
   const service = serviceHostStrict(host, rule.namespace, context.options.clusterDomain);
   if (!service) {
-    notes.warning("CONV501", `host "${host}" is not a Kubernetes Service: BackendTLSPolicy targets Services only; not converted`, rule.source, ["spec", "host"]);
+    notes.warning(
+      "CONV501",
+      `host "${host}" is not a Kubernetes Service: BackendTLSPolicy targets Services only; not converted`,
+      rule.source,
+      ["spec", "host"],
+    );
     return undefined;
   }
   if (hasKey(tls, "caCertificates") || hasKey(tls, "credentialName")) {
@@ -72,12 +96,18 @@ function backendTlsPolicy(rule: InputObject, tls: PlainRecord, at: FieldPath, co
     );
     return undefined;
   }
-  const hostname = (stringOf(tls.sni) ?? (host.includes(".") ? host : `${service.name}.${service.namespace}.svc.${context.options.clusterDomain}`)).toLowerCase();
+  const hostname = (
+    stringOf(tls.sni) ?? (host.includes(".") ? host : `${service.name}.${service.namespace}.svc.${context.options.clusterDomain}`)
+  ).toLowerCase();
   if (!isValidHostname(hostname) || hostname.startsWith("*")) {
-    notes.warning("CONV501", `"${hostname}" is not a valid validation.hostname: BackendTLSPolicy not generated`, rule.source, [...at, "sni"]);
+    notes.warning("CONV501", `"${hostname}" is not a valid validation.hostname: BackendTLSPolicy not generated`, rule.source, [
+      ...at,
+      "sni",
+    ]);
     return undefined;
   }
-  if (hasKey(tls, "subjectAltNames")) notes.warning("CONV501", "tls.subjectAltNames are not converted", rule.source, [...at, "subjectAltNames"]);
+  if (hasKey(tls, "subjectAltNames"))
+    notes.warning("CONV501", "tls.subjectAltNames are not converted", rule.source, [...at, "subjectAltNames"]);
   return {
     object: {
       apiVersion: context.apiVersions.BackendTLSPolicy,

@@ -2,13 +2,13 @@
  * Istio durations (protobuf `1.5s`, Go `1m30s`, `100ms`) to Gateway API durations (`1s500ms`):
  * whole h/m/s/ms parts, zero parts left out, at most 4 parts of at most 5 digits.
  */
-const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, "µs": 0.001, ns: 0.000001 };
+const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
 const goDuration = /^(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/;
 
 /** Milliseconds (possibly fractional), or undefined when the text is not a duration. */
 export function parseIstioDuration(text: string): number | undefined {
   let rest = text.trim();
-  if (rest === "" ) return undefined;
+  if (rest === "") return undefined;
   if (rest === "0") return 0;
   let total = 0;
   while (rest.length > 0) {
@@ -32,7 +32,12 @@ export function formatGatewayDuration(milliseconds: number): GatewayDuration | u
   if (whole === 0) return { value: "0s", rounded };
   const parts: string[] = [];
   let rest = whole;
-  for (const [unit, size] of [["h", 3_600_000], ["m", 60_000], ["s", 1000], ["ms", 1]] as const) {
+  for (const [unit, size] of [
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+    ["ms", 1],
+  ] as const) {
     const count = Math.floor(rest / size);
     rest -= count * size;
     if (count > 0) parts.push(`${count}${unit}`);

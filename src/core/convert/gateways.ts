@@ -77,7 +77,12 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
     extra.push(...certificateGrants(gateway, listeners, context));
   }
   if (listeners.length === 0) {
-    notes.warning("CONV116", "the Gateway has no convertible listener and is not emitted (Gateway API requires at least one)", gateway.source, ["spec", "servers"]);
+    notes.warning(
+      "CONV116",
+      "the Gateway has no convertible listener and is not emitted (Gateway API requires at least one)",
+      gateway.source,
+      ["spec", "servers"],
+    );
     return { emitted: [] };
   }
   const hosts = new Map<string, Set<string>>();
@@ -92,7 +97,10 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
     apiVersion: context.apiVersions.Gateway,
     kind: "Gateway",
     metadata: objectMeta(gateway.name, gateway.namespace, gateway),
-    spec: { gatewayClassName: context.options.gatewayClass, listeners: listeners.map((listener) => listenerSpec(listener, gateway, context)) },
+    spec: {
+      gatewayClassName: context.options.gatewayClass,
+      listeners: listeners.map((listener) => listenerSpec(listener, gateway, context)),
+    },
   };
   return {
     emitted: [{ object, from: gateway }, ...extra],
@@ -122,7 +130,11 @@ function resolveServer(gateway: InputObject, server: PlainRecord, index: number,
   const tls = recordOf(server.tls);
   const rawMode = tls ? (stringOf(tls.mode) ?? "PASSTHROUGH").toUpperCase() : undefined;
   if (rawMode === "ISTIO_MUTUAL" || rawMode === "OPTIONAL_MUTUAL") {
-    notes.warning("CONV106", `TLS mode ${rawMode} (Istio mesh certificates) has no Gateway API equivalent: server skipped`, source, [...at, "tls", "mode"]);
+    notes.warning("CONV106", `TLS mode ${rawMode} (Istio mesh certificates) has no Gateway API equivalent: server skipped`, source, [
+      ...at,
+      "tls",
+      "mode",
+    ]);
     return undefined;
   }
   if (rawMode !== undefined && !["PASSTHROUGH", "AUTO_PASSTHROUGH", "SIMPLE", "MUTUAL"].includes(rawMode)) {
@@ -133,14 +145,24 @@ function resolveServer(gateway: InputObject, server: PlainRecord, index: number,
   const istioProtocol = (stringOf(port.protocol) ?? "").toUpperCase();
   const protocol = listenerProtocol(istioProtocol, tls !== undefined, passthrough);
   if (!protocol) {
-    notes.error("CONV104", `server protocol "${stringOf(port.protocol) ?? ""}" cannot be served by a Gateway API listener: server skipped`, source, [...at, "port", "protocol"]);
+    notes.error(
+      "CONV104",
+      `server protocol "${stringOf(port.protocol) ?? ""}" cannot be served by a Gateway API listener: server skipped`,
+      source,
+      [...at, "port", "protocol"],
+    );
     return undefined;
   }
   if (protocol !== istioProtocol) {
     notes.info("CONV118", `protocol ${istioProtocol} becomes listener protocol ${protocol}`, source, [...at, "port", "protocol"]);
   }
   if (rawMode === "AUTO_PASSTHROUGH") {
-    notes.warning("CONV117", "AUTO_PASSTHROUGH (SNI routing to mesh services without a route) has no equivalent; converted as Passthrough, which needs TLSRoutes", source, [...at, "tls", "mode"]);
+    notes.warning(
+      "CONV117",
+      "AUTO_PASSTHROUGH (SNI routing to mesh services without a route) has no equivalent; converted as Passthrough, which needs TLSRoutes",
+      source,
+      [...at, "tls", "mode"],
+    );
   }
   if (rawMode === "MUTUAL") {
     const credential = stringOf(tls?.credentialName);
@@ -163,7 +185,10 @@ function resolveServer(gateway: InputObject, server: PlainRecord, index: number,
     hosts: [],
   };
   if (carriesTls) {
-    resolved.tls = { mode: terminate ? "Terminate" : "Passthrough", certificateRefs: full && terminate ? certificateRefs(tls ?? {}, gateway, context) : [] };
+    resolved.tls = {
+      mode: terminate ? "Terminate" : "Passthrough",
+      certificateRefs: full && terminate ? certificateRefs(tls ?? {}, gateway, context) : [],
+    };
   }
   if (tls) noteTlsFields(tls, resolved, gateway, at, context);
   if (hasKey(server, "bind")) notes.warning("CONV110", "bind (listen address) is ignored", source, [...at, "bind"]);
@@ -172,7 +197,11 @@ function resolveServer(gateway: InputObject, server: PlainRecord, index: number,
   stringsOf(server.hosts).forEach((raw, hostIndex) => {
     const host = parseServerHost(raw);
     if (host.implicitNamespace) {
-      notes.info("CONV111", `host "${raw}" has no namespace part: Istio let VirtualServices of any namespace bind`, source, [...at, "hosts", hostIndex]);
+      notes.info("CONV111", `host "${raw}" has no namespace part: Istio let VirtualServices of any namespace bind`, source, [
+        ...at,
+        "hosts",
+        hostIndex,
+      ]);
     }
     if (host.dnsName !== "*" && !isValidHostname(host.dnsName)) {
       notes.warning("CONV112", `host "${raw}" is not a valid hostname: skipped`, source, [...at, "hosts", hostIndex]);
@@ -222,14 +251,16 @@ function noteTlsFields(tls: PlainRecord, server: ResolvedServer, gateway: InputO
     if (!hasKey(tls, field)) continue;
     if (converted && (field === "credentialName" || field === "credentialNames")) continue;
     const hint =
-      field === "credentialName" || field === "credentialNames"
-        ? "; reference the secret in the listener's tls.certificateRefs"
-        : "";
+      field === "credentialName" || field === "credentialNames" ? "; reference the secret in the listener's tls.certificateRefs" : "";
     notes.warning("CONV108", `tls.${field} is not converted${hint}`, gateway.source, [...at, "tls", field]);
   }
   if (tls.httpsRedirect === true) {
     if (full && server.protocol === "HTTP") {
-      notes.info("CONV109", `tls.httpsRedirect becomes HTTPRoute ${gateway.name}-https-redirect`, gateway.source, [...at, "tls", "httpsRedirect"]);
+      notes.info("CONV109", `tls.httpsRedirect becomes HTTPRoute ${gateway.name}-https-redirect`, gateway.source, [
+        ...at,
+        "tls",
+        "httpsRedirect",
+      ]);
     } else {
       notes.warning(
         "CONV109",
@@ -269,7 +300,9 @@ function httpsRedirectRoute(
   context: ConvertContext,
 ): { route: Emitted; sections: string[] } | undefined {
   const redirecting = new Set(servers.filter((server) => server.httpsRedirect && server.protocol === "HTTP").map((server) => server.index));
-  const sections = listeners.filter((listener) => [...listener.servers].some((index) => redirecting.has(index))).map((listener) => listener.name);
+  const sections = listeners
+    .filter((listener) => [...listener.servers].some((index) => redirecting.has(index)))
+    .map((listener) => listener.name);
   if (sections.length === 0) return undefined;
   const object: KubeObject = {
     apiVersion: context.apiVersions.HTTPRoute,

@@ -35,7 +35,8 @@ function grpcMethod(uri: PlainRecord): PlainRecord | undefined {
 export function isGrpcVirtualService(virtualService: InputObject, attachment: Attachment): boolean {
   const entries = listOf(virtualService.spec.http).map((entry) => recordOf(entry) ?? {});
   const matchCount = entries.reduce((sum, entry) => sum + listOf(entry.match).length, 0);
-  if (!attachment.grpcOnly || entries.length === 0 || entries.length > 16 || matchCount > 128 || attachment.hostnames.length > 16) return false;
+  if (!attachment.grpcOnly || entries.length === 0 || entries.length > 16 || matchCount > 128 || attachment.hostnames.length > 16)
+    return false;
   return entries.every(
     (entry) =>
       Object.keys(entry).every((field) => grpcEntryFields.has(field)) &&
@@ -53,7 +54,12 @@ export function isGrpcVirtualService(virtualService: InputObject, attachment: At
   );
 }
 
-export function convertGrpc(virtualService: InputObject, attachment: Attachment, grants: BackendGrants, context: ConvertContext): Emitted[] {
+export function convertGrpc(
+  virtualService: InputObject,
+  attachment: Attachment,
+  grants: BackendGrants,
+  context: ConvertContext,
+): Emitted[] {
   const scope: BackendScope = { virtualService, routeKind: "GRPCRoute", grants };
   const rules = listOf(virtualService.spec.http).map((raw, index) => {
     const entry = recordOf(raw) ?? {};
@@ -65,7 +71,9 @@ export function convertGrpc(virtualService: InputObject, attachment: Attachment,
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([name, condition]) => {
           const exact = stringOf(recordOf(condition)?.exact);
-          return exact !== undefined ? { type: "Exact", name, value: exact } : { type: "RegularExpression", name, value: stringOf(recordOf(condition)?.regex) };
+          return exact !== undefined
+            ? { type: "Exact", name, value: exact }
+            : { type: "RegularExpression", name, value: stringOf(recordOf(condition)?.regex) };
         });
       return { method: grpcMethod(recordOf(match.uri)!), ...(headers.length > 0 ? { headers } : {}) };
     });
@@ -76,7 +84,12 @@ export function convertGrpc(virtualService: InputObject, attachment: Attachment,
     if (backendRefs.length > 0) rule.backendRefs = backendRefs;
     return Object.keys(rule).length > 0 ? rule : { matches: [{ method: { type: "RegularExpression", service: ".*" } }] };
   });
-  context.notes.info("CONV118", "every match names a gRPC method and every listener serves gRPC: converted as a GRPCRoute", virtualService.source, ["spec", "http"]);
+  context.notes.info(
+    "CONV118",
+    "every match names a gRPC method and every listener serves gRPC: converted as a GRPCRoute",
+    virtualService.source,
+    ["spec", "http"],
+  );
   const object: KubeObject = {
     apiVersion: context.apiVersions.GRPCRoute,
     kind: "GRPCRoute",

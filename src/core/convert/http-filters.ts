@@ -19,7 +19,12 @@ export function entryFilters(entry: PlainRecord, at: FieldPath, scope: BackendSc
   const mirror = recordOf(entry.mirror);
   if (mirror) {
     const percentField = ["mirrorPercentage", "mirrorPercent", "mirror_percent"].find((field) => hasKey(entry, field));
-    const percent = percentField === "mirrorPercentage" ? numberOf(recordOf(entry.mirrorPercentage)?.value) : percentField ? numberOf(entry[percentField]) : undefined;
+    const percent =
+      percentField === "mirrorPercentage"
+        ? numberOf(recordOf(entry.mirrorPercentage)?.value)
+        : percentField
+          ? numberOf(entry[percentField])
+          : undefined;
     const filter = mirrorFilter(mirror, percent, [...at, "mirror"], percentField ? [...at, percentField] : undefined, scope, context);
     if (filter) filters.push(filter);
   }
@@ -29,7 +34,14 @@ export function entryFilters(entry: PlainRecord, at: FieldPath, scope: BackendSc
     if (!destination) return;
     const percent = hasKey(policy, "percentage") ? numberOf(recordOf(policy.percentage)?.value) : undefined;
     const path: FieldPath = [...at, "mirrors", index];
-    const filter = mirrorFilter(destination, percent, [...path, "destination"], hasKey(policy, "percentage") ? [...path, "percentage"] : undefined, scope, context);
+    const filter = mirrorFilter(
+      destination,
+      percent,
+      [...path, "destination"],
+      hasKey(policy, "percentage") ? [...path, "percentage"] : undefined,
+      scope,
+      context,
+    );
     if (filter) filters.push(filter);
   });
   const headers = recordOf(entry.headers);
@@ -40,7 +52,12 @@ export function entryFilters(entry: PlainRecord, at: FieldPath, scope: BackendSc
       const filter = corsFilter(cors, [...at, "corsPolicy"], scope, context);
       if (filter) filters.push(filter);
     } else {
-      context.notes.info("CONV317", "corsPolicy is dropped; configure CORS on the route (HTTPRoute CORS filter, Gateway API v1.5)", scope.virtualService.source, [...at, "corsPolicy"]);
+      context.notes.info(
+        "CONV317",
+        "corsPolicy is dropped; configure CORS on the route (HTTPRoute CORS filter, Gateway API v1.5)",
+        scope.virtualService.source,
+        [...at, "corsPolicy"],
+      );
     }
   }
   return filters;
@@ -68,7 +85,12 @@ function redirectFilter(redirect: PlainRecord, at: FieldPath, scope: BackendScop
   if (hasKey(redirect, "derivePort")) notes.info("CONV307", "redirect derivePort is dropped", source, [...at, "derivePort"]);
   let statusCode = numberOf(redirect.redirectCode) ?? 301;
   if (!redirectCodes.includes(statusCode)) {
-    notes.warning("CONV307", `redirectCode ${statusCode} is not one of ${redirectCodes.join(", ")}${full ? ": 301 used" : "; the API server rejects it"}`, source, [...at, "redirectCode"]);
+    notes.warning(
+      "CONV307",
+      `redirectCode ${statusCode} is not one of ${redirectCodes.join(", ")}${full ? ": 301 used" : "; the API server rejects it"}`,
+      source,
+      [...at, "redirectCode"],
+    );
     if (full) statusCode = 301;
   }
   // Istio's default is 301; Gateway API's would be 302, so the code is always written.
@@ -88,9 +110,11 @@ function mirrorFilter(
   if (!backendRef) return undefined;
   const mirror: PlainRecord = { backendRef };
   if (percentAt) {
-    const share = context.full && context.options.gatewayApiVersion !== "v1.2.1" && percent !== undefined ? mirrorShare(percent) : undefined;
+    const share =
+      context.full && context.options.gatewayApiVersion !== "v1.2.1" && percent !== undefined ? mirrorShare(percent) : undefined;
     if (share) Object.assign(mirror, share);
-    else context.notes.warning("CONV309", "mirror percentage is dropped: every request is mirrored", scope.virtualService.source, percentAt);
+    else
+      context.notes.warning("CONV309", "mirror percentage is dropped: every request is mirrored", scope.virtualService.source, percentAt);
   }
   return { type: "RequestMirror", requestMirror: mirror };
 }
@@ -120,7 +144,7 @@ function corsFilter(cors: PlainRecord, at: FieldPath, scope: BackendScope, conte
     const regex = stringOf(match.regex);
     const origin = exact !== undefined ? exact.toLowerCase() : regex === "*" || regex === ".*" ? "*" : undefined;
     if (origin !== undefined && originPattern.test(origin)) origins.push(origin);
-    else notes.warning("CONV317", "CORS origin is not an exact origin or \"*\": dropped", source, [...at, "allowOrigins", index]);
+    else notes.warning("CONV317", 'CORS origin is not an exact origin or "*": dropped', source, [...at, "allowOrigins", index]);
   });
   stringsOf(cors.allowOrigin).forEach((origin) => originPattern.test(origin.toLowerCase()) && origins.push(origin.toLowerCase()));
   if (origins.length === 0) {
@@ -130,12 +154,14 @@ function corsFilter(cors: PlainRecord, at: FieldPath, scope: BackendScope, conte
   out.allowOrigins = origins.includes("*") ? ["*"] : [...new Set(origins)];
   const methods = stringsOf(cors.allowMethods).map((method) => method.toUpperCase());
   const validMethods = methods.includes("*") ? ["*"] : methods.filter((method) => httpMethods.includes(method));
-  if (validMethods.length !== methods.length && !methods.includes("*")) notes.warning("CONV317", "CORS methods outside the Gateway API method list are dropped", source, [...at, "allowMethods"]);
+  if (validMethods.length !== methods.length && !methods.includes("*"))
+    notes.warning("CONV317", "CORS methods outside the Gateway API method list are dropped", source, [...at, "allowMethods"]);
   if (validMethods.length > 0) out.allowMethods = [...new Set(validMethods)];
   for (const field of ["allowHeaders", "exposeHeaders"] as const) {
     const headers = stringsOf(cors[field]);
     const valid = field === "allowHeaders" && headers.includes("*") ? ["*"] : headers.filter((header) => headerToken.test(header));
-    if (valid.length !== headers.length && !headers.includes("*")) notes.warning("CONV317", `CORS ${field} entries that are not header names are dropped`, source, [...at, field]);
+    if (valid.length !== headers.length && !headers.includes("*"))
+      notes.warning("CONV317", `CORS ${field} entries that are not header names are dropped`, source, [...at, field]);
     if (valid.length > 0) out[field] = [...new Set(valid)];
   }
   const maxAge = stringOf(cors.maxAge);
@@ -144,7 +170,8 @@ function corsFilter(cors: PlainRecord, at: FieldPath, scope: BackendScope, conte
     if (ms !== undefined) out.maxAge = Math.ceil(ms / 1000);
   }
   if (cors.allowCredentials === true) out.allowCredentials = true;
-  if (hasKey(cors, "unmatchedPreflights")) notes.info("CONV317", "corsPolicy.unmatchedPreflights is dropped", source, [...at, "unmatchedPreflights"]);
+  if (hasKey(cors, "unmatchedPreflights"))
+    notes.info("CONV317", "corsPolicy.unmatchedPreflights is dropped", source, [...at, "unmatchedPreflights"]);
   notes.info("CONV317", "corsPolicy becomes a CORS filter", source, at);
   return { type: "CORS", cors: out };
 }
@@ -154,11 +181,21 @@ export function gatewayDuration(text: string, at: FieldPath, scope: BackendScope
   const ms = parseIstioDuration(text);
   const formatted = ms === undefined ? undefined : formatGatewayDuration(ms);
   if (!formatted) {
-    context.notes.warning("CONV322", `duration "${text}" cannot be written as a Gateway API duration: dropped`, scope.virtualService.source, at);
+    context.notes.warning(
+      "CONV322",
+      `duration "${text}" cannot be written as a Gateway API duration: dropped`,
+      scope.virtualService.source,
+      at,
+    );
     return undefined;
   }
   if (formatted.rounded) {
-    context.notes.warning("CONV322", `duration "${text}" rounded up to ${formatted.value} (Gateway API durations count whole milliseconds)`, scope.virtualService.source, at);
+    context.notes.warning(
+      "CONV322",
+      `duration "${text}" rounded up to ${formatted.value} (Gateway API durations count whole milliseconds)`,
+      scope.virtualService.source,
+      at,
+    );
   }
   return formatted.value;
 }

@@ -78,22 +78,37 @@ function convertMatch(match: PlainRecord, at: FieldPath, virtualService: InputOb
   if (exact !== undefined) {
     const upper = exact.toUpperCase();
     if (httpMethods.includes(upper)) return [{ ...out, method: upper }];
-    notes.error("CONV302", `method "${exact}" is not one Gateway API can match: condition dropped, the match gets broader`, source, [...at, "method"]);
+    notes.error("CONV302", `method "${exact}" is not one Gateway API can match: condition dropped, the match gets broader`, source, [
+      ...at,
+      "method",
+    ]);
     return [out];
   }
   const regex = stringOf(method.regex);
   if (full && regex !== undefined) {
-    const alternatives = regex.replace(/^\^?\(?|\)?\$?$/g, "").split("|").map((item) => item.toUpperCase());
+    const alternatives = regex
+      .replace(/^\^?\(?|\)?\$?$/g, "")
+      .split("|")
+      .map((item) => item.toUpperCase());
     if (alternatives.length > 0 && alternatives.every((item) => httpMethods.includes(item))) {
       notes.info("CONV302", `method regex "${regex}" becomes one match per method`, source, [...at, "method"]);
       return alternatives.map((item) => ({ ...out, method: item }));
     }
   }
-  notes.error("CONV302", "method.regex / method.prefix cannot be converted: condition dropped, the match gets broader", source, [...at, "method"]);
+  notes.error("CONV302", "method.regex / method.prefix cannot be converted: condition dropped, the match gets broader", source, [
+    ...at,
+    "method",
+  ]);
   return [out];
 }
 
-function convertUri(uri: PlainRecord, ignoreCase: boolean, at: FieldPath, virtualService: InputObject, context: ConvertContext): PlainRecord | undefined {
+function convertUri(
+  uri: PlainRecord,
+  ignoreCase: boolean,
+  at: FieldPath,
+  virtualService: InputObject,
+  context: ConvertContext,
+): PlainRecord | undefined {
   const { notes, full } = context;
   const source = virtualService.source;
   const exact = stringOf(uri.exact);
@@ -145,11 +160,17 @@ function headerMatches(
     const prefix = stringOf(condition.prefix);
     if (exact !== undefined) out.push({ type: "Exact", name, value: exact });
     else if (regex !== undefined) out.push({ type: "RegularExpression", name, value: regex });
-    else if (full && field === "headers" && prefix !== undefined) out.push({ type: "RegularExpression", name, value: `${escapeRegex(prefix)}.*` });
+    else if (full && field === "headers" && prefix !== undefined)
+      out.push({ type: "RegularExpression", name, value: `${escapeRegex(prefix)}.*` });
     else if (full && field === "headers" && Object.keys(condition).length === 0) out.push({ type: "RegularExpression", name, value: ".*" });
     else {
       const form = prefix !== undefined ? "a prefix" : Object.keys(condition).length === 0 ? "a presence" : "this";
-      notes.error("CONV302", `${field} "${name}": ${form} match cannot be converted; condition dropped, the match gets broader`, virtualService.source, [...at, name]);
+      notes.error(
+        "CONV302",
+        `${field} "${name}": ${form} match cannot be converted; condition dropped, the match gets broader`,
+        virtualService.source,
+        [...at, name],
+      );
     }
   }
   return out;

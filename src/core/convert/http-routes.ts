@@ -25,7 +25,12 @@ const maxMatchesPerRoute = 128;
 const maxHostnamesPerRoute = 16;
 
 /** `spec.http` → HTTPRoutes: one per entry in `compat`, one per VirtualService in `full` (convert.md §7.1). */
-export function convertHttp(virtualService: InputObject, attachment: Attachment, grants: BackendGrants, context: ConvertContext): Emitted[] {
+export function convertHttp(
+  virtualService: InputObject,
+  attachment: Attachment,
+  grants: BackendGrants,
+  context: ConvertContext,
+): Emitted[] {
   const entries = listOf(virtualService.spec.http);
   if (entries.length === 0) return [];
   const scope: BackendScope = { virtualService, routeKind: "HTTPRoute", grants };
@@ -53,7 +58,16 @@ export function convertHttp(virtualService: InputObject, attachment: Attachment,
       chunkRules(drafts).forEach((rules, chunkIndex) => {
         const name = `${virtualService.name}${chunkIndex === 0 ? "" : `-${chunkIndex + 1}`}${hostSuffix}`;
         const ruleNames = new Set<string>();
-        routes.push(route(name, virtualService, parentRefs, hostnames, rules.map((draft) => namedRule(draft, ruleNames, context)), context));
+        routes.push(
+          route(
+            name,
+            virtualService,
+            parentRefs,
+            hostnames,
+            rules.map((draft) => namedRule(draft, ruleNames, context)),
+            context,
+          ),
+        );
       });
     } else {
       for (const draft of drafts) {
@@ -65,7 +79,13 @@ export function convertHttp(virtualService: InputObject, attachment: Attachment,
   return routes;
 }
 
-function convertEntry(entry: PlainRecord, at: FieldPath, entryIndex: number, scope: BackendScope, context: ConvertContext): { drafts: RuleDraft[]; ports: (number | undefined)[] } {
+function convertEntry(
+  entry: PlainRecord,
+  at: FieldPath,
+  entryIndex: number,
+  scope: BackendScope,
+  context: ConvertContext,
+): { drafts: RuleDraft[]; ports: (number | undefined)[] } {
   const { notes, full } = context;
   const source = scope.virtualService.source;
   if (hasKey(entry, "mirror") && hasKey(entry, "mirrors")) {
@@ -78,7 +98,9 @@ function convertEntry(entry: PlainRecord, at: FieldPath, entryIndex: number, sco
   if (hasKey(entry, "redirect") && backendRefs.length > 0) {
     notes.warning(
       "CONV308",
-      full ? "redirect together with route (Istio rejects this): the route's destinations are dropped" : "redirect together with route: the API server rejects a RequestRedirect filter next to backendRefs",
+      full
+        ? "redirect together with route (Istio rejects this): the route's destinations are dropped"
+        : "redirect together with route: the API server rejects a RequestRedirect filter next to backendRefs",
       source,
       [...at, "route"],
     );
@@ -99,14 +121,28 @@ function convertEntry(entry: PlainRecord, at: FieldPath, entryIndex: number, sco
 
   const rewrite = recordOf(entry.rewrite);
   if (!rewrite) return { drafts: [{ entryIndex, suffix: "", entryName, rule: nonEmptyRule(rule) }], ports };
-  return { drafts: rewriteDrafts(rule, rewrite, [...at, "rewrite"], { entryIndex, entryName, hasRedirect: hasKey(entry, "redirect") }, scope, context), ports };
+  return {
+    drafts: rewriteDrafts(
+      rule,
+      rewrite,
+      [...at, "rewrite"],
+      { entryIndex, entryName, hasRedirect: hasKey(entry, "redirect") },
+      scope,
+      context,
+    ),
+    ports,
+  };
 }
 
 /**
  * full + --experimental: cookie affinity of a DestinationRule for a backend of the rule
  * (`loadBalancer.consistentHash.httpCookie`) becomes the rule's `sessionPersistence`.
  */
-function sessionPersistence(backendRefs: readonly PlainRecord[], virtualService: InputObject, context: ConvertContext): PlainRecord | undefined {
+function sessionPersistence(
+  backendRefs: readonly PlainRecord[],
+  virtualService: InputObject,
+  context: ConvertContext,
+): PlainRecord | undefined {
   if (!context.full || !context.options.experimental) return undefined;
   for (const ref of backendRefs) {
     if (ref.kind !== undefined) continue;
@@ -134,7 +170,12 @@ function entryTimeouts(entry: PlainRecord, at: FieldPath, scope: BackendScope, c
     const backend = value === undefined ? undefined : parseIstioDuration(value);
     // CEL: backendRequest may not exceed request (unless request is 0, "no timeout").
     if (value !== undefined && (request === undefined || request === 0 || (backend ?? 0) <= request)) timeouts.backendRequest = value;
-    else if (value !== undefined) context.notes.warning("CONV315", "retries.perTryTimeout is longer than timeout: dropped", scope.virtualService.source, [...at, "retries", "perTryTimeout"]);
+    else if (value !== undefined)
+      context.notes.warning("CONV315", "retries.perTryTimeout is longer than timeout: dropped", scope.virtualService.source, [
+        ...at,
+        "retries",
+        "perTryTimeout",
+      ]);
   }
   return Object.keys(timeouts).length > 0 ? timeouts : undefined;
 }
@@ -152,14 +193,22 @@ function entryRetry(entry: PlainRecord, at: FieldPath, scope: BackendScope, cont
   if (attempts !== undefined) retry.attempts = attempts;
   const codes = new Set<number>();
   const dropped: string[] = [];
-  for (const token of (stringOf(retries.retryOn) ?? "").split(",").map((item) => item.trim()).filter(Boolean)) {
+  for (const token of (stringOf(retries.retryOn) ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     if (/^\d{3}$/.test(token) && Number(token) >= 400 && Number(token) <= 599) codes.add(Number(token));
     else if (token === "gateway-error") for (const code of [502, 503, 504]) codes.add(code);
     else dropped.push(token);
   }
   if (codes.size > 0) retry.codes = [...codes].sort((a, b) => a - b);
   if (dropped.length > 0) {
-    context.notes.warning("CONV315", `retryOn conditions ${dropped.join(", ")} have no Gateway API form: dropped`, scope.virtualService.source, [...at, "retries", "retryOn"]);
+    context.notes.warning(
+      "CONV315",
+      `retryOn conditions ${dropped.join(", ")} have no Gateway API form: dropped`,
+      scope.virtualService.source,
+      [...at, "retries", "retryOn"],
+    );
   }
   return retry;
 }
@@ -168,14 +217,27 @@ function noteDroppedFeatures(entry: PlainRecord, at: FieldPath, scope: BackendSc
   const { notes } = context;
   const source = scope.virtualService.source;
   if (hasKey(entry, "retries") && !retriesConverted(entry, context)) {
-    notes.warning("CONV315", "retries are not converted (Gateway API retry is experimental); the implementation's default retry policy applies", source, [...at, "retries"]);
+    notes.warning(
+      "CONV315",
+      "retries are not converted (Gateway API retry is experimental); the implementation's default retry policy applies",
+      source,
+      [...at, "retries"],
+    );
   }
   if (hasKey(entry, "fault")) notes.warning("CONV316", "fault injection has no Gateway API equivalent: dropped", source, [...at, "fault"]);
   if (hasKey(entry, "directResponse")) {
-    notes.warning("CONV313", "directResponse is not converted: the rule has no backends, so requests fail with a 5xx chosen by the implementation", source, [...at, "directResponse"]);
+    notes.warning(
+      "CONV313",
+      "directResponse is not converted: the rule has no backends, so requests fail with a 5xx chosen by the implementation",
+      source,
+      [...at, "directResponse"],
+    );
   }
   if (hasKey(entry, "delegate")) {
-    notes.warning("CONV314", "delegate is not converted: convert the delegate VirtualService's routes into this route by hand", source, [...at, "delegate"]);
+    notes.warning("CONV314", "delegate is not converted: convert the delegate VirtualService's routes into this route by hand", source, [
+      ...at,
+      "delegate",
+    ]);
   }
 }
 
@@ -193,15 +255,22 @@ function rewriteDrafts(
 ): RuleDraft[] {
   const { notes, full } = context;
   const source = scope.virtualService.source;
-  const draft = (suffix: string, value: PlainRecord): RuleDraft => ({ entryIndex: entry.entryIndex, entryName: entry.entryName, suffix, rule: nonEmptyRule(value) });
+  const draft = (suffix: string, value: PlainRecord): RuleDraft => ({
+    entryIndex: entry.entryIndex,
+    entryName: entry.entryName,
+    suffix,
+    rule: nonEmptyRule(value),
+  });
   if (entry.hasRedirect) {
     notes.warning("CONV311", "rewrite next to redirect (Istio rejects this) is dropped", source, at);
     return [draft("", rule)];
   }
   const authority = stringOf(rewrite.authority);
   const hostname = full && authority !== undefined ? authority.toLowerCase() : undefined;
-  if (authority !== undefined && hostname === undefined) notes.info("CONV311", "rewrite.authority is dropped: the backend sees the original Host", source, [...at, "authority"]);
-  if (hasKey(rewrite, "uriRegexRewrite")) notes.info("CONV311", "rewrite.uriRegexRewrite has no Gateway API form: dropped", source, [...at, "uriRegexRewrite"]);
+  if (authority !== undefined && hostname === undefined)
+    notes.info("CONV311", "rewrite.authority is dropped: the backend sees the original Host", source, [...at, "authority"]);
+  if (hasKey(rewrite, "uriRegexRewrite"))
+    notes.info("CONV311", "rewrite.uriRegexRewrite has no Gateway API form: dropped", source, [...at, "uriRegexRewrite"]);
   const uri = stringOf(rewrite.uri);
   const withRewrite = (base: PlainRecord, path: PlainRecord | undefined): PlainRecord => {
     const urlRewrite: PlainRecord = {};
@@ -230,12 +299,19 @@ function rewriteDrafts(
       const single = prefixes.length > 0 ? prefixes : [{}];
       single.forEach((match, index) => {
         const explicit = recordOf(match.path) ? match : { path: { type: "PathPrefix", value: "/" }, ...match };
-        drafts.push(draft(index === 0 ? "-prefix-match" : `-prefix-match-${index + 1}`, withRewrite({ ...rule, matches: [explicit] }, prefixPath)));
+        drafts.push(
+          draft(index === 0 ? "-prefix-match" : `-prefix-match-${index + 1}`, withRewrite({ ...rule, matches: [explicit] }, prefixPath)),
+        );
       });
     }
   }
   if (drafts.length > 1 || (drafts.length === 1 && drafts[0]!.suffix !== "")) {
-    notes.info("CONV312", "rewrite.uri splits into a ReplaceFullPath part (exact/regex matches) and a ReplacePrefixMatch part (prefix matches)", source, [...at, "uri"]);
+    notes.info(
+      "CONV312",
+      "rewrite.uri splits into a ReplaceFullPath part (exact/regex matches) and a ReplacePrefixMatch part (prefix matches)",
+      source,
+      [...at, "uri"],
+    );
   }
   return drafts;
 }
@@ -244,7 +320,8 @@ function rewriteDrafts(
 function nonEmptyRule(rule: PlainRecord): PlainRecord {
   if (Object.keys(rule).length === 0) return { matches: [{ path: { type: "PathPrefix", value: "/" } }] };
   const ordered: PlainRecord = {};
-  for (const key of ["matches", "filters", "backendRefs", "timeouts", "retry", "sessionPersistence"]) if (rule[key] !== undefined) ordered[key] = rule[key];
+  for (const key of ["matches", "filters", "backendRefs", "timeouts", "retry", "sessionPersistence"])
+    if (rule[key] !== undefined) ordered[key] = rule[key];
   return ordered;
 }
 
@@ -285,13 +362,20 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** full + --experimental: a port every match agrees on moves to the Gateway parentRefs. */
-function withPort(parentRefs: PlainRecord[], ports: (number | undefined)[], virtualService: InputObject, context: ConvertContext): PlainRecord[] {
+function withPort(
+  parentRefs: PlainRecord[],
+  ports: (number | undefined)[],
+  virtualService: InputObject,
+  context: ConvertContext,
+): PlainRecord[] {
   const distinct = new Set(ports);
   if (!context.full || ports.length === 0 || distinct.has(undefined)) return parentRefs;
   if (!context.options.experimental || distinct.size !== 1) {
     context.notes.warning(
       "CONV301",
-      context.options.experimental ? "match ports differ between entries: dropped, the routes attach to every port" : "match.port is dropped (parentRef port is an experimental-channel field; use --experimental)",
+      context.options.experimental
+        ? "match ports differ between entries: dropped, the routes attach to every port"
+        : "match.port is dropped (parentRef port is an experimental-channel field; use --experimental)",
       virtualService.source,
       ["spec", "http"],
     );
@@ -301,7 +385,14 @@ function withPort(parentRefs: PlainRecord[], ports: (number | undefined)[], virt
   return parentRefs.map((ref) => (ref.kind === "Gateway" ? { ...ref, port } : ref));
 }
 
-function route(name: string, virtualService: InputObject, parentRefs: PlainRecord[], hostnames: string[], rules: PlainRecord[], context: ConvertContext): Emitted {
+function route(
+  name: string,
+  virtualService: InputObject,
+  parentRefs: PlainRecord[],
+  hostnames: string[],
+  rules: PlainRecord[],
+  context: ConvertContext,
+): Emitted {
   const object: KubeObject = {
     apiVersion: context.apiVersions.HTTPRoute,
     kind: "HTTPRoute",

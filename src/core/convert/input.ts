@@ -68,7 +68,11 @@ export function selectInputObjects(documents: readonly SourceDocument[], selecti
     const earlier = byIdentity.get(identity);
     if (earlier) {
       const where = `${earlier.source.file}:${earlier.source.line}`;
-      notes.warning("CONV004", `${describeResource({ kind, namespace, name })} appears twice; this one replaces the one at ${where}`, document);
+      notes.warning(
+        "CONV004",
+        `${describeResource({ kind, namespace, name })} appears twice; this one replaces the one at ${where}`,
+        document,
+      );
       byIdentity.delete(identity);
     }
     byIdentity.set(identity, input);

@@ -48,7 +48,8 @@ export function compatListeners(gateway: InputObject, servers: readonly Resolved
       const namespacePart = host.namespace === "." ? "dot" : host.namespace === "*" ? "wildcard" : host.namespace;
       const base = sanitizeName(`${server.protocol}-protocol-${namespacePart}-ns-${host.dnsName.replaceAll("*", "wildcard")}`);
       let name = base;
-      for (let attempt = 1; names.has(name); attempt++) name = attempt === 1 ? `${base}-${server.port}` : `${base}-${server.port}-${attempt}`;
+      for (let attempt = 1; names.has(name); attempt++)
+        name = attempt === 1 ? `${base}-${server.port}` : `${base}-${server.port}-${attempt}`;
       names.add(name);
       const at: FieldPath = ["spec", "servers", server.index];
       if (name !== base) notes.info("CONV115", `listener name ${base} is taken; this one is named ${name}`, gateway.source, at);
@@ -69,14 +70,24 @@ export function compatListeners(gateway: InputObject, servers: readonly Resolved
         notes.warning("CONV114", `listener ${name}: a TCP listener cannot have a hostname; the API server rejects it`, gateway.source, at);
       }
       if (triples.has(triple)) {
-        notes.warning("CONV114", `listener ${name} repeats port, protocol and hostname of another listener; the API server rejects it`, gateway.source, at);
+        notes.warning(
+          "CONV114",
+          `listener ${name} repeats port, protocol and hostname of another listener; the API server rejects it`,
+          gateway.source,
+          at,
+        );
       }
       triples.add(triple);
       if (server.protocol === "TLS" && !server.tls) {
         notes.warning("CONV114", `listener ${name}: a TLS listener needs tls.mode; the API server rejects it`, gateway.source, at);
       }
       if (server.tls?.mode === "Terminate") {
-        notes.warning("CONV114", `listener ${name}: tls.mode Terminate needs certificateRefs; the API server rejects it`, gateway.source, at);
+        notes.warning(
+          "CONV114",
+          `listener ${name}: tls.mode Terminate needs certificateRefs; the API server rejects it`,
+          gateway.source,
+          at,
+        );
       }
     });
   }
@@ -105,7 +116,12 @@ export function fullListeners(gateway: InputObject, servers: readonly ResolvedSe
         if (!existing.servers.has(server.index)) {
           existing.servers.add(server.index);
           if (JSON.stringify(existing.tls ?? null) !== JSON.stringify(server.tls ?? null)) {
-            notes.warning("CONV114", `servers share port ${server.port} and host "${host.dnsName}" with different TLS settings; the first server's are kept`, gateway.source, ["spec", "servers", server.index, "tls"]);
+            notes.warning(
+              "CONV114",
+              `servers share port ${server.port} and host "${host.dnsName}" with different TLS settings; the first server's are kept`,
+              gateway.source,
+              ["spec", "servers", server.index, "tls"],
+            );
           }
         }
         continue;
@@ -123,7 +139,12 @@ export function fullListeners(gateway: InputObject, servers: readonly ResolvedSe
       if (server.tls) listener.tls = server.tls;
       byTriple.set(triple, listener);
       if (server.tls?.mode === "Terminate" && server.tls.certificateRefs.length === 0) {
-        notes.warning("CONV114", `listener ${listener.name}: tls.mode Terminate without credentialName; add tls.certificateRefs or the API server rejects it`, gateway.source, ["spec", "servers", server.index, "tls"]);
+        notes.warning(
+          "CONV114",
+          `listener ${listener.name}: tls.mode Terminate without credentialName; add tls.certificateRefs or the API server rejects it`,
+          gateway.source,
+          ["spec", "servers", server.index, "tls"],
+        );
       }
     }
   }
@@ -147,7 +168,10 @@ export function listenerSpec(listener: Listener, gateway: InputObject, context: 
   spec.port = listener.port;
   spec.protocol = listener.protocol;
   if (listener.tls) {
-    spec.tls = listener.tls.certificateRefs.length > 0 ? { mode: listener.tls.mode, certificateRefs: listener.tls.certificateRefs } : { mode: listener.tls.mode };
+    spec.tls =
+      listener.tls.certificateRefs.length > 0
+        ? { mode: listener.tls.mode, certificateRefs: listener.tls.certificateRefs }
+        : { mode: listener.tls.mode };
   }
   if (context.full) spec.allowedRoutes = { namespaces: allowedNamespaces(listener.namespaceParts, gateway.namespace) };
   return spec;
@@ -164,4 +188,3 @@ function allowedNamespaces(parts: ReadonlySet<string>, gatewayNamespace: string)
     selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: sorted }] },
   };
 }
-

@@ -102,7 +102,14 @@ function scalar(value: unknown): string | undefined {
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value !== "string") return undefined;
   // Fast path for the common case (names, hosts, paths): a letter, then name characters.
-  if (simpleName.test(value) && !otherTypes[1]!.test(value) && !otherTypes[2]!.test(value) && !otherTypes[0]!.test(value) && !/^[eE][0-9]+$/.test(value)) return value;
+  if (
+    simpleName.test(value) &&
+    !otherTypes[1]!.test(value) &&
+    !otherTypes[2]!.test(value) &&
+    !otherTypes[0]!.test(value) &&
+    !/^[eE][0-9]+$/.test(value)
+  )
+    return value;
   if (!/^[\x20-\x7e]*$/.test(value) || value.includes('"') || value.includes("\\")) return undefined;
   if (!notPlain.test(value) && !otherTypes.some((pattern) => pattern.test(value))) return value;
   return JSON.stringify(value);

@@ -34,4 +34,3 @@ function covers(wide: PlainRecord, narrow: PlainRecord): boolean {
   const narrowPath = stringOf(narrowUri?.prefix) ?? stringOf(narrowUri?.exact);
   return narrowPath !== undefined && narrowPath.startsWith(prefix);
 }
-

@@ -28,7 +28,12 @@ export function convertTls(virtualService: InputObject, attachment: Attachment, 
       stringsOf(match.sniHosts).forEach((host, hostIndex) => {
         const lower = host.toLowerCase();
         if (isValidHostname(lower) && !isIpAddress(lower)) hostnames.add(lower);
-        else notes.warning("CONV207", `sniHost "${host}" is not a valid TLSRoute hostname: dropped`, source, [...matchAt, "sniHosts", hostIndex]);
+        else
+          notes.warning("CONV207", `sniHost "${host}" is not a valid TLSRoute hostname: dropped`, source, [
+            ...matchAt,
+            "sniHosts",
+            hostIndex,
+          ]);
       });
       ports.push(numberOf(match.port));
       noteDroppedMatchFields(match, matchAt, droppedTlsMatchFields, virtualService, context);
@@ -36,13 +41,20 @@ export function convertTls(virtualService: InputObject, attachment: Attachment, 
     if (hostnames.size === 0) {
       notes.warning(
         "CONV402",
-        full ? "TLS route without sniHosts: the VirtualService hosts are used as hostnames" : "TLS route without sniHosts: TLSRoute v1 requires hostnames",
+        full
+          ? "TLS route without sniHosts: the VirtualService hosts are used as hostnames"
+          : "TLS route without sniHosts: TLSRoute v1 requires hostnames",
         source,
         at,
       );
       if (full) for (const host of attachment.hostnames) hostnames.add(host);
       if (full && hostnames.size === 0) {
-        notes.error("CONV402", "TLS route skipped: neither sniHosts nor the VirtualService hosts give a TLSRoute hostname; add sniHosts", source, at);
+        notes.error(
+          "CONV402",
+          "TLS route skipped: neither sniHosts nor the VirtualService hosts give a TLSRoute hostname; add sniHosts",
+          source,
+          at,
+        );
         return;
       }
     }
@@ -51,8 +63,25 @@ export function convertTls(virtualService: InputObject, attachment: Attachment, 
       notes.warning("CONV305", "TLS route without a usable destination is skipped", source, [...at, "route"]);
       return;
     }
-    const parentRefs = portParentRefs(attachment.parentRefsFor("TLSRoute"), ports, at, virtualService, context, context.options.experimental);
-    routes.push(streamRoute("TLSRoute", `${virtualService.name}-idx-${index}`, virtualService, parentRefs, [...hostnames].sort(), backendRefs, context));
+    const parentRefs = portParentRefs(
+      attachment.parentRefsFor("TLSRoute"),
+      ports,
+      at,
+      virtualService,
+      context,
+      context.options.experimental,
+    );
+    routes.push(
+      streamRoute(
+        "TLSRoute",
+        `${virtualService.name}-idx-${index}`,
+        virtualService,
+        parentRefs,
+        [...hostnames].sort(),
+        backendRefs,
+        context,
+      ),
+    );
   });
   return routes;
 }
@@ -93,14 +122,28 @@ export function convertTcp(virtualService: InputObject, attachment: Attachment, 
   return routes;
 }
 
-function noteDroppedMatchFields(match: PlainRecord, at: FieldPath, fields: readonly string[], virtualService: InputObject, context: ConvertContext): void {
+function noteDroppedMatchFields(
+  match: PlainRecord,
+  at: FieldPath,
+  fields: readonly string[],
+  virtualService: InputObject,
+  context: ConvertContext,
+): void {
   for (const field of fields) {
     if (hasKey(match, field)) {
-      context.notes.warning("CONV401", `match.${field} has no Gateway API form and is dropped: the route gets broader`, virtualService.source, [...at, field]);
+      context.notes.warning(
+        "CONV401",
+        `match.${field} has no Gateway API form and is dropped: the route gets broader`,
+        virtualService.source,
+        [...at, field],
+      );
     }
   }
   if (hasKey(match, "port") && !context.full) {
-    context.notes.warning("CONV401", "match.port is dropped: the route attaches to every matching listener", virtualService.source, [...at, "port"]);
+    context.notes.warning("CONV401", "match.port is dropped: the route attaches to every matching listener", virtualService.source, [
+      ...at,
+      "port",
+    ]);
   }
 }
 
@@ -121,7 +164,9 @@ function portParentRefs(
   if ([...distinct].some((port) => port !== undefined)) {
     context.notes.warning(
       "CONV401",
-      portAllowed ? "match ports differ: dropped, the route attaches to every matching listener" : "match.port is dropped (parentRef port is an experimental-channel field; use --experimental)",
+      portAllowed
+        ? "match ports differ: dropped, the route attaches to every matching listener"
+        : "match.port is dropped (parentRef port is an experimental-channel field; use --experimental)",
       virtualService.source,
       [...at, "match"],
     );

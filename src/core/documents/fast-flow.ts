@@ -186,7 +186,8 @@ class FlowReader {
   }
 
   private quoted(): string {
-    const [value, end] = this.text[this.offset] === '"' ? doubleQuoted(this.text.slice(this.offset)) : singleQuoted(this.text.slice(this.offset));
+    const [value, end] =
+      this.text[this.offset] === '"' ? doubleQuoted(this.text.slice(this.offset)) : singleQuoted(this.text.slice(this.offset));
     this.offset += end;
     return value;
   }

@@ -21,7 +21,6 @@ export interface FastDocument {
   text: string;
 }
 
-
 interface Line {
   indent: number;
   content: string;
@@ -81,7 +80,9 @@ function splitAndParse(text: string, maxDepth: number): FastDocument[] {
  * positions: the rules of `locate` (map fields at their key, list items at the item, a missing path at its
  * closest existing ancestor) on the fast reader's own values. Undefined when a position needs the full parser.
  */
-export function fastLocator(document: FastDocument): ((path: readonly (string | number)[]) => { line: number; column: number }) | undefined {
+export function fastLocator(
+  document: FastDocument,
+): ((path: readonly (string | number)[]) => { line: number; column: number }) | undefined {
   const lines = meaningfulLines(document.text.split("\n"), 0, Number.POSITIVE_INFINITY, document.firstLine);
   const recorder = new PositionRecorder();
   let value: unknown;
@@ -221,7 +222,17 @@ class BlockParser {
     if (first === "[" || first === "{") {
       // A flow collection may go on over the following, deeper-indented lines.
       const start = { lineNumber, column };
-      const flow = readFlowCollection(text, start, this.lines, this.position, indent, depth + 1, this.maxDepth, canonicalKey, this.recorder);
+      const flow = readFlowCollection(
+        text,
+        start,
+        this.lines,
+        this.position,
+        indent,
+        depth + 1,
+        this.maxDepth,
+        canonicalKey,
+        this.recorder,
+      );
       this.position = flow.nextLine;
       expectLineEnd(flow.rest);
       const after = this.lines[this.position];

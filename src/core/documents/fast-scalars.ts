@@ -36,12 +36,27 @@ export function resolvePlain(text: string): unknown {
   if (octalPlain.test(text)) return integer(text, 1, 8);
   if (decimalPlain.test(text)) return integer(text, 0, 10);
   if (hexPlain.test(text)) return integer(text, 2, 16);
-  if (specialFloatPlain.test(text)) return text.slice(-3).toLowerCase() === "nan" ? NaN : text[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (specialFloatPlain.test(text))
+    return text.slice(-3).toLowerCase() === "nan" ? NaN : text[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   if (exponentPlain.test(text) || fixedPlain.test(text)) return parseFloat(text.replace(/_/g, ""));
   return text;
 }
 
-const simpleEscapes: Record<string, string> = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "\t", r: "\r", "0": "\0", " ": " ", b: "\b", e: "\x1b", f: "\f", v: "\v", a: "\x07" };
+const simpleEscapes: Record<string, string> = {
+  "\\": "\\",
+  '"': '"',
+  "/": "/",
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  "0": "\0",
+  " ": " ",
+  b: "\b",
+  e: "\x1b",
+  f: "\f",
+  v: "\v",
+  a: "\x07",
+};
 
 /** A double-quoted scalar that closes on this line: its value and the index after the closing quote. */
 export function doubleQuoted(text: string): [string, number] {
@@ -83,4 +98,3 @@ export function singleQuoted(text: string): [string, number] {
   }
   throw unsupported;
 }
-

@@ -52,9 +52,9 @@ function fastSourceDocuments(document: FastDocument, file: string): SourceDocume
     if (fast) return { file, ...fast([...basePath, ...path]) };
     if (!position) {
       const lineCounter = new (yamlModule().LineCounter)();
-      root = yamlModule().parseAllDocuments(document.text, { ...kubectlYamlOptions, lineCounter }).find(
-        (candidate) => (candidate as Document.Parsed).contents !== null,
-      )?.contents;
+      root = yamlModule()
+        .parseAllDocuments(document.text, { ...kubectlYamlOptions, lineCounter })
+        .find((candidate) => (candidate as Document.Parsed).contents !== null)?.contents;
       position = (offset: number) => {
         const { line, col } = lineCounter.linePos(offset);
         return { file, line: line + document.firstLine, column: col };
@@ -72,7 +72,16 @@ function fastSourceDocuments(document: FastDocument, file: string): SourceDocume
     });
   }
   return [
-    { file, index: document.index, line: document.line, column: document.column, object: value, identity: identityOf(value), basePath: [], locate: locateIn([]) },
+    {
+      file,
+      index: document.index,
+      line: document.line,
+      column: document.column,
+      object: value,
+      identity: identityOf(value),
+      basePath: [],
+      locate: locateIn([]),
+    },
   ];
 }
 
@@ -164,8 +173,7 @@ export function parseWithYaml(text: string, file: string, limits: ReadLimits): P
       return;
     }
 
-    const locateIn = (basePath: FieldPath) => (path: FieldPath) =>
-      locateNode(root, [...basePath, ...path], position);
+    const locateIn = (basePath: FieldPath) => (path: FieldPath) => locateNode(root, [...basePath, ...path], position);
     const start = position(root.range?.[0] ?? 0);
 
     if (isListKind(value)) {
@@ -203,20 +211,14 @@ function isListKind(value: unknown): value is { items: unknown[] } {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const candidate = value as Record<string, unknown>;
   return (
-    candidate.apiVersion === "v1" &&
-    typeof candidate.kind === "string" &&
-    candidate.kind.endsWith("List") &&
-    Array.isArray(candidate.items)
+    candidate.apiVersion === "v1" && typeof candidate.kind === "string" && candidate.kind.endsWith("List") && Array.isArray(candidate.items)
   );
 }
 
 export function identityOf(value: unknown): ResourceIdentity {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
   const object = value as Record<string, unknown>;
-  const metadata = (typeof object.metadata === "object" && object.metadata !== null ? object.metadata : {}) as Record<
-    string,
-    unknown
-  >;
+  const metadata = (typeof object.metadata === "object" && object.metadata !== null ? object.metadata : {}) as Record<string, unknown>;
   const identity: ResourceIdentity = {};
   if (typeof object.apiVersion === "string") identity.apiVersion = object.apiVersion;
   if (typeof object.kind === "string") identity.kind = object.kind;

@@ -42,8 +42,7 @@ export type InstallDecision =
     }
   | { action: "refuse"; reason: string; hint: string };
 
-const policyHint =
-  `Deleting the policy is a deliberate step mesh leaves to you: kubectl delete validatingadmissionpolicybinding,validatingadmissionpolicy ${SAFE_UPGRADES_POLICY_NAME}`;
+const policyHint = `Deleting the policy is a deliberate step mesh leaves to you: kubectl delete validatingadmissionpolicybinding,validatingadmissionpolicy ${SAFE_UPGRADES_POLICY_NAME}`;
 
 /**
  * The Gateway API CRD-management rules as a table over (installed, requested, --force): install when nothing is
@@ -82,7 +81,11 @@ export function decideInstall(state: InstalledState, requested: RequestedBundle,
   if (otherChannels.length > 0) {
     const reason = channelChangeReason(otherChannels[0] as Channel, requested, recognised);
     if (!flags.force) {
-      return { action: "refuse", reason, hint: `Pass --force to switch to the ${requested.channel} channel anyway, or use --channel ${otherChannels[0]}.` };
+      return {
+        action: "refuse",
+        reason,
+        hint: `Pass --force to switch to the ${requested.channel} channel anyway, or use --channel ${otherChannels[0]}.`,
+      };
     }
     forced.push(reason);
   }
@@ -91,7 +94,8 @@ export function decideInstall(state: InstalledState, requested: RequestedBundle,
   const oldest = versions[0];
   const newest = versions[versions.length - 1];
   const distinct = [...new Set(recognised.map((crd) => `${crd.bundleVersion} (${crd.channel})`))].sort();
-  if (distinct.length > 1) warnings.push(`mixed installation found: ${distinct.join(", ")}; all CRDs of the bundle will be ${requested.version}`);
+  if (distinct.length > 1)
+    warnings.push(`mixed installation found: ${distinct.join(", ")}; all CRDs of the bundle will be ${requested.version}`);
 
   const downgrade = newest !== undefined && compareReleaseVersions(newest, requested.release) > 0;
   if (downgrade) {
@@ -122,13 +126,28 @@ export function decideInstall(state: InstalledState, requested: RequestedBundle,
 
   const storedNotes = recognised
     .filter((crd) => bundleNames.has(crd.name))
-    .map((crd) => `${crd.name}: storedVersions [${crd.storedVersions.join(", ")}], new storage version ${storageVersion(requested.crds.find((entry) => entry.name === crd.name)!) ?? "?"}`);
+    .map(
+      (crd) =>
+        `${crd.name}: storedVersions [${crd.storedVersions.join(", ")}], new storage version ${storageVersion(requested.crds.find((entry) => entry.name === crd.name)!) ?? "?"}`,
+    );
 
   if (otherChannels.length > 0 && flags.force) {
-    return { action: "change-channel", summary: `switch to ${label} from the ${otherChannels.join("/")} channel`, warnings, notes: storedNotes, forced };
+    return {
+      action: "change-channel",
+      summary: `switch to ${label} from the ${otherChannels.join("/")} channel`,
+      warnings,
+      notes: storedNotes,
+      forced,
+    };
   }
   if (downgrade) {
-    return { action: "downgrade", summary: `downgrade to ${label} from ${formatReleaseVersion(newest)}`, warnings, notes: storedNotes, forced };
+    return {
+      action: "downgrade",
+      summary: `downgrade to ${label} from ${formatReleaseVersion(newest)}`,
+      warnings,
+      notes: storedNotes,
+      forced,
+    };
   }
   const sameVersion = recognised.length > 0 && recognised.every((crd) => crd.bundleVersion === requested.version);
   if (sameVersion) {
@@ -138,7 +157,8 @@ export function decideInstall(state: InstalledState, requested: RequestedBundle,
       if (pending.length > 0) warnings.push(`${describeNames(pending)} not Established yet`);
       return { action: "already-installed", summary: `${label} is already installed`, warnings, notes: [], forced };
     }
-    if (missing.length > 0) warnings.push(`${missing.length} of the bundle's ${requested.crds.length} CRDs are missing: ${describeNames(missing)}`);
+    if (missing.length > 0)
+      warnings.push(`${missing.length} of the bundle's ${requested.crds.length} CRDs are missing: ${describeNames(missing)}`);
     return { action: "install", summary: `complete ${label}`, warnings, notes: [], forced };
   }
   const from = oldest === undefined ? "unrecognised CRDs" : distinct.length === 1 ? formatReleaseVersion(oldest) : "a mixed installation";
@@ -184,7 +204,9 @@ function storedVersionRefusal(installed: InstalledCrd[], requested: RequestedBun
     const kept = new Set(next.versions.map((version) => version.name));
     const dropped = crd.storedVersions.filter((version) => !kept.has(version));
     if (dropped.length > 0) {
-      problems.push(`${crd.name} still lists ${dropped.join(", ")} in status.storedVersions but ${requested.version} no longer defines ${dropped.length === 1 ? "it" : "them"}`);
+      problems.push(
+        `${crd.name} still lists ${dropped.join(", ")} in status.storedVersions but ${requested.version} no longer defines ${dropped.length === 1 ? "it" : "them"}`,
+      );
     }
   }
   if (problems.length === 0) return undefined;

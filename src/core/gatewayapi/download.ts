@@ -61,7 +61,8 @@ export async function obtainBundle(request: BundleRequest, options: ObtainOption
 async function readBundleStdin(options: ObtainOptions): Promise<Buffer> {
   if (!options.readStdin) throw new InputError("--from-file - needs standard input, which is not available here");
   const bytes = await options.readStdin();
-  if (bytes.length > MAX_BUNDLE_BYTES) throw new InputError(`standard input holds more than ${MAX_BUNDLE_BYTES} bytes, too much for a Gateway API bundle`);
+  if (bytes.length > MAX_BUNDLE_BYTES)
+    throw new InputError(`standard input holds more than ${MAX_BUNDLE_BYTES} bytes, too much for a Gateway API bundle`);
   return bytes;
 }
 
@@ -72,10 +73,13 @@ async function readBundleFile(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     if (error instanceof MeshError) throw error;
-    throw new InputError(`cannot read the Gateway API bundle ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: "Check the path given to --from-file.",
-      cause: error,
-    });
+    throw new InputError(
+      `cannot read the Gateway API bundle ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: "Check the path given to --from-file.",
+        cause: error,
+      },
+    );
   }
 }
 
@@ -103,10 +107,7 @@ async function readCache(entry: BundleCacheEntry, request: BundleRequest, warnin
   let bytes: Buffer;
   let recorded: string | undefined;
   try {
-    [bytes, recorded] = await Promise.all([
-      readFile(entry.bundlePath),
-      readFile(entry.checksumPath, "utf8").then(parseChecksumFile),
-    ]);
+    [bytes, recorded] = await Promise.all([readFile(entry.bundlePath), readFile(entry.checksumPath, "utf8").then(parseChecksumFile)]);
   } catch {
     return undefined;
   }
@@ -220,7 +221,8 @@ async function readBody(response: Response, url: string): Promise<Buffer> {
 
 function networkReason(error: unknown, timeoutMs: number): string {
   const err = error as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === "TimeoutError" || err.name === "AbortError") return `no answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)}s` : `${timeoutMs}ms`}`;
+  if (err.name === "TimeoutError" || err.name === "AbortError")
+    return `no answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)}s` : `${timeoutMs}ms`}`;
   const cause = err.cause;
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ""}`;
   return err.message;

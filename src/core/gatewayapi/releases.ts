@@ -27,14 +27,7 @@ const knownReleases: Record<string, Record<Channel, string[]>> = {
   "v1.5.1": {
     standard: crdNames(standardGroup, ["backendtlspolicies", ...coreSince1_1, "listenersets", "tlsroutes"]),
     experimental: [
-      ...crdNames(standardGroup, [
-        "backendtlspolicies",
-        ...coreSince1_1,
-        "listenersets",
-        "tcproutes",
-        "tlsroutes",
-        "udproutes",
-      ]),
+      ...crdNames(standardGroup, ["backendtlspolicies", ...coreSince1_1, "listenersets", "tcproutes", "tlsroutes", "udproutes"]),
       ...crdNames(experimentalGroup, ["xbackendtrafficpolicies", "xmeshes"]),
     ],
   },

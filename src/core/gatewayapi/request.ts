@@ -112,7 +112,10 @@ function checkTransport(url: URL, insecureHttp: boolean): void {
 }
 
 function parseSha256(text: string): string {
-  const hex = text.trim().replace(/^sha256:/i, "").toLowerCase();
+  const hex = text
+    .trim()
+    .replace(/^sha256:/i, "")
+    .toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hex)) {
     throw new UsageError(`--sha256 "${text}" is not a SHA-256 digest`, {
       hint: "Give 64 hexadecimal digits, e.g. the output of `sha256sum standard-install.yaml`.",

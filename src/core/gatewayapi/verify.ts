@@ -4,12 +4,7 @@ import { InputError } from "../errors.js";
 import { isKubeObject, type KubeObject } from "../objects.js";
 import { isGatewayApiGroup, summariseCrd, type CrdSummary } from "./crd.js";
 import { expectedCrdNames, requiredCrdNames } from "./releases.js";
-import {
-  SAFE_UPGRADES_POLICY_NAME,
-  shipsSafeUpgradesPolicy,
-  type Channel,
-  type ReleaseVersion,
-} from "./versions.js";
+import { SAFE_UPGRADES_POLICY_NAME, shipsSafeUpgradesPolicy, type Channel, type ReleaseVersion } from "./versions.js";
 
 /** A bundle that passed every check: safe to hand to the cluster layer. */
 export interface VerifiedBundle {

@@ -27,9 +27,7 @@ let cached: OperatorBundle | undefined;
 
 export function operatorBundle(): OperatorBundle {
   if (cached) return cached;
-  cached = existsSync(compiledBundle)
-    ? (JSON.parse(readFileSync(compiledBundle, "utf8")) as OperatorBundle)
-    : bundleFromSources(repoRoot);
+  cached = existsSync(compiledBundle) ? (JSON.parse(readFileSync(compiledBundle, "utf8")) as OperatorBundle) : bundleFromSources(repoRoot);
   return cached;
 }
 
@@ -38,7 +36,9 @@ export function bundleFromSources(root: URL): OperatorBundle {
   const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
   const readYaml = (relative: string) => parse(readFileSync(new URL(relative, root), "utf8"), { version: "1.1" }) as unknown;
   const profiles: Record<string, JsonMap> = {};
-  for (const file of readdirSync(new URL("profiles/", root)).filter((name) => name.endsWith(".yaml")).sort()) {
+  for (const file of readdirSync(new URL("profiles/", root))
+    .filter((name) => name.endsWith(".yaml"))
+    .sort()) {
     const document = readYaml(`profiles/${file}`);
     if (!isMap(document)) throw new Error(`profiles/${file} is not an IstioOperator document`);
     profiles[file.slice(0, -".yaml".length)] = document;

@@ -99,7 +99,11 @@ function semanticIssues(operator: IstioOperator): SchemaIssue[] {
   const spec = operator.spec ?? {};
   const revision = spec.revision;
   if (typeof revision === "string" && revision !== "" && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(revision))
-    issues.push({ path: ["spec", "revision"], kind: "wrong-type", message: `invalid revision specified: ${revision} (must be a DNS-1123 label)` });
+    issues.push({
+      path: ["spec", "revision"],
+      kind: "wrong-type",
+      message: `invalid revision specified: ${revision} (must be a DNS-1123 label)`,
+    });
   const global = isMap(spec.values) && isMap(spec.values.global) ? spec.values.global : {};
   const imageSettings: [OperatorPath, unknown, "hub" | "tag"][] = [
     [["spec", "hub"], spec.hub, "hub"],
@@ -115,7 +119,11 @@ function semanticIssues(operator: IstioOperator): SchemaIssue[] {
   for (const list of ["ingressGateways", "egressGateways"] as const) {
     (spec.components?.[list] ?? []).forEach((gateway, index) => {
       if (isMap(gateway) && typeof gateway.name === "string" && !/^[a-z0-9.-]+$/.test(gateway.name))
-        issues.push({ path: ["spec", "components", list, index, "name"], kind: "wrong-type", message: `invalid gateway name: ${gateway.name}` });
+        issues.push({
+          path: ["spec", "components", list, index, "name"],
+          kind: "wrong-type",
+          message: `invalid gateway name: ${gateway.name}`,
+        });
     });
   }
   return issues;

@@ -11,7 +11,10 @@ import { readerRbacEnabled } from "./istiod-rbac.js";
  */
 export function renderBase(values: JsonMap): KubeObject[] {
   const excluded = new Set((valueAt(values, "base.excludedCRDs") as string[] | undefined) ?? []);
-  const crds = valueAt(values, "base.enableIstioConfigCRDs") === false ? [] : istioCustomResourceDefinitions().filter((crd) => !excluded.has(crd.metadata.name ?? ""));
+  const crds =
+    valueAt(values, "base.enableIstioConfigCRDs") === false
+      ? []
+      : istioCustomResourceDefinitions().filter((crd) => !excluded.has(crd.metadata.name ?? ""));
   return [...crds, ...readerAccount(values)];
 }
 

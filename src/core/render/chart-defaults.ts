@@ -160,13 +160,20 @@ export function gatewayDefaults(kind: "ingress" | "egress"): JsonMap {
       : [gatewayPort("http2", 80, 8080), gatewayPort("https", 443, 8443)];
   return {
     name: kind === "ingress" ? "istio-ingressgateway" : "istio-egressgateway",
-    labels: kind === "ingress" ? { app: "istio-ingressgateway", istio: "ingressgateway" } : { app: "istio-egressgateway", istio: "egressgateway" },
+    labels:
+      kind === "ingress"
+        ? { app: "istio-ingressgateway", istio: "ingressgateway" }
+        : { app: "istio-egressgateway", istio: "egressgateway" },
     ports,
     secretVolumes:
       kind === "ingress"
         ? [
             { name: "ingressgateway-certs", secretName: "istio-ingressgateway-certs", mountPath: "/etc/istio/ingressgateway-certs" },
-            { name: "ingressgateway-ca-certs", secretName: "istio-ingressgateway-ca-certs", mountPath: "/etc/istio/ingressgateway-ca-certs" },
+            {
+              name: "ingressgateway-ca-certs",
+              secretName: "istio-ingressgateway-ca-certs",
+              mountPath: "/etc/istio/ingressgateway-ca-certs",
+            },
           ]
         : [
             { name: "egressgateway-certs", secretName: "istio-egressgateway-certs", mountPath: "/etc/istio/egressgateway-certs" },
@@ -193,7 +200,9 @@ export function gatewayDefaults(kind: "ingress" | "egress"): JsonMap {
     additionalContainers: [],
     runAsRoot: false,
     injectionTemplate: "",
-    ...(kind === "ingress" ? { customService: false, externalTrafficPolicy: "", loadBalancerIP: "", loadBalancerSourceRanges: [], ingressPorts: [] } : {}),
+    ...(kind === "ingress"
+      ? { customService: false, externalTrafficPolicy: "", loadBalancerIP: "", loadBalancerSourceRanges: [], ingressPorts: [] }
+      : {}),
   };
 }
 
@@ -249,7 +258,12 @@ export function chartProfileValues(profile: string): JsonMap | undefined {
         cni: { ambient: { enabled: true } },
       };
     case "remote":
-      return { istiodRemote: { enabled: true }, pilot: { configMap: false }, telemetry: { enabled: false }, global: { omitSidecarInjectorConfigMap: true } };
+      return {
+        istiodRemote: { enabled: true },
+        pilot: { configMap: false },
+        telemetry: { enabled: false },
+        global: { omitSidecarInjectorConfigMap: true },
+      };
     case "preview":
       return { meshConfig: { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: "true" } } } };
     case "stable":

@@ -137,7 +137,12 @@ export function renderCni(input: CniInput): KubeObject[] {
     "app.kubernetes.io/name": "istio-cni",
     ...helmLabels("cni"),
   };
-  const bindingLabels = { "k8s-app": "istio-cni-repair", ...operatorLabels("Cni", input.revision), "app.kubernetes.io/name": "istio-cni", ...helmLabels("cni") };
+  const bindingLabels = {
+    "k8s-app": "istio-cni-repair",
+    ...operatorLabels("Cni", input.revision),
+    "app.kubernetes.io/name": "istio-cni",
+    ...helmLabels("cni"),
+  };
   const pullSecrets = (valueAt(values, "global.imagePullSecrets") as string[] | undefined) ?? [];
   const clusterRole = (name: string, rules: JsonMap[]): KubeObject => ({
     apiVersion: "rbac.authorization.k8s.io/v1",
@@ -163,7 +168,10 @@ export function renderCni(input: CniInput): KubeObject[] {
     binding("istio-cni", "istio-cni", labels),
   ];
   if (repair.enabled === true) {
-    objects.push(clusterRole("istio-cni-repair-role", repairRules(repair)), binding("istio-cni-repair-rolebinding", "istio-cni-repair-role", bindingLabels));
+    objects.push(
+      clusterRole("istio-cni-repair-role", repairRules(repair)),
+      binding("istio-cni-repair-rolebinding", "istio-cni-repair-role", bindingLabels),
+    );
   }
   if (ambient.enabled === true) {
     objects.push(
@@ -180,7 +188,11 @@ export function renderCni(input: CniInput): KubeObject[] {
     objects.push({
       apiVersion: "v1",
       kind: "ResourceQuota",
-      metadata: { name: "istio-cni-resource-quota", namespace: ns, labels: { "app.kubernetes.io/name": "istio-cni", ...helmLabels("cni") } },
+      metadata: {
+        name: "istio-cni-resource-quota",
+        namespace: ns,
+        labels: { "app.kubernetes.io/name": "istio-cni", ...helmLabels("cni") },
+      },
       spec: {
         hard: { pods: String(quotas.pods) },
         scopeSelector: { matchExpressions: [{ operator: "In", scopeName: "PriorityClass", values: ["system-node-critical"] }] },
@@ -218,7 +230,9 @@ function cniConfigMap(values: JsonMap, ns: string, labels: Record<string, string
     ENABLE_AMBIENT_DETECTION_RETRY: text(ambient.enableAmbientDetectionRetry),
     ...(stringAt(cni, "cniConfFileName") ? { CNI_CONF_NAME: stringAt(cni, "cniConfFileName") } : {}),
     ISTIO_OWNED_CNI_CONFIG: text(cni.istioOwnedCNIConfig),
-    ...(cni.istioOwnedCNIConfig === true ? { ISTIO_OWNED_CNI_CONF_FILENAME: stringAt(cni, "istioOwnedCNIConfigFileName", "02-istio-cni.conflist") } : {}),
+    ...(cni.istioOwnedCNIConfig === true
+      ? { ISTIO_OWNED_CNI_CONF_FILENAME: stringAt(cni, "istioOwnedCNIConfigFileName", "02-istio-cni.conflist") }
+      : {}),
     CHAINED_CNI_PLUGIN: text(cni.chained),
     EXCLUDE_NAMESPACES: ((cni.excludeNamespaces as unknown[]) ?? []).map(text).join(","),
     REPAIR_ENABLED: text(repair.enabled),
@@ -236,7 +250,11 @@ function cniConfigMap(values: JsonMap, ns: string, labels: Record<string, string
 
 function sortedStrings(source: unknown): Record<string, string> {
   if (!isMap(source)) return {};
-  return Object.fromEntries(Object.keys(source).sort().map((key) => [key, String(source[key])]));
+  return Object.fromEntries(
+    Object.keys(source)
+      .sort()
+      .map((key) => [key, String(source[key])]),
+  );
 }
 
 function cniDaemonSet(values: JsonMap, input: CniInput): KubeObject {
@@ -254,11 +272,15 @@ function cniDaemonSet(values: JsonMap, input: CniInput): KubeObject {
   );
   const pullPolicy = stringAt(cni, "pullPolicy") || stringAt(values, "global.imagePullPolicy");
   const logLevel = stringAt(cni, "logging.level") || stringAt(values, "global.logging.level");
-  const fieldRef = (fieldPath: string, apiVersion?: string) => ({ valueFrom: { fieldRef: apiVersion ? { apiVersion, fieldPath } : { fieldPath } } });
+  const fieldRef = (fieldPath: string, apiVersion?: string) => ({
+    valueFrom: { fieldRef: apiVersion ? { apiVersion, fieldPath } : { fieldPath } },
+  });
   const resourceRef = (resource: string) => ({ valueFrom: { resourceFieldRef: { resource, divisor: "1" } } });
-  const seLinuxOptions = isMap(cni.seLinuxOptions) && Object.keys(cni.seLinuxOptions).length > 0 ? { ...cni.seLinuxOptions, type: "spc_t" } : undefined;
+  const seLinuxOptions =
+    isMap(cni.seLinuxOptions) && Object.keys(cni.seLinuxOptions).length > 0 ? { ...cni.seLinuxOptions, type: "spc_t" } : undefined;
   const seccompProfile = isMap(cni.seccompProfile) && Object.keys(cni.seccompProfile).length > 0 ? cni.seccompProfile : undefined;
-  const resources = isMap(cni.resources) && Object.keys(cni.resources).length > 0 ? cni.resources : valueAt(values, "global.defaultResources");
+  const resources =
+    isMap(cni.resources) && Object.keys(cni.resources).length > 0 ? cni.resources : valueAt(values, "global.defaultResources");
   const container = {
     name: "install-cni",
     image,
@@ -276,7 +298,10 @@ function cniDaemonSet(values: JsonMap, input: CniInput): KubeObject {
       ...(seccompProfile ? { seccompProfile } : {}),
     },
     command: ["install-cni"],
-    args: [...(logLevel ? [`--log_output_level=${logLevel}`] : []), ...(valueAt(values, "global.logAsJson") === true ? ["--log_as_json"] : [])],
+    args: [
+      ...(logLevel ? [`--log_output_level=${logLevel}`] : []),
+      ...(valueAt(values, "global.logAsJson") === true ? ["--log_as_json"] : []),
+    ],
     envFrom: [{ configMapRef: { name: "istio-cni-config" } }],
     env: [
       { name: "REPAIR_NODE_NAME", ...fieldRef("spec.nodeName") },

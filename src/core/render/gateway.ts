@@ -21,7 +21,12 @@ export interface GatewayInput {
 function gatewayValues(input: GatewayInput): { gateway: JsonMap; values: JsonMap } {
   const key = input.kind === "ingress" ? "istio-ingressgateway" : "istio-egressgateway";
   const values = layeredChartValues(
-    { global: globalDefaults(), gateways: { [key]: gatewayDefaults(input.kind) }, meshConfig: { enablePrometheusMerge: true }, revision: "" },
+    {
+      global: globalDefaults(),
+      gateways: { [key]: gatewayDefaults(input.kind) },
+      meshConfig: { enablePrometheusMerge: true },
+      revision: "",
+    },
     input.iopValues,
   );
   const gateway = { ...((valueAt(values, `gateways.${key}`) as JsonMap) ?? {}) };
@@ -84,7 +89,10 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
         metrics: [
           {
             type: "Resource",
-            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: valueAt(gateway, "cpu.targetAverageUtilization") ?? 80 } },
+            resource: {
+              name: "cpu",
+              target: { type: "Utilization", averageUtilization: valueAt(gateway, "cpu.targetAverageUtilization") ?? 80 },
+            },
           },
         ],
       },
@@ -99,7 +107,8 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
       metadata: { name, namespace: ns, labels },
       spec: { minAvailable: 1, selector: { matchLabels: selector } },
     });
-  if (!(input.kind === "ingress" && gateway.customService === true)) objects.push(gatewayService(input, gateway, { labels, selector, ports }));
+  if (!(input.kind === "ingress" && gateway.customService === true))
+    objects.push(gatewayService(input, gateway, { labels, selector, ports }));
   return objects;
 }
 
@@ -139,7 +148,11 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
     valueFrom: { fieldRef: withVersion ? { apiVersion: "v1", fieldPath } : { fieldPath } },
   });
   const sortedEnv = (source: unknown) =>
-    isMap(source) ? Object.keys(source).sort().map((key) => ({ name: key, value: String(source[key]) })) : [];
+    isMap(source)
+      ? Object.keys(source)
+          .sort()
+          .map((key) => ({ name: key, value: String(source[key]) }))
+      : [];
   const env = [
     { name: "PILOT_CERT_PROVIDER", value: stringAt(values, "global.pilotCertProvider", "istiod") },
     { name: "CA_ADDR", value: stringAt(values, "global.caAddress") || `${istiod}.${istioNamespace}.svc:15012` },
@@ -183,7 +196,15 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
       ...(stsPort > 0 ? [`--stsPort=${stsPort}`] : []),
     ],
     securityContext: shape.runAsRoot
-      ? { runAsUser: 0, runAsGroup: 1337, runAsNonRoot: false, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } }
+      ? {
+          runAsUser: 0,
+          runAsGroup: 1337,
+          runAsNonRoot: false,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+        }
       : { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
     readinessProbe: {
       failureThreshold: 30,
@@ -222,17 +243,24 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
   const prometheusMerge = valueAt(values, "meshConfig.enablePrometheusMerge") !== false;
   const podAnnotations = {
     "istio.io/rev": rev,
-    ...(prometheusMerge ? { "prometheus.io/path": "/stats/prometheus", "prometheus.io/port": "15020", "prometheus.io/scrape": "true" } : {}),
+    ...(prometheusMerge
+      ? { "prometheus.io/path": "/stats/prometheus", "prometheus.io/port": "15020", "prometheus.io/scrape": "true" }
+      : {}),
     "sidecar.istio.io/inject": "false",
     ...((gateway.podAnnotations as JsonMap) ?? {}),
   };
   const tolerations = [...((gateway.tolerations as JsonMap[]) ?? [])];
-  if (tolerations.length === 0) tolerations.push(...(((valueAt(values, "global.defaultTolerations") as JsonMap[]) ?? [])));
-  const nodeSelector = { ...((valueAt(values, "global.defaultNodeSelector") as JsonMap) ?? {}), ...((gateway.nodeSelector as JsonMap) ?? {}) };
+  if (tolerations.length === 0) tolerations.push(...((valueAt(values, "global.defaultTolerations") as JsonMap[]) ?? []));
+  const nodeSelector = {
+    ...((valueAt(values, "global.defaultNodeSelector") as JsonMap) ?? {}),
+    ...((gateway.nodeSelector as JsonMap) ?? {}),
+  };
   const priorityClassName = stringAt(values, "global.priorityClassName");
   const pullSecrets = (valueAt(values, "global.imagePullSecrets") as string[] | undefined) ?? [];
   const podSpec = {
-    ...(shape.runAsRoot ? {} : { securityContext: openshift ? { runAsNonRoot: true } : { runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true } }),
+    ...(shape.runAsRoot
+      ? {}
+      : { securityContext: openshift ? { runAsNonRoot: true } : { runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true } }),
     serviceAccountName: shape.serviceAccount,
     ...(priorityClassName ? { priorityClassName } : {}),
     ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((secret) => ({ name: secret })) } : {}),
@@ -255,12 +283,24 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
       { name: "istio-data", emptyDir: {} },
       {
         name: "istio-token",
-        projected: { sources: [{ serviceAccountToken: { path: "istio-token", expirationSeconds: 43200, audience: stringAt(values, "global.sds.token.aud", "istio-ca") } }] },
+        projected: {
+          sources: [
+            {
+              serviceAccountToken: {
+                path: "istio-token",
+                expirationSeconds: 43200,
+                audience: stringAt(values, "global.sds.token.aud", "istio-ca"),
+              },
+            },
+          ],
+        },
       },
       { name: "config-volume", configMap: { name: input.revision ? `istio-${input.revision}` : "istio", optional: true } },
       ...secretVolumes.map((volume) => ({ name: volume.name, secret: { secretName: volume.secretName, optional: true } })),
     ],
-    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: null, preferredDuringSchedulingIgnoredDuringExecution: null } },
+    affinity: {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: null, preferredDuringSchedulingIgnoredDuringExecution: null },
+    },
     ...(tolerations.length > 0 ? { tolerations } : {}),
     ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
     ...(Array.isArray(gateway.topologySpreadConstraints) && gateway.topologySpreadConstraints.length > 0
@@ -279,7 +319,11 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
   };
 }
 
-function gatewayService(input: GatewayInput, gateway: JsonMap, shape: { labels: Record<string, string>; selector: Record<string, string>; ports: JsonMap[] }): KubeObject {
+function gatewayService(
+  input: GatewayInput,
+  gateway: JsonMap,
+  shape: { labels: Record<string, string>; selector: Record<string, string>; ports: JsonMap[] },
+): KubeObject {
   const annotations = (gateway.serviceAnnotations as Record<string, string> | undefined) ?? {};
   const optional = (key: string): JsonMap => {
     const content = gateway[key];
@@ -290,9 +334,21 @@ function gatewayService(input: GatewayInput, gateway: JsonMap, shape: { labels: 
     apiVersion: "v1",
     kind: "Service",
     // The chart writes `annotations:` with nothing under it, which reads back as null (istioctl prints it).
-    metadata: { name: String(gateway.name), namespace: input.namespace, labels: shape.labels, annotations: Object.keys(annotations).length > 0 ? annotations : (null as unknown as Record<string, string>) },
+    metadata: {
+      name: String(gateway.name),
+      namespace: input.namespace,
+      labels: shape.labels,
+      annotations: Object.keys(annotations).length > 0 ? annotations : (null as unknown as Record<string, string>),
+    },
     spec: {
-      ...(input.kind === "ingress" ? { ...optional("loadBalancerIP"), ...optional("loadBalancerSourceRanges"), ...optional("externalTrafficPolicy"), ...optional("externalIPs") } : {}),
+      ...(input.kind === "ingress"
+        ? {
+            ...optional("loadBalancerIP"),
+            ...optional("loadBalancerSourceRanges"),
+            ...optional("externalTrafficPolicy"),
+            ...optional("externalIPs"),
+          }
+        : {}),
       ...optional("ipFamilyPolicy"),
       ...optional("ipFamilies"),
       type: gateway.type,

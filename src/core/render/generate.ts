@@ -75,12 +75,16 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
   operator.metadata = { ...(operator.metadata ?? {}), namespace };
   const revision = typeof iopValues.revision === "string" ? iopValues.revision : "";
   refuseUnsupportedSettings(istiodChartValues(iopValues));
-  const ignored = (path: string, message: string) => findings.push({ severity: "warning", code: "IOP_IGNORED_FIELD", origin: "operator", message, path });
+  const ignored = (path: string, message: string) =>
+    findings.push({ severity: "warning", code: "IOP_IGNORED_FIELD", origin: "operator", message, path });
   if (typeof operator.spec?.installPackagePath === "string" && operator.spec.installPackagePath !== "")
     ignored("spec.installPackagePath", "installPackagePath is ignored: mesh renders from its own profiles and renderers");
   // istioctl 1.30 accepts spec.namespace but renders nothing differently for it.
   if (typeof composed.user.spec?.namespace === "string" && composed.user.spec.namespace !== "")
-    ignored("spec.namespace", "spec.namespace is not used when rendering (as in istioctl 1.30); set values.global.istioNamespace or components.<c>.namespace");
+    ignored(
+      "spec.namespace",
+      "spec.namespace is not used when rendering (as in istioctl 1.30); set values.global.istioNamespace or components.<c>.namespace",
+    );
   const scope = String(valueAt(iopValues, "global.resourceScope") || "all");
   const components = operator.spec?.components ?? {};
   const rendered: RenderedComponent[] = [];

@@ -15,12 +15,17 @@ function configMapLabels(context: IstiodContext): Record<string, string> {
 }
 
 function configMap(context: IstiodContext, name: string, data: Record<string, string>, annotations?: Record<string, string>): KubeObject {
-  return object("v1", "ConfigMap", {
-    name,
-    namespace: context.namespace,
-    labels: configMapLabels(context),
-    ...(annotations ? { annotations } : {}),
-  }, { data });
+  return object(
+    "v1",
+    "ConfigMap",
+    {
+      name,
+      namespace: context.namespace,
+      labels: configMapLabels(context),
+      ...(annotations ? { annotations } : {}),
+    },
+    { data },
+  );
 }
 
 /** ConfigMap `istio[-rev]`: the mesh config; absent when values.pilot.configMap is false (remote). */
@@ -72,7 +77,10 @@ export function valuesConfigMap(context: IstiodContext): KubeObject {
     context,
     revisioned(context, "values"),
     { "merged-values": prettyJson(context.values), "original-values": prettyJson(context.passedValues) },
-    { "kubernetes.io/description": "This ConfigMap contains the Helm values used during chart rendering. It is written for debugging only; changing it has no effect." },
+    {
+      "kubernetes.io/description":
+        "This ConfigMap contains the Helm values used during chart rendering. It is written for debugging only; changing it has no effect.",
+    },
   );
 }
 

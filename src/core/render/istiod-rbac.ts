@@ -49,7 +49,10 @@ function istiodRules(context: IstiodContext): Rule[] {
             ["certificatesigningrequests", "certificatesigningrequests/approval", "certificatesigningrequests/status"],
             ["update", "create", "get", "delete", "watch"],
           ),
-          { ...rule(["certificates.k8s.io"], ["signers"], ["approve"]), resourceNames: signers.length > 0 ? signers : ["kubernetes.io/legacy-unknown"] },
+          {
+            ...rule(["certificates.k8s.io"], ["signers"], ["approve"]),
+            resourceNames: signers.length > 0 ? signers : ["kubernetes.io/legacy-unknown"],
+          },
         ]
       : []),
     rule(["authentication.k8s.io"], ["tokenreviews"], ["create"]),
@@ -113,15 +116,26 @@ export function readerRbacEnabled(context: { values: Record<string, unknown> }):
 
 const rbacApi = "rbac.authorization.k8s.io/v1";
 
-function clusterRolePair(context: IstiodContext, base: string, app: "istiod" | "istio-reader", rules: Rule[], account: string): KubeObject[] {
+function clusterRolePair(
+  context: IstiodContext,
+  base: string,
+  app: "istiod" | "istio-reader",
+  rules: Rule[],
+  account: string,
+): KubeObject[] {
   const name = clusterScopedName(context, base);
   const labels = rbacLabels(app);
   return [
     object(rbacApi, "ClusterRole", { name, labels }, { rules }),
-    object(rbacApi, "ClusterRoleBinding", { name, labels }, {
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
-      subjects: [{ kind: "ServiceAccount", name: account, namespace: context.istioNamespace }],
-    }),
+    object(
+      rbacApi,
+      "ClusterRoleBinding",
+      { name, labels },
+      {
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+        subjects: [{ kind: "ServiceAccount", name: account, namespace: context.istioNamespace }],
+      },
+    ),
   ];
 }
 
@@ -132,30 +146,46 @@ export function istiodRbac(context: IstiodContext): KubeObject[] {
   const annotations = value<Record<string, string>>(context, "pilot.serviceAccountAnnotations") ?? {};
   const labels = rbacLabels("istiod");
   const objects: KubeObject[] = [
-    object("v1", "ServiceAccount", {
-      name: account,
-      namespace: context.istioNamespace,
-      labels,
-      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-    }, pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
+    object(
+      "v1",
+      "ServiceAccount",
+      {
+        name: account,
+        namespace: context.istioNamespace,
+        labels,
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+      },
+      pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {},
+    ),
     ...clusterRolePair(context, "istiod-clusterrole", "istiod", istiodRules(context), account),
   ];
-  if (gatewayControllerEnabled(context)) objects.push(...clusterRolePair(context, "istiod-gateway-controller", "istiod", gatewayControllerRules, account));
+  if (gatewayControllerEnabled(context))
+    objects.push(...clusterRolePair(context, "istiod-gateway-controller", "istiod", gatewayControllerRules, account));
   if (readerRbacEnabled(context))
     objects.push(...clusterRolePair(context, "istio-reader-clusterrole", "istio-reader", readerRules, "istio-reader-service-account"));
   objects.push(
-    object(rbacApi, "Role", { name: account, namespace: context.istioNamespace, labels }, {
-      rules: [
-        rule(["networking.istio.io"], ["gateways"], ["create"]),
-        rule([""], ["secrets"], ["create", "get", "watch", "list", "update", "delete"]),
-        rule([""], ["configmaps"], ["delete"]),
-        rule(["coordination.k8s.io"], ["leases"], ["get", "update", "patch", "create"]),
-      ],
-    }),
-    object(rbacApi, "RoleBinding", { name: account, namespace: context.istioNamespace, labels }, {
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: account },
-      subjects: [{ kind: "ServiceAccount", name: account, namespace: context.istioNamespace }],
-    }),
+    object(
+      rbacApi,
+      "Role",
+      { name: account, namespace: context.istioNamespace, labels },
+      {
+        rules: [
+          rule(["networking.istio.io"], ["gateways"], ["create"]),
+          rule([""], ["secrets"], ["create", "get", "watch", "list", "update", "delete"]),
+          rule([""], ["configmaps"], ["delete"]),
+          rule(["coordination.k8s.io"], ["leases"], ["get", "update", "patch", "create"]),
+        ],
+      },
+    ),
+    object(
+      rbacApi,
+      "RoleBinding",
+      { name: account, namespace: context.istioNamespace, labels },
+      {
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: account },
+        subjects: [{ kind: "ServiceAccount", name: account, namespace: context.istioNamespace }],
+      },
+    ),
   );
   return objects;
 }

@@ -38,15 +38,20 @@ export function sidecarInjectorWebhook(context: IstiodContext): KubeObject {
   const optOut = notIn("sidecar.istio.io/inject", ["false"]);
   const webhooks = [
     hook("rev.namespace.sidecar-injector.istio.io", [inList("istio.io/rev", [rev]), exists("istio-injection", false)], [optOut]),
-    hook("rev.object.sidecar-injector.istio.io", [exists("istio.io/rev", false), exists("istio-injection", false)], [optOut, inList("istio.io/rev", [rev])]),
+    hook(
+      "rev.object.sidecar-injector.istio.io",
+      [exists("istio.io/rev", false), exists("istio-injection", false)],
+      [optOut, inList("istio.io/rev", [rev])],
+    ),
   ];
   if (!context.revision) {
     webhooks.push(
       hook("namespace.sidecar-injector.istio.io", [inList("istio-injection", ["enabled"])], [optOut]),
-      hook("object.sidecar-injector.istio.io", [exists("istio-injection", false), exists("istio.io/rev", false)], [
-        inList("sidecar.istio.io/inject", ["true"]),
-        exists("istio.io/rev", false),
-      ]),
+      hook(
+        "object.sidecar-injector.istio.io",
+        [exists("istio-injection", false), exists("istio.io/rev", false)],
+        [inList("sidecar.istio.io/inject", ["true"]), exists("istio.io/rev", false)],
+      ),
     );
     if (value<boolean>(context, "sidecarInjectorWebhook.enableNamespacesByDefault") === true)
       webhooks.push(
@@ -63,17 +68,22 @@ export function sidecarInjectorWebhook(context: IstiodContext): KubeObject {
   }
   const name = `${revisioned(context, "istio-sidecar-injector")}${context.namespace === "istio-system" ? "" : `-${context.namespace}`}`;
   const annotations = value<Record<string, string>>(context, "pilot.sidecarInjectorWebhookAnnotations") ?? {};
-  return object(admissionApi, "MutatingWebhookConfiguration", {
-    name,
-    labels: {
-      app: "sidecar-injector",
-      ...istiodOwnerLabels(context),
-      "app.kubernetes.io/name": "istiod",
-      release: "istio",
-      ...helmLabels("istiod"),
+  return object(
+    admissionApi,
+    "MutatingWebhookConfiguration",
+    {
+      name,
+      labels: {
+        app: "sidecar-injector",
+        ...istiodOwnerLabels(context),
+        "app.kubernetes.io/name": "istiod",
+        release: "istio",
+        ...helmLabels("istiod"),
+      },
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },
-    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-  }, { webhooks });
+    { webhooks },
+  );
 }
 
 /** ValidatingWebhookConfiguration `istio-validator[-rev]-<istioNs>`, rendered when global.configValidation is on. */
@@ -87,35 +97,39 @@ export function configValidationWebhook(context: IstiodContext): KubeObject | un
     : { service: { name: revisioned(context, "istiod"), namespace: context.istioNamespace, path: "/validate" } };
   if (caBundle) clientConfig.caBundle = caBundle;
   const failurePolicy = value<string>(context, "base.validationFailurePolicy") || (caBundle ? "Fail" : "Ignore");
-  return object(admissionApi, "ValidatingWebhookConfiguration", {
-    name: `${revisioned(context, "istio-validator")}-${context.istioNamespace}`,
-    labels: {
-      app: "istiod",
-      istio: "istiod",
-      "istio.io/rev": rev,
-      "app.kubernetes.io/name": "istiod",
-      release: "istio",
-      ...helmLabels("istiod"),
-    },
-  }, {
-    webhooks: [
-      {
-        name: "rev.validation.istio.io",
-        clientConfig,
-        rules: [
-          {
-            operations: ["CREATE", "UPDATE"],
-            apiGroups: ["security.istio.io", "networking.istio.io", "telemetry.istio.io", "extensions.istio.io"],
-            apiVersions: ["*"],
-            resources: ["*"],
-          },
-        ],
-        failurePolicy,
-        sideEffects: "None",
-        admissionReviewVersions: ["v1"],
-        objectSelector: { matchExpressions: [inList("istio.io/rev", [rev])] },
+  return object(
+    admissionApi,
+    "ValidatingWebhookConfiguration",
+    {
+      name: `${revisioned(context, "istio-validator")}-${context.istioNamespace}`,
+      labels: {
+        app: "istiod",
+        istio: "istiod",
+        "istio.io/rev": rev,
+        "app.kubernetes.io/name": "istiod",
+        release: "istio",
+        ...helmLabels("istiod"),
       },
-    ],
-  });
+    },
+    {
+      webhooks: [
+        {
+          name: "rev.validation.istio.io",
+          clientConfig,
+          rules: [
+            {
+              operations: ["CREATE", "UPDATE"],
+              apiGroups: ["security.istio.io", "networking.istio.io", "telemetry.istio.io", "extensions.istio.io"],
+              apiVersions: ["*"],
+              resources: ["*"],
+            },
+          ],
+          failurePolicy,
+          sideEffects: "None",
+          admissionReviewVersions: ["v1"],
+          objectSelector: { matchExpressions: [inList("istio.io/rev", [rev])] },
+        },
+      ],
+    },
+  );
 }
-

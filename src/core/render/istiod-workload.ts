@@ -23,7 +23,11 @@ function workloadLabels(context: IstiodContext): Record<string, string> {
 }
 
 export function autoscaled(context: IstiodContext): boolean {
-  return value(context, "pilot.autoscaleEnabled") === true && Number(value(context, "pilot.autoscaleMin")) > 0 && Number(value(context, "pilot.autoscaleMax")) > 0;
+  return (
+    value(context, "pilot.autoscaleEnabled") === true &&
+    Number(value(context, "pilot.autoscaleMin")) > 0 &&
+    Number(value(context, "pilot.autoscaleMax")) > 0
+  );
 }
 
 /** Deployment `istiod[-rev]` (install.md §7.2.1). */
@@ -58,7 +62,7 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
     ...(value(context, "pilot.taint.namespace") ? [`--cniNamespace=${stringAt(context.values, "pilot.taint.namespace")}`] : []),
     "--keepaliveMaxServerConnectionAge",
     stringAt(context.values, "pilot.keepaliveMaxServerConnectionAge", "30m"),
-    ...((value<string[]>(context, "pilot.extraContainerArgs") ?? []).map(String)),
+    ...(value<string[]>(context, "pilot.extraContainerArgs") ?? []).map(String),
   ];
   const userEnv = value<JsonMap>(context, "pilot.env") ?? {};
   const env: JsonMap[] = [
@@ -131,7 +135,17 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
       { name: "local-certs", emptyDir: { medium: "Memory" } },
       {
         name: "istio-token",
-        projected: { sources: [{ serviceAccountToken: { audience: stringAt(context.values, "global.sds.token.aud", "istio-ca"), expirationSeconds: 43200, path: "istio-token" } }] },
+        projected: {
+          sources: [
+            {
+              serviceAccountToken: {
+                audience: stringAt(context.values, "global.sds.token.aud", "istio-ca"),
+                expirationSeconds: 43200,
+                path: "istio-token",
+              },
+            },
+          ],
+        },
       },
       { name: "cacerts", secret: { secretName: "cacerts", optional: true } },
       { name: "istio-kubeconfig", secret: { secretName: "istio-kubeconfig", optional: true } },
@@ -140,23 +154,28 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
       ...(value<JsonMap[]>(context, "pilot.volumes") ?? []),
     ],
   };
-  return object("apps/v1", "Deployment", {
-    name,
-    namespace: context.namespace,
-    labels: { ...workloadLabels(context), ...(value<Record<string, string>>(context, "pilot.deploymentLabels") ?? {}) },
-  }, {
-    spec: {
-      ...(autoscaled(context) ? {} : { replicas: Number(value(context, "pilot.replicaCount") ?? 1) }),
-      strategy: {
-        rollingUpdate: {
-          maxSurge: value(context, "pilot.rollingMaxSurge") ?? "100%",
-          maxUnavailable: value(context, "pilot.rollingMaxUnavailable") ?? "25%",
-        },
-      },
-      selector: { matchLabels: istiodSelector(context) },
-      template: { metadata: { labels: podLabels, annotations: podAnnotations }, spec: podSpec },
+  return object(
+    "apps/v1",
+    "Deployment",
+    {
+      name,
+      namespace: context.namespace,
+      labels: { ...workloadLabels(context), ...(value<Record<string, string>>(context, "pilot.deploymentLabels") ?? {}) },
     },
-  });
+    {
+      spec: {
+        ...(autoscaled(context) ? {} : { replicas: Number(value(context, "pilot.replicaCount") ?? 1) }),
+        strategy: {
+          rollingUpdate: {
+            maxSurge: value(context, "pilot.rollingMaxSurge") ?? "100%",
+            maxUnavailable: value(context, "pilot.rollingMaxUnavailable") ?? "25%",
+          },
+        },
+        selector: { matchLabels: istiodSelector(context) },
+        template: { metadata: { labels: podLabels, annotations: podAnnotations }, spec: podSpec },
+      },
+    },
+  );
 }
 
 function optional(key: string, content: unknown): JsonMap {
@@ -170,24 +189,29 @@ function optional(key: string, content: unknown): JsonMap {
 export function istiodService(context: IstiodContext): KubeObject {
   const annotations = value<Record<string, string>>(context, "pilot.serviceAnnotations") ?? {};
   const ipFamilies = value<string[]>(context, "pilot.ipFamilies") ?? [];
-  return object("v1", "Service", {
-    name: revisioned(context, "istiod"),
-    namespace: context.namespace,
-    labels: workloadLabels(context),
-    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-  }, {
-    spec: {
-      ...(ipFamilies.length > 0 ? { ipFamilies } : {}),
-      ...(value(context, "pilot.ipFamilyPolicy") ? { ipFamilyPolicy: value(context, "pilot.ipFamilyPolicy") } : {}),
-      ports: [
-        { port: 15010, name: "grpc-xds", protocol: "TCP" },
-        { port: 15012, name: "https-dns", protocol: "TCP" },
-        { port: 443, name: "https-webhook", targetPort: 15017, protocol: "TCP" },
-        { port: 15014, name: "http-monitoring", protocol: "TCP" },
-      ],
-      selector: context.revision ? { app: "istiod", "istio.io/rev": context.revision } : { app: "istiod", istio: "pilot" },
+  return object(
+    "v1",
+    "Service",
+    {
+      name: revisioned(context, "istiod"),
+      namespace: context.namespace,
+      labels: workloadLabels(context),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },
-  });
+    {
+      spec: {
+        ...(ipFamilies.length > 0 ? { ipFamilies } : {}),
+        ...(value(context, "pilot.ipFamilyPolicy") ? { ipFamilyPolicy: value(context, "pilot.ipFamilyPolicy") } : {}),
+        ports: [
+          { port: 15010, name: "grpc-xds", protocol: "TCP" },
+          { port: 15012, name: "https-dns", protocol: "TCP" },
+          { port: 443, name: "https-webhook", targetPort: 15017, protocol: "TCP" },
+          { port: 15014, name: "http-monitoring", protocol: "TCP" },
+        ],
+        selector: context.revision ? { app: "istiod", "istio.io/rev": context.revision } : { app: "istiod", istio: "pilot" },
+      },
+    },
+  );
 }
 
 /** HorizontalPodAutoscaler `istiod[-rev]` when autoscaling is on (install.md §7.2.3). */
@@ -200,22 +224,29 @@ export function istiodAutoscaler(context: IstiodContext): KubeObject | undefined
   });
   const memory = value(context, "pilot.memory.targetAverageUtilization");
   const behavior = value<JsonMap>(context, "pilot.autoscaleBehavior") ?? {};
-  return object("autoscaling/v2", "HorizontalPodAutoscaler", {
-    name,
-    namespace: context.namespace,
-    labels: { app: "istiod", release: "istio", ...istiodOwnerLabels(context), ...helmLabels("istiod") },
-  }, {
-    spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-      minReplicas: value(context, "pilot.autoscaleMin"),
-      maxReplicas: value(context, "pilot.autoscaleMax"),
-      metrics: [
-        ...(value(context, "pilot.cpu.targetAverageUtilization") !== undefined ? [metric("cpu", value(context, "pilot.cpu.targetAverageUtilization"))] : []),
-        ...(memory !== undefined ? [metric("memory", memory)] : []),
-      ],
-      ...(Object.keys(behavior).length > 0 ? { behavior } : {}),
+  return object(
+    "autoscaling/v2",
+    "HorizontalPodAutoscaler",
+    {
+      name,
+      namespace: context.namespace,
+      labels: { app: "istiod", release: "istio", ...istiodOwnerLabels(context), ...helmLabels("istiod") },
     },
-  });
+    {
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+        minReplicas: value(context, "pilot.autoscaleMin"),
+        maxReplicas: value(context, "pilot.autoscaleMax"),
+        metrics: [
+          ...(value(context, "pilot.cpu.targetAverageUtilization") !== undefined
+            ? [metric("cpu", value(context, "pilot.cpu.targetAverageUtilization"))]
+            : []),
+          ...(memory !== undefined ? [metric("memory", memory)] : []),
+        ],
+        ...(Object.keys(behavior).length > 0 ? { behavior } : {}),
+      },
+    },
+  );
 }
 
 /** PodDisruptionBudget `istiod[-rev]`: only with more than one replica guaranteed (install.md §7.2.6). */
@@ -224,15 +255,22 @@ export function istiodDisruptionBudget(context: IstiodContext): KubeObject | und
   const several = autoscaled(context) ? Number(value(context, "pilot.autoscaleMin")) > 1 : Number(value(context, "pilot.replicaCount")) > 1;
   if (!several) return undefined;
   const pdb = value<JsonMap>(context, "pilot.pdb") ?? {};
-  return object("policy/v1", "PodDisruptionBudget", {
-    name: revisioned(context, "istiod"),
-    namespace: context.namespace,
-    labels: { app: "istiod", istio: "pilot", release: "istio", ...istiodOwnerLabels(context), ...helmLabels("istiod") },
-  }, {
-    spec: {
-      ...(pdb.maxUnavailable !== undefined ? { maxUnavailable: pdb.maxUnavailable } : { minAvailable: pdb.minAvailable ?? 1 }),
-      ...(pdb.unhealthyPodEvictionPolicy ? { unhealthyPodEvictionPolicy: pdb.unhealthyPodEvictionPolicy } : {}),
-      selector: { matchLabels: context.revision ? { app: "istiod", "istio.io/rev": context.revision } : { app: "istiod", istio: "pilot" } },
+  return object(
+    "policy/v1",
+    "PodDisruptionBudget",
+    {
+      name: revisioned(context, "istiod"),
+      namespace: context.namespace,
+      labels: { app: "istiod", istio: "pilot", release: "istio", ...istiodOwnerLabels(context), ...helmLabels("istiod") },
     },
-  });
+    {
+      spec: {
+        ...(pdb.maxUnavailable !== undefined ? { maxUnavailable: pdb.maxUnavailable } : { minAvailable: pdb.minAvailable ?? 1 }),
+        ...(pdb.unhealthyPodEvictionPolicy ? { unhealthyPodEvictionPolicy: pdb.unhealthyPodEvictionPolicy } : {}),
+        selector: {
+          matchLabels: context.revision ? { app: "istiod", "istio.io/rev": context.revision } : { app: "istiod", istio: "pilot" },
+        },
+      },
+    },
+  );
 }

@@ -21,9 +21,14 @@ export interface MainObjects {
 }
 
 /** Applies `components.<c>.k8s` to a component's rendered objects: strategic-merge style patches, then overlays. */
-export function applyKubernetesSettings(objects: KubeObject[], settings: KubernetesSettings | undefined, main: MainObjects, findings: Finding[]): KubeObject[] {
+export function applyKubernetesSettings(
+  objects: KubeObject[],
+  settings: KubernetesSettings | undefined,
+  main: MainObjects,
+  findings: Finding[],
+): KubeObject[] {
   if (!settings) return objects;
-  const find = (kind: string) => objects.find((object) => (object.kind === kind) && object.metadata.name === main.workloadName);
+  const find = (kind: string) => objects.find((object) => object.kind === kind && object.metadata.name === main.workloadName);
   const workload = find("Deployment") ?? find("DaemonSet");
   const pod = workload ? (((workload.spec as JsonMap).template as JsonMap).spec as JsonMap) : undefined;
   const container = pod ? ((pod.containers as JsonMap[]) ?? []).find((item) => item.name === main.containerName) : undefined;
@@ -77,7 +82,8 @@ export function applyKubernetesSettings(objects: KubeObject[], settings: Kuberne
       service.spec = mergeOverlay(spec, patch);
       if (ports) (service.spec as JsonMap).ports = ports;
     }
-    if (settings.serviceAnnotations) service.metadata.annotations = mergeOverlay(service.metadata.annotations, settings.serviceAnnotations) as Record<string, string>;
+    if (settings.serviceAnnotations)
+      service.metadata.annotations = mergeOverlay(service.metadata.annotations, settings.serviceAnnotations) as Record<string, string>;
   }
   // Accepted by the API but never applied by istioctl 1.30; said out loud instead of silently dropped.
   for (const field of ["volumes", "volumeMounts"] as const)

@@ -14,7 +14,8 @@ export function meshConfig(context: IstiodContext): JsonMap {
   if (tracer && tracer !== "none") defaultConfig.tracing = tracingConfig(context, tracer);
   defaultConfig.discoveryAddress = `${revisioned(context, "istiod")}.${context.namespace}.svc:15012`;
   const mesh: JsonMap = { trustDomain: "cluster.local", defaultConfig };
-  if (value<boolean>(context, "telemetry.enabled") !== false && !isMap(user.defaultProviders)) mesh.defaultProviders = { metrics: ["prometheus"] };
+  if (value<boolean>(context, "telemetry.enabled") !== false && !isMap(user.defaultProviders))
+    mesh.defaultProviders = { metrics: ["prometheus"] };
   mesh.rootNamespace = (user.rootNamespace as string | undefined) || context.istioNamespace;
   return mergeOverlay(mesh, user) as JsonMap;
 }
@@ -29,7 +30,14 @@ function tracingConfig(context: IstiodContext, tracer: string): JsonMap {
     case "lightstep":
       return { lightstep: { address: settings.address ?? "", accessToken: settings.accessToken ?? "" } };
     case "stackdriver":
-      return { stackdriver: { debug: settings.debug ?? false, maxNumberOfAttributes: 200, maxNumberOfAnnotations: 200, maxNumberOfMessageEvents: 200 } };
+      return {
+        stackdriver: {
+          debug: settings.debug ?? false,
+          maxNumberOfAttributes: 200,
+          maxNumberOfAnnotations: 200,
+          maxNumberOfMessageEvents: 200,
+        },
+      };
     default:
       return {};
   }

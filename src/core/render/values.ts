@@ -15,7 +15,8 @@ export function operatorValues(operator: IstioOperator, user: IstioOperator): Js
   if (typeof spec.hub === "string" && spec.hub !== "") global.hub = spec.hub;
   if (spec.tag !== undefined && spec.tag !== "") global.tag = String(spec.tag);
   if (typeof spec.revision === "string" && spec.revision !== "" && spec.revision !== "default") values.revision = spec.revision;
-  if (typeof spec.compatibilityVersion === "string" && spec.compatibilityVersion !== "") values.compatibilityVersion = spec.compatibilityVersion;
+  if (typeof spec.compatibilityVersion === "string" && spec.compatibilityVersion !== "")
+    values.compatibilityVersion = spec.compatibilityVersion;
   if (isMap(spec.meshConfig)) values.meshConfig = mergeOverlay(values.meshConfig, spec.meshConfig);
   ensureMap(values, "pilot").enabled = spec.components?.pilot?.enabled !== false;
   ensureMap(ensureMap(values, "pilot"), "cni").enabled = isEnabledOptional(spec.components?.cni);
@@ -39,7 +40,8 @@ function ensureMap(parent: JsonMap, key: string): JsonMap {
 export function layeredChartValues(defaults: JsonMap, iopValues: JsonMap): JsonMap {
   const profileName = typeof iopValues.profile === "string" ? iopValues.profile : "";
   const profile = chartProfileValues(profileName);
-  if (!profile) throw new InputError(`unknown profile "${profileName}" in values.profile`, { hint: "use demo, ambient, remote, preview or stable" });
+  if (!profile)
+    throw new InputError(`unknown profile "${profileName}" in values.profile`, { hint: "use demo, ambient, remote, preview or stable" });
   const platform = typeof valueAt(iopValues, "global.platform") === "string" ? (valueAt(iopValues, "global.platform") as string) : "";
   if (platform !== "" && !["gke", "k3d", "k3s", "microk8s", "minikube", "openshift"].includes(platform))
     throw new InputError(`unknown platform "${platform}" in values.global.platform`);

@@ -77,7 +77,9 @@ function emitValue(value: unknown, head: string, indent: number, lines: string[]
 
 /** Literal blocks cannot start with a space (it would need an indentation indicator) or keep trailing spaces. */
 function blockable(text: string): boolean {
-  return !text.startsWith(" ") && !text.startsWith("\n") && !/[ \t]\n|[ \t]$/.test(text) && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text);
+  return (
+    !text.startsWith(" ") && !text.startsWith("\n") && !/[ \t]\n|[ \t]$/.test(text) && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)
+  );
 }
 
 function scalarInline(value: unknown, _indent: number): string {
@@ -90,7 +92,8 @@ function scalarInline(value: unknown, _indent: number): string {
 
 const yaml11Special =
   /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|<<|=|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const numberLike = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?)$/;
+const numberLike =
+  /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?)$/;
 const dateLike = /^\d{4}-\d\d?-\d\d?/;
 const plainSafe = /^[^\s\-?:,[\]{}#&*!|>'"%@`][^\t\n\r]*$|^[-?:][^\s,[\]{}][^\t\n\r]*$/;
 
@@ -112,7 +115,8 @@ function scalarText(text: string): string {
 const scalarCache = new Map<string, string>();
 
 function quotedIfNeeded(text: string): string {
-  if (text === "" || yaml11Special.test(text) || (numberLike.test(text) && /[0-9]/.test(text)) || dateLike.test(text)) return JSON.stringify(text);
+  if (text === "" || yaml11Special.test(text) || (numberLike.test(text) && /[0-9]/.test(text)) || dateLike.test(text))
+    return JSON.stringify(text);
   if (/[\u0000-\u001f\u007f\u0085\u00a0\u2028\u2029\ufeff]/.test(text)) return JSON.stringify(text);
   if (!plainSafe.test(text) || text.endsWith(" ") || text.endsWith(":") || text.includes(": ") || text.includes(" #"))
     return `'${text.replace(/'/g, "''")}'`;

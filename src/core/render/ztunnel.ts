@@ -124,13 +124,25 @@ export function renderZtunnel(input: ZtunnelInput): KubeObject[] {
       },
     });
   if (stringAt(values, "platform") === "openshift") {
-    const rbacLabels = { app: "ztunnel", release: "istio", "install.operator.istio.io/owning-resource": stringAt(values, "ownerName", "unknown"), ...labels };
+    const rbacLabels = {
+      app: "ztunnel",
+      release: "istio",
+      "install.operator.istio.io/owning-resource": stringAt(values, "ownerName", "unknown"),
+      ...labels,
+    };
     objects.push(
       {
         apiVersion: "rbac.authorization.k8s.io/v1",
         kind: "ClusterRole",
         metadata: { name, labels: rbacLabels, annotations },
-        rules: [{ apiGroups: ["security.openshift.io"], resources: ["securitycontextconstraints"], resourceNames: ["privileged"], verbs: ["use"] }],
+        rules: [
+          {
+            apiGroups: ["security.openshift.io"],
+            resources: ["securitycontextconstraints"],
+            resourceNames: ["privileged"],
+            verbs: ["use"],
+          },
+        ],
       },
       {
         apiVersion: "rbac.authorization.k8s.io/v1",
@@ -214,9 +226,17 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
   const trustBundle = stringAt(values, "trustBundleName");
   const clusterTrustBundle = valueAt(values, "env.ENABLE_CLUSTER_TRUST_BUNDLE_API") === true;
   const volumes = [
-    { name: "istio-token", projected: { sources: [{ serviceAccountToken: { path: "istio-token", expirationSeconds: 43200, audience: "istio-ca" } }] } },
+    {
+      name: "istio-token",
+      projected: { sources: [{ serviceAccountToken: { path: "istio-token", expirationSeconds: 43200, audience: "istio-ca" } }] },
+    },
     clusterTrustBundle
-      ? { name: "istiod-ca-cert", projected: { sources: [{ clusterTrustBundle: { name: `istio.io:istiod-ca:${trustBundle || "root-cert"}`, path: "root-cert.pem" } }] } }
+      ? {
+          name: "istiod-ca-cert",
+          projected: {
+            sources: [{ clusterTrustBundle: { name: `istio.io:istiod-ca:${trustBundle || "root-cert"}`, path: "root-cert.pem" } }],
+          },
+        }
       : { name: "istiod-ca-cert", configMap: { name: trustBundle || "istio-ca-root-cert" } },
     // Created here if istio-cni has not made it yet; the CNI agent and ztunnel meet on a socket inside it.
     { name: "cni-ztunnel-sock-dir", hostPath: { path: "/var/run/ztunnel", type: "DirectoryOrCreate" } },
@@ -266,7 +286,11 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
 }
 
 function sortedEnv(source: unknown): { name: string; value: string }[] {
-  return isMap(source) ? Object.keys(source).sort().map((key) => ({ name: key, value: String(source[key]) })) : [];
+  return isMap(source)
+    ? Object.keys(source)
+        .sort()
+        .map((key) => ({ name: key, value: String(source[key]) }))
+    : [];
 }
 
 function stringMap(source: unknown): Record<string, string> {

@@ -269,7 +269,9 @@ function forEachSubschema(node: AjvSchema, visit: (child: AjvSchema) => void): v
 function mapSubschemas(node: AjvSchema, map: (child: AjvSchema) => AjvSchema): AjvSchema {
   const out: AjvSchema = { ...node };
   if (node.properties) {
-    out.properties = Object.fromEntries(Object.entries(node.properties as Record<string, AjvSchema>).map(([key, child]) => [key, map(child)]));
+    out.properties = Object.fromEntries(
+      Object.entries(node.properties as Record<string, AjvSchema>).map(([key, child]) => [key, map(child)]),
+    );
   }
   for (const keyword of ["items", "additionalProperties", "not"]) {
     if (node[keyword] !== undefined) out[keyword] = map(node[keyword] as AjvSchema);

@@ -26,8 +26,15 @@ export function sourceOfCatalog(catalog: SchemaCatalog): SchemaSource {
   return {
     lookup: (apiVersion, kind) => catalog.lookup(apiVersion, kind) as KindSchema | undefined,
     versionsOf: (group, kind) => catalog.versionsOf(group, kind) as KindSchema[],
-    whereElse: (apiVersion, kind) => catalog.whereElse(apiVersion, kind).map((variant) => `${variant.gatewayApiVersion} ${variant.channel}`),
+    whereElse: (apiVersion, kind) =>
+      catalog.whereElse(apiVersion, kind).map((variant) => `${variant.gatewayApiVersion} ${variant.channel}`),
     groups: () => (groups ??= new Set(everything().map((schema) => schema.group))),
-    kindsOf: (group) => [...new Set(everything().filter((schema) => schema.group === group).map((schema) => schema.kind))],
+    kindsOf: (group) => [
+      ...new Set(
+        everything()
+          .filter((schema) => schema.group === group)
+          .map((schema) => schema.kind),
+      ),
+    ],
   };
 }

@@ -11,21 +11,69 @@ interface Node {
 class Unsupported extends Error {}
 
 const binary: Record<string, string> = {
-  "_==_": "eq", "_!=_": "ne", "_<_": "lt", "_<=_": "le", "_>_": "gt", "_>=_": "ge", "_+_": "add", "_-_": "sub", "_*_": "mul",
-  "_[_]": "index", "@in": "in",
+  "_==_": "eq",
+  "_!=_": "ne",
+  "_<_": "lt",
+  "_<=_": "le",
+  "_>_": "gt",
+  "_>=_": "ge",
+  "_+_": "add",
+  "_-_": "sub",
+  "_*_": "mul",
+  "_[_]": "index",
+  "@in": "in",
 };
 const stringMethods: Record<string, number[]> = {
-  contains: [1], startsWith: [1], endsWith: [1], matches: [1], split: [1], substring: [1, 2], lowerAscii: [0], upperAscii: [0], trim: [0],
+  contains: [1],
+  startsWith: [1],
+  endsWith: [1],
+  matches: [1],
+  split: [1],
+  substring: [1, 2],
+  lowerAscii: [0],
+  upperAscii: [0],
+  trim: [0],
 };
-const urlMethods: Record<string, string> = { getScheme: "scheme", getHost: "host", getHostname: "hostname", getPort: "port", getEscapedPath: "path" };
+const urlMethods: Record<string, string> = {
+  getScheme: "scheme",
+  getHost: "host",
+  getHostname: "hostname",
+  getPort: "port",
+  getEscapedPath: "path",
+};
 const functions: Record<string, number> = { duration: 1, int: 1, string: 1, isIP: 1, isCIDR: 1, isURL: 1, url: 1 };
-const reserved = new Set(["true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"]);
+const reserved = new Set([
+  "true",
+  "false",
+  "null",
+  "in",
+  "as",
+  "break",
+  "const",
+  "continue",
+  "else",
+  "for",
+  "function",
+  "if",
+  "import",
+  "let",
+  "loop",
+  "package",
+  "namespace",
+  "return",
+  "var",
+  "void",
+  "while",
+]);
 
 /** Kubernetes escapes property names for CEL; a compiled field access reads the original name. */
 export function unescapeFieldName(name: string): string {
   const keyword = /^__(.+)__$/.exec(name);
   if (keyword && reserved.has(keyword[1]!)) return keyword[1]!;
-  return name.replace(/__(underscores|dot|dash|slash)__/g, (_match, what: string) => ({ underscores: "__", dot: ".", dash: "-", slash: "/" })[what]!);
+  return name.replace(
+    /__(underscores|dot|dash|slash)__/g,
+    (_match, what: string) => ({ underscores: "__", dot: ".", dash: "-", slash: "/" })[what]!,
+  );
 }
 
 export function compileCelToJs(expression: Node): string | undefined {
@@ -57,10 +105,12 @@ class Generator {
         return `[${(value.elements as Node[]).map((element) => this.expression(element, accumulators, false)).join(", ")}]`;
       case "structExpr": {
         if (value.messageName) throw new Unsupported();
-        const entries = (value.entries as { keyKind: { case: string; value: Node }; value: Node; optionalEntry?: boolean }[]).map((entry) => {
-          if (entry.keyKind.case !== "mapKey" || entry.optionalEntry) throw new Unsupported();
-          return `[${this.expression(entry.keyKind.value, accumulators, false)}, ${this.expression(entry.value, accumulators, false)}]`;
-        });
+        const entries = (value.entries as { keyKind: { case: string; value: Node }; value: Node; optionalEntry?: boolean }[]).map(
+          (entry) => {
+            if (entry.keyKind.case !== "mapKey" || entry.optionalEntry) throw new Unsupported();
+            return `[${this.expression(entry.keyKind.value, accumulators, false)}, ${this.expression(entry.value, accumulators, false)}]`;
+          },
+        );
         return `rt.map([${entries.join(", ")}])`;
       }
       case "callExpr":
@@ -136,7 +186,16 @@ class Generator {
   }
 
   private comprehension(
-    value: { iterVar: string; iterVar2?: string; iterRange: Node; accuVar: string; accuInit: Node; loopCondition: Node; loopStep: Node; result: Node },
+    value: {
+      iterVar: string;
+      iterVar2?: string;
+      iterRange: Node;
+      accuVar: string;
+      accuInit: Node;
+      loopCondition: Node;
+      loopStep: Node;
+      result: Node;
+    },
     accumulators: Set<string>,
   ): string {
     if (value.iterVar2) throw new Unsupported();

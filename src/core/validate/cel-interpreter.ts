@@ -45,8 +45,27 @@ export function interpret(expression: string, value: unknown, schema: Structural
 }
 
 const celReserved = new Set([
-  "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function", "if",
-  "import", "let", "loop", "package", "namespace", "return", "var", "void", "while",
+  "true",
+  "false",
+  "null",
+  "in",
+  "as",
+  "break",
+  "const",
+  "continue",
+  "else",
+  "for",
+  "function",
+  "if",
+  "import",
+  "let",
+  "loop",
+  "package",
+  "namespace",
+  "return",
+  "var",
+  "void",
+  "while",
 ]);
 const escapedNames = new Map<string, string | undefined>();
 
@@ -56,7 +75,11 @@ export function escapePropertyName(name: string): string | undefined {
   let escaped: string | undefined;
   if (celReserved.has(name)) escaped = `__${name}__`;
   else {
-    const candidate = name.replace(/__/g, "__underscores__").replace(/\./g, "__dot__").replace(/-/g, "__dash__").replace(/\//g, "__slash__");
+    const candidate = name
+      .replace(/__/g, "__underscores__")
+      .replace(/\./g, "__dot__")
+      .replace(/-/g, "__dash__")
+      .replace(/\//g, "__slash__");
     escaped = /^[A-Za-z_][A-Za-z0-9_]*$/.test(candidate) ? candidate : undefined;
   }
   escapedNames.set(name, escaped);
@@ -95,7 +118,10 @@ export function toCel(value: unknown, schema: StructuralSchema | undefined): unk
 }
 
 function rootSelf(value: unknown, schema: StructuralSchema): unknown {
-  return toCel(rootView(value), { ...schema, properties: { ...schema.properties, metadata: { type: "object", additionalProperties: { type: "string" } } } });
+  return toCel(rootView(value), {
+    ...schema,
+    properties: { ...schema.properties, metadata: { type: "object", additionalProperties: { type: "string" } } },
+  });
 }
 
 /** At the root, CEL sees apiVersion, kind, metadata.name and metadata.generateName only (plus spec, status). */

@@ -1,4 +1,16 @@
-import { celFunc, celMethod, CelScalar, celType, listType, mapType, run, type CelFunc, type CelMap, type CelList, type CelValue } from "@bufbuild/cel";
+import {
+  celFunc,
+  celMethod,
+  CelScalar,
+  celType,
+  listType,
+  mapType,
+  run,
+  type CelFunc,
+  type CelMap,
+  type CelList,
+  type CelValue,
+} from "@bufbuild/cel";
 import { parseGoDuration } from "./go-duration.js";
 import { strings } from "@bufbuild/cel/ext";
 import { isCIDR, isIP, isIPv4 } from "./formats.js";
@@ -156,8 +168,22 @@ function listFunctions(): CelFunc[] {
 
 const quantityPattern = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 const suffixScale: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** A Kubernetes resource quantity as a double (exact enough for comparisons in validation rules). */
@@ -217,6 +243,14 @@ function durationFunctions(): CelFunc[] {
 let library: CelFunc[] | undefined;
 
 export function kubernetesCelLibrary(): CelFunc[] {
-  library ??= [...strings, ...durationFunctions(), ...urlFunctions(), ...ipFunctions(), ...regexFunctions(), ...listFunctions(), ...quantityFunctions()];
+  library ??= [
+    ...strings,
+    ...durationFunctions(),
+    ...urlFunctions(),
+    ...ipFunctions(),
+    ...regexFunctions(),
+    ...listFunctions(),
+    ...quantityFunctions(),
+  ];
   return library;
 }

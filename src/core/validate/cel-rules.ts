@@ -127,13 +127,28 @@ function evaluateRule(rule: ValidationRule, site: RuleSite, root: boolean): Fiel
   const shown = JSON.stringify(celTypeName(site.schema, site.value));
   const outcome = runRule(rule.rule, site.value, site.schema, root);
   if ("compileError" in outcome) {
-    return { type: "Invalid", path, code: "CEL_COMPILE", origin: "cel", shown, detail: `rule compile error: ${outcome.compileError}: ${rule.rule}` };
+    return {
+      type: "Invalid",
+      path,
+      code: "CEL_COMPILE",
+      origin: "cel",
+      shown,
+      detail: `rule compile error: ${outcome.compileError}: ${rule.rule}`,
+    };
   }
   if ("value" in outcome && outcome.value === true) return undefined;
   if ("error" in outcome || typeof outcome.value !== "boolean") {
     // The API server rejects a rule that errors at runtime (no such key, bad conversion, out of range).
     const why = "error" in outcome ? outcome.error : `rule returned ${typeof outcome.value}, not a bool`;
-    return { type: "Invalid", path, code: "CEL_RUNTIME_ERROR", origin: "cel", shown, detail: `${ruleText(rule)}: evaluation error: ${why}`, hint: celHint(rule.message ?? "") };
+    return {
+      type: "Invalid",
+      path,
+      code: "CEL_RUNTIME_ERROR",
+      origin: "cel",
+      shown,
+      detail: `${ruleText(rule)}: evaluation error: ${why}`,
+      hint: celHint(rule.message ?? ""),
+    };
   }
   return {
     type: reasonType(rule.reason),
@@ -154,7 +169,8 @@ function ruleMessage(rule: ValidationRule, site: RuleSite, root: boolean): strin
   if (rule.messageExpression) {
     // Falls back to `message` when messageExpression fails or is empty, as the API server does.
     const outcome = runRule(rule.messageExpression, site.value, site.schema, root);
-    if ("value" in outcome && typeof outcome.value === "string" && outcome.value.trim() !== "" && !outcome.value.includes("\n")) return outcome.value;
+    if ("value" in outcome && typeof outcome.value === "string" && outcome.value.trim() !== "" && !outcome.value.includes("\n"))
+      return outcome.value;
   }
   return ruleText(rule);
 }

@@ -42,7 +42,8 @@ function attempt(thunk: Thunk): unknown {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Duration);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Duration);
 
 function codePoints(text: string): string[] {
   return Array.from(text);

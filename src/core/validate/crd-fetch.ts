@@ -14,7 +14,9 @@ export function isAllowedCrdUrl(url: URL): boolean {
 export async function fetchCrdText(location: string, timeoutMs = 30_000): Promise<string> {
   const url = new URL(location);
   if (!isAllowedCrdUrl(url)) {
-    throw new InputError(`--crds ${location}: only https:// URLs (or http:// to localhost) are allowed`, { hint: "download the file and pass its path instead" });
+    throw new InputError(`--crds ${location}: only https:// URLs (or http:// to localhost) are allowed`, {
+      hint: "download the file and pass its path instead",
+    });
   }
   let response: Response;
   try {

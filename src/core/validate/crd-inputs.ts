@@ -20,14 +20,20 @@ export async function loadCrdObjects(locations: readonly string[], readStdin: ()
       ({ documents, findings } = await loadDocuments([location], { readStdin }));
     }
     const broken = findings.find((finding) => finding.severity === "error");
-    if (broken) throw new InputError(`--crds ${location}: ${broken.file ?? location}:${broken.line ?? 1}:${broken.column ?? 1}: ${broken.message}`);
+    if (broken)
+      throw new InputError(`--crds ${location}: ${broken.file ?? location}:${broken.line ?? 1}:${broken.column ?? 1}: ${broken.message}`);
     const found = documents.filter((document) => isCustomResourceDefinition(document.object));
-    if (found.length === 0) throw new InputError(`--crds ${location}: no CustomResourceDefinition found`, { hint: "pass CRD manifests (apiextensions.k8s.io/v1)" });
+    if (found.length === 0)
+      throw new InputError(`--crds ${location}: no CustomResourceDefinition found`, {
+        hint: "pass CRD manifests (apiextensions.k8s.io/v1)",
+      });
     for (const document of found) {
       try {
         schemasFromCrd(document.object);
       } catch (error) {
-        throw new InputError(`--crds ${document.file}:${document.line}: ${describeResource(document.identity)}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new InputError(
+          `--crds ${document.file}:${document.line}: ${describeResource(document.identity)}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       crds.push(document.object);
     }

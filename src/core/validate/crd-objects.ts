@@ -13,7 +13,11 @@ interface CrdVersion {
 export function isCustomResourceDefinition(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   const object = value as Record<string, unknown>;
-  return object.kind === "CustomResourceDefinition" && typeof object.apiVersion === "string" && object.apiVersion.startsWith("apiextensions.k8s.io/");
+  return (
+    object.kind === "CustomResourceDefinition" &&
+    typeof object.apiVersion === "string" &&
+    object.apiVersion.startsWith("apiextensions.k8s.io/")
+  );
 }
 
 /**
@@ -35,7 +39,8 @@ export function schemasFromCrd(crd: unknown): KindSchema[] {
   if (versions.length === 0) throw new Error(`CustomResourceDefinition ${name} lists no spec.versions`);
   const sharedSchema = (spec.validation as { openAPIV3Schema?: unknown } | undefined)?.openAPIV3Schema;
   return versions.map((version): KindSchema => {
-    const schema = (version.schema?.openAPIV3Schema ?? sharedSchema ?? { type: "object", "x-kubernetes-preserve-unknown-fields": true }) as StructuralSchema;
+    const schema = (version.schema?.openAPIV3Schema ??
+      sharedSchema ?? { type: "object", "x-kubernetes-preserve-unknown-fields": true }) as StructuralSchema;
     const subresources = version.subresources ?? (spec.subresources as CrdVersion["subresources"]);
     return {
       group,

@@ -23,8 +23,36 @@ export interface ObjectVerdict {
 
 const rootFields = new Set(["apiVersion", "kind", "metadata"]);
 
-const coreGroups = new Set(["", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "certificates.k8s.io"]);
-const clusterScopedCoreKinds = new Set(["Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass", "PriorityClass", "IngressClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "CertificateSigningRequest"]);
+const coreGroups = new Set([
+  "",
+  "apps",
+  "batch",
+  "autoscaling",
+  "policy",
+  "networking.k8s.io",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "scheduling.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "admissionregistration.k8s.io",
+  "apiextensions.k8s.io",
+  "certificates.k8s.io",
+]);
+const clusterScopedCoreKinds = new Set([
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "StorageClass",
+  "PriorityClass",
+  "IngressClass",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "CertificateSigningRequest",
+]);
 
 function isCoreGroup(group: string): boolean {
   return coreGroups.has(group);
@@ -33,16 +61,35 @@ function isCoreGroup(group: string): boolean {
 /** Runs stages 2–9 of validation.md §0.1 for one object, as `kubectl apply` (create, strict) would. */
 export function validateObject(value: unknown, source: SchemaSource, options: ValidateOptions): ObjectVerdict {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { identity: {}, errors: [problem([], "DOCUMENT_NOT_OBJECT", "document is not a mapping; a Kubernetes object is a map with apiVersion, kind and metadata")] };
+    return {
+      identity: {},
+      errors: [
+        problem([], "DOCUMENT_NOT_OBJECT", "document is not a mapping; a Kubernetes object is a map with apiVersion, kind and metadata"),
+      ],
+    };
   }
   const object = value as Record<string, unknown>;
   const identity = identityFor(object);
   const errors: FieldError[] = [];
   if (typeof object.apiVersion !== "string" || object.apiVersion === "") {
-    errors.push({ type: "Required", path: ["apiVersion"], code: "MISSING_APIVERSION", origin: "schema", detail: "", hint: "every object needs apiVersion, e.g. gateway.networking.k8s.io/v1" });
+    errors.push({
+      type: "Required",
+      path: ["apiVersion"],
+      code: "MISSING_APIVERSION",
+      origin: "schema",
+      detail: "",
+      hint: "every object needs apiVersion, e.g. gateway.networking.k8s.io/v1",
+    });
   }
   if (typeof object.kind !== "string" || object.kind === "") {
-    errors.push({ type: "Required", path: ["kind"], code: "MISSING_KIND", origin: "schema", detail: "", hint: "every object needs kind, e.g. HTTPRoute" });
+    errors.push({
+      type: "Required",
+      path: ["kind"],
+      code: "MISSING_KIND",
+      origin: "schema",
+      detail: "",
+      hint: "every object needs kind, e.g. HTTPRoute",
+    });
   }
   if (errors.length > 0) return { identity, errors };
   const apiVersion = object.apiVersion as string;
@@ -97,7 +144,11 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   if (errors.some((error) => error.blocking && (error.severity ?? "error") === "error")) {
     if (values.ruleSites.length > 0) {
       errors.push({
-        ...problem([], "CEL_NOT_CHECKED", "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"),
+        ...problem(
+          [],
+          "CEL_NOT_CHECKED",
+          "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation",
+        ),
         severity: "info",
       });
     }
@@ -144,14 +195,21 @@ function metadataSchemaErrors(metadata: unknown, root: StructuralSchema): FieldE
   return errors;
 }
 
-function missingSchema(apiVersion: string, kind: string, schema: KindSchema | undefined, source: SchemaSource, options: ValidateOptions): FieldError[] {
+function missingSchema(
+  apiVersion: string,
+  kind: string,
+  schema: KindSchema | undefined,
+  source: SchemaSource,
+  options: ValidateOptions,
+): FieldError[] {
   const { group, version } = splitApiVersion(apiVersion);
   const versions = source.versionsOf(group, kind);
   const elsewhere = source.whereElse(apiVersion, kind);
   if (schema || versions.length > 0 || source.groups().has(group)) {
     const served = versions.filter((candidate) => candidate.served).map((candidate) => `${group}/${candidate.version}`);
     let hint: string | undefined;
-    if (elsewhere.length > 0) hint = `${apiVersion} ${kind} exists in Gateway API ${elsewhere.join(", ")}; pass --gateway-api-version/--channel to match your cluster`;
+    if (elsewhere.length > 0)
+      hint = `${apiVersion} ${kind} exists in Gateway API ${elsewhere.join(", ")}; pass --gateway-api-version/--channel to match your cluster`;
     else if (served.length > 0) hint = `served versions: ${served.join(", ")}`;
     else {
       const known = source.kindsOf(group);
@@ -181,7 +239,9 @@ function missingSchema(apiVersion: string, kind: string, schema: KindSchema | un
       origin: "schema",
       shown: JSON.stringify(kind),
       detail: `no schema for ${apiVersion} ${kind}; not validated`,
-      hint: options.strict ? "pass --crds with its CustomResourceDefinition, --skip it, or drop --strict" : "pass --crds with its CustomResourceDefinition to validate it",
+      hint: options.strict
+        ? "pass --crds with its CustomResourceDefinition, --skip it, or drop --strict"
+        : "pass --crds with its CustomResourceDefinition to validate it",
       severity: options.strict ? "error" : "info",
     },
   ];

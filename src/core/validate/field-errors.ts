@@ -1,7 +1,8 @@
 import { formatFieldPath, type FieldPath, type FindingOrigin } from "../findings.js";
 
 /** The error types of the API server's `field.Error`, which decide the wording of a cause. */
-export type FieldErrorType = "Invalid" | "Required" | "Unsupported" | "Duplicate" | "TooLong" | "TooMany" | "Forbidden" | "Unknown" | "Message";
+export type FieldErrorType =
+  "Invalid" | "Required" | "Unsupported" | "Duplicate" | "TooLong" | "TooMany" | "Forbidden" | "Unknown" | "Message";
 
 /** One cause of a rejection, before it becomes a Finding with a source position. */
 export interface FieldError {

@@ -1,6 +1,7 @@
 import type { SourceDocument } from "../documents/index.js";
 import { formatFieldPath, type CheckedResource, type Finding, type FindingsReport } from "../findings.js";
-import { analyzeResources, type AnalyzedResource } from "./analyze/index.js";
+import { analyzeResources } from "./analyze/index.js";
+import type { AnalyzedResource } from "./analyze/resource.js";
 import { builtinSchemaSource } from "./builtin-schemas.js";
 import { isCustomResourceDefinition, schemasFromCrd } from "./crd-objects.js";
 import { validateObject } from "./engine.js";
@@ -45,7 +46,12 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
     resources.push(checked);
     // Analyzers trust the schema's types, so they only see objects the cluster would accept.
     const accepted = !findings.some((finding) => finding.severity === "error");
-    if (verdict.admitted && accepted) analyzed.push({ object: verdict.admitted, identity: resource, report: (error) => checked.findings.push(toFinding(error, document, resource)) });
+    if (verdict.admitted && accepted)
+      analyzed.push({
+        object: verdict.admitted,
+        identity: resource,
+        report: (error) => checked.findings.push(toFinding(error, document, resource)),
+      });
   }
   analyzeResources(analyzed, resolved);
   const files = [...new Set(documents.map((document) => document.file))];
@@ -65,7 +71,11 @@ export function validateObjects(objects: readonly unknown[], options: Partial<Va
     const own = verdict.errors.map((error) => toFinding(error, undefined, resource));
     findings.push(...own);
     if (verdict.admitted && !own.some((finding) => finding.severity === "error")) {
-      analyzed.push({ object: verdict.admitted, identity: resource, report: (error) => findings.push(toFinding(error, undefined, resource)) });
+      analyzed.push({
+        object: verdict.admitted,
+        identity: resource,
+        report: (error) => findings.push(toFinding(error, undefined, resource)),
+      });
     }
   }
   analyzeResources(analyzed, resolved);

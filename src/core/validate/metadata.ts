@@ -4,8 +4,21 @@ import { unknownField } from "./structural-defaults.js";
 
 /** ObjectMeta's fields: anything else inside `metadata` is an unknown field under strict validation. */
 const objectMetaFields = [
-  "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
-  "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
 ];
 const objectMetaFieldSet = new Set(objectMetaFields);
 
@@ -52,7 +65,9 @@ export function qualifiedNameProblems(key: string): string[] {
   if (name.length === 0) problems.push("name part must be non-empty");
   else if (name.length > 63) problems.push("name part must be no more than 63 characters");
   else if (!qualifiedNamePart.test(name)) {
-    problems.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', 'my.name' or '123-abc')");
+    problems.push(
+      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', 'my.name' or '123-abc')",
+    );
   }
   return problems;
 }
@@ -61,7 +76,9 @@ export function labelValueProblems(value: string): string[] {
   if (value === "") return [];
   if (value.length > 63) return ["must be no more than 63 characters"];
   if (!qualifiedNamePart.test(value)) {
-    return ["a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', 'my_value' or '12345')"];
+    return [
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', 'my_value' or '12345')",
+    ];
   }
   return [];
 }
@@ -81,7 +98,15 @@ export function checkMetadata(metadata: unknown, context: MetadataContext): Fiel
     return errors;
   }
   if (typeof metadata !== "object" || Array.isArray(metadata)) {
-    errors.push({ type: "Invalid", path: at(), code: "METADATA_TYPE", origin: "metadata", shown: shownValue(metadata), detail: "must be of type object", blocking: true });
+    errors.push({
+      type: "Invalid",
+      path: at(),
+      code: "METADATA_TYPE",
+      origin: "metadata",
+      shown: shownValue(metadata),
+      detail: "must be of type object",
+      blocking: true,
+    });
     return errors;
   }
   const meta = metadata as Record<string, unknown>;
@@ -90,16 +115,29 @@ export function checkMetadata(metadata: unknown, context: MetadataContext): Fiel
   }
   const name = meta.name;
   if (name === undefined || name === "") {
-    if (typeof meta.generateName === "string") errors.push(required(at("name"), "generateName only works with kubectl create; kubectl apply needs metadata.name"));
+    if (typeof meta.generateName === "string")
+      errors.push(required(at("name"), "generateName only works with kubectl create; kubectl apply needs metadata.name"));
     else errors.push(required(at("name"), "every object needs a name"));
   } else if (typeof name !== "string") {
     errors.push(typeMismatch(at("name"), name, "string"));
   } else {
     const rule = nameRule(context.apiVersion, context.kind);
-    const ok = rule === "label" ? isDns1123Label(name) : rule === "dns1035" ? name.length <= 63 && dns1035Label.test(name) : isDns1123Subdomain(name);
+    const ok =
+      rule === "label"
+        ? isDns1123Label(name)
+        : rule === "dns1035"
+          ? name.length <= 63 && dns1035Label.test(name)
+          : isDns1123Subdomain(name);
     if (!ok) {
-      const text = rule === "label" ? `a lowercase RFC 1123 label ${labelRule}` : rule === "dns1035" ? `a DNS-1035 label ${dns1035Rule}` : `a lowercase RFC 1123 subdomain ${subdomainRule}`;
-      errors.push(invalid(at("name"), name, "METADATA_NAME", text, name.toLowerCase() !== name ? `try "${name.toLowerCase()}"` : undefined));
+      const text =
+        rule === "label"
+          ? `a lowercase RFC 1123 label ${labelRule}`
+          : rule === "dns1035"
+            ? `a DNS-1035 label ${dns1035Rule}`
+            : `a lowercase RFC 1123 subdomain ${subdomainRule}`;
+      errors.push(
+        invalid(at("name"), name, "METADATA_NAME", text, name.toLowerCase() !== name ? `try "${name.toLowerCase()}"` : undefined),
+      );
     }
   }
   const namespace = meta.namespace;
@@ -132,7 +170,9 @@ function checkStringMap(value: unknown, path: FieldPath, what: "label" | "annota
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
     const keyProblems = qualifiedNameProblems(key);
     if (keyProblems.length > 0) {
-      errors.push(invalid([...path, key], key, what === "label" ? "METADATA_LABEL_KEY" : "METADATA_ANNOTATION_KEY", keyProblems.join("; ")));
+      errors.push(
+        invalid([...path, key], key, what === "label" ? "METADATA_LABEL_KEY" : "METADATA_ANNOTATION_KEY", keyProblems.join("; ")),
+      );
     }
     if (typeof entry !== "string") {
       errors.push({
@@ -148,7 +188,13 @@ function checkStringMap(value: unknown, path: FieldPath, what: "label" | "annota
     }
   }
   if (what === "annotation" && total > 256 * 1024) {
-    errors.push({ type: "TooLong", path, code: "METADATA_ANNOTATIONS_SIZE", origin: "metadata", detail: "may not be more than 262144 bytes" });
+    errors.push({
+      type: "TooLong",
+      path,
+      code: "METADATA_ANNOTATIONS_SIZE",
+      origin: "metadata",
+      detail: "may not be more than 262144 bytes",
+    });
   }
   return errors;
 }

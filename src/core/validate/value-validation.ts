@@ -92,7 +92,8 @@ function visitKnownValid(value: unknown, schema: StructuralSchema, path: Path, o
 /** Checks one node; `path` is a stack shared by the walk (errors copy it). */
 function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean): void {
   if (value === null || value === undefined) {
-    if (!(schema.nullable || (!schema.type && !schema["x-kubernetes-int-or-string"]))) out.errors.push(typeError(path.slice(), value, schema));
+    if (!(schema.nullable || (!schema.type && !schema["x-kubernetes-int-or-string"])))
+      out.errors.push(typeError(path.slice(), value, schema));
     return;
   }
   if (!typeMatches(value, schema)) {
@@ -279,7 +280,14 @@ function checkSetUniqueness(value: unknown[], path: FieldPath, out: ValueCheckRe
   value.forEach((item, index) => {
     const key = JSON.stringify(item);
     if (seen.has(key)) {
-      out.errors.push({ type: "Duplicate", path: [...path, index], code: "SCHEMA_DUPLICATE", origin: "schema", shown: shownEntry(item), detail: "" });
+      out.errors.push({
+        type: "Duplicate",
+        path: [...path, index],
+        code: "SCHEMA_DUPLICATE",
+        origin: "schema",
+        shown: shownEntry(item),
+        detail: "",
+      });
     }
     seen.add(key);
   });
@@ -355,7 +363,9 @@ function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, 
     for (const sub of schema.allOf) visit(value, sub, path, out, false);
   }
   if (schema.anyOf && !schema.anyOf.some((sub) => passes(value, sub, path))) {
-    out.errors.push(invalid(path, value, "SCHEMA_ANY_OF", "must validate at least one schema (anyOf)", firstProblem(value, schema.anyOf, path)));
+    out.errors.push(
+      invalid(path, value, "SCHEMA_ANY_OF", "must validate at least one schema (anyOf)", firstProblem(value, schema.anyOf, path)),
+    );
   }
   if (schema.oneOf) {
     const passing = schema.oneOf.filter((sub) => passes(value, sub, path)).length;
@@ -407,5 +417,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
-  return keysA.length === keysB.length && keysA.every((key) => deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  return (
+    keysA.length === keysB.length &&
+    keysA.every((key) => deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  );
 }

@@ -28,10 +28,10 @@ describe("findings printers", () => {
     expect(lines[0]).toBe(
       "manifests/broken.yaml:4:7: error yaml-syntax Flow sequence in block collection must be sufficiently indented and end with a ]",
     );
-    expect(lines[1]).toMatch(/^manifests\/routes\.yaml:8:7: warning route-parent-missing .* \(HTTPRoute shop\/cart spec\.parentRefs\[0\]\)$/);
-    expect(lines.at(-1)).toBe(
-      "Summary: 2 resources in 2 files — 1 valid, 1 invalid, 1 unreadable document, 1 warning",
+    expect(lines[1]).toMatch(
+      /^manifests\/routes\.yaml:8:7: warning route-parent-missing .* \(HTTPRoute shop\/cart spec\.parentRefs\[0\]\)$/,
     );
+    expect(lines.at(-1)).toBe("Summary: 2 resources in 2 files — 1 valid, 1 invalid, 1 unreadable document, 1 warning");
   });
 
   it("text does not repeat a field path that the message already starts with", () => {
@@ -61,11 +61,7 @@ describe("findings printers", () => {
     const sarif = JSON.parse(renderReport("sarif", sampleReport, { color: false, toolVersion: "1.2.3" }));
     expect(sarif.version).toBe("2.1.0");
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual([
-      "route-parent-missing",
-      "schema-enum",
-      "yaml-syntax",
-    ]);
+    expect(run.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(["route-parent-missing", "schema-enum", "yaml-syntax"]);
     expect(run.results[2].locations[0].physicalLocation.region).toEqual({ startLine: 12, startColumn: 15 });
     expect(run.results[1].level).toBe("warning");
   });

@@ -10,7 +10,14 @@ export interface Container extends JsonObject {
   name: string;
 }
 export interface Pod {
-  metadata: { name?: string; generateName?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: JsonObject[] };
+  metadata: {
+    name?: string;
+    generateName?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: JsonObject[];
+  };
   spec: { containers: Container[]; initContainers?: Container[]; volumes?: JsonObject[]; hostNetwork?: boolean; [key: string]: unknown };
 }
 
@@ -114,15 +121,24 @@ function prepare(config: InjectorConfig, env: InjectorEnvironment, original: Pod
   if (overrides) {
     const recorded = JSON.parse(overrides) as { containers?: Container[]; initContainers?: Container[] };
     stripped.spec.containers = [...stripped.spec.containers, ...(recorded.containers ?? [])];
-    if (recorded.initContainers?.length) stripped.spec.initContainers = [...(stripped.spec.initContainers ?? []), ...recorded.initContainers];
+    if (recorded.initContainers?.length)
+      stripped.spec.initContainers = [...(stripped.spec.initContainers ?? []), ...recorded.initContainers];
   }
 
   const requested = annotations["inject.istio.io/templates"];
-  const names = (requested !== undefined ? requested.split(",").map((s) => s.trim()) : config.defaultTemplates.length ? config.defaultTemplates : ["sidecar"])
-    .flatMap((n) => config.aliases?.[n] ?? [n]);
+  const names = (
+    requested !== undefined
+      ? requested.split(",").map((s) => s.trim())
+      : config.defaultTemplates.length
+        ? config.defaultTemplates
+        : ["sidecar"]
+  ).flatMap((n) => config.aliases?.[n] ?? [n]);
   for (const name of names) {
     if (!(name in config.templates))
-      return { kind: "rejected", message: `requested template "${name}" not found; have ${Object.keys(config.templates).sort().join(", ")}` };
+      return {
+        kind: "rejected",
+        message: `requested template "${name}" not found; have ${Object.keys(config.templates).sort().join(", ")}`,
+      };
   }
   const userContainers = {
     containers: stripped.spec.containers.filter((c) => c.name === "istio-proxy" || c.name === "istio-init"),
@@ -197,7 +213,11 @@ function templateData(env: InjectorEnvironment, pod: Pod): JsonObject {
   const proxyConfig: JsonObject = { ...proxyConfigDefaults, ...defaultConfig, ...podProxyConfig };
   const { typeMeta, deploymentMeta } = workloadOf(pod);
   const g = values.global ?? {};
-  let imageType = annotations["sidecar.istio.io/proxyImageType"] ?? (proxyConfig.image as { imageType?: string } | undefined)?.imageType ?? g.variant ?? "";
+  let imageType =
+    annotations["sidecar.istio.io/proxyImageType"] ??
+    (proxyConfig.image as { imageType?: string } | undefined)?.imageType ??
+    g.variant ??
+    "";
   if (imageType === "default") imageType = "";
   const tag = String(g.tag ?? "").replace(/-(distroless|debug)$/, "");
   return {
@@ -213,7 +233,8 @@ function templateData(env: InjectorEnvironment, pod: Pod): JsonObject {
     ProxyImage: `${g.hub}/${g.proxy?.image ?? "proxyv2"}:${tag}${imageType ? `-${imageType}` : ""}`,
     ProxyUID: 1337,
     ProxyGID: 1337,
-    InboundTrafficPolicyMode: (meshConfig as { inboundTrafficPolicy?: { mode?: string } }).inboundTrafficPolicy?.mode === "LOCALHOST" ? "localhost" : "passthrough",
+    InboundTrafficPolicyMode:
+      (meshConfig as { inboundTrafficPolicy?: { mode?: string } }).inboundTrafficPolicy?.mode === "LOCALHOST" ? "localhost" : "passthrough",
     CompliancePolicy: env.compliancePolicy ?? "",
   };
 }
@@ -221,8 +242,7 @@ function templateData(env: InjectorEnvironment, pod: Pod): JsonObject {
 function workloadOf(pod: Pod): { typeMeta: JsonObject; deploymentMeta: JsonObject } {
   const namespace = pod.metadata.namespace ?? "";
   const controller = (pod.metadata.ownerReferences ?? []).find((r) => r.controller === true) as
-    | { apiVersion: string; kind: string; name: string }
-    | undefined;
+    { apiVersion: string; kind: string; name: string } | undefined;
   if (!controller) return { typeMeta: { kind: "Pod", apiVersion: "v1" }, deploymentMeta: { name: pod.metadata.name ?? "", namespace } };
   const labels = pod.metadata.labels ?? {};
   if (controller.kind === "ReplicaSet" && labels["pod-template-hash"] && controller.name.endsWith(`-${labels["pod-template-hash"]}`)) {
@@ -230,7 +250,10 @@ function workloadOf(pod: Pod): { typeMeta: JsonObject; deploymentMeta: JsonObjec
     return { typeMeta: { kind: "Deployment", apiVersion: controller.apiVersion }, deploymentMeta: { name, namespace } };
   }
   if (controller.kind === "Job" && /-\d{8,10}$/.test(controller.name)) {
-    return { typeMeta: { kind: "CronJob", apiVersion: "batch/v1" }, deploymentMeta: { name: controller.name.replace(/-\d{8,10}$/, ""), namespace } };
+    return {
+      typeMeta: { kind: "CronJob", apiVersion: "batch/v1" },
+      deploymentMeta: { name: controller.name.replace(/-\d{8,10}$/, ""), namespace },
+    };
   }
   return { typeMeta: { kind: controller.kind, apiVersion: controller.apiVersion }, deploymentMeta: { name: controller.name, namespace } };
 }
@@ -273,7 +296,9 @@ function reapplyUserContainers(prepared: Prepared, templatePod: Pod, pod: Pod): 
   }
   for (const user of prepared.userContainers.initContainers) if (templateInit.has(user.name)) apply("initContainers", user);
   const proxy = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((c) => c.name === "istio-proxy");
-  const userUid = (prepared.userContainers.containers.find((c) => c.name === "istio-proxy")?.securityContext as { runAsUser?: number } | undefined)?.runAsUser;
+  const userUid = (
+    prepared.userContainers.containers.find((c) => c.name === "istio-proxy")?.securityContext as { runAsUser?: number } | undefined
+  )?.runAsUser;
   if (proxy && userUid) {
     for (const init of pod.spec.initContainers ?? []) {
       const args = init.args as string[] | undefined;
@@ -301,28 +326,39 @@ function postProcess(env: InjectorEnvironment, prepared: Prepared, templatePod: 
     revision: env.revision || "default",
   });
   const proxy = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((c) => c.name === "istio-proxy");
-  const proxyEnv = () => ((proxy!.env ??= []) as { name: string; value?: string }[]);
+  const proxyEnv = () => (proxy!.env ??= []) as { name: string; value?: string }[];
 
   const mergeAnnotation = annotations["prometheus.istio.io/merge-metrics"];
   const mergeEnabled = mergeAnnotation !== undefined ? mergeAnnotation === "true" : env.meshConfig.enablePrometheusMerge !== false;
   if (mergeEnabled && annotations["prometheus.io/scrape"]?.toLowerCase() !== "false") {
     const previous: JsonObject = {};
-    for (const key of ["scrape", "path", "port"]) if (annotations[`prometheus.io/${key}`] !== undefined) previous[key] = annotations[`prometheus.io/${key}`];
+    for (const key of ["scrape", "path", "port"])
+      if (annotations[`prometheus.io/${key}`] !== undefined) previous[key] = annotations[`prometheus.io/${key}`];
     const recorded = Object.keys(previous).length ? JSON.stringify(previous) : prepared.previousPrometheus;
     if (proxy && recorded) proxyEnv().push({ name: "ISTIO_PROMETHEUS_ANNOTATIONS", value: recorded });
     const statusPort = ((env.meshConfig.defaultConfig as JsonObject | undefined)?.statusPort as number | undefined) ?? 15020;
-    Object.assign(annotations, { "prometheus.io/scrape": "true", "prometheus.io/port": String(statusPort), "prometheus.io/path": "/stats/prometheus" });
+    Object.assign(annotations, {
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": String(statusPort),
+      "prometheus.io/path": "/stats/prometheus",
+    });
   }
 
   const rewriteAnnotation = annotations["sidecar.istio.io/rewriteAppHTTPProbers"];
-  const rewrite = rewriteAnnotation !== undefined ? rewriteAnnotation === "true"
-    : ((env.values.sidecarInjectorWebhook as JsonObject | undefined)?.rewriteAppHTTPProbe === true);
+  const rewrite =
+    rewriteAnnotation !== undefined
+      ? rewriteAnnotation === "true"
+      : (env.values.sidecarInjectorWebhook as JsonObject | undefined)?.rewriteAppHTTPProbe === true;
   if (proxy && rewrite) {
     const statusPort = Number(annotations["status.sidecar.istio.io/port"] ?? 15020);
     const probers: Record<string, unknown> = {};
     for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
       if (c.name === "istio-proxy") continue;
-      for (const [field, suffix] of [["readinessProbe", "readyz"], ["livenessProbe", "livez"], ["startupProbe", "startupz"]] as const) {
+      for (const [field, suffix] of [
+        ["readinessProbe", "readyz"],
+        ["livenessProbe", "livez"],
+        ["startupProbe", "startupz"],
+      ] as const) {
         const probe = c[field];
         if (!isObject(probe)) continue;
         const path = `/app-health/${c.name}/${suffix}`;
@@ -372,11 +408,18 @@ function reorder(env: InjectorEnvironment, pod: Pod): void {
     const first = ["istio-init", "istio-validation", "istio-proxy", "enable-core-dump"];
     pod.spec.initContainers = [...first.flatMap((n) => byName(init, n)), ...others(init, first)];
   } else if (init.length) {
-    pod.spec.initContainers = [...byName(init, "istio-validation"), ...others(init, ["istio-validation", "istio-init", "enable-core-dump"]), ...byName(init, "istio-init"), ...byName(init, "enable-core-dump")];
+    pod.spec.initContainers = [
+      ...byName(init, "istio-validation"),
+      ...others(init, ["istio-validation", "istio-init", "enable-core-dump"]),
+      ...byName(init, "istio-init"),
+      ...byName(init, "enable-core-dump"),
+    ];
   }
   if (!proxyIsInit) {
-    const hold = ((env.values.global as { proxy?: { holdApplicationUntilProxyStarts?: boolean } } | undefined)?.proxy?.holdApplicationUntilProxyStarts === true)
-      || ((env.meshConfig.defaultConfig as { holdApplicationUntilProxyStarts?: boolean } | undefined)?.holdApplicationUntilProxyStarts === true);
+    const hold =
+      (env.values.global as { proxy?: { holdApplicationUntilProxyStarts?: boolean } } | undefined)?.proxy
+        ?.holdApplicationUntilProxyStarts === true ||
+      (env.meshConfig.defaultConfig as { holdApplicationUntilProxyStarts?: boolean } | undefined)?.holdApplicationUntilProxyStarts === true;
     const proxy = byName(pod.spec.containers, "istio-proxy");
     const rest = others(pod.spec.containers, ["istio-proxy"]);
     pod.spec.containers = hold ? [...proxy, ...rest] : [...rest, ...proxy];

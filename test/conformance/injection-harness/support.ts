@@ -75,7 +75,12 @@ export type Env = { name: string; value?: string; valueFrom?: unknown };
 export const allContainers = (pod: Pod): Container[] => [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
 export const container = (pod: Pod, name: string): Container => {
   const found = allContainers(pod).find((c) => c.name === name);
-  if (!found) throw new Error(`no container ${name} in ${allContainers(pod).map((c) => c.name).join(",")}`);
+  if (!found)
+    throw new Error(
+      `no container ${name} in ${allContainers(pod)
+        .map((c) => c.name)
+        .join(",")}`,
+    );
   return found;
 };
 export const names = (list: { name: string }[] | undefined) => (list ?? []).map((c) => c.name);

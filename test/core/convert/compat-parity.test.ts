@@ -15,7 +15,12 @@ function normalize(value: Json, key = "", parent: Record<string, unknown> | unde
   if (Array.isArray(value)) {
     const items = value.map((item) => normalize(item, key));
     if (key === "backendRefs" && items.length === 1) delete (items[0] as Record<string, unknown>).weight;
-    return key === "rules" || key === "filters" ? items : items.map((item) => JSON.stringify(item)).sort().map((item) => JSON.parse(item));
+    return key === "rules" || key === "filters"
+      ? items
+      : items
+          .map((item) => JSON.stringify(item))
+          .sort()
+          .map((item) => JSON.parse(item));
   }
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
@@ -28,7 +33,10 @@ function normalize(value: Json, key = "", parent: Record<string, unknown> | unde
 
 function parityView(objects: readonly KubeObject[]): Record<string, Json> {
   return Object.fromEntries(
-    objects.map((object) => [`${object.apiVersion} ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`, normalize(object.spec)]),
+    objects.map((object) => [
+      `${object.apiVersion} ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`,
+      normalize(object.spec),
+    ]),
   );
 }
 
@@ -77,14 +85,32 @@ spec:
             rules: [
               {
                 matches: [
-                  { path: { type: "PathPrefix", value: "/old" }, headers: [{ type: "Exact", name: "x-version", value: "1" }], method: "GET" },
-                  { path: { type: "RegularExpression", value: "/item/[a-z]+" }, queryParams: [{ type: "RegularExpression", name: "debug", value: "t.*" }] },
+                  {
+                    path: { type: "PathPrefix", value: "/old" },
+                    headers: [{ type: "Exact", name: "x-version", value: "1" }],
+                    method: "GET",
+                  },
+                  {
+                    path: { type: "RegularExpression", value: "/item/[a-z]+" },
+                    queryParams: [{ type: "RegularExpression", name: "debug", value: "t.*" }],
+                  },
                 ],
                 backendRefs: [{ name: "catalog", namespace: "shop", weight: 0 }],
                 filters: [
-                  { type: "RequestRedirect", requestRedirect: { scheme: "https", path: { type: "ReplaceFullPath", replaceFullPath: "/new" }, statusCode: 301, port: 8443 } },
+                  {
+                    type: "RequestRedirect",
+                    requestRedirect: {
+                      scheme: "https",
+                      path: { type: "ReplaceFullPath", replaceFullPath: "/new" },
+                      statusCode: 301,
+                      port: 8443,
+                    },
+                  },
                   { type: "RequestMirror", requestMirror: { backendRef: { name: "catalog-shadow", namespace: "shop" } } },
-                  { type: "RequestHeaderModifier", requestHeaderModifier: { add: [{ name: "x-a", value: "1" }], set: [{ name: "x-b", value: "2" }], remove: ["x-c"] } },
+                  {
+                    type: "RequestHeaderModifier",
+                    requestHeaderModifier: { add: [{ name: "x-a", value: "1" }], set: [{ name: "x-b", value: "2" }], remove: ["x-c"] },
+                  },
                 ],
                 timeouts: { request: "2s" },
               },
@@ -130,8 +156,18 @@ spec:
     );
     expect(parityView(result.objects)).toEqual(
       parityView([
-        { apiVersion: "gateway.networking.k8s.io/v1", kind: "TLSRoute", metadata: { name: "secure-idx-0", namespace: "shop" }, spec: { hostnames: ["pay.example.com"], rules: [{ backendRefs: [{ name: "pay", namespace: "billing", weight: 0 }] }] } },
-        { apiVersion: "gateway.networking.k8s.io/v1", kind: "TLSRoute", metadata: { name: "secure-idx-1", namespace: "shop" }, spec: { hostnames: ["login.example.com"], rules: [{ backendRefs: [{ name: "login", namespace: "shop", weight: 0 }] }] } },
+        {
+          apiVersion: "gateway.networking.k8s.io/v1",
+          kind: "TLSRoute",
+          metadata: { name: "secure-idx-0", namespace: "shop" },
+          spec: { hostnames: ["pay.example.com"], rules: [{ backendRefs: [{ name: "pay", namespace: "billing", weight: 0 }] }] },
+        },
+        {
+          apiVersion: "gateway.networking.k8s.io/v1",
+          kind: "TLSRoute",
+          metadata: { name: "secure-idx-1", namespace: "shop" },
+          spec: { hostnames: ["login.example.com"], rules: [{ backendRefs: [{ name: "login", namespace: "shop", weight: 0 }] }] },
+        },
       ]),
     );
   });
@@ -164,8 +200,18 @@ spec:
     const listener = { name: "http-protocol-wildcard-ns-shop.example.com", hostname: "shop.example.com", port: 80, protocol: "HTTP" };
     expect(parityView(result.objects)).toEqual(
       parityView([
-        { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "public", namespace: "infra" }, spec: { gatewayClassName: "istio", listeners: [listener] } },
-        { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "local", namespace: "shop" }, spec: { gatewayClassName: "istio", listeners: [listener] } },
+        {
+          apiVersion: "gateway.networking.k8s.io/v1",
+          kind: "Gateway",
+          metadata: { name: "public", namespace: "infra" },
+          spec: { gatewayClassName: "istio", listeners: [listener] },
+        },
+        {
+          apiVersion: "gateway.networking.k8s.io/v1",
+          kind: "Gateway",
+          metadata: { name: "local", namespace: "shop" },
+          spec: { gatewayClassName: "istio", listeners: [listener] },
+        },
         {
           apiVersion: "gateway.networking.k8s.io/v1",
           kind: "HTTPRoute",

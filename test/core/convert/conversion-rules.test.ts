@@ -8,8 +8,16 @@ describe("conversion rules beyond the §13 edge cases", () => {
     ["unknown server protocol", gateway(`[{port: {number: 53, protocol: UDP}, hosts: ["*"]}]`), "CONV104"],
     ["unknown TLS mode", gateway(`[{port: {number: 443, protocol: HTTPS}, hosts: ["*"], tls: {mode: FANCY}}]`), "CONV107"],
     ["server without port", gateway(`[{hosts: ["*"]}]`), "CONV103"],
-    ["mirror and mirrors together", virtualService(`{hosts: [a.example], http: [{mirror: {host: m}, mirrors: [{destination: {host: n}}], route: [${route()}]}]}`), "CONV310"],
-    ["method regex in compat", virtualService(`{hosts: [a.example], http: [{match: [{method: {regex: "GET|HEAD"}}], route: [${route()}]}]}`), "CONV302"],
+    [
+      "mirror and mirrors together",
+      virtualService(`{hosts: [a.example], http: [{mirror: {host: m}, mirrors: [{destination: {host: n}}], route: [${route()}]}]}`),
+      "CONV310",
+    ],
+    [
+      "method regex in compat",
+      virtualService(`{hosts: [a.example], http: [{match: [{method: {regex: "GET|HEAD"}}], route: [${route()}]}]}`),
+      "CONV302",
+    ],
   ])("%s is an ERROR (exit 1) and the rest still converts", (_name, input, code) => {
     const result = convertYaml(input, { profile: "compat" });
     expect(codes(result.findings, "error")).toEqual([code]);
@@ -24,14 +32,19 @@ describe("conversion rules beyond the §13 edge cases", () => {
   it("full: a VirtualService on gRPC servers whose matches name gRPC methods becomes a GRPCRoute", () => {
     const input =
       gateway(`[{port: {number: 8080, protocol: GRPC}, hosts: ["*"]}]`) +
-      virtualService(`{gateways: [gw], hosts: [grpc.example], http: [{match: [{uri: {exact: /shop.Cart/Get}, headers: {x-tenant: {exact: a}}}, {uri: {prefix: /shop.Admin/}}], route: [${route("cart")}]}]}`);
+      virtualService(
+        `{gateways: [gw], hosts: [grpc.example], http: [{match: [{uri: {exact: /shop.Cart/Get}, headers: {x-tenant: {exact: a}}}, {uri: {prefix: /shop.Admin/}}], route: [${route("cart")}]}]}`,
+      );
     const result = convertYaml(input);
     expect(objectNamed(result.objects, "GRPCRoute", "vs").spec).toEqual({
       parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw" }],
       hostnames: ["grpc.example"],
       rules: [
         {
-          matches: [{ method: { service: "shop.Cart", method: "Get" }, headers: [{ type: "Exact", name: "x-tenant", value: "a" }] }, { method: { service: "shop.Admin" } }],
+          matches: [
+            { method: { service: "shop.Cart", method: "Get" }, headers: [{ type: "Exact", name: "x-tenant", value: "a" }] },
+            { method: { service: "shop.Admin" } },
+          ],
           backendRefs: [{ name: "cart", port: 80 }],
         },
       ],
@@ -40,23 +53,37 @@ describe("conversion rules beyond the §13 edge cases", () => {
   });
 
   it("full: a redirecting listener also admits the Gateway's own namespace, where the redirect route lives", () => {
-    const result = convertYaml(gateway(`[{port: {number: 80, protocol: HTTP}, hosts: ["shop/shop.example"], tls: {httpsRedirect: true}}]`, "infra"));
+    const result = convertYaml(
+      gateway(`[{port: {number: 80, protocol: HTTP}, hosts: ["shop/shop.example"], tls: {httpsRedirect: true}}]`, "infra"),
+    );
     const listener = (objectNamed(result.objects, "Gateway", "gw").spec as { listeners: { allowedRoutes: unknown }[] }).listeners[0]!;
     expect(listener.allowedRoutes).toEqual({
-      namespaces: { from: "Selector", selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["infra", "shop"] }] } },
+      namespaces: {
+        from: "Selector",
+        selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["infra", "shop"] }] },
+      },
     });
     expect(objectNamed(result.objects, "HTTPRoute", "gw-https-redirect").metadata.namespace).toBe("infra");
   });
 
   it("full: a method alternation becomes one match per method", () => {
-    const result = convertYaml(virtualService(`{hosts: [a.example], http: [{match: [{method: {regex: "GET|HEAD"}}], route: [${route()}]}]}`));
+    const result = convertYaml(
+      virtualService(`{hosts: [a.example], http: [{match: [{method: {regex: "GET|HEAD"}}], route: [${route()}]}]}`),
+    );
     const rules = (objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: { matches: unknown[] }[] }).rules;
     expect(rules[0]!.matches).toEqual([{ method: "GET" }, { method: "HEAD" }]);
   });
 
   it("full: rule names come from Istio route names and stay unique within the route", () => {
-    const result = convertYaml(virtualService(`{hosts: [a.example], http: [{name: API, match: [{uri: {exact: /a}}], route: [${route()}]}, {name: api, route: [${route()}]}]}`));
-    expect((objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: { name?: string }[] }).rules.map((rule) => rule.name)).toEqual(["api", "api-2"]);
+    const result = convertYaml(
+      virtualService(
+        `{hosts: [a.example], http: [{name: API, match: [{uri: {exact: /a}}], route: [${route()}]}, {name: api, route: [${route()}]}]}`,
+      ),
+    );
+    expect((objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: { name?: string }[] }).rules.map((rule) => rule.name)).toEqual([
+      "api",
+      "api-2",
+    ]);
   });
 
   it("full: more than 16 rules continue in <vs>-2", () => {
@@ -93,7 +120,11 @@ describe("conversion rules beyond the §13 edge cases", () => {
       gateway(`[{port: {number: 80, protocol: HTTP}, hosts: ["*/a.example", "*/b.example"]}]`, "infra", "one") +
       gateway(`[{port: {number: 8080, protocol: HTTP}, hosts: ["*/b.example"]}]`, "infra", "two") +
       virtualService(`{gateways: [infra/one], hosts: [a.example], http: [{route: [${route()}]}]}`, "app", "a") +
-      virtualService(`{gateways: [infra/two], hosts: [b.example], tcp: [{route: [${route()}]}], http: [{route: [${route()}]}]}`, "app", "b");
+      virtualService(
+        `{gateways: [infra/two], hosts: [b.example], tcp: [{route: [${route()}]}], http: [{route: [${route()}]}]}`,
+        "app",
+        "b",
+      );
     const result = convertYaml(input, { profile: "compat" });
     const grants = result.objects.filter((object) => object.kind === "ReferenceGrant");
     expect(grants.map((grant) => grant.spec)).toEqual([
@@ -112,7 +143,8 @@ describe("conversion rules beyond the §13 edge cases", () => {
 
   it("the later of two objects with the same identity wins, with CONV004", () => {
     const result = convertYaml(
-      virtualService(`{hosts: [a.example], http: [{route: [${route("first")}]}]}`) + virtualService(`{hosts: [a.example], http: [{route: [${route("second")}]}]}`),
+      virtualService(`{hosts: [a.example], http: [{route: [${route("first")}]}]}`) +
+        virtualService(`{hosts: [a.example], http: [{route: [${route("second")}]}]}`),
     );
     expect(JSON.stringify(result.objects)).toContain("second");
     expect(JSON.stringify(result.objects)).not.toContain("first");
@@ -132,7 +164,9 @@ ${virtualService(`{hosts: [a.example], http: [{route: [${route()}]}]}`, "other",
 
   it("--gateway-api-version v1.2.1 writes TLSRoute v1alpha2 and no rule names", () => {
     const result = convertYaml(
-      virtualService(`{hosts: [a.example], http: [{name: main, route: [${route()}]}], tls: [{match: [{sniHosts: [a.example]}], route: [${route()}]}]}`),
+      virtualService(
+        `{hosts: [a.example], http: [{name: main, route: [${route()}]}], tls: [{match: [{sniHosts: [a.example]}], route: [${route()}]}]}`,
+      ),
       { gatewayApiVersion: "v1.2.1" },
     );
     expect(objectNamed(result.objects, "TLSRoute", "vs-idx-0").apiVersion).toBe("gateway.networking.k8s.io/v1alpha2");
@@ -140,9 +174,15 @@ ${virtualService(`{hosts: [a.example], http: [{route: [${route()}]}]}`, "other",
   });
 
   it("--credential-namespace adds namespaced certificateRefs and a ReferenceGrant for the secrets", () => {
-    const result = convertYaml(gateway(`[{port: {number: 443, protocol: HTTPS}, hosts: ["*"], tls: {mode: SIMPLE, credentialName: tls-cert}}]`), { credentialNamespace: "istio-system" });
+    const result = convertYaml(
+      gateway(`[{port: {number: 443, protocol: HTTPS}, hosts: ["*"], tls: {mode: SIMPLE, credentialName: tls-cert}}]`),
+      { credentialNamespace: "istio-system" },
+    );
     const listener = (objectNamed(result.objects, "Gateway", "gw").spec as { listeners: { tls: unknown }[] }).listeners[0]!;
-    expect(listener.tls).toEqual({ mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: "tls-cert", namespace: "istio-system" }] });
+    expect(listener.tls).toEqual({
+      mode: "Terminate",
+      certificateRefs: [{ group: "", kind: "Secret", name: "tls-cert", namespace: "istio-system" }],
+    });
     expect(objectNamed(result.objects, "ReferenceGrant", "generated-reference-grant-from-edge-to-istio-system").spec).toEqual({
       from: [{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: "edge" }],
       to: [{ group: "", kind: "Secret", name: "tls-cert" }],
@@ -151,7 +191,9 @@ ${virtualService(`{hosts: [a.example], http: [{route: [${route()}]}]}`, "other",
 
   it("--experimental converts retries into retry and timeouts.backendRequest", () => {
     const result = convertYaml(
-      virtualService(`{hosts: [a.example], http: [{timeout: 10s, retries: {attempts: 3, perTryTimeout: 2s, retryOn: "gateway-error,connect-failure,429"}, route: [${route()}]}]}`),
+      virtualService(
+        `{hosts: [a.example], http: [{timeout: 10s, retries: {attempts: 3, perTryTimeout: 2s, retryOn: "gateway-error,connect-failure,429"}, route: [${route()}]}]}`,
+      ),
       { experimental: true },
     );
     const rule = (objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: Record<string, unknown>[] }).rules[0]!;
@@ -167,7 +209,9 @@ metadata: {name: web, namespace: edge}
 spec: {host: web, trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: session, ttl: 0s}}}}}
 ---
 ${virtualService(`{hosts: [a.example], http: [{route: [${route("web")}]}, {match: [{uri: {prefix: /other/}}], route: [${route("other")}]}]}`)}`;
-    const rules = (objectNamed(convertYaml(input, { experimental: true }).objects, "HTTPRoute", "vs").spec as { rules: Record<string, unknown>[] }).rules;
+    const rules = (
+      objectNamed(convertYaml(input, { experimental: true }).objects, "HTTPRoute", "vs").spec as { rules: Record<string, unknown>[] }
+    ).rules;
     expect(rules.map((rule) => rule.sessionPersistence)).toEqual([{ type: "Cookie", sessionName: "session" }, undefined]);
     const standard = convertYaml(input);
     expect(JSON.stringify(standard.objects)).not.toContain("sessionPersistence");
@@ -182,7 +226,10 @@ spec: {host: api.backend.svc.cluster.local, trafficPolicy: {tls: {mode: SIMPLE, 
 `);
     expect(objectNamed(result.objects, "BackendTLSPolicy", "api-tls")).toMatchObject({
       metadata: { namespace: "backend" },
-      spec: { targetRefs: [{ group: "", kind: "Service", name: "api" }], validation: { hostname: "api.example.com", wellKnownCACertificates: "System" } },
+      spec: {
+        targetRefs: [{ group: "", kind: "Service", name: "api" }],
+        validation: { hostname: "api.example.com", wellKnownCACertificates: "System" },
+      },
     });
     expect(codes(result.findings)).toContain("CONV501");
   });
@@ -194,7 +241,9 @@ metadata: {name: web, namespace: edge}
 spec: {ports: [{port: 8080}]}
 ---
 ${virtualService(`{hosts: [a.example], http: [{route: [{destination: {host: web}}]}]}`)}`);
-    expect((objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: { backendRefs: unknown[] }[] }).rules[0]!.backendRefs).toEqual([{ name: "web", port: 8080 }]);
+    expect((objectNamed(result.objects, "HTTPRoute", "vs").spec as { rules: { backendRefs: unknown[] }[] }).rules[0]!.backendRefs).toEqual([
+      { name: "web", port: 8080 },
+    ]);
     expect(codes(result.findings)).not.toContain("CONV304");
   });
 

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { codes, convertYaml, gateway, kindsAndNames, objectNamed, virtualService } from "./convert-input.js";
 
 const http80 = (hosts: string) => `[{port: {number: 80, protocol: HTTP}, hosts: ${hosts}}]`;
-const listeners = (result: ReturnType<typeof convertYaml>, name = "gw") => (objectNamed(result.objects, "Gateway", name).spec as { listeners: unknown[] }).listeners;
-const rules = (result: ReturnType<typeof convertYaml>, name: string) => (objectNamed(result.objects, "HTTPRoute", name).spec as { rules: Record<string, unknown>[] }).rules;
+const listeners = (result: ReturnType<typeof convertYaml>, name = "gw") =>
+  (objectNamed(result.objects, "Gateway", name).spec as { listeners: unknown[] }).listeners;
+const rules = (result: ReturnType<typeof convertYaml>, name: string) =>
+  (objectNamed(result.objects, "HTTPRoute", name).spec as { rules: Record<string, unknown>[] }).rules;
 
 describe("convert.md §13 edge cases (compat unless marked full)", () => {
   describe("1. HTTP server with only httpsRedirect", () => {
@@ -54,7 +56,9 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
 
   it("3. listener name collision gets the port as suffix", () => {
     const result = convertYaml(
-      gateway(`[{port: {number: 443, protocol: HTTPS}, hosts: ["*"], tls: {mode: SIMPLE}}, {port: {number: 8443, protocol: HTTPS}, hosts: ["*"], tls: {mode: SIMPLE}}]`),
+      gateway(
+        `[{port: {number: 443, protocol: HTTPS}, hosts: ["*"], tls: {mode: SIMPLE}}, {port: {number: 8443, protocol: HTTPS}, hosts: ["*"], tls: {mode: SIMPLE}}]`,
+      ),
       { profile: "compat" },
     );
     expect(listeners(result).map((listener) => (listener as { name: string }).name)).toEqual([
@@ -65,9 +69,17 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
   });
 
   it("4. HTTPS passthrough becomes a TLS listener", () => {
-    const result = convertYaml(gateway(`[{port: {number: 443, protocol: HTTPS}, hosts: ["*.shop.example"], tls: {mode: PASSTHROUGH}}]`), { profile: "compat" });
+    const result = convertYaml(gateway(`[{port: {number: 443, protocol: HTTPS}, hosts: ["*.shop.example"], tls: {mode: PASSTHROUGH}}]`), {
+      profile: "compat",
+    });
     expect(listeners(result)).toEqual([
-      { name: "tls-protocol-wildcard-ns-wildcard.shop.example", hostname: "*.shop.example", port: 443, protocol: "TLS", tls: { mode: "Passthrough" } },
+      {
+        name: "tls-protocol-wildcard-ns-wildcard.shop.example",
+        hostname: "*.shop.example",
+        port: 443,
+        protocol: "TLS",
+        tls: { mode: "Passthrough" },
+      },
     ]);
   });
 
@@ -87,7 +99,9 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
       expect(rules(result, "vs-fqdn")[0]!.backendRefs).toEqual([{ name: "details", namespace: "shop", port: 9080 }]);
       expect(rules(result, "vs-short")[0]!.backendRefs).toEqual([{ name: "reviews.prod", namespace: "edge", port: 9080 }]);
       const portless = result.findings.filter((finding) => finding.code === "CONV304");
-      expect(portless.map((finding) => finding.path)).toEqual(expect.arrayContaining(["spec.http[1].route[0].destination", "spec.http[3].route[0].destination.host"]));
+      expect(portless.map((finding) => finding.path)).toEqual(
+        expect.arrayContaining(["spec.http[1].route[0].destination", "spec.http[3].route[0].destination.host"]),
+      );
     });
     it("full: a host that is not a Service becomes an Istio Hostname backend", () => {
       const result = convertYaml(input, { profile: "full" });
@@ -100,7 +114,11 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
   describe("6. cross-namespace binding", () => {
     const input =
       gateway(http80(`[shop.example]`), "infra", "public") +
-      virtualService(`{gateways: [infra/public], hosts: [shop.example], http: [{route: [{destination: {host: store, port: {number: 80}}}]}]}`, "shop", "store");
+      virtualService(
+        `{gateways: [infra/public], hosts: [shop.example], http: [{route: [{destination: {host: store, port: {number: 80}}}]}]}`,
+        "shop",
+        "store",
+      );
     it("compat: parentRef with namespace and a ReferenceGrant to the Gateway", () => {
       const result = convertYaml(input, { profile: "compat" });
       expect(objectNamed(result.objects, "HTTPRoute", "store-idx-0").spec).toMatchObject({
@@ -119,7 +137,13 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
     it("full: the listener admits all namespaces and no ReferenceGrant is generated", () => {
       const result = convertYaml(input, { profile: "full" });
       expect(listeners(result, "public")).toEqual([
-        { name: "http-80-shop.example", hostname: "shop.example", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "All" } } },
+        {
+          name: "http-80-shop.example",
+          hostname: "shop.example",
+          port: 80,
+          protocol: "HTTP",
+          allowedRoutes: { namespaces: { from: "All" } },
+        },
       ]);
       expect(result.objects.some((object) => object.kind === "ReferenceGrant")).toBe(false);
     });
@@ -127,7 +151,11 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
 
   it("7. a Gateway host namespace that excludes the route: no parentRef, CONV205", () => {
     const result = convertYaml(
-      gateway(http80(`["team-a/*.example.com"]`)) + virtualService(`{gateways: [edge/gw], hosts: [x.example.com], http: [{route: [{destination: {host: x, port: {number: 80}}}]}]}`, "team-b"),
+      gateway(http80(`["team-a/*.example.com"]`)) +
+        virtualService(
+          `{gateways: [edge/gw], hosts: [x.example.com], http: [{route: [{destination: {host: x, port: {number: 80}}}]}]}`,
+          "team-b",
+        ),
       { profile: "compat" },
     );
     expect((objectNamed(result.objects, "HTTPRoute", "vs-idx-0").spec as Record<string, unknown>).parentRefs).toBeUndefined();
@@ -137,12 +165,18 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
   describe("8. wildcards", () => {
     const gw = gateway(http80(`["*.example.com"]`));
     it("a wildcard Gateway host does not cover the apex", () => {
-      const result = convertYaml(gw + virtualService(`{gateways: [gw], hosts: [example.com], http: [{route: [{destination: {host: x, port: {number: 80}}}]}]}`), { profile: "compat" });
+      const result = convertYaml(
+        gw + virtualService(`{gateways: [gw], hosts: [example.com], http: [{route: [{destination: {host: x, port: {number: 80}}}]}]}`),
+        { profile: "compat" },
+      );
       expect((objectNamed(result.objects, "HTTPRoute", "vs-idx-0").spec as Record<string, unknown>).parentRefs).toBeUndefined();
       expect(codes(result.findings)).toContain("CONV205");
     });
     it("a VirtualService host * attaches but is not a hostname", () => {
-      const result = convertYaml(gw + virtualService(`{gateways: [gw], hosts: ["*"], http: [{route: [{destination: {host: x, port: {number: 80}}}]}]}`), { profile: "compat" });
+      const result = convertYaml(
+        gw + virtualService(`{gateways: [gw], hosts: ["*"], http: [{route: [{destination: {host: x, port: {number: 80}}}]}]}`),
+        { profile: "compat" },
+      );
       const spec = objectNamed(result.objects, "HTTPRoute", "vs-idx-0").spec as Record<string, unknown>;
       expect(spec.parentRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw" }]);
       expect(spec.hostnames).toBeUndefined();
@@ -151,7 +185,9 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
   });
 
   describe("9. rewrite with mixed matches, and with authority only", () => {
-    const mixed = virtualService(`{hosts: [a.example], http: [{name: api, match: [{uri: {prefix: /v1}}, {uri: {exact: /health}}], rewrite: {uri: /}, route: [{destination: {host: api, port: {number: 80}}}]}]}`);
+    const mixed = virtualService(
+      `{hosts: [a.example], http: [{name: api, match: [{uri: {prefix: /v1}}, {uri: {exact: /health}}], rewrite: {uri: /}, route: [{destination: {host: api, port: {number: 80}}}]}]}`,
+    );
     it("compat: splits into a full-path route and a prefix route", () => {
       const result = convertYaml(mixed, { profile: "compat" });
       expect(rules(result, "vs-api")[0]).toMatchObject({
@@ -168,7 +204,9 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
       const result = convertYaml(mixed, { profile: "full" });
       expect(rules(result, "vs").map((rule) => rule.name)).toEqual(["api", "api-prefix-match"]);
     });
-    const authority = virtualService(`{hosts: [a.example], http: [{name: api, rewrite: {authority: new.example}, route: [{destination: {host: api, port: {number: 80}}}]}]}`);
+    const authority = virtualService(
+      `{hosts: [a.example], http: [{name: api, rewrite: {authority: new.example}, route: [{destination: {host: api, port: {number: 80}}}]}]}`,
+    );
     it("compat: authority only → no URLRewrite, CONV311", () => {
       const result = convertYaml(authority, { profile: "compat" });
       expect(kindsAndNames(result.objects)).toEqual(["HTTPRoute edge/vs-api"]);
@@ -182,7 +220,9 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
   });
 
   describe("10. header prefix match", () => {
-    const input = virtualService(`{hosts: [a.example], http: [{match: [{uri: {prefix: /}, headers: {x-env: {prefix: can}}}], route: [{destination: {host: a, port: {number: 80}}}]}]}`);
+    const input = virtualService(
+      `{hosts: [a.example], http: [{match: [{uri: {prefix: /}, headers: {x-env: {prefix: can}}}], route: [{destination: {host: a, port: {number: 80}}}]}]}`,
+    );
     it("compat: the condition is dropped with an ERROR", () => {
       const result = convertYaml(input, { profile: "compat" });
       expect(rules(result, "vs-idx-0")[0]!.matches).toEqual([{ path: { type: "PathPrefix", value: "/" } }]);
@@ -190,17 +230,23 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
     });
     it("full: a regular expression keeps the condition", () => {
       const result = convertYaml(input, { profile: "full" });
-      expect(rules(result, "vs")[0]!.matches).toEqual([{ path: { type: "PathPrefix", value: "/" }, headers: [{ type: "RegularExpression", name: "x-env", value: "can.*" }] }]);
+      expect(rules(result, "vs")[0]!.matches).toEqual([
+        { path: { type: "PathPrefix", value: "/" }, headers: [{ type: "RegularExpression", name: "x-env", value: "can.*" }] },
+      ]);
       expect(codes(result.findings, "error")).toEqual([]);
     });
   });
 
   describe("11. mirror percentage", () => {
     const input = (value: number) =>
-      virtualService(`{hosts: [a.example], http: [{mirror: {host: shadow, port: {number: 80}}, mirrorPercentage: {value: ${value}}, route: [{destination: {host: a, port: {number: 80}}}]}]}`);
+      virtualService(
+        `{hosts: [a.example], http: [{mirror: {host: shadow, port: {number: 80}}, mirrorPercentage: {value: ${value}}, route: [{destination: {host: a, port: {number: 80}}}]}]}`,
+      );
     it("compat: the percentage is dropped (CONV309)", () => {
       const result = convertYaml(input(25), { profile: "compat" });
-      expect(rules(result, "vs-idx-0")[0]!.filters).toEqual([{ type: "RequestMirror", requestMirror: { backendRef: { name: "shadow", namespace: "edge", port: 80 } } }]);
+      expect(rules(result, "vs-idx-0")[0]!.filters).toEqual([
+        { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow", namespace: "edge", port: 80 } } },
+      ]);
       expect(codes(result.findings)).toContain("CONV309");
     });
     it.each([
@@ -208,7 +254,9 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
       [0.5, { fraction: { numerator: 5, denominator: 1000 } }],
     ])("full: %s%% → %j", (value, share) => {
       const result = convertYaml(input(value), { profile: "full" });
-      expect(rules(result, "vs")[0]!.filters).toEqual([{ type: "RequestMirror", requestMirror: { backendRef: { name: "shadow", port: 80 }, ...share } }]);
+      expect(rules(result, "vs")[0]!.filters).toEqual([
+        { type: "RequestMirror", requestMirror: { backendRef: { name: "shadow", port: 80 }, ...share } },
+      ]);
     });
   });
 
@@ -218,7 +266,10 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
     ["3600s", "1h", false],
     ["1.0005s", "1s1ms", true],
   ])("12. timeout %s → %s", (timeout, expected, warned) => {
-    const result = convertYaml(virtualService(`{hosts: [a.example], http: [{timeout: "${timeout}", route: [{destination: {host: a, port: {number: 80}}}]}]}`), { profile: "compat" });
+    const result = convertYaml(
+      virtualService(`{hosts: [a.example], http: [{timeout: "${timeout}", route: [{destination: {host: a, port: {number: 80}}}]}]}`),
+      { profile: "compat" },
+    );
     expect(rules(result, "vs-idx-0")[0]!.timeouts).toEqual({ request: expected });
     expect(codes(result.findings, "warning").includes("CONV322")).toBe(warned);
   });
@@ -231,14 +282,18 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
         {match: [{port: 3306}], route: [{destination: {host: mysql, port: {number: 3306}}}]}]}`);
     it("compat: two TCPRoutes with the same parentRef, CONV401", () => {
       const result = convertYaml(input, { profile: "compat" });
-      const parents = ["vs-idx-0", "vs-idx-1"].map((name) => (objectNamed(result.objects, "TCPRoute", name).spec as Record<string, unknown>).parentRefs);
+      const parents = ["vs-idx-0", "vs-idx-1"].map(
+        (name) => (objectNamed(result.objects, "TCPRoute", name).spec as Record<string, unknown>).parentRefs,
+      );
       expect(parents[0]).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw" }]);
       expect(parents[1]).toEqual(parents[0]);
       expect(codes(result.findings)).toContain("CONV401");
     });
     it("full: each parentRef carries its port", () => {
       const result = convertYaml(input, { profile: "full" });
-      const ports = ["vs-idx-0", "vs-idx-1"].map((name) => ((objectNamed(result.objects, "TCPRoute", name).spec as { parentRefs: { port?: number }[] }).parentRefs[0]!.port));
+      const ports = ["vs-idx-0", "vs-idx-1"].map(
+        (name) => (objectNamed(result.objects, "TCPRoute", name).spec as { parentRefs: { port?: number }[] }).parentRefs[0]!.port,
+      );
       expect(ports).toEqual([27017, 3306]);
     });
   });
@@ -258,7 +313,12 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
   describe("15. exportTo and mesh", () => {
     it("a VirtualService exported only to its namespace does not bind to another namespace's Gateway", () => {
       const result = convertYaml(
-        gateway(http80(`["*"]`), "infra") + virtualService(`{exportTo: ["."], gateways: [infra/gw], hosts: [a.example], http: [{route: [{destination: {host: a, port: {number: 80}}}]}]}`, "app", "v"),
+        gateway(http80(`["*"]`), "infra") +
+          virtualService(
+            `{exportTo: ["."], gateways: [infra/gw], hosts: [a.example], http: [{route: [{destination: {host: a, port: {number: 80}}}]}]}`,
+            "app",
+            "v",
+          ),
         { profile: "compat" },
       );
       expect((objectNamed(result.objects, "HTTPRoute", "v-idx-0").spec as Record<string, unknown>).parentRefs).toBeUndefined();
@@ -266,7 +326,12 @@ describe("convert.md §13 edge cases (compat unless marked full)", () => {
     });
     it("mesh gets no parentRef; a same-namespace Gateway gets one without namespace", () => {
       const result = convertYaml(
-        gateway(http80(`["*"]`), "app") + virtualService(`{gateways: [mesh, gw], hosts: [a.example], http: [{route: [{destination: {host: a, port: {number: 80}}}]}]}`, "app", "v"),
+        gateway(http80(`["*"]`), "app") +
+          virtualService(
+            `{gateways: [mesh, gw], hosts: [a.example], http: [{route: [{destination: {host: a, port: {number: 80}}}]}]}`,
+            "app",
+            "v",
+          ),
         { profile: "compat" },
       );
       expect((objectNamed(result.objects, "HTTPRoute", "v-idx-0").spec as Record<string, unknown>).parentRefs).toEqual([

@@ -3,7 +3,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseManifestText } from "../../../src/core/documents/index.js";
-import { convertGatewayApiToIstio, convertIstioToGatewayApi, defaultConvertOptions, renderConverted, type ConvertProfile } from "../../../src/core/convert/index.js";
+import {
+  convertGatewayApiToIstio,
+  convertIstioToGatewayApi,
+  defaultConvertOptions,
+  renderConverted,
+  type ConvertProfile,
+} from "../../../src/core/convert/index.js";
 import { formatFindingsForGolden } from "./golden-format.js";
 
 /**
@@ -13,7 +19,9 @@ import { formatFindingsForGolden } from "./golden-format.js";
  */
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../fixtures/convert");
 const refresh = process.env.REFRESH_GOLDEN === "1";
-const inputs = readdirSync(path.join(fixtures, "input")).filter((file) => file.endsWith(".yaml")).sort();
+const inputs = readdirSync(path.join(fixtures, "input"))
+  .filter((file) => file.endsWith(".yaml"))
+  .sort();
 
 function checkGolden(file: string, actual: string): void {
   const target = path.join(fixtures, "output", file);
@@ -38,7 +46,9 @@ describe.each(["full", "compat"] as ConvertProfile[])("golden conversions (%s pr
 });
 
 describe("golden conversions Gateway API → Istio", () => {
-  const reverseInputs = readdirSync(path.join(fixtures, "input-gateway-api")).filter((file) => file.endsWith(".yaml")).sort();
+  const reverseInputs = readdirSync(path.join(fixtures, "input-gateway-api"))
+    .filter((file) => file.endsWith(".yaml"))
+    .sort();
   it.each(reverseInputs)("%s", (input) => {
     const name = input.replace(/\.yaml$/, "");
     const text = readFileSync(path.join(fixtures, "input-gateway-api", input), "utf8");

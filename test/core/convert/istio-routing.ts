@@ -46,13 +46,23 @@ function stringMatches(condition: Json, value: string): boolean {
 function outcome(entry: Json, matched: Json, request: HttpRequest, namespace: string): unknown {
   if (entry.redirect) {
     const redirect = entry.redirect;
-    return { kind: "redirect", code: redirect.redirectCode ?? 301, path: redirect.uri ?? request.path, scheme: redirect.scheme, authority: redirect.authority, port: redirect.port };
+    return {
+      kind: "redirect",
+      code: redirect.redirectCode ?? 301,
+      path: redirect.uri ?? request.path,
+      scheme: redirect.scheme,
+      authority: redirect.authority,
+      port: redirect.port,
+    };
   }
   if (entry.directResponse) return { kind: "direct response", status: entry.directResponse.status };
   const destinations: Json[] = entry.route ?? [];
   const total = destinations.reduce((sum, item) => sum + (destinations.length === 1 ? 1 : (item.weight ?? 0)), 0);
   const backends = destinations
-    .map((item) => `${fqdn(item.destination.host, namespace)}:${item.destination.port?.number ?? "-"} ${destinations.length === 1 ? 1 : (item.weight ?? 0) / total}`)
+    .map(
+      (item) =>
+        `${fqdn(item.destination.host, namespace)}:${item.destination.port?.number ?? "-"} ${destinations.length === 1 ? 1 : (item.weight ?? 0) / total}`,
+    )
     .sort();
   return {
     kind: "route",

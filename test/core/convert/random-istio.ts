@@ -16,7 +16,12 @@ export function randomVirtualServiceInput(seed: number): KubeObject[] {
     const conditions: Record<string, unknown> = {};
     if (chance(0.3)) conditions.headers = { "x-env": { exact: "canary" } };
     if (chance(0.2)) conditions.method = { exact: "GET" };
-    const uriMatches = kind === "exact" ? [{ uri: { exact: path } }] : kind === "segment" ? [{ uri: { exact: path } }, { uri: { prefix: `${path}/` } }] : [{ uri: { prefix: "/" } }];
+    const uriMatches =
+      kind === "exact"
+        ? [{ uri: { exact: path } }]
+        : kind === "segment"
+          ? [{ uri: { exact: path } }, { uri: { prefix: `${path}/` } }]
+          : [{ uri: { prefix: "/" } }];
     const entry: Record<string, unknown> = { match: uriMatches.map((uri) => ({ ...uri, ...conditions })) };
     if (chance(0.4)) entry.name = `rule-${i}`;
     if (kind === "exact" && chance(0.2)) {
@@ -25,11 +30,15 @@ export function randomVirtualServiceInput(seed: number): KubeObject[] {
       const hosts = ["web", "api", "static", "reviews.other.svc.cluster.local"];
       const destinations = 1 + Math.floor(random() * 3);
       const weights = destinations === 1 ? [undefined] : destinations === 2 ? [80, 20] : [50, 30, 20];
-      entry.route = weights.map((weight, index) => ({ destination: { host: hosts[(i + index) % hosts.length], port: { number: 8080 } }, ...(weight === undefined ? {} : { weight }) }));
+      entry.route = weights.map((weight, index) => ({
+        destination: { host: hosts[(i + index) % hosts.length], port: { number: 8080 } },
+        ...(weight === undefined ? {} : { weight }),
+      }));
       if (kind === "exact" && chance(0.3)) entry.rewrite = { uri: "/internal" };
       if (chance(0.3)) entry.headers = { request: { set: { "x-mesh": "yes" } }, response: { remove: ["server"] } };
       if (chance(0.3)) entry.timeout = pick(["5s", "1.5s", "90s"]);
-      if (chance(0.2)) entry.mirrors = [{ destination: { host: "shadow", port: { number: 8080 } }, percentage: { value: pick([10, 50, 100]) } }];
+      if (chance(0.2))
+        entry.mirrors = [{ destination: { host: "shadow", port: { number: 8080 } }, percentage: { value: pick([10, 50, 100]) } }];
     }
     const typeRank = kind === "exact" ? 0 : 1;
     const length = kind === "segment" ? -path.length : 0;

@@ -21,24 +21,34 @@ spec: ${spec}
 ---
 `;
 const spec = (object: KubeObject | undefined) => object?.spec as Record<string, any>;
-const find = (objects: KubeObject[], kind: string, name: string) => objects.find((object) => object.kind === kind && object.metadata.name === name);
+const find = (objects: KubeObject[], kind: string, name: string) =>
+  objects.find((object) => object.kind === kind && object.metadata.name === name);
 
 describe("Gateway API → Istio (convert.md §12)", () => {
   it.each([
     ["All", `{from: All}`, ["*/a.example"]],
     ["Same (also the default)", `{from: Same}`, ["./a.example"]],
     ["a namespace name selector", `{from: Selector, selector: {matchLabels: {kubernetes.io/metadata.name: shop}}}`, ["shop/a.example"]],
-    ["an In selector", `{from: Selector, selector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [shop, web]}]}}`, ["shop/a.example", "web/a.example"]],
+    [
+      "an In selector",
+      `{from: Selector, selector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [shop, web]}]}}`,
+      ["shop/a.example", "web/a.example"],
+    ],
     ["any other selector (broader, CONV603)", `{from: Selector, selector: {matchLabels: {team: x}}}`, ["*/a.example"]],
   ])("server hosts from allowedRoutes %s", (_name, namespaces, hosts) => {
-    const result = reverse(gateway(`[{name: web, port: 80, protocol: HTTP, hostname: a.example, allowedRoutes: {namespaces: ${namespaces}}}]`));
+    const result = reverse(
+      gateway(`[{name: web, port: 80, protocol: HTTP, hostname: a.example, allowedRoutes: {namespaces: ${namespaces}}}]`),
+    );
     expect(spec(find(result.objects, "Gateway", "gw")).servers[0].hosts).toEqual(hosts);
   });
 
   it("a PathPrefix becomes an exact and a prefix-with-slash match; Exact sorts first", () => {
     const result = reverse(
       gateway(`[{name: web, port: 80, protocol: HTTP}]`) +
-        route("r", `{parentRefs: [{name: gw}], hostnames: [a.example], rules: [{matches: [{path: {type: PathPrefix, value: /api/}}], backendRefs: [{name: api, port: 80}]}, {matches: [{path: {type: Exact, value: /health}}], backendRefs: [{name: health, port: 80}]}]}`),
+        route(
+          "r",
+          `{parentRefs: [{name: gw}], hostnames: [a.example], rules: [{matches: [{path: {type: PathPrefix, value: /api/}}], backendRefs: [{name: api, port: 80}]}, {matches: [{path: {type: Exact, value: /health}}], backendRefs: [{name: health, port: 80}]}]}`,
+        ),
     );
     expect(spec(find(result.objects, "VirtualService", "r")).http.map((entry: { match: unknown }) => entry.match)).toEqual([
       [{ uri: { exact: "/health" } }],
@@ -48,7 +58,11 @@ describe("Gateway API → Istio (convert.md §12)", () => {
 
   it("GRPCRoute methods become gRPC paths", () => {
     const result = reverse(
-      route("g", `{parentRefs: [{name: gw}], rules: [{matches: [{method: {service: a.B, method: C}}, {method: {service: a.B}}, {method: {method: C}}, {method: {type: RegularExpression, service: "a\\\\..*"}}], backendRefs: [{name: grpc, port: 9000}]}]}`, "GRPCRoute"),
+      route(
+        "g",
+        `{parentRefs: [{name: gw}], rules: [{matches: [{method: {service: a.B, method: C}}, {method: {service: a.B}}, {method: {method: C}}, {method: {type: RegularExpression, service: "a\\\\..*"}}], backendRefs: [{name: grpc, port: 9000}]}]}`,
+        "GRPCRoute",
+      ),
     );
     expect(spec(find(result.objects, "VirtualService", "g")).http[0].match).toEqual([
       { uri: { exact: "/a.B/C" } },
@@ -60,8 +74,13 @@ describe("Gateway API → Istio (convert.md §12)", () => {
 
   it("an https-redirect-only route folds into tls.httpsRedirect on its server", () => {
     const result = reverse(
-      gateway(`[{name: http, port: 80, protocol: HTTP}, {name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: cert}]}}]`) +
-        route("gw-https-redirect", `{parentRefs: [{name: gw, sectionName: http}], rules: [{filters: [{type: RequestRedirect, requestRedirect: {scheme: https, statusCode: 301}}]}]}`),
+      gateway(
+        `[{name: http, port: 80, protocol: HTTP}, {name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: cert}]}}]`,
+      ) +
+        route(
+          "gw-https-redirect",
+          `{parentRefs: [{name: gw, sectionName: http}], rules: [{filters: [{type: RequestRedirect, requestRedirect: {scheme: https, statusCode: 301}}]}]}`,
+        ),
     );
     expect(result.objects.map((object) => object.kind)).toEqual(["Gateway"]);
     expect(spec(result.objects[0]).servers).toEqual([
@@ -72,7 +91,10 @@ describe("Gateway API → Istio (convert.md §12)", () => {
 
   it("weights are copied when there are several backends; a sole weight-0 backend answers 500", () => {
     const result = reverse(
-      route("w", `{parentRefs: [{name: gw}], rules: [{matches: [{path: {type: Exact, value: /a}}], backendRefs: [{name: a, port: 80, weight: 3}, {name: b, port: 80}]}, {backendRefs: [{name: c, port: 80, weight: 0}]}]}`),
+      route(
+        "w",
+        `{parentRefs: [{name: gw}], rules: [{matches: [{path: {type: Exact, value: /a}}], backendRefs: [{name: a, port: 80, weight: 3}, {name: b, port: 80}]}, {backendRefs: [{name: c, port: 80, weight: 0}]}]}`,
+      ),
     );
     const http = spec(find(result.objects, "VirtualService", "w")).http;
     expect(http[0].route.map((item: { weight: number }) => item.weight)).toEqual([3, 1]);
@@ -82,7 +104,10 @@ describe("Gateway API → Istio (convert.md §12)", () => {
 
   it("cookie sessionPersistence becomes a DestinationRule with cookie consistent hashing", () => {
     const result = reverse(
-      route("s", `{parentRefs: [{name: gw}], rules: [{sessionPersistence: {type: Cookie, sessionName: sticky}, backendRefs: [{name: web, port: 80}]}]}`),
+      route(
+        "s",
+        `{parentRefs: [{name: gw}], rules: [{sessionPersistence: {type: Cookie, sessionName: sticky}, backendRefs: [{name: web, port: 80}]}]}`,
+      ),
     );
     expect(find(result.objects, "DestinationRule", "web-session-affinity")).toMatchObject({
       metadata: { namespace: "edge" },
@@ -95,7 +120,10 @@ describe("Gateway API → Istio (convert.md §12)", () => {
     const result = reverse(
       route("loose", `{hostnames: [a.example], rules: [{backendRefs: [{name: a, port: 80}]}]}`) +
         route("one", `{parentRefs: [{name: gw}], hostnames: [a.example], rules: [{backendRefs: [{name: a, port: 80}]}]}`) +
-        route("two", `{parentRefs: [{name: gw}], hostnames: [a.example], rules: [{matches: [{path: {type: Exact, value: /x}}], backendRefs: [{name: b, port: 80}]}]}`),
+        route(
+          "two",
+          `{parentRefs: [{name: gw}], hostnames: [a.example], rules: [{matches: [{path: {type: Exact, value: /x}}], backendRefs: [{name: b, port: 80}]}]}`,
+        ),
     );
     expect(result.objects.map((object) => object.metadata.name)).toEqual(["one", "two"]);
     expect(codes(result.findings)).toEqual(expect.arrayContaining(["CONV611", "CONV612"]));

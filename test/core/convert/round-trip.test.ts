@@ -22,7 +22,9 @@ function requestsFor(virtualService: KubeObject): HttpRequest[] {
     }
   }
   return [...paths].flatMap((path) =>
-    ([{}, { "x-env": "canary" }] as Record<string, string>[]).flatMap((headers) => ["GET", "POST"].map((method) => ({ path, method, headers, port: 80 }))),
+    ([{}, { "x-env": "canary" }] as Record<string, string>[]).flatMap((headers) =>
+      ["GET", "POST"].map((method) => ({ path, method, headers, port: 80 })),
+    ),
   );
 }
 
@@ -35,7 +37,12 @@ describe("round trip Istio → Gateway API (full) → Istio", () => {
       spec: {
         hosts: ["bookinfo.example.com"],
         gateways: ["edge/gw"],
-        http: [{ match: [{ uri: { exact: "/productpage" } }, { uri: { exact: "/static" } }, { uri: { prefix: "/static/" } }], route: [{ destination: { host: "productpage", port: { number: 9080 } } }] }],
+        http: [
+          {
+            match: [{ uri: { exact: "/productpage" } }, { uri: { exact: "/static" } }, { uri: { prefix: "/static/" } }],
+            route: [{ destination: { host: "productpage", port: { number: 9080 } } }],
+          },
+        ],
       },
     };
     const gateway = {
@@ -65,8 +72,12 @@ describe("round trip Istio → Gateway API (full) → Istio", () => {
 describe("round trip Gateway API → Istio → Gateway API (full)", () => {
   it.each(Array.from({ length: 60 }, (_, seed) => seed + 1))("gives back the same Gateway API objects (random input %i)", (seed) => {
     const { gatewayApi } = roundTrip(randomVirtualServiceInput(seed));
-    const again = convertIstioToGatewayApi(parseManifestText(toYamlStream(roundTrip(randomVirtualServiceInput(seed)).istio), "istio.yaml").documents, options).objects;
-    const specs = (objects: KubeObject[]) => objects.map((object) => ({ kind: object.kind, name: object.metadata.name, spec: object.spec }));
+    const again = convertIstioToGatewayApi(
+      parseManifestText(toYamlStream(roundTrip(randomVirtualServiceInput(seed)).istio), "istio.yaml").documents,
+      options,
+    ).objects;
+    const specs = (objects: KubeObject[]) =>
+      objects.map((object) => ({ kind: object.kind, name: object.metadata.name, spec: object.spec }));
     expect(specs(again)).toEqual(specs(gatewayApi));
   });
 });

@@ -53,7 +53,7 @@ function expectSameAsYaml(text: string, limits: ReadLimits = defaultReadLimits):
 
 const accepted: [string, string][] = [
   ["flow mapping of plain scalars", "port: {number: 80, name: http, protocol: HTTP}\n"],
-  ["flow sequence of quoted and plain scalars", 'hosts: ["./a.example.com", b, \'c\']\n'],
+  ["flow sequence of quoted and plain scalars", "hosts: [\"./a.example.com\", b, 'c']\n"],
   ["nested flow mappings", 'headers: {x-canary: {exact: "true"}}\n'],
   ["nested mapping with numbers", "route: {destination: {host: api-v2, port: {number: 8080}}}\n"],
   ["colons without a following space stay in the scalar", "a: [001:db8::1, a:b, http://x.example/y, 1:20]\nb: {url: http://x/y:8080}\n"],
@@ -64,7 +64,7 @@ const accepted: [string, string][] = [
   ["trailing commas", "a: [b, c,]\nd: {e: 1, f: 2,}\n"],
   ["spaces around tokens", "a: [ b ,c , d ]\ne: { f : 1 , g: [ ] }\n"],
   ["multi-word plain scalars", "a: [hello world, {k: two words}]\n"],
-  ["plain scalars with #, ' and \" inside", "a: [a#b, it's, say\"hi\"]\n"],
+  ["plain scalars with #, ' and \" inside", 'a: [a#b, it\'s, say"hi"]\n'],
   ["dash-led plain scalars", "a: [-a, -1, ---]\n"],
   ["comment after the collection", "a: [b, c] # comment\n"],
   ["multi-line flow sequence", "a: [b,\n  c,\n  d]\n"],
@@ -75,7 +75,10 @@ const accepted: [string, string][] = [
   ["compact nested mapping with a multi-line value", "list:\n  - name: x\n    hosts: [a,\n      b]\n    port: 1\n"],
   ["quoted keys", "a: {\"quoted key\": 1, 'single': 2}\n"],
   ["several documents", "a: {b: 1}\n---\nc: [d]\n---\n# empty\n---\ne: {f: [g, {h: i}]}\n"],
-  ["a kind: List with flow items", "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}, data: {k: v}}\n"],
+  [
+    "a kind: List with flow items",
+    "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}, data: {k: v}}\n",
+  ],
 ];
 
 const fallback: [string, string][] = [
@@ -128,7 +131,15 @@ describe("fast reader: flow collections", () => {
 
   it("keeps a nested flow collection's depth in line with the yaml package's depth limit", () => {
     const limits = { ...defaultReadLimits, maxDepth: 3 };
-    for (const text of ["a: {b: [c]}\n", "a: {b: [[c]]}\n", "a:\n  b: [c]\n", "a:\n  b: [[c]]\n", "a:\n  b:\n    c: 1\n", "a:\n- [b]\n", "a:\n- - [b]\n"]) {
+    for (const text of [
+      "a: {b: [c]}\n",
+      "a: {b: [[c]]}\n",
+      "a:\n  b: [c]\n",
+      "a:\n  b: [[c]]\n",
+      "a:\n  b:\n    c: 1\n",
+      "a:\n- [b]\n",
+      "a:\n- - [b]\n",
+    ]) {
       expectSameAsYaml(text, limits);
     }
     expect(parseFast("a: {b: [[c]]}\n", 3)).toBeUndefined();
@@ -166,9 +177,52 @@ function random(seed: number): () => number {
 
 // Scalars and keys the fast path reads, and ones it leaves to the yaml package (or that break the document).
 const plainScalars = [
-  "a", "http", "HTTP", "80", "0755", "0x1F", "1_000", "1.5", "1.5s", ".inf", "-.inf", ".nan", "yes", "No", "on", "~", "null",
-  "true", "1:20", "2001-12-14", "001:db8::1", "a:b", "http://x.y/z", "-1", "-a", "a b", "x-canary", "/api/", "./app.example.com",
-  "a#b", "a'b", 'a"b', "~x", "=", "e", "1e3", "+1", "0b101", "a%b", "a!b", "a&b", "---", "a-", "0o17", "Y", "n",
+  "a",
+  "http",
+  "HTTP",
+  "80",
+  "0755",
+  "0x1F",
+  "1_000",
+  "1.5",
+  "1.5s",
+  ".inf",
+  "-.inf",
+  ".nan",
+  "yes",
+  "No",
+  "on",
+  "~",
+  "null",
+  "true",
+  "1:20",
+  "2001-12-14",
+  "001:db8::1",
+  "a:b",
+  "http://x.y/z",
+  "-1",
+  "-a",
+  "a b",
+  "x-canary",
+  "/api/",
+  "./app.example.com",
+  "a#b",
+  "a'b",
+  'a"b',
+  "~x",
+  "=",
+  "e",
+  "1e3",
+  "+1",
+  "0b101",
+  "a%b",
+  "a!b",
+  "a&b",
+  "---",
+  "a-",
+  "0o17",
+  "Y",
+  "n",
 ];
 const quotedScalars = ['"x, y"', '"true"', '"a\\"b"', '"\\u00e9\\n"', "'it''s'", "''", '""', "'a: b'", '"#x"', '"80"'];
 const keys = ["a", "name", "number", "x-canary", "host", '"quoted key"', "'k'", "a b", "url", "a:b", "port", "match"];
@@ -233,7 +287,9 @@ function mutate(text: string, next: () => number): string {
   const roll = next();
   if (roll < 0.3) return text.slice(0, at) + text.slice(at + 1);
   if (roll < 0.5) return text.slice(0, at) + text[at] + text.slice(at);
-  const inserted = [":", ",", " ", "#", "\n", "\n  ", "]", "}", "[", "{", '"', "'", "-", "&a ", "*a", "!!str ", "? "][Math.floor(next() * 17)]!;
+  const inserted = [":", ",", " ", "#", "\n", "\n  ", "]", "}", "[", "{", '"', "'", "-", "&a ", "*a", "!!str ", "? "][
+    Math.floor(next() * 17)
+  ]!;
   return text.slice(0, at) + inserted + text.slice(at);
 }
 

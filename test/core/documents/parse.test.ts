@@ -104,9 +104,7 @@ data: [unclosed
 
   it("reports duplicate keys with the position of the repeated key", () => {
     const parsed = parseManifestText("metadata:\n  name: a\n  name: b\n", "dup.yaml");
-    expect(parsed.findings).toEqual([
-      expect.objectContaining({ code: "duplicate-key", line: 3, column: 3, severity: "error" }),
-    ]);
+    expect(parsed.findings).toEqual([expect.objectContaining({ code: "duplicate-key", line: 3, column: 3, severity: "error" })]);
   });
 
   it("refuses a billion-laughs alias bomb without expanding it", () => {

@@ -62,7 +62,14 @@ describe("the Gateway API CRDs in a cluster", () => {
 
   it("changes nothing when the API server rejects one object in the dry run", async () => {
     server.setBehaviour({
-      invalid: [{ kind: "CustomResourceDefinition", name: "httproutes.gateway.networking.k8s.io", field: "spec.versions", message: "rejected for the test" }],
+      invalid: [
+        {
+          kind: "CustomResourceDefinition",
+          name: "httproutes.gateway.networking.k8s.io",
+          field: "spec.versions",
+          message: "rejected for the test",
+        },
+      ],
     });
     await expect(ensureGatewayApiCrds(cluster, options())).rejects.toThrow(ClusterError);
     expect(writes()).toEqual([]);
@@ -100,7 +107,9 @@ describe("the Gateway API CRDs in a cluster", () => {
     writeFileSync(bundlePath, syntheticBundle("v1.5.1", "standard"));
     server.setBehaviour({ hiddenGroups: ["admissionregistration.k8s.io"] });
     const refused = ensureGatewayApiCrds(cluster, options({ version: "v1.5.1" }));
-    await expect(refused).rejects.toThrow(/includes a ValidatingAdmissionPolicy \(admissionregistration\.k8s\.io\/v1\), which this cluster does not serve/);
+    await expect(refused).rejects.toThrow(
+      /includes a ValidatingAdmissionPolicy \(admissionregistration\.k8s\.io\/v1\), which this cluster does not serve/,
+    );
     expect(server.requests().filter((request) => request.method !== "GET")).toEqual([]);
   });
 });

@@ -119,9 +119,13 @@ describe("deciding what `gateway-api install` does", () => {
   });
 
   it("names CRDs that were not installed from a release bundle", () => {
-    const decision = decideInstall(state(installed("v1.2.1", "standard", { bundleVersion: null, only: ["gateways"] })), requested("v1.5.1"), {
-      force: false,
-    });
+    const decision = decideInstall(
+      state(installed("v1.2.1", "standard", { bundleVersion: null, only: ["gateways"] })),
+      requested("v1.5.1"),
+      {
+        force: false,
+      },
+    );
     expect(decision.action === "refuse" && decision.reason).toMatch(
       /gateways\.gateway\.networking\.k8s\.io was not installed from a Gateway API release bundle .*bundle-version=none channel=standard/,
     );

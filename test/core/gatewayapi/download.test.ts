@@ -65,7 +65,9 @@ describe("obtaining a bundle", () => {
     const env = { XDG_CACHE_HOME: cacheHome };
     const request = resolveBundleRequest({ version: "v1.2.1", baseUrl: await unreachableBaseUrl() }, env);
     const error = await failure(obtainBundle(request, { env, homeDir: "/x", timeoutMs: 5000 }));
-    expect(error.message).toMatch(/could not download the Gateway API bundle from http:\/\/127\.0\.0\.1:\d+\/releases\/v1\.2\.1\/standard-install\.yaml: ECONNREFUSED/);
+    expect(error.message).toMatch(
+      /could not download the Gateway API bundle from http:\/\/127\.0\.0\.1:\d+\/releases\/v1\.2\.1\/standard-install\.yaml: ECONNREFUSED/,
+    );
     expect(error.hint).toMatch(/No verified copy is cached in .*mesh\/gateway-api\/v1\.2\.1/);
     expect(error.hint).toMatch(/--from-file PATH/);
   });
@@ -161,7 +163,9 @@ describe("obtaining a bundle", () => {
     await writeFile(documentsPath, JSON.stringify({ ...derived, documents: derived.documents.slice(0, 4) }));
     const again = await obtain({});
     expect(again.origin).toBe("download");
-    expect(again.warnings.join("\n")).toMatch(/ignored the cached bundle .*missing CRDs referencegrants|ignored the cached bundle .*is not the v1\.2\.1 standard bundle/);
+    expect(again.warnings.join("\n")).toMatch(
+      /ignored the cached bundle .*missing CRDs referencegrants|ignored the cached bundle .*is not the v1\.2\.1 standard bundle/,
+    );
     expect(JSON.parse(await readFile(documentsPath, "utf8")).documents).toHaveLength(5);
   });
 

@@ -78,7 +78,9 @@ describe("verifying a Gateway API bundle", () => {
         { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "gimme-admin" } },
       ],
     });
-    expect(refusal(text)).toMatch(/ClusterRoleBinding gimme-admin at line \d+ \(rbac\.authorization\.k8s\.io\/v1\) is not a Gateway API CRD/);
+    expect(refusal(text)).toMatch(
+      /ClusterRoleBinding gimme-admin at line \d+ \(rbac\.authorization\.k8s\.io\/v1\) is not a Gateway API CRD/,
+    );
   });
 
   it("refuses a CRD of another API group even when annotated like a bundle", () => {
@@ -130,7 +132,12 @@ describe("verifying a Gateway API bundle", () => {
 
   it("refuses a CRD with two storage versions", () => {
     const text = syntheticBundle("v1.2.1", "standard", {
-      crd: { versions: [{ name: "v1", served: true, storage: true }, { name: "v1beta1", served: true, storage: true }] },
+      crd: {
+        versions: [
+          { name: "v1", served: true, storage: true },
+          { name: "v1beta1", served: true, storage: true },
+        ],
+      },
     });
     expect(refusal(text)).toMatch(/2 storage versions instead of one/);
   });

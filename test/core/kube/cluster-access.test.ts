@@ -73,8 +73,19 @@ describe("talking to the API server", () => {
   it("runs exec credential plugins through @kubernetes/client-node", async () => {
     const path = server.kubeconfigPath(dir, { auth: "none", fileName: "exec" });
     const document = parseYaml(readFileSync(path, "utf8"));
-    const credential = JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: testToken } });
-    document.users[0].user = { exec: { apiVersion: "client.authentication.k8s.io/v1", command: process.execPath, args: ["-e", `console.log(${JSON.stringify(credential)})`], interactiveMode: "Never" } };
+    const credential = JSON.stringify({
+      apiVersion: "client.authentication.k8s.io/v1",
+      kind: "ExecCredential",
+      status: { token: testToken },
+    });
+    document.users[0].user = {
+      exec: {
+        apiVersion: "client.authentication.k8s.io/v1",
+        command: process.execPath,
+        args: ["-e", `console.log(${JSON.stringify(credential)})`],
+        interactiveMode: "Never",
+      },
+    };
     writeFileSync(path, stringifyYaml(document));
     const cluster = await connectCluster({ kubeconfig: path });
     expect((await cluster.list("v1", "Namespace")).length).toBeGreaterThan(0);
@@ -94,7 +105,9 @@ describe("talking to the API server", () => {
   });
 
   it("reports rejected credentials (401) without printing them", async () => {
-    const cluster = await connectCluster({ kubeconfig: server.kubeconfigPath(dir, { token: "expired-secret-token", fileName: "bad-token" }) });
+    const cluster = await connectCluster({
+      kubeconfig: server.kubeconfigPath(dir, { token: "expired-secret-token", fileName: "bad-token" }),
+    });
     const error = await failure(cluster.list("v1", "ConfigMap"));
     expect(error.message).toContain("rejected mesh's credentials (401 Unauthorized)");
     expect(`${error.message}\n${error.hint}\n${error.stack}`).not.toContain("expired-secret-token");
@@ -140,8 +153,12 @@ describe("talking to the API server", () => {
 
   it("names an API group the cluster does not serve", async () => {
     const cluster = await connectCluster({ kubeconfig: server.kubeconfigPath(dir) });
-    const error = await failure(cluster.get({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "x", namespace: "default" } }));
-    expect(error.message).toBe('the cluster does not serve Gateway in networking.istio.io/v1 (API group "networking.istio.io" version v1 is not served)');
+    const error = await failure(
+      cluster.get({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "x", namespace: "default" } }),
+    );
+    expect(error.message).toBe(
+      'the cluster does not serve Gateway in networking.istio.io/v1 (API group "networking.istio.io" version v1 is not served)',
+    );
     expect(await cluster.listIfServed("networking.istio.io/v1", "Gateway")).toEqual([]);
     cluster.close();
   });

@@ -29,7 +29,8 @@ afterEach(async () => {
 });
 
 /** Objects carrying mesh's labels, without the Endpoints the endpoints controller copies Service labels onto. */
-const owned = () => server.objects({ labelSelector: { [OwnerLabel.managed]: "Reconcile" } }).filter((object) => object.kind !== "Endpoints");
+const owned = () =>
+  server.objects({ labelSelector: { [OwnerLabel.managed]: "Reconcile" } }).filter((object) => object.kind !== "Endpoints");
 const options = { readinessTimeoutMs: 5000 };
 
 describe("install", () => {
@@ -41,9 +42,16 @@ describe("install", () => {
     expect(owned()).toHaveLength(syntheticObjectCount());
     expect(server.objects({ kind: "Namespace" }).map((namespace) => namespace.metadata.name)).toContain("istio-system");
     const istiod = server.objects({ kind: "Deployment" }).find((deployment) => deployment.metadata.name === "istiod");
-    expect(istiod.metadata.labels).toMatchObject({ [OwnerLabel.component]: "Pilot", [OwnerLabel.revision]: "default", [OwnerLabel.version]: "1.30.3", [OwnerLabel.owningNamespace]: "istio-system" });
+    expect(istiod.metadata.labels).toMatchObject({
+      [OwnerLabel.component]: "Pilot",
+      [OwnerLabel.revision]: "default",
+      [OwnerLabel.version]: "1.30.3",
+      [OwnerLabel.owningNamespace]: "istio-system",
+    });
     expect(istiod.metadata.managedFields.map((entry: any) => entry.manager)).toContain("mesh");
-    const finished = events.filter((event) => event.type === "component-installed").map((event) => (event as { component: { component: string } }).component.component);
+    const finished = events
+      .filter((event) => event.type === "component-installed")
+      .map((event) => (event as { component: { component: string } }).component.component);
     expect(finished.slice(0, 2)).toEqual(["Base", "Pilot"]);
     expect(finished.slice(2).sort()).toEqual(["EgressGateways", "IngressGateways"]);
     expect(result.ingressAddress).toBe("172.18.255.200");
@@ -61,7 +69,11 @@ describe("install", () => {
     await installPlan(cluster, syntheticPlan(), options);
     server.createObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "user-config", namespace: "istio-system" }, data: {} });
     const result = await installPlan(cluster, syntheticPlan({ egress: false }), options);
-    expect(result.pruned.sort()).toEqual(["Deployment istio-system/istio-egressgateway", "Service istio-system/istio-egressgateway", "ServiceAccount istio-system/istio-egressgateway-service-account"]);
+    expect(result.pruned.sort()).toEqual([
+      "Deployment istio-system/istio-egressgateway",
+      "Service istio-system/istio-egressgateway",
+      "ServiceAccount istio-system/istio-egressgateway-service-account",
+    ]);
     expect(owned()).toHaveLength(syntheticObjectCount({ egress: false }));
     expect(server.objects({ kind: "ConfigMap" }).map((object) => object.metadata.name)).toContain("user-config");
   });
@@ -94,10 +106,15 @@ describe("install", () => {
 
   it("reports a conflicting field manager and takes over with forceConflicts", async () => {
     server.createObject({ apiVersion: "v1", kind: "Namespace", metadata: { name: "istio-system" } });
-    server.createObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "istio", namespace: "istio-system" }, data: { mesh: "edited by hand" } }, { manager: "kubectl-edit" });
+    server.createObject(
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "istio", namespace: "istio-system" }, data: { mesh: "edited by hand" } },
+      { manager: "kubectl-edit" },
+    );
     const result = await installPlan(cluster, syntheticPlan(), options);
     expect(result.failures).toHaveLength(1);
-    expect(result.failures[0]!.conflicts).toEqual([{ object: "ConfigMap istio-system/istio", field: ".data.mesh", manager: "kubectl-edit" }]);
+    expect(result.failures[0]!.conflicts).toEqual([
+      { object: "ConfigMap istio-system/istio", field: ".data.mesh", manager: "kubectl-edit" },
+    ]);
     expect(result.failures[0]!.error).toBeInstanceOf(ApplyConflictError);
     expect(result.pending.map((entry) => entry.component)).toEqual(expect.arrayContaining(["Pilot", "IngressGateways", "EgressGateways"]));
     const forced = await installPlan(cluster, syntheticPlan(), { ...options, forceConflicts: true });
@@ -110,7 +127,12 @@ describe("install", () => {
       method: "PATCH",
       path: "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-sidecar-injector",
       query: { fieldManager: "pilot-discovery", force: "true" },
-      body: { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: "istio-sidecar-injector" }, webhooks: [{ name: "sidecar-injector.istio.io", sideEffects: "NoneOnDryRun" }] },
+      body: {
+        apiVersion: "admissionregistration.k8s.io/v1",
+        kind: "MutatingWebhookConfiguration",
+        metadata: { name: "istio-sidecar-injector" },
+        webhooks: [{ name: "sidecar-injector.istio.io", sideEffects: "NoneOnDryRun" }],
+      },
       contentType: "application/apply-patch+yaml",
     });
     const result = await installPlan(cluster, syntheticPlan(), options);
@@ -125,7 +147,9 @@ describe("install", () => {
     expect(result.failures.map((failure) => failure.component)).toEqual(["IngressGateways"]);
     const notReady = result.failures[0]!.notReady!;
     expect(notReady[0]!.object).toBe("Deployment/istio-system/istio-ingressgateway");
-    expect(notReady[0]!.reason).toMatch(/0\/1 replicas ready; pod istio-ingressgateway-\w+-\w+ Pending; container istio-proxy ImagePullBackOff: Back-off pulling image "docker.io\/istio\/proxyv2:1.30.3"; last event: Failed to pull image/);
+    expect(notReady[0]!.reason).toMatch(
+      /0\/1 replicas ready; pod istio-ingressgateway-\w+-\w+ Pending; container istio-proxy ImagePullBackOff: Back-off pulling image "docker.io\/istio\/proxyv2:1.30.3"; last event: Failed to pull image/,
+    );
     expect(result.pruned).toEqual([]);
   });
 });
@@ -135,19 +159,40 @@ describe("verify, status and uninstall", () => {
     await installPlan(cluster, syntheticPlan(), options);
     expect((await verifyPlan(cluster, syntheticPlan())).every((entry) => entry.state === "ok")).toBe(true);
     await cluster.delete({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "istiod", namespace: "istio-system" } });
-    await cluster.client.request({ method: "PATCH", path: "/api/v1/namespaces/istio-system/configmaps/istio", body: { data: { mesh: "changed" } }, contentType: "application/merge-patch+json" });
+    await cluster.client.request({
+      method: "PATCH",
+      path: "/api/v1/namespaces/istio-system/configmaps/istio",
+      body: { data: { mesh: "changed" } },
+      contentType: "application/merge-patch+json",
+    });
     const entries = await verifyPlan(cluster, syntheticPlan());
     expect(entries.filter((entry) => entry.state !== "ok")).toEqual([
       expect.objectContaining({ kind: "ServiceAccount", name: "istiod", state: "missing" }),
-      expect.objectContaining({ kind: "ConfigMap", name: "istio", state: "drifted", detail: 'data.mesh: want "defaultConfig: {}\\n", have "changed"' }),
+      expect.objectContaining({
+        kind: "ConfigMap",
+        name: "istio",
+        state: "drifted",
+        detail: 'data.mesh: want "defaultConfig: {}\\n", have "changed"',
+      }),
     ]);
   });
 
   it("never prints Secret values when a Secret drifted", async () => {
     const plan = syntheticPlan();
-    plan.components[1]!.objects.push({ apiVersion: "v1", kind: "Secret", metadata: { name: "cacerts", namespace: "istio-system" }, stringData: undefined, data: { key: "c2VjcmV0" } } as any);
+    plan.components[1]!.objects.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "cacerts", namespace: "istio-system" },
+      stringData: undefined,
+      data: { key: "c2VjcmV0" },
+    } as any);
     await installPlan(cluster, plan, options);
-    await cluster.client.request({ method: "PATCH", path: "/api/v1/namespaces/istio-system/secrets/cacerts", body: { data: { key: "b3RoZXI=" } }, contentType: "application/merge-patch+json" });
+    await cluster.client.request({
+      method: "PATCH",
+      path: "/api/v1/namespaces/istio-system/secrets/cacerts",
+      body: { data: { key: "b3RoZXI=" } },
+      contentType: "application/merge-patch+json",
+    });
     const secret = (await verifyPlan(cluster, plan)).find((entry) => entry.kind === "Secret");
     expect(secret).toMatchObject({ state: "drifted", detail: "data.key: differs" });
   });
@@ -162,7 +207,10 @@ describe("verify, status and uninstall", () => {
       ["EgressGateways", ["1.30.3"]],
     ]);
     expect(status.healthy).toBe(true);
-    expect(status.gateways.find((gateway) => gateway.name === "istio-ingressgateway")).toMatchObject({ type: "LoadBalancer", externalIP: "172.18.255.200" });
+    expect(status.gateways.find((gateway) => gateway.name === "istio-ingressgateway")).toMatchObject({
+      type: "LoadBalancer",
+      externalIP: "172.18.255.200",
+    });
   });
 
   it("purges everything it installed, CRDs included, and keeps what it does not own", async () => {

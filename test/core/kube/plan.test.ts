@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { componentLabels, planFromManifest } from "../../../src/kube/plan.js";
 
 const generated = (spec: Record<string, unknown>, name?: string) => ({
-  operator: { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", metadata: { namespace: "istio-system", ...(name ? { name } : {}) }, spec },
+  operator: {
+    apiVersion: "install.istio.io/v1alpha1",
+    kind: "IstioOperator",
+    metadata: { namespace: "istio-system", ...(name ? { name } : {}) },
+    spec,
+  },
   namespace: "istio-system",
   revision: "",
   components: [

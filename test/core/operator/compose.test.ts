@@ -44,7 +44,9 @@ describe("merge precedence: profile < -f files in order < --set in order", () =>
     expect(compose([], [first, second]).operator.spec?.hub).toBe("two.example");
     expect(compose(["hub=three.example"], [first, second]).operator.spec?.hub).toBe("three.example");
     expect(compose(["hub=x.example", "hub=y.example"]).operator.spec?.hub).toBe("y.example");
-    expect(compose([], [first, second]).operator.spec?.values).toMatchObject({ global: { logging: { level: "default:debug" }, istioNamespace: "istio-system" } });
+    expect(compose([], [first, second]).operator.spec?.values).toMatchObject({
+      global: { logging: { level: "default:debug" }, istioNamespace: "istio-system" },
+    });
   });
 
   it("takes the profile from a file or from --set", () => {
@@ -63,7 +65,11 @@ describe("merge precedence: profile < -f files in order < --set in order", () =>
   });
 
   it("treats a file whose spec is null as empty and maps --revision to spec.revision", () => {
-    const composed = composeOperator({ documents: readOperatorFiles([file("n.yaml", "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n")]), sets: [], revision: "canary" });
+    const composed = composeOperator({
+      documents: readOperatorFiles([file("n.yaml", "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n")]),
+      sets: [],
+      revision: "canary",
+    });
     expect(composed.operator.spec?.revision).toBe("canary");
     expect(composeOperator({ documents: [], sets: [], revision: "default" }).operator.spec?.revision).toBeUndefined();
   });
@@ -73,17 +79,26 @@ describe("validation of the merged IstioOperator", () => {
   it("names the path, file, line and a suggestion for an unknown field", () => {
     const overlay = file("overlay.yaml", ["spec:", "  components:", "    pilot:", "      k8s:", "        replicaCont: 2", ""].join("\n"));
     const error = errorOf(() => compose([], [overlay]));
-    expect(error.message).toBe('overlay.yaml:5:9: spec.components.pilot.k8s.replicaCont: unknown field "replicaCont" (did you mean "replicaCount"?)');
+    expect(error.message).toBe(
+      'overlay.yaml:5:9: spec.components.pilot.k8s.replicaCont: unknown field "replicaCont" (did you mean "replicaCount"?)',
+    );
   });
 
   it("rejects unknown fields inside Kubernetes structs such as tolerations", () => {
-    const overlay = file("t.yaml", "spec:\n  components:\n    pilot:\n      k8s:\n        tolerations:\n        - key: a\n          thats: b\n");
-    expect(errorOf(() => compose([], [overlay])).message).toContain('t.yaml:7:11: spec.components.pilot.k8s.tolerations[0].thats: unknown field "thats"');
+    const overlay = file(
+      "t.yaml",
+      "spec:\n  components:\n    pilot:\n      k8s:\n        tolerations:\n        - key: a\n          thats: b\n",
+    );
+    expect(errorOf(() => compose([], [overlay])).message).toContain(
+      't.yaml:7:11: spec.components.pilot.k8s.tolerations[0].thats: unknown field "thats"',
+    );
   });
 
   it("rejects wrong types, e.g. enabled given as a string", () => {
     const overlay = file("e.yaml", 'spec:\n  components:\n    pilot:\n      enabled: "true"\n');
-    expect(errorOf(() => compose([], [overlay])).message).toBe('e.yaml:4:7: spec.components.pilot.enabled: expected a boolean (true or false), got the string "true"');
+    expect(errorOf(() => compose([], [overlay])).message).toBe(
+      'e.yaml:4:7: spec.components.pilot.enabled: expected a boolean (true or false), got the string "true"',
+    );
     expect(errorOf(() => compose(["components.pilot.k8s.replicaCount=abc"])).message).toContain(
       'spec.components.pilot.k8s.replicaCount: expected an integer, got the string "abc" (from --set components.pilot.k8s.replicaCount=abc)',
     );
@@ -109,7 +124,9 @@ describe("validation of the merged IstioOperator", () => {
 
   it("refuses two IstioOperators in one file, naming the line of the second", () => {
     const twice = file("two.yaml", "spec:\n  hub: a\n---\nspec:\n  hub: b\n");
-    expect(errorOf(() => compose([], [twice])).message).toBe("two.yaml:4: contains multiple IstioOperator CRs, only one per file is supported");
+    expect(errorOf(() => compose([], [twice])).message).toBe(
+      "two.yaml:4: contains multiple IstioOperator CRs, only one per file is supported",
+    );
   });
 
   it("reports YAML syntax errors with their position", () => {

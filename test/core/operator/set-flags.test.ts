@@ -6,7 +6,14 @@ import { parseSetFlag, typedScalar } from "../../../src/core/operator/set-flags.
 describe("the --set path language", () => {
   it.each([
     ["profile", [{ kind: "key", key: "profile" }]],
-    ["values.global.hub", [{ kind: "key", key: "values" }, { kind: "key", key: "global" }, { kind: "key", key: "hub" }]],
+    [
+      "values.global.hub",
+      [
+        { kind: "key", key: "values" },
+        { kind: "key", key: "global" },
+        { kind: "key", key: "hub" },
+      ],
+    ],
     [
       "values.sidecarInjectorWebhook.injectedAnnotations.container\\.apparmor\\.security\\.beta\\.kubernetes\\.io/istio-proxy",
       [
@@ -16,12 +23,54 @@ describe("the --set path language", () => {
         { kind: "key", key: "container.apparmor.security.beta.kubernetes.io/istio-proxy" },
       ],
     ],
-    ["components.ingressGateways[0].enabled", [{ kind: "key", key: "components" }, { kind: "key", key: "ingressGateways" }, { kind: "index", index: 0 }, { kind: "key", key: "enabled" }]],
-    ["components.ingressGateways.[0].enabled", [{ kind: "key", key: "components" }, { kind: "key", key: "ingressGateways" }, { kind: "index", index: 0 }, { kind: "key", key: "enabled" }]],
-    ["gateways[name:istio-ingressgateway].k8s", [{ kind: "key", key: "gateways" }, { kind: "select", field: "name", value: "istio-ingressgateway" }, { kind: "key", key: "k8s" }]],
-    ["args.[30m]", [{ kind: "key", key: "args" }, { kind: "value", value: "30m" }]],
-    ["args.[:30m]", [{ kind: "key", key: "args" }, { kind: "value", value: "30m" }]],
-    ["webhooks.[name:namespace\\.sidecar-injector\\.istio\\.io].x", [{ kind: "key", key: "webhooks" }, { kind: "select", field: "name", value: "namespace.sidecar-injector.istio.io" }, { kind: "key", key: "x" }]],
+    [
+      "components.ingressGateways[0].enabled",
+      [
+        { kind: "key", key: "components" },
+        { kind: "key", key: "ingressGateways" },
+        { kind: "index", index: 0 },
+        { kind: "key", key: "enabled" },
+      ],
+    ],
+    [
+      "components.ingressGateways.[0].enabled",
+      [
+        { kind: "key", key: "components" },
+        { kind: "key", key: "ingressGateways" },
+        { kind: "index", index: 0 },
+        { kind: "key", key: "enabled" },
+      ],
+    ],
+    [
+      "gateways[name:istio-ingressgateway].k8s",
+      [
+        { kind: "key", key: "gateways" },
+        { kind: "select", field: "name", value: "istio-ingressgateway" },
+        { kind: "key", key: "k8s" },
+      ],
+    ],
+    [
+      "args.[30m]",
+      [
+        { kind: "key", key: "args" },
+        { kind: "value", value: "30m" },
+      ],
+    ],
+    [
+      "args.[:30m]",
+      [
+        { kind: "key", key: "args" },
+        { kind: "value", value: "30m" },
+      ],
+    ],
+    [
+      "webhooks.[name:namespace\\.sidecar-injector\\.istio\\.io].x",
+      [
+        { kind: "key", key: "webhooks" },
+        { kind: "select", field: "name", value: "namespace.sidecar-injector.istio.io" },
+        { kind: "key", key: "x" },
+      ],
+    ],
   ])("parses %s", (text, segments) => {
     expect(parsePath(text)).toEqual(segments);
   });
@@ -44,9 +93,23 @@ describe("the --set path language", () => {
 
   it("resolves a [name:x] selector against the fallback (profile) list when the document has none", () => {
     const spec: Record<string, unknown> = {};
-    const profile = { components: { ingressGateways: [{ name: "istio-ingressgateway", enabled: true }, { name: "other", enabled: true }] } };
+    const profile = {
+      components: {
+        ingressGateways: [
+          { name: "istio-ingressgateway", enabled: true },
+          { name: "other", enabled: true },
+        ],
+      },
+    };
     setAtPath(spec, parsePath("components.ingressGateways[name:istio-ingressgateway].enabled"), false, { fallback: profile });
-    expect(spec).toEqual({ components: { ingressGateways: [{ name: "istio-ingressgateway", enabled: false }, { name: "other", enabled: true }] } });
+    expect(spec).toEqual({
+      components: {
+        ingressGateways: [
+          { name: "istio-ingressgateway", enabled: false },
+          { name: "other", enabled: true },
+        ],
+      },
+    });
     expect(profile.components.ingressGateways[0]!.enabled).toBe(true);
   });
 

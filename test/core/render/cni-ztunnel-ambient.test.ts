@@ -39,7 +39,9 @@ describe("the ambient profile", () => {
 
   it("matches its reviewed golden file", () => {
     const objects = sortObjects(ambient().components.flatMap((component) => component.objects)).map((object) =>
-      object.kind === "CustomResourceDefinition" ? { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, spec: "(elided: generated from schemas/)" } : object,
+      object.kind === "CustomResourceDefinition"
+        ? { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, spec: "(elided: generated from schemas/)" }
+        : object,
     );
     const text = manifestYaml(objects);
     if (process.env.REFRESH_GOLDEN === "1" || !existsSync(golden)) {

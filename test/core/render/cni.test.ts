@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../src/core/objects.js";
 import { generateManifest } from "../../../src/core/render/index.js";
 
-const cniObjects = (sets: string[]) => generateManifest({ files: [], sets, components: ["cni"] }).components.flatMap((component) => component.objects);
+const cniObjects = (sets: string[]) =>
+  generateManifest({ files: [], sets, components: ["cni"] }).components.flatMap((component) => component.objects);
 const find = (objects: KubeObject[], kind: string, name: string) => {
   const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
   if (!found) throw new Error(`${kind} ${name} not rendered`);
@@ -52,7 +53,9 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
   it("renders CNI for a bare components.cni block, in its own namespace (install.md §6 quirk)", () => {
     const objects = cniObjects(["components.cni.namespace=kube-system"]);
     expect(find(objects, "DaemonSet", "istio-cni-node").metadata.namespace).toBe("kube-system");
-    expect(find(objects, "ClusterRoleBinding", "istio-cni").subjects).toEqual([{ kind: "ServiceAccount", name: "istio-cni", namespace: "kube-system" }]);
+    expect(find(objects, "ClusterRoleBinding", "istio-cni").subjects).toEqual([
+      { kind: "ServiceAccount", name: "istio-cni", namespace: "kube-system" },
+    ]);
     expect(cniObjects(["components.cni.enabled=false", "profile=ambient"])).toEqual([]);
   });
 
@@ -74,7 +77,11 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
       capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_ADMIN", "DAC_OVERRIDE"] },
     });
     expect(agent.resources).toEqual({ requests: { cpu: "100m", memory: "100Mi" } });
-    expect(agent.volumeMounts).toContainEqual({ mountPath: "/host/var/run/netns", mountPropagation: "HostToContainer", name: "cni-netns-dir" });
+    expect(agent.volumeMounts).toContainEqual({
+      mountPath: "/host/var/run/netns",
+      mountPropagation: "HostToContainer",
+      name: "cni-netns-dir",
+    });
     expect(agent.volumeMounts).toContainEqual({ mountPath: "/var/run/ztunnel", name: "cni-ztunnel-sock-dir" });
     expect(pod.volumes).toContainEqual({ name: "cni-ztunnel-sock-dir", hostPath: { path: "/var/run/ztunnel", type: "DirectoryOrCreate" } });
     expect(pod.volumes).toContainEqual({ name: "cni-bin-dir", hostPath: { path: "/opt/cni/bin" } });
@@ -161,8 +168,16 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
   });
 
   it.each([
-    ["deletePods", ["values.cni.repair.repairPods=false", "values.cni.repair.deletePods=true"], { apiGroups: [""], resources: ["pods"], verbs: ["delete"] }],
-    ["labelPods", ["values.cni.repair.repairPods=false", "values.cni.repair.labelPods=true"], { apiGroups: [""], resources: ["pods/status"], verbs: ["patch", "update"] }],
+    [
+      "deletePods",
+      ["values.cni.repair.repairPods=false", "values.cni.repair.deletePods=true"],
+      { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
+    ],
+    [
+      "labelPods",
+      ["values.cni.repair.repairPods=false", "values.cni.repair.labelPods=true"],
+      { apiGroups: [""], resources: ["pods/status"], verbs: ["patch", "update"] },
+    ],
   ])("repair mode %s needs one more rule", (_mode, sets, rule) => {
     const role = find(cniObjects(["profile=ambient", ...sets]), "ClusterRole", "istio-cni-repair-role");
     expect(role.rules).toHaveLength(3);
@@ -176,7 +191,11 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
   });
 
   it("adds a ResourceQuota for node-critical pods with values.cni.resourceQuotas.enabled", () => {
-    const quota = find(cniObjects(["profile=ambient", "values.cni.resourceQuotas.enabled=true"]), "ResourceQuota", "istio-cni-resource-quota");
+    const quota = find(
+      cniObjects(["profile=ambient", "values.cni.resourceQuotas.enabled=true"]),
+      "ResourceQuota",
+      "istio-cni-resource-quota",
+    );
     expect(quota.metadata.namespace).toBe("istio-system");
     expect(quota.spec).toEqual({
       hard: { pods: "5000" },
@@ -199,7 +218,9 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     ["gke", { "cni-bin-dir": "/home/kubernetes/bin", "cni-net-dir": "/etc/cni/net.d" }],
     ["minikube", { "cni-netns-dir": "/var/run/docker/netns" }],
   ])("platform %s moves the host directories", (platform, paths) => {
-    const volumes = Object.fromEntries(podSpec(["profile=ambient", `values.global.platform=${platform}`]).volumes.map((volume: any) => [volume.name, volume.hostPath?.path]));
+    const volumes = Object.fromEntries(
+      podSpec(["profile=ambient", `values.global.platform=${platform}`]).volumes.map((volume: any) => [volume.name, volume.hostPath?.path]),
+    );
     expect(volumes).toMatchObject(paths);
   });
 
@@ -247,7 +268,11 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     }
     expect(daemonSet(["profile=ambient"]).spec.template.metadata).toMatchObject({
       labels: { "k8s-app": "istio-cni-node", "sidecar.istio.io/inject": "false", "istio.io/dataplane-mode": "none" },
-      annotations: { "prometheus.io/port": "15014", "prometheus.io/path": "/metrics", "container.apparmor.security.beta.kubernetes.io/install-cni": "unconfined" },
+      annotations: {
+        "prometheus.io/port": "15014",
+        "prometheus.io/path": "/metrics",
+        "container.apparmor.security.beta.kubernetes.io/install-cni": "unconfined",
+      },
     });
   });
 

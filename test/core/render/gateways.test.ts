@@ -5,7 +5,8 @@ import { generateManifest } from "../../../src/core/render/index.js";
 
 const gateways = (sets: string[], files: { path: string; text: string }[] = []) =>
   generateManifest({ files, sets, components: ["ingress", "egress"] });
-const objectsOf = (sets: string[], files: { path: string; text: string }[] = []) => gateways(sets, files).components.flatMap((c) => c.objects);
+const objectsOf = (sets: string[], files: { path: string; text: string }[] = []) =>
+  gateways(sets, files).components.flatMap((c) => c.objects);
 const find = (objects: KubeObject[], kind: string, name: string) => {
   const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
   if (!found) throw new Error(`${kind} ${name} not rendered`);
@@ -16,7 +17,9 @@ const ids = (objects: KubeObject[]) => objects.map((object) => `${object.kind}/$
 describe("ingress and egress gateways", () => {
   it("default: one ingress gateway with SA, Deployment, Role, RoleBinding, HPA, Service and no egress", () => {
     const manifest = gateways([]);
-    expect(manifest.components.map((c) => [c.component, c.displayName, c.gatewayName])).toEqual([["ingress", "Ingress gateways", "istio-ingressgateway"]]);
+    expect(manifest.components.map((c) => [c.component, c.displayName, c.gatewayName])).toEqual([
+      ["ingress", "Ingress gateways", "istio-ingressgateway"],
+    ]);
     expect(ids(manifest.components[0]!.objects)).toEqual([
       "ServiceAccount/istio-system/istio-ingressgateway-service-account",
       "Deployment/istio-system/istio-ingressgateway",
@@ -63,7 +66,10 @@ describe("ingress and egress gateways", () => {
       const deployment = find(objectsOf([`profile=${profile}`]), "Deployment", "istio-ingressgateway");
       expect(deployment.spec.replicas).toBeUndefined();
     }
-    const manifest = gateways(["components.ingressGateways[0].name=istio-ingressgateway", "components.ingressGateways[0].k8s.replicaCount=3"]);
+    const manifest = gateways([
+      "components.ingressGateways[0].name=istio-ingressgateway",
+      "components.ingressGateways[0].k8s.replicaCount=3",
+    ]);
     const objects = manifest.components.flatMap((c) => c.objects);
     expect(find(objects, "Deployment", "istio-ingressgateway").spec.replicas).toBe(3);
     expect(manifest.findings.map((finding) => finding.message)).toEqual([
@@ -74,7 +80,10 @@ describe("ingress and egress gateways", () => {
   it("renders a PodDisruptionBudget only when more than one replica is guaranteed", () => {
     expect(objectsOf([]).some((object) => object.kind === "PodDisruptionBudget")).toBe(false);
     const objects = objectsOf(["values.gateways.istio-ingressgateway.autoscaleMin=2"]);
-    const replicas = objectsOf(["components.ingressGateways[0].name=istio-ingressgateway", "components.ingressGateways[0].k8s.replicaCount=3"]);
+    const replicas = objectsOf([
+      "components.ingressGateways[0].name=istio-ingressgateway",
+      "components.ingressGateways[0].k8s.replicaCount=3",
+    ]);
     expect(replicas.some((object) => object.kind === "PodDisruptionBudget")).toBe(false);
     expect(find(objects, "PodDisruptionBudget", "istio-ingressgateway").spec).toEqual({
       minAvailable: 1,
@@ -94,7 +103,11 @@ describe("ingress and egress gateways", () => {
   });
 
   it("lists the proxy env in the chart's order with mesh-wide proxyMetadata and gateway env sorted in", () => {
-    const objects = objectsOf(["values.gateways.istio-ingressgateway.env.ZED=1", "values.gateways.istio-ingressgateway.env.ALPHA=x", "meshConfig.defaultConfig.proxyMetadata.META=yes"]);
+    const objects = objectsOf([
+      "values.gateways.istio-ingressgateway.env.ZED=1",
+      "values.gateways.istio-ingressgateway.env.ALPHA=x",
+      "meshConfig.defaultConfig.proxyMetadata.META=yes",
+    ]);
     const env = find(objects, "Deployment", "istio-ingressgateway").spec.template.spec.containers[0].env.map((entry: any) => entry.name);
     expect(env).toEqual([
       "PILOT_CERT_PROVIDER",
@@ -138,7 +151,9 @@ describe("ingress and egress gateways", () => {
     };
     const objects = objectsOf([], [overlay]);
     expect(find(objects, "Service", "istio-ingressgateway").spec.ports).toEqual([{ name: "http2", port: 80, targetPort: 8081 }]);
-    expect(find(objects, "Deployment", "istio-ingressgateway").spec.template.spec.containers[0].ports.map((p: any) => p.containerPort)).toEqual([8081, 15090]);
+    expect(
+      find(objects, "Deployment", "istio-ingressgateway").spec.template.spec.containers[0].ports.map((p: any) => p.containerPort),
+    ).toEqual([8081, 15090]);
   });
 
   it("refuses a privileged target port unless the gateway runs as root", () => {
@@ -151,7 +166,10 @@ describe("ingress and egress gateways", () => {
   });
 
   it("values.gateways.<x>.enabled=true turns every listed instance on, false turns none off", () => {
-    expect(gateways(["values.gateways.istio-egressgateway.enabled=true"]).components.map((c) => c.component)).toEqual(["ingress", "egress"]);
+    expect(gateways(["values.gateways.istio-egressgateway.enabled=true"]).components.map((c) => c.component)).toEqual([
+      "ingress",
+      "egress",
+    ]);
     expect(gateways(["values.gateways.istio-ingressgateway.enabled=false"]).components.map((c) => c.component)).toEqual(["ingress"]);
   });
 

@@ -9,7 +9,9 @@ const render = (profile: string) => {
   const manifest = generateManifest({ files: [], sets: [`profile=${profile}`] });
   const objects = sortObjects(manifest.components.flatMap((component) => component.objects));
   const reviewable = objects.map((object) =>
-    object.kind === "CustomResourceDefinition" ? { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, spec: "(elided: generated from schemas/)" } : object,
+    object.kind === "CustomResourceDefinition"
+      ? { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, spec: "(elided: generated from schemas/)" }
+      : object,
   );
   return { manifest, text: manifestYaml(reviewable) };
 };
@@ -27,7 +29,9 @@ describe("manifests of the built-in profiles", () => {
   });
 
   it("orders components for install and names them as istioctl prints them", () => {
-    expect(render("demo").manifest.components.map((component) => [component.component, component.displayName, component.objects.length])).toEqual([
+    expect(
+      render("demo").manifest.components.map((component) => [component.component, component.displayName, component.objects.length]),
+    ).toEqual([
       ["base", "Istio core", 16],
       ["istiod", "Istiod", 16],
       ["ingress", "Ingress gateways", 5],
@@ -46,7 +50,10 @@ describe("manifests of the built-in profiles", () => {
       "Service/istio-egressgateway",
       "ServiceAccount/istio-egressgateway-service-account",
     ]);
-    expect([...defaults].filter((id) => !demo.has(id)).sort()).toEqual(["HorizontalPodAutoscaler/istio-ingressgateway", "HorizontalPodAutoscaler/istiod"]);
+    expect([...defaults].filter((id) => !demo.has(id)).sort()).toEqual([
+      "HorizontalPodAutoscaler/istio-ingressgateway",
+      "HorizontalPodAutoscaler/istiod",
+    ]);
     expect([...defaults].filter((id) => !minimal.has(id)).sort()).toEqual([
       "Deployment/istio-ingressgateway",
       "HorizontalPodAutoscaler/istio-ingressgateway",
@@ -111,7 +118,11 @@ describe("settings mesh does not render silently", () => {
 
   it("filters by values.global.resourceScope", () => {
     const kinds = (scope: string) =>
-      new Set(generateManifest({ files: [], sets: [`values.global.resourceScope=${scope}`] }).components.flatMap((c) => c.objects.map((o) => o.kind)));
+      new Set(
+        generateManifest({ files: [], sets: [`values.global.resourceScope=${scope}`] }).components.flatMap((c) =>
+          c.objects.map((o) => o.kind),
+        ),
+      );
     expect([...kinds("cluster")].sort()).toEqual([
       "ClusterRole",
       "ClusterRoleBinding",
@@ -131,6 +142,8 @@ describe("settings mesh does not render silently", () => {
 
   it("warns that installPackagePath is ignored", () => {
     const manifest = generateManifest({ files: [], sets: ["installPackagePath=/tmp/charts"], components: ["base"] });
-    expect(manifest.findings.map((finding) => finding.message)).toEqual(["installPackagePath is ignored: mesh renders from its own profiles and renderers"]);
+    expect(manifest.findings.map((finding) => finding.message)).toEqual([
+      "installPackagePath is ignored: mesh renders from its own profiles and renderers",
+    ]);
   });
 });

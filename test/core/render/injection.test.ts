@@ -132,7 +132,13 @@ describe("mesh's injection templates", () => {
       "global.proxy.seccompProfile",
       "global.trustDomain",
     ]);
-    const prefixes: Record<string, string> = { ".Values": "", $g: "global", $p: "global.proxy", $pi: "global.proxy_init", $gateways: "gateways" };
+    const prefixes: Record<string, string> = {
+      ".Values": "",
+      $g: "global",
+      $p: "global.proxy",
+      $pi: "global.proxy_init",
+      $gateways: "gateways",
+    };
     const read = new Set<string>();
     for (const text of Object.values(templates)) {
       for (const m of text.matchAll(/(\.Values|\$gateways|\$pi|\$p|\$g)((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
@@ -140,9 +146,13 @@ describe("mesh's injection templates", () => {
       }
     }
     const objects = generateManifest({ files: [], sets: ["profile=default"], components: ["istiod"] }).components.flatMap((c) => c.objects);
-    const injector = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "istio-sidecar-injector") as { data: { values: string } } | undefined;
+    const injector = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "istio-sidecar-injector") as
+      { data: { values: string } } | undefined;
     const values = JSON.parse(injector!.data.values) as Record<string, unknown>;
-    const lookup = (path: string) => path.split(".").reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), values);
+    const lookup = (path: string) =>
+      path
+        .split(".")
+        .reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), values);
     const missing = [...read].filter((path) => lookup(path) === undefined && !optional.has(path));
     expect(read.size).toBeGreaterThan(30);
     expect(missing).toEqual([]);

@@ -22,10 +22,11 @@ function contextFor(sets: string[]): IstiodContext {
   };
 }
 const deployment = (sets: string[]) => istiodDeployment(contextFor(sets), "docker.io/istio", "1.30.3") as any;
-const envOf = (sets: string[]) => Object.fromEntries(deployment(sets).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+const envOf = (sets: string[]) =>
+  Object.fromEntries(deployment(sets).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
 describe("istiod Deployment", () => {
-  it("default: no replicas (the HPA scales it), 500m/2048Mi requests, trace sampling \"1\"", () => {
+  it('default: no replicas (the HPA scales it), 500m/2048Mi requests, trace sampling "1"', () => {
     const rendered = deployment([]);
     expect(rendered.spec.replicas).toBeUndefined();
     const container = rendered.spec.template.spec.containers[0];
@@ -34,7 +35,7 @@ describe("istiod Deployment", () => {
     expect(envOf([]).PILOT_TRACE_SAMPLING).toBe("1");
   });
 
-  it("demo: replicas 1, 10m/100Mi, trace sampling \"100\", no HPA", () => {
+  it('demo: replicas 1, 10m/100Mi, trace sampling "100", no HPA', () => {
     const rendered = deployment(["profile=demo"]);
     expect(rendered.spec.replicas).toBe(1);
     expect(rendered.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "10m", memory: "100Mi" } });
@@ -43,7 +44,9 @@ describe("istiod Deployment", () => {
   });
 
   it("orders env as the chart does, with values.pilot.env sorted by key in the middle", () => {
-    const names = deployment(["values.pilot.env.ZZZ=1", "values.pilot.env.AAA=true"]).spec.template.spec.containers[0].env.map((e: any) => e.name);
+    const names = deployment(["values.pilot.env.ZZZ=1", "values.pilot.env.AAA=true"]).spec.template.spec.containers[0].env.map(
+      (e: any) => e.name,
+    );
     expect(names).toEqual([
       "REVISION",
       "PILOT_CERT_PROVIDER",
@@ -68,7 +71,9 @@ describe("istiod Deployment", () => {
     const context = contextFor(["hub=spec.example", "values.global.hub=values.example", "values.global.variant=distroless"]);
     const image = istiodImage(context, undefined);
     expect(image).toEqual({ hub: "values.example", tag: "1.30.3" });
-    expect((istiodDeployment(context, image.hub, image.tag) as any).spec.template.spec.containers[0].image).toBe("values.example/pilot:1.30.3-distroless");
+    expect((istiodDeployment(context, image.hub, image.tag) as any).spec.template.spec.containers[0].image).toBe(
+      "values.example/pilot:1.30.3-distroless",
+    );
     expect(istiodImage(context, { hub: "component.example", tag: "1.30.2" })).toEqual({ hub: "component.example", tag: "1.30.2" });
   });
 
@@ -137,13 +142,19 @@ describe("istiod webhooks and RBAC", () => {
       "rev.namespace.sidecar-injector.istio.io",
       "rev.object.sidecar-injector.istio.io",
     ]);
-    expect((sidecarInjectorWebhook(contextFor(["values.sidecarInjectorWebhook.enableNamespacesByDefault=true"])) as any).webhooks).toHaveLength(5);
+    expect(
+      (sidecarInjectorWebhook(contextFor(["values.sidecarInjectorWebhook.enableNamespacesByDefault=true"])) as any).webhooks,
+    ).toHaveLength(5);
   });
 
   it("validation webhook istio-validator-istio-system with failurePolicy Ignore", () => {
     const webhook = configValidationWebhook(contextFor([])) as any;
     expect(webhook.metadata.name).toBe("istio-validator-istio-system");
-    expect(webhook.webhooks[0]).toMatchObject({ name: "rev.validation.istio.io", failurePolicy: "Ignore", clientConfig: { service: { path: "/validate" } } });
+    expect(webhook.webhooks[0]).toMatchObject({
+      name: "rev.validation.istio.io",
+      failurePolicy: "Ignore",
+      clientConfig: { service: { path: "/validate" } },
+    });
     expect(configValidationWebhook(contextFor(["values.global.configValidation=false"]))).toBeUndefined();
   });
 
@@ -191,7 +202,9 @@ describe("istiod ConfigMaps", () => {
   });
 
   it("user meshConfig merges over the chart's (lists replace) and defaultProviders is left to the user", () => {
-    const mesh = parse((meshConfigMap(contextFor(["meshConfig.defaultProviders.tracing[0]=zipkin", "meshConfig.trustDomain=example.org"])) as any).data.mesh);
+    const mesh = parse(
+      (meshConfigMap(contextFor(["meshConfig.defaultProviders.tracing[0]=zipkin", "meshConfig.trustDomain=example.org"])) as any).data.mesh,
+    );
     expect(mesh.defaultProviders).toEqual({ tracing: ["zipkin"] });
     expect(mesh.trustDomain).toBe("example.org");
   });
@@ -201,7 +214,13 @@ describe("istiod ConfigMaps", () => {
       templates: { sidecar: "spec: {}\n", gateway: "spec: {}\n" },
     }) as any;
     const config = parse(configMap.data.config);
-    expect(config).toMatchObject({ policy: "enabled", defaultTemplates: ["sidecar"], alwaysInjectSelector: [], neverInjectSelector: [], injectedAnnotations: {} });
+    expect(config).toMatchObject({
+      policy: "enabled",
+      defaultTemplates: ["sidecar"],
+      alwaysInjectSelector: [],
+      neverInjectSelector: [],
+      injectedAnnotations: {},
+    });
     expect(Object.keys(config.templates)).toEqual(["custom", "gateway", "sidecar"]);
     const values = JSON.parse(configMap.data.values);
     expect(Object.keys(values)).toEqual(["gateways", "global", "pilot", "revision", "sidecarInjectorWebhook"]);
@@ -222,7 +241,10 @@ describe("compatibility versions", () => {
 
 describe("tracing in the mesh config", () => {
   it("adds defaultConfig.tracing for a tracer other than none, with its address", () => {
-    const mesh = parse((meshConfigMap(contextFor(["values.global.proxy.tracer=zipkin", "values.global.tracer.zipkin.address=zipkin.tracing:9411"])) as any).data.mesh);
+    const mesh = parse(
+      (meshConfigMap(contextFor(["values.global.proxy.tracer=zipkin", "values.global.tracer.zipkin.address=zipkin.tracing:9411"])) as any)
+        .data.mesh,
+    );
     expect(mesh.defaultConfig.tracing).toEqual({ zipkin: { address: "zipkin.tracing:9411" } });
     expect(parse((meshConfigMap(contextFor([])) as any).data.mesh).defaultConfig.tracing).toBeUndefined();
   });

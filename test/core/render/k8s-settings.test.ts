@@ -12,18 +12,43 @@ import { istiodChartValues, operatorValues } from "../../../src/core/render/valu
 function istiodObjects(sets: string[] = []): KubeObject[] {
   const { operator, user } = composeOperator({ documents: [], sets });
   const passedValues = operatorValues(operator, user);
-  const context: IstiodContext = { values: istiodChartValues(passedValues), passedValues, namespace: "istio-system", istioNamespace: "istio-system", revision: "" };
-  return [istiodDeployment(context, "docker.io/istio", "1.30.3"), istiodService(context), istiodAutoscaler(context)!, sidecarInjectorWebhook(context)];
+  const context: IstiodContext = {
+    values: istiodChartValues(passedValues),
+    passedValues,
+    namespace: "istio-system",
+    istioNamespace: "istio-system",
+    revision: "",
+  };
+  return [
+    istiodDeployment(context, "docker.io/istio", "1.30.3"),
+    istiodService(context),
+    istiodAutoscaler(context)!,
+    sidecarInjectorWebhook(context),
+  ];
 }
-const main = { workloadName: "istiod", containerName: "discovery", origin: "components.pilot.k8s", servicePortsViaValues: false, autoscaled: true, autoscaleSetting: "values.pilot.autoscaleEnabled" };
-const patched = (settings: KubernetesSettings, findings: Finding[] = []) => applyKubernetesSettings(istiodObjects(), settings, main, findings);
+const main = {
+  workloadName: "istiod",
+  containerName: "discovery",
+  origin: "components.pilot.k8s",
+  servicePortsViaValues: false,
+  autoscaled: true,
+  autoscaleSetting: "values.pilot.autoscaleEnabled",
+};
+const patched = (settings: KubernetesSettings, findings: Finding[] = []) =>
+  applyKubernetesSettings(istiodObjects(), settings, main, findings);
 const byKind = (objects: KubeObject[], kind: string) => objects.find((o) => o.kind === kind) as any;
 const container = (objects: KubeObject[]) => byKind(objects, "Deployment").spec.template.spec.containers[0];
 
 describe("components.<c>.k8s patches", () => {
   it("merges env by name and inserts new variables after the last matched one", () => {
     const env = container(
-      patched({ env: [{ name: "POD_NAME", value: "patched" }, { name: "GODEBUG", value: "x" }, { name: "NEW_VAR", value: "y" }] }),
+      patched({
+        env: [
+          { name: "POD_NAME", value: "patched" },
+          { name: "GODEBUG", value: "x" },
+          { name: "NEW_VAR", value: "y" },
+        ],
+      }),
     ).env;
     const names = env.map((e: any) => e.name);
     expect(names.slice(2, 6)).toEqual(["POD_NAME", "GODEBUG", "NEW_VAR", "POD_NAMESPACE"]);
@@ -44,7 +69,12 @@ describe("components.<c>.k8s patches", () => {
     });
     const pod = byKind(objects, "Deployment").spec.template;
     expect(container(objects).resources).toEqual({ requests: { cpu: "500m", memory: "2048Mi" }, limits: { cpu: "1" } });
-    expect(container(objects).readinessProbe).toEqual({ httpGet: { path: "/ready", port: 8080 }, initialDelaySeconds: 1, periodSeconds: 10, timeoutSeconds: 5 });
+    expect(container(objects).readinessProbe).toEqual({
+      httpGet: { path: "/ready", port: 8080 },
+      initialDelaySeconds: 1,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+    });
     expect(container(objects).imagePullPolicy).toBe("Always");
     expect(pod.spec.nodeSelector).toEqual({ disk: "ssd" });
     expect(pod.spec.tolerations).toEqual([{ key: "a", operator: "Exists" }]);
@@ -59,7 +89,9 @@ describe("components.<c>.k8s patches", () => {
     const objects = patched({ hpaSpec: { maxReplicas: 10, metrics: [] }, replicaCount: 2 }, findings);
     expect(byKind(objects, "HorizontalPodAutoscaler").spec).toMatchObject({ minReplicas: 1, maxReplicas: 10, metrics: [] });
     expect(byKind(objects, "Deployment").spec.replicas).toBe(2);
-    expect(findings.map((f) => f.message)).toEqual(["components.pilot.k8s.replicaCount should not be set when values.pilot.autoscaleEnabled is true"]);
+    expect(findings.map((f) => f.message)).toEqual([
+      "components.pilot.k8s.replicaCount should not be set when values.pilot.autoscaleEnabled is true",
+    ]);
   });
 
   it("patches the Service spec and annotations", () => {
@@ -80,7 +112,8 @@ describe("components.<c>.k8s patches", () => {
 });
 
 describe("k8s.overlays", () => {
-  const overlay = (kind: string, name: string, patches: { path: string; value?: unknown }[]) => patched({ overlays: [{ kind, name, patches }] });
+  const overlay = (kind: string, name: string, patches: { path: string; value?: unknown }[]) =>
+    patched({ overlays: [{ kind, name, patches }] });
 
   it("changes a list item selected by value: the 30m argument becomes 60m", () => {
     const objects = overlay("Deployment", "istiod", [{ path: "spec.template.spec.containers.[name:discovery].args.[30m]", value: "60m" }]);
@@ -111,6 +144,8 @@ describe("k8s.overlays", () => {
 
   it("creates missing maps and reports bad paths with the overlay's location", () => {
     expect(byKind(overlay("Service", "istiod", [{ path: "spec.newMap.key", value: 1 }]), "Service").spec.newMap).toEqual({ key: 1 });
-    expect(() => overlay("Service", "istiod", [{ path: "spec..x", value: 1 }])).toThrow("components.pilot.k8s.overlays[0].patches[0] (Service istiod)");
+    expect(() => overlay("Service", "istiod", [{ path: "spec..x", value: 1 }])).toThrow(
+      "components.pilot.k8s.overlays[0].patches[0] (Service istiod)",
+    );
   });
 });

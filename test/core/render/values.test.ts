@@ -21,7 +21,11 @@ describe("IstioOperator → chart values (install.md §1 steps 7–10)", () => {
   });
 
   it("merges spec.meshConfig into values.meshConfig (meshConfig wins), then re-applies the user's values.meshConfig", () => {
-    const values = valuesFor(["values.meshConfig.accessLogFile=/from/values", "meshConfig.accessLogFile=/from/meshconfig", "meshConfig.enableTracing=true"]);
+    const values = valuesFor([
+      "values.meshConfig.accessLogFile=/from/values",
+      "meshConfig.accessLogFile=/from/meshconfig",
+      "meshConfig.enableTracing=true",
+    ]);
     expect(values.meshConfig).toEqual({ accessLogFile: "/from/values", enableTracing: true });
     expect(valuesFor(["meshConfig.accessLogFile=/only/meshconfig"]).meshConfig).toEqual({ accessLogFile: "/only/meshconfig" });
   });
@@ -45,7 +49,9 @@ describe("chart values: defaults < chart profile < IstioOperator values (install
   });
 
   it("applies the demo chart profile below the user's values and replaces lists", () => {
-    const chart = istiodChartValues(valuesFor(["profile=demo", "values.pilot.traceSampling=5", "meshConfig.extensionProviders[0].name=only"])) as any;
+    const chart = istiodChartValues(
+      valuesFor(["profile=demo", "values.pilot.traceSampling=5", "meshConfig.extensionProviders[0].name=only"]),
+    ) as any;
     expect(chart.pilot.traceSampling).toBe(5);
     expect(chart.pilot.autoscaleEnabled).toBe(false);
     expect(chart.meshConfig.extensionProviders).toEqual([{ name: "only" }]);

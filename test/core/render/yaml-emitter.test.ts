@@ -7,7 +7,9 @@ const readBack = (text: string) => parse(text, { version: "1.1" });
 describe("the manifest YAML writer", () => {
   it("writes istioctl's layout: sorted keys, 2-space indent, dashes at the key's column", () => {
     expect(emitYaml({ spec: { ports: [{ port: 80, name: "http" }], empty: {}, none: [] }, kind: "Service", annotations: null })).toBe(
-      ["annotations: null", "kind: Service", "spec:", "  empty: {}", "  none: []", "  ports:", "  - name: http", "    port: 80", ""].join("\n"),
+      ["annotations: null", "kind: Service", "spec:", "  empty: {}", "  none: []", "  ports:", "  - name: http", "    port: 80", ""].join(
+        "\n",
+      ),
     );
   });
 
@@ -16,10 +18,57 @@ describe("the manifest YAML writer", () => {
   });
 
   it.each([
-    "", "true", "False", "yes", "no", "on", "OFF", "y", "n", "~", "null", "15014", "1.0", "-1", "0x1F", "0755", "1e3", "1_000", "1:20", ".inf",
-    "2026-11-26", "*", "&a", "!tag", "|", ">", "@x", "`x", "%x", "{{ .Values }}", "[a]", "- a", "-", "a: b", "a #b", "trailing ", " leading",
-    "ends:", "it's", 'say "hi"', "tab\there", "$(POD_NAMESPACE).svc.cluster.local", "--domain", "100%", "=", "<<", "kubernetes://apis/apps/v1",
-    "line\nbreak", " indented\nblock", "trailing space \nline", "\u0007bell",
+    "",
+    "true",
+    "False",
+    "yes",
+    "no",
+    "on",
+    "OFF",
+    "y",
+    "n",
+    "~",
+    "null",
+    "15014",
+    "1.0",
+    "-1",
+    "0x1F",
+    "0755",
+    "1e3",
+    "1_000",
+    "1:20",
+    ".inf",
+    "2026-11-26",
+    "*",
+    "&a",
+    "!tag",
+    "|",
+    ">",
+    "@x",
+    "`x",
+    "%x",
+    "{{ .Values }}",
+    "[a]",
+    "- a",
+    "-",
+    "a: b",
+    "a #b",
+    "trailing ",
+    " leading",
+    "ends:",
+    "it's",
+    'say "hi"',
+    "tab\there",
+    "$(POD_NAMESPACE).svc.cluster.local",
+    "--domain",
+    "100%",
+    "=",
+    "<<",
+    "kubernetes://apis/apps/v1",
+    "line\nbreak",
+    " indented\nblock",
+    "trailing space \nline",
+    "\u0007bell",
   ])("reads %j back as the same string", (text) => {
     expect(readBack(emitYaml({ key: text, list: [text], [text || "k"]: 1 }))).toEqual({ key: text, list: [text], [text || "k"]: 1 });
   });

@@ -65,7 +65,10 @@ describe("ztunnel (ztunnel chart)", () => {
       ],
     });
     expect(pod.volumes).toEqual([
-      { name: "istio-token", projected: { sources: [{ serviceAccountToken: { path: "istio-token", expirationSeconds: 43200, audience: "istio-ca" } }] } },
+      {
+        name: "istio-token",
+        projected: { sources: [{ serviceAccountToken: { path: "istio-token", expirationSeconds: 43200, audience: "istio-ca" } }] },
+      },
       { name: "istiod-ca-cert", configMap: { name: "istio-ca-root-cert" } },
       { name: "cni-ztunnel-sock-dir", hostPath: { path: "/var/run/ztunnel", type: "DirectoryOrCreate" } },
       { name: "tmp", emptyDir: {} },
@@ -173,7 +176,10 @@ describe("ztunnel (ztunnel chart)", () => {
 
   it("points at the revision's istiod and annotates the revision", () => {
     const sets = ["profile=ambient", "revision=canary"];
-    expect(envOf(sets)).toMatchObject({ CA_ADDRESS: "istiod-canary.istio-system.svc:15012", XDS_ADDRESS: "istiod-canary.istio-system.svc:15012" });
+    expect(envOf(sets)).toMatchObject({
+      CA_ADDRESS: "istiod-canary.istio-system.svc:15012",
+      XDS_ADDRESS: "istiod-canary.istio-system.svc:15012",
+    });
     const ds = daemonSet(sets);
     expect(ds.metadata.annotations).toEqual({ "istio.io/rev": "canary" });
     expect(ds.spec.template.metadata.annotations["istio.io/rev"]).toBe("canary");
@@ -181,7 +187,10 @@ describe("ztunnel (ztunnel chart)", () => {
   });
 
   it.each([
-    [["components.ztunnel.hub=registry.example/istio", "components.ztunnel.tag=1.30.2"], "registry.example/istio/ztunnel:1.30.2-distroless"],
+    [
+      ["components.ztunnel.hub=registry.example/istio", "components.ztunnel.tag=1.30.2"],
+      "registry.example/istio/ztunnel:1.30.2-distroless",
+    ],
     [["values.ztunnel.hub=registry.example/istio"], "registry.example/istio/ztunnel:1.30.3-distroless"],
     [["values.ztunnel.variant=debug"], "docker.io/istio/ztunnel:1.30.3-debug"],
     [["values.global.variant="], "docker.io/istio/ztunnel:1.30.3-distroless"],
@@ -198,7 +207,10 @@ describe("ztunnel (ztunnel chart)", () => {
   it("renames its objects with values.ztunnel.resourceName, and k8s settings follow the name", () => {
     const sets = ["profile=ambient", "values.ztunnel.resourceName=node-proxy", "components.ztunnel.k8s.resources.limits.memory=1Gi"];
     const objects = ztunnelObjects(sets);
-    expect(objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(["ServiceAccount/node-proxy", "DaemonSet/node-proxy"]);
+    expect(objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
+      "ServiceAccount/node-proxy",
+      "DaemonSet/node-proxy",
+    ]);
     expect((find(objects, "DaemonSet", "node-proxy").spec as any).template.spec.serviceAccountName).toBe("node-proxy");
     expect((find(objects, "DaemonSet", "node-proxy").spec as any).template.spec.containers[0].resources.limits).toEqual({ memory: "1Gi" });
   });
@@ -235,9 +247,10 @@ describe("ztunnel (ztunnel chart)", () => {
         scopeSelector: { matchExpressions: [{ operator: "In", scopeName: "PriorityClass", values: ["system-node-critical"] }] },
       });
     }
-    expect(ztunnelObjects(["profile=ambient", "values.global.platform=gke", "values.ztunnel.resourceQuotas.enabled=false"]).map((object) => object.kind)).toEqual([
-      "ServiceAccount",
-      "DaemonSet",
-    ]);
+    expect(
+      ztunnelObjects(["profile=ambient", "values.global.platform=gke", "values.ztunnel.resourceQuotas.enabled=false"]).map(
+        (object) => object.kind,
+      ),
+    ).toEqual(["ServiceAccount", "DaemonSet"]);
   });
 });

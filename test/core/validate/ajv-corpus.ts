@@ -7,7 +7,10 @@ import { pruneAndDefault } from "../../../src/core/validate/structural-defaults.
 import { checkValues, checkValuesKnownValid, type ValueCheckResult } from "../../../src/core/validate/value-validation.js";
 
 /** What both value checkers see: the object after status, apiVersion/kind/metadata are set aside, pruned and defaulted (as engine.ts). */
-export function prunedForValueChecks(object: Record<string, unknown>, schema: KindSchema): { pruned: unknown; valueSchema: StructuralSchema } {
+export function prunedForValueChecks(
+  object: Record<string, unknown>,
+  schema: KindSchema,
+): { pruned: unknown; valueSchema: StructuralSchema } {
   const body: Record<string, unknown> = {};
   for (const key of Object.keys(object)) {
     if (key === "status" && schema.statusSubresource !== false) continue;

@@ -99,7 +99,10 @@ describe("translating a structural schema for ajv", () => {
   });
 
   it("moves a repeated subschema into one shared definition", () => {
-    const filter: StructuralSchema = { type: "object", properties: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`field${i}`, { type: "string", maxLength: 16 }])) };
+    const filter: StructuralSchema = {
+      type: "object",
+      properties: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`field${i}`, { type: "string", maxLength: 16 }])),
+    };
     const shared = withSharedDefinitions(toAjvSchema({ type: "object", properties: { first: filter, second: filter } }));
     expect(shared.properties).toEqual({ first: { $ref: "#/definitions/d0" }, second: { $ref: "#/definitions/d0" } });
     expect(Object.keys(shared.definitions as object)).toEqual(["d0"]);
@@ -108,7 +111,11 @@ describe("translating a structural schema for ajv", () => {
   it.each([
     ["an RE2-only pattern", { type: "string", pattern: "(?i)^abc$" }, /does not compile as a JavaScript "u" regex/],
     ["a list type inside a combinator", { anyOf: [{ type: "array", "x-kubernetes-list-type": "set" }] }, /list-type inside/],
-    ["a property named like an Object.prototype member", { type: "object", properties: { toString: { type: "string" } } }, /shadows Object.prototype/],
+    [
+      "a property named like an Object.prototype member",
+      { type: "object", properties: { toString: { type: "string" } } },
+      /shadows Object.prototype/,
+    ],
     ["an unknown type", { type: "null" as never }, /unknown type/],
   ] as [string, StructuralSchema, RegExp][])("refuses to translate %s", (_name, schema, problem) => {
     expect(ajvIncompatibilities(schema).join("\n")).toMatch(problem);

@@ -12,7 +12,10 @@ const schema: StructuralSchema = {
     weight: { type: "integer" },
     namespace: { type: "string" },
     tags: { type: "array", items: { type: "string" } },
-    refs: { type: "array", items: { type: "object", properties: { name: { type: "string" }, namespace: { type: "string" }, port: { type: "integer" } } } },
+    refs: {
+      type: "array",
+      items: { type: "object", properties: { name: { type: "string" }, namespace: { type: "string" }, port: { type: "integer" } } },
+    },
     labels: { type: "object", additionalProperties: { type: "string" } },
     timeout: { type: "string" },
   },
@@ -38,7 +41,19 @@ function interpreted(expression: string, self: unknown): unknown {
 }
 
 const selves = [
-  { name: "web", port: 80, weight: 0, namespace: "apps", tags: ["a", "b"], refs: [{ name: "x", port: 1 }, { name: "x", namespace: "o" }], labels: { app: "web", "k8s.io/x": "y" }, timeout: "1s" },
+  {
+    name: "web",
+    port: 80,
+    weight: 0,
+    namespace: "apps",
+    tags: ["a", "b"],
+    refs: [
+      { name: "x", port: 1 },
+      { name: "x", namespace: "o" },
+    ],
+    labels: { app: "web", "k8s.io/x": "y" },
+    timeout: "1s",
+  },
   { name: "", tags: [], refs: [], labels: {} },
   { name: "Ünïcode", port: 65535, tags: ["*"], refs: [{ name: "y" }], timeout: "1h30m" },
   // Go's time.ParseDuration rejects "" and "-"; both engines must.
@@ -87,7 +102,12 @@ describe("CEL rules compiled to JavaScript agree with the CEL interpreter", () =
 
   it("reads Kubernetes-escaped property names under their real names", () => {
     expect(["__namespace__", "x__dash__y", "a__dot__b", "p__slash__q", "u__underscores__v", "plain"].map(unescapeFieldName)).toEqual([
-      "namespace", "x-y", "a.b", "p/q", "u__v", "plain",
+      "namespace",
+      "x-y",
+      "a.b",
+      "p/q",
+      "u__v",
+      "plain",
     ]);
   });
 });

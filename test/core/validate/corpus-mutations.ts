@@ -35,7 +35,8 @@ export function corpusMutations(document: Json): Json[] {
       add(`${label} given an unknown field`, (copy) => (at(copy)[last].zzUnknown = 1));
       for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
     } else if (typeof value === "string") {
-      for (const replacement of stringValues) add(`${label} = ${JSON.stringify(replacement).slice(0, 20)}`, (copy) => (at(copy)[last] = replacement));
+      for (const replacement of stringValues)
+        add(`${label} = ${JSON.stringify(replacement).slice(0, 20)}`, (copy) => (at(copy)[last] = replacement));
     } else if (typeof value === "number") {
       for (const replacement of numberValues) add(`${label} = ${JSON.stringify(replacement)}`, (copy) => (at(copy)[last] = replacement));
     } else if (typeof value === "boolean") {
@@ -50,6 +51,7 @@ export function corpusMutations(document: Json): Json[] {
 /** A copy of a list item with its `name` (if any) made unique, so overfilling tests maxItems, not uniqueness. */
 function renamed(item: unknown, index: number): unknown {
   const copy = structuredClone(item);
-  if (typeof copy === "object" && copy !== null && typeof (copy as Json).name === "string") (copy as Json).name = `${(copy as Json).name}-${index}`;
+  if (typeof copy === "object" && copy !== null && typeof (copy as Json).name === "string")
+    (copy as Json).name = `${(copy as Json).name}-${index}`;
   return copy;
 }

@@ -12,31 +12,91 @@ describe("the CRD-semantics engine on a user CRD", () => {
 
   type Case = [name: string, mutate: (widget: Record<string, any>) => void, code: string, path: string | undefined, message: RegExp];
   const cases: Case[] = [
-    ["an unknown field, with a did-you-mean", (w) => (w.spec.replicaz = 2), "SCHEMA_UNKNOWN_FIELD", "spec.replicaz", /unknown field "spec.replicaz" \(did you mean "replicas"\?\)/],
+    [
+      "an unknown field, with a did-you-mean",
+      (w) => (w.spec.replicaz = 2),
+      "SCHEMA_UNKNOWN_FIELD",
+      "spec.replicaz",
+      /unknown field "spec.replicaz" \(did you mean "replicas"\?\)/,
+    ],
     ["an unknown field inside metadata", (w) => (w.metadata.label = {}), "SCHEMA_UNKNOWN_FIELD", "metadata.label", /did you mean "labels"/],
     ["a missing required field", (w) => delete w.spec.size, "SCHEMA_REQUIRED", "spec.size", /spec.size: Required value/],
-    ["a value outside the enum", (w) => (w.spec.size = "huge"), "SCHEMA_ENUM", "spec.size", /Unsupported value: "huge": supported values: "small", "medium", "large"/],
+    [
+      "a value outside the enum",
+      (w) => (w.spec.size = "huge"),
+      "SCHEMA_ENUM",
+      "spec.size",
+      /Unsupported value: "huge": supported values: "small", "medium", "large"/,
+    ],
     ["a wrong type, with the YAML hint", (w) => (w.spec.name = true), "SCHEMA_TYPE", "spec.name", /must be of type string.*quote it/],
     ["a pattern mismatch", (w) => (w.spec.name = "Demo"), "SCHEMA_PATTERN", "spec.name", /should match '\^\[a-z\]/],
     ["a too-short string", (w) => (w.spec.name = "d"), "SCHEMA_TOO_SHORT", "spec.name", /at least 2 chars/],
     ["a too-long string", (w) => (w.spec.mode = "Automatic-mode"), "SCHEMA_TOO_LONG", "spec.mode", /Too long: may not be more than 8/],
     ["a number above maximum", (w) => (w.spec.replicas = 11), "SCHEMA_RANGE", "spec.replicas", /less than or equal to 10/],
-    ["an invalid ipv4 (leading zero octet)", (w) => (w.spec.address = "10.00.0.1"), "SCHEMA_FORMAT", "spec.address", /must be of type ipv4/],
+    [
+      "an invalid ipv4 (leading zero octet)",
+      (w) => (w.spec.address = "10.00.0.1"),
+      "SCHEMA_FORMAT",
+      "spec.address",
+      /must be of type ipv4/,
+    ],
     ["a float where int-or-string is expected", (w) => (w.spec.port = 1.5), "SCHEMA_TYPE", "spec.port", /integer or string/],
-    ["too many items", (w) => (w.spec.tags = ["a", "b", "c", "d", "e"]), "SCHEMA_TOO_MANY", "spec.tags", /Too many: 5: must have at most 4 items/],
+    [
+      "too many items",
+      (w) => (w.spec.tags = ["a", "b", "c", "d", "e"]),
+      "SCHEMA_TOO_MANY",
+      "spec.tags",
+      /Too many: 5: must have at most 4 items/,
+    ],
     ["a duplicate in a set list", (w) => (w.spec.tags = ["a", "a"]), "SCHEMA_DUPLICATE", "spec.tags[1]", /Duplicate value: "a"/],
-    ["a duplicate key in a map list", (w) => w.spec.ports.push({ name: "http", number: 81 }), "SCHEMA_DUPLICATE", "spec.ports[1]", /Duplicate value: \{"name":"http"\}/],
-    ["both oneOf alternatives", (w) => (w.spec.match = { exact: "/x", prefix: "/" }), "SCHEMA_ONE_OF", "spec.match", /one and only one schema/],
+    [
+      "a duplicate key in a map list",
+      (w) => w.spec.ports.push({ name: "http", number: 81 }),
+      "SCHEMA_DUPLICATE",
+      "spec.ports[1]",
+      /Duplicate value: \{"name":"http"\}/,
+    ],
+    [
+      "both oneOf alternatives",
+      (w) => (w.spec.match = { exact: "/x", prefix: "/" }),
+      "SCHEMA_ONE_OF",
+      "spec.match",
+      /one and only one schema/,
+    ],
     ["a non-string map value", (w) => (w.spec.settings = { colour: 3 }), "SCHEMA_TYPE", "spec.settings.colour", /must be of type string/],
     ["a CEL rule on defaulted values", (w) => (w.spec.replicas = 5), "CEL_RULE", "spec", /replicas must not exceed maxReplicas/],
-    ["a CEL rule reading an escaped property", (w) => (w.spec.owner.namespace = "kube-system"), "CEL_RULE", "spec", /owner must not live in kube-system/],
-    ["a CEL rule with RE2 (?i), reason and fieldPath", (w) => (w.spec.tags = ["ok", "n0t"]), "CEL_RULE", "spec.tags", /Forbidden: tags are letters only/],
+    [
+      "a CEL rule reading an escaped property",
+      (w) => (w.spec.owner.namespace = "kube-system"),
+      "CEL_RULE",
+      "spec",
+      /owner must not live in kube-system/,
+    ],
+    [
+      "a CEL rule with RE2 (?i), reason and fieldPath",
+      (w) => (w.spec.tags = ["ok", "n0t"]),
+      "CEL_RULE",
+      "spec.tags",
+      /Forbidden: tags are letters only/,
+    ],
     ["a CEL rule on list items", (w) => (w.spec.ports[0].number = -1), "CEL_RULE", "spec.ports[0]", /port numbers are positive/],
-    ["a root CEL rule reading metadata.name", (w) => (w.metadata.name = "forbidden"), "CEL_RULE", undefined, /the name "forbidden" is reserved/],
+    [
+      "a root CEL rule reading metadata.name",
+      (w) => (w.metadata.name = "forbidden"),
+      "CEL_RULE",
+      undefined,
+      /the name "forbidden" is reserved/,
+    ],
     ["an invalid name", (w) => (w.metadata.name = "Demo_1"), "METADATA_NAME", "metadata.name", /RFC 1123 subdomain/],
     ["an invalid namespace", (w) => (w.metadata.namespace = "apps.prod"), "METADATA_NAMESPACE", "metadata.namespace", /RFC 1123 label/],
     ["an invalid label value", (w) => (w.metadata.labels = { app: "-x" }), "METADATA_LABEL_VALUE", "metadata.labels.app", /valid label/],
-    ["a non-string label value", (w) => (w.metadata.labels = { enabled: true }), "METADATA_TYPE", "metadata.labels.enabled", /quote "true"/],
+    [
+      "a non-string label value",
+      (w) => (w.metadata.labels = { enabled: true }),
+      "METADATA_TYPE",
+      "metadata.labels.enabled",
+      /quote "true"/,
+    ],
     ["a missing name", (w) => delete w.metadata.name, "METADATA_NAME_REQUIRED", "metadata.name", /Required value/],
   ];
 
@@ -63,7 +123,11 @@ describe("the CRD-semantics engine on a user CRD", () => {
     const widget = validWidget();
     widget.spec.name = "Demo";
     widget.spec.replicas = 5;
-    expect(errors(widget).map((finding) => finding.code).sort()).toEqual(["CEL_RULE", "SCHEMA_PATTERN"]);
+    expect(
+      errors(widget)
+        .map((finding) => finding.code)
+        .sort(),
+    ).toEqual(["CEL_RULE", "SCHEMA_PATTERN"]);
   });
 
   it("skips transition rules (oldSelf) on create", () => {
@@ -86,7 +150,9 @@ describe("the CRD-semantics engine on a user CRD", () => {
 
   it("turns a runtime CEL error into a rejection", () => {
     const crd = structuredClone(widgetCrds[0]) as any;
-    crd.spec.versions[0].schema.openAPIV3Schema.properties.spec["x-kubernetes-validations"] = [{ rule: "self.missing.size() > 0", message: "never" }];
+    crd.spec.versions[0].schema.openAPIV3Schema.properties.spec["x-kubernetes-validations"] = [
+      { rule: "self.missing.size() > 0", message: "never" },
+    ];
     const found = validateObjects([validWidget()], { crds: [crd] });
     expect(found.map((finding) => finding.code)).toEqual(["CEL_RUNTIME_ERROR"]);
   });
@@ -110,7 +176,9 @@ describe("the CRD-semantics engine on a user CRD", () => {
   it("says 'no matches' for an unknown kind of a known group, with a did-you-mean", () => {
     const widget = validWidget();
     widget.kind = "Widgit";
-    expect(errors(widget)).toEqual([expect.objectContaining({ code: "NO_MATCHES_FOR_KIND", message: expect.stringMatching(/did you mean kind "Widget"/) })]);
+    expect(errors(widget)).toEqual([
+      expect.objectContaining({ code: "NO_MATCHES_FOR_KIND", message: expect.stringMatching(/did you mean kind "Widget"/) }),
+    ]);
   });
 
   it("reports kinds without a schema as info, as errors with strict, and not at all when ignored", () => {
@@ -138,6 +206,11 @@ describe("core Kubernetes kinds (no schema bundled)", () => {
     const service = { apiVersion: "v1", kind: "Service", metadata: { name: "1web" }, spec: {} };
     const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "team.a" } };
     const codes = validateObjects([service, namespace]).map((finding) => `${finding.resource?.kind} ${finding.code} ${finding.severity}`);
-    expect(codes).toEqual(["Service NO_SCHEMA info", "Service METADATA_NAME error", "Namespace NO_SCHEMA info", "Namespace METADATA_NAME error"]);
+    expect(codes).toEqual([
+      "Service NO_SCHEMA info",
+      "Service METADATA_NAME error",
+      "Namespace NO_SCHEMA info",
+      "Namespace METADATA_NAME error",
+    ]);
   });
 });

@@ -18,14 +18,20 @@ describe("the engine on thousands of mutated documents", () => {
     it(`never throws, and rejects an unknown field in every spec (${name})`, () => {
       let checked = 0;
       for (const base of corpus(name)) {
-        expect(validateObjects([base], options).filter((finding) => finding.severity === "error"), `${String(base.kind)} base`).toEqual([]);
+        expect(
+          validateObjects([base], options).filter((finding) => finding.severity === "error"),
+          `${String(base.kind)} base`,
+        ).toEqual([]);
         for (const mutant of [...corpusMutations(base), ...targetedMutations(base)]) {
           const findings = validateObjects([mutant], options);
           checked++;
           const description = (mutant as { __mutation?: string }).__mutation ?? "";
           // (Deeper objects may be maps such as labels or ports, where an added entry can be valid.)
           if (description === "spec given an unknown field") {
-            expect(findings.map((finding) => finding.code), `${String(base.kind)}: ${description}`).toContain("SCHEMA_UNKNOWN_FIELD");
+            expect(
+              findings.map((finding) => finding.code),
+              `${String(base.kind)}: ${description}`,
+            ).toContain("SCHEMA_UNKNOWN_FIELD");
           }
         }
       }

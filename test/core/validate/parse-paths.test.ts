@@ -7,10 +7,56 @@ import { fixtureText, widgetCrds } from "./widget-fixture.js";
 
 // Plain scalars whose reading differs between YAML 1.1 (kubectl, go-yaml v2) and 1.2 or between parsers.
 const scalars = [
-  "on", "On", "ON", "off", "yes", "Yes", "no", "NO", "y", "n", "Y", "true", "False", "~", "null", "Null",
-  "0755", "0o17", "0x1F", "0b101", "1_000", "+12", "-0", "007", "08", "1e3", "1.5e-3", ".5", "5.", ".inf", "-.Inf", ".nan",
-  "2024-01-02", "2024-01-02T10:00:00Z", "1:20", "190:20:30", "12:30:45.5", "2001:db8::1", "10.0.0.1", "1.2.3",
-  "v1", "a b  c", "foo#bar", "100%", "'quoted'", '"dq\\u00e9\\n"', "'it''s'", "-1", "-a", "'*.example.com'",
+  "on",
+  "On",
+  "ON",
+  "off",
+  "yes",
+  "Yes",
+  "no",
+  "NO",
+  "y",
+  "n",
+  "Y",
+  "true",
+  "False",
+  "~",
+  "null",
+  "Null",
+  "0755",
+  "0o17",
+  "0x1F",
+  "0b101",
+  "1_000",
+  "+12",
+  "-0",
+  "007",
+  "08",
+  "1e3",
+  "1.5e-3",
+  ".5",
+  "5.",
+  ".inf",
+  "-.Inf",
+  ".nan",
+  "2024-01-02",
+  "2024-01-02T10:00:00Z",
+  "1:20",
+  "190:20:30",
+  "12:30:45.5",
+  "2001:db8::1",
+  "10.0.0.1",
+  "1.2.3",
+  "v1",
+  "a b  c",
+  "foo#bar",
+  "100%",
+  "'quoted'",
+  '"dq\\u00e9\\n"',
+  "'it''s'",
+  "-1",
+  "-a",
+  "'*.example.com'",
 ];
 
 function zoo(): string {
@@ -18,7 +64,17 @@ function zoo(): string {
   for (const scalar of scalars) lines.push(`  - ${scalar}`);
   lines.push("map:");
   scalars.forEach((scalar, index) => lines.push(`  key${index}: ${scalar}  # comment`));
-  lines.push("flow: [a, 'b', \"c\", 1, 0755, yes, [], {}]", "flowMap: {'a': 1, 'b': 'on'}", "empty:", "nested:", "- - x", "  - y", "- k: v", "  j:", "  - 1");
+  lines.push(
+    "flow: [a, 'b', \"c\", 1, 0755, yes, [], {}]",
+    "flowMap: {'a': 1, 'b': 'on'}",
+    "empty:",
+    "nested:",
+    "- - x",
+    "  - y",
+    "- k: v",
+    "  j:",
+    "  - 1",
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -75,13 +131,21 @@ describe("the fast parse path reads YAML exactly as the yaml package configured 
     const text = fixtureText("valid-widget.yaml") + "---\n" + fixtureText("valid-widget.yaml");
     const fastDocuments = parseManifestText(text, "w.yaml").documents;
     const slowDocuments = parseWithYaml(text, "w.yaml", defaultReadLimits).documents;
-    for (const path of [["spec", "ports", 0, "number"], ["metadata", "name"], ["spec", "extra", "anything", "goes"], ["spec", "missing"]]) {
+    for (const path of [
+      ["spec", "ports", 0, "number"],
+      ["metadata", "name"],
+      ["spec", "extra", "anything", "goes"],
+      ["spec", "missing"],
+    ]) {
       expect(fastDocuments.map((document) => document.locate(path))).toEqual(slowDocuments.map((document) => document.locate(path)));
     }
   });
 
   it("gives the same verdicts and findings on both paths", () => {
-    const broken = fixtureText("valid-widget.yaml").replace("size: small", "size: huge").replace("name: demo-widget", "name: Demo").replace("number: 8080", "number: 0755");
+    const broken = fixtureText("valid-widget.yaml")
+      .replace("size: small", "size: huge")
+      .replace("name: demo-widget", "name: Demo")
+      .replace("number: 8080", "number: 0755");
     const text = `${fixtureText("valid-widget.yaml")}---\n${broken}`;
     const fastReport = validateDocuments(parseManifestText(text, "w.yaml").documents, { crds: widgetCrds });
     const slowReport = validateDocuments(parseWithYaml(text, "w.yaml", defaultReadLimits).documents, { crds: widgetCrds });

@@ -21,19 +21,50 @@ const gatewayApi: Record<string, Mutation[]> = {
     ["duplicate listener names", (d) => (d.spec.listeners[1].name = "http")],
     ["duplicate port/protocol/hostname", (d) => d.spec.listeners.push({ ...d.spec.listeners[0], name: "http-2" })],
     ["Terminate without certificates or options", (d) => (d.spec.listeners[1].tls = { mode: "Terminate" })],
-    ["duplicate frontend TLS ports", (d) => (d.spec.tls = { frontend: { default: { validation: { caCertificateRefs: [{ name: "ca", kind: "ConfigMap", group: "" }] } }, perPort: [{ port: 443, tls: { validation: { caCertificateRefs: [{ name: "ca", kind: "ConfigMap", group: "" }] } } }, { port: 443, tls: { validation: { caCertificateRefs: [{ name: "ca", kind: "ConfigMap", group: "" }] } } }] } })],
+    [
+      "duplicate frontend TLS ports",
+      (d) =>
+        (d.spec.tls = {
+          frontend: {
+            default: { validation: { caCertificateRefs: [{ name: "ca", kind: "ConfigMap", group: "" }] } },
+            perPort: [
+              { port: 443, tls: { validation: { caCertificateRefs: [{ name: "ca", kind: "ConfigMap", group: "" }] } } },
+              { port: 443, tls: { validation: { caCertificateRefs: [{ name: "ca", kind: "ConfigMap", group: "" }] } } },
+            ],
+          },
+        }),
+    ],
   ],
   HTTPRoute: [
     ["two parentRefs to one parent without sectionName", (d) => d.spec.parentRefs.push({ name: "edge", namespace: "infra" })],
     ["duplicate parentRef", (d) => d.spec.parentRefs.push({ ...d.spec.parentRefs[0] })],
-    ["more than 128 matches in total", (d) => (d.spec.rules = Array.from({ length: 3 }, () => ({ matches: Array.from({ length: 50 }, (_, i) => ({ path: { type: "PathPrefix", value: `/p${i}` } })), backendRefs: [{ name: "s", port: 80 }] })))],
-    ["duplicate rule names", (d) => { d.spec.rules[0].name = "a"; d.spec.rules[1].name = "a"; }],
+    [
+      "more than 128 matches in total",
+      (d) =>
+        (d.spec.rules = Array.from({ length: 3 }, () => ({
+          matches: Array.from({ length: 50 }, (_, i) => ({ path: { type: "PathPrefix", value: `/p${i}` } })),
+          backendRefs: [{ name: "s", port: 80 }],
+        }))),
+    ],
+    [
+      "duplicate rule names",
+      (d) => {
+        d.spec.rules[0].name = "a";
+        d.spec.rules[1].name = "a";
+      },
+    ],
     ["repeated ResponseHeaderModifier", (d) => d.spec.rules[0].filters.push({ ...d.spec.rules[0].filters[1] })],
     ["repeated RequestHeaderModifier", (d) => d.spec.rules[0].filters.push({ ...d.spec.rules[0].filters[0] })],
     ["repeated URLRewrite", (d) => d.spec.rules[0].filters.push({ ...d.spec.rules[0].filters[2] })],
     ["repeated RequestRedirect", (d) => d.spec.rules[1].filters.push({ ...d.spec.rules[1].filters[0] })],
-    ["requestHeaderModifier on a wrong type", (d) => (d.spec.rules[0].filters[1].requestHeaderModifier = { set: [{ name: "a", value: "b" }] })],
-    ["responseHeaderModifier on a wrong type", (d) => (d.spec.rules[0].filters[0].responseHeaderModifier = { set: [{ name: "a", value: "b" }] })],
+    [
+      "requestHeaderModifier on a wrong type",
+      (d) => (d.spec.rules[0].filters[1].requestHeaderModifier = { set: [{ name: "a", value: "b" }] }),
+    ],
+    [
+      "responseHeaderModifier on a wrong type",
+      (d) => (d.spec.rules[0].filters[0].responseHeaderModifier = { set: [{ name: "a", value: "b" }] }),
+    ],
     ["requestMirror on a wrong type", (d) => (d.spec.rules[2].filters[1].requestMirror = { backendRef: { name: "m", port: 80 } })],
     ["extensionRef on a wrong type", (d) => (d.spec.rules[2].filters[0].extensionRef = { group: "example.com", kind: "P", name: "p" })],
     ["requestRedirect on a wrong type", (d) => (d.spec.rules[0].filters[0].requestRedirect = { statusCode: 301 })],
@@ -43,32 +74,103 @@ const gatewayApi: Record<string, Mutation[]> = {
     ["repeated CORS", (d) => d.spec.rules[0].filters.push({ type: "CORS", cors: { maxAge: 5 } }, { type: "CORS", cors: { maxAge: 5 } })],
     ["cors allowHeaders * with others", (d) => d.spec.rules[0].filters.push({ type: "CORS", cors: { allowHeaders: ["*", "x-a"] } })],
     ["cors allowMethods * with others", (d) => d.spec.rules[0].filters.push({ type: "CORS", cors: { allowMethods: ["*", "GET"] } })],
-    ["cors allowOrigins * with others", (d) => d.spec.rules[0].filters.push({ type: "CORS", cors: { allowOrigins: ["*", "https://a.example.com"] } })],
+    [
+      "cors allowOrigins * with others",
+      (d) => d.spec.rules[0].filters.push({ type: "CORS", cors: { allowOrigins: ["*", "https://a.example.com"] } }),
+    ],
     ["ExternalAuth type without externalAuth", (d) => d.spec.rules[0].filters.push({ type: "ExternalAuth" })],
-    ["externalAuth on a wrong type", (d) => (d.spec.rules[0].filters[0].externalAuth = { protocol: "HTTP", backendRef: { name: "auth", port: 80 }, http: {} })],
-    ["externalAuth GRPC without grpc", (d) => d.spec.rules[0].filters.push({ type: "ExternalAuth", externalAuth: { protocol: "GRPC", backendRef: { name: "auth", port: 80 } } })],
-    ["externalAuth grpc with HTTP", (d) => d.spec.rules[0].filters.push({ type: "ExternalAuth", externalAuth: { protocol: "HTTP", backendRef: { name: "auth", port: 80 }, grpc: {}, http: {} } })],
-    ["externalAuth HTTP without http", (d) => d.spec.rules[0].filters.push({ type: "ExternalAuth", externalAuth: { protocol: "HTTP", backendRef: { name: "auth", port: 80 } } })],
-    ["externalAuth http with GRPC", (d) => d.spec.rules[0].filters.push({ type: "ExternalAuth", externalAuth: { protocol: "GRPC", backendRef: { name: "auth", port: 80 }, grpc: {}, http: {} } })],
-    ["mirror percent and fraction", (d) => Object.assign(d.spec.rules[2].filters[0].requestMirror, { percent: 10, fraction: { numerator: 1 } })],
+    [
+      "externalAuth on a wrong type",
+      (d) => (d.spec.rules[0].filters[0].externalAuth = { protocol: "HTTP", backendRef: { name: "auth", port: 80 }, http: {} }),
+    ],
+    [
+      "externalAuth GRPC without grpc",
+      (d) =>
+        d.spec.rules[0].filters.push({ type: "ExternalAuth", externalAuth: { protocol: "GRPC", backendRef: { name: "auth", port: 80 } } }),
+    ],
+    [
+      "externalAuth grpc with HTTP",
+      (d) =>
+        d.spec.rules[0].filters.push({
+          type: "ExternalAuth",
+          externalAuth: { protocol: "HTTP", backendRef: { name: "auth", port: 80 }, grpc: {}, http: {} },
+        }),
+    ],
+    [
+      "externalAuth HTTP without http",
+      (d) =>
+        d.spec.rules[0].filters.push({ type: "ExternalAuth", externalAuth: { protocol: "HTTP", backendRef: { name: "auth", port: 80 } } }),
+    ],
+    [
+      "externalAuth http with GRPC",
+      (d) =>
+        d.spec.rules[0].filters.push({
+          type: "ExternalAuth",
+          externalAuth: { protocol: "GRPC", backendRef: { name: "auth", port: 80 }, grpc: {}, http: {} },
+        }),
+    ],
+    [
+      "mirror percent and fraction",
+      (d) => Object.assign(d.spec.rules[2].filters[0].requestMirror, { percent: 10, fraction: { numerator: 1 } }),
+    ],
     ["mirror numerator above denominator", (d) => (d.spec.rules[2].filters[0].requestMirror.fraction = { numerator: 200 })],
     ["redirect with backendRefs", (d) => (d.spec.rules[1].backendRefs = [{ name: "s", port: 80 }])],
-    ["redirect ReplacePrefixMatch with two matches", (d) => { d.spec.rules[1].filters[0].requestRedirect.path = { type: "ReplacePrefixMatch", replacePrefixMatch: "/n" }; d.spec.rules[1].matches.push({ path: { type: "PathPrefix", value: "/b" } }); }],
-    ["rewrite ReplacePrefixMatch with two matches", (d) => (d.spec.rules[0].filters[2].urlRewrite.path = { type: "ReplacePrefixMatch", replacePrefixMatch: "/n" })],
-    ["backend redirect ReplacePrefixMatch with two matches", (d) => d.spec.rules[0].backendRefs[1].filters.push({ type: "RequestRedirect", requestRedirect: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/n" } } })],
-    ["backend rewrite ReplacePrefixMatch with two matches", (d) => d.spec.rules[0].backendRefs[1].filters.push({ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/n" } } })],
-    ["redirect and rewrite together", (d) => d.spec.rules[1].filters.push({ type: "URLRewrite", urlRewrite: { hostname: "x.example.com" } })],
+    [
+      "redirect ReplacePrefixMatch with two matches",
+      (d) => {
+        d.spec.rules[1].filters[0].requestRedirect.path = { type: "ReplacePrefixMatch", replacePrefixMatch: "/n" };
+        d.spec.rules[1].matches.push({ path: { type: "PathPrefix", value: "/b" } });
+      },
+    ],
+    [
+      "rewrite ReplacePrefixMatch with two matches",
+      (d) => (d.spec.rules[0].filters[2].urlRewrite.path = { type: "ReplacePrefixMatch", replacePrefixMatch: "/n" }),
+    ],
+    [
+      "backend redirect ReplacePrefixMatch with two matches",
+      (d) =>
+        d.spec.rules[0].backendRefs[1].filters.push({
+          type: "RequestRedirect",
+          requestRedirect: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/n" } },
+        }),
+    ],
+    [
+      "backend rewrite ReplacePrefixMatch with two matches",
+      (d) =>
+        d.spec.rules[0].backendRefs[1].filters.push({
+          type: "URLRewrite",
+          urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/n" } },
+        }),
+    ],
+    [
+      "redirect and rewrite together",
+      (d) => d.spec.rules[1].filters.push({ type: "URLRewrite", urlRewrite: { hostname: "x.example.com" } }),
+    ],
     ["replaceFullPath with another type", (d) => (d.spec.rules[1].filters[0].requestRedirect.path.type = "ReplacePrefixMatch")],
-    ["ReplacePrefixMatch without replacePrefixMatch", (d) => (d.spec.rules[1].filters[0].requestRedirect.path = { type: "ReplacePrefixMatch" })],
-    ["replacePrefixMatch with ReplaceFullPath", (d) => (d.spec.rules[1].filters[0].requestRedirect.path = { type: "ReplaceFullPath", replaceFullPath: "/a", replacePrefixMatch: "/b" })],
-    ...["/a/./b", "/a/../b", "/a%2fb", "/a%2Fb", "/a#b", "/a/..", "/a/.", "a", "/a//b", "/a b"].map(
-      (value): Mutation => [`path value ${value}`, (d) => (d.spec.rules[0].matches[0].path.value = value)],
-    ),
+    [
+      "ReplacePrefixMatch without replacePrefixMatch",
+      (d) => (d.spec.rules[1].filters[0].requestRedirect.path = { type: "ReplacePrefixMatch" }),
+    ],
+    [
+      "replacePrefixMatch with ReplaceFullPath",
+      (d) =>
+        (d.spec.rules[1].filters[0].requestRedirect.path = { type: "ReplaceFullPath", replaceFullPath: "/a", replacePrefixMatch: "/b" }),
+    ],
+    ...["/a/./b", "/a/../b", "/a%2fb", "/a%2Fb", "/a#b", "/a/..", "/a/.", "a", "/a//b", "/a b"].map((value): Mutation => [
+      `path value ${value}`,
+      (d) => (d.spec.rules[0].matches[0].path.value = value),
+    ]),
     ["backendRequest longer than request", (d) => (d.spec.rules[0].timeouts = { request: "1s", backendRequest: "2s" })],
     ["portless Service backend", (d) => delete d.spec.rules[0].backendRefs[0].port],
     ["portless mirror backend", (d) => delete d.spec.rules[2].filters[0].requestMirror.backendRef.port],
-    ["session persistence cookieConfig with Header", (d) => (d.spec.rules[0].sessionPersistence = { type: "Header", cookieConfig: { lifetimeType: "Session" } })],
-    ["Permanent cookie without absoluteTimeout", (d) => (d.spec.rules[0].sessionPersistence = { type: "Cookie", cookieConfig: { lifetimeType: "Permanent" } })],
+    [
+      "session persistence cookieConfig with Header",
+      (d) => (d.spec.rules[0].sessionPersistence = { type: "Header", cookieConfig: { lifetimeType: "Session" } }),
+    ],
+    [
+      "Permanent cookie without absoluteTimeout",
+      (d) => (d.spec.rules[0].sessionPersistence = { type: "Cookie", cookieConfig: { lifetimeType: "Permanent" } }),
+    ],
   ],
   GRPCRoute: [
     ["method type without service or method", (d) => (d.spec.rules[0].matches[0].method = { type: "Exact" })],
@@ -115,15 +217,37 @@ const gatewayApi: Record<string, Mutation[]> = {
 
 const istio: Record<string, Mutation[]> = {
   Gateway: [
-    ["credentialNames with tlsCertificates", (d) => { delete d.spec.servers[1].tls.credentialName; Object.assign(d.spec.servers[1].tls, { credentialNames: ["a"], tlsCertificates: [{ serverCertificate: "/c", privateKey: "/k" }] }); }],
+    [
+      "credentialNames with tlsCertificates",
+      (d) => {
+        delete d.spec.servers[1].tls.credentialName;
+        Object.assign(d.spec.servers[1].tls, { credentialNames: ["a"], tlsCertificates: [{ serverCertificate: "/c", privateKey: "/k" }] });
+      },
+    ],
     ["credentialName with credentialNames", (d) => (d.spec.servers[1].tls.credentialNames = ["a"])],
-    ["credentialName with tlsCertificates", (d) => (d.spec.servers[1].tls.tlsCertificates = [{ serverCertificate: "/c", privateKey: "/k" }])],
+    [
+      "credentialName with tlsCertificates",
+      (d) => (d.spec.servers[1].tls.tlsCertificates = [{ serverCertificate: "/c", privateKey: "/k" }]),
+    ],
     ["selector key with *", (d) => (d.spec.selector = { "a*": "b" })],
   ],
   ServiceEntry: [
     ["selector and endpoints", (d) => (d.spec.workloadSelector = { labels: { app: "x" } })],
-    ["CIDR with DNS", (d) => { d.spec.addresses = ["10.0.0.0/8"]; d.spec.resolution = "DNS"; d.spec.endpoints = [{ address: "a.example.com" }]; }],
-    ["DNS_ROUND_ROBIN with two endpoints", (d) => { d.spec.resolution = "DNS_ROUND_ROBIN"; d.spec.endpoints = [{ address: "a.example.com" }, { address: "b.example.com" }]; }],
+    [
+      "CIDR with DNS",
+      (d) => {
+        d.spec.addresses = ["10.0.0.0/8"];
+        d.spec.resolution = "DNS";
+        d.spec.endpoints = [{ address: "a.example.com" }];
+      },
+    ],
+    [
+      "DNS_ROUND_ROBIN with two endpoints",
+      (d) => {
+        d.spec.resolution = "DNS_ROUND_ROBIN";
+        d.spec.endpoints = [{ address: "a.example.com" }, { address: "b.example.com" }];
+      },
+    ],
     ["UDS with ports", (d) => (d.spec.endpoints[0] = { address: "unix:///sock", ports: { https: 1 } })],
     ["relative UDS", (d) => (d.spec.endpoints[0] = { address: "unix://sock" })],
     ["UDS directory", (d) => (d.spec.endpoints[0] = { address: "unix:///dir/" })],
@@ -139,7 +263,13 @@ const istio: Record<string, Mutation[]> = {
     ["selector and targetRef", (d) => (d.spec.targetRef = { kind: "Gateway", group: "gateway.networking.k8s.io", name: "g" })],
     ["selector and targetRefs", (d) => (d.spec.targetRefs = [{ kind: "Gateway", group: "gateway.networking.k8s.io", name: "g" }])],
     ["serviceAccounts with principals", (d) => (d.spec.rules[0].from[0].source.serviceAccounts = ["bookinfo/x"])],
-    ["targetRef with a namespace", (d) => { delete d.spec.selector; d.spec.targetRef = { kind: "Gateway", group: "gateway.networking.k8s.io", name: "g", namespace: "other" }; }],
+    [
+      "targetRef with a namespace",
+      (d) => {
+        delete d.spec.selector;
+        d.spec.targetRef = { kind: "Gateway", group: "gateway.networking.k8s.io", name: "g", namespace: "other" };
+      },
+    ],
   ],
   PeerAuthentication: [
     ["portLevelMtls without selector", (d) => delete d.spec.selector],

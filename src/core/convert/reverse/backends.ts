@@ -40,7 +40,8 @@ export function istioHeaders(filters: readonly PlainRecord[]): PlainRecord | und
     const operations: PlainRecord = {};
     for (const operation of ["set", "add"] as const) {
       const entries = listOf(modifier[operation]).map((entry) => recordOf(entry) ?? {});
-      if (entries.length > 0) operations[operation] = Object.fromEntries(entries.map((entry) => [String(entry.name), String(entry.value ?? "")]));
+      if (entries.length > 0)
+        operations[operation] = Object.fromEntries(entries.map((entry) => [String(entry.name), String(entry.value ?? "")]));
     }
     const remove = listOf(modifier.remove).map(String);
     if (remove.length > 0) operations.remove = remove;
@@ -65,7 +66,12 @@ export function istioRoute(backendRefs: readonly unknown[], route: InputObject, 
     const headers = istioHeaders(filters);
     if (headers) entry.headers = headers;
     const other = filters.filter((filter) => filter.type !== "RequestHeaderModifier" && filter.type !== "ResponseHeaderModifier");
-    if (other.length > 0) context.notes.warning("CONV616", "backend-level filters other than header modifiers have no Istio form: dropped", route.source, [...at, index, "filters"]);
+    if (other.length > 0)
+      context.notes.warning("CONV616", "backend-level filters other than header modifiers have no Istio form: dropped", route.source, [
+        ...at,
+        index,
+        "filters",
+      ]);
     destinations.push(entry);
   });
   return destinations;

@@ -13,7 +13,11 @@ export function indexGateways(gateways: readonly InputObject[]): Map<string, Lis
   for (const gateway of gateways) {
     const listeners = listOf(gateway.spec.listeners).map((raw) => {
       const listener = recordOf(raw) ?? {};
-      return { name: stringOf(listener.name) ?? "", port: numberOf(listener.port) ?? 0, protocol: (stringOf(listener.protocol) ?? "").toUpperCase() };
+      return {
+        name: stringOf(listener.name) ?? "",
+        port: numberOf(listener.port) ?? 0,
+        protocol: (stringOf(listener.protocol) ?? "").toUpperCase(),
+      };
     });
     index.set(`${gateway.namespace}/${gateway.name}`, listeners);
   }
@@ -31,16 +35,24 @@ export function httpsRedirectSections(route: InputObject, context: ReverseContex
   const rule = rules[0]!;
   const filters = listOf(rule.filters).map((filter) => recordOf(filter) ?? {});
   const matches = listOf(rule.matches).map((match) => recordOf(match) ?? {});
-  const matchesAll = matches.length === 0 || (matches.length === 1 && JSON.stringify(matches[0]) === JSON.stringify({ path: { type: "PathPrefix", value: "/" } }));
+  const matchesAll =
+    matches.length === 0 ||
+    (matches.length === 1 && JSON.stringify(matches[0]) === JSON.stringify({ path: { type: "PathPrefix", value: "/" } }));
   const redirect = recordOf(filters[0]?.requestRedirect);
-  const onlyScheme = redirect && redirect.scheme === "https" && Object.keys(redirect).every((key) => key === "scheme" || (key === "statusCode" && redirect.statusCode === 301));
-  if (!matchesAll || filters.length !== 1 || filters[0]!.type !== "RequestRedirect" || !onlyScheme || listOf(rule.backendRefs).length > 0) return undefined;
+  const onlyScheme =
+    redirect &&
+    redirect.scheme === "https" &&
+    Object.keys(redirect).every((key) => key === "scheme" || (key === "statusCode" && redirect.statusCode === 301));
+  if (!matchesAll || filters.length !== 1 || filters[0]!.type !== "RequestRedirect" || !onlyScheme || listOf(rule.backendRefs).length > 0)
+    return undefined;
   const gatewayKeys = new Set(parents.map((ref) => `${stringOf(ref.namespace) ?? route.namespace}/${stringOf(ref.name)}`));
-  if (gatewayKeys.size !== 1 || parents.some((ref) => (ref.kind ?? "Gateway") !== "Gateway" || !stringOf(ref.sectionName))) return undefined;
+  if (gatewayKeys.size !== 1 || parents.some((ref) => (ref.kind ?? "Gateway") !== "Gateway" || !stringOf(ref.sectionName)))
+    return undefined;
   const gateway = [...gatewayKeys][0]!;
   const listeners = context.gateways.get(gateway);
   const sections = parents.map((ref) => stringOf(ref.sectionName)!);
-  if (!listeners || !sections.every((section) => listeners.find((listener) => listener.name === section)?.protocol === "HTTP")) return undefined;
+  if (!listeners || !sections.every((section) => listeners.find((listener) => listener.name === section)?.protocol === "HTTP"))
+    return undefined;
   return { gateway, sections };
 }
 
@@ -57,10 +69,16 @@ export function convertGateway(gateway: InputObject, redirectSections: ReadonlyS
   const source = gateway.source;
   const className = stringOf(gateway.spec.gatewayClassName);
   if (className && className !== "istio") {
-    notes.warning("CONV601", `gatewayClassName ${className} is lost: the Istio Gateway binds to the workload selected by spec.selector`, source, ["spec", "gatewayClassName"]);
+    notes.warning(
+      "CONV601",
+      `gatewayClassName ${className} is lost: the Istio Gateway binds to the workload selected by spec.selector`,
+      source,
+      ["spec", "gatewayClassName"],
+    );
   }
   for (const field of ["addresses", "infrastructure", "allowedListeners", "tls"]) {
-    if (hasKey(gateway.spec, field)) notes.warning("CONV601", `spec.${field} has no Istio Gateway equivalent: dropped`, source, ["spec", field]);
+    if (hasKey(gateway.spec, field))
+      notes.warning("CONV601", `spec.${field} has no Istio Gateway equivalent: dropped`, source, ["spec", field]);
   }
   const servers = new Map<string, Server>();
   listOf(gateway.spec.listeners).forEach((raw, index) => {
@@ -70,7 +88,10 @@ export function convertGateway(gateway: InputObject, redirectSections: ReadonlyS
     const protocol = (stringOf(listener.protocol) ?? "").toUpperCase();
     const port = numberOf(listener.port);
     if (!["HTTP", "HTTPS", "TLS", "TCP"].includes(protocol) || port === undefined) {
-      notes.error("CONV602", `listener protocol ${protocol || "(none)"} cannot be served by an Istio Gateway: listener skipped`, source, [...at, "protocol"]);
+      notes.error("CONV602", `listener protocol ${protocol || "(none)"} cannot be served by an Istio Gateway: listener skipped`, source, [
+        ...at,
+        "protocol",
+      ]);
       return;
     }
     const tls = listenerTls(recordOf(listener.tls), protocol, gateway, [...at, "tls"], context);
@@ -99,7 +120,11 @@ export function convertGateway(gateway: InputObject, redirectSections: ReadonlyS
     metadata: objectMeta(gateway.name, gateway.namespace, gateway),
     spec: {
       selector: { ...context.options.selector },
-      servers: [...servers.values()].map((server) => ({ port: server.port, hosts: server.hosts, ...(server.tls ? { tls: server.tls } : {}) })),
+      servers: [...servers.values()].map((server) => ({
+        port: server.port,
+        hosts: server.hosts,
+        ...(server.tls ? { tls: server.tls } : {}),
+      })),
     },
   };
   return { object, from: gateway };
@@ -107,7 +132,11 @@ export function convertGateway(gateway: InputObject, redirectSections: ReadonlyS
 
 function allowedNamespaces(allowedRoutes: PlainRecord | undefined, gateway: InputObject, at: FieldPath, context: ReverseContext): string[] {
   if (allowedRoutes && hasKey(allowedRoutes, "kinds")) {
-    context.notes.warning("CONV601", "allowedRoutes.kinds has no Istio equivalent: any route kind may bind", gateway.source, [...at, "allowedRoutes", "kinds"]);
+    context.notes.warning("CONV601", "allowedRoutes.kinds has no Istio equivalent: any route kind may bind", gateway.source, [
+      ...at,
+      "allowedRoutes",
+      "kinds",
+    ]);
   }
   const namespaces = recordOf(allowedRoutes?.namespaces);
   const from = stringOf(namespaces?.from) ?? "Same";
@@ -131,23 +160,35 @@ function allowedNamespaces(allowedRoutes: PlainRecord | undefined, gateway: Inpu
   return ["*"];
 }
 
-function listenerTls(tls: PlainRecord | undefined, protocol: string, gateway: InputObject, at: FieldPath, context: ReverseContext): PlainRecord | undefined {
+function listenerTls(
+  tls: PlainRecord | undefined,
+  protocol: string,
+  gateway: InputObject,
+  at: FieldPath,
+  context: ReverseContext,
+): PlainRecord | undefined {
   const { notes } = context;
   if (!tls) {
     if (protocol === "TLS") return { mode: "PASSTHROUGH" };
-    if (protocol === "HTTPS") notes.warning("CONV609", "HTTPS listener without tls: the Istio server needs tls.credentialName; add it", gateway.source, at);
+    if (protocol === "HTTPS")
+      notes.warning("CONV609", "HTTPS listener without tls: the Istio server needs tls.credentialName; add it", gateway.source, at);
     return protocol === "HTTPS" ? { mode: "SIMPLE" } : undefined;
   }
   if (protocol === "HTTP" || protocol === "TCP") return undefined;
   const mode = stringOf(tls.mode) ?? "Terminate";
-  if (hasKey(tls, "options")) notes.warning("CONV601", "tls.options are implementation-specific: dropped", gateway.source, [...at, "options"]);
+  if (hasKey(tls, "options"))
+    notes.warning("CONV601", "tls.options are implementation-specific: dropped", gateway.source, [...at, "options"]);
   if (mode === "Passthrough") return { mode: "PASSTHROUGH" };
   const names: string[] = [];
   listOf(tls.certificateRefs).forEach((raw, index) => {
     const ref = recordOf(raw) ?? {};
     const name = stringOf(ref.name);
     if ((ref.kind ?? "Secret") !== "Secret" || (ref.group ?? "") !== "" || !name) {
-      notes.warning("CONV609", `certificateRef of kind ${String(ref.kind)} has no Istio form: dropped`, gateway.source, [...at, "certificateRefs", index]);
+      notes.warning("CONV609", `certificateRef of kind ${String(ref.kind)} has no Istio form: dropped`, gateway.source, [
+        ...at,
+        "certificateRefs",
+        index,
+      ]);
       return;
     }
     if (ref.namespace !== undefined && ref.namespace !== gateway.namespace) {
@@ -163,7 +204,12 @@ function listenerTls(tls: PlainRecord | undefined, protocol: string, gateway: In
   const out: PlainRecord = { mode: "SIMPLE" };
   if (names.length === 1) out.credentialName = names[0];
   else if (names.length > 1) out.credentialNames = names;
-  else notes.warning("CONV609", "tls Terminate without a Secret certificateRef: the Istio server needs tls.credentialName; add it", gateway.source, at);
+  else
+    notes.warning(
+      "CONV609",
+      "tls Terminate without a Secret certificateRef: the Istio server needs tls.credentialName; add it",
+      gateway.source,
+      at,
+    );
   return out;
 }
-

@@ -35,7 +35,11 @@ export function httpCandidates(route: InputObject, routeOrder: number, ports: re
         const withPorts = ports.length === 0 ? [base] : ports.map((port) => ({ ...base, port }));
         const entry = actions.withRewrite(half.kind);
         for (const item of withPorts) {
-          candidates.push({ rank: [...precedence(match, grpc), routeOrder, ruleIndex, matchIndex, halfIndex], match: item, actions: entry });
+          candidates.push({
+            rank: [...precedence(match, grpc), routeOrder, ruleIndex, matchIndex, halfIndex],
+            match: item,
+            actions: entry,
+          });
         }
       });
     });
@@ -97,7 +101,12 @@ function otherConditions(match: PlainRecord, route: InputObject, at: FieldPath, 
       const type = stringOf(condition.type) ?? "Exact";
       if (type === "Exact") conditions[field === "headers" ? name.toLowerCase() : name] = { exact: value };
       else if (type === "RegularExpression") conditions[field === "headers" ? name.toLowerCase() : name] = { regex: value };
-      else context.notes.error("CONV616", `${field} match type ${type} has no Istio form: condition dropped`, route.source, [...at, field, index]);
+      else
+        context.notes.error("CONV616", `${field} match type ${type} has no Istio form: condition dropped`, route.source, [
+          ...at,
+          field,
+          index,
+        ]);
     });
     if (Object.keys(conditions).length > 0) out[field] = conditions;
   }
@@ -110,7 +119,12 @@ function otherConditions(match: PlainRecord, route: InputObject, at: FieldPath, 
  * The actions of a rule as an Istio http entry (without `match`), computed (and reported) once per rule;
  * only the rewrite depends on the kind of Istio match it is paired with.
  */
-function ruleActions(rule: PlainRecord, at: FieldPath, route: InputObject, context: ReverseContext): { withRewrite(kind: PathKind): PlainRecord } {
+function ruleActions(
+  rule: PlainRecord,
+  at: FieldPath,
+  route: InputObject,
+  context: ReverseContext,
+): { withRewrite(kind: PathKind): PlainRecord } {
   const { notes } = context;
   const source = route.source;
   const entry: PlainRecord = {};
@@ -126,27 +140,46 @@ function ruleActions(rule: PlainRecord, at: FieldPath, route: InputObject, conte
     const converted = redirect(redirectFilter);
     const changes = ["uri", "authority", "scheme", "port"].some((field) => converted[field] !== undefined);
     if (recordOf(redirectFilter.path)?.type === "ReplacePrefixMatch") {
-      notes.error("CONV604", `a redirect with ReplacePrefixMatch has no Istio form: ${changes ? "the path is kept as requested" : "nothing else changes, so the rule answers directResponse 500"}`, source, [...at, "filters"]);
+      notes.error(
+        "CONV604",
+        `a redirect with ReplacePrefixMatch has no Istio form: ${changes ? "the path is kept as requested" : "nothing else changes, so the rule answers directResponse 500"}`,
+        source,
+        [...at, "filters"],
+      );
     } else if (!changes) {
-      notes.error("CONV604", "a redirect that changes nothing (only a status code) has no Istio form: the rule answers directResponse 500", source, [...at, "filters"]);
+      notes.error(
+        "CONV604",
+        "a redirect that changes nothing (only a status code) has no Istio form: the rule answers directResponse 500",
+        source,
+        [...at, "filters"],
+      );
     }
     if (changes) entry.redirect = converted;
     else entry.directResponse = { status: 500 };
   } else if (destinations.length === 0 || soleZero || allZero) {
-    notes.warning("CONV608", "rule without a backend that receives traffic: Istio answers with directResponse 500, as Gateway API implementations do", source, [...at, "backendRefs"]);
+    notes.warning(
+      "CONV608",
+      "rule without a backend that receives traffic: Istio answers with directResponse 500, as Gateway API implementations do",
+      source,
+      [...at, "backendRefs"],
+    );
     entry.directResponse = { status: 500 };
   } else {
     entry.route = destinations;
   }
   const rewriteFilter = recordOf(filters.find((filter) => filter.type === "URLRewrite")?.urlRewrite);
-  const mirrors = filters.filter((filter) => filter.type === "RequestMirror").map((filter) => mirror(recordOf(filter.requestMirror) ?? {}, at, route, context)).filter(Boolean);
+  const mirrors = filters
+    .filter((filter) => filter.type === "RequestMirror")
+    .map((filter) => mirror(recordOf(filter.requestMirror) ?? {}, at, route, context))
+    .filter(Boolean);
   if (mirrors.length > 0) entry.mirrors = mirrors;
   const headers = istioHeaders(filters);
   if (headers) entry.headers = headers;
   const cors = recordOf(filters.find((filter) => filter.type === "CORS")?.cors);
   if (cors) entry.corsPolicy = corsPolicy(cors);
   filters.forEach((filter, index) => {
-    if (filter.type === "ExtensionRef") notes.error("CONV605", "ExtensionRef filters have no Istio form: dropped", source, [...at, "filters", index]);
+    if (filter.type === "ExtensionRef")
+      notes.error("CONV605", "ExtensionRef filters have no Istio form: dropped", source, [...at, "filters", index]);
   });
   const timeouts = recordOf(rule.timeouts);
   const request = stringOf(timeouts?.request);
@@ -157,7 +190,11 @@ function ruleActions(rule: PlainRecord, at: FieldPath, route: InputObject, conte
   const retries: PlainRecord = {};
   const backendRequest = stringOf(timeouts?.backendRequest);
   if (backendRequest !== undefined) {
-    notes.warning("CONV613", "timeouts.backendRequest becomes retries.perTryTimeout (a per-attempt timeout in Istio)", source, [...at, "timeouts", "backendRequest"]);
+    notes.warning("CONV613", "timeouts.backendRequest becomes retries.perTryTimeout (a per-attempt timeout in Istio)", source, [
+      ...at,
+      "timeouts",
+      "backendRequest",
+    ]);
     retries.perTryTimeout = gatewayDurationToIstio(backendRequest);
   }
   const retry = recordOf(rule.retry);
@@ -175,9 +212,17 @@ function ruleActions(rule: PlainRecord, at: FieldPath, route: InputObject, conte
     const hosts = destinations.map((item) => String(recordOf(item.destination)?.host ?? ""));
     if (cookie && hosts.length > 0) {
       for (const host of hosts) context.sessionCookies.set(host, { namespace: route.namespace, cookie, route });
-      notes.warning("CONV613", "sessionPersistence becomes cookie consistent hashing in a DestinationRule per destination: it applies to all traffic to those hosts, not only this rule", source, [...at, "sessionPersistence"]);
+      notes.warning(
+        "CONV613",
+        "sessionPersistence becomes cookie consistent hashing in a DestinationRule per destination: it applies to all traffic to those hosts, not only this rule",
+        source,
+        [...at, "sessionPersistence"],
+      );
     } else {
-      notes.warning("CONV613", "sessionPersistence without a cookie name (or by header) is not converted", source, [...at, "sessionPersistence"]);
+      notes.warning("CONV613", "sessionPersistence without a cookie name (or by header) is not converted", source, [
+        ...at,
+        "sessionPersistence",
+      ]);
     }
   }
   return {
@@ -240,7 +285,11 @@ function corsPolicy(cors: PlainRecord): PlainRecord {
   const origins = listOf(cors.allowOrigins).map(String);
   if (origins.length > 0) {
     out.allowOrigins = origins.map((origin) =>
-      origin === "*" ? { regex: ".*" } : origin.includes("*") ? { regex: origin.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace("*", "[^.]+") } : { exact: origin },
+      origin === "*"
+        ? { regex: ".*" }
+        : origin.includes("*")
+          ? { regex: origin.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace("*", "[^.]+") }
+          : { exact: origin },
     );
   }
   for (const field of ["allowMethods", "allowHeaders", "exposeHeaders"] as const) {

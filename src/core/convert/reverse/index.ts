@@ -13,9 +13,23 @@ import { istioApiVersion, type ReverseContext } from "./context.js";
 import { convertGateway, httpsRedirectSections, indexGateways } from "./gateways.js";
 import { httpCandidates, httpEntries, type HttpCandidate } from "./http.js";
 
-const reverseKinds = new Set(["Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant", "BackendTLSPolicy"]);
+const reverseKinds = new Set([
+  "Gateway",
+  "HTTPRoute",
+  "GRPCRoute",
+  "TLSRoute",
+  "TCPRoute",
+  "UDPRoute",
+  "ReferenceGrant",
+  "BackendTLSPolicy",
+]);
 const istioKindOrder = ["Gateway", "VirtualService", "DestinationRule"];
-const routeListenerProtocols: Record<string, string[]> = { HTTPRoute: ["HTTP", "HTTPS"], GRPCRoute: ["HTTP", "HTTPS"], TLSRoute: ["TLS"], TCPRoute: ["TCP"] };
+const routeListenerProtocols: Record<string, string[]> = {
+  HTTPRoute: ["HTTP", "HTTPS"],
+  GRPCRoute: ["HTTP", "HTTPS"],
+  TLSRoute: ["TLS"],
+  TCPRoute: ["TCP"],
+};
 
 /**
  * Gateway API → Istio networking (convert.md §12): Gateways first (listener ports, https redirects),
@@ -25,11 +39,22 @@ export function convertGatewayApiToIstio(documents: readonly SourceDocument[], o
   const notes = new Notes();
   const inputs = selectInputObjects(
     documents,
-    { accept: (apiVersion, kind) => apiVersion.startsWith(`${gatewayApiGroup}/`) && reverseKinds.has(kind), namespace: options.namespace, defaultNamespace: options.defaultNamespace },
+    {
+      accept: (apiVersion, kind) => apiVersion.startsWith(`${gatewayApiGroup}/`) && reverseKinds.has(kind),
+      namespace: options.namespace,
+      defaultNamespace: options.defaultNamespace,
+    },
     notes,
   );
   const ofKind = (kind: string) => inputs.filter((input) => input.kind === kind);
-  const context: ReverseContext = { options, notes, gateways: indexGateways(ofKind("Gateway")), redirectRoutes: new Set(), redirectListeners: new Map(), sessionCookies: new Map() };
+  const context: ReverseContext = {
+    options,
+    notes,
+    gateways: indexGateways(ofKind("Gateway")),
+    redirectRoutes: new Set(),
+    redirectListeners: new Map(),
+    sessionCookies: new Map(),
+  };
   const redirectSections = context.redirectListeners;
   for (const route of ofKind("HTTPRoute")) {
     const redirect = httpsRedirectSections(route, context);
@@ -41,25 +66,39 @@ export function convertGatewayApiToIstio(documents: readonly SourceDocument[], o
   }
   const emitted: Emitted[] = [];
   for (const gateway of ofKind("Gateway")) {
-    const converted = convertGateway(withoutOwnAnnotations(gateway), redirectSections.get(`${gateway.namespace}/${gateway.name}`) ?? new Set(), context);
+    const converted = convertGateway(
+      withoutOwnAnnotations(gateway),
+      redirectSections.get(`${gateway.namespace}/${gateway.name}`) ?? new Set(),
+      context,
+    );
     if (converted) emitted.push(converted);
   }
   const routes = ["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute"].flatMap(ofKind).filter((route) => !context.redirectRoutes.has(route));
   const attached = routes.filter((route) => {
     if (listOf(route.spec.parentRefs).length > 0) return true;
-    context.notes.warning("CONV611", "route without parentRefs routes nothing in Gateway API: not converted (a VirtualService would apply it to the mesh)", route.source, ["spec"]);
+    context.notes.warning(
+      "CONV611",
+      "route without parentRefs routes nothing in Gateway API: not converted (a VirtualService would apply it to the mesh)",
+      route.source,
+      ["spec"],
+    );
     return false;
   });
   const virtualServices = groupByVirtualService(attached).map((group) => virtualService(group, context));
   noteSharedHosts(virtualServices, context);
   emitted.push(...virtualServices);
-  for (const route of ofKind("UDPRoute")) notes.error("CONV614", "UDPRoute cannot be converted: Istio gateways do not serve UDP", route.source);
+  for (const route of ofKind("UDPRoute"))
+    notes.error("CONV614", "UDPRoute cannot be converted: Istio gateways do not serve UDP", route.source);
   for (const policy of ofKind("BackendTLSPolicy")) emitted.push(...destinationRules(policy, context));
   emitted.push(...affinityRules(context));
   const grants = ofKind("ReferenceGrant");
   for (const grant of grants) notes.info("CONV607", "ReferenceGrant has no Istio counterpart and is not emitted", grant.source);
   if (grants.length > 0) {
-    notes.warning("CONV607", "Istio does not ask the target namespace for consent: the cross-namespace permissions of the ReferenceGrants are not enforced any more", grants[0]!.source);
+    notes.warning(
+      "CONV607",
+      "Istio does not ask the target namespace for consent: the cross-namespace permissions of the ReferenceGrants are not enforced any more",
+      grants[0]!.source,
+    );
   }
   const objects = emitObjects(emitted, { kindOrder: istioKindOrder, generator: options.generator, notes });
   if (objects.length === 0) notes.info("CONV003", "nothing to convert: no Gateway API Gateway or route in the input");
@@ -90,7 +129,8 @@ function groupByVirtualService(routes: readonly InputObject[]): RouteGroup[] {
     group.routes.push(route);
     groups.set(key, group);
   }
-  for (const group of groups.values()) group.routes.sort((a, b) => routeIndex(a.name) - routeIndex(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const group of groups.values())
+    group.routes.sort((a, b) => routeIndex(a.name) - routeIndex(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return [...groups.values()];
 }
 
@@ -123,14 +163,19 @@ function virtualService(group: RouteGroup, context: ReverseContext): Emitted {
       listOf(route.spec.rules).forEach((rule, index) => {
         const match: PlainRecord = { sniHosts: hostnames.length > 0 ? hostnames : ["*"] };
         const entries = parents.ports.length > 0 ? parents.ports.map((port) => ({ ...match, port })) : [match];
-        tls.push({ match: entries, route: istioRoute(listOf(recordOf(rule)?.backendRefs), route, ["spec", "rules", index, "backendRefs"], context) });
+        tls.push({
+          match: entries,
+          route: istioRoute(listOf(recordOf(rule)?.backendRefs), route, ["spec", "rules", index, "backendRefs"], context),
+        });
       });
     } else {
       for (const host of parents.serviceHosts) addHost(host);
       // Istio forbids host `*` on mesh-bound VirtualServices; a gateway-bound TCP route matches any host.
       if (parents.gateways.length > 0 || parents.serviceHosts.length === 0) addHost("*");
       listOf(route.spec.rules).forEach((rule, index) => {
-        const entry: PlainRecord = { route: istioRoute(listOf(recordOf(rule)?.backendRefs), route, ["spec", "rules", index, "backendRefs"], context) };
+        const entry: PlainRecord = {
+          route: istioRoute(listOf(recordOf(rule)?.backendRefs), route, ["spec", "rules", index, "backendRefs"], context),
+        };
         if (parents.ports.length > 0) entry.match = parents.ports.map((port) => ({ port }));
         tcp.push(entry);
       });
@@ -139,7 +184,10 @@ function virtualService(group: RouteGroup, context: ReverseContext): Emitted {
   const first = withoutOwnAnnotations(group.routes[0]!);
   let meshSafeHosts = hosts;
   if (mesh && hosts.includes("*") && hosts.length > 1) {
-    context.notes.warning("CONV611", "host * is not allowed on a VirtualService that also applies to the mesh: dropped", first.source, ["spec", "hostnames"]);
+    context.notes.warning("CONV611", "host * is not allowed on a VirtualService that also applies to the mesh: dropped", first.source, [
+      "spec",
+      "hostnames",
+    ]);
     meshSafeHosts = hosts.filter((host) => host !== "*");
   }
   const spec: PlainRecord = { hosts: withoutCoveredHosts(meshSafeHosts) };
@@ -148,7 +196,12 @@ function virtualService(group: RouteGroup, context: ReverseContext): Emitted {
   if (http.length > 0) spec.http = http;
   if (tls.length > 0) spec.tls = tls;
   if (tcp.length > 0) spec.tcp = tcp;
-  const object: KubeObject = { apiVersion: istioApiVersion, kind: "VirtualService", metadata: objectMeta(group.name, group.namespace, first), spec };
+  const object: KubeObject = {
+    apiVersion: istioApiVersion,
+    kind: "VirtualService",
+    metadata: objectMeta(group.name, group.namespace, first),
+    spec,
+  };
   return { object, from: first };
 }
 
@@ -225,11 +278,18 @@ function parentsOf(route: InputObject, context: ReverseContext): Parents {
       return;
     }
     if (!listeners) {
-      context.notes.warning("CONV611", `Gateway ${namespace}/${name} is not in the input: the listener port of this parentRef is unknown and not matched`, route.source, at);
+      context.notes.warning(
+        "CONV611",
+        `Gateway ${namespace}/${name} is not in the input: the listener port of this parentRef is unknown and not matched`,
+        route.source,
+        at,
+      );
       unrestricted = true;
       return;
     }
-    const selected = kindListeners.filter((listener) => (section === undefined || listener.name === section) && (port === undefined || listener.port === port));
+    const selected = kindListeners.filter(
+      (listener) => (section === undefined || listener.name === section) && (port === undefined || listener.port === port),
+    );
     const allPorts = new Set(kindListeners.map((listener) => listener.port));
     const selectedPorts = new Set(selected.map((listener) => listener.port));
     if (selectedPorts.size === allPorts.size) unrestricted = true;
@@ -255,9 +315,16 @@ function affinityRules(context: ReverseContext): Emitted[] {
 function destinationRules(policy: InputObject, context: ReverseContext): Emitted[] {
   const validation = recordOf(policy.spec.validation) ?? {};
   if (listOf(validation.caCertificateRefs).length > 0) {
-    context.notes.warning("CONV616", "caCertificateRefs: the DestinationRule needs tls.credentialName or caCertificates for the CA; add it by hand", policy.source, ["spec", "validation", "caCertificateRefs"]);
+    context.notes.warning(
+      "CONV616",
+      "caCertificateRefs: the DestinationRule needs tls.credentialName or caCertificates for the CA; add it by hand",
+      policy.source,
+      ["spec", "validation", "caCertificateRefs"],
+    );
   }
-  const targets = listOf(policy.spec.targetRefs).map((ref) => recordOf(ref) ?? {}).filter((ref) => (ref.kind ?? "") === "Service");
+  const targets = listOf(policy.spec.targetRefs)
+    .map((ref) => recordOf(ref) ?? {})
+    .filter((ref) => (ref.kind ?? "") === "Service");
   return targets.map((target) => {
     const name = targets.length === 1 ? policy.name : `${policy.name}-${String(target.name)}`;
     const tls: PlainRecord = { mode: "SIMPLE" };

@@ -157,11 +157,14 @@ ${at(8, proxyEnvRuntime)}
           value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
 ${at(8, proxyEnvMesh)}
 ${at(8, proxyMetadataEnv)}
-${at(8, readinessProbe({
-  initialDelay: String.raw`{{ valueOrDefault $p.readinessInitialDelaySeconds 0 }}`,
-  period: String.raw`{{ valueOrDefault $p.readinessPeriodSeconds 15 }}`,
-  failureThreshold: String.raw`{{ valueOrDefault $p.readinessFailureThreshold 4 }}`,
-}))}
+${at(
+  8,
+  readinessProbe({
+    initialDelay: String.raw`{{ valueOrDefault $p.readinessInitialDelaySeconds 0 }}`,
+    period: String.raw`{{ valueOrDefault $p.readinessPeriodSeconds 15 }}`,
+    failureThreshold: String.raw`{{ valueOrDefault $p.readinessFailureThreshold 4 }}`,
+  }),
+)}
         volumeMounts:
 ${at(8, proxyVolumeMounts({ crl: false }))}
       volumes:

@@ -98,11 +98,14 @@ ${at(4, proxyEnvRuntime)}
     {{- end }}
 ${at(4, proxyEnvMesh)}
 ${at(4, proxyMetadataEnv)}
-${at(4, readinessProbe({
-  initialDelay: String.raw`{{ valueOrDefault $p.readinessInitialDelaySeconds 0 }}`,
-  period: String.raw`{{ valueOrDefault $p.readinessPeriodSeconds 15 }}`,
-  failureThreshold: String.raw`{{ valueOrDefault $p.readinessFailureThreshold 4 }}`,
-}))}
+${at(
+  4,
+  readinessProbe({
+    initialDelay: String.raw`{{ valueOrDefault $p.readinessInitialDelaySeconds 0 }}`,
+    period: String.raw`{{ valueOrDefault $p.readinessPeriodSeconds 15 }}`,
+    failureThreshold: String.raw`{{ valueOrDefault $p.readinessFailureThreshold 4 }}`,
+  }),
+)}
     volumeMounts:
 ${at(4, proxyVolumeMounts({ crl: false }))}
   volumes:

@@ -294,11 +294,14 @@ ${at(4, proxyEnvMesh)}
     {{- end }}
 ${at(4, proxyMetadataEnv)}
     {{- if ne $statusPort "0" }}
-${at(4, readinessProbe({
-  initialDelay: String.raw`{{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/initialDelaySeconds" (valueOrDefault $p.readinessInitialDelaySeconds 0) }}`,
-  period: String.raw`{{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/periodSeconds" (valueOrDefault $p.readinessPeriodSeconds 15) }}`,
-  failureThreshold: String.raw`{{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/failureThreshold" (valueOrDefault $p.readinessFailureThreshold 4) }}`,
-}))}
+${at(
+  4,
+  readinessProbe({
+    initialDelay: String.raw`{{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/initialDelaySeconds" (valueOrDefault $p.readinessInitialDelaySeconds 0) }}`,
+    period: String.raw`{{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/periodSeconds" (valueOrDefault $p.readinessPeriodSeconds 15) }}`,
+    failureThreshold: String.raw`{{ annotation .ObjectMeta "readiness.status.sidecar.istio.io/failureThreshold" (valueOrDefault $p.readinessFailureThreshold 4) }}`,
+  }),
+)}
     {{- $startup := true }}
     {{- if kindIs "map" $p.startupProbe }}{{ if hasKey $p.startupProbe "enabled" }}{{ $startup = $p.startupProbe.enabled }}{{ end }}{{ end }}
     {{- if $startup }}

@@ -106,14 +106,23 @@ function lexAction(source: string, start: number): { tokens: Token[]; end: numbe
       at = end + 1;
       continue;
     }
-    const word = /^(\$[A-Za-z0-9_]*|\.[A-Za-z0-9_.]*|[A-Za-z_][A-Za-z0-9_]*|[-+]?[0-9][0-9a-fA-FxX._]*|:=|[|(),=])/.exec(source.slice(at, at + 256));
+    const word = /^(\$[A-Za-z0-9_]*|\.[A-Za-z0-9_.]*|[A-Za-z_][A-Za-z0-9_]*|[-+]?[0-9][0-9a-fA-FxX._]*|:=|[|(),=])/.exec(
+      source.slice(at, at + 256),
+    );
     if (!word) return { error: `unexpected character ${JSON.stringify(ch)} in action` };
     const text = word[0];
     if (text === "(") depth++;
     if (text === ")") depth--;
     if (depth < 0) return { error: "unexpected ) in action" };
-    const kind: Token["kind"] = text.startsWith("$") ? "var" : text.startsWith(".") ? "field" : /^[-+0-9]/.test(text) ? "number"
-      : /^[A-Za-z_]/.test(text) ? "ident" : "punct";
+    const kind: Token["kind"] = text.startsWith("$")
+      ? "var"
+      : text.startsWith(".")
+        ? "field"
+        : /^[-+0-9]/.test(text)
+          ? "number"
+          : /^[A-Za-z_]/.test(text)
+            ? "ident"
+            : "punct";
     tokens.push({ kind, text });
     at += text.length;
   }

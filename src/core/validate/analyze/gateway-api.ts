@@ -1,5 +1,5 @@
 import type { ValidateOptions } from "../options.js";
-import { groupOf, warning, type AnalyzedResource } from "./index.js";
+import { groupOf, warning, type AnalyzedResource } from "./resource.js";
 import { hostnamesIntersect } from "./hostnames.js";
 
 type Json = Record<string, unknown>;
@@ -40,16 +40,26 @@ export function analyzeGatewayApi(resources: readonly AnalyzedResource[], option
   const gateways = new Map(of("Gateway").map((gateway) => [`${gateway.identity.namespace}/${gateway.identity.name}`, gateway]));
   const grants = of("ReferenceGrant");
   const namespaces = new Map(
-    resources.filter((resource) => resource.identity.kind === "Namespace" && resource.identity.apiVersion === "v1").map((ns) => [ns.identity.name, ((ns.object.metadata as Json | undefined)?.labels ?? {}) as Json]),
+    resources
+      .filter((resource) => resource.identity.kind === "Namespace" && resource.identity.apiVersion === "v1")
+      .map((ns) => [ns.identity.name, ((ns.object.metadata as Json | undefined)?.labels ?? {}) as Json]),
   );
-  const services = new Set(resources.filter((resource) => resource.identity.kind === "Service" && resource.identity.apiVersion === "v1").map((svc) => `${svc.identity.namespace}/${svc.identity.name}`));
+  const services = new Set(
+    resources
+      .filter((resource) => resource.identity.kind === "Service" && resource.identity.apiVersion === "v1")
+      .map((svc) => `${svc.identity.namespace}/${svc.identity.name}`),
+  );
 
   const permitted = (fromKind: string, fromNamespace: string, toGroup: string, toKind: string, toNamespace: string, toName: string) =>
     grants.some((grant) => {
       if (grant.identity.namespace !== toNamespace) return false;
       const spec = (grant.object.spec ?? {}) as Json;
-      const fromOk = list(spec.from).some((from) => from.group === GATEWAY_GROUP && from.kind === fromKind && from.namespace === fromNamespace);
-      const toOk = list(spec.to).some((to) => (to.group ?? "") === toGroup && to.kind === toKind && (to.name === undefined || to.name === toName));
+      const fromOk = list(spec.from).some(
+        (from) => from.group === GATEWAY_GROUP && from.kind === fromKind && from.namespace === fromNamespace,
+      );
+      const toOk = list(spec.to).some(
+        (to) => (to.group ?? "") === toGroup && to.kind === toKind && (to.name === undefined || to.name === toName),
+      );
       return fromOk && toOk;
     });
 
@@ -57,15 +67,36 @@ export function analyzeGatewayApi(resources: readonly AnalyzedResource[], option
     if (options.analyzeRefs && gateway.object.spec && of("GatewayClass").length > 0) {
       const className = (gateway.object.spec as Json).gatewayClassName;
       if (!of("GatewayClass").some((gc) => gc.identity.name === className)) {
-        gateway.report(warning("GWAPI_GATEWAYCLASS_NOT_FOUND", ["spec", "gatewayClassName"], `GatewayClass ${JSON.stringify(className)} is not among the inputs; the Gateway will not be accepted unless it exists in the cluster`));
+        gateway.report(
+          warning(
+            "GWAPI_GATEWAYCLASS_NOT_FOUND",
+            ["spec", "gatewayClassName"],
+            `GatewayClass ${JSON.stringify(className)} is not among the inputs; the Gateway will not be accepted unless it exists in the cluster`,
+          ),
+        );
       }
     }
     listenersOf(gateway).forEach((listener) => {
       list(listener.tls?.certificateRefs).forEach((ref, index) => {
         const namespace = typeof ref.namespace === "string" ? ref.namespace : gateway.identity.namespace!;
-        if (namespace !== gateway.identity.namespace && !permitted("Gateway", gateway.identity.namespace!, (ref.group as string) ?? "", (ref.kind as string) ?? "Secret", namespace, String(ref.name))) {
+        if (
+          namespace !== gateway.identity.namespace &&
+          !permitted(
+            "Gateway",
+            gateway.identity.namespace!,
+            (ref.group as string) ?? "",
+            (ref.kind as string) ?? "Secret",
+            namespace,
+            String(ref.name),
+          )
+        ) {
           gateway.report(
-            warning("GWAPI_REF_NOT_PERMITTED", ["spec", "listeners", listener.index, "tls", "certificateRefs", index], `certificateRef to Secret ${namespace}/${String(ref.name)} crosses namespaces without a ReferenceGrant (listener ResolvedRefs=False, RefNotPermitted)`, `add a ReferenceGrant in namespace ${namespace} from Gateway in ${gateway.identity.namespace} to Secret`),
+            warning(
+              "GWAPI_REF_NOT_PERMITTED",
+              ["spec", "listeners", listener.index, "tls", "certificateRefs", index],
+              `certificateRef to Secret ${namespace}/${String(ref.name)} crosses namespaces without a ReferenceGrant (listener ResolvedRefs=False, RefNotPermitted)`,
+              `add a ReferenceGrant in namespace ${namespace} from Gateway in ${gateway.identity.namespace} to Secret`,
+            ),
           );
         }
       });
@@ -85,7 +116,13 @@ export function analyzeGatewayApi(resources: readonly AnalyzedResource[], option
       const namespace = typeof parent.namespace === "string" ? parent.namespace : routeNamespace;
       const gateway = gateways.get(`${namespace}/${String(parent.name)}`);
       if (!gateway) {
-        route.report(warning("GWAPI_NO_MATCHING_PARENT", at, `parent Gateway ${namespace}/${String(parent.name)} is not among the inputs (Accepted=False, NoMatchingParent unless it exists in the cluster)`));
+        route.report(
+          warning(
+            "GWAPI_NO_MATCHING_PARENT",
+            at,
+            `parent Gateway ${namespace}/${String(parent.name)} is not among the inputs (Accepted=False, NoMatchingParent unless it exists in the cluster)`,
+          ),
+        );
         return;
       }
       let candidates = listenersOf(gateway);
@@ -93,27 +130,54 @@ export function analyzeGatewayApi(resources: readonly AnalyzedResource[], option
         candidates = candidates.filter((listener) => listener.name === parent.sectionName);
         if (candidates.length === 0) {
           const names = listenersOf(gateway).map((listener) => listener.name);
-          route.report(warning("GWAPI_NO_MATCHING_PARENT", [...at, "sectionName"], `Gateway ${namespace}/${String(parent.name)} has no listener named ${JSON.stringify(parent.sectionName)} (Accepted=False, NoMatchingParent)`, `listeners: ${names.join(", ")}`));
+          route.report(
+            warning(
+              "GWAPI_NO_MATCHING_PARENT",
+              [...at, "sectionName"],
+              `Gateway ${namespace}/${String(parent.name)} has no listener named ${JSON.stringify(parent.sectionName)} (Accepted=False, NoMatchingParent)`,
+              `listeners: ${names.join(", ")}`,
+            ),
+          );
           return;
         }
       }
       if (typeof parent.port === "number") {
         candidates = candidates.filter((listener) => listener.port === parent.port);
         if (candidates.length === 0) {
-          route.report(warning("GWAPI_NO_MATCHING_PARENT", [...at, "port"], `Gateway ${namespace}/${String(parent.name)} has no listener on port ${parent.port} (Accepted=False, NoMatchingParent)`));
+          route.report(
+            warning(
+              "GWAPI_NO_MATCHING_PARENT",
+              [...at, "port"],
+              `Gateway ${namespace}/${String(parent.name)} has no listener on port ${parent.port} (Accepted=False, NoMatchingParent)`,
+            ),
+          );
           return;
         }
       }
-      const allowed = candidates.filter((listener) => listenerAllows(listener, kind, routeNamespace, gateway.identity.namespace!, namespaces));
+      const allowed = candidates.filter((listener) =>
+        listenerAllows(listener, kind, routeNamespace, gateway.identity.namespace!, namespaces),
+      );
       if (allowed.length === 0) {
         route.report(
-          warning("GWAPI_NOT_ALLOWED_BY_LISTENERS", at, `no listener of Gateway ${namespace}/${String(parent.name)} admits a ${kind} from namespace ${routeNamespace} (Accepted=False, NotAllowedByListeners)`, "check the listeners' allowedRoutes.namespaces (default Same) and allowedRoutes.kinds"),
+          warning(
+            "GWAPI_NOT_ALLOWED_BY_LISTENERS",
+            at,
+            `no listener of Gateway ${namespace}/${String(parent.name)} admits a ${kind} from namespace ${routeNamespace} (Accepted=False, NotAllowedByListeners)`,
+            "check the listeners' allowedRoutes.namespaces (default Same) and allowedRoutes.kinds",
+          ),
         );
         return;
       }
-      if (routeHostnames.length > 0 && !allowed.some((listener) => routeHostnames.some((hostname) => hostnamesIntersect(listener.hostname, hostname)))) {
+      if (
+        routeHostnames.length > 0 &&
+        !allowed.some((listener) => routeHostnames.some((hostname) => hostnamesIntersect(listener.hostname, hostname)))
+      ) {
         route.report(
-          warning("GWAPI_NO_MATCHING_LISTENER_HOSTNAME", ["spec", "hostnames"], `none of the hostnames [${routeHostnames.join(", ")}] intersects a listener hostname of Gateway ${namespace}/${String(parent.name)} [${allowed.map((listener) => listener.hostname ?? "*").join(", ")}] (Accepted=False, NoMatchingListenerHostname)`),
+          warning(
+            "GWAPI_NO_MATCHING_LISTENER_HOSTNAME",
+            ["spec", "hostnames"],
+            `none of the hostnames [${routeHostnames.join(", ")}] intersects a listener hostname of Gateway ${namespace}/${String(parent.name)} [${allowed.map((listener) => listener.hostname ?? "*").join(", ")}] (Accepted=False, NoMatchingListenerHostname)`,
+          ),
         );
       }
     });
@@ -124,9 +188,27 @@ export function analyzeGatewayApi(resources: readonly AnalyzedResource[], option
         const backendKind = (backend.kind as string | undefined) ?? "Service";
         const namespace = typeof backend.namespace === "string" ? backend.namespace : routeNamespace;
         if (namespace !== routeNamespace && !permitted(kind, routeNamespace, group, backendKind, namespace, String(backend.name))) {
-          route.report(warning("GWAPI_REF_NOT_PERMITTED", at, `backendRef to ${backendKind} ${namespace}/${String(backend.name)} crosses namespaces without a ReferenceGrant (ResolvedRefs=False, RefNotPermitted)`, `add a ReferenceGrant in namespace ${namespace} allowing ${kind} from ${routeNamespace}`));
-        } else if (options.analyzeRefs && group === "" && backendKind === "Service" && !services.has(`${namespace}/${String(backend.name)}`)) {
-          route.report(warning("GWAPI_BACKEND_NOT_FOUND", at, `Service ${namespace}/${String(backend.name)} is not among the inputs (ResolvedRefs=False, BackendNotFound unless it exists in the cluster)`));
+          route.report(
+            warning(
+              "GWAPI_REF_NOT_PERMITTED",
+              at,
+              `backendRef to ${backendKind} ${namespace}/${String(backend.name)} crosses namespaces without a ReferenceGrant (ResolvedRefs=False, RefNotPermitted)`,
+              `add a ReferenceGrant in namespace ${namespace} allowing ${kind} from ${routeNamespace}`,
+            ),
+          );
+        } else if (
+          options.analyzeRefs &&
+          group === "" &&
+          backendKind === "Service" &&
+          !services.has(`${namespace}/${String(backend.name)}`)
+        ) {
+          route.report(
+            warning(
+              "GWAPI_BACKEND_NOT_FOUND",
+              at,
+              `Service ${namespace}/${String(backend.name)} is not among the inputs (ResolvedRefs=False, BackendNotFound unless it exists in the cluster)`,
+            ),
+          );
         }
       });
     });
@@ -157,7 +239,13 @@ function readListeners(gateway: AnalyzedResource): Listener[] {
   }));
 }
 
-function listenerAllows(listener: Listener, kind: string, routeNamespace: string, gatewayNamespace: string, namespaces: Map<string | undefined, Json>): boolean {
+function listenerAllows(
+  listener: Listener,
+  kind: string,
+  routeNamespace: string,
+  gatewayNamespace: string,
+  namespaces: Map<string | undefined, Json>,
+): boolean {
   const from = ((listener.allowedRoutes.namespaces as Json | undefined)?.from as string | undefined) ?? "Same";
   if (from === "Same" && routeNamespace !== gatewayNamespace) return false;
   if (from === "Selector") {
@@ -167,7 +255,9 @@ function listenerAllows(listener: Listener, kind: string, routeNamespace: string
     if (labels && !Object.entries(matchLabels).every(([key, value]) => labels[key] === value)) return false;
   }
   const kinds = Array.isArray(listener.allowedRoutes.kinds)
-    ? (listener.allowedRoutes.kinds as Json[]).filter((entry) => (entry.group ?? GATEWAY_GROUP) === GATEWAY_GROUP).map((entry) => String(entry.kind))
+    ? (listener.allowedRoutes.kinds as Json[])
+        .filter((entry) => (entry.group ?? GATEWAY_GROUP) === GATEWAY_GROUP)
+        .map((entry) => String(entry.kind))
     : defaultKinds(listener.protocol, (listener.tls?.mode as string | undefined) ?? "Terminate");
   return kinds.includes(kind);
 }

@@ -1,5 +1,5 @@
 import type { ValidateOptions } from "../options.js";
-import { groupOf, warning, type AnalyzedResource } from "./index.js";
+import { groupOf, warning, type AnalyzedResource } from "./resource.js";
 import { istioHostsOverlap } from "./hostnames.js";
 
 type Json = Record<string, unknown>;
@@ -22,21 +22,37 @@ export function analyzeIstio(resources: readonly AnalyzedResource[], options: Va
       const key = reference.includes("/") ? reference : `${namespace}/${reference}`;
       const gateway = gatewayByKey.get(key);
       if (!gateway) {
-        vs.report(warning("IST0101", ["spec", "gateways", index], `Referenced gateway not found: ${JSON.stringify(key)} (not among the inputs)`));
+        vs.report(
+          warning("IST0101", ["spec", "gateways", index], `Referenced gateway not found: ${JSON.stringify(key)} (not among the inputs)`),
+        );
         return;
       }
       const served = list(((gateway.object.spec ?? {}) as Json).servers).flatMap((server) =>
-        (Array.isArray(server.hosts) ? (server.hosts as string[]) : []).map((host) => (host.includes("/") ? host.slice(host.indexOf("/") + 1) : host)),
+        (Array.isArray(server.hosts) ? (server.hosts as string[]) : []).map((host) =>
+          host.includes("/") ? host.slice(host.indexOf("/") + 1) : host,
+        ),
       );
       if (hosts.length > 0 && !hosts.some((host) => served.some((candidate) => istioHostsOverlap(candidate, host)))) {
-        vs.report(warning("IST0132", ["spec", "hosts"], `none of the hosts [${hosts.join(", ")}] is served by gateway ${key} (hosts: ${served.join(", ")})`));
+        vs.report(
+          warning(
+            "IST0132",
+            ["spec", "hosts"],
+            `none of the hosts [${hosts.join(", ")}] is served by gateway ${key} (hosts: ${served.join(", ")})`,
+          ),
+        );
       }
     });
     if (references.length === 0 || references.includes("mesh")) {
       hosts.forEach((host, index) => {
         const other = meshHosts.get(host);
         if (other && other !== vs) {
-          vs.report(warning("IST0109", ["spec", "hosts", index], `the VirtualServices ${other.identity.namespace}/${other.identity.name} and ${namespace}/${vs.identity.name} bound to mesh define the same host ${JSON.stringify(host)}`));
+          vs.report(
+            warning(
+              "IST0109",
+              ["spec", "hosts", index],
+              `the VirtualServices ${other.identity.namespace}/${other.identity.name} and ${namespace}/${vs.identity.name} bound to mesh define the same host ${JSON.stringify(host)}`,
+            ),
+          );
         } else meshHosts.set(host, vs);
       });
     }
@@ -51,10 +67,17 @@ export function analyzeIstio(resources: readonly AnalyzedResource[], options: Va
       const port = Number((server.port as Json | undefined)?.number);
       for (const host of Array.isArray(server.hosts) ? (server.hosts as string[]) : []) {
         const dnsName = host.includes("/") ? host.slice(host.indexOf("/") + 1) : host;
-        const conflict = seen.find((entry) => entry.gateway !== gateway && entry.selector === selector && entry.port === port && istioHostsOverlap(entry.host, dnsName));
+        const conflict = seen.find(
+          (entry) =>
+            entry.gateway !== gateway && entry.selector === selector && entry.port === port && istioHostsOverlap(entry.host, dnsName),
+        );
         if (conflict) {
           gateway.report(
-            warning("IST0145", ["spec", "servers", serverIndex, "hosts"], `Gateways ${conflict.gateway.identity.namespace}/${conflict.gateway.identity.name} and ${gateway.identity.namespace}/${gateway.identity.name} select the same workload and port ${port} with overlapping hosts (${conflict.host}, ${dnsName})`),
+            warning(
+              "IST0145",
+              ["spec", "servers", serverIndex, "hosts"],
+              `Gateways ${conflict.gateway.identity.namespace}/${conflict.gateway.identity.name} and ${gateway.identity.namespace}/${gateway.identity.name} select the same workload and port ${port} with overlapping hosts (${conflict.host}, ${dnsName})`,
+            ),
           );
         }
         seen.push({ gateway, selector, port, host: dnsName });
@@ -64,8 +87,20 @@ export function analyzeIstio(resources: readonly AnalyzedResource[], options: Va
 
   for (const rule of istio.filter((resource) => resource.identity.kind === "DestinationRule")) {
     const tls = ((((rule.object.spec ?? {}) as Json).trafficPolicy ?? {}) as Json).tls as Json | undefined;
-    if (tls && (tls.mode === "SIMPLE" || tls.mode === "MUTUAL") && !tls.caCertificates && !tls.credentialName && tls.insecureSkipVerify !== true) {
-      rule.report(warning("IST0128", ["spec", "trafficPolicy", "tls"], `DestinationRule ${rule.identity.namespace}/${rule.identity.name} sets tls mode ${String(tls.mode)} without caCertificates; the server certificate is not verified`));
+    if (
+      tls &&
+      (tls.mode === "SIMPLE" || tls.mode === "MUTUAL") &&
+      !tls.caCertificates &&
+      !tls.credentialName &&
+      tls.insecureSkipVerify !== true
+    ) {
+      rule.report(
+        warning(
+          "IST0128",
+          ["spec", "trafficPolicy", "tls"],
+          `DestinationRule ${rule.identity.namespace}/${rule.identity.name} sets tls mode ${String(tls.mode)} without caCertificates; the server certificate is not verified`,
+        ),
+      );
     }
   }
 }
@@ -80,17 +115,36 @@ function checkUnreachableRules(vs: AnalyzedResource): void {
   const seen = new Map<string, number>();
   http.forEach((route, index) => {
     if (catchAll !== -1 && index > catchAll) {
-      vs.report(warning("IST0130", ["spec", "http", index], `VirtualService rule http[${index}] is not used (http[${catchAll}] has no match and takes all traffic)`));
+      vs.report(
+        warning(
+          "IST0130",
+          ["spec", "http", index],
+          `VirtualService rule http[${index}] is not used (http[${catchAll}] has no match and takes all traffic)`,
+        ),
+      );
       return;
     }
     const matches = list(route.match).map((match) => JSON.stringify(withoutName(match)));
     const repeated = matches.map((key) => seen.get(key));
     if (matches.length > 0 && repeated.every((earlier) => earlier !== undefined)) {
-      vs.report(warning("IST0130", ["spec", "http", index], `VirtualService rule http[${index}] is not used (its matches repeat those of http[${repeated[0]}])`));
+      vs.report(
+        warning(
+          "IST0130",
+          ["spec", "http", index],
+          `VirtualService rule http[${index}] is not used (its matches repeat those of http[${repeated[0]}])`,
+        ),
+      );
     } else {
       repeated.forEach((earlier, matchIndex) => {
         if (earlier !== undefined) {
-          vs.report({ ...warning("IST0131", ["spec", "http", index, "match", matchIndex], `match ${matchIndex} of http[${index}] repeats a match of http[${earlier}] and has no effect`), severity: "info" });
+          vs.report({
+            ...warning(
+              "IST0131",
+              ["spec", "http", index, "match", matchIndex],
+              `match ${matchIndex} of http[${index}] repeats a match of http[${earlier}] and has no effect`,
+            ),
+            severity: "info",
+          });
         }
       });
     }

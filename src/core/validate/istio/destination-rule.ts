@@ -2,7 +2,17 @@ import type { FieldPath } from "../../findings.js";
 import type { FieldError } from "../field-errors.js";
 import type { ValidateOptions } from "../options.js";
 import { isIP } from "../formats.js";
-import { collector, durationProblem, exportToProblems, fqdnProblem, isDnsLabel, isPort, labelMapProblems, wildcardDomainProblem, type Reporter } from "./webhook-rules.js";
+import {
+  collector,
+  durationProblem,
+  exportToProblems,
+  fqdnProblem,
+  isDnsLabel,
+  isPort,
+  labelMapProblems,
+  wildcardDomainProblem,
+  type Reporter,
+} from "./webhook-rules.js";
 
 type Json = Record<string, unknown>;
 const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
@@ -23,7 +33,8 @@ export function validateIstioDestinationRule(object: Json, options: ValidateOpti
   list(spec.subsets).forEach((subset, index) => {
     const at = ["spec", "subsets", index];
     const name = subset.name;
-    if (typeof name !== "string" || !isDnsLabel(name)) report([...at, "name"], "subset name must be a non-empty DNS label", { value: name ?? null });
+    if (typeof name !== "string" || !isDnsLabel(name))
+      report([...at, "name"], "subset name must be a non-empty DNS label", { value: name ?? null });
     else if (names.has(name)) report([...at, "name"], `duplicate subset name ${JSON.stringify(name)}`);
     if (typeof name === "string") names.add(name);
     for (const problem of labelMapProblems(subset.labels)) report([...at, "labels"], problem);
@@ -45,21 +56,30 @@ function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, names
     const http = (pool.http ?? {}) as Json;
     const tcp = (pool.tcp ?? {}) as Json;
     for (const [field, value] of [...Object.entries(http), ...Object.entries(tcp)]) {
-      if (typeof value === "number" && value < 0) report([...at, "connectionPool", field in http ? "http" : "tcp", field], `${field} must be non-negative`, { value });
+      if (typeof value === "number" && value < 0)
+        report([...at, "connectionPool", field in http ? "http" : "tcp", field], `${field} must be non-negative`, { value });
     }
-    for (const field of ["idleTimeout"]) if (http[field] !== undefined) durationAt(http[field], [...at, "connectionPool", "http", field], report);
-    for (const field of ["connectTimeout", "maxConnectionDuration", "idleTimeout"]) if (tcp[field] !== undefined) durationAt(tcp[field], [...at, "connectionPool", "tcp", field], report);
-    if (http.useClientProtocol && http.h2UpgradePolicy === "UPGRADE") report([...at, "connectionPool", "http"], "useClientProtocol cannot be used with h2UpgradePolicy UPGRADE");
+    for (const field of ["idleTimeout"])
+      if (http[field] !== undefined) durationAt(http[field], [...at, "connectionPool", "http", field], report);
+    for (const field of ["connectTimeout", "maxConnectionDuration", "idleTimeout"])
+      if (tcp[field] !== undefined) durationAt(tcp[field], [...at, "connectionPool", "tcp", field], report);
+    if (http.useClientProtocol && http.h2UpgradePolicy === "UPGRADE")
+      report([...at, "connectionPool", "http"], "useClientProtocol cannot be used with h2UpgradePolicy UPGRADE");
   }
   const outlier = policy.outlierDetection as Json | undefined;
   if (outlier) {
     for (const field of ["maxEjectionPercent", "minHealthPercent"]) {
       const value = outlier[field];
-      if (typeof value === "number" && (value < 0 || value > 100)) report([...at, "outlierDetection", field], `${field} must be in the range [0, 100]`, { value });
+      if (typeof value === "number" && (value < 0 || value > 100))
+        report([...at, "outlierDetection", field], `${field} must be in the range [0, 100]`, { value });
     }
-    for (const field of ["interval", "baseEjectionTime"]) if (outlier[field] !== undefined) durationAt(outlier[field], [...at, "outlierDetection", field], report);
+    for (const field of ["interval", "baseEjectionTime"])
+      if (outlier[field] !== undefined) durationAt(outlier[field], [...at, "outlierDetection", field], report);
     if (outlier.consecutiveLocalOriginFailures !== undefined && !outlier.splitExternalLocalOriginErrors) {
-      report([...at, "outlierDetection", "consecutiveLocalOriginFailures"], "consecutiveLocalOriginFailures requires splitExternalLocalOriginErrors: true");
+      report(
+        [...at, "outlierDetection", "consecutiveLocalOriginFailures"],
+        "consecutiveLocalOriginFailures requires splitExternalLocalOriginErrors: true",
+      );
     }
   }
   const loadBalancer = policy.loadBalancer as Json | undefined;
@@ -68,14 +88,21 @@ function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, names
     const cookie = hash.httpCookie as Json | undefined;
     if (cookie && !cookie.name) report([...at, "loadBalancer", "consistentHash", "httpCookie", "name"], "cookie name is required");
     if (hash.minimumRingSize !== undefined) {
-      report([...at, "loadBalancer", "consistentHash", "minimumRingSize"], "minimumRingSize is deprecated; use ringHash.minimumRingSize", { warning: true });
-      if (hash.ringHash || hash.maglev) report([...at, "loadBalancer", "consistentHash"], "minimumRingSize cannot be combined with ringHash or maglev");
+      report([...at, "loadBalancer", "consistentHash", "minimumRingSize"], "minimumRingSize is deprecated; use ringHash.minimumRingSize", {
+        warning: true,
+      });
+      if (hash.ringHash || hash.maglev)
+        report([...at, "loadBalancer", "consistentHash"], "minimumRingSize cannot be combined with ringHash or maglev");
     }
     const maglev = hash.maglev as Json | undefined;
     if (maglev) {
       const size = maglev.tableSize;
-      if (typeof size !== "number" || size === 0) report([...at, "loadBalancer", "consistentHash", "maglev", "tableSize"], "maglev tableSize must be set");
-      else if (!isPrime(size) || size >= 5000011) report([...at, "loadBalancer", "consistentHash", "maglev", "tableSize"], "maglev tableSize must be a prime number below 5000011", { value: size });
+      if (typeof size !== "number" || size === 0)
+        report([...at, "loadBalancer", "consistentHash", "maglev", "tableSize"], "maglev tableSize must be set");
+      else if (!isPrime(size) || size >= 5000011)
+        report([...at, "loadBalancer", "consistentHash", "maglev", "tableSize"], "maglev tableSize must be a prime number below 5000011", {
+          value: size,
+        });
     }
   }
   const warmup = loadBalancer?.warmup as Json | undefined;
@@ -90,16 +117,20 @@ function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, names
   }
   const tunnel = policy.tunnel as Json | undefined;
   if (tunnel) {
-    if (tunnel.protocol !== undefined && tunnel.protocol !== "CONNECT" && tunnel.protocol !== "POST") report([...at, "tunnel", "protocol"], "tunnel protocol must be CONNECT or POST", { value: tunnel.protocol });
-    if (typeof tunnel.targetHost === "string" && !isIP(tunnel.targetHost) && fqdnProblem(tunnel.targetHost)) report([...at, "tunnel", "targetHost"], "tunnel targetHost must be an FQDN or IP address", { value: tunnel.targetHost });
-    if (!isPort(tunnel.targetPort)) report([...at, "tunnel", "targetPort"], "tunnel targetPort must be in the range 1..65535", { value: tunnel.targetPort ?? null });
+    if (tunnel.protocol !== undefined && tunnel.protocol !== "CONNECT" && tunnel.protocol !== "POST")
+      report([...at, "tunnel", "protocol"], "tunnel protocol must be CONNECT or POST", { value: tunnel.protocol });
+    if (typeof tunnel.targetHost === "string" && !isIP(tunnel.targetHost) && fqdnProblem(tunnel.targetHost))
+      report([...at, "tunnel", "targetHost"], "tunnel targetHost must be an FQDN or IP address", { value: tunnel.targetHost });
+    if (!isPort(tunnel.targetPort))
+      report([...at, "tunnel", "targetPort"], "tunnel targetPort must be in the range 1..65535", { value: tunnel.targetPort ?? null });
   }
   if (allowPortLevel) {
     list(policy.portLevelSettings).forEach((setting, index) => {
       const where = [...at, "portLevelSettings", index];
       const port = setting.port as Json | undefined;
       if (!port) report([...at, "portLevelSettings", index, "port"], "port is required in portLevelSettings");
-      else if (port.number !== undefined && !isPort(port.number)) report([...where, "port", "number"], "port number must be in the range 1..65535", { value: port.number });
+      else if (port.number !== undefined && !isPort(port.number))
+        report([...where, "port", "number"], "port number must be in the range 1..65535", { value: port.number });
       const { port: _port, ...rest } = setting;
       checkTrafficPolicy(rest, where, report, namespace, false);
     });
@@ -110,17 +141,20 @@ function checkClientTls(tls: Json | undefined, at: FieldPath, report: Reporter, 
   if (!tls) return;
   const mode = tls.mode ?? "DISABLE";
   const skipVerify = tls.insecureSkipVerify === true;
-  if (skipVerify && (tls.caCertificates || tls.subjectAltNames)) report(at, "insecureSkipVerify cannot be combined with caCertificates or subjectAltNames");
+  if (skipVerify && (tls.caCertificates || tls.subjectAltNames))
+    report(at, "insecureSkipVerify cannot be combined with caCertificates or subjectAltNames");
   if ((mode === "SIMPLE" || mode === "MUTUAL") && tls.credentialName && (tls.clientCertificate || tls.privateKey || tls.caCertificates)) {
     report(at, "credentialName cannot be combined with clientCertificate, privateKey or caCertificates");
   }
   if (mode === "MUTUAL" && !tls.credentialName) {
-    if (!tls.clientCertificate) report([...at, "clientCertificate"], "client certificate required for mutual tls", { hint: "or set credentialName" });
+    if (!tls.clientCertificate)
+      report([...at, "clientCertificate"], "client certificate required for mutual tls", { hint: "or set credentialName" });
     if (!tls.privateKey) report([...at, "privateKey"], "private key required for mutual tls", { hint: "or set credentialName" });
   }
   if (typeof tls.credentialName === "string" && tls.credentialName.startsWith("configmap://")) {
     const reference = tls.credentialName.slice("configmap://".length);
-    if (reference.includes("/") && !reference.startsWith(`${namespace}/`)) report([...at, "credentialName"], "configmap:// credentials must be in the DestinationRule's namespace");
+    if (reference.includes("/") && !reference.startsWith(`${namespace}/`))
+      report([...at, "credentialName"], "configmap:// credentials must be in the DestinationRule's namespace");
   }
 }
 

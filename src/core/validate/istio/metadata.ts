@@ -9,7 +9,13 @@ export function istioMetadataErrors(object: Record<string, unknown>): FieldError
   const errors: FieldError[] = [];
   for (const key of internalAnnotations) {
     if (key in annotations) {
-      errors.push({ type: "Forbidden", path: ["metadata", "annotations", key], code: "ISTIO_INTERNAL_ANNOTATION", origin: "webhook", detail: `annotation ${key} is reserved for Istio's own use` });
+      errors.push({
+        type: "Forbidden",
+        path: ["metadata", "annotations", key],
+        code: "ISTIO_INTERNAL_ANNOTATION",
+        origin: "webhook",
+        detail: `annotation ${key} is reserved for Istio's own use`,
+      });
     }
   }
   const dryRun = annotations["istio.io/dry-run"];
@@ -17,9 +23,22 @@ export function istioMetadataErrors(object: Record<string, unknown>): FieldError
     const spec = (object.spec ?? {}) as { action?: unknown };
     const action = spec.action ?? "ALLOW";
     if (object.kind !== "AuthorizationPolicy" || (action !== "ALLOW" && action !== "DENY")) {
-      errors.push({ type: "Forbidden", path: ["metadata", "annotations", "istio.io/dry-run"], code: "ISTIO_DRY_RUN", origin: "webhook", detail: "istio.io/dry-run is only allowed on AuthorizationPolicy with action ALLOW or DENY" });
+      errors.push({
+        type: "Forbidden",
+        path: ["metadata", "annotations", "istio.io/dry-run"],
+        code: "ISTIO_DRY_RUN",
+        origin: "webhook",
+        detail: "istio.io/dry-run is only allowed on AuthorizationPolicy with action ALLOW or DENY",
+      });
     } else if (dryRun !== "true" && dryRun !== "false") {
-      errors.push({ type: "Invalid", path: ["metadata", "annotations", "istio.io/dry-run"], code: "ISTIO_DRY_RUN", origin: "webhook", shown: JSON.stringify(dryRun), detail: "must be \"true\" or \"false\"" });
+      errors.push({
+        type: "Invalid",
+        path: ["metadata", "annotations", "istio.io/dry-run"],
+        code: "ISTIO_DRY_RUN",
+        origin: "webhook",
+        shown: JSON.stringify(dryRun),
+        detail: 'must be "true" or "false"',
+      });
     }
   }
   return errors;

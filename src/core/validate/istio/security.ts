@@ -4,7 +4,16 @@ import { collector, isPort, labelMapProblems } from "./webhook-rules.js";
 
 type Json = Record<string, unknown>;
 const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
-const customForbiddenSources = ["principals", "notPrincipals", "requestPrincipals", "notRequestPrincipals", "namespaces", "notNamespaces", "serviceAccounts", "notServiceAccounts"];
+const customForbiddenSources = [
+  "principals",
+  "notPrincipals",
+  "requestPrincipals",
+  "notRequestPrincipals",
+  "namespaces",
+  "notNamespaces",
+  "serviceAccounts",
+  "notServiceAccounts",
+];
 
 /** security.istio.io AuthorizationPolicy (validation.md §3.6, the parts that decide verdicts). */
 export function validateIstioAuthorizationPolicy(object: Json, _options: ValidateOptions): FieldError[] {
@@ -15,13 +24,16 @@ export function validateIstioAuthorizationPolicy(object: Json, _options: Validat
   if (targets > 1) report(["spec"], "only one of selector, targetRef or targetRefs can be set");
   if (action === "CUSTOM") {
     const provider = spec.provider as Json | undefined;
-    if (!provider || typeof provider.name !== "string" || provider.name === "") report(["spec", "provider", "name"], "CUSTOM action requires a provider name");
-    if (spec.rules === undefined) report(["spec", "rules"], "CUSTOM action requires rules", { hint: "add rules: [{}] to match every request" });
+    if (!provider || typeof provider.name !== "string" || provider.name === "")
+      report(["spec", "provider", "name"], "CUSTOM action requires a provider name");
+    if (spec.rules === undefined)
+      report(["spec", "rules"], "CUSTOM action requires rules", { hint: "add rules: [{}] to match every request" });
     list(spec.rules).forEach((rule, ruleIndex) =>
       list(rule.from).forEach((from, fromIndex) => {
         const source = (from.source ?? {}) as Json;
         for (const field of customForbiddenSources) {
-          if (source[field] !== undefined) report(["spec", "rules", ruleIndex, "from", fromIndex, "source", field], `${field} is not supported with the CUSTOM action`);
+          if (source[field] !== undefined)
+            report(["spec", "rules", ruleIndex, "from", fromIndex, "source", field], `${field} is not supported with the CUSTOM action`);
         }
       }),
     );
@@ -33,8 +45,10 @@ export function validateIstioAuthorizationPolicy(object: Json, _options: Validat
   }
   list(spec.rules).forEach((rule, ruleIndex) => {
     const at = ["spec", "rules", ruleIndex];
-    if (rule.from !== undefined && list(rule.from).length === 0) report([...at, "from"], "from must not be empty; remove it to match any source");
-    if (rule.to !== undefined && list(rule.to).length === 0) report([...at, "to"], "to must not be empty; remove it to match any operation");
+    if (rule.from !== undefined && list(rule.from).length === 0)
+      report([...at, "from"], "from must not be empty; remove it to match any source");
+    if (rule.to !== undefined && list(rule.to).length === 0)
+      report([...at, "to"], "to must not be empty; remove it to match any operation");
     list(rule.from).forEach((from, index) => {
       const source = from.source as Json | undefined;
       if (!source || Object.keys(source).length === 0) report([...at, "from", index, "source"], "source must not be empty");
@@ -44,8 +58,10 @@ export function validateIstioAuthorizationPolicy(object: Json, _options: Validat
       if (!operation || Object.keys(operation).length === 0) report([...at, "to", index, "operation"], "operation must not be empty");
     });
     list(rule.when).forEach((condition, index) => {
-      if (typeof condition.key !== "string" || condition.key === "") report([...at, "when", index, "key"], "condition key must not be empty");
-      if (list(condition.values).length === 0 && list(condition.notValues).length === 0) report([...at, "when", index], "condition needs values or notValues");
+      if (typeof condition.key !== "string" || condition.key === "")
+        report([...at, "when", index, "key"], "condition key must not be empty");
+      if (list(condition.values).length === 0 && list(condition.notValues).length === 0)
+        report([...at, "when", index], "condition needs values or notValues");
     });
   });
   return errors;
@@ -58,10 +74,12 @@ export function validateIstioPeerAuthentication(object: Json, _options: Validate
   const portLevel = spec.portLevelMtls as Json | undefined;
   if (portLevel !== undefined) {
     const labels = ((spec.selector ?? {}) as Json).matchLabels;
-    if (!labels || Object.keys(labels as Json).length === 0) report(["spec", "portLevelMtls"], "portLevelMtls requires a selector with matchLabels");
+    if (!labels || Object.keys(labels as Json).length === 0)
+      report(["spec", "portLevelMtls"], "portLevelMtls requires a selector with matchLabels");
     if (Object.keys(portLevel).length === 0) report(["spec", "portLevelMtls"], "portLevelMtls must not be empty when set");
     for (const key of Object.keys(portLevel)) {
-      if (!/^[0-9]+$/.test(key) || !isPort(Number(key))) report(["spec", "portLevelMtls", key], "port must be a number in the range 1..65535");
+      if (!/^[0-9]+$/.test(key) || !isPort(Number(key)))
+        report(["spec", "portLevelMtls", key], "port must be a number in the range 1..65535");
     }
   }
   for (const problem of labelMapProblems(((spec.selector ?? {}) as Json).matchLabels)) report(["spec", "selector", "matchLabels"], problem);

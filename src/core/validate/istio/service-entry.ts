@@ -1,11 +1,33 @@
 import type { FieldError } from "../field-errors.js";
 import type { ValidateOptions } from "../options.js";
 import { isCIDR, isIP } from "../formats.js";
-import { collector, exportToProblems, fqdnProblem, hasPartialWildcard, isDnsLabel, isPort, labelMapProblems, wildcardDomainProblem } from "./webhook-rules.js";
+import {
+  collector,
+  exportToProblems,
+  fqdnProblem,
+  hasPartialWildcard,
+  isDnsLabel,
+  isPort,
+  labelMapProblems,
+  wildcardDomainProblem,
+} from "./webhook-rules.js";
 
 type Json = Record<string, unknown>;
 const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
-const knownProtocols = new Set(["HTTP", "HTTPS", "HTTP2", "GRPC", "GRPC-WEB", "HTTP_PROXY", "TCP", "TLS", "UDP", "MONGO", "REDIS", "MYSQL"]);
+const knownProtocols = new Set([
+  "HTTP",
+  "HTTPS",
+  "HTTP2",
+  "GRPC",
+  "GRPC-WEB",
+  "HTTP_PROXY",
+  "TCP",
+  "TLS",
+  "UDP",
+  "MONGO",
+  "REDIS",
+  "MYSQL",
+]);
 
 /** networking.istio.io ServiceEntry (validation.md §3.5). */
 export function validateIstioServiceEntry(object: Json, options: ValidateOptions): FieldError[] {
@@ -20,19 +42,23 @@ export function validateIstioServiceEntry(object: Json, options: ValidateOptions
     else {
       const problem = wildcardDomainProblem(host);
       if (problem) report(["spec", "hosts", index], problem, { value: host });
-      else if (hasPartialWildcard(host) && resolution !== "DYNAMIC_DNS") report(["spec", "hosts", index], `partial wildcard ${JSON.stringify(host)} is not supported`, { warning: true });
+      else if (hasPartialWildcard(host) && resolution !== "DYNAMIC_DNS")
+        report(["spec", "hosts", index], `partial wildcard ${JSON.stringify(host)} is not supported`, { warning: true });
     }
   });
   const addresses = Array.isArray(spec.addresses) ? (spec.addresses as string[]) : [];
   addresses.forEach((address, index) => {
     if (isCIDR(address)) {
-      if (resolution !== "NONE" && resolution !== "STATIC") report(["spec", "addresses", index], "CIDR addresses are allowed only for NONE/STATIC resolution types", { value: address });
+      if (resolution !== "NONE" && resolution !== "STATIC")
+        report(["spec", "addresses", index], "CIDR addresses are allowed only for NONE/STATIC resolution types", { value: address });
     } else if (!isIP(address)) report(["spec", "addresses", index], "address must be an IP address or CIDR", { value: address });
   });
   const endpoints = list(spec.endpoints);
-  if (spec.workloadSelector && endpoints.length > 0) report(["spec"], "only one of workloadSelector or endpoints is allowed in service entry");
+  if (spec.workloadSelector && endpoints.length > 0)
+    report(["spec"], "only one of workloadSelector or endpoints is allowed in service entry");
   const selectorLabels = (spec.workloadSelector as Json | undefined)?.labels;
-  if (spec.workloadSelector && (!selectorLabels || Object.keys(selectorLabels as Json).length === 0)) report(["spec", "workloadSelector"], "workloadSelector has no labels; it selects every workload", { warning: true });
+  if (spec.workloadSelector && (!selectorLabels || Object.keys(selectorLabels as Json).length === 0))
+    report(["spec", "workloadSelector"], "workloadSelector has no labels; it selects every workload", { warning: true });
   for (const problem of labelMapProblems(selectorLabels)) report(["spec", "workloadSelector", "labels"], problem);
 
   const portNames = new Set<string>();
@@ -40,18 +66,25 @@ export function validateIstioServiceEntry(object: Json, options: ValidateOptions
   let nonHttpPort = false;
   list(spec.ports).forEach((port, index) => {
     const at = ["spec", "ports", index];
-    if (typeof port.name !== "string" || !isDnsLabel(port.name)) report([...at, "name"], "port name must be a DNS label", { value: port.name ?? null });
+    if (typeof port.name !== "string" || !isDnsLabel(port.name))
+      report([...at, "name"], "port name must be a DNS label", { value: port.name ?? null });
     else if (portNames.has(port.name)) report([...at, "name"], `port name ${JSON.stringify(port.name)} already defined`);
     if (typeof port.name === "string") portNames.add(port.name);
     if (!isPort(port.number)) report([...at, "number"], "port number must be in the range 1..65535", { value: port.number ?? null });
     else if (portNumbers.has(port.number as number)) report([...at, "number"], `port number ${String(port.number)} already defined`);
     if (typeof port.number === "number") portNumbers.add(port.number);
-    if (port.targetPort !== undefined && !isPort(port.targetPort)) report([...at, "targetPort"], "targetPort must be in the range 1..65535", { value: port.targetPort });
+    if (port.targetPort !== undefined && !isPort(port.targetPort))
+      report([...at, "targetPort"], "targetPort must be in the range 1..65535", { value: port.targetPort });
     const protocol = typeof port.protocol === "string" ? port.protocol.toUpperCase() : "";
-    if (protocol !== "" && !knownProtocols.has(protocol)) report([...at, "protocol"], `unrecognized protocol ${JSON.stringify(port.protocol)}`);
+    if (protocol !== "" && !knownProtocols.has(protocol))
+      report([...at, "protocol"], `unrecognized protocol ${JSON.stringify(port.protocol)}`);
     if (!["HTTP", "HTTPS", "HTTP2", "GRPC", "GRPC-WEB", "TLS"].includes(protocol)) nonHttpPort = true;
     if ((protocol === "" || protocol === "TCP") && addresses.length === 0 && resolution !== "DYNAMIC_DNS") {
-      report([...at, "protocol"], "TCP (or unset protocol) port without addresses: traffic is matched by port only and may go to the wrong service", { warning: true, hint: "set spec.addresses, or enable address auto-allocation" });
+      report(
+        [...at, "protocol"],
+        "TCP (or unset protocol) port without addresses: traffic is matched by port only and may go to the wrong service",
+        { warning: true, hint: "set spec.addresses, or enable address auto-allocation" },
+      );
     }
   });
   if (hosts.length > 1 && nonHttpPort && resolution !== "NONE") {
@@ -60,12 +93,16 @@ export function validateIstioServiceEntry(object: Json, options: ValidateOptions
   switch (resolution) {
     case "NONE":
       if (endpoints.length > 0) report(["spec", "endpoints"], "no endpoints should be provided for resolution type NONE");
-      if (spec.workloadSelector) report(["spec", "workloadSelector"], "workloadSelector is ignored with resolution NONE", { warning: true });
+      if (spec.workloadSelector)
+        report(["spec", "workloadSelector"], "workloadSelector is ignored with resolution NONE", { warning: true });
       break;
     case "STATIC":
       endpoints.forEach((endpoint, index) => {
         const address = endpoint.address;
-        if (typeof address === "string" && !address.startsWith("unix://") && !isIP(address)) report(["spec", "endpoints", index, "address"], "endpoint address must be an IP address for STATIC resolution", { value: address });
+        if (typeof address === "string" && !address.startsWith("unix://") && !isIP(address))
+          report(["spec", "endpoints", index, "address"], "endpoint address must be an IP address for STATIC resolution", {
+            value: address,
+          });
       });
       break;
     case "DNS":
@@ -73,10 +110,12 @@ export function validateIstioServiceEntry(object: Json, options: ValidateOptions
       if (endpoints.length === 0) {
         hosts.forEach((host, index) => {
           const problem = fqdnProblem(host);
-          if (problem) report(["spec", "hosts", index], `hosts must be FQDNs when resolution is ${resolution} and there are no endpoints: ${problem}`);
+          if (problem)
+            report(["spec", "hosts", index], `hosts must be FQDNs when resolution is ${resolution} and there are no endpoints: ${problem}`);
         });
       }
-      if (resolution === "DNS_ROUND_ROBIN" && endpoints.length > 1) report(["spec", "endpoints"], "DNS_ROUND_ROBIN resolution supports at most one endpoint");
+      if (resolution === "DNS_ROUND_ROBIN" && endpoints.length > 1)
+        report(["spec", "endpoints"], "DNS_ROUND_ROBIN resolution supports at most one endpoint");
       endpoints.forEach((endpoint, index) => {
         const address = endpoint.address;
         if (typeof address === "string" && !address.startsWith("unix://") && !isIP(address) && fqdnProblem(address)) {
@@ -96,7 +135,11 @@ export function validateIstioServiceEntry(object: Json, options: ValidateOptions
     const ports = endpoint.ports;
     if (typeof ports === "object" && ports !== null) {
       for (const [name, number] of Object.entries(ports as Json)) {
-        if (!portNames.has(name)) report(["spec", "endpoints", index, "ports", name], `endpoint port ${JSON.stringify(name)} is not one of the service entry's ports`);
+        if (!portNames.has(name))
+          report(
+            ["spec", "endpoints", index, "ports", name],
+            `endpoint port ${JSON.stringify(name)} is not one of the service entry's ports`,
+          );
         if (!isPort(number)) report(["spec", "endpoints", index, "ports", name], "port must be in the range 1..65535", { value: number });
       }
     }

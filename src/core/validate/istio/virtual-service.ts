@@ -4,16 +4,40 @@ import type { ValidateOptions } from "../options.js";
 import { isIP } from "../formats.js";
 import { parseGoDuration } from "../go-duration.js";
 import {
-  collector, durationProblem, exportToProblems, fqdnProblem, headerValueProblem, isDnsLabel, isHeaderToken, isIPOrCidr,
-  isPort, labelMapProblems, regexProblem, wildcardDomainProblem, type Reporter,
+  collector,
+  durationProblem,
+  exportToProblems,
+  fqdnProblem,
+  headerValueProblem,
+  isDnsLabel,
+  isHeaderToken,
+  isIPOrCidr,
+  isPort,
+  labelMapProblems,
+  regexProblem,
+  wildcardDomainProblem,
+  type Reporter,
 } from "./webhook-rules.js";
 
 type Json = Record<string, unknown>;
 const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 const retryPolicies = new Set([
-  "5xx", "gateway-error", "reset", "reset-before-request", "connect-failure", "retriable-4xx", "refused-stream",
-  "retriable-status-codes", "retriable-headers", "envoy-ratelimited", "http3-post-connect-failure", "cancelled",
-  "deadline-exceeded", "internal", "resource-exhausted", "unavailable",
+  "5xx",
+  "gateway-error",
+  "reset",
+  "reset-before-request",
+  "connect-failure",
+  "retriable-4xx",
+  "refused-stream",
+  "retriable-status-codes",
+  "retriable-headers",
+  "envoy-ratelimited",
+  "http3-post-connect-failure",
+  "cancelled",
+  "deadline-exceeded",
+  "internal",
+  "resource-exhausted",
+  "unavailable",
 ]);
 const corsMethods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "*"]);
 const pseudoHeaders = new Set([":method", ":scheme", ":authority", ":path", ":status"]);
@@ -23,13 +47,17 @@ export function gatewayReferenceProblem(reference: string): { error?: string; wa
   if (reference === "mesh") return {};
   const parts = reference.split("/");
   if (parts.length === 2) {
-    if (!isDnsLabel(parts[0]!) || !isDnsLabel(parts[1]!)) return { error: `invalid gateway name ${JSON.stringify(reference)}: namespace and name must be DNS labels` };
+    if (!isDnsLabel(parts[0]!) || !isDnsLabel(parts[1]!))
+      return { error: `invalid gateway name ${JSON.stringify(reference)}: namespace and name must be DNS labels` };
     return {};
   }
   if (parts.length > 2) return { error: `invalid gateway name ${JSON.stringify(reference)}` };
   const problem = fqdnProblem(reference);
   if (problem) return { error: `invalid gateway name ${JSON.stringify(reference)}: ${problem}` };
-  if (reference.includes(".")) return { warning: `gateway ${JSON.stringify(reference)} looks like name.namespace; use namespace/name (${reference.split(".").slice(1).join(".")}/${reference.split(".")[0]})` };
+  if (reference.includes("."))
+    return {
+      warning: `gateway ${JSON.stringify(reference)} looks like name.namespace; use namespace/name (${reference.split(".").slice(1).join(".")}/${reference.split(".")[0]})`,
+    };
   return {};
 }
 
@@ -53,20 +81,26 @@ export function validateIstioVirtualService(object: Json, options: ValidateOptio
     if (problem.warning) report(["spec", "gateways", index], problem.warning, { warning: true });
   });
   hosts.forEach((host, index) => {
-    if (host === "*" && appliesToMesh) report(["spec", "hosts", index], "wildcard host * is not allowed for virtual services bound to the mesh gateway", { hint: "list the hosts, or bind the VirtualService to a gateway" });
+    if (host === "*" && appliesToMesh)
+      report(["spec", "hosts", index], "wildcard host * is not allowed for virtual services bound to the mesh gateway", {
+        hint: "list the hosts, or bind the VirtualService to a gateway",
+      });
     else if (!isIP(host) && !/^outbound_\.\d+_\._\./.test(host)) {
       const problem = wildcardDomainProblem(host);
       if (problem) report(["spec", "hosts", index], problem, { value: host });
     }
     for (let other = 0; other < index; other++) {
-      if (hostsOverlap(hosts[other]!, host)) report(["spec", "hosts", index], `duplicate hosts in virtual service: ${hosts[other]} & ${host}`);
+      if (hostsOverlap(hosts[other]!, host))
+        report(["spec", "hosts", index], `duplicate hosts in virtual service: ${hosts[other]} & ${host}`);
     }
   });
   if (list(spec.http).length === 0 && list(spec.tcp).length === 0 && list(spec.tls).length === 0) {
     report(["spec"], "http, tcp or tls must be provided in virtual service");
   }
   for (const problem of exportToProblems(spec.exportTo, namespace, false)) report(["spec", "exportTo"], problem);
-  list(spec.http).forEach((route, index) => checkHttpRoute(route, ["spec", "http", index], report, { delegate, gatewayBound: !appliesToMesh }));
+  list(spec.http).forEach((route, index) =>
+    checkHttpRoute(route, ["spec", "http", index], report, { delegate, gatewayBound: !appliesToMesh }),
+  );
   list(spec.tls).forEach((route, index) => checkTlsRoute(route, ["spec", "tls", index], hosts, report));
   list(spec.tcp).forEach((route, index) => {
     const at = ["spec", "tcp", index];
@@ -102,7 +136,9 @@ function checkHttpRoute(route: Json, at: FieldPath, report: Reporter, context: R
     if (context.delegate) report([...at, "delegate"], "a delegate virtual service cannot delegate again");
     if (has("route")) report(at, "HTTP route cannot contain both route and delegate");
   } else if (list(route.route).length === 0) {
-    report([...at, "route"], "HTTP route, redirect, directResponse or delegate is required", { hint: "add route: [{destination: {host: …}}]" });
+    report([...at, "route"], "HTTP route, redirect, directResponse or delegate is required", {
+      hint: "add route: [{destination: {host: …}}]",
+    });
   }
   if (has("mirror") && has("mirrors")) report(at, "HTTP route cannot contain both mirror and mirrors");
   list(route.match).forEach((match, index) => checkHttpMatch(match, [...at, "match", index], report, context));
@@ -119,9 +155,11 @@ function checkHttpRoute(route: Json, at: FieldPath, report: Reporter, context: R
   const direct = route.directResponse as Json | undefined;
   if (direct) {
     const status = direct.status;
-    if (typeof status !== "number" || status < 200 || status > 600) report([...at, "directResponse", "status"], "directResponse status must be in the range 200-599", { value: status ?? null });
+    if (typeof status !== "number" || status < 200 || status > 600)
+      report([...at, "directResponse", "status"], "directResponse status must be in the range 200-599", { value: status ?? null });
     const body = direct.body as Json | undefined;
-    const size = typeof body?.string === "string" ? body.string.length : typeof body?.bytes === "string" ? Math.floor((body.bytes.length * 3) / 4) : 0;
+    const size =
+      typeof body?.string === "string" ? body.string.length : typeof body?.bytes === "string" ? Math.floor((body.bytes.length * 3) / 4) : 0;
     if (size > 1024 * 1024) report([...at, "directResponse", "body"], "directResponse body is larger than 1 MB");
     else if (size > 100 * 1024) report([...at, "directResponse", "body"], "directResponse body is larger than 100 KB", { warning: true });
   }
@@ -137,7 +175,8 @@ function checkHttpRoute(route: Json, at: FieldPath, report: Reporter, context: R
 function checkStringMatch(match: unknown, at: FieldPath, report: Reporter, allowEmptyPrefix: boolean): void {
   if (typeof match !== "object" || match === null) return;
   const value = match as Json;
-  if (typeof value.prefix === "string" && value.prefix === "" && !allowEmptyPrefix) report([...at, "prefix"], "prefix match should not be empty");
+  if (typeof value.prefix === "string" && value.prefix === "" && !allowEmptyPrefix)
+    report([...at, "prefix"], "prefix match should not be empty");
   if (typeof value.regex === "string") {
     const problem = regexProblem(value.regex);
     if (problem) report([...at, "regex"], problem);
@@ -152,10 +191,16 @@ function checkHttpMatch(match: Json, at: FieldPath, report: Reporter, context: R
     if (typeof headers !== "object" || headers === null) continue;
     for (const [name, value] of Object.entries(headers as Json)) {
       const isClaim = name.startsWith("@request.auth.claims.");
-      if (isClaim && !context.gatewayBound) report([...at, field, name], "JWT claim based routing is only supported for gateway-bound virtual services");
-      if (!isClaim && !pseudoHeaders.has(name.toLowerCase()) && !isHeaderToken(name)) report([...at, field, name], `invalid header name ${JSON.stringify(name)}`);
-      if (value === null) report([...at, field, name], "header match value must not be null", { hint: "use {} with withoutHeaders or a match such as {exact: …}" });
-      else if (!(field === "withoutHeaders" && typeof value === "object" && Object.keys(value as Json).length === 0)) checkStringMatch(value, [...at, field, name], report, false);
+      if (isClaim && !context.gatewayBound)
+        report([...at, field, name], "JWT claim based routing is only supported for gateway-bound virtual services");
+      if (!isClaim && !pseudoHeaders.has(name.toLowerCase()) && !isHeaderToken(name))
+        report([...at, field, name], `invalid header name ${JSON.stringify(name)}`);
+      if (value === null)
+        report([...at, field, name], "header match value must not be null", {
+          hint: "use {} with withoutHeaders or a match such as {exact: …}",
+        });
+      else if (!(field === "withoutHeaders" && typeof value === "object" && Object.keys(value as Json).length === 0))
+        checkStringMatch(value, [...at, field, name], report, false);
     }
   }
   const queryParams = match.queryParams;
@@ -170,13 +215,15 @@ function checkHttpMatch(match: Json, at: FieldPath, report: Reporter, context: R
       if (problem.error) report([...at, "gateways", index], problem.error);
     });
   }
-  if (typeof match.sourceNamespace === "string" && !isDnsLabel(match.sourceNamespace)) report([...at, "sourceNamespace"], "sourceNamespace must be a DNS label", { value: match.sourceNamespace });
+  if (typeof match.sourceNamespace === "string" && !isDnsLabel(match.sourceNamespace))
+    report([...at, "sourceNamespace"], "sourceNamespace must be a DNS label", { value: match.sourceNamespace });
 }
 
 function checkL4Match(match: Json, at: FieldPath, report: Reporter): void {
   if (Array.isArray(match.destinationSubnets)) {
     (match.destinationSubnets as string[]).forEach((subnet, index) => {
-      if (!isIPOrCidr(String(subnet))) report([...at, "destinationSubnets", index], "destination subnet must be an IP address or CIDR", { value: subnet });
+      if (!isIPOrCidr(String(subnet)))
+        report([...at, "destinationSubnets", index], "destination subnet must be an IP address or CIDR", { value: subnet });
     });
   }
   if (match.port !== undefined && !isPort(match.port)) report([...at, "port"], "port must be in the range 1..65535", { value: match.port });
@@ -195,8 +242,19 @@ function checkTlsRoute(route: Json, at: FieldPath, hosts: string[], report: Repo
       else {
         const problem = wildcardDomainProblem(sni);
         if (problem) report(where, problem);
-        else if (!hosts.some((host) => host === "*" || sni === host || (host.startsWith("*") && sni.endsWith(host.slice(1))) || (sni.startsWith("*") && host.endsWith(sni.slice(1))))) {
-          report(where, `SNI host ${JSON.stringify(sni)} is not a compatible subset of any of the virtual service hosts: [${hosts.join(", ")}]`);
+        else if (
+          !hosts.some(
+            (host) =>
+              host === "*" ||
+              sni === host ||
+              (host.startsWith("*") && sni.endsWith(host.slice(1))) ||
+              (sni.startsWith("*") && host.endsWith(sni.slice(1))),
+          )
+        ) {
+          report(
+            where,
+            `SNI host ${JSON.stringify(sni)} is not a compatible subset of any of the virtual service hosts: [${hosts.join(", ")}]`,
+          );
         }
       }
     });
@@ -212,11 +270,14 @@ function checkDestinations(routes: unknown, at: FieldPath, report: Reporter, req
     const destination = weighted.destination as Json | undefined;
     if (!destination) report([...at, index, "destination"], "destination is required");
     else checkDestination(destination, [...at, index, "destination"], report);
-    if (typeof weighted.weight === "number" && weighted.weight < 0) report([...at, index, "weight"], "weight must be non-negative", { value: weighted.weight });
+    if (typeof weighted.weight === "number" && weighted.weight < 0)
+      report([...at, index, "weight"], "weight must be non-negative", { value: weighted.weight });
     checkHeaderOperations(weighted.headers, [...at, index, "headers"], report);
   });
   if (destinations.length > 1 && destinations.every((weighted) => !weighted.weight)) {
-    report(at, "total destination weight is 0; give at least one destination a weight", { hint: "with several destinations, weights decide the split" });
+    report(at, "total destination weight is 0; give at least one destination a weight", {
+      hint: "with several destinations, weights decide the split",
+    });
   }
 }
 
@@ -229,9 +290,11 @@ function checkDestination(destination: Json, at: FieldPath, report: Reporter): v
       if (problem) report([...at, "host"], problem, { value: host });
     }
   }
-  if (typeof destination.subset === "string" && !isDnsLabel(destination.subset)) report([...at, "subset"], "subset name must be a DNS label", { value: destination.subset });
+  if (typeof destination.subset === "string" && !isDnsLabel(destination.subset))
+    report([...at, "subset"], "subset name must be a DNS label", { value: destination.subset });
   const port = destination.port as Json | undefined;
-  if (port && port.number !== undefined && !isPort(port.number)) report([...at, "port", "number"], "port number must be in the range 1..65535", { value: port.number });
+  if (port && port.number !== undefined && !isPort(port.number))
+    report([...at, "port", "number"], "port number must be in the range 1..65535", { value: port.number });
 }
 
 function checkHeaderOperations(headers: unknown, at: FieldPath, report: Reporter): void {
@@ -245,7 +308,8 @@ function checkHeaderOperations(headers: unknown, at: FieldPath, report: Reporter
       for (const [name, value] of Object.entries(entries as Json)) {
         const where = [...at, side, operation, name];
         if (name === "") report(where, "header name cannot be empty");
-        else if (name.startsWith(":") && !(side === "request" && name.toLowerCase() === ":authority")) report(where, `invalid header name ${JSON.stringify(name)}: pseudo-headers cannot be modified`);
+        else if (name.startsWith(":") && !(side === "request" && name.toLowerCase() === ":authority"))
+          report(where, `invalid header name ${JSON.stringify(name)}: pseudo-headers cannot be modified`);
         else if (side === "response" && name.toLowerCase() === "host") report(where, "the host header cannot be set on responses");
         if (typeof value === "string") {
           const problem = headerValueProblem(value);
@@ -255,7 +319,8 @@ function checkHeaderOperations(headers: unknown, at: FieldPath, report: Reporter
     }
     if (Array.isArray(operations.remove)) {
       (operations.remove as string[]).forEach((name, index) => {
-        if (name === "" || name.startsWith(":") || name.toLowerCase() === "host") report([...at, side, "remove", index], `header ${JSON.stringify(name)} cannot be removed`);
+        if (name === "" || name.startsWith(":") || name.toLowerCase() === "host")
+          report([...at, side, "remove", index], `header ${JSON.stringify(name)} cannot be removed`);
       });
     }
   }
@@ -265,7 +330,10 @@ function checkRetries(retries: Json | undefined, at: FieldPath, report: Reporter
   if (!retries) return;
   const attempts = retries.attempts;
   if (typeof attempts === "number" && attempts < 0) report([...at, "attempts"], "attempts cannot be negative", { value: attempts });
-  if (attempts === 0 && (retries.perTryTimeout !== undefined || retries.retryOn !== undefined || retries.retryRemoteLocalities !== undefined)) {
+  if (
+    attempts === 0 &&
+    (retries.perTryTimeout !== undefined || retries.retryOn !== undefined || retries.retryRemoteLocalities !== undefined)
+  ) {
     report(at, "http retry policy configured when attempts are set to 0 (disabled)");
   }
   for (const field of ["perTryTimeout", "backoff"]) {
@@ -277,7 +345,9 @@ function checkRetries(retries: Json | undefined, at: FieldPath, report: Reporter
   if (typeof retries.retryOn === "string") {
     for (const policy of retries.retryOn.split(",").map((part) => part.trim())) {
       if (policy !== "" && !retryPolicies.has(policy) && !/^[1-5][0-9]{2}$/.test(policy)) {
-        report([...at, "retryOn"], `${JSON.stringify(policy)} is not a valid retryOn policy`, { hint: `use HTTP status codes or ${[...retryPolicies].slice(0, 6).join(", ")}, …` });
+        report([...at, "retryOn"], `${JSON.stringify(policy)} is not a valid retryOn policy`, {
+          hint: `use HTTP status codes or ${[...retryPolicies].slice(0, 6).join(", ")}, …`,
+        });
       }
     }
   }
@@ -288,14 +358,17 @@ function checkFault(fault: Json | undefined, at: FieldPath, report: Reporter): v
   if (!fault.abort && !fault.delay) report(at, "HTTP fault injection must have an abort and/or a delay");
   const percent = (value: unknown, where: FieldPath) => {
     const number = (value as Json | undefined)?.value;
-    if (typeof number === "number" && (number < 0 || number > 100 || (number > 0 && number < 0.0001))) report(where, "percentage must be in the range [0.0001, 100] or 0", { value: number });
+    if (typeof number === "number" && (number < 0 || number > 100 || (number > 0 && number < 0.0001)))
+      report(where, "percentage must be in the range [0.0001, 100] or 0", { value: number });
   };
   const abort = fault.abort as Json | undefined;
   if (abort) {
     percent(abort.percentage, [...at, "abort", "percentage"]);
     if (abort.http2Error !== undefined) report([...at, "abort", "http2Error"], "HTTP/2 abort fault injection is not supported yet");
-    if (typeof abort.httpStatus === "number" && (abort.httpStatus < 200 || abort.httpStatus > 600)) report([...at, "abort", "httpStatus"], "httpStatus must be in the range 200-599", { value: abort.httpStatus });
-    if (abort.httpStatus === undefined && abort.grpcStatus === undefined && abort.http2Error === undefined) report([...at, "abort"], "abort has no error type (httpStatus or grpcStatus)", { warning: true });
+    if (typeof abort.httpStatus === "number" && (abort.httpStatus < 200 || abort.httpStatus > 600))
+      report([...at, "abort", "httpStatus"], "httpStatus must be in the range 200-599", { value: abort.httpStatus });
+    if (abort.httpStatus === undefined && abort.grpcStatus === undefined && abort.http2Error === undefined)
+      report([...at, "abort"], "abort has no error type (httpStatus or grpcStatus)", { warning: true });
   }
   const delay = fault.delay as Json | undefined;
   if (delay) {
@@ -313,20 +386,27 @@ function checkRedirect(redirect: Json | undefined, at: FieldPath, report: Report
   if (!redirect.uri && !redirect.authority && !redirect.scheme && redirect.port === undefined && !redirect.derivePort) {
     report(at, "redirect must specify URI, authority, scheme, or port");
   }
-  if (redirect.redirectCode !== undefined && (typeof redirect.redirectCode !== "number" || redirect.redirectCode < 300 || redirect.redirectCode > 399)) {
+  if (
+    redirect.redirectCode !== undefined &&
+    (typeof redirect.redirectCode !== "number" || redirect.redirectCode < 300 || redirect.redirectCode > 399)
+  ) {
     report([...at, "redirectCode"], "redirect code must be 3xx", { value: redirect.redirectCode });
   }
-  if (redirect.scheme !== undefined && redirect.scheme !== "http" && redirect.scheme !== "https") report([...at, "scheme"], "redirect scheme must be http or https", { value: redirect.scheme });
-  if (redirect.port !== undefined && !isPort(redirect.port)) report([...at, "port"], "redirect port must be in the range 1..65535", { value: redirect.port });
+  if (redirect.scheme !== undefined && redirect.scheme !== "http" && redirect.scheme !== "https")
+    report([...at, "scheme"], "redirect scheme must be http or https", { value: redirect.scheme });
+  if (redirect.port !== undefined && !isPort(redirect.port))
+    report([...at, "port"], "redirect port must be in the range 1..65535", { value: redirect.port });
 }
 
 function checkRewrite(rewrite: Json | undefined, at: FieldPath, report: Reporter): void {
   if (!rewrite) return;
-  if (rewrite.uri !== undefined && rewrite.uriRegexRewrite !== undefined) report(at, "rewrite may only contain one of uri and uriRegexRewrite");
+  if (rewrite.uri !== undefined && rewrite.uriRegexRewrite !== undefined)
+    report(at, "rewrite may only contain one of uri and uriRegexRewrite");
   if (!rewrite.uri && !rewrite.uriRegexRewrite && !rewrite.authority) report(at, "rewrite must specify uri, uriRegexRewrite, or authority");
   const regexRewrite = rewrite.uriRegexRewrite as Json | undefined;
   if (regexRewrite) {
-    if (typeof regexRewrite.match !== "string" || typeof regexRewrite.rewrite !== "string") report([...at, "uriRegexRewrite"], "uriRegexRewrite requires both match and rewrite");
+    if (typeof regexRewrite.match !== "string" || typeof regexRewrite.rewrite !== "string")
+      report([...at, "uriRegexRewrite"], "uriRegexRewrite requires both match and rewrite");
     else {
       const problem = regexProblem(regexRewrite.match);
       if (problem) report([...at, "uriRegexRewrite", "match"], problem);
@@ -342,7 +422,10 @@ function checkCors(cors: Json | undefined, at: FieldPath, report: Reporter): voi
   });
   if (Array.isArray(cors.allowMethods)) {
     (cors.allowMethods as string[]).forEach((method, index) => {
-      if (!corsMethods.has(method)) report([...at, "allowMethods", index], `${JSON.stringify(method)} is not a valid HTTP method`, { hint: "use GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *" });
+      if (!corsMethods.has(method))
+        report([...at, "allowMethods", index], `${JSON.stringify(method)} is not a valid HTTP method`, {
+          hint: "use GET, HEAD, POST, PUT, PATCH, DELETE, CONNECT, OPTIONS, TRACE or *",
+        });
     });
   }
   for (const field of ["allowHeaders", "exposeHeaders"]) {

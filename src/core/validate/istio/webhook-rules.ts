@@ -37,7 +37,8 @@ export function fqdnProblem(host: string): string | undefined {
   if (host.length === 0) return "domain name cannot be empty";
   if (host.length > 255) return `domain name ${JSON.stringify(host)} too long (max 255)`;
   const labels = (host.endsWith(".") ? host.slice(0, -1) : host).split(".");
-  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return `domain name ${JSON.stringify(host)} invalid (top level domain cannot be all-numeric)`;
+  if (/^[0-9]+$/.test(labels[labels.length - 1]!))
+    return `domain name ${JSON.stringify(host)} invalid (top level domain cannot be all-numeric)`;
   for (const label of labels) {
     if (!isDnsLabel(label)) return `domain name ${JSON.stringify(host)} invalid (label ${JSON.stringify(label)} invalid)`;
   }
@@ -82,7 +83,8 @@ export function labelMapProblems(labels: unknown): string[] {
   const problems: string[] = [];
   for (const [key, value] of Object.entries(labels as Record<string, unknown>)) {
     for (const problem of qualifiedNameProblems(key)) problems.push(`invalid label key ${JSON.stringify(key)}: ${problem}`);
-    if (typeof value === "string") for (const problem of labelValueProblems(value)) problems.push(`invalid label value ${JSON.stringify(value)}: ${problem}`);
+    if (typeof value === "string")
+      for (const problem of labelValueProblems(value)) problems.push(`invalid label value ${JSON.stringify(value)}: ${problem}`);
   }
   return problems;
 }
@@ -97,7 +99,7 @@ export function regexProblem(pattern: string): string | undefined {
 
 /** Istio durations: ≥1 ms and whole milliseconds (protobuf Duration as the webhook checks it). */
 export function durationProblem(text: unknown): string | undefined {
-  if (typeof text !== "string") return "duration must be a string such as \"10s\"";
+  if (typeof text !== "string") return 'duration must be a string such as "10s"';
   const nanos = parseGoDuration(text);
   if (nanos === undefined) return `${JSON.stringify(text)} is not a duration; use Go syntax such as 300ms, 10s, 1m30s`;
   if (nanos < 1e6) return "duration must be greater than 1ms";
@@ -129,7 +131,8 @@ export function exportToProblems(exportTo: unknown, namespace: string, allowTild
     if (seen.has(normalized)) problems.push(`duplicate entries in exportTo: ${JSON.stringify(entry)}`);
     seen.add(normalized);
     if (entry === "~" && !allowTilde) problems.push("exportTo ~ (none) is not allowed for this kind");
-    else if (entry !== "." && entry !== "*" && entry !== "~" && !isDnsLabel(entry)) problems.push(`invalid namespace in exportTo: ${JSON.stringify(entry)}`);
+    else if (entry !== "." && entry !== "*" && entry !== "~" && !isDnsLabel(entry))
+      problems.push(`invalid namespace in exportTo: ${JSON.stringify(entry)}`);
   }
   if (exportTo.length > 1 && (seen.has("*") || seen.has("~"))) problems.push("exportTo * or ~ must be the only entry");
   return problems;
