@@ -2,12 +2,12 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseManifestText } from "../../src/core/documents/index.js";
-import { ajvIncompatibilities } from "../../src/core/validate/ajv-schema.js";
-import { precompiledValueValidator, useAjvFastPath } from "../../src/core/validate/ajv-validators.js";
+import { ajvIncompatibilities } from "../../src/core/validate/ajv/schema.js";
+import { precompiledValueValidator, useAjvFastPath } from "../../src/core/validate/ajv/validators.js";
 import { builtinSchemaSource } from "../../src/core/validate/builtin-schemas.js";
 import { rootWithoutMetadata } from "../../src/core/validate/engine.js";
 import { schemasFromCrd, validateObjects, type KindSchema } from "../../src/core/validate/index.js";
-import { checkValues, prunedForValueChecks, runtimeAjvValidator, walkerValueErrors } from "../core/validate/ajv-corpus.js";
+import { checkValues, prunedForValueChecks, runtimeAjvValidator, walkerValueErrors } from "../core/validate/ajv/corpus.js";
 import { corpusMutations } from "../core/validate/corpus-mutations.js";
 import { targetedMutations } from "../core/validate/targeted-mutations.js";
 

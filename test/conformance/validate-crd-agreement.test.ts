@@ -5,7 +5,7 @@ import { parseManifestText } from "../../src/core/documents/index.js";
 import type { Finding } from "../../src/core/findings.js";
 import { schemasFromCrd, validateObjects } from "../../src/core/validate/index.js";
 import { builtinSchemaSource } from "../../src/core/validate/builtin-schemas.js";
-import { useCelInterpreterForAllRules } from "../../src/core/validate/cel-rules.js";
+import { useCelInterpreterForAllRules } from "../../src/core/validate/cel/rules.js";
 import { corpusMutations } from "../core/validate/corpus-mutations.js";
 import { targetedMutations } from "../core/validate/targeted-mutations.js";
 

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { ALL_VARIANTS, schemaCatalog } from "../../core/schemas/index.js";
-import { compileCelToJs } from "../../core/validate/cel-codegen.js";
-import { parseExpression } from "../../core/validate/cel-interpreter.js";
+import { compileCelToJs } from "../../core/validate/cel/codegen.js";
+import { parseExpression } from "../../core/validate/cel/interpreter.js";
 
 const outputDirectory = fileURLToPath(new URL("../../validators/", import.meta.url));
 

@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import AjvModule from "ajv";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { ALL_VARIANTS, schemaCatalog } from "../../core/schemas/index.js";
-import { ajvIncompatibilities, ajvOptions, toAjvSchema, withSharedDefinitions } from "../../core/validate/ajv-schema.js";
-import { AJV_INDEX_FILE, kindKey, moduleFileName, variantKey, type AjvIndex } from "../../core/validate/ajv-validators.js";
+import { ajvIncompatibilities, ajvOptions, toAjvSchema, withSharedDefinitions } from "../../core/validate/ajv/schema.js";
+import { AJV_INDEX_FILE, kindKey, moduleFileName, variantKey, type AjvIndex } from "../../core/validate/ajv/validators.js";
 import { rootWithoutMetadata } from "../../core/validate/engine.js";
 import type { StructuralSchema } from "../../core/validate/schema-types.js";
 

@@ -102,7 +102,7 @@ async function runConvert(
   const [{ loadDocuments, readStream }, convert, { findingLine }, { Chalk }, { hasErrors, sortFindings }] = await Promise.all([
     import("../../core/documents/index.js"),
     import("../../core/convert/index.js"),
-    import("../render/text.js"),
+    import("../printers/text.js"),
     import("chalk"),
     import("../../core/findings.js"),
   ]);

@@ -62,13 +62,13 @@ export function register(program: Command, context: CliContext): void {
     )
     .action(async (inputs: string[], flags: ValidateFlags, command: Command) => {
       const globals = context.globals(command);
-      const { parseReportFormat, renderReport } = await import("../render/index.js");
+      const { parseReportFormat, renderReport } = await import("../printers/index.js");
       const format = parseReportFormat(globals.output);
       const io = context.io;
       const { loadDocuments, readStream, inputArgsOrStdin } = await import("../../core/documents/index.js");
       const args = inputArgsOrStdin(inputs, io.stdin.isTTY, "manifests to validate");
       const readStdin = () => readStream(io.stdin);
-      const { loadCrdObjects } = await import("../../core/validate/crd-inputs.js");
+      const { loadCrdObjects } = await import("../../core/validate/crd/inputs.js");
       const crds = flags.crds.length > 0 ? await loadCrdObjects(flags.crds, readStdin) : [];
       const loaded = await loadDocuments(args, { readStdin });
       const { validateDocuments, failsRun } = await import("../../core/validate/index.js");

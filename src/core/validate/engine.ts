@@ -1,6 +1,6 @@
 import type { FieldPath, ResourceIdentity } from "../findings.js";
 import { closestWord } from "../suggest.js";
-import { evaluateRules } from "./cel-rules.js";
+import { evaluateRules } from "./cel/rules.js";
 import type { FieldError } from "./field-errors.js";
 import { checkMetadata } from "./metadata.js";
 import type { ValidateOptions } from "./options.js";
@@ -8,7 +8,7 @@ import { splitApiVersion } from "./schema-sources.js";
 import type { KindSchema, SchemaSource, StructuralSchema } from "./schema-types.js";
 import { pruneAndDefault } from "./structural-defaults.js";
 import { checkValues, checkValuesKnownValid } from "./value-validation.js";
-import { precompiledValueValidator } from "./ajv-validators.js";
+import { precompiledValueValidator } from "./ajv/validators.js";
 import { webhookErrors } from "./istio/webhook.js";
 
 /** What the engine concluded about one object; paths are relative to the object. */

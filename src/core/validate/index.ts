@@ -3,7 +3,7 @@ import { formatFieldPath, type CheckedResource, type Finding, type FindingsRepor
 import { analyzeResources } from "./analyze/index.js";
 import type { AnalyzedResource } from "./analyze/resource.js";
 import { builtinSchemaSource } from "./builtin-schemas.js";
-import { isCustomResourceDefinition, schemasFromCrd } from "./crd-objects.js";
+import { isCustomResourceDefinition, schemasFromCrd } from "./crd/objects.js";
 import { validateObject } from "./engine.js";
 import { fieldErrorMessage, type FieldError } from "./field-errors.js";
 import { resolveOptions, type ValidateOptions } from "./options.js";
@@ -11,7 +11,7 @@ import { layeredSchemaSource, schemaSourceOf } from "./schema-sources.js";
 import type { SchemaSource } from "./schema-types.js";
 
 export { defaultValidateOptions, type ValidateOptions } from "./options.js";
-export { schemasFromCrd, isCustomResourceDefinition } from "./crd-objects.js";
+export { schemasFromCrd, isCustomResourceDefinition } from "./crd/objects.js";
 export type { KindSchema, StructuralSchema, SchemaSource } from "./schema-types.js";
 
 const sourceCache = new WeakMap<unknown[], SchemaSource>();

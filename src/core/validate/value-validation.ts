@@ -31,7 +31,7 @@ export function checkValues(value: unknown, schema: StructuralSchema, path: Fiel
 type Path = (string | number)[];
 
 /**
- * What checkValues returns for a value the precompiled ajv validator accepted (see ajv-schema.ts): no
+ * What checkValues returns for a value the precompiled ajv validator accepted (see ajv/schema.ts): no
  * OpenAPI value errors, so only the list-type duplicates and the CEL rule sites remain to be collected,
  * in the same order as the full walk.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { webhookErrors } from "../../../src/core/validate/istio/webhook.js";
 import { defaultValidateOptions } from "../../../src/core/validate/options.js";
-import { parseGoDuration } from "../../../src/core/validate/go-duration.js";
+import { parseGoDuration } from "../../../src/core/durations.js";
 import { wildcardDomainProblem } from "../../../src/core/validate/istio/webhook-rules.js";
 
 const gateway = (spec: object, name = "ingress") => ({

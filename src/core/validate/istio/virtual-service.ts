@@ -2,7 +2,7 @@ import type { FieldPath } from "../../findings.js";
 import type { FieldError } from "../field-errors.js";
 import type { ValidateOptions } from "../options.js";
 import { isIP } from "../formats.js";
-import { parseGoDuration } from "../go-duration.js";
+import { parseGoDuration } from "../../durations.js";
 import {
   collector,
   durationProblem,

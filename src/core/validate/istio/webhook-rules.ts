@@ -3,7 +3,7 @@ import { shownValue, type FieldError } from "../field-errors.js";
 import { isCIDR, isIP } from "../formats.js";
 import { qualifiedNameProblems, labelValueProblems } from "../metadata.js";
 import { re2SyntaxError } from "../patterns.js";
-import { parseGoDuration } from "../go-duration.js";
+import { parseGoDuration } from "../../durations.js";
 
 /** The shared building blocks of Istio's webhook (validation.md §3.1), returning problems as text. */
 

@@ -1,9 +1,9 @@
-import { isCIDR, isIP } from "./formats.js";
-import { parseGoDuration } from "./go-duration.js";
-import { compilePattern } from "./patterns.js";
+import { isCIDR, isIP } from "../formats.js";
+import { parseGoDuration } from "../../durations.js";
+import { compilePattern } from "../patterns.js";
 
 /**
- * Runtime support for CEL rules compiled to JavaScript (cel-codegen.ts). Values are the plain JSON data
+ * Runtime support for CEL rules compiled to JavaScript (cel/codegen.ts). Values are the plain JSON data
  * of the object; CEL errors are thrown as CelFailure, or held as values inside `&&`, `||` and macro
  * accumulators, where CEL absorbs them (`error || true` is true, `error && false` is false).
  */

@@ -1,7 +1,7 @@
 /**
  * Compiles a CEL expression (as parsed by @bufbuild/cel, macros already expanded into comprehensions)
  * into the body of a JavaScript function `(rt, self) => value` over plain JSON data, with CEL's error
- * semantics provided by cel-runtime.ts. Returns undefined for any construct it does not cover; such
+ * semantics provided by cel/runtime.ts. Returns undefined for any construct it does not cover; such
  * rules run on the interpreter. The build step compiles every built-in rule ahead of time.
  */
 interface Node {

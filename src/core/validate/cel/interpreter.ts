@@ -1,6 +1,6 @@
 import { celEnv, celList, celMap, isCelError, parse, plan, type CelEnv } from "@bufbuild/cel";
-import { kubernetesCelLibrary } from "./cel-library.js";
-import type { StructuralSchema } from "./schema-types.js";
+import { kubernetesCelLibrary } from "./library.js";
+import type { StructuralSchema } from "../schema-types.js";
 
 /**
  * The CEL interpreter (@bufbuild/cel plus the Kubernetes library): the reference semantics, used for

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { componentLabels, planFromManifest } from "../../../src/kube/plan.js";
+import { componentLabels, planFromManifest } from "../../src/kube/plan.js";
 
 const generated = (spec: Record<string, unknown>, name?: string) => ({
   operator: {

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { builtinSchemaSource, type SchemaVariant } from "./builtin-schemas.js";
-import { checkFormat } from "./formats.js";
-import type { KindSchema } from "./schema-types.js";
-import { codePointLength, deepEqual } from "./value-validation.js";
+import { builtinSchemaSource, type SchemaVariant } from "../builtin-schemas.js";
+import { checkFormat } from "../formats.js";
+import type { KindSchema } from "../schema-types.js";
+import { codePointLength, deepEqual } from "../value-validation.js";
 
 /** The helpers generated validators call; standalone modules receive them as their factory's `k8s` argument. */
 export interface AjvRuntime {
@@ -28,7 +28,7 @@ export const kindKey = (schema: Pick<KindSchema, "group" | "version" | "kind">):
 export const moduleFileName = (hash: string): string => `${hash}.cjs`;
 
 // Run from TypeScript sources (tests), the modules built into dist/ serve (npm test builds first).
-const distRoot = import.meta.url.endsWith(".ts") ? new URL("../../../dist/", import.meta.url) : new URL("../../", import.meta.url);
+const distRoot = import.meta.url.endsWith(".ts") ? new URL("../../../../dist/", import.meta.url) : new URL("../../../", import.meta.url);
 const moduleDirectory = new URL("validators/ajv/", distRoot);
 const requireModule = createRequire(import.meta.url);
 

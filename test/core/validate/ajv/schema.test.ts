@@ -1,8 +1,8 @@
 import AjvModule from "ajv";
 import { describe, expect, it } from "vitest";
-import { ajvIncompatibilities, ajvOptions, toAjvSchema, withSharedDefinitions } from "../../../src/core/validate/ajv-schema.js";
-import type { StructuralSchema } from "../../../src/core/validate/schema-types.js";
-import { checkValues } from "../../../src/core/validate/value-validation.js";
+import { ajvIncompatibilities, ajvOptions, toAjvSchema, withSharedDefinitions } from "../../../../src/core/validate/ajv/schema.js";
+import type { StructuralSchema } from "../../../../src/core/validate/schema-types.js";
+import { checkValues } from "../../../../src/core/validate/value-validation.js";
 
 const ajv = new AjvModule.default(ajvOptions(false));
 

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { ClusterError } from "../../../src/core/errors.js";
-import { connectCluster } from "../../../src/kube/index.js";
-import { startKubeApiServer, testToken, type KubeApiServer } from "../../kube-api-server/index.js";
+import { ClusterError } from "../../src/core/errors.js";
+import { connectCluster } from "../../src/kube/index.js";
+import { startKubeApiServer, testToken, type KubeApiServer } from "../kube-api-server/index.js";
 
 let server: KubeApiServer;
 let dir: string;

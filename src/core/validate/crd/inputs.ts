@@ -1,7 +1,7 @@
-import { loadDocuments, parseManifestText, type SourceDocument } from "../documents/index.js";
-import { InputError } from "../errors.js";
-import { describeResource, type Finding } from "../findings.js";
-import { isCustomResourceDefinition, schemasFromCrd } from "./crd-objects.js";
+import { loadDocuments, parseManifestText, type SourceDocument } from "../../documents/index.js";
+import { InputError } from "../../errors.js";
+import { describeResource, type Finding } from "../../findings.js";
+import { isCustomResourceDefinition, schemasFromCrd } from "./objects.js";
 
 /**
  * Reads `--crds` arguments (files, directories, globs, or URLs) into CustomResourceDefinition objects.
@@ -14,7 +14,7 @@ export async function loadCrdObjects(locations: readonly string[], readStdin: ()
     let documents: SourceDocument[];
     let findings: Finding[];
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-      const { fetchCrdText } = await import("./crd-fetch.js");
+      const { fetchCrdText } = await import("./fetch.js");
       ({ documents, findings } = parseManifestText(await fetchCrdText(location), location));
     } else {
       ({ documents, findings } = await loadDocuments([location], { readStdin }));

@@ -1,10 +1,10 @@
 import AjvModule from "ajv";
-import { ajvOptions, toAjvSchema, withSharedDefinitions } from "../../../src/core/validate/ajv-schema.js";
-import { rootWithoutMetadata } from "../../../src/core/validate/engine.js";
-import type { FieldError } from "../../../src/core/validate/field-errors.js";
-import type { KindSchema, StructuralSchema } from "../../../src/core/validate/schema-types.js";
-import { pruneAndDefault } from "../../../src/core/validate/structural-defaults.js";
-import { checkValues, checkValuesKnownValid, type ValueCheckResult } from "../../../src/core/validate/value-validation.js";
+import { ajvOptions, toAjvSchema, withSharedDefinitions } from "../../../../src/core/validate/ajv/schema.js";
+import { rootWithoutMetadata } from "../../../../src/core/validate/engine.js";
+import type { FieldError } from "../../../../src/core/validate/field-errors.js";
+import type { KindSchema, StructuralSchema } from "../../../../src/core/validate/schema-types.js";
+import { pruneAndDefault } from "../../../../src/core/validate/structural-defaults.js";
+import { checkValues, checkValuesKnownValid, type ValueCheckResult } from "../../../../src/core/validate/value-validation.js";
 
 /** What both value checkers see: the object after status, apiVersion/kind/metadata are set aside, pruned and defaulted (as engine.ts). */
 export function prunedForValueChecks(

@@ -1,25 +1,25 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { FieldPath } from "../findings.js";
-import { celHint } from "./cel-hints.js";
-import { compileCelToJs } from "./cel-codegen.js";
-import { CelFailure, celRuntime, resetIterationBudget, type CelRuntime } from "./cel-runtime.js";
-import type { FieldError, FieldErrorType } from "./field-errors.js";
-import type { StructuralSchema, ValidationRule } from "./schema-types.js";
-import type { RuleSite } from "./value-validation.js";
+import type { FieldPath } from "../../findings.js";
+import { celHint } from "./hints.js";
+import { compileCelToJs } from "./codegen.js";
+import { CelFailure, celRuntime, resetIterationBudget, type CelRuntime } from "./runtime.js";
+import type { FieldError, FieldErrorType } from "../field-errors.js";
+import type { StructuralSchema, ValidationRule } from "../schema-types.js";
+import type { RuleSite } from "../value-validation.js";
 
-type Interpreter = typeof import("./cel-interpreter.js");
+type Interpreter = typeof import("./interpreter.js");
 type CompiledRule = (rt: CelRuntime, self: unknown) => unknown;
 
 // Run from TypeScript sources (tests), the built modules and tables of dist/ serve (npm test builds first).
-const distRoot = import.meta.url.endsWith(".ts") ? new URL("../../../dist/", import.meta.url) : new URL("../../", import.meta.url);
+const distRoot = import.meta.url.endsWith(".ts") ? new URL("../../../../dist/", import.meta.url) : new URL("../../../", import.meta.url);
 
 // Synchronous, on-demand loading keeps @bufbuild/cel off the start-up path (Node ≥ 20.19 can require ESM).
 const requireModule = createRequire(import.meta.url);
 let interpreter: Interpreter | undefined;
 const loadInterpreter = (): Interpreter =>
-  (interpreter ??= requireModule(fileURLToPath(new URL("core/validate/cel-interpreter.js", distRoot))) as Interpreter);
+  (interpreter ??= requireModule(fileURLToPath(new URL("core/validate/cel/interpreter.js", distRoot))) as Interpreter);
 
 /** Rules compiled to JavaScript by the build step (20-validators): rule text → function body. */
 const precompiledUrl = new URL("validators/cel-rules.json", distRoot);

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { renderReport, reportFormats, parseReportFormat } from "../../../src/cli/render/index.js";
+import { renderReport, reportFormats, parseReportFormat } from "../../../src/cli/printers/index.js";
 import { UsageError } from "../../../src/core/errors.js";
 import { sampleReport } from "./report-fixture.js";
 
-const goldenDir = new URL("../../golden/render/", import.meta.url);
+const goldenDir = new URL("../../golden/printers/", import.meta.url);
 const extensions = { text: "txt", json: "json", junit: "xml", sarif: "sarif.json", github: "txt" } as const;
 
 /** Compares with a reviewed golden file; REFRESH_GOLDEN=1 rewrites it (review the diff before committing). */

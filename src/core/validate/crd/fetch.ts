@@ -1,4 +1,4 @@
-import { InputError } from "../errors.js";
+import { InputError } from "../../errors.js";
 
 const maxBytes = 32 * 1024 * 1024;
 

@@ -11,10 +11,10 @@ import {
   type CelList,
   type CelValue,
 } from "@bufbuild/cel";
-import { parseGoDuration } from "./go-duration.js";
+import { parseGoDuration } from "../../durations.js";
 import { strings } from "@bufbuild/cel/ext";
-import { isCIDR, isIP, isIPv4 } from "./formats.js";
-import { compilePattern } from "./patterns.js";
+import { isCIDR, isIP, isIPv4 } from "../formats.js";
+import { compilePattern } from "../patterns.js";
 
 /**
  * The Kubernetes CEL libraries (k8s.io/apiserver/pkg/cel/library) that CRD rules may call, on top of

@@ -1,8 +1,8 @@
 import { _, Name, stringify, type Code, type CodeKeywordDefinition, type KeywordCxt, type Options } from "ajv";
-import { ajvRuntime, type AjvRuntime } from "./ajv-validators.js";
-import { checkFormat } from "./formats.js";
-import { compilePattern } from "./patterns.js";
-import type { StructuralSchema } from "./schema-types.js";
+import { ajvRuntime, type AjvRuntime } from "./validators.js";
+import { checkFormat } from "../formats.js";
+import { compilePattern } from "../patterns.js";
+import type { StructuralSchema } from "../schema-types.js";
 
 /**
  * Translation of a Kubernetes structural schema into a JSON Schema that ajv compiles to a yes/no value check

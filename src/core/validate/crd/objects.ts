@@ -1,4 +1,4 @@
-import type { KindSchema, StructuralSchema } from "./schema-types.js";
+import type { KindSchema, StructuralSchema } from "../schema-types.js";
 
 interface CrdVersion {
   name?: unknown;

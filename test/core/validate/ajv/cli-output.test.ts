@@ -1,8 +1,10 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runMesh } from "../../e2e/run-mesh.js";
+import { runMesh } from "../../../e2e/run-mesh.js";
 
-const fixtures = readdirSync(new URL("../../fixtures/validate/e2e/", import.meta.url)).map((name) => `test/fixtures/validate/e2e/${name}`);
+const fixtures = readdirSync(new URL("../../../fixtures/validate/e2e/", import.meta.url)).map(
+  (name) => `test/fixtures/validate/e2e/${name}`,
+);
 
 describe("mesh validate with the precompiled ajv fast path (MESH_AJV=1)", () => {
   it.each([

@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseManifestText } from "../../../src/core/documents/index.js";
-import { ALL_VARIANTS } from "../../../src/core/schemas/index.js";
-import { precompiledValueValidator, useAjvFastPath } from "../../../src/core/validate/ajv-validators.js";
-import { builtinSchemaSource } from "../../../src/core/validate/builtin-schemas.js";
-import { validateObjects } from "../../../src/core/validate/index.js";
-import { checkValues, checkValuesKnownValid, prunedForValueChecks, runtimeAjvValidator, walkerValueErrors } from "./ajv-corpus.js";
-import { corpusMutations } from "./corpus-mutations.js";
-import { targetedMutations } from "./targeted-mutations.js";
+import { parseManifestText } from "../../../../src/core/documents/index.js";
+import { ALL_VARIANTS } from "../../../../src/core/schemas/index.js";
+import { precompiledValueValidator, useAjvFastPath } from "../../../../src/core/validate/ajv/validators.js";
+import { builtinSchemaSource } from "../../../../src/core/validate/builtin-schemas.js";
+import { validateObjects } from "../../../../src/core/validate/index.js";
+import { checkValues, checkValuesKnownValid, prunedForValueChecks, runtimeAjvValidator, walkerValueErrors } from "./corpus.js";
+import { corpusMutations } from "../corpus-mutations.js";
+import { targetedMutations } from "../targeted-mutations.js";
 
 const corpus = (name: string) =>
-  parseManifestText(readFileSync(new URL(`../../fixtures/validate/corpus/${name}`, import.meta.url), "utf8"), name).documents.map(
+  parseManifestText(readFileSync(new URL(`../../../fixtures/validate/corpus/${name}`, import.meta.url), "utf8"), name).documents.map(
     (document) => document.object as Record<string, unknown>,
   );
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { compileCelToJs, unescapeFieldName } from "../../../src/core/validate/cel-codegen.js";
-import { interpret, parseExpression } from "../../../src/core/validate/cel-interpreter.js";
-import { CelFailure, celRuntime, resetIterationBudget } from "../../../src/core/validate/cel-runtime.js";
-import type { StructuralSchema } from "../../../src/core/validate/schema-types.js";
+import { compileCelToJs, unescapeFieldName } from "../../../../src/core/validate/cel/codegen.js";
+import { interpret, parseExpression } from "../../../../src/core/validate/cel/interpreter.js";
+import { CelFailure, celRuntime, resetIterationBudget } from "../../../../src/core/validate/cel/runtime.js";
+import type { StructuralSchema } from "../../../../src/core/validate/schema-types.js";
 
 const schema: StructuralSchema = {
   type: "object",

@@ -13,8 +13,8 @@ import {
   verifyPlan,
   type Cluster,
   type InstallEvent,
-} from "../../../src/kube/index.js";
-import { startKubeApiServer, type KubeApiServer } from "../../kube-api-server/index.js";
+} from "../../src/kube/index.js";
+import { startKubeApiServer, type KubeApiServer } from "../kube-api-server/index.js";
 import { syntheticObjectCount, syntheticPlan } from "./synthetic-plan.js";
 
 let server: KubeApiServer;

@@ -1,6 +1,6 @@
 /** A small stand-in for a rendered Istio: the same component structure and kinds, a handful of objects each. */
-import type { KubeObject } from "../../../src/core/objects.js";
-import type { ComponentPlan, InstallPlan } from "../../../src/kube/install.js";
+import type { KubeObject } from "../../src/core/objects.js";
+import type { ComponentPlan, InstallPlan } from "../../src/kube/install.js";
 
 const ns = "istio-system";
 
