@@ -10,12 +10,14 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: globals.node,
-      parserOptions: { projectService: { allowDefaultProject: ["*.ts", "*.js"] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ["*.ts", "*.js", "*.cjs"] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
       // Control characters in patterns are deliberate: they implement YAML/XML escaping rules.
       "no-control-regex": "off",
+      // CEL evaluation errors are thrown as plain CelFailure values (cel/runtime.ts), not Errors.
+      "@typescript-eslint/only-throw-error": ["error", { allow: [{ from: "file", name: "CelFailure" }] }],
     },
   },
   {
@@ -29,10 +31,24 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-return": "off",
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/require-await": "off",
+      "@typescript-eslint/no-redundant-type-constituents": "off",
+      "@typescript-eslint/unbound-method": "off",
     },
   },
   {
-    files: ["**/*.js", "**/*.mjs"],
+    // src/kube decodes API server responses as `any`; typing them through core/json.ts accessors is the next step (CHANGELOG).
+    files: ["src/kube/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
   },
 );

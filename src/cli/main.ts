@@ -106,7 +106,15 @@ function makeContext(io: CliIo): CliContext {
     io,
     version: meshVersion(),
     globals(command: Command): GlobalOptions {
-      const options = command.optsWithGlobals();
+      const options = command.optsWithGlobals<{
+        kubeconfig?: string;
+        context?: string;
+        namespace?: string;
+        output?: string;
+        color?: boolean;
+        quiet?: boolean;
+        verbose?: boolean;
+      }>();
       return {
         kubeconfig: options.kubeconfig,
         context: options.context,
@@ -124,7 +132,7 @@ function makeContext(io: CliIo): CliContext {
 }
 
 /** Registers the command that runs (all of them for help and completion) and placeholders for the rest. */
-export async function registerCommands(program: Command, context: CliContext, wanted: string | undefined | "all") {
+export async function registerCommands(program: Command, context: CliContext, wanted: string | undefined) {
   for (const entry of commandTable) {
     if (wanted === "all" || entry.name === wanted) {
       const module = await entry.load();

@@ -166,7 +166,7 @@ function checksFor(cluster: Cluster, objects: readonly KubeObject[]): Check[] {
     .map((object) => ({
       label: `${object.kind}/${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`,
       probe: async () => {
-        const live = await cluster.get(object as Json);
+        const live = await cluster.get(object);
         if (!live) return { ready: false, reason: "not found" };
         return { ...readinessOf(live), live };
       },

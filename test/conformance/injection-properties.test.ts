@@ -11,7 +11,6 @@ import { injectPods, type InjectorEnvironment, type Pod } from "./injection-harn
 import {
   allContainers,
   argAfter,
-  args,
   container,
   envOf,
   environment,

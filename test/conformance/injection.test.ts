@@ -20,7 +20,6 @@ import {
   container,
   envOf,
   envValue,
-  environment,
   expectGolden,
   names,
   readPod,

@@ -197,7 +197,7 @@ export class ApiHandler {
           }
           const force = url.searchParams.get("force") === "true";
           const existed = this.store.get(type, namespace, name) !== undefined;
-          const applied = this.store.apply(type, version, namespace, name, parseYaml(body) as Json, { ...options, force });
+          const applied = this.store.apply(type, version, namespace, name, parseYaml(body), { ...options, force });
           return [existed ? 200 : 201, this.store.render(applied, version)];
         }
         if (mediaType === "application/merge-patch+json" || mediaType === "application/strategic-merge-patch+json") {

@@ -30,7 +30,7 @@ export function parseLabelSelector(text: string): Requirement[] {
     const equal = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(part);
     if (equal) return { key: equal[1]!, op: "in", values: [equal[2]!] };
     if (part.startsWith("!")) return { key: part.slice(1).trim(), op: "!exists" };
-    if (/^[A-Za-z0-9._\/-]+$/.test(part)) return { key: part, op: "exists" };
+    if (/^[A-Za-z0-9._/-]+$/.test(part)) return { key: part, op: "exists" };
     throw new Error(`unable to parse requirement: ${part}`);
   });
 }

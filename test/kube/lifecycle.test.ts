@@ -185,7 +185,7 @@ describe("verify, status and uninstall", () => {
       metadata: { name: "cacerts", namespace: "istio-system" },
       stringData: undefined,
       data: { key: "c2VjcmV0" },
-    } as any);
+    });
     await installPlan(cluster, plan, options);
     await cluster.client.request({
       method: "PATCH",

@@ -12,7 +12,7 @@ import { createSchemaLoader } from "../../core/schemas/index.js";
  * schema (dist/operator-bundle.json, so runs parse no YAML) and the labelled base CRDs with their YAML text
  * (dist/base-crds.json), built from the schema sources so that an earlier build never feeds this one.
  */
-export async function run(): Promise<void> {
+export function run(): void {
   const root = new URL("../../../", import.meta.url);
   writeFileSync(new URL("../../operator-bundle.json", import.meta.url), JSON.stringify(bundleFromSources(root)));
   const loader = createSchemaLoader({ sourceDirectory: fileURLToPath(new URL("schemas/", root)) });

@@ -6,6 +6,7 @@ import type { InputObject } from "./input.js";
 import { gatewayApiGroup } from "./options.js";
 import { listOf, stringsOf, type PlainRecord } from "./plain-data.js";
 import type { RouteKind } from "./backends.js";
+import { scalarText } from "../json.js";
 
 const listenerProtocols: Record<RouteKind, string[]> = {
   HTTPRoute: ["HTTP", "HTTPS"],
@@ -134,7 +135,7 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
   const parentRefsFor = (kind: RouteKind): PlainRecord[] =>
     parentRefs.flatMap((ref) => {
       const gateway =
-        ref.kind === "Gateway" ? index.get(`${String(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
+        ref.kind === "Gateway" ? index.get(`${scalarText(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
       if (!gateway || gateway.redirectListeners.size === 0) return [ref];
       return gateway.listeners
         .filter((listener) => !gateway.redirectListeners.has(listener.name) && listenerProtocols[kind].includes(listener.protocol))
@@ -144,7 +145,7 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
     parentRefs.length > 0 &&
     parentRefs.every((ref) => {
       const gateway =
-        ref.kind === "Gateway" ? index.get(`${String(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
+        ref.kind === "Gateway" ? index.get(`${scalarText(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
       const httpListeners = gateway?.listeners.filter((listener) => listener.protocol === "HTTP" || listener.protocol === "HTTPS") ?? [];
       return (
         httpListeners.length > 0 &&

@@ -10,6 +10,7 @@ import { parseIstioDuration } from "./durations.js";
 import { sanitizeName } from "./names.js";
 import { hasKey, listOf, numberOf, recordOf, stringOf, type PlainRecord } from "./plain-data.js";
 import { firstMatchShadows } from "./precedence.js";
+import { scalarText } from "../json.js";
 
 /** One Gateway API rule built from `http[i]` (two when a rewrite splits it), before being put into routes. */
 interface RuleDraft {
@@ -146,7 +147,7 @@ function sessionPersistence(
   if (!context.full || !context.options.experimental) return undefined;
   for (const ref of backendRefs) {
     if (ref.kind !== undefined) continue;
-    const fqdn = `${String(ref.name)}.${String(ref.namespace ?? virtualService.namespace)}.svc.${context.options.clusterDomain}`;
+    const fqdn = `${String(ref.name)}.${scalarText(ref.namespace ?? virtualService.namespace)}.svc.${context.options.clusterDomain}`;
     const rule = context.destinationRules.get(fqdn);
     const cookie = recordOf(recordOf(recordOf(recordOf(rule?.spec.trafficPolicy)?.loadBalancer)?.consistentHash)?.httpCookie);
     const name = stringOf(cookie?.name);
@@ -166,7 +167,7 @@ function entryTimeouts(entry: PlainRecord, at: FieldPath, scope: BackendScope, c
   const perTry = stringOf(recordOf(entry.retries)?.perTryTimeout);
   if (retriesConverted(entry, context) && perTry !== undefined) {
     const value = gatewayDuration(perTry, [...at, "retries", "perTryTimeout"], scope, context);
-    const request = timeouts.request === undefined ? undefined : parseIstioDuration(String(timeouts.request));
+    const request = timeouts.request === undefined ? undefined : parseIstioDuration(scalarText(timeouts.request));
     const backend = value === undefined ? undefined : parseIstioDuration(value);
     // CEL: backendRequest may not exceed request (unless request is 0, "no timeout").
     if (value !== undefined && (request === undefined || request === 0 || (backend ?? 0) <= request)) timeouts.backendRequest = value;

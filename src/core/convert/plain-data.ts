@@ -2,6 +2,8 @@
  * Reading untrusted YAML data without trusting its shape: a field of the wrong type reads as absent,
  * so a malformed input yields findings and partial output instead of a crash.
  */
+import { scalarText } from "../json.js";
+
 export type PlainRecord = Record<string, unknown>;
 
 export function isRecord(value: unknown): value is PlainRecord {
@@ -33,7 +35,7 @@ export function numberOf(value: unknown): number | undefined {
 export function stringMapOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, item] of Object.entries(recordOf(value) ?? {})) {
-    if (item !== null && item !== undefined) out[key] = String(item);
+    if (item !== null && item !== undefined) out[key] = scalarText(item);
   }
   return out;
 }

@@ -24,7 +24,7 @@ export class PositionRecorder {
 
   note(collection: object, key: string | number, line: number, column: number): void {
     let entries = this.positions.get(collection);
-    if (!entries) this.positions.set(collection, (entries = new Map()));
+    if (!entries) this.positions.set(collection, (entries = new Map<string | number, { line: number; column: number }>()));
     entries.set(key, { line, column });
   }
 }

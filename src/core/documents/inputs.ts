@@ -152,7 +152,7 @@ export async function readStream(stream: NodeJS.ReadableStream, limits: ReadLimi
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     size += buffer.length;
     chunks.push(buffer);
     // Keep one byte more than the limit so the caller can report "too large" without buffering everything.

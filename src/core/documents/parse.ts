@@ -54,7 +54,7 @@ function fastSourceDocuments(document: FastDocument, file: string): SourceDocume
       const lineCounter = new (yamlModule().LineCounter)();
       root = yamlModule()
         .parseAllDocuments(document.text, { ...kubectlYamlOptions, lineCounter })
-        .find((candidate) => (candidate as Document.Parsed).contents !== null)?.contents;
+        .find((candidate) => candidate.contents !== null)?.contents;
       position = (offset: number) => {
         const { line, col } = lineCounter.linePos(offset);
         return { file, line: line + document.firstLine, column: col };
@@ -229,7 +229,7 @@ export function identityOf(value: unknown): ResourceIdentity {
 
 function locateNode(root: unknown, path: FieldPath, position: (offset: number) => SourcePosition): SourcePosition {
   let node = root as Node | null;
-  let best = (node as Node | null)?.range?.[0] ?? 0;
+  let best = node?.range?.[0] ?? 0;
   for (const segment of path) {
     if (yamlModule().isMap(node)) {
       const pair = node.items.find((item) => yamlModule().isPair(item) && keyText(item.key) === String(segment));

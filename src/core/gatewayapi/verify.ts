@@ -200,7 +200,7 @@ function describeFound(versions: Set<string>, channels: Set<string>): string {
 
 function withoutStatus(object: KubeObject): KubeObject {
   const { status: _status, ...rest } = object;
-  return rest as KubeObject;
+  return rest;
 }
 
 /** `undefined` when the text is not HTML; otherwise the page's <title> (or "" without one). */

@@ -8,6 +8,7 @@ import { loadProfile } from "./profiles.js";
 import { checkAgainstSchema, type OperatorPath, type SchemaIssue } from "./schema-check.js";
 import { parseSetFlag, type SetFlag } from "./set-flags.js";
 import { isMap, type IstioOperator, type JsonMap } from "./types.js";
+import { scalarText } from "../json.js";
 
 export interface OperatorInput {
   /** `-f` files in order, parsed by readOperatorFiles (one document per file at most). */
@@ -51,7 +52,7 @@ export function composeOperator(input: OperatorInput): ComposedOperator {
 
   const operator = mergeOverlay(profileOperator, user) as IstioOperator;
   const findings = validate(operator, fileSources, sets, input.force ?? false);
-  return { operator, user: user as IstioOperator, profile, findings };
+  return { operator, user: user, profile, findings };
 }
 
 function pickOperatorFields(object: unknown): JsonMap {
@@ -113,8 +114,8 @@ function semanticIssues(operator: IstioOperator): SchemaIssue[] {
   ];
   for (const [path, setting, kind] of imageSettings) {
     if (setting === undefined || setting === null || setting === "") continue;
-    const valid = kind === "hub" ? imageRepository.test(String(setting)) : imageTag.test(String(setting));
-    if (!valid) issues.push({ path, kind: "wrong-type", message: `bad ${kind}: ${String(setting)}` });
+    const valid = kind === "hub" ? imageRepository.test(scalarText(setting)) : imageTag.test(scalarText(setting));
+    if (!valid) issues.push({ path, kind: "wrong-type", message: `bad ${kind}: ${scalarText(setting)}` });
   }
   for (const list of ["ingressGateways", "egressGateways"] as const) {
     (spec.components?.[list] ?? []).forEach((gateway, index) => {

@@ -8,7 +8,7 @@ import { isMap, type JsonMap } from "./types.js";
 export function mergeOverlay(base: unknown, overlay: unknown): unknown {
   if (overlay === undefined || overlay === null) return clone(base);
   if (isMap(base) && isMap(overlay)) {
-    const out: JsonMap = clone(base) as JsonMap;
+    const out = clone<JsonMap>(base);
     for (const [key, value] of Object.entries(overlay)) out[key] = mergeOverlay(base[key], value);
     return out;
   }
@@ -23,7 +23,7 @@ export function mergeChartValues(base: unknown, overlay: unknown): unknown {
   if (overlay === undefined || overlay === null || overlay === "") return clone(base);
   if (isMap(overlay) && Object.keys(overlay).length === 0 && base !== undefined) return clone(base);
   if (isMap(base) && isMap(overlay)) {
-    const out: JsonMap = clone(base) as JsonMap;
+    const out = clone<JsonMap>(base);
     for (const [key, value] of Object.entries(overlay)) out[key] = mergeChartValues(base[key], value);
     return out;
   }

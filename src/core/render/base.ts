@@ -4,6 +4,7 @@ import type { JsonMap } from "../operator/types.js";
 import { istioCustomResourceDefinitions } from "./crd-source.js";
 import { helmLabels } from "./labels.js";
 import { readerRbacEnabled } from "./istiod-rbac.js";
+import { scalarText } from "../json.js";
 
 /**
  * The base component (install.md §7.1): the Istio CRDs, labelled with the chart's five labels only, and the
@@ -20,7 +21,7 @@ export function renderBase(values: JsonMap): KubeObject[] {
 
 function readerAccount(values: JsonMap): KubeObject[] {
   if (!readerRbacEnabled({ values })) return [];
-  const istioNamespace = String(valueAt(values, "global.istioNamespace") || "istio-system");
+  const istioNamespace = scalarText(valueAt(values, "global.istioNamespace") || "istio-system");
   const pullSecrets = (valueAt(values, "global.imagePullSecrets") as string[] | undefined) ?? [];
   return [
     {

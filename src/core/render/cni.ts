@@ -5,6 +5,7 @@ import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
 import { emitYaml } from "./yaml-emitter.js";
 import { helmLabels, operatorLabels } from "./labels.js";
 import { imageName, layeredChartValues, stringAt } from "./values.js";
+import { scalarText } from "../json.js";
 
 /** The istio-cni chart's defaults (istioctl passes its settings under `values.cni`). */
 function cniChartDefaults(): JsonMap {
@@ -218,7 +219,7 @@ function cniConfigMap(values: JsonMap, ns: string, labels: Record<string, string
   const cni = values.cni as JsonMap;
   const ambient = cni.ambient as JsonMap;
   const repair = cni.repair as JsonMap;
-  const text = (value: unknown) => (value === undefined || value === null ? "" : String(value));
+  const text = (value: unknown) => (value === undefined || value === null ? "" : scalarText(value));
   const data: Record<string, string> = {
     CURRENT_AGENT_VERSION: stringAt(cni, "tag") || stringAt(values, "global.tag"),
     AMBIENT_ENABLED: text(ambient.enabled),

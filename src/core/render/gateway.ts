@@ -5,6 +5,7 @@ import { isMap, type GatewayComponentSpec, type JsonMap } from "../operator/type
 import { gatewayDefaults, globalDefaults } from "./chart-defaults.js";
 import { helmLabels, operatorLabels } from "./labels.js";
 import { imageName, layeredChartValues, stringAt } from "./values.js";
+import { scalarText } from "../json.js";
 
 export type GatewayKind = "ingress" | "egress";
 
@@ -31,7 +32,7 @@ function gatewayValues(input: GatewayInput): { gateway: JsonMap; values: JsonMap
   );
   const gateway = { ...((valueAt(values, `gateways.${key}`) as JsonMap) ?? {}) };
   gateway.name = input.instance.name ?? gateway.name;
-  gateway.labels = { ...((gateway.labels as JsonMap) ?? {}), ...(input.instance.label ?? {}) };
+  gateway.labels = { ...(gateway.labels ?? {}), ...(input.instance.label ?? {}) };
   const servicePorts = input.instance.k8s?.service?.ports;
   if (Array.isArray(servicePorts)) gateway.ports = servicePorts;
   return { gateway, values };
@@ -118,7 +119,7 @@ function checkUnprivilegedPorts(ports: JsonMap[], gatewayName: string, kind: Gat
     const effective = target || (typeof port.port === "number" ? port.port : 0);
     if (effective !== 0 && effective < 1024)
       throw new InputError(
-        `port ${String(port.name ?? "")}/${String(port.port)} in gateway ${gatewayName} invalid: targetPort is set to ${target}, which requires root. ` +
+        `port ${scalarText(port.name ?? "")}/${String(port.port)} in gateway ${gatewayName} invalid: targetPort is set to ${target}, which requires root. ` +
           `Set targetPort to be greater than 1024 or configure values.gateways.istio-${kind}gateway.runAsRoot=true`,
       );
   }

@@ -15,6 +15,7 @@ import { applyKubernetesSettings } from "./k8s-settings.js";
 import { sortObjects } from "./order.js";
 import { istiodChartValues, operatorValues } from "./values.js";
 import { renderZtunnel } from "./ztunnel.js";
+import { scalarText } from "../json.js";
 
 export type ComponentName = "base" | "istiod" | "ingress" | "egress" | "cni" | "ztunnel";
 export const componentNames: readonly ComponentName[] = ["base", "istiod", "ingress", "egress", "cni", "ztunnel"];
@@ -70,7 +71,7 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
   const { operator } = composed;
   const findings = [...composed.findings];
   const iopValues = operatorValues(operator, composed.user);
-  const istioNamespace = String(valueAt(iopValues, "global.istioNamespace") || "");
+  const istioNamespace = scalarText(valueAt(iopValues, "global.istioNamespace") || "");
   const namespace = istioNamespace || operator.metadata?.namespace || "istio-system";
   operator.metadata = { ...(operator.metadata ?? {}), namespace };
   const revision = typeof iopValues.revision === "string" ? iopValues.revision : "";
@@ -85,7 +86,7 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       "spec.namespace",
       "spec.namespace is not used when rendering (as in istioctl 1.30); set values.global.istioNamespace or components.<c>.namespace",
     );
-  const scope = String(valueAt(iopValues, "global.resourceScope") || "all");
+  const scope = scalarText(valueAt(iopValues, "global.resourceScope") || "all");
   const components = operator.spec?.components ?? {};
   const rendered: RenderedComponent[] = [];
   const add = (component: ComponentName, objects: KubeObject[], gatewayName?: string) =>
@@ -106,7 +107,7 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       values,
       passedValues: iopValues,
       namespace: components.pilot?.namespace || namespace,
-      istioNamespace: String(valueAt(values, "global.istioNamespace") || namespace),
+      istioNamespace: scalarText(valueAt(values, "global.istioNamespace") || namespace),
       revision,
     };
     const objects = renderIstiod(context, istiodImage(context, components.pilot));
@@ -216,6 +217,6 @@ function gatewayInstances(kind: GatewayKind, components: NonNullable<IstioOperat
   if (list === undefined || list === null)
     return kind === "ingress" ? [{ instance: { name: "istio-ingressgateway" } as GatewayComponentSpec, index: 0 }] : [];
   return list
-    .map((instance, index) => ({ instance: (instance ?? {}) as GatewayComponentSpec & ComponentSpec, index }))
+    .map((instance, index) => ({ instance: instance ?? {}, index }))
     .filter(({ instance }) => forced || instance.enabled !== false);
 }

@@ -78,7 +78,7 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
     },
     ...Object.keys(userEnv)
       .sort()
-      .map((key) => (isMap(userEnv[key]) ? { name: key, ...(userEnv[key] as JsonMap) } : { name: key, value: String(userEnv[key]) })),
+      .map((key) => (isMap(userEnv[key]) ? { name: key, ...userEnv[key] } : { name: key, value: String(userEnv[key]) })),
     ...(value<JsonMap[]>(context, "pilot.envVarFrom") ?? []),
     { name: "PILOT_TRACE_SAMPLING", value: String(value(context, "pilot.traceSampling") ?? 1) },
     { name: "PILOT_ENABLE_ANALYSIS", value: String(value(context, "global.istiod.enableAnalysis") === true) },

@@ -43,7 +43,7 @@ export function applyKubernetesSettings(
   }
   if (podMeta && settings.podAnnotations) podMeta.annotations = mergeOverlay(podMeta.annotations, settings.podAnnotations);
   if (container) {
-    if (settings.env) container.env = mergeByName((container.env as JsonMap[]) ?? [], settings.env as JsonMap[]);
+    if (settings.env) container.env = mergeByName((container.env as JsonMap[]) ?? [], settings.env);
     if (settings.imagePullPolicy !== undefined) container.imagePullPolicy = settings.imagePullPolicy;
     if (settings.readinessProbe) container.readinessProbe = mergeOverlay(container.readinessProbe, settings.readinessProbe);
     if (settings.resources) container.resources = mergeOverlay(container.resources, settings.resources);
@@ -109,7 +109,7 @@ function applyOverlay(objects: KubeObject[], overlay: NonNullable<KubernetesSett
       try {
         const segments = parsePath(patch.path);
         if (patch.value === undefined || patch.value === null) deleteAtPath(target, segments);
-        else setAtPath(target as unknown as JsonMap, segments, patchValue(patch.value));
+        else setAtPath(target, segments, patchValue(patch.value));
       } catch (error) {
         if (error instanceof PathSyntaxError || error instanceof PathNotFoundError)
           throw new InputError(`${where} (${overlay.kind} ${overlay.name}): ${error.message}`);

@@ -16,12 +16,12 @@ export function meshConfig(context: IstiodContext): JsonMap {
   const mesh: JsonMap = { trustDomain: "cluster.local", defaultConfig };
   if (value<boolean>(context, "telemetry.enabled") !== false && !isMap(user.defaultProviders))
     mesh.defaultProviders = { metrics: ["prometheus"] };
-  mesh.rootNamespace = (user.rootNamespace as string | undefined) || context.istioNamespace;
+  mesh.rootNamespace = user.rootNamespace || context.istioNamespace;
   return mergeOverlay(mesh, user) as JsonMap;
 }
 
 function tracingConfig(context: IstiodContext, tracer: string): JsonMap {
-  const settings = (value<JsonMap>(context, `global.tracer.${tracer}`) ?? {}) as JsonMap;
+  const settings = value<JsonMap>(context, `global.tracer.${tracer}`) ?? {};
   switch (tracer) {
     case "zipkin":
       return { zipkin: { address: settings.address || `zipkin.${context.istioNamespace}:9411` } };

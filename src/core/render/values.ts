@@ -2,6 +2,7 @@ import { InputError } from "../errors.js";
 import { clone, mergeChartValues, mergeOverlay, valueAt } from "../operator/merge.js";
 import { isMap, type IstioOperator, type JsonMap } from "../operator/types.js";
 import { chartProfileValues, istiodDefaults } from "./chart-defaults.js";
+import { scalarText } from "../json.js";
 
 /**
  * istioctl's translation of the IstioOperator into chart values (install.md §1, steps 7–10): hub, tag,
@@ -78,5 +79,5 @@ export function imageName(image: string, hub: string, tag: string, variant: stri
 export function stringAt(values: unknown, path: string, fallback = ""): string {
   const value = valueAt(values, path);
   if (value === undefined || value === null || value === "") return fallback;
-  return String(value);
+  return scalarText(value);
 }

@@ -66,8 +66,8 @@ export function ztunnelChartValues(input: ZtunnelInput): JsonMap {
   const own = isMap(passed.ztunnel) ? passed.ztunnel : undefined;
   if (input.component?.hub || (input.component?.tag !== undefined && input.component.tag !== "")) {
     const target = own ?? (passed.ztunnel = {} as JsonMap);
-    if (input.component.hub) (target as JsonMap).hub = input.component.hub;
-    if (input.component.tag !== undefined && input.component.tag !== "") (target as JsonMap).tag = String(input.component.tag);
+    if (input.component.hub) target.hub = input.component.hub;
+    if (input.component.tag !== undefined && input.component.tag !== "") target.tag = String(input.component.tag);
   }
   let chartInput = passed;
   if (isMap(passed.ztunnel)) {

@@ -1,4 +1,5 @@
 import type { SchemaVariant } from "./types.js";
+import { scalarText } from "../json.js";
 
 /**
  * The gating keys of schemas-contract.md. Sources are written once for every Gateway API bundle variant;
@@ -72,17 +73,17 @@ function conditionsHold(
   const { variant, source } = context;
   if (conditions.channel !== undefined) {
     if (conditions.channel !== "standard" && conditions.channel !== "experimental") {
-      throw new SchemaSourceError(`${source}: unknown channel gate "${String(conditions.channel)}"`);
+      throw new SchemaSourceError(`${source}: unknown channel gate "${scalarText(conditions.channel)}"`);
     }
     if (conditions.channel !== variant.channel) return false;
   }
   if (conditions.since !== undefined) {
-    parseBundleVersion(String(conditions.since), source);
-    if (compareBundleVersions(variant.gatewayApiVersion, String(conditions.since)) < 0) return false;
+    parseBundleVersion(scalarText(conditions.since), source);
+    if (compareBundleVersions(variant.gatewayApiVersion, scalarText(conditions.since)) < 0) return false;
   }
   if (conditions.until !== undefined) {
-    parseBundleVersion(String(conditions.until), source);
-    if (compareBundleVersions(variant.gatewayApiVersion, String(conditions.until)) > 0) return false;
+    parseBundleVersion(scalarText(conditions.until), source);
+    if (compareBundleVersions(variant.gatewayApiVersion, scalarText(conditions.until)) > 0) return false;
   }
   return true;
 }

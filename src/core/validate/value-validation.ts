@@ -195,7 +195,7 @@ function checkString(value: string, schema: StructuralSchema, path: Path, out: V
     }
   }
   if (schema.pattern !== undefined) {
-    let matches = true;
+    let matches: boolean;
     try {
       matches = compilePattern(schema.pattern).test(value);
     } catch {

@@ -282,7 +282,7 @@ function reapplyUserContainers(prepared: Prepared, templatePod: Pod, pod: Pod): 
   const apply = (list: "containers" | "initContainers", user: Container) => {
     const withoutAuto = clone(user);
     if (withoutAuto.image === "auto") delete withoutAuto.image;
-    const target = (pod.spec[list] ??= []) as Container[];
+    const target = (pod.spec[list] ??= []);
     const index = target.findIndex((c) => c.name === user.name);
     if (index >= 0) target[index] = strategicMerge(target[index], withoutAuto, `spec.${list}.*`) as Container;
     recorded[list].push(withoutAuto);
@@ -321,7 +321,7 @@ function postProcess(env: InjectorEnvironment, prepared: Prepared, templatePod: 
   annotations["sidecar.istio.io/status"] = JSON.stringify({
     initContainers: names(templatePod.spec.initContainers),
     containers: names(templatePod.spec.containers),
-    volumes: names(templatePod.spec.volumes as { name?: unknown }[] | undefined),
+    volumes: names(templatePod.spec.volumes),
     imagePullSecrets: names(templatePod.spec.imagePullSecrets as { name?: unknown }[] | undefined),
     revision: env.revision || "default",
   });
@@ -370,7 +370,7 @@ function postProcess(env: InjectorEnvironment, prepared: Prepared, templatePod: 
         const original: JsonObject = { timeoutSeconds: probe.timeoutSeconds };
         for (const kind of ["httpGet", "tcpSocket", "grpc"]) {
           if (!isObject(probe[kind])) continue;
-          const action = clone(probe[kind]) as JsonObject;
+          const action = clone<JsonObject>(probe[kind]);
           if (typeof action.port === "string") action.port = resolveNamedPort(c, action.port);
           original[kind] = action;
           delete probe[kind];

@@ -311,7 +311,7 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
       ].join("\n"),
     };
     const manifest = generateManifest({ files: [file], sets: [], components: ["cni"] });
-    const agent = (find(manifest.components[0]!.objects, "DaemonSet", "istio-cni-node").spec as any).template.spec.containers[0];
+    const agent = find(manifest.components[0]!.objects, "DaemonSet", "istio-cni-node").spec.template.spec.containers[0];
     expect(agent.securityContext.privileged).toBe(true);
   });
 

@@ -116,7 +116,7 @@ describe("istiod Service, HPA, PDB", () => {
     [["values.pilot.autoscaleEnabled=false", "values.pilot.replicaCount=2"], true],
     [["values.pilot.autoscaleMin=2", "values.global.defaultPodDisruptionBudget.enabled=false"], false],
   ])("PDB with %j: %s", (sets, expected) => {
-    expect(istiodDisruptionBudget(contextFor(sets as string[])) !== undefined).toBe(expected);
+    expect(istiodDisruptionBudget(contextFor(sets)) !== undefined).toBe(expected);
   });
 });
 

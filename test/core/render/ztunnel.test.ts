@@ -211,8 +211,8 @@ describe("ztunnel (ztunnel chart)", () => {
       "ServiceAccount/node-proxy",
       "DaemonSet/node-proxy",
     ]);
-    expect((find(objects, "DaemonSet", "node-proxy").spec as any).template.spec.serviceAccountName).toBe("node-proxy");
-    expect((find(objects, "DaemonSet", "node-proxy").spec as any).template.spec.containers[0].resources.limits).toEqual({ memory: "1Gi" });
+    expect(find(objects, "DaemonSet", "node-proxy").spec.template.spec.serviceAccountName).toBe("node-proxy");
+    expect(find(objects, "DaemonSet", "node-proxy").spec.template.spec.containers[0].resources.limits).toEqual({ memory: "1Gi" });
   });
 
   it("applies components.ztunnel.k8s and its namespace", () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { run as buildSchemaBundles } from "../../../src/build/steps/10-schemas.js";
 import { createSchemaLoader, GATEWAY_API_GROUPS, type SchemaVariant } from "../../../src/core/schemas/index.js";
+import { scalarText } from "../../../src/core/json.js";
 
 /** The project's own schemas/, resolved from YAML: what every Gateway API variant serves. */
 const sourceDirectory = fileURLToPath(new URL("../../../schemas/", import.meta.url));
@@ -142,7 +143,7 @@ describe("generated Gateway API CRDs", () => {
   it("carry no description prose (the one `description` is GatewayClass's spec field)", () => {
     const prose: string[] = [];
     JSON.stringify(loader.customResourceDefinitions([...GATEWAY_API_GROUPS], v151exp), (key, value: unknown) => {
-      if (key === "description" && typeof value !== "object") prose.push(String(value));
+      if (key === "description" && typeof value !== "object") prose.push(scalarText(value));
       return value;
     });
     expect(prose).toEqual([]);

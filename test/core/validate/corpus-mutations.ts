@@ -52,6 +52,6 @@ export function corpusMutations(document: Json): Json[] {
 function renamed(item: unknown, index: number): unknown {
   const copy = structuredClone(item);
   if (typeof copy === "object" && copy !== null && typeof (copy as Json).name === "string")
-    (copy as Json).name = `${(copy as Json).name}-${index}`;
+    (copy as Json).name = `${String((copy as Json).name)}-${index}`;
   return copy;
 }

@@ -3,6 +3,7 @@ import type { InputObject } from "../input.js";
 import { istioNetworkingGroup } from "../options.js";
 import { listOf, numberOf, recordOf, stringOf, type PlainRecord } from "../plain-data.js";
 import type { ReverseContext } from "./context.js";
+import { scalarText } from "../../json.js";
 
 /** A Gateway API BackendObjectReference → an Istio Destination, or undefined (with a finding). */
 export function destinationOf(ref: PlainRecord, route: InputObject, at: FieldPath, context: ReverseContext): PlainRecord | undefined {
@@ -41,7 +42,7 @@ export function istioHeaders(filters: readonly PlainRecord[]): PlainRecord | und
     for (const operation of ["set", "add"] as const) {
       const entries = listOf(modifier[operation]).map((entry) => recordOf(entry) ?? {});
       if (entries.length > 0)
-        operations[operation] = Object.fromEntries(entries.map((entry) => [String(entry.name), String(entry.value ?? "")]));
+        operations[operation] = Object.fromEntries(entries.map((entry) => [String(entry.name), scalarText(entry.value ?? "")]));
     }
     const remove = listOf(modifier.remove).map(String);
     if (remove.length > 0) operations.remove = remove;

@@ -4,6 +4,7 @@ import { objectMeta, type Emitted } from "../context.js";
 import type { InputObject } from "../input.js";
 import { hasKey, listOf, numberOf, recordOf, stringOf, type PlainRecord } from "../plain-data.js";
 import { istioApiVersion, type ListenerInfo, type ReverseContext } from "./context.js";
+import { scalarText } from "../../json.js";
 
 const namespaceLabel = "kubernetes.io/metadata.name";
 
@@ -194,7 +195,7 @@ function listenerTls(
     if (ref.namespace !== undefined && ref.namespace !== gateway.namespace) {
       notes.warning(
         "CONV609",
-        `secret ${String(ref.namespace)}/${name}: Istio reads credentials from the gateway workload's namespace, so the secret must be there`,
+        `secret ${scalarText(ref.namespace)}/${name}: Istio reads credentials from the gateway workload's namespace, so the secret must be there`,
         gateway.source,
         [...at, "certificateRefs", index],
       );

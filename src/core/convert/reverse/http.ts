@@ -4,6 +4,7 @@ import type { InputObject } from "../input.js";
 import { hasKey, listOf, numberOf, recordOf, stringOf, type PlainRecord } from "../plain-data.js";
 import { istioHeaders, istioRoute } from "./backends.js";
 import type { ReverseContext } from "./context.js";
+import { scalarText } from "../../json.js";
 
 /** One Istio match with what it needs for ordering: the Gateway API match it came from. */
 export interface HttpCandidate {
@@ -209,7 +210,7 @@ function ruleActions(
   const persistence = recordOf(rule.sessionPersistence);
   if (persistence) {
     const cookie = (stringOf(persistence.type) ?? "Cookie") === "Cookie" ? stringOf(persistence.sessionName) : undefined;
-    const hosts = destinations.map((item) => String(recordOf(item.destination)?.host ?? ""));
+    const hosts = destinations.map((item) => scalarText(recordOf(item.destination)?.host ?? ""));
     if (cookie && hosts.length > 0) {
       for (const host of hosts) context.sessionCookies.set(host, { namespace: route.namespace, cookie, route });
       notes.warning(

@@ -235,7 +235,7 @@ function durationFunctions(): CelFunc[] {
   return [
     celFunc("duration", [STRING], durationType, (text) => {
       if (parseGoDuration(text) === undefined) throw new Error(`invalid duration: ${text}`);
-      return standardDuration(text) as never;
+      return standardDuration(text);
     }),
   ];
 }

@@ -1,12 +1,14 @@
 import { isCIDR, isIP } from "../formats.js";
 import { parseGoDuration } from "../../durations.js";
 import { compilePattern } from "../patterns.js";
+import { scalarText } from "../../json.js";
 
 /**
  * Runtime support for CEL rules compiled to JavaScript (cel/codegen.ts). Values are the plain JSON data
  * of the object; CEL errors are thrown as CelFailure, or held as values inside `&&`, `||` and macro
  * accumulators, where CEL absorbs them (`error || true` is true, `error && false` is false).
  */
+/** A CEL evaluation error; thrown and held as a value, so it is a plain object rather than an Error (no stack capture on hot paths). */
 export class CelFailure {
   constructor(readonly message: string) {}
 }
@@ -145,7 +147,7 @@ export const celRuntime = {
   add(a: unknown, b: unknown): unknown {
     if (typeof a === "number" && typeof b === "number") return a + b;
     if (typeof a === "string" && typeof b === "string") return a + b;
-    if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+    if (Array.isArray(a) && Array.isArray(b)) return [...(a as unknown[]), ...(b as unknown[])];
     if (a instanceof Duration && b instanceof Duration) return new Duration(a.nanos + b.nanos);
     return noOverload("_+_", a, b);
   },
@@ -192,8 +194,8 @@ export const celRuntime = {
     const out: Record<string, unknown> = {};
     for (const [key, value] of entries) {
       if (typeof key !== "string") fail("map keys must be strings here");
-      if (Object.hasOwn(out, key as string)) fail(`duplicate map key: ${String(key)}`);
-      out[key as string] = value;
+      if (Object.hasOwn(out, key)) fail(`duplicate map key: ${String(key)}`);
+      out[key] = value;
     }
     return out;
   },
@@ -219,7 +221,7 @@ export const celRuntime = {
     const from = start as number;
     const to = end === undefined ? points.length : (end as number);
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > points.length || from > to) {
-      return fail(`index out of range: substring(${String(start)}${end === undefined ? "" : `, ${String(end)}`})`);
+      return fail(`index out of range: substring(${String(start)}${end === undefined ? "" : `, ${scalarText(end)}`})`);
     }
     return points.slice(from, to).join("");
   },

@@ -74,7 +74,7 @@ export function validateIstioPeerAuthentication(object: Json, _options: Validate
   const portLevel = spec.portLevelMtls as Json | undefined;
   if (portLevel !== undefined) {
     const labels = ((spec.selector ?? {}) as Json).matchLabels;
-    if (!labels || Object.keys(labels as Json).length === 0)
+    if (!labels || Object.keys(labels).length === 0)
       report(["spec", "portLevelMtls"], "portLevelMtls requires a selector with matchLabels");
     if (Object.keys(portLevel).length === 0) report(["spec", "portLevelMtls"], "portLevelMtls must not be empty when set");
     for (const key of Object.keys(portLevel)) {

@@ -57,7 +57,7 @@ export function validateIstioServiceEntry(object: Json, options: ValidateOptions
   if (spec.workloadSelector && endpoints.length > 0)
     report(["spec"], "only one of workloadSelector or endpoints is allowed in service entry");
   const selectorLabels = (spec.workloadSelector as Json | undefined)?.labels;
-  if (spec.workloadSelector && (!selectorLabels || Object.keys(selectorLabels as Json).length === 0))
+  if (spec.workloadSelector && (!selectorLabels || Object.keys(selectorLabels).length === 0))
     report(["spec", "workloadSelector"], "workloadSelector has no labels; it selects every workload", { warning: true });
   for (const problem of labelMapProblems(selectorLabels)) report(["spec", "workloadSelector", "labels"], problem);
 

@@ -199,7 +199,7 @@ function checkHttpMatch(match: Json, at: FieldPath, report: Reporter, context: R
         report([...at, field, name], "header match value must not be null", {
           hint: "use {} with withoutHeaders or a match such as {exact: …}",
         });
-      else if (!(field === "withoutHeaders" && typeof value === "object" && Object.keys(value as Json).length === 0))
+      else if (!(field === "withoutHeaders" && typeof value === "object" && Object.keys(value).length === 0))
         checkStringMatch(value, [...at, field, name], report, false);
     }
   }

@@ -10,7 +10,7 @@ const ajv = new AjvModule.default(ajvOptions(false));
 function verdicts(schema: StructuralSchema, value: unknown): [boolean, boolean] {
   const walker = checkValues(value, schema, []).errors.filter((error) => error.code !== "SCHEMA_DUPLICATE").length === 0;
   const compiled = ajv.compile(withSharedDefinitions(toAjvSchema(schema)));
-  return [walker, compiled(value) as boolean];
+  return [walker, compiled(value)];
 }
 
 const loneHighSurrogate = "\ud800";

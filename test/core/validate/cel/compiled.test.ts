@@ -26,6 +26,7 @@ function compiled(expression: string, self: unknown): unknown {
   if (body === undefined) return "uncompiled";
   resetIterationBudget();
   try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the body cel/codegen.ts generated
     const value = new Function("rt", "self", `return ${body};`)(celRuntime, self);
     return value instanceof CelFailure ? "error" : value;
   } catch (error) {
