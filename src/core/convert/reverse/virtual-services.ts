@@ -1,0 +1,180 @@
+import type { KubeObject } from "../../objects.js";
+import { objectMeta, type Emitted } from "../context.js";
+import type { InputObject } from "../input.js";
+import { sanitizeName } from "../names.js";
+import { listOf, recordOf, type PlainRecord } from "../plain-data.js";
+import type { Attachment } from "./attach.js";
+import { RouteRejected, weightedDestinations } from "./backends.js";
+import { istioApiVersion, type ReverseContext } from "./context.js";
+import { httpEntries, sortHttpEntries, type HttpEntry } from "./http.js";
+
+/** A route with where it attaches, in istiod's order (creation time, namespace, name). */
+export interface AttachedRoute {
+  route: InputObject;
+  attachments: Attachment[];
+}
+
+interface HttpGroup {
+  namespace: string;
+  name: string;
+  host: string;
+  gateway: string;
+  first: InputObject;
+  entries: HttpEntry[];
+}
+
+/**
+ * HTTPRoutes and GRPCRoutes → one VirtualService per (listener Istio Gateway, host), or per (namespace,
+ * port, host) for mesh parents, holding the rules of every route attached there in istiod's order.
+ */
+export function httpVirtualServices(routes: readonly AttachedRoute[], context: ReverseContext): Emitted[] {
+  const groups = new Map<string, HttpGroup>();
+  for (const { route, attachments } of routes) {
+    const converted = new Map<boolean, HttpEntry[] | undefined>();
+    const entriesFor = (enforceGrants: boolean) => {
+      if (!converted.has(enforceGrants)) converted.set(enforceGrants, convertRoute(route, enforceGrants, context));
+      return converted.get(enforceGrants);
+    };
+    for (const attachment of attachments) {
+      const mesh = attachment.gateway === "mesh";
+      const base = entriesFor(!mesh);
+      if (!base) break;
+      const entries = attachment.port === undefined ? base : base.map((item) => withPort(item, attachment.port!));
+      for (const host of attachment.hosts) {
+        const key = `${attachment.key} ${host}`;
+        let group = groups.get(key);
+        if (!group) {
+          group = {
+            namespace: route.namespace,
+            name: virtualServiceName(attachment, host),
+            host,
+            gateway: attachment.gateway,
+            first: route,
+            entries: [],
+          };
+          groups.set(key, group);
+        }
+        group.entries.push(...entries);
+      }
+    }
+  }
+  return [...groups.values()].map((group) => {
+    const object: KubeObject = {
+      apiVersion: istioApiVersion,
+      kind: "VirtualService",
+      metadata: { ...objectMeta(group.name, group.namespace), ...labelsOf(group.first) },
+      spec: { hosts: [group.host], gateways: [group.gateway], http: sortHttpEntries(group.entries) },
+    };
+    return { object, from: group.first };
+  });
+}
+
+function convertRoute(route: InputObject, enforceGrants: boolean, context: ReverseContext): HttpEntry[] | undefined {
+  try {
+    return httpEntries(route, enforceGrants, context);
+  } catch (error) {
+    if (!(error instanceof RouteRejected)) throw error;
+    context.notes.error("CONV619", `${error.message}: istiod rejects the route, so none of its rules is converted`, route.source, error.at);
+    return undefined;
+  }
+}
+
+function labelsOf(route: InputObject): Pick<KubeObject["metadata"], "labels"> {
+  return Object.keys(route.labels).length > 0 ? { labels: { ...route.labels } } : {};
+}
+
+/** istiod adds the mesh parentRef's port to every match (a match on the port alone for rules without one). */
+function withPort(item: HttpEntry, port: number): HttpEntry {
+  const matches = listOf(item.entry.match).map((match) => ({ ...(recordOf(match) ?? {}), port }));
+  return {
+    sortMatch: { ...(item.sortMatch ?? {}), port },
+    entry: { ...item.entry, match: matches.length > 0 ? matches : [{ port }] },
+  };
+}
+
+/** Readable names for what istiod calls `<ns>~<gateway>~<host>`: `<istio gateway>-<host>`, `*` as `wildcard`. */
+function virtualServiceName(attachment: Attachment, host: string): string {
+  const hostPart = host === "*" ? "wildcard" : host.replace(/^\*/, "wildcard");
+  if (attachment.gateway === "mesh") return sanitizeName(`${hostPart}${attachment.port !== undefined ? `-${attachment.port}` : ""}`);
+  return sanitizeName(`${attachment.listener!.istioGateway.name}-${hostPart}`);
+}
+
+/** The destination istiod uses for TCP/TLS rules whose backends all have weight 0: nothing answers. */
+const blackhole: PlainRecord = { destination: { host: "internal.cluster.local", subset: "zero-weight", port: { number: 65535 } } };
+
+/**
+ * TLSRoutes and TCPRoutes → one VirtualService per route and attachment, as istiod writes them: TLS rules
+ * match the SNI hosts, TCP rules any host on the listener; mesh parents add their port.
+ */
+export function streamVirtualServices(routes: readonly AttachedRoute[], context: ReverseContext): Emitted[] {
+  const out: Emitted[] = [];
+  for (const { route, attachments } of routes) {
+    const tls = route.kind === "TLSRoute";
+    attachments.forEach((attachment, count) => {
+      const mesh = attachment.gateway === "mesh";
+      let rules: PlainRecord[];
+      try {
+        rules = listOf(route.spec.rules).map((raw, index) => streamRule(recordOf(raw) ?? {}, index, route, attachment, !mesh, context));
+      } catch (error) {
+        if (!(error instanceof RouteRejected)) throw error;
+        context.notes.error(
+          "CONV619",
+          `${error.message}: istiod rejects the route, so none of its rules is converted`,
+          route.source,
+          error.at,
+        );
+        return;
+      }
+      const hosts = tls ? attachment.hosts : mesh ? attachment.hosts : ["*"];
+      const object: KubeObject = {
+        apiVersion: istioApiVersion,
+        kind: "VirtualService",
+        metadata: { ...objectMeta(sanitizeName(`${route.name}-${tls ? "tls" : "tcp"}-${count}`), route.namespace), ...labelsOf(route) },
+        spec: { hosts, gateways: [attachment.gateway], [tls ? "tls" : "tcp"]: rules },
+      };
+      out.push({ object, from: route });
+    });
+  }
+  return out;
+}
+
+function streamRule(
+  rule: PlainRecord,
+  index: number,
+  route: InputObject,
+  attachment: Attachment,
+  enforceGrants: boolean,
+  context: ReverseContext,
+): PlainRecord {
+  const at = ["spec", "rules", index, "backendRefs"];
+  const weighted = weightedDestinations(listOf(rule.backendRefs), route, at, enforceGrants, context);
+  let destinations: PlainRecord[];
+  if (weighted.destinations.length === 0) {
+    context.notes.warning(
+      "CONV608",
+      "no backend of this rule can receive traffic: connections go to istiod's blackhole destination (internal.cluster.local, subset zero-weight)",
+      route.source,
+      at,
+    );
+    destinations = [blackhole];
+  } else {
+    if (weighted.invalidWeight > 0)
+      context.notes.error(
+        "CONV606",
+        "Istio has no way to refuse a share of TCP connections: the invalid backends' share goes to the others",
+        route.source,
+        at,
+      );
+    const single = weighted.destinations.length === 1;
+    destinations = weighted.destinations.map(({ destination, weight }) => ({ destination, ...(single ? {} : { weight }) }));
+  }
+  const entry: PlainRecord = { route: destinations };
+  if (route.kind === "TLSRoute") {
+    const match: PlainRecord = { sniHosts: attachment.hosts };
+    if (attachment.port !== undefined) match.port = attachment.port;
+    entry.match = [match];
+  } else if (attachment.port !== undefined) {
+    entry.match = [{ port: attachment.port }];
+  }
+  return entry;
+}
