@@ -13,7 +13,7 @@ export interface GatewayRequest extends HttpRequest {
 type Json = Record<string, any>;
 
 export function routeThroughIstioGateway(objects: readonly KubeObject[], request: GatewayRequest): unknown {
-  let best: { domain: string; entries: Json[]; namespace: string } | undefined;
+  const candidates: { domain: string; vs: KubeObject; redirect: boolean }[] = [];
   for (const gateway of objects.filter((object) => object.kind === "Gateway")) {
     const gatewayNamespace = gateway.metadata.namespace ?? "default";
     for (const server of ((gateway.spec as Json).servers ?? []) as Json[]) {
@@ -33,22 +33,23 @@ export function routeThroughIstioGateway(objects: readonly KubeObject[], request
           if (!bound || !allowed) continue;
           for (const vsHost of (spec.hosts ?? []) as string[]) {
             const domain = narrower(dnsName!, vsHost);
-            if (domain === undefined || !covers(domain, request.host)) continue;
-            if (server.tls?.httpsRedirect) return { kind: "redirect", code: 301, scheme: "https" };
-            if (!best || specificity(domain) > specificity(best.domain))
-              best = { domain, entries: [...(spec.http ?? [])], namespace: vsNamespace };
-            else if (domain === best.domain && !best.entries.includes(spec.http?.[0])) best.entries.push(...(spec.http ?? []));
+            if (domain !== undefined && covers(domain, request.host))
+              candidates.push({ domain, vs, redirect: Boolean(server.tls?.httpsRedirect) });
           }
         }
       }
     }
   }
-  if (!best) return { kind: "no route (404)" };
+  if (candidates.length === 0) return { kind: "no route (404)" };
+  const best = Math.max(...candidates.map((candidate) => specificity(candidate.domain)));
+  const chosen = candidates.filter((candidate) => specificity(candidate.domain) === best);
+  if (chosen.some((candidate) => candidate.redirect)) return { kind: "redirect", code: 301, scheme: "https" };
+  const virtualServices = [...new Set(chosen.map((candidate) => candidate.vs))];
   const merged: KubeObject = {
     apiVersion: "networking.istio.io/v1",
     kind: "VirtualService",
-    metadata: { name: "merged", namespace: best.namespace },
-    spec: { http: best.entries },
+    metadata: { name: "merged", namespace: virtualServices[0]!.metadata.namespace ?? "default" },
+    spec: { http: virtualServices.flatMap((vs) => ((vs.spec as Json).http ?? []) as Json[]) },
   };
   return routeThroughVirtualService(merged, request);
 }

@@ -436,14 +436,18 @@ describe("inputs beyond Gateway and HTTPRoute", () => {
     const result = reverse(
       httpRoute(
         "r",
-        `{parentRefs: [{group: "", kind: Service, name: reviews, port: 9080}], rules: [{matches: [{path: {type: Exact, value: /x}}], backendRefs: [{name: reviews-v2, port: 9080}]}, {backendRefs: [{name: reviews-v1, port: 9080}]}]}`,
+        `{parentRefs: [{group: "", kind: Service, name: reviews, port: 9080}], rules: [{matches: [{path: {type: Exact, value: /x}}], backendRefs: [{name: reviews-v2, port: 9080}]}, {matches: [{headers: [{name: end-user, value: jason}]}], backendRefs: [{name: reviews-v3, port: 9080}]}, {backendRefs: [{name: reviews-v1, port: 9080}]}]}`,
         "app",
       ),
     );
     const vs = only(result.objects, "VirtualService");
     expect(vs.hosts).toEqual(["reviews.app.svc.cluster.local"]);
     expect(vs.gateways).toEqual(["mesh"]);
-    expect(vs.http.map((entry: Json) => entry.match)).toEqual([[{ uri: { exact: "/x" }, port: 9080 }], [{ port: 9080 }]]);
+    expect(vs.http.map((entry: Json) => entry.match)).toEqual([
+      [{ uri: { exact: "/x" }, port: 9080 }],
+      [{ uri: { prefix: "/" }, headers: { "end-user": { exact: "jason" } }, port: 9080 }],
+      [{ port: 9080 }],
+    ]);
   });
 
   it("a ServiceEntry parentRef routes its hosts in the mesh", () => {

@@ -71,10 +71,11 @@ export function attachRoute(route: InputObject, context: ReverseContext): Attach
       return;
     }
     const section = stringOf(ref.sectionName);
-    const refusals: string[] = [];
+    const selected = listeners.filter((listener) => section === undefined || listener.name === section);
+    const refusals = selected.length === 0 ? [`no listener named ${section}`] : [];
     let attached = 0;
-    for (const listener of listeners) {
-      const refusal = refusalOf(listener, route, section, port, hostnames);
+    for (const listener of selected) {
+      const refusal = refusalOf(listener, route, port, hostnames);
       if (refusal) {
         refusals.push(refusal);
         continue;
@@ -113,16 +114,9 @@ function meshAttachment(route: InputObject, hosts: string[], port: number | unde
   };
 }
 
-function refusalOf(
-  listener: Listener,
-  route: InputObject,
-  section: string | undefined,
-  port: number | undefined,
-  hostnames: string[],
-): string | undefined {
-  if (section !== undefined && listener.name !== section) return `no listener named ${section}`;
+function refusalOf(listener: Listener, route: InputObject, port: number | undefined, hostnames: string[]): string | undefined {
   if (port !== undefined && listener.port !== port) return `listener ${listener.name} is not on port ${port}`;
-  if (!listener.usable) return `listener ${listener.name} is not served`;
+  if (!listener.usable) return `listener ${listener.name} is left out (see the finding on it)`;
   if (!listener.allowedKinds.has(route.kind)) return `listener ${listener.name} does not allow ${route.kind}`;
   const routeHosts = hostnames.length > 0 ? hostnames : ["*"];
   const listenerHost = listener.hostname ?? "*";

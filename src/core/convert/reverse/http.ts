@@ -42,10 +42,16 @@ export function httpEntries(route: InputObject, enforceGrants: boolean, context:
       const sortMatch: PlainRecord = { ...(uri.istiod ? { uri: uri.istiod } : {}), ...conditions };
       const split = uri.written.map((written) => ({ ...(written ? { uri: written } : {}), ...conditions }));
       const entry = actions.withRewrite(uri.kind);
-      entries.push({ sortMatch, entry: Object.keys(split[0]!).length === 0 ? entry : { ...entry, match: split } });
+      entries.push({ sortMatch, entry: Object.keys(split[0]!).length === 0 ? entry : withMatch(entry, split) });
     }
   });
   return entries;
+}
+
+/** `name` and `match` first, as a reader expects them. */
+export function withMatch(entry: PlainRecord, match: PlainRecord[]): PlainRecord {
+  const { name, match: _replaced, ...actions } = entry;
+  return { name, match, ...actions };
 }
 
 /** The uri match: istiod's (for ordering) and what mesh writes (a PathPrefix `P` as `{exact: P}` + `{prefix: P/}`). */
@@ -108,11 +114,7 @@ function ruleActions(
   const allowed = route.kind === "GRPCRoute" ? grpcFilters : httpFilters;
   filters.forEach((filter, index) => {
     if (!allowed.has(String(filter.type)))
-      throw new RouteRejected(`filter type ${String(filter.type)} is not supported by istiod, which rejects the whole route`, [
-        ...at,
-        "filters",
-        index,
-      ]);
+      throw new RouteRejected(`filter type ${String(filter.type)} is not supported by istiod`, [...at, "filters", index]);
   });
   const headers = istioHeaders(filters);
   if (headers) entry.headers = headers;
@@ -261,7 +263,7 @@ function redirect(filter: PlainRecord): PlainRecord {
 
 /**
  * istiod: ReplacePrefixMatch R → `uri` R without its trailing `/` (`/` when empty); ReplaceFullPath F →
- * `uriRegexRewrite {match: /.*, rewrite: F}`. On the `{prefix: P/}` half of a split PathPrefix the
+ * `uriRegexRewrite {match: /.*, rewrite: F}` (mesh writes `uri: F` on exact and regex matches). On the `{prefix: P/}` half of a split PathPrefix the
  * separator is part of the match, so R gets it back.
  */
 function rewrite(filter: PlainRecord, kind: PathKind): PlainRecord {
@@ -271,7 +273,10 @@ function rewrite(filter: PlainRecord, kind: PathKind): PlainRecord {
     const replacement = (stringOf(path.replacePrefixMatch) ?? "").replace(/\/$/, "") || "/";
     out.uri = kind === "exact" || kind === "regex" || replacement === "/" ? replacement : `${replacement}/`;
   } else if (path?.type === "ReplaceFullPath") {
-    out.uriRegexRewrite = { match: "/.*", rewrite: stringOf(path.replaceFullPath) ?? "/" };
+    const replacement = stringOf(path.replaceFullPath) ?? "/";
+    // On an exact or regex match Istio's `uri` already replaces the whole path; a prefix needs the regex.
+    if (kind === "exact" || kind === "regex") out.uri = replacement;
+    else out.uriRegexRewrite = { match: "/.*", rewrite: replacement };
   }
   const hostname = stringOf(filter.hostname);
   if (hostname) out.authority = hostname;

@@ -6,7 +6,7 @@ import { listOf, recordOf, type PlainRecord } from "../plain-data.js";
 import type { Attachment } from "./attach.js";
 import { RouteRejected, weightedDestinations } from "./backends.js";
 import { istioApiVersion, type ReverseContext } from "./context.js";
-import { httpEntries, sortHttpEntries, type HttpEntry } from "./http.js";
+import { httpEntries, sortHttpEntries, withMatch, type HttpEntry } from "./http.js";
 
 /** A route with where it attaches, in istiod's order (creation time, namespace, name). */
 export interface AttachedRoute {
@@ -88,7 +88,7 @@ function withPort(item: HttpEntry, port: number): HttpEntry {
   const matches = listOf(item.entry.match).map((match) => ({ ...(recordOf(match) ?? {}), port }));
   return {
     sortMatch: { ...(item.sortMatch ?? {}), port },
-    entry: { ...item.entry, match: matches.length > 0 ? matches : [{ port }] },
+    entry: withMatch(item.entry, matches.length > 0 ? matches : [{ port }]),
   };
 }
 
