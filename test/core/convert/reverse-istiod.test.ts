@@ -335,6 +335,26 @@ describe("ReferenceGrant enforcement", () => {
     expect(codes(result.findings, "error")).toContain("CONV606");
   });
 
+  it("mesh parents do not need grants (istiod enforces them for gateways only); the finding is reported once", () => {
+    const result = reverse(
+      gateway(web) +
+        httpRoute(
+          "both",
+          `{parentRefs: [{name: gw}, {group: "", kind: Service, name: front}], rules: [{backendRefs: [{name: other, namespace: backend, port: 80}]}]}`,
+        ),
+    );
+    expect(
+      virtualServices(result.objects).map((vs) => [
+        (vs.spec as Json).gateways[0],
+        (vs.spec as Json).http[0].route ?? (vs.spec as Json).http[0].directResponse,
+      ]),
+    ).toEqual([
+      ["mesh", [{ destination: { host: "other.backend.svc.cluster.local", port: { number: 80 } } }]],
+      ["edge/gw-web", { status: 500 }],
+    ]);
+    expect(result.findings.filter((finding) => finding.code === "CONV606")).toHaveLength(1);
+  });
+
   it("certificates in another namespace need a grant and are written kubernetes-gateway://<ns>/<name>", () => {
     const listener = `[{name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: cert, namespace: certs}]}}]`;
     const denied = reverse(gateway(listener));

@@ -5,6 +5,7 @@ import { sanitizeName } from "../names.js";
 import { listOf, recordOf, type PlainRecord } from "../plain-data.js";
 import type { Attachment } from "./attach.js";
 import { RouteRejected, weightedDestinations } from "./backends.js";
+import { Notes } from "../notes.js";
 import { istioApiVersion, type ReverseContext } from "./context.js";
 import { httpEntries, sortHttpEntries, withMatch, type HttpEntry } from "./http.js";
 
@@ -30,15 +31,10 @@ interface HttpGroup {
 export function httpVirtualServices(routes: readonly AttachedRoute[], context: ReverseContext): Emitted[] {
   const groups = new Map<string, HttpGroup>();
   for (const { route, attachments } of routes) {
-    const converted = new Map<boolean, HttpEntry[] | undefined>();
-    const entriesFor = (enforceGrants: boolean) => {
-      if (!converted.has(enforceGrants)) converted.set(enforceGrants, convertRoute(route, enforceGrants, context));
-      return converted.get(enforceGrants);
-    };
+    const entriesFor = conversions(route, attachments, context, (enforceGrants, variant) => httpEntries(route, enforceGrants, variant));
     for (const attachment of attachments) {
-      const mesh = attachment.gateway === "mesh";
-      const base = entriesFor(!mesh);
-      if (!base) break;
+      const base = entriesFor(attachment.gateway === "mesh");
+      if (!base) continue;
       const entries = attachment.port === undefined ? base : base.map((item) => withPort(item, attachment.port!));
       for (const host of attachment.hosts) {
         const key = `${attachment.key} ${host}`;
@@ -69,14 +65,37 @@ export function httpVirtualServices(routes: readonly AttachedRoute[], context: R
   });
 }
 
-function convertRoute(route: InputObject, enforceGrants: boolean, context: ReverseContext): HttpEntry[] | undefined {
-  try {
-    return httpEntries(route, enforceGrants, context);
-  } catch (error) {
-    if (!(error instanceof RouteRejected)) throw error;
-    context.notes.error("CONV619", `${error.message}: istiod rejects the route, so none of its rules is converted`, route.source, error.at);
-    return undefined;
-  }
+/**
+ * Converts a route's rules once per kind of parent (gateway parents enforce ReferenceGrants, mesh parents
+ * do not), reporting findings once: from the gateway conversion when the route has both.
+ */
+function conversions<T>(
+  route: InputObject,
+  attachments: readonly Attachment[],
+  context: ReverseContext,
+  convert: (enforceGrants: boolean, context: ReverseContext) => T,
+): (mesh: boolean) => T | undefined {
+  const hasGatewayParent = attachments.some((attachment) => attachment.gateway !== "mesh");
+  const results = new Map<boolean, T | undefined>();
+  return (mesh) => {
+    if (!results.has(mesh)) {
+      const quiet = mesh && hasGatewayParent;
+      try {
+        results.set(mesh, convert(!mesh, quiet ? { ...context, notes: new Notes() } : context));
+      } catch (error) {
+        if (!(error instanceof RouteRejected)) throw error;
+        if (!quiet)
+          context.notes.error(
+            "CONV619",
+            `${error.message}: istiod rejects the route, so none of its rules is converted`,
+            route.source,
+            error.at,
+          );
+        results.set(mesh, undefined);
+      }
+    }
+    return results.get(mesh);
+  };
 }
 
 function labelsOf(route: InputObject): Pick<KubeObject["metadata"], "labels"> {
@@ -110,22 +129,15 @@ export function streamVirtualServices(routes: readonly AttachedRoute[], context:
   const out: Emitted[] = [];
   for (const { route, attachments } of routes) {
     const tls = route.kind === "TLSRoute";
+    const destinationsFor = conversions(route, attachments, context, (enforceGrants, variant) =>
+      listOf(route.spec.rules).map((raw, index) => streamDestinations(recordOf(raw) ?? {}, index, route, enforceGrants, variant)),
+    );
     attachments.forEach((attachment, count) => {
       const mesh = attachment.gateway === "mesh";
-      let rules: PlainRecord[];
-      try {
-        rules = listOf(route.spec.rules).map((raw, index) => streamRule(recordOf(raw) ?? {}, index, route, attachment, !mesh, context));
-      } catch (error) {
-        if (!(error instanceof RouteRejected)) throw error;
-        context.notes.error(
-          "CONV619",
-          `${error.message}: istiod rejects the route, so none of its rules is converted`,
-          route.source,
-          error.at,
-        );
-        return;
-      }
-      const hosts = tls ? attachment.hosts : mesh ? attachment.hosts : ["*"];
+      const destinations = destinationsFor(mesh);
+      if (!destinations) return;
+      const rules = destinations.map((route) => streamRule(route, tls, attachment));
+      const hosts = tls || mesh ? attachment.hosts : ["*"];
       const object: KubeObject = {
         apiVersion: istioApiVersion,
         kind: "VirtualService",
@@ -138,17 +150,15 @@ export function streamVirtualServices(routes: readonly AttachedRoute[], context:
   return out;
 }
 
-function streamRule(
+function streamDestinations(
   rule: PlainRecord,
   index: number,
   route: InputObject,
-  attachment: Attachment,
   enforceGrants: boolean,
   context: ReverseContext,
-): PlainRecord {
+): PlainRecord[] {
   const at = ["spec", "rules", index, "backendRefs"];
   const weighted = weightedDestinations(listOf(rule.backendRefs), route, at, enforceGrants, context);
-  let destinations: PlainRecord[];
   if (weighted.destinations.length === 0) {
     context.notes.warning(
       "CONV608",
@@ -156,20 +166,23 @@ function streamRule(
       route.source,
       at,
     );
-    destinations = [blackhole];
-  } else {
-    if (weighted.invalidWeight > 0)
-      context.notes.error(
-        "CONV606",
-        "Istio has no way to refuse a share of TCP connections: the invalid backends' share goes to the others",
-        route.source,
-        at,
-      );
-    const single = weighted.destinations.length === 1;
-    destinations = weighted.destinations.map(({ destination, weight }) => ({ destination, ...(single ? {} : { weight }) }));
+    return [blackhole];
   }
+  if (weighted.invalidWeight > 0)
+    context.notes.error(
+      "CONV606",
+      "Istio has no way to refuse a share of TCP connections: the invalid backends' share goes to the others",
+      route.source,
+      at,
+    );
+  const single = weighted.destinations.length === 1;
+  return weighted.destinations.map(({ destination, weight }) => ({ destination, ...(single ? {} : { weight }) }));
+}
+
+/** TLS rules match the SNI hosts of the attachment; mesh parents add their port. */
+function streamRule(destinations: PlainRecord[], tls: boolean, attachment: Attachment): PlainRecord {
   const entry: PlainRecord = { route: destinations };
-  if (route.kind === "TLSRoute") {
+  if (tls) {
     const match: PlainRecord = { sniHosts: attachment.hosts };
     if (attachment.port !== undefined) match.port = attachment.port;
     entry.match = [match];
