@@ -144,6 +144,18 @@ describe("listener scoping", () => {
     ]);
   });
 
+  it("keeps Istio Gateway names unique when <gateway>-<listener> repeats, and binds routes to the right one", () => {
+    const result = reverse(
+      gateway(`[{name: c, port: 80, protocol: HTTP}]`, "edge", "a-b") +
+        gateway(`[{name: b-c, port: 8080, protocol: HTTP}]`, "edge", "a") +
+        httpRoute("r", `{parentRefs: [{name: a}], rules: [{backendRefs: [{name: x, port: 80}]}]}`),
+    );
+    expect(istioGateways(result.objects).map((object) => object.metadata.name)).toEqual(["a-b-c", "a-b-c-2"]);
+    const bound = only(result.objects, "VirtualService").gateways[0] as string;
+    const target = istioGateways(result.objects).find((object) => `edge/${object.metadata.name}` === bound)!;
+    expect((target.spec as Json).servers[0].port.number).toBe(8080);
+  });
+
   it("binds a sectionName route to that listener only, with the route hostnames narrowed to it", () => {
     const result = reverse(
       gateway(twoHttps) + httpRoute("r", `{parentRefs: [{name: gw, sectionName: any}], rules: [{backendRefs: [{name: x, port: 80}]}]}`),
@@ -412,6 +424,17 @@ describe("TLS modes", () => {
       ),
     );
     expect(only(result.objects, "Gateway").servers[0].tls).toEqual({ mode: "AUTO_PASSTHROUGH" });
+  });
+
+  it("a TLSRoute on a terminating TLS listener forwards the decrypted stream (tcp routes)", () => {
+    const result = reverse(
+      gateway(`[{name: tls, port: 443, protocol: TLS, hostname: db.example.com, tls: {mode: Terminate, certificateRefs: [{name: c}]}}]`) +
+        doc("TLSRoute", "t", "edge", `{parentRefs: [{name: gw}], rules: [{backendRefs: [{name: db, port: 5432}]}]}`),
+    );
+    const vs = only(result.objects, "VirtualService");
+    expect(vs.hosts).toEqual(["db.example.com"]);
+    expect(vs.tcp).toEqual([{ route: [{ destination: { host: "db.edge.svc.cluster.local", port: { number: 5432 } } }] }]);
+    expect(vs.tls).toBeUndefined();
   });
 
   it("a TLSRoute on a passthrough listener matches its SNI hosts", () => {

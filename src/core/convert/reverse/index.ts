@@ -60,7 +60,13 @@ export function convertGatewayApiToIstio(documents: readonly SourceDocument[], o
   const namespaceLabels = namespaceLabelsOf(ofKind("Namespace"));
   if (namespaceLabels) context.namespaceLabels = namespaceLabels;
   const listeners = readListeners(ofKind("Gateway"), ofKind("ListenerSet", "XListenerSet"), context);
+  const istioGatewayNames = new Set<string>();
   for (const listener of listeners) {
+    // `<gateway>-<listener>` can repeat (gateway a-b + listener c, gateway a + listener b-c): number the later ones.
+    const base = listener.istioGateway.name;
+    for (let index = 2; istioGatewayNames.has(`${listener.istioGateway.namespace}/${listener.istioGateway.name}`); index++)
+      listener.istioGateway.name = `${base.slice(0, 60)}-${index}`;
+    istioGatewayNames.add(`${listener.istioGateway.namespace}/${listener.istioGateway.name}`);
     const list: Listener[] = context.listeners.get(listener.parentKey) ?? [];
     list.push(listener);
     context.listeners.set(listener.parentKey, list);

@@ -104,7 +104,7 @@ function ownListeners(owner: InputObject, gateway: InputObject, kind: "Gateway" 
       port,
       protocol,
       ...(hostname ? { hostname } : {}),
-      allowedKinds: allowedKinds(recordOf(listener.allowedRoutes), protocol, owner, at, context),
+      allowedKinds: allowedKinds(listener, protocol, owner, at, context),
       namespaces,
       istioGateway: { namespace: owner.namespace, name: istioGatewayName(owner.name, name) },
       ...(tls.settings ? { tls: tls.settings } : {}),
@@ -145,15 +145,11 @@ function listenerSetAllowed(namespace: string, gateway: InputObject, context: Re
   return selected.includes(namespace);
 }
 
-function allowedKinds(
-  allowedRoutes: PlainRecord | undefined,
-  protocol: string,
-  owner: InputObject,
-  at: FieldPath,
-  context: ReverseContext,
-): Set<string> {
-  const supported = defaultKinds[protocol] ?? [];
-  const kinds = listOf(allowedRoutes?.kinds).map((item) => recordOf(item) ?? {});
+function allowedKinds(listener: PlainRecord, protocol: string, owner: InputObject, at: FieldPath, context: ReverseContext): Set<string> {
+  const terminatedTls = protocol === "TLS" && (stringOf(recordOf(listener.tls)?.mode) ?? "Terminate") === "Terminate";
+  // A TLS listener that terminates carries plain TCP to the backends: TCPRoutes may bind as well.
+  const supported = terminatedTls ? ["TLSRoute", "TCPRoute"] : (defaultKinds[protocol] ?? []);
+  const kinds = listOf(recordOf(listener.allowedRoutes)?.kinds).map((item) => recordOf(item) ?? {});
   if (kinds.length === 0) return new Set(supported);
   const out = new Set<string>();
   kinds.forEach((kind, index) => {

@@ -136,13 +136,15 @@ export function streamVirtualServices(routes: readonly AttachedRoute[], context:
       const mesh = attachment.gateway === "mesh";
       const destinations = destinationsFor(mesh);
       if (!destinations) return;
-      const rules = destinations.map((route) => streamRule(route, tls, attachment));
+      // On a listener that terminates TLS the proxy forwards the decrypted stream: Istio wants `tcp` routes there.
+      const sni = tls && !terminates(attachment);
+      const rules = destinations.map((route) => streamRule(route, sni, attachment));
       const hosts = tls || mesh ? attachment.hosts : ["*"];
       const object: KubeObject = {
         apiVersion: istioApiVersion,
         kind: "VirtualService",
         metadata: { ...objectMeta(sanitizeName(`${route.name}-${tls ? "tls" : "tcp"}-${count}`), route.namespace), ...labelsOf(route) },
-        spec: { hosts, gateways: [attachment.gateway], [tls ? "tls" : "tcp"]: rules },
+        spec: { hosts, gateways: [attachment.gateway], [sni ? "tls" : "tcp"]: rules },
       };
       out.push({ object, from: route });
     });
@@ -177,6 +179,11 @@ function streamDestinations(
     );
   const single = weighted.destinations.length === 1;
   return weighted.destinations.map(({ destination, weight }) => ({ destination, ...(single ? {} : { weight }) }));
+}
+
+function terminates(attachment: Attachment): boolean {
+  const mode = attachment.listener?.tls?.mode;
+  return typeof mode === "string" && mode !== "PASSTHROUGH" && mode !== "AUTO_PASSTHROUGH";
 }
 
 /** TLS rules match the SNI hosts of the attachment; mesh parents add their port. */
