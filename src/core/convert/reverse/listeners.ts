@@ -278,6 +278,14 @@ function listenerTls(
     );
     return { usable: false };
   }
+  notes.once(`secrets ${owner.namespace}/${owner.name}`, () =>
+    notes.info(
+      "CONV609",
+      "istiod serves a Terminate listener only when its Secrets exist and hold a valid certificate and key: mesh cannot check that offline",
+      owner.source,
+      [...at, "tls", "certificateRefs"],
+    ),
+  );
   if (names.length === 1) settings.credentialName = names[0];
   else settings.credentialNames = names;
   return { settings, usable: true };
