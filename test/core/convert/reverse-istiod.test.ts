@@ -84,6 +84,33 @@ describe("one VirtualService per (listener, host), rules merged in precedence or
     });
   });
 
+  it("merges routes of two namespaces on one host: the VirtualService lives with the older route; a regex goes after prefix /", () => {
+    const older = httpRoute(
+      "menu",
+      `{parentRefs: [{name: gw, namespace: edge}], hostnames: [shop.example.com], rules: [{matches: [{path: {type: PathPrefix, value: /menu}, headers: [{name: x-user, value: vip}]}], backendRefs: [{name: vip, port: 80}]}, {matches: [{path: {type: RegularExpression, value: "/menu(/.*)?"}}], backendRefs: [{name: menu-regex, port: 80}]}]}`,
+      "team-a",
+      "2024-01-01T00:00:00Z",
+    );
+    const newer = httpRoute(
+      "store",
+      `{parentRefs: [{name: gw, namespace: edge}], hostnames: [shop.example.com], rules: [{matches: [{path: {type: PathPrefix, value: /menu/today}}], backendRefs: [{name: today, port: 80}]}, {matches: [{path: {type: Exact, value: /pay}, headers: [{name: x-user, value: vip}], queryParams: [{name: fast, type: RegularExpression, value: "y.*"}]}], backendRefs: [{name: pay, port: 80}]}, {matches: [{path: {type: PathPrefix, value: /}}], backendRefs: [{name: home, port: 80}]}, {matches: [{path: {type: PathPrefix, value: /}, method: DELETE}], backendRefs: [{name: admin, port: 80}]}, {matches: [{path: {type: PathPrefix, value: /cart}}], backendRefs: [{name: cart, port: 80}]}]}`,
+      "team-b",
+      "2024-03-01T00:00:00Z",
+    );
+    const result = reverse(gateway(web) + newer + older);
+    const vs = virtualServices(result.objects);
+    expect(vs.map((object) => object.metadata.namespace)).toEqual(["team-a"]);
+    expect(((vs[0]!.spec as Json).http as Json[]).map((entry) => entry.name)).toEqual([
+      "team-b.store.1",
+      "team-b.store.0",
+      "team-a.menu.0",
+      "team-b.store.4",
+      "team-b.store.3",
+      "team-b.store.2",
+      "team-a.menu.1",
+    ]);
+  });
+
   it("names entries <namespace>.<route>.<rule> unless the rule has a name, and orders method, headers, query params", () => {
     const result = reverse(
       gateway(web) +
