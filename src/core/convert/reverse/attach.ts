@@ -21,7 +21,7 @@ export interface Attachment {
 const listenerSetKinds = new Set(["ListenerSet", "XListenerSet"]);
 
 /**
- * Attaches a route the way istiod does (convert.md §12.2): every listener of a parent that the parentRef's
+ * Attaches a route the way istiod does (docs/design/convert.md §12.2): every listener of a parent that the parentRef's
  * sectionName/port select, whose allowed kinds and namespaces admit the route and whose hostname overlaps
  * the route's hostnames. Hosts that another listener on the same port matches more exactly stay with it.
  */

@@ -29,7 +29,7 @@ const experimentalKinds = new Set(["XListenerSet", "XBackendTrafficPolicy"]);
 const istioKindOrder = ["Gateway", "VirtualService", "DestinationRule"];
 
 /**
- * Gateway API → Istio networking, producing what istiod's own translation produces (convert.md §12):
+ * Gateway API → Istio networking, producing what istiod's own translation produces (docs/design/convert.md §12):
  * one Istio Gateway per listener, one VirtualService per (listener, host) with the rules of every route
  * attached there in Gateway API precedence, DestinationRules for backend policies.
  */

@@ -21,7 +21,7 @@ const networkLabel = "topology.istio.io/network";
 const eastWestPort = 15443;
 
 /**
- * Gateways and ListenerSets → listeners (convert.md §12.1). A ListenerSet contributes its listeners to
+ * Gateways and ListenerSets → listeners (docs/design/convert.md §12.1). A ListenerSet contributes its listeners to
  * its parent Gateway only when that Gateway's allowedListeners admits the ListenerSet's namespace.
  */
 export function readListeners(gateways: readonly InputObject[], listenerSets: readonly InputObject[], context: ReverseContext): Listener[] {
