@@ -96,7 +96,7 @@ describe("offline analysis (warnings a controller or istioctl analyze would repo
         istioGateway("ingress", ["b.example.com"]),
         vs("a", { hosts: ["a.example.com"], gateways: ["istio-system/ingress"], http: [{ route: to("a") }] }),
       ],
-      "warning IST0132 spec.hosts",
+      "warning IST0132 spec.gateways[0]",
     ],
     [
       "two mesh VirtualServices for one host",
@@ -104,7 +104,7 @@ describe("offline analysis (warnings a controller or istioctl analyze would repo
         vs("a", { hosts: ["reviews"], http: [{ route: to("reviews") }] }),
         vs("b", { hosts: ["reviews"], http: [{ route: to("reviews") }] }),
       ],
-      "warning IST0109 spec.hosts[0]",
+      "warning IST0109 metadata.name",
     ],
     [
       "Gateways with one selector, port and overlapping hosts",
@@ -114,7 +114,7 @@ describe("offline analysis (warnings a controller or istioctl analyze would repo
     [
       "a rule after a catch-all rule",
       [vs("a", { hosts: ["reviews"], http: [{ route: to("reviews") }, { match: [{ uri: { prefix: "/x" } }], route: to("reviews") }] })],
-      "warning IST0130 spec.http[1]",
+      "warning IST0130 spec.http[1].match[0]",
     ],
     [
       "a rule whose matches repeat an earlier rule's",

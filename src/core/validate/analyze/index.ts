@@ -1,14 +1,51 @@
-import type { ValidateOptions } from "../options.js";
-import { analyzeGatewayApi } from "./gateway-api.js";
-import { analyzeIstio } from "./istio.js";
+import { parseManifestText } from "../../documents/index.js";
+import { allAnalyzers } from "./all.js";
+import { AnalysisContext, type AnalysisSettings } from "./analyzer.js";
+import { meshConfigMapOf, meshSettingsOf } from "./mesh-config.js";
 import type { AnalyzedResource } from "./resource.js";
+import { record, text } from "./values.js";
+
+export { allAnalyzers } from "./all.js";
+export type { Analyzer, AnalysisSettings, MeshSettings } from "./analyzer.js";
+export { messageTypes, documentationUrl } from "./messages.js";
+export type { AnalyzedResource, AnalysisFinding } from "./resource.js";
+
+export interface AnalyzeOptions {
+  mode: AnalysisSettings["mode"];
+  completeKinds?: AnalysisSettings["completeKinds"];
+  analyzeRefs?: boolean;
+  /** A MeshConfig object (`--meshconfig`); otherwise the `istio` ConfigMap among the inputs, otherwise defaults. */
+  meshConfig?: unknown;
+  /** Selects the `istio-<revision>` ConfigMap. */
+  revision?: string;
+}
 
 /**
- * Stage 10: what controllers would report in status and what `istioctl analyze` reports, predicted from
- * the documents given together. Every finding is a warning (or info): the cluster would accept them.
+ * Stage 10: what `istioctl analyze` reports and what Gateway API controllers would write in status, predicted from the
+ * objects given together (including ones that failed validation, as istioctl does).
  */
-export function analyzeResources(resources: readonly AnalyzedResource[], options: ValidateOptions): void {
+export function analyzeResources(resources: readonly AnalyzedResource[], options: AnalyzeOptions): void {
   if (resources.length === 0) return;
-  analyzeGatewayApi(resources, options);
-  analyzeIstio(resources, options);
+  const context = new AnalysisContext(resources, {
+    mode: options.mode,
+    completeKinds: options.completeKinds ?? [],
+    analyzeRefs: options.analyzeRefs ?? false,
+    mesh: meshSettingsOf(options.meshConfig ?? meshConfigFromInputs(resources, options.revision)),
+  });
+  for (const analyzer of allAnalyzers) analyzer.analyze(context);
+}
+
+function meshConfigFromInputs(resources: readonly AnalyzedResource[], revision: string | undefined): unknown {
+  const configMap = meshConfigMapOf(resources, revision);
+  const mesh = configMap ? text(record(configMap.object.data).mesh) : undefined;
+  if (!mesh) return undefined;
+  return parseManifestText(mesh, "mesh").documents[0]?.object;
+}
+
+/** A `--meshconfig` file's object: a MeshConfig, or a ConfigMap carrying one in `data.mesh`. */
+export function meshConfigOfDocument(object: unknown): unknown {
+  const value = record(object);
+  if (value.kind !== "ConfigMap") return value;
+  const mesh = text(record(value.data).mesh);
+  return mesh ? parseManifestText(mesh, "mesh").documents[0]?.object : {};
 }

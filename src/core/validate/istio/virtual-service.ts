@@ -3,6 +3,7 @@ import type { FieldError } from "../field-errors.js";
 import type { ValidateOptions } from "../options.js";
 import { isIP } from "../formats.js";
 import { parseGoDuration } from "../../durations.js";
+import { hostsMatch } from "../../hosts.js";
 import {
   collector,
   durationProblem,
@@ -90,7 +91,7 @@ export function validateIstioVirtualService(object: Json, options: ValidateOptio
       if (problem) report(["spec", "hosts", index], problem, { value: host });
     }
     for (let other = 0; other < index; other++) {
-      if (hostsOverlap(hosts[other]!, host))
+      if (hostsMatch(hosts[other]!, host))
         report(["spec", "hosts", index], `duplicate hosts in virtual service: ${hosts[other]} & ${host}`);
     }
   });
@@ -108,12 +109,6 @@ export function validateIstioVirtualService(object: Json, options: ValidateOptio
     checkDestinations(route.route, [...at, "route"], report, true);
   });
   return errors;
-}
-
-function hostsOverlap(a: string, b: string): boolean {
-  if (a === b) return true;
-  const covers = (wild: string, other: string) => wild.startsWith("*") && other.endsWith(wild.slice(1));
-  return covers(a, b) || covers(b, a);
 }
 
 interface RouteContext {
