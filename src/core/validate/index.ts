@@ -48,7 +48,7 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
     const input = analysisInput(document.object, verdict, resolved);
     if (input) analyzed.push({ ...input, report: (finding) => checked.findings.push(fromAnalysis(finding, document, resource)) });
   }
-  analyzed.push(...clusterInputs(resolved, unplaced));
+  analyzed.push(...clusterInputs(resolved, unplaced, analyzed));
   analyze(analyzed, resolved);
   const files = [...new Set(documents.map((document) => document.file))];
   return { files, resources, findings: unplaced };
@@ -68,7 +68,7 @@ export function validateObjects(objects: readonly unknown[], options: Partial<Va
     const input = analysisInput(object, verdict, resolved);
     if (input) analyzed.push({ ...input, report: (finding) => findings.push(fromAnalysis(finding, undefined, resource)) });
   }
-  analyzed.push(...clusterInputs(resolved, findings));
+  analyzed.push(...clusterInputs(resolved, findings, analyzed));
   analyze(analyzed, resolved);
   return findings;
 }
@@ -98,7 +98,10 @@ function analysisInput(object: unknown, verdict: ObjectVerdict, options: Validat
   return { object: verdict.admitted ?? (object as Record<string, unknown>), identity };
 }
 
-function clusterInputs(options: ValidateOptions, findings: Finding[]): AnalyzedResource[] {
+/** Live objects, except those the inputs also define (the files win, as with istioctl). */
+function clusterInputs(options: ValidateOptions, findings: Finding[], inputs: readonly AnalyzedResource[]): AnalyzedResource[] {
+  const key = (identity: CheckedResource["resource"]) => `${identity.kind ?? ""}/${identity.namespace ?? ""}/${identity.name ?? ""}`;
+  const given = new Set(inputs.map((input) => key(input.identity)));
   return (options.clusterObjects ?? []).flatMap((object) => {
     const value = object as Record<string, unknown>;
     const metadata = (value.metadata ?? {}) as Record<string, unknown>;
@@ -108,7 +111,7 @@ function clusterInputs(options: ValidateOptions, findings: Finding[]): AnalyzedR
       namespace: typeof metadata.namespace === "string" ? metadata.namespace : undefined,
       name: typeof metadata.name === "string" ? metadata.name : undefined,
     };
-    if (!identity.kind) return [];
+    if (!identity.kind || given.has(key(identity))) return [];
     return [{ object: value, identity, report: (finding: AnalysisFinding) => findings.push(fromAnalysis(finding, undefined, identity)) }];
   });
 }

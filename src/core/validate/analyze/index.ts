@@ -1,6 +1,6 @@
 import { parseManifestText } from "../../documents/index.js";
 import { allAnalyzers } from "./all.js";
-import { AnalysisContext, type AnalysisSettings } from "./analyzer.js";
+import { AnalysisContext, workloadKinds, type AnalysisSettings } from "./analyzer.js";
 import { meshConfigMapOf, meshSettingsOf } from "./mesh-config.js";
 import type { AnalyzedResource } from "./resource.js";
 import { record, text } from "./values.js";
@@ -48,4 +48,34 @@ export function meshConfigOfDocument(object: unknown): unknown {
   if (value.kind !== "ConfigMap") return value;
   const mesh = text(record(value.data).mesh);
   return mesh ? parseManifestText(mesh, "mesh").documents[0]?.object : {};
+}
+
+const apiVersionOfGroup: Record<string, string> = {
+  "": "v1",
+  apps: "apps/v1",
+  batch: "batch/v1",
+  "networking.istio.io": "networking.istio.io/v1",
+  "security.istio.io": "security.istio.io/v1",
+  "gateway.networking.k8s.io": "gateway.networking.k8s.io/v1",
+};
+const gatewayApiVersionOfKind: Record<string, string> = {
+  ReferenceGrant: "gateway.networking.k8s.io/v1beta1",
+  TLSRoute: "gateway.networking.k8s.io/v1alpha2",
+  TCPRoute: "gateway.networking.k8s.io/v1alpha2",
+  UDPRoute: "gateway.networking.k8s.io/v1alpha2",
+};
+/** Not read from clusters: credentials, and CRDs (large; only the deprecation analyser reads them). */
+const notReadFromClusters = new Set(["Secret", "MeshConfig", "apiextensions.k8s.io/CustomResourceDefinition"]);
+
+/** The kinds the analysers read, with the apiVersion to list them in, for `analyze --cluster`. */
+export function clusterAnalysisKinds(): { apiVersion: string; kind: string; key: string }[] {
+  const keys = new Set([...allAnalyzers.flatMap((analyzer) => analyzer.inputs), ...workloadKinds, "ConfigMap"]);
+  return [...keys]
+    .filter((key) => !notReadFromClusters.has(key))
+    .map((key) => {
+      const slash = key.indexOf("/");
+      const group = slash === -1 ? "" : key.slice(0, slash);
+      const kind = key.slice(slash + 1);
+      return { apiVersion: gatewayApiVersionOfKind[kind] ?? apiVersionOfGroup[group] ?? `${group}/v1`, kind, key };
+    });
 }
