@@ -185,3 +185,23 @@ describe("offline analysis (warnings a controller or istioctl analyze would repo
     expect(validateObjects(objects).filter((finding) => finding.severity === "error")).toEqual([]);
   });
 });
+
+describe("analysis of objects that fail validation", () => {
+  it("still sees a rejected Gateway, so VirtualServices naming it are not 'gateway not found'", () => {
+    const broken = istioGateway("gw", ["a.example.com"]);
+    (broken.spec.servers[0]!.port as Record<string, unknown>).number = "eighty";
+    const findings = validateObjects([
+      broken,
+      vs("a", { hosts: ["a.example.com"], gateways: ["istio-system/gw"], http: [{ route: to("r") }] }),
+    ]);
+    expect(findings.some((finding) => finding.severity === "error" && finding.resource?.kind === "Gateway")).toBe(true);
+    expect(findings.filter((finding) => finding.code === "IST0101" || finding.code === "IST0132")).toEqual([]);
+  });
+
+  it("reports Istio's errors as warnings in validate, as errors in analyze, and nothing with analyze off", () => {
+    const objects = [vs("a", { hosts: ["a.example.com"], gateways: ["missing"], http: [{ route: to("r") }] })];
+    expect(codes(objects)).toContain("warning IST0101 spec.gateways[0]");
+    expect(codes(objects, { analysisMode: "analyze" })).toContain("error IST0101 spec.gateways[0]");
+    expect(codes(objects, { analyze: false })).toEqual([]);
+  });
+});
