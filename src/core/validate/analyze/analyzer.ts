@@ -2,7 +2,7 @@ import type { FieldPath } from "../../findings.js";
 import { DEFAULT_CLUSTER_DOMAIN } from "../../hosts.js";
 import type { MessageType } from "./messages.js";
 import { kindKey, type AnalyzedResource } from "./resource.js";
-import { labelsOf, record, specOf, text } from "./values.js";
+import { labelsOf, record, selectorMatches, specOf, text } from "./values.js";
 
 /** One analyser: what it reports, what it reads, and the check (as Istio's `analysis.Analyzer`). */
 export interface Analyzer {
@@ -99,6 +99,30 @@ export class AnalysisContext {
   /** Pods and workload pod templates are known when any of them was given. */
   workloadsKnown(): boolean {
     return [...workloadKinds].some((kind) => this.known(kind));
+  }
+
+  /**
+   * Whether the workloads of a namespace are among the inputs: some workload of it is, or its Namespace object is
+   * (giving the Namespace says its contents are given), or workloads were read from the cluster.
+   */
+  workloadsKnownIn(namespace: string): boolean {
+    if ([...workloadKinds].some((kind) => this.settings.completeKinds.includes(kind))) return true;
+    return (
+      this.workloads().some((workload) => workload.namespace === namespace) ||
+      this.of("Namespace").some((resource) => resource.identity.name === namespace)
+    );
+  }
+
+  /**
+   * Whether gateway workloads are among the inputs: some workload is selected by some Istio Gateway (or workloads
+   * were read from the cluster). Application Deployments alone say nothing about the ingress gateway's pods.
+   */
+  gatewayWorkloadsKnown(): boolean {
+    if ([...workloadKinds].some((kind) => this.settings.completeKinds.includes(kind))) return true;
+    const selectors = this.of("networking.istio.io/Gateway").map((gateway) => labelsOf(specOf(gateway.object).selector));
+    return this.workloads().some((workload) =>
+      selectors.some((selector) => Object.keys(selector).length > 0 && selectorMatches(selector, workload.labels)),
+    );
   }
 
   workloads(): readonly Workload[] {

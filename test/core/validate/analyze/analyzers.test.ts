@@ -328,10 +328,11 @@ spec:
       ["IST0162 Gateway default/g spec.servers[0].port.number"],
     ],
     [
-      "a selector no workload has",
-      `${workload}${gateway("g", server(80, "[x]"), "{istio: nope}")}`,
+      "a selector no workload has (next to one that has)",
+      `${workload}${gateway("ok", server(80, "[x]"))}${gateway("g", server(80, "[x]"), "{istio: nope}")}`,
       ["IST0101 Gateway default/g spec.selector.istio"],
     ],
+    ["nothing when no gateway workload is among the inputs", `${workload}${gateway("g", server(80, "[x]"), "{istio: nope}")}`, []],
     ["nothing without workloads among the inputs", `${gateway("g", server(8080, "[x]"), "{istio: nope}")}`, []],
   ])("ports: %s", (_name, text, expected) => expect(brief(run(gatewayPorts, text))).toEqual(expected));
 

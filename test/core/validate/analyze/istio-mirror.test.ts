@@ -33,6 +33,8 @@ interface MirrorCase {
   meshConfig?: string;
   /** `CODE Kind namespace/name`, from Istio's expectations for the scenario. */
   expected: string[];
+  /** Expected messages mesh deliberately does not report, and why (they count against recall). */
+  notReported?: { message: string; why: string }[];
 }
 
 const cases: MirrorCase[] = [
@@ -215,6 +217,12 @@ const cases: MirrorCase[] = [
       "IST0110 Sidecar default/dupe-1",
       "IST0110 Sidecar default/dupe-2",
     ],
+    notReported: [
+      {
+        message: "IST0101 Sidecar other/maps-to-different-ns",
+        why: "no workload of namespace other is among the inputs, so mesh cannot tell a partial input from a wrong selector",
+      },
+    ],
   },
   {
     istio: "sidecarDefaultSelector",
@@ -267,7 +275,8 @@ function common(a: readonly string[], b: readonly string[]): number {
 describe("mirror of Istio's analyzer tests", () => {
   it.each(cases.map((mirror) => [mirror.istio, mirror] as const))("%s", (_name, mirror) => {
     const reported = run(mirror);
-    expect(keys(reported)).toEqual([...mirror.expected].sort());
+    const skipped = new Set((mirror.notReported ?? []).map((entry) => entry.message));
+    expect(keys(reported)).toEqual(mirror.expected.filter((message) => !skipped.has(message)).sort());
     // Every message points at a line of its input file.
     for (const entry of reported) expect(entry.line).toBeGreaterThan(0);
   });

@@ -6,7 +6,7 @@ import { labelsOf, record, records, selectorMatches, selectorString, specOf, tex
 /**
  * An AuthorizationPolicy should apply to some workload (IST0127: its selector, or its namespace when it has none,
  * matches no pod; a selector in the root namespace may match anywhere), and the namespaces its rules name should
- * exist (IST0101 namespace). The first runs when Pods or workloads are among the inputs, the second when Namespaces are.
+ * exist (IST0101 namespace). The first runs for namespaces whose workloads are among the inputs, the second when Namespaces are.
  */
 export const authorizationPolicies: Analyzer = {
   name: "auth.AuthorizationPoliciesAnalyzer",
@@ -19,11 +19,13 @@ export const authorizationPolicies: Analyzer = {
       const spec = specOf(policy.object);
       const namespace = namespaceOf(policy);
       const targeted = spec.targetRef !== undefined || records(spec.targetRefs).length > 0;
-      if (context.workloadsKnown() && !targeted) {
+      const rootNamespace = namespace === context.mesh.rootNamespace;
+      const workloadsKnown = rootNamespace ? context.workloadsKnown() : context.workloadsKnownIn(namespace);
+      if (workloadsKnown && !targeted) {
         const hasSelector = spec.selector !== undefined && spec.selector !== null;
         const selector = labelsOf(record(spec.selector).matchLabels);
         const workloads = context.workloads();
-        if (namespace === context.mesh.rootNamespace) {
+        if (rootNamespace) {
           if (hasSelector && !workloads.some((workload) => selectorMatches(selector, workload.labels)))
             context.report(policy, NoMatchingWorkloadsFound, ["spec", "selector"], selectorString(selector));
         } else if (!hasSelector) {

@@ -5,8 +5,8 @@ import { integer, labelsOf, record, records, selectorMatches, selectorString, sp
 
 /**
  * A Gateway's selector must match a workload (IST0101 selector), and each server port must be a TCP port of a Service
- * in front of the selected workloads (IST0162). Runs when Pods or workloads (Deployments, …) are among the inputs;
- * workload pod templates count as pods.
+ * in front of the selected workloads (IST0162). Runs when gateway workloads are among the inputs (some workload is
+ * selected by some Gateway); workload pod templates count as pods.
  */
 export const gatewayPorts: Analyzer = {
   name: "gateway.IngressGatewayPortAnalyzer",
@@ -14,7 +14,7 @@ export const gatewayPorts: Analyzer = {
   codes: [ReferencedResourceNotFound.code, GatewayPortNotDefinedOnService.code],
   inputs: ["networking.istio.io/Gateway", "Pod", "Service"],
   analyze(context) {
-    if (!context.workloadsKnown()) return;
+    if (!context.gatewayWorkloadsKnown()) return;
     const services = context.of("Service").map((service) => {
       const spec = specOf(service.object);
       return {

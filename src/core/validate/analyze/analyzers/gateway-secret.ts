@@ -21,7 +21,7 @@ export const gatewaySecret: Analyzer = {
     for (const gateway of context.of("networking.istio.io/Gateway")) {
       const selector = labelsOf(specOf(gateway.object).selector);
       let namespaces: string[] | undefined;
-      if (context.workloadsKnown()) {
+      if (context.gatewayWorkloadsKnown()) {
         const workload = context.workloads().find((candidate) => selectorMatches(selector, candidate.labels));
         // No workload: gateway.IngressGatewayPortAnalyzer reports the selector.
         if (!workload) continue;

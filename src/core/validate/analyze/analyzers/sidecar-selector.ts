@@ -6,7 +6,7 @@ import { labelsOf, record, selectorMatches, selectorString, specOf } from "../va
 
 /**
  * A Sidecar's workloadSelector must match a pod of its namespace (IST0101 selector), and no pod may be selected by two
- * Sidecars (IST0110, on each). Runs when Pods or workloads are among the inputs.
+ * Sidecars (IST0110, on each). Runs for namespaces whose workloads are among the inputs.
  */
 export const sidecarSelector: Analyzer = {
   name: "sidecar.SelectorAnalyzer",
@@ -15,13 +15,13 @@ export const sidecarSelector: Analyzer = {
   codes: [ReferencedResourceNotFound.code, ConflictingSidecarWorkloadSelectors.code],
   inputs: ["networking.istio.io/Sidecar", "Pod"],
   analyze(context) {
-    if (!context.workloadsKnown()) return;
     const sidecarsOfWorkload = new Map<Workload, AnalyzedResource[]>();
     for (const sidecar of context.of("networking.istio.io/Sidecar")) {
       const selector = labelsOf(record(specOf(sidecar.object).workloadSelector).labels);
       const keys = Object.keys(selector).sort();
       if (keys.length === 0) continue;
       const namespace = namespaceOf(sidecar);
+      if (!context.workloadsKnownIn(namespace)) continue;
       const selected = context
         .workloads()
         .filter((workload) => workload.namespace === namespace && selectorMatches(selector, workload.labels));
