@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
 import type { CheckedResource, Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
+import { collect } from "../options.js";
 
 interface AnalyzeFlags {
   channel: string;
@@ -15,8 +16,6 @@ interface AnalyzeFlags {
   cluster?: boolean;
   requestTimeout: string;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Finding origins that are admission (schema, CEL, metadata, webhook): istioctl reports those as IST0106/IST0133. */
 const admissionOrigins = new Set(["schema", "cel", "metadata", "webhook"]);

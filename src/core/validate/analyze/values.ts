@@ -1,9 +1,11 @@
 /** Defensive reads: analysers also run on objects that failed validation, so no field has a trusted type. */
+import { isJsonObject, type JsonObject } from "../../json.js";
 
-export type Json = Record<string, unknown>;
+export type Json = JsonObject;
 
+/** The value when it is an object, otherwise an empty one (so that chained reads never throw). */
 export function record(value: unknown): Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {};
+  return isJsonObject(value) ? value : {};
 }
 
 export function records(value: unknown): Json[] {

@@ -34,7 +34,7 @@ interface Listener {
   tls?: Json;
 }
 
-/** Route attachment, ReferenceGrants and references as Gateway API controllers would judge them (validation.md §5). */
+/** Route attachment, ReferenceGrants and references as Gateway API controllers would judge them (docs/design/validation.md §5). */
 export const gatewayApi: Analyzer = {
   name: "gatewayapi.RouteAnalyzer",
   description: "Predicts the Accepted and ResolvedRefs conditions Gateway API controllers set on Gateways and routes",
