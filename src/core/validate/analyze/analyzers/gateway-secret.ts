@@ -17,7 +17,13 @@ export const gatewaySecret: Analyzer = {
   inputs: ["networking.istio.io/Gateway", "Pod", "Secret"],
   analyze(context) {
     if (!context.known("Secret")) return;
-    const secrets = context.of("Secret");
+    const secretsByName = new Map<string, AnalyzedResource[]>();
+    for (const secret of context.of("Secret")) {
+      const name = secret.identity.name ?? "";
+      const list = secretsByName.get(name);
+      if (list) list.push(secret);
+      else secretsByName.set(name, [secret]);
+    }
     for (const gateway of context.of("networking.istio.io/Gateway")) {
       const selector = labelsOf(specOf(gateway.object).selector);
       let namespaces: string[] | undefined;
@@ -31,12 +37,10 @@ export const gatewaySecret: Analyzer = {
         const credential = text(record(server.tls).credentialName);
         if (!credential) return;
         const [namespace, name] = credential.includes("/") ? credential.split("/", 2) : [undefined, credential];
-        const found = secrets.find(
-          (secret) =>
-            secret.identity.name === name &&
-            (namespace !== undefined
-              ? namespaceOf(secret) === namespace
-              : namespaces === undefined || namespaces.includes(namespaceOf(secret))),
+        const found = (secretsByName.get(name ?? "") ?? []).find((secret) =>
+          namespace !== undefined
+            ? namespaceOf(secret) === namespace
+            : namespaces === undefined || namespaces.includes(namespaceOf(secret)),
         );
         const path = ["spec", "servers", index, "tls", "credentialName"];
         if (!found) context.report(gateway, ReferencedResourceNotFound, path, "credentialName", credential);

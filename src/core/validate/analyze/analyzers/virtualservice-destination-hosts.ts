@@ -58,14 +58,17 @@ function checkPorts(context: AnalysisContext, vs: AnalyzedResource, destination:
 }
 
 function checkIngressSubsets(context: AnalysisContext, virtualServices: readonly AnalyzedResource[]): void {
-  // Hosts that a VirtualService routes to by subset, when the host is one of its own hosts.
-  const subsetRoutes = virtualServices.map((vs) => {
+  // For each host, the VirtualServices that route to it by subset when it is one of their own hosts (once per route).
+  const subsetRoutesByHost = new Map<string, AnalyzedResource[]>();
+  for (const vs of virtualServices) {
     const hosts = new Set(texts(specOf(vs.object).hosts));
-    const routed = routeDestinations(vs.object)
-      .filter((destination) => destination.kind === "http" && text(destination.destination.subset) && hosts.has(destination.host))
-      .map((destination) => destination.host);
-    return { vs, routed };
-  });
+    for (const destination of routeDestinations(vs.object))
+      if (destination.kind === "http" && text(destination.destination.subset) && hosts.has(destination.host)) {
+        const list = subsetRoutesByHost.get(destination.host);
+        if (list) list.push(vs);
+        else subsetRoutesByHost.set(destination.host, [vs]);
+      }
+  }
   for (const vs of virtualServices) {
     const spec = specOf(vs.object);
     if (texts(spec.gateways).length === 0) continue;
@@ -74,16 +77,14 @@ function checkIngressSubsets(context: AnalysisContext, virtualServices: readonly
         const destination = record(route.destination);
         const host = text(destination.host);
         if (!host || text(destination.subset)) return;
-        for (const other of subsetRoutes)
-          for (const routed of other.routed)
-            if (routed === host)
-              context.report(
-                vs,
-                IngressRouteRulesNotAffected,
-                ["spec", "http", ruleIndex, "route", routeIndex, "destination", "host"],
-                fullName(other.vs),
-                fullName(vs),
-              );
+        for (const other of subsetRoutesByHost.get(host) ?? [])
+          context.report(
+            vs,
+            IngressRouteRulesNotAffected,
+            ["spec", "http", ruleIndex, "route", routeIndex, "destination", "host"],
+            fullName(other),
+            fullName(vs),
+          );
       }),
     );
   }
