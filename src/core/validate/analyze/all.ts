@@ -8,6 +8,7 @@ import { gatewayConflicting } from "./analyzers/gateway-conflicting.js";
 import { gatewayPorts } from "./analyzers/gateway-ports.js";
 import { gatewaySecret } from "./analyzers/gateway-secret.js";
 import { serviceEntryAddresses } from "./analyzers/serviceentry-addresses.js";
+import { sidecarAmbient } from "./analyzers/sidecar-ambient.js";
 import { sidecarDefaultSelector } from "./analyzers/sidecar-default-selector.js";
 import { sidecarSelector } from "./analyzers/sidecar-selector.js";
 import { virtualServiceConflictingMeshHosts } from "./analyzers/virtualservice-conflicting-mesh-hosts.js";
@@ -25,6 +26,7 @@ export const allAnalyzers: readonly Analyzer[] = [
   gatewaySecret,
   gatewayConflicting,
   sidecarDefaultSelector,
+  sidecarAmbient,
   sidecarSelector,
   virtualServiceConflictingMeshHosts,
   virtualServiceDestinationHosts,

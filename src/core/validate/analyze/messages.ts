@@ -219,6 +219,14 @@ export const ReferencedInternalGateway = define(
     `Gateway reference in VirtualService ${virtualService} is to an implementation-generated internal Gateway: ${gateway}.`,
 );
 
+export const IneffectivePolicy = define(
+  "IST0167",
+  "IneffectivePolicy",
+  "Warning",
+  "The policy applied has no impact.",
+  (reason: string) => `The policy has no impact: ${reason}.`,
+);
+
 /** Every message type mesh can report, by code. */
 export const messageTypes: readonly Omit<MessageType, "format">[] = [
   Deprecated,
@@ -242,4 +250,5 @@ export const messageTypes: readonly Omit<MessageType, "format">[] = [
   InvalidGatewayCredential,
   GatewayPortNotDefinedOnService,
   ReferencedInternalGateway,
+  IneffectivePolicy,
 ];

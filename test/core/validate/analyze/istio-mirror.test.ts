@@ -16,6 +16,7 @@ import { gatewayConflicting } from "../../../../src/core/validate/analyze/analyz
 import { gatewayPorts } from "../../../../src/core/validate/analyze/analyzers/gateway-ports.js";
 import { gatewaySecret } from "../../../../src/core/validate/analyze/analyzers/gateway-secret.js";
 import { serviceEntryAddresses } from "../../../../src/core/validate/analyze/analyzers/serviceentry-addresses.js";
+import { sidecarAmbient } from "../../../../src/core/validate/analyze/analyzers/sidecar-ambient.js";
 import { sidecarDefaultSelector } from "../../../../src/core/validate/analyze/analyzers/sidecar-default-selector.js";
 import { sidecarSelector } from "../../../../src/core/validate/analyze/analyzers/sidecar-selector.js";
 import { virtualServiceConflictingMeshHosts } from "../../../../src/core/validate/analyze/analyzers/virtualservice-conflicting-mesh-hosts.js";
@@ -227,8 +228,13 @@ const cases: MirrorCase[] = [
   {
     istio: "sidecarDefaultSelector",
     files: ["sidecars.yaml"],
-    analyzers: [sidecarDefaultSelector],
-    expected: ["IST0111 Sidecar ns2/has-conflict-1", "IST0111 Sidecar ns2/has-conflict-2"],
+    analyzers: [sidecarDefaultSelector, sidecarAmbient],
+    expected: [
+      "IST0111 Sidecar ns2/has-conflict-1",
+      "IST0111 Sidecar ns2/has-conflict-2",
+      "IST0167 Sidecar ns-ambient/namespace-scoped",
+      "IST0167 Sidecar ns-ambient/pod-scoped",
+    ],
   },
   {
     istio: "authorizationpolicies",
