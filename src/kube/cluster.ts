@@ -48,7 +48,10 @@ export interface Cluster {
 
 export async function connectCluster(options: ClusterAccessOptions = {}): Promise<Cluster> {
   const loaded = await loadKubeConfig(options);
-  const client = new KubeClient(loaded, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
+  const client = new KubeClient(loaded, {
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
   const discovery = new Discovery(client);
 
   const list = async (apiVersion: string, kind: string, listOptions: ListOptions = {}): Promise<KubeObject[]> => {
