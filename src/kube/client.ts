@@ -100,6 +100,8 @@ export class KubeClient {
   private headers: Record<string, string> = {};
   private prepared: Promise<void> | undefined;
   private active = 0;
+  /** Whether the server has answered at least once (tells "nothing there" from "restarting"). */
+  private reached = false;
   private readonly queue: (() => void)[] = [];
 
   constructor(
@@ -200,7 +202,10 @@ export class KubeClient {
         const delayMs = retryDelayMs(error.failure, attempt, policy, this.options.random);
         const retryAfter = "status" in error.failure && error.failure.retryAfterSeconds !== undefined;
         const withinBudget = retryAfter || Date.now() + delayMs < deadline;
-        if (attempt >= policy.maxAttempts || !isRetryable(error.failure, idempotent) || !withinBudget) throw error.error;
+        // Refused before the server ever answered: nothing is listening there (kubectl fails at once too).
+        // Refused after it answered: it is restarting, and the retries ride that out.
+        const neverReached = "transport" in error.failure && error.failure.transport === "ECONNREFUSED" && !this.reached;
+        if (attempt >= policy.maxAttempts || neverReached || !isRetryable(error.failure, idempotent) || !withinBudget) throw error.error;
         this.options.onRetry?.({
           action: spec.action ?? `${spec.method} ${spec.path}`,
           attempt,
@@ -242,6 +247,7 @@ export class KubeClient {
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", transport);
         response.on("aborted", () => transport(Object.assign(new Error("connection reset"), { code: "ECONNRESET" })));
+        this.reached = true;
         response.on("end", () => {
           clearTimeout(timer);
           if (settled) return;

@@ -126,16 +126,21 @@ describe("KubeClient retries", () => {
     kube.close();
   });
 
-  it("retries a refused connection for every method (nothing was sent)", async () => {
+  it("retries a refused connection for every method once the server has answered (a restart), not before", async () => {
     const { url } = await scripted([ok]);
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
-    server = undefined;
     const events: RetryEvent[] = [];
     const kube = client(url, events, []);
+    await kube.request(get);
+    kube.close();
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server = undefined;
     await expect(kube.request(create)).rejects.toThrow("connection refused");
     expect(events.length).toBe(9);
     expect(events.every((event) => event.reason === "ECONNREFUSED")).toBe(true);
-    kube.close();
+
+    const fresh: RetryEvent[] = [];
+    await expect(client(url, fresh, []).request(get)).rejects.toThrow("connection refused");
+    expect(fresh).toEqual([]);
   });
 });
 
