@@ -9,6 +9,7 @@ import { describeObject, type KubeObject } from "../core/objects.js";
 import { ApplyConflictError, type ApplyOutcome, type FieldConflict } from "./apply.js";
 import type { Cluster } from "./cluster.js";
 import { findOwned, identityOf, OwnerLabel, ownerSelector, pruneCandidates, purgeKinds, withOwnerLabels } from "./ownership.js";
+import { describeHolder, withInstallLock, type LockHolder } from "./lock.js";
 import { ReadinessTimeoutError, waitForReady, type NotReady } from "./wait.js";
 
 export interface ComponentPlan {
@@ -36,10 +37,13 @@ export interface InstallOptions {
   readinessTimeoutMs: number;
   /** Delete objects of earlier installs that the plan no longer contains (default true). */
   prune?: boolean;
+  /** Take the install lock (a Lease in the install namespace) for the run; dry runs never do. */
+  lock?: { operation: string; waitMs: number; pollMs?: number };
 }
 
 export type InstallEvent =
   | { type: "namespace-created"; namespace: string }
+  | { type: "lock-waiting"; holder: string }
   | { type: "version-change"; from: string; to: string }
   | { type: "component-started"; component: ComponentPlan }
   | { type: "component-waiting"; component: ComponentPlan; pending: string[] }
@@ -105,6 +109,25 @@ export async function installPlan(
   const dryRun = options.dryRun ?? false;
   const namespaceState = await ensureNamespace(cluster, plan.namespace, plan.namespaceLabels, dryRun);
   if (namespaceState === "created") onEvent({ type: "namespace-created", namespace: plan.namespace });
+  const lock =
+    options.lock && !dryRun
+      ? {
+          namespace: plan.namespace,
+          ...options.lock,
+          onWaiting: (holder: LockHolder) => onEvent({ type: "lock-waiting", holder: describeHolder(holder) }),
+        }
+      : undefined;
+  return withInstallLock(cluster, lock, () => applyPlan(cluster, plan, options, onEvent, namespaceState));
+}
+
+async function applyPlan(
+  cluster: Cluster,
+  plan: InstallPlan,
+  options: InstallOptions,
+  onEvent: (event: InstallEvent) => void,
+  namespaceState: "exists" | "created" | "missing",
+): Promise<InstallResult> {
+  const dryRun = options.dryRun ?? false;
   const selector = ownerSelector({ namespace: plan.namespace, revision: plan.revision });
   const owned = await findOwned(cluster, purgeKinds, selector);
   const live = new Map(owned.map((object) => [identityOf(object), object]));

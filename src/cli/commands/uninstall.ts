@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { ClusterError, UsageError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
+import type { LockHolder } from "../../kube/index.js";
 import type { CliContext } from "../context.js";
 import { clusterAccess } from "../cluster-access.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../plan.js";
+import { lockPoll } from "./install.js";
 import { collect } from "./manifest.js";
 
 interface UninstallFlags {
@@ -103,13 +105,27 @@ async function runUninstall(flags: UninstallFlags, command: Command, context: Cl
         return;
       }
     }
-    const reports = await kube.deleteObjects(cluster, targets, { dryRun: flags.dryRun ?? false }, (report) => {
-      const name = describeObject(report.object);
-      if (report.result === "dry run") err(`  Not pruning ${name} because of dry run.`);
-      else if (report.result === "already gone") err(`  ${name} was already gone.`);
-      else if (report.result === "failed") err(`  Could not remove ${name}: ${report.error ?? "unknown error"}`);
-      else err(`  Removed ${name}.`);
-    });
+    const namespace = rendered?.plan.namespace ?? "istio-system";
+    const lock =
+      !flags.dryRun && (await cluster.get({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }))
+        ? {
+            namespace,
+            operation: flags.purge ? "uninstall --purge" : `uninstall (revision ${revision ?? "default"})`,
+            waitMs: 5 * 60_000,
+            ...lockPoll(context),
+            onWaiting: (holder: LockHolder) =>
+              err(`Waiting for another mesh run to finish: the install lock is held by ${kube.describeHolder(holder)}`),
+          }
+        : undefined;
+    const reports = await kube.withInstallLock(cluster, lock, () =>
+      kube.deleteObjects(cluster, targets, { dryRun: flags.dryRun ?? false }, (report) => {
+        const name = describeObject(report.object);
+        if (report.result === "dry run") err(`  Not pruning ${name} because of dry run.`);
+        else if (report.result === "already gone") err(`  ${name} was already gone.`);
+        else if (report.result === "failed") err(`  Could not remove ${name}: ${report.error ?? "unknown error"}`);
+        else err(`  Removed ${name}.`);
+      }),
+    );
     const left = reports.filter((report) => report.result === "failed");
     if (globals.output === "json") {
       const { toJson } = await import("../../core/documents/write.js");
