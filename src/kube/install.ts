@@ -160,7 +160,6 @@ async function applyPlan(
       const prerequisites = labelled.filter((candidate) => needs.includes(candidate.component));
       const outcomes = await Promise.all(prerequisites.map(run));
       if (outcomes.some((ok) => !ok)) {
-        result.pending.push(...component.objects.map((object) => ({ object: describeObject(object), component: component.component })));
         return false;
       }
       onEvent({ type: "component-started", component });
@@ -192,6 +191,15 @@ async function applyPlan(
     return promise;
   };
   await Promise.all(labelled.map(run));
+  // Pending is everything the API server did not confirm: objects whose apply failed, objects after a failed CRD
+  // wait, and whole components behind a failed dependency. Applied + pending is always the plan.
+  const confirmed = new Set(result.applied.map((report) => `${report.component}\u0000${report.object}`));
+  for (const component of labelled) {
+    for (const object of component.objects) {
+      const report = { object: describeObject(object), component: component.component };
+      if (!confirmed.has(`${report.component}\u0000${report.object}`)) result.pending.push(report);
+    }
+  }
 
   if (result.failures.length === 0 && options.prune !== false) {
     const candidates = pruneCandidates(
@@ -244,7 +252,6 @@ async function installComponent(
           outcomes[applied.outcome]++;
           result.applied.push(report);
         } catch (error) {
-          result.pending.push(report);
           if (error instanceof ApplyConflictError) conflicts.push(...error.conflicts);
           else errors.push(error);
         }
