@@ -6,8 +6,8 @@ import type { CliContext } from "../context.js";
 import { clusterAccess } from "../cluster-access.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../plan.js";
+import { collect } from "../options.js";
 import { lockPoll } from "./install.js";
-import { collect } from "./manifest.js";
 
 interface UninstallFlags {
   purge?: boolean;

@@ -1,5 +1,5 @@
 // The `kube-gateway` and `waypoint` templates. Not pod templates: istiod's Gateway API deployment controller
-// renders them for every Gateway of class `istio` / `istio-waypoint` (docs/injection.md §1.12) and
+// renders them for every Gateway of class `istio` / `istio-waypoint` (docs/design/injection.md §1.12) and
 // server-side applies each `---` document.
 // Data: the Gateway itself (embedded: `.Name`, `.Namespace`, `.UID`, `.Labels`, `.Annotations`, `.Spec`) plus
 // `.DeploymentName`, `.ServiceAccount`, `.Ports` (service ports: status-port 15021 + one per listener port),

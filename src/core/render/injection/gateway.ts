@@ -1,4 +1,4 @@
-// The `gateway` injection template (docs/injection.md §4): for users' gateway Deployments shaped like the
+// The `gateway` injection template (docs/design/injection.md §4): for users' gateway Deployments shaped like the
 // upstream `gateway` Helm chart (`inject.istio.io/templates: gateway`, one `istio-proxy` container with
 // `image: auto`). No traffic capture: the proxy runs as a router and the pod keeps the user's container
 // settings, which istiod re-applies on top of this output.

@@ -1,5 +1,5 @@
 // The `grpc-agent` injection template (opt-in: `inject.istio.io/templates: grpc-agent`), for proxyless gRPC
-// (docs/injection.md §1.12). The istio agent runs without Envoy (`DISABLE_ENVOY`): it fetches and rotates
+// (docs/design/injection.md §1.12). The istio agent runs without Envoy (`DISABLE_ENVOY`): it fetches and rotates
 // the workload certificate, writes it to `OUTPUT_CERTS`, proxies XDS on the `XDS` socket in
 // /etc/istio/proxy and writes a gRPC xDS bootstrap there. Application containers get `GRPC_XDS_BOOTSTRAP`
 // and the two volumes, so the gRPC library talks xDS and mTLS itself. No traffic capture, no Envoy probes.

@@ -1,4 +1,4 @@
-// The `sidecar` injection template: mesh's own text, written from the facts in docs/injection.md §3 and §5.
+// The `sidecar` injection template: mesh's own text, written from the facts in docs/design/injection.md §3 and §5.
 // istiod renders it (Go text/template + sprig + istiod's functions) for every pod it injects and applies the
 // output to the pod with a strategic merge patch. Rules this text keeps:
 // - every value a user or the values tree controls is passed through `quote` (labels, annotations and env
