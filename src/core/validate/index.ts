@@ -9,6 +9,7 @@ import { fieldErrorMessage, type FieldError } from "./field-errors.js";
 import { resolveOptions, type ValidateOptions } from "./options.js";
 import { layeredSchemaSource, schemaSourceOf } from "./schema-sources.js";
 import type { SchemaSource } from "./schema-types.js";
+import { appendAll } from "../arrays.js";
 
 export { defaultValidateOptions, type ValidateOptions } from "./options.js";
 export { schemasFromCrd, isCustomResourceDefinition } from "./crd/objects.js";
@@ -69,7 +70,7 @@ export function validateObjects(objects: readonly unknown[], options: Partial<Va
     if (verdict.skipped) continue;
     const resource = verdict.identity;
     const own = verdict.errors.map((error) => toFinding(error, undefined, resource));
-    findings.push(...own);
+    appendAll(findings, own);
     if (verdict.admitted && !own.some((finding) => finding.severity === "error")) {
       analyzed.push({
         object: verdict.admitted,
