@@ -2,6 +2,7 @@ import type { KubeObject } from "../objects.js";
 import type { InputObject } from "./input.js";
 import type { Notes } from "./notes.js";
 import { gatewayApiVersions, type ConvertOptions } from "./options.js";
+import type { SubsetServices } from "./subset-services.js";
 
 /** A generated object before emission; the emitter names, merges, annotates and orders these. */
 export interface Emitted {
@@ -17,10 +18,12 @@ export interface ConvertContext {
   notes: Notes;
   apiVersions: ReturnType<typeof gatewayApiVersions>;
   full: boolean;
-  /** Core Services of the input by `namespace/name`, used to fill missing ports. */
+  /** Core Services of the input (then of the cluster) by `namespace/name`: ports and selectors. */
   services: Map<string, InputObject>;
-  /** DestinationRules by the FQDN of their host. */
+  /** DestinationRules (input, then cluster) by the FQDN of their host. */
   destinationRules: Map<string, InputObject>;
+  /** full: the per-subset Services routes send traffic to. */
+  subsetServices: SubsetServices;
 }
 
 export function objectMeta(name: string, namespace: string, from?: InputObject): KubeObject["metadata"] {

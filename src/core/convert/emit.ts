@@ -1,9 +1,17 @@
 import type { KubeObject } from "../objects.js";
 import type { Emitted } from "./context.js";
+import type { InputObject } from "./input.js";
 import { NameRegistry } from "./names.js";
 import type { Notes } from "./notes.js";
 import { convertedFromAnnotation, generatorAnnotation, lastAppliedAnnotation } from "./options.js";
 import { listOf, pruneEmpty, type PlainRecord } from "./plain-data.js";
+
+/** The input object each emitted object came from, for findings about the output (the contract). */
+const origins = new WeakMap<KubeObject, InputObject>();
+
+export function originOf(object: KubeObject): InputObject | undefined {
+  return origins.get(object);
+}
 
 export interface EmitOptions {
   /** Kinds in output order; unknown kinds go last. */
@@ -28,7 +36,9 @@ export function emitObjects(emitted: readonly Emitted[], options: EmitOptions): 
     if (name !== wanted) {
       options.notes.warning("CONV320", `generated ${object.kind} name ${namespace}/${wanted} is taken: named ${name}`, item.from?.source);
     }
-    objects.push(finish(object, name, item, options.generator));
+    const out = finish(object, name, item, options.generator);
+    if (item.from) origins.set(out, item.from);
+    objects.push(out);
   }
   const rank = (kind: string) => {
     const index = options.kindOrder.indexOf(kind);

@@ -130,7 +130,7 @@ function resolveServer(gateway: InputObject, server: PlainRecord, index: number,
   const tls = recordOf(server.tls);
   const rawMode = tls ? (stringOf(tls.mode) ?? "PASSTHROUGH").toUpperCase() : undefined;
   if (rawMode === "ISTIO_MUTUAL" || rawMode === "OPTIONAL_MUTUAL") {
-    notes.warning("CONV106", `TLS mode ${rawMode} (Istio mesh certificates) has no Gateway API equivalent: server skipped`, source, [
+    notes.error("CONV106", `TLS mode ${rawMode} (Istio mesh certificates) has no Gateway API equivalent: server skipped`, source, [
       ...at,
       "tls",
       "mode",
@@ -167,9 +167,9 @@ function resolveServer(gateway: InputObject, server: PlainRecord, index: number,
   if (rawMode === "MUTUAL") {
     const credential = stringOf(tls?.credentialName);
     const caSource = credential ? ` (Istio read it from ca.crt of secret ${credential}, or secret ${credential}-cacert)` : "";
-    notes.warning(
+    notes.error(
       "CONV117",
-      `MUTUAL: client-certificate validation is not converted; configure spec.tls.frontend.default.validation.caCertificateRefs with the CA${caSource}`,
+      `MUTUAL: client-certificate validation is not converted (clients without a certificate would be accepted); configure spec.tls.frontend.default.validation.caCertificateRefs with the CA${caSource}`,
       source,
       [...at, "tls", "mode"],
     );
@@ -262,7 +262,8 @@ function noteTlsFields(tls: PlainRecord, server: ResolvedServer, gateway: InputO
         "httpsRedirect",
       ]);
     } else {
-      notes.warning(
+      notes.add(
+        server.protocol === "HTTP" ? "error" : "warning",
         "CONV109",
         server.protocol === "HTTP"
           ? "tls.httpsRedirect is not converted; add an HTTPRoute with a RequestRedirect filter (scheme https, statusCode 301)"

@@ -43,7 +43,7 @@ export function convertHttp(
     ports.push(...converted.ports);
   });
   for (const [earlier, later] of firstMatchShadows(entries)) {
-    context.notes.warning(
+    context.notes.error(
       "CONV318",
       `http[${earlier}] already matches every request http[${later}] matches: Istio never reached http[${later}], Gateway API ranks by specificity and will`,
       virtualService.source,
@@ -225,9 +225,18 @@ function noteDroppedFeatures(entry: PlainRecord, at: FieldPath, scope: BackendSc
       [...at, "retries"],
     );
   }
-  if (hasKey(entry, "fault")) notes.warning("CONV316", "fault injection has no Gateway API equivalent: dropped", source, [...at, "fault"]);
+  const fault = recordOf(entry.fault);
+  if (fault && hasKey(fault, "abort")) {
+    notes.error("CONV316", "fault abort has no Gateway API equivalent: dropped, so requests it answered now reach the backends", source, [
+      ...at,
+      "fault",
+      "abort",
+    ]);
+  }
+  if (fault && hasKey(fault, "delay"))
+    notes.warning("CONV316", "fault delay has no Gateway API equivalent: dropped", source, [...at, "fault", "delay"]);
   if (hasKey(entry, "directResponse")) {
-    notes.warning(
+    notes.error(
       "CONV313",
       "directResponse is not converted: the rule has no backends, so requests fail with a 5xx chosen by the implementation",
       source,
@@ -235,7 +244,7 @@ function noteDroppedFeatures(entry: PlainRecord, at: FieldPath, scope: BackendSc
     );
   }
   if (hasKey(entry, "delegate")) {
-    notes.warning("CONV314", "delegate is not converted: convert the delegate VirtualService's routes into this route by hand", source, [
+    notes.error("CONV314", "delegate is not converted: convert the delegate VirtualService's routes into this route by hand", source, [
       ...at,
       "delegate",
     ]);
@@ -372,7 +381,7 @@ function withPort(
   const distinct = new Set(ports);
   if (!context.full || ports.length === 0 || distinct.has(undefined)) return parentRefs;
   if (!context.options.experimental || distinct.size !== 1) {
-    context.notes.warning(
+    context.notes.error(
       "CONV301",
       context.options.experimental
         ? "match ports differ between entries: dropped, the routes attach to every port"

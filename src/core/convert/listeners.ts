@@ -92,7 +92,7 @@ export function compatListeners(gateway: InputObject, servers: readonly Resolved
     });
   }
   if (crossNamespace) {
-    notes.warning(
+    notes.error(
       "CONV113",
       "listeners accept routes from the Gateway's namespace only (no allowedRoutes), while Istio let other namespaces bind",
       gateway.source,

@@ -1,0 +1,90 @@
+import type { Finding } from "../findings.js";
+import type { KubeObject } from "../objects.js";
+import { labelValueProblems } from "../validate/metadata.js";
+import { validateObjects } from "../validate/index.js";
+import type { GatewayApiChannel, GatewayApiVersion } from "../versions.js";
+import { originOf } from "./emit.js";
+import { Notes } from "./notes.js";
+import type { ConvertOptions } from "./options.js";
+import { listOf, recordOf, stringMapOf, type PlainRecord } from "./plain-data.js";
+
+/** What a conversion writes: Gateway API objects (plus per-subset Services) or Istio networking objects. */
+export type ConvertTarget = "gateway-api" | "istio";
+
+/** Kinds that only the experimental channel of a Gateway API version serves. */
+const experimentalOnlyKinds: Record<GatewayApiVersion, readonly string[]> = {
+  "v1.5.1": ["TCPRoute", "UDPRoute"],
+  "v1.2.1": ["TCPRoute", "UDPRoute", "TLSRoute", "BackendTLSPolicy"],
+};
+
+/**
+ * The conversion contract (convert.md "Exit codes"): every emitted object must be accepted by the API
+ * server with the target's CRDs (Gateway API of the chosen version and channel, or Istio's CRDs and
+ * webhook). Each rejection becomes an error finding at the input object it came from, so exit 0 never
+ * comes with output that `kubectl apply` refuses.
+ */
+export function withContract<T extends { objects: KubeObject[]; findings: Finding[] }>(
+  result: T,
+  target: ConvertTarget,
+  options: ConvertOptions,
+): T {
+  const notes = new Notes();
+  checkEmitted(result.objects, target, options, notes);
+  return { ...result, findings: [...result.findings, ...notes.findings] };
+}
+
+function checkEmitted(objects: readonly KubeObject[], target: ConvertTarget, options: ConvertOptions, notes: Notes): void {
+  const channel = target === "gateway-api" ? gatewayApiChannel(objects, options, notes) : "standard";
+  const byIdentity = new Map<string, KubeObject>();
+  for (const object of objects) byIdentity.set(identityKey(object.kind, object.metadata.namespace, object.metadata.name), object);
+  const findings = validateObjects(objects, {
+    gatewayApiVersion: options.gatewayApiVersion,
+    channel,
+    defaultNamespace: options.defaultNamespace,
+  });
+  for (const finding of findings) {
+    if (finding.severity !== "error") continue;
+    const resource = finding.resource;
+    const object = byIdentity.get(identityKey(resource?.kind, resource?.namespace, resource?.name));
+    reject(object, finding.message, notes);
+  }
+  for (const object of objects) if (object.apiVersion === "v1" && object.kind === "Service") checkServiceSpec(object, notes);
+}
+
+function gatewayApiChannel(objects: readonly KubeObject[], options: ConvertOptions, notes: Notes): GatewayApiChannel {
+  const experimentalKinds = experimentalOnlyKinds[options.gatewayApiVersion];
+  const needing = objects.filter((object) => experimentalKinds.includes(object.kind));
+  if (needing.length > 0) {
+    const kinds = [...new Set(needing.map((object) => object.kind))].sort();
+    notes.info(
+      "CONV011",
+      `${kinds.join(", ")} exist${kinds.length === 1 ? "s" : ""} only in the experimental channel of Gateway API ${options.gatewayApiVersion}: install it with \`mesh gateway-api install --channel experimental\` (the output is checked against that channel)`,
+      originOf(needing[0]!)?.source,
+    );
+  }
+  return options.experimental || needing.length > 0 ? "experimental" : "standard";
+}
+
+function identityKey(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
+  return `${kind ?? ""}\u0000${namespace ?? ""}\u0000${name ?? ""}`;
+}
+
+function reject(object: KubeObject | undefined, problem: string, notes: Notes): void {
+  const what = object
+    ? `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`
+    : "output";
+  notes.error("CONV010", `the API server rejects generated ${what}: ${problem}`, object ? originOf(object)?.source : undefined);
+}
+
+/** Core Services have no CRD schema in the catalog: the few rules their generated spec can break. */
+function checkServiceSpec(service: KubeObject, notes: Notes): void {
+  const spec = recordOf(service.spec) ?? {};
+  for (const [key, value] of Object.entries(stringMapOf(spec.selector))) {
+    const problems = labelValueProblems(value);
+    if (problems.length > 0) reject(service, `spec.selector.${key}: ${problems.join("; ")}`, notes);
+  }
+  const ports = listOf(spec.ports).map((port) => recordOf(port) ?? {});
+  if (ports.length === 0) reject(service, "spec.ports: Required value", notes);
+  if (ports.length > 1 && ports.some((port: PlainRecord) => typeof port.name !== "string" || port.name === ""))
+    reject(service, "spec.ports: every port needs a name when a Service has several", notes);
+}
