@@ -21,6 +21,9 @@ export interface GatewayIndexEntry {
 
 export type ListenerIndex = Map<string, GatewayIndexEntry>;
 
+/** Certificates a server reads from files in the gateway pod instead of a Secret. */
+const fileCertificateFields = ["serverCertificate", "privateKey", "caCertificates"];
+
 const tlsFieldsNotConverted = [
   "serverCertificate",
   "privateKey",
@@ -247,8 +250,23 @@ function certificateRefs(tls: PlainRecord, gateway: InputObject, context: Conver
 function noteTlsFields(tls: PlainRecord, server: ResolvedServer, gateway: InputObject, at: FieldPath, context: ConvertContext): void {
   const { notes, full } = context;
   const converted = full && server.tls?.mode === "Terminate";
+  const fileMounted = fileCertificateFields.filter((field) => hasKey(tls, field));
+  const secretNamed = hasKey(tls, "credentialName") || stringsOf(tls.credentialNames).length > 0;
+  if (server.tls?.mode === "Terminate" && !secretNamed) {
+    const files =
+      fileMounted.length > 0
+        ? `its certificate comes from files (${fileMounted.map((field) => `tls.${field}`).join(", ")})`
+        : "it names no certificate";
+    notes.error(
+      "CONV108",
+      `no valid Terminate listener can be written: ${files}, and a Gateway API listener needs a Secret; create one (kubectl create secret tls NAME --cert=… --key=… -n ${context.options.credentialNamespace ?? gateway.namespace}) and set tls.credentialName: NAME`,
+      gateway.source,
+      [...at, "tls", fileMounted[0] ?? "mode"],
+    );
+  }
   for (const field of tlsFieldsNotConverted) {
     if (!hasKey(tls, field)) continue;
+    if (!secretNamed && server.tls?.mode === "Terminate" && fileMounted.includes(field)) continue;
     if (converted && (field === "credentialName" || field === "credentialNames")) continue;
     const hint =
       field === "credentialName" || field === "credentialNames" ? "; reference the secret in the listener's tls.certificateRefs" : "";

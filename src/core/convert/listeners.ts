@@ -138,14 +138,6 @@ export function fullListeners(gateway: InputObject, servers: readonly ResolvedSe
       if (hostname !== undefined) listener.hostname = hostname;
       if (server.tls) listener.tls = server.tls;
       byTriple.set(triple, listener);
-      if (server.tls?.mode === "Terminate" && server.tls.certificateRefs.length === 0) {
-        notes.warning(
-          "CONV114",
-          `listener ${listener.name}: tls.mode Terminate without credentialName; add tls.certificateRefs or the API server rejects it`,
-          gateway.source,
-          ["spec", "servers", server.index, "tls"],
-        );
-      }
     }
   }
   // The generated https-redirect HTTPRoute lives in the Gateway's namespace and must be allowed to attach.
