@@ -1,3 +1,4 @@
+import type { FieldPath } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import type { InputObject } from "./input.js";
 import type { Notes } from "./notes.js";
@@ -11,6 +12,8 @@ export interface Emitted {
   from?: InputObject;
   /** ReferenceGrants with the same namespace/name are merged instead of renamed. */
   mergeByName?: boolean;
+  /** Maps a path in the object to the input field it came from (for findings about the output). */
+  inputPath?: (outputPath: FieldPath) => FieldPath;
 }
 
 export interface ConvertContext {

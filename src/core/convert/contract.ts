@@ -1,4 +1,4 @@
-import type { Finding } from "../findings.js";
+import type { FieldPath, Finding } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import { labelValueProblems } from "../validate/metadata.js";
 import { validateObjects } from "../validate/index.js";
@@ -46,7 +46,7 @@ function checkEmitted(objects: readonly KubeObject[], target: ConvertTarget, opt
     if (finding.severity !== "error") continue;
     const resource = finding.resource;
     const object = byIdentity.get(identityKey(resource?.kind, resource?.namespace, resource?.name));
-    reject(object, finding.message, notes);
+    reject(object, finding.message, notes, finding.path);
   }
   for (const object of objects) if (object.apiVersion === "v1" && object.kind === "Service") checkServiceSpec(object, notes);
 }
@@ -59,7 +59,7 @@ function gatewayApiChannel(objects: readonly KubeObject[], options: ConvertOptio
     notes.info(
       "CONV011",
       `${kinds.join(", ")} exist${kinds.length === 1 ? "s" : ""} only in the experimental channel of Gateway API ${options.gatewayApiVersion}: install it with \`mesh gateway-api install --channel experimental\` (the output is checked against that channel)`,
-      originOf(needing[0]!)?.source,
+      originOf(needing[0]!)?.input.source,
     );
   }
   return options.experimental || needing.length > 0 ? "experimental" : "standard";
@@ -69,11 +69,23 @@ function identityKey(kind: string | undefined, namespace: string | undefined, na
   return `${kind ?? ""}\u0000${namespace ?? ""}\u0000${name ?? ""}`;
 }
 
-function reject(object: KubeObject | undefined, problem: string, notes: Notes): void {
+function reject(object: KubeObject | undefined, problem: string, notes: Notes, outputPath?: string): void {
   const what = object
     ? `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`
     : "output";
-  notes.error("CONV010", `the API server rejects generated ${what}: ${problem}`, object ? originOf(object)?.source : undefined);
+  const origin = object ? originOf(object) : undefined;
+  const at = origin?.inputPath && outputPath ? origin.inputPath(parseFieldPath(outputPath)) : [];
+  notes.error("CONV010", `the API server rejects generated ${what}: ${problem}`, origin?.input.source, at);
+}
+
+/** The inverse of formatFieldPath: `spec.rules[2].backendRefs[0]` → ["spec", "rules", 2, "backendRefs", 0]. */
+function parseFieldPath(text: string): FieldPath {
+  const path: (string | number)[] = [];
+  for (const match of text.matchAll(/([^.[\]]+)|\[([^\]]+)\]/g)) {
+    const bracketed = match[2];
+    path.push(bracketed === undefined ? match[1]! : /^\d+$/.test(bracketed) ? Number(bracketed) : bracketed);
+  }
+  return path;
 }
 
 /** Core Services have no CRD schema in the catalog: the few rules their generated spec can break. */

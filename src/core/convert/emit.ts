@@ -1,3 +1,4 @@
+import type { FieldPath } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import type { Emitted } from "./context.js";
 import type { InputObject } from "./input.js";
@@ -6,10 +7,16 @@ import type { Notes } from "./notes.js";
 import { convertedFromAnnotation, generatorAnnotation, lastAppliedAnnotation } from "./options.js";
 import { listOf, pruneEmpty, type PlainRecord } from "./plain-data.js";
 
-/** The input object each emitted object came from, for findings about the output (the contract). */
-const origins = new WeakMap<KubeObject, InputObject>();
+/** Where an emitted object came from, for findings about the output (the contract). */
+export interface Origin {
+  input: InputObject;
+  /** The input field that produced an output field (`spec.listeners[2].tls` → `spec.servers[1].tls`). */
+  inputPath?: (outputPath: FieldPath) => FieldPath;
+}
 
-export function originOf(object: KubeObject): InputObject | undefined {
+const origins = new WeakMap<KubeObject, Origin>();
+
+export function originOf(object: KubeObject): Origin | undefined {
   return origins.get(object);
 }
 
@@ -37,7 +44,7 @@ export function emitObjects(emitted: readonly Emitted[], options: EmitOptions): 
       options.notes.warning("CONV320", `generated ${object.kind} name ${namespace}/${wanted} is taken: named ${name}`, item.from?.source);
     }
     const out = finish(object, name, item, options.generator);
-    if (item.from) origins.set(out, item.from);
+    if (item.from) origins.set(out, item.inputPath ? { input: item.from, inputPath: item.inputPath } : { input: item.from });
     objects.push(out);
   }
   const rank = (kind: string) => {

@@ -106,7 +106,7 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
     },
   };
   return {
-    emitted: [{ object, from: gateway }, ...extra],
+    emitted: [{ object, from: gateway, inputPath: (path) => serverPath(path, listeners) }, ...extra],
     entry: {
       namespace: gateway.namespace,
       name: gateway.name,
@@ -115,6 +115,13 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
       redirectListeners,
     },
   };
+}
+
+/** `spec.listeners[i]…` → `spec.servers[k]…` of the first server the listener came from. */
+function serverPath(path: FieldPath, listeners: readonly Listener[]): FieldPath {
+  const index = path[0] === "spec" && path[1] === "listeners" && typeof path[2] === "number" ? path[2] : undefined;
+  const server = index === undefined ? undefined : [...(listeners[index]?.servers ?? [])][0];
+  return server === undefined ? ["spec", "servers"] : ["spec", "servers", server];
 }
 
 function resolveServer(gateway: InputObject, server: PlainRecord, index: number, context: ConvertContext): ResolvedServer | undefined {

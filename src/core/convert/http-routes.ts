@@ -66,6 +66,7 @@ export function convertHttp(
             parentRefs,
             hostnames,
             rules.map((draft) => namedRule(draft, ruleNames, context)),
+            rules.map((draft) => draft.entryIndex),
             context,
           ),
         );
@@ -73,7 +74,9 @@ export function convertHttp(
     } else {
       for (const draft of drafts) {
         const base = draft.entryName ? `${virtualService.name}-${draft.entryName}` : `${virtualService.name}-idx-${draft.entryIndex}`;
-        routes.push(route(`${base}${draft.suffix}${hostSuffix}`, virtualService, parentRefs, hostnames, [draft.rule], context));
+        routes.push(
+          route(`${base}${draft.suffix}${hostSuffix}`, virtualService, parentRefs, hostnames, [draft.rule], [draft.entryIndex], context),
+        );
       }
     }
   });
@@ -401,6 +404,7 @@ function route(
   parentRefs: PlainRecord[],
   hostnames: string[],
   rules: PlainRecord[],
+  entryIndexes: number[],
   context: ConvertContext,
 ): Emitted {
   const object: KubeObject = {
@@ -409,5 +413,16 @@ function route(
     metadata: objectMeta(sanitizeName(name), virtualService.namespace, virtualService),
     spec: { parentRefs: parentRefs.map((ref) => ({ ...ref })), hostnames: [...hostnames], rules },
   };
-  return { object, from: virtualService };
+  return { object, from: virtualService, inputPath: (path) => entryPath(path, entryIndexes) };
+}
+
+/** `spec.rules[i]…` → the `spec.http[j]` entry the rule came from; parentRefs → gateways, hostnames → hosts. */
+function entryPath(path: FieldPath, entryIndexes: readonly number[]): FieldPath {
+  if (path[1] === "rules" && typeof path[2] === "number") {
+    const entry = entryIndexes[path[2]];
+    return entry === undefined ? ["spec", "http"] : ["spec", "http", entry];
+  }
+  if (path[1] === "hostnames") return ["spec", "hosts"];
+  if (path[1] === "parentRefs") return ["spec", "gateways"];
+  return ["spec"];
 }
