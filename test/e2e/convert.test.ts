@@ -129,6 +129,17 @@ describe("mesh convert", () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it("converts networking together with its Services and DestinationRules (docs/convert.md example): exit 0, per-subset Services", async () => {
+    const storefront = (file: string) => path.join("test", "fixtures", "convert", "storefront", file);
+    const args = ["convert", "gateway-to-httproute", "-f", storefront("networking.yaml"), "-f", storefront("platform.yaml")];
+    const together = await runMesh([...args, "-f", storefront("destination-rules.yaml")]);
+    expect(together.exitCode).toBe(0);
+    expect(together.stdout).toContain("name: catalog-v2");
+    const withoutRules = await runMesh(args);
+    expect(withoutRules.exitCode).toBe(1);
+    expect(withoutRules.stderr).toContain('add a DestinationRule for host catalog.shop.svc.cluster.local that defines subset "v2"');
+  });
+
   it("never loads the Kubernetes cluster client", async () => {
     const hook = path.join(repoRoot, "test", "fixtures", "convert", "deny-cluster-client.mjs");
     const result = await execa(
