@@ -1,7 +1,10 @@
 import type { FieldPath, Finding } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import { labelValueProblems } from "../validate/metadata.js";
-import { validateObjects } from "../validate/index.js";
+import { validateObject } from "../validate/engine.js";
+import { fieldErrorMessage } from "../validate/field-errors.js";
+import { schemaSourceFor } from "../validate/index.js";
+import { resolveOptions } from "../validate/options.js";
 import type { GatewayApiChannel, GatewayApiVersion } from "../versions.js";
 import { originOf } from "./emit.js";
 import { Notes } from "./notes.js";
@@ -35,18 +38,17 @@ export function withContract<T extends { objects: KubeObject[]; findings: Findin
 
 function checkEmitted(objects: readonly KubeObject[], target: ConvertTarget, options: ConvertOptions, notes: Notes): void {
   const channel = target === "gateway-api" ? gatewayApiChannel(objects, options, notes) : "standard";
-  const byIdentity = new Map<string, KubeObject>();
-  for (const object of objects) byIdentity.set(identityKey(object.kind, object.metadata.namespace, object.metadata.name), object);
-  const findings = validateObjects(objects, {
+  const validateOptions = resolveOptions({
     gatewayApiVersion: options.gatewayApiVersion,
     channel,
     defaultNamespace: options.defaultNamespace,
   });
-  for (const finding of findings) {
-    if (finding.severity !== "error") continue;
-    const resource = finding.resource;
-    const object = byIdentity.get(identityKey(resource?.kind, resource?.namespace, resource?.name));
-    reject(object, finding.message, notes, finding.path);
+  const source = schemaSourceFor(validateOptions);
+  // The API server's verdict per object; mesh validate's analyzers only warn, so they are not run here.
+  for (const object of objects) {
+    for (const error of validateObject(object, source, validateOptions).errors) {
+      if ((error.severity ?? "error") === "error") reject(object, fieldErrorMessage(error), notes, error.path);
+    }
   }
   for (const object of objects) if (object.apiVersion === "v1" && object.kind === "Service") checkServiceSpec(object, notes);
 }
@@ -65,27 +67,11 @@ function gatewayApiChannel(objects: readonly KubeObject[], options: ConvertOptio
   return options.experimental || needing.length > 0 ? "experimental" : "standard";
 }
 
-function identityKey(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
-  return `${kind ?? ""}\u0000${namespace ?? ""}\u0000${name ?? ""}`;
-}
-
-function reject(object: KubeObject | undefined, problem: string, notes: Notes, outputPath?: string): void {
-  const what = object
-    ? `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`
-    : "output";
-  const origin = object ? originOf(object) : undefined;
-  const at = origin?.inputPath && outputPath ? origin.inputPath(parseFieldPath(outputPath)) : [];
+function reject(object: KubeObject, problem: string, notes: Notes, outputPath: FieldPath = []): void {
+  const what = `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`;
+  const origin = originOf(object);
+  const at = origin?.inputPath && outputPath.length > 0 ? origin.inputPath(outputPath) : [];
   notes.error("CONV010", `the API server rejects generated ${what}: ${problem}`, origin?.input.source, at);
-}
-
-/** The inverse of formatFieldPath: `spec.rules[2].backendRefs[0]` → ["spec", "rules", 2, "backendRefs", 0]. */
-function parseFieldPath(text: string): FieldPath {
-  const path: (string | number)[] = [];
-  for (const match of text.matchAll(/([^.[\]]+)|\[([^\]]+)\]/g)) {
-    const bracketed = match[2];
-    path.push(bracketed === undefined ? match[1]! : /^\d+$/.test(bracketed) ? Number(bracketed) : bracketed);
-  }
-  return path;
 }
 
 /** Core Services have no CRD schema in the catalog: the few rules their generated spec can break. */
