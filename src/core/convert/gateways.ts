@@ -21,6 +21,8 @@ export interface GatewayIndexEntry {
 
 export type ListenerIndex = Map<string, GatewayIndexEntry>;
 
+const maxListenersPerGateway = 64;
+
 /** Certificates a server reads from files in the gateway pod instead of a Secret. */
 const fileCertificateFields = ["serverCertificate", "privateKey", "caCertificates"];
 
@@ -87,6 +89,14 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
       ["spec", "servers"],
     );
     return { emitted: [] };
+  }
+  if (listeners.length > maxListenersPerGateway) {
+    notes.error(
+      "CONV119",
+      `the Gateway needs ${listeners.length} listeners and Gateway API allows ${maxListenersPerGateway} per Gateway: split the Istio Gateway into several (one per group of hosts or ports) and convert again`,
+      gateway.source,
+      ["spec", "servers"],
+    );
   }
   const hosts = new Map<string, Set<string>>();
   for (const server of servers) {

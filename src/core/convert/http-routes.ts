@@ -24,6 +24,7 @@ interface RuleDraft {
 const maxRulesPerRoute = 16;
 const maxMatchesPerRoute = 128;
 const maxHostnamesPerRoute = 16;
+const maxParentRefsPerRoute = 32;
 
 /** `spec.http` → HTTPRoutes: one per entry in `compat`, one per VirtualService in `full` (convert.md §7.1). */
 export function convertHttp(
@@ -52,9 +53,17 @@ export function convertHttp(
   }
   const parentRefs = withPort(attachment.parentRefsFor("HTTPRoute"), ports, virtualService, context);
   const hostnameGroups = context.full ? chunk(attachment.hostnames, maxHostnamesPerRoute) : [attachment.hostnames];
+  // Every (parentRefs chunk, hostnames chunk) pair is one more route with the same rules.
+  const parentGroups = context.full ? chunk(parentRefs, maxParentRefsPerRoute) : [parentRefs];
+  const groups = parentGroups.flatMap((parents, parentIndex) =>
+    hostnameGroups.map((hostnames, hostIndex) => ({
+      parents,
+      hostnames,
+      suffix: `${parentIndex === 0 ? "" : `-p${parentIndex + 1}`}${hostIndex === 0 ? "" : `-h${hostIndex + 1}`}`,
+    })),
+  );
   const routes: Emitted[] = [];
-  hostnameGroups.forEach((hostnames, groupIndex) => {
-    const hostSuffix = groupIndex === 0 ? "" : `-h${groupIndex + 1}`;
+  groups.forEach(({ parents, hostnames, suffix: hostSuffix }) => {
     if (context.full) {
       chunkRules(drafts).forEach((rules, chunkIndex) => {
         const name = `${virtualService.name}${chunkIndex === 0 ? "" : `-${chunkIndex + 1}`}${hostSuffix}`;
@@ -63,7 +72,7 @@ export function convertHttp(
           route(
             name,
             virtualService,
-            parentRefs,
+            parents,
             hostnames,
             rules.map((draft) => namedRule(draft, ruleNames, context)),
             rules.map((draft) => draft.entryIndex),
@@ -75,7 +84,7 @@ export function convertHttp(
       for (const draft of drafts) {
         const base = draft.entryName ? `${virtualService.name}-${draft.entryName}` : `${virtualService.name}-idx-${draft.entryIndex}`;
         routes.push(
-          route(`${base}${draft.suffix}${hostSuffix}`, virtualService, parentRefs, hostnames, [draft.rule], [draft.entryIndex], context),
+          route(`${base}${draft.suffix}${hostSuffix}`, virtualService, parents, hostnames, [draft.rule], [draft.entryIndex], context),
         );
       }
     }
@@ -112,6 +121,20 @@ function convertEntry(
   }
   const rule: PlainRecord = {};
   if (matches) rule.matches = matches;
+  const prefixRedirect = filters.find((filter) => recordOf(recordOf(filter.requestRedirect)?.path)?.type === "ReplacePrefixMatch");
+  if (prefixRedirect) {
+    // CEL: a ReplacePrefixMatch redirect needs exactly one match, a PathPrefix (istiod writes one match per entry).
+    if (!matches) rule.matches = [{ path: { type: "PathPrefix", value: "/" } }];
+    else if (matches.length !== 1 || recordOf(matches[0]!.path)?.type !== "PathPrefix") {
+      notes.error(
+        "CONV307",
+        "a %PREFIX()% redirect replaces the matched prefix, which Gateway API allows only on a rule with one prefix match: the redirect path is dropped",
+        source,
+        [...at, "redirect", "uri"],
+      );
+      delete (prefixRedirect.requestRedirect as PlainRecord).path;
+    }
+  }
   if (filters.length > 0) rule.filters = filters;
   if (backendRefs.length > 0) rule.backendRefs = backendRefs;
   const timeouts = entryTimeouts(entry, at, scope, context);
@@ -238,13 +261,17 @@ function noteDroppedFeatures(entry: PlainRecord, at: FieldPath, scope: BackendSc
   }
   if (fault && hasKey(fault, "delay"))
     notes.warning("CONV316", "fault delay has no Gateway API equivalent: dropped", source, [...at, "fault", "delay"]);
-  if (hasKey(entry, "directResponse")) {
-    notes.error(
-      "CONV313",
-      "directResponse is not converted: the rule has no backends, so requests fail with a 5xx chosen by the implementation",
-      source,
-      [...at, "directResponse"],
-    );
+  const directResponse = recordOf(entry.directResponse);
+  if (directResponse && numberOf(directResponse.status) === 404 && !hasKey(directResponse, "body") && !hasKey(entry, "route")) {
+    notes.info("CONV313", "directResponse 404 becomes a rule without backends, which Gateway API answers with 404", source, [
+      ...at,
+      "directResponse",
+    ]);
+  } else if (hasKey(entry, "directResponse")) {
+    notes.error("CONV313", "directResponse is not converted: the rule has no backends, so Gateway API answers 404 instead", source, [
+      ...at,
+      "directResponse",
+    ]);
   }
   if (hasKey(entry, "delegate")) {
     notes.error("CONV314", "delegate is not converted: convert the delegate VirtualService's routes into this route by hand", source, [
@@ -282,8 +309,6 @@ function rewriteDrafts(
   const hostname = full && authority !== undefined ? authority.toLowerCase() : undefined;
   if (authority !== undefined && hostname === undefined)
     notes.info("CONV311", "rewrite.authority is dropped: the backend sees the original Host", source, [...at, "authority"]);
-  if (hasKey(rewrite, "uriRegexRewrite"))
-    notes.info("CONV311", "rewrite.uriRegexRewrite has no Gateway API form: dropped", source, [...at, "uriRegexRewrite"]);
   const uri = stringOf(rewrite.uri);
   const withRewrite = (base: PlainRecord, path: PlainRecord | undefined): PlainRecord => {
     const urlRewrite: PlainRecord = {};
@@ -292,6 +317,21 @@ function rewriteDrafts(
     if (Object.keys(urlRewrite).length === 0) return base;
     return { ...base, filters: [...((base.filters as PlainRecord[] | undefined) ?? []), { type: "URLRewrite", urlRewrite }] };
   };
+  const regexRewrite = recordOf(rewrite.uriRegexRewrite);
+  if (regexRewrite) {
+    const fullPath = full && uri === undefined ? wholePathReplacement(regexRewrite) : undefined;
+    if (fullPath !== undefined) {
+      notes.info("CONV311", "a regex rewrite of the whole path (istiod's form of ReplaceFullPath) becomes ReplaceFullPath", source, [
+        ...at,
+        "uriRegexRewrite",
+      ]);
+      return [draft("", withRewrite(rule, { type: "ReplaceFullPath", replaceFullPath: fullPath }))];
+    }
+    notes.error("CONV311", "rewrite.uriRegexRewrite has no Gateway API form: dropped, so backends receive the original path", source, [
+      ...at,
+      "uriRegexRewrite",
+    ]);
+  }
   if (!uri) return [draft("", withRewrite(rule, undefined))];
 
   const matches = rule.matches as PlainRecord[] | undefined;
@@ -327,6 +367,14 @@ function rewriteDrafts(
     );
   }
   return drafts;
+}
+
+/** `{match: "/.*", rewrite: "/new"}` (any path → one path, no capture groups) → "/new". */
+function wholePathReplacement(regexRewrite: PlainRecord): string | undefined {
+  const match = stringOf(regexRewrite.match);
+  const replacement = stringOf(regexRewrite.rewrite);
+  if (match === undefined || replacement === undefined || !replacement.startsWith("/") || replacement.includes("\\")) return undefined;
+  return ["/.*", "^/.*", "/.*$", "^/.*$", ".*", "^.*$"].includes(match) ? replacement : undefined;
 }
 
 /** A rule with nothing in it would be pruned away; it still has to match (and fail) requests. */
