@@ -6,6 +6,7 @@ import { closestWord } from "../../core/suggest.js";
 import { SCHEMA_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
 import type { SourceDocument } from "../../core/documents/index.js";
 import type { CliContext } from "../context.js";
+import { collect } from "../options.js";
 
 type Direction = "gateway-api" | "istio";
 
@@ -23,8 +24,6 @@ interface ConvertFlags {
   to?: string;
   cluster?: boolean;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 const directions: Record<string, Direction> = {
   "gateway-to-httproute": "gateway-api",

@@ -21,7 +21,7 @@ const experimentalOnlyKinds: Record<GatewayApiVersion, readonly string[]> = {
 };
 
 /**
- * The conversion contract (convert.md "Exit codes"): every emitted object must be accepted by the API
+ * The conversion contract (docs/convert.md "Exit codes and the contract"): every emitted object must be accepted by the API
  * server with the target's CRDs (Gateway API of the chosen version and channel, or Istio's CRDs and
  * webhook). Each rejection becomes an error finding at the input object it came from, so exit 0 never
  * comes with output that `kubectl apply` refuses.

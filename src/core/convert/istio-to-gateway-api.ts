@@ -36,7 +36,7 @@ export const gatewayApiKindOrder = [
 ];
 
 /**
- * Istio Gateway/VirtualService (+ DestinationRule, Service as context) → Gateway API (convert.md).
+ * Istio Gateway/VirtualService (+ DestinationRule, Service as context) → Gateway API (docs/design/convert.md).
  * read → select and resolve → Gateways first (listener index) → VirtualServices → DestinationRules → emit.
  */
 export function convertIstioToGatewayApi(

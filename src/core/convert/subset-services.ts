@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
+import { DNS1123_LABEL_MAX_LENGTH } from "../dns-names.js";
 import type { FieldPath } from "../findings.js";
 import type { ConvertContext, Emitted } from "./context.js";
 import type { ServiceHost } from "./hosts.js";
 import type { InputObject } from "./input.js";
 import { listOf, recordOf, stringMapOf, stringOf, type PlainRecord } from "./plain-data.js";
 
-/** Service names are DNS-1035 labels: at most 63 characters. */
-const maxServiceName = 63;
 const portFields = ["name", "protocol", "appProtocol", "port", "targetPort"];
 
 /**
@@ -141,9 +140,9 @@ export function subsetServiceName(service: string, subset: string): string {
     .replace(/[^a-z0-9-]/g, "-")
     .replace(/-+/g, "-")
     .replace(/-$/, "");
-  if (name.length <= maxServiceName) return name;
+  if (name.length <= DNS1123_LABEL_MAX_LENGTH) return name;
   const digest = createHash("sha256").update(`${service}/${subset}`).digest("hex").slice(0, 8);
-  return `${name.slice(0, maxServiceName - 9).replace(/-+$/, "")}-${digest}`;
+  return `${name.slice(0, DNS1123_LABEL_MAX_LENGTH - 9).replace(/-+$/, "")}-${digest}`;
 }
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
