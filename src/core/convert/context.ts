@@ -1,9 +1,9 @@
 import type { FieldPath } from "../findings.js";
 import type { KubeObject } from "../objects.js";
+import type { ServiceHost } from "./hosts.js";
 import type { InputObject } from "./input.js";
 import type { Notes } from "./notes.js";
 import { gatewayApiVersions, type ConvertOptions } from "./options.js";
-import type { SubsetServices } from "./subset-services.js";
 
 /** A generated object before emission; the emitter names, merges, annotates and orders these. */
 export interface Emitted {
@@ -25,8 +25,14 @@ export interface ConvertContext {
   services: Map<string, InputObject>;
   /** DestinationRules (input, then cluster) by the FQDN of their host. */
   destinationRules: Map<string, InputObject>;
-  /** full: the per-subset Services routes send traffic to. */
-  subsetServices: SubsetServices;
+  /** full: the per-subset Services routes send traffic to (subset-services.ts). */
+  subsetServices: SubsetServiceResolver;
+}
+
+/** Finds or creates the Service that selects one subset of a Service; undefined after an error finding. */
+export interface SubsetServiceResolver {
+  resolve(service: ServiceHost, subset: string, at: FieldPath, virtualService: InputObject, context: ConvertContext): string | undefined;
+  emit(): Emitted[];
 }
 
 export function objectMeta(name: string, namespace: string, from?: InputObject): KubeObject["metadata"] {

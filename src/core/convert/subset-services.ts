@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { DNS1123_LABEL_MAX_LENGTH } from "../dns-names.js";
 import type { FieldPath } from "../findings.js";
-import type { ConvertContext, Emitted } from "./context.js";
+import type { ConvertContext, Emitted, SubsetServiceResolver } from "./context.js";
 import type { ServiceHost } from "./hosts.js";
 import type { InputObject } from "./input.js";
 import { listOf, recordOf, stringMapOf, stringOf, type PlainRecord } from "./plain-data.js";
@@ -13,7 +13,7 @@ const portFields = ["name", "protocol", "appProtocol", "port", "targetPort"];
  * used subset, `<service>-<subset>`, selecting the Service's pods that carry the subset's labels, with
  * the Service's ports. Built from the Service and the DestinationRule of the input (or the cluster).
  */
-export class SubsetServices {
+export class SubsetServices implements SubsetServiceResolver {
   private readonly emitted = new Map<string, Emitted>();
   private readonly noted = new Set<string>();
 
