@@ -10,6 +10,11 @@ export function objectOf(value: unknown): JsonObject | undefined {
   return isJsonObject(value) ? value : undefined;
 }
 
+/** The value when it is a string, otherwise undefined. */
+export function stringOf(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
 /** The value when it is a list (its items read as records; callers check each field), otherwise an empty list. */
 export function recordsOf(value: unknown): JsonObject[] {
   return Array.isArray(value) ? (value as JsonObject[]) : [];

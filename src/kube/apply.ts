@@ -2,6 +2,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { ClusterError } from "../core/errors.js";
 import { describeObject, type KubeObject } from "../core/objects.js";
+import type { ManagedFieldsEntry } from "./api-objects.js";
 import { KubeApiError, type KubeClient } from "./client.js";
 import { describeAction, type Discovery } from "./discovery.js";
 
@@ -72,7 +73,11 @@ function comparable(object: KubeObject | undefined): unknown {
   const { metadata, status: _status, ...rest } = object;
   const { resourceVersion: _rv, managedFields, ...meta } = metadata as Record<string, unknown>;
   const owners = Array.isArray(managedFields)
-    ? managedFields.map((entry: any) => ({ manager: entry.manager, operation: entry.operation, fieldsV1: entry.fieldsV1 }))
+    ? (managedFields as ManagedFieldsEntry[]).map((entry) => ({
+        manager: entry.manager,
+        operation: entry.operation,
+        fieldsV1: entry.fieldsV1,
+      }))
     : [];
   return { ...rest, metadata: meta, owners };
 }

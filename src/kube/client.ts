@@ -180,7 +180,7 @@ export class KubeClient {
   }
 
   /** Sends one request and returns the parsed JSON body; throws KubeApiError for error statuses, ClusterError otherwise. */
-  async request<T = any>(spec: RequestSpec): Promise<T> {
+  async request<T = unknown>(spec: RequestSpec): Promise<T> {
     return (await this.exchange<T>(spec)).body;
   }
 
@@ -189,7 +189,7 @@ export class KubeClient {
    * are retried (retry.ts); all attempts together stay within the request timeout, except that the wait a
    * server asks for with Retry-After is honoured in full.
    */
-  async exchange<T = any>(spec: RequestSpec): Promise<{ code: number; body: T }> {
+  async exchange<T = unknown>(spec: RequestSpec): Promise<{ code: number; body: T }> {
     await this.prepare();
     const policy = this.options.retryPolicy ?? defaultRetryPolicy;
     const idempotent = spec.idempotent ?? isIdempotent(spec);
@@ -323,7 +323,7 @@ export class KubeClient {
   }
 
   // Convenience wrappers.
-  get<T = any>(path: string, query?: Record<string, string | undefined>, action?: string): Promise<T> {
+  get<T = unknown>(path: string, query?: Record<string, string | undefined>, action?: string): Promise<T> {
     return this.request<T>({ method: "GET", path, ...(query ? { query } : {}), ...(action ? { action } : {}) });
   }
 }

@@ -5,6 +5,7 @@ import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "../core/errors.js";
+import { isJsonObject, objectOf, stringOf, type JsonObject } from "../core/json.js";
 import type { RetryEvent } from "./retry.js";
 
 export interface ClusterAccessOptions {
@@ -77,7 +78,11 @@ function preloadKubeClient(): Promise<unknown> {
   return clientModule;
 }
 
-type Entry = Record<string, any>;
+/** A cluster, user or context entry of a kubeconfig, with the directory of its file (relative paths resolve there). */
+interface Entry {
+  fields: JsonObject;
+  base: string;
+}
 
 interface KubeconfigData {
   clusters: Map<string, Entry>;
@@ -90,10 +95,11 @@ interface KubeconfigData {
 function readKubeconfigs(files: string[]): KubeconfigData {
   const data: KubeconfigData = { clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: undefined };
   for (const file of files) {
-    let parsed: Entry;
+    let parsed: JsonObject;
     try {
-      parsed = (parseYaml(readFileSync(file, "utf8")) ?? {}) as Entry;
-      if (typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a kubeconfig mapping");
+      const document: unknown = parseYaml(readFileSync(file, "utf8")) ?? {};
+      if (!isJsonObject(document)) throw new Error("not a kubeconfig mapping");
+      parsed = document;
     } catch (error) {
       throw new ClusterError(`kubeconfig ${file} could not be read: ${describeLoadError(error)}`, {
         hint: "check the file with: kubectl config view --kubeconfig " + file,
@@ -105,27 +111,21 @@ function readKubeconfigs(files: string[]): KubeconfigData {
       ["users", data.users],
       ["contexts", data.contexts],
     ] as const) {
-      for (const named of Array.isArray(parsed[key]) ? parsed[key] : []) {
-        if (typeof named?.name !== "string" || target.has(named.name)) continue;
-        target.set(named.name, { ...(named.cluster ?? named.user ?? named.context ?? {}), __base: base });
+      for (const item of Array.isArray(parsed[key]) ? (parsed[key] as unknown[]) : []) {
+        const named = objectOf(item);
+        const name = stringOf(named?.name);
+        if (!named || name === undefined || target.has(name)) continue;
+        target.set(name, { fields: objectOf(named.cluster ?? named.user ?? named.context) ?? {}, base });
       }
     }
-    if (data.currentContext === undefined && typeof parsed["current-context"] === "string" && parsed["current-context"] !== "")
-      data.currentContext = parsed["current-context"];
+    const currentContext = stringOf(parsed["current-context"]);
+    if (data.currentContext === undefined && currentContext) data.currentContext = currentContext;
   }
   return data;
 }
 
 /** Credentials mesh handles itself; anything else (exec and auth-provider plugins, proxies) goes to client-node. */
-const plainUserFields = new Set([
-  "token",
-  "tokenFile",
-  "client-certificate",
-  "client-certificate-data",
-  "client-key",
-  "client-key-data",
-  "__base",
-]);
+const plainUserFields = new Set(["token", "tokenFile", "client-certificate", "client-certificate-data", "client-key", "client-key-data"]);
 const plainClusterFields = new Set([
   "server",
   "certificate-authority",
@@ -133,13 +133,14 @@ const plainClusterFields = new Set([
   "insecure-skip-tls-verify",
   "tls-server-name",
   "extensions",
-  "__base",
 ]);
 
 function fileOrData(entry: Entry, fileKey: string, dataKey: string): Buffer | undefined {
-  if (typeof entry[dataKey] === "string") return Buffer.from(entry[dataKey], "base64");
-  if (typeof entry[fileKey] === "string") {
-    const path = isAbsolute(entry[fileKey]) ? entry[fileKey] : join(entry.__base, entry[fileKey]);
+  const data = stringOf(entry.fields[dataKey]);
+  if (data !== undefined) return Buffer.from(data, "base64");
+  const file = stringOf(entry.fields[fileKey]);
+  if (file !== undefined) {
+    const path = isAbsolute(file) ? file : join(entry.base, file);
     try {
       return readFileSync(path);
     } catch {
@@ -152,21 +153,22 @@ function fileOrData(entry: Entry, fileKey: string, dataKey: string): Buffer | un
 }
 
 function plainConnection(cluster: Entry, user: Entry): Connection | undefined {
-  if (Object.keys(user).some((key) => !plainUserFields.has(key)) || Object.keys(cluster).some((key) => !plainClusterFields.has(key)))
+  if (
+    Object.keys(user.fields).some((key) => !plainUserFields.has(key)) ||
+    Object.keys(cluster.fields).some((key) => !plainClusterFields.has(key))
+  )
     return undefined;
+  const tokenFile = stringOf(user.fields.tokenFile);
   const token =
-    typeof user.token === "string"
-      ? user.token
-      : typeof user.tokenFile === "string"
-        ? readFileSync(isAbsolute(user.tokenFile) ? user.tokenFile : join(user.__base, user.tokenFile), "utf8").trim()
-        : undefined;
+    stringOf(user.fields.token) ??
+    (tokenFile === undefined ? undefined : readFileSync(isAbsolute(tokenFile) ? tokenFile : join(user.base, tokenFile), "utf8").trim());
   return {
     ca: fileOrData(cluster, "certificate-authority", "certificate-authority-data"),
     cert: fileOrData(user, "client-certificate", "client-certificate-data"),
     key: fileOrData(user, "client-key", "client-key-data"),
     token,
-    rejectUnauthorized: cluster["insecure-skip-tls-verify"] !== true,
-    servername: typeof cluster["tls-server-name"] === "string" ? cluster["tls-server-name"] : undefined,
+    rejectUnauthorized: cluster.fields["insecure-skip-tls-verify"] !== true,
+    servername: stringOf(cluster.fields["tls-server-name"]),
   };
 }
 
@@ -210,14 +212,18 @@ export async function loadKubeConfig(options: ClusterAccessOptions = {}): Promis
       hint: "pass --context NAME or run: kubectl config use-context NAME",
     });
   }
-  const cluster = data.clusters.get(context.cluster);
-  if (!cluster || typeof cluster.server !== "string") {
+  const clusterName = stringOf(context.fields.cluster);
+  const cluster = clusterName === undefined ? undefined : data.clusters.get(clusterName);
+  const clusterServer = stringOf(cluster?.fields.server);
+  if (!cluster || clusterServer === undefined) {
     throw new ClusterError(`context "${contextName}" in ${source} names a cluster that the kubeconfig does not define`, {
       hint: "fix the context's cluster entry (kubectl config view)",
     });
   }
-  const server = cluster.server.replace(/\/$/, "");
-  const connection = plainConnection(cluster, data.users.get(context.user) ?? { __base: "" });
+  const server = clusterServer.replace(/\/$/, "");
+  const userName = stringOf(context.fields.user);
+  const user = (userName === undefined ? undefined : data.users.get(userName)) ?? { fields: {}, base: "" };
+  const connection = plainConnection(cluster, user);
   if (connection) return { source, contextName, server, connection };
 
   // Plugins and proxies: @kubernetes/client-node knows them all.

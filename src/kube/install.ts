@@ -7,6 +7,7 @@
 import { ClusterError } from "../core/errors.js";
 import { describeObject, type KubeObject } from "../core/objects.js";
 import { ApplyConflictError, type ApplyOutcome, type FieldConflict } from "./apply.js";
+import { asLive, type LiveService } from "./api-objects.js";
 import type { Cluster } from "./cluster.js";
 import { findOwned, identityOf, OwnerLabel, ownerSelector, pruneCandidates, purgeKinds, withOwnerLabels } from "./ownership.js";
 import { describeHolder, withInstallLock, type LockHolder } from "./lock.js";
@@ -287,9 +288,9 @@ async function installComponent(
 
 async function ingressAddress(cluster: Cluster, components: readonly ComponentPlan[]): Promise<string | undefined> {
   const ingress = components.find((component) => component.component === "IngressGateways");
-  const service = ingress?.objects.find((object) => object.kind === "Service" && (object as any).spec?.type === "LoadBalancer");
+  const service = ingress?.objects.find((object) => object.kind === "Service" && asLive<LiveService>(object).spec?.type === "LoadBalancer");
   if (!service) return undefined;
-  const live = (await cluster.get(service).catch(() => undefined)) as any;
-  const entry = live?.status?.loadBalancer?.ingress?.[0];
+  const live = await cluster.get(service).catch(() => undefined);
+  const entry = live && asLive<LiveService>(live).status?.loadBalancer?.ingress?.[0];
   return entry?.ip ?? entry?.hostname;
 }

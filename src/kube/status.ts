@@ -3,6 +3,7 @@ import type { KubeObject } from "../core/objects.js";
 import type { Cluster } from "./cluster.js";
 import { findOwned, OwnerLabel, ownerSelector, purgeKinds } from "./ownership.js";
 import { readinessOf } from "./wait.js";
+import { asLive, type LiveService, type LiveWorkload } from "./api-objects.js";
 
 export interface ComponentStatus {
   component: string;
@@ -29,22 +30,21 @@ export interface InstallStatus {
   healthy: boolean;
 }
 
-type Json = any;
-
 const componentOrder = ["Base", "Pilot", "Cni", "Ztunnel", "IngressGateways", "EgressGateways"];
 
 /** `kubectl get svc` columns: 80:31380/TCP style ports, `<pending>` external address. */
-function describeService(service: Json): GatewayService {
+function describeService(object: KubeObject): GatewayService {
+  const service = asLive<LiveService>(object);
   const ingress = service.status?.loadBalancer?.ingress ?? [];
-  const external = ingress.map((entry: Json) => entry.ip ?? entry.hostname).filter(Boolean);
+  const external = ingress.map((entry) => entry.ip ?? entry.hostname).filter(Boolean);
   return {
-    name: service.metadata.name,
-    namespace: service.metadata.namespace,
+    name: service.metadata.name ?? "",
+    namespace: service.metadata.namespace ?? "",
     type: service.spec?.type ?? "ClusterIP",
     clusterIP: service.spec?.clusterIP ?? "<none>",
     externalIP: external.length > 0 ? external.join(",") : service.spec?.type === "LoadBalancer" ? "<pending>" : "<none>",
     ports: (service.spec?.ports ?? [])
-      .map((port: Json) => `${port.port}${port.nodePort ? `:${port.nodePort}` : ""}/${port.protocol ?? "TCP"}`)
+      .map((port) => `${port.port ?? ""}${port.nodePort ? `:${port.nodePort}` : ""}/${port.protocol ?? "TCP"}`)
       .join(","),
   };
 }
@@ -71,14 +71,15 @@ export async function readInstallStatus(cluster: Cluster, options: { namespace?:
     ];
     const workloads = objects
       .filter((object) => ["Deployment", "DaemonSet", "StatefulSet"].includes(object.kind))
-      .map((object: Json) => {
+      .map(asLive<LiveWorkload>)
+      .map((object) => {
         const readiness = readinessOf(object);
         const desired = object.kind === "DaemonSet" ? (object.status?.desiredNumberScheduled ?? 0) : (object.spec?.replicas ?? 1);
         const ready = object.kind === "DaemonSet" ? (object.status?.numberReady ?? 0) : (object.status?.readyReplicas ?? 0);
         return {
           kind: object.kind,
-          name: object.metadata.name,
-          namespace: object.metadata.namespace,
+          name: object.metadata.name ?? "",
+          namespace: object.metadata.namespace ?? "",
           ready: readiness.ready,
           detail: readiness.ready ? `${ready}/${desired} ready` : (readiness.reason ?? "not ready"),
         };

@@ -1,6 +1,7 @@
 /** Comparing a render with the live cluster: each object present, as rendered, and ready. */
 import { isDeepStrictEqual } from "node:util";
 import { formatFieldPath } from "../core/findings.js";
+import { isJsonObject } from "../core/json.js";
 import type { KubeObject } from "../core/objects.js";
 import type { Cluster } from "./cluster.js";
 import type { InstallPlan } from "./install.js";
@@ -19,26 +20,23 @@ export interface VerifyEntry {
   detail?: string;
 }
 
-type Json = any;
-
 /**
  * Paths where the live object differs from the rendered one. Only rendered fields count: the API server adds
  * defaults (and other managers add fields) that are not drift. Rendered nulls mean "absent" after apply.
  */
 export function driftedFields(
-  rendered: Json,
-  live: Json,
+  rendered: unknown,
+  live: unknown,
   path: (string | number)[] = [],
 ): { path: string; want: unknown; have: unknown }[] {
   if (rendered === null || rendered === undefined) return [];
-  if (typeof rendered === "object" && !Array.isArray(rendered)) {
-    if (typeof live !== "object" || live === null || Array.isArray(live))
-      return [{ path: formatFieldPath(path), want: rendered, have: live }];
+  if (isJsonObject(rendered)) {
+    if (!isJsonObject(live)) return [{ path: formatFieldPath(path), want: rendered, have: live }];
     return Object.entries(rendered).flatMap(([key, value]) => driftedFields(value, live[key], [...path, key]));
   }
   if (Array.isArray(rendered)) {
     if (!Array.isArray(live) || live.length !== rendered.length) return [{ path: formatFieldPath(path), want: rendered, have: live }];
-    return rendered.flatMap((item, index) => driftedFields(item, live[index], [...path, index]));
+    return rendered.flatMap((item, index) => driftedFields(item, (live as unknown[])[index], [...path, index]));
   }
   return isDeepStrictEqual(rendered, live) ? [] : [{ path: formatFieldPath(path), want: rendered, have: live }];
 }

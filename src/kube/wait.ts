@@ -6,6 +6,15 @@
  */
 import { ClusterError } from "../core/errors.js";
 import type { KubeObject } from "../core/objects.js";
+import {
+  asLive,
+  type LiveEndpoints,
+  type LiveEndpointSlice,
+  type LiveEvent,
+  type LivePod,
+  type LiveWorkload,
+  type WebhookConfiguration,
+} from "./api-objects.js";
 import { KubeApiError } from "./client.js";
 import type { Cluster } from "./cluster.js";
 
@@ -47,19 +56,14 @@ export function formatDuration(ms: number): string {
   return minutes > 0 ? `${minutes}m${seconds % 60}s` : `${seconds}s`;
 }
 
-type Json = any;
-
-function condition(object: Json, type: string): Json {
-  return (object.status?.conditions ?? []).find((entry: Json) => entry.type === type);
-}
-
 /** Readiness of one live object; kinds without a notion of readiness are ready once they exist. */
-export function readinessOf(object: Json): Readiness {
+export function readinessOf(live: KubeObject): Readiness {
+  const object = asLive<LiveWorkload>(live);
   const status = object.status ?? {};
   const generation = object.metadata?.generation;
   switch (object.kind) {
     case "CustomResourceDefinition": {
-      const established = condition(object, "Established");
+      const established = status.conditions?.find((entry) => entry.type === "Established");
       return established?.status === "True"
         ? { ready: true }
         : { ready: false, reason: `not Established${established?.message ? `: ${established.message}` : ""}` };
@@ -101,7 +105,7 @@ export function webhookServices(objects: readonly KubeObject[]): { namespace: st
   const services = new Map<string, { namespace: string; name: string }>();
   for (const object of objects) {
     if (object.kind !== "MutatingWebhookConfiguration" && object.kind !== "ValidatingWebhookConfiguration") continue;
-    for (const webhook of (object as Json).webhooks ?? []) {
+    for (const webhook of asLive<WebhookConfiguration>(object).webhooks ?? []) {
       const service = webhook.clientConfig?.service;
       if (service?.name && service?.namespace)
         services.set(`${service.namespace}/${service.name}`, { namespace: service.namespace, name: service.name });
@@ -111,32 +115,34 @@ export function webhookServices(objects: readonly KubeObject[]): { namespace: st
 }
 
 /** Why a workload is not ready: the first unready pod's phase, waiting reason and last Warning event. */
-export async function diagnose(cluster: Cluster, object: Json): Promise<string | undefined> {
-  const selector = object.spec?.selector?.matchLabels as Record<string, string> | undefined;
-  if (!selector || !object.metadata?.namespace) return undefined;
+export async function diagnose(cluster: Cluster, live: KubeObject): Promise<string | undefined> {
+  const object = asLive<LiveWorkload>(live);
+  const selector = object.spec?.selector?.matchLabels;
+  if (!selector || !object.metadata.namespace) return undefined;
   const labelSelector = Object.entries(selector)
     .map(([key, value]) => `${key}=${value}`)
     .join(",");
-  const pods = await cluster.list("v1", "Pod", { namespace: object.metadata.namespace, labelSelector });
+  const pods = (await cluster.list("v1", "Pod", { namespace: object.metadata.namespace, labelSelector })).map(asLive<LivePod>);
   if (pods.length === 0) return "no pods created";
   const pod = pods.find(
-    (candidate: Json) => candidate.status?.phase !== "Running" || (candidate.status?.containerStatuses ?? []).some((c: Json) => !c.ready),
-  ) as Json;
+    (candidate) => candidate.status?.phase !== "Running" || (candidate.status?.containerStatuses ?? []).some((c) => !c.ready),
+  );
   if (!pod) return undefined;
-  const parts = [`pod ${pod.metadata.name} ${pod.status?.phase ?? "Unknown"}`];
+  const parts = [`pod ${pod.metadata.name ?? ""} ${pod.status?.phase ?? "Unknown"}`];
   for (const container of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const waiting = container.state?.waiting;
     const terminated = container.state?.terminated;
-    if (waiting?.reason) parts.push(`container ${container.name} ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`);
+    if (waiting?.reason) parts.push(`container ${container.name ?? ""} ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`);
     else if (terminated?.reason)
       parts.push(
-        `container ${container.name} terminated: ${terminated.reason}${terminated.exitCode !== undefined ? ` (exit ${terminated.exitCode})` : ""}`,
+        `container ${container.name ?? ""} terminated: ${terminated.reason}${terminated.exitCode !== undefined ? ` (exit ${terminated.exitCode})` : ""}`,
       );
   }
   const events = await cluster
-    .list("v1", "Event", { namespace: pod.metadata.namespace, fieldSelector: `involvedObject.name=${pod.metadata.name}` })
-    .catch(() => []);
-  const last = (events as Json[])
+    .list("v1", "Event", { namespace: pod.metadata.namespace, fieldSelector: `involvedObject.name=${pod.metadata.name ?? ""}` })
+    .catch((): KubeObject[] => []);
+  const last = events
+    .map(asLive<LiveEvent>)
     .filter((event) => event.type === "Warning")
     .sort((a, b) => String(a.lastTimestamp ?? a.eventTime ?? "").localeCompare(String(b.lastTimestamp ?? b.eventTime ?? "")))
     .at(-1);
@@ -151,15 +157,17 @@ async function hasReadyEndpoints(cluster: Cluster, service: { namespace: string;
       namespace: service.namespace,
       labelSelector: `kubernetes.io/service-name=${service.name}`,
     });
-    return slices.some((slice: Json) => (slice.endpoints ?? []).some((endpoint: Json) => endpoint.conditions?.ready !== false));
+    return slices
+      .map(asLive<LiveEndpointSlice>)
+      .some((slice) => (slice.endpoints ?? []).some((endpoint) => endpoint.conditions?.ready !== false));
   }
-  const endpoints = (await cluster.get({ apiVersion: "v1", kind: "Endpoints", metadata: service })) as Json;
-  return (endpoints?.subsets ?? []).some((subset: Json) => (subset.addresses ?? []).length > 0);
+  const endpoints = await cluster.get({ apiVersion: "v1", kind: "Endpoints", metadata: service });
+  return (endpoints ? (asLive<LiveEndpoints>(endpoints).subsets ?? []) : []).some((subset) => (subset.addresses ?? []).length > 0);
 }
 
 interface Check {
   label: string;
-  probe: () => Promise<Readiness & { live?: Json }>;
+  probe: () => Promise<Readiness & { live?: KubeObject }>;
 }
 
 function checksFor(cluster: Cluster, objects: readonly KubeObject[]): Check[] {
@@ -190,7 +198,7 @@ function checksFor(cluster: Cluster, objects: readonly KubeObject[]): Check[] {
  * leaves its object not ready, so the wait rides the outage out within its own budget. Denied or invalid
  * requests (4xx) are not transient and end the wait.
  */
-async function probeOrUnreachable(check: Check): Promise<Readiness & { live?: Json }> {
+async function probeOrUnreachable(check: Check): Promise<Readiness & { live?: KubeObject }> {
   try {
     return await check.probe();
   } catch (error) {

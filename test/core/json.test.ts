@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isJsonObject, objectOf, recordsOf, scalarText } from "../../src/core/json.js";
+import { isJsonObject, objectOf, recordsOf, scalarText, stringOf } from "../../src/core/json.js";
 
 describe("decoded JSON helpers", () => {
   it.each([
@@ -12,6 +12,18 @@ describe("decoded JSON helpers", () => {
   ])("isJsonObject(%j) is %s", (value, expected) => {
     expect(isJsonObject(value)).toBe(expected);
     expect(objectOf(value)).toBe(expected ? value : undefined);
+  });
+
+  it.each([
+    ["istio-system", "istio-system"],
+    ["", ""],
+    [8080, undefined],
+    [null, undefined],
+    [undefined, undefined],
+    [["a"], undefined],
+    [{ name: "x" }, undefined],
+  ])("stringOf(%j) is %j", (value, expected) => {
+    expect(stringOf(value)).toBe(expected);
   });
 
   it("reads lists as records and anything else as an empty list", () => {
