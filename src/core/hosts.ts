@@ -28,6 +28,12 @@ export function hostSubsetOf(a: string, b: string): boolean {
   return !isWildcardHost(a) && a === b;
 }
 
+/** The hosts both name (the narrower of the two), or undefined when they do not match. */
+export function hostIntersection(a: string, b: string): string | undefined {
+  if (!hostsMatch(a, b)) return undefined;
+  return hostSubsetOf(b, a) ? b : a;
+}
+
 /**
  * A short name (one label, no wildcard) becomes `<name>.<namespace>.svc.<domain>`; anything with a dot or a wildcard
  * is taken as written — `reviews.default` is *not* expanded, as in Istio's analyzers.
@@ -57,102 +63,147 @@ export function splitGatewayHost(entry: string, gatewayNamespace: string): { nam
   return { namespace: namespace === "." ? gatewayNamespace : namespace, host: entry.slice(slash + 1) };
 }
 
-interface SortedEntry<T> {
-  reversed: string;
-  values: T[];
+interface IndexedEntry<T> {
+  /** Insertion order: "first" means the smallest. */
+  order: number;
+  value: T;
+}
+
+/** A node of the index: the names that end with this node's (reversed) path. */
+interface HostNode<T> {
+  /** Reversed characters between the parent and this node. */
+  edge: string;
+  /** Children by the first character of their edge. */
+  children: Map<string, HostNode<T>> | undefined;
+  /** Exact hosts equal to this node's name. */
+  exact: IndexedEntry<T>[] | undefined;
+  /** Wildcards `*` + this node's name. */
+  wildcards: IndexedEntry<T>[] | undefined;
+  /** The earliest entry at or below this node. */
+  earliest: IndexedEntry<T>;
+}
+
+/** Where a name's reversed path ends: at a node, or inside the edge leading to `node`. */
+interface PathEnd<T> {
+  node: HostNode<T>;
+  atNode: boolean;
 }
 
 /**
- * Hosts with values, answering "which indexed hosts does this host overlap" (by {@link hostsMatch}) without comparing
- * against every entry: exact hosts and `*.suffix` wildcards sit in maps probed at the query's label boundaries, and a
- * sorted list of reversed names answers wildcard queries by range. Building is O(n log n); a query costs
- * O(labels + log n + matches).
+ * Hosts with values, answering "which indexed hosts match this host" ({@link hostsMatch}) and "which cover it"
+ * ({@link hostSubsetOf}) without comparing against every entry. Names are kept reversed in a radix tree, so "ends
+ * with" becomes "starts with": the wildcards a name ends in lie on its path, and the hosts ending in a wildcard's
+ * suffix lie below it. Adding and the first-match queries cost O(length of the host), whatever was added before and
+ * in whatever order adds and queries come; `matching` adds the size of its answer.
  */
 export class HostIndex<T> {
-  private readonly exact = new Map<string, T[]>();
-  /** Wildcards keyed by what follows the `*`: `""` for `*`, `.example.com` for `*.example.com`. */
-  private readonly wildcards = new Map<string, T[]>();
-  /** Wildcards whose suffix does not start at a label boundary (`*example.com`); Istio rarely admits them. */
-  private readonly irregular: { suffix: string; values: T[] }[] = [];
-  private sortedExact?: SortedEntry<T>[];
-  private sortedWildcards?: SortedEntry<T>[];
+  private root: HostNode<T> | undefined;
+  private size = 0;
 
   add(host: string, value: T): void {
-    if (isWildcardHost(host)) {
-      const suffix = host.slice(1);
-      if (suffix === "" || suffix.startsWith(".")) push(this.wildcards, suffix, value);
-      else {
-        const entry = this.irregular.find((candidate) => candidate.suffix === suffix);
-        if (entry) entry.values.push(value);
-        else this.irregular.push({ suffix, values: [value] });
+    const entry: IndexedEntry<T> = { order: this.size++, value };
+    const wildcard = isWildcardHost(host);
+    const key = reversed(wildcard ? host.slice(1) : host);
+    let node = (this.root ??= { edge: "", children: undefined, exact: undefined, wildcards: undefined, earliest: entry });
+    let depth = 0;
+    while (depth < key.length) {
+      const first = key[depth]!;
+      const child = node.children?.get(first);
+      if (!child) {
+        const leaf: HostNode<T> = { edge: key.slice(depth), children: undefined, exact: undefined, wildcards: undefined, earliest: entry };
+        (node.children ??= new Map()).set(first, leaf);
+        node = leaf;
+        break;
       }
-      this.sortedWildcards = undefined;
-    } else {
-      push(this.exact, host, value);
-      this.sortedExact = undefined;
+      let shared = 1;
+      while (shared < child.edge.length && depth + shared < key.length && child.edge[shared] === key[depth + shared]) shared++;
+      if (shared < child.edge.length) {
+        const middle: HostNode<T> = {
+          edge: child.edge.slice(0, shared),
+          children: new Map([[child.edge[shared]!, child]]),
+          exact: undefined,
+          wildcards: undefined,
+          earliest: child.earliest,
+        };
+        child.edge = child.edge.slice(shared);
+        node.children!.set(first, middle);
+        node = middle;
+      } else node = child;
+      depth += shared;
     }
+    if (wildcard) (node.wildcards ??= []).push(entry);
+    else (node.exact ??= []).push(entry);
   }
 
-  /** Every value whose host overlaps `host`, each value once, in insertion order per host. */
+  /** Every value whose host matches `host`, each value once, in the order they were added. */
   matching(host: string): T[] {
-    const found = new Set<T>();
-    const take = (values: readonly T[] | undefined) => values?.forEach((value) => found.add(value));
-    const name = isWildcardHost(host) ? host.slice(1) : host;
-    // Wildcards whose suffix the name ends with: `*`, and `*.b.c`, `*.c` for `a.b.c` (or for `*.b.c`).
-    take(this.wildcards.get(""));
-    for (let index = name.indexOf("."); index !== -1; index = name.indexOf(".", index + 1)) take(this.wildcards.get(name.slice(index)));
-    for (const entry of this.irregular) if (name.endsWith(entry.suffix)) take(entry.values);
-    if (!isWildcardHost(host)) {
-      take(this.exact.get(host));
-      return [...found];
-    }
-    // A wildcard query also covers exact hosts and narrower wildcards that end with its suffix.
-    const reversedSuffix = reverse(name);
-    for (const entry of rangeWithPrefix(this.sortedExactEntries(), reversedSuffix)) take(entry.values);
-    for (const entry of rangeWithPrefix(this.sortedWildcardEntries(), reversedSuffix)) take(entry.values);
-    return [...found];
+    const found: IndexedEntry<T>[] = [];
+    const end = this.walk(host, (node) => append(found, node.wildcards));
+    if (end && isWildcardHost(host)) collectBelow(end.node, found);
+    else if (end?.atNode) append(found, end.node.exact);
+    found.sort((a, b) => a.order - b.order);
+    return [...new Set(found.map((entry) => entry.value))];
   }
 
-  private sortedExactEntries(): SortedEntry<T>[] {
-    this.sortedExact ??= sortReversed(this.exact);
-    return this.sortedExact;
+  /** The first-added value whose host matches `host`. */
+  firstMatching(host: string): T | undefined {
+    let best: IndexedEntry<T> | undefined;
+    const end = this.walk(host, (node) => (best = earlier(best, node.wildcards?.[0])));
+    if (end && isWildcardHost(host)) best = earlier(best, end.node.earliest);
+    else if (end?.atNode) best = earlier(best, end.node.exact?.[0]);
+    return best?.value;
   }
 
-  private sortedWildcardEntries(): SortedEntry<T>[] {
-    if (!this.sortedWildcards) {
-      const all = new Map(this.wildcards);
-      for (const entry of this.irregular) all.set(entry.suffix, entry.values);
-      this.sortedWildcards = sortReversed(all);
+  /** The first-added value whose host covers every host `host` names ({@link hostSubsetOf}). */
+  firstCovering(host: string): T | undefined {
+    let best: IndexedEntry<T> | undefined;
+    const end = this.walk(host, (node) => (best = earlier(best, node.wildcards?.[0])));
+    if (end?.atNode && !isWildcardHost(host)) best = earlier(best, end.node.exact?.[0]);
+    return best?.value;
+  }
+
+  /** Visits the nodes on the reversed path of `host`'s name; returns where the path ends, or undefined off the tree. */
+  private walk(host: string, visit: (node: HostNode<T>) => void): PathEnd<T> | undefined {
+    if (!this.root) return undefined;
+    const key = reversed(isWildcardHost(host) ? host.slice(1) : host);
+    let node = this.root;
+    visit(node);
+    let depth = 0;
+    while (depth < key.length) {
+      const child = node.children?.get(key[depth]!);
+      if (!child) return undefined;
+      const remaining = key.length - depth;
+      if (child.edge.length > remaining) return child.edge.startsWith(key.slice(depth)) ? { node: child, atNode: false } : undefined;
+      if (!key.startsWith(child.edge, depth)) return undefined;
+      node = child;
+      depth += child.edge.length;
+      visit(node);
     }
-    return this.sortedWildcards;
+    return { node, atNode: true };
   }
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const values = map.get(key);
-  if (values) values.push(value);
-  else map.set(key, [value]);
+function earlier<T>(a: IndexedEntry<T> | undefined, b: IndexedEntry<T> | undefined): IndexedEntry<T> | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a.order <= b.order ? a : b;
 }
 
-function reverse(text: string): string {
+function collectBelow<T>(start: HostNode<T>, found: IndexedEntry<T>[]): void {
+  const stack = [start];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    append(found, node.exact);
+    append(found, node.wildcards);
+    if (node.children) for (const child of node.children.values()) stack.push(child);
+  }
+}
+
+function append<T>(target: T[], items: readonly T[] | undefined): void {
+  if (items) for (const item of items) target.push(item);
+}
+
+function reversed(text: string): string {
   let out = "";
   for (let index = text.length - 1; index >= 0; index--) out += text[index];
   return out;
-}
-
-function sortReversed<T>(map: Map<string, T[]>): SortedEntry<T>[] {
-  return [...map]
-    .map(([key, values]) => ({ reversed: reverse(key), values }))
-    .sort((a, b) => (a.reversed < b.reversed ? -1 : a.reversed > b.reversed ? 1 : 0));
-}
-
-function* rangeWithPrefix<T>(sorted: readonly SortedEntry<T>[], prefix: string): Generator<SortedEntry<T>> {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sorted[middle]!.reversed < prefix) low = middle + 1;
-    else high = middle;
-  }
-  for (let index = low; index < sorted.length && sorted[index]!.reversed.startsWith(prefix); index++) yield sorted[index]!;
 }

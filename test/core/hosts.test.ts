@@ -60,8 +60,76 @@ describe("HostIndex", () => {
   it.each(queries)("answers %s exactly like comparing with every host", (query) => {
     const index = new HostIndex<string>();
     for (const host of hosts) index.add(host, host);
-    const expected = hosts.filter((host) => hostsMatch(host, query)).sort();
-    expect(index.matching(query).sort()).toEqual(expected);
+    const expected = hosts.filter((host) => hostsMatch(host, query));
+    expect(index.matching(query)).toEqual(expected);
+    expect(index.firstMatching(query)).toBe(expected[0]);
+    expect(index.firstCovering(query)).toBe(hosts.find((host) => hostSubsetOf(query, host)));
+  });
+
+  it("answers like comparing with every host when adds and queries interleave, also for irregular wildcards", () => {
+    const pool = [
+      ...hosts,
+      ...queries,
+      "*le.com",
+      "*e.com",
+      "*m",
+      "le.com",
+      "x.ample.com",
+      "*.x.ample.com",
+      "",
+      "*",
+      "a.example.com",
+      "*.com",
+      "com",
+    ];
+    // A fixed pseudo-random sequence: each step adds a host, then asks about another.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % pool.length;
+    const index = new HostIndex<number>();
+    const added: string[] = [];
+    for (let step = 0; step < 400; step++) {
+      const query = pool[next()]!;
+      const matching = added.flatMap((host, order) => (hostsMatch(host, query) ? [order] : []));
+      expect(index.matching(query)).toEqual(matching);
+      expect(index.firstMatching(query)).toBe(matching[0]);
+      expect(index.firstCovering(query)).toBe(
+        added.findIndex((host) => hostSubsetOf(query, host)) === -1 ? undefined : added.findIndex((host) => hostSubsetOf(query, host)),
+      );
+      const host = pool[next()]!;
+      index.add(host, added.length);
+      added.push(host);
+    }
+  });
+
+  it("gives each value once and the first-added value first", () => {
+    const index = new HostIndex<string>();
+    index.add("a.example.com", "exact");
+    index.add("*.example.com", "wildcard");
+    index.add("a.example.com", "exact");
+    expect(index.matching("a.example.com")).toEqual(["exact", "wildcard"]);
+    expect(index.firstMatching("*.com")).toBe("exact");
+    expect(index.firstCovering("a.example.com")).toBe("exact");
+    expect(index.firstCovering("*.a.example.com")).toBe("wildcard");
+    expect(new HostIndex<string>().firstMatching("*")).toBeUndefined();
+  });
+
+  it("finds the first earlier overlap of each of 1,000 repeats of one host, and of 300k distinct hosts, as they are added", () => {
+    const repeated = new HostIndex<number>();
+    let repeats = 0;
+    for (let i = 0; i < 1000; i++) {
+      if (repeated.firstMatching("reviews.example.com") === 0) repeats++;
+      repeated.add("reviews.example.com", i);
+    }
+    expect(repeats).toBe(999);
+    const distinct = new HostIndex<number>();
+    let overlaps = 0;
+    for (let i = 0; i < 300_000; i++) {
+      const host = i % 10 === 0 ? `*.s${i - (i % 100)}.example.com` : `h${i}.s${i - (i % 100)}.example.com`;
+      if (distinct.firstMatching(host) !== undefined) overlaps++;
+      distinct.add(host, i);
+    }
+    // In each block of 100, the first host (a wildcard) is new and every later one overlaps it.
+    expect(overlaps).toBe(300_000 - 3_000);
   });
 
   it("indexes 300k hosts and answers a query for each of them", () => {

@@ -1,7 +1,8 @@
 import type { FieldPath } from "../findings.js";
 import { referenceGrantName, type ConvertContext, type Emitted } from "./context.js";
 import type { ListenerIndex } from "./gateways.js";
-import { hostsOverlap, isIpAddress, isValidHostname, serviceHostStrict } from "./hosts.js";
+import { hostsMatch } from "../hosts.js";
+import { isIpAddress, isValidHostname, serviceHostStrict } from "./hosts.js";
 import type { InputObject } from "./input.js";
 import { gatewayApiGroup } from "./options.js";
 import { listOf, stringsOf, type PlainRecord } from "./plain-data.js";
@@ -116,7 +117,7 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
       return;
     }
     const accepted = hosts.some((host) => {
-      const matches = (part: string) => [...(gateway.hosts.get(part) ?? [])].some((gatewayHost) => hostsOverlap(gatewayHost, host));
+      const matches = (part: string) => [...(gateway.hosts.get(part) ?? [])].some((gatewayHost) => hostsMatch(gatewayHost, host));
       return matches(virtualService.namespace) || (virtualService.namespace === namespace && matches(".")) || matches("*");
     });
     if (!accepted) {

@@ -25,20 +25,6 @@ export function parseServerHost(host: string): ServerHost {
   return { namespace: host.slice(0, slash), dnsName: host.slice(slash + 1).toLowerCase(), implicitNamespace: false };
 }
 
-/** Whether two host patterns can match a common host (docs/design/convert.md §6.1); `*.foo.com` does not cover `foo.com`. */
-export function hostsOverlap(a: string, b: string): boolean {
-  const wildA = a.startsWith("*");
-  const wildB = b.startsWith("*");
-  if (wildA && wildB) {
-    const restA = a.slice(1);
-    const restB = b.slice(1);
-    return restA.length <= restB.length ? restB.endsWith(restA) : restA.endsWith(restB);
-  }
-  if (wildA) return b.endsWith(a.slice(1));
-  if (wildB) return a.endsWith(b.slice(1));
-  return a === b;
-}
-
 /** A destination host as a Service reference. `name` may be invalid in the i2gw reading. */
 export interface ServiceHost {
   name: string;

@@ -199,6 +199,16 @@ describe("Istio webhook semantics", () => {
     ],
     ["host * bound to the mesh", vs({ hosts: ["*"], http: route }), ["spec", "hosts", 0], /wildcard host \*/],
     ["overlapping hosts", vs({ hosts: ["*.foo.com", "a.foo.com"], http: route }), ["spec", "hosts", 1], /duplicate hosts/],
+    [
+      "an SNI host broader than every VirtualService host (istiod asks for a subset, not an overlap)",
+      vs({
+        hosts: ["a.example.com"],
+        gateways: ["ingress"],
+        tls: [{ match: [{ sniHosts: ["*.example.com"], port: 443 }], route: route[0]!.route }],
+      }),
+      ["spec", "tls", 0, "match", 0, "sniHosts", 0],
+      /SNI host "\*\.example\.com" is not a compatible subset of any of the virtual service hosts: \[a\.example\.com\]/,
+    ],
     ["no routes at all", vs({ hosts: ["reviews"] }), ["spec"], /http, tcp or tls must be provided/],
     [
       "an invalid RE2 regex",

@@ -3,7 +3,7 @@ import type { InputObject } from "../input.js";
 import { gatewayApiGroup, istioNetworkingGroup } from "../options.js";
 import { listOf, numberOf, recordOf, stringOf, stringsOf } from "../plain-data.js";
 import type { Listener, ReverseContext } from "./context.js";
-import { hostnameIntersection, hostnameSubsetOf, hostnamesMatch, isWildcard } from "./hostnames.js";
+import { hostIntersection, hostSubsetOf, hostsMatch, isWildcardHost } from "../../hosts.js";
 
 /** Where one route's rules go: an Istio Gateway (one listener) or the mesh (a Service or ServiceEntry). */
 export interface Attachment {
@@ -120,8 +120,7 @@ function refusalOf(listener: Listener, route: InputObject, port: number | undefi
   if (!listener.allowedKinds.has(route.kind)) return `listener ${listener.name} does not allow ${route.kind}`;
   const routeHosts = hostnames.length > 0 ? hostnames : ["*"];
   const listenerHost = listener.hostname ?? "*";
-  if (!routeHosts.some((host) => hostnamesMatch(listenerHost, host)))
-    return `listener ${listener.name}: no hostname matches ${listenerHost}`;
+  if (!routeHosts.some((host) => hostsMatch(listenerHost, host))) return `listener ${listener.name}: no hostname matches ${listenerHost}`;
   if (!listener.namespaces.some((namespace) => namespace === "*" || namespace === route.namespace))
     return `listener ${listener.name} does not allow routes from namespace ${route.namespace}`;
   return undefined;
@@ -146,12 +145,12 @@ function hostsOnListener(listener: Listener, routeHosts: string[], context: Reve
     .map((other) => other.hostname ?? "");
   const hosts: string[] = [];
   for (const host of routeHosts) {
-    const narrowed = hostnameIntersection(own === "" ? "*" : own, host);
+    const narrowed = hostIntersection(own === "" ? "*" : own, host);
     if (narrowed === undefined) continue;
     const isolated =
-      own !== "" && !isWildcard(own)
+      own !== "" && !isWildcardHost(own)
         ? false
-        : siblings.some((other) => own.length <= other.length && other !== "" && hostnameSubsetOf(host, other));
+        : siblings.some((other) => own.length <= other.length && other !== "" && hostSubsetOf(host, other));
     if (!isolated && !hosts.includes(narrowed)) hosts.push(narrowed);
   }
   return hosts;

@@ -71,7 +71,7 @@ export class ServiceRegistry {
     // A wildcard ServiceEntry host visible here covers the host when the host (without its own `*`) ends with its suffix.
     const bare = isWildcardHost(fqdn) ? fqdn.slice(1) : fqdn;
     for (const scope of ["*", sourceNamespace]) {
-      const match = this.wildcards.get(scope)?.matching(bare)[0];
+      const match = this.wildcards.get(scope)?.firstMatching(bare);
       if (match) return match;
     }
     return undefined;

@@ -1,6 +1,6 @@
 import type { Analyzer } from "../analyzer.js";
 import { groupOf, warning, type AnalyzedResource } from "../resource.js";
-import { hostnamesIntersect } from "../hostnames.js";
+import { hostsMatch } from "../../../hosts.js";
 
 type Json = Record<string, unknown>;
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -198,7 +198,9 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
       }
       if (
         routeHostnames.length > 0 &&
-        !allowed.some((listener) => routeHostnames.some((hostname) => hostnamesIntersect(listener.hostname, hostname)))
+        !allowed.some((listener) =>
+          routeHostnames.some((hostname) => !listener.hostname || !hostname || hostsMatch(listener.hostname, hostname)),
+        )
       ) {
         route.report(
           warning(
