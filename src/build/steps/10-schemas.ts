@@ -1,14 +1,6 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  ALL_VARIANTS,
-  AVAILABILITY_FILE,
-  buildAvailability,
-  buildGatewayBundle,
-  buildUngatedBundle,
-  gatewayBundleFileName,
-  UNGATED_BUNDLE_FILE,
-} from "../../core/schemas/bundle.js";
+import { bundleFiles } from "../../core/schemas/bundle.js";
 import { readSchemaSources } from "../../core/schemas/sources.js";
 import { BUNDLE_DIRECTORY, SOURCE_DIRECTORY } from "../../core/schemas/store.js";
 
@@ -20,13 +12,7 @@ export async function run(
   },
 ): Promise<void> {
   const { sourceDirectory, bundleDirectory } = directories;
-  const sources = readSchemaSources(sourceDirectory);
-  const gatewayBundles = ALL_VARIANTS.map((variant) => buildGatewayBundle(sources, variant));
-  const files = new Map<string, unknown>([
-    ...gatewayBundles.map((bundle) => [gatewayBundleFileName(bundle.variant!), bundle] as const),
-    [UNGATED_BUNDLE_FILE, buildUngatedBundle(sources)],
-    [AVAILABILITY_FILE, buildAvailability(gatewayBundles)],
-  ]);
+  const files = bundleFiles(readSchemaSources(sourceDirectory));
   // Written to a fresh directory: a stale bundle from a removed kind must not survive a rebuild.
   await rm(bundleDirectory, { recursive: true, force: true });
   await mkdir(bundleDirectory, { recursive: true });

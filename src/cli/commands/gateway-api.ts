@@ -3,17 +3,12 @@ import { ClusterError, UsageError } from "../../core/errors.js";
 import type { CliContext, CliIo } from "../context.js";
 import type { Cluster } from "../../kube/index.js";
 import type { GatewayApiProgress } from "../../kube/gateway-api.js";
+import type { BundleRequestOptions } from "../../core/gatewayapi/request.js";
 
 const DEFAULT_TIMEOUT = "2m";
 
-interface InstallFlags {
-  version?: string;
-  channel?: string;
-  baseUrl?: string;
-  fromFile?: string;
-  sha256?: string;
-  insecureHttp?: boolean;
-  force?: boolean;
+/** The bundle flags are the request's options (core/gatewayapi/request.ts), under the same names. */
+interface InstallFlags extends BundleRequestOptions {
   dryRun?: boolean;
   timeout: string;
   skipConfirmation?: boolean;

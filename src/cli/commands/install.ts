@@ -166,12 +166,20 @@ interface Progress {
 
 /** One live line on a TTY (ora), plain lines otherwise; permanent ✔ lines per finished component. */
 async function createProgress(context: CliContext, command: Command, silent: boolean): Promise<Progress> {
-  const { installedLine, progressLine } = await import("../../kube/report.js");
+  const { installEventLine, progressLine } = await import("../lifecycle-text.js");
   const { default: chalk } = await import("chalk");
   const color = context.stderrColor(command);
   const check = (text: string) => (color ? text.replace(/^✔/, chalk.green("✔")) : text);
   const active = new Map<string, string[]>();
   const line = () => progressLine([...active.keys()], [...active.values()].flat());
+  /** Tracks the components in progress; returns the event's permanent line, if it leaves one. */
+  const follow = (event: InstallEvent): string | undefined => {
+    if (event.type === "component-started") active.set(event.component.displayName, []);
+    if (event.type === "component-waiting") active.set(event.component.displayName, event.pending);
+    if (event.type === "component-installed" || event.type === "component-failed") active.delete(event.component.displayName);
+    const permanent = installEventLine(event);
+    return permanent === undefined ? undefined : check(permanent);
+  };
   if (silent) return { onEvent: () => {}, stop: () => {} };
   const columns = (context.io.stderr as { columns?: number }).columns ?? 0;
   // A pseudo-terminal without a size (columns 0) makes a spinner redraw loop forever: plain lines then.
@@ -181,16 +189,9 @@ async function createProgress(context: CliContext, command: Command, silent: boo
     const spinner = ora({ stream: context.io.stderr, isEnabled: true, color: color ? "cyan" : false });
     return {
       onEvent(event) {
-        if (event.type === "component-started") active.set(event.component.displayName, []);
-        if (event.type === "component-waiting") active.set(event.component.displayName, event.pending);
-        if (event.type === "component-installed" || event.type === "component-failed") {
-          active.delete(event.component.displayName);
-          if (event.type === "component-installed") spinner.stopAndPersist({ symbol: "", text: check(installedLine(event.component)) });
-          else spinner.stop();
-        }
-        if (event.type === "namespace-created") spinner.stopAndPersist({ symbol: "", text: `Created namespace ${event.namespace}` });
-        if (event.type === "pruning") spinner.stopAndPersist({ symbol: "", text: "- Pruning removed resources" });
-        if (event.type === "pruned") spinner.stopAndPersist({ symbol: "", text: `  Removed ${event.object}.` });
+        const permanent = follow(event);
+        if (permanent !== undefined) spinner.stopAndPersist({ symbol: "", text: permanent });
+        else if (event.type === "component-failed") spinner.stop();
         if (active.size > 0) spinner.start(fit(line()));
       },
       stop: () => spinner.stop(),
@@ -200,15 +201,8 @@ async function createProgress(context: CliContext, command: Command, silent: boo
   const write = (text: string) => context.io.stderr.write(`${text}\n`);
   return {
     onEvent(event) {
-      if (event.type === "component-started") active.set(event.component.displayName, []);
-      if (event.type === "component-waiting") active.set(event.component.displayName, event.pending);
-      if (event.type === "component-installed" || event.type === "component-failed") {
-        active.delete(event.component.displayName);
-        if (event.type === "component-installed") write(check(installedLine(event.component)));
-      }
-      if (event.type === "namespace-created") write(`Created namespace ${event.namespace}`);
-      if (event.type === "pruning") write("- Pruning removed resources");
-      if (event.type === "pruned") write(`  Removed ${event.object}.`);
+      const permanent = follow(event);
+      if (permanent !== undefined) write(permanent);
       const current = active.size > 0 ? `- ${line()}` : "";
       if (current && current !== last) write(current);
       last = current;
@@ -224,7 +218,7 @@ function reportResult(
   err: (line: string) => void,
 ): Promise<void> {
   return (async () => {
-    const { failureLines, failedInstallSummary } = await import("../../kube/report.js");
+    const { failureLines, failedInstallSummary } = await import("../lifecycle-text.js");
     const dryRun = info.flags.dryRun ?? false;
     if (info.output === "json") {
       const { toJson } = await import("../../core/documents/write.js");

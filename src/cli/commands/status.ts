@@ -38,8 +38,8 @@ export function register(program: Command, context: CliContext): void {
         );
         return;
       }
-      const { formatTable } = await import("../../kube/report.js");
-      const { componentDisplayNames } = await import("../../kube/report.js");
+      const { formatTable } = await import("../lifecycle-text.js");
+      const { componentDisplayNames } = await import("../lifecycle-text.js");
       write(
         formatTable(
           ["COMPONENT", "REVISION", "NAMESPACE", "VERSION", "OBJECTS", "WORKLOADS"],

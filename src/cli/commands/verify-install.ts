@@ -45,7 +45,7 @@ async function runVerify(flags: VerifyFlags, command: Command, context: CliConte
     const { toJson } = await import("../../core/documents/write.js");
     context.io.stdout.write(toJson({ healthy: unhealthy.length === 0, objects: entries }));
   } else {
-    const { formatTable } = await import("../../kube/report.js");
+    const { formatTable } = await import("../lifecycle-text.js");
     const rows = entries.map((entry) => [
       entry.component,
       entry.kind,

@@ -183,3 +183,13 @@ export function buildAvailability(bundles: SchemaBundle[]): Availability {
     variants: bundles.map((bundle) => ({ variant: bundle.variant!, served: servedTriples(bundle) })),
   };
 }
+
+/** Every file of a bundle directory by name: one bundle per Gateway API variant, the ungated bundle, the availability index. */
+export function bundleFiles(sources: GroupSource[]): Map<string, unknown> {
+  const gatewayBundles = ALL_VARIANTS.map((variant) => buildGatewayBundle(sources, variant));
+  return new Map<string, unknown>([
+    ...gatewayBundles.map((bundle) => [gatewayBundleFileName(bundle.variant!), bundle] as const),
+    [UNGATED_BUNDLE_FILE, buildUngatedBundle(sources)],
+    [AVAILABILITY_FILE, buildAvailability(gatewayBundles)],
+  ]);
+}

@@ -4,6 +4,7 @@
  * semantics provided by cel/runtime.ts. Returns undefined for any construct it does not cover; such
  * rules run on the interpreter. The build step compiles every built-in rule ahead of time.
  */
+import { unescapeFieldName } from "./property-names.js";
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
    The node shapes come from @bufbuild/cel's generated protobuf union; each case below reads the fields that case has. */
 interface Node {
@@ -44,40 +45,6 @@ const urlMethods: Record<string, string> = {
   getEscapedPath: "path",
 };
 const functions: Record<string, number> = { duration: 1, int: 1, string: 1, isIP: 1, isCIDR: 1, isURL: 1, url: 1 };
-const reserved = new Set([
-  "true",
-  "false",
-  "null",
-  "in",
-  "as",
-  "break",
-  "const",
-  "continue",
-  "else",
-  "for",
-  "function",
-  "if",
-  "import",
-  "let",
-  "loop",
-  "package",
-  "namespace",
-  "return",
-  "var",
-  "void",
-  "while",
-]);
-
-/** Kubernetes escapes property names for CEL; a compiled field access reads the original name. */
-export function unescapeFieldName(name: string): string {
-  const keyword = /^__(.+)__$/.exec(name);
-  if (keyword && reserved.has(keyword[1]!)) return keyword[1]!;
-  return name.replace(
-    /__(underscores|dot|dash|slash)__/g,
-    (_match, what: string) => ({ underscores: "__", dot: ".", dash: "-", slash: "/" })[what]!,
-  );
-}
-
 export function compileCelToJs(expression: Node): string | undefined {
   try {
     return new Generator().expression(expression, new Set(), false);

@@ -1,5 +1,6 @@
 import { celEnv, celList, celMap, isCelError, parse, plan, type CelEnv } from "@bufbuild/cel";
 import { kubernetesCelLibrary } from "./library.js";
+import { escapePropertyName, rootView } from "./property-names.js";
 import type { StructuralSchema } from "../schema-types.js";
 
 /**
@@ -44,48 +45,6 @@ export function interpret(expression: string, value: unknown, schema: Structural
   return { value: result };
 }
 
-const celReserved = new Set([
-  "true",
-  "false",
-  "null",
-  "in",
-  "as",
-  "break",
-  "const",
-  "continue",
-  "else",
-  "for",
-  "function",
-  "if",
-  "import",
-  "let",
-  "loop",
-  "package",
-  "namespace",
-  "return",
-  "var",
-  "void",
-  "while",
-]);
-const escapedNames = new Map<string, string | undefined>();
-
-/** Kubernetes' escaping of property names for CEL; undefined when the name stays inaccessible. */
-export function escapePropertyName(name: string): string | undefined {
-  if (escapedNames.has(name)) return escapedNames.get(name);
-  let escaped: string | undefined;
-  if (celReserved.has(name)) escaped = `__${name}__`;
-  else {
-    const candidate = name
-      .replace(/__/g, "__underscores__")
-      .replace(/\./g, "__dot__")
-      .replace(/-/g, "__dash__")
-      .replace(/\//g, "__slash__");
-    escaped = /^[A-Za-z_][A-Za-z0-9_]*$/.test(candidate) ? candidate : undefined;
-  }
-  escapedNames.set(name, escaped);
-  return escaped;
-}
-
 /**
  * JSON data → CEL values typed by the schema: integers become int (bigint), object fields are escaped,
  * objects and arrays become CEL maps and lists (the evaluator would re-wrap plain objects on every access).
@@ -122,14 +81,4 @@ function rootSelf(value: unknown, schema: StructuralSchema): unknown {
     ...schema,
     properties: { ...schema.properties, metadata: { type: "object", additionalProperties: { type: "string" } } },
   });
-}
-
-/** At the root, CEL sees apiVersion, kind, metadata.name and metadata.generateName only (plus spec, status). */
-export function rootView(value: unknown): Record<string, unknown> {
-  const object = value as Record<string, unknown>;
-  const metadata = (object.metadata ?? {}) as Record<string, unknown>;
-  const visible: Record<string, unknown> = {};
-  if (typeof metadata.name === "string") visible.name = metadata.name;
-  if (typeof metadata.generateName === "string") visible.generateName = metadata.generateName;
-  return { ...object, metadata: visible };
 }

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type { FieldPath } from "../../findings.js";
 import { celHint } from "./hints.js";
 import { compileCelToJs } from "./codegen.js";
+import { rootView } from "./property-names.js";
 import { CelFailure, celRuntime, resetIterationBudget, type CelRuntime } from "./runtime.js";
 import type { FieldError, FieldErrorType } from "../field-errors.js";
 import type { StructuralSchema, ValidationRule } from "../schema-types.js";
@@ -111,7 +112,7 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
   const compiled = compiledRule(expression);
   if (compiled) {
     try {
-      const self = root ? loadRootView(value) : value;
+      const self = root ? rootView(value) : value;
       resetIterationBudget();
       const result = compiled(celRuntime, self);
       return result instanceof CelFailure ? { error: result.message } : { value: result };
@@ -126,15 +127,6 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
   } catch (error) {
     return { compileError: error instanceof Error ? error.message : String(error) };
   }
-}
-
-function loadRootView(value: unknown): unknown {
-  const object = value as Record<string, unknown>;
-  const metadata = (object.metadata ?? {}) as Record<string, unknown>;
-  const visible: Record<string, unknown> = {};
-  if (typeof metadata.name === "string") visible.name = metadata.name;
-  if (typeof metadata.generateName === "string") visible.generateName = metadata.generateName;
-  return { ...object, metadata: visible };
 }
 
 /** Stage 8: every rule of every collected node. */

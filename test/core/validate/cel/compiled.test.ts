@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compileCelToJs, unescapeFieldName } from "../../../../src/core/validate/cel/codegen.js";
+import { compileCelToJs } from "../../../../src/core/validate/cel/codegen.js";
+import { unescapeFieldName } from "../../../../src/core/validate/cel/property-names.js";
 import { interpret, parseExpression } from "../../../../src/core/validate/cel/interpreter.js";
 import { CelFailure, celRuntime, resetIterationBudget } from "../../../../src/core/validate/cel/runtime.js";
 import type { StructuralSchema } from "../../../../src/core/validate/schema-types.js";

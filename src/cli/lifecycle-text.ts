@@ -1,6 +1,6 @@
-/** Text for the lifecycle commands' output, istioctl-shaped. Pure: returns strings, the CLI writes them. */
-import type { ComponentFailure, InstallResult } from "./install.js";
-import { formatDuration } from "./wait.js";
+/** Text for the lifecycle commands' output, istioctl-shaped. Pure: returns strings, the commands write them. */
+import type { ComponentFailure, InstallEvent, InstallResult } from "../kube/install.js";
+import { formatDuration } from "../kube/wait.js";
 
 /** istioctl's permanent lines end in an emoji per component. */
 const componentEmoji: Record<string, string> = {
@@ -15,6 +15,22 @@ const componentEmoji: Record<string, string> = {
 export function installedLine(component: { component: string; displayName: string }): string {
   const emoji = componentEmoji[component.component];
   return `✔ ${component.displayName} installed${emoji ? ` ${emoji}` : ""}`;
+}
+
+/** The permanent line an install event leaves (a finished component, a created namespace, pruning), if any. */
+export function installEventLine(event: InstallEvent): string | undefined {
+  switch (event.type) {
+    case "component-installed":
+      return installedLine(event.component);
+    case "namespace-created":
+      return `Created namespace ${event.namespace}`;
+    case "pruning":
+      return "- Pruning removed resources";
+    case "pruned":
+      return `  Removed ${event.object}.`;
+    default:
+      return undefined;
+  }
 }
 
 /** The live status line: `Processing resources for Istio core, Istiod. Waiting for Deployment/istio-system/istiod`. */
