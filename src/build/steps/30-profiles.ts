@@ -4,7 +4,7 @@ import { bundleFromSources } from "../../core/operator/bundle.js";
 import { istioCrdGroups } from "../../core/render/crd-source.js";
 import { labelledCrd } from "../../core/render/labels.js";
 import type { PrecomputedCrd } from "../../core/render/precomputed.js";
-import { emitYaml } from "../../core/render/yaml-emitter.js";
+import { emitYaml } from "../../core/documents/yaml-emitter.js";
 import { createSchemaLoader } from "../../core/schemas/index.js";
 
 /**

@@ -1,7 +1,7 @@
 import { toJson } from "../documents/index.js";
 import { sortFindings, type Finding } from "../findings.js";
 import type { KubeObject } from "../objects.js";
-import { objectsToYaml } from "./object-yaml.js";
+import { objectsToYaml } from "../documents/yaml-emitter.js";
 
 export type ObjectFormat = "yaml" | "json";
 

@@ -2,7 +2,7 @@ import { InputError } from "../errors.js";
 import type { KubeObject } from "../objects.js";
 import { valueAt } from "../operator/merge.js";
 import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
-import { emitYaml } from "./yaml-emitter.js";
+import { emitYaml } from "../documents/yaml-emitter.js";
 import { helmLabels, operatorLabels } from "./labels.js";
 import { imageName, layeredChartValues, stringAt } from "./values.js";
 import { scalarText } from "../json.js";

@@ -1,6 +1,6 @@
 import type { KubeObject } from "../objects.js";
 import { attachedText } from "./precomputed.js";
-import { emitYaml, sortedDeep } from "./yaml-emitter.js";
+import { emitYaml, sortedDeep } from "../documents/yaml-emitter.js";
 
 /**
  * The manifest stream as istioctl prints it (docs/design/install.md §9): keys sorted, 2-space indent, list dashes at

@@ -1,4 +1,4 @@
-import { emitYaml, sortedDeep } from "./yaml-emitter.js";
+import { emitYaml, sortedDeep } from "../documents/yaml-emitter.js";
 
 /** YAML embedded in a ConfigMap value: sorted keys (as Helm's toYaml), no trailing newline. */
 export function yamlText(value: unknown): string {

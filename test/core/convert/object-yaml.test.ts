@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { objectsToYaml } from "../../../src/core/convert/object-yaml.js";
+import { objectsToYaml } from "../../../src/core/documents/yaml-emitter.js";
 import { parseManifestText, toYamlStream } from "../../../src/core/documents/index.js";
 import { convertGatewayApiToIstio, convertIstioToGatewayApi, defaultConvertOptions } from "../../../src/core/convert/index.js";
 import { randomIstioInput } from "./random-istio-wide.js";

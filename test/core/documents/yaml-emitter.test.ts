@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { emitYaml } from "../../../src/core/render/yaml-emitter.js";
+import { emitYaml, objectsToYaml } from "../../../src/core/documents/yaml-emitter.js";
+import { toYamlStream } from "../../../src/core/documents/index.js";
 
 const readBack = (text: string) => parse(text, { version: "1.1" });
 
@@ -85,5 +86,21 @@ describe("the manifest YAML writer", () => {
   it("never writes trailing spaces", () => {
     const text = emitYaml({ a: { b: "x\n\ny\n", c: [{}, [], null] } });
     expect(text.split("\n").filter((line) => / $/.test(line))).toEqual([]);
+  });
+
+  it("keeps a list item whose fields are all unset, as an empty map", () => {
+    expect(emitYaml({ list: [{ a: undefined }, 1] })).toBe("list:\n- {}\n- 1\n");
+  });
+});
+
+describe("the converted-objects YAML writer (same emitter, the documents layer's layout)", () => {
+  it.each([
+    ["insertion order and indented lists", { kind: "X", b: 1, a: [{ z: 1, y: [] }, "s"], m: {} }],
+    ["unset fields", { kind: "X", spec: { gone: undefined }, list: [{ only: undefined }] }],
+    ["an empty object", {}],
+    ["lists in lists (left to the general writer)", { kind: "X", matrix: [[1], []] }],
+    ["multi-line text (left to the general writer)", { kind: "X", text: "a\nb\n" }],
+  ])("writes the bytes of toYamlStream for %s", (_name, object) => {
+    expect(objectsToYaml([object, object])).toBe(toYamlStream([object, object]));
   });
 });
