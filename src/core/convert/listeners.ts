@@ -35,6 +35,21 @@ export interface Listener {
   istioProtocol: string;
 }
 
+/** A listener for one server host; more servers and namespaces may join it later. */
+function listenerFor(name: string, server: ResolvedServer, namespacePart: string, hostname: string | undefined): Listener {
+  const listener: Listener = {
+    name,
+    port: server.port,
+    protocol: server.protocol,
+    namespaceParts: new Set([namespacePart]),
+    servers: new Set([server.index]),
+    istioProtocol: server.istioProtocol,
+  };
+  if (hostname !== undefined) listener.hostname = hostname;
+  if (server.tls) listener.tls = server.tls;
+  return listener;
+}
+
 /** ingress2gateway's listeners: one per host, named `<protocol>-protocol-<ns>-ns-<host>` (docs/design/convert.md §5.6). */
 export function compatListeners(gateway: InputObject, servers: readonly ResolvedServer[], context: ConvertContext): Listener[] {
   const { notes } = context;
@@ -54,17 +69,7 @@ export function compatListeners(gateway: InputObject, servers: readonly Resolved
       const at: FieldPath = ["spec", "servers", server.index];
       if (name !== base) notes.info("CONV115", `listener name ${base} is taken; this one is named ${name}`, gateway.source, at);
       const hostname = host.dnsName === "*" ? undefined : host.dnsName;
-      const listener: Listener = {
-        name,
-        port: server.port,
-        protocol: server.protocol,
-        namespaceParts: new Set([host.namespace]),
-        servers: new Set([server.index]),
-        istioProtocol: server.istioProtocol,
-      };
-      if (hostname !== undefined) listener.hostname = hostname;
-      if (server.tls) listener.tls = server.tls;
-      listeners.push(listener);
+      listeners.push(listenerFor(name, server, host.namespace, hostname));
       const triple = `${server.port}/${server.protocol}/${hostname ?? ""}`;
       if (server.protocol === "TCP" && hostname !== undefined) {
         notes.warning("CONV114", `listener ${name}: a TCP listener cannot have a hostname; the API server rejects it`, gateway.source, at);
@@ -127,17 +132,7 @@ export function fullListeners(gateway: InputObject, servers: readonly ResolvedSe
         continue;
       }
       const base = `${server.protocol}-${server.port}${hostname ? `-${hostname.replaceAll("*", "wildcard")}` : ""}`;
-      const listener: Listener = {
-        name: sanitizeName(base),
-        port: server.port,
-        protocol: server.protocol,
-        namespaceParts: new Set([host.namespace]),
-        servers: new Set([server.index]),
-        istioProtocol: server.istioProtocol,
-      };
-      if (hostname !== undefined) listener.hostname = hostname;
-      if (server.tls) listener.tls = server.tls;
-      byTriple.set(triple, listener);
+      byTriple.set(triple, listenerFor(sanitizeName(base), server, host.namespace, hostname));
     }
   }
   // The generated https-redirect HTTPRoute lives in the Gateway's namespace and must be allowed to attach.

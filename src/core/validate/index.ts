@@ -1,5 +1,5 @@
 import type { SourceDocument } from "../documents/index.js";
-import { formatFieldPath, type CheckedResource, type Finding, type FindingsReport } from "../findings.js";
+import { formatFieldPath, type CheckedResource, type FieldPath, type Finding, type FindingsReport } from "../findings.js";
 import { analyzeResources } from "./analyze/index.js";
 import type { AnalysisFinding, AnalyzedResource } from "./analyze/resource.js";
 import { builtinSchemaSource } from "./builtin-schemas.js";
@@ -122,14 +122,19 @@ function clusterInputs(options: ValidateOptions, findings: Finding[], inputs: re
 
 function fromAnalysis(finding: AnalysisFinding, document: SourceDocument | undefined, resource: CheckedResource["resource"]): Finding {
   const out: Finding = { severity: finding.severity, code: finding.code, message: finding.message, origin: finding.origin, resource };
-  if (finding.path.length > 0) out.path = formatFieldPath(finding.path);
+  return located(out, finding.path, document);
+}
+
+/** The finding with its field path and, when the document is known, the path's place in the file. */
+function located(finding: Finding, path: FieldPath, document: SourceDocument | undefined): Finding {
+  if (path.length > 0) finding.path = formatFieldPath(path);
   if (document) {
-    const position = document.locate(finding.path);
-    out.file = position.file;
-    out.line = position.line;
-    out.column = position.column;
+    const position = document.locate(path);
+    finding.file = position.file;
+    finding.line = position.line;
+    finding.column = position.column;
   }
-  return out;
+  return finding;
 }
 
 /** True when the findings fail the run under `--fail-on`. */
@@ -145,12 +150,5 @@ function toFinding(error: FieldError, document: SourceDocument | undefined, reso
     origin: error.origin,
     resource,
   };
-  if (error.path.length > 0) finding.path = formatFieldPath(error.path);
-  if (document) {
-    const position = document.locate(error.path);
-    finding.file = position.file;
-    finding.line = position.line;
-    finding.column = position.column;
-  }
-  return finding;
+  return located(finding, error.path, document);
 }
