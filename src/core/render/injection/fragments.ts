@@ -28,6 +28,45 @@ export const valuesPrelude = String.raw`{{- $g := .Values.global | default (dict
 {{- $proxyImageSetting := annotation .ObjectMeta "sidecar.istio.io/proxyImage" ($p.image | default "") }}
 {{- if contains "/" $proxyImageSetting }}{{ $proxyImage = $proxyImageSetting }}{{ end }}`;
 
+/** The proxy container's image and pull policy. */
+export const proxyImage = String.raw`image: {{ $proxyImage | quote }}
+{{- with $pullPolicy }}
+imagePullPolicy: {{ . | quote }}
+{{- end }}`;
+
+/** The proxy container's security context when it needs no privileges: no escalation, no capabilities, read-only root. */
+export const restrictedSecurityContext = String.raw`allowPrivilegeEscalation: false
+capabilities:
+  drop:
+  - ALL
+privileged: false
+readOnlyRootFilesystem: true
+runAsGroup: {{ .ProxyGID }}
+runAsNonRoot: true
+runAsUser: {{ .ProxyUID }}`;
+
+/**
+ * A gateway pod's security context (unprivileged low ports unless the values set one) and the head of its proxy
+ * container, up to `ports:`, for a pod spec whose fields start at `column` (needs `$gateways`).
+ */
+export function gatewayPodHead(column: number): string {
+  return at(
+    column,
+    String.raw`securityContext:
+  {{- if $gateways.securityContext }}
+  {{- toYaml $gateways.securityContext | trim | nindent ${column + 2} }}
+  {{- else }}
+  sysctls:
+  - name: net.ipv4.ip_unprivileged_port_start
+    value: "0"
+  {{- end }}
+containers:
+- name: istio-proxy
+${at(2, proxyImage)}
+  ports:`,
+  );
+}
+
 /** Sets `$resources` for the injected containers (needs `$a`, the pod annotations). */
 export const proxyResources = String.raw`{{- /* resources: the four annotations replace the values' resources entirely when any is present */ -}}
 {{- $resources := dict }}

@@ -14,6 +14,7 @@
 import {
   at,
   envoyPromPort,
+  gatewayPodHead,
   gatewayReadinessProbe,
   podImagePullSecrets,
   proxyArgsTail,
@@ -23,6 +24,7 @@ import {
   proxyMetadataEnv,
   proxyVolumeMounts,
   proxyVolumes,
+  restrictedSecurityContext,
   valuesPrelude,
 } from "./fragments.js";
 
@@ -88,21 +90,7 @@ spec:
         {{- toYaml . | trim | nindent 8 }}
       {{- end }}
       {{- end }}
-      securityContext:
-        {{- if $gateways.securityContext }}
-        {{- toYaml $gateways.securityContext | trim | nindent 8 }}
-        {{- else }}
-        sysctls:
-        - name: net.ipv4.ip_unprivileged_port_start
-          value: "0"
-        {{- end }}
-      containers:
-      - name: istio-proxy
-        image: {{ $proxyImage | quote }}
-        {{- with $pullPolicy }}
-        imagePullPolicy: {{ . | quote }}
-        {{- end }}
-        ports:
+${gatewayPodHead(6)}
         - name: status-port
           containerPort: 15021
           protocol: TCP
@@ -116,15 +104,7 @@ ${at(8, proxyArgsTail)}
           {{- toYaml . | trim | nindent 10 }}
         {{- end }}
         securityContext:
-          allowPrivilegeEscalation: false
-          capabilities:
-            drop:
-            - ALL
-          privileged: false
-          readOnlyRootFilesystem: true
-          runAsGroup: {{ .ProxyGID }}
-          runAsNonRoot: true
-          runAsUser: {{ .ProxyUID }}
+${at(10, restrictedSecurityContext)}
           {{- with $gateways.seccompProfile }}
           seccompProfile:
             {{- toYaml . | trim | nindent 12 }}

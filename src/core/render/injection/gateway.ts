@@ -5,6 +5,7 @@
 import {
   at,
   envoyPromPort,
+  gatewayPodHead,
   gatewayReadinessProbe,
   podImagePullSecrets,
   proxyArgsTail,
@@ -47,21 +48,7 @@ metadata:
     kubectl.kubernetes.io/default-logs-container: {{ first $appNames | quote }}
     {{- end }}
 spec:
-  securityContext:
-    {{- if $gateways.securityContext }}
-    {{- toYaml $gateways.securityContext | trim | nindent 4 }}
-    {{- else }}
-    sysctls:
-    - name: net.ipv4.ip_unprivileged_port_start
-      value: "0"
-    {{- end }}
-  containers:
-  - name: istio-proxy
-    image: {{ $proxyImage | quote }}
-    {{- with $pullPolicy }}
-    imagePullPolicy: {{ . | quote }}
-    {{- end }}
-    ports:
+${gatewayPodHead(2)}
 ${at(4, envoyPromPort)}
     args:
     - proxy

@@ -11,10 +11,12 @@ import {
   proxyEnvMesh,
   proxyEnvOwner,
   proxyEnvWorkload,
+  proxyImage,
   proxyMetadataEnv,
   proxyResources,
   proxyVolumeMounts,
   proxyVolumes,
+  restrictedSecurityContext,
   valuesPrelude,
 } from "./fragments.js";
 
@@ -64,10 +66,7 @@ spec:
   containers:
   {{- end }}
   - name: istio-proxy
-    image: {{ $proxyImage | quote }}
-    {{- with $pullPolicy }}
-    imagePullPolicy: {{ . | quote }}
-    {{- end }}
+${at(4, proxyImage)}
     {{- if $native }}
     restartPolicy: Always
     {{- end }}
@@ -96,15 +95,7 @@ ${at(4, proxyMetadataEnv)}
       {{- toYaml $resources | trim | nindent 6 }}
     {{- end }}
     securityContext:
-      allowPrivilegeEscalation: false
-      capabilities:
-        drop:
-        - ALL
-      privileged: false
-      readOnlyRootFilesystem: true
-      runAsGroup: {{ .ProxyGID }}
-      runAsNonRoot: true
-      runAsUser: {{ .ProxyUID }}
+${at(6, restrictedSecurityContext)}
     volumeMounts:
 ${at(4, proxyVolumeMounts({ crl: true }))}
   {{- if and $native $appNames }}

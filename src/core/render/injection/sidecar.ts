@@ -15,11 +15,13 @@ import {
   proxyEnvMesh,
   proxyEnvOwner,
   proxyEnvWorkload,
+  proxyImage,
   proxyMetadataEnv,
   proxyResources,
   proxyVolumeMounts,
   proxyVolumes,
   readinessProbe,
+  restrictedSecurityContext,
   valuesPrelude,
 } from "./fragments.js";
 
@@ -185,15 +187,7 @@ spec:
     {{- end }}
     securityContext:
       {{- if $cni }}
-      allowPrivilegeEscalation: false
-      capabilities:
-        drop:
-        - ALL
-      privileged: false
-      readOnlyRootFilesystem: true
-      runAsGroup: {{ .ProxyGID }}
-      runAsNonRoot: true
-      runAsUser: {{ .ProxyUID }}
+${at(6, restrictedSecurityContext)}
       {{- else }}
       allowPrivilegeEscalation: {{ if $privileged }}true{{ else }}false{{ end }}
       capabilities:
@@ -217,10 +211,7 @@ spec:
   containers:
   {{- end }}
   - name: istio-proxy
-    image: {{ $proxyImage | quote }}
-    {{- with $pullPolicy }}
-    imagePullPolicy: {{ . | quote }}
-    {{- end }}
+${at(4, proxyImage)}
     {{- if $native }}
     restartPolicy: Always
     {{- end }}
