@@ -28,6 +28,14 @@ export const valuesPrelude = String.raw`{{- $g := .Values.global | default (dict
 {{- $proxyImageSetting := annotation .ObjectMeta "sidecar.istio.io/proxyImage" ($p.image | default "") }}
 {{- if contains "/" $proxyImageSetting }}{{ $proxyImage = $proxyImageSetting }}{{ end }}`;
 
+/** Pod annotations naming the first application container as the default for kubectl (needs `$appNames`, `$a`). */
+export const defaultContainerAnnotations = String.raw`{{- if and $appNames (not (isset $a "kubectl.kubernetes.io/default-container")) }}
+kubectl.kubernetes.io/default-container: {{ first $appNames | quote }}
+{{- end }}
+{{- if and $appNames (not (isset $a "kubectl.kubernetes.io/default-logs-container")) }}
+kubectl.kubernetes.io/default-logs-container: {{ first $appNames | quote }}
+{{- end }}`;
+
 /** The proxy container's image and pull policy. */
 export const proxyImage = String.raw`image: {{ $proxyImage | quote }}
 {{- with $pullPolicy }}

@@ -37,6 +37,11 @@ ownerReferences:
   name: {{ .Name | quote }}
   uid: {{ .UID | quote }}`;
 
+/** `metadata` of an object the controller creates for a Gateway, named by the template field `name`. */
+function ownedMetadata(name: string): string {
+  return `metadata:\n  name: {{ ${name} | quote }}\n${at(2, objectMetadata)}`;
+}
+
 interface ControllerTemplateShape {
   /** Template name, for the header comment. */
   name: string;
@@ -63,15 +68,11 @@ ${valuesPrelude}
 {{- $resources := omitNil $settings.resources | default (dict) }}
 apiVersion: v1
 kind: ServiceAccount
-metadata:
-  name: {{ .ServiceAccount | quote }}
-${at(2, objectMetadata)}
+${ownedMetadata(".ServiceAccount")}
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata:
-  name: {{ .DeploymentName | quote }}
-${at(2, objectMetadata)}
+${ownedMetadata(".DeploymentName")}
 spec:
   selector:
     matchLabels: {{ toJsonMap $selector }}
@@ -131,9 +132,7 @@ ${at(6, podImagePullSecrets)}
 ---
 apiVersion: v1
 kind: Service
-metadata:
-  name: {{ .DeploymentName | quote }}
-${at(2, objectMetadata)}
+${ownedMetadata(".DeploymentName")}
 spec:
   type: {{ .ServiceType | default "${shape.defaultServiceType}" | quote }}
   selector: {{ toJsonMap $selector }}
@@ -149,9 +148,7 @@ spec:
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
-metadata:
-  name: {{ .DeploymentName | quote }}
-${at(2, objectMetadata)}
+${ownedMetadata(".DeploymentName")}
 spec:
   scaleTargetRef:
     apiVersion: apps/v1
@@ -162,9 +159,7 @@ spec:
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
-metadata:
-  name: {{ .DeploymentName | quote }}
-${at(2, objectMetadata)}
+${ownedMetadata(".DeploymentName")}
 spec:
   selector:
     matchLabels: {{ toJsonMap $selector }}

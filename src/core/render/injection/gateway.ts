@@ -4,6 +4,7 @@
 // settings, which istiod re-applies on top of this output.
 import {
   at,
+  defaultContainerAnnotations,
   envoyPromPort,
   gatewayPodHead,
   gatewayReadinessProbe,
@@ -41,12 +42,7 @@ metadata:
     service.istio.io/canonical-revision: {{ coalesce (index $l "service.istio.io/canonical-revision") (index $l "app.kubernetes.io/version") (index $l "version") "latest" | quote }}
   annotations:
     istio.io/rev: {{ .Revision | default "default" | quote }}
-    {{- if and $appNames (not (isset $a "kubectl.kubernetes.io/default-container")) }}
-    kubectl.kubernetes.io/default-container: {{ first $appNames | quote }}
-    {{- end }}
-    {{- if and $appNames (not (isset $a "kubectl.kubernetes.io/default-logs-container")) }}
-    kubectl.kubernetes.io/default-logs-container: {{ first $appNames | quote }}
-    {{- end }}
+${at(4, defaultContainerAnnotations)}
 spec:
 ${gatewayPodHead(2)}
 ${at(4, envoyPromPort)}

@@ -5,6 +5,7 @@
 // and the two volumes, so the gRPC library talks xDS and mTLS itself. No traffic capture, no Envoy probes.
 import {
   at,
+  defaultContainerAnnotations,
   podImagePullSecrets,
   proxyArgsTail,
   proxyEnvHead,
@@ -53,12 +54,7 @@ metadata:
     prometheus.istio.io/merge-metrics: "false"
     {{- /* nothing captures kubelet's probes, so they need no rewriting through the agent */}}
     sidecar.istio.io/rewriteAppHTTPProbers: "false"
-    {{- if and $appNames (not (isset $a "kubectl.kubernetes.io/default-container")) }}
-    kubectl.kubernetes.io/default-container: {{ first $appNames | quote }}
-    {{- end }}
-    {{- if and $appNames (not (isset $a "kubectl.kubernetes.io/default-logs-container")) }}
-    kubectl.kubernetes.io/default-logs-container: {{ first $appNames | quote }}
-    {{- end }}
+${at(4, defaultContainerAnnotations)}
 spec:
   {{- if $native }}
   initContainers:

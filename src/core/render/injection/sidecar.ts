@@ -8,6 +8,7 @@
 // - no list key is ever emitted without items (a bare `containers:` deletes the application's containers).
 import {
   at,
+  defaultContainerAnnotations,
   envoyPromPort,
   podImagePullSecrets,
   proxyArgsTail,
@@ -31,6 +32,22 @@ const workloadEnv = proxyEnvWorkload({
   clusterId: String.raw`$g.multiCluster.clusterName`,
   interceptionMode: String.raw`{{ $mode | quote }}`,
 });
+
+/** List items from an annotation holding a JSON map of name → fields (user volumes and mounts), at `column`. */
+function annotationEntries(annotation: string, map: string, entry: string, column: number): string {
+  return at(
+    column,
+    String.raw`{{- with index $a "${annotation}" }}
+{{- ${map} := fromJSON . }}
+{{- if kindIs "map" ${map} }}
+{{- range $name, ${entry} := ${map} }}
+- name: {{ $name | quote }}
+  {{- toYaml ${entry} | trim | nindent ${column + 2} }}
+{{- end }}
+{{- end }}
+{{- end }}`,
+  );
+}
 
 export const sidecarTemplate = String.raw`{{- /* mesh sidecar template (istio 1.30 data context) */ -}}
 {{- $a := .ObjectMeta.Annotations }}
@@ -86,12 +103,7 @@ metadata:
     {{- end }}
   annotations:
     istio.io/rev: {{ .Revision | default "default" | quote }}
-    {{- if and $appNames (not (isset $a "kubectl.kubernetes.io/default-container")) }}
-    kubectl.kubernetes.io/default-container: {{ first $appNames | quote }}
-    {{- end }}
-    {{- if and $appNames (not (isset $a "kubectl.kubernetes.io/default-logs-container")) }}
-    kubectl.kubernetes.io/default-logs-container: {{ first $appNames | quote }}
-    {{- end }}
+${at(4, defaultContainerAnnotations)}
     {{- if $cni }}
     {{- /* the CNI plugin configures capture from these annotations instead of istio-init's args */}}
     sidecar.istio.io/interceptionMode: {{ $mode | quote }}
@@ -340,15 +352,7 @@ ${at(4, proxyVolumeMounts({ crl: true }))}
       mountPath: /etc/certs/
       readOnly: true
     {{- end }}
-    {{- with index $a "sidecar.istio.io/userVolumeMount" }}
-    {{- $mounts := fromJSON . }}
-    {{- if kindIs "map" $mounts }}
-    {{- range $name, $mount := $mounts }}
-    - name: {{ $name | quote }}
-      {{- toYaml $mount | trim | nindent 6 }}
-    {{- end }}
-    {{- end }}
-    {{- end }}
+${annotationEntries("sidecar.istio.io/userVolumeMount", "$mounts", "$mount", 4)}
   volumes:
 ${at(2, proxyVolumes({ crl: true }))}
   {{- with index $a "sidecar.istio.io/bootstrapOverride" }}
@@ -362,14 +366,6 @@ ${at(2, proxyVolumes({ crl: true }))}
       optional: true
       secretName: {{ printf "istio.%s" (.Spec.ServiceAccountName | default "default") | quote }}
   {{- end }}
-  {{- with index $a "sidecar.istio.io/userVolume" }}
-  {{- $userVolumes := fromJSON . }}
-  {{- if kindIs "map" $userVolumes }}
-  {{- range $name, $source := $userVolumes }}
-  - name: {{ $name | quote }}
-    {{- toYaml $source | trim | nindent 4 }}
-  {{- end }}
-  {{- end }}
-  {{- end }}
+${annotationEntries("sidecar.istio.io/userVolume", "$userVolumes", "$source", 2)}
 ${at(2, podImagePullSecrets)}
 `;
