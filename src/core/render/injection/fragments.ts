@@ -36,6 +36,17 @@ kubectl.kubernetes.io/default-container: {{ first $appNames | quote }}
 kubectl.kubernetes.io/default-logs-container: {{ first $appNames | quote }}
 {{- end }}`;
 
+/** The proxy container's `resources` when `$resources` has any, for container fields at `column`. */
+export function resourcesField(column: number): string {
+  return at(
+    column,
+    String.raw`{{- if $resources }}
+resources:
+  {{- toYaml $resources | trim | nindent ${column + 2} }}
+{{- end }}`,
+  );
+}
+
 /** The proxy container's image and pull policy. */
 export const proxyImage = String.raw`image: {{ $proxyImage | quote }}
 {{- with $pullPolicy }}
@@ -181,6 +192,16 @@ ${proxyEnvRuntime}
 {{- end }}`;
 }
 
+/** The workload env of a pod-injection template (sidecar, gateway, grpc-agent): ports and app containers of the pod. */
+export function podWorkloadEnv(interceptionMode: string): string {
+  return proxyEnvWorkload({
+    podPorts: String.raw`{{ printf "[%s]" (join "," $podPorts) | quote }}`,
+    appContainers: String.raw`{{ join "," $appNames | quote }}`,
+    clusterId: String.raw`$g.multiCluster.clusterName`,
+    interceptionMode,
+  });
+}
+
 /** The workload's owner reference for the agent, from the pod's controller (Deployment, StatefulSet, …). */
 export const proxyEnvOwner = String.raw`{{- if and .TypeMeta.APIVersion .DeploymentMeta.Name }}
 - name: ISTIO_META_OWNER
@@ -296,3 +317,19 @@ imagePullSecrets:
 - name: {{ if kindIs "map" . }}{{ .name | quote }}{{ else }}{{ . | quote }}{{ end }}
 {{- end }}
 {{- end }}`;
+
+/**
+ * The end of a gateway pod: the proxy container's mesh env, metadata env, readiness probe and mounts, then the
+ * pod's volumes and image pull secrets, for a pod spec whose fields start at `column`.
+ */
+export function gatewayPodTail(column: number): string {
+  const container = column + 2;
+  return `${at(container, proxyEnvMesh)}
+${at(container, proxyMetadataEnv)}
+${at(container, gatewayReadinessProbe)}
+${at(container, "volumeMounts:")}
+${at(container, proxyVolumeMounts({ crl: false }))}
+${at(column, "volumes:")}
+${at(column, proxyVolumes({ crl: false }))}
+${at(column, podImagePullSecrets)}`;
+}

@@ -15,15 +15,11 @@ import {
   at,
   envoyPromPort,
   gatewayPodHead,
-  gatewayReadinessProbe,
-  podImagePullSecrets,
+  gatewayPodTail,
   proxyArgsTail,
   proxyEnvHead,
-  proxyEnvMesh,
   proxyEnvWorkload,
-  proxyMetadataEnv,
-  proxyVolumeMounts,
-  proxyVolumes,
+  resourcesField,
   restrictedSecurityContext,
   valuesPrelude,
 } from "./fragments.js";
@@ -110,10 +106,7 @@ ${at(10, restrictedSecurityContext)}
           seccompProfile:
             {{- toYaml . | trim | nindent 12 }}
           {{- end }}
-        {{- if $resources }}
-        resources:
-          {{- toYaml $resources | trim | nindent 10 }}
-        {{- end }}
+${resourcesField(8)}
         env:
 ${at(8, proxyEnvHead)}
 ${at(8, workloadEnv)}
@@ -121,14 +114,7 @@ ${at(8, workloadEnv)}
           value: {{ .DeploymentName | quote }}
         - name: ISTIO_META_OWNER
           value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
-${at(8, proxyEnvMesh)}
-${at(8, proxyMetadataEnv)}
-${at(8, gatewayReadinessProbe)}
-        volumeMounts:
-${at(8, proxyVolumeMounts({ crl: false }))}
-      volumes:
-${at(6, proxyVolumes({ crl: false }))}
-${at(6, podImagePullSecrets)}
+${gatewayPodTail(6)}
 ---
 apiVersion: v1
 kind: Service

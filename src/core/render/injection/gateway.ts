@@ -7,25 +7,15 @@ import {
   defaultContainerAnnotations,
   envoyPromPort,
   gatewayPodHead,
-  gatewayReadinessProbe,
-  podImagePullSecrets,
+  gatewayPodTail,
+  podWorkloadEnv,
   proxyArgsTail,
   proxyEnvHead,
-  proxyEnvMesh,
   proxyEnvOwner,
-  proxyEnvWorkload,
-  proxyMetadataEnv,
-  proxyVolumeMounts,
-  proxyVolumes,
   valuesPrelude,
 } from "./fragments.js";
 
-const workloadEnv = proxyEnvWorkload({
-  podPorts: String.raw`{{ printf "[%s]" (join "," $podPorts) | quote }}`,
-  appContainers: String.raw`{{ join "," $appNames | quote }}`,
-  clusterId: String.raw`$g.multiCluster.clusterName`,
-  interceptionMode: String.raw`{{ .ProxyConfig.InterceptionMode | toString | quote }}`,
-});
+const workloadEnv = podWorkloadEnv(String.raw`{{ .ProxyConfig.InterceptionMode | toString | quote }}`);
 
 export const gatewayTemplate = String.raw`{{- /* mesh gateway template (istio 1.30 data context) */ -}}
 {{- $a := .ObjectMeta.Annotations }}
@@ -69,12 +59,5 @@ ${at(4, workloadEnv)}
       value: {{ . | quote }}
     {{- end }}
 ${at(4, proxyEnvOwner)}
-${at(4, proxyEnvMesh)}
-${at(4, proxyMetadataEnv)}
-${at(4, gatewayReadinessProbe)}
-    volumeMounts:
-${at(4, proxyVolumeMounts({ crl: false }))}
-  volumes:
-${at(2, proxyVolumes({ crl: false }))}
-${at(2, podImagePullSecrets)}
+${gatewayPodTail(2)}
 `;

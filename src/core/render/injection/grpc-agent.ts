@@ -7,16 +7,17 @@ import {
   at,
   defaultContainerAnnotations,
   podImagePullSecrets,
+  podWorkloadEnv,
   proxyArgsTail,
   proxyEnvHead,
   proxyEnvMesh,
   proxyEnvOwner,
-  proxyEnvWorkload,
   proxyImage,
   proxyMetadataEnv,
   proxyResources,
   proxyVolumeMounts,
   proxyVolumes,
+  resourcesField,
   restrictedSecurityContext,
   valuesPrelude,
 } from "./fragments.js";
@@ -24,12 +25,7 @@ import {
 const bootstrapPath = "/etc/istio/proxy/grpc-bootstrap.json";
 const certificateDir = "/var/lib/istio/data";
 
-const workloadEnv = proxyEnvWorkload({
-  podPorts: String.raw`{{ printf "[%s]" (join "," $podPorts) | quote }}`,
-  appContainers: String.raw`{{ join "," $appNames | quote }}`,
-  clusterId: String.raw`$g.multiCluster.clusterName`,
-  interceptionMode: String.raw`"NONE"`,
-});
+const workloadEnv = podWorkloadEnv(String.raw`"NONE"`);
 
 export const grpcAgentTemplate = String.raw`{{- /* mesh grpc-agent template (istio 1.30 data context) */ -}}
 {{- $a := .ObjectMeta.Annotations }}
@@ -86,10 +82,7 @@ ${at(4, proxyEnvMesh)}
     - name: OUTPUT_CERTS
       value: ${certificateDir}
 ${at(4, proxyMetadataEnv)}
-    {{- if $resources }}
-    resources:
-      {{- toYaml $resources | trim | nindent 6 }}
-    {{- end }}
+${resourcesField(4)}
     securityContext:
 ${at(6, restrictedSecurityContext)}
     volumeMounts:

@@ -11,27 +11,23 @@ import {
   defaultContainerAnnotations,
   envoyPromPort,
   podImagePullSecrets,
+  podWorkloadEnv,
   proxyArgsTail,
   proxyEnvHead,
   proxyEnvMesh,
   proxyEnvOwner,
-  proxyEnvWorkload,
   proxyImage,
   proxyMetadataEnv,
   proxyResources,
   proxyVolumeMounts,
   proxyVolumes,
   readinessProbe,
+  resourcesField,
   restrictedSecurityContext,
   valuesPrelude,
 } from "./fragments.js";
 
-const workloadEnv = proxyEnvWorkload({
-  podPorts: String.raw`{{ printf "[%s]" (join "," $podPorts) | quote }}`,
-  appContainers: String.raw`{{ join "," $appNames | quote }}`,
-  clusterId: String.raw`$g.multiCluster.clusterName`,
-  interceptionMode: String.raw`{{ $mode | quote }}`,
-});
+const workloadEnv = podWorkloadEnv(String.raw`{{ $mode | quote }}`);
 
 /** List items from an annotation holding a JSON map of name → fields (user volumes and mounts), at `column`. */
 function annotationEntries(annotation: string, map: string, entry: string, column: number): string {
@@ -193,10 +189,7 @@ spec:
       value: {{ $value | quote }}
     {{- end }}
     {{- end }}
-    {{- if $resources }}
-    resources:
-      {{- toYaml $resources | trim | nindent 6 }}
-    {{- end }}
+${resourcesField(4)}
     securityContext:
       {{- if $cni }}
 ${at(6, restrictedSecurityContext)}
@@ -308,10 +301,7 @@ ${at(
       failureThreshold: {{ valueOrDefault $p.startupProbe.failureThreshold 600 }}
     {{- end }}
     {{- end }}
-    {{- if $resources }}
-    resources:
-      {{- toYaml $resources | trim | nindent 6 }}
-    {{- end }}
+${resourcesField(4)}
     securityContext:
       allowPrivilegeEscalation: {{ if or $privileged $traceLogging }}true{{ else }}false{{ end }}
       capabilities:
