@@ -4,13 +4,13 @@ import type { CliContext } from "./context.js";
 
 /** Cluster access from the global flags; shared by the lifecycle commands. */
 export async function clusterAccess(context: CliContext, command: Command, requestTimeout: string): Promise<ClusterAccessOptions> {
-  const { parseDuration } = await import("../kube/duration.js");
+  const { parseDurationFlag } = await import("../core/durations.js");
   const globals = context.globals(command);
   return {
     ...(globals.kubeconfig ? { kubeconfig: globals.kubeconfig } : {}),
     ...(globals.context ? { context: globals.context } : {}),
     env: context.io.env,
-    requestTimeoutMs: parseDuration(requestTimeout, "--request-timeout"),
+    requestTimeoutMs: parseDurationFlag(requestTimeout, "--request-timeout"),
     ...(globals.verbose
       ? {
           onRetry: (event) =>

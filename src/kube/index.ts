@@ -53,7 +53,6 @@ export {
 } from "./uninstall.js";
 export { verifyPlan, driftedFields, type VerifyEntry, type VerifyState } from "./verify.js";
 export { readInstallStatus, type InstallStatus, type ComponentStatus, type GatewayService } from "./status.js";
-export { parseDuration } from "./duration.js";
 export { withInstallLock, acquireInstallLock, describeHolder, LOCK_NAME, type LockOptions, type LockHolder } from "./lock.js";
 
 /** Applies objects concurrently (CRDs first) with field manager `mesh`; the gateway-api installer's entry point. */

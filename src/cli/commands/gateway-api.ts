@@ -88,8 +88,8 @@ export function register(program: Command, context: CliContext): void {
 }
 
 async function runInstall(flags: InstallFlags, command: Command, context: CliContext): Promise<void> {
-  const { parseDuration } = await import("../../kube/duration.js");
-  const timeoutMs = parseDuration(flags.timeout, "--timeout");
+  const { parseDurationFlag } = await import("../../core/durations.js");
+  const timeoutMs = parseDurationFlag(flags.timeout, "--timeout");
   // Flag mistakes are reported before the kubeconfig is even read.
   const { resolveBundleRequest } = await import("../../core/gatewayapi/request.js");
   resolveBundleRequest(flags, context.io.env);

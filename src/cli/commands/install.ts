@@ -50,8 +50,8 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
   const output = globals.output ?? "text";
   if (output !== "text" && output !== "json")
     throw new UsageError(`unknown output format "${output}" for install`, { hint: "use -o json" });
-  const { parseDuration } = await import("../../kube/duration.js");
-  const readinessTimeoutMs = parseDuration(flags.readinessTimeout, "--readiness-timeout");
+  const { parseDurationFlag } = await import("../../core/durations.js");
+  const readinessTimeoutMs = parseDurationFlag(flags.readinessTimeout, "--readiness-timeout");
   const access = await clusterAccess(context, command, flags.requestTimeout);
   const kubeModule = import("../../kube/index.js");
   const { generated, plan, version } = await renderPlan(flags, context, command);
