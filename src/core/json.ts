@@ -15,6 +15,16 @@ export function stringOf(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** The value when it is a list, otherwise an empty list. */
+export function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The strings of a list (other items and non-lists read as absent). */
+export function stringsOf(value: unknown): string[] {
+  return listOf(value).filter((item): item is string => typeof item === "string");
+}
+
 /** The value when it is a list (its items read as records; callers check each field), otherwise an empty list. */
 export function recordsOf(value: unknown): JsonObject[] {
   return Array.isArray(value) ? (value as JsonObject[]) : [];

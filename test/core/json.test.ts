@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isJsonObject, objectOf, recordsOf, scalarText, stringOf } from "../../src/core/json.js";
+import { isJsonObject, listOf, objectOf, recordsOf, scalarText, stringOf, stringsOf } from "../../src/core/json.js";
 
 describe("decoded JSON helpers", () => {
   it.each([
@@ -24,6 +24,17 @@ describe("decoded JSON helpers", () => {
     [{ name: "x" }, undefined],
   ])("stringOf(%j) is %j", (value, expected) => {
     expect(stringOf(value)).toBe(expected);
+  });
+
+  it.each([
+    [["a", 1, null], ["a", 1, null], ["a"]],
+    [[], [], []],
+    ["a", [], []],
+    [{ 0: "a" }, [], []],
+    [undefined, [], []],
+  ])("listOf(%j) is %j and stringsOf keeps %j", (value, list, strings) => {
+    expect(listOf(value)).toEqual(list);
+    expect(stringsOf(value)).toEqual(strings);
   });
 
   it("reads lists as records and anything else as an empty list", () => {

@@ -4,20 +4,8 @@
  */
 import { objectOf, scalarText, type JsonObject } from "../json.js";
 
-export { isJsonObject as isRecord, objectOf as recordOf } from "../json.js";
+export { isJsonObject as isRecord, objectOf as recordOf, listOf, stringOf, stringsOf } from "../json.js";
 export type PlainRecord = JsonObject;
-
-export function listOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-export function stringOf(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-export function stringsOf(value: unknown): string[] {
-  return listOf(value).filter((item): item is string => typeof item === "string");
-}
 
 export function numberOf(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return value;

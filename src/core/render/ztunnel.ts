@@ -1,3 +1,4 @@
+import { recordsOf } from "../json.js";
 import type { KubeObject } from "../objects.js";
 import { clone, mergeChartValues, valueAt } from "../operator/merge.js";
 import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
@@ -220,7 +221,7 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
       { mountPath: "/var/run/secrets/tokens", name: "istio-token" },
       { mountPath: "/var/run/ztunnel", name: "cni-ztunnel-sock-dir" },
       { mountPath: "/tmp", name: "tmp" },
-      ...listOf(values.volumeMounts),
+      ...recordsOf(values.volumeMounts),
     ],
   };
   const trustBundle = stringAt(values, "trustBundleName");
@@ -242,10 +243,10 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
     { name: "cni-ztunnel-sock-dir", hostPath: { path: "/var/run/ztunnel", type: "DirectoryOrCreate" } },
     // Writable /tmp (for profiling) on a read-only root filesystem.
     { name: "tmp", emptyDir: {} },
-    ...listOf(values.volumes),
+    ...recordsOf(values.volumes),
   ];
   const affinity = nonEmptyMap(values.affinity);
-  const tolerations = listOf(values.tolerations);
+  const tolerations = recordsOf(values.tolerations);
   const updateStrategy = nonEmptyMap(values.updateStrategy);
   return {
     apiVersion: "apps/v1",
@@ -299,8 +300,4 @@ function stringMap(source: unknown): Record<string, string> {
 
 function nonEmptyMap(source: unknown): JsonMap | undefined {
   return isMap(source) && Object.keys(source).length > 0 ? source : undefined;
-}
-
-function listOf(source: unknown): JsonMap[] {
-  return Array.isArray(source) ? (source as JsonMap[]) : [];
 }

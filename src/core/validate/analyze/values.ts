@@ -1,6 +1,8 @@
 /** Defensive reads: analysers also run on objects that failed validation, so no field has a trusted type. */
 import { isJsonObject, type JsonObject } from "../../json.js";
 
+export { stringOf as text, stringsOf as texts } from "../../json.js";
+
 export type Json = JsonObject;
 
 /** The value when it is an object, otherwise an empty one (so that chained reads never throw). */
@@ -10,14 +12,6 @@ export function record(value: unknown): Json {
 
 export function records(value: unknown): Json[] {
   return Array.isArray(value) ? value.map(record) : [];
-}
-
-export function text(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-export function texts(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string") : [];
 }
 
 export function integer(value: unknown): number | undefined {

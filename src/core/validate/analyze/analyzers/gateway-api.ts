@@ -1,11 +1,10 @@
 import type { Analyzer } from "../analyzer.js";
 import { groupOf, warning, type AnalyzedResource } from "../resource.js";
 import { hostsMatch } from "../../../hosts.js";
+import { recordsOf, type JsonObject } from "../../../json.js";
 
-type Json = Record<string, unknown>;
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
 const routeKinds = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 
 /** Kinds a listener protocol admits when `allowedRoutes.kinds` is not given. */
 function defaultKinds(protocol: string, tlsMode: string | undefined): string[] {
@@ -30,8 +29,8 @@ interface Listener {
   port: number;
   protocol: string;
   hostname?: string;
-  allowedRoutes: Json;
-  tls?: Json;
+  allowedRoutes: JsonObject;
+  tls?: JsonObject;
 }
 
 /** Route attachment, ReferenceGrants and references as Gateway API controllers would judge them (docs/design/validation.md §5). */
@@ -70,7 +69,7 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
   const namespaces = new Map(
     resources
       .filter((resource) => resource.identity.kind === "Namespace" && resource.identity.apiVersion === "v1")
-      .map((ns) => [ns.identity.name, ((ns.object.metadata as Json | undefined)?.labels ?? {}) as Json]),
+      .map((ns) => [ns.identity.name, ((ns.object.metadata as JsonObject | undefined)?.labels ?? {}) as JsonObject]),
   );
   const services = new Set(
     resources
@@ -81,11 +80,11 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
   const permitted = (fromKind: string, fromNamespace: string, toGroup: string, toKind: string, toNamespace: string, toName: string) =>
     grants.some((grant) => {
       if (grant.identity.namespace !== toNamespace) return false;
-      const spec = (grant.object.spec ?? {}) as Json;
-      const fromOk = list(spec.from).some(
+      const spec = (grant.object.spec ?? {}) as JsonObject;
+      const fromOk = recordsOf(spec.from).some(
         (from) => from.group === GATEWAY_GROUP && from.kind === fromKind && from.namespace === fromNamespace,
       );
-      const toOk = list(spec.to).some(
+      const toOk = recordsOf(spec.to).some(
         (to) => (to.group ?? "") === toGroup && to.kind === toKind && (to.name === undefined || to.name === toName),
       );
       return fromOk && toOk;
@@ -93,7 +92,7 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
 
   for (const [key, gateway] of gateways) {
     if (analyzeRefs && gateway.object.spec && of("GatewayClass").length > 0) {
-      const className = (gateway.object.spec as Json).gatewayClassName;
+      const className = (gateway.object.spec as JsonObject).gatewayClassName;
       if (!of("GatewayClass").some((gc) => gc.identity.name === className)) {
         gateway.report(
           warning(
@@ -105,7 +104,7 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
       }
     }
     listenersOf(gateway).forEach((listener) => {
-      list(listener.tls?.certificateRefs).forEach((ref, index) => {
+      recordsOf(listener.tls?.certificateRefs).forEach((ref, index) => {
         const namespace = typeof ref.namespace === "string" ? ref.namespace : gateway.identity.namespace!;
         if (
           namespace !== gateway.identity.namespace &&
@@ -135,10 +134,10 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
   for (const route of resources) {
     const kind = route.identity.kind ?? "";
     if (groupOf(route) !== GATEWAY_GROUP || !routeKinds.has(kind)) continue;
-    const spec = (route.object.spec ?? {}) as Json;
+    const spec = (route.object.spec ?? {}) as JsonObject;
     const routeNamespace = route.identity.namespace!;
     const routeHostnames = Array.isArray(spec.hostnames) ? (spec.hostnames as string[]) : [];
-    list(spec.parentRefs).forEach((parent, index) => {
+    recordsOf(spec.parentRefs).forEach((parent, index) => {
       const at = ["spec", "parentRefs", index];
       if ((parent.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (parent.kind ?? "Gateway") !== "Gateway") return;
       const namespace = typeof parent.namespace === "string" ? parent.namespace : routeNamespace;
@@ -212,10 +211,10 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
       }
     });
     // A mesh (GAMMA) route, attached only to Services, may reach backends in other namespaces without a ReferenceGrant.
-    const parents = list(spec.parentRefs);
+    const parents = recordsOf(spec.parentRefs);
     const meshOnly = parents.length > 0 && parents.every((parent) => parent.group === "" && parent.kind === "Service");
-    list(spec.rules).forEach((rule, ruleIndex) => {
-      list(rule.backendRefs).forEach((backend, backendIndex) => {
+    recordsOf(spec.rules).forEach((rule, ruleIndex) => {
+      recordsOf(rule.backendRefs).forEach((backend, backendIndex) => {
         const at = ["spec", "rules", ruleIndex, "backendRefs", backendIndex];
         const group = (backend.group as string | undefined) ?? "";
         const backendKind = (backend.kind as string | undefined) ?? "Service";
@@ -259,15 +258,15 @@ function listenersOf(gateway: AnalyzedResource): Listener[] {
 }
 
 function readListeners(gateway: AnalyzedResource): Listener[] {
-  const spec = (gateway.object.spec ?? {}) as Json;
-  return list(spec.listeners).map((listener, index) => ({
+  const spec = (gateway.object.spec ?? {}) as JsonObject;
+  return recordsOf(spec.listeners).map((listener, index) => ({
     index,
     name: String(listener.name),
     port: Number(listener.port),
     protocol: String(listener.protocol),
     hostname: typeof listener.hostname === "string" ? listener.hostname : undefined,
-    allowedRoutes: (listener.allowedRoutes ?? {}) as Json,
-    tls: listener.tls as Json | undefined,
+    allowedRoutes: (listener.allowedRoutes ?? {}) as JsonObject,
+    tls: listener.tls as JsonObject | undefined,
   }));
 }
 
@@ -276,18 +275,18 @@ function listenerAllows(
   kind: string,
   routeNamespace: string,
   gatewayNamespace: string,
-  namespaces: Map<string | undefined, Json>,
+  namespaces: Map<string | undefined, JsonObject>,
 ): boolean {
-  const from = ((listener.allowedRoutes.namespaces as Json | undefined)?.from as string | undefined) ?? "Same";
+  const from = ((listener.allowedRoutes.namespaces as JsonObject | undefined)?.from as string | undefined) ?? "Same";
   if (from === "Same" && routeNamespace !== gatewayNamespace) return false;
   if (from === "Selector") {
     const labels = namespaces.get(routeNamespace);
-    const selector = ((listener.allowedRoutes.namespaces as Json).selector ?? {}) as Json;
-    const matchLabels = (selector.matchLabels ?? {}) as Json;
+    const selector = ((listener.allowedRoutes.namespaces as JsonObject).selector ?? {}) as JsonObject;
+    const matchLabels = (selector.matchLabels ?? {}) as JsonObject;
     if (labels && !Object.entries(matchLabels).every(([key, value]) => labels[key] === value)) return false;
   }
   const kinds = Array.isArray(listener.allowedRoutes.kinds)
-    ? (listener.allowedRoutes.kinds as Json[])
+    ? (listener.allowedRoutes.kinds as JsonObject[])
         .filter((entry) => (entry.group ?? GATEWAY_GROUP) === GATEWAY_GROUP)
         .map((entry) => String(entry.kind))
     : defaultKinds(listener.protocol, (listener.tls?.mode as string | undefined) ?? "Terminate");
