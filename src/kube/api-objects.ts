@@ -86,3 +86,8 @@ export interface ManagedFieldsEntry {
 export function asLive<T extends KubeObject>(object: KubeObject): T {
   return object as T;
 }
+
+/** An object the API server returned, with apiVersion and kind filled in from the request when the answer omits them. */
+export function withTypeOf(answer: KubeObject, request: { apiVersion: string; kind: string }): KubeObject {
+  return { ...answer, apiVersion: answer.apiVersion ?? request.apiVersion, kind: answer.kind ?? request.kind };
+}

@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { ClusterError } from "../core/errors.js";
 import { describeObject, type KubeObject } from "../core/objects.js";
-import type { ManagedFieldsEntry } from "./api-objects.js";
+import { withTypeOf, type ManagedFieldsEntry } from "./api-objects.js";
 import { KubeApiError, type KubeClient } from "./client.js";
 import { describeAction, type Discovery } from "./discovery.js";
 
@@ -102,7 +102,7 @@ export async function applyObject(
       contentType: "application/apply-patch+yaml",
       action: describeAction("patch", resource, object),
     });
-    const applied = { ...result, apiVersion: result.apiVersion ?? object.apiVersion, kind: result.kind ?? object.kind };
+    const applied = withTypeOf(result, object);
     let outcome: ApplyOutcome;
     if (code === 201) outcome = "created";
     else if (!options.live) outcome = "configured";

@@ -7,6 +7,7 @@
  *   cluster.close();
  */
 import { describeObject, type KubeObject } from "../core/objects.js";
+import { withTypeOf } from "./api-objects.js";
 import { applyObject, type AppliedObject, type ApplyOptions } from "./apply.js";
 import { isNotFound, KubeApiError, KubeClient } from "./client.js";
 import { loadKubeConfig, type ClusterAccessOptions } from "./config.js";
@@ -70,6 +71,9 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
     return (result.items ?? []).map((item) => ({ ...item, apiVersion, kind }));
   };
 
+  const write = async (method: "POST" | "PUT", path: string, action: string, object: KubeObject): Promise<KubeObject> =>
+    withTypeOf(await client.request<KubeObject>({ method, path, body: object, action }), object);
+
   return {
     client,
     discovery,
@@ -80,7 +84,7 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
       const { path, resource } = await discovery.pathOf(ref);
       try {
         const object = await client.request<KubeObject>({ method: "GET", path, action: describeAction("get", resource, ref) });
-        return { ...object, apiVersion: object.apiVersion ?? ref.apiVersion, kind: object.kind ?? ref.kind };
+        return withTypeOf(object, ref);
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -97,23 +101,11 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
         { apiVersion: object.apiVersion, kind: object.kind, metadata: { namespace: object.metadata.namespace } },
         { collection: true },
       );
-      const created = await client.request<KubeObject>({
-        method: "POST",
-        path,
-        body: object,
-        action: describeAction("create", resource, object),
-      });
-      return { ...created, apiVersion: created.apiVersion ?? object.apiVersion, kind: created.kind ?? object.kind };
+      return write("POST", path, describeAction("create", resource, object), object);
     },
     async replace(object) {
       const { path, resource } = await discovery.pathOf(object);
-      const replaced = await client.request<KubeObject>({
-        method: "PUT",
-        path,
-        body: object,
-        action: describeAction("update", resource, object),
-      });
-      return { ...replaced, apiVersion: replaced.apiVersion ?? object.apiVersion, kind: replaced.kind ?? object.kind };
+      return write("PUT", path, describeAction("update", resource, object), object);
     },
     async delete(ref, deleteOptions = {}) {
       const { path, resource } = await discovery.pathOf(ref);
