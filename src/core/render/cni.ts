@@ -3,6 +3,7 @@ import type { KubeObject } from "../objects.js";
 import { valueAt } from "../operator/merge.js";
 import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
 import { emitYaml } from "./yaml-emitter.js";
+import { cniNetworkPolicy, networkPolicyEnabled } from "./network-policy.js";
 import { helmLabels, operatorLabels } from "./labels.js";
 import { imageName, layeredChartValues, stringAt } from "./values.js";
 import { scalarText } from "../json.js";
@@ -199,6 +200,7 @@ export function renderCni(input: CniInput): KubeObject[] {
         scopeSelector: { matchExpressions: [{ operator: "In", scopeName: "PriorityClass", values: ["system-node-critical"] }] },
       },
     });
+  if (networkPolicyEnabled(values)) objects.push(cniNetworkPolicy(ns, input.revision));
   return objects;
 }
 

@@ -34,3 +34,17 @@ export function labelledCrd(crd: KubeObject): KubeObject {
     },
   };
 }
+
+/** A CRD as Istio's CRD file ships it (the base chart with values.base.enableCRDTemplates=false): the old static labels. */
+export function legacyLabelledCrd(crd: KubeObject): KubeObject {
+  const group = (crd.spec as { group?: string } | undefined)?.group;
+  const area = group === "security.istio.io" ? "security" : group === "telemetry.istio.io" ? "telemetry" : undefined;
+  return {
+    ...crd,
+    metadata: {
+      ...crd.metadata,
+      labels: { app: "istio-pilot", chart: "istio", heritage: "Tiller", ...(area ? { istio: area } : {}), release: "istio" },
+      annotations: { ...(crd.metadata.annotations ?? {}), "helm.sh/resource-policy": "keep" },
+    },
+  };
+}
