@@ -23,6 +23,11 @@ export const commandTable: readonly CommandEntry[] = [
     load: () => import("./commands/uninstall.js"),
   },
   {
+    name: "tag",
+    summary: "Revision tags: set, list, remove, generate (stable names for control plane revisions)",
+    load: () => import("./commands/tag.js"),
+  },
+  {
     name: "verify-install",
     summary: "Compare the rendered profile with the cluster: missing, drifted, not ready",
     load: () => import("./commands/verify-install.js"),

@@ -1,7 +1,7 @@
 import type { KubeObject } from "../objects.js";
 import { ISTIO_VERSION } from "../versions.js";
 
-export type ChartName = "base" | "istiod" | "istio-ingress" | "istio-egress" | "cni" | "ztunnel";
+export type ChartName = "base" | "istiod" | "istio-ingress" | "istio-egress" | "cni" | "ztunnel" | "istio-default";
 
 /** The five labels every chart object carries (install.md §8). */
 export function helmLabels(chart: ChartName): Record<string, string> {

@@ -6,7 +6,7 @@
  * Rendered from values.revisionTags by the istiod chart and by `mesh tag generate|set`.
  */
 import type { KubeObject } from "../objects.js";
-import { helmLabels, type ChartName } from "./labels.js";
+import { helmLabels } from "./labels.js";
 import { istiodOwnerLabels, object, revisioned, value, type IstiodContext } from "./istiod-context.js";
 import { istiodService } from "./istiod-workload.js";
 
@@ -156,7 +156,7 @@ export function baseDefaultValidator(input: ValidatorInput): KubeObject {
     "ValidatingWebhookConfiguration",
     {
       name: "istiod-default-validator",
-      labels: defaultValidatorLabels(input.revision, "base"),
+      labels: defaultValidatorLabels(input.revision),
     },
     {
       webhooks: [
@@ -184,9 +184,13 @@ export function defaultTagValidator(input: ValidatorInput): KubeObject {
     {
       name: "istiod-default-validator",
       labels: {
-        ...defaultValidatorLabels(input.revision || DEFAULT_TAG, "base"),
+        app: "istiod",
+        istio: "istiod",
+        "istio.io/rev": input.revision || DEFAULT_TAG,
         [TAG_LABEL]: DEFAULT_TAG,
         "operator.istio.io/component": "Pilot",
+        "app.kubernetes.io/name": "istiod",
+        ...helmLabels("istio-default"),
       },
     },
     {
@@ -205,13 +209,13 @@ export function defaultTagValidator(input: ValidatorInput): KubeObject {
   );
 }
 
-function defaultValidatorLabels(revision: string, chart: ChartName): Record<string, string> {
+function defaultValidatorLabels(revision: string): Record<string, string> {
   return {
     app: "istiod",
     release: "istio",
     istio: "istiod",
     "istio.io/rev": revision || DEFAULT_TAG,
     "app.kubernetes.io/name": "istiod",
-    ...helmLabels(chart),
+    ...helmLabels("base"),
   };
 }
