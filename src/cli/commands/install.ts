@@ -92,6 +92,11 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
       await (
         await import("./gateway-api.js")
       ).ensureGatewayApiBeforeIstio(cluster, context, command, { dryRun: flags.dryRun ?? false, timeoutMs: readinessTimeoutMs });
+    if (flags.dryRun) {
+      const { printPlannedChanges } = await import("../dry-run.js");
+      await printPlannedChanges(cluster, plan, { output, forceConflicts: flags.forceConflicts ?? false }, context, err);
+      return;
+    }
     const progress = await createProgress(context, command, globals.quiet || output === "json");
     const onEvent = (event: InstallEvent) => {
       if (event.type === "version-change") {
