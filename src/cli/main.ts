@@ -23,6 +23,11 @@ export const commandTable: readonly CommandEntry[] = [
     load: () => import("./commands/uninstall.js"),
   },
   {
+    name: "precheck",
+    summary: "Check a cluster before installing or upgrading Istio (istioctl x precheck)",
+    load: () => import("./commands/precheck.js"),
+  },
+  {
     name: "tag",
     summary: "Revision tags: set, list, remove, generate (stable names for control plane revisions)",
     load: () => import("./commands/tag.js"),
