@@ -18,6 +18,11 @@ export const commandTable: readonly CommandEntry[] = [
     load: () => import("./commands/install.js"),
   },
   {
+    name: "upgrade",
+    summary: "Install over an existing control plane, with upgrade checks (version skips, old proxies)",
+    load: () => import("./commands/upgrade.js"),
+  },
+  {
     name: "uninstall",
     summary: "Remove what mesh install applied (--purge, --revision, -f)",
     load: () => import("./commands/uninstall.js"),
