@@ -2,10 +2,10 @@ import type { Command } from "commander";
 import { InputError, UsageError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
 import type { CliContext } from "../context.js";
+import { collect } from "../options.js";
 
 /** Shared with `manifest generate` (passed in, so that the two modules do not import each other). */
 interface OverlayReaders {
-  collect: (value: string, previous: string[] | undefined) => string[];
   readOverlayDocuments: (flags: string[], context: CliContext) => Promise<import("../../core/documents/parse.js").SourceDocument[]>;
 }
 
@@ -18,7 +18,6 @@ interface DiffFlags {
 
 /** `mesh manifest diff A B`: two manifests (files, or renders of -f/--set per side) compared object by object. */
 export function registerManifestDiff(manifest: Command, context: CliContext, readers: OverlayReaders): void {
-  const { collect } = readers;
   manifest
     .command("diff [a] [b]")
     .description("Compare two manifests object by object, ignoring order: files, or renders of --set-a/--file-a and --set-b/--file-b")

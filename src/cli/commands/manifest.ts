@@ -3,6 +3,7 @@ import { InputError, UsageError } from "../../core/errors.js";
 import type { Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
 import { registerManifestDiff } from "./manifest-diff.js";
+import { collect } from "../options.js";
 
 interface GenerateFlags {
   set?: string[];
@@ -56,15 +57,10 @@ export function register(program: Command, context: CliContext): void {
       }
       context.io.stdout.write(print(sortObjects(generated.components.flatMap((component) => component.objects))));
     });
-  registerManifestDiff(manifest, context, { collect, readOverlayDocuments });
+  registerManifestDiff(manifest, context, { readOverlayDocuments });
 }
 
 // Shared with `mesh profile` and `mesh install`: how -f and --set inputs are read and warnings printed.
-
-/** commander collector for repeatable flags. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 /** Reads `-f` overlays (repeatable, comma-separated, `-` for stdin) in order. */
 export async function readOverlayFiles(flags: string[], context: CliContext): Promise<{ path: string; text: string }[]> {

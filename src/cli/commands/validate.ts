@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
+import { collect } from "../options.js";
 
 interface ValidateFlags {
   channel: string;
@@ -15,7 +16,6 @@ interface ValidateFlags {
   validate: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 const collectList = (value: string, previous: string[]) => [
   ...previous,
   ...value

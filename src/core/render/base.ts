@@ -20,7 +20,7 @@ function baseChartDefaults(): JsonMap {
 }
 
 /**
- * The base component (install.md §7.1): the Istio CRDs, labelled with the chart's five labels only, and the
+ * The base component (docs/design/install.md §7.1): the Istio CRDs, labelled with the chart's five labels only, and the
  * reader ServiceAccount. values.base.excludedCRDs drops CRDs by name. A non-empty values.defaultRevision adds
  * the cluster-wide validator `istiod-default-validator` (and, on the stable channel, the default policy).
  */
