@@ -59,6 +59,11 @@ export const commandTable: readonly CommandEntry[] = [
     summary: "Validate Istio and Gateway API resources offline, with file:line:col findings",
     load: () => import("./commands/validate.js"),
   },
+  {
+    name: "analyze",
+    summary: "Analyse resources together as istioctl analyze does (IST codes), offline or with --cluster",
+    load: () => import("./commands/analyze.js"),
+  },
   { name: "convert", summary: "Convert Istio Gateway/VirtualService to Gateway API and back", load: () => import("./commands/convert.js") },
   {
     name: "gateway-api",
