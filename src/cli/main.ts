@@ -19,9 +19,24 @@ export const commandTable: readonly CommandEntry[] = [
     load: () => import("./commands/install.js"),
   },
   {
+    name: "upgrade",
+    summary: "Install over an existing control plane, with upgrade checks (version skips, old proxies)",
+    load: () => import("./commands/upgrade.js"),
+  },
+  {
     name: "uninstall",
     summary: "Remove what mesh install applied (--purge, --revision, -f)",
     load: () => import("./commands/uninstall.js"),
+  },
+  {
+    name: "precheck",
+    summary: "Check a cluster before installing or upgrading Istio (istioctl x precheck)",
+    load: () => import("./commands/precheck.js"),
+  },
+  {
+    name: "tag",
+    summary: "Revision tags: set, list, remove, generate (stable names for control plane revisions)",
+    load: () => import("./commands/tag.js"),
   },
   {
     name: "verify-install",

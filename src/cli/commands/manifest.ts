@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { InputError, UsageError } from "../../core/errors.js";
 import type { Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
+import { registerManifestDiff } from "./manifest-diff.js";
 import { collect } from "../options.js";
 
 interface GenerateFlags {
@@ -56,6 +57,7 @@ export function register(program: Command, context: CliContext): void {
       }
       context.io.stdout.write(print(sortObjects(generated.components.flatMap((component) => component.objects))));
     });
+  registerManifestDiff(manifest, context, { readOverlayDocuments });
 }
 
 // Shared with `mesh profile` and `mesh install`: how -f and --set inputs are read and warnings printed.

@@ -10,8 +10,8 @@ export function register(program: Command, context: CliContext): void {
     .command("list")
     .description("List the built-in profiles")
     .action(async () => {
-      const { profileNames, partialProfiles } = await import("../../core/operator/profiles.js");
-      const lines = profileNames().map((name) => `    ${name}${partialProfiles[name] ? `  (partial: ${partialProfiles[name]})` : ""}`);
+      const { profileNames } = await import("../../core/operator/profiles.js");
+      const lines = profileNames().map((name) => `    ${name}`);
       context.io.stdout.write(`Istio configuration profiles:\n${lines.join("\n")}\n`);
     });
   profile
