@@ -63,7 +63,7 @@ export async function fetchCrdText(location: string, limits: FetchLimits = defau
     const chunks: Uint8Array[] = [];
     let size = 0;
     try {
-      for await (const chunk of response.body ?? []) {
+      for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
         size += chunk.byteLength;
         if (size > limits.maxBytes) {
           controller.abort();
