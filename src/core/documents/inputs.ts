@@ -35,6 +35,8 @@ export interface ExpandedInput {
   argument: string;
   files: string[];
   findings: Finding[];
+  /** Files the argument stands for that an earlier argument already gave (they are read once). */
+  repeated: number;
 }
 
 /** Directories a walk never enters: dependencies and tool state, not manifests (`node_modules`, `.git`, `.github`, …). */
@@ -52,13 +54,13 @@ export async function expandInputArguments(args: readonly string[], filters: Inp
   const seen = new Set<string>();
   const expanded: ExpandedInput[] = [];
   for (const arg of args) {
-    const entry: ExpandedInput = { argument: arg, files: [], findings: [] };
+    const entry: ExpandedInput = { argument: arg, files: [], findings: [], repeated: 0 };
     expanded.push(entry);
     const add = (file: string) => {
       if (!seen.has(file)) {
         seen.add(file);
         entry.files.push(file);
-      }
+      } else entry.repeated++;
     };
     if (arg === "-") {
       add("-");

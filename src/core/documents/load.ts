@@ -1,3 +1,4 @@
+import { appendAll } from "../append.js";
 import type { Finding } from "../findings.js";
 import { expandInputArguments, readInputText, type InputFilters } from "./inputs.js";
 import { defaultReadLimits, type ReadLimits } from "./limits.js";
@@ -45,12 +46,8 @@ export async function loadDocuments(args: readonly string[], options: LoadOption
       appendAll(result.findings, parsed.findings);
       if (finding) result.findings.push(finding);
     }
-    if (result.documents.length + result.findings.length === before) result.emptyArguments.push(expanded.argument);
+    if (result.documents.length + result.findings.length === before && expanded.repeated === 0)
+      result.emptyArguments.push(expanded.argument);
   }
   return result;
-}
-
-/** Appends without spreading: a file can hold more documents than a call may take arguments. */
-function appendAll<T>(target: T[], items: readonly T[]): void {
-  for (const item of items) target.push(item);
 }

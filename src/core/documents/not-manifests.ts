@@ -49,12 +49,12 @@ function recognize(file: string, object: unknown): Recognized | undefined {
   if (!map || "apiVersion" in map || "kind" in map) return undefined;
   // go-yaml reads the workflow key `on:` as the boolean true, so it arrives as the field "true".
   if ("jobs" in map && ("on" in map || "true" in map))
-    return { what: "a GitHub Actions workflow", advice: "it is not a Kubernetes object; leave it out (--exclude '.github/**')" };
+    return { what: "a GitHub Actions workflow", advice: "leave it out (--exclude '.github/**')" };
   if ("stages" in map || ("image" in map && "script" in map))
-    return { what: "a GitLab CI configuration", advice: "it is not a Kubernetes object; leave it out with --exclude" };
+    return { what: "a GitLab CI configuration", advice: "leave it out with --exclude" };
   if ("services" in map && ("version" in map || "volumes" in map || "networks" in map))
-    return { what: "a Docker Compose file", advice: "it is not a Kubernetes object; leave it out with --exclude" };
-  return { what: "YAML without apiVersion and kind", advice: "it is not a Kubernetes object; leave it out with --exclude" };
+    return { what: "a Docker Compose file", advice: "leave it out with --exclude" };
+  return { what: "YAML without apiVersion and kind", advice: "leave it out with --exclude" };
 }
 
 /**
@@ -78,7 +78,7 @@ export function separateNonManifests(
       severity: "error",
       code: "not-kubernetes",
       origin: "input",
-      message: `${file} looks like ${recognized.what}, not Kubernetes manifests; ${recognized.advice}`,
+      message: `${file} looks like ${recognized.what}, not a Kubernetes manifest; ${recognized.advice}`,
       file,
       line: document.line,
       column: document.column,

@@ -1,3 +1,4 @@
+import { appendAll } from "../append.js";
 import type { FieldPath, ResourceIdentity } from "../findings.js";
 import { closestWord } from "../suggest.js";
 import { evaluateRules } from "./cel/rules.js";
@@ -137,8 +138,8 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   const valueSchema = rootWithoutMetadata(root);
   const precompiled = precompiledValueValidator(schema, options);
   const values = precompiled?.(pruned) ? checkValuesKnownValid(pruned, valueSchema, []) : checkValues(pruned, valueSchema, []);
-  errors.push(...values.errors);
-  errors.push(...metadataSchemaErrors(object.metadata, root));
+  appendAll(errors, values.errors);
+  appendAll(errors, metadataSchemaErrors(object.metadata, root));
   const rootRules = root["x-kubernetes-validations"];
   if (rootRules?.length) values.ruleSites.push({ value: admitted, schema: root, path: [] });
   if (errors.some((error) => error.blocking && (error.severity ?? "error") === "error")) {
@@ -153,10 +154,10 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
       });
     }
   } else {
-    errors.push(...evaluateRules(values.ruleSites, true));
+    appendAll(errors, evaluateRules(values.ruleSites, true));
   }
   if (!errors.some((error) => (error.severity ?? "error") === "error")) {
-    errors.push(...webhookErrors(admitted, options));
+    appendAll(errors, webhookErrors(admitted, options));
   }
   return { identity, errors, admitted, schema };
 }

@@ -1,3 +1,4 @@
+import { appendAll } from "../append.js";
 import type { SourceDocument } from "../documents/index.js";
 import { formatFieldPath, type CheckedResource, type Finding, type FindingsReport } from "../findings.js";
 import { analyzeResources } from "./analyze/index.js";
@@ -69,7 +70,7 @@ export function validateObjects(objects: readonly unknown[], options: Partial<Va
     if (verdict.skipped) continue;
     const resource = verdict.identity;
     const own = verdict.errors.map((error) => toFinding(error, undefined, resource));
-    findings.push(...own);
+    appendAll(findings, own);
     if (verdict.admitted && !own.some((finding) => finding.severity === "error")) {
       analyzed.push({
         object: verdict.admitted,

@@ -1,3 +1,4 @@
+import { appendAll } from "../../append.js";
 import type { FieldError } from "../field-errors.js";
 import type { ValidateOptions } from "../options.js";
 import { validateIstioDestinationRule } from "./destination-rule.js";
@@ -28,6 +29,6 @@ export function webhookErrors(object: Record<string, unknown>, options: Validate
   if (!group.endsWith(".istio.io")) return [];
   const errors = istioMetadataErrors(object);
   const check = checksByKind[`${group}/${String(object.kind)}`];
-  if (check) errors.push(...check(object, options));
+  if (check) appendAll(errors, check(object, options));
   return errors;
 }
