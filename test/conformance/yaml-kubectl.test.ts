@@ -63,6 +63,12 @@ const listed = [
   `${"k".repeat(1100)}: v\n`,
   `${"k".repeat(1024)}: v\n`,
   `a: {${"k".repeat(1100)}: v}\n`,
+  '{"apiVersion": "v1", "kind": "ConfigMap", "data": {"url": "http:\\/\\/x"}}\n',
+  '{"a": 1}\n{"b": [2, 3]}\n',
+  '{"a": 1}\n---\n{"b": 2}\n',
+  "{a: 1}\n",
+  '  {"a": 1e400}\n',
+  '{"a": 1, "a": 2}\n',
 ];
 
 const seeds = [
@@ -75,6 +81,7 @@ const seeds = [
   "? complex\n: value\n'quoted key': \"dq \\t \\u00e9\"\nplain: multi\n  line\n# comment\nnum: 0x1F\nf: 1.5e3\nn: ~\n",
   "- [a, b]\n- {c: d}\n- \"x\"\n- 'y'\n- !!str 1\n- &a z\n- *a\n- ? k\n  : v\n",
   "a: b\n---\nc: d\n...\n---\ne: [f, {g: h}]\n",
+  '{\n  "apiVersion": "v1",\n  "kind": "Service",\n  "metadata": {"name": "s", "labels": {"app": "web"}},\n  "spec": {"ports": [{"port": 80, "name": "http"}], "note": "a\\/b \\u00e9"}\n}\n',
 ];
 
 const insertions = [

@@ -1,6 +1,7 @@
 import type { FieldPath, Finding, ResourceIdentity, SourcePosition } from "../findings.js";
 import { defaultReadLimits, type ReadLimits } from "./limits.js";
 import { fastLocator, parseFastChunk, type FastDocument } from "./fast-parse.js";
+import { isJsonStream, splitJsonStream } from "./json-stream.js";
 import { splitManifest, type ManifestChunk } from "./kubectl-split.js";
 import { YamlError } from "./go-yaml/errors.js";
 import { composeFirstDocument, type YamlNode } from "./go-yaml/parser.js";
@@ -46,6 +47,7 @@ export function parseWithFullReader(text: string, file: string, limits: ReadLimi
 }
 
 function parseSplit(text: string, file: string, limits: ReadLimits, fastFirst: boolean): ParsedFile {
+  if (isJsonStream(text)) return parseJsonStream(text, file, limits);
   const split = splitManifest(text);
   const documents: SourceDocument[] = [];
   const findings: Finding[] = split.problems.map((problem) => ({
@@ -73,6 +75,73 @@ function parseSplit(text: string, file: string, limits: ReadLimits, fastFirst: b
     }
   }
   return { documents, findings };
+}
+
+/** A stream kubectl reads as JSON values (json-stream.ts); go-yaml's reading of each value gives positions and duplicate keys. */
+function parseJsonStream(text: string, file: string, limits: ReadLimits): ParsedFile {
+  const { values, problem } = splitJsonStream(text);
+  const documents: SourceDocument[] = [];
+  const findings: Finding[] = [];
+  const columnOf = (offset: number) => offset - text.lastIndexOf("\n", offset - 1);
+  const jsonFinding = (offset: number, line: number, message: string, code: Finding["code"] = "yaml-syntax"): Finding => ({
+    severity: "error",
+    code,
+    origin: "yaml",
+    message,
+    file,
+    line: line + 1,
+    column: columnOf(offset),
+  });
+  values.forEach((json, index) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(json.text);
+    } catch (error) {
+      findings.push(jsonFinding(json.offset, json.line, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`));
+      return;
+    }
+    const unfit = jsonValueProblem(value, limits.maxDepth);
+    if (unfit) {
+      findings.push(jsonFinding(json.offset, json.line, unfit.message, unfit.code));
+      return;
+    }
+    // The same text as a YAML chunk, indented so that columns on its first line stay right.
+    const chunk: ManifestChunk = { index, offset: json.offset, line: json.line, text: " ".repeat(columnOf(json.offset) - 1) + json.text };
+    let read: ReadDocument | undefined;
+    try {
+      read = readChunk(chunk, limits);
+    } catch (error) {
+      if (!(error instanceof YamlError)) throw error;
+      if (error.code === "duplicate-key" || error.code === "yaml-value") {
+        findings.push(yamlFinding(error, chunk, file));
+        return;
+      }
+    }
+    if (value === null) return;
+    if (read) {
+      for (const document of fullSourceDocuments({ root: read.root, value }, chunk, file)) documents.push(document);
+    } else {
+      const start = { file, line: json.line + 1, column: columnOf(json.offset) };
+      for (const document of sourceDocuments(value, index, () => () => start, start, file)) documents.push(document);
+    }
+  });
+  if (problem) findings.push(jsonFinding(problem.offset, problem.line, problem.message));
+  return { documents, findings };
+}
+
+/** What kubectl's JSON decoding refuses in a parsed value: numbers JSON.parse turned into infinity, too deep nesting. */
+function jsonValueProblem(value: unknown, maxDepth: number): { message: string; code: Finding["code"] } | undefined {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node === "number" && !Number.isFinite(node))
+      return { message: "a number is too large for a 64-bit float; kubectl rejects it", code: "yaml-value" };
+    if (typeof node === "object" && node !== null) {
+      if (depth >= maxDepth) return { message: `document nests deeper than ${maxDepth} levels; refusing to read it`, code: "depth-limit" };
+      for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
 }
 
 interface ReadDocument {

@@ -10,10 +10,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"sigs.k8s.io/yaml"
 )
@@ -76,6 +78,31 @@ func run(c harnessCase) (result harnessResult) {
 			result.Error = fmt.Sprintf("panic: %v", r)
 		}
 	}()
+	// A stream whose first non-space character is "{" is read as JSON values (YAMLOrJSONDecoder).
+	if trimmed := strings.TrimLeftFunc(c.Text, unicode.IsSpace); strings.HasPrefix(trimmed, "{") {
+		decoder := json.NewDecoder(strings.NewReader(c.Text))
+		for {
+			var raw json.RawMessage
+			if err := decoder.Decode(&raw); err == io.EOF {
+				return
+			} else if err != nil {
+				result.Error = "json: " + err.Error()
+				return
+			}
+			// kubectl then decodes each object; a value JSON numbers cannot hold fails there.
+			var value interface{}
+			if err := json.Unmarshal(raw, &value); err != nil {
+				result.Error = "json: " + err.Error()
+				return
+			}
+			compact := new(bytes.Buffer)
+			if err := json.Compact(compact, raw); err != nil {
+				result.Error = "json: " + err.Error()
+				return
+			}
+			result.Documents = append(result.Documents, compact.String())
+		}
+	}
 	chunks, splitErr, splitLine := splitDocuments(c.Text)
 	for _, ch := range chunks {
 		out, err := yaml.YAMLToJSON([]byte(ch.text))

@@ -286,3 +286,28 @@ describe("stack safety", () => {
     expect((block.documents[0]!.object as { hosts: string[] }).hosts).toHaveLength(20_000);
   });
 });
+
+describe("a stream starting with { is read as JSON values, as kubectl does", () => {
+  it("accepts JSON that go-yaml would refuse (the escape \\/) and concatenated objects", () => {
+    const parsed = read('{"kind": "ConfigMap", "data": {"url": "http:\\/\\/x"}}\n{"kind": "Secret"}\n');
+    expect(parsed.findings).toEqual([]);
+    expect(parsed.documents.map((document) => document.object)).toEqual([
+      { kind: "ConfigMap", data: { url: "http://x" } },
+      { kind: "Secret" },
+    ]);
+  });
+
+  it("locates fields of a JSON document", () => {
+    const [document] = read('{\n  "kind": "Service",\n  "spec": {"ports": [{"port": 80}]}\n}\n').documents;
+    expect(document!.locate(["spec", "ports", 0, "port"])).toEqual({ file: "in.yaml", line: 3, column: 23 });
+  });
+
+  it.each([
+    ["{a: 1}\n", "invalid JSON"],
+    ['{"a": 1}\n---\n{"b": 2}\n', "between JSON values"],
+    ['{"a": 1e400}\n', "too large"],
+    ['{"a": 1, "a": 2}\n', "already defined"],
+  ])("rejects %j", (text, message) => {
+    expect(read(text).findings).toEqual([expect.objectContaining({ severity: "error", message: expect.stringContaining(message) })]);
+  });
+});
