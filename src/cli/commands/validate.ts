@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
 import { InputError, UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
+import { collect } from "../options.js";
 
 interface ValidateFlags {
   channel: string;
@@ -19,7 +20,6 @@ interface ValidateFlags {
   ignoreFilenamePattern: string[];
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 const collectList = (value: string, previous: string[]) => [
   ...previous,
   ...value
