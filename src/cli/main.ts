@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ExitCode, MeshError } from "../core/errors.js";
 import { closestWord } from "../core/suggest.js";
 import type { CliContext, CliIo, CommandModule, GlobalOptions } from "./context.js";
+import { packagePath } from "../core/package-paths.js";
 
 interface CommandEntry {
   name: string;
@@ -57,7 +58,7 @@ export const commandTable: readonly CommandEntry[] = [
 const valueOptions = new Set(["--kubeconfig", "--context", "-n", "--namespace", "-o", "--output"]);
 
 export function meshVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
 
