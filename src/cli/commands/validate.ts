@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
+import { InputError, UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
 import { collect } from "../options.js";
 
@@ -15,6 +16,9 @@ interface ValidateFlags {
   analyzeRefs?: boolean;
   validate: string;
   analyze: string;
+  filename: string[];
+  exclude: string[];
+  ignoreFilenamePattern: string[];
 }
 
 const collectList = (value: string, previous: string[]) => [
@@ -37,6 +41,19 @@ export function register(program: Command, context: CliContext): void {
       new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster")
         .choices([...SCHEMA_GATEWAY_API_VERSIONS])
         .default(DEFAULT_GATEWAY_API_VERSION),
+    )
+    .option("-f, --filename <path>", "file, directory, glob or - (stdin) to validate, as kubectl -f (repeatable)", collect, [])
+    .option(
+      "--exclude <glob>",
+      "leave out files and directories matching this glob, e.g. 'charts/**' or '*.tmpl.yaml' (repeatable; node_modules and dot-directories are always skipped)",
+      collect,
+      [],
+    )
+    .option(
+      "--ignore-filename-pattern <regex>",
+      "leave out files whose path matches this regular expression, as kubeconform does (repeatable)",
+      collect,
+      [],
     )
     .option("--strict", "fail on kinds without a schema (core kinds, unknown CRDs)")
     .option("--ignore-missing-schemas", "say nothing about kinds without a schema")
@@ -72,11 +89,24 @@ export function register(program: Command, context: CliContext): void {
       const format = parseReportFormat(globals.output);
       const io = context.io;
       const { loadDocuments, readStream, inputArgsOrStdin } = await import("../../core/documents/index.js");
-      const args = inputArgsOrStdin(inputs, io.stdin.isTTY, "manifests to validate");
+      const args = inputArgsOrStdin([...inputs, ...flags.filename], io.stdin.isTTY, "manifests to validate");
+      const ignoreFilenamePatterns = flags.ignoreFilenamePattern.map((pattern) => {
+        try {
+          return new RegExp(pattern);
+        } catch (error) {
+          throw new UsageError(`--ignore-filename-pattern ${pattern}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
       const readStdin = () => readStream(io.stdin);
       const { loadCrdObjects } = await import("../../core/validate/crd/inputs.js");
       const crds = flags.crds.length > 0 ? await loadCrdObjects(flags.crds, readStdin) : [];
-      const loaded = await loadDocuments(args, { readStdin });
+      const loaded = await loadDocuments(args, { readStdin, exclude: flags.exclude, ignoreFilenamePatterns });
+      if (loaded.emptyArguments.length > 0) {
+        const names = loaded.emptyArguments.map((arg) => (arg === "-" ? "standard input" : arg));
+        throw new InputError(`nothing to validate: ${names.join(", ")} ${names.length === 1 ? "holds" : "hold"} no manifests`, {
+          hint: "pass YAML or JSON files with Kubernetes objects (directories are searched for *.yaml, *.yml and *.json, skipping node_modules and dot-directories)",
+        });
+      }
       const { validateDocuments, failsRun } = await import("../../core/validate/index.js");
       const options = {
         gatewayApiVersion: flags.gatewayApiVersion as (typeof SCHEMA_GATEWAY_API_VERSIONS)[number],
