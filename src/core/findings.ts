@@ -3,7 +3,18 @@ export type Severity = "error" | "warning" | "info";
 
 /** Which stage produced a finding; mirrors the API server's pipeline plus mesh's own stages. */
 export type FindingOrigin =
-  "input" | "yaml" | "schema" | "cel" | "metadata" | "webhook" | "analyzer" | "controller" | "convert" | "operator" | "install";
+  | "input"
+  | "yaml"
+  | "schema"
+  | "cel"
+  | "metadata"
+  | "validation"
+  | "webhook"
+  | "analyzer"
+  | "controller"
+  | "convert"
+  | "operator"
+  | "install";
 
 export interface ResourceIdentity {
   apiVersion?: string;

@@ -10,6 +10,7 @@ import { pruneAndDefault } from "./structural-defaults.js";
 import { checkValues, checkValuesKnownValid } from "./value-validation.js";
 import { precompiledValueValidator } from "./ajv/validators.js";
 import { webhookErrors } from "./istio/webhook.js";
+import { builtinKindErrors } from "./kubernetes/index.js";
 
 /** What the engine concluded about one object; paths are relative to the object. */
 export interface ObjectVerdict {
@@ -18,45 +19,13 @@ export interface ObjectVerdict {
   admitted?: Record<string, unknown>;
   schema?: KindSchema;
   identity: ResourceIdentity;
-  skipped?: boolean;
+  /** Not validated: no schema for the kind (and not --strict), or the kind was given to --skip. */
+  skipped?: SkipReason;
 }
+
+export type SkipReason = "no-schema" | "skip-flag";
 
 const rootFields = new Set(["apiVersion", "kind", "metadata"]);
-
-const coreGroups = new Set([
-  "",
-  "apps",
-  "batch",
-  "autoscaling",
-  "policy",
-  "networking.k8s.io",
-  "rbac.authorization.k8s.io",
-  "storage.k8s.io",
-  "scheduling.k8s.io",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "admissionregistration.k8s.io",
-  "apiextensions.k8s.io",
-  "certificates.k8s.io",
-]);
-const clusterScopedCoreKinds = new Set([
-  "Namespace",
-  "Node",
-  "PersistentVolume",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "CustomResourceDefinition",
-  "StorageClass",
-  "PriorityClass",
-  "IngressClass",
-  "ValidatingWebhookConfiguration",
-  "MutatingWebhookConfiguration",
-  "CertificateSigningRequest",
-]);
-
-function isCoreGroup(group: string): boolean {
-  return coreGroups.has(group);
-}
 
 /** Runs stages 2–9 of validation.md §0.1 for one object, as `kubectl apply` (create, strict) would. */
 export function validateObject(value: unknown, source: SchemaSource, options: ValidateOptions): ObjectVerdict {
@@ -95,16 +64,13 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   const apiVersion = object.apiVersion as string;
   const kind = object.kind as string;
   const { group } = splitApiVersion(apiVersion);
-  if (options.skipKinds.some((skip) => skip === kind || skip === `${group}/${kind}`)) return { identity, errors, skipped: true };
+  if (options.skipKinds.some((skip) => skip === kind || skip === `${group}/${kind}`)) return { identity, errors, skipped: "skip-flag" };
 
   const schema = source.lookup(apiVersion, kind);
   if (!schema || !schema.served) {
-    errors.push(...missingSchema(apiVersion, kind, schema, source, options));
-    // Core kinds have no schema here, but the API server's ObjectMeta rules hold for them too.
-    if (!schema && isCoreGroup(group) && !options.ignoreMissingSchemas) {
-      if (identity.namespace === undefined && !clusterScopedCoreKinds.has(kind)) identity.namespace = options.defaultNamespace;
-      errors.push(...checkMetadata(object.metadata, { apiVersion, kind, clusterScoped: clusterScopedCoreKinds.has(kind) }));
-    }
+    const missing = missingSchema(apiVersion, kind, schema, source, options);
+    if (missing === "skip") return { identity, errors, skipped: "no-schema" };
+    errors.push(...missing);
     return { identity, errors };
   }
   if (schema.deprecated) {
@@ -156,6 +122,7 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
     errors.push(...evaluateRules(values.ruleSites, true));
   }
   if (!errors.some((error) => (error.severity ?? "error") === "error")) {
+    if (schema.kubernetesBuiltin) errors.push(...builtinKindErrors(admitted, group, kind));
     errors.push(...webhookErrors(admitted, options));
   }
   return { identity, errors, admitted, schema };
@@ -201,7 +168,7 @@ function missingSchema(
   schema: KindSchema | undefined,
   source: SchemaSource,
   options: ValidateOptions,
-): FieldError[] {
+): FieldError[] | "skip" {
   const { group, version } = splitApiVersion(apiVersion);
   const versions = source.versionsOf(group, kind);
   const elsewhere = source.whereElse(apiVersion, kind);
@@ -230,7 +197,8 @@ function missingSchema(
       },
     ];
   }
-  if (options.ignoreMissingSchemas) return [];
+  // Neither a built-in kind nor a known CRD: nothing can be checked, so the object is skipped, not passed.
+  if (options.ignoreMissingSchemas || !options.strict) return "skip";
   return [
     {
       type: "Invalid",
@@ -239,10 +207,7 @@ function missingSchema(
       origin: "schema",
       shown: JSON.stringify(kind),
       detail: `no schema for ${apiVersion} ${kind}; not validated`,
-      hint: options.strict
-        ? "pass --crds with its CustomResourceDefinition, --skip it, or drop --strict"
-        : "pass --crds with its CustomResourceDefinition to validate it",
-      severity: options.strict ? "error" : "info",
+      hint: "pass --crds with its CustomResourceDefinition, --skip it, or drop --strict",
     },
   ];
 }

@@ -35,6 +35,8 @@ export interface StructuralSchema {
   "x-kubernetes-list-map-keys"?: string[];
   "x-kubernetes-map-type"?: "atomic" | "granular";
   "x-kubernetes-validations"?: ValidationRule[];
+  /** mesh's own keyword for resource.Quantity in the built-in Kubernetes schemas: a string or number of quantity syntax. */
+  "x-mesh-quantity"?: boolean;
   [keyword: string]: unknown;
 }
 
@@ -61,6 +63,8 @@ export interface KindSchema {
   openAPIV3Schema: StructuralSchema;
   /** Whether the status subresource is enabled (then `status` is dropped on create). Default true. */
   statusSubresource?: boolean;
+  /** Set for the API server's own kinds (Deployment, Service, …), which also get their built-in validation. */
+  kubernetesBuiltin?: boolean;
 }
 
 /** Where schemas come from: the built-in catalog of one variant, user CRDs, or both. */
