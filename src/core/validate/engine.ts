@@ -1,4 +1,4 @@
-import type { FieldPath, ResourceIdentity } from "../findings.js";
+import type { FieldPath, ResourceIdentity, SkipReason } from "../findings.js";
 import { closestWord } from "../suggest.js";
 import { evaluateRules } from "./cel/rules.js";
 import type { FieldError } from "./field-errors.js";
@@ -22,8 +22,6 @@ export interface ObjectVerdict {
   /** Not validated: no schema for the kind (and not --strict), or the kind was given to --skip. */
   skipped?: SkipReason;
 }
-
-export type SkipReason = "no-schema" | "skip-flag";
 
 const rootFields = new Set(["apiVersion", "kind", "metadata"]);
 

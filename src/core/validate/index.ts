@@ -52,11 +52,13 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
   const resources: CheckedResource[] = [];
   const analyzed: AnalyzedResource[] = [];
   for (const document of documents) {
+    const started = performance.now();
     const verdict = validateObject(document.object, source, resolved);
-    if (verdict.skipped) continue;
     const resource = verdict.identity;
     const findings = verdict.errors.map((error) => toFinding(error, document, resource));
     const checked: CheckedResource = { file: document.file, line: document.line, column: document.column, resource, findings };
+    if (verdict.skipped) checked.skipped = verdict.skipped;
+    checked.durationMs = performance.now() - started;
     resources.push(checked);
     // Analyzers trust the schema's types, so they only see objects the cluster would accept.
     const accepted = !findings.some((finding) => finding.severity === "error");
