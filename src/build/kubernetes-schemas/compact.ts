@@ -151,8 +151,10 @@ function compactNode(node: SwaggerNode, swagger: Swagger, reference: (shortName:
   const out: CompactNode = {};
   if (node.format === "int-or-string") return { "x-kubernetes-int-or-string": true };
   const hasStructure = node.properties !== undefined || node.additionalProperties !== undefined || node.items !== undefined;
-  // Go decodes these into raw JSON (runtime.RawExtension, apiextensions JSON, FieldsV1): anything goes.
-  if ((node.type === undefined || node.type === "object") && !hasStructure) return { "x-kubernetes-preserve-unknown-fields": true };
+  // Go decodes these into raw JSON (apiextensions JSON, …): any value; an object without declared fields
+  // (FieldsV1, CustomResourceSubresourceStatus) holds any fields.
+  if (node.type === undefined && !hasStructure) return { "x-kubernetes-preserve-unknown-fields": true };
+  if (node.type === "object" && !hasStructure) return { type: "object", "x-kubernetes-preserve-unknown-fields": true };
   if (node.type !== undefined) out.type = node.type;
   if (node.format !== undefined) out.format = node.format;
   if (node.required !== undefined && node.required.length > 0) out.required = [...node.required];
