@@ -1,3 +1,4 @@
+import { compareVersions, parseVersion } from "../../core/versions.js";
 import { compactRelease, definitionFile, type CompactKind, type CompactNode, type Swagger } from "./compact.js";
 
 /** What schemas/kubernetes/kinds.json holds. */
@@ -78,14 +79,10 @@ export function minorOf(release: string): string {
   return `${major}.${minor}`;
 }
 
+/** Orders `1.35.0` releases and `1.35` minors alike. */
 function compareReleases(a: string, b: string): number {
-  const left = a.replace(/^v/, "").split(".").map(Number);
-  const right = b.replace(/^v/, "").split(".").map(Number);
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const difference = (left[i] ?? 0) - (right[i] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
+  const version = (text: string) => parseVersion(text.split(".").length === 2 ? `${text}.0` : text)!;
+  return compareVersions(version(a), version(b));
 }
 
 function compareText(a: string, b: string): number {

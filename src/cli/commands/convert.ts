@@ -5,6 +5,7 @@ import { UsageError } from "../../core/errors.js";
 import { closestWord } from "../../core/suggest.js";
 import { SCHEMA_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
+import { collect } from "../options.js";
 
 type Direction = "gateway-api" | "istio";
 
@@ -21,8 +22,6 @@ interface ConvertFlags {
   selector: string[];
   to?: string;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 const directions: Record<string, Direction> = {
   "gateway-to-httproute": "gateway-api",

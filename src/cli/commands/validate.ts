@@ -8,6 +8,7 @@ import {
   nearestKubernetesVersion,
 } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
+import { collect } from "../options.js";
 
 interface ValidateFlags {
   channel: string;
@@ -23,7 +24,6 @@ interface ValidateFlags {
   validate: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 const collectList = (value: string, previous: string[]) => [
   ...previous,
   ...value

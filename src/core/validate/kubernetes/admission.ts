@@ -1,5 +1,5 @@
 import type { FieldError } from "../field-errors.js";
-import { isDns1123Subdomain } from "../metadata.js";
+import { isDns1123Subdomain } from "../../dns-names.js";
 import { duplicate, invalid, required, unsupported, type Path } from "./api-errors.js";
 
 type Json = Record<string, unknown>;

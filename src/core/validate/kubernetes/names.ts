@@ -1,6 +1,7 @@
+import { DNS1123_LABEL_MAX_LENGTH, isDns1123Label, isDns1123Subdomain } from "../../dns-names.js";
+
 /** The API server's name checks (k8s.io/apimachinery/pkg/util/validation) with their exact messages. */
 
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export const DNS1123_LABEL_MESSAGE =
   "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
@@ -8,8 +9,10 @@ export const DNS1123_LABEL_MESSAGE =
 /** IsDNS1123Label: container, volume and namespace names. */
 export function dns1123LabelProblems(name: string): string[] {
   const problems: string[] = [];
-  if (name.length > 63) problems.push("must be no more than 63 characters");
-  if (!dns1123Label.test(name)) problems.push(DNS1123_LABEL_MESSAGE);
+  if (name.length > DNS1123_LABEL_MAX_LENGTH) problems.push(`must be no more than ${DNS1123_LABEL_MAX_LENGTH} characters`);
+  // The character rule alone: a long name of valid characters is a subdomain without dots.
+  const wellFormed = isDns1123Label(name) || (!name.includes(".") && isDns1123Subdomain(name));
+  if (!wellFormed) problems.push(DNS1123_LABEL_MESSAGE);
   return problems;
 }
 

@@ -1,5 +1,6 @@
 import type { FieldError } from "../field-errors.js";
-import { isDns1123Subdomain, labelValueProblems, qualifiedNameProblems } from "../metadata.js";
+import { isDns1123Subdomain } from "../../dns-names.js";
+import { labelValueProblems, qualifiedNameProblems } from "../metadata.js";
 import { duplicate, forbidden, invalid, required, unsupported, type Path } from "./api-errors.js";
 import { dns1123LabelProblems } from "./names.js";
 import { PORT_RANGE_MESSAGE, isValidPortNumber, portNameProblems } from "./ports.js";
