@@ -31,7 +31,7 @@ export async function run(): Promise<void> {
     const kinds: Record<string, string> = (index[variantKey(variant)] = {});
     for (const schema of schemaCatalog(variant).all()) {
       if (!schema.served) continue;
-      const valueSchema = rootWithoutMetadata(schema.openAPIV3Schema as StructuralSchema);
+      const valueSchema = rootWithoutMetadata(schema.openAPIV3Schema);
       const where = `${variantKey(variant)} ${kindKey(schema)}`;
       problems.push(...ajvIncompatibilities(valueSchema).map((problem) => `${where}: ${problem}`));
       const translated = withSharedDefinitions(toAjvSchema(valueSchema));

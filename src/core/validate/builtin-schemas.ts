@@ -25,8 +25,8 @@ export function sourceOfCatalog(catalog: SchemaCatalog): SchemaSource {
   let groups: Set<string> | undefined;
   const everything = () => catalog.all() as KindSchema[];
   return {
-    lookup: (apiVersion, kind) => catalog.lookup(apiVersion, kind) as KindSchema | undefined,
-    versionsOf: (group, kind) => catalog.versionsOf(group, kind) as KindSchema[],
+    lookup: (apiVersion, kind) => catalog.lookup(apiVersion, kind),
+    versionsOf: (group, kind) => catalog.versionsOf(group, kind),
     whereElse: (apiVersion, kind) =>
       catalog.whereElse(apiVersion, kind).map((variant) => `${variant.gatewayApiVersion} ${variant.channel}`),
     groups: () => (groups ??= new Set(everything().map((schema) => schema.group))),
@@ -60,7 +60,7 @@ export function kubernetesSchemaSource(minor: string): SchemaSource {
           served: true,
           storage: true,
           deprecated: false,
-          openAPIV3Schema: schema.openAPIV3Schema as KindSchema["openAPIV3Schema"],
+          openAPIV3Schema: schema.openAPIV3Schema,
           statusSubresource: schema.hasStatus,
           kubernetesBuiltin: true,
         };

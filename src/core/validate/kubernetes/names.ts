@@ -2,7 +2,6 @@ import { DNS1123_LABEL_MAX_LENGTH, isDns1123Label, isDns1123Subdomain } from "..
 
 /** The API server's name checks (k8s.io/apimachinery/pkg/util/validation) with their exact messages. */
 
-
 export const DNS1123_LABEL_MESSAGE =
   "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
