@@ -8,7 +8,6 @@ import { ALL_VARIANTS, schemaCatalog } from "../../core/schemas/index.js";
 import { ajvIncompatibilities, ajvOptions, toAjvSchema, withSharedDefinitions } from "../../core/validate/ajv/schema.js";
 import { AJV_INDEX_FILE, kindKey, moduleFileName, variantKey, type AjvIndex } from "../../core/validate/ajv/validators.js";
 import { rootWithoutMetadata } from "../../core/validate/engine.js";
-import type { StructuralSchema } from "../../core/validate/schema-types.js";
 
 const Ajv = AjvModule.default;
 const standaloneCode = standaloneModule.default;
