@@ -25,6 +25,22 @@ export interface ObjectVerdict {
 
 const rootFields = new Set(["apiVersion", "kind", "metadata"]);
 
+/** Cluster-scoped built-in kinds, for objects analysed without a schema (cluster objects, skipped kinds). */
+export const clusterScopedCoreKinds: ReadonlySet<string> = new Set([
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "StorageClass",
+  "PriorityClass",
+  "IngressClass",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "CertificateSigningRequest",
+]);
+
 /** Runs stages 2–9 of docs/design/validation.md §0.1 for one object, as `kubectl apply` (create, strict) would. */
 export function validateObject(value: unknown, source: SchemaSource, options: ValidateOptions): ObjectVerdict {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
