@@ -1,12 +1,19 @@
 import { Option, type Command } from "commander";
-import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
 import { InputError, UsageError } from "../../core/errors.js";
+import {
+  SCHEMA_GATEWAY_API_VERSIONS,
+  DEFAULT_GATEWAY_API_VERSION,
+  DEFAULT_KUBERNETES_VERSION,
+  KUBERNETES_VERSIONS,
+  nearestKubernetesVersion,
+} from "../../core/versions.js";
 import type { CliContext } from "../context.js";
 import { collect } from "../options.js";
 
 interface ValidateFlags {
   channel: string;
   gatewayApiVersion: string;
+  kubernetesVersion: string;
   strict?: boolean;
   ignoreMissingSchemas?: boolean;
   crds: string[];
@@ -32,7 +39,7 @@ const collectList = (value: string, previous: string[]) => [
 export function register(program: Command, context: CliContext): void {
   program
     .command("validate")
-    .description("Validate Istio and Gateway API resources offline, as a cluster with the CRDs and Istio's webhook would")
+    .description("Validate Kubernetes, Istio and Gateway API resources offline, as the API server with the CRDs and Istio's webhook would")
     .argument("[inputs...]", "files, directories, globs, or - for stdin (default: stdin when it is not a terminal)")
     .addOption(
       new Option("--channel <channel>", "Gateway API channel of the cluster").choices(["standard", "experimental"]).default("standard"),
@@ -55,8 +62,13 @@ export function register(program: Command, context: CliContext): void {
       collect,
       [],
     )
-    .option("--strict", "fail on kinds without a schema (core kinds, unknown CRDs)")
-    .option("--ignore-missing-schemas", "say nothing about kinds without a schema")
+    .option(
+      "--kubernetes-version <version>",
+      `Kubernetes version of the cluster for built-in kinds (${KUBERNETES_VERSIONS[0]}–${KUBERNETES_VERSIONS.at(-1)}; others use the nearest)`,
+      DEFAULT_KUBERNETES_VERSION,
+    )
+    .option("--strict", "fail on kinds without a schema (custom resources without --crds) instead of skipping them")
+    .option("--ignore-missing-schemas", "do not list kinds skipped for lack of a schema (they are still counted)")
     .option(
       "--crds <path|url>",
       "CustomResourceDefinition files, directories or https URLs to validate custom resources with (repeatable)",
@@ -85,6 +97,13 @@ export function register(program: Command, context: CliContext): void {
     )
     .action(async (inputs: string[], flags: ValidateFlags, command: Command) => {
       const globals = context.globals(command);
+      const kubernetes = nearestKubernetesVersion(flags.kubernetesVersion);
+      if (!kubernetes) {
+        throw new UsageError(`invalid --kubernetes-version "${flags.kubernetesVersion}"`, {
+          hint: `give a version such as ${DEFAULT_KUBERNETES_VERSION} (built-in: ${KUBERNETES_VERSIONS.join(", ")})`,
+        });
+      }
+      if (kubernetes.note && !globals.quiet) context.io.stderr.write(`note: ${kubernetes.note}\n`);
       const { parseReportFormat, renderReport } = await import("../printers/index.js");
       const format = parseReportFormat(globals.output);
       const io = context.io;
@@ -111,6 +130,7 @@ export function register(program: Command, context: CliContext): void {
       const options = {
         gatewayApiVersion: flags.gatewayApiVersion as (typeof SCHEMA_GATEWAY_API_VERSIONS)[number],
         channel: flags.channel as "standard" | "experimental",
+        kubernetesVersion: kubernetes.version,
         strict: Boolean(flags.strict),
         ignoreMissingSchemas: Boolean(flags.ignoreMissingSchemas),
         crds,
@@ -126,7 +146,8 @@ export function register(program: Command, context: CliContext): void {
       let text = renderReport(format, report, {
         color: context.stdoutColor(command),
         toolVersion: context.version,
-        summary: !globals.quiet,
+        quiet: globals.quiet,
+        listSkipped: !flags.ignoreMissingSchemas,
       });
       if (flags.summary && format === "text")
         text =
