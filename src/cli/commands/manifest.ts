@@ -81,6 +81,10 @@ export async function readOverlayFiles(flags: string[], context: CliContext): Pr
       continue;
     }
     const text = await readFile(name, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EISDIR")
+        throw new InputError(`${name} is a directory; -f takes IstioOperator overlay files`, {
+          hint: "pass each overlay file with its own -f (they are merged in order)",
+        });
       throw new InputError(`${name}: ${error.code === "ENOENT" ? "no such file or directory" : error.message}`);
     });
     files.push({ path: name, text });

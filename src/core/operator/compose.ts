@@ -55,10 +55,10 @@ export function composeOperator(input: OperatorInput): ComposedOperator {
   return { operator, user: user, profile, findings };
 }
 
+/** Every top-level field is kept, so that the schema check reports unknown ones (`spek:`) instead of ignoring them. */
 function pickOperatorFields(object: unknown): JsonMap {
-  const document = object as JsonMap;
   const out: JsonMap = {};
-  for (const key of ["apiVersion", "kind", "metadata", "spec"]) if (document[key] !== undefined) out[key] = document[key];
+  for (const [key, value] of Object.entries(object as JsonMap)) if (value !== undefined && key !== "status") out[key] = value;
   return out;
 }
 
