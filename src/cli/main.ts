@@ -146,6 +146,7 @@ export async function registerCommands(program: Command, context: CliContext, wa
 /** Runs mesh with `args` (without `node` and the script) and returns the exit code. */
 export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
   const context = makeContext(io);
+  if (args[0] === COMPLETE_COMMAND) return completeWords(args.slice(1), context);
   const name = findCommandName(args);
   const program = buildProgram(context, { versionFlag: name === undefined });
   const verbose = args.includes("-v") || args.includes("--verbose") || io.env.MESH_DEBUG === "1";
@@ -170,19 +171,43 @@ export async function main(args: string[], io: CliIo = processIo()): Promise<num
     await program.parseAsync(args, { from: "user" });
     return context.exitCode;
   } catch (error) {
+    if (error instanceof CommanderError) return reportUsageError(error, program, args, io);
     return reportError(error, io, verbose);
   }
 }
 
-function reportError(error: unknown, io: CliIo, verbose: boolean): number {
-  if (error instanceof CommanderError) {
-    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
-      return ExitCode.ok;
-    }
-    const message = error.message.replace(/^error: /, "").split("\n")[0];
-    io.stderr.write(`Error: ${message}; run 'mesh --help' for usage\n`);
-    return ExitCode.usage;
+/** Commander's messages, made one line in mesh's words, pointing at the help of the command that was meant. */
+async function reportUsageError(error: CommanderError, program: Command, args: string[], io: CliIo): Promise<number> {
+  if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+    return ExitCode.ok;
   }
+  const { commandPathOf } = await import("./complete.js");
+  const path = commandPathOf(program, args);
+  const [first = "", ...rest] = error.message.replace(/^error: /, "").split("\n");
+  const suggestion = /\(Did you mean (.+)\?\)/.exec(rest.join(" "))?.[1];
+  const invalid = /^option '([^' ]+)[^']*' argument '(.*)' is invalid\. (.*)$/.exec(first);
+  let message = invalid
+    ? `invalid value "${invalid[2]}" for ${invalid[1]}: ${invalid[3]!.charAt(0).toLowerCase()}${invalid[3]!.slice(1)}`
+    : first;
+  message = message.replace(/\.$/, "");
+  if (suggestion) message += ` (did you mean ${suggestion}?)`;
+  io.stderr.write(`Error: ${message}; run 'mesh ${path ? `${path} ` : ""}--help' for usage\n`);
+  return ExitCode.usage;
+}
+
+/** The hidden command the completion scripts call: `mesh __complete <words before the cursor> <word at the cursor>`. */
+const COMPLETE_COMMAND = "__complete";
+
+async function completeWords(words: string[], context: CliContext): Promise<number> {
+  const program = buildProgram(context);
+  await registerCommands(program, context, "all");
+  const { complete, formatCompletion } = await import("./complete.js");
+  const completion = await complete(program, words.length > 0 ? words : [""], context);
+  context.io.stdout.write(formatCompletion(completion, words.at(-1) ?? ""));
+  return ExitCode.ok;
+}
+
+function reportError(error: unknown, io: CliIo, verbose: boolean): number {
   if (error instanceof MeshError) {
     io.stderr.write(`Error: ${error.message}\n`);
     if (error.hint) io.stderr.write(`${error.hint}\n`);

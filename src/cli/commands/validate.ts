@@ -1,10 +1,11 @@
 import { Option, type Command } from "commander";
-import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
+import type { GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
+import { channelOption, gatewayApiVersionOption } from "../flags.js";
 
 interface ValidateFlags {
   channel: string;
-  gatewayApiVersion: string;
+  gatewayApiVersion: GatewayApiVersion;
   strict?: boolean;
   ignoreMissingSchemas?: boolean;
   crds: string[];
@@ -29,14 +30,8 @@ export function register(program: Command, context: CliContext): void {
     .command("validate")
     .description("Validate Istio and Gateway API resources offline, as a cluster with the CRDs and Istio's webhook would")
     .argument("[inputs...]", "files, directories, globs, or - for stdin (default: stdin when it is not a terminal)")
-    .addOption(
-      new Option("--channel <channel>", "Gateway API channel of the cluster").choices(["standard", "experimental"]).default("standard"),
-    )
-    .addOption(
-      new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster")
-        .choices([...SCHEMA_GATEWAY_API_VERSIONS])
-        .default(DEFAULT_GATEWAY_API_VERSION),
-    )
+    .addOption(channelOption("Gateway API channel of the cluster"))
+    .addOption(gatewayApiVersionOption("Gateway API bundle version of the cluster"))
     .option("--strict", "fail on kinds without a schema (core kinds, unknown CRDs)")
     .option("--ignore-missing-schemas", "say nothing about kinds without a schema")
     .option(
@@ -73,7 +68,7 @@ export function register(program: Command, context: CliContext): void {
       const loaded = await loadDocuments(args, { readStdin });
       const { validateDocuments, failsRun } = await import("../../core/validate/index.js");
       const options = {
-        gatewayApiVersion: flags.gatewayApiVersion as (typeof SCHEMA_GATEWAY_API_VERSIONS)[number],
+        gatewayApiVersion: flags.gatewayApiVersion,
         channel: flags.channel as "standard" | "experimental",
         strict: Boolean(flags.strict),
         ignoreMissingSchemas: Boolean(flags.ignoreMissingSchemas),
