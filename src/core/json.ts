@@ -10,8 +10,8 @@ export function objectOf(value: unknown): JsonObject | undefined {
   return isJsonObject(value) ? value : undefined;
 }
 
-/** The value when it is a list (its items as records, as the callers read them), otherwise an empty list. */
-export function listOf(value: unknown): JsonObject[] {
+/** The value when it is a list (its items read as records; callers check each field), otherwise an empty list. */
+export function recordsOf(value: unknown): JsonObject[] {
   return Array.isArray(value) ? (value as JsonObject[]) : [];
 }
 

@@ -5,3 +5,37 @@ export const DEFAULT_GATEWAY_API_VERSION = "v1.5.1";
 export const SCHEMA_GATEWAY_API_VERSIONS = ["v1.2.1", "v1.5.1"] as const;
 export type GatewayApiVersion = (typeof SCHEMA_GATEWAY_API_VERSIONS)[number];
 export type GatewayApiChannel = "standard" | "experimental";
+
+/** A `MAJOR.MINOR.PATCH[-prerelease]` version, with or without a leading `v`. */
+export interface SemanticVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  /** `rc.1`, `dev`… ; empty for a release. */
+  prerelease: string;
+}
+
+const semanticVersionPattern = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
+
+/** Parses `1.30.3`, `v1.5.1` or `v1.5.0-rc.1`; undefined for anything else. */
+export function parseVersion(text: string): SemanticVersion | undefined {
+  const match = semanticVersionPattern.exec(text.trim());
+  if (!match) return undefined;
+  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), prerelease: match[4] ?? "" };
+}
+
+/** Semver order; a prerelease sorts before its release (`v1.5.0-rc.1` < `v1.5.0`). Returns -1, 0 or 1. */
+export function compareVersions(a: SemanticVersion, b: SemanticVersion): number {
+  const difference = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+  if (difference !== 0) return Math.sign(difference);
+  if (a.prerelease === b.prerelease) return 0;
+  if (a.prerelease === "") return 1;
+  if (b.prerelease === "") return -1;
+  return Math.sign(a.prerelease.localeCompare(b.prerelease, "en", { numeric: true }));
+}
+
+/** Whether version text `a` is older than `b`; false when either is not a version. */
+export function isOlderVersion(a: string, b: string): boolean {
+  const [left, right] = [parseVersion(a), parseVersion(b)];
+  return left !== undefined && right !== undefined && compareVersions(left, right) < 0;
+}

@@ -1,4 +1,4 @@
-// Conformance of mesh's gateway-side templates with istiod 1.30.3 (docs/injection.md §4, §1.12): `gateway`
+// Conformance of mesh's gateway-side templates with istiod 1.30.3 (docs/design/injection.md §4, §1.12): `gateway`
 // (injected into gateway-chart Deployments), `kube-gateway` and `waypoint` (rendered by istiod's Gateway API
 // deployment controller) and `grpc-agent` (proxyless gRPC).
 //

@@ -1,4 +1,4 @@
-// Properties every injected pod must have (docs/injection.md §1.4–§1.5, §7.6, §7.7), over a matrix of templates,
+// Properties every injected pod must have (docs/design/injection.md §1.4–§1.5, §7.6, §7.7), over a matrix of templates,
 // modes, annotations and values trees, plus the cases where istiod does not inject.
 //
 // Needs a Go toolchain and sprig from Debian (no network beyond Debian's mirror):

@@ -1,4 +1,4 @@
-// Conformance of mesh's injection templates with istiod 1.30.3's contract (docs/injection.md §3, §7): the
+// Conformance of mesh's injection templates with istiod 1.30.3's contract (docs/design/injection.md §3, §7): the
 // sidecar template. Templates are executed by Go's text/template + sprig, as istiod executes them, through the
 // harness in ./injection-harness; istiod's webhook around them (selection, merge, post-processing) is
 // modelled in ./injection-harness/istiod-injector.ts, so the assertions are on the final injected pod.

@@ -5,7 +5,7 @@ import { UsageError } from "../../core/errors.js";
 import { closestWord } from "../../core/suggest.js";
 import type { GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
-import { channelOption, gatewayApiVersionOption } from "../flags.js";
+import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
 
 type Direction = "gateway-api" | "istio";
 
@@ -23,8 +23,6 @@ interface ConvertFlags {
   selector: string[];
   to?: string;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export const conversionDirections: Readonly<Record<string, Direction>> = {
   "gateway-to-httproute": "gateway-api",

@@ -3,10 +3,11 @@ import { ClusterError, FindingsError, UsageError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
 import type { Cluster, InstallEvent, InstallPlan, InstallResult } from "../../kube/index.js";
 import type { CliContext } from "../context.js";
+import { isOlderVersion } from "../../core/versions.js";
 import { clusterAccess } from "../cluster-access.js";
 import { renderPlan } from "../plan.js";
 import { confirm } from "../prompt.js";
-import { collect } from "./manifest.js";
+import { collect } from "../options.js";
 
 interface InstallFlags {
   set: string[];
@@ -95,7 +96,7 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
     const progress = await createProgress(context, command, globals.quiet || output === "json");
     const onEvent = (event: InstallEvent) => {
       if (event.type === "version-change") {
-        const direction = compareVersions(event.to, event.from) < 0 ? "downgraded" : "upgraded";
+        const direction = isOlderVersion(event.to, event.from) ? "downgraded" : "upgraded";
         context.io.stderr.write(
           `WARNING: Istio is being ${direction} from ${event.from} to ${event.to}.\n         Consider a canary upgrade with --revision to roll back safely.\n`,
         );
@@ -114,16 +115,6 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
   } finally {
     cluster.close();
   }
-}
-
-function compareVersions(a: string, b: string): number {
-  const parts = (version: string) => version.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
-  const [left, right] = [parts(a), parts(b)];
-  for (let index = 0; index < Math.max(left.length, right.length); index++) {
-    const difference = (left[index] ?? 0) - (right[index] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
 }
 
 function printOfflineDryRun(

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { InputError, UsageError } from "../../core/errors.js";
 import type { Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
+import { collect } from "../options.js";
 
 interface GenerateFlags {
   set?: string[];
@@ -58,11 +59,6 @@ export function register(program: Command, context: CliContext): void {
 }
 
 // Shared with `mesh profile` and `mesh install`: how -f and --set inputs are read and warnings printed.
-
-/** commander collector for repeatable flags. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 /** Reads `-f` overlays (repeatable, comma-separated, `-` for stdin) in order. */
 export async function readOverlayFiles(flags: string[], context: CliContext): Promise<{ path: string; text: string }[]> {

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
-import { collect, readOverlayDocuments } from "./manifest.js";
+import { collect } from "../options.js";
+import { readOverlayDocuments } from "./manifest.js";
 
 export function register(program: Command, context: CliContext): void {
   const profile = program.command("profile").description("List, show and compare the built-in IstioOperator profiles");

@@ -5,7 +5,7 @@ import type { CliContext } from "../context.js";
 import { clusterAccess } from "../cluster-access.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../plan.js";
-import { collect } from "./manifest.js";
+import { collect } from "../options.js";
 
 interface UninstallFlags {
   purge?: boolean;

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import type { GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
-import { channelOption, gatewayApiVersionOption } from "../flags.js";
+import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
 
 interface ValidateFlags {
   channel: string;
@@ -16,7 +16,6 @@ interface ValidateFlags {
   validate: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 const collectList = (value: string, previous: string[]) => [
   ...previous,
   ...value

@@ -3,7 +3,7 @@ import { FindingsError, UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
 import { clusterAccess } from "../cluster-access.js";
 import { renderPlan } from "../plan.js";
-import { collect } from "./manifest.js";
+import { collect } from "../options.js";
 
 interface VerifyFlags {
   set: string[];

@@ -15,7 +15,7 @@ const listenerProtocols: Record<RouteKind, string[]> = {
   TCPRoute: ["TCP"],
 };
 
-/** Where the routes of one VirtualService attach: shared by every route generated from it (convert.md §6). */
+/** Where the routes of one VirtualService attach: shared by every route generated from it (docs/design/convert.md §6). */
 export interface Attachment {
   parentRefs: PlainRecord[];
   /**

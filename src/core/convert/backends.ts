@@ -1,6 +1,7 @@
 import type { FieldPath } from "../findings.js";
 import { referenceGrantName, type ConvertContext, type Emitted } from "./context.js";
-import { isDnsLabel, serviceHostLenient, serviceHostStrict } from "./hosts.js";
+import { isDns1123Label } from "../dns-names.js";
+import { serviceHostLenient, serviceHostStrict } from "./hosts.js";
 import type { InputObject } from "./input.js";
 import { gatewayApiGroup, istioNetworkingGroup } from "./options.js";
 import { listOf, numberOf, recordOf, stringMapOf, stringOf, stringsOf, type PlainRecord } from "./plain-data.js";
@@ -75,7 +76,7 @@ export function destinationRef(
     }
   } else {
     service = serviceHostLenient(host, virtualService.namespace);
-    if (!isDnsLabel(service.name) || !service.namespace.split(".").every(isDnsLabel) || service.namespace.includes(".")) {
+    if (!isDns1123Label(service.name) || !service.namespace.split(".").every(isDns1123Label) || service.namespace.includes(".")) {
       notes.warning(
         "CONV304",
         `destination host "${host}" does not name a Kubernetes Service (read as Service "${service.name}" in namespace "${service.namespace}"); use name.namespace.svc.cluster.local`,
@@ -128,7 +129,7 @@ function subsetMessage(host: string, subset: string, virtualService: InputObject
 }
 
 /**
- * `route[]` → backendRefs (convert.md §7.3): weights only when there are several destinations, an all-zero
+ * `route[]` → backendRefs (docs/design/convert.md §7.3): weights only when there are several destinations, an all-zero
  * split noted (full: equal split), per-destination header operations as backend filters in full.
  */
 export function routeBackendRefs(

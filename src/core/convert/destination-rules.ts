@@ -6,7 +6,7 @@ import { hasKey, recordOf, stringOf, type PlainRecord } from "./plain-data.js";
 
 const noEquivalent = ["connectionPool", "outlierDetection", "portLevelSettings", "proxyProtocol", "tunnel", "retryBudget"];
 
-/** DestinationRules are context; only TLS origination becomes a BackendTLSPolicy, in `full` (convert.md §9). */
+/** DestinationRules are context; only TLS origination becomes a BackendTLSPolicy, in `full` (docs/design/convert.md §9). */
 export function convertDestinationRules(rules: readonly InputObject[], context: ConvertContext): Emitted[] {
   const emitted: Emitted[] = [];
   for (const rule of rules) {

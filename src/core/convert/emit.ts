@@ -13,7 +13,7 @@ export interface EmitOptions {
 }
 
 /**
- * The last stage (convert.md §10): merges ReferenceGrants of the same name, makes names unique per kind
+ * The last stage (docs/design/convert.md §10): merges ReferenceGrants of the same name, makes names unique per kind
  * and namespace, annotates, drops empty fields and orders objects by kind, namespace and name.
  */
 export function emitObjects(emitted: readonly Emitted[], options: EmitOptions): KubeObject[] {

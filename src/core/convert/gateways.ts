@@ -8,7 +8,7 @@ import { sanitizeName } from "./names.js";
 import { gatewayApiGroup } from "./options.js";
 import { hasKey, listOf, numberOf, recordOf, stringOf, stringsOf, type PlainRecord } from "./plain-data.js";
 
-/** What routes need to know about a converted Gateway (convert.md §5.5, §6.1). */
+/** What routes need to know about a converted Gateway (docs/design/convert.md §5.5, §6.1). */
 export interface GatewayIndexEntry {
   namespace: string;
   name: string;
@@ -292,7 +292,7 @@ function certificateGrants(gateway: InputObject, listeners: readonly Listener[],
   return [{ object, from: gateway, mergeByName: true }];
 }
 
-/** `tls.httpsRedirect` on HTTP servers → one HTTPRoute per Gateway that redirects to https (convert.md §5.4). */
+/** `tls.httpsRedirect` on HTTP servers → one HTTPRoute per Gateway that redirects to https (docs/design/convert.md §5.4). */
 function httpsRedirectRoute(
   gateway: InputObject,
   servers: readonly ResolvedServer[],

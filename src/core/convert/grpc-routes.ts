@@ -29,7 +29,7 @@ function grpcMethod(uri: PlainRecord): PlainRecord | undefined {
 }
 
 /**
- * full (convert.md §5.3): a VirtualService bound only to gRPC servers whose matches all name gRPC
+ * full (docs/design/convert.md §5.3): a VirtualService bound only to gRPC servers whose matches all name gRPC
  * methods, with nothing GRPCRoute lacks (redirects, rewrites, timeouts, …), becomes a GRPCRoute.
  */
 export function isGrpcVirtualService(virtualService: InputObject, attachment: Attachment): boolean {

@@ -1,20 +1,14 @@
 import { isIP } from "node:net";
+import { isDns1123Label, isWildcardDnsSubdomain } from "../dns-names.js";
 
 /** Gateway API listener/route hostname: lower-case RFC 1123 name with an optional leading `*.`. */
-const hostnamePattern = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 export function isValidHostname(host: string): boolean {
-  return host.length <= 253 && hostnamePattern.test(host);
+  return isWildcardDnsSubdomain(host);
 }
 
 export function isIpAddress(host: string): boolean {
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   return isIP(bare) !== 0;
-}
-
-export function isDnsLabel(name: string): boolean {
-  return name.length <= 63 && dnsLabel.test(name);
 }
 
 /** An Istio Gateway server host `[namespace/]dnsName`; without a `/` any namespace may bind. */
@@ -31,7 +25,7 @@ export function parseServerHost(host: string): ServerHost {
   return { namespace: host.slice(0, slash), dnsName: host.slice(slash + 1).toLowerCase(), implicitNamespace: false };
 }
 
-/** Whether two host patterns can match a common host (convert.md §6.1); `*.foo.com` does not cover `foo.com`. */
+/** Whether two host patterns can match a common host (docs/design/convert.md §6.1); `*.foo.com` does not cover `foo.com`. */
 export function hostsOverlap(a: string, b: string): boolean {
   const wildA = a.startsWith("*");
   const wildB = b.startsWith("*");
@@ -70,11 +64,11 @@ export function serviceHostLenient(host: string, defaultNamespace: string): Serv
  */
 export function serviceHostStrict(host: string, defaultNamespace: string, clusterDomain: string): ServiceHost | undefined {
   const lower = host.toLowerCase();
-  if (!lower.includes(".")) return isDnsLabel(lower) ? { name: lower, namespace: defaultNamespace } : undefined;
+  if (!lower.includes(".")) return isDns1123Label(lower) ? { name: lower, namespace: defaultNamespace } : undefined;
   const parts = lower.split(".");
   const isSvc = parts.length >= 3 && parts[2] === "svc";
   const suffix = parts.slice(3).join(".");
   if (!isSvc || (suffix !== "" && suffix !== clusterDomain)) return undefined;
   const [name, namespace] = parts as [string, string];
-  return isDnsLabel(name) && isDnsLabel(namespace) ? { name, namespace } : undefined;
+  return isDns1123Label(name) && isDns1123Label(namespace) ? { name, namespace } : undefined;
 }

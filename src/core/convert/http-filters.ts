@@ -9,7 +9,7 @@ import { hasKey, listOf, numberOf, recordOf, stringOf, stringsOf, type PlainReco
 const redirectCodes = [301, 302, 303, 307, 308];
 
 /**
- * The filters of one `http` entry except URLRewrite, in Gateway API order (convert.md §7.4):
+ * The filters of one `http` entry except URLRewrite, in Gateway API order (docs/design/convert.md §7.4):
  * redirect, mirror, mirrors, request headers, response headers, CORS.
  */
 export function entryFilters(entry: PlainRecord, at: FieldPath, scope: BackendScope, context: ConvertContext): PlainRecord[] {
@@ -176,7 +176,7 @@ function corsFilter(cors: PlainRecord, at: FieldPath, scope: BackendScope, conte
   return { type: "CORS", cors: out };
 }
 
-/** Istio `timeout` → Gateway API `timeouts.request` (convert.md §7.5, E8). */
+/** Istio `timeout` → Gateway API `timeouts.request` (docs/design/convert.md §7.5, E8). */
 export function gatewayDuration(text: string, at: FieldPath, scope: BackendScope, context: ConvertContext): string | undefined {
   const ms = parseIstioDuration(text);
   const formatted = ms === undefined ? undefined : formatGatewayDuration(ms);

@@ -5,7 +5,7 @@ import { hasKey, numberOf, recordOf, stringOf, type PlainRecord } from "./plain-
 
 export const httpMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
-/** Match fields that narrow a match in Istio and have no HTTPRouteMatch form (convert.md §7.2). */
+/** Match fields that narrow a match in Istio and have no HTTPRouteMatch form (docs/design/convert.md §7.2). */
 const narrowingDropped = ["authority", "scheme", "port", "sourceLabels", "sourceNamespace", "gateways", "withoutHeaders"];
 
 export interface ConvertedMatches {
@@ -19,7 +19,7 @@ export function escapeRegex(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
 }
 
-/** Gateway API rejects Exact/PathPrefix values that are not clean absolute paths (CEL, validation.md §2.3 31–41). */
+/** Gateway API rejects Exact/PathPrefix values that are not clean absolute paths (the HTTPRoute path CEL rules, docs/design/validation.md §2.3). */
 function isCleanPath(value: string): boolean {
   return (
     value.startsWith("/") &&

@@ -25,7 +25,7 @@ const maxRulesPerRoute = 16;
 const maxMatchesPerRoute = 128;
 const maxHostnamesPerRoute = 16;
 
-/** `spec.http` → HTTPRoutes: one per entry in `compat`, one per VirtualService in `full` (convert.md §7.1). */
+/** `spec.http` → HTTPRoutes: one per entry in `compat`, one per VirtualService in `full` (docs/design/convert.md §7.1). */
 export function convertHttp(
   virtualService: InputObject,
   attachment: Attachment,
@@ -244,7 +244,7 @@ function noteDroppedFeatures(entry: PlainRecord, at: FieldPath, scope: BackendSc
 
 /**
  * Gateway API has one URLRewrite per rule and ReplacePrefixMatch only for PathPrefix matches, so an Istio
- * rewrite over mixed matches splits into a full-path and a prefix part (convert.md §7.6).
+ * rewrite over mixed matches splits into a full-path and a prefix part (docs/design/convert.md §7.6).
  */
 function rewriteDrafts(
   rule: PlainRecord,

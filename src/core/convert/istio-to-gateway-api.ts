@@ -25,7 +25,7 @@ const istioKinds = new Set(["Gateway", "VirtualService", "DestinationRule"]);
 export const gatewayApiKindOrder = ["Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "BackendTLSPolicy", "ReferenceGrant"];
 
 /**
- * Istio Gateway/VirtualService (+ DestinationRule, Service as context) → Gateway API (convert.md).
+ * Istio Gateway/VirtualService (+ DestinationRule, Service as context) → Gateway API (docs/design/convert.md).
  * read → select and resolve → Gateways first (listener index) → VirtualServices → DestinationRules → emit.
  */
 export function convertIstioToGatewayApi(documents: readonly SourceDocument[], options: ConvertOptions): ConvertResult {

@@ -35,7 +35,7 @@ export interface Listener {
   istioProtocol: string;
 }
 
-/** ingress2gateway's listeners: one per host, named `<protocol>-protocol-<ns>-ns-<host>` (convert.md §5.6). */
+/** ingress2gateway's listeners: one per host, named `<protocol>-protocol-<ns>-ns-<host>` (docs/design/convert.md §5.6). */
 export function compatListeners(gateway: InputObject, servers: readonly ResolvedServer[], context: ConvertContext): Listener[] {
   const { notes } = context;
   const listeners: Listener[] = [];

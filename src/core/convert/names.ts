@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 
 const maxNameLength = 253;
 
-/** Generated object and listener names (convert.md §10.2): lower-case DNS subdomain, long names hashed. */
+/** Generated object and listener names (docs/design/convert.md §10.2): lower-case DNS subdomain, long names hashed. */
 export function sanitizeName(name: string): string {
   let out = name
     .toLowerCase()

@@ -2,17 +2,10 @@
  * Reading untrusted YAML data without trusting its shape: a field of the wrong type reads as absent,
  * so a malformed input yields findings and partial output instead of a crash.
  */
-import { scalarText } from "../json.js";
+import { objectOf, scalarText, type JsonObject } from "../json.js";
 
-export type PlainRecord = Record<string, unknown>;
-
-export function isRecord(value: unknown): value is PlainRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-export function recordOf(value: unknown): PlainRecord | undefined {
-  return isRecord(value) ? value : undefined;
-}
+export { isJsonObject as isRecord, objectOf as recordOf } from "../json.js";
+export type PlainRecord = JsonObject;
 
 export function listOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
@@ -34,7 +27,7 @@ export function numberOf(value: unknown): number | undefined {
 
 export function stringMapOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(recordOf(value) ?? {})) {
+  for (const [key, item] of Object.entries(objectOf(value) ?? {})) {
     if (item !== null && item !== undefined) out[key] = scalarText(item);
   }
   return out;

@@ -3,7 +3,7 @@ import { listOf, recordOf, stringOf, type PlainRecord } from "./plain-data.js";
 /**
  * Istio tries `http` entries in order and stops at the first match; Gateway API ranks rules by
  * specificity. Returns pairs (i, j), i < j, where entry i already matches every request entry j
- * matches, so Istio never reached j and Gateway API may (convert.md §7.1, CONV318).
+ * matches, so Istio never reached j and Gateway API may (docs/design/convert.md §7.1, CONV318).
  */
 export function firstMatchShadows(entries: readonly unknown[]): [number, number][] {
   const pairs: [number, number][] = [];

@@ -11,7 +11,7 @@ import { hasKey, listOf, numberOf, recordOf, stringsOf, type PlainRecord } from 
 const droppedTlsMatchFields = ["destinationSubnets", "sourceLabels", "sourceNamespace", "gateways"];
 const droppedTcpMatchFields = ["destinationSubnets", "sourceSubnet", "sourceLabels", "sourceNamespace", "gateways"];
 
-/** `spec.tls[i]` → TLSRoute `<vs>-idx-<i>` with the SNI hosts as hostnames (convert.md §8). */
+/** `spec.tls[i]` → TLSRoute `<vs>-idx-<i>` with the SNI hosts as hostnames (docs/design/convert.md §8). */
 export function convertTls(virtualService: InputObject, attachment: Attachment, grants: BackendGrants, context: ConvertContext): Emitted[] {
   const { notes, full } = context;
   const source = virtualService.source;

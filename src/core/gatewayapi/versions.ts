@@ -1,4 +1,4 @@
-import { DEFAULT_GATEWAY_API_VERSION } from "../versions.js";
+import { compareVersions, DEFAULT_GATEWAY_API_VERSION, parseVersion, type SemanticVersion } from "../versions.js";
 
 /** Gateway API releases whose bundles mesh knows how to verify and install. */
 export const SUPPORTED_VERSIONS = ["v1.2.1", "v1.3.0", "v1.4.0", "v1.4.1", "v1.5.0", "v1.5.1"] as const;
@@ -16,33 +16,14 @@ export const CHANNEL_ANNOTATION = "gateway.networking.k8s.io/channel";
 export const SAFE_UPGRADES_SINCE = "v1.5.0";
 export const SAFE_UPGRADES_POLICY_NAME = "safe-upgrades.gateway.networking.k8s.io";
 
-export interface ReleaseVersion {
-  major: number;
-  minor: number;
-  patch: number;
-  /** `rc.1`, `dev`… ; empty for a release. */
-  prerelease: string;
-}
-
-const versionPattern = /^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
+export type ReleaseVersion = SemanticVersion;
 
 /** Parses `v1.5.1` / `v1.5.0-rc.1`; undefined for anything else (a missing `v` included, as upstream tags have it). */
 export function parseReleaseVersion(text: string): ReleaseVersion | undefined {
-  const match = versionPattern.exec(text.trim());
-  if (!match) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), prerelease: match[4] ?? "" };
+  return text.trim().startsWith("v") ? parseVersion(text) : undefined;
 }
 
-/** Semver order; a prerelease sorts before its release (`v1.5.0-rc.1` < `v1.5.0`). */
-export function compareReleaseVersions(a: ReleaseVersion, b: ReleaseVersion): number {
-  if (a.major !== b.major) return a.major - b.major;
-  if (a.minor !== b.minor) return a.minor - b.minor;
-  if (a.patch !== b.patch) return a.patch - b.patch;
-  if (a.prerelease === b.prerelease) return 0;
-  if (a.prerelease === "") return 1;
-  if (b.prerelease === "") return -1;
-  return a.prerelease.localeCompare(b.prerelease, "en", { numeric: true });
-}
+export const compareReleaseVersions = compareVersions;
 
 export function formatReleaseVersion(version: ReleaseVersion): string {
   return `v${version.major}.${version.minor}.${version.patch}${version.prerelease ? `-${version.prerelease}` : ""}`;

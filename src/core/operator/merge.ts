@@ -17,7 +17,7 @@ export function mergeOverlay(base: unknown, overlay: unknown): unknown {
 
 /**
  * Helm-style value layering inside a chart: like {@link mergeOverlay}, but an empty string or an empty
- * map in the overlay does not override a default (install.md §1.1).
+ * map in the overlay does not override a default (docs/design/install.md §1.1).
  */
 export function mergeChartValues(base: unknown, overlay: unknown): unknown {
   if (overlay === undefined || overlay === null || overlay === "") return clone(base);

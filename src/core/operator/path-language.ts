@@ -1,7 +1,7 @@
 import { isMap, type JsonMap } from "./types.js";
 
 /**
- * The path language of `--set` and of `k8s.overlays[].patches[].path` (install.md §3.3, §4):
+ * The path language of `--set` and of `k8s.overlays[].patches[].path` (docs/design/install.md §3.3, §4):
  * dot-separated keys (`\.` escapes a dot), `[N]` list index, `[field:value]` the list item whose field
  * equals value, `[value]` or `[:value]` the scalar list item equal to value. `a[0]` and `a.[0]` are the same.
  */

@@ -43,7 +43,7 @@ export interface GatewayComponentSpec extends ComponentSpec {
   label?: Record<string, string>;
 }
 
-/** `components.<c>.k8s`: post-render patches of a component's main objects (install.md §3.3). */
+/** `components.<c>.k8s`: post-render patches of a component's main objects (docs/design/install.md §3.3). */
 export interface KubernetesSettings {
   affinity?: Record<string, unknown>;
   env?: Record<string, unknown>[];

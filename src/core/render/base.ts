@@ -7,7 +7,7 @@ import { readerRbacEnabled } from "./istiod-rbac.js";
 import { scalarText } from "../json.js";
 
 /**
- * The base component (install.md §7.1): the Istio CRDs, labelled with the chart's five labels only, and the
+ * The base component (docs/design/install.md §7.1): the Istio CRDs, labelled with the chart's five labels only, and the
  * reader ServiceAccount. values.base.excludedCRDs drops CRDs by name.
  */
 export function renderBase(values: JsonMap): KubeObject[] {

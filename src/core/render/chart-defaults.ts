@@ -207,7 +207,7 @@ export function gatewayDefaults(kind: "ingress" | "egress"): JsonMap {
 }
 
 /**
- * Chart profiles selected by values.profile (install.md §2.3); applied in every chart. Unknown names fail
+ * Chart profiles selected by values.profile (docs/design/install.md §2.3); applied in every chart. Unknown names fail
  * rendering as upstream does; preview and stable are accepted with the values mesh knows of them.
  */
 export function chartProfileValues(profile: string): JsonMap | undefined {

@@ -124,7 +124,7 @@ export function cniChartValues(input: CniInput): JsonMap {
   return values;
 }
 
-/** ServiceAccount, ClusterRoles and bindings, ConfigMap and DaemonSet of the Istio CNI node agent (install.md §7.5). */
+/** ServiceAccount, ClusterRoles and bindings, ConfigMap and DaemonSet of the Istio CNI node agent (docs/design/install.md §7.5). */
 export function renderCni(input: CniInput): KubeObject[] {
   const values = cniChartValues(input);
   const cni = values.cni as JsonMap;

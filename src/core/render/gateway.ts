@@ -38,7 +38,7 @@ function gatewayValues(input: GatewayInput): { gateway: JsonMap; values: JsonMap
   return { gateway, values };
 }
 
-/** ServiceAccount, Deployment, Role, RoleBinding, HPA, PDB and Service of one ingress or egress gateway (install.md §7.3–7.4). */
+/** ServiceAccount, Deployment, Role, RoleBinding, HPA, PDB and Service of one ingress or egress gateway (docs/design/install.md §7.3–7.4). */
 export function renderGateway(input: GatewayInput): KubeObject[] {
   const { gateway, values } = gatewayValues(input);
   const name = String(gateway.name);

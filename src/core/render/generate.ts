@@ -62,7 +62,7 @@ const displayNames: Record<ComponentName, string> = {
 };
 
 /**
- * Renders what `istioctl manifest generate` renders for the same profile, files and flags (install.md).
+ * Renders what `istioctl manifest generate` renders for the same profile, files and flags (docs/design/install.md).
  * Takes parsed overlays so that a run without -f never loads the YAML parser (see index.ts for the text API).
  */
 export function generateFromDocuments(options: GenerateOptions): GeneratedManifest {
@@ -185,7 +185,7 @@ function inScope(object: KubeObject, scope: string): boolean {
   return true;
 }
 
-/** cni and ztunnel render when their block exists and is not disabled (install.md §6: a bare block enables them). */
+/** cni and ztunnel render when their block exists and is not disabled (docs/design/install.md §6: a bare block enables them). */
 function enabledOptional(spec: ComponentSpec | undefined): spec is ComponentSpec {
   return isMap(spec) && spec.enabled !== false;
 }
@@ -210,7 +210,7 @@ function selectedComponents(requested: string[] | undefined): Set<ComponentName>
   return out;
 }
 
-/** Enabled instances of a gateway list (install.md §6), with their index in the list. */
+/** Enabled instances of a gateway list (docs/design/install.md §6), with their index in the list. */
 function gatewayInstances(kind: GatewayKind, components: NonNullable<IstioOperator["spec"]>["components"] & object, values: JsonMap) {
   const list = kind === "ingress" ? components.ingressGateways : components.egressGateways;
   const forced = valueAt(values, `gateways.istio-${kind}gateway.enabled`) === true;

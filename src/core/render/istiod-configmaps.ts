@@ -38,7 +38,7 @@ export function meshConfigMap(context: IstiodContext): KubeObject | undefined {
 }
 
 /**
- * ConfigMap `istio-sidecar-injector[-rev]` read by istiod's injector (injection.md §1.2–1.3): `config` with the
+ * ConfigMap `istio-sidecar-injector[-rev]` read by istiod's injector (docs/design/injection.md §1.2–1.3): `config` with the
  * policy, selectors and templates; `values` with the slice of chart values templates read.
  */
 export function injectorConfigMap(context: IstiodContext, injection: InjectionSource): KubeObject | undefined {

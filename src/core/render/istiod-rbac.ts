@@ -139,7 +139,7 @@ function clusterRolePair(
   ];
 }
 
-/** istiod's ServiceAccount, ClusterRoles/Bindings and Role/RoleBinding (install.md §7.2.4). */
+/** istiod's ServiceAccount, ClusterRoles/Bindings and Role/RoleBinding (docs/design/install.md §7.2.4). */
 export function istiodRbac(context: IstiodContext): KubeObject[] {
   const account = revisioned(context, "istiod");
   const pullSecrets = value<string[]>(context, "global.imagePullSecrets") ?? [];

@@ -8,7 +8,7 @@ const exists = (key: string, present: boolean): Expression => ({ key, operator: 
 const inList = (key: string, values: string[]): Expression => ({ key, operator: "In", values });
 const notIn = (key: string, values: string[]): Expression => ({ key, operator: "NotIn", values });
 
-/** MutatingWebhookConfiguration `istio-sidecar-injector[-rev][-ns]` (install.md §7.2.5). */
+/** MutatingWebhookConfiguration `istio-sidecar-injector[-rev][-ns]` (docs/design/install.md §7.2.5). */
 export function sidecarInjectorWebhook(context: IstiodContext): KubeObject {
   const rev = context.revision || "default";
   const injectionUrl = value<string>(context, "istiodRemote.injectionURL");

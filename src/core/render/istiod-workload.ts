@@ -30,7 +30,7 @@ export function autoscaled(context: IstiodContext): boolean {
   );
 }
 
-/** Deployment `istiod[-rev]` (install.md §7.2.1). */
+/** Deployment `istiod[-rev]` (docs/design/install.md §7.2.1). */
 export function istiodDeployment(context: IstiodContext, hub: string, tag: string): KubeObject {
   const name = revisioned(context, "istiod");
   const rev = context.revision || "default";
@@ -185,7 +185,7 @@ function optional(key: string, content: unknown): JsonMap {
   return { [key]: content };
 }
 
-/** Service `istiod[-rev]` (install.md §7.2.2). */
+/** Service `istiod[-rev]` (docs/design/install.md §7.2.2). */
 export function istiodService(context: IstiodContext): KubeObject {
   const annotations = value<Record<string, string>>(context, "pilot.serviceAnnotations") ?? {};
   const ipFamilies = value<string[]>(context, "pilot.ipFamilies") ?? [];
@@ -214,7 +214,7 @@ export function istiodService(context: IstiodContext): KubeObject {
   );
 }
 
-/** HorizontalPodAutoscaler `istiod[-rev]` when autoscaling is on (install.md §7.2.3). */
+/** HorizontalPodAutoscaler `istiod[-rev]` when autoscaling is on (docs/design/install.md §7.2.3). */
 export function istiodAutoscaler(context: IstiodContext): KubeObject | undefined {
   if (!autoscaled(context)) return undefined;
   const name = revisioned(context, "istiod");
@@ -249,7 +249,7 @@ export function istiodAutoscaler(context: IstiodContext): KubeObject | undefined
   );
 }
 
-/** PodDisruptionBudget `istiod[-rev]`: only with more than one replica guaranteed (install.md §7.2.6). */
+/** PodDisruptionBudget `istiod[-rev]`: only with more than one replica guaranteed (docs/design/install.md §7.2.6). */
 export function istiodDisruptionBudget(context: IstiodContext): KubeObject | undefined {
   if (value(context, "global.defaultPodDisruptionBudget.enabled") === false) return undefined;
   const several = autoscaled(context) ? Number(value(context, "pilot.autoscaleMin")) > 1 : Number(value(context, "pilot.replicaCount")) > 1;

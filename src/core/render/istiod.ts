@@ -12,7 +12,7 @@ export interface IstiodImage {
   tag: string;
 }
 
-/** Everything the istiod chart renders for an install with istiod in the cluster (install.md §7.2). */
+/** Everything the istiod chart renders for an install with istiod in the cluster (docs/design/install.md §7.2). */
 export function renderIstiod(context: IstiodContext, image: IstiodImage): KubeObject[] {
   if (value(context, "istiodRemote.enabled") === true) return renderRemoteIstiod(context);
   const objects: (KubeObject | undefined)[] = [

@@ -11,7 +11,7 @@ export interface MainObjects {
   /** Deployment/DaemonSet, HPA, PDB and Service share this name. */
   workloadName: string;
   containerName: string;
-  /** Gateways take `service.ports` through their values instead (install.md §3.3). */
+  /** Gateways take `service.ports` through their values instead (docs/design/install.md §3.3). */
   servicePortsViaValues: boolean;
   /** Where the settings came from, for messages: `components.pilot.k8s`. */
   origin: string;

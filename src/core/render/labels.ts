@@ -3,7 +3,7 @@ import { ISTIO_VERSION } from "../versions.js";
 
 export type ChartName = "base" | "istiod" | "istio-ingress" | "istio-egress" | "cni" | "ztunnel";
 
-/** The five labels every chart object carries (install.md §8). */
+/** The five labels every chart object carries (docs/design/install.md §8). */
 export function helmLabels(chart: ChartName): Record<string, string> {
   return {
     "app.kubernetes.io/instance": "istio",

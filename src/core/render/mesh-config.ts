@@ -2,7 +2,7 @@ import { mergeOverlay } from "../operator/merge.js";
 import { isMap, type JsonMap } from "../operator/types.js";
 import { revisioned, value, type IstiodContext } from "./istiod-context.js";
 
-/** The mesh config istiod reads from ConfigMap `istio` (install.md §7.2.7): chart-computed fields, then values.meshConfig over them. */
+/** The mesh config istiod reads from ConfigMap `istio` (docs/design/install.md §7.2.7): chart-computed fields, then values.meshConfig over them. */
 export function meshConfig(context: IstiodContext): JsonMap {
   const user = value<JsonMap>(context, "meshConfig") ?? {};
   const defaultConfig: JsonMap = {};

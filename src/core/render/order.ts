@@ -1,6 +1,6 @@
 import { apiGroupOf, type KubeObject } from "../objects.js";
 
-/** istioctl's `manifest generate` order (install.md §9): CRDs first, Services last, then group, kind, name. */
+/** istioctl's `manifest generate` order (docs/design/install.md §9): CRDs first, Services last, then group, kind, name. */
 const kindPriority: Record<string, number> = {
   CustomResourceDefinition: 0,
   ServiceAccount: 1,

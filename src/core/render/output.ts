@@ -3,7 +3,7 @@ import { attachedText } from "./precomputed.js";
 import { emitYaml, sortedDeep } from "./yaml-emitter.js";
 
 /**
- * The manifest stream as istioctl prints it (install.md §9): keys sorted, 2-space indent, list dashes at
+ * The manifest stream as istioctl prints it (docs/design/install.md §9): keys sorted, 2-space indent, list dashes at
  * their key's column, each object followed by a blank line and `---`.
  */
 export function manifestYaml(objects: readonly KubeObject[]): string {

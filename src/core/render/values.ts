@@ -5,7 +5,7 @@ import { chartProfileValues, istiodDefaults } from "./chart-defaults.js";
 import { scalarText } from "../json.js";
 
 /**
- * istioctl's translation of the IstioOperator into chart values (install.md §1, steps 7–10): hub, tag,
+ * istioctl's translation of the IstioOperator into chart values (docs/design/install.md §1, steps 7–10): hub, tag,
  * revision, compatibilityVersion and meshConfig move under `values`, the user's own `values` are
  * re-applied on top, then `unvalidatedValues` are merged in.
  */
@@ -37,7 +37,7 @@ function ensureMap(parent: JsonMap, key: string): JsonMap {
   return parent[key] as JsonMap;
 }
 
-/** Chart defaults < chart profile (values.profile) < the IstioOperator values (install.md §1.1). */
+/** Chart defaults < chart profile (values.profile) < the IstioOperator values (docs/design/install.md §1.1). */
 export function layeredChartValues(defaults: JsonMap, iopValues: JsonMap): JsonMap {
   const profileName = typeof iopValues.profile === "string" ? iopValues.profile : "";
   const profile = chartProfileValues(profileName);

@@ -94,7 +94,7 @@ function withoutKey(map: JsonMap, key: string): JsonMap {
   return rest;
 }
 
-/** ServiceAccount and DaemonSet of ztunnel, plus its ClusterRole and binding on OpenShift (install.md §7.5). */
+/** ServiceAccount and DaemonSet of ztunnel, plus its ClusterRole and binding on OpenShift (docs/design/install.md §7.5). */
 export function renderZtunnel(input: ZtunnelInput): KubeObject[] {
   const values = ztunnelChartValues(input);
   // values.ztunnel.resourceName (the default profile sets `ztunnel`).

@@ -1,5 +1,6 @@
 import type { SchemaVariant } from "./types.js";
 import { scalarText } from "../json.js";
+import { compareVersions, parseVersion } from "../versions.js";
 
 /**
  * The gating keys of schemas-contract.md. Sources are written once for every Gateway API bundle variant;
@@ -49,21 +50,15 @@ export class SchemaSourceError extends Error {
 
 const DROPPED = Symbol("dropped");
 
-/** `v1.2.1` → [1, 2, 1]; only the `vMAJOR.MINOR.PATCH` form is accepted. */
-export function parseBundleVersion(version: string, source = "<gate>"): [number, number, number] {
-  const match = /^v(\d+)\.(\d+)\.(\d+)$/.exec(version);
-  if (!match) throw new SchemaSourceError(`${source}: "${version}" is not a bundle version like v1.3.0`);
-  return [Number(match[1]), Number(match[2]), Number(match[3])];
+/** Gates name bundle versions as `vMAJOR.MINOR.PATCH`; anything else is a mistake in a schema source. */
+function assertBundleVersion(version: string, source = "<gate>"): void {
+  if (!/^v\d+\.\d+\.\d+$/.test(version)) throw new SchemaSourceError(`${source}: "${version}" is not a bundle version like v1.3.0`);
 }
 
 export function compareBundleVersions(left: string, right: string): number {
-  const a = parseBundleVersion(left);
-  const b = parseBundleVersion(right);
-  for (let index = 0; index < 3; index++) {
-    const difference = a[index]! - b[index]!;
-    if (difference !== 0) return Math.sign(difference);
-  }
-  return 0;
+  assertBundleVersion(left);
+  assertBundleVersion(right);
+  return compareVersions(parseVersion(left)!, parseVersion(right)!);
 }
 
 function conditionsHold(
@@ -78,11 +73,11 @@ function conditionsHold(
     if (conditions.channel !== variant.channel) return false;
   }
   if (conditions.since !== undefined) {
-    parseBundleVersion(scalarText(conditions.since), source);
+    assertBundleVersion(scalarText(conditions.since), source);
     if (compareBundleVersions(variant.gatewayApiVersion, scalarText(conditions.since)) < 0) return false;
   }
   if (conditions.until !== undefined) {
-    parseBundleVersion(scalarText(conditions.until), source);
+    assertBundleVersion(scalarText(conditions.until), source);
     if (compareBundleVersions(variant.gatewayApiVersion, scalarText(conditions.until)) > 0) return false;
   }
   return true;

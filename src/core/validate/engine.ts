@@ -58,7 +58,7 @@ function isCoreGroup(group: string): boolean {
   return coreGroups.has(group);
 }
 
-/** Runs stages 2–9 of validation.md §0.1 for one object, as `kubectl apply` (create, strict) would. */
+/** Runs stages 2–9 of docs/design/validation.md §0.1 for one object, as `kubectl apply` (create, strict) would. */
 export function validateObject(value: unknown, source: SchemaSource, options: ValidateOptions): ObjectVerdict {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return {

@@ -1,6 +1,7 @@
 import type { FieldPath } from "../findings.js";
 import { shownValue, type FieldError } from "./field-errors.js";
 import { unknownField } from "./structural-defaults.js";
+import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from "../dns-names.js";
 
 /** ObjectMeta's fields: anything else inside `metadata` is an unknown field under strict validation. */
 const objectMetaFields = [
@@ -22,18 +23,7 @@ const objectMetaFields = [
 ];
 const objectMetaFieldSet = new Set(objectMetaFields);
 
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const dns1035Label = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const qualifiedNamePart = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
-export function isDns1123Label(text: string): boolean {
-  return text.length <= 63 && dns1123Label.test(text);
-}
-
-export function isDns1123Subdomain(text: string): boolean {
-  return text.length <= 253 && dns1123Subdomain.test(text);
-}
 
 const labelRule =
   "must consist of lower case alphanumeric characters or '-', start and end with an alphanumeric character, and be at most 63 characters (e.g. 'my-name')";
@@ -122,12 +112,7 @@ export function checkMetadata(metadata: unknown, context: MetadataContext): Fiel
     errors.push(typeMismatch(at("name"), name, "string"));
   } else {
     const rule = nameRule(context.apiVersion, context.kind);
-    const ok =
-      rule === "label"
-        ? isDns1123Label(name)
-        : rule === "dns1035"
-          ? name.length <= 63 && dns1035Label.test(name)
-          : isDns1123Subdomain(name);
+    const ok = rule === "label" ? isDns1123Label(name) : rule === "dns1035" ? isDns1035Label(name) : isDns1123Subdomain(name);
     if (!ok) {
       const text =
         rule === "label"

@@ -1,64 +1,15 @@
+import type { KindVersionSchema } from "../schemas/catalog.js";
+import type { JSONSchemaProps, ValidationRule } from "../schemas/types.js";
+
 /**
- * The subset of the Kubernetes `JSONSchemaProps` (apiextensions.k8s.io/v1) that a structural CRD schema
- * uses. Both the project's built-in catalog and user CRDs loaded with `--crds` arrive in this shape.
+ * The structural subset of `JSONSchemaProps` (apiextensions.k8s.io/v1) that validation walks. Both the
+ * project's built-in catalog and user CRDs loaded with `--crds` arrive in this shape.
  */
-export interface StructuralSchema {
-  type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
-  properties?: Record<string, StructuralSchema>;
-  additionalProperties?: StructuralSchema | boolean;
-  items?: StructuralSchema;
-  required?: string[];
-  enum?: unknown[];
-  pattern?: string;
-  format?: string;
-  default?: unknown;
-  nullable?: boolean;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  maxItems?: number;
-  minProperties?: number;
-  maxProperties?: number;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: boolean;
-  exclusiveMaximum?: boolean;
-  multipleOf?: number;
-  oneOf?: StructuralSchema[];
-  anyOf?: StructuralSchema[];
-  allOf?: StructuralSchema[];
-  not?: StructuralSchema;
-  "x-kubernetes-int-or-string"?: boolean;
-  "x-kubernetes-preserve-unknown-fields"?: boolean;
-  "x-kubernetes-embedded-resource"?: boolean;
-  "x-kubernetes-list-type"?: "atomic" | "set" | "map";
-  "x-kubernetes-list-map-keys"?: string[];
-  "x-kubernetes-map-type"?: "atomic" | "granular";
-  "x-kubernetes-validations"?: ValidationRule[];
-  [keyword: string]: unknown;
-}
+export type StructuralSchema = JSONSchemaProps;
+export type { ValidationRule };
 
-export interface ValidationRule {
-  rule: string;
-  message?: string;
-  messageExpression?: string;
-  reason?: "FieldValueInvalid" | "FieldValueForbidden" | "FieldValueRequired" | "FieldValueDuplicate";
-  fieldPath?: string;
-  optionalOldSelf?: boolean;
-}
-
-/** One kind at one version, as the API server serves it (mirrors the schema loader's `KindVersionSchema`). */
-export interface KindSchema {
-  group: string;
-  version: string;
-  kind: string;
-  plural: string;
-  scope: "Namespaced" | "Cluster";
-  served: boolean;
-  storage: boolean;
-  deprecated: boolean;
-  deprecationWarning?: string;
-  openAPIV3Schema: StructuralSchema;
+/** One kind at one version, as the API server serves it. */
+export interface KindSchema extends KindVersionSchema {
   /** Whether the status subresource is enabled (then `status` is dropped on create). Default true. */
   statusSubresource?: boolean;
 }

@@ -1,6 +1,6 @@
 package main
 
-// The functions istiod registers for injection templates (injection.md §2.3), re-implemented from their
+// The functions istiod registers for injection templates (docs/design/injection.md §2.3), re-implemented from their
 // descriptions, on top of sprig's text function map (§2.4).
 
 import (

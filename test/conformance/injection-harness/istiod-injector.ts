@@ -1,4 +1,4 @@
-// A model of istiod 1.30's injection webhook around the templates (injection.md §1.4–§1.10, §2.1): decide,
+// A model of istiod 1.30's injection webhook around the templates (docs/design/injection.md §1.4–§1.10, §2.1): decide,
 // strip a previous injection, build the template data, render (through the Go harness), merge, re-apply
 // user containers, post-process and reorder. Test code: it lets the conformance test assert the final pod.
 import { parse as parseYaml } from "yaml";

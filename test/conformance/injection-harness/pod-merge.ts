@@ -1,4 +1,4 @@
-// A strategic merge patch for core/v1 Pod, limited to what injection needs (injection.md §1.7):
+// A strategic merge patch for core/v1 Pod, limited to what injection needs (docs/design/injection.md §1.7):
 // maps merge key by key (patch wins), lists with a merge key merge by it (patch items first, then the
 // original's remaining items), other lists are replaced whole, and a null in the patch deletes the field.
 

@@ -1,6 +1,6 @@
 package main
 
-// Mirrors of the Go types istiod hands an injection template (injection.md §2.1). Field names are the
+// Mirrors of the Go types istiod hands an injection template (docs/design/injection.md §2.1). Field names are the
 // upstream Go names, so a template that reads a field istiod does not have fails here as it would there.
 // Only the fields a template may reasonably read are mirrored; a template reading any other field fails
 // in this harness, which is the safe direction.

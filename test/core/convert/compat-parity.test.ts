@@ -5,7 +5,7 @@ import { convertYaml } from "./convert-input.js";
 
 /**
  * `--profile compat` against what ingress2gateway v1.1.0 writes for inputs of the kind its Istio tests
- * use, compared as convert.md §1 defines parity: objects by apiVersion/kind/namespace/name, metadata
+ * use, compared as docs/design/convert.md §1 defines parity: objects by apiVersion/kind/namespace/name, metadata
  * ignored, list order ignored except rules and filters, durations by value, a lone backend's weight
  * ignored (E1). The expected objects are written in ingress2gateway's output form.
  */

@@ -7,7 +7,7 @@ const listeners = (result: ReturnType<typeof convertYaml>, name = "gw") =>
 const rules = (result: ReturnType<typeof convertYaml>, name: string) =>
   (objectNamed(result.objects, "HTTPRoute", name).spec as { rules: Record<string, unknown>[] }).rules;
 
-describe("convert.md §13 edge cases (compat unless marked full)", () => {
+describe("docs/design/convert.md §13 edge cases (compat unless marked full)", () => {
   describe("1. HTTP server with only httpsRedirect", () => {
     const input = gateway(`[{port: {number: 80, protocol: HTTP}, hosts: ["*"], tls: {httpsRedirect: true}}]`);
     it("compat: one HTTP listener without tls, CONV109", () => {

@@ -24,7 +24,7 @@ const spec = (object: KubeObject | undefined) => object?.spec as Record<string, 
 const find = (objects: KubeObject[], kind: string, name: string) =>
   objects.find((object) => object.kind === kind && object.metadata.name === name);
 
-describe("Gateway API → Istio (convert.md §12)", () => {
+describe("Gateway API → Istio (docs/design/convert.md §12)", () => {
   it.each([
     ["All", `{from: All}`, ["*/a.example"]],
     ["Same (also the default)", `{from: Same}`, ["./a.example"]],

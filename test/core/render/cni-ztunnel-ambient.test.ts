@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { generateManifest, manifestYaml, sortObjects } from "../../../src/core/render/index.js";
 
-// Reviewed object by object against docs/install.md (§2.3, §2.4, §7.5, §8, §9); refreshed only with REFRESH_GOLDEN=1.
+// Reviewed object by object against docs/design/install.md (§2.3, §2.4, §7.5, §8, §9); refreshed only with REFRESH_GOLDEN=1.
 // CRD specs are elided as in golden.test.ts: they come from schemas/.
 const golden = new URL("../../golden/manifest/ambient.yaml", import.meta.url);
 const ambient = () => generateManifest({ files: [], sets: ["profile=ambient"] });

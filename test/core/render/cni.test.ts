@@ -50,7 +50,7 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     expect(configData(["components.cni.enabled=true"]).AMBIENT_ENABLED).toBe("false");
   });
 
-  it("renders CNI for a bare components.cni block, in its own namespace (install.md §6 quirk)", () => {
+  it("renders CNI for a bare components.cni block, in its own namespace (docs/design/install.md §6 quirk)", () => {
     const objects = cniObjects(["components.cni.namespace=kube-system"]);
     expect(find(objects, "DaemonSet", "istio-cni-node").metadata.namespace).toBe("kube-system");
     expect(find(objects, "ClusterRoleBinding", "istio-cni").subjects).toEqual([

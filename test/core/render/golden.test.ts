@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { generateManifest, manifestYaml, sortObjects } from "../../../src/core/render/index.js";
 
-// Reviewed object by object against docs/install.md (§2.4, §7, §8, §9, §12); refreshed only with REFRESH_GOLDEN=1.
+// Reviewed object by object against docs/design/install.md (§2.4, §7, §8, §9, §12); refreshed only with REFRESH_GOLDEN=1.
 // CRD specs are elided: they come from schemas/ and are checked by the schema conformance tests.
 const goldenDirectory = new URL("../../golden/manifest/", import.meta.url);
 const render = (profile: string) => {

@@ -39,7 +39,7 @@ describe("mesh's injection templates", () => {
 
   const sidecar = scanInjectionTemplate(templates.sidecar!);
 
-  // docs/injection.md §5.1: annotations the sidecar template itself must implement.
+  // docs/design/injection.md §5.1: annotations the sidecar template itself must implement.
   it.each([
     "sidecar.istio.io/proxyCPU",
     "sidecar.istio.io/proxyMemory",
@@ -90,7 +90,7 @@ describe("mesh's injection templates", () => {
     expect(sidecar.strings).toContain(key);
   });
 
-  // docs/injection.md §3.5 and §0.5: the numeric contract between istio-init, Envoy and the agent.
+  // docs/design/injection.md §3.5 and §0.5: the numeric contract between istio-init, Envoy and the agent.
   describe("port consistency (§3.5)", () => {
     const text = templates.sidecar!;
     it("captures to the mesh's listen ports, defaulting to 15001/15006", () => {

@@ -8,7 +8,7 @@ const valuesFor = (sets: string[], files: { path: string; text: string }[] = [])
   return operatorValues(operator, user) as any;
 };
 
-describe("IstioOperator → chart values (install.md §1 steps 7–10)", () => {
+describe("IstioOperator → chart values (docs/design/install.md §1 steps 7–10)", () => {
   it("moves hub, tag, revision and compatibilityVersion under values; tags stay strings", () => {
     const values = valuesFor(["hub=spec.example/istio", "tag=1.30", "revision=canary", "compatibilityVersion=1.29"]);
     expect(values.global).toMatchObject({ hub: "spec.example/istio", tag: "1.30" });
@@ -41,7 +41,7 @@ describe("IstioOperator → chart values (install.md §1 steps 7–10)", () => {
   });
 });
 
-describe("chart values: defaults < chart profile < IstioOperator values (install.md §1.1)", () => {
+describe("chart values: defaults < chart profile < IstioOperator values (docs/design/install.md §1.1)", () => {
   it("keeps a default when the user gives an empty string or an empty map", () => {
     const chart = istiodChartValues(valuesFor(["values.pilot.image=", "values.global.logging.level=default:debug"])) as any;
     expect(chart.pilot.image).toBe("pilot");

@@ -17,7 +17,7 @@ const v151std: SchemaVariant = { gatewayApiVersion: "v1.5.1", channel: "standard
 const v151exp: SchemaVariant = { gatewayApiVersion: "v1.5.1", channel: "experimental" };
 const variants = [v121std, v121exp, v151std, v151exp];
 
-/** `v1*` storage, `(unserved)`, `(deprecated)`; "—" when the kind is absent (validation.md §2.1). */
+/** `v1*` storage, `(unserved)`, `(deprecated)`; "—" when the kind is absent (docs/design/validation.md §2.1). */
 function servedVersions(variant: SchemaVariant, group: string, kind: string): string {
   const versions = loader.schemaCatalog(variant).versionsOf(group, kind);
   if (versions.length === 0) return "—";

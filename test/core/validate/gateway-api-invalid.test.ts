@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { validateObjects } from "../../../src/core/validate/index.js";
 
 // Documents in the spirit of Gateway API's hack/invalid-examples, each rejected by one mechanism
-// (validation.md §2.6), checked against the built-in schemas.
+// (docs/design/validation.md §2.6), checked against the built-in schemas.
 const gateway = (listeners: object[], extra: object = {}) => ({
   apiVersion: "gateway.networking.k8s.io/v1",
   kind: "Gateway",

@@ -1,5 +1,5 @@
 /**
- * Mutations aimed at one CEL rule each (validation.md §2.3–2.5, §3.8), so that the CRD-agreement
+ * Mutations aimed at one CEL rule each (docs/design/validation.md §2.3–2.5, §3.8), so that the CRD-agreement
  * conformance test violates every rule at least once, not only those generic mutations reach.
  */
 type Json = Record<string, any>;

@@ -64,7 +64,7 @@ interface Server {
   tls?: PlainRecord;
 }
 
-/** Gateway API Gateway → Istio Gateway (convert.md §12.1). */
+/** Gateway API Gateway → Istio Gateway (docs/design/convert.md §12.1). */
 export function convertGateway(gateway: InputObject, redirectSections: ReadonlySet<string>, context: ReverseContext): Emitted | undefined {
   const { notes } = context;
   const source = gateway.source;

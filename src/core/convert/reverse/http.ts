@@ -8,7 +8,7 @@ import { scalarText } from "../../json.js";
 
 /** One Istio match with what it needs for ordering: the Gateway API match it came from. */
 export interface HttpCandidate {
-  /** Precedence of the Gateway API match (convert.md §12.2), lower first. */
+  /** Precedence of the Gateway API match (docs/design/convert.md §12.2), lower first. */
   rank: number[];
   match: PlainRecord;
   /** Everything but `match`; neighbours with equal actions merge into one entry. */

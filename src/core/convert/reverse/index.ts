@@ -32,7 +32,7 @@ const routeListenerProtocols: Record<string, string[]> = {
 };
 
 /**
- * Gateway API → Istio networking (convert.md §12): Gateways first (listener ports, https redirects),
+ * Gateway API → Istio networking (docs/design/convert.md §12): Gateways first (listener ports, https redirects),
  * then routes grouped into VirtualServices, then BackendTLSPolicies; ReferenceGrants are reported only.
  */
 export function convertGatewayApiToIstio(documents: readonly SourceDocument[], options: ConvertOptions): ConvertResult {

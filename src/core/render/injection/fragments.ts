@@ -105,6 +105,41 @@ export const proxyEnvRuntime = String.raw`- name: GOMEMLIMIT
   value: {{ . | quote }}
 {{- end }}`;
 
+/** Where a template takes the workload-describing env values from; each is template text. */
+export interface WorkloadEnvSources {
+  podPorts: string;
+  appContainers: string;
+  clusterId: string;
+  interceptionMode: string;
+}
+
+/** istio-proxy env after {@link proxyEnvHead}: the workload's ports and containers, runtime limits, cluster, node, capture mode, network. */
+export function proxyEnvWorkload(sources: WorkloadEnvSources): string {
+  return String.raw`- name: ISTIO_META_POD_PORTS
+  value: ${sources.podPorts}
+- name: ISTIO_META_APP_CONTAINERS
+  value: ${sources.appContainers}
+${proxyEnvRuntime}
+- name: ISTIO_META_CLUSTER_ID
+  value: {{ ${sources.clusterId} | default "Kubernetes" | quote }}
+- name: ISTIO_META_NODE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: spec.nodeName
+- name: ISTIO_META_INTERCEPTION_MODE
+  value: ${sources.interceptionMode}
+{{- with $g.network }}
+- name: ISTIO_META_NETWORK
+  value: {{ . | quote }}
+{{- end }}`;
+}
+
+/** The workload's owner reference for the agent, from the pod's controller (Deployment, StatefulSet, …). */
+export const proxyEnvOwner = String.raw`{{- if and .TypeMeta.APIVersion .DeploymentMeta.Name }}
+- name: ISTIO_META_OWNER
+  value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" .TypeMeta.APIVersion (.DeploymentMeta.Namespace | default "default") (toLower .TypeMeta.Kind) .DeploymentMeta.Name | quote }}
+{{- end }}`;
+
 /** Mesh identity env entries at the end of istio-proxy's env. */
 export const proxyEnvMesh = String.raw`- name: ISTIO_META_MESH_ID
   value: {{ $g.meshID | default $trustDomain | quote }}
@@ -199,3 +234,18 @@ export function readinessProbe(tunables: { initialDelay: string; period: string;
   timeoutSeconds: 3
   failureThreshold: ${tunables.failureThreshold}`;
 }
+
+/** Readiness of a gateway's proxy: the values' timings, without the per-pod annotations sidecars honour. */
+export const gatewayReadinessProbe = readinessProbe({
+  initialDelay: String.raw`{{ valueOrDefault $p.readinessInitialDelaySeconds 0 }}`,
+  period: String.raw`{{ valueOrDefault $p.readinessPeriodSeconds 15 }}`,
+  failureThreshold: String.raw`{{ valueOrDefault $p.readinessFailureThreshold 4 }}`,
+});
+
+/** `imagePullSecrets` of the pod from the values (names or `{name: …}` maps). */
+export const podImagePullSecrets = String.raw`{{- with $g.imagePullSecrets }}
+imagePullSecrets:
+{{- range . }}
+- name: {{ if kindIs "map" . }}{{ .name | quote }}{{ else }}{{ . | quote }}{{ end }}
+{{- end }}
+{{- end }}`;

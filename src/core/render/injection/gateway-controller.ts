@@ -1,5 +1,5 @@
 // The `kube-gateway` and `waypoint` templates. Not pod templates: istiod's Gateway API deployment controller
-// renders them for every Gateway of class `istio` / `istio-waypoint` (docs/injection.md §1.12) and
+// renders them for every Gateway of class `istio` / `istio-waypoint` (docs/design/injection.md §1.12) and
 // server-side applies each `---` document.
 // Data: the Gateway itself (embedded: `.Name`, `.Namespace`, `.UID`, `.Labels`, `.Annotations`, `.Spec`) plus
 // `.DeploymentName`, `.ServiceAccount`, `.Ports` (service ports: status-port 15021 + one per listener port),
@@ -14,14 +14,15 @@
 import {
   at,
   envoyPromPort,
+  gatewayReadinessProbe,
+  podImagePullSecrets,
   proxyArgsTail,
   proxyEnvHead,
   proxyEnvMesh,
-  proxyEnvRuntime,
+  proxyEnvWorkload,
   proxyMetadataEnv,
   proxyVolumeMounts,
   proxyVolumes,
-  readinessProbe,
   valuesPrelude,
 } from "./fragments.js";
 
@@ -134,47 +135,19 @@ ${at(8, proxyArgsTail)}
         {{- end }}
         env:
 ${at(8, proxyEnvHead)}
-        - name: ISTIO_META_POD_PORTS
-          value: "[]"
-        - name: ISTIO_META_APP_CONTAINERS
-          value: ""
-${at(8, proxyEnvRuntime)}
-        - name: ISTIO_META_CLUSTER_ID
-          value: {{ .ClusterID | default "Kubernetes" | quote }}
-        - name: ISTIO_META_NODE_NAME
-          valueFrom:
-            fieldRef:
-              fieldPath: spec.nodeName
-        - name: ISTIO_META_INTERCEPTION_MODE
-          value: {{ .ProxyConfig.InterceptionMode | toString | quote }}
-        {{- with $g.network }}
-        - name: ISTIO_META_NETWORK
-          value: {{ . | quote }}
-        {{- end }}
+${at(8, workloadEnv)}
         - name: ISTIO_META_WORKLOAD_NAME
           value: {{ .DeploymentName | quote }}
         - name: ISTIO_META_OWNER
           value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
 ${at(8, proxyEnvMesh)}
 ${at(8, proxyMetadataEnv)}
-${at(
-  8,
-  readinessProbe({
-    initialDelay: String.raw`{{ valueOrDefault $p.readinessInitialDelaySeconds 0 }}`,
-    period: String.raw`{{ valueOrDefault $p.readinessPeriodSeconds 15 }}`,
-    failureThreshold: String.raw`{{ valueOrDefault $p.readinessFailureThreshold 4 }}`,
-  }),
-)}
+${at(8, gatewayReadinessProbe)}
         volumeMounts:
 ${at(8, proxyVolumeMounts({ crl: false }))}
       volumes:
 ${at(6, proxyVolumes({ crl: false }))}
-      {{- with $g.imagePullSecrets }}
-      imagePullSecrets:
-      {{- range . }}
-      - name: {{ if kindIs "map" . }}{{ .name | quote }}{{ else }}{{ . | quote }}{{ end }}
-      {{- end }}
-      {{- end }}
+${at(6, podImagePullSecrets)}
 ---
 apiVersion: v1
 kind: Service
@@ -217,6 +190,13 @@ spec:
     matchLabels: {{ toJsonMap $selector }}
 `;
 }
+
+const workloadEnv = proxyEnvWorkload({
+  podPorts: String.raw`"[]"`,
+  appContainers: String.raw`""`,
+  clusterId: String.raw`.ClusterID`,
+  interceptionMode: String.raw`{{ .ProxyConfig.InterceptionMode | toString | quote }}`,
+});
 
 export const kubeGatewayTemplate = controllerTemplate({
   name: "kube-gateway",

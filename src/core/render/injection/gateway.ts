@@ -1,20 +1,29 @@
-// The `gateway` injection template (docs/injection.md §4): for users' gateway Deployments shaped like the
+// The `gateway` injection template (docs/design/injection.md §4): for users' gateway Deployments shaped like the
 // upstream `gateway` Helm chart (`inject.istio.io/templates: gateway`, one `istio-proxy` container with
 // `image: auto`). No traffic capture: the proxy runs as a router and the pod keeps the user's container
 // settings, which istiod re-applies on top of this output.
 import {
   at,
   envoyPromPort,
+  gatewayReadinessProbe,
+  podImagePullSecrets,
   proxyArgsTail,
   proxyEnvHead,
   proxyEnvMesh,
-  proxyEnvRuntime,
+  proxyEnvOwner,
+  proxyEnvWorkload,
   proxyMetadataEnv,
   proxyVolumeMounts,
   proxyVolumes,
-  readinessProbe,
   valuesPrelude,
 } from "./fragments.js";
+
+const workloadEnv = proxyEnvWorkload({
+  podPorts: String.raw`{{ printf "[%s]" (join "," $podPorts) | quote }}`,
+  appContainers: String.raw`{{ join "," $appNames | quote }}`,
+  clusterId: String.raw`$g.multiCluster.clusterName`,
+  interceptionMode: String.raw`{{ .ProxyConfig.InterceptionMode | toString | quote }}`,
+});
 
 export const gatewayTemplate = String.raw`{{- /* mesh gateway template (istio 1.30 data context) */ -}}
 {{- $a := .ObjectMeta.Annotations }}
@@ -71,49 +80,18 @@ ${at(4, proxyArgsTail)}
       {{- end }}
     env:
 ${at(4, proxyEnvHead)}
-    - name: ISTIO_META_POD_PORTS
-      value: {{ printf "[%s]" (join "," $podPorts) | quote }}
-    - name: ISTIO_META_APP_CONTAINERS
-      value: {{ join "," $appNames | quote }}
-${at(4, proxyEnvRuntime)}
-    - name: ISTIO_META_CLUSTER_ID
-      value: {{ $g.multiCluster.clusterName | default "Kubernetes" | quote }}
-    - name: ISTIO_META_NODE_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.nodeName
-    - name: ISTIO_META_INTERCEPTION_MODE
-      value: {{ .ProxyConfig.InterceptionMode | toString | quote }}
-    {{- with $g.network }}
-    - name: ISTIO_META_NETWORK
-      value: {{ . | quote }}
-    {{- end }}
+${at(4, workloadEnv)}
     {{- with .DeploymentMeta.Name }}
     - name: ISTIO_META_WORKLOAD_NAME
       value: {{ . | quote }}
     {{- end }}
-    {{- if and .TypeMeta.APIVersion .DeploymentMeta.Name }}
-    - name: ISTIO_META_OWNER
-      value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" .TypeMeta.APIVersion (.DeploymentMeta.Namespace | default "default") (toLower .TypeMeta.Kind) .DeploymentMeta.Name | quote }}
-    {{- end }}
+${at(4, proxyEnvOwner)}
 ${at(4, proxyEnvMesh)}
 ${at(4, proxyMetadataEnv)}
-${at(
-  4,
-  readinessProbe({
-    initialDelay: String.raw`{{ valueOrDefault $p.readinessInitialDelaySeconds 0 }}`,
-    period: String.raw`{{ valueOrDefault $p.readinessPeriodSeconds 15 }}`,
-    failureThreshold: String.raw`{{ valueOrDefault $p.readinessFailureThreshold 4 }}`,
-  }),
-)}
+${at(4, gatewayReadinessProbe)}
     volumeMounts:
 ${at(4, proxyVolumeMounts({ crl: false }))}
   volumes:
 ${at(2, proxyVolumes({ crl: false }))}
-  {{- with $g.imagePullSecrets }}
-  imagePullSecrets:
-  {{- range . }}
-  - name: {{ if kindIs "map" . }}{{ .name | quote }}{{ else }}{{ . | quote }}{{ end }}
-  {{- end }}
-  {{- end }}
+${at(2, podImagePullSecrets)}
 `;

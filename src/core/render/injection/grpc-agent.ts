@@ -1,14 +1,16 @@
 // The `grpc-agent` injection template (opt-in: `inject.istio.io/templates: grpc-agent`), for proxyless gRPC
-// (docs/injection.md §1.12). The istio agent runs without Envoy (`DISABLE_ENVOY`): it fetches and rotates
+// (docs/design/injection.md §1.12). The istio agent runs without Envoy (`DISABLE_ENVOY`): it fetches and rotates
 // the workload certificate, writes it to `OUTPUT_CERTS`, proxies XDS on the `XDS` socket in
 // /etc/istio/proxy and writes a gRPC xDS bootstrap there. Application containers get `GRPC_XDS_BOOTSTRAP`
 // and the two volumes, so the gRPC library talks xDS and mTLS itself. No traffic capture, no Envoy probes.
 import {
   at,
+  podImagePullSecrets,
   proxyArgsTail,
   proxyEnvHead,
   proxyEnvMesh,
-  proxyEnvRuntime,
+  proxyEnvOwner,
+  proxyEnvWorkload,
   proxyMetadataEnv,
   proxyResources,
   proxyVolumeMounts,
@@ -18,6 +20,13 @@ import {
 
 const bootstrapPath = "/etc/istio/proxy/grpc-bootstrap.json";
 const certificateDir = "/var/lib/istio/data";
+
+const workloadEnv = proxyEnvWorkload({
+  podPorts: String.raw`{{ printf "[%s]" (join "," $podPorts) | quote }}`,
+  appContainers: String.raw`{{ join "," $appNames | quote }}`,
+  clusterId: String.raw`$g.multiCluster.clusterName`,
+  interceptionMode: String.raw`"NONE"`,
+});
 
 export const grpcAgentTemplate = String.raw`{{- /* mesh grpc-agent template (istio 1.30 data context) */ -}}
 {{- $a := .ObjectMeta.Annotations }}
@@ -68,31 +77,12 @@ spec:
 ${at(4, proxyArgsTail)}
     env:
 ${at(4, proxyEnvHead)}
-    - name: ISTIO_META_POD_PORTS
-      value: {{ printf "[%s]" (join "," $podPorts) | quote }}
-    - name: ISTIO_META_APP_CONTAINERS
-      value: {{ join "," $appNames | quote }}
-${at(4, proxyEnvRuntime)}
-    - name: ISTIO_META_CLUSTER_ID
-      value: {{ $g.multiCluster.clusterName | default "Kubernetes" | quote }}
-    - name: ISTIO_META_NODE_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.nodeName
-    - name: ISTIO_META_INTERCEPTION_MODE
-      value: "NONE"
-    {{- with $g.network }}
-    - name: ISTIO_META_NETWORK
-      value: {{ . | quote }}
-    {{- end }}
+${at(4, workloadEnv)}
     {{- with index $l "service.istio.io/workload-name" | default .DeploymentMeta.Name }}
     - name: ISTIO_META_WORKLOAD_NAME
       value: {{ . | quote }}
     {{- end }}
-    {{- if and .TypeMeta.APIVersion .DeploymentMeta.Name }}
-    - name: ISTIO_META_OWNER
-      value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" .TypeMeta.APIVersion (.DeploymentMeta.Namespace | default "default") (toLower .TypeMeta.Kind) .DeploymentMeta.Name | quote }}
-    {{- end }}
+${at(4, proxyEnvOwner)}
 ${at(4, proxyEnvMesh)}
     - name: DISABLE_ENVOY
       value: "true"
@@ -133,10 +123,5 @@ ${at(4, proxyVolumeMounts({ crl: true }))}
   {{- end }}
   volumes:
 ${at(2, proxyVolumes({ crl: true }))}
-  {{- with $g.imagePullSecrets }}
-  imagePullSecrets:
-  {{- range . }}
-  - name: {{ if kindIs "map" . }}{{ .name | quote }}{{ else }}{{ . | quote }}{{ end }}
-  {{- end }}
-  {{- end }}
+${at(2, podImagePullSecrets)}
 `;

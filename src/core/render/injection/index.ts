@@ -1,4 +1,4 @@
-// mesh's own injection templates for the `istio-sidecar-injector` ConfigMap (docs/injection.md). The
+// mesh's own injection templates for the `istio-sidecar-injector` ConfigMap (docs/design/injection.md). The
 // manifest renderer wraps these into `data.config`; istiod parses every entry at start-up.
 import { gatewayTemplate } from "./gateway.js";
 import { grpcAgentTemplate } from "./grpc-agent.js";

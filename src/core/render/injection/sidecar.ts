@@ -1,4 +1,4 @@
-// The `sidecar` injection template: mesh's own text, written from the facts in docs/injection.md §3 and §5.
+// The `sidecar` injection template: mesh's own text, written from the facts in docs/design/injection.md §3 and §5.
 // istiod renders it (Go text/template + sprig + istiod's functions) for every pod it injects and applies the
 // output to the pod with a strategic merge patch. Rules this text keeps:
 // - every value a user or the values tree controls is passed through `quote` (labels, annotations and env
@@ -9,17 +9,26 @@
 import {
   at,
   envoyPromPort,
+  podImagePullSecrets,
   proxyArgsTail,
   proxyEnvHead,
   proxyEnvMesh,
-  proxyEnvRuntime,
+  proxyEnvOwner,
+  proxyEnvWorkload,
   proxyMetadataEnv,
-  proxyVolumeMounts,
   proxyResources,
+  proxyVolumeMounts,
   proxyVolumes,
   readinessProbe,
   valuesPrelude,
 } from "./fragments.js";
+
+const workloadEnv = proxyEnvWorkload({
+  podPorts: String.raw`{{ printf "[%s]" (join "," $podPorts) | quote }}`,
+  appContainers: String.raw`{{ join "," $appNames | quote }}`,
+  clusterId: String.raw`$g.multiCluster.clusterName`,
+  interceptionMode: String.raw`{{ $mode | quote }}`,
+});
 
 export const sidecarTemplate = String.raw`{{- /* mesh sidecar template (istio 1.30 data context) */ -}}
 {{- $a := .ObjectMeta.Annotations }}
@@ -251,31 +260,12 @@ ${at(4, proxyArgsTail)}
       value: "true"
     {{- end }}
 ${at(4, proxyEnvHead)}
-    - name: ISTIO_META_POD_PORTS
-      value: {{ printf "[%s]" (join "," $podPorts) | quote }}
-    - name: ISTIO_META_APP_CONTAINERS
-      value: {{ join "," $appNames | quote }}
-${at(4, proxyEnvRuntime)}
-    - name: ISTIO_META_CLUSTER_ID
-      value: {{ $g.multiCluster.clusterName | default "Kubernetes" | quote }}
-    - name: ISTIO_META_NODE_NAME
-      valueFrom:
-        fieldRef:
-          fieldPath: spec.nodeName
-    - name: ISTIO_META_INTERCEPTION_MODE
-      value: {{ $mode | quote }}
-    {{- with $g.network }}
-    - name: ISTIO_META_NETWORK
-      value: {{ . | quote }}
-    {{- end }}
+${at(4, workloadEnv)}
     {{- with $workloadName }}
     - name: ISTIO_META_WORKLOAD_NAME
       value: {{ . | quote }}
     {{- end }}
-    {{- if and .TypeMeta.APIVersion .DeploymentMeta.Name }}
-    - name: ISTIO_META_OWNER
-      value: {{ printf "kubernetes://apis/%s/namespaces/%s/%ss/%s" .TypeMeta.APIVersion (.DeploymentMeta.Namespace | default "default") (toLower .TypeMeta.Kind) .DeploymentMeta.Name | quote }}
-    {{- end }}
+${at(4, proxyEnvOwner)}
     {{- if isset $a "sidecar.istio.io/bootstrapOverride" }}
     - name: ISTIO_BOOTSTRAP_OVERRIDE
       value: /etc/istio/custom-bootstrap/custom_bootstrap.json
@@ -390,10 +380,5 @@ ${at(2, proxyVolumes({ crl: true }))}
   {{- end }}
   {{- end }}
   {{- end }}
-  {{- with $g.imagePullSecrets }}
-  imagePullSecrets:
-  {{- range . }}
-  - name: {{ if kindIs "map" . }}{{ .name | quote }}{{ else }}{{ . | quote }}{{ end }}
-  {{- end }}
-  {{- end }}
+${at(2, podImagePullSecrets)}
 `;

@@ -1,4 +1,4 @@
-// The function names an injection template may call in istiod 1.30 (docs/injection.md §2.3, §2.4). Go's
+// The function names an injection template may call in istiod 1.30 (docs/design/injection.md §2.3, §2.4). Go's
 // text/template resolves functions when it parses, so a template calling any other name makes istiod reject
 // the whole injector ConfigMap at start-up.
 

@@ -1,6 +1,6 @@
 // A static check of Go text/template source against what istiod's parser accepts: balanced actions and
 // blocks, functions from istiod's set, variables declared in scope. istiod parses every entry of the
-// injector ConfigMap at start-up and refuses to start on the first error (docs/injection.md §1.1), so mesh
+// injector ConfigMap at start-up and refuses to start on the first error (docs/design/injection.md §1.1), so mesh
 // checks its own templates, and any a user adds, before they reach a cluster. It is a checker, not an
 // executor: it does not evaluate pipelines.
 import { helmOnlyFunctions, injectionTemplateFunctions } from "./template-functions.js";

@@ -6,7 +6,7 @@ import type { StructuralSchema } from "../schema-types.js";
 
 /**
  * Translation of a Kubernetes structural schema into a JSON Schema that ajv compiles to a yes/no value check
- * with exactly the verdict of the walker in value-validation.ts (stage 6 of validation.md §0.1). The walker
+ * with exactly the verdict of the walker in value-validation.ts (stage 6 of docs/design/validation.md §0.1). The walker
  * stays the authority for messages; ajv only decides, fast, that there is nothing to report.
  *
  * Keywords whose ajv semantics differ from the walker's in edge cases get a small code-generating keyword

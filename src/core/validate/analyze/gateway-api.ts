@@ -34,7 +34,7 @@ interface Listener {
   tls?: Json;
 }
 
-/** Route attachment, ReferenceGrants and references as Gateway API controllers would judge them (validation.md §5). */
+/** Route attachment, ReferenceGrants and references as Gateway API controllers would judge them (docs/design/validation.md §5). */
 export function analyzeGatewayApi(resources: readonly AnalyzedResource[], options: ValidateOptions): void {
   const of = (kind: string) => resources.filter((resource) => groupOf(resource) === GATEWAY_GROUP && resource.identity.kind === kind);
   const gateways = new Map(of("Gateway").map((gateway) => [`${gateway.identity.namespace}/${gateway.identity.name}`, gateway]));

@@ -5,7 +5,7 @@ import { istioHostsOverlap } from "./hostnames.js";
 type Json = Record<string, unknown>;
 const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 
-/** The offline `istioctl analyze` checks for gateways and routes (validation.md §4), as warnings. */
+/** The offline `istioctl analyze` checks for gateways and routes (docs/design/validation.md §4), as warnings. */
 export function analyzeIstio(resources: readonly AnalyzedResource[], options: ValidateOptions): void {
   const istio = resources.filter((resource) => groupOf(resource) === "networking.istio.io");
   const gateways = istio.filter((resource) => resource.identity.kind === "Gateway");

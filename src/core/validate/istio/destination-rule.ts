@@ -7,38 +7,36 @@ import {
   durationProblem,
   exportToProblems,
   fqdnProblem,
-  isDnsLabel,
   isPort,
   labelMapProblems,
   wildcardDomainProblem,
   type Reporter,
 } from "./webhook-rules.js";
+import { isIstioDnsLabel } from "../../dns-names.js";
+import { recordsOf, type JsonObject } from "../../json.js";
 
-type Json = Record<string, unknown>;
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
-
-/** networking.istio.io DestinationRule (validation.md §3.4, the parts that decide most verdicts). */
-export function validateIstioDestinationRule(object: Json, options: ValidateOptions): FieldError[] {
+/** networking.istio.io DestinationRule (docs/design/validation.md §3.4, the parts that decide most verdicts). */
+export function validateIstioDestinationRule(object: JsonObject, options: ValidateOptions): FieldError[] {
   const { errors, report } = collector("ISTIO_DESTINATIONRULE");
-  const spec = (object.spec ?? {}) as Json;
-  const namespace = ((object.metadata as Json | undefined)?.namespace as string | undefined) ?? options.defaultNamespace;
+  const spec = (object.spec ?? {}) as JsonObject;
+  const namespace = ((object.metadata as JsonObject | undefined)?.namespace as string | undefined) ?? options.defaultNamespace;
   if (typeof spec.host === "string") {
     const problem = wildcardDomainProblem(spec.host);
     if (problem) report(["spec", "host"], problem, { value: spec.host });
   } else {
     report(["spec", "host"], "host is required");
   }
-  if (spec.trafficPolicy) checkTrafficPolicy(spec.trafficPolicy as Json, ["spec", "trafficPolicy"], report, namespace, true);
+  if (spec.trafficPolicy) checkTrafficPolicy(spec.trafficPolicy as JsonObject, ["spec", "trafficPolicy"], report, namespace, true);
   const names = new Set<string>();
-  list(spec.subsets).forEach((subset, index) => {
+  recordsOf(spec.subsets).forEach((subset, index) => {
     const at = ["spec", "subsets", index];
     const name = subset.name;
-    if (typeof name !== "string" || !isDnsLabel(name))
+    if (typeof name !== "string" || !isIstioDnsLabel(name))
       report([...at, "name"], "subset name must be a non-empty DNS label", { value: name ?? null });
     else if (names.has(name)) report([...at, "name"], `duplicate subset name ${JSON.stringify(name)}`);
     if (typeof name === "string") names.add(name);
     for (const problem of labelMapProblems(subset.labels)) report([...at, "labels"], problem);
-    if (subset.trafficPolicy) checkTrafficPolicy(subset.trafficPolicy as Json, [...at, "trafficPolicy"], report, namespace, true);
+    if (subset.trafficPolicy) checkTrafficPolicy(subset.trafficPolicy as JsonObject, [...at, "trafficPolicy"], report, namespace, true);
   });
   for (const problem of exportToProblems(spec.exportTo, namespace, false)) report(["spec", "exportTo"], problem);
   if (spec.workloadSelector && Array.isArray(spec.exportTo) && spec.exportTo.some((entry) => entry !== "." && entry !== namespace)) {
@@ -47,14 +45,14 @@ export function validateIstioDestinationRule(object: Json, options: ValidateOpti
   return errors;
 }
 
-function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, namespace: string, allowPortLevel: boolean): void {
+function checkTrafficPolicy(policy: JsonObject, at: FieldPath, report: Reporter, namespace: string, allowPortLevel: boolean): void {
   if (Object.keys(policy).length === 0) report(at, "trafficPolicy must have at least one field");
   if (policy.tunnel && policy.proxyProtocol) report(at, "tunnel and proxyProtocol cannot be set together");
-  const pool = policy.connectionPool as Json | undefined;
+  const pool = policy.connectionPool as JsonObject | undefined;
   if (pool) {
     if (!pool.http && !pool.tcp) report([...at, "connectionPool"], "connection pool must have at least one field (http or tcp)");
-    const http = (pool.http ?? {}) as Json;
-    const tcp = (pool.tcp ?? {}) as Json;
+    const http = (pool.http ?? {}) as JsonObject;
+    const tcp = (pool.tcp ?? {}) as JsonObject;
     for (const [field, value] of [...Object.entries(http), ...Object.entries(tcp)]) {
       if (typeof value === "number" && value < 0)
         report([...at, "connectionPool", field in http ? "http" : "tcp", field], `${field} must be non-negative`, { value });
@@ -66,7 +64,7 @@ function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, names
     if (http.useClientProtocol && http.h2UpgradePolicy === "UPGRADE")
       report([...at, "connectionPool", "http"], "useClientProtocol cannot be used with h2UpgradePolicy UPGRADE");
   }
-  const outlier = policy.outlierDetection as Json | undefined;
+  const outlier = policy.outlierDetection as JsonObject | undefined;
   if (outlier) {
     for (const field of ["maxEjectionPercent", "minHealthPercent"]) {
       const value = outlier[field];
@@ -82,10 +80,10 @@ function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, names
       );
     }
   }
-  const loadBalancer = policy.loadBalancer as Json | undefined;
-  const hash = loadBalancer?.consistentHash as Json | undefined;
+  const loadBalancer = policy.loadBalancer as JsonObject | undefined;
+  const hash = loadBalancer?.consistentHash as JsonObject | undefined;
   if (hash) {
-    const cookie = hash.httpCookie as Json | undefined;
+    const cookie = hash.httpCookie as JsonObject | undefined;
     if (cookie && !cookie.name) report([...at, "loadBalancer", "consistentHash", "httpCookie", "name"], "cookie name is required");
     if (hash.minimumRingSize !== undefined) {
       report([...at, "loadBalancer", "consistentHash", "minimumRingSize"], "minimumRingSize is deprecated; use ringHash.minimumRingSize", {
@@ -94,7 +92,7 @@ function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, names
       if (hash.ringHash || hash.maglev)
         report([...at, "loadBalancer", "consistentHash"], "minimumRingSize cannot be combined with ringHash or maglev");
     }
-    const maglev = hash.maglev as Json | undefined;
+    const maglev = hash.maglev as JsonObject | undefined;
     if (maglev) {
       const size = maglev.tableSize;
       if (typeof size !== "number" || size === 0)
@@ -105,17 +103,17 @@ function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, names
         });
     }
   }
-  const warmup = loadBalancer?.warmup as Json | undefined;
+  const warmup = loadBalancer?.warmup as JsonObject | undefined;
   if (warmup) {
     if (warmup.duration === undefined) report([...at, "loadBalancer", "warmup", "duration"], "warmup duration is required");
     else durationAt(warmup.duration, [...at, "loadBalancer", "warmup", "duration"], report);
   }
-  checkClientTls(policy.tls as Json | undefined, [...at, "tls"], report, namespace);
-  const proxyProtocol = policy.proxyProtocol as Json | undefined;
+  checkClientTls(policy.tls as JsonObject | undefined, [...at, "tls"], report, namespace);
+  const proxyProtocol = policy.proxyProtocol as JsonObject | undefined;
   if (proxyProtocol && proxyProtocol.version !== undefined && proxyProtocol.version !== "V1" && proxyProtocol.version !== "V2") {
     report([...at, "proxyProtocol", "version"], "proxyProtocol version must be V1 or V2", { value: proxyProtocol.version });
   }
-  const tunnel = policy.tunnel as Json | undefined;
+  const tunnel = policy.tunnel as JsonObject | undefined;
   if (tunnel) {
     if (tunnel.protocol !== undefined && tunnel.protocol !== "CONNECT" && tunnel.protocol !== "POST")
       report([...at, "tunnel", "protocol"], "tunnel protocol must be CONNECT or POST", { value: tunnel.protocol });
@@ -125,9 +123,9 @@ function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, names
       report([...at, "tunnel", "targetPort"], "tunnel targetPort must be in the range 1..65535", { value: tunnel.targetPort ?? null });
   }
   if (allowPortLevel) {
-    list(policy.portLevelSettings).forEach((setting, index) => {
+    recordsOf(policy.portLevelSettings).forEach((setting, index) => {
       const where = [...at, "portLevelSettings", index];
-      const port = setting.port as Json | undefined;
+      const port = setting.port as JsonObject | undefined;
       if (!port) report([...at, "portLevelSettings", index, "port"], "port is required in portLevelSettings");
       else if (port.number !== undefined && !isPort(port.number))
         report([...where, "port", "number"], "port number must be in the range 1..65535", { value: port.number });
@@ -137,7 +135,7 @@ function checkTrafficPolicy(policy: Json, at: FieldPath, report: Reporter, names
   }
 }
 
-function checkClientTls(tls: Json | undefined, at: FieldPath, report: Reporter, namespace: string): void {
+function checkClientTls(tls: JsonObject | undefined, at: FieldPath, report: Reporter, namespace: string): void {
   if (!tls) return;
   const mode = tls.mode ?? "DISABLE";
   const skipVerify = tls.insecureSkipVerify === true;

@@ -1,9 +1,9 @@
 import type { FieldError } from "../field-errors.js";
 import type { ValidateOptions } from "../options.js";
 import { isIP } from "../formats.js";
-import { collector, hasPartialWildcard, isDnsLabel, wildcardDomainProblem } from "./webhook-rules.js";
-
-type Json = Record<string, unknown>;
+import { collector, hasPartialWildcard, wildcardDomainProblem } from "./webhook-rules.js";
+import { isIstioDnsLabel } from "../../dns-names.js";
+import { type JsonObject } from "../../json.js";
 
 const protocols = ["HTTP", "HTTPS", "HTTP2", "GRPC", "GRPC-WEB", "HTTP_PROXY", "TCP", "TLS", "UDP", "MONGO", "REDIS", "MYSQL"];
 const certificateFields = [
@@ -16,15 +16,15 @@ const certificateFields = [
   "caCrl",
 ];
 
-/** networking.istio.io Gateway (validation.md §3.2). */
-export function validateIstioGateway(object: Json, _options: ValidateOptions): FieldError[] {
+/** networking.istio.io Gateway (docs/design/validation.md §3.2). */
+export function validateIstioGateway(object: JsonObject, _options: ValidateOptions): FieldError[] {
   const { errors, report } = collector("ISTIO_GATEWAY");
-  const name = (object.metadata as Json | undefined)?.name;
-  if (typeof name === "string" && !isDnsLabel(name)) {
+  const name = (object.metadata as JsonObject | undefined)?.name;
+  if (typeof name === "string" && !isIstioDnsLabel(name)) {
     report(["metadata", "name"], "Gateway names must be DNS labels (no dots)", { value: name, hint: `try "${name.replace(/\./g, "-")}"` });
   }
-  const spec = (object.spec ?? {}) as Json;
-  const servers = Array.isArray(spec.servers) ? (spec.servers as Json[]) : [];
+  const spec = (object.spec ?? {}) as JsonObject;
+  const servers = Array.isArray(spec.servers) ? (spec.servers as JsonObject[]) : [];
   if (servers.length === 0) report(["spec", "servers"], "gateway must have at least one server");
   const portNames = new Map<string, number>();
   servers.forEach((server, index) => {
@@ -35,7 +35,7 @@ export function validateIstioGateway(object: Json, _options: ValidateOptions): F
       const problem = gatewayHostProblem(host);
       if (problem) report([...at, "hosts", hostIndex], problem, { value: host });
     });
-    const port = server.port as Json | undefined;
+    const port = server.port as JsonObject | undefined;
     if (!port) {
       report([...at, "port"], "port is required");
     } else {
@@ -80,7 +80,7 @@ function gatewayHostProblem(host: string): string | undefined {
   if (slash !== -1) {
     const namespace = host.slice(0, slash);
     dnsName = host.slice(slash + 1);
-    if (namespace !== "*" && namespace !== "." && !isDnsLabel(namespace))
+    if (namespace !== "*" && namespace !== "." && !isIstioDnsLabel(namespace))
       return `invalid namespace ${JSON.stringify(namespace)} in host; use *, . or a namespace name`;
     if (dnsName.includes("/")) return "host must be namespace/dnsName or dnsName";
   }
@@ -93,8 +93,13 @@ function gatewayHostProblem(host: string): string | undefined {
   return undefined;
 }
 
-function checkServerTls(server: Json, protocol: string, at: (string | number)[], report: ReturnType<typeof collector>["report"]): void {
-  const tls = server.tls as Json | undefined;
+function checkServerTls(
+  server: JsonObject,
+  protocol: string,
+  at: (string | number)[],
+  report: ReturnType<typeof collector>["report"],
+): void {
+  const tls = server.tls as JsonObject | undefined;
   const isTls = protocol === "HTTPS" || protocol === "TLS";
   if (isTls && !tls) {
     report([...at, "tls"], `server must have TLS settings for HTTPS/TLS protocols`, {
@@ -140,7 +145,7 @@ function checkServerTls(server: Json, protocol: string, at: (string | number)[],
     report([...at, "tls"], "only one of serverCertificate/privateKey, credentialName, credentialNames or tlsCertificates may be set");
   if (!has("credentialName") && !has("credentialNames")) {
     if (has("tlsCertificates")) {
-      (tls.tlsCertificates as Json[]).forEach((certificate, index) => {
+      (tls.tlsCertificates as JsonObject[]).forEach((certificate, index) => {
         if (!certificate.serverCertificate || !certificate.privateKey)
           report([...at, "tls", "tlsCertificates", index], `${mode} TLS requires serverCertificate and privateKey`);
       });

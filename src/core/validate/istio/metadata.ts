@@ -2,7 +2,7 @@ import type { FieldError } from "../field-errors.js";
 
 const internalAnnotations = ["internal.istio.io/webhook-always-reject", "internal.istio.io/parent-namespace", "internal.istio.io/parents"];
 
-/** Annotations Istio's webhook refuses on any Istio kind (validation.md §1.2). */
+/** Annotations Istio's webhook refuses on any Istio kind (docs/design/validation.md §1.2). */
 export function istioMetadataErrors(object: Record<string, unknown>): FieldError[] {
   const metadata = (object.metadata ?? {}) as { annotations?: Record<string, unknown> };
   const annotations = metadata.annotations ?? {};

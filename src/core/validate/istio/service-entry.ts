@@ -6,14 +6,13 @@ import {
   exportToProblems,
   fqdnProblem,
   hasPartialWildcard,
-  isDnsLabel,
   isPort,
   labelMapProblems,
   wildcardDomainProblem,
 } from "./webhook-rules.js";
+import { isIstioDnsLabel } from "../../dns-names.js";
+import { recordsOf, type JsonObject } from "../../json.js";
 
-type Json = Record<string, unknown>;
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 const knownProtocols = new Set([
   "HTTP",
   "HTTPS",
@@ -29,11 +28,11 @@ const knownProtocols = new Set([
   "MYSQL",
 ]);
 
-/** networking.istio.io ServiceEntry (validation.md §3.5). */
-export function validateIstioServiceEntry(object: Json, options: ValidateOptions): FieldError[] {
+/** networking.istio.io ServiceEntry (docs/design/validation.md §3.5). */
+export function validateIstioServiceEntry(object: JsonObject, options: ValidateOptions): FieldError[] {
   const { errors, report } = collector("ISTIO_SERVICEENTRY");
-  const spec = (object.spec ?? {}) as Json;
-  const namespace = ((object.metadata as Json | undefined)?.namespace as string | undefined) ?? options.defaultNamespace;
+  const spec = (object.spec ?? {}) as JsonObject;
+  const namespace = ((object.metadata as JsonObject | undefined)?.namespace as string | undefined) ?? options.defaultNamespace;
   const resolution = (spec.resolution as string | undefined) ?? "NONE";
   const hosts = Array.isArray(spec.hosts) ? (spec.hosts as string[]) : [];
   if (hosts.length === 0) report(["spec", "hosts"], "service entry must have at least one host");
@@ -53,10 +52,10 @@ export function validateIstioServiceEntry(object: Json, options: ValidateOptions
         report(["spec", "addresses", index], "CIDR addresses are allowed only for NONE/STATIC resolution types", { value: address });
     } else if (!isIP(address)) report(["spec", "addresses", index], "address must be an IP address or CIDR", { value: address });
   });
-  const endpoints = list(spec.endpoints);
+  const endpoints = recordsOf(spec.endpoints);
   if (spec.workloadSelector && endpoints.length > 0)
     report(["spec"], "only one of workloadSelector or endpoints is allowed in service entry");
-  const selectorLabels = (spec.workloadSelector as Json | undefined)?.labels;
+  const selectorLabels = (spec.workloadSelector as JsonObject | undefined)?.labels;
   if (spec.workloadSelector && (!selectorLabels || Object.keys(selectorLabels).length === 0))
     report(["spec", "workloadSelector"], "workloadSelector has no labels; it selects every workload", { warning: true });
   for (const problem of labelMapProblems(selectorLabels)) report(["spec", "workloadSelector", "labels"], problem);
@@ -64,9 +63,9 @@ export function validateIstioServiceEntry(object: Json, options: ValidateOptions
   const portNames = new Set<string>();
   const portNumbers = new Set<number>();
   let nonHttpPort = false;
-  list(spec.ports).forEach((port, index) => {
+  recordsOf(spec.ports).forEach((port, index) => {
     const at = ["spec", "ports", index];
-    if (typeof port.name !== "string" || !isDnsLabel(port.name))
+    if (typeof port.name !== "string" || !isIstioDnsLabel(port.name))
       report([...at, "name"], "port name must be a DNS label", { value: port.name ?? null });
     else if (portNames.has(port.name)) report([...at, "name"], `port name ${JSON.stringify(port.name)} already defined`);
     if (typeof port.name === "string") portNames.add(port.name);
@@ -134,7 +133,7 @@ export function validateIstioServiceEntry(object: Json, options: ValidateOptions
   endpoints.forEach((endpoint, index) => {
     const ports = endpoint.ports;
     if (typeof ports === "object" && ports !== null) {
-      for (const [name, number] of Object.entries(ports as Json)) {
+      for (const [name, number] of Object.entries(ports as JsonObject)) {
         if (!portNames.has(name))
           report(
             ["spec", "endpoints", index, "ports", name],

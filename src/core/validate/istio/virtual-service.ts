@@ -9,7 +9,6 @@ import {
   exportToProblems,
   fqdnProblem,
   headerValueProblem,
-  isDnsLabel,
   isHeaderToken,
   isIPOrCidr,
   isPort,
@@ -18,9 +17,9 @@ import {
   wildcardDomainProblem,
   type Reporter,
 } from "./webhook-rules.js";
+import { isIstioDnsLabel } from "../../dns-names.js";
+import { recordsOf, type JsonObject } from "../../json.js";
 
-type Json = Record<string, unknown>;
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 const retryPolicies = new Set([
   "5xx",
   "gateway-error",
@@ -47,7 +46,7 @@ export function gatewayReferenceProblem(reference: string): { error?: string; wa
   if (reference === "mesh") return {};
   const parts = reference.split("/");
   if (parts.length === 2) {
-    if (!isDnsLabel(parts[0]!) || !isDnsLabel(parts[1]!))
+    if (!isIstioDnsLabel(parts[0]!) || !isIstioDnsLabel(parts[1]!))
       return { error: `invalid gateway name ${JSON.stringify(reference)}: namespace and name must be DNS labels` };
     return {};
   }
@@ -61,11 +60,11 @@ export function gatewayReferenceProblem(reference: string): { error?: string; wa
   return {};
 }
 
-/** networking.istio.io VirtualService (validation.md §3.3). */
-export function validateIstioVirtualService(object: Json, options: ValidateOptions): FieldError[] {
+/** networking.istio.io VirtualService (docs/design/validation.md §3.3). */
+export function validateIstioVirtualService(object: JsonObject, options: ValidateOptions): FieldError[] {
   const { errors, report } = collector("ISTIO_VIRTUALSERVICE");
-  const spec = (object.spec ?? {}) as Json;
-  const namespace = ((object.metadata as Json | undefined)?.namespace as string | undefined) ?? options.defaultNamespace;
+  const spec = (object.spec ?? {}) as JsonObject;
+  const namespace = ((object.metadata as JsonObject | undefined)?.namespace as string | undefined) ?? options.defaultNamespace;
   const hosts = Array.isArray(spec.hosts) ? (spec.hosts as string[]) : [];
   const gateways = Array.isArray(spec.gateways) ? (spec.gateways as string[]) : [];
   const delegate = hosts.length === 0;
@@ -94,17 +93,17 @@ export function validateIstioVirtualService(object: Json, options: ValidateOptio
         report(["spec", "hosts", index], `duplicate hosts in virtual service: ${hosts[other]} & ${host}`);
     }
   });
-  if (list(spec.http).length === 0 && list(spec.tcp).length === 0 && list(spec.tls).length === 0) {
+  if (recordsOf(spec.http).length === 0 && recordsOf(spec.tcp).length === 0 && recordsOf(spec.tls).length === 0) {
     report(["spec"], "http, tcp or tls must be provided in virtual service");
   }
   for (const problem of exportToProblems(spec.exportTo, namespace, false)) report(["spec", "exportTo"], problem);
-  list(spec.http).forEach((route, index) =>
+  recordsOf(spec.http).forEach((route, index) =>
     checkHttpRoute(route, ["spec", "http", index], report, { delegate, gatewayBound: !appliesToMesh }),
   );
-  list(spec.tls).forEach((route, index) => checkTlsRoute(route, ["spec", "tls", index], hosts, report));
-  list(spec.tcp).forEach((route, index) => {
+  recordsOf(spec.tls).forEach((route, index) => checkTlsRoute(route, ["spec", "tls", index], hosts, report));
+  recordsOf(spec.tcp).forEach((route, index) => {
     const at = ["spec", "tcp", index];
-    list(route.match).forEach((match, matchIndex) => checkL4Match(match, [...at, "match", matchIndex], report));
+    recordsOf(route.match).forEach((match, matchIndex) => checkL4Match(match, [...at, "match", matchIndex], report));
     checkDestinations(route.route, [...at, "route"], report, true);
   });
   return errors;
@@ -121,7 +120,7 @@ interface RouteContext {
   gatewayBound: boolean;
 }
 
-function checkHttpRoute(route: Json, at: FieldPath, report: Reporter, context: RouteContext): void {
+function checkHttpRoute(route: JsonObject, at: FieldPath, report: Reporter, context: RouteContext): void {
   const has = (field: string) => route[field] !== undefined && route[field] !== null;
   if (has("redirect")) {
     if (has("route")) report(at, "HTTP route cannot contain both route and redirect");
@@ -135,29 +134,29 @@ function checkHttpRoute(route: Json, at: FieldPath, report: Reporter, context: R
   } else if (has("delegate")) {
     if (context.delegate) report([...at, "delegate"], "a delegate virtual service cannot delegate again");
     if (has("route")) report(at, "HTTP route cannot contain both route and delegate");
-  } else if (list(route.route).length === 0) {
+  } else if (recordsOf(route.route).length === 0) {
     report([...at, "route"], "HTTP route, redirect, directResponse or delegate is required", {
       hint: "add route: [{destination: {host: …}}]",
     });
   }
   if (has("mirror") && has("mirrors")) report(at, "HTTP route cannot contain both mirror and mirrors");
-  list(route.match).forEach((match, index) => checkHttpMatch(match, [...at, "match", index], report, context));
+  recordsOf(route.match).forEach((match, index) => checkHttpMatch(match, [...at, "match", index], report, context));
   checkHeaderOperations(route.headers, [...at, "headers"], report);
   if (has("timeout")) {
     const problem = durationProblem(route.timeout);
     if (problem) report([...at, "timeout"], problem, { value: route.timeout });
   }
-  checkRetries(route.retries as Json | undefined, [...at, "retries"], report);
-  checkFault(route.fault as Json | undefined, [...at, "fault"], report);
-  checkRedirect(route.redirect as Json | undefined, [...at, "redirect"], report);
-  checkRewrite(route.rewrite as Json | undefined, [...at, "rewrite"], report);
-  checkCors(route.corsPolicy as Json | undefined, [...at, "corsPolicy"], report);
-  const direct = route.directResponse as Json | undefined;
+  checkRetries(route.retries as JsonObject | undefined, [...at, "retries"], report);
+  checkFault(route.fault as JsonObject | undefined, [...at, "fault"], report);
+  checkRedirect(route.redirect as JsonObject | undefined, [...at, "redirect"], report);
+  checkRewrite(route.rewrite as JsonObject | undefined, [...at, "rewrite"], report);
+  checkCors(route.corsPolicy as JsonObject | undefined, [...at, "corsPolicy"], report);
+  const direct = route.directResponse as JsonObject | undefined;
   if (direct) {
     const status = direct.status;
     if (typeof status !== "number" || status < 200 || status > 600)
       report([...at, "directResponse", "status"], "directResponse status must be in the range 200-599", { value: status ?? null });
-    const body = direct.body as Json | undefined;
+    const body = direct.body as JsonObject | undefined;
     const size =
       typeof body?.string === "string" ? body.string.length : typeof body?.bytes === "string" ? Math.floor((body.bytes.length * 3) / 4) : 0;
     if (size > 1024 * 1024) report([...at, "directResponse", "body"], "directResponse body is larger than 1 MB");
@@ -165,16 +164,16 @@ function checkHttpRoute(route: Json, at: FieldPath, report: Reporter, context: R
   }
   if (has("mirrorPercent")) report([...at, "mirrorPercent"], "mirrorPercent is deprecated; use mirrorPercentage", { warning: true });
   checkDestinations(route.route, [...at, "route"], report, false);
-  const mirror = route.mirror as Json | undefined;
+  const mirror = route.mirror as JsonObject | undefined;
   if (mirror) checkDestination(mirror, [...at, "mirror"], report);
-  list(route.mirrors).forEach((policy, index) => {
-    if (policy.destination) checkDestination(policy.destination as Json, [...at, "mirrors", index, "destination"], report);
+  recordsOf(route.mirrors).forEach((policy, index) => {
+    if (policy.destination) checkDestination(policy.destination as JsonObject, [...at, "mirrors", index, "destination"], report);
   });
 }
 
 function checkStringMatch(match: unknown, at: FieldPath, report: Reporter, allowEmptyPrefix: boolean): void {
   if (typeof match !== "object" || match === null) return;
-  const value = match as Json;
+  const value = match as JsonObject;
   if (typeof value.prefix === "string" && value.prefix === "" && !allowEmptyPrefix)
     report([...at, "prefix"], "prefix match should not be empty");
   if (typeof value.regex === "string") {
@@ -183,13 +182,13 @@ function checkStringMatch(match: unknown, at: FieldPath, report: Reporter, allow
   }
 }
 
-function checkHttpMatch(match: Json, at: FieldPath, report: Reporter, context: RouteContext): void {
+function checkHttpMatch(match: JsonObject, at: FieldPath, report: Reporter, context: RouteContext): void {
   checkStringMatch(match.uri, [...at, "uri"], report, true);
   for (const field of ["scheme", "method", "authority"]) checkStringMatch(match[field], [...at, field], report, false);
   for (const field of ["headers", "withoutHeaders"]) {
     const headers = match[field];
     if (typeof headers !== "object" || headers === null) continue;
-    for (const [name, value] of Object.entries(headers as Json)) {
+    for (const [name, value] of Object.entries(headers as JsonObject)) {
       const isClaim = name.startsWith("@request.auth.claims.");
       if (isClaim && !context.gatewayBound)
         report([...at, field, name], "JWT claim based routing is only supported for gateway-bound virtual services");
@@ -205,7 +204,8 @@ function checkHttpMatch(match: Json, at: FieldPath, report: Reporter, context: R
   }
   const queryParams = match.queryParams;
   if (typeof queryParams === "object" && queryParams !== null) {
-    for (const [name, value] of Object.entries(queryParams as Json)) checkStringMatch(value, [...at, "queryParams", name], report, false);
+    for (const [name, value] of Object.entries(queryParams as JsonObject))
+      checkStringMatch(value, [...at, "queryParams", name], report, false);
   }
   if (match.port !== undefined && !isPort(match.port)) report([...at, "port"], "port must be in the range 1..65535", { value: match.port });
   for (const problem of labelMapProblems(match.sourceLabels)) report([...at, "sourceLabels"], problem);
@@ -215,11 +215,11 @@ function checkHttpMatch(match: Json, at: FieldPath, report: Reporter, context: R
       if (problem.error) report([...at, "gateways", index], problem.error);
     });
   }
-  if (typeof match.sourceNamespace === "string" && !isDnsLabel(match.sourceNamespace))
+  if (typeof match.sourceNamespace === "string" && !isIstioDnsLabel(match.sourceNamespace))
     report([...at, "sourceNamespace"], "sourceNamespace must be a DNS label", { value: match.sourceNamespace });
 }
 
-function checkL4Match(match: Json, at: FieldPath, report: Reporter): void {
+function checkL4Match(match: JsonObject, at: FieldPath, report: Reporter): void {
   if (Array.isArray(match.destinationSubnets)) {
     (match.destinationSubnets as string[]).forEach((subnet, index) => {
       if (!isIPOrCidr(String(subnet)))
@@ -230,8 +230,8 @@ function checkL4Match(match: Json, at: FieldPath, report: Reporter): void {
   for (const problem of labelMapProblems(match.sourceLabels)) report([...at, "sourceLabels"], problem);
 }
 
-function checkTlsRoute(route: Json, at: FieldPath, hosts: string[], report: Reporter): void {
-  const matches = list(route.match);
+function checkTlsRoute(route: JsonObject, at: FieldPath, hosts: string[], report: Reporter): void {
+  const matches = recordsOf(route.match);
   if (matches.length === 0) report([...at, "match"], "TLS route must have at least one match condition");
   matches.forEach((match, index) => {
     const sniHosts = Array.isArray(match.sniHosts) ? (match.sniHosts as string[]) : [];
@@ -264,10 +264,10 @@ function checkTlsRoute(route: Json, at: FieldPath, hosts: string[], report: Repo
 }
 
 function checkDestinations(routes: unknown, at: FieldPath, report: Reporter, required: boolean): void {
-  const destinations = list(routes);
+  const destinations = recordsOf(routes);
   if (required && destinations.length === 0) report(at, "route is required");
   destinations.forEach((weighted, index) => {
-    const destination = weighted.destination as Json | undefined;
+    const destination = weighted.destination as JsonObject | undefined;
     if (!destination) report([...at, index, "destination"], "destination is required");
     else checkDestination(destination, [...at, index, "destination"], report);
     if (typeof weighted.weight === "number" && weighted.weight < 0)
@@ -281,7 +281,7 @@ function checkDestinations(routes: unknown, at: FieldPath, report: Reporter, req
   }
 }
 
-function checkDestination(destination: Json, at: FieldPath, report: Reporter): void {
+function checkDestination(destination: JsonObject, at: FieldPath, report: Reporter): void {
   const host = destination.host;
   if (typeof host === "string") {
     if (host === "*") report([...at, "host"], "destination host may not be *", { value: host });
@@ -290,9 +290,9 @@ function checkDestination(destination: Json, at: FieldPath, report: Reporter): v
       if (problem) report([...at, "host"], problem, { value: host });
     }
   }
-  if (typeof destination.subset === "string" && !isDnsLabel(destination.subset))
+  if (typeof destination.subset === "string" && !isIstioDnsLabel(destination.subset))
     report([...at, "subset"], "subset name must be a DNS label", { value: destination.subset });
-  const port = destination.port as Json | undefined;
+  const port = destination.port as JsonObject | undefined;
   if (port && port.number !== undefined && !isPort(port.number))
     report([...at, "port", "number"], "port number must be in the range 1..65535", { value: port.number });
 }
@@ -300,12 +300,12 @@ function checkDestination(destination: Json, at: FieldPath, report: Reporter): v
 function checkHeaderOperations(headers: unknown, at: FieldPath, report: Reporter): void {
   if (typeof headers !== "object" || headers === null) return;
   for (const side of ["request", "response"] as const) {
-    const operations = (headers as Json)[side] as Json | undefined;
+    const operations = (headers as JsonObject)[side] as JsonObject | undefined;
     if (!operations) continue;
     for (const operation of ["set", "add"] as const) {
       const entries = operations[operation];
       if (typeof entries !== "object" || entries === null) continue;
-      for (const [name, value] of Object.entries(entries as Json)) {
+      for (const [name, value] of Object.entries(entries as JsonObject)) {
         const where = [...at, side, operation, name];
         if (name === "") report(where, "header name cannot be empty");
         else if (name.startsWith(":") && !(side === "request" && name.toLowerCase() === ":authority"))
@@ -326,7 +326,7 @@ function checkHeaderOperations(headers: unknown, at: FieldPath, report: Reporter
   }
 }
 
-function checkRetries(retries: Json | undefined, at: FieldPath, report: Reporter): void {
+function checkRetries(retries: JsonObject | undefined, at: FieldPath, report: Reporter): void {
   if (!retries) return;
   const attempts = retries.attempts;
   if (typeof attempts === "number" && attempts < 0) report([...at, "attempts"], "attempts cannot be negative", { value: attempts });
@@ -353,15 +353,15 @@ function checkRetries(retries: Json | undefined, at: FieldPath, report: Reporter
   }
 }
 
-function checkFault(fault: Json | undefined, at: FieldPath, report: Reporter): void {
+function checkFault(fault: JsonObject | undefined, at: FieldPath, report: Reporter): void {
   if (!fault) return;
   if (!fault.abort && !fault.delay) report(at, "HTTP fault injection must have an abort and/or a delay");
   const percent = (value: unknown, where: FieldPath) => {
-    const number = (value as Json | undefined)?.value;
+    const number = (value as JsonObject | undefined)?.value;
     if (typeof number === "number" && (number < 0 || number > 100 || (number > 0 && number < 0.0001)))
       report(where, "percentage must be in the range [0.0001, 100] or 0", { value: number });
   };
-  const abort = fault.abort as Json | undefined;
+  const abort = fault.abort as JsonObject | undefined;
   if (abort) {
     percent(abort.percentage, [...at, "abort", "percentage"]);
     if (abort.http2Error !== undefined) report([...at, "abort", "http2Error"], "HTTP/2 abort fault injection is not supported yet");
@@ -370,7 +370,7 @@ function checkFault(fault: Json | undefined, at: FieldPath, report: Reporter): v
     if (abort.httpStatus === undefined && abort.grpcStatus === undefined && abort.http2Error === undefined)
       report([...at, "abort"], "abort has no error type (httpStatus or grpcStatus)", { warning: true });
   }
-  const delay = fault.delay as Json | undefined;
+  const delay = fault.delay as JsonObject | undefined;
   if (delay) {
     percent(delay.percentage, [...at, "delay", "percentage"]);
     if (delay.exponentialDelay !== undefined) report([...at, "delay", "exponentialDelay"], "exponentialDelay is not supported yet");
@@ -381,7 +381,7 @@ function checkFault(fault: Json | undefined, at: FieldPath, report: Reporter): v
   }
 }
 
-function checkRedirect(redirect: Json | undefined, at: FieldPath, report: Reporter): void {
+function checkRedirect(redirect: JsonObject | undefined, at: FieldPath, report: Reporter): void {
   if (!redirect) return;
   if (!redirect.uri && !redirect.authority && !redirect.scheme && redirect.port === undefined && !redirect.derivePort) {
     report(at, "redirect must specify URI, authority, scheme, or port");
@@ -398,12 +398,12 @@ function checkRedirect(redirect: Json | undefined, at: FieldPath, report: Report
     report([...at, "port"], "redirect port must be in the range 1..65535", { value: redirect.port });
 }
 
-function checkRewrite(rewrite: Json | undefined, at: FieldPath, report: Reporter): void {
+function checkRewrite(rewrite: JsonObject | undefined, at: FieldPath, report: Reporter): void {
   if (!rewrite) return;
   if (rewrite.uri !== undefined && rewrite.uriRegexRewrite !== undefined)
     report(at, "rewrite may only contain one of uri and uriRegexRewrite");
   if (!rewrite.uri && !rewrite.uriRegexRewrite && !rewrite.authority) report(at, "rewrite must specify uri, uriRegexRewrite, or authority");
-  const regexRewrite = rewrite.uriRegexRewrite as Json | undefined;
+  const regexRewrite = rewrite.uriRegexRewrite as JsonObject | undefined;
   if (regexRewrite) {
     if (typeof regexRewrite.match !== "string" || typeof regexRewrite.rewrite !== "string")
       report([...at, "uriRegexRewrite"], "uriRegexRewrite requires both match and rewrite");
@@ -414,9 +414,9 @@ function checkRewrite(rewrite: Json | undefined, at: FieldPath, report: Reporter
   }
 }
 
-function checkCors(cors: Json | undefined, at: FieldPath, report: Reporter): void {
+function checkCors(cors: JsonObject | undefined, at: FieldPath, report: Reporter): void {
   if (!cors) return;
-  list(cors.allowOrigins).forEach((origin, index) => {
+  recordsOf(cors.allowOrigins).forEach((origin, index) => {
     if (Object.keys(origin).length === 0) report([...at, "allowOrigins", index], "allowOrigins entry must set exact, prefix or regex");
     checkStringMatch(origin, [...at, "allowOrigins", index], report, false);
   });

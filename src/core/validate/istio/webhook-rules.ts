@@ -4,8 +4,9 @@ import { isCIDR, isIP } from "../formats.js";
 import { qualifiedNameProblems, labelValueProblems } from "../metadata.js";
 import { re2SyntaxError } from "../patterns.js";
 import { parseGoDuration } from "../../durations.js";
+import { isIstioDnsLabel } from "../../dns-names.js";
 
-/** The shared building blocks of Istio's webhook (validation.md §3.1), returning problems as text. */
+/** The shared building blocks of Istio's webhook (docs/design/validation.md §3.1), returning problems as text. */
 
 export type Reporter = (path: FieldPath, detail: string, options?: { warning?: boolean; value?: unknown; hint?: string }) => void;
 
@@ -26,12 +27,6 @@ export function collector(code: string): { errors: FieldError[]; report: Reporte
   return { errors, report };
 }
 
-const dnsLabel = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
-
-export function isDnsLabel(text: string): boolean {
-  return text.length > 0 && text.length <= 63 && dnsLabel.test(text);
-}
-
 /** Istio's FQDN check: ≤255, labels are DNS labels, the last is not all digits, a trailing dot allowed. */
 export function fqdnProblem(host: string): string | undefined {
   if (host.length === 0) return "domain name cannot be empty";
@@ -40,7 +35,7 @@ export function fqdnProblem(host: string): string | undefined {
   if (/^[0-9]+$/.test(labels[labels.length - 1]!))
     return `domain name ${JSON.stringify(host)} invalid (top level domain cannot be all-numeric)`;
   for (const label of labels) {
-    if (!isDnsLabel(label)) return `domain name ${JSON.stringify(host)} invalid (label ${JSON.stringify(label)} invalid)`;
+    if (!isIstioDnsLabel(label)) return `domain name ${JSON.stringify(host)} invalid (label ${JSON.stringify(label)} invalid)`;
   }
   return undefined;
 }
@@ -57,7 +52,8 @@ export function wildcardDomainProblem(host: string): string | undefined {
     const dot = rest.indexOf(".");
     const first = dot === -1 ? rest : rest.slice(0, dot);
     const body = first.startsWith("-") ? first.slice(1) : first;
-    if (body !== "" && !isDnsLabel(body)) return `domain name ${JSON.stringify(host)} invalid (label ${JSON.stringify(first)} invalid)`;
+    if (body !== "" && !isIstioDnsLabel(body))
+      return `domain name ${JSON.stringify(host)} invalid (label ${JSON.stringify(first)} invalid)`;
     return dot === -1 ? undefined : fqdnProblem(rest.slice(dot + 1));
   }
   return fqdnProblem(host);
@@ -131,7 +127,7 @@ export function exportToProblems(exportTo: unknown, namespace: string, allowTild
     if (seen.has(normalized)) problems.push(`duplicate entries in exportTo: ${JSON.stringify(entry)}`);
     seen.add(normalized);
     if (entry === "~" && !allowTilde) problems.push("exportTo ~ (none) is not allowed for this kind");
-    else if (entry !== "." && entry !== "*" && entry !== "~" && !isDnsLabel(entry))
+    else if (entry !== "." && entry !== "*" && entry !== "~" && !isIstioDnsLabel(entry))
       problems.push(`invalid namespace in exportTo: ${JSON.stringify(entry)}`);
   }
   if (exportTo.length > 1 && (seen.has("*") || seen.has("~"))) problems.push("exportTo * or ~ must be the only entry");

@@ -1,7 +1,12 @@
 import { InvalidArgumentError, Option } from "commander";
 import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION, type GatewayApiVersion } from "../core/versions.js";
 
-// Flags several commands share, declared once so that they read and behave the same everywhere.
+/** Option parsers and flags shared by the commands, declared once so that they read and behave the same everywhere. */
+
+/** commander collector for repeatable flags: `-f a -f b` → ["a", "b"]. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
 
 /** `1.5.1` and `v1.5.1` name the same release; upstream tags carry the `v`. */
 export function withVersionPrefix(value: string): string {
