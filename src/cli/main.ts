@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ExitCode, MeshError } from "../core/errors.js";
 import { closestWord } from "../core/suggest.js";
 import type { CliContext, CliIo, CommandModule, GlobalOptions } from "./context.js";
+import { commandPath, outputFormat, outputFormats } from "./output.js";
 
 interface CommandEntry {
   name: string;
@@ -94,9 +95,36 @@ export function buildProgram(context: CliContext, options: { versionFlag?: boole
         // Printed by main() as one line with a hint.
       },
     })
-    .exitOverride();
+    .exitOverride()
+    .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: (command) => applicableGlobalOptions(program, command) })
+    // -o is global, but only commands that print data take it: refuse it early and clearly elsewhere.
+    .hook("preAction", (_program, actionCommand) => void outputFormat(context, actionCommand));
   program.addHelpText("after", "\nExit codes: 0 ok, 1 findings or invalid input, 2 usage or input error, 3 cluster error.");
   return program;
+}
+
+/** Commands that talk to a cluster, and those that read -n (the others ignore these global flags). */
+const clusterCommands = new Set([
+  "install",
+  "uninstall",
+  "verify-install",
+  "status",
+  "gateway-api install",
+  "gateway-api status",
+  "gateway-api uninstall",
+]);
+const namespaceCommands = new Set(["status", "validate", "convert"]);
+
+/** The global flags a subcommand's --help lists: only those that mean something to it. */
+function applicableGlobalOptions(program: Command, command: Command): Option[] {
+  const path = commandPath(command);
+  return program.options.filter((option) => {
+    if (option.hidden) return false;
+    if (option.long === "--kubeconfig" || option.long === "--context") return clusterCommands.has(path);
+    if (option.long === "--namespace") return namespaceCommands.has(path);
+    if (option.long === "--output") return outputFormats[path] !== undefined;
+    return option.long !== "--version";
+  });
 }
 
 function makeContext(io: CliIo): CliContext {

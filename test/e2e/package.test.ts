@@ -41,7 +41,9 @@ describe("the npm package", () => {
     );
     const unexpected = files.filter(
       (file) =>
-        !/^(package\.json|README\.md|bin\/mesh\.js|dist\/.+)$/.test(file) || /\.(ts|map)$/.test(file) || file.startsWith("dist/build/"),
+        !/^(package\.json|README\.md|LICENSE|bin\/mesh\.js|dist\/.+)$/.test(file) ||
+        /\.(ts|map)$/.test(file) ||
+        file.startsWith("dist/build/"),
     );
     expect(unexpected).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { UsageError } from "../../core/errors.js";
 import { closestWord } from "../../core/suggest.js";
 import type { GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
+import { outputFormat } from "../output.js";
 import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
 
 type Direction = "gateway-api" | "istio";
@@ -92,9 +93,7 @@ async function runConvert(
   context: CliContext,
 ): Promise<void> {
   const globals = context.globals(command);
-  const format = globals.output ?? "yaml";
-  if (format !== "yaml" && format !== "json")
-    throw new UsageError(`unknown output format "${format}" for convert`, { hint: "use -o yaml or -o json" });
+  const format = outputFormat(context, command) as "yaml" | "json";
   const inputs = [...flags.filename, ...files];
   if (inputs.length === 0) throw new UsageError("no input given", { hint: "pass files with -f FILE (or -f - for stdin)" });
   if (flags.allNamespaces && globals.namespace) throw new UsageError("-n and -A cannot be used together");

@@ -2,7 +2,9 @@ import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
 import type { CliContext } from "../context.js";
-import { clusterAccess } from "../cluster-access.js";
+import { requestTimeoutOption, timeoutOption } from "../options.js";
+import { outputFormat } from "../output.js";
+import { clusterAccess, withinTimeout } from "../cluster-access.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../plan.js";
 import { collect } from "../options.js";
@@ -15,6 +17,7 @@ interface UninstallFlags {
   skipConfirmation?: boolean;
   dryRun?: boolean;
   requestTimeout: string;
+  timeout?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -27,9 +30,10 @@ export function register(program: Command, context: CliContext): void {
     .option("-f, --filename <file>", "select by rendering this IstioOperator overlay (repeatable)", collect, [])
     .option("-y, --skip-confirmation", "do not ask for confirmation")
     .option("--dry-run", "print what would be removed without removing it")
-    .option("--request-timeout <duration>", "timeout of each API request", "30s")
+    .addOption(requestTimeoutOption())
+    .addOption(timeoutOption())
     .addHelpText("after", "\nExit codes: 0 removed (or nothing to remove), 1 cancelled, 2 usage error, 3 cluster error.")
-    .action((flags: UninstallFlags, command: Command) => runUninstall(flags, command, context));
+    .action((flags: UninstallFlags, command: Command) => withinTimeout(flags.timeout, () => runUninstall(flags, command, context)));
 }
 
 async function runUninstall(flags: UninstallFlags, command: Command, context: CliContext): Promise<void> {
@@ -87,7 +91,7 @@ async function runUninstall(flags: UninstallFlags, command: Command, context: Cl
       else if (report.result === "already gone") err(`  ${name} was already gone.`);
       else err(`  Removed ${name}.`);
     });
-    if (globals.output === "json") {
+    if (outputFormat(context, command) === "json") {
       const { toJson } = await import("../../core/documents/write.js");
       context.io.stdout.write(
         toJson({
