@@ -18,7 +18,14 @@ export function runOnTerminal(
   args: string[],
   options: { env: Record<string, string>; prompt: string; keys: string; limitMs?: number },
 ): Promise<TerminalRun> {
-  const command = [process.execPath, meshBin, ...args].map(quote).join(" ");
+  return runCommandOnTerminal([process.execPath, meshBin, ...args].map(quote).join(" "), options);
+}
+
+/** The same for a shell command line. */
+export function runCommandOnTerminal(
+  command: string,
+  options: { env: Record<string, string>; prompt: string; keys: string; limitMs?: number },
+): Promise<TerminalRun> {
   const child = spawn("script", ["--quiet", "--flush", "--return", "--command", command, "/dev/null"], {
     cwd: repoRoot,
     env: { ...process.env, NO_COLOR: "1", TERM: "dumb", ...options.env },
@@ -35,7 +42,7 @@ export function runOnTerminal(
         child.stdin.write(options.keys);
         timer = setTimeout(() => {
           child.kill("SIGKILL");
-          reject(new Error(`mesh ${args.join(" ")} did not exit after the answer; the terminal showed:\n${output}`));
+          reject(new Error(`${command} did not exit after the answer; the terminal showed:\n${output}`));
         }, options.limitMs ?? 20_000);
       }
     };
