@@ -128,8 +128,10 @@ function applicableGlobalOptions(program: Command, command: Command): Option[] {
 }
 
 function makeContext(io: CliIo): CliContext {
+  // --no-color wins; FORCE_COLOR (not 0/false) colours even a pipe (CI logs); NO_COLOR turns colour off; else a TTY decides.
+  const forced = io.env.FORCE_COLOR !== undefined && !["0", "false"].includes(io.env.FORCE_COLOR);
   const colorAllowed = (command: Command, stream: { isTTY?: boolean }) =>
-    Boolean(stream.isTTY) && command.optsWithGlobals().color !== false && !io.env.NO_COLOR;
+    command.optsWithGlobals().color !== false && (forced || (!io.env.NO_COLOR && Boolean(stream.isTTY)));
   return {
     io,
     version: meshVersion(),
@@ -148,7 +150,7 @@ function makeContext(io: CliIo): CliContext {
         context: options.context,
         namespace: options.namespace,
         output: options.output,
-        color: options.color !== false && !io.env.NO_COLOR,
+        color: options.color !== false && (forced || !io.env.NO_COLOR),
         quiet: Boolean(options.quiet),
         verbose: Boolean(options.verbose),
       };

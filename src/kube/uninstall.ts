@@ -15,17 +15,20 @@ const revisionComponents = ["Pilot", "IngressGateways", "EgressGateways", "Cni",
 
 export async function findUninstallTargets(cluster: Cluster, selection: UninstallSelection): Promise<KubeObject[]> {
   if (selection.purge) {
-    // Pods carry the component label from their template; they go with their Deployments.
-    const owned = (await findOwned(cluster, purgeKinds, OwnerLabel.component)).filter(
-      (object) => !(object.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length,
-    );
+    const owned = (await findOwned(cluster, purgeKinds, OwnerLabel.component)).filter(notOwnedByAnotherObject);
     // istiod creates the `istio` and `istio-remote` GatewayClasses itself, without install labels.
     const classes = await cluster.listIfServed("gateway.networking.k8s.io/v1", "GatewayClass");
     const istioClasses = classes.filter((gatewayClass: any) => String(gatewayClass.spec?.controllerName ?? "").startsWith("istio.io/"));
     return [...owned, ...istioClasses];
   }
   const revision = selection.revision ?? "default";
-  return findOwned(cluster, pruneKinds, `${OwnerLabel.revision}=${revision},${OwnerLabel.component} in (${revisionComponents.join(",")})`);
+  const selector = `${OwnerLabel.revision}=${revision},${OwnerLabel.component} in (${revisionComponents.join(",")})`;
+  return (await findOwned(cluster, pruneKinds, selector)).filter(notOwnedByAnotherObject);
+}
+
+/** Pods carry the component label from their template; they go with their Deployments and DaemonSets. */
+function notOwnedByAnotherObject(object: KubeObject): boolean {
+  return !(object.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length;
 }
 
 export interface DeletionReport {

@@ -22,8 +22,12 @@ export function register(program: Command, context: CliContext): void {
         const kube = await import("../../kube/index.js");
         const cluster = await kube.connectCluster(access);
         let status;
+        let elsewhere: string[] = [];
         try {
           status = await kube.readInstallStatus(cluster, globals.namespace ? { namespace: globals.namespace } : {});
+          // Nothing in -n's namespace: say where Istio is, instead of that it is not installed.
+          if (globals.namespace && status.components.length === 0)
+            elsewhere = [...new Set((await kube.readInstallStatus(cluster, {})).components.map((component) => component.namespace))].sort();
         } finally {
           cluster.close();
         }
@@ -31,6 +35,12 @@ export function register(program: Command, context: CliContext): void {
         if (output !== "text") {
           const { toJson, toYaml } = await import("../../core/documents/write.js");
           write(output === "json" ? toJson(status) : toYaml(status));
+          return;
+        }
+        if (status.components.length === 0 && elsewhere.length > 0) {
+          write(
+            `Istio is not installed in namespace ${globals.namespace}; it is installed in ${elsewhere.join(", ")} (mesh status -n ${elsewhere[0]}).\n`,
+          );
           return;
         }
         if (status.components.length === 0) {

@@ -126,7 +126,7 @@ export function parseWithYaml(text: string, file: string, limits: ReadLimits): P
           severity: "error",
           code: problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax",
           origin: "yaml",
-          message: yamlMessage(problem.message),
+          message: problem.code === "DUPLICATE_KEY" ? duplicateKeyMessage(text, problem.pos[0]) : yamlMessage(problem.message),
           file,
           line: at.line,
           column: at.column,
@@ -294,4 +294,13 @@ function parserCrash(error: unknown, file: string): Finding {
     line: 1,
     column: 1,
   };
+}
+
+/** Names the key, as kubectl does ("key \"a\" already set in map"), read from the source where the key starts. */
+function duplicateKeyMessage(text: string, offset: number): string {
+  const rest = text.slice(offset, text.indexOf("\n", offset) === -1 ? undefined : text.indexOf("\n", offset));
+  const quoted = /^(["'])(.*?)\1\s*:/.exec(rest);
+  const plain = /^(.*?):(\s|$)/.exec(rest);
+  const key = quoted ? quoted[2] : plain?.[1]?.trim();
+  return key ? `duplicate key "${key}": map keys must be unique` : "map keys must be unique";
 }

@@ -75,7 +75,7 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
   const namespace = istioNamespace || operator.metadata?.namespace || "istio-system";
   operator.metadata = { ...(operator.metadata ?? {}), namespace };
   const revision = typeof iopValues.revision === "string" ? iopValues.revision : "";
-  refuseUnsupportedSettings(istiodChartValues(iopValues));
+  refuseUnsupportedSettings(istiodChartValues(iopValues), composed.profile, istiodChartValues(operatorValues(composed.user, composed.user)));
   const ignored = (path: string, message: string) =>
     findings.push({ severity: "warning", code: "IOP_IGNORED_FIELD", origin: "operator", message, path });
   if (typeof operator.spec?.installPackagePath === "string" && operator.spec.installPackagePath !== "")
@@ -160,12 +160,18 @@ const unsupportedSettings: [string, (value: unknown) => boolean][] = [
   ["global.remotePilotAddress", (value) => typeof value === "string" && value !== ""],
 ];
 
-function refuseUnsupportedSettings(values: JsonMap): void {
-  for (const [path, isSet] of unsupportedSettings)
-    if (isSet(valueAt(values, path)))
+/** `userValues`: what the user's own -f/--set give, to tell a setting they made from one their profile makes. */
+function refuseUnsupportedSettings(values: JsonMap, profile: string, userValues: JsonMap): void {
+  for (const [path, isSet] of unsupportedSettings) {
+    if (!isSet(valueAt(values, path))) continue;
+    if (isSet(valueAt(userValues, path)))
       throw new InputError(`values.${path}: mesh cannot render the objects this setting adds yet`, {
         hint: "leave the setting out, or render this configuration with istioctl",
       });
+    throw new InputError(`profile "${profile}" cannot be rendered by mesh yet: it sets values.${path}, whose objects mesh does not render`, {
+      hint: "choose another profile (mesh profile list), or render this one with istioctl",
+    });
+  }
 }
 
 const clusterScopedKinds = new Set([
