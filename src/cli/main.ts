@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ExitCode, MeshError } from "../core/errors.js";
 import { closestWord } from "../core/suggest.js";
 import type { CliContext, CliIo, CommandModule, GlobalOptions } from "./context.js";
+import { packagePath } from "../core/package-paths.js";
 import { commandPath, outputFormat, outputFormats } from "./output.js";
 
 interface CommandEntry {
@@ -44,6 +45,11 @@ export const commandTable: readonly CommandEntry[] = [
     summary: "Validate Istio and Gateway API resources offline, with file:line:col findings",
     load: () => import("./commands/validate.js"),
   },
+  {
+    name: "analyze",
+    summary: "Analyse resources together as istioctl analyze does (IST codes), offline or with --cluster",
+    load: () => import("./commands/analyze.js"),
+  },
   { name: "convert", summary: "Convert Istio Gateway/VirtualService to Gateway API and back", load: () => import("./commands/convert.js") },
   {
     name: "gateway-api",
@@ -58,7 +64,7 @@ export const commandTable: readonly CommandEntry[] = [
 const valueOptions = new Set(["--kubeconfig", "--context", "-n", "--namespace", "-o", "--output"]);
 
 export function meshVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
 

@@ -8,7 +8,6 @@ import { ALL_VARIANTS, schemaCatalog } from "../../core/schemas/index.js";
 import { ajvIncompatibilities, ajvOptions, toAjvSchema, withSharedDefinitions } from "../../core/validate/ajv/schema.js";
 import { AJV_INDEX_FILE, kindKey, moduleFileName, variantKey, type AjvIndex } from "../../core/validate/ajv/validators.js";
 import { rootWithoutMetadata } from "../../core/validate/engine.js";
-import type { StructuralSchema } from "../../core/validate/schema-types.js";
 
 const Ajv = AjvModule.default;
 const standaloneCode = standaloneModule.default;
@@ -31,7 +30,7 @@ export async function run(): Promise<void> {
     const kinds: Record<string, string> = (index[variantKey(variant)] = {});
     for (const schema of schemaCatalog(variant).all()) {
       if (!schema.served) continue;
-      const valueSchema = rootWithoutMetadata(schema.openAPIV3Schema as StructuralSchema);
+      const valueSchema = rootWithoutMetadata(schema.openAPIV3Schema);
       const where = `${variantKey(variant)} ${kindKey(schema)}`;
       problems.push(...ajvIncompatibilities(valueSchema).map((problem) => `${where}: ${problem}`));
       const translated = withSharedDefinitions(toAjvSchema(valueSchema));

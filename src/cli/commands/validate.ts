@@ -14,6 +14,7 @@ interface ValidateFlags {
   summary?: boolean;
   analyzeRefs?: boolean;
   validate: string;
+  analyze: string;
 }
 
 const collectList = (value: string, previous: string[]) => [
@@ -42,6 +43,11 @@ export function register(program: Command, context: CliContext): void {
     .option("--skip <kinds>", "kinds not to validate, comma-separated (Kind or group/Kind; repeatable)", collectList, [])
     .addOption(
       new Option("--fail-on <severity>", "severity that makes the run fail (exit 1)").choices(["error", "warning"]).default("error"),
+    )
+    .addOption(
+      new Option("--analyze <bool>", "run the analysers (istioctl analyze's checks, as warnings); --analyze=false skips them")
+        .choices(["true", "false"])
+        .default("true"),
     )
     .option("--analyze-refs", "also warn about backendRefs to Services absent from the inputs")
     .addOption(
@@ -77,6 +83,7 @@ export function register(program: Command, context: CliContext): void {
         analyzeRefs: Boolean(flags.analyzeRefs),
         defaultNamespace: globals.namespace ?? "default",
         fieldValidation: flags.validate as "Strict" | "Warn" | "Ignore",
+        analyze: flags.analyze === "true",
       };
       const validated = validateDocuments(loaded.documents, options);
       const report = { files: loaded.files, resources: validated.resources, findings: [...loaded.findings, ...validated.findings] };

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { isMap, type JsonMap } from "./types.js";
+import { distPath, PACKAGE_ROOT } from "../package-paths.js";
 
 /** A node of the IstioOperator schema (structural-schema keywords, fragments already inlined). */
 export interface SchemaNode {
@@ -19,15 +21,16 @@ export interface OperatorBundle {
   schema: SchemaNode;
 }
 
-const repoRoot = new URL("../../../", import.meta.url);
-/** Written by the build step 30-profiles into dist/, next to the compiled code; absent when running from src/. */
-const compiledBundle = new URL("../../operator-bundle.json", import.meta.url);
+/** Written by the build step 30-profiles into dist/; absent before the first build. */
+const compiledBundle = distPath("operator-bundle.json");
 
 let cached: OperatorBundle | undefined;
 
 export function operatorBundle(): OperatorBundle {
   if (cached) return cached;
-  cached = existsSync(compiledBundle) ? (JSON.parse(readFileSync(compiledBundle, "utf8")) as OperatorBundle) : bundleFromSources(repoRoot);
+  cached = existsSync(compiledBundle)
+    ? (JSON.parse(readFileSync(compiledBundle, "utf8")) as OperatorBundle)
+    : bundleFromSources(pathToFileURL(`${PACKAGE_ROOT}/`));
   return cached;
 }
 

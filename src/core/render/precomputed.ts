@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { KubeObject } from "../objects.js";
+import { distPath } from "../package-paths.js";
 
 /**
  * The 15 base CRDs never change between runs and make ~85% of a manifest's bytes. The build step
@@ -12,7 +13,7 @@ export interface PrecomputedCrd {
   text: string;
 }
 
-const compiledCrds = new URL("../../base-crds.json", import.meta.url);
+const compiledCrds = distPath("base-crds.json");
 const attached = new WeakMap<object, { text: string; metadata: string; spec: unknown }>();
 
 export function hasPrecomputedCrds(): boolean {

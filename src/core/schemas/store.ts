@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   ALL_VARIANTS,
   AVAILABILITY_FILE,
@@ -14,6 +13,7 @@ import {
 } from "./bundle.js";
 import { readSchemaSources, type GroupSource } from "./sources.js";
 import type { SchemaBundle, SchemaVariant } from "./types.js";
+import { distPath, packagePath } from "../package-paths.js";
 
 /** Where resolved bundles come from: the JSON files the build wrote, or the YAML sources resolved in memory. */
 export interface SchemaStore {
@@ -63,10 +63,10 @@ export function sourceDirectoryStore(directory: string): SchemaStore {
   };
 }
 
-/** The project's `schemas/` directory (same relative place from src/core/schemas and dist/core/schemas). */
-export const SOURCE_DIRECTORY = fileURLToPath(new URL("../../../schemas/", import.meta.url));
-/** `dist/schemas` when this module runs compiled; from src/ this names a directory that does not exist. */
-export const BUNDLE_DIRECTORY = fileURLToPath(new URL("../../schemas/", import.meta.url));
+/** The project's `schemas/` directory. */
+export const SOURCE_DIRECTORY = packagePath("schemas");
+/** `dist/schemas`, written by the build step 10-schemas; absent before the first build. */
+export const BUNDLE_DIRECTORY = distPath("schemas");
 
 export function defaultSchemaStore(): SchemaStore {
   return existsSync(join(BUNDLE_DIRECTORY, UNGATED_BUNDLE_FILE))

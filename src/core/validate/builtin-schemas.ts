@@ -24,8 +24,8 @@ export function sourceOfCatalog(catalog: SchemaCatalog): SchemaSource {
   let groups: Set<string> | undefined;
   const everything = () => catalog.all() as KindSchema[];
   return {
-    lookup: (apiVersion, kind) => catalog.lookup(apiVersion, kind) as KindSchema | undefined,
-    versionsOf: (group, kind) => catalog.versionsOf(group, kind) as KindSchema[],
+    lookup: (apiVersion, kind) => catalog.lookup(apiVersion, kind),
+    versionsOf: (group, kind) => catalog.versionsOf(group, kind),
     whereElse: (apiVersion, kind) =>
       catalog.whereElse(apiVersion, kind).map((variant) => `${variant.gatewayApiVersion} ${variant.channel}`),
     groups: () => (groups ??= new Set(everything().map((schema) => schema.group))),

@@ -39,7 +39,7 @@ const coreGroups = new Set([
   "apiextensions.k8s.io",
   "certificates.k8s.io",
 ]);
-const clusterScopedCoreKinds = new Set([
+export const clusterScopedCoreKinds: ReadonlySet<string> = new Set([
   "Namespace",
   "Node",
   "PersistentVolume",

@@ -1,10 +1,10 @@
 import type { SourceDocument } from "../documents/index.js";
 import { formatFieldPath, type CheckedResource, type Finding, type FindingsReport } from "../findings.js";
 import { analyzeResources } from "./analyze/index.js";
-import type { AnalyzedResource } from "./analyze/resource.js";
+import type { AnalysisFinding, AnalyzedResource } from "./analyze/resource.js";
 import { builtinSchemaSource } from "./builtin-schemas.js";
 import { isCustomResourceDefinition, schemasFromCrd } from "./crd/objects.js";
-import { validateObject } from "./engine.js";
+import { clusterScopedCoreKinds, validateObject, type ObjectVerdict } from "./engine.js";
 import { fieldErrorMessage, type FieldError } from "./field-errors.js";
 import { resolveOptions, type ValidateOptions } from "./options.js";
 import { layeredSchemaSource, schemaSourceOf } from "./schema-sources.js";
@@ -37,6 +37,7 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
   const source = schemaSourceFor(resolved);
   const resources: CheckedResource[] = [];
   const analyzed: AnalyzedResource[] = [];
+  const unplaced: Finding[] = [];
   for (const document of documents) {
     const verdict = validateObject(document.object, source, resolved);
     if (verdict.skipped) continue;
@@ -44,18 +45,13 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
     const findings = verdict.errors.map((error) => toFinding(error, document, resource));
     const checked: CheckedResource = { file: document.file, line: document.line, column: document.column, resource, findings };
     resources.push(checked);
-    // Analyzers trust the schema's types, so they only see objects the cluster would accept.
-    const accepted = !findings.some((finding) => finding.severity === "error");
-    if (verdict.admitted && accepted)
-      analyzed.push({
-        object: verdict.admitted,
-        identity: resource,
-        report: (error) => checked.findings.push(toFinding(error, document, resource)),
-      });
+    const input = analysisInput(document.object, verdict, resolved);
+    if (input) analyzed.push({ ...input, report: (finding) => checked.findings.push(fromAnalysis(finding, document, resource)) });
   }
-  analyzeResources(analyzed, resolved);
+  analyzed.push(...clusterInputs(resolved, unplaced, analyzed));
+  analyze(analyzed, resolved);
   const files = [...new Set(documents.map((document) => document.file))];
-  return { files, resources, findings: [] };
+  return { files, resources, findings: unplaced };
 }
 
 /** Validates plain objects (no source positions); used by other commands' tests and by `convert --validate`. */
@@ -68,18 +64,68 @@ export function validateObjects(objects: readonly unknown[], options: Partial<Va
     const verdict = validateObject(object, source, resolved);
     if (verdict.skipped) continue;
     const resource = verdict.identity;
-    const own = verdict.errors.map((error) => toFinding(error, undefined, resource));
-    findings.push(...own);
-    if (verdict.admitted && !own.some((finding) => finding.severity === "error")) {
-      analyzed.push({
-        object: verdict.admitted,
-        identity: resource,
-        report: (error) => findings.push(toFinding(error, undefined, resource)),
-      });
-    }
+    findings.push(...verdict.errors.map((error) => toFinding(error, undefined, resource)));
+    const input = analysisInput(object, verdict, resolved);
+    if (input) analyzed.push({ ...input, report: (finding) => findings.push(fromAnalysis(finding, undefined, resource)) });
   }
-  analyzeResources(analyzed, resolved);
+  analyzed.push(...clusterInputs(resolved, findings, analyzed));
+  analyze(analyzed, resolved);
   return findings;
+}
+
+function analyze(resources: AnalyzedResource[], options: ValidateOptions): void {
+  if (!options.analyze) return;
+  analyzeResources(resources, {
+    mode: options.analysisMode,
+    analyzeRefs: options.analyzeRefs,
+    meshConfig: options.meshConfig,
+    revision: options.revision,
+    completeKinds: options.clusterKinds,
+  });
+}
+
+/**
+ * What the analysers see of an object: the admitted object when the schema admitted it, otherwise the object as
+ * written (istioctl analyses objects that fail validation too, so that one rejected Gateway does not turn every
+ * VirtualService naming it into "gateway not found"). Namespaced kinds get the default namespace.
+ */
+function analysisInput(object: unknown, verdict: ObjectVerdict, options: ValidateOptions): Omit<AnalyzedResource, "report"> | undefined {
+  if (typeof object !== "object" || object === null || Array.isArray(object)) return undefined;
+  const identity = { ...verdict.identity };
+  if (typeof identity.kind !== "string") return undefined;
+  const clusterScoped = verdict.schema ? verdict.schema.scope === "Cluster" : clusterScopedCoreKinds.has(identity.kind);
+  if (!clusterScoped && identity.namespace === undefined) identity.namespace = options.defaultNamespace;
+  return { object: verdict.admitted ?? (object as Record<string, unknown>), identity };
+}
+
+/** Live objects, except those the inputs also define (the files win, as with istioctl). */
+function clusterInputs(options: ValidateOptions, findings: Finding[], inputs: readonly AnalyzedResource[]): AnalyzedResource[] {
+  const key = (identity: CheckedResource["resource"]) => `${identity.kind ?? ""}/${identity.namespace ?? ""}/${identity.name ?? ""}`;
+  const given = new Set(inputs.map((input) => key(input.identity)));
+  return (options.clusterObjects ?? []).flatMap((object) => {
+    const value = object as Record<string, unknown>;
+    const metadata = (value.metadata ?? {}) as Record<string, unknown>;
+    const identity = {
+      apiVersion: typeof value.apiVersion === "string" ? value.apiVersion : undefined,
+      kind: typeof value.kind === "string" ? value.kind : undefined,
+      namespace: typeof metadata.namespace === "string" ? metadata.namespace : undefined,
+      name: typeof metadata.name === "string" ? metadata.name : undefined,
+    };
+    if (!identity.kind || given.has(key(identity))) return [];
+    return [{ object: value, identity, report: (finding: AnalysisFinding) => findings.push(fromAnalysis(finding, undefined, identity)) }];
+  });
+}
+
+function fromAnalysis(finding: AnalysisFinding, document: SourceDocument | undefined, resource: CheckedResource["resource"]): Finding {
+  const out: Finding = { severity: finding.severity, code: finding.code, message: finding.message, origin: finding.origin, resource };
+  if (finding.path.length > 0) out.path = formatFieldPath(finding.path);
+  if (document) {
+    const position = document.locate(finding.path);
+    out.file = position.file;
+    out.line = position.line;
+    out.column = position.column;
+  }
+  return out;
 }
 
 /** True when the findings fail the run under `--fail-on`. */

@@ -19,6 +19,18 @@ export interface ValidateOptions {
   defaultNamespace: string;
   /** kubectl's `--validate`: Strict rejects unknown fields, Warn reports them as warnings, Ignore drops them. */
   fieldValidation: "Strict" | "Warn" | "Ignore";
+  /** Run the analysers (stage 10); `validate --analyze=false` turns them off. */
+  analyze: boolean;
+  /** `validate` reports Istio's analyser errors as warnings (the cluster accepts the objects); `analyze` keeps Istio's levels. */
+  analysisMode: "validate" | "analyze";
+  /** A MeshConfig object (`analyze --meshconfig`); otherwise the `istio` ConfigMap among the inputs. */
+  meshConfig?: unknown;
+  /** Istio revision whose `istio-<revision>` ConfigMap holds the mesh config. */
+  revision?: string;
+  /** Live objects read from a cluster (`analyze --cluster`): analysed with the inputs, not validated. */
+  clusterObjects?: readonly unknown[];
+  /** Kinds read completely from the cluster, so that their absence means "not found". */
+  clusterKinds?: readonly string[];
 }
 
 export const defaultValidateOptions: ValidateOptions = {
@@ -32,6 +44,8 @@ export const defaultValidateOptions: ValidateOptions = {
   analyzeRefs: false,
   defaultNamespace: "default",
   fieldValidation: "Strict",
+  analyze: true,
+  analysisMode: "validate",
 };
 
 export function resolveOptions(options: Partial<ValidateOptions> | undefined): ValidateOptions {

@@ -96,7 +96,7 @@ describe("offline analysis (warnings a controller or istioctl analyze would repo
         istioGateway("ingress", ["b.example.com"]),
         vs("a", { hosts: ["a.example.com"], gateways: ["istio-system/ingress"], http: [{ route: to("a") }] }),
       ],
-      "warning IST0132 spec.hosts",
+      "warning IST0132 spec.gateways[0]",
     ],
     [
       "two mesh VirtualServices for one host",
@@ -104,7 +104,7 @@ describe("offline analysis (warnings a controller or istioctl analyze would repo
         vs("a", { hosts: ["reviews"], http: [{ route: to("reviews") }] }),
         vs("b", { hosts: ["reviews"], http: [{ route: to("reviews") }] }),
       ],
-      "warning IST0109 spec.hosts[0]",
+      "warning IST0109 metadata.name",
     ],
     [
       "Gateways with one selector, port and overlapping hosts",
@@ -114,7 +114,7 @@ describe("offline analysis (warnings a controller or istioctl analyze would repo
     [
       "a rule after a catch-all rule",
       [vs("a", { hosts: ["reviews"], http: [{ route: to("reviews") }, { match: [{ uri: { prefix: "/x" } }], route: to("reviews") }] })],
-      "warning IST0130 spec.http[1]",
+      "warning IST0130 spec.http[1].match[0]",
     ],
     [
       "a rule whose matches repeat an earlier rule's",
@@ -183,5 +183,25 @@ describe("offline analysis (warnings a controller or istioctl analyze would repo
       route("apps", { parentRefs: [{ name: "nope" }], rules: [{ backendRefs: [backend] }] }),
     ];
     expect(validateObjects(objects).filter((finding) => finding.severity === "error")).toEqual([]);
+  });
+});
+
+describe("analysis of objects that fail validation", () => {
+  it("still sees a rejected Gateway, so VirtualServices naming it are not 'gateway not found'", () => {
+    const broken = istioGateway("gw", ["a.example.com"]);
+    (broken.spec.servers[0]!.port as Record<string, unknown>).number = "eighty";
+    const findings = validateObjects([
+      broken,
+      vs("a", { hosts: ["a.example.com"], gateways: ["istio-system/gw"], http: [{ route: to("r") }] }),
+    ]);
+    expect(findings.some((finding) => finding.severity === "error" && finding.resource?.kind === "Gateway")).toBe(true);
+    expect(findings.filter((finding) => finding.code === "IST0101" || finding.code === "IST0132")).toEqual([]);
+  });
+
+  it("reports Istio's errors as warnings in validate, as errors in analyze, and nothing with analyze off", () => {
+    const objects = [vs("a", { hosts: ["a.example.com"], gateways: ["missing"], http: [{ route: to("r") }] })];
+    expect(codes(objects)).toContain("warning IST0101 spec.gateways[0]");
+    expect(codes(objects, { analysisMode: "analyze" })).toContain("error IST0101 spec.gateways[0]");
+    expect(codes(objects, { analyze: false })).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import { builtinSchemaSource, type SchemaVariant } from "../builtin-schemas.js";
 import { checkFormat } from "../formats.js";
 import type { KindSchema } from "../schema-types.js";
 import { codePointLength, deepEqual } from "../value-validation.js";
+import { distPath } from "../../package-paths.js";
 
 /** The helpers generated validators call; standalone modules receive them as their factory's `k8s` argument. */
 export interface AjvRuntime {
@@ -27,9 +28,8 @@ export const kindKey = (schema: Pick<KindSchema, "group" | "version" | "kind">):
   `${schema.group ? `${schema.group}/` : ""}${schema.version}/${schema.kind}`;
 export const moduleFileName = (hash: string): string => `${hash}.cjs`;
 
-// Run from TypeScript sources (tests), the modules built into dist/ serve (npm test builds first).
-const distRoot = import.meta.url.endsWith(".ts") ? new URL("../../../../dist/", import.meta.url) : new URL("../../../", import.meta.url);
-const moduleDirectory = new URL("validators/ajv/", distRoot);
+// Run from TypeScript sources (tests) too, the modules built into dist/ serve (npm test builds first).
+const moduleDirectory = distPath("validators", "ajv");
 const requireModule = createRequire(import.meta.url);
 
 let index: AjvIndex | undefined;
@@ -67,7 +67,7 @@ export function precompiledValueValidator(schema: KindSchema, variant: SchemaVar
 function loadIndex(): AjvIndex {
   if (index === undefined) {
     try {
-      index = JSON.parse(readFileSync(new URL(AJV_INDEX_FILE, moduleDirectory), "utf8")) as AjvIndex;
+      index = JSON.parse(readFileSync(path.join(moduleDirectory, AJV_INDEX_FILE), "utf8")) as AjvIndex;
     } catch {
       index = {};
     }
@@ -78,7 +78,7 @@ function loadIndex(): AjvIndex {
 function loadValidator(hash: string): ValueValidator {
   let validator = byHash.get(hash);
   if (!validator) {
-    const bind = requireModule(fileURLToPath(new URL(moduleFileName(hash), moduleDirectory))) as (runtime: AjvRuntime) => ValueValidator;
+    const bind = requireModule(path.join(moduleDirectory, moduleFileName(hash))) as (runtime: AjvRuntime) => ValueValidator;
     validator = bind(ajvRuntime);
     byHash.set(hash, validator);
   }

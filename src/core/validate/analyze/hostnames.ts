@@ -5,11 +5,3 @@ export function hostnamesIntersect(a: string | undefined, b: string | undefined)
   if (a.startsWith("*.") && b.startsWith("*.")) return a.endsWith(b.slice(1)) || b.endsWith(a.slice(1));
   return matches(a, b) || matches(b, a);
 }
-
-/** Istio host matching (a `*` prefix covers any suffix match; `*` alone covers all). */
-export function istioHostsOverlap(a: string, b: string): boolean {
-  if (a === b || a === "*" || b === "*") return true;
-  if (a.startsWith("*") && b.endsWith(a.slice(1))) return true;
-  if (b.startsWith("*") && a.endsWith(b.slice(1))) return true;
-  return false;
-}

@@ -1,19 +1,50 @@
-import type { ResourceIdentity } from "../../findings.js";
-import type { FieldError } from "../field-errors.js";
+import type { FieldPath, ResourceIdentity, Severity } from "../../findings.js";
+import { fieldErrorMessage } from "../field-errors.js";
 
-/** One admitted object as the analyzers see it, with a way to attach a finding to it. */
+/** What an analyser concluded about one object, before it gets a file position. */
+export interface AnalysisFinding {
+  code: string;
+  severity: Severity;
+  /** Where in the object, for file:line:col. */
+  path: FieldPath;
+  message: string;
+  /** `analyzer` for istioctl analyze's messages, `controller` for what a Gateway API controller would set in status. */
+  origin: "analyzer" | "controller";
+}
+
+/** One object as the analysers see it (admitted or not), with a way to attach a finding to it. */
 export interface AnalyzedResource {
   object: Record<string, unknown>;
   /** Namespace already defaulted for namespaced kinds. */
   identity: ResourceIdentity;
-  report(error: FieldError): void;
+  report(finding: AnalysisFinding): void;
 }
 
-export function warning(code: string, path: (string | number)[], detail: string, hint?: string): FieldError {
-  return { type: "Message", path, code, origin: code.startsWith("IST") ? "analyzer" : "controller", detail, hint, severity: "warning" };
+/** A controller-style warning worded like the API server's field errors (`path: detail (hint)`). */
+export function warning(code: string, path: (string | number)[], detail: string, hint?: string): AnalysisFinding {
+  return {
+    code,
+    path,
+    severity: "warning",
+    origin: code.startsWith("IST") ? "analyzer" : "controller",
+    message: fieldErrorMessage({ type: "Message", path, code, origin: "controller", detail, hint }),
+  };
 }
 
 export function groupOf(resource: AnalyzedResource): string {
   const apiVersion = resource.identity.apiVersion ?? "";
   return apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+}
+
+/** `group/Kind`, or just `Kind` for the core group: the key analysers ask for objects by. */
+export function kindKey(resource: AnalyzedResource): string {
+  const group = groupOf(resource);
+  const kind = resource.identity.kind ?? "";
+  return group === "" ? kind : `${group}/${kind}`;
+}
+
+/** `namespace/name`, the way Istio prints a resource's full name. */
+export function fullName(resource: AnalyzedResource): string {
+  const { namespace, name } = resource.identity;
+  return namespace ? `${namespace}/${name ?? ""}` : (name ?? "");
 }

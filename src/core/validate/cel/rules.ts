@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import type { FieldPath } from "../../findings.js";
 import { celHint } from "./hints.js";
 import { compileCelToJs } from "./codegen.js";
@@ -8,21 +7,19 @@ import { CelFailure, celRuntime, resetIterationBudget, type CelRuntime } from ".
 import type { FieldError, FieldErrorType } from "../field-errors.js";
 import type { StructuralSchema, ValidationRule } from "../schema-types.js";
 import type { RuleSite } from "../value-validation.js";
+import { distPath } from "../../package-paths.js";
 
 type Interpreter = typeof import("./interpreter.js");
 type CompiledRule = (rt: CelRuntime, self: unknown) => unknown;
-
-// Run from TypeScript sources (tests), the built modules and tables of dist/ serve (npm test builds first).
-const distRoot = import.meta.url.endsWith(".ts") ? new URL("../../../../dist/", import.meta.url) : new URL("../../../", import.meta.url);
 
 // Synchronous, on-demand loading keeps @bufbuild/cel off the start-up path (Node ≥ 20.19 can require ESM).
 const requireModule = createRequire(import.meta.url);
 let interpreter: Interpreter | undefined;
 const loadInterpreter = (): Interpreter =>
-  (interpreter ??= requireModule(fileURLToPath(new URL("core/validate/cel/interpreter.js", distRoot))) as Interpreter);
+  (interpreter ??= requireModule(distPath("core", "validate", "cel", "interpreter.js")) as Interpreter);
 
 /** Rules compiled to JavaScript by the build step (20-validators): rule text → function body. */
-const precompiledUrl = new URL("validators/cel-rules.json", distRoot);
+const precompiledUrl = distPath("validators", "cel-rules.json");
 let precompiled: Record<string, string | null> | undefined;
 const compiledRules = new Map<string, CompiledRule | null>();
 

@@ -3,6 +3,7 @@ import type { FieldError } from "../field-errors.js";
 import type { ValidateOptions } from "../options.js";
 import { isIP } from "../formats.js";
 import { parseGoDuration } from "../../durations.js";
+import { hostsMatch } from "../../hosts.js";
 import {
   collector,
   durationProblem,
@@ -89,7 +90,7 @@ export function validateIstioVirtualService(object: JsonObject, options: Validat
       if (problem) report(["spec", "hosts", index], problem, { value: host });
     }
     for (let other = 0; other < index; other++) {
-      if (hostsOverlap(hosts[other]!, host))
+      if (hostsMatch(hosts[other]!, host))
         report(["spec", "hosts", index], `duplicate hosts in virtual service: ${hosts[other]} & ${host}`);
     }
   });
@@ -107,12 +108,6 @@ export function validateIstioVirtualService(object: JsonObject, options: Validat
     checkDestinations(route.route, [...at, "route"], report, true);
   });
   return errors;
-}
-
-function hostsOverlap(a: string, b: string): boolean {
-  if (a === b) return true;
-  const covers = (wild: string, other: string) => wild.startsWith("*") && other.endsWith(wild.slice(1));
-  return covers(a, b) || covers(b, a);
 }
 
 interface RouteContext {

@@ -1,6 +1,6 @@
-import type { ValidateOptions } from "../options.js";
-import { groupOf, warning, type AnalyzedResource } from "./resource.js";
-import { hostnamesIntersect } from "./hostnames.js";
+import type { Analyzer } from "../analyzer.js";
+import { groupOf, warning, type AnalyzedResource } from "../resource.js";
+import { hostnamesIntersect } from "../hostnames.js";
 
 type Json = Record<string, unknown>;
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -35,7 +35,35 @@ interface Listener {
 }
 
 /** Route attachment, ReferenceGrants and references as Gateway API controllers would judge them (docs/design/validation.md §5). */
-export function analyzeGatewayApi(resources: readonly AnalyzedResource[], options: ValidateOptions): void {
+export const gatewayApi: Analyzer = {
+  name: "gatewayapi.RouteAnalyzer",
+  description: "Predicts the Accepted and ResolvedRefs conditions Gateway API controllers set on Gateways and routes",
+  codes: [
+    "GWAPI_GATEWAYCLASS_NOT_FOUND",
+    "GWAPI_REF_NOT_PERMITTED",
+    "GWAPI_NO_MATCHING_PARENT",
+    "GWAPI_NOT_ALLOWED_BY_LISTENERS",
+    "GWAPI_NO_MATCHING_LISTENER_HOSTNAME",
+    "GWAPI_BACKEND_NOT_FOUND",
+  ],
+  inputs: [
+    "gateway.networking.k8s.io/Gateway",
+    "gateway.networking.k8s.io/GatewayClass",
+    "gateway.networking.k8s.io/ReferenceGrant",
+    "gateway.networking.k8s.io/HTTPRoute",
+    "gateway.networking.k8s.io/GRPCRoute",
+    "gateway.networking.k8s.io/TLSRoute",
+    "gateway.networking.k8s.io/TCPRoute",
+    "gateway.networking.k8s.io/UDPRoute",
+    "Namespace",
+    "Service",
+  ],
+  analyze(context) {
+    analyzeGatewayApi(context.all(), context.settings.analyzeRefs);
+  },
+};
+
+function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: boolean): void {
   const of = (kind: string) => resources.filter((resource) => groupOf(resource) === GATEWAY_GROUP && resource.identity.kind === kind);
   const gateways = new Map(of("Gateway").map((gateway) => [`${gateway.identity.namespace}/${gateway.identity.name}`, gateway]));
   const grants = of("ReferenceGrant");
@@ -64,7 +92,7 @@ export function analyzeGatewayApi(resources: readonly AnalyzedResource[], option
     });
 
   for (const [key, gateway] of gateways) {
-    if (options.analyzeRefs && gateway.object.spec && of("GatewayClass").length > 0) {
+    if (analyzeRefs && gateway.object.spec && of("GatewayClass").length > 0) {
       const className = (gateway.object.spec as Json).gatewayClassName;
       if (!of("GatewayClass").some((gc) => gc.identity.name === className)) {
         gateway.report(
@@ -181,13 +209,20 @@ export function analyzeGatewayApi(resources: readonly AnalyzedResource[], option
         );
       }
     });
+    // A mesh (GAMMA) route, attached only to Services, may reach backends in other namespaces without a ReferenceGrant.
+    const parents = list(spec.parentRefs);
+    const meshOnly = parents.length > 0 && parents.every((parent) => parent.group === "" && parent.kind === "Service");
     list(spec.rules).forEach((rule, ruleIndex) => {
       list(rule.backendRefs).forEach((backend, backendIndex) => {
         const at = ["spec", "rules", ruleIndex, "backendRefs", backendIndex];
         const group = (backend.group as string | undefined) ?? "";
         const backendKind = (backend.kind as string | undefined) ?? "Service";
         const namespace = typeof backend.namespace === "string" ? backend.namespace : routeNamespace;
-        if (namespace !== routeNamespace && !permitted(kind, routeNamespace, group, backendKind, namespace, String(backend.name))) {
+        if (
+          namespace !== routeNamespace &&
+          !meshOnly &&
+          !permitted(kind, routeNamespace, group, backendKind, namespace, String(backend.name))
+        ) {
           route.report(
             warning(
               "GWAPI_REF_NOT_PERMITTED",
@@ -196,12 +231,7 @@ export function analyzeGatewayApi(resources: readonly AnalyzedResource[], option
               `add a ReferenceGrant in namespace ${namespace} allowing ${kind} from ${routeNamespace}`,
             ),
           );
-        } else if (
-          options.analyzeRefs &&
-          group === "" &&
-          backendKind === "Service" &&
-          !services.has(`${namespace}/${String(backend.name)}`)
-        ) {
+        } else if (analyzeRefs && group === "" && backendKind === "Service" && !services.has(`${namespace}/${String(backend.name)}`)) {
           route.report(
             warning(
               "GWAPI_BACKEND_NOT_FOUND",

@@ -1,0 +1,36 @@
+import { hostToFqdn } from "../../../hosts.js";
+import type { Analyzer } from "../analyzer.js";
+import { namespaceOf } from "../analyzer.js";
+import { mirrorDestinations, routeDestinations } from "../destinations.js";
+import { ReferencedResourceNotFound } from "../messages.js";
+import { records, specOf, text } from "../values.js";
+
+/** A destination subset must be defined by a DestinationRule for the same host (IST0101 host+subset). */
+export const virtualServiceDestinationRules: Analyzer = {
+  name: "virtualservice.DestinationRuleAnalyzer",
+  description: "Checks the destination rules associated with each virtual service",
+  codes: [ReferencedResourceNotFound.code],
+  inputs: ["networking.istio.io/VirtualService", "networking.istio.io/DestinationRule"],
+  analyze(context) {
+    if (!context.known("networking.istio.io/DestinationRule")) return;
+    const domain = context.mesh.clusterDomain;
+    const subsets = new Set<string>();
+    for (const rule of context.of("networking.istio.io/DestinationRule")) {
+      const spec = specOf(rule.object);
+      const host = hostToFqdn(text(spec.host) ?? "", namespaceOf(rule), domain);
+      for (const subset of records(spec.subsets)) subsets.add(`${host}+${text(subset.name) ?? ""}`);
+    }
+    for (const vs of context.of("networking.istio.io/VirtualService")) {
+      const namespace = namespaceOf(vs);
+      const check = (destinations: ReturnType<typeof routeDestinations>, label: string) => {
+        for (const destination of destinations) {
+          const subset = text(destination.destination.subset);
+          if (!subset || subsets.has(`${hostToFqdn(destination.host, namespace, domain)}+${subset}`)) continue;
+          context.report(vs, ReferencedResourceNotFound, [...destination.path, "subset"], label, `${destination.host}+${subset}`);
+        }
+      };
+      check(routeDestinations(vs.object), "host+subset in destinationrule");
+      check(mirrorDestinations(vs.object), "mirror+subset in destinationrule");
+    }
+  },
+};
