@@ -111,6 +111,7 @@ export function buildProgram(context: CliContext, options: { versionFlag?: boole
 
 /** Commands that talk to a cluster, and those that read -n (the others ignore these global flags). */
 const clusterCommands = new Set([
+  "analyze",
   "install",
   "uninstall",
   "verify-install",
@@ -119,7 +120,7 @@ const clusterCommands = new Set([
   "gateway-api status",
   "gateway-api uninstall",
 ]);
-const namespaceCommands = new Set(["status", "validate", "convert"]);
+const namespaceCommands = new Set(["status", "validate", "convert", "analyze"]);
 
 /** The global flags a subcommand's --help lists: only those that mean something to it. */
 function applicableGlobalOptions(program: Command, command: Command): Option[] {

@@ -2,6 +2,9 @@ import type { Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { CliContext } from "./context.js";
 
+/** Formats of findings reports (validate, analyze). */
+export const reportFormats = ["text", "json", "junit", "sarif", "github"] as const;
+
 /**
  * The `-o/--output` formats of each command that prints data, default first. Commands not listed print no data and
  * refuse -o. Completion offers the same lists.
@@ -15,7 +18,8 @@ export const outputFormats: Readonly<Record<string, readonly string[]>> = {
   "profile list": ["text", "json", "yaml"],
   "profile dump": ["yaml", "json"],
   "profile diff": ["yaml", "json"],
-  validate: ["text", "json", "junit", "sarif", "github"],
+  validate: reportFormats,
+  analyze: reportFormats,
   convert: ["yaml", "json"],
   "gateway-api install": ["text", "json", "yaml"],
   "gateway-api status": ["text", "json", "yaml"],

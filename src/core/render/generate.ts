@@ -75,7 +75,11 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
   const namespace = istioNamespace || operator.metadata?.namespace || "istio-system";
   operator.metadata = { ...(operator.metadata ?? {}), namespace };
   const revision = typeof iopValues.revision === "string" ? iopValues.revision : "";
-  refuseUnsupportedSettings(istiodChartValues(iopValues), composed.profile, istiodChartValues(operatorValues(composed.user, composed.user)));
+  refuseUnsupportedSettings(
+    istiodChartValues(iopValues),
+    composed.profile,
+    istiodChartValues(operatorValues(composed.user, composed.user)),
+  );
   const ignored = (path: string, message: string) =>
     findings.push({ severity: "warning", code: "IOP_IGNORED_FIELD", origin: "operator", message, path });
   if (typeof operator.spec?.installPackagePath === "string" && operator.spec.installPackagePath !== "")
@@ -168,9 +172,12 @@ function refuseUnsupportedSettings(values: JsonMap, profile: string, userValues:
       throw new InputError(`values.${path}: mesh cannot render the objects this setting adds yet`, {
         hint: "leave the setting out, or render this configuration with istioctl",
       });
-    throw new InputError(`profile "${profile}" cannot be rendered by mesh yet: it sets values.${path}, whose objects mesh does not render`, {
-      hint: "choose another profile (mesh profile list), or render this one with istioctl",
-    });
+    throw new InputError(
+      `profile "${profile}" cannot be rendered by mesh yet: it sets values.${path}, whose objects mesh does not render`,
+      {
+        hint: "choose another profile (mesh profile list), or render this one with istioctl",
+      },
+    );
   }
 }
 
