@@ -10,12 +10,15 @@ import { runCommandOnTerminal } from "./terminal.js";
 // Every `mesh …` line in a fenced block of README.md and docs/*.md runs here, in order, against the Kubernetes API
 // test server (and a loopback Gateway API release mirror), so that an example can never drift from what mesh does.
 // `npx mesh-cli …`, `npx mesh …` and `node bin/mesh.js …` are the same command. Each must exit 0; one that would
-// ask for confirmation runs on a pseudo-terminal and is answered "y".
+// ask for confirmation runs on a pseudo-terminal and is answered "y". A transcript (`$ mesh …` and the lines it
+// prints) runs in the repository and must print exactly what the page shows.
 
 interface Example {
   file: string;
   line: number;
   command: string;
+  /** For a transcript (`$ mesh …` followed by what it prints): the output shown; it runs in the repository. */
+  output?: string;
 }
 
 const meshCommand = /^(?:npx mesh-cli|npx mesh|node bin\/mesh\.js|mesh)(?=\s|$)/;
@@ -23,18 +26,27 @@ const meshCommand = /^(?:npx mesh-cli|npx mesh|node bin\/mesh\.js|mesh)(?=\s|$)/
 export function docExamples(file: string, text: string): Example[] {
   const examples: Example[] = [];
   let fenced = false;
+  let transcript: Example | undefined;
   text.split("\n").forEach((raw, index) => {
     if (/^\s*```/.test(raw)) {
       fenced = !fenced;
+      transcript = undefined;
       return;
     }
     if (!fenced) return;
+    if (transcript && !raw.startsWith("$ ")) {
+      transcript.output = `${transcript.output ?? ""}${raw}\n`;
+      return;
+    }
+    const prompted = raw.startsWith("$ ");
     const withoutPrompt = raw.trim().replace(/^\$\s+/, "");
     // `npm ci && npx mesh …`: the mesh part is the example.
     for (const part of withoutPrompt.split(/\s*&&\s*/)) {
       if (!meshCommand.test(part)) continue;
       const command = part.replace(meshCommand, "mesh").replace(/\s+#.*$/, "");
-      examples.push({ file, line: index + 1, command });
+      const example: Example = { file, line: index + 1, command, ...(prompted ? { output: "" } : {}) };
+      examples.push(example);
+      if (prompted) transcript = example;
     }
   });
   return examples;
@@ -96,6 +108,12 @@ describe.each(documents)("examples in %s", (document) => {
         const run = await runCommandOnTerminal(`cd ${dir} && ${example.command}`, { env, prompt: "(y/N) ", keys: "y\n" });
         expect(run.output).not.toMatch(/Error:/);
         expect(run.exitCode).toBe(0);
+        return;
+      }
+      if (example.output !== undefined) {
+        // A transcript shows its output (findings included, so any exit code): it must print exactly that.
+        const shown = await execa("bash", ["-c", example.command], { cwd: repoRoot, env, reject: false, extendEnv: true });
+        expect(shown.stdout.trimEnd()).toBe(example.output.trimEnd());
         return;
       }
       const run = await execa("bash", ["-c", example.command], { cwd: dir, env, reject: false, extendEnv: true });
