@@ -1,3 +1,4 @@
+import { withinTimeout } from "../cluster-access.js";
 import type { Command } from "commander";
 import { FindingsError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
@@ -16,7 +17,7 @@ export function register(program: Command, context: CliContext): void {
       "after",
       "\nRefuses to skip a minor version of the control plane (1.28 → 1.30) or to downgrade unless --force; warns about data-plane proxies\nrunning older versions (restart their workloads afterwards). Exit codes as install; 1 also when the upgrade is refused.",
     )
-    .action((flags: InstallFlags, command: Command) => runUpgrade(flags, command, context));
+    .action((flags: InstallFlags, command: Command) => withinTimeout(flags.timeout, () => runUpgrade(flags, command, context)));
 }
 
 async function runUpgrade(flags: InstallFlags, command: Command, context: CliContext): Promise<void> {

@@ -1,18 +1,12 @@
 import { Option, type Command } from "commander";
 import { InputError, UsageError } from "../../core/errors.js";
-import {
-  SCHEMA_GATEWAY_API_VERSIONS,
-  DEFAULT_GATEWAY_API_VERSION,
-  DEFAULT_KUBERNETES_VERSION,
-  KUBERNETES_VERSIONS,
-  nearestKubernetesVersion,
-} from "../../core/versions.js";
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, nearestKubernetesVersion, type GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
-import { collect } from "../options.js";
+import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
 
 interface ValidateFlags {
   channel: string;
-  gatewayApiVersion: string;
+  gatewayApiVersion: GatewayApiVersion;
   kubernetesVersion: string;
   strict?: boolean;
   ignoreMissingSchemas?: boolean;
@@ -41,14 +35,8 @@ export function register(program: Command, context: CliContext): void {
     .command("validate")
     .description("Validate Kubernetes, Istio and Gateway API resources offline, as the API server with the CRDs and Istio's webhook would")
     .argument("[inputs...]", "files, directories, globs, or - for stdin (default: stdin when it is not a terminal)")
-    .addOption(
-      new Option("--channel <channel>", "Gateway API channel of the cluster").choices(["standard", "experimental"]).default("standard"),
-    )
-    .addOption(
-      new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster")
-        .choices([...SCHEMA_GATEWAY_API_VERSIONS])
-        .default(DEFAULT_GATEWAY_API_VERSION),
-    )
+    .addOption(channelOption("Gateway API channel of the cluster"))
+    .addOption(gatewayApiVersionOption("Gateway API bundle version of the cluster"))
     .option("-f, --filename <path>", "file, directory, glob or - (stdin) to validate, as kubectl -f (repeatable)", collect, [])
     .option(
       "--exclude <glob>",
@@ -128,7 +116,7 @@ export function register(program: Command, context: CliContext): void {
       }
       const { validateDocuments, failsRun } = await import("../../core/validate/index.js");
       const options = {
-        gatewayApiVersion: flags.gatewayApiVersion as (typeof SCHEMA_GATEWAY_API_VERSIONS)[number],
+        gatewayApiVersion: flags.gatewayApiVersion,
         channel: flags.channel as "standard" | "experimental",
         kubernetesVersion: kubernetes.version,
         strict: Boolean(flags.strict),

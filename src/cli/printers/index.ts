@@ -6,7 +6,9 @@ import { findingsToJunit } from "./junit.js";
 import { findingsToSarif } from "./sarif.js";
 import { findingsToText } from "./text.js";
 
-export const reportFormats = ["text", "json", "junit", "sarif", "github"] as const;
+import { reportFormats } from "../output.js";
+
+export { reportFormats };
 export type ReportFormat = (typeof reportFormats)[number];
 
 export function parseReportFormat(value: string | undefined, fallback: ReportFormat = "text"): ReportFormat {
