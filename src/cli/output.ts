@@ -11,6 +11,12 @@ export const reportFormats = ["text", "json", "junit", "sarif", "github"] as con
  */
 export const outputFormats: Readonly<Record<string, readonly string[]>> = {
   install: ["text", "json"],
+  upgrade: ["text", "json"],
+  precheck: ["text", "json"],
+  "tag list": ["text", "json", "yaml"],
+  "tag generate": ["yaml", "json"],
+  "tag set": ["yaml", "json"],
+  "manifest diff": ["text", "json"],
   uninstall: ["text", "json"],
   "verify-install": ["text", "json"],
   status: ["text", "json", "yaml"],

@@ -34,6 +34,30 @@ export const FINDING_CODES: readonly FindingCode[] = [
     "The same key appears twice in one mapping. The API server's strict field validation rejects duplicate fields; remove one of them.",
   ),
   row(
+    "yaml-value",
+    "error",
+    "A value kubectl cannot carry into JSON",
+    "The document holds a value that kubectl's YAML-to-JSON conversion rejects (for example .inf, .nan or a number too large for a 64-bit float); write it as a string or a representable number.",
+  ),
+  row(
+    "helm-template",
+    "error",
+    "The file is a Helm template, not a manifest",
+    "The file contains Helm template actions ({{ … }}); render it first (helm template … | mesh validate -) and validate the output.",
+  ),
+  row(
+    "not-kubernetes",
+    "error",
+    "YAML that is not a Kubernetes object",
+    "The document has no apiVersion and kind; the finding names what it looks like (a CI workflow, Helm values, Chart.yaml, a kustomization). Render or exclude it (--exclude, --ignore-filename-pattern).",
+  ),
+  row(
+    "symlink-loop",
+    "warning",
+    "A symbolic link leads back into a directory already read",
+    "A directory reached through a symbolic link was already read; it is read once and the loop is reported once.",
+  ),
+  row(
     "depth-limit",
     "error",
     "The document nests too deeply",

@@ -3,12 +3,11 @@ import { ClusterError, UsageError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
 import type { LockHolder } from "../../kube/index.js";
 import type { CliContext } from "../context.js";
-import { requestTimeoutOption, timeoutOption } from "../options.js";
+import { collect, requestTimeoutOption, timeoutOption } from "../options.js";
 import { outputFormat } from "../output.js";
 import { clusterAccess, withinTimeout } from "../cluster-access.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../plan.js";
-import { collect } from "../options.js";
 import { lockPoll } from "./install.js";
 
 interface UninstallFlags {
@@ -34,7 +33,6 @@ export function register(program: Command, context: CliContext): void {
     .option("-y, --skip-confirmation", "do not ask for confirmation")
     .option("--dry-run", "print what would be removed without removing it")
     .option("--force", "with --purge, delete the CRDs without asking even though custom resources would go with them")
-    .option("--request-timeout <duration>", "timeout of each API request", "30s")
     .addOption(requestTimeoutOption())
     .addOption(timeoutOption())
     .addHelpText("after", "\nExit codes: 0 removed (or nothing to remove), 1 cancelled, 2 usage error, 3 cluster error.")
