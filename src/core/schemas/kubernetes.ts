@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { JSONSchemaProps } from "./types.js";
+import { packagePath } from "../package-paths.js";
 
-/** schemas/kubernetes/ (same relative place from src/core/schemas and dist/core/schemas). */
-export const KUBERNETES_SCHEMA_DIRECTORY = fileURLToPath(new URL("../../../schemas/kubernetes/", import.meta.url));
+/** schemas/kubernetes/: the generated core-kind schemas, read at run time (shipped in the package). */
+export const KUBERNETES_SCHEMA_DIRECTORY = packagePath("schemas", "kubernetes");
 
 /** One built-in kind at one version, as one Kubernetes minor version serves it. */
 export interface KubernetesKindSchema {
