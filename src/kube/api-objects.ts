@@ -14,7 +14,11 @@ export interface Condition {
 /** Deployment, StatefulSet and DaemonSet: what readiness and status read. */
 export interface LiveWorkload extends KubeObject {
   metadata: ObjectMeta & { generation?: number };
-  spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+  spec?: {
+    replicas?: number;
+    selector?: { matchLabels?: Record<string, string> };
+    template?: { spec?: { containers?: { name?: string; env?: { name?: string; value?: unknown }[] }[] } };
+  };
   status?: {
     observedGeneration?: number;
     replicas?: number;
@@ -68,8 +72,17 @@ export interface LiveService extends KubeObject {
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }
 
+/** One webhook of a Mutating- or ValidatingWebhookConfiguration; other fields are kept as they are. */
+export interface Webhook {
+  name?: string;
+  failurePolicy?: string;
+  reinvocationPolicy?: string;
+  clientConfig?: { url?: string; caBundle?: string; service?: { name?: string; namespace?: string; path?: string } };
+  [field: string]: unknown;
+}
+
 export interface WebhookConfiguration extends KubeObject {
-  webhooks?: { clientConfig?: { service?: { name?: string; namespace?: string } } }[];
+  webhooks?: Webhook[];
 }
 
 /** One entry of metadata.managedFields. */
