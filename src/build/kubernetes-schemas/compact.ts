@@ -4,6 +4,7 @@
  * quantities, list types and map keys), never the description prose. Definitions stay separate and refer to
  * each other by short name (`core.v1.PodSpec`), so one PodSpec serves every workload kind.
  */
+import type { KubernetesKind } from "../../core/schemas/kubernetes.js";
 
 /** A swagger.json as published with the Kubernetes client libraries (the parts read here). */
 export interface Swagger {
@@ -35,16 +36,7 @@ interface Gvk {
 /** One node of a compact schema: the StructuralSchema keywords mesh's walker reads, or a reference. */
 export type CompactNode = Record<string, unknown>;
 
-/** One creatable kind of one release, as its REST paths describe it. */
-export interface CompactKind {
-  group: string;
-  version: string;
-  kind: string;
-  plural: string;
-  scope: "Namespaced" | "Cluster";
-  /** Short name of the definition holding the object's schema. */
-  definition: string;
-}
+export type CompactKind = KubernetesKind;
 
 export interface CompactRelease {
   kinds: CompactKind[];

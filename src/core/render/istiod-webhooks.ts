@@ -2,11 +2,32 @@ import type { KubeObject } from "../objects.js";
 import { helmLabels } from "./labels.js";
 import { istiodOwnerLabels, object, revisioned, value, type IstiodContext } from "./istiod-context.js";
 
-const admissionApi = "admissionregistration.k8s.io/v1";
-type Expression = { key: string; operator: string; values?: string[] };
-const exists = (key: string, present: boolean): Expression => ({ key, operator: present ? "Exists" : "DoesNotExist" });
-const inList = (key: string, values: string[]): Expression => ({ key, operator: "In", values });
-const notIn = (key: string, values: string[]): Expression => ({ key, operator: "NotIn", values });
+export const admissionApi = "admissionregistration.k8s.io/v1";
+export type Expression = { key: string; operator: string; values?: string[] };
+export const exists = (key: string, present: boolean): Expression => ({ key, operator: present ? "Exists" : "DoesNotExist" });
+export const inList = (key: string, values: string[]): Expression => ({ key, operator: "In", values });
+export const notIn = (key: string, values: string[]): Expression => ({ key, operator: "NotIn", values });
+
+/** One pod-injection webhook entry (the chart writes four per revision and two per tag). */
+export function injectionHook(
+  context: IstiodContext,
+  name: string,
+  clientConfig: Record<string, unknown>,
+  namespaceSelector: Expression[],
+  objectSelector: Expression[],
+) {
+  return {
+    name,
+    clientConfig,
+    sideEffects: "None",
+    rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }],
+    failurePolicy: "Fail",
+    reinvocationPolicy: value<string>(context, "sidecarInjectorWebhook.reinvocationPolicy") || "Never",
+    admissionReviewVersions: ["v1"],
+    namespaceSelector: { matchExpressions: namespaceSelector },
+    objectSelector: { matchExpressions: objectSelector },
+  };
+}
 
 /** MutatingWebhookConfiguration `istio-sidecar-injector[-rev][-ns]` (docs/design/install.md §7.2.5). */
 export function sidecarInjectorWebhook(context: IstiodContext): KubeObject {
@@ -24,17 +45,8 @@ export function sidecarInjectorWebhook(context: IstiodContext): KubeObject {
         },
       };
   if (caBundle) clientConfig.caBundle = caBundle;
-  const hook = (name: string, namespaceSelector: Expression[], objectSelector: Expression[]) => ({
-    name,
-    clientConfig,
-    sideEffects: "None",
-    rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }],
-    failurePolicy: "Fail",
-    reinvocationPolicy: value<string>(context, "sidecarInjectorWebhook.reinvocationPolicy") || "Never",
-    admissionReviewVersions: ["v1"],
-    namespaceSelector: { matchExpressions: namespaceSelector },
-    objectSelector: { matchExpressions: objectSelector },
-  });
+  const hook = (name: string, namespaceSelector: Expression[], objectSelector: Expression[]) =>
+    injectionHook(context, name, clientConfig, namespaceSelector, objectSelector);
   const optOut = notIn("sidecar.istio.io/inject", ["false"]);
   const webhooks = [
     hook("rev.namespace.sidecar-injector.istio.io", [inList("istio.io/rev", [rev]), exists("istio-injection", false)], [optOut]),

@@ -9,15 +9,11 @@ import type { KubeObject } from "../objects.js";
 import { helmLabels } from "./labels.js";
 import { istiodOwnerLabels, object, revisioned, value, type IstiodContext } from "./istiod-context.js";
 import { istiodService } from "./istiod-workload.js";
+import { admissionApi, exists, injectionHook, inList, notIn, type Expression } from "./istiod-webhooks.js";
 
 export const DEFAULT_TAG = "default";
 export const TAG_LABEL = "istio.io/tag";
-const admissionApi = "admissionregistration.k8s.io/v1";
-
-type Expression = { key: string; operator: string; values?: string[] };
-const absent = (key: string): Expression => ({ key, operator: "DoesNotExist" });
-const inList = (key: string, values: string[]): Expression => ({ key, operator: "In", values });
-const notIn = (key: string, values: string[]): Expression => ({ key, operator: "NotIn", values });
+const absent = (key: string): Expression => exists(key, false);
 
 /** Where the tag's webhooks send pods: the revision's istiod Service, or values.istiodRemote.injectionURL. */
 function injectionClientConfig(context: IstiodContext): Record<string, unknown> {
@@ -40,17 +36,8 @@ export function tagWebhookName(tag: string, namespace: string): string {
 /** MutatingWebhookConfiguration of one tag, as the istiod chart's revision-tag template renders it. */
 export function tagInjectionWebhook(context: IstiodContext, tag: string): KubeObject {
   const clientConfig = injectionClientConfig(context);
-  const hook = (prefix: string, namespaceSelector: Expression[], objectSelector: Expression[]) => ({
-    name: `${prefix}sidecar-injector.istio.io`,
-    clientConfig,
-    sideEffects: "None",
-    rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"] }],
-    failurePolicy: "Fail",
-    reinvocationPolicy: value<string>(context, "sidecarInjectorWebhook.reinvocationPolicy") || "Never",
-    admissionReviewVersions: ["v1"],
-    namespaceSelector: { matchExpressions: namespaceSelector },
-    objectSelector: { matchExpressions: objectSelector },
-  });
+  const hook = (prefix: string, namespaceSelector: Expression[], objectSelector: Expression[]) =>
+    injectionHook(context, `${prefix}sidecar-injector.istio.io`, clientConfig, namespaceSelector, objectSelector);
   const optOut = notIn("sidecar.istio.io/inject", ["false"]);
   const webhooks = [
     hook("rev.namespace.", [inList("istio.io/rev", [tag]), absent("istio-injection")], [optOut]),

@@ -29,13 +29,19 @@ export interface KubernetesSchemaSet {
   kindsOf(group: string): string[];
 }
 
-interface IndexEntry {
+/** One creatable kind of one Kubernetes release, as its REST paths describe it. */
+export interface KubernetesKind {
   group: string;
   version: string;
   kind: string;
   plural: string;
   scope: "Namespaced" | "Cluster";
+  /** Short name of the definition holding the object's schema. */
   definition: string;
+}
+
+/** A kind in the index, with the releases that serve it. */
+interface IndexEntry extends KubernetesKind {
   kubernetes: string[];
 }
 

@@ -377,30 +377,31 @@ export class Scanner {
     this.insertToken(-1, { type, start, end: this.mark() });
   }
 
+  /** Consumes a one-character indicator as a token of `type`. */
+  private takeIndicator(type: TokenType): void {
+    const start = this.mark();
+    this.advance();
+    this.insertToken(-1, { type, start, end: this.mark() });
+  }
+
   private fetchFlowCollectionStart(type: TokenType): void {
     this.saveSimpleKey();
     this.increaseFlowLevel();
     this.simpleKeyAllowed = true;
-    const start = this.mark();
-    this.advance();
-    this.insertToken(-1, { type, start, end: this.mark() });
+    this.takeIndicator(type);
   }
 
   private fetchFlowCollectionEnd(type: TokenType): void {
     this.removeSimpleKey();
     this.decreaseFlowLevel();
     this.simpleKeyAllowed = false;
-    const start = this.mark();
-    this.advance();
-    this.insertToken(-1, { type, start, end: this.mark() });
+    this.takeIndicator(type);
   }
 
   private fetchFlowEntry(): void {
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
-    const start = this.mark();
-    this.advance();
-    this.insertToken(-1, { type: "flow-entry", start, end: this.mark() });
+    this.takeIndicator("flow-entry");
   }
 
   private fetchBlockEntry(): void {
@@ -410,9 +411,7 @@ export class Scanner {
     }
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
-    const start = this.mark();
-    this.advance();
-    this.insertToken(-1, { type: "block-entry", start, end: this.mark() });
+    this.takeIndicator("block-entry");
   }
 
   private fetchKey(): void {
@@ -422,9 +421,7 @@ export class Scanner {
     }
     this.removeSimpleKey();
     this.simpleKeyAllowed = this.flowLevel === 0;
-    const start = this.mark();
-    this.advance();
-    this.insertToken(-1, { type: "key", start, end: this.mark() });
+    this.takeIndicator("key");
   }
 
   private fetchValue(): void {
@@ -441,9 +438,7 @@ export class Scanner {
       }
       this.simpleKeyAllowed = this.flowLevel === 0;
     }
-    const start = this.mark();
-    this.advance();
-    this.insertToken(-1, { type: "value", start, end: this.mark() });
+    this.takeIndicator("value");
   }
 
   private fetchAnchor(type: "alias" | "anchor"): void {
