@@ -60,7 +60,7 @@ export function register(program: Command, context: CliContext): void {
       const loaded = await loadDocuments(args, { readStdin });
       const meshConfig = flags.meshconfig ? await readMeshConfig(flags.meshconfig, readStdin) : undefined;
       const live = flags.cluster ? await readClusterObjects(context, command, flags.requestTimeout) : undefined;
-      const { validateDocuments, failsRun } = await import("../../core/validate/index.js");
+      const { validateDocuments, reportFails } = await import("../../core/validate/index.js");
       const options = {
         gatewayApiVersion: flags.gatewayApiVersion,
         channel: flags.channel as "standard" | "experimental",
@@ -91,20 +91,14 @@ export function register(program: Command, context: CliContext): void {
         resources,
         findings: [...loaded.findings, ...validated.findings.filter((finding) => inScope(finding.resource))],
       };
-      let text = renderReport(format, report, {
+      const text = renderReport(format, report, {
         color: context.stdoutColor(command),
         toolVersion: context.version,
         summary: !globals.quiet,
+        summaryOnly: Boolean(flags.summary),
       });
-      if (flags.summary && format === "text")
-        text =
-          text
-            .split("\n")
-            .filter((line) => line.includes("Summary: "))
-            .join("\n") + "\n";
       io.stdout.write(text);
-      const all = [...report.findings, ...report.resources.flatMap((resource) => resource.findings)];
-      if (failsRun(all, options.failOn)) context.exitCode = 1;
+      if (reportFails(report, options.failOn)) context.exitCode = 1;
     });
 }
 

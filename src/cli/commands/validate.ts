@@ -114,7 +114,7 @@ export function register(program: Command, context: CliContext): void {
           hint: "pass YAML or JSON files with Kubernetes objects (directories are searched for *.yaml, *.yml and *.json, skipping node_modules and dot-directories)",
         });
       }
-      const { validateDocuments, failsRun } = await import("../../core/validate/index.js");
+      const { validateDocuments, reportFails } = await import("../../core/validate/index.js");
       const options = {
         gatewayApiVersion: flags.gatewayApiVersion,
         channel: flags.channel as "standard" | "experimental",
@@ -131,20 +131,14 @@ export function register(program: Command, context: CliContext): void {
       };
       const validated = validateDocuments(loaded.documents, options);
       const report = { files: loaded.files, resources: validated.resources, findings: [...loaded.findings, ...validated.findings] };
-      let text = renderReport(format, report, {
+      const text = renderReport(format, report, {
         color: context.stdoutColor(command),
         toolVersion: context.version,
         quiet: globals.quiet,
         listSkipped: !flags.ignoreMissingSchemas,
+        summaryOnly: Boolean(flags.summary),
       });
-      if (flags.summary && format === "text")
-        text =
-          text
-            .split("\n")
-            .filter((line) => line.includes("Summary: "))
-            .join("\n") + "\n";
       io.stdout.write(text);
-      const all = [...report.findings, ...report.resources.flatMap((resource) => resource.findings)];
-      if (failsRun(all, options.failOn)) context.exitCode = 1;
+      if (reportFails(report, options.failOn)) context.exitCode = 1;
     });
 }

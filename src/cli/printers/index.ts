@@ -26,19 +26,29 @@ export interface ReportOptions {
   quiet?: boolean;
   /** List the kinds skipped for lack of a schema, one line per kind (text; off with --ignore-missing-schemas). */
   listSkipped?: boolean;
+  /** `--summary`: text output keeps only the summary line. */
+  summaryOnly?: boolean;
   /** The directory SARIF artifact URIs are relative to (`%SRCROOT%`); default the process's working directory. */
   sourceRoot?: string;
 }
 
 export function renderReport(format: ReportFormat, report: FindingsReport, options: ReportOptions): string {
   switch (format) {
-    case "text":
-      return findingsToText(report, {
+    case "text": {
+      const text = findingsToText(report, {
         color: options.color,
         summary: options.summary ?? true,
         quiet: options.quiet ?? false,
         listSkipped: options.listSkipped ?? true,
       });
+      if (!options.summaryOnly) return text;
+      return (
+        text
+          .split("\n")
+          .filter((line) => line.includes("Summary: "))
+          .join("\n") + "\n"
+      );
+    }
     case "json":
       return findingsToJson(report, options.toolVersion);
     case "junit":

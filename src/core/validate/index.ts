@@ -154,6 +154,11 @@ function located(finding: Finding, path: FieldPath, document: SourceDocument | u
   return finding;
 }
 
+/** True when a report's findings (of the run and of every resource) fail the run under `--fail-on`. */
+export function reportFails(report: FindingsReport, failOn: ValidateOptions["failOn"]): boolean {
+  return failsRun([...report.findings, ...report.resources.flatMap((resource) => resource.findings)], failOn);
+}
+
 /** True when the findings fail the run under `--fail-on`. */
 export function failsRun(findings: readonly Finding[], failOn: ValidateOptions["failOn"]): boolean {
   return findings.some((finding) => finding.severity === "error" || (failOn === "warning" && finding.severity === "warning"));
