@@ -404,21 +404,22 @@ export class Scanner {
     this.takeIndicator("flow-entry");
   }
 
+  /** In block context a `-` or `?` may open a collection at its column, where a simple key could start. */
+  private openBlockCollection(entries: string, type: TokenType): void {
+    if (this.flowLevel !== 0) return;
+    if (!this.simpleKeyAllowed) this.fail("", this.mark(), `${entries} are not allowed in this context`);
+    this.rollIndent(this.column, -1, type, this.mark());
+  }
+
   private fetchBlockEntry(): void {
-    if (this.flowLevel === 0) {
-      if (!this.simpleKeyAllowed) this.fail("", this.mark(), "block sequence entries are not allowed in this context");
-      this.rollIndent(this.column, -1, "block-sequence-start", this.mark());
-    }
+    this.openBlockCollection("block sequence entries", "block-sequence-start");
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
     this.takeIndicator("block-entry");
   }
 
   private fetchKey(): void {
-    if (this.flowLevel === 0) {
-      if (!this.simpleKeyAllowed) this.fail("", this.mark(), "mapping keys are not allowed in this context");
-      this.rollIndent(this.column, -1, "block-mapping-start", this.mark());
-    }
+    this.openBlockCollection("mapping keys", "block-mapping-start");
     this.removeSimpleKey();
     this.simpleKeyAllowed = this.flowLevel === 0;
     this.takeIndicator("key");
