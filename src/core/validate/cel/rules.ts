@@ -104,6 +104,13 @@ export function parserLimitProblem(expression: string): string | undefined {
   return undefined;
 }
 
+/** Parses a rule (macros expanded) for static analysis such as cost estimation; throws on syntax errors and parser limits. */
+export function parseCelExpression(expression: string): unknown {
+  const limit = parserLimitProblem(expression);
+  if (limit) throw new Error(limit);
+  return loadInterpreter().parseExpression(expression);
+}
+
 /** One rule on one value: compiled JavaScript when available, else the interpreter. */
 export function runRule(expression: string, value: unknown, schema: StructuralSchema, root: boolean): Outcome {
   const limit = parserLimitProblem(expression);
