@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { FieldPath } from "../../findings.js";
 import { celHint } from "./hints.js";
 import { compileCelToJs } from "./codegen.js";
-import { CelFailure, celRuntime, resetIterationBudget, type CelRuntime } from "./runtime.js";
+import { callLimitMessage, CelFailure, celRuntime, resetCallBudget, runtimeCostBudget, spentCost, type CelRuntime } from "./runtime.js";
 import type { FieldError, FieldErrorType } from "../field-errors.js";
 import type { StructuralSchema, ValidationRule } from "../schema-types.js";
 import type { RuleSite } from "../value-validation.js";
@@ -74,7 +74,10 @@ export function isTransitionRule(rule: ValidationRule): boolean {
   return transition;
 }
 
-type Outcome = { value: unknown } | { error: string } | { compileError: string };
+type Outcome = { value: unknown } | { error: string; overCallLimit?: boolean } | { compileError: string };
+
+/** Runtime cost of the rules evaluated for the current object (the API server's RuntimeCELCostBudget). */
+let objectCost = 0;
 
 /** cel-go's parser limits, which the API server keeps: code points per expression and nesting depth. */
 const EXPRESSION_SIZE_LIMIT = 100_000;
@@ -119,13 +122,16 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
   if (compiled) {
     try {
       const self = root ? loadRootView(value) : value;
-      resetIterationBudget();
+      resetCallBudget();
       const result = compiled(celRuntime, self);
       return result instanceof CelFailure ? { error: result.message } : { value: result };
     } catch (error) {
+      if (error instanceof CelFailure && error.message === callLimitMessage) return { error: error.message, overCallLimit: true };
       if (error instanceof CelFailure) return { error: error.message };
       if (error instanceof RangeError) return { error: "evaluation too expensive (stack exhausted)" };
       return { error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      objectCost += spentCost();
     }
   }
   try {
@@ -147,12 +153,26 @@ function loadRootView(value: unknown): unknown {
 /** Stage 8: every rule of every collected node. */
 export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldError[] {
   const errors: FieldError[] = [];
+  objectCost = 0;
   for (const site of sites) {
     const isRoot = root && site.path.length === 0;
     for (const rule of site.schema["x-kubernetes-validations"] ?? []) {
       if (isTransitionRule(rule)) continue;
       const error = evaluateRule(rule, site, isRoot);
       if (error) errors.push(error);
+      // Past either limit the API server stops evaluating this object's rules.
+      if (error?.code === "CEL_COST_LIMIT") return errors;
+      if (objectCost > runtimeCostBudget) {
+        errors.push({
+          type: "Invalid",
+          path: site.path,
+          code: "CEL_COST_LIMIT",
+          origin: "cel",
+          shown: JSON.stringify(celTypeName(site.schema, site.value)),
+          detail: "validation failed due to running out of cost budget, no further validation rules will be run",
+        });
+        return errors;
+      }
     }
   }
   return errors;
@@ -173,6 +193,17 @@ function evaluateRule(rule: ValidationRule, site: RuleSite, root: boolean): Fiel
     };
   }
   if ("value" in outcome && outcome.value === true) return undefined;
+  if ("error" in outcome && outcome.overCallLimit) {
+    return {
+      type: "Invalid",
+      path,
+      code: "CEL_COST_LIMIT",
+      origin: "cel",
+      shown,
+      detail: `'${outcome.error}': no further validation rules will be run due to call cost exceeds limit for rule: ${(rule.message ?? rule.rule).trim()}`,
+      hint: "the API server stops a rule whose runtime cost passes 1,000,000; add maxItems/maxLength or simplify the rule",
+    };
+  }
   if ("error" in outcome || typeof outcome.value !== "boolean") {
     // The API server rejects a rule that errors at runtime (no such key, bad conversion, out of range).
     const why = "error" in outcome ? outcome.error : `rule returned ${typeof outcome.value}, not a bool`;
