@@ -88,6 +88,17 @@ const RECURSION_LIMIT = 250;
  * exhaust the stack first). Nesting counts brackets outside string literals, as cel-go counts nested expressions.
  */
 export function parserLimitProblem(expression: string): string | undefined {
+  // Rules repeat across objects: scan each expression once.
+  const known = limitProblems.get(expression);
+  if (known !== undefined) return known === "" ? undefined : known;
+  const problem = scanParserLimits(expression);
+  limitProblems.set(expression, problem ?? "");
+  return problem;
+}
+
+const limitProblems = new Map<string, string>();
+
+function scanParserLimits(expression: string): string | undefined {
   const size = [...expression].length;
   if (size > EXPRESSION_SIZE_LIMIT) return `expression code point size exceeds limit: size: ${size}, limit ${EXPRESSION_SIZE_LIMIT}`;
   let depth = 0;
@@ -119,7 +130,45 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
   const limit = parserLimitProblem(expression);
   if (limit) return { compileError: limit };
   const compiled = compiledRule(expression);
-  if (compiled) {
+  if (compiled && !root) {
+    // Small values repeat across objects (every route's path match, every port): their outcome is kept, with
+    // its cost, which still counts against the object's budget.
+    const text = smallValueKey(value);
+    if (text !== undefined) {
+      const key = `${expression}\u0000${text}`;
+      const known = outcomes.get(key);
+      if (known) {
+        objectCost += known.cost;
+        return known.outcome;
+      }
+      const before = objectCost;
+      const outcome = runCompiled(compiled, value, false);
+      if (outcomes.size >= REMEMBERED_OUTCOMES) outcomes.clear();
+      outcomes.set(key, { outcome, cost: objectCost - before });
+      return outcome;
+    }
+  }
+  if (compiled) return runCompiled(compiled, value, root);
+  try {
+    return loadInterpreter().interpret(expression, value, schema, root);
+  } catch (error) {
+    return { compileError: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const REMEMBERED_OUTCOMES = 4096;
+const outcomes = new Map<string, { outcome: Outcome; cost: number }>();
+
+/** A key for values small enough that remembering their outcome is cheaper than evaluating again. */
+function smallValueKey(value: unknown): string | undefined {
+  if (typeof value === "string") return value.length <= 128 ? `s${value}` : undefined;
+  if (typeof value !== "object" || value === null) return `v${String(value)}`;
+  const text = JSON.stringify(value);
+  return text.length <= 256 ? `j${text}` : undefined;
+}
+
+function runCompiled(compiled: CompiledRule, value: unknown, root: boolean): Outcome {
+  {
     try {
       const self = root ? loadRootView(value) : value;
       resetCallBudget();
@@ -133,11 +182,6 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
     } finally {
       objectCost += spentCost();
     }
-  }
-  try {
-    return loadInterpreter().interpret(expression, value, schema, root);
-  } catch (error) {
-    return { compileError: error instanceof Error ? error.message : String(error) };
   }
 }
 
