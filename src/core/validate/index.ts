@@ -110,6 +110,7 @@ function analyze(resources: AnalyzedResource[], options: ValidateOptions): void 
     meshConfig: options.meshConfig,
     revision: options.revision,
     completeKinds: options.clusterKinds,
+    ...(options.analyzers ? { analyzers: options.analyzers } : {}),
   });
 }
 
