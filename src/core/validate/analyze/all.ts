@@ -8,6 +8,7 @@ import { gatewayConflicting } from "./analyzers/gateway-conflicting.js";
 import { gatewayPorts } from "./analyzers/gateway-ports.js";
 import { gatewaySecret } from "./analyzers/gateway-secret.js";
 import { serviceEntryAddresses } from "./analyzers/serviceentry-addresses.js";
+import { servicePortNames } from "./analyzers/service-port-names.js";
 import { sidecarAmbient } from "./analyzers/sidecar-ambient.js";
 import { sidecarDefaultSelector } from "./analyzers/sidecar-default-selector.js";
 import { sidecarSelector } from "./analyzers/sidecar-selector.js";
@@ -35,5 +36,6 @@ export const allAnalyzers: readonly Analyzer[] = [
   virtualServiceUnreachableRules,
   destinationRuleCaCertificates,
   serviceEntryAddresses,
+  servicePortNames,
   gatewayApi,
 ];

@@ -12,6 +12,7 @@ import { gatewayConflicting } from "../../../../src/core/validate/analyze/analyz
 import { gatewayPorts } from "../../../../src/core/validate/analyze/analyzers/gateway-ports.js";
 import { gatewaySecret } from "../../../../src/core/validate/analyze/analyzers/gateway-secret.js";
 import { serviceEntryAddresses } from "../../../../src/core/validate/analyze/analyzers/serviceentry-addresses.js";
+import { servicePortNames } from "../../../../src/core/validate/analyze/analyzers/service-port-names.js";
 import { sidecarDefaultSelector } from "../../../../src/core/validate/analyze/analyzers/sidecar-default-selector.js";
 import { sidecarSelector } from "../../../../src/core/validate/analyze/analyzers/sidecar-selector.js";
 import { virtualServiceConflictingMeshHosts } from "../../../../src/core/validate/analyze/analyzers/virtualservice-conflicting-mesh-hosts.js";
@@ -500,4 +501,51 @@ spec:
       ],
     ],
   ])("%s", (_name, text, expected) => expect(brief(run(gatewayApi, text))).toEqual(expected));
+});
+
+describe("service.PortNameAnalyzer", () => {
+  const ports = (text: string, extra = "", namespace = "default") => service("web", text, namespace, extra);
+  it.each([
+    [
+      "protocol prefixes, any case, with a suffix",
+      ports("[{name: http, port: 80}, {name: HTTP2-web, port: 81}, {name: grpc-web-x, port: 82}, {name: tcp-db, port: 83}]"),
+      [],
+    ],
+    [
+      "appProtocol wins over the name",
+      ports("[{name: web, port: 80, appProtocol: http}, {name: h2, port: 81, appProtocol: kubernetes.io/h2c}]"),
+      [],
+    ],
+    ["UDP and well-known ports need no name", ports("[{name: dns, port: 5353, protocol: UDP}, {name: db, port: 3306}]"), []],
+    [
+      "an unknown prefix or no name",
+      ports("[{name: web, port: 8080, targetPort: 9090}, {port: 8081}]"),
+      [
+        "IST0118 Service default/web spec.ports[0] Port name web (port: 8080, targetPort: 9090) doesn't follow the naming convention of Istio port.",
+        "IST0118 Service default/web spec.ports[1] Port name  (port: 8081, targetPort: 0) doesn't follow the naming convention of Istio port.",
+      ],
+    ],
+    [
+      "Istio's own Services and system namespaces are skipped",
+      ports("[{name: web, port: 80}]", ", labels: {istio: ingressgateway}") + ports("[{name: web, port: 80}]", "", "kube-system"),
+      [],
+    ],
+  ])("%s", (_name, text, expected) =>
+    expect(run(servicePortNames, text).map((entry) => `${entry.code} ${entry.resource} ${entry.path} ${entry.message}`)).toEqual(expected),
+  );
+
+  it("an ExternalName Service with a tcp or unknown port name is IST0150", () => {
+    const text = `
+apiVersion: v1
+kind: Service
+metadata: {name: ext, namespace: default}
+spec:
+  type: ExternalName
+  externalName: db.example.com
+  ports: [{name: tcp, port: 5432}, {name: db, port: 5433}, {name: tls-db, port: 5434}]`;
+    expect(brief(run(servicePortNames, text))).toEqual([
+      "IST0150 Service default/ext spec.ports[0]",
+      "IST0150 Service default/ext spec.ports[1]",
+    ]);
+  });
 });
