@@ -2,6 +2,7 @@ import type { Analyzer } from "./analyzer.js";
 import { authorizationPolicies } from "./analyzers/authorization-policies.js";
 import { deprecation } from "./analyzers/deprecation.js";
 import { destinationRuleCaCertificates } from "./analyzers/destinationrule-ca-certificates.js";
+import { destinationRuleSubsetPods } from "./analyzers/destinationrule-subset-pods.js";
 import { gatewayApi } from "./analyzers/gateway-api.js";
 import { gatewayCertificate } from "./analyzers/gateway-certificate.js";
 import { gatewayConflicting } from "./analyzers/gateway-conflicting.js";
@@ -35,6 +36,7 @@ export const allAnalyzers: readonly Analyzer[] = [
   virtualServiceGateways,
   virtualServiceUnreachableRules,
   destinationRuleCaCertificates,
+  destinationRuleSubsetPods,
   serviceEntryAddresses,
   servicePortNames,
   gatewayApi,

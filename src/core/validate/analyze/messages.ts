@@ -228,6 +228,15 @@ export const ExternalNameServiceTypeInvalidPortName = define(
     "Port name for ExternalName service is invalid. Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol from being forwarded correctly",
 );
 
+export const DestinationRuleSubsetNotSelectPods = define(
+  "IST0173",
+  "DestinationRuleSubsetNotSelectPods",
+  "Warning",
+  "The subset of a DestinationRule selects no pods.",
+  (subset: string) =>
+    `The Subset ${subset} defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).`,
+);
+
 export const ReferencedInternalGateway = define(
   "IST0165",
   "ReferencedInternalGateway",
@@ -269,6 +278,7 @@ export const messageTypes: readonly Omit<MessageType, "format">[] = [
   GatewayPortNotDefinedOnService,
   PortNameIsNotUnderNamingConvention,
   ExternalNameServiceTypeInvalidPortName,
+  DestinationRuleSubsetNotSelectPods,
   ReferencedInternalGateway,
   IneffectivePolicy,
 ];

@@ -6,6 +6,7 @@ import { messageTypes } from "../../../../src/core/validate/analyze/messages.js"
 import { authorizationPolicies } from "../../../../src/core/validate/analyze/analyzers/authorization-policies.js";
 import { deprecation } from "../../../../src/core/validate/analyze/analyzers/deprecation.js";
 import { destinationRuleCaCertificates } from "../../../../src/core/validate/analyze/analyzers/destinationrule-ca-certificates.js";
+import { destinationRuleSubsetPods } from "../../../../src/core/validate/analyze/analyzers/destinationrule-subset-pods.js";
 import { gatewayApi } from "../../../../src/core/validate/analyze/analyzers/gateway-api.js";
 import { gatewayCertificate } from "../../../../src/core/validate/analyze/analyzers/gateway-certificate.js";
 import { gatewayConflicting } from "../../../../src/core/validate/analyze/analyzers/gateway-conflicting.js";
@@ -547,5 +548,46 @@ spec:
       "IST0150 Service default/ext spec.ports[0]",
       "IST0150 Service default/ext spec.ports[1]",
     ]);
+  });
+});
+
+describe("destinationrule.SubsetSelectPodAnalyzer", () => {
+  const rule = `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: web, namespace: default}
+spec:
+  host: web
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}}
+---`;
+  const pod = (labels: string, extra = "") => `
+apiVersion: v1
+kind: Pod
+metadata: {name: web-${Math.abs(labels.length)}, namespace: default, labels: ${labels}}
+spec:
+  containers: [{name: c, image: i}]${extra}
+---`;
+  it.each([
+    [
+      "a subset no pod carries",
+      rule + service("web", "[{name: http, port: 80}]") + pod("{app: web, version: v1}"),
+      ["IST0173 DestinationRule default/web spec.subsets[1]"],
+    ],
+    [
+      "the Service selector counts too",
+      rule + service("web", "[{name: http, port: 80}]") + pod("{app: other, version: v2}") + pod("{app: web, version: v1}"),
+      ["IST0173 DestinationRule default/web spec.subsets[1]"],
+    ],
+    ["no workloads among the inputs: nothing concluded", rule + service("web", "[{name: http, port: 80}]"), []],
+    ["an unknown host: left to other analysers", rule + pod("{app: web, version: v1}"), []],
+  ])("%s", (_name, text, expected) => expect(brief(run(destinationRuleSubsetPods, text))).toEqual(expected));
+
+  it("says what Istio says", () => {
+    const reported = run(destinationRuleSubsetPods, rule + service("web", "[{name: http, port: 80}]") + pod("{app: web, version: v1}"));
+    expect(reported[0]?.message).toBe(
+      "The Subset v2 defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
+    );
   });
 });
