@@ -245,6 +245,18 @@ export const FINDING_CODES: readonly FindingCode[] = [
   ),
   row("CEL_COMPILE", "error", "A validation rule does not compile", "The CRD's CEL rule is invalid (a --crds input with a broken rule)."),
   row(
+    "CEL_COST_LIMIT",
+    "error",
+    "A validation rule ran out of cost budget",
+    "The rule's runtime cost passed the per-call limit (1,000,000), or all rules of the object passed 10,000,000; the API server stops evaluating the object's rules.",
+  ),
+  row(
+    "CRD_CEL_COST",
+    "error",
+    "A CRD's rules are estimated too expensive",
+    "The API server refuses the CustomResourceDefinition: a rule's estimated worst-case cost passes 10,000,000 or the schema's total passes 100,000,000; add maxItems, maxProperties and maxLength.",
+  ),
+  row(
     "CEL_NOT_CHECKED",
     "info",
     "Validation rules were not evaluated",
@@ -385,6 +397,19 @@ export const FINDING_CODES: readonly FindingCode[] = [
     "None of the VirtualService's hosts is served by the Gateway it references.",
   ),
   row("IST0145", "warning", "Conflicting Gateways", "Gateways with the same selector and port declare overlapping hosts."),
+  row(
+    "IST0118",
+    "info",
+    "Service port name without a protocol",
+    "Istio cannot tell the port's protocol from its name or appProtocol and sniffs it.",
+  ),
+  row("IST0150", "warning", "Invalid ExternalName port name", "An ExternalName Service port is named tcp or names no known protocol."),
+  row(
+    "IST0173",
+    "warning",
+    "DestinationRule subset selects no pods",
+    "No Pod or workload of the inputs carries the subset's labels and the host's selector.",
+  ),
   row(
     "GWAPI_NO_MATCHING_PARENT",
     "warning",

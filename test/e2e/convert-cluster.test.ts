@@ -35,9 +35,36 @@ describe("mesh convert --cluster", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("--cluster with the Gateway API → Istio direction is a usage error", async () => {
-    const result = await runMesh(["convert", "httproute-to-virtualservice", "-f", storefront("networking.yaml"), "--cluster"]);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("--cluster is used by gateway-to-httproute only");
+  it("httproute-to-virtualservice --cluster reads Namespace labels and which Secrets exist", async () => {
+    const input = path.join("test", "fixtures", "convert", "cluster-reverse", "gateway.yaml");
+    const offline = await runMesh(["convert", "httproute-to-virtualservice", "-f", input]);
+    expect(offline.exitCode).toBe(1);
+    expect(offline.stderr).toContain("CONV603");
+
+    cluster = await startTestCluster({ namespaces: ["default", "infra"] });
+    cluster.server.createObject({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "shop", labels: { "shared-gateway-access": "true" } },
+    });
+    const missingSecret = await cluster.mesh(["convert", "httproute-to-virtualservice", "-f", input, "--cluster"]);
+    expect(missingSecret.stderr).not.toContain("CONV603");
+    expect(missingSecret.stderr).toContain("Secret infra/shop-cert does not exist in the cluster");
+    expect(missingSecret.exitCode).toBe(1);
+
+    cluster.server.createObject({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "shop-cert", namespace: "infra" },
+      type: "kubernetes.io/tls",
+      data: { "tls.crt": "Y2VydA==", "tls.key": "a2V5" },
+    });
+    const live = await cluster.mesh(["convert", "httproute-to-virtualservice", "-f", input, "--cluster"]);
+    expect(live.stderr).toMatch(/0 errors/);
+    expect(live.exitCode).toBe(0);
+    expect(live.stdout).toContain("shop/shop.example.com");
+    expect(live.stdout).toContain("credentialName: shop-cert");
+    // Secret contents never reach the output.
+    expect(live.stdout).not.toContain("a2V5");
   });
 });

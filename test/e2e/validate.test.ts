@@ -92,6 +92,20 @@ describe("mesh validate", () => {
     expect(missing.stdout).toContain("NO_SCHEMA");
   });
 
+  it("rejects a --crds CRD whose rule the API server estimates too expensive, with its message on the CRD", async () => {
+    const crd = "test/fixtures/validate/gadgets-crd-costly.yaml";
+    const result = await runMesh(["validate", "--crds", crd, crd]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(
+      /gadgets-crd-costly\.yaml:29:\d+.*spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\.spec\.properties\.tags\.x-kubernetes-validations\[0\]\.rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x/,
+    );
+    // The CRD document is also an input: reported once, on the input.
+    expect(result.stdout.match(/estimated rule cost exceeds budget/g)).toHaveLength(1);
+    const onlyCrds = await runMesh(["validate", "--crds", crd, "test/fixtures/validate/valid-widget.yaml", "--skip", "Widget"]);
+    expect(onlyCrds.exitCode).toBe(1);
+    expect(onlyCrds.stdout).toContain("CustomResourceDefinition gadgets.test.mesh.dev");
+  });
+
   it("downloads --crds from a loopback URL", async () => {
     const crd = readFileSync("test/fixtures/validate/widgets-crd.yaml");
     const server = createServer((request, response) => {

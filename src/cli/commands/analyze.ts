@@ -15,6 +15,8 @@ interface AnalyzeFlags {
   revision?: string;
   cluster?: boolean;
   requestTimeout: string;
+  analyzer: string[];
+  suppress: string[];
 }
 
 /** Finding origins that are admission (schema, CEL, metadata, webhook): istioctl reports those as IST0106/IST0133. */
@@ -43,12 +45,37 @@ export function register(program: Command, context: CliContext): void {
       new Option("--fail-on <severity>", "severity that makes the run fail (exit 1)").choices(["error", "warning"]).default("error"),
     )
     .option("--summary", "text output: print only the summary line, not each finding")
+    .option("--analyzer <name>", "run only this analyser, e.g. virtualservice.GatewayAnalyzer (repeatable)", collect, [])
+    .option(
+      "-S, --suppress <code=resource>",
+      'do not report a message code on a resource, as istioctl: "IST0102=Namespace frod", "IST0101=VirtualService *.shop" (* matches any text; repeatable)',
+      collect,
+      [],
+    )
     .addHelpText(
       "after",
       "\nOutput (-o): text (default), json, junit, sarif, github.\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, 3 cluster error.",
     )
     .action(async (inputs: string[], flags: AnalyzeFlags, command: Command) => {
       const globals = context.globals(command);
+      const { analyzerNames, parseSuppressions, isSuppressed, messageTypes } = await import("../../core/validate/analyze/index.js");
+      for (const name of flags.analyzer) {
+        if (!analyzerNames.includes(name)) {
+          const { UsageError } = await import("../../core/errors.js");
+          const { closestWord } = await import("../../core/suggest.js");
+          const near = closestWord(name, analyzerNames);
+          throw new UsageError(`unknown analyzer "${name}"`, {
+            hint: near ? `did you mean ${near}?` : `analysers: ${analyzerNames.join(", ")}`,
+          });
+        }
+      }
+      const suppressions = parseSuppressions(flags.suppress);
+      const knownCodes = new Set(messageTypes.map((type) => type.code));
+      for (const suppression of suppressions)
+        if (!knownCodes.has(suppression.code))
+          context.io.stderr.write(
+            `warning: supplied message code '${suppression.code}' is an unknown message code and will not have any effect\n`,
+          );
       const { parseReportFormat, renderReport } = await import("../printers/index.js");
       const format = parseReportFormat(globals.output);
       const io = context.io;
@@ -78,6 +105,7 @@ export function register(program: Command, context: CliContext): void {
         revision: flags.revision,
         clusterObjects: live?.objects,
         clusterKinds: live?.kinds,
+        ...(flags.analyzer.length > 0 ? { analyzers: flags.analyzer } : {}),
       };
       const validated = validateDocuments(loaded.documents, options);
       const onlyNamespace = flags.allNamespaces ? undefined : globals.namespace;
@@ -85,11 +113,17 @@ export function register(program: Command, context: CliContext): void {
         onlyNamespace === undefined || resource?.namespace === undefined || resource.namespace === onlyNamespace;
       const resources = validated.resources
         .filter((resource) => inScope(resource.resource))
-        .map((resource) => ({ ...resource, findings: resource.findings.map(asIstioMessage) }));
+        .map((resource) => ({
+          ...resource,
+          findings: resource.findings.map(asIstioMessage).filter((finding) => !isSuppressed(finding, suppressions)),
+        }));
       const report = {
         files: loaded.files,
         resources,
-        findings: [...loaded.findings, ...validated.findings.filter((finding) => inScope(finding.resource))],
+        findings: [
+          ...loaded.findings,
+          ...validated.findings.filter((finding) => inScope(finding.resource) && !isSuppressed(finding, suppressions)),
+        ],
       };
       const text = renderReport(format, report, {
         color: context.stdoutColor(command),

@@ -5,6 +5,7 @@ import { UsageError } from "../../core/errors.js";
 import { closestWord } from "../../core/suggest.js";
 import type { GatewayApiVersion } from "../../core/versions.js";
 import type { SourceDocument } from "../../core/documents/index.js";
+import type { ReverseClusterState } from "../../core/convert/index.js";
 import type { CliContext } from "../context.js";
 import { outputFormat } from "../output.js";
 import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
@@ -61,7 +62,7 @@ export function register(program: Command, context: CliContext): void {
     )
     .option(
       "--cluster",
-      "gateway-to-httproute: read Services and DestinationRules missing from the input from the cluster (--kubeconfig/--context), for ports and subsets",
+      "read missing objects from the cluster (--kubeconfig/--context): Services and DestinationRules (gateway-to-httproute, ports and subsets); Namespaces and which Secrets exist (httproute-to-virtualservice, label selectors and certificates)",
     )
     .addOption(channelOption("target channel; experimental (full profile) also uses parentRef port, rule retry, sessionPersistence"))
     .addOption(new Option("--experimental", "the same as --channel experimental").hideHelp())
@@ -103,10 +104,6 @@ async function runConvert(
   const inputs = [...flags.filename, ...files];
   if (inputs.length === 0) throw new UsageError("no input given", { hint: "pass files with -f FILE (or -f - for stdin)" });
   if (flags.allNamespaces && globals.namespace) throw new UsageError("-n and -A cannot be used together");
-  if (flags.cluster && direction === "istio")
-    throw new UsageError("--cluster is used by gateway-to-httproute only", {
-      hint: "drop --cluster for the Gateway API → Istio direction",
-    });
 
   const [{ loadDocuments, readStream }, convert, { findingLine }, { Chalk }, { hasErrors, sortFindings }] = await Promise.all([
     import("../../core/documents/index.js"),
@@ -133,11 +130,14 @@ async function runConvert(
     for (const finding of unreadable) context.io.stderr.write(`${findingLine({ ...finding, code: `CONV002/${finding.code}` }, chalk)}\n`);
     throw new UsageError(`cannot read the input (${unreadable.length} problem${unreadable.length === 1 ? "" : "s"}); nothing converted`);
   }
-  const cluster = flags.cluster ? await readClusterContext(context, command) : [];
   const result =
     direction === "istio"
-      ? convert.convertGatewayApiToIstio(loaded.documents, options)
-      : convert.convertIstioToGatewayApi(loaded.documents, options, cluster);
+      ? convert.convertGatewayApiToIstio(
+          loaded.documents,
+          options,
+          flags.cluster ? await readReverseClusterState(context, command) : undefined,
+        )
+      : convert.convertIstioToGatewayApi(loaded.documents, options, flags.cluster ? await readClusterContext(context, command) : []);
   // Reading problems that did not stop the run (e.g. warnings of the documents layer) are reported too.
   const findings = [...loaded.findings, ...result.findings];
 
@@ -177,6 +177,33 @@ async function readClusterContext(context: CliContext, command: Command): Promis
     ]);
     const objects = [...services, ...rules];
     return objects.length === 0 ? [] : parseManifestText(toYamlStream(objects), `cluster ${cluster.contextName}`).documents;
+  } finally {
+    cluster.close();
+  }
+}
+
+/**
+ * `--cluster` for httproute-to-virtualservice: Namespaces (label-selected allowedRoutes) and the names of the
+ * Secrets that exist (listener certificates). Secret contents are dropped at once; a context that may not
+ * list Secrets leaves them unknown, with a warning.
+ */
+async function readReverseClusterState(context: CliContext, command: Command): Promise<ReverseClusterState> {
+  const [{ clusterAccess }, kube] = await Promise.all([import("../cluster-access.js"), import("../../kube/index.js")]);
+  const cluster = await kube.connectCluster(await clusterAccess(context, command, "30s"));
+  try {
+    const namespaces = await cluster.list("v1", "Namespace");
+    try {
+      const secrets = (await cluster.list("v1", "Secret")).map((secret) => ({
+        namespace: secret.metadata?.namespace ?? "",
+        name: secret.metadata?.name ?? "",
+      }));
+      return { namespaces, secrets };
+    } catch (error) {
+      context.io.stderr.write(
+        `warning: cannot list Secrets (${error instanceof Error ? error.message : String(error)}): listener certificates are not checked\n`,
+      );
+      return { namespaces };
+    }
   } finally {
     cluster.close();
   }

@@ -167,6 +167,20 @@ function subsetMessage(host: string, subset: string, virtualService: InputObject
  * `route[]` → backendRefs (docs/design/convert.md §7.3): weights only when there are several destinations, an all-zero
  * split noted (full: equal split), per-destination header operations as backend filters in full.
  */
+/**
+ * A backendRef that receives no traffic: a rule whose backends all have weight 0 answers 500 (HTTP) or refuses
+ * connections (TCP/TLS) in Gateway API. It writes istiod's own forms back: `directResponse: 500` for a rule
+ * whose backends were unusable and the blackhole destination of TCP/TLS rules with zero weights.
+ */
+export function unroutedBackendRef(): PlainRecord {
+  return { name: "blackhole", port: 65535, weight: 0 };
+}
+
+/** istiod's destination for TCP/TLS rules without a backend that may receive traffic. */
+function isIstioBlackhole(destination: PlainRecord): boolean {
+  return destination.host === "internal.cluster.local" && destination.subset === "zero-weight";
+}
+
 export function routeBackendRefs(
   route: unknown[],
   path: FieldPath,
@@ -182,6 +196,16 @@ export function routeBackendRefs(
     const at: FieldPath = [...path, index];
     if (!destination) {
       notes.info("CONV305", "route entry without destination is skipped", source, at);
+      return;
+    }
+    if (full && isIstioBlackhole(destination)) {
+      notes.info(
+        "CONV313",
+        "istiod's blackhole destination (internal.cluster.local, subset zero-weight) becomes a backend with weight 0: no connection is forwarded",
+        source,
+        [...at, "destination"],
+      );
+      refs.push({ ref: unroutedBackendRef(), weight: 0 });
       return;
     }
     const ref = destinationRef(destination, [...at, "destination"], scope, context);

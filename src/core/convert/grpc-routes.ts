@@ -1,3 +1,4 @@
+import { routeGroups } from "./route-limits.js";
 import type { FieldPath } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import type { Attachment } from "./attach.js";
@@ -90,11 +91,13 @@ export function convertGrpc(
     virtualService.source,
     ["spec", "http"],
   );
-  const object: KubeObject = {
-    apiVersion: context.apiVersions.GRPCRoute,
-    kind: "GRPCRoute",
-    metadata: objectMeta(sanitizeName(virtualService.name), virtualService.namespace, virtualService),
-    spec: { parentRefs: attachment.parentRefsFor("GRPCRoute").map((ref) => ({ ...ref })), hostnames: [...attachment.hostnames], rules },
-  };
-  return [{ object, from: virtualService }];
+  return routeGroups(attachment.parentRefsFor("GRPCRoute"), attachment.hostnames, context.full).map(({ parents, hostnames, suffix }) => {
+    const object: KubeObject = {
+      apiVersion: context.apiVersions.GRPCRoute,
+      kind: "GRPCRoute",
+      metadata: objectMeta(sanitizeName(`${virtualService.name}${suffix}`), virtualService.namespace, virtualService),
+      spec: { parentRefs: parents.map((ref) => ({ ...ref })), hostnames, rules },
+    };
+    return { object, from: virtualService };
+  });
 }

@@ -1,7 +1,8 @@
+import { routeGroups } from "./route-limits.js";
 import type { FieldPath } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import type { Attachment } from "./attach.js";
-import { dedupeBackendRefs, routeBackendRefs, type BackendGrants, type BackendScope } from "./backends.js";
+import { dedupeBackendRefs, routeBackendRefs, unroutedBackendRef, type BackendGrants, type BackendScope } from "./backends.js";
 import { objectMeta, type ConvertContext, type Emitted } from "./context.js";
 import { entryFilters, gatewayDuration } from "./http-filters.js";
 import { convertMatches } from "./http-matches.js";
@@ -23,8 +24,6 @@ interface RuleDraft {
 
 const maxRulesPerRoute = 16;
 const maxMatchesPerRoute = 128;
-const maxHostnamesPerRoute = 16;
-const maxParentRefsPerRoute = 32;
 
 /** `spec.http` → HTTPRoutes: one per entry in `compat`, one per VirtualService in `full` (docs/design/convert.md §7.1). */
 export function convertHttp(
@@ -52,16 +51,7 @@ export function convertHttp(
     );
   }
   const parentRefs = withPort(attachment.parentRefsFor("HTTPRoute"), ports, virtualService, context);
-  const hostnameGroups = context.full ? chunk(attachment.hostnames, maxHostnamesPerRoute) : [attachment.hostnames];
-  // Every (parentRefs chunk, hostnames chunk) pair is one more route with the same rules.
-  const parentGroups = context.full ? chunk(parentRefs, maxParentRefsPerRoute) : [parentRefs];
-  const groups = parentGroups.flatMap((parents, parentIndex) =>
-    hostnameGroups.map((hostnames, hostIndex) => ({
-      parents,
-      hostnames,
-      suffix: `${parentIndex === 0 ? "" : `-p${parentIndex + 1}`}${hostIndex === 0 ? "" : `-h${hostIndex + 1}`}`,
-    })),
-  );
+  const groups = routeGroups(parentRefs, attachment.hostnames, context.full);
   const routes: Emitted[] = [];
   groups.forEach(({ parents, hostnames, suffix: hostSuffix }) => {
     if (context.full) {
@@ -107,6 +97,7 @@ function convertEntry(
   }
   const { matches, ports } = convertMatches(entry, at, scope.virtualService, context);
   let backendRefs = dedupeBackendRefs(routeBackendRefs(listOf(entry.route), [...at, "route"], scope, context, true));
+  if (full && isServerErrorResponse(entry)) backendRefs = [unroutedBackendRef()];
   const filters = entryFilters(entry, at, scope, context);
   if (hasKey(entry, "redirect") && backendRefs.length > 0) {
     notes.warning(
@@ -262,7 +253,12 @@ function noteDroppedFeatures(entry: PlainRecord, at: FieldPath, scope: BackendSc
   if (fault && hasKey(fault, "delay"))
     notes.warning("CONV316", "fault delay has no Gateway API equivalent: dropped", source, [...at, "fault", "delay"]);
   const directResponse = recordOf(entry.directResponse);
-  if (directResponse && numberOf(directResponse.status) === 404 && !hasKey(directResponse, "body") && !hasKey(entry, "route")) {
+  if (context.full && isServerErrorResponse(entry)) {
+    notes.info("CONV313", "directResponse 500 becomes a backend with weight 0, which Gateway API answers with 500", source, [
+      ...at,
+      "directResponse",
+    ]);
+  } else if (directResponse && numberOf(directResponse.status) === 404 && !hasKey(directResponse, "body") && !hasKey(entry, "route")) {
     notes.info("CONV313", "directResponse 404 becomes a rule without backends, which Gateway API answers with 404", source, [
       ...at,
       "directResponse",
@@ -279,6 +275,18 @@ function noteDroppedFeatures(entry: PlainRecord, at: FieldPath, scope: BackendSc
       "delegate",
     ]);
   }
+}
+
+/** istiod's answer for a rule whose backends may not be used: `directResponse: {status: 500}`, nothing else. */
+function isServerErrorResponse(entry: PlainRecord): boolean {
+  const directResponse = recordOf(entry.directResponse);
+  return (
+    directResponse !== undefined &&
+    numberOf(directResponse.status) === 500 &&
+    !hasKey(directResponse, "body") &&
+    !hasKey(entry, "route") &&
+    !hasKey(entry, "redirect")
+  );
 }
 
 /**
@@ -413,13 +421,6 @@ function chunkRules(drafts: readonly RuleDraft[]): RuleDraft[][] {
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  if (items.length <= size) return [[...items]];
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** full + --experimental: a port every match agrees on moves to the Gateway parentRefs. */

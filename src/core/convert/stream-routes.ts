@@ -1,3 +1,4 @@
+import { routeGroups } from "./route-limits.js";
 import type { FieldPath } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import type { Attachment } from "./attach.js";
@@ -72,7 +73,7 @@ export function convertTls(virtualService: InputObject, attachment: Attachment, 
       context.options.experimental,
     );
     routes.push(
-      streamRoute(
+      ...streamRoutes(
         "TLSRoute",
         `${virtualService.name}-idx-${index}`,
         virtualService,
@@ -109,7 +110,7 @@ export function convertTcp(virtualService: InputObject, attachment: Attachment, 
     }
     // TCPRoute is experimental-channel only, where parentRef `port` exists too.
     const parentRefs = portParentRefs(attachment.parentRefsFor("TCPRoute"), ports, at, virtualService, context, true);
-    routes.push(streamRoute("TCPRoute", `${virtualService.name}-idx-${index}`, virtualService, parentRefs, [], backendRefs, context));
+    routes.push(...streamRoutes("TCPRoute", `${virtualService.name}-idx-${index}`, virtualService, parentRefs, [], backendRefs, context));
   });
   if (entries.length > 1 && !full) {
     notes.warning(
@@ -174,7 +175,8 @@ function portParentRefs(
   return parentRefs;
 }
 
-function streamRoute(
+/** One route, or several when parentRefs or hostnames pass the CRD limits (`full`). */
+function streamRoutes(
   kind: "TLSRoute" | "TCPRoute",
   name: string,
   virtualService: InputObject,
@@ -182,15 +184,17 @@ function streamRoute(
   hostnames: string[],
   backendRefs: PlainRecord[],
   context: ConvertContext,
-): Emitted {
-  const spec: PlainRecord = { parentRefs: parentRefs.map((ref) => ({ ...ref })) };
-  if (kind === "TLSRoute") spec.hostnames = hostnames;
-  spec.rules = [{ backendRefs }];
-  const object: KubeObject = {
-    apiVersion: context.apiVersions[kind],
-    kind,
-    metadata: objectMeta(sanitizeName(name), virtualService.namespace, virtualService),
-    spec,
-  };
-  return { object, from: virtualService };
+): Emitted[] {
+  return routeGroups(parentRefs, hostnames, context.full).map((group) => {
+    const spec: PlainRecord = { parentRefs: group.parents.map((ref) => ({ ...ref })) };
+    if (kind === "TLSRoute") spec.hostnames = group.hostnames;
+    spec.rules = [{ backendRefs }];
+    const object: KubeObject = {
+      apiVersion: context.apiVersions[kind],
+      kind,
+      metadata: objectMeta(sanitizeName(`${name}${group.suffix}`), virtualService.namespace, virtualService),
+      spec,
+    };
+    return { object, from: virtualService };
+  });
 }

@@ -4,6 +4,8 @@ import { analyzeResources } from "./analyze/index.js";
 import type { AnalysisFinding, AnalyzedResource } from "./analyze/resource.js";
 import { builtinSchemaSource, kubernetesSchemaSource } from "./builtin-schemas.js";
 import { isCustomResourceDefinition, schemasFromCrd } from "./crd/objects.js";
+import { crdCostErrors } from "./crd/cost-limits.js";
+import { crdSource } from "./crd/sources.js";
 import { clusterScopedCoreKinds, validateObject, type ObjectVerdict } from "./engine.js";
 import { fieldErrorMessage, type FieldError } from "./field-errors.js";
 import { resolveOptions, type ValidateOptions } from "./options.js";
@@ -66,10 +68,33 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
     const input = verdict.skipped === "skip-flag" ? undefined : analysisInput(document.object, verdict, resolved);
     if (input) analyzed.push({ ...input, report: (finding) => checked.findings.push(fromAnalysis(finding, document, resource)) });
   }
+  appendAll(resources, crdResources(resolved, documents));
   appendAll(analyzed, clusterInputs(resolved, unplaced, analyzed));
   analyze(analyzed, resolved);
   const files = [...new Set(documents.map((document) => document.file))];
   return { files, resources, findings: unplaced };
+}
+
+/**
+ * `--crds` definitions the API server would refuse (estimated rule cost over its limits), reported on the CRD;
+ * a CRD that is also among the inputs is reported there already.
+ */
+function crdResources(options: ValidateOptions, inputs: readonly SourceDocument[]): CheckedResource[] {
+  const given = new Set(inputs.map((document) => `${document.file}:${document.line}`));
+  return options.crds.flatMap((crd) => {
+    const document = crdSource(crd);
+    if (document && given.has(`${document.file}:${document.line}`)) return [];
+    const errors = crdCostErrors(crd);
+    if (errors.length === 0) return [];
+    const metadata = (crd as { metadata?: { name?: unknown } }).metadata;
+    const resource = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      ...(typeof metadata?.name === "string" ? { name: metadata.name } : {}),
+    };
+    const findings = errors.map((error) => toFinding(error, document, resource));
+    return [{ file: document?.file ?? "--crds", line: document?.line ?? 1, column: document?.column ?? 1, resource, findings }];
+  });
 }
 
 /** Validates plain objects (no source positions); used by other commands' tests and by `convert --validate`. */
@@ -102,6 +127,7 @@ function analyze(resources: AnalyzedResource[], options: ValidateOptions): void 
     meshConfig: options.meshConfig,
     revision: options.revision,
     completeKinds: options.clusterKinds,
+    ...(options.analyzers ? { analyzers: options.analyzers } : {}),
   });
 }
 

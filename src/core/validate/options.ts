@@ -37,6 +37,8 @@ export interface ValidateOptions {
   revision?: string;
   /** Live objects read from a cluster (`analyze --cluster`): analysed with the inputs, not validated. */
   clusterObjects?: readonly unknown[];
+  /** `analyze --analyzer`: run only these analysers (by name); all when undefined. */
+  analyzers?: readonly string[];
   /** Kinds read completely from the cluster, so that their absence means "not found". */
   clusterKinds?: readonly string[];
 }

@@ -35,7 +35,7 @@ export function compilePattern(pattern: string): CompiledPattern {
   try {
     const automaton = re2Module().RE2JS.compile(pattern);
     const backtracking = isBacktrackSafe(pattern) ? javaScriptRegExp(pattern) : undefined;
-    compiled = backtracking ? hybrid(automaton, backtracking) : { test: (text) => automaton.test(text) };
+    compiled = backtracking ? hybrid(automaton, backtracking) : remembered(automaton);
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     cache.set(pattern, failure);
@@ -43,6 +43,28 @@ export function compilePattern(pattern: string): CompiledPattern {
   }
   cache.set(pattern, compiled);
   return compiled;
+}
+
+const REMEMBERED_VALUES = 512;
+
+/**
+ * The automaton is slow per call (tens of µs) and validation meets the same values again and again (every
+ * route's `/`, every port name): short values' verdicts are kept, a bounded number per pattern.
+ */
+function remembered(automaton: Re2): CompiledPattern {
+  const verdicts = new Map<string, boolean>();
+  return {
+    test(text) {
+      if (text.length > BACKTRACKING_INPUT_LIMIT) return automaton.test(text);
+      let verdict = verdicts.get(text);
+      if (verdict === undefined) {
+        verdict = automaton.test(text);
+        if (verdicts.size >= REMEMBERED_VALUES) verdicts.clear();
+        verdicts.set(text, verdict);
+      }
+      return verdict;
+    },
+  };
 }
 
 function hybrid(automaton: Re2, backtracking: RegExp): CompiledPattern {

@@ -75,6 +75,34 @@ describe("Istio's internal forms in the input", () => {
   });
 });
 
+describe("istiod's answers for unusable backends", () => {
+  it("directResponse 500 (no body, no route) is a backend with weight 0, which Gateway API answers with 500", () => {
+    const result = convertYaml(routeOf(`{match: [{uri: {prefix: /denied}}], directResponse: {status: 500}}`));
+    expect(codes(result.findings, "error")).toEqual([]);
+    expect(result.findings.find((finding) => finding.code === "CONV313")).toMatchObject({
+      severity: "info",
+      path: "spec.http[0].directResponse",
+    });
+    expect(rules(result.objects)[0]).toEqual({
+      matches: [{ path: { type: "PathPrefix", value: "/denied" } }],
+      backendRefs: [{ name: "blackhole", port: 65535, weight: 0 }],
+    });
+    const withBody = convertYaml(routeOf(`{directResponse: {status: 500, body: {string: oops}}}`));
+    expect(codes(withBody.findings, "error")).toEqual(["CONV313"]);
+  });
+
+  it("the blackhole destination of a TCP rule is a backend with weight 0", () => {
+    const result = convertYaml(
+      gateway(`[{port: {number: 9000, protocol: TCP, name: tcp}, hosts: ["*"]}]`) +
+        `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: vs, namespace: edge}\nspec: {hosts: ["*"], gateways: [gw], tcp: [{route: [{destination: {host: internal.cluster.local, subset: zero-weight, port: {number: 65535}}}]}]}\n`,
+      { experimental: true },
+    );
+    expect(codes(result.findings, "error")).toEqual([]);
+    const route = result.objects.find((object) => object.kind === "TCPRoute")!;
+    expect((route.spec as { rules: unknown[] }).rules).toEqual([{ backendRefs: [{ name: "blackhole", port: 65535, weight: 0 }] }]);
+  });
+});
+
 describe("Gateway API limits and input size", () => {
   it("a VirtualService repeating one host 1,000 times converts without deep recursion", () => {
     const hosts = Array.from({ length: 1000 }, () => "a.example.com").join(", ");
@@ -109,6 +137,36 @@ describe("Gateway API limits and input size", () => {
     expect(codes(result.findings, "error")).toEqual([]);
     const routes = result.objects.filter((object) => object.kind === "HTTPRoute");
     expect(routes.map((route) => (route.spec as { parentRefs: unknown[] }).parentRefs.length)).toEqual([32, 8]);
+  });
+
+  it.each([
+    [
+      "TLSRoute",
+      `{port: {number: 443, protocol: TLS, name: tls}, hosts: ["*"], tls: {mode: PASSTHROUGH}}`,
+      `tls: [{match: [{sniHosts: [a.example.com]}], route: [{destination: {host: a, port: {number: 443}}}]}]`,
+    ],
+    [
+      "TCPRoute",
+      `{port: {number: 9000, protocol: TCP, name: tcp}, hosts: ["*"]}`,
+      `tcp: [{route: [{destination: {host: a, port: {number: 9000}}}]}]`,
+    ],
+    [
+      "GRPCRoute",
+      `{port: {number: 8080, protocol: GRPC, name: grpc}, hosts: ["*"]}`,
+      `http: [{match: [{uri: {prefix: /shop.Cart/}}], route: [{destination: {host: a, port: {number: 8080}}}]}]`,
+    ],
+  ])("more than 32 parentRefs on a %s: split into routes of at most 32, all valid", (kind, server, routes) => {
+    const gateways = Array.from({ length: 70 }, (_, index) => gateway(`[${server}]`, "edge", `gw${index}`)).join("");
+    const names = Array.from({ length: 70 }, (_, index) => `gw${index}`).join(", ");
+    const result = convertYaml(
+      gateways +
+        `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: vs, namespace: edge}\nspec: {hosts: [a.example.com], gateways: [${names}], ${routes}}\n`,
+      { experimental: true },
+    );
+    expect(codes(result.findings, "error")).toEqual([]);
+    const emitted = result.objects.filter((object) => object.kind === kind);
+    expect(emitted.map((route) => (route.spec as { parentRefs: unknown[] }).parentRefs.length)).toEqual([32, 32, 6]);
+    expect(new Set(emitted.map((route) => route.metadata.name)).size).toBe(3);
   });
 
   it("more than 64 listeners on one Gateway is an error naming the limit", () => {

@@ -203,7 +203,7 @@ describe("the CRD-semantics engine on a user CRD", () => {
 
 describe("core Kubernetes kinds", () => {
   it("applies the API server's metadata rules, with the kind's name rule", () => {
-    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "1web" }, spec: { ports: [{ port: 80 }] } };
+    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "1web" }, spec: { ports: [{ name: "http", port: 80 }] } };
     const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "team.a" } };
     const codes = validateObjects([service, namespace]).map((finding) => `${finding.resource?.kind} ${finding.code} ${finding.severity}`);
     expect(codes).toEqual(["Service METADATA_NAME error", "Namespace METADATA_NAME error"]);

@@ -40,6 +40,8 @@ export interface ReverseContext {
   grants: ReferenceGrants;
   /** Labels of input Namespaces (with the implicit name label); undefined when the input has none. */
   namespaceLabels?: Map<string, Record<string, string>>;
+  /** `ns/name` of the Secrets that exist (read from a cluster with `--cluster`); undefined when unknown. */
+  secrets?: ReadonlySet<string>;
   /** Input ServiceEntries by `ns/name` (mesh parentRefs). */
   serviceEntries: Map<string, InputObject>;
   /** Cookie session persistence found on route rules: destination host → cookie, for DestinationRules. */

@@ -33,7 +33,11 @@ const istioKindOrder = ["Gateway", "VirtualService", "DestinationRule"];
  * one Istio Gateway per listener, one VirtualService per (listener, host) with the rules of every route
  * attached there in Gateway API precedence, DestinationRules for backend policies.
  */
-export function convertGatewayApiToIstio(documents: readonly SourceDocument[], options: ConvertOptions): ConvertResult {
+export function convertGatewayApiToIstio(
+  documents: readonly SourceDocument[],
+  options: ConvertOptions,
+  cluster?: ReverseClusterState,
+): ConvertResult {
   const notes = new Notes();
   const inputs = selectInputObjects(
     documents,
@@ -57,8 +61,9 @@ export function convertGatewayApiToIstio(documents: readonly SourceDocument[], o
     serviceEntries: new Map(ofKind("ServiceEntry").map((entry) => [`${entry.namespace}/${entry.name}`, entry])),
     sessionCookies: new Map(),
   };
-  const namespaceLabels = namespaceLabelsOf(ofKind("Namespace"));
+  const namespaceLabels = namespaceLabelsOf(withClusterNamespaces(ofKind("Namespace"), cluster));
   if (namespaceLabels) context.namespaceLabels = namespaceLabels;
+  if (cluster?.secrets) context.secrets = new Set(cluster.secrets.map((secret) => `${secret.namespace}/${secret.name}`));
   const listeners = readListeners(ofKind("Gateway"), ofKind("ListenerSet", "XListenerSet"), context);
   const istioGatewayNames = new Set<string>();
   for (const listener of listeners) {
@@ -116,4 +121,31 @@ function withoutOwnAnnotations(input: InputObject): InputObject {
   delete annotations[generatorAnnotation];
   delete annotations[convertedFromAnnotation];
   return { ...input, annotations };
+}
+
+/**
+ * What `--cluster` read for this direction: Namespaces (for label selectors) and which Secrets exist (for
+ * listener certificates; only their names are kept). Absent parts mean "not known".
+ */
+export interface ReverseClusterState {
+  namespaces: readonly unknown[];
+  secrets?: readonly { namespace: string; name: string }[];
+}
+
+/** Namespaces of the input, then those read from the cluster that the input does not define. */
+function withClusterNamespaces(
+  inputs: readonly { name: string; labels: Record<string, string> }[],
+  cluster: ReverseClusterState | undefined,
+): { name: string; labels: Record<string, string> }[] {
+  const given = new Set(inputs.map((namespace) => namespace.name));
+  const live = (cluster?.namespaces ?? []).flatMap((namespace) => {
+    const metadata = recordOf(recordOf(namespace)?.metadata);
+    const name = stringOf(metadata?.name);
+    if (!name || given.has(name)) return [];
+    const labels = Object.fromEntries(
+      Object.entries(recordOf(metadata?.labels) ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+    );
+    return [{ name, labels }];
+  });
+  return [...inputs, ...live];
 }

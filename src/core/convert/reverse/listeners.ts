@@ -253,6 +253,15 @@ function listenerTls(
       return;
     }
     const namespace = stringOf(ref.namespace) ?? owner.namespace;
+    if (context.secrets && !context.secrets.has(`${namespace}/${name}`)) {
+      notes.error(
+        "CONV609",
+        `Secret ${namespace}/${name} does not exist in the cluster: istiod cannot load this certificate; create the Secret (kubectl create secret tls ${name} -n ${namespace} --cert=… --key=…)`,
+        owner.source,
+        where,
+      );
+      return;
+    }
     if (namespace === owner.namespace) {
       names.push(name);
       return;
@@ -278,14 +287,15 @@ function listenerTls(
     );
     return { usable: false };
   }
-  notes.once(`secrets ${owner.namespace}/${owner.name}`, () =>
-    notes.info(
-      "CONV609",
-      "istiod serves a Terminate listener only when its Secrets exist and hold a valid certificate and key: mesh cannot check that offline",
-      owner.source,
-      [...at, "tls", "certificateRefs"],
-    ),
-  );
+  if (!context.secrets)
+    notes.once(`secrets ${owner.namespace}/${owner.name}`, () =>
+      notes.info(
+        "CONV609",
+        "istiod serves a Terminate listener only when its Secrets exist and hold a valid certificate and key: mesh cannot check that offline",
+        owner.source,
+        [...at, "tls", "certificateRefs"],
+      ),
+    );
   if (names.length === 1) settings.credentialName = names[0];
   else settings.credentialNames = names;
   return { settings, usable: true };

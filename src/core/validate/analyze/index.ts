@@ -8,6 +8,7 @@ import { record, text } from "./values.js";
 export { allAnalyzers } from "./all.js";
 export type { Analyzer, AnalysisSettings, MeshSettings } from "./analyzer.js";
 export { messageTypes, documentationUrl } from "./messages.js";
+export { parseSuppressions, isSuppressed, friendlyName, type Suppression } from "./suppress.js";
 export type { AnalyzedResource, AnalysisFinding } from "./resource.js";
 
 export interface AnalyzeOptions {
@@ -18,7 +19,12 @@ export interface AnalyzeOptions {
   meshConfig?: unknown;
   /** Selects the `istio-<revision>` ConfigMap. */
   revision?: string;
+  /** Run only these analysers (by name, e.g. `virtualservice.GatewayAnalyzer`); all when undefined. */
+  analyzers?: readonly string[];
 }
+
+/** The analysers' names, for `analyze --analyzer` and its "did you mean". */
+export const analyzerNames: readonly string[] = allAnalyzers.map((analyzer) => analyzer.name);
 
 /**
  * Stage 10: what `istioctl analyze` reports and what Gateway API controllers would write in status, predicted from the
@@ -32,7 +38,7 @@ export function analyzeResources(resources: readonly AnalyzedResource[], options
     analyzeRefs: options.analyzeRefs ?? false,
     mesh: meshSettingsOf(options.meshConfig ?? meshConfigFromInputs(resources, options.revision)),
   });
-  for (const analyzer of allAnalyzers) analyzer.analyze(context);
+  for (const analyzer of allAnalyzers) if (!options.analyzers || options.analyzers.includes(analyzer.name)) analyzer.analyze(context);
 }
 
 function meshConfigFromInputs(resources: readonly AnalyzedResource[], revision: string | undefined): unknown {

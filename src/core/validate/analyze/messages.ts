@@ -210,6 +210,33 @@ export const GatewayPortNotDefinedOnService = define(
     `The gateway is listening on a target port (port ${port}) that is not defined in the Service associated with its workload instances (Pod selector ${selector}). If you need to access the gateway port through the gateway Service, it will not be available.`,
 );
 
+export const PortNameIsNotUnderNamingConvention = define(
+  "IST0118",
+  "PortNameIsNotUnderNamingConvention",
+  "Info",
+  "Port name is not under naming convention. Protocol detection is applied to the port.",
+  (name: string, port: number, targetPort: string) =>
+    `Port name ${name} (port: ${port}, targetPort: ${targetPort}) doesn't follow the naming convention of Istio port.`,
+);
+
+export const ExternalNameServiceTypeInvalidPortName = define(
+  "IST0150",
+  "ExternalNameServiceTypeInvalidPortName",
+  "Warning",
+  "Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol from being forwarded correctly for ExternalName services.",
+  () =>
+    "Port name for ExternalName service is invalid. Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol from being forwarded correctly",
+);
+
+export const DestinationRuleSubsetNotSelectPods = define(
+  "IST0173",
+  "DestinationRuleSubsetNotSelectPods",
+  "Warning",
+  "The subset of a DestinationRule selects no pods.",
+  (subset: string) =>
+    `The Subset ${subset} defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).`,
+);
+
 export const ReferencedInternalGateway = define(
   "IST0165",
   "ReferencedInternalGateway",
@@ -249,6 +276,9 @@ export const messageTypes: readonly Omit<MessageType, "format">[] = [
   ConflictingGateways,
   InvalidGatewayCredential,
   GatewayPortNotDefinedOnService,
+  PortNameIsNotUnderNamingConvention,
+  ExternalNameServiceTypeInvalidPortName,
+  DestinationRuleSubsetNotSelectPods,
   ReferencedInternalGateway,
   IneffectivePolicy,
 ];

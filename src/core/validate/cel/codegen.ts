@@ -71,7 +71,7 @@ class Generator {
       }
       case "listExpr":
         if ((value.optionalIndices as number[] | undefined)?.length) throw new Unsupported();
-        return `[${(value.elements as Node[]).map((element) => this.expression(element, accumulators, false)).join(", ")}]`;
+        return `rt.list([${(value.elements as Node[]).map((element) => this.expression(element, accumulators, false)).join(", ")}])`;
       case "structExpr": {
         if (value.messageName) throw new Unsupported();
         const entries = (value.entries as { keyKind: { case: string; value: Node }; value: Node; optionalEntry?: boolean }[]).map(
@@ -114,7 +114,8 @@ class Generator {
   }
 
   private identifier(name: string, accumulators: Set<string>, raw: boolean): string {
-    const variable = this.variableName(name);
+    // Every variable read costs 1 at runtime (rt.id), as in the API server's cost tracking.
+    const variable = `rt.id(${this.variableName(name)})`;
     if (accumulators.has(name)) return raw ? variable : `rt.ck(${variable})`;
     return variable;
   }

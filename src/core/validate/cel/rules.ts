@@ -4,7 +4,7 @@ import type { FieldPath } from "../../findings.js";
 import { celHint } from "./hints.js";
 import { compileCelToJs } from "./codegen.js";
 import { rootView } from "./property-names.js";
-import { CelFailure, celRuntime, resetIterationBudget, type CelRuntime } from "./runtime.js";
+import { callLimitMessage, CelFailure, celRuntime, resetCallBudget, runtimeCostBudget, spentCost, type CelRuntime } from "./runtime.js";
 import type { FieldError, FieldErrorType } from "../field-errors.js";
 import type { StructuralSchema, ValidationRule } from "../schema-types.js";
 import type { RuleSite } from "../value-validation.js";
@@ -75,7 +75,10 @@ export function isTransitionRule(rule: ValidationRule): boolean {
   return transition;
 }
 
-type Outcome = { value: unknown } | { error: string } | { compileError: string };
+type Outcome = { value: unknown } | { error: string; overCallLimit?: boolean } | { compileError: string };
+
+/** Runtime cost of the rules evaluated for the current object (the API server's RuntimeCELCostBudget). */
+let objectCost = 0;
 
 /** cel-go's parser limits, which the API server keeps: code points per expression and nesting depth. */
 const EXPRESSION_SIZE_LIMIT = 100_000;
@@ -86,6 +89,17 @@ const RECURSION_LIMIT = 250;
  * exhaust the stack first). Nesting counts brackets outside string literals, as cel-go counts nested expressions.
  */
 export function parserLimitProblem(expression: string): string | undefined {
+  // Rules repeat across objects: scan each expression once.
+  const known = limitProblems.get(expression);
+  if (known !== undefined) return known === "" ? undefined : known;
+  const problem = scanParserLimits(expression);
+  limitProblems.set(expression, problem ?? "");
+  return problem;
+}
+
+const limitProblems = new Map<string, string>();
+
+function scanParserLimits(expression: string): string | undefined {
   const size = [...expression].length;
   if (size > EXPRESSION_SIZE_LIMIT) return `expression code point size exceeds limit: size: ${size}, limit ${EXPRESSION_SIZE_LIMIT}`;
   let depth = 0;
@@ -105,23 +119,37 @@ export function parserLimitProblem(expression: string): string | undefined {
   return undefined;
 }
 
+/** Parses a rule (macros expanded) for static analysis such as cost estimation; throws on syntax errors and parser limits. */
+export function parseCelExpression(expression: string): unknown {
+  const limit = parserLimitProblem(expression);
+  if (limit) throw new Error(limit);
+  return loadInterpreter().parseExpression(expression);
+}
+
 /** One rule on one value: compiled JavaScript when available, else the interpreter. */
 export function runRule(expression: string, value: unknown, schema: StructuralSchema, root: boolean): Outcome {
   const limit = parserLimitProblem(expression);
   if (limit) return { compileError: limit };
   const compiled = compiledRule(expression);
-  if (compiled) {
-    try {
-      const self = root ? rootView(value) : value;
-      resetIterationBudget();
-      const result = compiled(celRuntime, self);
-      return result instanceof CelFailure ? { error: result.message } : { value: result };
-    } catch (error) {
-      if (error instanceof CelFailure) return { error: error.message };
-      if (error instanceof RangeError) return { error: "evaluation too expensive (stack exhausted)" };
-      return { error: error instanceof Error ? error.message : String(error) };
+  if (compiled && !root) {
+    // Small values repeat across objects (every route's path match, every port): their outcome is kept, with
+    // its cost, which still counts against the object's budget.
+    const text = smallValueKey(value);
+    if (text !== undefined) {
+      const key = `${expression}\u0000${text}`;
+      const known = outcomes.get(key);
+      if (known) {
+        objectCost += known.cost;
+        return known.outcome;
+      }
+      const before = objectCost;
+      const outcome = runCompiled(compiled, value, false);
+      if (outcomes.size >= REMEMBERED_OUTCOMES) outcomes.clear();
+      outcomes.set(key, { outcome, cost: objectCost - before });
+      return outcome;
     }
   }
+  if (compiled) return runCompiled(compiled, value, root);
   try {
     return loadInterpreter().interpret(expression, value, schema, root);
   } catch (error) {
@@ -129,15 +157,56 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
   }
 }
 
+const REMEMBERED_OUTCOMES = 4096;
+const outcomes = new Map<string, { outcome: Outcome; cost: number }>();
+
+/** A key for values small enough that remembering their outcome is cheaper than evaluating again. */
+function smallValueKey(value: unknown): string | undefined {
+  if (typeof value === "string") return value.length <= 128 ? `s${value}` : undefined;
+  if (typeof value !== "object" || value === null) return `v${String(value)}`;
+  const text = JSON.stringify(value);
+  return text.length <= 256 ? `j${text}` : undefined;
+}
+
+function runCompiled(compiled: CompiledRule, value: unknown, root: boolean): Outcome {
+  try {
+    const self = root ? rootView(value) : value;
+    resetCallBudget();
+    const result = compiled(celRuntime, self);
+    return result instanceof CelFailure ? { error: result.message } : { value: result };
+  } catch (error) {
+    if (error instanceof CelFailure && error.message === callLimitMessage) return { error: error.message, overCallLimit: true };
+    if (error instanceof CelFailure) return { error: error.message };
+    if (error instanceof RangeError) return { error: "evaluation too expensive (stack exhausted)" };
+    return { error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    objectCost += spentCost();
+  }
+}
+
 /** Stage 8: every rule of every collected node. */
 export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldError[] {
   const errors: FieldError[] = [];
+  objectCost = 0;
   for (const site of sites) {
     const isRoot = root && site.path.length === 0;
     for (const rule of site.schema["x-kubernetes-validations"] ?? []) {
       if (isTransitionRule(rule)) continue;
       const error = evaluateRule(rule, site, isRoot);
       if (error) errors.push(error);
+      // Past either limit the API server stops evaluating this object's rules.
+      if (error?.code === "CEL_COST_LIMIT") return errors;
+      if (objectCost > runtimeCostBudget) {
+        errors.push({
+          type: "Invalid",
+          path: site.path,
+          code: "CEL_COST_LIMIT",
+          origin: "cel",
+          shown: JSON.stringify(celTypeName(site.schema, site.value)),
+          detail: "validation failed due to running out of cost budget, no further validation rules will be run",
+        });
+        return errors;
+      }
     }
   }
   return errors;
@@ -158,6 +227,17 @@ function evaluateRule(rule: ValidationRule, site: RuleSite, root: boolean): Fiel
     };
   }
   if ("value" in outcome && outcome.value === true) return undefined;
+  if ("error" in outcome && outcome.overCallLimit) {
+    return {
+      type: "Invalid",
+      path,
+      code: "CEL_COST_LIMIT",
+      origin: "cel",
+      shown,
+      detail: `'${outcome.error}': no further validation rules will be run due to call cost exceeds limit for rule: ${(rule.message ?? rule.rule).trim()}`,
+      hint: "the API server stops a rule whose runtime cost passes 1,000,000; add maxItems/maxLength or simplify the rule",
+    };
+  }
   if ("error" in outcome || typeof outcome.value !== "boolean") {
     // The API server rejects a rule that errors at runtime (no such key, bad conversion, out of range).
     const why = "error" in outcome ? outcome.error : `rule returned ${typeof outcome.value}, not a bool`;

@@ -20,19 +20,43 @@ export class Duration {
 type Thunk = () => unknown;
 
 /**
- * The API server aborts rules whose runtime cost passes a budget; schema limits (maxItems, maxLength)
- * keep real rules far below it. This caps macro iterations per rule evaluation the same way.
+ * The API server charges every operation of a rule against a per-call limit (celconfig.PerCallLimit) and all
+ * rules of one object against a total (RuntimeCELCostBudget), with cel-go's runtime costs: 1 per variable and
+ * field access, 1 per plain function call, string work by length × 0.1, `matches` by length × pattern length,
+ * list membership by list length; `has()` and constants are free.
  */
-export const iterationBudget = 1_000_000;
-let iterationsLeft = iterationBudget;
+export const perCallLimit = 1_000_000;
+export const runtimeCostBudget = 10_000_000;
+let costLeft = perCallLimit;
 
-export function resetIterationBudget(): void {
-  iterationsLeft = iterationBudget;
+export function resetCallBudget(): void {
+  costLeft = perCallLimit;
 }
 
+/** The cost spent since the last reset. */
+export function spentCost(): number {
+  return perCallLimit - costLeft;
+}
+
+export const callLimitMessage = "operation cancelled: actual cost limit exceeded";
+
 function spend(cost: number): void {
-  iterationsLeft -= cost;
-  if (iterationsLeft < 0) fail("operation cancelled: actual cost limit exceeded (rule too expensive to evaluate)");
+  costLeft -= cost;
+  if (costLeft < 0) fail(callLimitMessage);
+}
+
+/** Length of a string, list or map, as CEL's size() (strings by UTF-16 unit: never less than code points). */
+function sizeOf(value: unknown): number {
+  if (typeof value === "string" || Array.isArray(value)) return value.length;
+  if (isObject(value)) return Object.keys(value).length;
+  return 1;
+}
+
+const traversal = (size: number, factor = 0.1) => Math.ceil(size * factor);
+
+/** Equality and ordering cost the shorter operand × 0.1 (scalars 1). */
+function spendComparison(a: unknown, b: unknown): void {
+  spend(Math.max(1, traversal(Math.min(sizeOf(a), sizeOf(b)))));
 }
 
 function fail(message: string): never {
@@ -100,6 +124,13 @@ class UrlValue {
   constructor(readonly url: URL) {}
 }
 
+function field(object: unknown, key: string): unknown {
+  if (!isObject(object)) return noOverload(`.${key}`, object);
+  const value = object[key];
+  if (value === undefined || !Object.hasOwn(object, key)) return fail(`no such key: ${key}`);
+  return value;
+}
+
 export const celRuntime = {
   /** A value that must not be an error here (held errors surface when used outside `&&`/`||`). */
   ck(value: unknown): unknown {
@@ -133,23 +164,32 @@ export const celRuntime = {
     return false;
   },
   notStrictlyFalse(value: Thunk): boolean {
+    spend(1);
     return attempt(value) !== false;
   },
+  /** A variable read: cost 1. */
+  id<T>(value: T): T {
+    spend(1);
+    return value;
+  },
   not(value: unknown): boolean {
+    spend(1);
     return !celRuntime.bool(value);
   },
   neg(value: unknown): unknown {
+    spend(1);
     if (typeof value === "number") return -value;
     if (value instanceof Duration) return new Duration(-value.nanos);
     return noOverload("-_", value);
   },
-  eq: (a: unknown, b: unknown) => equal(a, b),
-  ne: (a: unknown, b: unknown) => !equal(a, b),
-  lt: (a: unknown, b: unknown) => compare("_<_", a, b) < 0,
-  le: (a: unknown, b: unknown) => compare("_<=_", a, b) <= 0,
-  gt: (a: unknown, b: unknown) => compare("_>_", a, b) > 0,
-  ge: (a: unknown, b: unknown) => compare("_>=_", a, b) >= 0,
+  eq: (a: unknown, b: unknown) => (spendComparison(a, b), equal(a, b)),
+  ne: (a: unknown, b: unknown) => (spendComparison(a, b), !equal(a, b)),
+  lt: (a: unknown, b: unknown) => (spendComparison(a, b), compare("_<_", a, b) < 0),
+  le: (a: unknown, b: unknown) => (spendComparison(a, b), compare("_<=_", a, b) <= 0),
+  gt: (a: unknown, b: unknown) => (spendComparison(a, b), compare("_>_", a, b) > 0),
+  ge: (a: unknown, b: unknown) => (spendComparison(a, b), compare("_>=_", a, b) >= 0),
   add(a: unknown, b: unknown): unknown {
+    spend(typeof a === "string" && typeof b === "string" ? traversal(a.length + b.length) : 1);
     if (typeof a === "number" && typeof b === "number") return a + b;
     if (typeof a === "string" && typeof b === "string") return a + b;
     if (Array.isArray(a) && Array.isArray(b)) return [...(a as unknown[]), ...(b as unknown[])];
@@ -157,31 +197,37 @@ export const celRuntime = {
     return noOverload("_+_", a, b);
   },
   sub(a: unknown, b: unknown): unknown {
+    spend(1);
     if (typeof a === "number" && typeof b === "number") return a - b;
     if (a instanceof Duration && b instanceof Duration) return new Duration(a.nanos - b.nanos);
     return noOverload("_-_", a, b);
   },
   mul(a: unknown, b: unknown): unknown {
+    spend(1);
     if (typeof a === "number" && typeof b === "number") return a * b;
     return noOverload("_*_", a, b);
   },
   get(object: unknown, key: string): unknown {
-    if (!isObject(object)) return noOverload(`.${key}`, object);
-    const value = object[key];
-    if (value === undefined || !Object.hasOwn(object, key)) return fail(`no such key: ${key}`);
-    return value;
+    spend(1);
+    return field(object, key);
+  },
+  /** A list literal: CEL charges its creation. */
+  list(items: unknown[]): unknown[] {
+    spend(10);
+    return items;
   },
   has(object: unknown, key: string): boolean {
     if (!isObject(object)) return noOverload(`has(.${key})`, object);
     return Object.hasOwn(object, key) && object[key] !== undefined;
   },
   index(container: unknown, key: unknown): unknown {
+    spend(1);
     if (Array.isArray(container)) {
       if (typeof key !== "number" || !Number.isInteger(key)) return noOverload("_[_]", container, key);
       if (key < 0 || key >= container.length) return fail(`index out of bounds: ${key}`);
       return container[key];
     }
-    if (isObject(container) && typeof key === "string") return celRuntime.get(container, key);
+    if (isObject(container) && typeof key === "string") return field(container, key);
     return noOverload("_[_]", container, key);
   },
   in(item: unknown, container: unknown): boolean {
@@ -191,15 +237,16 @@ export const celRuntime = {
       spend(container.length);
       return container.some((entry) => equal(entry, item));
     }
+    spend(1);
     if (isObject(container)) return typeof item === "string" && Object.hasOwn(container, item);
     return noOverload("@in", item, container);
   },
   iter(range: unknown): unknown[] {
-    const items = Array.isArray(range) ? range : isObject(range) ? Object.keys(range) : noOverload("comprehension", range);
-    spend(items.length);
-    return items;
+    // Each iteration pays for its loop condition and step through the operations they perform.
+    return Array.isArray(range) ? range : isObject(range) ? Object.keys(range) : noOverload("comprehension", range);
   },
   map(entries: [unknown, unknown][]): Record<string, unknown> {
+    spend(30);
     const out: Record<string, unknown> = {};
     for (const [key, value] of entries) {
       if (typeof key !== "string") fail("map keys must be strings here");
@@ -209,6 +256,7 @@ export const celRuntime = {
     return out;
   },
   size(value: unknown): number {
+    spend(1);
     if (typeof value === "string") return codePoints(value).length;
     if (Array.isArray(value)) return value.length;
     if (isObject(value)) return Object.keys(value).length;
@@ -218,14 +266,34 @@ export const celRuntime = {
     if (typeof value !== "string") return noOverload(name, value);
     return value;
   },
-  matches: (text: unknown, pattern: unknown) => compilePattern(celRuntime.str(pattern, "matches")).test(celRuntime.str(text, "matches")),
-  contains: (text: unknown, part: unknown) => celRuntime.str(text, "contains").includes(celRuntime.str(part, "contains")),
-  startsWith: (text: unknown, part: unknown) => celRuntime.str(text, "startsWith").startsWith(celRuntime.str(part, "startsWith")),
-  endsWith: (text: unknown, part: unknown) => celRuntime.str(text, "endsWith").endsWith(celRuntime.str(part, "endsWith")),
+  matches(text: unknown, pattern: unknown): boolean {
+    const value = celRuntime.str(text, "matches");
+    const source = celRuntime.str(pattern, "matches");
+    spend(traversal(value.length + 1) * traversal(source.length, 0.25));
+    return compilePattern(source).test(value);
+  },
+  contains(text: unknown, part: unknown): boolean {
+    const value = celRuntime.str(text, "contains");
+    const needle = celRuntime.str(part, "contains");
+    spend(traversal(value.length) * traversal(needle.length));
+    return value.includes(needle);
+  },
+  startsWith(text: unknown, part: unknown): boolean {
+    const prefix = celRuntime.str(part, "startsWith");
+    spend(traversal(prefix.length));
+    return celRuntime.str(text, "startsWith").startsWith(prefix);
+  },
+  endsWith(text: unknown, part: unknown): boolean {
+    const suffix = celRuntime.str(part, "endsWith");
+    spend(traversal(suffix.length));
+    return celRuntime.str(text, "endsWith").endsWith(suffix);
+  },
   split(text: unknown, separator: unknown): string[] {
+    spend(traversal(sizeOf(text), 0.2));
     return celRuntime.str(text, "split").split(celRuntime.str(separator, "split"));
   },
   substring(text: unknown, start: unknown, end?: unknown): string {
+    spend(traversal(sizeOf(text)));
     const points = codePoints(celRuntime.str(text, "substring"));
     const from = start as number;
     const to = end === undefined ? points.length : (end as number);
@@ -234,36 +302,44 @@ export const celRuntime = {
     }
     return points.slice(from, to).join("");
   },
-  lowerAscii: (text: unknown) => celRuntime.str(text, "lowerAscii").replace(/[A-Z]/g, (c) => c.toLowerCase()),
-  upperAscii: (text: unknown) => celRuntime.str(text, "upperAscii").replace(/[a-z]/g, (c) => c.toUpperCase()),
-  trim: (text: unknown) => celRuntime.str(text, "trim").trim(),
+  lowerAscii: (text: unknown) =>
+    (spend(traversal(sizeOf(text))), celRuntime.str(text, "lowerAscii")).replace(/[A-Z]/g, (c) => c.toLowerCase()),
+  upperAscii: (text: unknown) =>
+    (spend(traversal(sizeOf(text))), celRuntime.str(text, "upperAscii")).replace(/[a-z]/g, (c) => c.toUpperCase()),
+  trim: (text: unknown) => (spend(traversal(sizeOf(text))), celRuntime.str(text, "trim").trim()),
   duration(text: unknown): Duration {
+    spend(1);
     const nanos = parseGoDuration(celRuntime.str(text, "duration"));
     if (nanos === undefined) return fail(`invalid duration: ${String(text)}`);
     return new Duration(nanos);
   },
   int(value: unknown): number {
+    spend(1);
     if (typeof value === "number") return Math.trunc(value);
     if (typeof value === "string" && /^[-+]?[0-9]+$/.test(value)) return Number(value);
     return fail(`cannot convert ${JSON.stringify(value)} to int`);
   },
   string(value: unknown): string {
+    spend(1);
     if (typeof value === "string") return value;
     if (typeof value === "number" || typeof value === "boolean") return String(value);
     return noOverload("string", value);
   },
   isIP: (text: unknown) => {
     const value = celRuntime.str(text, "isIP");
+    spend(traversal(value.length));
     return isIP(value) && !/^::ffff:[0-9.]+$/i.test(value);
   },
-  isCIDR: (text: unknown) => isCIDR(celRuntime.str(text, "isCIDR")),
-  isURL: (text: unknown) => parseUrl(celRuntime.str(text, "isURL")) !== undefined,
+  isCIDR: (text: unknown) => (spend(traversal(sizeOf(text))), isCIDR(celRuntime.str(text, "isCIDR"))),
+  isURL: (text: unknown) => (spend(1), parseUrl(celRuntime.str(text, "isURL")) !== undefined),
   url(text: unknown): UrlValue {
+    spend(traversal(sizeOf(text)));
     const parsed = parseUrl(celRuntime.str(text, "url"));
     if (!parsed) return fail(`URL parse error during conversion from string: ${String(text)}`);
     return new UrlValue(parsed);
   },
   urlPart(value: unknown, part: "scheme" | "host" | "hostname" | "port" | "path"): string {
+    spend(1);
     if (!(value instanceof UrlValue)) return noOverload(part, value);
     const url = value.url;
     switch (part) {

@@ -2,6 +2,7 @@ import { loadDocuments, parseManifestText, type SourceDocument } from "../../doc
 import { InputError } from "../../errors.js";
 import { describeResource, type Finding } from "../../findings.js";
 import { isCustomResourceDefinition, schemasFromCrd } from "./objects.js";
+import { rememberCrdSource } from "./sources.js";
 
 /**
  * Reads `--crds` arguments (files, directories, globs, or URLs) into CustomResourceDefinition objects.
@@ -39,6 +40,7 @@ export async function loadCrdObjects(locations: readonly string[], readStdin: ()
           `--crds ${document.file}:${document.line}: ${describeResource(document.identity)}: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
+      rememberCrdSource(document);
       crds.push(document.object);
     }
   }

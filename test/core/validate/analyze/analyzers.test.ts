@@ -6,12 +6,14 @@ import { messageTypes } from "../../../../src/core/validate/analyze/messages.js"
 import { authorizationPolicies } from "../../../../src/core/validate/analyze/analyzers/authorization-policies.js";
 import { deprecation } from "../../../../src/core/validate/analyze/analyzers/deprecation.js";
 import { destinationRuleCaCertificates } from "../../../../src/core/validate/analyze/analyzers/destinationrule-ca-certificates.js";
+import { destinationRuleSubsetPods } from "../../../../src/core/validate/analyze/analyzers/destinationrule-subset-pods.js";
 import { gatewayApi } from "../../../../src/core/validate/analyze/analyzers/gateway-api.js";
 import { gatewayCertificate } from "../../../../src/core/validate/analyze/analyzers/gateway-certificate.js";
 import { gatewayConflicting } from "../../../../src/core/validate/analyze/analyzers/gateway-conflicting.js";
 import { gatewayPorts } from "../../../../src/core/validate/analyze/analyzers/gateway-ports.js";
 import { gatewaySecret } from "../../../../src/core/validate/analyze/analyzers/gateway-secret.js";
 import { serviceEntryAddresses } from "../../../../src/core/validate/analyze/analyzers/serviceentry-addresses.js";
+import { servicePortNames } from "../../../../src/core/validate/analyze/analyzers/service-port-names.js";
 import { sidecarDefaultSelector } from "../../../../src/core/validate/analyze/analyzers/sidecar-default-selector.js";
 import { sidecarSelector } from "../../../../src/core/validate/analyze/analyzers/sidecar-selector.js";
 import { virtualServiceConflictingMeshHosts } from "../../../../src/core/validate/analyze/analyzers/virtualservice-conflicting-mesh-hosts.js";
@@ -500,4 +502,92 @@ spec:
       ],
     ],
   ])("%s", (_name, text, expected) => expect(brief(run(gatewayApi, text))).toEqual(expected));
+});
+
+describe("service.PortNameAnalyzer", () => {
+  const ports = (text: string, extra = "", namespace = "default") => service("web", text, namespace, extra);
+  it.each([
+    [
+      "protocol prefixes, any case, with a suffix",
+      ports("[{name: http, port: 80}, {name: HTTP2-web, port: 81}, {name: grpc-web-x, port: 82}, {name: tcp-db, port: 83}]"),
+      [],
+    ],
+    [
+      "appProtocol wins over the name",
+      ports("[{name: web, port: 80, appProtocol: http}, {name: h2, port: 81, appProtocol: kubernetes.io/h2c}]"),
+      [],
+    ],
+    ["UDP and well-known ports need no name", ports("[{name: dns, port: 5353, protocol: UDP}, {name: db, port: 3306}]"), []],
+    [
+      "an unknown prefix or no name",
+      ports("[{name: web, port: 8080, targetPort: 9090}, {port: 8081}]"),
+      [
+        "IST0118 Service default/web spec.ports[0] Port name web (port: 8080, targetPort: 9090) doesn't follow the naming convention of Istio port.",
+        "IST0118 Service default/web spec.ports[1] Port name  (port: 8081, targetPort: 0) doesn't follow the naming convention of Istio port.",
+      ],
+    ],
+    [
+      "Istio's own Services and system namespaces are skipped",
+      ports("[{name: web, port: 80}]", ", labels: {istio: ingressgateway}") + ports("[{name: web, port: 80}]", "", "kube-system"),
+      [],
+    ],
+  ])("%s", (_name, text, expected) =>
+    expect(run(servicePortNames, text).map((entry) => `${entry.code} ${entry.resource} ${entry.path} ${entry.message}`)).toEqual(expected),
+  );
+
+  it("an ExternalName Service with a tcp or unknown port name is IST0150", () => {
+    const text = `
+apiVersion: v1
+kind: Service
+metadata: {name: ext, namespace: default}
+spec:
+  type: ExternalName
+  externalName: db.example.com
+  ports: [{name: tcp, port: 5432}, {name: db, port: 5433}, {name: tls-db, port: 5434}]`;
+    expect(brief(run(servicePortNames, text))).toEqual([
+      "IST0150 Service default/ext spec.ports[0]",
+      "IST0150 Service default/ext spec.ports[1]",
+    ]);
+  });
+});
+
+describe("destinationrule.SubsetSelectPodAnalyzer", () => {
+  const rule = `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: web, namespace: default}
+spec:
+  host: web
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}}
+---`;
+  const pod = (labels: string, extra = "") => `
+apiVersion: v1
+kind: Pod
+metadata: {name: web-${Math.abs(labels.length)}, namespace: default, labels: ${labels}}
+spec:
+  containers: [{name: c, image: i}]${extra}
+---`;
+  it.each([
+    [
+      "a subset no pod carries",
+      rule + service("web", "[{name: http, port: 80}]") + pod("{app: web, version: v1}"),
+      ["IST0173 DestinationRule default/web spec.subsets[1]"],
+    ],
+    [
+      "the Service selector counts too",
+      rule + service("web", "[{name: http, port: 80}]") + pod("{app: other, version: v2}") + pod("{app: web, version: v1}"),
+      ["IST0173 DestinationRule default/web spec.subsets[1]"],
+    ],
+    ["no workloads among the inputs: nothing concluded", rule + service("web", "[{name: http, port: 80}]"), []],
+    ["an unknown host: left to other analysers", rule + pod("{app: web, version: v1}"), []],
+  ])("%s", (_name, text, expected) => expect(brief(run(destinationRuleSubsetPods, text))).toEqual(expected));
+
+  it("says what Istio says", () => {
+    const reported = run(destinationRuleSubsetPods, rule + service("web", "[{name: http, port: 80}]") + pod("{app: web, version: v1}"));
+    expect(reported[0]?.message).toBe(
+      "The Subset v2 defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
+    );
+  });
 });

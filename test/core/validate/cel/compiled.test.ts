@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compileCelToJs } from "../../../../src/core/validate/cel/codegen.js";
 import { unescapeFieldName } from "../../../../src/core/validate/cel/property-names.js";
 import { interpret, parseExpression } from "../../../../src/core/validate/cel/interpreter.js";
-import { CelFailure, celRuntime, resetIterationBudget } from "../../../../src/core/validate/cel/runtime.js";
+import { CelFailure, celRuntime, resetCallBudget } from "../../../../src/core/validate/cel/runtime.js";
 import type { StructuralSchema } from "../../../../src/core/validate/schema-types.js";
 
 const schema: StructuralSchema = {
@@ -25,7 +25,7 @@ const schema: StructuralSchema = {
 function compiled(expression: string, self: unknown): unknown {
   const body = compileCelToJs(parseExpression(expression) as never);
   if (body === undefined) return "uncompiled";
-  resetIterationBudget();
+  resetCallBudget();
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the body cel/codegen.ts generated
     const value = new Function("rt", "self", `return ${body};`)(celRuntime, self);
