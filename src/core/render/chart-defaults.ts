@@ -78,6 +78,12 @@ export function globalDefaults(): JsonMap {
   };
 }
 
+/** The istiod chart's `global`: it has no platform or trustBundleName default, and a proxy seccompProfile. */
+function istiodGlobalDefaults(): JsonMap {
+  const { platform: _platform, trustBundleName: _trustBundleName, ...global } = globalDefaults();
+  return { ...global, proxy: { ...(global.proxy as JsonMap), seccompProfile: {} } };
+}
+
 /** The istiod chart: pilot settings, injector webhook, telemetry, mesh config. */
 export function istiodDefaults(): JsonMap {
   return {
@@ -100,7 +106,7 @@ export function istiodDefaults(): JsonMap {
       extraContainerArgs: [],
       env: {},
       envVarFrom: [],
-      taint: { enabled: false, namespace: "" },
+      taint: { enabled: false, namespace: "", name: "cni.istio.io/not-ready" },
       affinity: {},
       tolerations: [],
       cpu: { targetAverageUtilization: 80 },
@@ -117,12 +123,14 @@ export function istiodDefaults(): JsonMap {
       jwksResolverExtraRootCA: "",
       keepaliveMaxServerConnectionAge: "30m",
       deploymentLabels: {},
+      deploymentAnnotations: {},
       configMap: true,
       podLabels: {},
       ipFamilyPolicy: "",
       ipFamilies: [],
       trustedZtunnelNamespace: "",
       trustedZtunnelName: "",
+      pdb: { minAvailable: 1, unhealthyPodEvictionPolicy: "" },
     },
     sidecarInjectorWebhook: {
       neverInjectSelector: [],
@@ -134,15 +142,15 @@ export function istiodDefaults(): JsonMap {
       templates: {},
       defaultTemplates: [],
     },
-    istiodRemote: { enabled: false, injectionURL: "", injectionPath: "/inject", injectionCABundle: "" },
+    istiodRemote: { enabled: false, enabledLocalInjectorIstiod: false, injectionURL: "", injectionPath: "/inject", injectionCABundle: "" },
     telemetry: { enabled: true, v2: { enabled: true, prometheus: { enabled: true }, stackdriver: { enabled: false } } },
     revision: "",
     revisionTags: [],
     ownerName: "",
     meshConfig: { enablePrometheusMerge: true },
     experimental: { stableValidationPolicy: false },
-    global: globalDefaults(),
-    base: { enableIstioConfigCRDs: true, validationFailurePolicy: "" },
+    global: istiodGlobalDefaults(),
+    base: { enableIstioConfigCRDs: true },
     gateways: { securityContext: {}, seccompProfile: {} },
     gatewayClasses: {},
   };

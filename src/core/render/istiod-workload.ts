@@ -230,7 +230,13 @@ export function istiodAutoscaler(context: IstiodContext): KubeObject | undefined
     {
       name,
       namespace: context.namespace,
-      labels: { app: "istiod", release: "istio", ...istiodOwnerLabels(context), ...helmLabels("istiod") },
+      labels: {
+        app: "istiod",
+        release: "istio",
+        ...istiodOwnerLabels(context),
+        "app.kubernetes.io/name": "istiod",
+        ...helmLabels("istiod"),
+      },
     },
     {
       spec: {
@@ -261,7 +267,14 @@ export function istiodDisruptionBudget(context: IstiodContext): KubeObject | und
     {
       name: revisioned(context, "istiod"),
       namespace: context.namespace,
-      labels: { app: "istiod", istio: "pilot", release: "istio", ...istiodOwnerLabels(context), ...helmLabels("istiod") },
+      labels: {
+        app: "istiod",
+        istio: "pilot",
+        release: "istio",
+        ...istiodOwnerLabels(context),
+        "app.kubernetes.io/name": "istiod",
+        ...helmLabels("istiod"),
+      },
     },
     {
       spec: {

@@ -131,7 +131,13 @@ export function mergeInputs(overlays: Json[]): Json {
     const value = getPath(merged, from);
     if (value === undefined) continue;
     if (isMap(value)) mergeFrom(merged, { spec: { values: { meshConfig: clone(value) } } });
-    else setPath(merged, `spec.values.${to}`, to === "compatibilityVersion" ? goText(value) : parseSetValue(goText(value)));
+    // istioctl's always-string paths: the tag and compatibilityVersion are not re-read as numbers.
+    else
+      setPath(
+        merged,
+        `spec.values.${to}`,
+        ["compatibilityVersion", "global.tag"].includes(to) ? goText(value) : parseSetValue(goText(value)),
+      );
   }
   setPath(merged, "spec.values.pilot.enabled", getPath(merged, "spec.components.pilot.enabled") === true);
   setPath(merged, "spec.values.pilot.cni.enabled", getPath(merged, "spec.components.cni.enabled") === true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeOperator } from "../../../src/core/operator/compose.js";
 import type { IstiodContext } from "../../../src/core/render/istiod-context.js";
-import { injectorConfigMap, meshConfigMap } from "../../../src/core/render/istiod-configmaps.js";
+import { injectorConfigMap, meshConfigMap, valuesConfigMap } from "../../../src/core/render/istiod-configmaps.js";
 import { istiodImage } from "../../../src/core/render/istiod.js";
 import { istiodRbac } from "../../../src/core/render/istiod-rbac.js";
 import { configValidationWebhook, sidecarInjectorWebhook } from "../../../src/core/render/istiod-webhooks.js";
@@ -247,5 +247,29 @@ describe("tracing in the mesh config", () => {
     );
     expect(mesh.defaultConfig.tracing).toEqual({ zipkin: { address: "zipkin.tracing:9411" } });
     expect(parse((meshConfigMap(contextFor([])) as any).data.mesh).defaultConfig.tracing).toBeUndefined();
+  });
+});
+
+describe("istiod chart objects as istioctl renders them (test/conformance/charts.test.ts)", () => {
+  it("labels the HPA and PDB app.kubernetes.io/name=istiod", () => {
+    expect((istiodAutoscaler(contextFor([])) as any).metadata.labels["app.kubernetes.io/name"]).toBe("istiod");
+    const pdb = istiodDisruptionBudget(contextFor(["values.pilot.autoscaleMin=2"])) as any;
+    expect(pdb.metadata.labels["app.kubernetes.io/name"]).toBe("istiod");
+  });
+
+  it("writes merged-values in the chart's layout: istiod settings top-level, the passed pilot settings under pilot", () => {
+    const configMap = valuesConfigMap(contextFor(["values.pilot.autoscaleMin=2"])) as any;
+    const merged = JSON.parse(configMap.data["merged-values"]);
+    expect(merged).toMatchObject({ autoscaleMin: 2, autoscaleMax: 5, image: "pilot", hub: "", pdb: { minAvailable: 1 } });
+    expect(merged.pilot).toEqual({ autoscaleMin: 2, enabled: true, cni: { enabled: false } });
+    expect(merged.defaultRevision).toBe("");
+    expect(merged.global).not.toHaveProperty("platform");
+    expect(merged.global.proxy.seccompProfile).toEqual({});
+  });
+
+  it("gives the injector the chart's top-level cni settings (values.cni meets pilot.cni) and null injectedAnnotations", () => {
+    const injector = injectorConfigMap(contextFor(["values.cni.ambient.enabled=true"]), { templates: {} }) as any;
+    expect(JSON.parse(injector.data.values).pilot.cni).toEqual({ enabled: false, provider: "default", ambient: { enabled: true } });
+    expect(parse(injector.data.config).injectedAnnotations).toBeNull();
   });
 });
