@@ -3,7 +3,9 @@
 // Objects are compared after the normalisations listed in ./chart-harness/compare.ts.
 //
 // Covered: the default, demo, minimal, ambient and remote profiles, one variation per knob of the charts'
-// values.yaml, and the gateways' component settings. Every case must be identical except the ones listed, with
+// values.yaml, and the gateways' component settings. A profile must render identically; a variation must add no
+// difference to those of its baseline (the same overlay without the varied setting), so a difference every render
+// shares is counted once, on the profiles. Every case must be identical except the ones listed, with
 // their reason, in ./chart-harness/known-differences.json (also in docs/design/install.md); a listed case that
 // becomes identical fails too, so the list stays exact. The full report is written to
 // $MESH_CHARTS_REPORT (default: <tmpdir>/mesh-charts-report.txt).
@@ -28,6 +30,17 @@ const profileCases: Variation[] = ["default", "demo", "minimal", "ambient", "rem
   overlay: { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { profile } },
 }));
 const cases = [...profileCases, ...valueVariations(), ...gatewayComponentVariations()];
+const baselineId = (overlay: Json) => `baseline:${JSON.stringify(overlay)}`;
+const baselineCases: Variation[] = [
+  ...new Map(
+    cases
+      .filter((variation) => variation.baseline)
+      .map((variation) => [
+        baselineId(variation.baseline!),
+        { id: baselineId(variation.baseline!), group: "baselines", overlay: variation.baseline! },
+      ]),
+  ).values(),
+];
 
 const comparesCrds = (variation: Variation) => variation.group === "profiles" || variation.group === "base";
 
@@ -55,7 +68,7 @@ describe.skipIf(!haveGo)(`mesh manifest generate against Istio ${istioVersion}'s
     const binary = await buildChartHarness();
     const chartCases: ChartCase[] = [];
     const rendersOf = new Map<string, string[]>();
-    for (const variation of cases) {
+    for (const variation of [...cases, ...baselineCases]) {
       const ids = istioctlRenders([variation.overlay]).map((render, index) => {
         const id = `${variation.id}#${index}`;
         const omitKinds = comparesCrds(variation) ? [] : ["CustomResourceDefinition"];
@@ -65,14 +78,23 @@ describe.skipIf(!haveGo)(`mesh manifest generate against Istio ${istioVersion}'s
       rendersOf.set(variation.id, ids);
     }
     const results = await renderCharts(binary, chartCases);
-    const report: string[] = [];
-    for (const variation of cases) {
+    const compare = (variation: Variation) => {
       const renders = rendersOf.get(variation.id)!.map((id) => results.get(id)!);
       const failed = renders.find((render) => render.error !== undefined);
       const istioctl: ObjectSet = failed
         ? { error: failed.error, objects: [] }
         : { objects: renders.flatMap((render) => render.documents) };
-      const comparison = compareObjectSets(istioctl, meshObjects(variation));
+      return compareObjectSets(istioctl, meshObjects(variation));
+    };
+    const baselines = new Map<string, Comparison>();
+    for (const variation of baselineCases) baselines.set(variation.id, compare(variation));
+    const report: string[] = [];
+    for (const variation of cases) {
+      const full = compare(variation);
+      const baseline = variation.baseline ? baselines.get(baselineId(variation.baseline)) : undefined;
+      const inherited = new Set(baseline?.differences ?? []);
+      const own = full.differences.filter((difference) => !inherited.has(difference));
+      const comparison = { identical: own.length === 0, differences: own };
       comparisons.set(variation.id, comparison);
       if (!comparison.identical)
         report.push(`== ${variation.id}\n${stringify(variation.overlay.spec)}${comparison.differences.join("\n")}\n`);

@@ -239,12 +239,13 @@ export function chartProfileValues(profile: string): JsonMap | undefined {
           "istio-egressgateway": { autoscaleEnabled: false, resources: small },
           "istio-ingressgateway": {
             autoscaleEnabled: false,
+            // The demo profile lists its ports without a protocol (Kubernetes defaults it to TCP).
             ports: [
-              gatewayPort("status-port", 15021, 15021),
-              gatewayPort("http2", 80, 8080),
-              gatewayPort("https", 443, 8443),
-              gatewayPort("tcp", 31400, 31400),
-              gatewayPort("tls", 15443, 15443),
+              { port: 15021, targetPort: 15021, name: "status-port" },
+              { port: 80, targetPort: 8080, name: "http2" },
+              { port: 443, targetPort: 8443, name: "https" },
+              { port: 31400, targetPort: 31400, name: "tcp" },
+              { port: 15443, targetPort: 15443, name: "tls" },
             ],
             resources: small,
           },

@@ -127,9 +127,7 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
     ...optional("topologySpreadConstraints", value(context, "pilot.topologySpreadConstraints")),
     ...(value(context, "global.priorityClassName") ? { priorityClassName: stringAt(context.values, "global.priorityClassName") } : {}),
     ...optional("initContainers", value(context, "pilot.initContainers")),
-    ...((value<string[]>(context, "global.imagePullSecrets") ?? []).length > 0
-      ? { imagePullSecrets: (value<string[]>(context, "global.imagePullSecrets") ?? []).map((secret) => ({ name: secret })) }
-      : {}),
+    // global.imagePullSecrets go on the ServiceAccount, as the chart puts them, not on the pod.
     containers: [container],
     volumes: [
       { name: "local-certs", emptyDir: { medium: "Memory" } },

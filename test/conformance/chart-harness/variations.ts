@@ -12,6 +12,11 @@ export interface Variation {
   id: string;
   group: string;
   overlay: Json;
+  /**
+   * The same configuration without the varied setting. A variation is judged on the differences it adds to its
+   * baseline's, so one difference shared by every render (a missing template, say) does not hide the others.
+   */
+  baseline?: Json;
 }
 
 /** Keys of the IstioOperator's `values` that are not istiod's own (istiod's own go under `values.pilot`). */
@@ -192,8 +197,9 @@ export function valueVariations(): Variation[] {
       const overlay: Json = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: {} };
       if (source.profile) setIn(overlay, ["spec", "profile"], source.profile);
       if (source.enable) Object.assign(overlay.spec as Json, structuredClone(source.enable.spec as Json));
+      const baseline = structuredClone(overlay);
       setIn(overlay, ["spec", "values", ...iopPath], changed);
-      out.push({ id: `${source.group}:${key}`, group: source.group, overlay });
+      out.push({ id: `${source.group}:${key}`, group: source.group, overlay, baseline });
     }
   }
   return out;
@@ -202,7 +208,7 @@ export function valueVariations(): Variation[] {
 /** Component-level gateway settings istioctl passes to the chart as values (name, label, a second instance). */
 export function gatewayComponentVariations(): Variation[] {
   const overlay = (spec: Json): Json => ({ apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec });
-  return [
+  const variations: Variation[] = [
     {
       id: "gateway:label",
       group: "gateway-components",
@@ -244,4 +250,8 @@ export function gatewayComponentVariations(): Variation[] {
       overlay: overlay({ profile: "demo", values: { gateways: { "istio-egressgateway": { autoscaleEnabled: true } } } }),
     },
   ];
+  return variations.map((variation) => ({
+    ...variation,
+    baseline: overlay(variation.id === "gateway:egress-demo" ? { profile: "demo" } : {}),
+  }));
 }
