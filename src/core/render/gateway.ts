@@ -61,7 +61,15 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
     {
       apiVersion: "v1",
       kind: "ServiceAccount",
-      metadata: { name: serviceAccount, namespace: ns, labels },
+      metadata: {
+        name: serviceAccount,
+        namespace: ns,
+        labels,
+        ...(isMap(valueAt(gateway, "serviceAccount.annotations")) &&
+        Object.keys(valueAt(gateway, "serviceAccount.annotations") as JsonMap).length > 0
+          ? { annotations: valueAt(gateway, "serviceAccount.annotations") as Record<string, string> }
+          : {}),
+      },
       ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((secret) => ({ name: secret })) } : {}),
     },
     gatewayDeployment(input, gateway, values, { labels, selector, common, serviceAccount, ports, runAsRoot }),

@@ -273,3 +273,32 @@ describe("istiod chart objects as istioctl renders them (test/conformance/charts
     expect(parse(injector.data.config).injectedAnnotations).toBeNull();
   });
 });
+
+describe("istiod settings the charts render (test/conformance/charts.test.ts)", () => {
+  const rules = (sets: string[]) =>
+    (istiodRbac(contextFor(sets)).find((o) => o.kind === "ClusterRole" && o.metadata.name === "istiod-clusterrole-istio-system") as any)
+      .rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+
+  it("pilot.taint.enabled lets istiod patch nodes and turns on the untaint controller", () => {
+    expect(rules(["values.pilot.taint.enabled=true"])).toContainEqual({ apiGroups: [""], resources: ["nodes"], verbs: ["patch"] });
+    expect(rules([])).not.toContainEqual({ apiGroups: [""], resources: ["nodes"], verbs: ["patch"] });
+    expect(envOf(["values.pilot.taint.enabled=true"])).toMatchObject({
+      PILOT_ENABLE_NODE_UNTAINT_CONTROLLERS: "true",
+      PILOT_NODE_UNTAINT_CONTROLLERS_TAINT_NAME: "cni.istio.io/not-ready",
+    });
+  });
+
+  it("global.istiod.enableAnalysis grants update/patch on the */status of each Istio kind, not on everything", () => {
+    const analysis = rules(["values.global.istiod.enableAnalysis=true"]).find((rule) => rule.verbs.join() === "update,patch")!;
+    expect(analysis.resources).toContain("virtualservices/status");
+    expect(analysis.resources.every((resource) => resource.endsWith("/status"))).toBe(true);
+  });
+
+  it("global.operatorManageWebhooks leaves the injector webhook out", () => {
+    expect(sidecarInjectorWebhook(contextFor(["values.global.operatorManageWebhooks=true"]))).toBeUndefined();
+  });
+
+  it("global.externalIstiod sets EXTERNAL_ISTIOD", () => {
+    expect(envOf(["values.global.externalIstiod=true"]).EXTERNAL_ISTIOD).toBe("true");
+  });
+});
