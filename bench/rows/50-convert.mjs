@@ -52,10 +52,55 @@ spec:
   return documents.join("---\n");
 }
 
+/** Mesh routes without ports, as most VirtualServices are written, with the Services they need. */
+function routesWithServices(count) {
+  const documents = [];
+  for (let i = 0; i < count; i++) {
+    const namespace = `team-${i % 25}`;
+    documents.push(`apiVersion: v1
+kind: Service
+metadata:
+  name: svc-${i}
+  namespace: ${namespace}
+spec:
+  selector: {app: svc-${i}}
+  ports:
+  - {name: http, port: 8080}
+`);
+    documents.push(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: svc-${i}
+  namespace: ${namespace}
+spec:
+  hosts: [svc-${i}]
+  http:
+  - match:
+    - uri: {prefix: /api/}
+    route:
+    - destination: {host: svc-${i}}
+    timeout: 3s
+  - route:
+    - destination: {host: svc-${i}}
+`);
+  }
+  return documents.join("---\n");
+}
+
 export function rows({ mesh, node, workDir }) {
   const file = path.join(workDir, "convert-1000.yaml");
   writeFileSync(file, corpus(1000));
+  const withServices = path.join(workDir, "convert-1000-services.yaml");
+  writeFileSync(withServices, routesWithServices(1000));
   return [
+    {
+      name: "mesh convert 1,000 VirtualServices + their Services (goal ≤ 0.5 s)",
+      command: node,
+      args: [mesh, "convert", "gateway-to-httproute", "-f", withServices],
+      baseline: { name: "node -e 0", command: node, args: ["-e", "0"] },
+      items: 2000,
+      itemName: "objects",
+    },
     {
       name: "mesh convert 1,000 Gateways + 1,000 VirtualServices (goal ≤ 1 s)",
       command: node,

@@ -11,5 +11,13 @@ export async function clusterAccess(context: CliContext, command: Command, reque
     ...(globals.context ? { context: globals.context } : {}),
     env: context.io.env,
     requestTimeoutMs: parseDuration(requestTimeout, "--request-timeout"),
+    ...(globals.verbose
+      ? {
+          onRetry: (event) =>
+            context.io.stderr.write(
+              `Retrying ${event.action} (attempt ${event.attempt + 1} of ${event.maxAttempts}) in ${event.delayMs}ms after ${event.reason}\n`,
+            ),
+        }
+      : {}),
   };
 }

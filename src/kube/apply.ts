@@ -46,19 +46,25 @@ export class ApplyConflictError extends ClusterError {
   }
 }
 
-/** The API server's conflict causes: `conflict with "kubectl-edit" using v1` + field `.data.mesh`. */
+/**
+ * The API server's field-manager conflict causes: `conflict with "kubectl-edit" using v1` + field `.data.mesh`.
+ * Empty for other 409s, such as "the object has been modified; please apply your changes to the latest version",
+ * which say nothing about field owners and are retried instead.
+ */
 function conflictsOf(error: KubeApiError, object: KubeObject): FieldConflict[] {
   const causes = error.status.details?.causes ?? [];
   const described = describeObject(object);
-  const fromCauses = causes
+  return causes
     .filter((cause) => cause.type === "FieldManagerConflict")
     .map((cause) => ({
       object: described,
       field: cause.field ?? "?",
       manager: /conflict with "([^"]*)"/.exec(cause.message ?? "")?.[1] ?? "unknown",
     }));
-  return fromCauses.length > 0 ? fromCauses : [{ object: described, field: "?", manager: error.message }];
 }
+
+/** How often a 409 that names no field owners (an optimistic-concurrency race inside the server) is retried. */
+const MAX_RACE_RETRIES = 5;
 
 /** Fields the server sets on every write; a change in them alone is not a change of the object. */
 function comparable(object: KubeObject | undefined): unknown {
@@ -76,6 +82,7 @@ export async function applyObject(
   discovery: Discovery,
   object: KubeObject,
   options: ApplyOptions = {},
+  raceRetries = 0,
 ): Promise<AppliedObject> {
   const { path, resource } = await discovery.pathOf(object);
   const body = { ...object, metadata: { ...object.metadata } };
@@ -102,8 +109,17 @@ export async function applyObject(
   } catch (error) {
     if (error instanceof KubeApiError && error.code === 409 && error.status.reason === "Conflict") {
       const conflicts = conflictsOf(error, object);
+      if (conflicts.length === 0) {
+        if (raceRetries < MAX_RACE_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** raceRetries * (0.5 + Math.random() / 2)));
+          return applyObject(client, discovery, object, options, raceRetries + 1);
+        }
+        throw new KubeApiError(`${describeObject(object)} was refused: ${error.message}`, error.code, error.status, {
+          hint: "another client kept changing the object; run the command again",
+        });
+      }
       if (!options.force && conflicts.every((conflict) => ISTIO_FIELD_MANAGERS.has(conflict.manager))) {
-        return applyObject(client, discovery, object, { ...options, force: true });
+        return applyObject(client, discovery, object, { ...options, force: true }, raceRetries);
       }
       throw new ApplyConflictError(conflicts);
     }

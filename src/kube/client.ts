@@ -8,6 +8,15 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } fro
 import { ClusterError } from "../core/errors.js";
 import type { KubeObject } from "../core/objects.js";
 import type { LoadedKubeConfig } from "./config.js";
+import {
+  defaultRetryPolicy,
+  isRetryable,
+  parseRetryAfter,
+  retryDelayMs,
+  type AttemptFailure,
+  type RetryEvent,
+  type RetryPolicy,
+} from "./retry.js";
 
 /** A `Status` body as the API server returns it with every error. */
 export interface ApiStatus {
@@ -44,6 +53,31 @@ export interface RequestSpec {
   contentType?: string;
   /** What the request does, for messages: `patch customresourcedefinitions`. */
   action?: string;
+  /**
+   * Whether sending the request twice has the effect of sending it once. Defaults: GET, DELETE, PUT and
+   * server-side apply are; POST and other patches are not. Decides which failures are retried (see retry.ts).
+   */
+  idempotent?: boolean;
+}
+
+export interface KubeClientOptions {
+  requestTimeoutMs?: number;
+  maxConcurrency?: number;
+  retryPolicy?: RetryPolicy;
+  onRetry?: (event: RetryEvent) => void;
+  /** Replaces the wait between attempts (tests record the delays instead of sleeping). */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** A failure the client may retry: the error to throw if it does not, and what the retry policy looks at. */
+class AttemptError extends Error {
+  constructor(
+    readonly error: ClusterError,
+    readonly failure: AttemptFailure,
+  ) {
+    super(error.message);
+  }
 }
 
 const tlsErrorCodes = new Set([
@@ -66,11 +100,13 @@ export class KubeClient {
   private headers: Record<string, string> = {};
   private prepared: Promise<void> | undefined;
   private active = 0;
+  /** Whether the server has answered at least once (tells "nothing there" from "restarting"). */
+  private reached = false;
   private readonly queue: (() => void)[] = [];
 
   constructor(
     private readonly loaded: LoadedKubeConfig,
-    options: { requestTimeoutMs?: number; maxConcurrency?: number } = {},
+    private readonly options: KubeClientOptions = {},
   ) {
     this.server = loaded.server;
     this.contextName = loaded.contextName;
@@ -148,13 +184,41 @@ export class KubeClient {
     return (await this.exchange<T>(spec)).body;
   }
 
-  /** Like request, with the HTTP status code (201 tells a created object from an updated one). */
+  /**
+   * Like request, with the HTTP status code (201 tells a created object from an updated one). Transient failures
+   * are retried (retry.ts); all attempts together stay within the request timeout, except that the wait a
+   * server asks for with Retry-After is honoured in full.
+   */
   async exchange<T = any>(spec: RequestSpec): Promise<{ code: number; body: T }> {
     await this.prepare();
-    return this.slot(() => this.send<T>(spec));
+    const policy = this.options.retryPolicy ?? defaultRetryPolicy;
+    const idempotent = spec.idempotent ?? isIdempotent(spec);
+    const deadline = Date.now() + this.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.slot(() => this.send<T>(spec, Math.max(1, deadline - Date.now())));
+      } catch (error) {
+        if (!(error instanceof AttemptError)) throw error;
+        const delayMs = retryDelayMs(error.failure, attempt, policy, this.options.random);
+        const retryAfter = "status" in error.failure && error.failure.retryAfterSeconds !== undefined;
+        const withinBudget = retryAfter || Date.now() + delayMs < deadline;
+        // Refused before the server ever answered: nothing is listening there (kubectl fails at once too).
+        // Refused after it answered: it is restarting, and the retries ride that out.
+        const neverReached = "transport" in error.failure && error.failure.transport === "ECONNREFUSED" && !this.reached;
+        if (attempt >= policy.maxAttempts || neverReached || !isRetryable(error.failure, idempotent) || !withinBudget) throw error.error;
+        this.options.onRetry?.({
+          action: spec.action ?? `${spec.method} ${spec.path}`,
+          attempt,
+          maxAttempts: policy.maxAttempts,
+          reason: "status" in error.failure ? `HTTP ${error.failure.status}` : error.failure.transport,
+          delayMs,
+        });
+        await (this.options.sleep ?? sleep)(delayMs);
+      }
+    }
   }
 
-  private send<T>(spec: RequestSpec): Promise<{ code: number; body: T }> {
+  private send<T>(spec: RequestSpec, timeoutMs: number): Promise<{ code: number; body: T }> {
     const url = new URL(this.server.replace(/\/$/, "") + spec.path);
     for (const [key, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const body = spec.body === undefined ? undefined : typeof spec.body === "string" ? spec.body : JSON.stringify(spec.body);
@@ -166,11 +230,28 @@ export class KubeClient {
     const send = url.protocol === "http:" ? httpRequest : httpsRequest;
     const action = spec.action ?? `${spec.method} ${url.pathname}`;
     return new Promise<{ code: number; body: T }>((resolve, reject) => {
-      const request = send(url, { method: spec.method, headers, agent: this.agent, timeout: this.timeoutMs }, (response) => {
+      let settled = false;
+      const fail = (error: ClusterError | AttemptError) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      };
+      const transport = (error: Error & { code?: string }) => {
+        const code = error.code ?? (/socket hang up/i.test(error.message) ? "ECONNRESET" : "");
+        fail(new AttemptError(this.transportError(error, action), { transport: code }));
+      };
+      // The timer bounds the whole exchange (a server that trickles bytes never trips the socket idle timeout).
+      const timer = setTimeout(() => request.destroy(Object.assign(new Error("timeout"), { code: "MESH_TIMEOUT" })), timeoutMs);
+      const request = send(url, { method: spec.method, headers, agent: this.agent }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", (error) => reject(this.transportError(error, action)));
+        response.on("error", transport);
+        response.on("aborted", () => transport(Object.assign(new Error("connection reset"), { code: "ECONNRESET" })));
+        this.reached = true;
         response.on("end", () => {
+          clearTimeout(timer);
+          if (settled) return;
+          settled = true;
           const text = Buffer.concat(chunks).toString("utf8");
           const code = response.statusCode ?? 0;
           let parsed: unknown;
@@ -185,13 +266,19 @@ export class KubeClient {
             else resolve({ code, body: parsed as T });
             return;
           }
-          reject(this.statusError(code, parsed as ApiStatus | undefined, text, action));
+          const error = this.statusError(code, parsed as ApiStatus | undefined, text, action);
+          const retryAfterSeconds = parseRetryAfter(headerValue(response.headers["retry-after"]));
+          reject(
+            code === 429 || code >= 500
+              ? new AttemptError(error, { status: code, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) })
+              : error,
+          );
         });
       });
-      request.on("timeout", () => {
-        request.destroy(Object.assign(new Error("timeout"), { code: "MESH_TIMEOUT" }));
+      request.on("error", (error) => {
+        clearTimeout(timer);
+        transport(error);
       });
-      request.on("error", (error) => reject(this.transportError(error, action)));
       request.end(body);
     });
   }
@@ -239,6 +326,19 @@ export class KubeClient {
   get<T = any>(path: string, query?: Record<string, string | undefined>, action?: string): Promise<T> {
     return this.request<T>({ method: "GET", path, ...(query ? { query } : {}), ...(action ? { action } : {}) });
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isIdempotent(spec: RequestSpec): boolean {
+  if (spec.method === "GET" || spec.method === "DELETE" || spec.method === "PUT") return true;
+  return spec.method === "PATCH" && (spec.contentType ?? "").startsWith("application/apply-patch");
 }
 
 function firstLine(error: unknown): string {

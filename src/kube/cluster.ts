@@ -39,6 +39,10 @@ export interface Cluster {
   /** Like list, but a kind the cluster does not serve yields no objects instead of an error. */
   listIfServed(apiVersion: string, kind: string, options?: ListOptions): Promise<KubeObject[]>;
   apply(object: KubeObject, options?: ApplyOptions): Promise<AppliedObject>;
+  /** Creates an object (POST); 409 AlreadyExists when it exists. Not retried after a dropped connection. */
+  create(object: KubeObject): Promise<KubeObject>;
+  /** Replaces an object (PUT) guarded by its metadata.resourceVersion: 409 Conflict when it changed meanwhile. */
+  replace(object: KubeObject): Promise<KubeObject>;
   /** Deletes an object; returns false when it was already gone. */
   delete(ref: ObjectRef, options?: { dryRun?: boolean; propagationPolicy?: "Foreground" | "Background" | "Orphan" }): Promise<boolean>;
   /** Whether discovery lists `kind` in `apiVersion`. */
@@ -48,7 +52,10 @@ export interface Cluster {
 
 export async function connectCluster(options: ClusterAccessOptions = {}): Promise<Cluster> {
   const loaded = await loadKubeConfig(options);
-  const client = new KubeClient(loaded, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
+  const client = new KubeClient(loaded, {
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
   const discovery = new Discovery(client);
 
   const list = async (apiVersion: string, kind: string, listOptions: ListOptions = {}): Promise<KubeObject[]> => {
@@ -85,6 +92,29 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
       return list(apiVersion, kind, listOptions);
     },
     apply: (object, applyOptions) => applyObject(client, discovery, object, applyOptions),
+    async create(object) {
+      const { path, resource } = await discovery.pathOf(
+        { apiVersion: object.apiVersion, kind: object.kind, metadata: { namespace: object.metadata.namespace } },
+        { collection: true },
+      );
+      const created = await client.request<KubeObject>({
+        method: "POST",
+        path,
+        body: object,
+        action: describeAction("create", resource, object),
+      });
+      return { ...created, apiVersion: created.apiVersion ?? object.apiVersion, kind: created.kind ?? object.kind };
+    },
+    async replace(object) {
+      const { path, resource } = await discovery.pathOf(object);
+      const replaced = await client.request<KubeObject>({
+        method: "PUT",
+        path,
+        body: object,
+        action: describeAction("update", resource, object),
+      });
+      return { ...replaced, apiVersion: replaced.apiVersion ?? object.apiVersion, kind: replaced.kind ?? object.kind };
+    },
     async delete(ref, deleteOptions = {}) {
       const { path, resource } = await discovery.pathOf(ref);
       try {

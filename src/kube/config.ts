@@ -5,6 +5,7 @@ import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "../core/errors.js";
+import type { RetryEvent } from "./retry.js";
 
 export interface ClusterAccessOptions {
   /** `--kubeconfig`; wins over $KUBECONFIG. */
@@ -13,8 +14,10 @@ export interface ClusterAccessOptions {
   context?: string;
   /** The environment to read KUBECONFIG, HOME and the in-cluster variables from. */
   env?: NodeJS.ProcessEnv;
-  /** Per-request timeout in milliseconds (default 30 s). */
+  /** Per-request timeout in milliseconds (default 30 s); retries of a request stay within it. */
   requestTimeoutMs?: number;
+  /** Told about every retried request (`-v` prints them). */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 /** TLS material and bearer token for kubeconfigs with plain credentials. */

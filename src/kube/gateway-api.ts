@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { summariseInstalledCrd, isGatewayApiGroup, servedVersions, storageVersion, type InstalledCrd } from "../core/gatewayapi/crd.js";
-import { decideInstall, type InstallDecision, type InstalledState } from "../core/gatewayapi/decide.js";
+import { decideInstall, isRecognised, type InstallDecision, type InstalledState } from "../core/gatewayapi/decide.js";
 import { obtainBundle, type ObtainedBundle } from "../core/gatewayapi/download.js";
 import { expectedCrdNames } from "../core/gatewayapi/releases.js";
 import { resolveBundleRequest, type BundleRequestOptions } from "../core/gatewayapi/request.js";
@@ -221,7 +221,13 @@ export async function gatewayApiStatus(cluster: Cluster): Promise<GatewayApiStat
 }
 
 export interface UninstallPlan {
+  /** CRDs of a Gateway API release bundle: the ones uninstall deletes. */
   crds: InstalledCrd[];
+  /**
+   * CRDs in a Gateway API group that no release bundle installed (annotations missing or unknown, or a name the
+   * release does not ship): someone else's, never deleted, as `gateway-api install` refuses to replace them.
+   */
+  foreign: InstalledCrd[];
   /** How many objects of each CRD's kind exist (they go with it); undefined when they could not be listed. */
   objectCounts: Map<string, number | undefined>;
   /** The safe-upgrades policy and binding, when present. */
@@ -238,8 +244,9 @@ export async function planGatewayApiUninstall(cluster: Cluster): Promise<Uninsta
       }))
     : [];
   const objectCounts = new Map<string, number | undefined>();
+  const ours = state.crds.filter(isFromReleaseBundle);
   await Promise.all(
-    state.crds.map(async (crd) => {
+    ours.map(async (crd) => {
       const version = storageVersion(crd) ?? servedVersions(crd)[0];
       const count = version
         ? await cluster.listIfServed(`${crd.group}/${version}`, crd.kind).then(
@@ -250,7 +257,13 @@ export async function planGatewayApiUninstall(cluster: Cluster): Promise<Uninsta
       objectCounts.set(crd.name, count);
     }),
   );
-  return { crds: state.crds, objectCounts, policies };
+  return { crds: ours, foreign: state.crds.filter((crd) => !isFromReleaseBundle(crd)), objectCounts, policies };
+}
+
+function isFromReleaseBundle(crd: InstalledCrd): boolean {
+  if (!isRecognised(crd)) return false;
+  const expected = isChannel(crd.channel!) ? expectedCrdNames(crd.bundleVersion!, crd.channel) : undefined;
+  return expected === undefined || expected.includes(crd.name);
 }
 
 /** Deletes the policy first (it guards CRD writes), then every Gateway API CRD. */

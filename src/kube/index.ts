@@ -25,6 +25,8 @@ export {
 export {
   OwnerLabel,
   withOwnerLabels,
+  isOwnedByMesh,
+  OWNER_ANNOTATION,
   ownerSelector,
   identityOf,
   findOwned,
@@ -41,10 +43,18 @@ export {
   type InstallOptions,
   type InstallResult,
 } from "./install.js";
-export { findUninstallTargets, deleteObjects, type UninstallSelection, type DeletionReport } from "./uninstall.js";
+export {
+  findUninstallTargets,
+  deleteObjects,
+  countCustomResources,
+  type UninstallSelection,
+  type DeletionReport,
+  type CustomResourceCount,
+} from "./uninstall.js";
 export { verifyPlan, driftedFields, type VerifyEntry, type VerifyState } from "./verify.js";
 export { readInstallStatus, type InstallStatus, type ComponentStatus, type GatewayService } from "./status.js";
 export { parseDuration } from "./duration.js";
+export { withInstallLock, acquireInstallLock, describeHolder, LOCK_NAME, type LockOptions, type LockHolder } from "./lock.js";
 
 /** Applies objects concurrently (CRDs first) with field manager `mesh`; the gateway-api installer's entry point. */
 export { applyObjects } from "./apply-objects.js";

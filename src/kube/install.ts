@@ -9,6 +9,7 @@ import { describeObject, type KubeObject } from "../core/objects.js";
 import { ApplyConflictError, type ApplyOutcome, type FieldConflict } from "./apply.js";
 import type { Cluster } from "./cluster.js";
 import { findOwned, identityOf, OwnerLabel, ownerSelector, pruneCandidates, purgeKinds, withOwnerLabels } from "./ownership.js";
+import { describeHolder, withInstallLock, type LockHolder } from "./lock.js";
 import { ReadinessTimeoutError, waitForReady, type NotReady } from "./wait.js";
 
 export interface ComponentPlan {
@@ -36,10 +37,13 @@ export interface InstallOptions {
   readinessTimeoutMs: number;
   /** Delete objects of earlier installs that the plan no longer contains (default true). */
   prune?: boolean;
+  /** Take the install lock (a Lease in the install namespace) for the run; dry runs never do. */
+  lock?: { operation: string; waitMs: number; pollMs?: number };
 }
 
 export type InstallEvent =
   | { type: "namespace-created"; namespace: string }
+  | { type: "lock-waiting"; holder: string }
   | { type: "version-change"; from: string; to: string }
   | { type: "component-started"; component: ComponentPlan }
   | { type: "component-waiting"; component: ComponentPlan; pending: string[] }
@@ -105,6 +109,25 @@ export async function installPlan(
   const dryRun = options.dryRun ?? false;
   const namespaceState = await ensureNamespace(cluster, plan.namespace, plan.namespaceLabels, dryRun);
   if (namespaceState === "created") onEvent({ type: "namespace-created", namespace: plan.namespace });
+  const lock =
+    options.lock && !dryRun
+      ? {
+          namespace: plan.namespace,
+          ...options.lock,
+          onWaiting: (holder: LockHolder) => onEvent({ type: "lock-waiting", holder: describeHolder(holder) }),
+        }
+      : undefined;
+  return withInstallLock(cluster, lock, () => applyPlan(cluster, plan, options, onEvent, namespaceState));
+}
+
+async function applyPlan(
+  cluster: Cluster,
+  plan: InstallPlan,
+  options: InstallOptions,
+  onEvent: (event: InstallEvent) => void,
+  namespaceState: "exists" | "created" | "missing",
+): Promise<InstallResult> {
+  const dryRun = options.dryRun ?? false;
   const selector = ownerSelector({ namespace: plan.namespace, revision: plan.revision });
   const owned = await findOwned(cluster, purgeKinds, selector);
   const live = new Map(owned.map((object) => [identityOf(object), object]));
@@ -137,7 +160,6 @@ export async function installPlan(
       const prerequisites = labelled.filter((candidate) => needs.includes(candidate.component));
       const outcomes = await Promise.all(prerequisites.map(run));
       if (outcomes.some((ok) => !ok)) {
-        result.pending.push(...component.objects.map((object) => ({ object: describeObject(object), component: component.component })));
         return false;
       }
       onEvent({ type: "component-started", component });
@@ -169,6 +191,15 @@ export async function installPlan(
     return promise;
   };
   await Promise.all(labelled.map(run));
+  // Pending is everything the API server did not confirm: objects whose apply failed, objects after a failed CRD
+  // wait, and whole components behind a failed dependency. Applied + pending is always the plan.
+  const confirmed = new Set(result.applied.map((report) => `${report.component}\u0000${report.object}`));
+  for (const component of labelled) {
+    for (const object of component.objects) {
+      const report = { object: describeObject(object), component: component.component };
+      if (!confirmed.has(`${report.component}\u0000${report.object}`)) result.pending.push(report);
+    }
+  }
 
   if (result.failures.length === 0 && options.prune !== false) {
     const candidates = pruneCandidates(
@@ -221,7 +252,6 @@ async function installComponent(
           outcomes[applied.outcome]++;
           result.applied.push(report);
         } catch (error) {
-          result.pending.push(report);
           if (error instanceof ApplyConflictError) conflicts.push(...error.conflicts);
           else errors.push(error);
         }

@@ -1,6 +1,10 @@
 /**
- * Ownership labels on everything mesh applies, and finding/pruning what carries them. The labels are istioctl's
- * (operator.istio.io/*, install.operator.istio.io/*, istio.io/rev), so installs made by either tool are recognised.
+ * Ownership marks on everything mesh applies, and finding/pruning/uninstalling what carries them. The labels are
+ * istioctl's (operator.istio.io/*, install.operator.istio.io/*, istio.io/rev), so status and verify recognise
+ * installs made by either tool. Labels alone are not proof of ownership, though: users copy them onto their own
+ * Services and ConfigMaps, and istiod labels objects it creates. So everything mesh applies also carries the
+ * annotation `mesh/owner` (`<install namespace>/<revision>`), and only objects with the full set of marks are
+ * ever deleted by prune or uninstall — never Pods, which belong to their controllers.
  */
 import type { KubeObject } from "../core/objects.js";
 import type { Cluster } from "./cluster.js";
@@ -14,6 +18,9 @@ export const OwnerLabel = {
   notPruned: "install.operator.istio.io/owning-resource-not-pruned",
   revision: "istio.io/rev",
 } as const;
+
+/** The annotation only mesh writes: `<install namespace>/<revision>`. */
+export const OWNER_ANNOTATION = "mesh/owner";
 
 export interface Ownership {
   /** IstioOperator component name: Base, Pilot, IngressGateways, EgressGateways, Cni, Ztunnel. */
@@ -42,7 +49,6 @@ export const pruneKinds: readonly KindRef[] = [
   { apiVersion: "apps/v1", kind: "DaemonSet" },
   { apiVersion: "v1", kind: "Service" },
   { apiVersion: "v1", kind: "ConfigMap" },
-  { apiVersion: "v1", kind: "Pod" },
   { apiVersion: "v1", kind: "Secret" },
   { apiVersion: "v1", kind: "ServiceAccount" },
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },
@@ -54,11 +60,16 @@ export const pruneKinds: readonly KindRef[] = [
   { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicyBinding" },
 ];
 
-/** `uninstall --purge` also removes the CRDs (and with them all Istio configuration). */
+/**
+ * `uninstall --purge` also removes the CRDs (and with them all Istio configuration). GatewayClasses are listed so
+ * that one mesh applied would go too; the `istio` and `istio-remote` classes istiod creates carry no mesh marks
+ * and stay (istiod recreates them, and a user's class naming Istio's controller is theirs).
+ */
 export const purgeKinds: readonly KindRef[] = [
   ...pruneKinds,
   { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition" },
   { apiVersion: "k8s.cni.cncf.io/v1", kind: "NetworkAttachmentDefinition" },
+  { apiVersion: "gateway.networking.k8s.io/v1", kind: "GatewayClass" },
 ];
 
 export function withOwnerLabels(object: KubeObject, ownership: Ownership): KubeObject {
@@ -75,8 +86,30 @@ export function withOwnerLabels(object: KubeObject, ownership: Ownership): KubeO
         [OwnerLabel.component]: ownership.component,
         ...(ownership.installName ? { [OwnerLabel.owningResource]: ownership.installName } : {}),
       },
+      annotations: { ...(object.metadata.annotations ?? {}), [OWNER_ANNOTATION]: `${ownership.namespace}/${ownership.revision}` },
     },
   };
+}
+
+/**
+ * Whether mesh may delete this object: it carries every ownership label and mesh's annotation, and the
+ * annotation agrees with the labels. Pods never qualify (their controllers own them, even if a template
+ * copied the labels); neither does anything another controller owns through ownerReferences.
+ */
+export function isOwnedByMesh(object: KubeObject): boolean {
+  if (object.kind === "Pod") return false;
+  const { labels = {}, annotations = {} } = object.metadata;
+  if ((object.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length) return false;
+  const namespace = labels[OwnerLabel.owningNamespace];
+  const revision = labels[OwnerLabel.revision];
+  return (
+    labels[OwnerLabel.managed] === "Reconcile" &&
+    Boolean(labels[OwnerLabel.component]) &&
+    Boolean(labels[OwnerLabel.version]) &&
+    Boolean(namespace) &&
+    Boolean(revision) &&
+    annotations[OWNER_ANNOTATION] === `${namespace}/${revision}`
+  );
 }
 
 /** Label selector for everything one install (namespace + revision) owns; without options, every install's objects. */
@@ -104,6 +137,10 @@ export function pruneCandidates(owned: readonly KubeObject[], keep: readonly Kub
   const kept = new Set(keep.map(identityOf));
   const prunable = new Set(pruneKinds.map((kind) => kind.kind));
   return owned.filter(
-    (object) => prunable.has(object.kind) && !kept.has(identityOf(object)) && object.metadata.labels?.[OwnerLabel.notPruned] !== "true",
+    (object) =>
+      prunable.has(object.kind) &&
+      isOwnedByMesh(object) &&
+      !kept.has(identityOf(object)) &&
+      object.metadata.labels?.[OwnerLabel.notPruned] !== "true",
   );
 }

@@ -4,7 +4,9 @@
  * Active, and the Services that webhooks call having ready endpoints. When time runs out, each object that is not
  * ready is explained: pod phase, container waiting reason and the last Warning event.
  */
+import { ClusterError } from "../core/errors.js";
 import type { KubeObject } from "../core/objects.js";
+import { KubeApiError } from "./client.js";
 import type { Cluster } from "./cluster.js";
 
 export interface Readiness {
@@ -183,6 +185,21 @@ function checksFor(cluster: Cluster, objects: readonly KubeObject[]): Check[] {
   return checks;
 }
 
+/**
+ * A probe that could not reach the API server (a restart, a dropped connection, throttling past the retries)
+ * leaves its object not ready, so the wait rides the outage out within its own budget. Denied or invalid
+ * requests (4xx) are not transient and end the wait.
+ */
+async function probeOrUnreachable(check: Check): Promise<Readiness & { live?: Json }> {
+  try {
+    return await check.probe();
+  } catch (error) {
+    const status = error instanceof KubeApiError ? error.code : undefined;
+    if (!(error instanceof ClusterError) || (status !== undefined && status < 500 && status !== 429)) throw error;
+    return { ready: false, reason: `API server not answering: ${error.message.split("\n")[0]}` };
+  }
+}
+
 /** Polls until every object is ready; throws ReadinessTimeoutError naming what is not, and why, after timeoutMs. */
 export async function waitForReady(cluster: Cluster, objects: readonly KubeObject[], options: WaitOptions): Promise<void> {
   const checks = checksFor(cluster, objects);
@@ -192,7 +209,7 @@ export async function waitForReady(cluster: Cluster, objects: readonly KubeObjec
   let pending = checks;
   let lastLabels = "";
   for (;;) {
-    const results = await Promise.all(pending.map(async (check) => ({ check, result: await check.probe() })));
+    const results = await Promise.all(pending.map(async (check) => ({ check, result: await probeOrUnreachable(check) })));
     const notReady = results.filter((entry) => !entry.result.ready);
     pending = notReady.map((entry) => entry.check);
     if (pending.length === 0) return;

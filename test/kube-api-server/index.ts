@@ -40,6 +40,8 @@ export interface KubeconfigOptions {
   ca?: "server" | "other";
   contextName?: string;
   fileName?: string;
+  /** The server URL the kubeconfig points at (a proxy in front of this server); default this server. */
+  server?: string;
   /** Extra contexts (name → server URL) written next to the main one. */
   extraContexts?: Record<string, string>;
 }
@@ -114,7 +116,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     url,
     kubeconfigPath(directory, kubeconfig = {}) {
       const contextName = kubeconfig.contextName ?? "mesh-test";
-      const cluster: Record<string, unknown> = { server: url };
+      const cluster: Record<string, unknown> = { server: kubeconfig.server ?? url };
       if (plainHttp) cluster["insecure-skip-tls-verify"] = true;
       else
         cluster["certificate-authority-data"] = Buffer.from(certs(kubeconfig.ca === "other" ? "other-ca.crt" : "ca.crt")).toString(

@@ -52,6 +52,7 @@ export const builtinResources: readonly ResourceType[] = [
   builtin("admissionregistration.k8s.io", ["v1"], "ValidatingAdmissionPolicy", "validatingadmissionpolicies", false, true),
   builtin("admissionregistration.k8s.io", ["v1"], "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", false),
   builtin("apiextensions.k8s.io", ["v1"], "CustomResourceDefinition", "customresourcedefinitions", false, true, ["crd", "crds"]),
+  builtin("coordination.k8s.io", ["v1"], "Lease", "leases", true),
 ];
 
 export function isBuiltinType(type: ResourceType): boolean {

@@ -315,3 +315,31 @@ describe("simulated rollouts", () => {
     expect(events[0].message).toContain("Failed to pull image");
   });
 });
+
+describe("coordination.k8s.io Leases", () => {
+  const leases = "/apis/coordination.k8s.io/v1/namespaces/istio-system/leases";
+  const lease = (spec: Record<string, unknown>, resourceVersion?: string) => ({
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    metadata: { name: "lock", ...(resourceVersion ? { resourceVersion } : {}) },
+    spec,
+  });
+
+  it("creates a Lease, rejects an invalid spec and a stale resourceVersion on update", async () => {
+    const spec = { holderIdentity: "a", leaseDurationSeconds: 30, renewTime: "2026-01-01T00:00:00.000000Z" };
+    const created = await call(server, "POST", leases, lease(spec));
+    expect(created.status).toBe(201);
+    const invalid = await call(server, "POST", leases, {
+      ...lease({ leaseDurationSeconds: 0, renewTime: "yesterday" }),
+      metadata: { name: "x" },
+    });
+    expect(invalid.body).toMatchObject({
+      code: 422,
+      details: { causes: [{ field: "spec.leaseDurationSeconds" }, { field: "spec.renewTime" }] },
+    });
+    const version = created.body.metadata.resourceVersion as string;
+    expect((await call(server, "PUT", `${leases}/lock`, lease({ ...spec, holderIdentity: "b" }, version))).status).toBe(200);
+    const stale = await call(server, "PUT", `${leases}/lock`, lease({ ...spec, holderIdentity: "c" }, version));
+    expect(stale.body).toMatchObject({ code: 409, reason: "Conflict" });
+  });
+});

@@ -126,6 +126,7 @@ export class ObjectStore {
       if (typeof value !== "string")
         causes.push({ field: `metadata.labels`, message: `Invalid value: ${JSON.stringify(value)}: label ${key} must be a string` });
     }
+    if (type.kind === "Lease") causes.push(...leaseSpecProblems(object.spec ?? {}));
     for (const rule of this.invalidRules) {
       if (rule.kind === type.kind && (rule.name === undefined || rule.name === name))
         causes.push({ field: rule.field, message: rule.message });
@@ -400,4 +401,23 @@ function applyDefaults(type: ResourceType, object: Json): void {
 function reorderTopLevel(object: Json): Json {
   const { apiVersion, kind, metadata, ...rest } = object;
   return { ...(apiVersion !== undefined ? { apiVersion } : {}), ...(kind !== undefined ? { kind } : {}), metadata, ...rest };
+}
+
+const microTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** coordination.k8s.io Lease spec rules (ValidateLeaseSpec): positive durations, non-negative transitions, MicroTime stamps. */
+function leaseSpecProblems(spec: Json): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (spec.leaseDurationSeconds !== undefined && !(Number.isInteger(spec.leaseDurationSeconds) && spec.leaseDurationSeconds > 0))
+    problems.push({ field: "spec.leaseDurationSeconds", message: `Invalid value: ${spec.leaseDurationSeconds}: must be greater than 0` });
+  if (spec.leaseTransitions !== undefined && !(Number.isInteger(spec.leaseTransitions) && spec.leaseTransitions >= 0))
+    problems.push({
+      field: "spec.leaseTransitions",
+      message: `Invalid value: ${spec.leaseTransitions}: must be greater than or equal to 0`,
+    });
+  for (const field of ["acquireTime", "renewTime"]) {
+    if (spec[field] !== undefined && !(typeof spec[field] === "string" && microTimePattern.test(spec[field])))
+      problems.push({ field: `spec.${field}`, message: `Invalid value: ${JSON.stringify(spec[field])}: must be an RFC 3339 MicroTime` });
+  }
+  return problems;
 }

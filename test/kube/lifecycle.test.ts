@@ -121,6 +121,23 @@ describe("install", () => {
     expect(forced.failures).toEqual([]);
   });
 
+  it("accounts for every object after a failure: applied (confirmed by the server) and pending add up to the plan", async () => {
+    // CRDs that never become Established stop Base after its CRDs were applied and before the rest was.
+    server.setBehaviour({ crdEstablishDelayMs: 60_000 });
+    const result = await installPlan(cluster, syntheticPlan(), { readinessTimeoutMs: 300 });
+    expect(result.failures.map((failure) => failure.component)).toEqual(["Base"]);
+    expect(result.applied.length + result.pending.length).toBe(syntheticObjectCount());
+    expect(result.applied.every((entry) => entry.object.startsWith("CustomResourceDefinition "))).toBe(true);
+    const stored = new Set(
+      server
+        .objects()
+        .map((object) => `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`),
+    );
+    for (const entry of result.applied) expect(stored.has(entry.object)).toBe(true);
+    for (const entry of result.pending)
+      if (!entry.object.startsWith("CustomResourceDefinition ")) expect(stored.has(entry.object)).toBe(false);
+  });
+
   it("takes over fields that Istio's own managers changed (istiod patching its webhooks) without --force-conflicts", async () => {
     await installPlan(cluster, syntheticPlan(), options);
     await cluster.client.request({

@@ -4,6 +4,7 @@ import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { closestWord } from "../../core/suggest.js";
 import { SCHEMA_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
+import type { SourceDocument } from "../../core/documents/index.js";
 import type { CliContext } from "../context.js";
 import { collect } from "../options.js";
 
@@ -21,6 +22,7 @@ interface ConvertFlags {
   allNamespaces?: boolean;
   selector: string[];
   to?: string;
+  cluster?: boolean;
 }
 
 const directions: Record<string, Direction> = {
@@ -55,6 +57,10 @@ export function register(program: Command, context: CliContext): void {
       "--credential-namespace <ns>",
       "namespace where Istio's gateway workload reads TLS secrets (namespaced certificateRefs + ReferenceGrants)",
     )
+    .option(
+      "--cluster",
+      "gateway-to-httproute: read Services and DestinationRules missing from the input from the cluster (--kubeconfig/--context), for ports and subsets",
+    )
     .option("--experimental", "full profile: also use experimental-channel fields (parentRef port, rule retry, sessionPersistence)")
     .option(
       "--selector <key=value>",
@@ -65,7 +71,7 @@ export function register(program: Command, context: CliContext): void {
     .addHelpText(
       "after",
       "\nExamples:\n  mesh convert gateway-to-httproute -f istio.yaml            Istio → Gateway API\n  mesh convert httproute-to-virtualservice -f gateway-api.yaml Gateway API → Istio\n  mesh convert --to istio -f gateway-api.yaml                 the same\n" +
-        "\nExit codes: 0 converted (warnings allowed), 1 something could not be converted (error findings), 2 usage or input error.",
+        "\nExit codes: 0 converted, and the API server accepts the output (warnings allowed), 1 error findings (routing would change, or the output would be rejected; it is still written), 2 usage or input error, 3 --cluster could not read the cluster.",
     )
     .action((direction: string | undefined, files: string[], flags: ConvertFlags, command: Command) => {
       const named = direction === undefined ? undefined : directions[direction];
@@ -97,6 +103,10 @@ async function runConvert(
   if (inputs.length === 0) throw new UsageError("no input given", { hint: "pass files with -f FILE (or -f - for stdin)" });
   if (flags.allNamespaces && globals.namespace) throw new UsageError("-n and -A cannot be used together");
   const gatewayApiVersion = parseGatewayApiVersion(flags.gatewayApiVersion ?? "v1.5.1");
+  if (flags.cluster && direction === "istio")
+    throw new UsageError("--cluster is used by gateway-to-httproute only", {
+      hint: "drop --cluster for the Gateway API → Istio direction",
+    });
 
   const [{ loadDocuments, readStream }, convert, { findingLine }, { Chalk }, { hasErrors, sortFindings }] = await Promise.all([
     import("../../core/documents/index.js"),
@@ -123,10 +133,11 @@ async function runConvert(
     for (const finding of unreadable) context.io.stderr.write(`${findingLine({ ...finding, code: `CONV002/${finding.code}` }, chalk)}\n`);
     throw new UsageError(`cannot read the input (${unreadable.length} problem${unreadable.length === 1 ? "" : "s"}); nothing converted`);
   }
+  const cluster = flags.cluster ? await readClusterContext(context, command) : [];
   const result =
     direction === "istio"
       ? convert.convertGatewayApiToIstio(loaded.documents, options)
-      : convert.convertIstioToGatewayApi(loaded.documents, options);
+      : convert.convertIstioToGatewayApi(loaded.documents, options, cluster);
   // Reading problems that did not stop the run (e.g. warnings of the documents layer) are reported too.
   const findings = [...loaded.findings, ...result.findings];
 
@@ -149,6 +160,26 @@ async function runConvert(
     if (!globals.quiet) context.io.stderr.write(`${summaryLine(result.objects.length, findings, globals.verbose, flags.outputDir)}\n`);
   }
   if (hasErrors(findings)) context.exitCode = 1;
+}
+
+/** `--cluster`: the live Services and DestinationRules, as documents the converter reads for ports and subsets. */
+async function readClusterContext(context: CliContext, command: Command): Promise<SourceDocument[]> {
+  const [{ clusterAccess }, kube, { parseManifestText, toYamlStream }] = await Promise.all([
+    import("../cluster-access.js"),
+    import("../../kube/index.js"),
+    import("../../core/documents/index.js"),
+  ]);
+  const cluster = await kube.connectCluster(await clusterAccess(context, command, "30s"));
+  try {
+    const [services, rules] = await Promise.all([
+      cluster.list("v1", "Service"),
+      cluster.listIfServed("networking.istio.io/v1", "DestinationRule"),
+    ]);
+    const objects = [...services, ...rules];
+    return objects.length === 0 ? [] : parseManifestText(toYamlStream(objects), `cluster ${cluster.contextName}`).documents;
+  } finally {
+    cluster.close();
+  }
 }
 
 function summaryLine(objects: number, findings: readonly { severity: string }[], verbose: boolean, outputDir: string | undefined): string {

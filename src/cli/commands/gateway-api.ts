@@ -171,8 +171,15 @@ async function runUninstall(cluster: Cluster, flags: UninstallFlags, context: Cl
       return `CustomResourceDefinition ${crd.name}${objects}`;
     }),
   ];
+  if (plan.foreign.length > 0) {
+    context.io.stderr.write(
+      `Warning: keeping ${plan.foreign.length} CRD(s) in a Gateway API group that no Gateway API release bundle installed ` +
+        `(bundle-version/channel annotations missing or unknown); another tool or your platform may manage them:\n` +
+        plan.foreign.map((crd) => `  CustomResourceDefinition ${crd.name}\n`).join(""),
+    );
+  }
   if (targets.length === 0) {
-    context.io.stderr.write("No Gateway API CRDs are installed; nothing to delete.\n");
+    context.io.stderr.write("No Gateway API CRDs from a release bundle are installed; nothing to delete.\n");
     return;
   }
   const list = targets.map((target) => `  ${target}\n`).join("");

@@ -95,6 +95,11 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
       ).ensureGatewayApiBeforeIstio(cluster, context, command, { dryRun: flags.dryRun ?? false, timeoutMs: readinessTimeoutMs });
     const progress = await createProgress(context, command, globals.quiet || output === "json");
     const onEvent = (event: InstallEvent) => {
+      if (event.type === "lock-waiting") {
+        if (!globals.quiet)
+          context.io.stderr.write(`Waiting for another mesh run to finish: the install lock is held by ${event.holder}\n`);
+        return;
+      }
       if (event.type === "version-change") {
         const direction = isOlderVersion(event.to, event.from) ? "downgraded" : "upgraded";
         context.io.stderr.write(
@@ -107,7 +112,17 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
     const result = await kube.installPlan(
       cluster,
       plan,
-      { dryRun: flags.dryRun ?? false, forceConflicts: flags.forceConflicts ?? false, readinessTimeoutMs, prune: flags.prune },
+      {
+        dryRun: flags.dryRun ?? false,
+        forceConflicts: flags.forceConflicts ?? false,
+        readinessTimeoutMs,
+        prune: flags.prune,
+        lock: {
+          operation: `install (profile ${generated.profile}, revision ${plan.revision})`,
+          waitMs: readinessTimeoutMs,
+          ...lockPoll(context),
+        },
+      },
       onEvent,
     );
     progress.stop();
@@ -259,4 +274,10 @@ function reportResult(
     if (info.profile === "ambient" && info.output !== "json")
       context.io.stdout.write("The ambient profile has been installed successfully, enjoy Istio without sidecars!\n");
   })();
+}
+
+/** MESH_LOCK_POLL_MS shortens the wait between looks at a held lock (tests). */
+export function lockPoll(context: CliContext): { pollMs?: number } {
+  const value = Number(context.io.env.MESH_LOCK_POLL_MS);
+  return Number.isFinite(value) && value > 0 ? { pollMs: value } : {};
 }

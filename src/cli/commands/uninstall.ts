@@ -1,11 +1,13 @@
 import type { Command } from "commander";
-import { UsageError } from "../../core/errors.js";
+import { ClusterError, UsageError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
+import type { LockHolder } from "../../kube/index.js";
 import type { CliContext } from "../context.js";
 import { clusterAccess } from "../cluster-access.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../plan.js";
 import { collect } from "../options.js";
+import { lockPoll } from "./install.js";
 
 interface UninstallFlags {
   purge?: boolean;
@@ -14,6 +16,7 @@ interface UninstallFlags {
   filename: string[];
   skipConfirmation?: boolean;
   dryRun?: boolean;
+  force?: boolean;
   requestTimeout: string;
 }
 
@@ -27,6 +30,7 @@ export function register(program: Command, context: CliContext): void {
     .option("-f, --filename <file>", "select by rendering this IstioOperator overlay (repeatable)", collect, [])
     .option("-y, --skip-confirmation", "do not ask for confirmation")
     .option("--dry-run", "print what would be removed without removing it")
+    .option("--force", "with --purge, delete the CRDs without asking even though custom resources would go with them")
     .option("--request-timeout <duration>", "timeout of each API request", "30s")
     .addHelpText("after", "\nExit codes: 0 removed (or nothing to remove), 1 cancelled, 2 usage error, 3 cluster error.")
     .action((flags: UninstallFlags, command: Command) => runUninstall(flags, command, context));
@@ -71,6 +75,26 @@ async function runUninstall(flags: UninstallFlags, command: Command, context: Cl
       err("No resources will be pruned from the cluster. Please double check the input configs.");
       return;
     }
+    // Deleting a CRD deletes every custom resource of its kind: the user's VirtualServices, Gateways…
+    const stored = flags.purge ? await kube.countCustomResources(cluster, targets) : [];
+    const doomed = stored.filter((entry) => entry.count !== 0);
+    if (doomed.length > 0) {
+      const total = doomed.reduce((sum, entry) => sum + (entry.count ?? 0), 0);
+      err(`Deleting the CRDs also deletes ${total} custom resources stored in them:`);
+      for (const entry of doomed) err(`  ${entry.kind}: ${entry.count ?? "unknown number (could not list)"} (${entry.crd})`);
+      if (!flags.dryRun && !flags.force) {
+        if (!context.io.stdin.isTTY) {
+          throw new UsageError("refusing to delete custom resources without confirmation: standard input is not a terminal", {
+            hint: "back them up (kubectl get <kind> -A -o yaml), then pass --force to delete them with their CRDs",
+          });
+        }
+        if (!(await confirm(context, "Delete these custom resources with their CRDs?", "delete custom resources"))) {
+          context.io.stderr.write("Cancelled.\n");
+          context.exitCode = 1;
+          return;
+        }
+      }
+    }
     if (!flags.dryRun && !flags.skipConfirmation) {
       const question = flags.purge
         ? "All Istio resources will be pruned from the cluster\nProceed?"
@@ -81,20 +105,48 @@ async function runUninstall(flags: UninstallFlags, command: Command, context: Cl
         return;
       }
     }
-    const reports = await kube.deleteObjects(cluster, targets, { dryRun: flags.dryRun ?? false }, (report) => {
-      const name = describeObject(report.object);
-      if (report.result === "dry run") err(`  Not pruning ${name} because of dry run.`);
-      else if (report.result === "already gone") err(`  ${name} was already gone.`);
-      else err(`  Removed ${name}.`);
-    });
+    const namespace = rendered?.plan.namespace ?? "istio-system";
+    const lock =
+      !flags.dryRun && (await cluster.get({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }))
+        ? {
+            namespace,
+            operation: flags.purge ? "uninstall --purge" : `uninstall (revision ${revision ?? "default"})`,
+            waitMs: 5 * 60_000,
+            ...lockPoll(context),
+            onWaiting: (holder: LockHolder) =>
+              err(`Waiting for another mesh run to finish: the install lock is held by ${kube.describeHolder(holder)}`),
+          }
+        : undefined;
+    const reports = await kube.withInstallLock(cluster, lock, () =>
+      kube.deleteObjects(cluster, targets, { dryRun: flags.dryRun ?? false }, (report) => {
+        const name = describeObject(report.object);
+        if (report.result === "dry run") err(`  Not pruning ${name} because of dry run.`);
+        else if (report.result === "already gone") err(`  ${name} was already gone.`);
+        else if (report.result === "failed") err(`  Could not remove ${name}: ${report.error ?? "unknown error"}`);
+        else err(`  Removed ${name}.`);
+      }),
+    );
+    const left = reports.filter((report) => report.result === "failed");
     if (globals.output === "json") {
       const { toJson } = await import("../../core/documents/write.js");
       context.io.stdout.write(
         toJson({
           dryRun: flags.dryRun ?? false,
-          objects: reports.map((report) => ({ object: describeObject(report.object), result: report.result })),
+          objects: reports.map((report) => ({
+            object: describeObject(report.object),
+            result: report.result,
+            ...(report.error ? { error: report.error } : {}),
+          })),
+          ...(flags.purge ? { customResources: stored } : {}),
         }),
       );
+    }
+    if (left.length > 0) {
+      err(`Removed ${reports.length - left.length} of ${reports.length} objects; ${left.length} left:`);
+      for (const report of left) err(`  ${describeObject(report.object)}`);
+      throw new ClusterError(`uninstall incomplete: ${left.length} objects could not be removed`, {
+        hint: "fix the cause above and run the same command again; it removes only what is left",
+      });
     }
     err(flags.dryRun ? `Dry run: ${reports.length} objects would be removed. Nothing was changed.` : "✔ Uninstall complete");
   } finally {

@@ -69,7 +69,7 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
       hosts.forEach((host, hostIndex) => {
         const service = serviceHostStrict(host, virtualService.namespace, context.options.clusterDomain);
         if (!service) {
-          notes.warning("CONV201", `mesh host "${host}" is not a Kubernetes Service name: no GAMMA parentRef for it`, source, [
+          notes.error("CONV201", `mesh host "${host}" is not a Kubernetes Service name: no GAMMA parentRef for it`, source, [
             "spec",
             "hosts",
             hostIndex,
@@ -111,7 +111,7 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
         );
         addRef(ref);
       } else {
-        notes.warning("CONV204", `Gateway ${namespace}/${name} is not in the input: no parentRef`, source, at);
+        notes.error("CONV204", `Gateway ${namespace}/${name} is not in the input: no parentRef`, source, at);
       }
       return;
     }

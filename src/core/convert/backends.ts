@@ -1,7 +1,7 @@
 import type { FieldPath } from "../findings.js";
 import { referenceGrantName, type ConvertContext, type Emitted } from "./context.js";
 import { isDns1123Label } from "../dns-names.js";
-import { serviceHostLenient, serviceHostStrict } from "./hosts.js";
+import { serviceHostLenient, serviceHostStrict, type ServiceHost } from "./hosts.js";
 import type { InputObject } from "./input.js";
 import { gatewayApiGroup, istioNetworkingGroup } from "./options.js";
 import { listOf, numberOf, recordOf, stringMapOf, stringOf, stringsOf, type PlainRecord } from "./plain-data.js";
@@ -55,7 +55,7 @@ export function destinationRef(
   const source = virtualService.source;
   const host = stringOf(destination.host);
   if (!host) {
-    notes.warning("CONV304", "destination without host is skipped", source, path);
+    notes.error("CONV304", "destination without host is skipped", source, path);
     return undefined;
   }
   let ref: PlainRecord;
@@ -77,7 +77,7 @@ export function destinationRef(
   } else {
     service = serviceHostLenient(host, virtualService.namespace);
     if (!isDns1123Label(service.name) || !service.namespace.split(".").every(isDns1123Label) || service.namespace.includes(".")) {
-      notes.warning(
+      notes.error(
         "CONV304",
         `destination host "${host}" does not name a Kubernetes Service (read as Service "${service.name}" in namespace "${service.namespace}"); use name.namespace.svc.cluster.local`,
         source,
@@ -87,17 +87,24 @@ export function destinationRef(
     ref = { name: service.name, namespace: service.namespace };
   }
   let port = numberOf(recordOf(destination.port)?.number);
-  if (port === undefined && full && service) port = singleServicePort(service, context);
+  if (port === undefined && full && ref.kind === undefined && service) {
+    port = servicePort(service, host, path, virtualService, context);
+    // Gateway API rejects a Service backendRef without a port; the error above says what to add.
+    if (port === undefined) return undefined;
+  }
   if (port !== undefined) ref.port = port;
   else if (ref.kind === undefined) {
-    notes.warning("CONV304", `destination "${host}" has no port.number; Gateway API requires a port for Service backends`, source, path);
+    notes.error("CONV304", `destination "${host}" has no port.number; Gateway API requires a port for Service backends`, source, path);
   }
   const subset = stringOf(destination.subset);
-  if (subset) notes.warning("CONV303", subsetMessage(host, subset, virtualService, context), source, [...path, "subset"]);
+  if (subset && full && service && ref.kind === undefined) {
+    const name = context.subsetServices.resolve(service, subset, [...path, "subset"], virtualService, context);
+    if (name !== undefined) ref.name = name;
+  } else if (subset) notes.error("CONV303", subsetMessage(host, subset, virtualService, context), source, [...path, "subset"]);
   if (service && service.namespace !== virtualService.namespace && ref.kind === undefined) {
-    if (full) scope.grants.add(virtualService.namespace, scope.routeKind, service.namespace, service.name, virtualService);
+    if (full) scope.grants.add(virtualService.namespace, scope.routeKind, service.namespace, String(ref.name), virtualService);
     else {
-      notes.warning(
+      notes.error(
         "CONV209",
         `backend ${service.namespace}/${service.name} is in another namespace; create a ReferenceGrant in ${service.namespace} that allows ${scope.routeKind}s from ${virtualService.namespace}`,
         source,
@@ -108,10 +115,38 @@ export function destinationRef(
   return ref;
 }
 
-function singleServicePort(service: { name: string; namespace: string }, context: ConvertContext): number | undefined {
+/** full: a destination without `port` takes the port of its Service when the Service has exactly one. */
+function servicePort(
+  service: ServiceHost,
+  host: string,
+  path: FieldPath,
+  virtualService: InputObject,
+  context: ConvertContext,
+): number | undefined {
   const input = context.services.get(`${service.namespace}/${service.name}`);
-  const ports = listOf(input?.spec.ports);
-  return ports.length === 1 ? numberOf(recordOf(ports[0])?.port) : undefined;
+  const at: FieldPath = [...path, "port"];
+  const source = virtualService.source;
+  if (!input) {
+    context.notes.error(
+      "CONV304",
+      `destination "${host}" has no port and Service ${service.namespace}/${service.name} is not in the input: add the Service (or pass --cluster), or set port.number`,
+      source,
+      at,
+    );
+    return undefined;
+  }
+  const ports = listOf(input.spec.ports).map((port) => recordOf(port) ?? {});
+  if (ports.length === 1 && numberOf(ports[0]!.port) !== undefined) return numberOf(ports[0]!.port);
+  const listed = ports.map((port) => `${stringOf(port.name) ?? "unnamed"} ${String(port.port)}`).join(", ");
+  context.notes.error(
+    "CONV304",
+    ports.length === 0
+      ? `destination "${host}" has no port and Service ${service.namespace}/${service.name} has no ports: set port.number`
+      : `destination "${host}" has no port and Service ${service.namespace}/${service.name} has several (${listed}): set port.number`,
+    source,
+    at,
+  );
+  return undefined;
 }
 
 function subsetMessage(host: string, subset: string, virtualService: InputObject, context: ConvertContext): string {
@@ -161,7 +196,8 @@ export function routeBackendRefs(
   });
   if (refs.length < 2) return refs.map(({ ref }) => ref);
   if (refs.every(({ weight }) => weight === 0)) {
-    notes.warning(
+    notes.add(
+      full ? "warning" : "error",
       "CONV321",
       full
         ? "every destination has weight 0: weights are omitted (equal split)"

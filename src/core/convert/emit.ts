@@ -1,9 +1,24 @@
+import type { FieldPath } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import type { Emitted } from "./context.js";
+import type { InputObject } from "./input.js";
 import { NameRegistry } from "./names.js";
 import type { Notes } from "./notes.js";
 import { convertedFromAnnotation, generatorAnnotation, lastAppliedAnnotation } from "./options.js";
 import { listOf, pruneEmpty, type PlainRecord } from "./plain-data.js";
+
+/** Where an emitted object came from, for findings about the output (the contract). */
+export interface Origin {
+  input: InputObject;
+  /** The input field that produced an output field (`spec.listeners[2].tls` → `spec.servers[1].tls`). */
+  inputPath?: (outputPath: FieldPath) => FieldPath;
+}
+
+const origins = new WeakMap<KubeObject, Origin>();
+
+export function originOf(object: KubeObject): Origin | undefined {
+  return origins.get(object);
+}
 
 export interface EmitOptions {
   /** Kinds in output order; unknown kinds go last. */
@@ -28,7 +43,9 @@ export function emitObjects(emitted: readonly Emitted[], options: EmitOptions): 
     if (name !== wanted) {
       options.notes.warning("CONV320", `generated ${object.kind} name ${namespace}/${wanted} is taken: named ${name}`, item.from?.source);
     }
-    objects.push(finish(object, name, item, options.generator));
+    const out = finish(object, name, item, options.generator);
+    if (item.from) origins.set(out, item.inputPath ? { input: item.from, inputPath: item.inputPath } : { input: item.from });
+    objects.push(out);
   }
   const rank = (kind: string) => {
     const index = options.kindOrder.indexOf(kind);

@@ -21,6 +21,11 @@ export interface GatewayIndexEntry {
 
 export type ListenerIndex = Map<string, GatewayIndexEntry>;
 
+const maxListenersPerGateway = 64;
+
+/** Certificates a server reads from files in the gateway pod instead of a Secret. */
+const fileCertificateFields = ["serverCertificate", "privateKey", "caCertificates"];
+
 const tlsFieldsNotConverted = [
   "serverCertificate",
   "privateKey",
@@ -85,6 +90,14 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
     );
     return { emitted: [] };
   }
+  if (listeners.length > maxListenersPerGateway) {
+    notes.error(
+      "CONV119",
+      `the Gateway needs ${listeners.length} listeners and Gateway API allows ${maxListenersPerGateway} per Gateway: split the Istio Gateway into several (one per group of hosts or ports) and convert again`,
+      gateway.source,
+      ["spec", "servers"],
+    );
+  }
   const hosts = new Map<string, Set<string>>();
   for (const server of servers) {
     for (const host of server.hosts) {
@@ -103,7 +116,7 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
     },
   };
   return {
-    emitted: [{ object, from: gateway }, ...extra],
+    emitted: [{ object, from: gateway, inputPath: (path) => serverPath(path, listeners) }, ...extra],
     entry: {
       namespace: gateway.namespace,
       name: gateway.name,
@@ -112,6 +125,13 @@ function convertGateway(gateway: InputObject, context: ConvertContext): { emitte
       redirectListeners,
     },
   };
+}
+
+/** `spec.listeners[i]…` → `spec.servers[k]…` of the first server the listener came from. */
+function serverPath(path: FieldPath, listeners: readonly Listener[]): FieldPath {
+  const index = path[0] === "spec" && path[1] === "listeners" && typeof path[2] === "number" ? path[2] : undefined;
+  const server = index === undefined ? undefined : [...(listeners[index]?.servers ?? [])][0];
+  return server === undefined ? ["spec", "servers"] : ["spec", "servers", server];
 }
 
 function resolveServer(gateway: InputObject, server: PlainRecord, index: number, context: ConvertContext): ResolvedServer | undefined {
@@ -130,7 +150,7 @@ function resolveServer(gateway: InputObject, server: PlainRecord, index: number,
   const tls = recordOf(server.tls);
   const rawMode = tls ? (stringOf(tls.mode) ?? "PASSTHROUGH").toUpperCase() : undefined;
   if (rawMode === "ISTIO_MUTUAL" || rawMode === "OPTIONAL_MUTUAL") {
-    notes.warning("CONV106", `TLS mode ${rawMode} (Istio mesh certificates) has no Gateway API equivalent: server skipped`, source, [
+    notes.error("CONV106", `TLS mode ${rawMode} (Istio mesh certificates) has no Gateway API equivalent: server skipped`, source, [
       ...at,
       "tls",
       "mode",
@@ -167,9 +187,9 @@ function resolveServer(gateway: InputObject, server: PlainRecord, index: number,
   if (rawMode === "MUTUAL") {
     const credential = stringOf(tls?.credentialName);
     const caSource = credential ? ` (Istio read it from ca.crt of secret ${credential}, or secret ${credential}-cacert)` : "";
-    notes.warning(
+    notes.error(
       "CONV117",
-      `MUTUAL: client-certificate validation is not converted; configure spec.tls.frontend.default.validation.caCertificateRefs with the CA${caSource}`,
+      `MUTUAL: client-certificate validation is not converted (clients without a certificate would be accepted); configure spec.tls.frontend.default.validation.caCertificateRefs with the CA${caSource}`,
       source,
       [...at, "tls", "mode"],
     );
@@ -247,8 +267,23 @@ function certificateRefs(tls: PlainRecord, gateway: InputObject, context: Conver
 function noteTlsFields(tls: PlainRecord, server: ResolvedServer, gateway: InputObject, at: FieldPath, context: ConvertContext): void {
   const { notes, full } = context;
   const converted = full && server.tls?.mode === "Terminate";
+  const fileMounted = fileCertificateFields.filter((field) => hasKey(tls, field));
+  const secretNamed = hasKey(tls, "credentialName") || stringsOf(tls.credentialNames).length > 0;
+  if (server.tls?.mode === "Terminate" && !secretNamed) {
+    const files =
+      fileMounted.length > 0
+        ? `its certificate comes from files (${fileMounted.map((field) => `tls.${field}`).join(", ")})`
+        : "it names no certificate";
+    notes.error(
+      "CONV108",
+      `no valid Terminate listener can be written: ${files}, and a Gateway API listener needs a Secret; create one (kubectl create secret tls NAME --cert=… --key=… -n ${context.options.credentialNamespace ?? gateway.namespace}) and set tls.credentialName: NAME`,
+      gateway.source,
+      [...at, "tls", fileMounted[0] ?? "mode"],
+    );
+  }
   for (const field of tlsFieldsNotConverted) {
     if (!hasKey(tls, field)) continue;
+    if (!secretNamed && server.tls?.mode === "Terminate" && fileMounted.includes(field)) continue;
     if (converted && (field === "credentialName" || field === "credentialNames")) continue;
     const hint =
       field === "credentialName" || field === "credentialNames" ? "; reference the secret in the listener's tls.certificateRefs" : "";
@@ -262,7 +297,8 @@ function noteTlsFields(tls: PlainRecord, server: ResolvedServer, gateway: InputO
         "httpsRedirect",
       ]);
     } else {
-      notes.warning(
+      notes.add(
+        server.protocol === "HTTP" ? "error" : "warning",
         "CONV109",
         server.protocol === "HTTP"
           ? "tls.httpsRedirect is not converted; add an HTTPRoute with a RequestRedirect filter (scheme https, statusCode 301)"

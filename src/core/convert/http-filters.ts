@@ -7,6 +7,7 @@ import { httpMethods } from "./http-matches.js";
 import { hasKey, listOf, numberOf, recordOf, stringOf, stringsOf, type PlainRecord } from "./plain-data.js";
 
 const redirectCodes = [301, 302, 303, 307, 308];
+const prefixMarker = "%PREFIX()%";
 
 /**
  * The filters of one `http` entry except URLRewrite, in Gateway API order (docs/design/convert.md §7.4):
@@ -79,7 +80,10 @@ function redirectFilter(redirect: PlainRecord, at: FieldPath, scope: BackendScop
     else notes.info("CONV307", "redirect authority is dropped; the Location keeps the request's host", source, [...at, "authority"]);
   }
   const uri = stringOf(redirect.uri);
-  if (uri !== undefined) out.path = { type: "ReplaceFullPath", replaceFullPath: uri };
+  // istiod writes Gateway API's ReplacePrefixMatch redirects as `%PREFIX()%<prefix>`.
+  const replacedPrefix = full && uri?.startsWith(prefixMarker) ? uri.slice(prefixMarker.length) || "/" : undefined;
+  if (replacedPrefix !== undefined) out.path = { type: "ReplacePrefixMatch", replacePrefixMatch: replacedPrefix };
+  else if (uri !== undefined) out.path = { type: "ReplaceFullPath", replaceFullPath: uri };
   const port = numberOf(redirect.port);
   if (port !== undefined && port > 0) out.port = port;
   if (hasKey(redirect, "derivePort")) notes.info("CONV307", "redirect derivePort is dropped", source, [...at, "derivePort"]);
@@ -142,7 +146,7 @@ function corsFilter(cors: PlainRecord, at: FieldPath, scope: BackendScope, conte
     const match = recordOf(raw) ?? {};
     const exact = stringOf(match.exact);
     const regex = stringOf(match.regex);
-    const origin = exact !== undefined ? exact.toLowerCase() : regex === "*" || regex === ".*" ? "*" : undefined;
+    const origin = exact !== undefined ? exact.toLowerCase() : regex !== undefined ? originOfRegex(regex) : undefined;
     if (origin !== undefined && originPattern.test(origin)) origins.push(origin);
     else notes.warning("CONV317", 'CORS origin is not an exact origin or "*": dropped', source, [...at, "allowOrigins", index]);
   });
@@ -174,6 +178,21 @@ function corsFilter(cors: PlainRecord, at: FieldPath, scope: BackendScope, conte
     notes.info("CONV317", "corsPolicy.unmatchedPreflights is dropped", source, [...at, "unmatchedPreflights"]);
   notes.info("CONV317", "corsPolicy becomes a CORS filter", source, at);
   return { type: "CORS", cors: out };
+}
+
+/**
+ * A regex origin Gateway API can write: anything (`.*`, `^.*$`, `*`) → `*`; an anchored origin with one
+ * wildcard host label (`^https://.*\.example\.com$`, as istiod writes `https://*.example.com`) → that
+ * wildcard origin; an escaped literal origin → itself.
+ */
+function originOfRegex(regex: string): string | undefined {
+  const body = regex.replace(/^\^/, "").replace(/\$$/, "");
+  if (body === "*" || body === ".*" || body === ".+") return "*";
+  const parts = /^(https?):\/\/((?:\.\*|\.\+|\[\^\.\]\*|\[\^\.\]\+|\[\^\/\]\*|\[\^\/\]\+)\\\.)?((?:[a-z0-9-]|\\\.)+)((?::\d{1,5})?)$/i.exec(
+    body,
+  );
+  if (!parts) return undefined;
+  return `${parts[1]!.toLowerCase()}://${parts[2] ? "*." : ""}${parts[3]!.replaceAll("\\.", ".").toLowerCase()}${parts[4]}`;
 }
 
 /** Istio `timeout` → Gateway API `timeouts.request` (docs/design/convert.md §7.5, E8). */

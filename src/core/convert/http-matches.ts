@@ -63,10 +63,10 @@ function convertMatch(match: PlainRecord, at: FieldPath, virtualService: InputOb
   for (const field of narrowingDropped) {
     if (!hasKey(match, field)) continue;
     if (field === "port" && full && context.options.experimental) continue;
-    notes.warning("CONV301", `match.${field} has no Gateway API form and is dropped: the match gets broader`, source, [...at, field]);
+    notes.error("CONV301", `match.${field} has no Gateway API form and is dropped: the match gets broader`, source, [...at, field]);
   }
   if (ignoreCase && !(full && uri)) {
-    notes.warning("CONV301", "match.ignoreUriCase is dropped: paths now match case-sensitively", source, [...at, "ignoreUriCase"]);
+    notes.error("CONV301", "match.ignoreUriCase is dropped: paths now match case-sensitively", source, [...at, "ignoreUriCase"]);
   }
   for (const field of ["statPrefix", "name"]) {
     if (hasKey(match, field)) notes.info("CONV301", `match.${field} is dropped`, source, [...at, field]);

@@ -24,6 +24,7 @@ interface RuleDraft {
 const maxRulesPerRoute = 16;
 const maxMatchesPerRoute = 128;
 const maxHostnamesPerRoute = 16;
+const maxParentRefsPerRoute = 32;
 
 /** `spec.http` → HTTPRoutes: one per entry in `compat`, one per VirtualService in `full` (docs/design/convert.md §7.1). */
 export function convertHttp(
@@ -43,7 +44,7 @@ export function convertHttp(
     ports.push(...converted.ports);
   });
   for (const [earlier, later] of firstMatchShadows(entries)) {
-    context.notes.warning(
+    context.notes.error(
       "CONV318",
       `http[${earlier}] already matches every request http[${later}] matches: Istio never reached http[${later}], Gateway API ranks by specificity and will`,
       virtualService.source,
@@ -52,9 +53,17 @@ export function convertHttp(
   }
   const parentRefs = withPort(attachment.parentRefsFor("HTTPRoute"), ports, virtualService, context);
   const hostnameGroups = context.full ? chunk(attachment.hostnames, maxHostnamesPerRoute) : [attachment.hostnames];
+  // Every (parentRefs chunk, hostnames chunk) pair is one more route with the same rules.
+  const parentGroups = context.full ? chunk(parentRefs, maxParentRefsPerRoute) : [parentRefs];
+  const groups = parentGroups.flatMap((parents, parentIndex) =>
+    hostnameGroups.map((hostnames, hostIndex) => ({
+      parents,
+      hostnames,
+      suffix: `${parentIndex === 0 ? "" : `-p${parentIndex + 1}`}${hostIndex === 0 ? "" : `-h${hostIndex + 1}`}`,
+    })),
+  );
   const routes: Emitted[] = [];
-  hostnameGroups.forEach((hostnames, groupIndex) => {
-    const hostSuffix = groupIndex === 0 ? "" : `-h${groupIndex + 1}`;
+  groups.forEach(({ parents, hostnames, suffix: hostSuffix }) => {
     if (context.full) {
       chunkRules(drafts).forEach((rules, chunkIndex) => {
         const name = `${virtualService.name}${chunkIndex === 0 ? "" : `-${chunkIndex + 1}`}${hostSuffix}`;
@@ -63,9 +72,10 @@ export function convertHttp(
           route(
             name,
             virtualService,
-            parentRefs,
+            parents,
             hostnames,
             rules.map((draft) => namedRule(draft, ruleNames, context)),
+            rules.map((draft) => draft.entryIndex),
             context,
           ),
         );
@@ -73,7 +83,9 @@ export function convertHttp(
     } else {
       for (const draft of drafts) {
         const base = draft.entryName ? `${virtualService.name}-${draft.entryName}` : `${virtualService.name}-idx-${draft.entryIndex}`;
-        routes.push(route(`${base}${draft.suffix}${hostSuffix}`, virtualService, parentRefs, hostnames, [draft.rule], context));
+        routes.push(
+          route(`${base}${draft.suffix}${hostSuffix}`, virtualService, parents, hostnames, [draft.rule], [draft.entryIndex], context),
+        );
       }
     }
   });
@@ -109,6 +121,20 @@ function convertEntry(
   }
   const rule: PlainRecord = {};
   if (matches) rule.matches = matches;
+  const prefixRedirect = filters.find((filter) => recordOf(recordOf(filter.requestRedirect)?.path)?.type === "ReplacePrefixMatch");
+  if (prefixRedirect) {
+    // CEL: a ReplacePrefixMatch redirect needs exactly one match, a PathPrefix (istiod writes one match per entry).
+    if (!matches) rule.matches = [{ path: { type: "PathPrefix", value: "/" } }];
+    else if (matches.length !== 1 || recordOf(matches[0]!.path)?.type !== "PathPrefix") {
+      notes.error(
+        "CONV307",
+        "a %PREFIX()% redirect replaces the matched prefix, which Gateway API allows only on a rule with one prefix match: the redirect path is dropped",
+        source,
+        [...at, "redirect", "uri"],
+      );
+      delete (prefixRedirect.requestRedirect as PlainRecord).path;
+    }
+  }
   if (filters.length > 0) rule.filters = filters;
   if (backendRefs.length > 0) rule.backendRefs = backendRefs;
   const timeouts = entryTimeouts(entry, at, scope, context);
@@ -225,17 +251,30 @@ function noteDroppedFeatures(entry: PlainRecord, at: FieldPath, scope: BackendSc
       [...at, "retries"],
     );
   }
-  if (hasKey(entry, "fault")) notes.warning("CONV316", "fault injection has no Gateway API equivalent: dropped", source, [...at, "fault"]);
-  if (hasKey(entry, "directResponse")) {
-    notes.warning(
-      "CONV313",
-      "directResponse is not converted: the rule has no backends, so requests fail with a 5xx chosen by the implementation",
-      source,
-      [...at, "directResponse"],
-    );
+  const fault = recordOf(entry.fault);
+  if (fault && hasKey(fault, "abort")) {
+    notes.error("CONV316", "fault abort has no Gateway API equivalent: dropped, so requests it answered now reach the backends", source, [
+      ...at,
+      "fault",
+      "abort",
+    ]);
+  }
+  if (fault && hasKey(fault, "delay"))
+    notes.warning("CONV316", "fault delay has no Gateway API equivalent: dropped", source, [...at, "fault", "delay"]);
+  const directResponse = recordOf(entry.directResponse);
+  if (directResponse && numberOf(directResponse.status) === 404 && !hasKey(directResponse, "body") && !hasKey(entry, "route")) {
+    notes.info("CONV313", "directResponse 404 becomes a rule without backends, which Gateway API answers with 404", source, [
+      ...at,
+      "directResponse",
+    ]);
+  } else if (hasKey(entry, "directResponse")) {
+    notes.error("CONV313", "directResponse is not converted: the rule has no backends, so Gateway API answers 404 instead", source, [
+      ...at,
+      "directResponse",
+    ]);
   }
   if (hasKey(entry, "delegate")) {
-    notes.warning("CONV314", "delegate is not converted: convert the delegate VirtualService's routes into this route by hand", source, [
+    notes.error("CONV314", "delegate is not converted: convert the delegate VirtualService's routes into this route by hand", source, [
       ...at,
       "delegate",
     ]);
@@ -270,8 +309,6 @@ function rewriteDrafts(
   const hostname = full && authority !== undefined ? authority.toLowerCase() : undefined;
   if (authority !== undefined && hostname === undefined)
     notes.info("CONV311", "rewrite.authority is dropped: the backend sees the original Host", source, [...at, "authority"]);
-  if (hasKey(rewrite, "uriRegexRewrite"))
-    notes.info("CONV311", "rewrite.uriRegexRewrite has no Gateway API form: dropped", source, [...at, "uriRegexRewrite"]);
   const uri = stringOf(rewrite.uri);
   const withRewrite = (base: PlainRecord, path: PlainRecord | undefined): PlainRecord => {
     const urlRewrite: PlainRecord = {};
@@ -280,6 +317,21 @@ function rewriteDrafts(
     if (Object.keys(urlRewrite).length === 0) return base;
     return { ...base, filters: [...((base.filters as PlainRecord[] | undefined) ?? []), { type: "URLRewrite", urlRewrite }] };
   };
+  const regexRewrite = recordOf(rewrite.uriRegexRewrite);
+  if (regexRewrite) {
+    const fullPath = full && uri === undefined ? wholePathReplacement(regexRewrite) : undefined;
+    if (fullPath !== undefined) {
+      notes.info("CONV311", "a regex rewrite of the whole path (istiod's form of ReplaceFullPath) becomes ReplaceFullPath", source, [
+        ...at,
+        "uriRegexRewrite",
+      ]);
+      return [draft("", withRewrite(rule, { type: "ReplaceFullPath", replaceFullPath: fullPath }))];
+    }
+    notes.error("CONV311", "rewrite.uriRegexRewrite has no Gateway API form: dropped, so backends receive the original path", source, [
+      ...at,
+      "uriRegexRewrite",
+    ]);
+  }
   if (!uri) return [draft("", withRewrite(rule, undefined))];
 
   const matches = rule.matches as PlainRecord[] | undefined;
@@ -315,6 +367,14 @@ function rewriteDrafts(
     );
   }
   return drafts;
+}
+
+/** `{match: "/.*", rewrite: "/new"}` (any path → one path, no capture groups) → "/new". */
+function wholePathReplacement(regexRewrite: PlainRecord): string | undefined {
+  const match = stringOf(regexRewrite.match);
+  const replacement = stringOf(regexRewrite.rewrite);
+  if (match === undefined || replacement === undefined || !replacement.startsWith("/") || replacement.includes("\\")) return undefined;
+  return ["/.*", "^/.*", "/.*$", "^/.*$", ".*", "^.*$"].includes(match) ? replacement : undefined;
 }
 
 /** A rule with nothing in it would be pruned away; it still has to match (and fail) requests. */
@@ -372,7 +432,7 @@ function withPort(
   const distinct = new Set(ports);
   if (!context.full || ports.length === 0 || distinct.has(undefined)) return parentRefs;
   if (!context.options.experimental || distinct.size !== 1) {
-    context.notes.warning(
+    context.notes.error(
       "CONV301",
       context.options.experimental
         ? "match ports differ between entries: dropped, the routes attach to every port"
@@ -392,6 +452,7 @@ function route(
   parentRefs: PlainRecord[],
   hostnames: string[],
   rules: PlainRecord[],
+  entryIndexes: number[],
   context: ConvertContext,
 ): Emitted {
   const object: KubeObject = {
@@ -400,5 +461,16 @@ function route(
     metadata: objectMeta(sanitizeName(name), virtualService.namespace, virtualService),
     spec: { parentRefs: parentRefs.map((ref) => ({ ...ref })), hostnames: [...hostnames], rules },
   };
-  return { object, from: virtualService };
+  return { object, from: virtualService, inputPath: (path) => entryPath(path, entryIndexes) };
+}
+
+/** `spec.rules[i]…` → the `spec.http[j]` entry the rule came from; parentRefs → gateways, hostnames → hosts. */
+function entryPath(path: FieldPath, entryIndexes: readonly number[]): FieldPath {
+  if (path[1] === "rules" && typeof path[2] === "number") {
+    const entry = entryIndexes[path[2]];
+    return entry === undefined ? ["spec", "http"] : ["spec", "http", entry];
+  }
+  if (path[1] === "hostnames") return ["spec", "hosts"];
+  if (path[1] === "parentRefs") return ["spec", "gateways"];
+  return ["spec"];
 }

@@ -4,6 +4,8 @@ import type { KubeObject } from "../objects.js";
 import { attachVirtualService } from "./attach.js";
 import { BackendGrants } from "./backends.js";
 import type { ConvertContext, Emitted } from "./context.js";
+import { withContract } from "./contract.js";
+import { SubsetServices } from "./subset-services.js";
 import { convertDestinationRules } from "./destination-rules.js";
 import { emitObjects } from "./emit.js";
 import { convertGateways } from "./gateways.js";
@@ -22,14 +24,36 @@ export interface ConvertResult {
 
 const istioVersions = new Set(["v1", "v1beta1", "v1alpha3"]);
 const istioKinds = new Set(["Gateway", "VirtualService", "DestinationRule"]);
-export const gatewayApiKindOrder = ["Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "BackendTLSPolicy", "ReferenceGrant"];
+export const gatewayApiKindOrder = [
+  "Service",
+  "Gateway",
+  "HTTPRoute",
+  "GRPCRoute",
+  "TLSRoute",
+  "TCPRoute",
+  "BackendTLSPolicy",
+  "ReferenceGrant",
+];
 
 /**
  * Istio Gateway/VirtualService (+ DestinationRule, Service as context) → Gateway API (docs/design/convert.md).
  * read → select and resolve → Gateways first (listener index) → VirtualServices → DestinationRules → emit.
  */
-export function convertIstioToGatewayApi(documents: readonly SourceDocument[], options: ConvertOptions): ConvertResult {
+export function convertIstioToGatewayApi(
+  documents: readonly SourceDocument[],
+  options: ConvertOptions,
+  cluster: readonly SourceDocument[] = [],
+): ConvertResult {
   const notes = new Notes();
+  const live = selectInputObjects(
+    cluster,
+    {
+      accept: (apiVersion, kind) =>
+        (apiVersion === "v1" && kind === "Service") || (apiVersion.startsWith(`${istioNetworkingGroup}/`) && kind === "DestinationRule"),
+      defaultNamespace: options.defaultNamespace,
+    },
+    new Notes(),
+  );
   const inputs = selectInputObjects(
     documents,
     {
@@ -49,8 +73,15 @@ export function convertIstioToGatewayApi(documents: readonly SourceDocument[], o
     notes,
     apiVersions: gatewayApiVersions(options.gatewayApiVersion),
     full: options.profile === "full",
-    services: new Map(ofKind("Service").map((service) => [`${service.namespace}/${service.name}`, service])),
-    destinationRules: destinationRulesByHost(ofKind("DestinationRule"), options.clusterDomain),
+    // The input wins over the cluster: it is what the user is about to apply.
+    services: new Map(
+      [...live, ...inputs].filter((input) => input.kind === "Service").map((service) => [`${service.namespace}/${service.name}`, service]),
+    ),
+    destinationRules: destinationRulesByHost(
+      [...live, ...inputs].filter((input) => input.kind === "DestinationRule"),
+      options.clusterDomain,
+    ),
+    subsetServices: new SubsetServices(),
   };
 
   const gateways = convertGateways(ofKind("Gateway"), context);
@@ -66,10 +97,10 @@ export function convertIstioToGatewayApi(documents: readonly SourceDocument[], o
       ...attachment.grants,
     );
   }
-  emitted.push(...convertDestinationRules(ofKind("DestinationRule"), context), ...grants.emit(context));
+  emitted.push(...convertDestinationRules(ofKind("DestinationRule"), context), ...grants.emit(context), ...context.subsetServices.emit());
   const objects = emitObjects(emitted, { kindOrder: gatewayApiKindOrder, generator: options.generator, notes });
   if (objects.length === 0) notes.info("CONV003", "nothing to convert: no Istio Gateway or VirtualService in the input");
-  return { objects, findings: notes.findings };
+  return withContract({ objects, findings: notes.findings }, "gateway-api", options);
 }
 
 function destinationRulesByHost(rules: readonly InputObject[], clusterDomain: string): Map<string, InputObject> {

@@ -92,7 +92,7 @@ export function compatListeners(gateway: InputObject, servers: readonly Resolved
     });
   }
   if (crossNamespace) {
-    notes.warning(
+    notes.error(
       "CONV113",
       "listeners accept routes from the Gateway's namespace only (no allowedRoutes), while Istio let other namespaces bind",
       gateway.source,
@@ -138,14 +138,6 @@ export function fullListeners(gateway: InputObject, servers: readonly ResolvedSe
       if (hostname !== undefined) listener.hostname = hostname;
       if (server.tls) listener.tls = server.tls;
       byTriple.set(triple, listener);
-      if (server.tls?.mode === "Terminate" && server.tls.certificateRefs.length === 0) {
-        notes.warning(
-          "CONV114",
-          `listener ${listener.name}: tls.mode Terminate without credentialName; add tls.certificateRefs or the API server rejects it`,
-          gateway.source,
-          ["spec", "servers", server.index, "tls"],
-        );
-      }
     }
   }
   // The generated https-redirect HTTPRoute lives in the Gateway's namespace and must be allowed to attach.

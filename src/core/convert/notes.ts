@@ -1,5 +1,5 @@
 import type { SourceDocument } from "../documents/index.js";
-import { formatFieldPath, type FieldPath, type Finding, type Severity } from "../findings.js";
+import { formatFieldPath, type FieldPath, type Finding, type Severity, type SourcePosition } from "../findings.js";
 
 /**
  * Conversion findings, collected as data while converting and handed to the printer at the end
@@ -12,10 +12,14 @@ export class Notes {
   add(severity: Severity, code: string, message: string, source?: SourceDocument, path: FieldPath = []): void {
     const finding: Finding = { severity, code, message, origin: "convert" };
     if (source) {
-      const at = source.locate(path);
-      finding.file = at.file;
-      finding.line = at.line;
-      finding.column = at.column;
+      // Locating a field re-reads its document; most notes are never printed, so positions are found on first read.
+      let position: SourcePosition | undefined;
+      const at = () => (position ??= source.locate(path));
+      Object.defineProperties(finding, {
+        file: { get: () => at().file, enumerable: true, configurable: true },
+        line: { get: () => at().line, enumerable: true, configurable: true },
+        column: { get: () => at().column, enumerable: true, configurable: true },
+      });
       finding.resource = source.identity;
       if (path.length > 0) finding.path = formatFieldPath(path);
     }

@@ -60,7 +60,7 @@ export function convertTls(virtualService: InputObject, attachment: Attachment, 
     }
     const backendRefs = routeBackendRefs(listOf(entry.route), [...at, "route"], scope, context, false);
     if (backendRefs.length === 0) {
-      notes.warning("CONV305", "TLS route without a usable destination is skipped", source, [...at, "route"]);
+      notes.error("CONV305", "TLS route without a usable destination is skipped", source, [...at, "route"]);
       return;
     }
     const parentRefs = portParentRefs(
@@ -104,7 +104,7 @@ export function convertTcp(virtualService: InputObject, attachment: Attachment, 
     });
     const backendRefs = routeBackendRefs(listOf(entry.route), [...at, "route"], scope, context, false);
     if (backendRefs.length === 0) {
-      notes.warning("CONV305", "TCP route without a usable destination is skipped", source, [...at, "route"]);
+      notes.error("CONV305", "TCP route without a usable destination is skipped", source, [...at, "route"]);
       return;
     }
     // TCPRoute is experimental-channel only, where parentRef `port` exists too.
@@ -131,7 +131,7 @@ function noteDroppedMatchFields(
 ): void {
   for (const field of fields) {
     if (hasKey(match, field)) {
-      context.notes.warning(
+      context.notes.error(
         "CONV401",
         `match.${field} has no Gateway API form and is dropped: the route gets broader`,
         virtualService.source,
@@ -140,7 +140,7 @@ function noteDroppedMatchFields(
     }
   }
   if (hasKey(match, "port") && !context.full) {
-    context.notes.warning("CONV401", "match.port is dropped: the route attaches to every matching listener", virtualService.source, [
+    context.notes.error("CONV401", "match.port is dropped: the route attaches to every matching listener", virtualService.source, [
       ...at,
       "port",
     ]);
@@ -162,7 +162,7 @@ function portParentRefs(
     return parentRefs.map((ref) => (ref.kind === "Gateway" ? { ...ref, port } : ref));
   }
   if ([...distinct].some((port) => port !== undefined)) {
-    context.notes.warning(
+    context.notes.error(
       "CONV401",
       portAllowed
         ? "match ports differ: dropped, the route attaches to every matching listener"

@@ -165,7 +165,8 @@ export function decideInstall(state: InstalledState, requested: RequestedBundle,
   return { action: "upgrade", summary: `upgrade to ${label} from ${from}`, warnings, notes: storedNotes, forced };
 }
 
-function isRecognised(crd: InstalledCrd): boolean {
+/** Whether a CRD carries the bundle-version and channel annotations of a Gateway API release bundle. */
+export function isRecognised(crd: InstalledCrd): boolean {
   return (
     crd.bundleVersion !== undefined &&
     parseReleaseVersion(crd.bundleVersion) !== undefined &&

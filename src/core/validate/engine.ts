@@ -10,6 +10,7 @@ import { pruneAndDefault } from "./structural-defaults.js";
 import { checkValues, checkValuesKnownValid } from "./value-validation.js";
 import { precompiledValueValidator } from "./ajv/validators.js";
 import { webhookErrors } from "./istio/webhook.js";
+import { appendAll } from "../arrays.js";
 
 /** What the engine concluded about one object; paths are relative to the object. */
 export interface ObjectVerdict {
@@ -99,11 +100,11 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
 
   const schema = source.lookup(apiVersion, kind);
   if (!schema || !schema.served) {
-    errors.push(...missingSchema(apiVersion, kind, schema, source, options));
+    appendAll(errors, missingSchema(apiVersion, kind, schema, source, options));
     // Core kinds have no schema here, but the API server's ObjectMeta rules hold for them too.
     if (!schema && isCoreGroup(group) && !options.ignoreMissingSchemas) {
       if (identity.namespace === undefined && !clusterScopedCoreKinds.has(kind)) identity.namespace = options.defaultNamespace;
-      errors.push(...checkMetadata(object.metadata, { apiVersion, kind, clusterScoped: clusterScopedCoreKinds.has(kind) }));
+      appendAll(errors, checkMetadata(object.metadata, { apiVersion, kind, clusterScoped: clusterScopedCoreKinds.has(kind) }));
     }
     return { identity, errors };
   }
@@ -115,7 +116,7 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   }
   const clusterScoped = schema.scope === "Cluster";
   if (!clusterScoped && identity.namespace === undefined) identity.namespace = options.defaultNamespace;
-  errors.push(...checkMetadata(object.metadata, { apiVersion, kind, clusterScoped }));
+  appendAll(errors, checkMetadata(object.metadata, { apiVersion, kind, clusterScoped }));
 
   const root = schema.openAPIV3Schema;
   const structural: FieldError[] = [];
@@ -137,8 +138,8 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   const valueSchema = rootWithoutMetadata(root);
   const precompiled = precompiledValueValidator(schema, options);
   const values = precompiled?.(pruned) ? checkValuesKnownValid(pruned, valueSchema, []) : checkValues(pruned, valueSchema, []);
-  errors.push(...values.errors);
-  errors.push(...metadataSchemaErrors(object.metadata, root));
+  appendAll(errors, values.errors);
+  appendAll(errors, metadataSchemaErrors(object.metadata, root));
   const rootRules = root["x-kubernetes-validations"];
   if (rootRules?.length) values.ruleSites.push({ value: admitted, schema: root, path: [] });
   if (errors.some((error) => error.blocking && (error.severity ?? "error") === "error")) {
@@ -153,10 +154,10 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
       });
     }
   } else {
-    errors.push(...evaluateRules(values.ruleSites, true));
+    appendAll(errors, evaluateRules(values.ruleSites, true));
   }
   if (!errors.some((error) => (error.severity ?? "error") === "error")) {
-    errors.push(...webhookErrors(admitted, options));
+    appendAll(errors, webhookErrors(admitted, options));
   }
   return { identity, errors, admitted, schema };
 }
@@ -190,7 +191,7 @@ function metadataSchemaErrors(metadata: unknown, root: StructuralSchema): FieldE
   for (const key of ["name", "generateName"]) {
     const schema = metaSchema[key];
     const value = (metadata as Record<string, unknown>)[key];
-    if (schema && typeof value === "string") errors.push(...checkValues(value, schema, ["metadata", key]).errors);
+    if (schema && typeof value === "string") appendAll(errors, checkValues(value, schema, ["metadata", key]).errors);
   }
   return errors;
 }

@@ -9,6 +9,7 @@ import { fieldErrorMessage, type FieldError } from "./field-errors.js";
 import { resolveOptions, type ValidateOptions } from "./options.js";
 import { layeredSchemaSource, schemaSourceOf } from "./schema-sources.js";
 import type { SchemaSource } from "./schema-types.js";
+import { appendAll } from "../arrays.js";
 
 export { defaultValidateOptions, type ValidateOptions } from "./options.js";
 export { schemasFromCrd, isCustomResourceDefinition } from "./crd/objects.js";
@@ -48,7 +49,7 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
     const input = analysisInput(document.object, verdict, resolved);
     if (input) analyzed.push({ ...input, report: (finding) => checked.findings.push(fromAnalysis(finding, document, resource)) });
   }
-  analyzed.push(...clusterInputs(resolved, unplaced, analyzed));
+  appendAll(analyzed, clusterInputs(resolved, unplaced, analyzed));
   analyze(analyzed, resolved);
   const files = [...new Set(documents.map((document) => document.file))];
   return { files, resources, findings: unplaced };
@@ -64,11 +65,14 @@ export function validateObjects(objects: readonly unknown[], options: Partial<Va
     const verdict = validateObject(object, source, resolved);
     if (verdict.skipped) continue;
     const resource = verdict.identity;
-    findings.push(...verdict.errors.map((error) => toFinding(error, undefined, resource)));
+    appendAll(
+      findings,
+      verdict.errors.map((error) => toFinding(error, undefined, resource)),
+    );
     const input = analysisInput(object, verdict, resolved);
     if (input) analyzed.push({ ...input, report: (finding) => findings.push(fromAnalysis(finding, undefined, resource)) });
   }
-  analyzed.push(...clusterInputs(resolved, findings, analyzed));
+  appendAll(analyzed, clusterInputs(resolved, findings, analyzed));
   analyze(analyzed, resolved);
   return findings;
 }

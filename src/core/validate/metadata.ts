@@ -2,6 +2,7 @@ import type { FieldPath } from "../findings.js";
 import { shownValue, type FieldError } from "./field-errors.js";
 import { unknownField } from "./structural-defaults.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from "../dns-names.js";
+import { appendAll } from "../arrays.js";
 
 /** ObjectMeta's fields: anything else inside `metadata` is an unknown field under strict validation. */
 const objectMetaFields = [
@@ -142,8 +143,8 @@ export function checkMetadata(metadata: unknown, context: MetadataContext): Fiel
       errors.push(invalid(at("namespace"), namespace, "METADATA_NAMESPACE", `a lowercase RFC 1123 label ${labelRule}`));
     }
   }
-  errors.push(...checkStringMap(meta.labels, at("labels"), "label"));
-  errors.push(...checkStringMap(meta.annotations, at("annotations"), "annotation"));
+  appendAll(errors, checkStringMap(meta.labels, at("labels"), "label"));
+  appendAll(errors, checkStringMap(meta.annotations, at("annotations"), "annotation"));
   return errors;
 }
 

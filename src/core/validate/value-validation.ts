@@ -196,12 +196,25 @@ function checkString(value: string, schema: StructuralSchema, path: Path, out: V
   }
   if (schema.pattern !== undefined) {
     let matches: boolean;
+    let invalidPattern: string | undefined;
     try {
       matches = compilePattern(schema.pattern).test(value);
-    } catch {
+    } catch (error) {
       matches = false;
+      invalidPattern = error instanceof Error ? error.message : String(error);
     }
-    if (!matches) out.errors.push(invalid(path, value, "SCHEMA_PATTERN", `should match '${schema.pattern}'`, patternHint(schema.pattern)));
+    if (invalidPattern !== undefined) {
+      out.errors.push(
+        invalid(
+          path,
+          value,
+          "SCHEMA_PATTERN",
+          `cannot match '${schema.pattern}': the CRD's pattern is not valid RE2 (${invalidPattern})`,
+          "the API server rejects this CRD; fix the pattern in the CRD",
+        ),
+      );
+    } else if (!matches)
+      out.errors.push(invalid(path, value, "SCHEMA_PATTERN", `should match '${schema.pattern}'`, patternHint(schema.pattern)));
   }
   if (schema.format !== undefined && checkFormat(schema.format, value) === false) {
     out.errors.push(invalid(path, value, "SCHEMA_FORMAT", `must be of type ${schema.format}`));

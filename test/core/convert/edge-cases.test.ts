@@ -233,7 +233,8 @@ describe("docs/design/convert.md §13 edge cases (compat unless marked full)", (
       expect(rules(result, "vs")[0]!.matches).toEqual([
         { path: { type: "PathPrefix", value: "/" }, headers: [{ type: "RegularExpression", name: "x-env", value: "can.*" }] },
       ]);
-      expect(codes(result.findings, "error")).toEqual([]);
+      // The only error: mesh host a.example is no Service, so GAMMA cannot carry the route for it.
+      expect(codes(result.findings, "error")).toEqual(["CONV201"]);
     });
   });
 
@@ -307,7 +308,7 @@ describe("docs/design/convert.md §13 edge cases (compat unless marked full)", (
     );
     expect(kindsAndNames(result.objects)).toEqual(["HTTPRoute edge/vs-idx-0", "HTTPRoute edge/vs-idx-1"]);
     const shadowed = result.findings.find((finding) => finding.code === "CONV318");
-    expect(shadowed).toMatchObject({ severity: "warning", path: "spec.http[1]" });
+    expect(shadowed).toMatchObject({ severity: "error", path: "spec.http[1]" });
   });
 
   describe("15. exportTo and mesh", () => {

@@ -1,7 +1,7 @@
 import { _, Name, stringify, type Code, type CodeKeywordDefinition, type KeywordCxt, type Options } from "ajv";
 import { ajvRuntime, type AjvRuntime } from "./validators.js";
 import { checkFormat } from "../formats.js";
-import { compilePattern } from "../patterns.js";
+import { compilePattern, readsSameInJavaScript } from "../patterns.js";
 import type { StructuralSchema } from "../schema-types.js";
 
 /**
@@ -216,11 +216,16 @@ export function ajvIncompatibilities(node: StructuralSchema, path = "", insideCo
   return problems;
 }
 
-/** compilePattern took the JavaScript path (not the RE2 port), exactly as ajv's `new RegExp(pattern, "u")`. */
+/**
+ * ajv evaluates patterns with `new RegExp(pattern, "u")`: only patterns that are valid RE2 and that JavaScript
+ * reads the same way. The ajv path serves the built-in schemas only, whose upstream patterns are vetted at build
+ * time; user CRD patterns always go through compilePattern's linear-time automaton.
+ */
 function isJavaScriptPattern(pattern: string): boolean {
   try {
-    const compiled = compilePattern(pattern);
-    return compiled instanceof RegExp && compiled.flags === "u";
+    compilePattern(pattern);
+    new RegExp(pattern, "u");
+    return readsSameInJavaScript(pattern);
   } catch {
     return false;
   }

@@ -125,10 +125,14 @@ function regexFunctions(): CelFunc[] {
     celMethod("matches", STRING, [STRING], BOOL, function (pattern) {
       return compilePattern(pattern).test(this);
     }),
+    // The linear-time automaton decides first whether there is a match at all: the failing searches are the ones
+    // that make a backtracking engine run away, and they never reach it.
     celMethod("find", STRING, [STRING], STRING, function (pattern) {
+      if (!compilePattern(pattern).test(this)) return "";
       return jsRegex(pattern, false).exec(this)?.[0] ?? "";
     }),
     celMethod("findAll", STRING, [STRING], listType(STRING), function (pattern) {
+      if (!compilePattern(pattern).test(this)) return [];
       return [...this.matchAll(jsRegex(pattern, true))].map((match) => match[0]);
     }),
   ];

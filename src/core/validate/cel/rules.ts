@@ -76,8 +76,38 @@ export function isTransitionRule(rule: ValidationRule): boolean {
 
 type Outcome = { value: unknown } | { error: string } | { compileError: string };
 
+/** cel-go's parser limits, which the API server keeps: code points per expression and nesting depth. */
+const EXPRESSION_SIZE_LIMIT = 100_000;
+const RECURSION_LIMIT = 250;
+
+/**
+ * The parser limits, checked before any parser sees the expression (ours recurse per nesting level and would
+ * exhaust the stack first). Nesting counts brackets outside string literals, as cel-go counts nested expressions.
+ */
+export function parserLimitProblem(expression: string): string | undefined {
+  const size = [...expression].length;
+  if (size > EXPRESSION_SIZE_LIMIT) return `expression code point size exceeds limit: size: ${size}, limit ${EXPRESSION_SIZE_LIMIT}`;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let index = 0; index < expression.length; index++) {
+    const char = expression[index]!;
+    if (quote) {
+      if (char === "\\") index++;
+      else if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === "'" || char === '"') quote = char;
+    else if (char === "(" || char === "[" || char === "{") {
+      if (++depth > RECURSION_LIMIT) return `expression recursion limit exceeded: ${RECURSION_LIMIT}`;
+    } else if (char === ")" || char === "]" || char === "}") depth--;
+  }
+  return undefined;
+}
+
 /** One rule on one value: compiled JavaScript when available, else the interpreter. */
 export function runRule(expression: string, value: unknown, schema: StructuralSchema, root: boolean): Outcome {
+  const limit = parserLimitProblem(expression);
+  if (limit) return { compileError: limit };
   const compiled = compiledRule(expression);
   if (compiled) {
     try {

@@ -30,6 +30,11 @@ export function resetIterationBudget(): void {
   iterationsLeft = iterationBudget;
 }
 
+function spend(cost: number): void {
+  iterationsLeft -= cost;
+  if (iterationsLeft < 0) fail("operation cancelled: actual cost limit exceeded (rule too expensive to evaluate)");
+}
+
 function fail(message: string): never {
   throw new CelFailure(message);
 }
@@ -180,14 +185,18 @@ export const celRuntime = {
     return noOverload("_[_]", container, key);
   },
   in(item: unknown, container: unknown): boolean {
-    if (Array.isArray(container)) return container.some((entry) => equal(entry, item));
+    if (Array.isArray(container)) {
+      // A list membership test costs its length, as in the API server's runtime cost (`x in list` inside a macro
+      // over the same list is quadratic and must hit the budget).
+      spend(container.length);
+      return container.some((entry) => equal(entry, item));
+    }
     if (isObject(container)) return typeof item === "string" && Object.hasOwn(container, item);
     return noOverload("@in", item, container);
   },
   iter(range: unknown): unknown[] {
     const items = Array.isArray(range) ? range : isObject(range) ? Object.keys(range) : noOverload("comprehension", range);
-    iterationsLeft -= items.length;
-    if (iterationsLeft < 0) fail("operation cancelled: actual cost limit exceeded (rule too expensive to evaluate)");
+    spend(items.length);
     return items;
   },
   map(entries: [unknown, unknown][]): Record<string, unknown> {

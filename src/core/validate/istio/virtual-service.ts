@@ -1,9 +1,9 @@
 import type { FieldPath } from "../../findings.js";
 import type { FieldError } from "../field-errors.js";
+import { HostOverlapIndex } from "./host-overlap.js";
 import type { ValidateOptions } from "../options.js";
 import { isIP } from "../formats.js";
 import { parseGoDuration } from "../../durations.js";
-import { hostsMatch } from "../../hosts.js";
 import {
   collector,
   durationProblem,
@@ -80,6 +80,7 @@ export function validateIstioVirtualService(object: JsonObject, options: Validat
     if (problem.error) report(["spec", "gateways", index], problem.error, { value: gateway });
     if (problem.warning) report(["spec", "gateways", index], problem.warning, { warning: true });
   });
+  const seen = new HostOverlapIndex();
   hosts.forEach((host, index) => {
     if (host === "*" && appliesToMesh)
       report(["spec", "hosts", index], "wildcard host * is not allowed for virtual services bound to the mesh gateway", {
@@ -89,10 +90,10 @@ export function validateIstioVirtualService(object: JsonObject, options: Validat
       const problem = wildcardDomainProblem(host);
       if (problem) report(["spec", "hosts", index], problem, { value: host });
     }
-    for (let other = 0; other < index; other++) {
-      if (hostsMatch(hosts[other]!, host))
-        report(["spec", "hosts", index], `duplicate hosts in virtual service: ${hosts[other]} & ${host}`);
-    }
+    // Istio compares every pair; the index finds each host's first earlier overlap without doing so.
+    const overlapping = typeof host === "string" ? seen.find(host) : undefined;
+    if (overlapping !== undefined) report(["spec", "hosts", index], `duplicate hosts in virtual service: ${overlapping} & ${host}`);
+    if (typeof host === "string") seen.add(host);
   });
   if (recordsOf(spec.http).length === 0 && recordsOf(spec.tcp).length === 0 && recordsOf(spec.tls).length === 0) {
     report(["spec"], "http, tcp or tls must be provided in virtual service");
@@ -101,7 +102,11 @@ export function validateIstioVirtualService(object: JsonObject, options: Validat
   recordsOf(spec.http).forEach((route, index) =>
     checkHttpRoute(route, ["spec", "http", index], report, { delegate, gatewayBound: !appliesToMesh }),
   );
-  recordsOf(spec.tls).forEach((route, index) => checkTlsRoute(route, ["spec", "tls", index], hosts, report));
+  if (recordsOf(spec.tls).length > 0) {
+    const hostIndex = new HostOverlapIndex();
+    for (const host of hosts) if (typeof host === "string") hostIndex.add(host);
+    recordsOf(spec.tls).forEach((route, index) => checkTlsRoute(route, ["spec", "tls", index], hosts, hostIndex, report));
+  }
   recordsOf(spec.tcp).forEach((route, index) => {
     const at = ["spec", "tcp", index];
     recordsOf(route.match).forEach((match, matchIndex) => checkL4Match(match, [...at, "match", matchIndex], report));
@@ -225,7 +230,7 @@ function checkL4Match(match: JsonObject, at: FieldPath, report: Reporter): void 
   for (const problem of labelMapProblems(match.sourceLabels)) report([...at, "sourceLabels"], problem);
 }
 
-function checkTlsRoute(route: JsonObject, at: FieldPath, hosts: string[], report: Reporter): void {
+function checkTlsRoute(route: JsonObject, at: FieldPath, hosts: string[], hostIndex: HostOverlapIndex, report: Reporter): void {
   const matches = recordsOf(route.match);
   if (matches.length === 0) report([...at, "match"], "TLS route must have at least one match condition");
   matches.forEach((match, index) => {
@@ -237,15 +242,7 @@ function checkTlsRoute(route: JsonObject, at: FieldPath, hosts: string[], report
       else {
         const problem = wildcardDomainProblem(sni);
         if (problem) report(where, problem);
-        else if (
-          !hosts.some(
-            (host) =>
-              host === "*" ||
-              sni === host ||
-              (host.startsWith("*") && sni.endsWith(host.slice(1))) ||
-              (sni.startsWith("*") && host.endsWith(sni.slice(1))),
-          )
-        ) {
+        else if (typeof sni === "string" && hostIndex.find(sni) === undefined) {
           report(
             where,
             `SNI host ${JSON.stringify(sni)} is not a compatible subset of any of the virtual service hosts: [${hosts.join(", ")}]`,

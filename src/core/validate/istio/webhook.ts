@@ -6,6 +6,7 @@ import { validateIstioServiceEntry } from "./service-entry.js";
 import { validateIstioVirtualService } from "./virtual-service.js";
 import { istioMetadataErrors } from "./metadata.js";
 import { validateIstioAuthorizationPolicy, validateIstioPeerAuthentication } from "./security.js";
+import { appendAll } from "../../arrays.js";
 
 type WebhookCheck = (object: Record<string, unknown>, options: ValidateOptions) => FieldError[];
 
@@ -28,6 +29,6 @@ export function webhookErrors(object: Record<string, unknown>, options: Validate
   if (!group.endsWith(".istio.io")) return [];
   const errors = istioMetadataErrors(object);
   const check = checksByKind[`${group}/${String(object.kind)}`];
-  if (check) errors.push(...check(object, options));
+  if (check) appendAll(errors, check(object, options));
   return errors;
 }
