@@ -8,5 +8,10 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
   const { main } = await import("../dist/cli/main.js");
-  process.exitCode = await main(args);
+  const code = await main(args);
+  // Exit once the output is flushed: a command that gave up (--timeout) leaves requests behind that must not keep
+  // the process alive.
+  const flushed = (stream) => new Promise((resolve) => stream.write("", resolve));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
 }

@@ -139,17 +139,96 @@ spec:
 `;
 }
 
-const makers = [gateway, httpRoute, httpRoute, httpRoute, virtualService, destinationRule, virtualService, httpRoute];
+function deployment(i) {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: reviews-${i}
+  namespace: team-${Math.floor(i / 8) % 50}
+  labels:
+    app: reviews-${i}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: reviews-${i}
+  template:
+    metadata:
+      labels:
+        app: reviews-${i}
+        version: v1
+    spec:
+      containers:
+      - name: reviews
+        image: docker.io/istio/examples-bookinfo-reviews-v1:1.20.2
+        imagePullPolicy: IfNotPresent
+        ports:
+        - containerPort: 9080
+          name: http
+        env:
+        - name: LOG_DIR
+          value: /tmp/logs
+        resources:
+          requests:
+            cpu: 100m
+            memory: 128Mi
+          limits:
+            cpu: "1"
+            memory: 512Mi
+        volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+      volumes:
+      - name: tmp
+        emptyDir: {}
+`;
+}
 
-export function generateCorpus(count) {
+function service(i) {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews-${i}
+  namespace: team-${Math.floor(i / 8) % 50}
+  labels:
+    app: reviews-${i}
+spec:
+  selector:
+    app: reviews-${i}
+  ports:
+  - name: http
+    port: 9080
+    targetPort: 9080
+`;
+}
+
+function configMap(i) {
+  return `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings-${i}
+  namespace: team-${Math.floor(i / 8) % 50}
+data:
+  mode: production
+  replicas: "3"
+`;
+}
+
+const makers = [gateway, httpRoute, httpRoute, httpRoute, virtualService, destinationRule, virtualService, httpRoute];
+// The same shape with a quarter of the documents core Kubernetes kinds, as a real CI manifest holds.
+const makersWithCoreKinds = [gateway, httpRoute, deployment, service, virtualService, destinationRule, configMap, httpRoute];
+
+export function generateCorpus(count, kinds = makers) {
   const parts = [];
-  for (let i = 0; i < count; i++) parts.push(makers[i % makers.length](i));
+  for (let i = 0; i < count; i++) parts.push(kinds[i % kinds.length](i));
   return parts.join("---\n");
 }
 
 export function rows({ root, mesh, node, workDir }) {
   const big = path.join(workDir, "validate-10k.yaml");
   writeFileSync(big, generateCorpus(DOCUMENTS));
+  const withCore = path.join(workDir, "validate-10k-core.yaml");
+  writeFileSync(withCore, generateCorpus(DOCUMENTS, makersWithCoreKinds));
   const small = path.join(workDir, "validate-small.yaml");
   writeFileSync(small, generateCorpus(8));
   const parseScript =
@@ -169,6 +248,14 @@ export function rows({ root, mesh, node, workDir }) {
           parseScript.replace("require(", "(await import('node:module')).createRequire(import.meta.url)("),
         ],
       },
+      items: DOCUMENTS,
+      itemName: "docs",
+      runs: 5,
+    },
+    {
+      name: "mesh validate 10k mixed documents with core kinds",
+      command: node,
+      args: [mesh, "validate", "--summary", withCore],
       items: DOCUMENTS,
       itemName: "docs",
       runs: 5,

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { ClusterError } from "../core/errors.js";
 import type { ClusterAccessOptions } from "../kube/index.js";
 import type { CliContext } from "./context.js";
 
@@ -20,4 +21,31 @@ export async function clusterAccess(context: CliContext, command: Command, reque
         }
       : {}),
   };
+}
+
+/**
+ * Runs a command's cluster work under `--timeout` (no limit without it). Past the limit mesh stops with exit 3; the
+ * requests still in flight are abandoned when the process exits (bin/mesh.js exits once main returns).
+ */
+export async function withinTimeout<T>(timeout: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (timeout === undefined) return work();
+  const { parseDuration } = await import("../kube/duration.js");
+  const limitMs = parseDuration(timeout, "--timeout");
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ClusterError(`stopped after ${timeout} (--timeout ${timeout}): the cluster work did not finish in time`, {
+            hint: "raise --timeout, or check the cluster and run the same command again (it continues where it stopped)",
+          }),
+        ),
+      limitMs,
+    );
+  });
+  try {
+    return await Promise.race([work(), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -4,6 +4,7 @@ import { ExitCode, MeshError } from "../core/errors.js";
 import { closestWord } from "../core/suggest.js";
 import type { CliContext, CliIo, CommandModule, GlobalOptions } from "./context.js";
 import { packagePath } from "../core/package-paths.js";
+import { commandPath, outputFormat, outputFormats } from "./output.js";
 
 interface CommandEntry {
   name: string;
@@ -19,9 +20,24 @@ export const commandTable: readonly CommandEntry[] = [
     load: () => import("./commands/install.js"),
   },
   {
+    name: "upgrade",
+    summary: "Install over an existing control plane, with upgrade checks (version skips, old proxies)",
+    load: () => import("./commands/upgrade.js"),
+  },
+  {
     name: "uninstall",
     summary: "Remove what mesh install applied (--purge, --revision, -f)",
     load: () => import("./commands/uninstall.js"),
+  },
+  {
+    name: "precheck",
+    summary: "Check a cluster before installing or upgrading Istio (istioctl x precheck)",
+    load: () => import("./commands/precheck.js"),
+  },
+  {
+    name: "tag",
+    summary: "Revision tags: set, list, remove, generate (stable names for control plane revisions)",
+    load: () => import("./commands/tag.js"),
   },
   {
     name: "verify-install",
@@ -100,14 +116,44 @@ export function buildProgram(context: CliContext, options: { versionFlag?: boole
         // Printed by main() as one line with a hint.
       },
     })
-    .exitOverride();
+    .exitOverride()
+    .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: (command) => applicableGlobalOptions(program, command) })
+    // -o is global, but only commands that print data take it: refuse it early and clearly elsewhere.
+    .hook("preAction", (_program, actionCommand) => void outputFormat(context, actionCommand));
   program.addHelpText("after", "\nExit codes: 0 ok, 1 findings or invalid input, 2 usage or input error, 3 cluster error.");
   return program;
 }
 
+/** Commands that talk to a cluster, and those that read -n (the others ignore these global flags). */
+const clusterCommands = new Set([
+  "analyze",
+  "install",
+  "uninstall",
+  "verify-install",
+  "status",
+  "gateway-api install",
+  "gateway-api status",
+  "gateway-api uninstall",
+]);
+const namespaceCommands = new Set(["status", "validate", "convert", "analyze"]);
+
+/** The global flags a subcommand's --help lists: only those that mean something to it. */
+function applicableGlobalOptions(program: Command, command: Command): Option[] {
+  const path = commandPath(command);
+  return program.options.filter((option) => {
+    if (option.hidden) return false;
+    if (option.long === "--kubeconfig" || option.long === "--context") return clusterCommands.has(path);
+    if (option.long === "--namespace") return namespaceCommands.has(path);
+    if (option.long === "--output") return outputFormats[path] !== undefined;
+    return option.long !== "--version";
+  });
+}
+
 function makeContext(io: CliIo): CliContext {
+  // --no-color wins; FORCE_COLOR (not 0/false) colours even a pipe (CI logs); NO_COLOR turns colour off; else a TTY decides.
+  const forced = io.env.FORCE_COLOR !== undefined && !["0", "false"].includes(io.env.FORCE_COLOR);
   const colorAllowed = (command: Command, stream: { isTTY?: boolean }) =>
-    Boolean(stream.isTTY) && command.optsWithGlobals().color !== false && !io.env.NO_COLOR;
+    command.optsWithGlobals().color !== false && (forced || (!io.env.NO_COLOR && Boolean(stream.isTTY)));
   return {
     io,
     version: meshVersion(),
@@ -126,7 +172,7 @@ function makeContext(io: CliIo): CliContext {
         context: options.context,
         namespace: options.namespace,
         output: options.output,
-        color: options.color !== false && !io.env.NO_COLOR,
+        color: options.color !== false && (forced || !io.env.NO_COLOR),
         quiet: Boolean(options.quiet),
         verbose: Boolean(options.verbose),
       };
@@ -152,6 +198,7 @@ export async function registerCommands(program: Command, context: CliContext, wa
 /** Runs mesh with `args` (without `node` and the script) and returns the exit code. */
 export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
   const context = makeContext(io);
+  if (args[0] === COMPLETE_COMMAND) return completeWords(args.slice(1), context);
   const name = findCommandName(args);
   const program = buildProgram(context, { versionFlag: name === undefined });
   const verbose = args.includes("-v") || args.includes("--verbose") || io.env.MESH_DEBUG === "1";
@@ -176,19 +223,43 @@ export async function main(args: string[], io: CliIo = processIo()): Promise<num
     await program.parseAsync(args, { from: "user" });
     return context.exitCode;
   } catch (error) {
+    if (error instanceof CommanderError) return reportUsageError(error, program, args, io);
     return reportError(error, io, verbose);
   }
 }
 
-function reportError(error: unknown, io: CliIo, verbose: boolean): number {
-  if (error instanceof CommanderError) {
-    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
-      return ExitCode.ok;
-    }
-    const message = error.message.replace(/^error: /, "").split("\n")[0];
-    io.stderr.write(`Error: ${message}; run 'mesh --help' for usage\n`);
-    return ExitCode.usage;
+/** Commander's messages, made one line in mesh's words, pointing at the help of the command that was meant. */
+async function reportUsageError(error: CommanderError, program: Command, args: string[], io: CliIo): Promise<number> {
+  if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+    return ExitCode.ok;
   }
+  const { commandPathOf } = await import("./complete.js");
+  const path = commandPathOf(program, args);
+  const [first = "", ...rest] = error.message.replace(/^error: /, "").split("\n");
+  const suggestion = /\(Did you mean (.+)\?\)/.exec(rest.join(" "))?.[1];
+  const invalid = /^option '([^' ]+)[^']*' argument '(.*)' is invalid\. (.*)$/.exec(first);
+  let message = invalid
+    ? `invalid value "${invalid[2]}" for ${invalid[1]}: ${invalid[3]!.charAt(0).toLowerCase()}${invalid[3]!.slice(1)}`
+    : first;
+  message = message.replace(/\.$/, "");
+  if (suggestion) message += ` (did you mean ${suggestion}?)`;
+  io.stderr.write(`Error: ${message}; run 'mesh ${path ? `${path} ` : ""}--help' for usage\n`);
+  return ExitCode.usage;
+}
+
+/** The hidden command the completion scripts call: `mesh __complete <words before the cursor> <word at the cursor>`. */
+const COMPLETE_COMMAND = "__complete";
+
+async function completeWords(words: string[], context: CliContext): Promise<number> {
+  const program = buildProgram(context);
+  await registerCommands(program, context, "all");
+  const { complete, formatCompletion } = await import("./complete.js");
+  const completion = await complete(program, words.length > 0 ? words : [""], context);
+  context.io.stdout.write(formatCompletion(completion, words.at(-1) ?? ""));
+  return ExitCode.ok;
+}
+
+function reportError(error: unknown, io: CliIo, verbose: boolean): number {
   if (error instanceof MeshError) {
     io.stderr.write(`Error: ${error.message}\n`);
     if (error.hint) io.stderr.write(`${error.hint}\n`);

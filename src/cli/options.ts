@@ -1,6 +1,43 @@
-/** Option parsers shared by the commands. */
+import { InvalidArgumentError, Option } from "commander";
+import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION, type GatewayApiVersion } from "../core/versions.js";
+
+/** Option parsers and flags shared by the commands, declared once so that they read and behave the same everywhere. */
 
 /** commander collector for repeatable flags: `-f a -f b` → ["a", "b"]. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** `1.5.1` and `v1.5.1` name the same release; upstream tags carry the `v`. */
+export function withVersionPrefix(value: string): string {
+  const trimmed = value.trim();
+  return /^\d/.test(trimmed) ? `v${trimmed}` : trimmed;
+}
+
+/** `--channel standard|experimental`: the Gateway API release channel. */
+export function channelOption(description: string): Option {
+  return new Option("--channel <channel>", description).choices(["standard", "experimental"]).default("standard");
+}
+
+/** `--gateway-api-version`: a Gateway API release mesh has schemas for, with or without the `v`. */
+export function gatewayApiVersionOption(description: string): Option {
+  return new Option("--gateway-api-version <version>", `${description}: ${SCHEMA_GATEWAY_API_VERSIONS.join(" or ")}`)
+    .default(DEFAULT_GATEWAY_API_VERSION)
+    .argParser((value): GatewayApiVersion => {
+      const version = withVersionPrefix(value);
+      const known = SCHEMA_GATEWAY_API_VERSIONS.find((candidate) => candidate === version);
+      if (!known) throw new InvalidArgumentError(`use one of ${SCHEMA_GATEWAY_API_VERSIONS.join(", ")}`);
+      return known;
+    });
+}
+
+/** `--timeout`: how long the whole command may take talking to the cluster. */
+export function timeoutOption(defaultValue?: string): Option {
+  const option = new Option("--timeout <duration>", "limit for the whole command's work with the cluster, e.g. 5m (default: none)");
+  return defaultValue === undefined ? option : option.default(defaultValue);
+}
+
+/** `--request-timeout`: the limit of each API request. */
+export function requestTimeoutOption(): Option {
+  return new Option("--request-timeout <duration>", "timeout of each API request").default("30s");
 }

@@ -3,7 +3,18 @@ export type Severity = "error" | "warning" | "info";
 
 /** Which stage produced a finding; mirrors the API server's pipeline plus mesh's own stages. */
 export type FindingOrigin =
-  "input" | "yaml" | "schema" | "cel" | "metadata" | "webhook" | "analyzer" | "controller" | "convert" | "operator" | "install";
+  | "input"
+  | "yaml"
+  | "schema"
+  | "cel"
+  | "metadata"
+  | "validation"
+  | "webhook"
+  | "analyzer"
+  | "controller"
+  | "convert"
+  | "operator"
+  | "install";
 
 export interface ResourceIdentity {
   apiVersion?: string;
@@ -68,13 +79,20 @@ export function formatFieldPath(path: FieldPath): string {
   return out;
 }
 
-/** One resource that a command checked, with the findings about it. */
+/** Why a document was not validated: no schema for its kind (and not --strict), or its kind was given to --skip. */
+export type SkipReason = "no-schema" | "skip-flag";
+
+/** One resource (document) that a command read, with the findings about it. */
 export interface CheckedResource {
   file: string;
   line: number;
   column: number;
   resource: ResourceIdentity;
   findings: Finding[];
+  /** Set when the document was not validated at all: it is neither valid nor invalid. */
+  skipped?: SkipReason;
+  /** Time spent validating it, for JUnit's `time`. */
+  durationMs?: number;
 }
 
 /** What `validate` (and every other checking command) hands to a printer. */
@@ -88,9 +106,16 @@ export interface FindingsReport {
 
 export interface ReportSummary {
   files: number;
+  /** Documents that are Kubernetes objects (validated or skipped). */
   resources: number;
   valid: number;
   invalid: number;
+  /** Documents not validated because mesh has no schema for their kind. */
+  skippedNoSchema: number;
+  /** Documents not validated because their kind was given to --skip. */
+  skippedByFlag: number;
+  /** Documents that could not be read (YAML errors and the like), each counted once. */
+  unreadable: number;
   errors: number;
   warnings: number;
   infos: number;
@@ -103,11 +128,19 @@ export function allFindings(report: FindingsReport): Finding[] {
 export function summarize(report: FindingsReport): ReportSummary {
   const findings = allFindings(report);
   const invalid = report.resources.filter((resource) => hasErrors(resource.findings)).length;
+  const skippedNoSchema = report.resources.filter((resource) => resource.skipped === "no-schema").length;
+  const skippedByFlag = report.resources.filter((resource) => resource.skipped === "skip-flag").length;
+  const unreadable = new Set(
+    report.findings.filter((finding) => finding.severity === "error").map((finding) => `${finding.file ?? ""}:${finding.line ?? 0}`),
+  ).size;
   return {
     files: report.files.length,
     resources: report.resources.length,
-    valid: report.resources.length - invalid,
+    valid: report.resources.length - invalid - skippedNoSchema - skippedByFlag,
     invalid,
+    skippedNoSchema,
+    skippedByFlag,
+    unreadable,
     errors: findings.filter((finding) => finding.severity === "error").length,
     warnings: findings.filter((finding) => finding.severity === "warning").length,
     infos: findings.filter((finding) => finding.severity === "info").length,
@@ -118,4 +151,15 @@ export function describeResource(resource: ResourceIdentity | undefined): string
   if (!resource) return "";
   const name = resource.name ?? "<unnamed>";
   return `${resource.kind ?? "<no kind>"} ${resource.namespace ? `${resource.namespace}/` : ""}${name}`;
+}
+
+/** The verdict on one document: skipped ones were not validated, so they are neither valid nor invalid. */
+export function resourceStatus(resource: CheckedResource): "valid" | "invalid" | "skipped" {
+  if (resource.skipped) return "skipped";
+  return hasErrors(resource.findings) ? "invalid" : "valid";
+}
+
+/** "1 object", "2 objects". */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

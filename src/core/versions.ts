@@ -39,3 +39,26 @@ export function isOlderVersion(a: string, b: string): boolean {
   const [left, right] = [parseVersion(a), parseVersion(b)];
   return left !== undefined && right !== undefined && compareVersions(left, right) < 0;
 }
+
+/** Kubernetes minor versions mesh has built-in schemas for (schemas/kubernetes), oldest first. */
+export const KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35", "1.36"] as const;
+export type KubernetesVersion = (typeof KUBERNETES_VERSIONS)[number];
+export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = "1.35";
+
+/**
+ * The built-in schema set for a requested Kubernetes version (`1.31`, `v1.37.2`, …): the same minor, or the
+ * nearest one with a note saying so; undefined when the text is not a version at all.
+ */
+export function nearestKubernetesVersion(requested: string): { version: KubernetesVersion; note?: string } | undefined {
+  const match = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(requested.trim());
+  if (!match) return undefined;
+  const minor = `${Number(match[1])}.${Number(match[2])}`;
+  if ((KUBERNETES_VERSIONS as readonly string[]).includes(minor)) return { version: minor as KubernetesVersion };
+  const numeric = (version: string) => Number(version.split(".")[0]) * 1000 + Number(version.split(".")[1]);
+  const wanted = numeric(minor);
+  const nearest = [...KUBERNETES_VERSIONS].sort((a, b) => Math.abs(numeric(a) - wanted) - Math.abs(numeric(b) - wanted))[0]!;
+  return {
+    version: nearest,
+    note: `mesh has no schemas for Kubernetes ${minor}; validating with the nearest, ${nearest} (built-in: ${KUBERNETES_VERSIONS.join(", ")})`,
+  };
+}

@@ -244,3 +244,9 @@ function describeLoadError(error: unknown): string {
   const firstLine = message.split("\n")[0] ?? message;
   return firstLine.length > 160 ? `${firstLine.slice(0, 160)}…` : firstLine;
 }
+
+/** Context names of the kubeconfig mesh would use (for shell completion); empty when there is none. */
+export function kubeconfigContextNames(options: ClusterAccessOptions = {}): string[] {
+  const found = kubeconfigFiles(options);
+  return found ? [...readKubeconfigs(found.files).contexts.keys()] : [];
+}

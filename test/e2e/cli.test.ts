@@ -61,12 +61,24 @@ describe("mesh CLI shell", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it.each(["bash", "zsh", "fish"])("prints a %s completion script that names the commands", async (shell) => {
+  it.each(["bash", "zsh", "fish"])("prints a %s completion script that calls back into mesh", async (shell) => {
     const result = await runMesh(["completion", shell]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain("version");
-    expect(result.stdout).toContain("completion");
-    expect(result.stdout).toContain("kubeconfig");
+    expect(result.stdout).toContain("__complete");
+  });
+
+  it("completes through the hidden __complete command: candidates, then the directive", async () => {
+    const commands = await runMesh(["__complete", "ver"]);
+    expect(commands.exitCode).toBe(0);
+    expect(commands.stdout.split("\n").map((line) => line.split("\t")[0])).toEqual(["verify-install", "version", ":2"]);
+    const files = await runMesh(["__complete", "validate", ""]);
+    expect(files.stdout).toBe(":4");
+    const dirs = await runMesh(["__complete", "manifest", "generate", "--output-dir", ""]);
+    expect(dirs.stdout).toBe(":8");
+    const sets = await runMesh(["__complete", "install", "--set", "re"]);
+    expect(sets.stdout).toBe("revision=\n:3");
+    const help = await runMesh(["--help"]);
+    expect(help.stdout).not.toContain("__complete");
   });
 
   it("refuses an unsupported shell", async () => {

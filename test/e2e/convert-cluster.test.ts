@@ -1,45 +1,8 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseManifestText } from "../../src/core/documents/index.js";
 import { startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { createOnceServed, destinationRuleCrd, objectsOf, storefront } from "./storefront-cluster.js";
 import { repoRoot, runMesh } from "./run-mesh.js";
-
-const storefront = (file: string) => path.join("test", "fixtures", "convert", "storefront", file);
-const objectsOf = (file: string) =>
-  parseManifestText(readFileSync(path.join(repoRoot, storefront(file)), "utf8"), file).documents.map((document) => document.object);
-
-const destinationRuleCrd = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "destinationrules.networking.istio.io" },
-  spec: {
-    group: "networking.istio.io",
-    names: { kind: "DestinationRule", plural: "destinationrules", singular: "destinationrule", listKind: "DestinationRuleList" },
-    scope: "Namespaced",
-    versions: [
-      {
-        name: "v1",
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-      },
-    ],
-  },
-};
-
-/** The test server serves a CRD's kind once it has established it (after a short delay). */
-async function createOnceServed(cluster: TestCluster, object: unknown): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      cluster.server.createObject(object);
-      return;
-    } catch (error) {
-      if (attempt === 50) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
 
 describe("mesh convert --cluster", () => {
   let cluster: TestCluster | undefined;

@@ -116,7 +116,11 @@ describe("mesh convert", () => {
     [["convert", "gateway-to-httproute", "-f", "missing.yaml"], undefined, /missing\.yaml: no such file/],
     [["convert", "gateway-to-httproute"], undefined, /no input given/],
     [["convert", "--profile", "lossy", "-f", "x"], undefined, /lossy/],
-    [["convert", "--gateway-api-version", "v1.3.0", "-f", input("tcp.yaml")], undefined, /unsupported --gateway-api-version "v1.3.0"/],
+    [
+      ["convert", "--gateway-api-version", "v1.3.0", "-f", input("tcp.yaml")],
+      undefined,
+      /invalid value "v1.3.0" for --gateway-api-version: use one of v1.2.1, v1.5.1/,
+    ],
     [["convert", "-o", "table", "-f", input("tcp.yaml")], undefined, /unknown output format "table"/],
     [
       ["convert", "gateway-to-httproutes", input("tcp.yaml")],

@@ -31,9 +31,17 @@ describe("mesh manifest generate --set profile=ambient", () => {
     ]);
   });
 
-  it("exits 2 naming the setting it cannot render", async () => {
-    const result = await runMesh(["manifest", "generate", "--set", "profile=ambient", "--set", "values.cni.provider=multus"]);
+  it("renders values.cni.provider=multus with the NetworkAttachmentDefinition in namespace default", async () => {
+    const result = await runMesh(["manifest", "generate", "--set", "profile=ambient", "--set", "values.cni.provider=multus", "-o", "json"]);
+    expect(result.exitCode).toBe(0);
+    const attachments = JSON.parse(result.stdout).items.filter((object: any) => object.kind === "NetworkAttachmentDefinition");
+    expect(attachments.map((object: any) => `${object.metadata.namespace}/${object.metadata.name}`)).toEqual(["default/istio-cni"]);
+    expect(attachments[0].metadata.labels["operator.istio.io/component"]).toBe("Cni");
+  });
+
+  it("exits 2 naming the setting it cannot render: the OpenShift CNI platform", async () => {
+    const result = await runMesh(["manifest", "generate", "--set", "profile=ambient", "--set", "values.global.platform=openshift"]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("values.cni.provider=multus");
+    expect(result.stderr).toContain("values.global.platform=openshift");
   });
 });

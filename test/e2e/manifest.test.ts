@@ -127,3 +127,29 @@ describe("mesh manifest generate", () => {
     expect(result.stderr).toContain('unknown output format "table"');
   });
 });
+
+describe("mesh manifest diff", () => {
+  it("compares two renders object by object and exits 1 when they differ", async () => {
+    const result = await runMesh(["manifest", "diff", "--set-a", "profile=default", "--set-b", "profile=minimal"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("--- A/apps.v1.Deployment.istio-system.istio-ingressgateway");
+    expect(result.stdout).toMatch(/The manifests differ: \d+ changed, 6 only in A, 0 only in B, \d+ the same\.$/);
+  });
+
+  it("ignores the order of the objects in manifest files; exit 0 when the same", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const directory = mkdtempSync(join(tmpdir(), "mesh-diff-"));
+    const generated = await runMesh(["manifest", "generate", "--component", "istiod"]);
+    const documents = generated.stdout.split("\n---\n").filter((document) => document.trim() !== "");
+    writeFileSync(join(directory, "a.yaml"), documents.join("\n---\n"));
+    writeFileSync(join(directory, "b.yaml"), [...documents].reverse().join("\n---\n"));
+    const result = await runMesh(["manifest", "diff", join(directory, "a.yaml"), join(directory, "b.yaml")]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe(`The manifests are the same: 0 changed, 0 only in A, 0 only in B, ${documents.length} the same.`);
+    const json = await runMesh(["manifest", "diff", join(directory, "a.yaml"), "--set-b", "values.pilot.env.FOO=bar", "-o", "json"]);
+    expect(json.exitCode).toBe(1);
+    expect(JSON.parse(json.stdout).differences.map((difference: any) => difference.change)).toContain("changed");
+  });
+});

@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { runMesh } from "./run-mesh.js";
 
 describe("mesh profile", () => {
-  it("lists the profiles and marks the partial ones", async () => {
+  it("lists the profiles, every one rendered in full", async () => {
     const result = await runMesh(["profile", "list"]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("Istio configuration profiles:\n");
     for (const name of ["default", "demo", "empty", "minimal", "remote", "ambient"]) expect(result.stdout).toContain(`    ${name}`);
     expect(result.stdout).toContain("    ambient\n");
-    expect(result.stdout).toMatch(/stable +\(partial: /);
+    expect(result.stdout).toMatch(/^ {4}stable$/m);
+    expect(result.stdout).not.toContain("partial");
   });
 
   it("dumps a profile layered on default, or a part of it", async () => {

@@ -11,7 +11,7 @@ describe("mesh validate", () => {
     const result = await runMesh(["validate", fixture("bookinfo-gateway-api.yaml"), fixture("bookinfo-istio.yaml")]);
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain("Summary: 4 resources in 2 files — 4 valid, 0 invalid");
+    expect(result.stdout).toContain("Summary: 4 objects in 2 files — 4 valid, 0 invalid");
   });
 
   it.each([

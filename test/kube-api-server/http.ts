@@ -173,6 +173,8 @@ export class ApiHandler {
       }
       case "POST": {
         if (name !== undefined) throw statusErrors.methodNotAllowed(method);
+        if (type.kind === "SelfSubjectAccessReview")
+          return [201, this.accessReview(record.user!, parseBody(body, request.headers["content-type"]))];
         const created = this.store.create(type, version, namespace, parseBody(body, request.headers["content-type"]), options);
         return [201, this.store.render(created, version)];
       }
@@ -267,6 +269,27 @@ export class ApiHandler {
     const type = find(rest[0]!);
     if (!type) throw statusErrors.pageNotFound();
     return { type, version, namespace: undefined, name: rest[1] && decodeURIComponent(rest[1]), subresource: rest[2] };
+  }
+
+  /** SelfSubjectAccessReview: allowed unless a `forbidden` rule matches the verb, resource and namespace asked about. */
+  private accessReview(user: string, review: Json): Json {
+    const attributes = review?.spec?.resourceAttributes ?? {};
+    const denied = this.behaviour().forbidden.find(
+      (rule) =>
+        rule.verb === attributes.verb &&
+        rule.resource === attributes.resource &&
+        (rule.namespace === undefined || rule.namespace === attributes.namespace) &&
+        (rule.user === undefined || rule.user === user),
+    );
+    return {
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SelfSubjectAccessReview",
+      metadata: { creationTimestamp: null },
+      spec: review?.spec ?? {},
+      status: denied
+        ? { allowed: false, reason: `user "${user}" cannot ${attributes.verb} resource "${attributes.resource}"` }
+        : { allowed: true, reason: "allowed by the test server's RBAC" },
+    };
   }
 
   private authorize(user: string, verb: string, route: Route): void {

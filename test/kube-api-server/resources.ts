@@ -51,6 +51,8 @@ export const builtinResources: readonly ResourceType[] = [
   builtin("admissionregistration.k8s.io", ["v1"], "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false),
   builtin("admissionregistration.k8s.io", ["v1"], "ValidatingAdmissionPolicy", "validatingadmissionpolicies", false, true),
   builtin("admissionregistration.k8s.io", ["v1"], "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", false),
+  // Not stored: a POST answers whether the caller may do what spec.resourceAttributes describes.
+  builtin("authorization.k8s.io", ["v1"], "SelfSubjectAccessReview", "selfsubjectaccessreviews", false),
   builtin("apiextensions.k8s.io", ["v1"], "CustomResourceDefinition", "customresourcedefinitions", false, true, ["crd", "crds"]),
   builtin("coordination.k8s.io", ["v1"], "Lease", "leases", true),
 ];

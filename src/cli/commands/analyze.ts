@@ -1,12 +1,12 @@
 import { Option, type Command } from "commander";
-import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
+import type { GatewayApiVersion } from "../../core/versions.js";
 import type { CheckedResource, Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
-import { collect } from "../options.js";
+import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
 
 interface AnalyzeFlags {
   channel: string;
-  gatewayApiVersion: string;
+  gatewayApiVersion: GatewayApiVersion;
   crds: string[];
   failOn: string;
   summary?: boolean;
@@ -36,14 +36,8 @@ export function register(program: Command, context: CliContext): void {
       "also analyse the live objects analysers read (Services, Pods, Istio resources…) from the cluster of --kubeconfig/--context",
     )
     .option("--request-timeout <duration>", "timeout of each cluster request (with --cluster)", "30s")
-    .addOption(
-      new Option("--channel <channel>", "Gateway API channel of the cluster").choices(["standard", "experimental"]).default("standard"),
-    )
-    .addOption(
-      new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster")
-        .choices([...SCHEMA_GATEWAY_API_VERSIONS])
-        .default(DEFAULT_GATEWAY_API_VERSION),
-    )
+    .addOption(channelOption("Gateway API channel of the cluster"))
+    .addOption(gatewayApiVersionOption("Gateway API bundle version of the cluster"))
     .option("--crds <path|url>", "CustomResourceDefinition files, directories or https URLs for custom resources (repeatable)", collect, [])
     .addOption(
       new Option("--fail-on <severity>", "severity that makes the run fail (exit 1)").choices(["error", "warning"]).default("error"),
@@ -68,7 +62,7 @@ export function register(program: Command, context: CliContext): void {
       const live = flags.cluster ? await readClusterObjects(context, command, flags.requestTimeout) : undefined;
       const { validateDocuments, failsRun } = await import("../../core/validate/index.js");
       const options = {
-        gatewayApiVersion: flags.gatewayApiVersion as (typeof SCHEMA_GATEWAY_API_VERSIONS)[number],
+        gatewayApiVersion: flags.gatewayApiVersion,
         channel: flags.channel as "standard" | "experimental",
         strict: false,
         ignoreMissingSchemas: true,

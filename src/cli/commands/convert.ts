@@ -3,10 +3,11 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { closestWord } from "../../core/suggest.js";
-import { SCHEMA_GATEWAY_API_VERSIONS, type GatewayApiVersion } from "../../core/versions.js";
+import type { GatewayApiVersion } from "../../core/versions.js";
 import type { SourceDocument } from "../../core/documents/index.js";
 import type { CliContext } from "../context.js";
-import { collect } from "../options.js";
+import { outputFormat } from "../output.js";
+import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
 
 type Direction = "gateway-api" | "istio";
 
@@ -14,10 +15,11 @@ interface ConvertFlags {
   filename: string[];
   profile: string;
   gatewayClass: string;
-  gatewayApiVersion: string;
+  gatewayApiVersion: GatewayApiVersion;
   outputDir?: string;
   clusterDomain: string;
   credentialNamespace?: string;
+  channel: "standard" | "experimental";
   experimental?: boolean;
   allNamespaces?: boolean;
   selector: string[];
@@ -25,7 +27,7 @@ interface ConvertFlags {
   cluster?: boolean;
 }
 
-const directions: Record<string, Direction> = {
+export const conversionDirections: Readonly<Record<string, Direction>> = {
   "gateway-to-httproute": "gateway-api",
   "httproute-to-virtualservice": "istio",
 };
@@ -52,7 +54,7 @@ export function register(program: Command, context: CliContext): void {
         .default("full"),
     )
     .option("--gateway-class <name>", "spec.gatewayClassName of generated Gateways", "istio")
-    .option("--gateway-api-version <version>", "target Gateway API version: v1.2.1 or v1.5.1", "v1.5.1")
+    .addOption(gatewayApiVersionOption("target Gateway API version"))
     .option(
       "--credential-namespace <ns>",
       "namespace where Istio's gateway workload reads TLS secrets (namespaced certificateRefs + ReferenceGrants)",
@@ -61,7 +63,8 @@ export function register(program: Command, context: CliContext): void {
       "--cluster",
       "gateway-to-httproute: read Services and DestinationRules missing from the input from the cluster (--kubeconfig/--context), for ports and subsets",
     )
-    .option("--experimental", "full profile: also use experimental-channel fields (parentRef port, rule retry, sessionPersistence)")
+    .addOption(channelOption("target channel; experimental (full profile) also uses parentRef port, rule retry, sessionPersistence"))
+    .addOption(new Option("--experimental", "the same as --channel experimental").hideHelp())
     .option(
       "--selector <key=value>",
       "reverse direction: spec.selector of the Istio Gateways (repeatable; default istio=ingressgateway)",
@@ -74,11 +77,11 @@ export function register(program: Command, context: CliContext): void {
         "\nExit codes: 0 converted, and the API server accepts the output (warnings allowed), 1 error findings (routing would change, or the output would be rejected; it is still written), 2 usage or input error, 3 --cluster could not read the cluster.",
     )
     .action((direction: string | undefined, files: string[], flags: ConvertFlags, command: Command) => {
-      const named = direction === undefined ? undefined : directions[direction];
+      const named = direction === undefined ? undefined : conversionDirections[direction];
       if (direction !== undefined && !named && looksLikeDirection(direction)) {
-        const suggestion = closestWord(direction, Object.keys(directions));
+        const suggestion = closestWord(direction, Object.keys(conversionDirections));
         throw new UsageError(`unknown conversion direction "${direction}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`, {
-          hint: `use ${Object.keys(directions).join(" or ")}, or --to gateway-api|istio followed by files`,
+          hint: `use ${Object.keys(conversionDirections).join(" or ")}, or --to gateway-api|istio followed by files`,
         });
       }
       const inputs = named || direction === undefined ? files : [direction, ...files];
@@ -96,13 +99,10 @@ async function runConvert(
   context: CliContext,
 ): Promise<void> {
   const globals = context.globals(command);
-  const format = globals.output ?? "yaml";
-  if (format !== "yaml" && format !== "json")
-    throw new UsageError(`unknown output format "${format}" for convert`, { hint: "use -o yaml or -o json" });
+  const format = outputFormat(context, command) as "yaml" | "json";
   const inputs = [...flags.filename, ...files];
   if (inputs.length === 0) throw new UsageError("no input given", { hint: "pass files with -f FILE (or -f - for stdin)" });
   if (flags.allNamespaces && globals.namespace) throw new UsageError("-n and -A cannot be used together");
-  const gatewayApiVersion = parseGatewayApiVersion(flags.gatewayApiVersion ?? "v1.5.1");
   if (flags.cluster && direction === "istio")
     throw new UsageError("--cluster is used by gateway-to-httproute only", {
       hint: "drop --cluster for the Gateway API → Istio direction",
@@ -118,11 +118,11 @@ async function runConvert(
   const options = convert.defaultConvertOptions({
     profile: flags.profile === "compat" ? "compat" : "full",
     gatewayClass: flags.gatewayClass ?? "istio",
-    gatewayApiVersion,
+    gatewayApiVersion: flags.gatewayApiVersion,
     namespace: globals.namespace,
     clusterDomain: flags.clusterDomain,
     credentialNamespace: flags.credentialNamespace,
-    experimental: Boolean(flags.experimental),
+    experimental: flags.channel === "experimental" || Boolean(flags.experimental),
     generator: `mesh-${context.version}`,
     ...(flags.selector?.length ? { selector: parseSelector(flags.selector) } : {}),
   });
@@ -187,14 +187,6 @@ function summaryLine(objects: number, findings: readonly { severity: string }[],
   const infos = count("info");
   const where = outputDir ? ` into ${outputDir}` : "";
   return `Converted ${objects} object${objects === 1 ? "" : "s"}${where}: ${count("error")} errors, ${count("warning")} warnings, ${infos} notes${infos > 0 && !verbose ? " (-v shows notes)" : ""}`;
-}
-
-function parseGatewayApiVersion(value: string): GatewayApiVersion {
-  const normalized = value.startsWith("v") ? value : `v${value}`;
-  const match = SCHEMA_GATEWAY_API_VERSIONS.find((version) => version === normalized || version.startsWith(`${normalized}.`));
-  if (!match)
-    throw new UsageError(`unsupported --gateway-api-version "${value}"`, { hint: `use one of: ${SCHEMA_GATEWAY_API_VERSIONS.join(", ")}` });
-  return match;
 }
 
 function parseSelector(pairs: readonly string[]): Record<string, string> {

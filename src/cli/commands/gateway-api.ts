@@ -1,6 +1,9 @@
 import { Option, type Command } from "commander";
-import { ClusterError, UsageError } from "../../core/errors.js";
+import { ClusterError } from "../../core/errors.js";
 import type { CliContext, CliIo } from "../context.js";
+import { withinTimeout } from "../cluster-access.js";
+import { requestTimeoutOption, timeoutOption, withVersionPrefix } from "../options.js";
+import { outputFormat } from "../output.js";
 import type { Cluster } from "../../kube/index.js";
 import type { GatewayApiProgress } from "../../kube/gateway-api.js";
 
@@ -20,6 +23,7 @@ interface InstallFlags {
 }
 
 interface UninstallFlags {
+  timeout?: string;
   dryRun?: boolean;
   skipConfirmation?: boolean;
 }
@@ -27,7 +31,7 @@ interface UninstallFlags {
 async function connectCluster(context: CliContext, command: Command): Promise<Cluster> {
   const { clusterAccess } = await import("../cluster-access.js");
   const { connectCluster: connect } = await import("../../kube/index.js");
-  return connect(await clusterAccess(context, command, "30s"));
+  return connect(await clusterAccess(context, command, command.opts<{ requestTimeout: string }>().requestTimeout));
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -43,7 +47,9 @@ export function register(program: Command, context: CliContext): void {
   group
     .command("install")
     .description("Install or upgrade the Gateway API CRDs (server-side apply, field manager mesh)")
-    .option("--version <version>", "Gateway API release, e.g. v1.2.1 (default: v1.5.1)")
+    .addOption(
+      new Option("--version <version>", "Gateway API release, e.g. v1.2.1 or 1.2.1 (default: v1.5.1)").argParser(withVersionPrefix),
+    )
     .addOption(new Option("--channel <channel>", "release channel").choices(["standard", "experimental"]).default("standard"))
     .option("--base-url <url>", "mirror with the release layout (also $MESH_GATEWAY_API_BASE_URL)")
     .option("--from-file <path>", "use a bundle file instead of downloading (air-gapped installs; - reads stdin)")
@@ -51,45 +57,50 @@ export function register(program: Command, context: CliContext): void {
     .option("--insecure-http", "allow a plain-HTTP mirror that is not on loopback")
     .option("--force", "allow downgrades, channel changes, replacing unrecognised CRDs and untested versions")
     .option("--dry-run", "decide and print the objects that would be applied; change nothing")
-    .option("--timeout <duration>", "limit for the download and for the wait for Established", DEFAULT_TIMEOUT)
+    .addOption(new Option("--timeout <duration>", "limit for the download and for the wait for Established").default(DEFAULT_TIMEOUT))
+    .addOption(requestTimeoutOption())
     .option("-y, --skip-confirmation", "do not ask for confirmation")
-    .action((flags: InstallFlags, command: Command) => runInstall(flags, command, context));
+    .action((flags: InstallFlags, command: Command) => withinTimeout(flags.timeout, () => runInstall(flags, command, context)));
 
   group
     .command("status")
     .description("Show each Gateway API CRD: bundle version, channel, served/stored versions, Established")
-    .action(async (_flags: unknown, command: Command) => {
-      const globals = context.globals(command);
-      const output = globals.output ?? "text";
-      if (!["text", "json", "yaml"].includes(output)) {
-        throw new UsageError(`unknown output format "${output}" for gateway-api status`, { hint: "Use -o text, json or yaml." });
-      }
-      const { gatewayApiStatus } = await import("../../kube/gateway-api.js");
-      const cluster = await connectCluster(context, command);
-      const status = await gatewayApiStatus(cluster).finally(() => cluster.close());
-      if (output === "text") context.io.stdout.write(formatStatus(status));
-      else {
-        const { toJson, toYaml } = await import("../../core/documents/write.js");
-        context.io.stdout.write(output === "json" ? toJson(status) : toYaml(status));
-      }
-      if (status.problems.length > 0) context.exitCode = 1;
-    });
+    .addOption(requestTimeoutOption())
+    .addOption(timeoutOption())
+    .action((flags: { timeout?: string }, command: Command) =>
+      withinTimeout(flags.timeout, async () => {
+        const output = outputFormat(context, command);
+        const { gatewayApiStatus } = await import("../../kube/gateway-api.js");
+        const cluster = await connectCluster(context, command);
+        const status = await gatewayApiStatus(cluster).finally(() => cluster.close());
+        if (output === "text") context.io.stdout.write(formatStatus(status));
+        else {
+          const { toJson, toYaml } = await import("../../core/documents/write.js");
+          context.io.stdout.write(output === "json" ? toJson(status) : toYaml(status));
+        }
+        if (status.problems.length > 0) context.exitCode = 1;
+      }),
+    );
 
   group
     .command("uninstall")
     .description("Delete every Gateway API CRD (and with them every Gateway, HTTPRoute, …)")
     .option("--dry-run", "list what would be deleted; delete nothing")
     .option("-y, --skip-confirmation", "do not ask for confirmation")
-    .action(async (flags: UninstallFlags, command: Command) => {
-      const cluster = await connectCluster(context, command);
-      try {
-        await runUninstall(cluster, flags, context, command);
-      } catch (error) {
-        reportCancelled(error, context);
-      } finally {
-        cluster.close();
-      }
-    });
+    .addOption(requestTimeoutOption())
+    .addOption(timeoutOption())
+    .action((flags: UninstallFlags, command: Command) =>
+      withinTimeout(flags.timeout, async () => {
+        const cluster = await connectCluster(context, command);
+        try {
+          await runUninstall(cluster, flags, context, command);
+        } catch (error) {
+          reportCancelled(error, context);
+        } finally {
+          cluster.close();
+        }
+      }),
+    );
 }
 
 async function runInstall(flags: InstallFlags, command: Command, context: CliContext): Promise<void> {
@@ -124,9 +135,24 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
     return;
   }
   const { cluster } = connection;
+  const output = outputFormat(context, command);
   try {
     const result = await ensureGatewayApiCrds(cluster, options, progress);
-    if (flags.dryRun && result.objects.length > 0) context.io.stdout.write(toYamlStream(result.objects));
+    if (output !== "text") {
+      const { toJson, toYaml } = await import("../../core/documents/write.js");
+      const { describeObject } = await import("../../core/objects.js");
+      const summary = {
+        version: result.obtained.bundle.version,
+        channel: result.obtained.bundle.channel,
+        sha256: result.obtained.bundle.sha256,
+        action: result.decision.action,
+        summary: result.decision.summary,
+        dryRun: flags.dryRun === true,
+        applied: result.applied,
+        objects: result.objects.map(describeObject),
+      };
+      context.io.stdout.write(output === "json" ? toJson(summary) : toYaml(summary));
+    } else if (flags.dryRun && result.objects.length > 0) context.io.stdout.write(toYamlStream(result.objects));
   } catch (error) {
     reportCancelled(error, context);
   } finally {
@@ -183,8 +209,14 @@ async function runUninstall(cluster: Cluster, flags: UninstallFlags, context: Cl
     return;
   }
   const list = targets.map((target) => `  ${target}\n`).join("");
+  const json = outputFormat(context, command) === "json";
+  const printJson = async () => {
+    const { toJson } = await import("../../core/documents/write.js");
+    context.io.stdout.write(toJson({ dryRun: flags.dryRun === true, objects: targets }));
+  };
   if (flags.dryRun) {
-    context.io.stdout.write(`Would delete:\n${list}`);
+    if (json) await printJson();
+    else context.io.stdout.write(`Would delete:\n${list}`);
     return;
   }
   if (!flags.skipConfirmation) {
@@ -196,6 +228,7 @@ async function runUninstall(cluster: Cluster, flags: UninstallFlags, context: Cl
     if (!(await confirm(context, "Proceed?", "delete the Gateway API CRDs"))) throw new CancelledError();
   }
   await uninstallGatewayApi(cluster, plan, progressPrinter(context.io, context.globals(command).quiet));
+  if (json) await printJson();
 }
 
 /**

@@ -1,15 +1,17 @@
 import type { Command } from "commander";
-import { ClusterError, FindingsError, UsageError } from "../../core/errors.js";
+import { ClusterError, FindingsError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
 import type { Cluster, InstallEvent, InstallPlan, InstallResult } from "../../kube/index.js";
 import type { CliContext } from "../context.js";
+import { requestTimeoutOption, timeoutOption } from "../options.js";
+import { outputFormat } from "../output.js";
 import { isOlderVersion } from "../../core/versions.js";
-import { clusterAccess } from "../cluster-access.js";
+import { clusterAccess, withinTimeout } from "../cluster-access.js";
 import { renderPlan } from "../plan.js";
 import { confirm } from "../prompt.js";
 import { collect } from "../options.js";
 
-interface InstallFlags {
+export interface InstallFlags {
   set: string[];
   filename: string[];
   revision?: string;
@@ -19,14 +21,27 @@ interface InstallFlags {
   forceConflicts?: boolean;
   readinessTimeout: string;
   requestTimeout: string;
+  timeout?: string;
   prune: boolean;
   withGatewayApi?: boolean;
 }
 
 export function register(program: Command, context: CliContext): void {
-  program
-    .command("install")
-    .description("Install Istio into the cluster: server-side apply, wait until ready, prune what the profile no longer has")
+  installOptions(
+    program
+      .command("install")
+      .description("Install Istio into the cluster: server-side apply, wait until ready, prune what the profile no longer has"),
+  )
+    .addHelpText(
+      "after",
+      "\nOutput: text progress on stderr, or -o json. Exit codes: 0 installed, 1 not ready in time or cancelled, 2 usage or input error, 3 cluster error (unreachable, denied, conflicts).",
+    )
+    .action((flags: InstallFlags, command: Command) => withinTimeout(flags.timeout, () => runInstall(flags, command, context)));
+}
+
+/** install's flags; `mesh upgrade` takes the same. */
+export function installOptions(command: Command): Command {
+  return command
     .option("-s, --set <path=value>", "set an IstioOperator field, relative to spec (repeatable)", collect, [])
     .option("-f, --filename <file>", "IstioOperator overlay file, merged in order (repeatable, comma-separated)", collect, [])
     .option("-r, --revision <revision>", "control plane revision (same as --set revision=…)")
@@ -35,21 +50,15 @@ export function register(program: Command, context: CliContext): void {
     .option("--force", "install even if the IstioOperator fails validation")
     .option("--force-conflicts", "take ownership of fields that other field managers own")
     .option("--readiness-timeout <duration>", "how long to wait for each component to become ready", "5m")
-    .option("--request-timeout <duration>", "timeout of each API request", "30s")
+    .addOption(requestTimeoutOption())
+    .addOption(timeoutOption())
     .option("--no-prune", "keep objects of earlier installs that the new render no longer contains")
-    .option("--with-gateway-api", "first install or upgrade the Gateway API CRDs (v1.5.1 standard) as `mesh gateway-api install` does")
-    .addHelpText(
-      "after",
-      "\nOutput: text progress on stderr, or -o json. Exit codes: 0 installed, 1 not ready in time or cancelled, 2 usage or input error, 3 cluster error (unreachable, denied, conflicts).",
-    )
-    .action((flags: InstallFlags, command: Command) => runInstall(flags, command, context));
+    .option("--with-gateway-api", "first install or upgrade the Gateway API CRDs (v1.5.1 standard) as `mesh gateway-api install` does");
 }
 
-async function runInstall(flags: InstallFlags, command: Command, context: CliContext): Promise<void> {
+export async function runInstall(flags: InstallFlags, command: Command, context: CliContext): Promise<void> {
   const globals = context.globals(command);
-  const output = globals.output ?? "text";
-  if (output !== "text" && output !== "json")
-    throw new UsageError(`unknown output format "${output}" for install`, { hint: "use -o json" });
+  const output = outputFormat(context, command);
   const { parseDuration } = await import("../../kube/duration.js");
   const readinessTimeoutMs = parseDuration(flags.readinessTimeout, "--readiness-timeout");
   const access = await clusterAccess(context, command, flags.requestTimeout);
@@ -93,6 +102,11 @@ async function runInstall(flags: InstallFlags, command: Command, context: CliCon
       await (
         await import("./gateway-api.js")
       ).ensureGatewayApiBeforeIstio(cluster, context, command, { dryRun: flags.dryRun ?? false, timeoutMs: readinessTimeoutMs });
+    if (flags.dryRun) {
+      const { printPlannedChanges } = await import("../dry-run.js");
+      await printPlannedChanges(cluster, plan, { output, forceConflicts: flags.forceConflicts ?? false }, context, err);
+      return;
+    }
     const progress = await createProgress(context, command, globals.quiet || output === "json");
     const onEvent = (event: InstallEvent) => {
       if (event.type === "lock-waiting") {

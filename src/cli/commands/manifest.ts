@@ -1,7 +1,9 @@
 import type { Command } from "commander";
-import { InputError, UsageError } from "../../core/errors.js";
+import { InputError } from "../../core/errors.js";
 import type { Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
+import { registerManifestDiff } from "./manifest-diff.js";
+import { outputFormat } from "../output.js";
 import { collect } from "../options.js";
 
 interface GenerateFlags {
@@ -28,9 +30,7 @@ export function register(program: Command, context: CliContext): void {
     .option("--force", "render even if the IstioOperator fails validation (problems become warnings)")
     .addHelpText("after", "\nOutput: -o yaml (default) or -o json. Exit codes: 0 ok, 2 invalid overlay or flags.")
     .action(async (flags: GenerateFlags, command: Command) => {
-      const output = context.globals(command).output ?? "yaml";
-      if (output !== "yaml" && output !== "json")
-        throw new UsageError(`unknown output format "${output}" for manifest generate`, { hint: "use -o yaml or -o json" });
+      const output = outputFormat(context, command);
       const documents = await readOverlayDocuments(flags.filename ?? [], context);
       const { generateFromDocuments } = await import("../../core/render/generate.js");
       const { manifestYaml, manifestJson } = await import("../../core/render/output.js");
@@ -56,6 +56,7 @@ export function register(program: Command, context: CliContext): void {
       }
       context.io.stdout.write(print(sortObjects(generated.components.flatMap((component) => component.objects))));
     });
+  registerManifestDiff(manifest, context, { readOverlayDocuments });
 }
 
 // Shared with `mesh profile` and `mesh install`: how -f and --set inputs are read and warnings printed.
@@ -77,6 +78,10 @@ export async function readOverlayFiles(flags: string[], context: CliContext): Pr
       continue;
     }
     const text = await readFile(name, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EISDIR")
+        throw new InputError(`${name} is a directory; -f takes IstioOperator overlay files`, {
+          hint: "pass each overlay file with its own -f (they are merged in order)",
+        });
       throw new InputError(`${name}: ${error.code === "ENOENT" ? "no such file or directory" : error.message}`);
     });
     files.push({ path: name, text });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
+import { outputFormat } from "../output.js";
 import { collect } from "../options.js";
 import { readOverlayDocuments } from "./manifest.js";
 
@@ -9,9 +9,14 @@ export function register(program: Command, context: CliContext): void {
   profile
     .command("list")
     .description("List the built-in profiles")
-    .action(async () => {
-      const { profileNames, partialProfiles } = await import("../../core/operator/profiles.js");
-      const lines = profileNames().map((name) => `    ${name}${partialProfiles[name] ? `  (partial: ${partialProfiles[name]})` : ""}`);
+    .action(async (_flags: unknown, command: Command) => {
+      const output = outputFormat(context, command);
+      const { profileNames } = await import("../../core/operator/profiles.js");
+      if (output !== "text") {
+        context.io.stdout.write(await formatted({ profiles: profileNames().map((name) => ({ name })) }, output));
+        return;
+      }
+      const lines = profileNames().map((name) => `    ${name}`);
       context.io.stdout.write(`Istio configuration profiles:\n${lines.join("\n")}\n`);
     });
   profile
@@ -22,7 +27,7 @@ export function register(program: Command, context: CliContext): void {
     .option("-s, --set <path=value>", "set an IstioOperator field, relative to spec (repeatable)", collect)
     .option("-f, --filename <file>", "IstioOperator overlay file (repeatable)", collect)
     .action(async (name: string, flags: { configPath?: string; set?: string[]; filename?: string[] }, command: Command) => {
-      const output = context.globals(command).output ?? "yaml";
+      const output = outputFormat(context, command);
       const documents = await readOverlayDocuments(flags.filename ?? [], context);
       const { dumpProfile } = await import("../../core/operator/profile-dump.js");
       const dumped = dumpProfile({ name, documents, sets: flags.set ?? [], ...(flags.configPath ? { configPath: flags.configPath } : {}) });
@@ -32,11 +37,12 @@ export function register(program: Command, context: CliContext): void {
     .command("diff")
     .argument("<a>", "first profile")
     .argument("<b>", "second profile")
-    .description("Show how two profiles differ (exit 0 either way)")
+    .description("Show how two profiles differ, as a line diff of their -o yaml (default) or -o json dumps (exit 0 either way)")
     .action(async (a: string, b: string, _flags: unknown, command: Command) => {
       const { dumpProfile, lineDiff } = await import("../../core/operator/profile-dump.js");
-      const before = await formatted(dumpProfile({ name: a }), "yaml");
-      const after = await formatted(dumpProfile({ name: b }), "yaml");
+      const output = outputFormat(context, command);
+      const before = await formatted(dumpProfile({ name: a }), output);
+      const after = await formatted(dumpProfile({ name: b }), output);
       const lines = lineDiff(before.trimEnd(), after.trimEnd());
       if (lines.every((line) => line.kind === "same")) {
         context.io.stdout.write(`Profiles "${a}" and "${b}" are identical\n`);
@@ -58,5 +64,5 @@ async function formatted(value: unknown, output: string): Promise<string> {
   const { toJson, toYaml } = await import("../../core/documents/write.js");
   if (output === "json") return toJson(value, { sortKeys: true });
   if (output === "yaml") return toYaml(value, { sortKeys: true, indentSequences: false });
-  throw new UsageError(`unknown output format "${output}" for profile dump`, { hint: "use -o yaml or -o json" });
+  throw new Error(`no ${output} printer for profiles`);
 }

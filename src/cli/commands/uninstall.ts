@@ -3,10 +3,11 @@ import { ClusterError, UsageError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
 import type { LockHolder } from "../../kube/index.js";
 import type { CliContext } from "../context.js";
-import { clusterAccess } from "../cluster-access.js";
+import { collect, requestTimeoutOption, timeoutOption } from "../options.js";
+import { outputFormat } from "../output.js";
+import { clusterAccess, withinTimeout } from "../cluster-access.js";
 import { confirm } from "../prompt.js";
 import { renderPlan } from "../plan.js";
-import { collect } from "../options.js";
 import { lockPoll } from "./install.js";
 
 interface UninstallFlags {
@@ -18,6 +19,7 @@ interface UninstallFlags {
   dryRun?: boolean;
   force?: boolean;
   requestTimeout: string;
+  timeout?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -31,9 +33,10 @@ export function register(program: Command, context: CliContext): void {
     .option("-y, --skip-confirmation", "do not ask for confirmation")
     .option("--dry-run", "print what would be removed without removing it")
     .option("--force", "with --purge, delete the CRDs without asking even though custom resources would go with them")
-    .option("--request-timeout <duration>", "timeout of each API request", "30s")
+    .addOption(requestTimeoutOption())
+    .addOption(timeoutOption())
     .addHelpText("after", "\nExit codes: 0 removed (or nothing to remove), 1 cancelled, 2 usage error, 3 cluster error.")
-    .action((flags: UninstallFlags, command: Command) => runUninstall(flags, command, context));
+    .action((flags: UninstallFlags, command: Command) => withinTimeout(flags.timeout, () => runUninstall(flags, command, context)));
 }
 
 async function runUninstall(flags: UninstallFlags, command: Command, context: CliContext): Promise<void> {
@@ -127,7 +130,7 @@ async function runUninstall(flags: UninstallFlags, command: Command, context: Cl
       }),
     );
     const left = reports.filter((report) => report.result === "failed");
-    if (globals.output === "json") {
+    if (outputFormat(context, command) === "json") {
       const { toJson } = await import("../../core/documents/write.js");
       context.io.stdout.write(
         toJson({

@@ -1,11 +1,13 @@
 import { Option, type Command } from "commander";
-import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION } from "../../core/versions.js";
+import { InputError, UsageError } from "../../core/errors.js";
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, nearestKubernetesVersion, type GatewayApiVersion } from "../../core/versions.js";
 import type { CliContext } from "../context.js";
-import { collect } from "../options.js";
+import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
 
 interface ValidateFlags {
   channel: string;
-  gatewayApiVersion: string;
+  gatewayApiVersion: GatewayApiVersion;
+  kubernetesVersion: string;
   strict?: boolean;
   ignoreMissingSchemas?: boolean;
   crds: string[];
@@ -15,6 +17,9 @@ interface ValidateFlags {
   analyzeRefs?: boolean;
   validate: string;
   analyze: string;
+  filename: string[];
+  exclude: string[];
+  ignoreFilenamePattern: string[];
 }
 
 const collectList = (value: string, previous: string[]) => [
@@ -28,18 +33,30 @@ const collectList = (value: string, previous: string[]) => [
 export function register(program: Command, context: CliContext): void {
   program
     .command("validate")
-    .description("Validate Istio and Gateway API resources offline, as a cluster with the CRDs and Istio's webhook would")
+    .description("Validate Kubernetes, Istio and Gateway API resources offline, as the API server with the CRDs and Istio's webhook would")
     .argument("[inputs...]", "files, directories, globs, or - for stdin (default: stdin when it is not a terminal)")
-    .addOption(
-      new Option("--channel <channel>", "Gateway API channel of the cluster").choices(["standard", "experimental"]).default("standard"),
+    .addOption(channelOption("Gateway API channel of the cluster"))
+    .addOption(gatewayApiVersionOption("Gateway API bundle version of the cluster"))
+    .option("-f, --filename <path>", "file, directory, glob or - (stdin) to validate, as kubectl -f (repeatable)", collect, [])
+    .option(
+      "--exclude <glob>",
+      "leave out files and directories matching this glob, e.g. 'charts/**' or '*.tmpl.yaml' (repeatable; node_modules and dot-directories are always skipped)",
+      collect,
+      [],
     )
-    .addOption(
-      new Option("--gateway-api-version <version>", "Gateway API bundle version of the cluster")
-        .choices([...SCHEMA_GATEWAY_API_VERSIONS])
-        .default(DEFAULT_GATEWAY_API_VERSION),
+    .option(
+      "--ignore-filename-pattern <regex>",
+      "leave out files whose path matches this regular expression, as kubeconform does (repeatable)",
+      collect,
+      [],
     )
-    .option("--strict", "fail on kinds without a schema (core kinds, unknown CRDs)")
-    .option("--ignore-missing-schemas", "say nothing about kinds without a schema")
+    .option(
+      "--kubernetes-version <version>",
+      `Kubernetes version of the cluster for built-in kinds (${KUBERNETES_VERSIONS[0]}–${KUBERNETES_VERSIONS.at(-1)}; others use the nearest)`,
+      DEFAULT_KUBERNETES_VERSION,
+    )
+    .option("--strict", "fail on kinds without a schema (custom resources without --crds) instead of skipping them")
+    .option("--ignore-missing-schemas", "do not list kinds skipped for lack of a schema (they are still counted)")
     .option(
       "--crds <path|url>",
       "CustomResourceDefinition files, directories or https URLs to validate custom resources with (repeatable)",
@@ -68,19 +85,40 @@ export function register(program: Command, context: CliContext): void {
     )
     .action(async (inputs: string[], flags: ValidateFlags, command: Command) => {
       const globals = context.globals(command);
+      const kubernetes = nearestKubernetesVersion(flags.kubernetesVersion);
+      if (!kubernetes) {
+        throw new UsageError(`invalid --kubernetes-version "${flags.kubernetesVersion}"`, {
+          hint: `give a version such as ${DEFAULT_KUBERNETES_VERSION} (built-in: ${KUBERNETES_VERSIONS.join(", ")})`,
+        });
+      }
+      if (kubernetes.note && !globals.quiet) context.io.stderr.write(`note: ${kubernetes.note}\n`);
       const { parseReportFormat, renderReport } = await import("../printers/index.js");
       const format = parseReportFormat(globals.output);
       const io = context.io;
       const { loadDocuments, readStream, inputArgsOrStdin } = await import("../../core/documents/index.js");
-      const args = inputArgsOrStdin(inputs, io.stdin.isTTY, "manifests to validate");
+      const args = inputArgsOrStdin([...inputs, ...flags.filename], io.stdin.isTTY, "manifests to validate");
+      const ignoreFilenamePatterns = flags.ignoreFilenamePattern.map((pattern) => {
+        try {
+          return new RegExp(pattern);
+        } catch (error) {
+          throw new UsageError(`--ignore-filename-pattern ${pattern}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
       const readStdin = () => readStream(io.stdin);
       const { loadCrdObjects } = await import("../../core/validate/crd/inputs.js");
       const crds = flags.crds.length > 0 ? await loadCrdObjects(flags.crds, readStdin) : [];
-      const loaded = await loadDocuments(args, { readStdin });
+      const loaded = await loadDocuments(args, { readStdin, exclude: flags.exclude, ignoreFilenamePatterns });
+      if (loaded.emptyArguments.length > 0) {
+        const names = loaded.emptyArguments.map((arg) => (arg === "-" ? "standard input" : arg));
+        throw new InputError(`nothing to validate: ${names.join(", ")} ${names.length === 1 ? "holds" : "hold"} no manifests`, {
+          hint: "pass YAML or JSON files with Kubernetes objects (directories are searched for *.yaml, *.yml and *.json, skipping node_modules and dot-directories)",
+        });
+      }
       const { validateDocuments, failsRun } = await import("../../core/validate/index.js");
       const options = {
-        gatewayApiVersion: flags.gatewayApiVersion as (typeof SCHEMA_GATEWAY_API_VERSIONS)[number],
+        gatewayApiVersion: flags.gatewayApiVersion,
         channel: flags.channel as "standard" | "experimental",
+        kubernetesVersion: kubernetes.version,
         strict: Boolean(flags.strict),
         ignoreMissingSchemas: Boolean(flags.ignoreMissingSchemas),
         crds,
@@ -96,7 +134,8 @@ export function register(program: Command, context: CliContext): void {
       let text = renderReport(format, report, {
         color: context.stdoutColor(command),
         toolVersion: context.version,
-        summary: !globals.quiet,
+        quiet: globals.quiet,
+        listSkipped: !flags.ignoreMissingSchemas,
       });
       if (flags.summary && format === "text")
         text =

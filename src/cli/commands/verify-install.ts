@@ -1,7 +1,9 @@
 import type { Command } from "commander";
-import { FindingsError, UsageError } from "../../core/errors.js";
+import { FindingsError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
-import { clusterAccess } from "../cluster-access.js";
+import { requestTimeoutOption, timeoutOption } from "../options.js";
+import { outputFormat } from "../output.js";
+import { clusterAccess, withinTimeout } from "../cluster-access.js";
 import { renderPlan } from "../plan.js";
 import { collect } from "../options.js";
 
@@ -11,6 +13,7 @@ interface VerifyFlags {
   revision?: string;
   force?: boolean;
   requestTimeout: string;
+  timeout?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -21,15 +24,14 @@ export function register(program: Command, context: CliContext): void {
     .option("-f, --filename <file>", "IstioOperator overlay file, as given to install (repeatable)", collect, [])
     .option("-r, --revision <revision>", "control plane revision")
     .option("--force", "render even if the IstioOperator fails validation")
-    .option("--request-timeout <duration>", "timeout of each API request", "30s")
+    .addOption(requestTimeoutOption())
+    .addOption(timeoutOption())
     .addHelpText("after", "\nOutput: a table, or -o json. Exit codes: 0 healthy, 1 not healthy, 2 usage or input error, 3 cluster error.")
-    .action((flags: VerifyFlags, command: Command) => runVerify(flags, command, context));
+    .action((flags: VerifyFlags, command: Command) => withinTimeout(flags.timeout, () => runVerify(flags, command, context)));
 }
 
 async function runVerify(flags: VerifyFlags, command: Command, context: CliContext): Promise<void> {
-  const output = context.globals(command).output ?? "text";
-  if (output !== "text" && output !== "json")
-    throw new UsageError(`unknown output format "${output}" for verify-install`, { hint: "use -o json" });
+  const output = outputFormat(context, command);
   const access = await clusterAccess(context, command, flags.requestTimeout);
   const { plan } = await renderPlan(flags, context, command);
   const kube = await import("../../kube/index.js");

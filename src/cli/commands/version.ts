@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { DEFAULT_GATEWAY_API_VERSION, ISTIO_VERSION } from "../../core/versions.js";
-import { UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
+import { outputFormat } from "../output.js";
 
 export function register(program: Command, context: CliContext): void {
   program
@@ -9,7 +9,7 @@ export function register(program: Command, context: CliContext): void {
     .description("Print the mesh, bundled Istio and default Gateway API versions")
     .option("--short", "print only mesh's version")
     .action(async (options: { short?: boolean }, command: Command) => {
-      const output = context.globals(command).output ?? "text";
+      const output = outputFormat(context, command);
       const info = {
         clientVersion: { version: context.version, nodeVersion: process.versions.node },
         istioVersion: ISTIO_VERSION,
@@ -19,8 +19,6 @@ export function register(program: Command, context: CliContext): void {
       const shown = options.short ? { clientVersion: info.clientVersion } : info;
       if (output === "json") write(`${JSON.stringify(shown, null, 2)}\n`);
       else if (output === "yaml") write((await import("../../core/documents/write.js")).toYaml(shown));
-      else if (output !== "text" && output !== "short")
-        throw new UsageError(`unknown output format "${output}" for version`, { hint: "use -o json or -o yaml" });
       else if (options.short || output === "short") write(`${context.version}\n`);
       else
         write(

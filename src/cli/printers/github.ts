@@ -1,12 +1,18 @@
-import { allFindings, describeResource, summarize, type Finding, type FindingsReport } from "../../core/findings.js";
+import { allFindings, countOf, describeResource, summarize, type Finding, type FindingsReport } from "../../core/findings.js";
 
 const commands = { error: "error", warning: "warning", info: "notice" } as const;
 
-/** GitHub Actions workflow commands: each finding becomes an annotation on the file and line. */
+/**
+ * GitHub Actions workflow commands: each finding becomes an annotation on the file and line. Skipped objects
+ * have no findings, so they annotate nothing (under --strict a missing schema is an error finding).
+ */
 export function findingsToGithub(report: FindingsReport): string {
   const lines = allFindings(report).map(annotation);
   const summary = summarize(report);
-  lines.push(`${summary.resources} resources in ${summary.files} files: ${summary.valid} valid, ${summary.invalid} invalid`);
+  let line = `${countOf(summary.resources, "object")} in ${countOf(summary.files, "file")}: ${summary.valid} valid, ${summary.invalid} invalid`;
+  if (summary.skippedNoSchema > 0) line += `, ${summary.skippedNoSchema} skipped: no schema`;
+  if (summary.skippedByFlag > 0) line += `, ${summary.skippedByFlag} skipped by --skip`;
+  lines.push(line);
   return `${lines.join("\n")}\n`;
 }
 

@@ -6,7 +6,9 @@ import { findingsToJunit } from "./junit.js";
 import { findingsToSarif } from "./sarif.js";
 import { findingsToText } from "./text.js";
 
-export const reportFormats = ["text", "json", "junit", "sarif", "github"] as const;
+import { reportFormats } from "../output.js";
+
+export { reportFormats };
 export type ReportFormat = (typeof reportFormats)[number];
 
 export function parseReportFormat(value: string | undefined, fallback: ReportFormat = "text"): ReportFormat {
@@ -18,19 +20,31 @@ export function parseReportFormat(value: string | undefined, fallback: ReportFor
 export interface ReportOptions {
   color: boolean;
   toolVersion: string;
+  /** Print the summary line (text). */
   summary?: boolean;
+  /** `-q`: only errors and the summary (text). */
+  quiet?: boolean;
+  /** List the kinds skipped for lack of a schema, one line per kind (text; off with --ignore-missing-schemas). */
+  listSkipped?: boolean;
+  /** The directory SARIF artifact URIs are relative to (`%SRCROOT%`); default the process's working directory. */
+  sourceRoot?: string;
 }
 
 export function renderReport(format: ReportFormat, report: FindingsReport, options: ReportOptions): string {
   switch (format) {
     case "text":
-      return findingsToText(report, { color: options.color, summary: options.summary ?? true });
+      return findingsToText(report, {
+        color: options.color,
+        summary: options.summary ?? true,
+        quiet: options.quiet ?? false,
+        listSkipped: options.listSkipped ?? true,
+      });
     case "json":
-      return findingsToJson(report);
+      return findingsToJson(report, options.toolVersion);
     case "junit":
       return findingsToJunit(report);
     case "sarif":
-      return findingsToSarif(report, options.toolVersion);
+      return findingsToSarif(report, options.toolVersion, options.sourceRoot ?? process.cwd());
     case "github":
       return findingsToGithub(report);
   }

@@ -1,15 +1,21 @@
-import { allFindings, summarize, type FindingsReport } from "../../core/findings.js";
+import { allFindings, resourceStatus, summarize, type FindingsReport } from "../../core/findings.js";
 
-/** One JSON value: the summary, every resource with its verdict, and every finding. */
-export function findingsToJson(report: FindingsReport): string {
+/** Bumped on any incompatible change of the JSON report; docs/validate.md describes each version. */
+export const JSON_REPORT_SCHEMA_VERSION = 1;
+
+/** One JSON value, a versioned envelope: the summary, every document with its status, and every finding. */
+export function findingsToJson(report: FindingsReport, toolVersion: string): string {
   const value = {
+    schemaVersion: JSON_REPORT_SCHEMA_VERSION,
+    tool: { name: "mesh", version: toolVersion },
     summary: summarize(report),
     resources: report.resources.map((resource) => ({
       file: resource.file,
       line: resource.line,
       column: resource.column,
       ...resource.resource,
-      valid: !resource.findings.some((finding) => finding.severity === "error"),
+      status: resourceStatus(resource),
+      ...(resource.skipped ? { skipReason: resource.skipped } : {}),
     })),
     findings: allFindings(report),
   };

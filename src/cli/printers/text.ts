@@ -1,16 +1,30 @@
 import { Chalk } from "chalk";
-import { allFindings, describeResource, summarize, type Finding, type FindingsReport } from "../../core/findings.js";
+import {
+  allFindings,
+  countOf,
+  describeResource,
+  summarize,
+  type CheckedResource,
+  type Finding,
+  type FindingsReport,
+} from "../../core/findings.js";
 
 export interface TextOptions {
   color: boolean;
   /** Print the summary line (always on unless the user asked for quiet output). */
   summary?: boolean;
+  /** Only errors (and the summary). */
+  quiet?: boolean;
+  /** One line per kind skipped for lack of a schema. */
+  listSkipped?: boolean;
 }
 
-/** `file:line:col: severity code message (Kind ns/name field)`, one finding per line, then a summary. */
+/** `file:line:col: severity code message (Kind ns/name field)`, one finding per line, skipped kinds, then a summary. */
 export function findingsToText(report: FindingsReport, options: TextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
-  const lines = allFindings(report).map((finding) => findingLine(finding, chalk));
+  const findings = allFindings(report).filter((finding) => !options.quiet || finding.severity === "error");
+  const lines = findings.map((finding) => findingLine(finding, chalk));
+  if (options.listSkipped !== false && !options.quiet) lines.push(...skippedKindLines(report.resources, chalk));
   if (options.summary !== false) lines.push(summaryLine(report, chalk));
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
@@ -29,13 +43,29 @@ export function findingLine(finding: Finding, chalk: InstanceType<typeof Chalk>)
   return `${chalk.bold(where)}${severity} ${chalk.dim(finding.code)} ${finding.message}${context ? chalk.dim(` (${context})`) : ""}`;
 }
 
+/** One line per kind without a schema (not per object): where it first occurs and how many objects were skipped. */
+function skippedKindLines(resources: readonly CheckedResource[], chalk: InstanceType<typeof Chalk>): string[] {
+  const byKind = new Map<string, CheckedResource[]>();
+  for (const resource of resources) {
+    if (resource.skipped !== "no-schema") continue;
+    const key = `${resource.resource.apiVersion ?? ""} ${resource.resource.kind ?? ""}`;
+    byKind.set(key, [...(byKind.get(key) ?? []), resource]);
+  }
+  return [...byKind].map(([kind, skipped]) => {
+    const first = skipped[0]!;
+    return `${chalk.bold(`${first.file}:${first.line}:${first.column}: `)}${chalk.blue("skipped")} ${kind}: no schema, ${countOf(skipped.length, "object")} not validated${chalk.dim(
+      ` (pass --crds with its CustomResourceDefinition to validate ${skipped.length === 1 ? "it" : "them"}, or --skip ${first.resource.kind ?? "the kind"})`,
+    )}`;
+  });
+}
+
 function summaryLine(report: FindingsReport, chalk: InstanceType<typeof Chalk>): string {
   const summary = summarize(report);
-  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
-  let line = `Summary: ${plural(summary.resources, "resource")} in ${plural(summary.files, "file")} — ${summary.valid} valid, ${summary.invalid} invalid`;
-  const fileLevelErrors = report.findings.filter((finding) => finding.severity === "error").length;
-  if (fileLevelErrors > 0) line += `, ${plural(fileLevelErrors, "unreadable document")}`;
-  if (summary.warnings > 0) line += `, ${plural(summary.warnings, "warning")}`;
+  let line = `Summary: ${countOf(summary.resources, "object")} in ${countOf(summary.files, "file")} — ${summary.valid} valid, ${summary.invalid} invalid`;
+  if (summary.skippedNoSchema > 0) line += `, ${summary.skippedNoSchema} skipped: no schema`;
+  if (summary.skippedByFlag > 0) line += `, ${summary.skippedByFlag} skipped by --skip`;
+  if (summary.unreadable > 0) line += `, ${countOf(summary.unreadable, "unreadable document")}`;
+  if (summary.warnings > 0) line += `, ${countOf(summary.warnings, "warning")}`;
   const colour = summary.errors > 0 ? chalk.red : summary.warnings > 0 ? chalk.yellow : chalk.green;
   return colour(line);
 }

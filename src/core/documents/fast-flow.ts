@@ -7,7 +7,8 @@
  * `?`/`:`-led scalars, anchors, aliases and tags.
  */
 
-import { doubleQuoted, resolvePlain, singleQuoted, unsupported } from "./fast-scalars.js";
+import { doubleQuoted, resolvePlain, singleQuoted, trimSpaces, unsupported } from "./fast-scalars.js";
+import { MAX_SIMPLE_KEY_LENGTH } from "./go-yaml/scanner.js";
 
 /** A meaningful line of the document, as the block reader keeps it. */
 export interface FlowLine {
@@ -169,6 +170,7 @@ class FlowReader {
     const char = this.text[this.offset];
     const line = this.lineNumber;
     const column = this.column + this.offset;
+    const keyStart = this.offset;
     let key: string;
     if (char === '"' || char === "'") key = this.quoted();
     else {
@@ -177,7 +179,7 @@ class FlowReader {
       key = value;
     }
     while (this.text.charCodeAt(this.offset) === 32) this.offset++;
-    if (this.text[this.offset] !== ":") throw unsupported;
+    if (this.text[this.offset] !== ":" || this.offset - keyStart > MAX_SIMPLE_KEY_LENGTH) throw unsupported;
     const after = this.text[this.offset + 1];
     if (after !== undefined && after !== " ") throw unsupported;
     this.offset++;
@@ -206,13 +208,15 @@ class FlowReader {
     for (; end < text.length; end++) {
       const code = text.charCodeAt(end);
       if (code === 44 || code === 91 || code === 93 || code === 123 || code === 125) break;
+      // go-yaml ends a plain scalar in a flow collection at `?` (then reads a key indicator); the full reader reports it.
+      if (code === 63) throw unsupported;
       if (code === 58 /* : */) {
         const next = text[end + 1];
         if (next === undefined || next === " " || flowIndicators.includes(next)) break;
       } else if (code === 35 /* # */ && text.charCodeAt(end - 1) === 32) break;
     }
     this.offset = end;
-    const plain = text.slice(start, end).trimEnd();
+    const plain = trimSpaces(text.slice(start, end));
     if (plain === "") throw unsupported;
     return plain;
   }

@@ -1,4 +1,6 @@
-import { Unsupported, doubleQuoted, resolvePlain, singleQuoted, unsupported } from "./fast-scalars.js";
+import { Unsupported, doubleQuoted, resolvePlain, singleQuoted, trimSpaces, unsupported } from "./fast-scalars.js";
+import { firstNonPrintable, MAX_SIMPLE_KEY_LENGTH } from "./go-yaml/scanner.js";
+import { splitManifest, type ManifestChunk } from "./kubectl-split.js";
 import { PositionRecorder, readFlowCollection } from "./fast-flow.js";
 
 /**
@@ -27,51 +29,45 @@ interface Line {
   number: number;
 }
 
-export function parseFast(text: string, maxDepth: number): FastDocument[] | undefined {
-  if (text.includes("\t") || text.includes("\r") || /^(%|\.\.\.)/m.test(text)) return undefined;
+// Characters that make the fast reader hand a document to the full reader: tabs, the line breaks other than
+// LF (CR, NEL, U+2028, U+2029), byte order marks, and anything go-yaml refuses as a control character.
+const leaveToFullReader = /[\t\r\x85\u2028\u2029\ufeff]|^(?:%|\.\.\.)/m;
+
+/**
+ * The fast reading of one document as kubectl splits a file (kubectl-split.ts): its value, null when it
+ * holds no node (only comments and blank lines), or undefined when the full reader has to decide.
+ */
+export function parseFastChunk(chunk: ManifestChunk, maxDepth: number): FastDocument | null | undefined {
+  if (leaveToFullReader.test(chunk.text) || firstNonPrintable(chunk.text) !== -1) return undefined;
   try {
-    return splitAndParse(text, maxDepth);
+    const lines = meaningfulLines(chunk.text.split("\n"), 0, Number.POSITIVE_INFINITY, chunk.line);
+    if (lines.length === 0) return null;
+    const value = new BlockParser(lines, maxDepth).parseDocument();
+    if (value === null) return undefined;
+    return {
+      index: chunk.index,
+      value,
+      line: lines[0]!.number + 1,
+      column: lines[0]!.indent + 1,
+      firstLine: chunk.line,
+      text: chunk.text,
+    };
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
 }
 
-function splitAndParse(text: string, maxDepth: number): FastDocument[] {
-  const rawLines = text.split("\n");
+/** Every document of a file read by the fast reader, or undefined when any of them needs the full reader. */
+export function parseFast(text: string, maxDepth: number): FastDocument[] | undefined {
+  const split = splitManifest(text);
+  if (split.problems.length > 0) return undefined;
   const documents: FastDocument[] = [];
-  let start = 0;
-  let index = 0;
-  let sawMarker = false;
-  const flush = (end: number) => {
-    const lines = meaningfulLines(rawLines, start, end);
-    if (lines.length > 0 || sawMarker) {
-      if (lines.length > 0) {
-        const parser = new BlockParser(lines, maxDepth);
-        const value = parser.parseDocument();
-        documents.push({
-          index,
-          value,
-          line: lines[0]!.number + 1,
-          column: lines[0]!.indent + 1,
-          firstLine: start,
-          text: rawLines.slice(start, end).join("\n"),
-        });
-      }
-      index++;
-    }
-  };
-  for (let i = 0; i < rawLines.length; i++) {
-    const line = rawLines[i]!;
-    if (line.startsWith("---") && (line.length === 3 || line[3] === " ")) {
-      if (line.length > 3 && !/^---\s*(#.*)?$/.test(line)) throw unsupported;
-      const before = meaningfulLines(rawLines, start, i);
-      if (before.length > 0 || sawMarker) flush(i);
-      sawMarker = true;
-      start = i + 1;
-    }
+  for (const chunk of split.chunks) {
+    const document = parseFastChunk(chunk, maxDepth);
+    if (document === undefined) return undefined;
+    if (document) documents.push(document);
   }
-  flush(rawLines.length);
   return documents;
 }
 
@@ -262,12 +258,18 @@ function keyEnd(content: string): number {
   const first = content[0];
   if (first === '"' || first === "'") {
     const [, end] = first === '"' ? doubleQuoted(content) : singleQuoted(content);
-    return content[end] === ":" && (end + 1 === content.length || content[end + 1] === " ") ? end : -1;
+    if (!(content[end] === ":" && (end + 1 === content.length || content[end + 1] === " "))) return -1;
+    if (end > MAX_SIMPLE_KEY_LENGTH) throw unsupported;
+    return end;
   }
   if (first === undefined || plainStartForbidden.has(first) || first === "[" || first === "{" || isSequenceEntry(content)) return -1;
   for (let i = 0; i < content.length; i++) {
     const code = content.charCodeAt(i);
-    if (code === 58 /* : */ && (i + 1 === content.length || content.charCodeAt(i + 1) === 32)) return i;
+    if (code === 58 /* : */ && (i + 1 === content.length || content.charCodeAt(i + 1) === 32)) {
+      // go-yaml takes a key only when its `:` is at most 1,024 characters from its start; longer ones go to the full reader.
+      if (i > MAX_SIMPLE_KEY_LENGTH) throw unsupported;
+      return i;
+    }
     if (code === 35 /* # */ && content.charCodeAt(i - 1) === 32) return -1;
   }
   return -1;
@@ -292,7 +294,7 @@ function readKey(text: string): string {
   const first = text[0];
   if (first === '"') return doubleQuoted(text)[0];
   if (first === "'") return singleQuoted(text)[0];
-  const key = text.trimEnd();
+  const key = trimSpaces(text);
   const value = resolvePlain(key);
   if (typeof value !== "string") throw unsupported;
   return value;
@@ -300,7 +302,7 @@ function readKey(text: string): string {
 
 function stripComment(text: string): string {
   const hash = text.indexOf(" #");
-  return (hash === -1 ? text : text.slice(0, hash)).trimEnd();
+  return trimSpaces(hash === -1 ? text : text.slice(0, hash));
 }
 
 function expectLineEnd(rest: string): void {

@@ -1,4 +1,6 @@
-import { readFile, stat, readdir } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
+import picomatch from "picomatch";
 import path from "node:path";
 import { InputError, UsageError } from "../errors.js";
 import type { Finding } from "../findings.js";
@@ -20,49 +22,148 @@ export function inputArgsOrStdin(args: readonly string[], stdinIsTTY: boolean | 
   throw new UsageError(`no input: pass files, directories or globs of ${what}, or "-" to read standard input`);
 }
 
+/** Which files a directory walk or glob leaves out; a pattern that matches nothing is no error. */
+export interface InputFilters {
+  /** Globs (`charts/**`, `*.tmpl.yaml`) matched against each path as walked, and against its name alone when the glob has no `/`. */
+  exclude?: readonly string[];
+  /** Regular expressions matched against each file's path, as kubeconform's -ignore-filename-pattern. */
+  ignoreFilenamePatterns?: readonly RegExp[];
+}
+
+/** The files an argument stands for, in order, and what the walk had to say about them (symbolic link loops). */
+export interface ExpandedInput {
+  argument: string;
+  files: string[];
+  findings: Finding[];
+  /** Files the argument stands for that an earlier argument already gave (they are read once). */
+  repeated: number;
+}
+
+/** Directories a walk never enters: dependencies and tool state, not manifests (`node_modules`, `.git`, `.github`, …). */
+function skippedDirectory(name: string): boolean {
+  return name === "node_modules" || name.startsWith(".");
+}
+
 /**
- * Expands command-line arguments (files, directories, globs, `-`) into an ordered list of files.
- * Directories are walked recursively for *.yaml, *.yml and *.json; `-` stays `-` (stdin).
+ * Expands command-line arguments (files, directories, globs, `-`) into ordered files, one entry per argument.
+ * Directories are walked for *.yaml, *.yml and *.json, following symbolic links to files and directories
+ * (a link back to a directory being walked is reported once, not followed); `-` stays `-` (stdin).
  */
-export async function expandInputPaths(args: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
+export async function expandInputArguments(args: readonly string[], filters: InputFilters = {}): Promise<ExpandedInput[]> {
+  const excluded = exclusionTest(filters);
   const seen = new Set<string>();
-  const add = (file: string) => {
-    if (!seen.has(file)) {
-      seen.add(file);
-      files.push(file);
-    }
-  };
+  const expanded: ExpandedInput[] = [];
   for (const arg of args) {
+    const entry: ExpandedInput = { argument: arg, files: [], findings: [], repeated: 0 };
+    expanded.push(entry);
+    const add = (file: string) => {
+      if (!seen.has(file)) {
+        seen.add(file);
+        entry.files.push(file);
+      } else entry.repeated++;
+    };
     if (arg === "-") {
       add("-");
       continue;
     }
     const info = await stat(arg).catch(() => undefined);
     if (info?.isDirectory()) {
-      for (const file of await walkManifestFiles(arg)) add(file);
+      for (const file of await walkManifestFiles(arg, excluded, entry.findings)) add(file);
     } else if (info) {
-      add(arg);
+      if (!excluded(arg)) add(arg);
     } else if (globCharacters.test(arg)) {
       const { glob } = await import("tinyglobby");
       const matches = (await glob(arg, { onlyFiles: true, expandDirectories: false })).sort();
       if (matches.length === 0) throw new InputError(`no files match "${arg}"`);
-      for (const file of matches) add(file);
+      for (const file of matches) if (!excluded(file)) add(file);
     } else {
-      throw new InputError(`${arg}: no such file or directory`);
+      const link = await lstat(arg).catch(() => undefined);
+      throw new InputError(link?.isSymbolicLink() ? `${arg}: broken symbolic link` : `${arg}: no such file or directory`);
     }
   }
-  return files;
+  return expanded;
 }
 
-async function walkManifestFiles(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** The files of all arguments, in order (see expandInputArguments). */
+export async function expandInputPaths(args: readonly string[], filters: InputFilters = {}): Promise<string[]> {
+  return (await expandInputArguments(args, filters)).flatMap((entry) => entry.files);
+}
+
+function exclusionTest(filters: InputFilters): (file: string) => boolean {
+  const globs = (filters.exclude ?? []).map((glob) => {
+    const normalized = glob.replace(/^\.\//, "");
+    const match = picomatch(normalized, { dot: true });
+    const byName = !normalized.includes("/");
+    // A directory glob (`charts/**` or `charts/`) also excludes the directory itself, so the walk skips it.
+    const directory = normalized.endsWith("/**") ? picomatch(normalized.slice(0, -3), { dot: true }) : undefined;
+    return (file: string) => {
+      const relative = file.split(path.sep).join("/").replace(/^\.\//, "").replace(/\/$/, "");
+      return match(relative) || (byName && match(path.posix.basename(relative))) || (directory?.(relative) ?? false);
+    };
+  });
+  const patterns = filters.ignoreFilenamePatterns ?? [];
+  if (globs.length === 0 && patterns.length === 0) return () => false;
+  return (file) => globs.some((test) => test(file)) || patterns.some((pattern) => pattern.test(file));
+}
+
+interface WalkFrame {
+  directory: string;
+  /** Real paths of this directory and those above it, to tell a loop from a second link to the same place. */
+  ancestors: readonly string[];
+  entries: Dirent[];
+  next: number;
+}
+
+/** A depth-first walk in name order (as kubectl's), on an explicit stack, entering each real directory once. */
+async function walkManifestFiles(root: string, excluded: (file: string) => boolean, findings: Finding[]): Promise<string[]> {
   const files: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) files.push(...(await walkManifestFiles(full)));
-    else if (entry.isFile() && manifestExtensions.has(path.extname(entry.name).toLowerCase())) files.push(full);
+  const rootReal = await realpath(root);
+  const entered = new Set<string>([rootReal]);
+  const frame = async (directory: string, ancestors: readonly string[]): Promise<WalkFrame> => {
+    const entries = await readdir(directory, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { directory, ancestors, entries, next: 0 };
+  };
+  const stack: WalkFrame[] = [await frame(root, [rootReal])];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const entry = top.entries[top.next++];
+    if (!entry) {
+      stack.pop();
+      continue;
+    }
+    const full = path.join(top.directory, entry.name);
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(full).catch(() => undefined);
+      if (!target) {
+        if (manifestExtensions.has(path.extname(entry.name).toLowerCase()) && !excluded(full))
+          throw new InputError(`${full}: broken symbolic link`);
+        continue;
+      }
+      isDirectory = target.isDirectory();
+      isFile = target.isFile();
+    }
+    if (isDirectory) {
+      if (skippedDirectory(entry.name) || excluded(full)) continue;
+      const real = await realpath(full);
+      if (top.ancestors.includes(real)) {
+        findings.push({
+          severity: "warning",
+          code: "symlink-loop",
+          origin: "input",
+          message: `${full} links back to ${real}, a directory being read; not followed`,
+          file: full,
+        });
+        continue;
+      }
+      if (entered.has(real)) continue;
+      entered.add(real);
+      stack.push(await frame(full, [...top.ancestors, real]));
+    } else if (isFile && manifestExtensions.has(path.extname(entry.name).toLowerCase()) && !excluded(full)) {
+      files.push(full);
+    }
   }
   return files;
 }
@@ -90,11 +191,13 @@ export async function readInputText(
       throw new InputError(`${file}: ${error.code === "ENOENT" ? "no such file or directory" : error.message}`);
     });
     if (info.size > limits.maxFileBytes) return tooLarge(name, info.size, limits);
-    bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    // stat says 0 bytes for pipes, FIFOs, devices and /proc files: the limit holds while reading.
+    bytes = await readAtMost(file, limits.maxFileBytes + 1).catch((error: NodeJS.ErrnoException) => {
       throw new InputError(`${file}: cannot read: ${error.code ?? error.message}`);
     });
+    if (bytes.length > limits.maxFileBytes) return tooLarge(name, bytes.length, limits, true);
   }
-  if (bytes.length > limits.maxFileBytes) return tooLarge(name, bytes.length, limits);
+  if (bytes.length > limits.maxFileBytes) return tooLarge(name, bytes.length, limits, true);
   const binaryAt = binaryOffset(bytes);
   if (binaryAt !== undefined) {
     return {
@@ -112,12 +215,33 @@ export async function readInputText(
   return { file: name, text };
 }
 
-function tooLarge(file: string, size: number, limits: ReadLimits): Finding {
+/** Reads up to `max` bytes of a file, whatever kind of file it is, and stops there. */
+async function readAtMost(file: string, max: number): Promise<Buffer> {
+  const handle = await open(file, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < max) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, max - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `unbounded`: only the first bytes were read (a stream, device or FIFO), so the size is a lower bound. */
+function tooLarge(file: string, size: number, limits: ReadLimits, unbounded = false): Finding {
+  const what = unbounded ? `more than ${formatBytes(limits.maxFileBytes)}` : formatBytes(size);
   return {
     severity: "error",
     code: "input-too-large",
     origin: "input",
-    message: `${file} is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} limit for one input; split it into smaller files`,
+    message: `${file} is ${what}, over the ${formatBytes(limits.maxFileBytes)} limit for one input; split it into smaller files`,
     file,
     line: 1,
     column: 1,

@@ -1,10 +1,11 @@
-import type { Document, Node } from "yaml";
 import type { FieldPath, Finding, ResourceIdentity, SourcePosition } from "../findings.js";
 import { defaultReadLimits, type ReadLimits } from "./limits.js";
-import { kubectlYamlOptions, toJsOptions } from "./yaml-dialect.js";
-import { fastLocator, parseFast, type FastDocument } from "./fast-parse.js";
-import { yamlModule } from "./yaml-module.js";
-import { applyGoYamlFlowScalars } from "./go-yaml-flow.js";
+import { fastLocator, parseFastChunk, type FastDocument } from "./fast-parse.js";
+import { isJsonStream, splitJsonStream } from "./json-stream.js";
+import { splitManifest, type ManifestChunk } from "./kubectl-split.js";
+import { YamlError } from "./go-yaml/errors.js";
+import { composeFirstDocument, type YamlNode } from "./go-yaml/parser.js";
+import { documentToJson, jsonKeyOf } from "./go-yaml/to-json.js";
 
 /** One manifest read from a file: its plain value plus the means to find any field's position. */
 export interface SourceDocument {
@@ -31,180 +32,189 @@ export interface ParsedFile {
   findings: Finding[];
 }
 
-/** Splits a file into documents (empty ones skipped, `kind: List` flattened); syntax problems are findings. */
+/**
+ * Splits a file into documents as kubectl does (kubectl-split.ts) and reads each one as kubectl reads it:
+ * with the fast reader when it can, else with the full reader (go-yaml/). Documents without content are
+ * skipped, `kind: List` is flattened; what kubectl would refuse becomes a finding at its position.
+ */
 export function parseManifestText(text: string, file: string, limits: ReadLimits = defaultReadLimits): ParsedFile {
-  const fast = parseFast(text, limits.maxDepth);
-  if (fast) return { documents: fast.flatMap((document) => fastSourceDocuments(document, file)), findings: [] };
-  return parseWithYaml(text, file, limits);
+  return parseSplit(text, file, limits, true);
+}
+
+/** The same, with every document read by the full reader (the reference the fast reader is tested against). */
+export function parseWithFullReader(text: string, file: string, limits: ReadLimits = defaultReadLimits): ParsedFile {
+  return parseSplit(text, file, limits, false);
+}
+
+function parseSplit(text: string, file: string, limits: ReadLimits, fastFirst: boolean): ParsedFile {
+  if (isJsonStream(text)) return parseJsonStream(text, file, limits);
+  const split = splitManifest(text);
+  const documents: SourceDocument[] = [];
+  const findings: Finding[] = split.problems.map((problem) => ({
+    severity: "error",
+    code: "yaml-syntax",
+    origin: "yaml",
+    message: problem.message,
+    file,
+    line: problem.line + 1,
+    column: problem.column + 1,
+  }));
+  for (const chunk of split.chunks) {
+    const fast = fastFirst ? parseFastChunk(chunk, limits.maxDepth) : undefined;
+    if (fast === null) continue;
+    if (fast) {
+      for (const document of fastSourceDocuments(fast, chunk, file, limits)) documents.push(document);
+      continue;
+    }
+    try {
+      const read = readChunk(chunk, limits);
+      if (read) for (const document of fullSourceDocuments(read, chunk, file)) documents.push(document);
+    } catch (error) {
+      if (!(error instanceof YamlError)) throw error;
+      findings.push(yamlFinding(error, chunk, file));
+    }
+  }
+  return { documents, findings };
+}
+
+/** A stream kubectl reads as JSON values (json-stream.ts); go-yaml's reading of each value gives positions and duplicate keys. */
+function parseJsonStream(text: string, file: string, limits: ReadLimits): ParsedFile {
+  const { values, problem } = splitJsonStream(text);
+  const documents: SourceDocument[] = [];
+  const findings: Finding[] = [];
+  const columnOf = (offset: number) => offset - text.lastIndexOf("\n", offset - 1);
+  const jsonFinding = (offset: number, line: number, message: string, code: Finding["code"] = "yaml-syntax"): Finding => ({
+    severity: "error",
+    code,
+    origin: "yaml",
+    message,
+    file,
+    line: line + 1,
+    column: columnOf(offset),
+  });
+  values.forEach((json, index) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(json.text);
+    } catch (error) {
+      findings.push(jsonFinding(json.offset, json.line, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`));
+      return;
+    }
+    const unfit = jsonValueProblem(value, limits.maxDepth);
+    if (unfit) {
+      findings.push(jsonFinding(json.offset, json.line, unfit.message, unfit.code));
+      return;
+    }
+    // The same text as a YAML chunk, indented so that columns on its first line stay right.
+    const chunk: ManifestChunk = { index, offset: json.offset, line: json.line, text: " ".repeat(columnOf(json.offset) - 1) + json.text };
+    let read: ReadDocument | undefined;
+    try {
+      read = readChunk(chunk, limits);
+    } catch (error) {
+      if (!(error instanceof YamlError)) throw error;
+      if (error.code === "duplicate-key" || error.code === "yaml-value") {
+        findings.push(yamlFinding(error, chunk, file));
+        return;
+      }
+    }
+    if (value === null) return;
+    if (read) {
+      for (const document of fullSourceDocuments({ root: read.root, value }, chunk, file)) documents.push(document);
+    } else {
+      const start = { file, line: json.line + 1, column: columnOf(json.offset) };
+      for (const document of sourceDocuments(value, index, () => () => start, start, file)) documents.push(document);
+    }
+  });
+  if (problem) findings.push(jsonFinding(problem.offset, problem.line, problem.message));
+  return { documents, findings };
+}
+
+/** What kubectl's JSON decoding refuses in a parsed value: numbers JSON.parse turned into infinity, too deep nesting. */
+function jsonValueProblem(value: unknown, maxDepth: number): { message: string; code: Finding["code"] } | undefined {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node === "number" && !Number.isFinite(node))
+      return { message: "a number is too large for a 64-bit float; kubectl rejects it", code: "yaml-value" };
+    if (typeof node === "object" && node !== null) {
+      if (depth >= maxDepth) return { message: `document nests deeper than ${maxDepth} levels; refusing to read it`, code: "depth-limit" };
+      for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+interface ReadDocument {
+  root: YamlNode;
+  value: unknown;
+}
+
+/** One document read by the full reader; undefined when it holds nothing (no node, or null). Throws YamlError. */
+function readChunk(chunk: ManifestChunk, limits: ReadLimits): ReadDocument | undefined {
+  const { root } = composeFirstDocument(chunk.text, limits.maxDepth);
+  if (!root) return undefined;
+  const value = documentToJson(root, limits);
+  return value === null ? undefined : { root, value };
+}
+
+function yamlFinding(error: YamlError, chunk: ManifestChunk, file: string): Finding {
+  return {
+    severity: "error",
+    code: error.code,
+    origin: "yaml",
+    message: error.message,
+    file,
+    line: chunk.line + error.mark.line + 1,
+    column: error.mark.column + 1,
+  };
+}
+
+function chunkPosition(chunk: ManifestChunk, file: string) {
+  return (mark: { line: number; column: number }): SourcePosition => ({ file, line: chunk.line + mark.line + 1, column: mark.column + 1 });
+}
+
+function fullSourceDocuments(read: ReadDocument, chunk: ManifestChunk, file: string): SourceDocument[] {
+  const position = chunkPosition(chunk, file);
+  const locateIn = (basePath: FieldPath) => (path: FieldPath) => position(locateNode(read.root, [...basePath, ...path]));
+  return sourceDocuments(read.value, chunk.index, locateIn, position(read.root.start), file);
 }
 
 /**
- * Documents read by the fast path carry no node positions; the first `locate` call re-reads that one
- * document, with the fast reader recording positions or else with the `yaml` package. Only documents
- * with findings pay for it.
+ * Documents read by the fast reader carry no node positions; the first `locate` call re-reads that one
+ * document, with the fast reader recording positions or else with the full reader. Only documents with
+ * findings pay for it.
  */
-function fastSourceDocuments(document: FastDocument, file: string): SourceDocument[] {
-  let root: unknown;
-  let position: ((offset: number) => SourcePosition) | undefined;
+function fastSourceDocuments(document: FastDocument, chunk: ManifestChunk, file: string, limits: ReadLimits): SourceDocument[] {
   let fast: ReturnType<typeof fastLocator> | null = null;
+  let root: YamlNode | undefined;
+  const position = chunkPosition(chunk, file);
   const locateIn = (basePath: FieldPath) => (path: FieldPath) => {
     if (fast === null) fast = fastLocator(document);
     if (fast) return { file, ...fast([...basePath, ...path]) };
-    if (!position) {
-      const lineCounter = new (yamlModule().LineCounter)();
-      root = yamlModule()
-        .parseAllDocuments(document.text, { ...kubectlYamlOptions, lineCounter })
-        .find((candidate) => candidate.contents !== null)?.contents;
-      position = (offset: number) => {
-        const { line, col } = lineCounter.linePos(offset);
-        return { file, line: line + document.firstLine, column: col };
-      };
-    }
-    return locateNode(root, [...basePath, ...path], position);
+    root ??= composeFirstDocument(chunk.text, limits.maxDepth).root!;
+    return position(locateNode(root, [...basePath, ...path]));
   };
-  const value = document.value;
+  return sourceDocuments(document.value, document.index, locateIn, { file, line: document.line, column: document.column }, file);
+}
+
+function sourceDocuments(
+  value: unknown,
+  index: number,
+  locateIn: (basePath: FieldPath) => (path: FieldPath) => SourcePosition,
+  start: SourcePosition,
+  file: string,
+): SourceDocument[] {
   if (isListKind(value)) {
     return value.items.map((item, itemIndex) => {
       const basePath = ["items", itemIndex];
       const locate = locateIn(basePath);
       const at = locate([]);
-      return { file, index: document.index, line: at.line, column: at.column, object: item, identity: identityOf(item), basePath, locate };
+      return { file, index, line: at.line, column: at.column, object: item, identity: identityOf(item), basePath, locate };
     });
   }
   return [
-    {
-      file,
-      index: document.index,
-      line: document.line,
-      column: document.column,
-      object: value,
-      identity: identityOf(value),
-      basePath: [],
-      locate: locateIn([]),
-    },
+    { file, index, line: start.line, column: start.column, object: value, identity: identityOf(value), basePath: [], locate: locateIn([]) },
   ];
-}
-
-/** The full `yaml` parser path (also the reference the fast path is tested against). */
-export function parseWithYaml(text: string, file: string, limits: ReadLimits): ParsedFile {
-  const lineCounter = new (yamlModule().LineCounter)();
-  const findings: Finding[] = [];
-  const documents: SourceDocument[] = [];
-  let yamlDocuments: Document.Parsed[];
-  try {
-    yamlDocuments = yamlModule().parseAllDocuments(text, { ...kubectlYamlOptions, lineCounter }) as Document.Parsed[];
-  } catch (error) {
-    findings.push(parserCrash(error, file));
-    return { documents, findings };
-  }
-  if (!Array.isArray(yamlDocuments)) yamlDocuments = [];
-  const position = (offset: number): SourcePosition => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col };
-  };
-
-  yamlDocuments.forEach((yamlDocument, index) => {
-    const problems = [...yamlDocument.errors];
-    if (problems.length > 0) {
-      const overflow = problems.find((problem) => /call stack/i.test(problem.message));
-      if (overflow) {
-        const at = position(overflow.pos[0]);
-        findings.push({
-          severity: "error",
-          code: "depth-limit",
-          origin: "yaml",
-          message: "document nests too deeply to parse; refusing to read it",
-          file,
-          line: at.line,
-          column: at.column,
-        });
-        return;
-      }
-      for (const problem of problems) {
-        const at = position(problem.pos[0]);
-        findings.push({
-          severity: "error",
-          code: problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax",
-          origin: "yaml",
-          message: yamlMessage(problem.message),
-          file,
-          line: at.line,
-          column: at.column,
-        });
-      }
-      return;
-    }
-    const root = yamlDocument.contents;
-    if (root === null || (yamlModule().isScalar(root) && (root.value === null || root.value === undefined))) return;
-
-    const depth = nestingDepth(root, limits.maxDepth);
-    if (depth > limits.maxDepth) {
-      const at = position(root.range?.[0] ?? 0);
-      findings.push({
-        severity: "error",
-        code: "depth-limit",
-        origin: "yaml",
-        message: `document nests deeper than ${limits.maxDepth} levels; refusing to read it`,
-        file,
-        line: at.line,
-        column: at.column,
-      });
-      return;
-    }
-
-    let value: unknown;
-    try {
-      applyGoYamlFlowScalars(yamlDocument, text);
-      value = yamlDocument.toJS(toJsOptions(limits.maxAliasCount));
-    } catch (error) {
-      const at = position(root.range?.[0] ?? 0);
-      const aliasBomb = error instanceof ReferenceError && /alias/i.test(error.message);
-      findings.push({
-        severity: "error",
-        code: aliasBomb ? "alias-limit" : "yaml-syntax",
-        origin: "yaml",
-        message: aliasBomb
-          ? `document expands YAML aliases more than ${limits.maxAliasCount} times (possible "billion laughs" input); refusing to read it`
-          : yamlMessage(error instanceof Error ? error.message : String(error)),
-        file,
-        line: at.line,
-        column: at.column,
-      });
-      return;
-    }
-
-    const locateIn = (basePath: FieldPath) => (path: FieldPath) => locateNode(root, [...basePath, ...path], position);
-    const start = position(root.range?.[0] ?? 0);
-
-    if (isListKind(value)) {
-      value.items.forEach((item, itemIndex) => {
-        const basePath = ["items", itemIndex];
-        const at = locateNode(root, basePath, position);
-        documents.push({
-          file,
-          index,
-          line: at.line,
-          column: at.column,
-          object: item,
-          identity: identityOf(item),
-          basePath,
-          locate: locateIn(basePath),
-        });
-      });
-      return;
-    }
-    documents.push({
-      file,
-      index,
-      line: start.line,
-      column: start.column,
-      object: value,
-      identity: identityOf(value),
-      basePath: [],
-      locate: locateIn([]),
-    });
-  });
-  return { documents, findings };
 }
 
 function isListKind(value: unknown): value is { items: unknown[] } {
@@ -227,71 +237,26 @@ export function identityOf(value: unknown): ResourceIdentity {
   return identity;
 }
 
-function locateNode(root: unknown, path: FieldPath, position: (offset: number) => SourcePosition): SourcePosition {
-  let node = root as Node | null;
-  let best = node?.range?.[0] ?? 0;
+/** Where the node at `path` starts: a map field at its key, a list item at the item, else the closest existing ancestor. */
+function locateNode(root: YamlNode, path: FieldPath): { line: number; column: number } {
+  let node: YamlNode = root;
+  let best = root.start;
   for (const segment of path) {
-    if (yamlModule().isMap(node)) {
-      const pair = node.items.find((item) => yamlModule().isPair(item) && keyText(item.key) === String(segment));
-      if (!pair) break;
-      const key = pair.key as Node | null;
-      best = key?.range?.[0] ?? best;
-      node = pair.value as Node | null;
-    } else if (yamlModule().isSeq(node) && typeof segment === "number") {
-      const item = node.items[segment] as Node | undefined;
-      if (!item) break;
-      best = item.range?.[0] ?? best;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return position(best);
-}
-
-function keyText(key: unknown): string | undefined {
-  if (yamlModule().isScalar(key)) return String(key.value);
-  return undefined;
-}
-
-/** Depth of nested collections, stopping early once the limit is passed. */
-function nestingDepth(root: unknown, limit: number): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (yamlModule().isMap(node) || yamlModule().isSeq(node)) {
-      if (depth > deepest) deepest = depth;
-      if (deepest > limit) return deepest;
-      for (const item of node.items) {
-        if (yamlModule().isPair(item)) {
-          stack.push([item.value, depth + 1]);
-          if (yamlModule().isMap(item.key) || yamlModule().isSeq(item.key)) stack.push([item.key, depth + 1]);
-        } else {
-          stack.push([item, depth + 1]);
-        }
+    while (node.kind === "alias") node = node.target;
+    if (node.kind === "mapping") {
+      let found = -1;
+      for (let i = 0; i < node.entries.length; i += 2) {
+        if (jsonKeyOf(node.entries[i]!) === String(segment)) found = i;
       }
-    }
+      if (found === -1) break;
+      best = node.entries[found]!.start;
+      node = node.entries[found + 1]!;
+    } else if (node.kind === "sequence" && typeof segment === "number") {
+      const item = node.items[segment];
+      if (!item) break;
+      best = item.start;
+      node = item;
+    } else break;
   }
-  return deepest;
-}
-
-function yamlMessage(message: string): string {
-  // The yaml package appends "at line L, column C" and a code excerpt; findings carry the position already.
-  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "").trim();
-}
-
-function parserCrash(error: unknown, file: string): Finding {
-  const overflow = error instanceof RangeError;
-  return {
-    severity: "error",
-    code: overflow ? "depth-limit" : "yaml-syntax",
-    origin: "yaml",
-    message: overflow
-      ? "document nests too deeply to parse; refusing to read it"
-      : yamlMessage(error instanceof Error ? error.message : String(error)),
-    file,
-    line: 1,
-    column: 1,
-  };
+  return best;
 }

@@ -42,7 +42,7 @@ export type InstallDecision =
     }
   | { action: "refuse"; reason: string; hint: string };
 
-const policyHint = `Deleting the policy is a deliberate step mesh leaves to you: kubectl delete validatingadmissionpolicybinding,validatingadmissionpolicy ${SAFE_UPGRADES_POLICY_NAME}`;
+const policyHint = `Deleting the policy is a deliberate step mesh leaves to you ('kubectl delete validatingadmissionpolicybinding,validatingadmissionpolicy ${SAFE_UPGRADES_POLICY_NAME}').`;
 
 /**
  * The Gateway API CRD-management rules as a table over (installed, requested, --force): install when nothing is

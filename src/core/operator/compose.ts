@@ -38,8 +38,14 @@ interface FileSource {
 export function composeOperator(input: OperatorInput): ComposedOperator {
   const fileSources: FileSource[] = input.documents.map((document) => ({ document }));
   const sets = input.sets.map(parseSetFlag);
+  // -r/--revision is a string flag: `-r 130` is the revision "130", not the number --set revision=130 would give.
   if (input.revision !== undefined && input.revision !== "" && input.revision !== "default")
-    sets.push(parseSetFlag(`revision=${input.revision}`));
+    sets.push({
+      flag: `revision=${input.revision}`,
+      source: `-r/--revision ${input.revision}`,
+      path: [{ kind: "key", key: "revision" }],
+      value: input.revision,
+    });
 
   let user: JsonMap = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", metadata: {}, spec: {} };
   for (const source of fileSources) user = mergeOverlay(user, pickOperatorFields(source.document.object)) as JsonMap;
@@ -55,10 +61,10 @@ export function composeOperator(input: OperatorInput): ComposedOperator {
   return { operator, user: user, profile, findings };
 }
 
+/** Every top-level field is kept, so that the schema check reports unknown ones (`spek:`) instead of ignoring them. */
 function pickOperatorFields(object: unknown): JsonMap {
-  const document = object as JsonMap;
   const out: JsonMap = {};
-  for (const key of ["apiVersion", "kind", "metadata", "spec"]) if (document[key] !== undefined) out[key] = document[key];
+  for (const [key, value] of Object.entries(object as JsonMap)) if (value !== undefined && key !== "status") out[key] = value;
   return out;
 }
 
@@ -145,7 +151,7 @@ function toFinding(issue: SchemaIssue, files: FileSource[], sets: SetFlag[], for
     path,
   };
   const set = [...sets].reverse().find((candidate) => setTouches(candidate.path, issue.path.slice(1)));
-  if (set) return { ...finding, message: `${message} (from --set ${set.flag})` };
+  if (set) return { ...finding, message: `${message} (from ${set.source ?? `--set ${set.flag}`})` };
   const file = [...files].reverse().find((source) => getPath(source.document.object, issue.path) !== undefined);
   if (file) {
     const position = file.document.locate(issue.path);

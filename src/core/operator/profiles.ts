@@ -9,11 +9,6 @@ export function profileNames(): string[] {
   return Object.keys(operatorBundle().profiles).sort();
 }
 
-/** What mesh cannot render of a profile yet; `mesh profile list` shows it. */
-export const partialProfiles: Readonly<Record<string, string>> = {
-  stable: "not rendered: its ValidatingAdmissionPolicy is not supported yet",
-};
-
 /** The profile as istioctl uses it: `default` with the named profile's delta merged on top. */
 export function loadProfile(name: string): IstioOperator {
   const { profiles } = operatorBundle();

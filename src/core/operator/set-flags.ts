@@ -4,6 +4,8 @@ import { parsePath, PathSyntaxError, type PathSegment } from "./path-language.js
 /** One parsed `--set path=value` flag; `path` is relative to the IstioOperator `spec`. */
 export interface SetFlag {
   flag: string;
+  /** How the user wrote it, for messages, when not as `--set flag` (e.g. `--revision canary`). */
+  source?: string;
   path: PathSegment[];
   value: unknown;
 }

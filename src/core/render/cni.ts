@@ -3,6 +3,7 @@ import type { KubeObject } from "../objects.js";
 import { valueAt } from "../operator/merge.js";
 import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
 import { emitYaml } from "./yaml-emitter.js";
+import { cniNetworkPolicy, networkPolicyEnabled } from "./network-policy.js";
 import { helmLabels, operatorLabels } from "./labels.js";
 import { imageName, layeredChartValues, stringAt } from "./values.js";
 import { scalarText } from "../json.js";
@@ -118,10 +119,6 @@ export function cniChartValues(input: CniInput): JsonMap {
   const cni = values.cni as JsonMap;
   if (input.component?.hub) cni.hub = input.component.hub;
   if (input.component?.tag !== undefined && input.component.tag !== "") cni.tag = String(input.component.tag);
-  if (cni.provider === "multus")
-    throw new InputError("values.cni.provider=multus: mesh cannot render the NetworkAttachmentDefinition this setting adds yet", {
-      hint: "leave values.cni.provider at default, or render this configuration with istioctl",
-    });
   return values;
 }
 
@@ -199,6 +196,18 @@ export function renderCni(input: CniInput): KubeObject[] {
       spec: {
         hard: { pods: String(quotas.pods) },
         scopeSelector: { matchExpressions: [{ operator: "In", scopeName: "PriorityClass", values: ["system-node-critical"] }] },
+      },
+    });
+  if (networkPolicyEnabled(values)) objects.push(cniNetworkPolicy(ns, input.revision));
+  // Multus chains CNI plugins per pod: the NetworkAttachmentDefinition (always in `default`) names istio-cni.
+  if (cni.provider === "multus")
+    objects.push({
+      apiVersion: "k8s.cni.cncf.io/v1",
+      kind: "NetworkAttachmentDefinition",
+      metadata: {
+        name: "istio-cni",
+        namespace: "default",
+        labels: { "operator.istio.io/component": "Cni", "app.kubernetes.io/name": "istio-cni", ...helmLabels("cni") },
       },
     });
   return objects;

@@ -4,6 +4,7 @@ import { valueAt } from "../operator/merge.js";
 import { isMap, type GatewayComponentSpec, type JsonMap } from "../operator/types.js";
 import { gatewayDefaults, globalDefaults } from "./chart-defaults.js";
 import { helmLabels, operatorLabels } from "./labels.js";
+import { gatewayNetworkPolicy, networkPolicyEnabled } from "./network-policy.js";
 import { imageName, layeredChartValues, stringAt } from "./values.js";
 import { scalarText } from "../json.js";
 
@@ -120,6 +121,8 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
     });
   if (!(input.kind === "ingress" && gateway.customService === true))
     objects.push(gatewayService(input, gateway, { labels, selector, ports }));
+  if (networkPolicyEnabled(values))
+    objects.push(gatewayNetworkPolicy({ kind: input.kind, name, namespace: ns, revision: input.revision, selector, ports }));
   return objects;
 }
 

@@ -75,7 +75,6 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
   const namespace = istioNamespace || operator.metadata?.namespace || "istio-system";
   operator.metadata = { ...(operator.metadata ?? {}), namespace };
   const revision = typeof iopValues.revision === "string" ? iopValues.revision : "";
-  refuseUnsupportedSettings(istiodChartValues(iopValues));
   const ignored = (path: string, message: string) =>
     findings.push({ severity: "warning", code: "IOP_IGNORED_FIELD", origin: "operator", message, path });
   if (typeof operator.spec?.installPackagePath === "string" && operator.spec.installPackagePath !== "")
@@ -146,26 +145,6 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
     add("ztunnel", applyKubernetesSettings(objects, ztunnel.k8s, mainOf(name, "istio-proxy", "components.ztunnel.k8s"), findings));
   }
   return { operator, profile: composed.profile, revision, namespace, components: rendered, findings };
-}
-
-/** Settings whose objects mesh does not render yet: refused, so that nothing is silently left out. */
-const unsupportedSettings: [string, (value: unknown) => boolean][] = [
-  ["global.networkPolicy.enabled", (value) => value === true],
-  ["gatewayClasses", (value) => isMap(value) && Object.keys(value).length > 0],
-  ["revisionTags", (value) => Array.isArray(value) && value.length > 0],
-  ["experimental.stableValidationPolicy", (value) => value === true],
-  ["pilot.jwksResolverExtraRootCA", (value) => typeof value === "string" && value !== ""],
-  ["defaultRevision", (value) => typeof value === "string" && value !== ""],
-  ["base.enableCRDTemplates", (value) => value === false],
-  ["global.remotePilotAddress", (value) => typeof value === "string" && value !== ""],
-];
-
-function refuseUnsupportedSettings(values: JsonMap): void {
-  for (const [path, isSet] of unsupportedSettings)
-    if (isSet(valueAt(values, path)))
-      throw new InputError(`values.${path}: mesh cannot render the objects this setting adds yet`, {
-        hint: "leave the setting out, or render this configuration with istioctl",
-      });
 }
 
 const clusterScopedKinds = new Set([

@@ -34,6 +34,7 @@ export function autoscaled(context: IstiodContext): boolean {
 export function istiodDeployment(context: IstiodContext, hub: string, tag: string): KubeObject {
   const name = revisioned(context, "istiod");
   const rev = context.revision || "default";
+  const jwksExtraRoots = Boolean(value<string>(context, "pilot.jwksResolverExtraRootCA"));
   const podLabels = {
     app: "istiod",
     ...istiodOwnerLabels(context),
@@ -130,6 +131,7 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
       { name: "local-certs", mountPath: "/var/run/secrets/istio-dns" },
       { name: "cacerts", mountPath: "/etc/cacerts", readOnly: true },
       { name: "istio-kubeconfig", mountPath: "/var/run/secrets/remote", readOnly: true },
+      ...(jwksExtraRoots ? [{ name: "extracacerts", mountPath: "/cacerts" }] : []),
       { name: "istio-csr-dns-cert", mountPath: "/var/run/secrets/istiod/tls", readOnly: true },
       { name: "istio-csr-ca-configmap", mountPath: "/var/run/secrets/istiod/ca", readOnly: true },
       ...(value<JsonMap[]>(context, "pilot.volumeMounts") ?? []),
@@ -165,6 +167,7 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
       { name: "istio-kubeconfig", secret: { secretName: "istio-kubeconfig", optional: true } },
       { name: "istio-csr-dns-cert", secret: { secretName: "istiod-tls", optional: true } },
       { name: "istio-csr-ca-configmap", configMap: { name: "istio-ca-root-cert", defaultMode: 420, optional: true } },
+      ...(jwksExtraRoots ? [{ name: "extracacerts", configMap: { name: revisioned(context, "pilot-jwks-extra-cacerts") } }] : []),
       ...(value<JsonMap[]>(context, "pilot.volumes") ?? []),
     ],
   };

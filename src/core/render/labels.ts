@@ -1,7 +1,7 @@
 import type { KubeObject } from "../objects.js";
 import { ISTIO_VERSION } from "../versions.js";
 
-export type ChartName = "base" | "istiod" | "istio-ingress" | "istio-egress" | "cni" | "ztunnel";
+export type ChartName = "base" | "istiod" | "istio-ingress" | "istio-egress" | "cni" | "ztunnel" | "istio-default";
 
 /** The five labels every chart object carries (docs/design/install.md §8). */
 export function helmLabels(chart: ChartName): Record<string, string> {
@@ -30,6 +30,20 @@ export function labelledCrd(crd: KubeObject): KubeObject {
     metadata: {
       ...crd.metadata,
       labels: helmLabels("base"),
+      annotations: { ...(crd.metadata.annotations ?? {}), "helm.sh/resource-policy": "keep" },
+    },
+  };
+}
+
+/** A CRD as Istio's CRD file ships it (the base chart with values.base.enableCRDTemplates=false): the old static labels. */
+export function legacyLabelledCrd(crd: KubeObject): KubeObject {
+  const group = (crd.spec as { group?: string } | undefined)?.group;
+  const area = group === "security.istio.io" ? "security" : group === "telemetry.istio.io" ? "telemetry" : undefined;
+  return {
+    ...crd,
+    metadata: {
+      ...crd.metadata,
+      labels: { app: "istio-pilot", chart: "istio", heritage: "Tiller", ...(area ? { istio: area } : {}), release: "istio" },
       annotations: { ...(crd.metadata.annotations ?? {}), "helm.sh/resource-policy": "keep" },
     },
   };

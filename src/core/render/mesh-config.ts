@@ -12,7 +12,10 @@ export function meshConfig(context: IstiodContext): JsonMap {
   if (variant) defaultConfig.image = { imageType: variant };
   const tracer = value<string>(context, "global.proxy.tracer");
   if (tracer && tracer !== "none") defaultConfig.tracing = tracingConfig(context, tracer);
-  defaultConfig.discoveryAddress = `${revisioned(context, "istiod")}.${context.namespace}.svc:15012`;
+  // With values.global.remotePilotAddress, proxies reach the remote istiod through the local `istiod` Service.
+  const remoteName = value<boolean>(context, "istiodRemote.enabledLocalInjectorIstiod") === true ? "istiod-remote" : "istiod";
+  const discoveryHost = value<string>(context, "global.remotePilotAddress") ? remoteName : revisioned(context, "istiod");
+  defaultConfig.discoveryAddress = `${discoveryHost}.${context.namespace}.svc:15012`;
   const mesh: JsonMap = { trustDomain: "cluster.local", defaultConfig };
   if (value<boolean>(context, "telemetry.enabled") !== false && !isMap(user.defaultProviders))
     mesh.defaultProviders = { metrics: ["prometheus"] };

@@ -50,18 +50,36 @@ export function layeredChartValues(defaults: JsonMap, iopValues: JsonMap): JsonM
 }
 
 /**
- * Compatibility profiles (values.compatibilityVersion) restore older defaults. mesh knows the one for 1.29
- * (and 1.30, which changes nothing); older ones are refused rather than silently ignored.
+ * Compatibility profiles (values.compatibilityVersion) restore the defaults of an older release: each lists
+ * what changed in the releases after it. Versions before 1.25 have no profile in Istio 1.30 and are refused.
  */
 function compatibilityValues(version: string): JsonMap {
+  const pickBest = { PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE: "false" };
+  const since129 = { DISABLE_TRACK_REMAINING_CB_METRICS: "false", ...pickBest };
+  const since128 = { DISABLE_SHADOW_HOST_SUFFIX: "false", PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: "false", ...since129 };
+  const iptablesReconcile = { cni: { ambient: { reconcileIptablesOnStartup: false } } };
   switch (version) {
     case "":
     case "1.30":
       return {};
     case "1.29":
-      return { pilot: { env: { PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE: "false" } } };
+      return { pilot: { env: pickBest } };
+    case "1.28":
+      return { pilot: { env: since129 }, ...iptablesReconcile };
+    case "1.27":
+      return { pilot: { env: since128 }, ...iptablesReconcile };
+    case "1.26":
+      return { pilot: { env: { ENABLE_NATIVE_SIDECARS: "false", ...since128 } }, ...iptablesReconcile };
+    case "1.25":
+      return {
+        pilot: { env: { ENABLE_NATIVE_SIDECARS: "false", ...since128 } },
+        ...iptablesReconcile,
+        ambient: { shareHostNetworkNamespace: true },
+      };
     default:
-      throw new InputError(`compatibility version "${version}" is not supported by mesh`, { hint: "supported: 1.29, 1.30" });
+      throw new InputError(`compatibility version "${version}" is not supported by Istio 1.30`, {
+        hint: "supported: 1.25, 1.26, 1.27, 1.28, 1.29, 1.30",
+      });
   }
 }
 

@@ -2,6 +2,7 @@ import type { KubeObject } from "../objects.js";
 import { clone, mergeChartValues, valueAt } from "../operator/merge.js";
 import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
 import { helmLabels } from "./labels.js";
+import { networkPolicyEnabled, ztunnelNetworkPolicy } from "./network-policy.js";
 import { imageName, layeredChartValues, stringAt } from "./values.js";
 
 /** The ztunnel chart's defaults. Its values are flat: `resources`, not `ztunnel.resources`. */
@@ -123,6 +124,7 @@ export function renderZtunnel(input: ZtunnelInput): KubeObject[] {
         scopeSelector: { matchExpressions: [{ operator: "In", scopeName: "PriorityClass", values: ["system-node-critical"] }] },
       },
     });
+  if (networkPolicyEnabled(values)) objects.push(ztunnelNetworkPolicy(name, ns, revision));
   if (stringAt(values, "platform") === "openshift") {
     const rbacLabels = {
       app: "ztunnel",

@@ -20,6 +20,7 @@ export interface GroupSource {
 }
 
 export const FRAGMENTS_FILE = "_fragments.yaml";
+export const KUBERNETES_DIRECTORY_NAME = "kubernetes";
 export const CRD_FILE = "crd.yaml";
 
 // The YAML parser is loaded only when sources are read (tests, the build): runs from dist read JSON and
@@ -56,7 +57,10 @@ function subdirectories(directory: string): string[] {
 /** Reads `schemas/<group>/…` below `root`; groups and kinds in name order so bundles are stable. */
 export function readSchemaSources(root: string): GroupSource[] {
   if (!existsSync(root)) throw new SchemaSourceError(`schema sources not found at ${root}`);
-  const groups = subdirectories(root).map((group) => readGroup(root, group));
+  // schemas/kubernetes holds the built-in Kubernetes kinds in their own generated format (schemas/kubernetes.ts).
+  const groups = subdirectories(root)
+    .filter((group) => group !== KUBERNETES_DIRECTORY_NAME)
+    .map((group) => readGroup(root, group));
   for (const group of groups) importFragments(group, groups);
   return groups;
 }

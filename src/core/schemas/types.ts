@@ -50,6 +50,8 @@ export interface JSONSchemaProps {
   "x-kubernetes-list-map-keys"?: string[];
   "x-kubernetes-map-type"?: "atomic" | "granular";
   "x-kubernetes-validations"?: ValidationRule[];
+  /** mesh's own keyword for resource.Quantity in the built-in Kubernetes schemas: a string or number of quantity syntax. */
+  "x-mesh-quantity"?: boolean;
 }
 
 export interface PrinterColumn {

@@ -1,4 +1,5 @@
 import { schemaCatalog, type SchemaCatalog } from "../schemas/index.js";
+import { kubernetesSchemaSet, type KubernetesKindSchema } from "../schemas/kubernetes.js";
 import type { GatewayApiChannel, GatewayApiVersion } from "../versions.js";
 import type { KindSchema, SchemaSource } from "./schema-types.js";
 
@@ -37,4 +38,49 @@ export function sourceOfCatalog(catalog: SchemaCatalog): SchemaSource {
       ),
     ],
   };
+}
+
+const kubernetesSources = new Map<string, SchemaSource>();
+
+/** The built-in kinds of one Kubernetes minor version (schemas/kubernetes), loaded kind by kind on first use. */
+export function kubernetesSchemaSource(minor: string): SchemaSource {
+  let source = kubernetesSources.get(minor);
+  if (!source) {
+    const set = kubernetesSchemaSet(minor);
+    const adapted = new WeakMap<KubernetesKindSchema, KindSchema>();
+    const adapt = (schema: KubernetesKindSchema): KindSchema => {
+      let kindSchema = adapted.get(schema);
+      if (!kindSchema) {
+        kindSchema = {
+          group: schema.group,
+          version: schema.version,
+          kind: schema.kind,
+          plural: schema.plural,
+          scope: schema.scope,
+          served: true,
+          storage: true,
+          deprecated: false,
+          openAPIV3Schema: schema.openAPIV3Schema,
+          statusSubresource: schema.hasStatus,
+          kubernetesBuiltin: true,
+        };
+        adapted.set(schema, kindSchema);
+      }
+      return kindSchema;
+    };
+    source = {
+      lookup(apiVersion, kind) {
+        const slash = apiVersion.indexOf("/");
+        const group = slash === -1 ? "" : apiVersion.slice(0, slash);
+        const schema = set.lookup(group, apiVersion.slice(slash + 1), kind);
+        return schema ? adapt(schema) : undefined;
+      },
+      versionsOf: (group, kind) => set.versionsOf(group, kind).map(adapt),
+      whereElse: () => [],
+      groups: () => set.groups(),
+      kindsOf: (group) => set.kindsOf(group),
+    };
+    kubernetesSources.set(minor, source);
+  }
+  return source;
 }

@@ -1,4 +1,4 @@
-import type { FieldPath, ResourceIdentity } from "../findings.js";
+import type { FieldPath, ResourceIdentity, SkipReason } from "../findings.js";
 import { closestWord } from "../suggest.js";
 import { evaluateRules } from "./cel/rules.js";
 import type { FieldError } from "./field-errors.js";
@@ -11,6 +11,7 @@ import { checkValues, checkValuesKnownValid } from "./value-validation.js";
 import { precompiledValueValidator } from "./ajv/validators.js";
 import { webhookErrors } from "./istio/webhook.js";
 import { appendAll } from "../arrays.js";
+import { builtinKindErrors } from "./kubernetes/index.js";
 
 /** What the engine concluded about one object; paths are relative to the object. */
 export interface ObjectVerdict {
@@ -19,27 +20,13 @@ export interface ObjectVerdict {
   admitted?: Record<string, unknown>;
   schema?: KindSchema;
   identity: ResourceIdentity;
-  skipped?: boolean;
+  /** Not validated: no schema for the kind (and not --strict), or the kind was given to --skip. */
+  skipped?: SkipReason;
 }
 
 const rootFields = new Set(["apiVersion", "kind", "metadata"]);
 
-const coreGroups = new Set([
-  "",
-  "apps",
-  "batch",
-  "autoscaling",
-  "policy",
-  "networking.k8s.io",
-  "rbac.authorization.k8s.io",
-  "storage.k8s.io",
-  "scheduling.k8s.io",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "admissionregistration.k8s.io",
-  "apiextensions.k8s.io",
-  "certificates.k8s.io",
-]);
+/** Cluster-scoped built-in kinds, for objects analysed without a schema (cluster objects, skipped kinds). */
 export const clusterScopedCoreKinds: ReadonlySet<string> = new Set([
   "Namespace",
   "Node",
@@ -54,10 +41,6 @@ export const clusterScopedCoreKinds: ReadonlySet<string> = new Set([
   "MutatingWebhookConfiguration",
   "CertificateSigningRequest",
 ]);
-
-function isCoreGroup(group: string): boolean {
-  return coreGroups.has(group);
-}
 
 /** Runs stages 2–9 of docs/design/validation.md §0.1 for one object, as `kubectl apply` (create, strict) would. */
 export function validateObject(value: unknown, source: SchemaSource, options: ValidateOptions): ObjectVerdict {
@@ -96,16 +79,13 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   const apiVersion = object.apiVersion as string;
   const kind = object.kind as string;
   const { group } = splitApiVersion(apiVersion);
-  if (options.skipKinds.some((skip) => skip === kind || skip === `${group}/${kind}`)) return { identity, errors, skipped: true };
+  if (options.skipKinds.some((skip) => skip === kind || skip === `${group}/${kind}`)) return { identity, errors, skipped: "skip-flag" };
 
   const schema = source.lookup(apiVersion, kind);
   if (!schema || !schema.served) {
-    appendAll(errors, missingSchema(apiVersion, kind, schema, source, options));
-    // Core kinds have no schema here, but the API server's ObjectMeta rules hold for them too.
-    if (!schema && isCoreGroup(group) && !options.ignoreMissingSchemas) {
-      if (identity.namespace === undefined && !clusterScopedCoreKinds.has(kind)) identity.namespace = options.defaultNamespace;
-      appendAll(errors, checkMetadata(object.metadata, { apiVersion, kind, clusterScoped: clusterScopedCoreKinds.has(kind) }));
-    }
+    const missing = missingSchema(apiVersion, kind, schema, source, options);
+    if (missing === "skip") return { identity, errors, skipped: "no-schema" };
+    appendAll(errors, missing);
     return { identity, errors };
   }
   if (schema.deprecated) {
@@ -157,6 +137,7 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
     appendAll(errors, evaluateRules(values.ruleSites, true));
   }
   if (!errors.some((error) => (error.severity ?? "error") === "error")) {
+    if (schema.kubernetesBuiltin) appendAll(errors, builtinKindErrors(admitted, group, kind));
     appendAll(errors, webhookErrors(admitted, options));
   }
   return { identity, errors, admitted, schema };
@@ -202,7 +183,7 @@ function missingSchema(
   schema: KindSchema | undefined,
   source: SchemaSource,
   options: ValidateOptions,
-): FieldError[] {
+): FieldError[] | "skip" {
   const { group, version } = splitApiVersion(apiVersion);
   const versions = source.versionsOf(group, kind);
   const elsewhere = source.whereElse(apiVersion, kind);
@@ -231,7 +212,8 @@ function missingSchema(
       },
     ];
   }
-  if (options.ignoreMissingSchemas) return [];
+  // Neither a built-in kind nor a known CRD: nothing can be checked, so the object is skipped, not passed.
+  if (options.ignoreMissingSchemas || !options.strict) return "skip";
   return [
     {
       type: "Invalid",
@@ -240,10 +222,7 @@ function missingSchema(
       origin: "schema",
       shown: JSON.stringify(kind),
       detail: `no schema for ${apiVersion} ${kind}; not validated`,
-      hint: options.strict
-        ? "pass --crds with its CustomResourceDefinition, --skip it, or drop --strict"
-        : "pass --crds with its CustomResourceDefinition to validate it",
-      severity: options.strict ? "error" : "info",
+      hint: "pass --crds with its CustomResourceDefinition, --skip it, or drop --strict",
     },
   ];
 }

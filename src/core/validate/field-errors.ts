@@ -2,7 +2,7 @@ import { formatFieldPath, type FieldPath, type FindingOrigin } from "../findings
 
 /** The error types of the API server's `field.Error`, which decide the wording of a cause. */
 export type FieldErrorType =
-  "Invalid" | "Required" | "Unsupported" | "Duplicate" | "TooLong" | "TooMany" | "Forbidden" | "Unknown" | "Message";
+  "Invalid" | "Required" | "Unsupported" | "Duplicate" | "TooLong" | "TooMany" | "Forbidden" | "NotFound" | "Unknown" | "Message";
 
 /** One cause of a rejection, before it becomes a Finding with a source position. */
 export interface FieldError {
@@ -45,6 +45,8 @@ export function fieldErrorMessage(error: FieldError): string {
         return error.shown === undefined ? "Too many" : `Too many: ${error.shown}`;
       case "Forbidden":
         return "Forbidden";
+      case "NotFound":
+        return `Not found: ${error.shown ?? "null"}`;
       default:
         return "";
     }

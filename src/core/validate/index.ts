@@ -2,7 +2,7 @@ import type { SourceDocument } from "../documents/index.js";
 import { formatFieldPath, type CheckedResource, type Finding, type FindingsReport } from "../findings.js";
 import { analyzeResources } from "./analyze/index.js";
 import type { AnalysisFinding, AnalyzedResource } from "./analyze/resource.js";
-import { builtinSchemaSource } from "./builtin-schemas.js";
+import { builtinSchemaSource, kubernetesSchemaSource } from "./builtin-schemas.js";
 import { isCustomResourceDefinition, schemasFromCrd } from "./crd/objects.js";
 import { clusterScopedCoreKinds, validateObject, type ObjectVerdict } from "./engine.js";
 import { fieldErrorMessage, type FieldError } from "./field-errors.js";
@@ -15,17 +15,31 @@ export { defaultValidateOptions, type ValidateOptions } from "./options.js";
 export { schemasFromCrd, isCustomResourceDefinition } from "./crd/objects.js";
 export type { KindSchema, StructuralSchema, SchemaSource } from "./schema-types.js";
 
-const sourceCache = new WeakMap<unknown[], SchemaSource>();
+const builtinSources = new Map<string, SchemaSource>();
+const sourcesWithCrds = new WeakMap<unknown[], Map<string, SchemaSource>>();
 
-/** The schemas for these options: user CRDs (`--crds`) first, then the built-in catalog of the variant. */
+/**
+ * The schemas for these options: user CRDs (`--crds`) first, then the Kubernetes built-in kinds of the chosen
+ * version, then the Gateway API variant and Istio. The Kubernetes source answers first for its own groups
+ * without loading the Gateway API or Istio bundles.
+ */
 export function schemaSourceFor(options: ValidateOptions): SchemaSource {
-  const cached = options.crds.length > 0 ? sourceCache.get(options.crds) : undefined;
-  if (cached) return cached;
-  const builtin = builtinSchemaSource({ gatewayApiVersion: options.gatewayApiVersion, channel: options.channel });
-  if (options.crds.length === 0) return builtin;
-  const user = schemaSourceOf(options.crds.filter(isCustomResourceDefinition).flatMap((crd) => schemasFromCrd(crd)));
-  const source = layeredSchemaSource([user, builtin]);
-  sourceCache.set(options.crds, source);
+  const key = `${options.gatewayApiVersion}/${options.channel}/${options.kubernetesVersion}`;
+  const cache = options.crds.length > 0 ? (sourcesWithCrds.get(options.crds) ?? new Map<string, SchemaSource>()) : builtinSources;
+  let source = cache.get(key);
+  if (!source) {
+    const builtin = [
+      kubernetesSchemaSource(options.kubernetesVersion),
+      builtinSchemaSource({ gatewayApiVersion: options.gatewayApiVersion, channel: options.channel }),
+    ];
+    const user =
+      options.crds.length > 0
+        ? [schemaSourceOf(options.crds.filter(isCustomResourceDefinition).flatMap((crd) => schemasFromCrd(crd)))]
+        : [];
+    source = layeredSchemaSource([...user, ...builtin]);
+    cache.set(key, source);
+    if (options.crds.length > 0) sourcesWithCrds.set(options.crds, cache);
+  }
   return source;
 }
 
@@ -40,13 +54,16 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
   const analyzed: AnalyzedResource[] = [];
   const unplaced: Finding[] = [];
   for (const document of documents) {
+    const started = performance.now();
     const verdict = validateObject(document.object, source, resolved);
-    if (verdict.skipped) continue;
     const resource = verdict.identity;
     const findings = verdict.errors.map((error) => toFinding(error, document, resource));
     const checked: CheckedResource = { file: document.file, line: document.line, column: document.column, resource, findings };
+    if (verdict.skipped) checked.skipped = verdict.skipped;
+    checked.durationMs = performance.now() - started;
     resources.push(checked);
-    const input = analysisInput(document.object, verdict, resolved);
+    // Objects skipped for lack of a schema still take part in analysis (as istioctl analyze sees them); --skip ones do not.
+    const input = verdict.skipped === "skip-flag" ? undefined : analysisInput(document.object, verdict, resolved);
     if (input) analyzed.push({ ...input, report: (finding) => checked.findings.push(fromAnalysis(finding, document, resource)) });
   }
   appendAll(analyzed, clusterInputs(resolved, unplaced, analyzed));
@@ -63,7 +80,7 @@ export function validateObjects(objects: readonly unknown[], options: Partial<Va
   const analyzed: AnalyzedResource[] = [];
   for (const object of objects) {
     const verdict = validateObject(object, source, resolved);
-    if (verdict.skipped) continue;
+    if (verdict.skipped === "skip-flag") continue;
     const resource = verdict.identity;
     appendAll(
       findings,

@@ -33,11 +33,23 @@ const subdomainRule =
 const dns1035Rule =
   "must consist of lower case alphanumeric characters or '-', start with a letter, end with an alphanumeric character, and be at most 63 characters (e.g. 'my-name')";
 
-/** Which name rule the API server applies to `metadata.name` of a kind (core kinds differ, 1.2). */
-function nameRule(apiVersion: string, kind: string): "label" | "dns1035" | "subdomain" {
+const rbacKinds = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]);
+
+/**
+ * Which name rule the API server applies to `metadata.name` of a kind (core kinds differ, 1.2). RBAC objects
+ * only need a valid path segment (ValidateRBACName), so `system:auth-delegator` is a fine ClusterRole name.
+ */
+function nameRule(apiVersion: string, kind: string): "label" | "dns1035" | "subdomain" | "pathSegment" {
   if (apiVersion === "v1" && kind === "Namespace") return "label";
   if (apiVersion === "v1" && kind === "Service") return "dns1035";
+  if (apiVersion.startsWith("rbac.authorization.k8s.io/") && rbacKinds.has(kind)) return "pathSegment";
   return "subdomain";
+}
+
+/** IsValidPathSegmentName: the only rule for names that end up as one segment of a URL path. */
+function pathSegmentProblems(name: string): string[] {
+  if (name === "." || name === "..") return [`may not be '${name}'`];
+  return ["/", "%"].filter((illegal) => name.includes(illegal)).map((illegal) => `may not contain '${illegal}'`);
 }
 
 /** Problems with a qualified name (`prefix/name`) as label and annotation keys use them; empty when valid. */
@@ -113,7 +125,16 @@ export function checkMetadata(metadata: unknown, context: MetadataContext): Fiel
     errors.push(typeMismatch(at("name"), name, "string"));
   } else {
     const rule = nameRule(context.apiVersion, context.kind);
-    const ok = rule === "label" ? isDns1123Label(name) : rule === "dns1035" ? isDns1035Label(name) : isDns1123Subdomain(name);
+    const segmentProblems = rule === "pathSegment" ? pathSegmentProblems(name) : [];
+    for (const problem of segmentProblems) errors.push(invalid(at("name"), name, "METADATA_NAME", problem));
+    const ok =
+      rule === "pathSegment"
+        ? true
+        : rule === "label"
+          ? isDns1123Label(name)
+          : rule === "dns1035"
+            ? isDns1035Label(name)
+            : isDns1123Subdomain(name);
     if (!ok) {
       const text =
         rule === "label"

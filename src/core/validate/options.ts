@@ -1,11 +1,19 @@
-import { DEFAULT_GATEWAY_API_VERSION, type GatewayApiChannel, type GatewayApiVersion } from "../versions.js";
+import {
+  DEFAULT_GATEWAY_API_VERSION,
+  DEFAULT_KUBERNETES_VERSION,
+  type GatewayApiChannel,
+  type GatewayApiVersion,
+  type KubernetesVersion,
+} from "../versions.js";
 
 export interface ValidateOptions {
   gatewayApiVersion: GatewayApiVersion;
   channel: GatewayApiChannel;
-  /** Kinds without a schema (core Kubernetes kinds, unknown CRDs) are errors instead of "no schema" infos. */
+  /** Which Kubernetes minor version's built-in kinds (schemas/kubernetes) to validate against. */
+  kubernetesVersion: KubernetesVersion;
+  /** Kinds without a schema (CRDs not given with --crds) are errors instead of being skipped. */
   strict: boolean;
-  /** Say nothing about kinds without a schema (wins over `strict`). */
+  /** Skip kinds without a schema without listing them (wins over `strict`); they are still counted. */
   ignoreMissingSchemas: boolean;
   /** User CustomResourceDefinition objects (from `--crds`); their kinds shadow the built-in catalog. */
   crds: unknown[];
@@ -36,6 +44,7 @@ export interface ValidateOptions {
 export const defaultValidateOptions: ValidateOptions = {
   gatewayApiVersion: DEFAULT_GATEWAY_API_VERSION,
   channel: "standard",
+  kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
   strict: false,
   ignoreMissingSchemas: false,
   crds: [],

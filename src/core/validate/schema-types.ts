@@ -12,6 +12,8 @@ export type { ValidationRule };
 export interface KindSchema extends KindVersionSchema {
   /** Whether the status subresource is enabled (then `status` is dropped on create). Default true. */
   statusSubresource?: boolean;
+  /** Set for the API server's own kinds (Deployment, Service, …), which also get their built-in validation. */
+  kubernetesBuiltin?: boolean;
 }
 
 /** Where schemas come from: the built-in catalog of one variant, user CRDs, or both. */

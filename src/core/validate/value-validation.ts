@@ -5,6 +5,7 @@ import { patternHint } from "./pattern-hints.js";
 import { compilePattern } from "./patterns.js";
 import { closestWord } from "../suggest.js";
 import type { StructuralSchema } from "./schema-types.js";
+import { quantityProblem } from "./kubernetes/quantities.js";
 
 /** A node that carries CEL rules, to be evaluated once the whole object passed the blocking checks. */
 export interface RuleSite {
@@ -134,6 +135,7 @@ function enumSuggestion(value: unknown, allowed: unknown[]): string | undefined 
 
 function typeMatches(value: unknown, schema: StructuralSchema): boolean {
   if (schema["x-kubernetes-int-or-string"]) return typeof value === "string" || Number.isInteger(value);
+  if (schema["x-mesh-quantity"]) return typeof value === "string" || typeof value === "number";
   switch (schema.type) {
     case undefined:
       return true;
@@ -160,7 +162,11 @@ function jsonTypeName(value: unknown): string {
 }
 
 function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): FieldError {
-  const expected = schema["x-kubernetes-int-or-string"] ? "integer or string" : (schema.type ?? "object");
+  const expected = schema["x-kubernetes-int-or-string"]
+    ? "integer or string"
+    : schema["x-mesh-quantity"]
+      ? "quantity (string or number)"
+      : (schema.type ?? "object");
   const actual = jsonTypeName(value);
   return {
     type: "Invalid",
@@ -178,6 +184,10 @@ function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): F
 }
 
 function checkString(value: string, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
+  if (schema["x-mesh-quantity"]) {
+    const problem = quantityProblem(value);
+    if (problem !== undefined) out.errors.push({ ...invalid(path, value, "SCHEMA_QUANTITY", problem), blocking: true });
+  }
   if (schema.maxLength !== undefined || schema.minLength !== undefined) {
     const length = codePointLength(value);
     if (schema.maxLength !== undefined && length > schema.maxLength) {

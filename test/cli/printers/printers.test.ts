@@ -19,7 +19,7 @@ function expectGolden(name: string, actual: string) {
 
 describe("findings printers", () => {
   it.each(reportFormats)("%s matches its golden file", (format) => {
-    const output = renderReport(format, sampleReport, { color: false, toolVersion: "0.0.0-test" });
+    const output = renderReport(format, sampleReport, { color: false, toolVersion: "0.0.0-test", sourceRoot: "/work/repo" });
     expectGolden(`report.${format}.${extensions[format]}`, output);
   });
 
@@ -29,9 +29,9 @@ describe("findings printers", () => {
       "manifests/broken.yaml:4:7: error yaml-syntax Flow sequence in block collection must be sufficiently indented and end with a ]",
     );
     expect(lines[1]).toMatch(
-      /^manifests\/routes\.yaml:8:7: warning route-parent-missing .* \(HTTPRoute shop\/cart spec\.parentRefs\[0\]\)$/,
+      /^manifests\/routes\.yaml:8:7: warning GWAPI_NO_MATCHING_PARENT .* \(HTTPRoute shop\/cart spec\.parentRefs\[0\]\)$/,
     );
-    expect(lines.at(-1)).toBe("Summary: 2 resources in 2 files — 1 valid, 1 invalid, 1 unreadable document, 1 warning");
+    expect(lines.at(-1)).toBe("Summary: 3 objects in 2 files — 1 valid, 1 invalid, 1 skipped: no schema, 1 unreadable document, 1 warning");
   });
 
   it("text does not repeat a field path that the message already starts with", () => {
@@ -42,7 +42,7 @@ describe("findings printers", () => {
       findings: [{ ...finding, file: "r.yaml", message: `${finding.path}: Required value` }],
     };
     const [line] = renderReport("text", report, { color: false, toolVersion: "0" }).split("\n");
-    expect(line).toBe("r.yaml:12:15: error schema-enum spec.rules[0].matches[0].path.type: Required value (HTTPRoute shop/cart)");
+    expect(line).toBe("r.yaml:12:15: error SCHEMA_ENUM spec.rules[0].matches[0].path.type: Required value (HTTPRoute shop/cart)");
   });
 
   it("text colours only when asked", () => {
@@ -53,7 +53,18 @@ describe("findings printers", () => {
 
   it("json is a single parseable value with a summary", () => {
     const value = JSON.parse(renderReport("json", sampleReport, { color: false, toolVersion: "0" }));
-    expect(value.summary).toMatchObject({ files: 2, resources: 2, valid: 1, invalid: 1, errors: 2, warnings: 1 });
+    expect(value.schemaVersion).toBe(1);
+    expect(value.summary).toMatchObject({
+      files: 2,
+      resources: 3,
+      valid: 1,
+      invalid: 1,
+      skippedNoSchema: 1,
+      unreadable: 1,
+      errors: 2,
+      warnings: 1,
+    });
+    expect(value.resources.map((resource: { status: string }) => resource.status)).toEqual(["invalid", "valid", "skipped"]);
     expect(value.findings).toHaveLength(3);
   });
 
@@ -61,7 +72,11 @@ describe("findings printers", () => {
     const sarif = JSON.parse(renderReport("sarif", sampleReport, { color: false, toolVersion: "1.2.3" }));
     expect(sarif.version).toBe("2.1.0");
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(["route-parent-missing", "schema-enum", "yaml-syntax"]);
+    expect(run.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual([
+      "GWAPI_NO_MATCHING_PARENT",
+      "SCHEMA_ENUM",
+      "yaml-syntax",
+    ]);
     expect(run.results[2].locations[0].physicalLocation.region).toEqual({ startLine: 12, startColumn: 15 });
     expect(run.results[1].level).toBe("warning");
   });
@@ -83,7 +98,8 @@ describe("findings printers", () => {
 
   it("junit escapes XML and counts failures per file", () => {
     const xml = renderReport("junit", sampleReport, { color: false, toolVersion: "0" });
-    expect(xml).toContain('<testsuites name="mesh validate" tests="3" failures="2" errors="0">');
+    expect(xml).toContain('<testsuites name="mesh validate" tests="4" failures="2" errors="0" skipped="1" time="0.002">');
+    expect(xml).toContain('<skipped message="no schema for example.com/v1 Widget; not validated"/>');
     expect(xml).toContain("&quot;quoted&quot; &amp; &lt;tagged&gt;");
   });
 

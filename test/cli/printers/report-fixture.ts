@@ -1,6 +1,6 @@
 import type { FindingsReport } from "../../../src/core/findings.js";
 
-/** A report with a file-level syntax error, an invalid route, a warning and a valid resource. */
+/** A report with a file-level syntax error, an invalid route, a warning, a valid resource and one skipped for lack of a schema. */
 export const sampleReport: FindingsReport = {
   files: ["manifests/routes.yaml", "manifests/broken.yaml"],
   findings: [
@@ -23,7 +23,7 @@ export const sampleReport: FindingsReport = {
       findings: [
         {
           severity: "error",
-          code: "schema-enum",
+          code: "SCHEMA_ENUM",
           origin: "schema",
           message: 'Unsupported value: "Prefix": supported values: "Exact", "PathPrefix", "RegularExpression"',
           file: "manifests/routes.yaml",
@@ -34,7 +34,7 @@ export const sampleReport: FindingsReport = {
         },
         {
           severity: "warning",
-          code: "route-parent-missing",
+          code: "GWAPI_NO_MATCHING_PARENT",
           origin: "analyzer",
           message: 'parentRef names Gateway "shop/edge", which is not among the inputs, "quoted" & <tagged>, 100%',
           file: "manifests/routes.yaml",
@@ -51,6 +51,15 @@ export const sampleReport: FindingsReport = {
       column: 1,
       resource: { apiVersion: "networking.istio.io/v1", kind: "Gateway", namespace: "shop", name: "edge-gw" },
       findings: [],
+      durationMs: 1.5,
+    },
+    {
+      file: "manifests/routes.yaml",
+      line: 30,
+      column: 1,
+      resource: { apiVersion: "example.com/v1", kind: "Widget", name: "w" },
+      findings: [],
+      skipped: "no-schema",
     },
   ],
 };

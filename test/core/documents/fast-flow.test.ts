@@ -3,11 +3,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fastLocator, parseFast } from "../../../src/core/documents/fast-parse.js";
 import { defaultReadLimits, type ReadLimits } from "../../../src/core/documents/limits.js";
-import { parseManifestText, parseWithYaml, type ParsedFile } from "../../../src/core/documents/parse.js";
+import { parseManifestText, parseWithFullReader, type ParsedFile } from "../../../src/core/documents/parse.js";
 import type { FieldPath } from "../../../src/core/findings.js";
 
 // The fast reader must be invisible: whatever it accepts reads exactly as the `yaml` package path
-// (`parseWithYaml`) reads it — values, key order, findings, document positions and every field's position.
+// (`parseWithFullReader`) reads it — values, key order, findings, document positions and every field's position.
 
 /** Values with key order, NaN and -0 made comparable by `toEqual`. */
 function ordered(value: unknown): unknown {
@@ -45,9 +45,9 @@ function summary(parsed: ParsedFile): unknown {
   };
 }
 
-/** Asserts that `parseManifestText` (fast path first) and `parseWithYaml` agree; returns whether the fast path took the text. */
+/** Asserts that `parseManifestText` (fast path first) and `parseWithFullReader` agree; returns whether the fast path took the text. */
 function expectSameAsYaml(text: string, limits: ReadLimits = defaultReadLimits): boolean {
-  expect(summary(parseManifestText(text, "in.yaml", limits)), text).toEqual(summary(parseWithYaml(text, "in.yaml", limits)));
+  expect(summary(parseManifestText(text, "in.yaml", limits)), text).toEqual(summary(parseWithFullReader(text, "in.yaml", limits)));
   return parseFast(text, limits.maxDepth) !== undefined;
 }
 
@@ -58,7 +58,10 @@ const accepted: [string, string][] = [
   ["nested mapping with numbers", "route: {destination: {host: api-v2, port: {number: 8080}}}\n"],
   ["colons without a following space stay in the scalar", "a: [001:db8::1, a:b, http://x.example/y, 1:20]\nb: {url: http://x/y:8080}\n"],
   ["YAML 1.1 scalars in a flow mapping", "a: {b: on, c: 0755, d: '0755', e: 1:20}\n"],
-  ["YAML 1.1 scalars", "a: [yes, No, on, OFF, ~, null, 0755, 0x1F, 1_000, 1.5, .inf, -.inf, .nan, 0b101, 1e3, +1, -1, 2001-12-14]\n"],
+  [
+    "YAML 1.1 scalars",
+    "a: [yes, No, on, OFF, ~, null, 0755, 0x1F, 1_000, 1.5, 0o17, 0X1F, -_1, 1e1_0, 1e400, ., ._, 0b101, 1e3, +1, -1, 2001-12-14]\n",
+  ],
   ["quoted scalars with commas, brackets and escapes", 'a: ["x, y", "]", \'{\', "tab\\there", "\\u00e9", \'it\'\'s\']\n'],
   ["empty collections", "a: {}\nb: []\nc: [{}, [], {d: []}]\n"],
   ["trailing commas", "a: [b, c,]\nd: {e: 1, f: 2,}\n"],
@@ -112,24 +115,24 @@ const fallback: [string, string][] = [
 ];
 
 describe("fast reader: flow collections", () => {
-  it.each(accepted)("reads %s on the fast path, exactly as the yaml package does", (_name, text) => {
+  it.each(accepted)("reads %s on the fast path, exactly as the full reader does", (_name, text) => {
     expect(expectSameAsYaml(text)).toBe(true);
-    // Positions, too, come from the fast reader rather than from the yaml package.
+    // Positions, too, come from the fast reader rather than from the full reader.
     for (const document of parseFast(text, defaultReadLimits.maxDepth)!) expect(fastLocator(document)).toBeDefined();
   });
 
-  it("asks the yaml package for positions when a list item is empty", () => {
+  it("asks the full reader for positions when a list item is empty", () => {
     const [document] = parseFast("a:\n-\n- b\n", defaultReadLimits.maxDepth)!;
     expect(fastLocator(document!)).toBeUndefined();
     expectSameAsYaml("a:\n-\n- b\n");
   });
 
-  it.each(fallback)("leaves %s to the yaml package", (_name, text) => {
+  it.each(fallback)("leaves %s to the full reader", (_name, text) => {
     expect(parseFast(text, defaultReadLimits.maxDepth)).toBeUndefined();
     expectSameAsYaml(text);
   });
 
-  it("keeps a nested flow collection's depth in line with the yaml package's depth limit", () => {
+  it("keeps a nested flow collection's depth in line with the full reader's depth limit", () => {
     const limits = { ...defaultReadLimits, maxDepth: 3 };
     for (const text of [
       "a: {b: [c]}\n",
@@ -158,7 +161,7 @@ function yamlFilesUnder(directory: string): string[] {
 describe("fast reader: the project's YAML fixtures and golden files", () => {
   const files = ["test/fixtures", "test/golden"].flatMap(yamlFilesUnder);
   it("finds the files", () => expect(files.length).toBeGreaterThan(20));
-  it.each(files)("reads %s as the yaml package does", (file) => {
+  it.each(files)("reads %s as the full reader does", (file) => {
     expectSameAsYaml(readFileSync(file, "utf8"));
   });
 });
@@ -175,7 +178,7 @@ function random(seed: number): () => number {
   };
 }
 
-// Scalars and keys the fast path reads, and ones it leaves to the yaml package (or that break the document).
+// Scalars and keys the fast path reads, and ones it leaves to the full reader (or that break the document).
 const plainScalars = [
   "a",
   "http",
@@ -294,7 +297,7 @@ function mutate(text: string, next: () => number): string {
 }
 
 describe("fast reader: generated flow documents", () => {
-  it("reads 1,500 generated documents exactly as the yaml package does", () => {
+  it("reads 1,500 generated documents exactly as the full reader does", () => {
     const next = random(20261126);
     let fast = 0;
     for (let i = 0; i < 1500; i++) if (expectSameAsYaml(generatedDocument(next))) fast++;
@@ -302,7 +305,7 @@ describe("fast reader: generated flow documents", () => {
     expect(fast).toBeGreaterThan(400);
   });
 
-  it("reads 3,000 randomly edited documents exactly as the yaml package does", () => {
+  it("reads 3,000 randomly edited documents exactly as the full reader does", () => {
     const next = random(7);
     let fast = 0;
     for (let i = 0; i < 3000; i++) {
@@ -314,7 +317,7 @@ describe("fast reader: generated flow documents", () => {
     expect(fast).toBeGreaterThan(250);
   });
 
-  it("reads documents under a small depth limit exactly as the yaml package does", () => {
+  it("reads documents under a small depth limit exactly as the full reader does", () => {
     const next = random(42);
     for (let i = 0; i < 500; i++) expectSameAsYaml(generatedDocument(next), { ...defaultReadLimits, maxDepth: 2 + Math.floor(next() * 4) });
   });

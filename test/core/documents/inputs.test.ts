@@ -1,9 +1,11 @@
-import { mkdtempSync, mkdirSync, writeFileSync, openSync, ftruncateSync, closeSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, openSync, ftruncateSync, closeSync, symlinkSync } from "node:fs";
+import { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
-import { expandInputPaths, inputArgsOrStdin, readInputText } from "../../../src/core/documents/inputs.js";
+import { expandInputArguments, expandInputPaths, inputArgsOrStdin, readInputText, readStream } from "../../../src/core/documents/inputs.js";
 import { loadDocuments } from "../../../src/core/documents/load.js";
 import { InputError, UsageError } from "../../../src/core/errors.js";
 
@@ -107,5 +109,122 @@ describe("inputArgsOrStdin", () => {
   it("refuses to wait on a terminal when nothing is given", () => {
     expect(() => inputArgsOrStdin([], true)).toThrow(UsageError);
     expect(() => inputArgsOrStdin([], true)).toThrow(/no input: pass files/);
+  });
+});
+
+describe("directory walks, exclusions and links", () => {
+  let repo: string;
+  const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  const relative = (files: string[]) => files.map((file) => path.relative(repo, file).split(path.sep).join("/"));
+
+  beforeAll(() => {
+    repo = mkdtempSync(path.join(tmpdir(), "mesh-walk-"));
+    for (const folder of ["deploy/base", "charts/web/templates", "node_modules/pkg", ".github/workflows", "real"])
+      mkdirSync(path.join(repo, folder), { recursive: true });
+    writeFileSync(path.join(repo, "deploy/app.yaml"), cm("app"));
+    writeFileSync(path.join(repo, "deploy/base/base.yaml"), cm("base"));
+    writeFileSync(path.join(repo, "deploy/app.tmpl.yaml"), cm("tmpl"));
+    writeFileSync(path.join(repo, "charts/web/templates/svc.yaml"), cm("chart"));
+    writeFileSync(path.join(repo, "node_modules/pkg/x.yaml"), cm("dependency"));
+    writeFileSync(path.join(repo, ".github/workflows/ci.yaml"), "on: push\njobs: {}\n");
+    writeFileSync(path.join(repo, "real/linked.yaml"), cm("linked"));
+    symlinkSync(path.join(repo, "real"), path.join(repo, "deploy/linked-dir"));
+    symlinkSync(path.join(repo, "real/linked.yaml"), path.join(repo, "deploy/linked-file.yaml"));
+    // A loop: deploy/base/up points back at deploy.
+    symlinkSync(path.join(repo, "deploy"), path.join(repo, "deploy/base/up"));
+  });
+
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it("skips node_modules and dot-directories, follows links, and reports a loop once", async () => {
+    const [expanded] = await expandInputArguments([repo]);
+    expect(relative(expanded!.files)).toEqual([
+      "charts/web/templates/svc.yaml",
+      "deploy/app.tmpl.yaml",
+      "deploy/app.yaml",
+      "deploy/base/base.yaml",
+      "deploy/linked-dir/linked.yaml",
+      "deploy/linked-file.yaml",
+      // real/ was already read through deploy/linked-dir: each real directory is walked once.
+    ]);
+    expect(expanded!.findings).toEqual([expect.objectContaining({ code: "symlink-loop", severity: "warning" })]);
+    expect(expanded!.findings[0]!.message).toContain(path.join("deploy", "base", "up"));
+  });
+
+  it("still reads a dot-directory named on the command line", async () => {
+    expect(relative(await expandInputPaths([path.join(repo, ".github")]))).toEqual([".github/workflows/ci.yaml"]);
+  });
+
+  it("leaves out what --exclude globs and --ignore-filename-pattern regexes match; unmatched patterns are fine", async () => {
+    const files = await expandInputPaths([repo], {
+      exclude: [path.join(repo, "charts/**"), "*.tmpl.yaml", "nothing-matches/**"],
+      ignoreFilenamePatterns: [/linked/, /never/],
+    });
+    expect(relative(files)).toEqual(["deploy/app.yaml", "deploy/base/base.yaml"]);
+  });
+
+  it("matches --exclude against paths as given (relative ones too)", async () => {
+    const cwd = process.cwd();
+    process.chdir(repo);
+    try {
+      expect(await expandInputPaths(["deploy"], { exclude: ["deploy/base/**", "deploy/linked*"] })).toEqual([
+        path.join("deploy", "app.tmpl.yaml"),
+        path.join("deploy", "app.yaml"),
+      ]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("reports a broken link to a manifest as an input error", async () => {
+    const broken = mkdtempSync(path.join(tmpdir(), "mesh-broken-"));
+    symlinkSync(path.join(broken, "gone.yaml"), path.join(broken, "dangling.yaml"));
+    await expect(expandInputPaths([broken])).rejects.toThrow(/dangling\.yaml: broken symbolic link/);
+    await expect(expandInputPaths([path.join(broken, "dangling.yaml")])).rejects.toThrow(/broken symbolic link/);
+    rmSync(broken, { recursive: true, force: true });
+  });
+
+  it("counts an argument that yields nothing as empty", async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), "mesh-empty-"));
+    const loaded = await loadDocuments([empty, path.join(repo, "deploy/app.yaml"), "-"], { readStdin: noStdin });
+    expect(loaded.emptyArguments).toEqual([empty, "-"]);
+    expect(loaded.documents).toHaveLength(1);
+    rmSync(empty, { recursive: true, force: true });
+  });
+});
+
+describe("reads bounded by the limit while reading", () => {
+  const small = { maxFileBytes: 1024, maxAliasCount: 100, maxDepth: 100 };
+
+  it.skipIf(process.platform !== "linux")("stops reading /dev/zero at the limit", async () => {
+    expect(await readInputText("/dev/zero", noStdin, small)).toMatchObject({
+      code: "input-too-large",
+      message: expect.stringContaining("more than 1 KiB"),
+    });
+  });
+
+  it.skipIf(process.platform === "win32")("stops reading a FIFO whose writer never ends", async () => {
+    const fifoDir = mkdtempSync(path.join(tmpdir(), "mesh-fifo-"));
+    const fifo = path.join(fifoDir, "endless.yaml");
+    execFileSync("mkfifo", [fifo]);
+    const writer = spawn("sh", ["-c", `yes 'a: b' > '${fifo}'`], { stdio: "ignore" });
+    try {
+      expect(await readInputText(fifo, noStdin, small)).toMatchObject({ code: "input-too-large" });
+    } finally {
+      writer.kill();
+      rmSync(fifoDir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops reading an endless stream (stdin)", async () => {
+    const endless = new Readable({
+      read() {
+        this.push(Buffer.alloc(4096, 0x61));
+      },
+    });
+    const bytes = await readStream(endless, small);
+    expect(bytes.length).toBeGreaterThan(1024);
+    expect(bytes.length).toBeLessThan(16 * 1024);
+    endless.destroy();
   });
 });

@@ -315,10 +315,14 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     expect(agent.securityContext.privileged).toBe(true);
   });
 
-  it.each([
-    ["values.global.platform=openshift", "values.global.platform=openshift"],
-    ["values.cni.provider=multus", "values.cni.provider=multus"],
-  ])("refuses %s, whose NetworkAttachmentDefinition mesh does not render", (set, message) => {
-    expect(() => cniObjects(["profile=ambient", set])).toThrow(message);
+  it("refuses values.global.platform=openshift (its CNI chain setup is not rendered)", () => {
+    expect(() => cniObjects(["profile=ambient", "values.global.platform=openshift"])).toThrow("values.global.platform=openshift");
+  });
+
+  it("values.cni.provider=multus adds the NetworkAttachmentDefinition istio-cni in namespace default", () => {
+    const attachment = cniObjects(["profile=ambient", "values.cni.provider=multus"]).find(
+      (object: any) => object.kind === "NetworkAttachmentDefinition",
+    ) as any;
+    expect(attachment.metadata).toMatchObject({ name: "istio-cni", namespace: "default" });
   });
 });

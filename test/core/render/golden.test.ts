@@ -102,18 +102,130 @@ describe("the remote profile", () => {
   });
 });
 
-describe("settings mesh does not render silently", () => {
+describe("settings that add objects (none is refused)", () => {
+  const objectsOf = (sets: string[]) =>
+    generateManifest({ files: [], sets }).components.flatMap((component) => component.objects.map((object) => object as any));
+  const named = (sets: string[], kind: string) =>
+    objectsOf(sets)
+      .filter((object) => object.kind === kind)
+      .map((object) => `${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`);
+
+  // Only the objects the setting adds: the rest is the profile's own golden.
   it.each([
-    "values.global.networkPolicy.enabled=true",
-    "values.revisionTags[0]=prod",
-    "values.defaultRevision=default",
-    "values.experimental.stableValidationPolicy=true",
-  ])("refuses %s with a clear error", (set) => {
-    expect(() => generateManifest({ files: [], sets: [set] })).toThrow("mesh cannot render the objects this setting adds yet");
+    ["networkpolicy", ["profile=demo", "values.global.networkPolicy.enabled=true"], ["NetworkPolicy"]],
+    ["stable", ["profile=stable"], ["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]],
+  ])("%s matches its reviewed golden file", (name, sets, kinds) => {
+    const file = new URL(`${name}.yaml`, goldenDirectory);
+    const objects = sortObjects(generateManifest({ files: [], sets }).components.flatMap((component) => component.objects));
+    const text = manifestYaml(objects.filter((object) => kinds.includes(object.kind)));
+    if (process.env.REFRESH_GOLDEN === "1") writeFileSync(file, text);
+    expect(text).toBe(readFileSync(file, "utf8"));
   });
 
-  it("refuses the stable profile (its ValidatingAdmissionPolicy is not rendered)", () => {
-    expect(() => generateManifest({ files: [], sets: ["profile=stable"] })).toThrow("values.experimental.stableValidationPolicy");
+  it("stable = default + the policy and its binding; networkPolicy adds only NetworkPolicies", () => {
+    const ids = (sets: string[]) => new Set(objectsOf(sets).map((object) => `${object.kind}/${object.metadata.name}`));
+    const added = (sets: string[], base: string[]) => [...ids(sets)].filter((id) => !ids(base).has(id)).sort();
+    expect(added(["profile=stable"], [])).toEqual([
+      "ValidatingAdmissionPolicy/stable-channel-policy-istio-system.istio.io",
+      "ValidatingAdmissionPolicyBinding/stable-channel-policy-binding-istio-system.istio.io",
+    ]);
+    expect(ids(["profile=stable"]).size).toBe(ids([]).size + 2);
+    expect(added(["profile=demo", "values.global.networkPolicy.enabled=true"], ["profile=demo"])).toEqual([
+      "NetworkPolicy/istio-egressgateway",
+      "NetworkPolicy/istio-ingressgateway",
+      "NetworkPolicy/istiod",
+    ]);
+  });
+
+  it("networkPolicy adds one NetworkPolicy per component, CNI and ztunnel included", () => {
+    expect(named(["profile=ambient", "values.global.networkPolicy.enabled=true"], "NetworkPolicy").sort()).toEqual([
+      "istio-system/istio-cni",
+      "istio-system/istiod",
+      "istio-system/ztunnel",
+    ]);
+    expect(named(["values.global.networkPolicy.enabled=true", "revision=canary"], "NetworkPolicy").sort()).toEqual([
+      "istio-system/istio-ingressgateway-canary",
+      "istio-system/istiod-canary",
+    ]);
+    expect(named([], "NetworkPolicy")).toEqual([]);
+  });
+
+  it("the stable profile adds the revision's ValidatingAdmissionPolicy and binding; defaultRevision adds the default ones", () => {
+    expect(named(["profile=stable"], "ValidatingAdmissionPolicy")).toEqual(["stable-channel-policy-istio-system.istio.io"]);
+    expect(named(["profile=stable", "revision=canary"], "ValidatingAdmissionPolicyBinding")).toEqual([
+      "stable-channel-policy-binding-canary-istio-system.istio.io",
+    ]);
+    expect(named(["profile=stable", "values.defaultRevision=default"], "ValidatingAdmissionPolicy").sort()).toEqual([
+      "stable-channel-default-policy.istio.io",
+      "stable-channel-policy-istio-system.istio.io",
+    ]);
+    const binding = objectsOf(["profile=stable"]).find((object) => object.kind === "ValidatingAdmissionPolicyBinding");
+    expect(binding.spec).toEqual({ policyName: "stable-channel-policy-istio-system.istio.io", validationActions: ["Deny"] });
+  });
+
+  it("values.defaultRevision adds istiod-default-validator pointing at that revision's istiod", () => {
+    const validator = objectsOf(["values.defaultRevision=canary"]).find((object) => object.metadata.name === "istiod-default-validator");
+    expect(validator.metadata.labels["istio.io/rev"]).toBe("canary");
+    expect(validator.webhooks[0].clientConfig).toEqual({
+      service: { name: "istiod-canary", namespace: "istio-system", path: "/validate" },
+    });
+    expect(validator.webhooks[0].failurePolicy).toBe("Ignore");
+    expect(named([], "ValidatingWebhookConfiguration")).toEqual(["istio-validator-istio-system"]);
+  });
+
+  it("values.revisionTags adds each tag's MutatingWebhookConfiguration and Service; the default tag answers istio-injection", () => {
+    const objects = objectsOf(["revision=canary", "values.revisionTags[0]=prod", "values.revisionTags[1]=default"]);
+    const prod = objects.find((object) => object.metadata.name === "istio-revision-tag-prod");
+    expect(prod.metadata.labels).toMatchObject({ "istio.io/tag": "prod", "istio.io/rev": "canary", app: "sidecar-injector" });
+    expect(prod.webhooks.map((hook: any) => hook.name)).toEqual([
+      "rev.namespace.sidecar-injector.istio.io",
+      "rev.object.sidecar-injector.istio.io",
+    ]);
+    expect(prod.webhooks[0].namespaceSelector.matchExpressions[0]).toEqual({ key: "istio.io/rev", operator: "In", values: ["prod"] });
+    expect(prod.webhooks[0].clientConfig.service.name).toBe("istiod-canary");
+    const defaultTag = objects.find((object) => object.metadata.name === "istio-revision-tag-default");
+    expect(defaultTag.webhooks.map((hook: any) => hook.name)).toContain("namespace.sidecar-injector.istio.io");
+    const service = objects.find((object) => object.metadata.name === "istiod-revision-tag-prod");
+    expect(service.spec.selector).toEqual({ app: "istiod", "istio.io/rev": "canary" });
+    expect(named(["values.revisionTags[0]=prod", "values.global.operatorManageWebhooks=true"], "MutatingWebhookConfiguration")).toEqual([
+      "istio-sidecar-injector",
+    ]);
+  });
+
+  it("values.pilot.jwksResolverExtraRootCA adds the ConfigMap and mounts it into istiod", () => {
+    const objects = objectsOf(["values.pilot.jwksResolverExtraRootCA=PEM"]);
+    expect(objects.find((object) => object.metadata.name === "pilot-jwks-extra-cacerts").data).toEqual({ "extra.pem": "PEM" });
+    const pod = objects.find((object) => object.kind === "Deployment" && object.metadata.name === "istiod").spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: "extracacerts", configMap: { name: "pilot-jwks-extra-cacerts" } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "extracacerts", mountPath: "/cacerts" });
+  });
+
+  it("values.gatewayClasses adds one defaults ConfigMap per class, each kind as YAML text", () => {
+    const objects = objectsOf(["values.gatewayClasses.istio.deployment.spec.replicas=2"]);
+    const configMap = objects.find((object) => object.metadata.name === "istio-default-gatewayclass-istio");
+    expect(configMap.data).toEqual({ deployment: "spec:\n  replicas: 2\n" });
+    expect(configMap.metadata.labels["gateway.istio.io/defaults-for-class"]).toBe("istio");
+  });
+
+  it("values.global.remotePilotAddress on a remote cluster adds the local istiod Service (and an EndpointSlice for an IP)", () => {
+    expect(named(["profile=remote", "values.global.remotePilotAddress=10.0.0.1"], "EndpointSlice")).toEqual(["istio-system/istiod"]);
+    const byName = objectsOf(["profile=remote", "values.global.remotePilotAddress=istiod.example.com"]);
+    const service = byName.find((object) => object.kind === "Service");
+    expect(service.spec).toMatchObject({ type: "ExternalName", externalName: "istiod.example.com" });
+    expect(byName.some((object) => object.kind === "EndpointSlice")).toBe(false);
+  });
+
+  it("values.base.enableCRDTemplates=false ships the CRDs with the CRD file's own labels", () => {
+    const crds = objectsOf(["values.base.enableCRDTemplates=false"]).filter((object) => object.kind === "CustomResourceDefinition");
+    expect(crds).toHaveLength(15);
+    const labels = (name: string) => crds.find((crd) => crd.metadata.name === name).metadata.labels;
+    expect(labels("virtualservices.networking.istio.io")).toEqual({
+      app: "istio-pilot",
+      chart: "istio",
+      heritage: "Tiller",
+      release: "istio",
+    });
+    expect(labels("telemetries.telemetry.istio.io").istio).toBe("telemetry");
   });
 
   it("filters by values.global.resourceScope", () => {

@@ -235,7 +235,25 @@ describe("compatibility versions", () => {
   it("1.29 restores the older service-namespace choice; unknown versions are refused", () => {
     expect(envOf(["compatibilityVersion=1.29"]).PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE).toBe("false");
     expect(envOf([]).PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE).toBeUndefined();
-    expect(() => contextFor(["compatibilityVersion=1.20"])).toThrow('compatibility version "1.20" is not supported by mesh');
+    expect(() => contextFor(["compatibilityVersion=1.20"])).toThrow('compatibility version "1.20" is not supported by Istio 1.30');
+  });
+
+  it("1.25–1.28 restore each later release's defaults, as the chart's compatibility profiles list them", () => {
+    const changed = (version: string) =>
+      Object.entries(envOf([`compatibilityVersion=${version}`]))
+        .filter(([name, value]) => value === "false" && name !== "PILOT_ENABLE_ANALYSIS")
+        .map(([name]) => name)
+        .filter((name) => envOf([])[name] !== "false")
+        .sort();
+    expect(changed("1.28")).toEqual(["DISABLE_TRACK_REMAINING_CB_METRICS", "PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE"]);
+    expect(changed("1.27")).toEqual([
+      "DISABLE_SHADOW_HOST_SUFFIX",
+      "DISABLE_TRACK_REMAINING_CB_METRICS",
+      "PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE",
+      "PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY",
+    ]);
+    expect(changed("1.25")).toEqual([...changed("1.27"), "ENABLE_NATIVE_SIDECARS"].sort());
+    expect(changed("1.26")).toEqual(changed("1.25"));
   });
 });
 

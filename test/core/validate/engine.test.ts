@@ -181,12 +181,12 @@ describe("the CRD-semantics engine on a user CRD", () => {
     ]);
   });
 
-  it("reports kinds without a schema as info, as errors with strict, and not at all when ignored", () => {
-    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: {} };
-    expect(validateObjects([service])).toEqual([expect.objectContaining({ code: "NO_SCHEMA", severity: "info" })]);
-    expect(validateObjects([service], { strict: true })).toEqual([expect.objectContaining({ code: "NO_SCHEMA", severity: "error" })]);
-    expect(validateObjects([service], { strict: true, ignoreMissingSchemas: true })).toEqual([]);
-    expect(validateObjects([service], { strict: true, skipKinds: ["Service"] })).toEqual([]);
+  it("skips kinds without a schema (no finding), reports them as errors with strict, and skips them when ignored", () => {
+    const gadget = { apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "web" }, spec: {} };
+    expect(validateObjects([gadget])).toEqual([]);
+    expect(validateObjects([gadget], { strict: true })).toEqual([expect.objectContaining({ code: "NO_SCHEMA", severity: "error" })]);
+    expect(validateObjects([gadget], { strict: true, ignoreMissingSchemas: true })).toEqual([]);
+    expect(validateObjects([gadget], { strict: true, skipKinds: ["Gadget"] })).toEqual([]);
   });
 
   it("requires apiVersion and kind", () => {
@@ -201,16 +201,28 @@ describe("the CRD-semantics engine on a user CRD", () => {
   });
 });
 
-describe("core Kubernetes kinds (no schema bundled)", () => {
-  it("still applies the API server's metadata rules, with the kind's name rule", () => {
-    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "1web" }, spec: {} };
+describe("core Kubernetes kinds", () => {
+  it("applies the API server's metadata rules, with the kind's name rule", () => {
+    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "1web" }, spec: { ports: [{ port: 80 }] } };
     const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "team.a" } };
     const codes = validateObjects([service, namespace]).map((finding) => `${finding.resource?.kind} ${finding.code} ${finding.severity}`);
-    expect(codes).toEqual([
-      "Service NO_SCHEMA info",
-      "Service METADATA_NAME error",
-      "Namespace NO_SCHEMA info",
-      "Namespace METADATA_NAME error",
+    expect(codes).toEqual(["Service METADATA_NAME error", "Namespace METADATA_NAME error"]);
+  });
+
+  it("accepts RBAC names that are path segments but not DNS names", () => {
+    const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "system:auth-delegator" } };
+    expect(validateObjects([role])).toEqual([]);
+    expect(validateObjects([{ ...role, metadata: { name: "a/b" } }]).map((finding) => finding.message)).toEqual([
+      `metadata.name: Invalid value: "a/b": may not contain '/'`,
     ]);
+  });
+
+  it("rejects a removed API version with the served ones as hint, and a misspelt kind with a suggestion", () => {
+    const deployment = { apiVersion: "apps/v1beta1", kind: "Deployment", metadata: { name: "web" } };
+    expect(validateObjects([deployment]).map((finding) => finding.message)).toEqual([
+      `kind: Invalid value: "Deployment": no matches for kind "Deployment" in version "apps/v1beta1" (served versions: apps/v1)`,
+    ]);
+    const typo = { apiVersion: "apps/v1", kind: "Deploymnet", metadata: { name: "web" } };
+    expect(validateObjects([typo])[0]?.message).toContain(`did you mean kind "Deployment"?`);
   });
 });

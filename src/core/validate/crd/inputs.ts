@@ -17,7 +17,11 @@ export async function loadCrdObjects(locations: readonly string[], readStdin: ()
       const { fetchCrdText } = await import("./fetch.js");
       ({ documents, findings } = parseManifestText(await fetchCrdText(location), location));
     } else {
-      ({ documents, findings } = await loadDocuments([location], { readStdin }));
+      ({ documents, findings } = await loadDocuments([location], { readStdin }).catch((error: unknown) => {
+        // A missing or unreadable path: say which flag named it.
+        if (error instanceof InputError) throw new InputError(`--crds ${error.message}`, { hint: error.hint, cause: error });
+        throw error;
+      }));
     }
     const broken = findings.find((finding) => finding.severity === "error");
     if (broken)
