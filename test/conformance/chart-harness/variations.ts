@@ -56,6 +56,11 @@ const sources: ChartSource[] = [
   { group: "base", chart: "base", only: ["base."] },
   { group: "global", chart: "istio-control/istio-discovery", only: ["global."] },
   { group: "istiod", chart: "istio-control/istio-discovery", ownRoot: "pilot" },
+  {
+    group: "istiod-shared",
+    chart: "istio-control/istio-discovery",
+    only: ["sidecarInjectorWebhook.", "telemetry.", "istiodRemote.", "experimental.", "meshConfig.", "revision", "ownerName"],
+  },
   { group: "ingress", chart: "gateways/istio-ingress", only: ["gateways.", "global."] },
   {
     group: "egress",
