@@ -20,7 +20,9 @@ export function mergeOverlay(base: unknown, overlay: unknown): unknown {
  * map in the overlay does not override a default (docs/design/install.md §1.1).
  */
 export function mergeChartValues(base: unknown, overlay: unknown): unknown {
-  if (overlay === undefined || overlay === null || overlay === "") return clone(base);
+  if (overlay === undefined || overlay === null) return clone(base);
+  // An empty string does not override a default (mergo's override skips empty values) but is kept where nothing was.
+  if (overlay === "") return base === undefined ? "" : clone(base);
   if (isMap(overlay) && Object.keys(overlay).length === 0 && base !== undefined) return clone(base);
   if (isMap(base) && isMap(overlay)) {
     const out = clone<JsonMap>(base);

@@ -78,6 +78,12 @@ export function globalDefaults(): JsonMap {
   };
 }
 
+/** The istiod chart's `global`: it has no platform or trustBundleName default, and a proxy seccompProfile. */
+function istiodGlobalDefaults(): JsonMap {
+  const { platform: _platform, trustBundleName: _trustBundleName, ...global } = globalDefaults();
+  return { ...global, proxy: { ...(global.proxy as JsonMap), seccompProfile: {} } };
+}
+
 /** The istiod chart: pilot settings, injector webhook, telemetry, mesh config. */
 export function istiodDefaults(): JsonMap {
   return {
@@ -100,7 +106,7 @@ export function istiodDefaults(): JsonMap {
       extraContainerArgs: [],
       env: {},
       envVarFrom: [],
-      taint: { enabled: false, namespace: "" },
+      taint: { enabled: false, namespace: "", name: "cni.istio.io/not-ready" },
       affinity: {},
       tolerations: [],
       cpu: { targetAverageUtilization: 80 },
@@ -117,12 +123,14 @@ export function istiodDefaults(): JsonMap {
       jwksResolverExtraRootCA: "",
       keepaliveMaxServerConnectionAge: "30m",
       deploymentLabels: {},
+      deploymentAnnotations: {},
       configMap: true,
       podLabels: {},
       ipFamilyPolicy: "",
       ipFamilies: [],
       trustedZtunnelNamespace: "",
       trustedZtunnelName: "",
+      pdb: { minAvailable: 1, unhealthyPodEvictionPolicy: "" },
     },
     sidecarInjectorWebhook: {
       neverInjectSelector: [],
@@ -134,15 +142,15 @@ export function istiodDefaults(): JsonMap {
       templates: {},
       defaultTemplates: [],
     },
-    istiodRemote: { enabled: false, injectionURL: "", injectionPath: "/inject", injectionCABundle: "" },
+    istiodRemote: { enabled: false, enabledLocalInjectorIstiod: false, injectionURL: "", injectionPath: "/inject", injectionCABundle: "" },
     telemetry: { enabled: true, v2: { enabled: true, prometheus: { enabled: true }, stackdriver: { enabled: false } } },
     revision: "",
     revisionTags: [],
     ownerName: "",
     meshConfig: { enablePrometheusMerge: true },
     experimental: { stableValidationPolicy: false },
-    global: globalDefaults(),
-    base: { enableIstioConfigCRDs: true, validationFailurePolicy: "" },
+    global: istiodGlobalDefaults(),
+    base: { enableIstioConfigCRDs: true },
     gateways: { securityContext: {}, seccompProfile: {} },
     gatewayClasses: {},
   };
@@ -231,12 +239,13 @@ export function chartProfileValues(profile: string): JsonMap | undefined {
           "istio-egressgateway": { autoscaleEnabled: false, resources: small },
           "istio-ingressgateway": {
             autoscaleEnabled: false,
+            // The demo profile lists its ports without a protocol (Kubernetes defaults it to TCP).
             ports: [
-              gatewayPort("status-port", 15021, 15021),
-              gatewayPort("http2", 80, 8080),
-              gatewayPort("https", 443, 8443),
-              gatewayPort("tcp", 31400, 31400),
-              gatewayPort("tls", 15443, 15443),
+              { port: 15021, targetPort: 15021, name: "status-port" },
+              { port: 80, targetPort: 8080, name: "http2" },
+              { port: 443, targetPort: 8443, name: "https" },
+              { port: 31400, targetPort: 31400, name: "tcp" },
+              { port: 15443, targetPort: 15443, name: "tls" },
             ],
             resources: small,
           },

@@ -66,6 +66,7 @@ function cniChartDefaults(): JsonMap {
         { effect: "NoExecute", operator: "Exists" },
       ],
       updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+      terminationGracePeriodSeconds: 30,
       env: {},
     },
     global: {
@@ -137,6 +138,7 @@ export function renderCni(input: CniInput): KubeObject[] {
   };
   const bindingLabels = {
     "k8s-app": "istio-cni-repair",
+    release: "istio",
     ...operatorLabels("Cni", input.revision),
     "app.kubernetes.io/name": "istio-cni",
     ...helmLabels("cni"),
@@ -398,7 +400,7 @@ function cniDaemonSet(values: JsonMap, input: CniInput): KubeObject {
           priorityClassName: "system-node-critical",
           serviceAccountName: "istio-cni",
           // Short on purpose: a rolling upgrade or deletion should not leave a node without its agent for long.
-          terminationGracePeriodSeconds: 5,
+          terminationGracePeriodSeconds: cni.terminationGracePeriodSeconds,
           containers: [container],
           volumes,
         },

@@ -33,7 +33,9 @@ function gatewayValues(input: GatewayInput): { gateway: JsonMap; values: JsonMap
   );
   const gateway = { ...((valueAt(values, `gateways.${key}`) as JsonMap) ?? {}) };
   gateway.name = input.instance.name ?? gateway.name;
-  gateway.labels = { ...(gateway.labels ?? {}), ...(input.instance.label ?? {}) };
+  // istioctl replaces values.gateways.<key>.labels with the component's `label` before rendering, so only the
+  // chart's default labels and the component's own reach the objects.
+  gateway.labels = { ...(gatewayDefaults(input.kind).labels as JsonMap), ...(input.instance.label ?? {}) };
   const servicePorts = input.instance.k8s?.service?.ports;
   if (Array.isArray(servicePorts)) gateway.ports = servicePorts;
   return { gateway, values };
@@ -60,7 +62,15 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
     {
       apiVersion: "v1",
       kind: "ServiceAccount",
-      metadata: { name: serviceAccount, namespace: ns, labels },
+      metadata: {
+        name: serviceAccount,
+        namespace: ns,
+        labels,
+        ...(isMap(valueAt(gateway, "serviceAccount.annotations")) &&
+        Object.keys(valueAt(gateway, "serviceAccount.annotations") as JsonMap).length > 0
+          ? { annotations: valueAt(gateway, "serviceAccount.annotations") as Record<string, string> }
+          : {}),
+      },
       ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((secret) => ({ name: secret })) } : {}),
     },
     gatewayDeployment(input, gateway, values, { labels, selector, common, serviceAccount, ports, runAsRoot }),
@@ -255,19 +265,13 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
   };
   const tolerations = [...((gateway.tolerations as JsonMap[]) ?? [])];
   if (tolerations.length === 0) tolerations.push(...((valueAt(values, "global.defaultTolerations") as JsonMap[]) ?? []));
-  const nodeSelector = {
-    ...((valueAt(values, "global.defaultNodeSelector") as JsonMap) ?? {}),
-    ...((gateway.nodeSelector as JsonMap) ?? {}),
-  };
   const priorityClassName = stringAt(values, "global.priorityClassName");
-  const pullSecrets = (valueAt(values, "global.imagePullSecrets") as string[] | undefined) ?? [];
   const podSpec = {
     ...(shape.runAsRoot
       ? {}
       : { securityContext: openshift ? { runAsNonRoot: true } : { runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true } }),
     serviceAccountName: shape.serviceAccount,
     ...(priorityClassName ? { priorityClassName } : {}),
-    ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((secret) => ({ name: secret })) } : {}),
     containers: [container],
     volumes: [
       { emptyDir: {}, name: "workload-socket" },
@@ -302,11 +306,8 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
       { name: "config-volume", configMap: { name: input.revision ? `istio-${input.revision}` : "istio", optional: true } },
       ...secretVolumes.map((volume) => ({ name: volume.name, secret: { secretName: volume.secretName, optional: true } })),
     ],
-    affinity: {
-      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: null, preferredDuringSchedulingIgnoredDuringExecution: null },
-    },
+    affinity: gatewayAffinity(values, gateway),
     ...(tolerations.length > 0 ? { tolerations } : {}),
-    ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
     ...(Array.isArray(gateway.topologySpreadConstraints) && gateway.topologySpreadConstraints.length > 0
       ? { topologySpreadConstraints: gateway.topologySpreadConstraints }
       : {}),
@@ -359,5 +360,76 @@ function gatewayService(
       selector: shape.selector,
       ports: shape.ports.map((port) => ({ ...port })),
     },
+  };
+}
+
+/**
+ * The gateway charts schedule by affinity only: the gateway's nodeSelector (else global.defaultNodeSelector) and
+ * global.arch become required node-affinity terms, global.arch weights preferred ones, and the anti-affinity
+ * selectors (comma-separated `values`) pod anti-affinity. Maps are read in sorted key order, as Go ranges them.
+ */
+function gatewayAffinity(values: JsonMap, gateway: JsonMap): JsonMap {
+  const arch = isMap(valueAt(values, "global.arch")) ? (valueAt(values, "global.arch") as JsonMap) : {};
+  const own = isMap(gateway.nodeSelector) ? gateway.nodeSelector : {};
+  const fallback = valueAt(values, "global.defaultNodeSelector");
+  const selector = Object.keys(own).length > 0 ? own : isMap(fallback) ? fallback : {};
+  const architectures = Object.keys(arch)
+    .sort()
+    .filter((name) => Math.trunc(Number(arch[name])) > 0);
+  const hasArch = Object.keys(arch).length > 0;
+  const required =
+    hasArch || Object.keys(selector).length > 0
+      ? {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                ...(hasArch ? [{ key: "kubernetes.io/arch", operator: "In", values: architectures }] : []),
+                ...Object.keys(selector)
+                  .sort()
+                  .map((key) => ({ key, operator: "In", values: [scalarText(selector[key])] })),
+              ],
+            },
+          ],
+        }
+      : null;
+  const preferred = architectures.map((name) => ({
+    weight: Math.trunc(Number(arch[name])),
+    preference: { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: [name] }] },
+  }));
+  const expression = (item: JsonMap) => ({
+    key: item.key,
+    operator: item.operator,
+    ...(item.values ? { values: scalarText(item.values).split(",") } : {}),
+  });
+  const hard = Array.isArray(gateway.podAntiAffinityLabelSelector) ? (gateway.podAntiAffinityLabelSelector as JsonMap[]) : [];
+  const soft = Array.isArray(gateway.podAntiAffinityTermLabelSelector) ? (gateway.podAntiAffinityTermLabelSelector as JsonMap[]) : [];
+  const podAntiAffinity =
+    hard.length > 0 || soft.length > 0
+      ? {
+          ...(hard.length > 0
+            ? {
+                requiredDuringSchedulingIgnoredDuringExecution: hard.map((item) => ({
+                  labelSelector: { matchExpressions: [expression(item)] },
+                  topologyKey: item.topologyKey,
+                  ...(item.namespaces ? { namespaces: scalarText(item.namespaces).split(",") } : {}),
+                })),
+              }
+            : {}),
+          ...(soft.length > 0
+            ? {
+                preferredDuringSchedulingIgnoredDuringExecution: soft.map((item) => ({
+                  podAffinityTerm: { labelSelector: { matchExpressions: [expression(item)] }, topologyKey: item.topologyKey },
+                  weight: 100,
+                })),
+              }
+            : {}),
+        }
+      : undefined;
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: required,
+      preferredDuringSchedulingIgnoredDuringExecution: preferred.length > 0 ? preferred : null,
+    },
+    ...(podAntiAffinity ? { podAntiAffinity } : {}),
   };
 }

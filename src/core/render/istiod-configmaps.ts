@@ -4,6 +4,7 @@ import { helmLabels } from "./labels.js";
 import { istiodOwnerLabels, object, revisioned, value, type IstiodContext } from "./istiod-context.js";
 import { meshConfig, meshNetworks } from "./mesh-config.js";
 import { prettyJson, yamlText } from "./text-formats.js";
+import { layeredChartValues } from "./values.js";
 
 export interface InjectionSource {
   templates: Record<string, string>;
@@ -51,17 +52,20 @@ export function injectorConfigMap(context: IstiodContext, injection: InjectionSo
     policy: value<string>(context, "global.proxy.autoInject") || "enabled",
     alwaysInjectSelector: webhook.alwaysInjectSelector ?? [],
     neverInjectSelector: webhook.neverInjectSelector ?? [],
-    injectedAnnotations: webhook.injectedAnnotations ?? {},
+    // The chart writes the key with nothing under it when there are no annotations: YAML null.
+    injectedAnnotations:
+      isMap(webhook.injectedAnnotations) && Object.keys(webhook.injectedAnnotations).length > 0 ? webhook.injectedAnnotations : null,
     // Makes an istiod older than 1.9 (which only knows `template`) fail loudly instead of injecting garbage.
     template: "{{ Template_Version_And_Istio_Version_Mismatched_Check_Installation }}",
     templates: { ...injection.templates, ...userTemplates },
   };
-  const pilot = value<JsonMap>(context, "pilot") ?? {};
+  // The chart reads `cni` and `env` at its top level, where pilot's settings meet the IstioOperator's `values.cni`.
+  const chartLayout = chartLayoutValues(context);
   const gateways = value<JsonMap>(context, "gateways") ?? {};
   const injectorValues: JsonMap = {
     gateways: pick(gateways, ["securityContext", "seccompProfile"]),
     global: value(context, "global"),
-    pilot: pick(pilot, ["cni", "env"]),
+    pilot: pick(chartLayout, ["cni", "env"]),
     revision: context.revision,
     sidecarInjectorWebhook: webhook,
   };
@@ -71,17 +75,39 @@ export function injectorConfigMap(context: IstiodContext, injection: InjectionSo
   });
 }
 
-/** ConfigMap `values[-rev]`: the values the chart was rendered with, for debugging. */
+/** ConfigMap `values[-rev]`: the values the chart was rendered with, for debugging and external tooling. */
 export function valuesConfigMap(context: IstiodContext): KubeObject {
   return configMap(
     context,
     revisioned(context, "values"),
-    { "merged-values": prettyJson(context.values), "original-values": prettyJson(context.passedValues) },
+    { "merged-values": prettyJson(chartLayoutValues(context)), "original-values": prettyJson(context.passedValues) },
     {
       "kubernetes.io/description":
-        "This ConfigMap contains the Helm values used during chart rendering. It is written for debugging only; changing it has no effect.",
+        "This ConfigMap contains the Helm values used during chart rendering. This ConfigMap is rendered for debugging purposes and external tooling; modifying these values has no effect.",
     },
   );
+}
+
+/**
+ * The merged values in the istiod chart's own layout: its settings are top-level keys (mesh keeps them under
+ * `pilot`), overridden by whatever `pilot` settings the profile and the IstioOperator passed, which also stay
+ * under `pilot` as passed.
+ */
+function chartLayoutValues(context: IstiodContext): JsonMap {
+  const { pilot, ...shared } = context.values;
+  const passedPilot = layeredChartValues({}, context.passedValues).pilot;
+  return {
+    ...(overlaid(shared, isMap(pilot) ? pilot : {}) as JsonMap),
+    ...(isMap(passedPilot) ? { pilot: passedPilot } : {}),
+  };
+}
+
+/** Maps merge key by key; anything else in the overlay replaces, even empty values. */
+function overlaid(base: unknown, overlay: unknown): unknown {
+  if (!isMap(base) || !isMap(overlay)) return overlay;
+  const out: JsonMap = { ...base };
+  for (const [key, value] of Object.entries(overlay)) out[key] = overlaid(base[key], value);
+  return out;
 }
 
 function pick(source: JsonMap, keys: string[]): JsonMap {

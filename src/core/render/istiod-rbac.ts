@@ -22,6 +22,23 @@ interface Rule {
 }
 const rule = (apiGroups: string[], resources: string[], verbs: string[]): Rule => ({ apiGroups, resources, verbs });
 
+const analysisStatusResources = [
+  "authorizationpolicies",
+  "destinationrules",
+  "envoyfilters",
+  "gateways",
+  "peerauthentications",
+  "proxyconfigs",
+  "requestauthentications",
+  "serviceentries",
+  "sidecars",
+  "telemetries",
+  "virtualservices",
+  "wasmplugins",
+  "workloadentries",
+  "workloadgroups",
+].map((kind) => `${kind}/status`);
+
 function istiodRules(context: IstiodContext): Rule[] {
   const mcs = (value<Record<string, unknown>>(context, "pilot.env")?.MCS_API_GROUP as string | undefined) || "multicluster.x-k8s.io";
   const analysis = value<boolean>(context, "global.istiod.enableAnalysis") === true;
@@ -31,7 +48,8 @@ function istiodRules(context: IstiodContext): Rule[] {
     rule(["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"], ["get", "list", "watch", "update", "patch"]),
     rule(["admissionregistration.k8s.io"], ["validatingwebhookconfigurations"], ["get", "list", "watch", "update"]),
     rule(istioConfigGroups, ["*"], readAlt),
-    ...(analysis ? [rule(istioConfigGroups, ["*"], ["update"])] : []),
+    // Analysis writes its findings into the status of every Istio config kind.
+    ...(analysis ? [{ apiGroups: istioConfigGroups, verbs: ["update", "patch"], resources: analysisStatusResources }] : []),
     rule(["networking.istio.io"], ["workloadentries"], crud),
     rule(["networking.istio.io"], ["workloadentries/status", "serviceentries/status"], crud),
     rule(["security.istio.io"], ["authorizationpolicies/status"], crud),
@@ -39,6 +57,14 @@ function istiodRules(context: IstiodContext): Rule[] {
     rule(["apiextensions.k8s.io"], ["customresourcedefinitions"], read),
     rule([""], ["pods", "nodes", "services", "namespaces", "endpoints"], read),
     rule(["discovery.k8s.io"], ["endpointslices"], read),
+    // pilot.taint.enabled: istiod removes the CNI readiness taint from nodes.
+    ...(value<boolean>(context, "pilot.taint.enabled") === true ? [rule([""], ["nodes"], ["patch"])] : []),
+    ...(analysis
+      ? [
+          rule(["extensions", "networking.k8s.io"], ["ingresses"], read),
+          rule(["extensions", "networking.k8s.io"], ["ingresses/status"], ["*"]),
+        ]
+      : []),
     rule(["networking.k8s.io"], ["ingresses", "ingressclasses"], read),
     rule(["networking.k8s.io"], ["ingresses/status"], ["*"]),
     rule([""], ["configmaps"], ["create", "get", "list", "watch", "update"]),

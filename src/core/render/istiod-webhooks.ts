@@ -30,7 +30,9 @@ export function injectionHook(
 }
 
 /** MutatingWebhookConfiguration `istio-sidecar-injector[-rev][-ns]` (docs/design/install.md §7.2.5). */
-export function sidecarInjectorWebhook(context: IstiodContext): KubeObject {
+export function sidecarInjectorWebhook(context: IstiodContext): KubeObject | undefined {
+  // With global.operatorManageWebhooks an operator owns the webhook; the chart leaves it out.
+  if (value(context, "global.operatorManageWebhooks") === true) return undefined;
   const rev = context.revision || "default";
   const injectionUrl = value<string>(context, "istiodRemote.injectionURL");
   const caBundle = value<string>(context, "istiodRemote.injectionCABundle");

@@ -82,6 +82,22 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
       .map((key) => (isMap(userEnv[key]) ? { name: key, ...userEnv[key] } : { name: key, value: String(userEnv[key]) })),
     ...(value<JsonMap[]>(context, "pilot.envVarFrom") ?? []),
     { name: "PILOT_TRACE_SAMPLING", value: String(value(context, "pilot.traceSampling") ?? 1) },
+    ...(value<boolean>(context, "pilot.taint.enabled") === true
+      ? [
+          { name: "PILOT_ENABLE_NODE_UNTAINT_CONTROLLERS", value: "true" },
+          { name: "PILOT_NODE_UNTAINT_CONTROLLERS_TAINT_NAME", value: stringAt(context.values, "pilot.taint.name") },
+        ]
+      : []),
+    // Set from global.externalIstiod unless pilot.env already sets it.
+    ...(value(context, "global.externalIstiod") && !userEnv.EXTERNAL_ISTIOD
+      ? [{ name: "EXTERNAL_ISTIOD", value: stringAt(context.values, "global.externalIstiod") }]
+      : []),
+    ...(stringAt(context.values, "global.trustBundleName")
+      ? [{ name: "PILOT_CA_CERT_CONFIGMAP", value: stringAt(context.values, "global.trustBundleName") }]
+      : []),
+    ...(stringAt(context.values, "pilot.crlConfigMapName")
+      ? [{ name: "PILOT_CRL_CONFIGMAP", value: stringAt(context.values, "pilot.crlConfigMapName") }]
+      : []),
     { name: "PILOT_ENABLE_ANALYSIS", value: String(value(context, "global.istiod.enableAnalysis") === true) },
     { name: "CLUSTER_ID", value: stringAt(context.values, "global.multiCluster.clusterName", "Kubernetes") },
     { name: "GOMAXPROCS", valueFrom: { resourceFieldRef: { resource: "limits.cpu", divisor: "1" } } },
@@ -129,9 +145,7 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
     ...optional("topologySpreadConstraints", value(context, "pilot.topologySpreadConstraints")),
     ...(value(context, "global.priorityClassName") ? { priorityClassName: stringAt(context.values, "global.priorityClassName") } : {}),
     ...optional("initContainers", value(context, "pilot.initContainers")),
-    ...((value<string[]>(context, "global.imagePullSecrets") ?? []).length > 0
-      ? { imagePullSecrets: (value<string[]>(context, "global.imagePullSecrets") ?? []).map((secret) => ({ name: secret })) }
-      : {}),
+    // global.imagePullSecrets go on the ServiceAccount, as the chart puts them, not on the pod.
     containers: [container],
     volumes: [
       { name: "local-certs", emptyDir: { medium: "Memory" } },
@@ -233,7 +247,13 @@ export function istiodAutoscaler(context: IstiodContext): KubeObject | undefined
     {
       name,
       namespace: context.namespace,
-      labels: { app: "istiod", release: "istio", ...istiodOwnerLabels(context), ...helmLabels("istiod") },
+      labels: {
+        app: "istiod",
+        release: "istio",
+        ...istiodOwnerLabels(context),
+        "app.kubernetes.io/name": "istiod",
+        ...helmLabels("istiod"),
+      },
     },
     {
       spec: {
@@ -264,7 +284,14 @@ export function istiodDisruptionBudget(context: IstiodContext): KubeObject | und
     {
       name: revisioned(context, "istiod"),
       namespace: context.namespace,
-      labels: { app: "istiod", istio: "pilot", release: "istio", ...istiodOwnerLabels(context), ...helmLabels("istiod") },
+      labels: {
+        app: "istiod",
+        istio: "pilot",
+        release: "istio",
+        ...istiodOwnerLabels(context),
+        "app.kubernetes.io/name": "istiod",
+        ...helmLabels("istiod"),
+      },
     },
     {
       spec: {

@@ -14,7 +14,8 @@ export function operatorValues(operator: IstioOperator, user: IstioOperator): Js
   const values = clone(isMap(spec.values) ? spec.values : {}) as JsonMap;
   const global = ensureMap(values, "global");
   if (typeof spec.hub === "string" && spec.hub !== "") global.hub = spec.hub;
-  if (spec.tag !== undefined && spec.tag !== "") global.tag = String(spec.tag);
+  // istioctl moves spec.tag as a string; a number written as values.global.tag stays a number (as in original-values).
+  if (spec.tag !== undefined && spec.tag !== "") global.tag = scalarText(spec.tag);
   if (typeof spec.revision === "string" && spec.revision !== "" && spec.revision !== "default") values.revision = spec.revision;
   if (typeof spec.compatibilityVersion === "string" && spec.compatibilityVersion !== "")
     values.compatibilityVersion = spec.compatibilityVersion;
@@ -23,8 +24,6 @@ export function operatorValues(operator: IstioOperator, user: IstioOperator): Js
   ensureMap(ensureMap(values, "pilot"), "cni").enabled = isEnabledOptional(spec.components?.cni);
   const userValues = user.spec?.values;
   const relayered = isMap(userValues) ? (mergeOverlay(values, userValues) as JsonMap) : values;
-  if (typeof relayered.global === "object" && relayered.global && "tag" in relayered.global)
-    (relayered.global as JsonMap).tag = String((relayered.global as JsonMap).tag);
   return isMap(spec.unvalidatedValues) ? (mergeOverlay(relayered, spec.unvalidatedValues) as JsonMap) : relayered;
 }
 

@@ -187,7 +187,7 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
     { name: "INSTANCE_IP", ...fieldRef("status.podIP") },
     { name: "SERVICE_ACCOUNT", ...fieldRef("spec.serviceAccountName") },
     ...sortedEnv(valueAt(values, "meshConfig.defaultConfig.proxyMetadata")),
-    { name: "ZTUNNEL_CPU_LIMIT", valueFrom: { resourceFieldRef: { resource: "limits.cpu" } } },
+    { name: "ZTUNNEL_CPU_LIMIT", valueFrom: { resourceFieldRef: { resource: "limits.cpu", divisor: "1" } } },
     ...sortedEnv(values.env),
   ];
   const image = imageName(

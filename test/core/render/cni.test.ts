@@ -89,7 +89,7 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     expect(pod).toMatchObject({
       priorityClassName: "system-node-critical",
       serviceAccountName: "istio-cni",
-      terminationGracePeriodSeconds: 5,
+      terminationGracePeriodSeconds: 30,
       nodeSelector: { "kubernetes.io/os": "linux" },
       tolerations: [
         { effect: "NoSchedule", operator: "Exists" },

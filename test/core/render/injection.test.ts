@@ -131,6 +131,8 @@ describe("mesh's injection templates", () => {
       "global.proxy.lifecycle",
       "global.proxy.seccompProfile",
       "global.trustDomain",
+      // The istiod chart has no default for it; absent means the istio-ca-root-cert bundle.
+      "global.trustBundleName",
     ]);
     const prefixes: Record<string, string> = {
       ".Values": "",

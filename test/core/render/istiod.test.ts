@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeOperator } from "../../../src/core/operator/compose.js";
 import type { IstiodContext } from "../../../src/core/render/istiod-context.js";
-import { injectorConfigMap, meshConfigMap } from "../../../src/core/render/istiod-configmaps.js";
+import { injectorConfigMap, meshConfigMap, valuesConfigMap } from "../../../src/core/render/istiod-configmaps.js";
 import { istiodImage } from "../../../src/core/render/istiod.js";
 import { istiodRbac } from "../../../src/core/render/istiod-rbac.js";
 import { configValidationWebhook, sidecarInjectorWebhook } from "../../../src/core/render/istiod-webhooks.js";
@@ -265,5 +265,58 @@ describe("tracing in the mesh config", () => {
     );
     expect(mesh.defaultConfig.tracing).toEqual({ zipkin: { address: "zipkin.tracing:9411" } });
     expect(parse((meshConfigMap(contextFor([])) as any).data.mesh).defaultConfig.tracing).toBeUndefined();
+  });
+});
+
+describe("istiod chart objects as istioctl renders them (test/conformance/charts.test.ts)", () => {
+  it("labels the HPA and PDB app.kubernetes.io/name=istiod", () => {
+    expect((istiodAutoscaler(contextFor([])) as any).metadata.labels["app.kubernetes.io/name"]).toBe("istiod");
+    const pdb = istiodDisruptionBudget(contextFor(["values.pilot.autoscaleMin=2"])) as any;
+    expect(pdb.metadata.labels["app.kubernetes.io/name"]).toBe("istiod");
+  });
+
+  it("writes merged-values in the chart's layout: istiod settings top-level, the passed pilot settings under pilot", () => {
+    const configMap = valuesConfigMap(contextFor(["values.pilot.autoscaleMin=2"])) as any;
+    const merged = JSON.parse(configMap.data["merged-values"]);
+    expect(merged).toMatchObject({ autoscaleMin: 2, autoscaleMax: 5, image: "pilot", hub: "", pdb: { minAvailable: 1 } });
+    expect(merged.pilot).toEqual({ autoscaleMin: 2, enabled: true, cni: { enabled: false } });
+    expect(merged.defaultRevision).toBe("");
+    expect(merged.global).not.toHaveProperty("platform");
+    expect(merged.global.proxy.seccompProfile).toEqual({});
+  });
+
+  it("gives the injector the chart's top-level cni settings (values.cni meets pilot.cni) and null injectedAnnotations", () => {
+    const injector = injectorConfigMap(contextFor(["values.cni.ambient.enabled=true"]), { templates: {} }) as any;
+    expect(JSON.parse(injector.data.values).pilot.cni).toEqual({ enabled: false, provider: "default", ambient: { enabled: true } });
+    expect(parse(injector.data.config).injectedAnnotations).toBeNull();
+  });
+});
+
+describe("istiod settings the charts render (test/conformance/charts.test.ts)", () => {
+  const rules = (sets: string[]) =>
+    (istiodRbac(contextFor(sets)).find((o) => o.kind === "ClusterRole" && o.metadata.name === "istiod-clusterrole-istio-system") as any)
+      .rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+
+  it("pilot.taint.enabled lets istiod patch nodes and turns on the untaint controller", () => {
+    expect(rules(["values.pilot.taint.enabled=true"])).toContainEqual({ apiGroups: [""], resources: ["nodes"], verbs: ["patch"] });
+    expect(rules([])).not.toContainEqual({ apiGroups: [""], resources: ["nodes"], verbs: ["patch"] });
+    expect(envOf(["values.pilot.taint.enabled=true"])).toMatchObject({
+      PILOT_ENABLE_NODE_UNTAINT_CONTROLLERS: "true",
+      PILOT_NODE_UNTAINT_CONTROLLERS_TAINT_NAME: "cni.istio.io/not-ready",
+    });
+  });
+
+  it("global.istiod.enableAnalysis grants update/patch on the */status of each Istio kind, not on everything", () => {
+    const analysis = rules(["values.global.istiod.enableAnalysis=true"]).find((rule) => rule.verbs.join() === "update,patch")!;
+    expect(analysis.resources).toContain("virtualservices/status");
+    expect(analysis.resources.every((resource) => resource.endsWith("/status"))).toBe(true);
+  });
+
+  it("global.operatorManageWebhooks leaves the injector webhook out", () => {
+    expect(sidecarInjectorWebhook(contextFor(["values.global.operatorManageWebhooks=true"]))).toBeUndefined();
+  });
+
+  it("global.externalIstiod sets EXTERNAL_ISTIOD", () => {
+    expect(envOf(["values.global.externalIstiod=true"]).EXTERNAL_ISTIOD).toBe("true");
   });
 });

@@ -23,7 +23,7 @@ function istiodObjects(sets: string[] = []): KubeObject[] {
     istiodDeployment(context, "docker.io/istio", "1.30.3"),
     istiodService(context),
     istiodAutoscaler(context)!,
-    sidecarInjectorWebhook(context),
+    sidecarInjectorWebhook(context)!,
   ];
 }
 const main = {

@@ -16,6 +16,12 @@ describe("IstioOperator → chart values (docs/design/install.md §1 steps 7–1
     expect(values.compatibilityVersion).toBe("1.29");
   });
 
+  it("keeps a numeric values.global.tag from a file a number, as istioctl passes it (original-values shows it so)", () => {
+    const values = valuesFor([], [{ path: "iop.yaml", text: "spec:\n  values:\n    global:\n      tag: 130\n" }]);
+    expect(values.global.tag).toBe(130);
+    expect(valuesFor([], [{ path: "iop.yaml", text: "spec:\n  tag: 130\n" }]).global.tag).toBe("130");
+  });
+
   it("lets the user's own values.global.hub beat spec.hub, whatever the order of the flags", () => {
     expect(valuesFor(["values.global.hub=values.example/istio", "hub=spec.example/istio"]).global.hub).toBe("values.example/istio");
   });
