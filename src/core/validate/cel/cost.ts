@@ -1,5 +1,5 @@
 import type { StructuralSchema } from "../schema-types.js";
-import { unescapeFieldName } from "./codegen.js";
+import { unescapeFieldName } from "./property-names.js";
 
 /**
  * The API server's worst-case cost estimate of a CEL rule (cel-go's checker cost model with the Kubernetes
