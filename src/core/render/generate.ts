@@ -85,16 +85,25 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       "spec.namespace",
       "spec.namespace is not used when rendering (as in istioctl 1.30); set values.global.istioNamespace or components.<c>.namespace",
     );
-  const scope = scalarText(valueAt(iopValues, "global.resourceScope") || "all");
+  if (valueAt(iopValues, "base.enableIstioConfigCRDs") === false)
+    ignored(
+      "spec.values.base.enableIstioConfigCRDs",
+      "base.enableIstioConfigCRDs=false leaves the Istio CRDs in (as in istioctl 1.30, whose base chart templates them); list the CRDs to leave out in values.base.excludedCRDs",
+    );
+  const globalScope = resourceScope(iopValues, "global.resourceScope", findings);
+  const ztunnelScope = resourceScope(iopValues, "ztunnel.resourceScope", findings);
   const components = operator.spec?.components ?? {};
   const rendered: RenderedComponent[] = [];
-  const add = (component: ComponentName, objects: KubeObject[], gatewayName?: string) =>
+  const add = (component: ComponentName, objects: KubeObject[], gatewayName?: string) => {
+    // The gateway charts have no resourceScope; the ztunnel chart reads its own.
+    const scope = component === "ingress" || component === "egress" ? "all" : component === "ztunnel" ? ztunnelScope : globalScope;
     rendered.push({
       component,
       displayName: displayNames[component],
       ...(gatewayName ? { gatewayName } : {}),
-      objects: sortObjects(objects.filter((object) => inScope(object, scope))),
+      objects: sortObjects(objects.filter((object) => inScope(object, component, scope))),
     });
+  };
 
   if (wanted.has("base") && components.base?.enabled !== false) {
     const objects = renderBase(iopValues);
@@ -157,11 +166,32 @@ const clusterScopedKinds = new Set([
   "ValidatingAdmissionPolicyBinding",
 ]);
 
-/** values.global.resourceScope: all (default), cluster (cluster-scoped objects only) or namespace. */
-function inScope(object: KubeObject, scope: string): boolean {
+const resourceScopes = ["all", "cluster", "namespace"];
+
+/** A resourceScope value ("" keeps the charts' default, all); any other value is kept, with a warning. */
+function resourceScope(iopValues: JsonMap, path: string, findings: Finding[]): string {
+  const scope = scalarText(valueAt(iopValues, path) ?? "") || "all";
+  if (!resourceScopes.includes(scope))
+    findings.push({
+      severity: "warning",
+      code: "IOP_RESOURCE_SCOPE",
+      origin: "operator",
+      path: `spec.values.${path}`,
+      message: `resourceScope "${scope}" is none of ${resourceScopes.join(", ")}: as with istioctl, the charts that read it render none of their scoped objects`,
+    });
+  return scope;
+}
+
+/**
+ * resourceScope: all, cluster (cluster-scoped objects only) or namespace; any other value matches nothing. The
+ * CNI and ztunnel charts render their NetworkPolicy whatever the scope.
+ */
+function inScope(object: KubeObject, component: ComponentName, scope: string): boolean {
+  if (scope === "all") return true;
+  if (object.kind === "NetworkPolicy" && (component === "cni" || component === "ztunnel")) return true;
   if (scope === "cluster") return clusterScopedKinds.has(object.kind);
   if (scope === "namespace") return !clusterScopedKinds.has(object.kind);
-  return true;
+  return false;
 }
 
 /** cni and ztunnel render when their block exists and is not disabled (docs/design/install.md §6: a bare block enables them). */

@@ -227,22 +227,36 @@ describe("settings that add objects (none is refused)", () => {
     expect(labels("telemetries.telemetry.istio.io").istio).toBe("telemetry");
   });
 
-  it("filters by values.global.resourceScope", () => {
-    const kinds = (scope: string) =>
+  it("filters base and istiod by values.global.resourceScope; the gateway charts have no scope", () => {
+    const generated = (scope: string) => generateManifest({ files: [], sets: [`values.global.resourceScope=${scope}`] });
+    const kinds = (scope: string, components: string[]) =>
       new Set(
-        generateManifest({ files: [], sets: [`values.global.resourceScope=${scope}`] }).components.flatMap((c) =>
-          c.objects.map((o) => o.kind),
-        ),
+        generated(scope)
+          .components.filter((c) => components.includes(c.component))
+          .flatMap((c) => c.objects.map((o) => o.kind)),
       );
-    expect([...kinds("cluster")].sort()).toEqual([
+    expect([...kinds("cluster", ["base", "istiod"])].sort()).toEqual([
       "ClusterRole",
       "ClusterRoleBinding",
       "CustomResourceDefinition",
       "MutatingWebhookConfiguration",
       "ValidatingWebhookConfiguration",
     ]);
-    expect(kinds("namespace").has("ClusterRole")).toBe(false);
-    expect(kinds("namespace").has("Deployment")).toBe(true);
+    expect(kinds("namespace", ["base", "istiod"]).has("ClusterRole")).toBe(false);
+    expect(kinds("namespace", ["base", "istiod"]).has("Deployment")).toBe(true);
+    expect(kinds("cluster", ["ingress"])).toEqual(kinds("all", ["ingress"]));
+    expect(kinds("cluster", ["ingress"]).has("Deployment")).toBe(true);
+  });
+
+  it("renders no scoped base or istiod object for an unknown values.global.resourceScope, and warns", () => {
+    const manifest = generateManifest({ files: [], sets: ["values.global.resourceScope=al"] });
+    const objects = (component: string) => manifest.components.find((c) => c.component === component)?.objects ?? [];
+    expect(objects("base")).toEqual([]);
+    expect(objects("istiod")).toEqual([]);
+    expect(objects("ingress").length).toBeGreaterThan(0);
+    expect(manifest.findings).toContainEqual(
+      expect.objectContaining({ severity: "warning", code: "IOP_RESOURCE_SCOPE", path: "spec.values.global.resourceScope" }),
+    );
   });
 
   it("warns that spec.namespace is not used", () => {
