@@ -10,6 +10,7 @@ import { renderBase } from "./base.js";
 import { renderCni } from "./cni.js";
 import { renderGateway, type GatewayKind } from "./gateway.js";
 import { istiodAutoscaled, istiodImage, renderIstiod } from "./istiod.js";
+import { approvesCsrs } from "./istiod-rbac.js";
 import type { IstiodContext } from "./istiod-context.js";
 import { applyKubernetesSettings } from "./k8s-settings.js";
 import { sortObjects } from "./order.js";
@@ -119,6 +120,16 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       revision,
     };
     const objects = renderIstiod(context, istiodImage(context, components.pilot));
+    const signers = valueAt(values, "global.certSigners");
+    if (approvesCsrs(context) && !(Array.isArray(signers) && signers.length > 0))
+      findings.push({
+        severity: "warning",
+        code: "IOP_CSR_SIGNERS",
+        origin: "operator",
+        path: "spec.values.global.certSigners",
+        message:
+          "istiod's ClusterRole may approve certificate requests for every signer (as istioctl renders it): list the signers istiod may approve in values.global.certSigners",
+      });
     const main = {
       ...mainOf(revision ? `istiod-${revision}` : "istiod", "discovery", "components.pilot.k8s"),
       autoscaled: istiodAutoscaled(context),
