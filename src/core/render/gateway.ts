@@ -165,7 +165,8 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
   const istioNamespace = stringAt(values, "global.istioNamespace", "istio-system");
   const hub = input.instance.hub || stringAt(values, "global.hub");
   const tag = String(input.instance.tag ?? "") || stringAt(values, "global.tag");
-  const image = imageName(stringAt(values, "global.proxy.image", "proxyv2"), hub, tag, stringAt(values, "global.variant"));
+  const variant = stringAt(values, "global.proxy.variant") || stringAt(values, "global.variant");
+  const image = imageName(stringAt(values, "global.proxy.image", "proxyv2"), hub, tag, variant);
   const trustDomain = stringAt(values, "meshConfig.trustDomain", "cluster.local");
   const openshift = stringAt(values, "global.platform") === "openshift";
   const fieldRef = (fieldPath: string, withVersion = true) => ({
@@ -266,7 +267,8 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
     ...shape.selector,
     ...(ns === "istio-system" ? { heritage: "Tiller", release: "istio", chart: "gateways" } : {}),
     "service.istio.io/canonical-name": name,
-    "service.istio.io/canonical-revision": input.revision || "latest",
+    "service.istio.io/canonical-revision":
+      shape.selector["app.kubernetes.io/version"] || shape.selector.version || input.revision || "latest",
     ...operatorLabels(input.kind === "ingress" ? "IngressGateways" : "EgressGateways", input.revision, stringAt(values, "ownerName")),
     "sidecar.istio.io/inject": "false",
     "app.kubernetes.io/name": shape.common["app.kubernetes.io/name"]!,

@@ -15,7 +15,7 @@ import type { IstiodContext } from "./istiod-context.js";
 import { applyKubernetesSettings } from "./k8s-settings.js";
 import { sortObjects } from "./order.js";
 import { istiodChartValues, operatorValues } from "./values.js";
-import { renderZtunnel } from "./ztunnel.js";
+import { renderZtunnel, ztunnelChartValues } from "./ztunnel.js";
 import { scalarText } from "../json.js";
 
 export type ComponentName = "base" | "istiod" | "ingress" | "egress" | "cni" | "ztunnel";
@@ -91,8 +91,15 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       "spec.values.base.enableIstioConfigCRDs",
       "base.enableIstioConfigCRDs=false leaves the Istio CRDs in (as in istioctl 1.30, whose base chart templates them); list the CRDs to leave out in values.base.excludedCRDs",
     );
-  const globalScope = resourceScope(iopValues, "global.resourceScope", findings);
-  const ztunnelScope = resourceScope(iopValues, "ztunnel.resourceScope", findings);
+  const globalScope = resourceScope(valueAt(iopValues, "global.resourceScope"), "global.resourceScope", findings);
+  // The ztunnel chart reads its own resourceScope, which global.resourceScope fills when unset (its globals are flattened).
+  const ztunnelScope = enabledOptional(operator.spec?.components?.ztunnel)
+    ? resourceScope(
+        ztunnelChartValues({ iopValues, component: operator.spec?.components?.ztunnel, namespace }).resourceScope,
+        valueAt(iopValues, "ztunnel.resourceScope") === undefined ? "global.resourceScope" : "ztunnel.resourceScope",
+        findings,
+      )
+    : "all";
   const components = operator.spec?.components ?? {};
   const rendered: RenderedComponent[] = [];
   const add = (component: ComponentName, objects: KubeObject[], gatewayName?: string) => {
@@ -180,9 +187,12 @@ const clusterScopedKinds = new Set([
 const resourceScopes = ["all", "cluster", "namespace"];
 
 /** A resourceScope value ("" keeps the charts' default, all); any other value is kept, with a warning. */
-function resourceScope(iopValues: JsonMap, path: string, findings: Finding[]): string {
-  const scope = scalarText(valueAt(iopValues, path) ?? "") || "all";
-  if (!resourceScopes.includes(scope))
+function resourceScope(value: unknown, path: string, findings: Finding[]): string {
+  const scope = scalarText(value ?? "") || "all";
+  if (
+    !resourceScopes.includes(scope) &&
+    !findings.some((finding) => finding.code === "IOP_RESOURCE_SCOPE" && finding.path === `spec.values.${path}`)
+  )
     findings.push({
       severity: "warning",
       code: "IOP_RESOURCE_SCOPE",

@@ -171,7 +171,7 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
       { name: "cacerts", secret: { secretName: "cacerts", optional: true } },
       { name: "istio-kubeconfig", secret: { secretName: "istio-kubeconfig", optional: true } },
       { name: "istio-csr-dns-cert", secret: { secretName: "istiod-tls", optional: true } },
-      { name: "istio-csr-ca-configmap", configMap: { name: "istio-ca-root-cert", defaultMode: 420, optional: true } },
+      istiodCaVolume(context),
       ...(jwksExtraRoots ? [{ name: "extracacerts", configMap: { name: revisioned(context, "pilot-jwks-extra-cacerts") } }] : []),
       ...(value<JsonMap[]>(context, "pilot.volumes") ?? []),
     ],
@@ -308,4 +308,19 @@ export function istiodDisruptionBudget(context: IstiodContext): KubeObject | und
       },
     },
   );
+}
+
+/** The CA root istiod serves to istio-csr: its ConfigMap, or the ClusterTrustBundle istiod publishes. */
+function istiodCaVolume(context: IstiodContext): JsonMap {
+  const trustBundle = stringAt(context.values, "global.trustBundleName");
+  if (value(context, "pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API") === true)
+    return {
+      name: "istio-csr-ca-configmap",
+      projected: {
+        sources: [
+          { clusterTrustBundle: { name: `istio.io:istiod-ca:${trustBundle || "root-cert"}`, path: "root-cert.pem", optional: true } },
+        ],
+      },
+    };
+  return { name: "istio-csr-ca-configmap", configMap: { name: trustBundle || "istio-ca-root-cert", defaultMode: 420, optional: true } };
 }

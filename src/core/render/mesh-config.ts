@@ -55,10 +55,11 @@ function tracingConfig(context: IstiodContext, tracer: string): JsonMap | null {
     case "stackdriver":
       return {
         stackdriver: {
-          debug: settings.debug || false,
-          maxNumberOfAttributes: settings.maxNumberOfAttributes || 200,
-          maxNumberOfAnnotations: settings.maxNumberOfAnnotations || 200,
-          maxNumberOfMessageEvents: settings.maxNumberOfMessageEvents || 200,
+          // global.tracer.stackdriver.* are removed settings the chart refuses, so only its defaults remain.
+          debug: false,
+          maxNumberOfAttributes: 200,
+          maxNumberOfAnnotations: 200,
+          maxNumberOfMessageEvents: 200,
         },
       };
     default:

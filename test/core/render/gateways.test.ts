@@ -293,4 +293,24 @@ describe("ingress and egress gateways", () => {
       ).toBe("my-iop");
     });
   });
+
+  it("takes the canonical revision from a version label, and the image variant from global.proxy.variant first", () => {
+    const deployment = find(
+      objectsOf(["components.ingressGateways[0].name=istio-ingressgateway", "components.ingressGateways[0].label.version=v2"]),
+      "Deployment",
+      "istio-ingressgateway",
+    );
+    expect(deployment.spec.template.metadata.labels["service.istio.io/canonical-revision"]).toBe("v2");
+    const variant = find(
+      objectsOf(["unvalidatedValues.global.proxy.variant=debug", "values.global.variant=distroless"]),
+      "Deployment",
+      "istio-ingressgateway",
+    );
+    expect(variant.spec.template.spec.containers[0].image).toBe("docker.io/istio/proxyv2:1.30.3-debug");
+  });
+
+  it("does not render values.gateways.istio-ingressgateway.externalIPs, which the chart ignores", () => {
+    const service = find(objectsOf(["values.gateways.istio-ingressgateway.externalIPs[0]=192.0.2.10"]), "Service", "istio-ingressgateway");
+    expect(service.spec).not.toHaveProperty("externalIPs");
+  });
 });

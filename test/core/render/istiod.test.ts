@@ -412,13 +412,20 @@ describe("telemetry providers and tracers in the mesh config", () => {
     expect(mesh(sets).defaultProviders).toEqual(providers);
   });
 
-  it("an unknown tracer leaves an empty tracing section; stackdriver takes its limits from values.global.tracer", () => {
+  it("an unknown tracer leaves an empty tracing section; stackdriver has the chart's fixed limits", () => {
     expect(mesh(["values.global.proxy.tracer=other"]).defaultConfig).toHaveProperty("tracing", null);
-    expect(
-      mesh(["values.global.proxy.tracer=stackdriver", "values.global.tracer.stackdriver.maxNumberOfAttributes=50"]).defaultConfig.tracing,
-    ).toEqual({
-      stackdriver: { debug: false, maxNumberOfAttributes: 50, maxNumberOfAnnotations: 200, maxNumberOfMessageEvents: 200 },
+    expect(mesh(["values.global.proxy.tracer=stackdriver"]).defaultConfig.tracing).toEqual({
+      stackdriver: { debug: false, maxNumberOfAttributes: 200, maxNumberOfAnnotations: 200, maxNumberOfMessageEvents: 200 },
     });
+  });
+
+  it("pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API serves istio-csr the CA root from istiod's ClusterTrustBundle", () => {
+    const volume = (sets: string[]) =>
+      deployment(sets).spec.template.spec.volumes.find((entry: any) => entry.name === "istio-csr-ca-configmap");
+    expect(volume(["values.pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API=true"]).projected.sources).toEqual([
+      { clusterTrustBundle: { name: "istio.io:istiod-ca:root-cert", path: "root-cert.pem", optional: true } },
+    ]);
+    expect(volume(["values.global.trustBundleName=my-roots"]).configMap).toEqual({ name: "my-roots", defaultMode: 420, optional: true });
   });
 
   it("global.proxy.variant (reaching the chart through unvalidatedValues) names the proxy image type before global.variant", () => {

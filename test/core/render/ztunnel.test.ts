@@ -269,11 +269,12 @@ describe("ztunnel (ztunnel chart)", () => {
     expect(envOf(["profile=ambient"])).not.toHaveProperty("CRL_PATH");
   });
 
-  it("values.ztunnel.resourceScope (not global.resourceScope) selects its objects; another value renders none", () => {
+  it("values.ztunnel.resourceScope, else global.resourceScope, selects its objects; another value renders none", () => {
     const kinds = (sets: string[]) => ztunnelObjects(["profile=ambient", ...sets]).map((object) => object.kind);
     expect(kinds(["values.ztunnel.resourceScope=cluster"])).toEqual([]);
     expect(kinds(["values.ztunnel.resourceScope=namespace"])).toEqual(["ServiceAccount", "DaemonSet"]);
     expect(kinds(["values.ztunnel.resourceScope=everything"])).toEqual([]);
-    expect(kinds(["values.global.resourceScope=cluster"])).toEqual(["ServiceAccount", "DaemonSet"]);
+    expect(kinds(["values.global.resourceScope=cluster"])).toEqual([]);
+    expect(kinds(["values.global.resourceScope=cluster", "values.ztunnel.resourceScope=all"])).toEqual(["ServiceAccount", "DaemonSet"]);
   });
 });
