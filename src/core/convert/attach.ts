@@ -22,8 +22,10 @@ export interface Attachment {
   /**
    * parentRefs for one route kind. A Gateway with https-redirect listeners is referenced by the
    * sectionName of each listener that serves this kind, so the routes stay off the redirect listeners.
+   * With `port` (full: the port every Istio match names), every parentRef carries it and listeners on other
+   * ports are not referenced.
    */
-  parentRefsFor(kind: RouteKind): PlainRecord[];
+  parentRefsFor(kind: RouteKind, port?: number): PlainRecord[];
   /** HTTPRoute/TLSRoute hostnames from the VirtualService hosts that survive validation. */
   hostnames: string[];
   /** compat: ReferenceGrants that ingress2gateway generates for cross-namespace Gateways. */
@@ -133,14 +135,20 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
     if (!full && namespace !== virtualService.namespace) grants.push(gatewayGrant(virtualService, namespace, name, context));
   });
 
-  const parentRefsFor = (kind: RouteKind): PlainRecord[] =>
+  const parentRefsFor = (kind: RouteKind, port?: number): PlainRecord[] =>
     parentRefs.flatMap((ref) => {
+      const withPort = port === undefined ? ref : { ...ref, port };
       const gateway =
         ref.kind === "Gateway" ? index.get(`${scalarText(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
-      if (!gateway || gateway.redirectListeners.size === 0) return [ref];
+      if (!gateway || gateway.redirectListeners.size === 0) return [withPort];
       return gateway.listeners
-        .filter((listener) => !gateway.redirectListeners.has(listener.name) && listenerProtocols[kind].includes(listener.protocol))
-        .map((listener) => ({ ...ref, sectionName: listener.name }));
+        .filter(
+          (listener) =>
+            !gateway.redirectListeners.has(listener.name) &&
+            listenerProtocols[kind].includes(listener.protocol) &&
+            (port === undefined || listener.port === port),
+        )
+        .map((listener) => ({ ...withPort, sectionName: listener.name }));
     });
   const grpcOnly =
     parentRefs.length > 0 &&
