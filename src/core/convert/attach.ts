@@ -141,14 +141,23 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
       const gateway =
         ref.kind === "Gateway" ? index.get(`${scalarText(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
       if (!gateway || gateway.redirectListeners.size === 0) return [withPort];
-      return gateway.listeners
-        .filter(
-          (listener) =>
-            !gateway.redirectListeners.has(listener.name) &&
-            listenerProtocols[kind].includes(listener.protocol) &&
-            (port === undefined || listener.port === port),
-        )
-        .map((listener) => ({ ...withPort, sectionName: listener.name }));
+      const sections = gateway.listeners.filter(
+        (listener) =>
+          !gateway.redirectListeners.has(listener.name) &&
+          listenerProtocols[kind].includes(listener.protocol) &&
+          (port === undefined || listener.port === port),
+      );
+      if (sections.length === 0 && port !== undefined) {
+        notes.once(`CONV210/${virtualService.namespace}/${virtualService.name}/${gateway.namespace}/${gateway.name}/${port}`, () =>
+          notes.warning(
+            "CONV210",
+            `Gateway ${gateway.namespace}/${gateway.name} serves port ${port} only with https redirects: Istio redirected these requests before routing them, so the ${kind} gets no parentRef to it`,
+            source,
+            ["spec", "gateways"],
+          ),
+        );
+      }
+      return sections.map((listener) => ({ ...withPort, sectionName: listener.name }));
     });
   const grpcOnly =
     parentRefs.length > 0 &&

@@ -73,4 +73,18 @@ describe("Istio match ports", () => {
       { group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw", port: 443, sectionName: "https-443-a.example.com" },
     ]);
   });
+
+  it("a match port that only https-redirect listeners serve gets no parentRef, with a warning", () => {
+    const result = convertYaml(
+      gateway(
+        '[{port: {number: 80, name: http, protocol: HTTP}, hosts: ["./a.example.com"], tls: {httpsRedirect: true}}, ' +
+          '{port: {number: 443, name: https, protocol: HTTPS}, hosts: ["./a.example.com"], tls: {mode: SIMPLE, credentialName: cert}}]',
+      ) +
+        service("web", "[{name: http, port: 8080}]") +
+        virtualService("{hosts: [a.example.com], gateways: [gw], http: [{match: [{port: 80}], route: [{destination: {host: web}}]}]}"),
+    );
+    expect(codes(result.findings, "error")).toEqual([]);
+    expect(result.findings.filter((finding) => finding.code === "CONV210").map((finding) => finding.severity)).toEqual(["warning"]);
+    expect((objectNamed(result.objects, "HTTPRoute", "vs") as { spec?: { parentRefs?: unknown } }).spec?.parentRefs).toBeUndefined();
+  });
 });
