@@ -47,15 +47,16 @@ describe("mesh convert", () => {
 
   it("puts objects and findings in one JSON envelope with -o json", async () => {
     const result = await runMesh(["convert", "gateway-to-httproute", "-o", "json", "-f", input("tls-passthrough.yaml")]);
-    // match.port cannot be carried without --experimental: the routes attach more broadly (an error).
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe("");
     const envelope = JSON.parse(result.stdout);
     expect(envelope).toMatchObject({ apiVersion: "v1", kind: "List" });
     expect(envelope.items.map((item: { kind: string }) => item.kind)).toEqual(["Gateway", "TLSRoute", "TLSRoute", "ReferenceGrant"]);
+    // The match port (443) is carried as the parentRef port.
+    expect(envelope.items[1].spec.parentRefs[0].port).toBe(443);
     expect(
       envelope.findings.some(
-        (finding: { code: string; path?: string }) => finding.code === "CONV401" && finding.path === "spec.tls[0].match",
+        (finding: { code: string; path?: string }) => finding.code === "CONV202" && finding.path === "spec.gateways[0]",
       ),
     ).toBe(true);
   });

@@ -64,7 +64,7 @@ export function register(program: Command, context: CliContext): void {
       "--cluster",
       "read missing objects from the cluster (--kubeconfig/--context): Services and DestinationRules (gateway-to-httproute, ports and subsets); Namespaces and which Secrets exist (httproute-to-virtualservice, label selectors and certificates)",
     )
-    .addOption(channelOption("target channel; experimental (full profile) also uses parentRef port, rule retry, sessionPersistence"))
+    .addOption(channelOption("target channel; experimental (full profile) also uses rule retry and sessionPersistence"))
     .addOption(new Option("--experimental", "the same as --channel experimental").hideHelp())
     .option(
       "--selector <key=value>",

@@ -22,8 +22,10 @@ export interface Attachment {
   /**
    * parentRefs for one route kind. A Gateway with https-redirect listeners is referenced by the
    * sectionName of each listener that serves this kind, so the routes stay off the redirect listeners.
+   * With `port` (full: the port every Istio match names), every parentRef carries it and listeners on other
+   * ports are not referenced.
    */
-  parentRefsFor(kind: RouteKind): PlainRecord[];
+  parentRefsFor(kind: RouteKind, port?: number): PlainRecord[];
   /** HTTPRoute/TLSRoute hostnames from the VirtualService hosts that survive validation. */
   hostnames: string[];
   /** compat: ReferenceGrants that ingress2gateway generates for cross-namespace Gateways. */
@@ -133,14 +135,29 @@ export function attachVirtualService(virtualService: InputObject, index: Listene
     if (!full && namespace !== virtualService.namespace) grants.push(gatewayGrant(virtualService, namespace, name, context));
   });
 
-  const parentRefsFor = (kind: RouteKind): PlainRecord[] =>
+  const parentRefsFor = (kind: RouteKind, port?: number): PlainRecord[] =>
     parentRefs.flatMap((ref) => {
+      const withPort = port === undefined ? ref : { ...ref, port };
       const gateway =
         ref.kind === "Gateway" ? index.get(`${scalarText(ref.namespace ?? virtualService.namespace)}/${String(ref.name)}`) : undefined;
-      if (!gateway || gateway.redirectListeners.size === 0) return [ref];
-      return gateway.listeners
-        .filter((listener) => !gateway.redirectListeners.has(listener.name) && listenerProtocols[kind].includes(listener.protocol))
-        .map((listener) => ({ ...ref, sectionName: listener.name }));
+      if (!gateway || gateway.redirectListeners.size === 0) return [withPort];
+      const sections = gateway.listeners.filter(
+        (listener) =>
+          !gateway.redirectListeners.has(listener.name) &&
+          listenerProtocols[kind].includes(listener.protocol) &&
+          (port === undefined || listener.port === port),
+      );
+      if (sections.length === 0 && port !== undefined) {
+        notes.once(`CONV210/${virtualService.namespace}/${virtualService.name}/${gateway.namespace}/${gateway.name}/${port}`, () =>
+          notes.warning(
+            "CONV210",
+            `Gateway ${gateway.namespace}/${gateway.name} serves port ${port} only with https redirects: Istio redirected these requests before routing them, so the ${kind} gets no parentRef to it`,
+            source,
+            ["spec", "gateways"],
+          ),
+        );
+      }
+      return sections.map((listener) => ({ ...withPort, sectionName: listener.name }));
     });
   const grpcOnly =
     parentRefs.length > 0 &&

@@ -11,7 +11,7 @@ const narrowingDropped = ["authority", "scheme", "port", "sourceLabels", "source
 export interface ConvertedMatches {
   /** undefined: the entry had no `match` (matches every request). */
   matches: PlainRecord[] | undefined;
-  /** `port` of every match, for parentRef ports in `full`. */
+  /** `port` of every match (undefined: any port), for parentRef ports in `full`. */
   ports: (number | undefined)[];
 }
 
@@ -31,7 +31,8 @@ function isCleanPath(value: string): boolean {
 }
 
 export function convertMatches(entry: PlainRecord, at: FieldPath, virtualService: InputObject, context: ConvertContext): ConvertedMatches {
-  if (!Array.isArray(entry.match) || entry.match.length === 0) return { matches: undefined, ports: [] };
+  // An entry without match serves every port.
+  if (!Array.isArray(entry.match) || entry.match.length === 0) return { matches: undefined, ports: [undefined] };
   const matches: PlainRecord[] = [];
   const ports: (number | undefined)[] = [];
   entry.match.forEach((raw, index) => {
@@ -62,7 +63,8 @@ function convertMatch(match: PlainRecord, at: FieldPath, virtualService: InputOb
 
   for (const field of narrowingDropped) {
     if (!hasKey(match, field)) continue;
-    if (field === "port" && full && context.options.experimental) continue;
+    // full: a port every match agrees on becomes the parentRef port (http-routes.ts); disagreeing ports are an error there.
+    if (field === "port" && full) continue;
     notes.error("CONV301", `match.${field} has no Gateway API form and is dropped: the match gets broader`, source, [...at, field]);
   }
   if (ignoreCase && !(full && uri)) {

@@ -50,7 +50,7 @@ export function convertHttp(
       ["spec", "http", later],
     );
   }
-  const parentRefs = withPort(attachment.parentRefsFor("HTTPRoute"), ports, virtualService, context);
+  const parentRefs = parentRefsWithPort(attachment, ports, virtualService, context);
   const groups = routeGroups(parentRefs, attachment.hostnames, context.full);
   const routes: Emitted[] = [];
   groups.forEach(({ parents, hostnames, suffix: hostSuffix }) => {
@@ -423,28 +423,27 @@ function chunkRules(drafts: readonly RuleDraft[]): RuleDraft[][] {
   return chunks;
 }
 
-/** full + --experimental: a port every match agrees on moves to the Gateway parentRefs. */
-function withPort(
-  parentRefs: PlainRecord[],
+/**
+ * full: a port every match of every entry names becomes the port of each parentRef (Gateway listeners or, for the
+ * mesh, the Service port). Entries that disagree (or some without a port) cannot share one HTTPRoute's parents.
+ */
+function parentRefsWithPort(
+  attachment: Attachment,
   ports: (number | undefined)[],
   virtualService: InputObject,
   context: ConvertContext,
 ): PlainRecord[] {
   const distinct = new Set(ports);
-  if (!context.full || ports.length === 0 || distinct.has(undefined)) return parentRefs;
-  if (!context.options.experimental || distinct.size !== 1) {
-    context.notes.error(
-      "CONV301",
-      context.options.experimental
-        ? "match ports differ between entries: dropped, the routes attach to every port"
-        : "match.port is dropped (parentRef port is an experimental-channel field; use --experimental)",
-      virtualService.source,
-      ["spec", "http"],
-    );
-    return parentRefs;
-  }
-  const port = [...distinct][0]!;
-  return parentRefs.map((ref) => (ref.kind === "Gateway" ? { ...ref, port } : ref));
+  const named = [...distinct].filter((port) => port !== undefined);
+  if (!context.full || named.length === 0) return attachment.parentRefsFor("HTTPRoute");
+  if (distinct.size === 1) return attachment.parentRefsFor("HTTPRoute", named[0]);
+  context.notes.error(
+    "CONV301",
+    `match.port differs between matches (${[...distinct].map((port) => port ?? "any").join(", ")}): one HTTPRoute has one set of parentRef ports, so the port is dropped and the routes attach to every port; split the VirtualService by port`,
+    virtualService.source,
+    ["spec", "http"],
+  );
+  return attachment.parentRefsFor("HTTPRoute");
 }
 
 function route(

@@ -15,7 +15,7 @@ export interface ConvertOptions {
   clusterDomain: string;
   /** Where Istio's gateway workload reads TLS secrets from, when it differs from the Gateway's namespace. */
   credentialNamespace?: string;
-  /** Allow experimental-channel fields (`retry`, `sessionPersistence`, parentRef `port`) in `full`. */
+  /** Allow experimental-channel fields (`retry`, `sessionPersistence`) in `full`. */
   experimental: boolean;
   /** Value of the generator annotation, e.g. `mesh-0.1.0`. */
   generator: string;

@@ -64,14 +64,7 @@ export function convertTls(virtualService: InputObject, attachment: Attachment, 
       notes.error("CONV305", "TLS route without a usable destination is skipped", source, [...at, "route"]);
       return;
     }
-    const parentRefs = portParentRefs(
-      attachment.parentRefsFor("TLSRoute"),
-      ports,
-      at,
-      virtualService,
-      context,
-      context.options.experimental,
-    );
+    const parentRefs = portParentRefs(attachment, "TLSRoute", ports, at, virtualService, context);
     routes.push(
       ...streamRoutes(
         "TLSRoute",
@@ -108,8 +101,7 @@ export function convertTcp(virtualService: InputObject, attachment: Attachment, 
       notes.error("CONV305", "TCP route without a usable destination is skipped", source, [...at, "route"]);
       return;
     }
-    // TCPRoute is experimental-channel only, where parentRef `port` exists too.
-    const parentRefs = portParentRefs(attachment.parentRefsFor("TCPRoute"), ports, at, virtualService, context, true);
+    const parentRefs = portParentRefs(attachment, "TCPRoute", ports, at, virtualService, context);
     routes.push(...streamRoutes("TCPRoute", `${virtualService.name}-idx-${index}`, virtualService, parentRefs, [], backendRefs, context));
   });
   if (entries.length > 1 && !full) {
@@ -148,31 +140,26 @@ function noteDroppedMatchFields(
   }
 }
 
+/** full: the port every match names becomes the parentRef port (Gateway listener or Service port). */
 function portParentRefs(
-  parentRefs: PlainRecord[],
+  attachment: Attachment,
+  kind: "TLSRoute" | "TCPRoute",
   ports: (number | undefined)[],
   at: FieldPath,
   virtualService: InputObject,
   context: ConvertContext,
-  portAllowed: boolean,
 ): PlainRecord[] {
-  if (!context.full || ports.length === 0) return parentRefs;
   const distinct = new Set(ports);
-  if (distinct.size === 1 && !distinct.has(undefined) && portAllowed) {
-    const port = [...distinct][0]!;
-    return parentRefs.map((ref) => (ref.kind === "Gateway" ? { ...ref, port } : ref));
-  }
-  if ([...distinct].some((port) => port !== undefined)) {
-    context.notes.error(
-      "CONV401",
-      portAllowed
-        ? "match ports differ: dropped, the route attaches to every matching listener"
-        : "match.port is dropped (parentRef port is an experimental-channel field; use --experimental)",
-      virtualService.source,
-      [...at, "match"],
-    );
-  }
-  return parentRefs;
+  const named = [...distinct].filter((port) => port !== undefined);
+  if (!context.full || named.length === 0) return attachment.parentRefsFor(kind);
+  if (distinct.size === 1) return attachment.parentRefsFor(kind, named[0]);
+  context.notes.error(
+    "CONV401",
+    `match.port differs between matches (${[...distinct].map((port) => port ?? "any").join(", ")}): dropped, the route attaches to every matching listener; split the entry by port`,
+    virtualService.source,
+    [...at, "match"],
+  );
+  return attachment.parentRefsFor(kind);
 }
 
 /** One route, or several when parentRefs or hostnames pass the CRD limits (`full`). */

@@ -79,6 +79,47 @@ describe("round trip Istio → Gateway API (full) → Istio", () => {
     }
   });
 
+  it("keeps a match port: requests on the Gateway's other port stay unrouted", () => {
+    const gateway = {
+      apiVersion: "networking.istio.io/v1",
+      kind: "Gateway",
+      metadata: { name: "gw", namespace: "edge" },
+      spec: {
+        servers: [
+          { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*/shop.example.com"] },
+          { port: { number: 8080, name: "http-alt", protocol: "HTTP" }, hosts: ["*/shop.example.com"] },
+        ],
+      },
+    };
+    const vs = {
+      apiVersion: "networking.istio.io/v1",
+      kind: "VirtualService",
+      metadata: { name: "admin", namespace: "app" },
+      spec: {
+        hosts: ["shop.example.com"],
+        gateways: ["edge/gw"],
+        http: [
+          { match: [{ port: 8080, uri: { prefix: "/admin/" } }], route: [{ destination: { host: "admin", port: { number: 9000 } } }] },
+          { match: [{ port: 8080 }], route: [{ destination: { host: "web", port: { number: 9000 } } }] },
+        ],
+      },
+    };
+    const forward = convertIstioToGatewayApi(parseManifestText(toYamlStream([gateway, vs]), "istio.yaml").documents, options);
+    expect(forward.findings.filter((finding) => finding.severity === "error")).toEqual([]);
+    const { istio } = roundTrip([gateway, vs]);
+    const requests = [80, 8080].flatMap((port) =>
+      ["/", "/admin/users"].map((path) => ({ path, method: "GET", headers: {}, port, host: "shop.example.com" })),
+    );
+    expect(requests.map((request) => routeThroughIstioGateway([gateway, vs] as KubeObject[], request))).toContainEqual({
+      kind: "no route (404)",
+    });
+    for (const request of requests) {
+      expect(routeThroughIstioGateway(istio, request), JSON.stringify(request)).toEqual(
+        routeThroughIstioGateway([gateway, vs] as KubeObject[], request),
+      );
+    }
+  });
+
   it.each(Array.from({ length: 60 }, (_, seed) => seed + 1))("routes every probe request the same way (random input %i)", (seed) => {
     const input = randomVirtualServiceInput(seed);
     const original = input.find((object) => object.kind === "VirtualService")!;

@@ -136,16 +136,23 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
     // its cost, which still counts against the object's budget.
     const text = smallValueKey(value);
     if (text !== undefined) {
-      const key = `${expression}\u0000${text}`;
-      const known = outcomes.get(key);
+      // Keyed by expression, then value: a joined key would hash the whole (often long) expression on every call.
+      let byValue = outcomes.get(expression);
+      const known = byValue?.get(text);
       if (known) {
         objectCost += known.cost;
         return known.outcome;
       }
       const before = objectCost;
       const outcome = runCompiled(compiled, value, false);
-      if (outcomes.size >= REMEMBERED_OUTCOMES) outcomes.clear();
-      outcomes.set(key, { outcome, cost: objectCost - before });
+      if (rememberedOutcomes >= REMEMBERED_OUTCOMES) {
+        outcomes.clear();
+        rememberedOutcomes = 0;
+        byValue = undefined;
+      }
+      if (!byValue) outcomes.set(expression, (byValue = new Map<string, { outcome: Outcome; cost: number }>()));
+      byValue.set(text, { outcome, cost: objectCost - before });
+      rememberedOutcomes++;
       return outcome;
     }
   }
@@ -158,15 +165,23 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
 }
 
 const REMEMBERED_OUTCOMES = 4096;
-const outcomes = new Map<string, { outcome: Outcome; cost: number }>();
+const outcomes = new Map<string, Map<string, { outcome: Outcome; cost: number }>>();
+let rememberedOutcomes = 0;
 
 /** A key for values small enough that remembering their outcome is cheaper than evaluating again. */
 function smallValueKey(value: unknown): string | undefined {
   if (typeof value === "string") return value.length <= 128 ? `s${value}` : undefined;
   if (typeof value !== "object" || value === null) return `v${String(value)}`;
+  // The rules of one node run one after another on the same value: serialize it once for all of them.
+  if (value === lastKeyedValue) return lastValueKey;
   const text = JSON.stringify(value);
-  return text.length <= 256 ? `j${text}` : undefined;
+  lastKeyedValue = value;
+  lastValueKey = text.length <= 256 ? `j${text}` : undefined;
+  return lastValueKey;
 }
+
+let lastKeyedValue: object | undefined;
+let lastValueKey: string | undefined;
 
 function runCompiled(compiled: CompiledRule, value: unknown, root: boolean): Outcome {
   try {
@@ -188,6 +203,7 @@ function runCompiled(compiled: CompiledRule, value: unknown, root: boolean): Out
 export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldError[] {
   const errors: FieldError[] = [];
   objectCost = 0;
+  lastKeyedValue = undefined;
   for (const site of sites) {
     const isRoot = root && site.path.length === 0;
     for (const rule of site.schema["x-kubernetes-validations"] ?? []) {
@@ -213,9 +229,11 @@ export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldE
 }
 
 function evaluateRule(rule: ValidationRule, site: RuleSite, root: boolean): FieldError | undefined {
+  const outcome = runRule(rule.rule, site.value, site.schema, root);
+  // Nearly every rule passes: the error's path and shown type are built only for the others.
+  if ("value" in outcome && outcome.value === true) return undefined;
   const path = rule.fieldPath ? [...site.path, ...parseFieldPath(rule.fieldPath)] : site.path;
   const shown = JSON.stringify(celTypeName(site.schema, site.value));
-  const outcome = runRule(rule.rule, site.value, site.schema, root);
   if ("compileError" in outcome) {
     return {
       type: "Invalid",
@@ -226,7 +244,6 @@ function evaluateRule(rule: ValidationRule, site: RuleSite, root: boolean): Fiel
       detail: `rule compile error: ${outcome.compileError}: ${rule.rule}`,
     };
   }
-  if ("value" in outcome && outcome.value === true) return undefined;
   if ("error" in outcome && outcome.overCallLimit) {
     return {
       type: "Invalid",
