@@ -1,18 +1,15 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { describe, expect, it } from "vitest";
+import { startTestCluster } from "./kube-helpers.js";
+import { stoppedAfterEach } from "./per-test.js";
 
-let cluster: TestCluster | undefined;
-afterEach(async () => {
-  await cluster?.stop();
-  cluster = undefined;
-});
+const startCluster = stoppedAfterEach(startTestCluster);
 
 describe("mesh analyze --cluster", () => {
   it("resolves destinations against live Services, files winning over live objects", async () => {
-    cluster = await startTestCluster({ namespaces: ["default", "shop"] });
+    const cluster = await startCluster({ namespaces: ["default", "shop"] });
     cluster.server.createObject({
       apiVersion: "v1",
       kind: "Service",
