@@ -18,6 +18,7 @@ import {
   readJson,
   readPod,
   describeWithInjector,
+  proxyVolumeNames,
   restrictedProxySecurityContext,
   proxyReadinessProbe,
   withAnnotations,
@@ -200,16 +201,7 @@ await describeWithInjector("gateway-side templates executed as istiod executes t
       expect(envOf(proxy).map((e) => e.name)).toEqual(
         expect.arrayContaining(["POD_NAME", "POD_NAMESPACE", "PROXY_CONFIG", "TRUST_DOMAIN"]),
       );
-      expect((podSpec.volumes as { name: string }[]).map((v) => v.name)).toEqual([
-        "workload-socket",
-        "credential-socket",
-        "workload-certs",
-        "istio-envoy",
-        "istio-data",
-        "istio-podinfo",
-        "istio-token",
-        "istiod-ca-cert",
-      ]);
+      expect((podSpec.volumes as { name: string }[]).map((v) => v.name)).toEqual([...proxyVolumeNames]);
     });
 
     it("waypoint: the same objects with an Envoy in waypoint mode, HBONE port, out of ambient capture", async () => {

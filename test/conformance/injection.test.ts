@@ -24,6 +24,7 @@ import {
   names,
   readPod,
   describeWithInjector,
+  proxyVolumeNames,
   restrictedProxySecurityContext,
   proxyReadinessProbe,
   withAnnotations,
@@ -145,17 +146,7 @@ await describeWithInjector("the sidecar template executed as istiod executes it"
       expect(JSON.parse(annotations["sidecar.istio.io/status"]!)).toEqual({
         initContainers: ["istio-init"],
         containers: ["istio-proxy"],
-        volumes: [
-          "workload-socket",
-          "credential-socket",
-          "workload-certs",
-          "istio-envoy",
-          "istio-data",
-          "istio-podinfo",
-          "istio-token",
-          "istiod-ca-cert",
-          "istio-ca-crl",
-        ],
+        volumes: [...proxyVolumeNames, "istio-ca-crl"],
         imagePullSecrets: null,
         revision: "default",
       });

@@ -47,6 +47,18 @@ export const restrictedProxySecurityContext = {
   runAsGroup: 1337,
 };
 
+/** The volumes istiod's proxy templates declare, in order (the sidecar adds istio-ca-crl after them). */
+export const proxyVolumeNames = [
+  "workload-socket",
+  "credential-socket",
+  "workload-certs",
+  "istio-envoy",
+  "istio-data",
+  "istio-podinfo",
+  "istio-token",
+  "istiod-ca-cert",
+];
+
 /** istio-proxy's readiness probe on the status port, as the sidecar and gateway templates declare it. */
 export const proxyReadinessProbe = {
   httpGet: { path: "/healthz/ready", port: 15021 },
