@@ -17,16 +17,14 @@ import {
   names,
   readJson,
   readPod,
-  requireGo,
-  useInjector,
+  describeWithInjector,
+  proxyVolumeNames,
+  restrictedProxySecurityContext,
+  proxyReadinessProbe,
   withAnnotations,
 } from "./injection-harness/support.js";
 
-const goVersion = await requireGo();
-
-describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes them", () => {
-  const { templates, run, inject } = useInjector();
-
+await describeWithInjector("gateway-side templates executed as istiod executes them", ({ templates, run, inject }) => {
   describe("Example D: the gateway template (§4, §7.5)", () => {
     let pod: Pod;
     beforeAll(async () => {
@@ -39,24 +37,10 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       const proxy = container(pod, "istio-proxy");
       expect(proxy.image).toBe("docker.io/istio/proxyv2:1.30.3");
       expect(args(proxy).slice(0, 4)).toEqual(["proxy", "router", "--domain", "$(POD_NAMESPACE).svc.cluster.local"]);
-      expect(proxy.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ["ALL"] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1337,
-        runAsGroup: 1337,
-      });
+      expect(proxy.securityContext).toEqual(restrictedProxySecurityContext);
       expect(proxy.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" } });
       expect(proxy.ports).toEqual([{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }]);
-      expect(proxy.readinessProbe).toEqual({
-        httpGet: { path: "/healthz/ready", port: 15021 },
-        initialDelaySeconds: 0,
-        periodSeconds: 15,
-        timeoutSeconds: 3,
-        failureThreshold: 4,
-      });
+      expect(proxy.readinessProbe).toEqual(proxyReadinessProbe);
       expect(proxy.startupProbe).toBeUndefined();
       expect(envValue(proxy, "ISTIO_META_APP_CONTAINERS")).toBe("");
       expect(envValue(proxy, "ISTIO_META_POD_PORTS")).toBe("[]");
@@ -217,16 +201,7 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       expect(envOf(proxy).map((e) => e.name)).toEqual(
         expect.arrayContaining(["POD_NAME", "POD_NAMESPACE", "PROXY_CONFIG", "TRUST_DOMAIN"]),
       );
-      expect((podSpec.volumes as { name: string }[]).map((v) => v.name)).toEqual([
-        "workload-socket",
-        "credential-socket",
-        "workload-certs",
-        "istio-envoy",
-        "istio-data",
-        "istio-podinfo",
-        "istio-token",
-        "istiod-ca-cert",
-      ]);
+      expect((podSpec.volumes as { name: string }[]).map((v) => v.name)).toEqual([...proxyVolumeNames]);
     });
 
     it("waypoint: the same objects with an Envoy in waypoint mode, HBONE port, out of ambient capture", async () => {

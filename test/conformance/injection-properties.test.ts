@@ -16,16 +16,11 @@ import {
   environment,
   names,
   readPod,
-  requireGo,
-  useInjector,
+  describeWithInjector,
   withAnnotations,
 } from "./injection-harness/support.js";
 
-const goVersion = await requireGo();
-
-describe.skipIf(!goVersion)("injection properties and decisions", () => {
-  const { templates, run, injectAll } = useInjector();
-
+await describeWithInjector("injection properties and decisions", ({ templates, run, injectAll }) => {
   describe("Example E: not injected and errors (§1.4, §1.5, §7.6)", () => {
     it.each([
       ["label inject=false", (p: Pod) => ((p.metadata.labels ??= {})["sidecar.istio.io/inject"] = "false")],

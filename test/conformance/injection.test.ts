@@ -23,16 +23,14 @@ import {
   expectGolden,
   names,
   readPod,
-  requireGo,
-  useInjector,
+  describeWithInjector,
+  proxyVolumeNames,
+  restrictedProxySecurityContext,
+  proxyReadinessProbe,
   withAnnotations,
 } from "./injection-harness/support.js";
 
-const goVersion = await requireGo();
-
-describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it", () => {
-  const { templates, run, inject } = useInjector();
-
+await describeWithInjector("the sidecar template executed as istiod executes it", ({ templates, run, inject }) => {
   it("mesh's static template checker agrees with Go's parser on accept/reject", async () => {
     // A case with a fourth element "execute" passes Go's parser but fails when executed (still an error).
     const cases = [
@@ -148,17 +146,7 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       expect(JSON.parse(annotations["sidecar.istio.io/status"]!)).toEqual({
         initContainers: ["istio-init"],
         containers: ["istio-proxy"],
-        volumes: [
-          "workload-socket",
-          "credential-socket",
-          "workload-certs",
-          "istio-envoy",
-          "istio-data",
-          "istio-podinfo",
-          "istio-token",
-          "istiod-ca-cert",
-          "istio-ca-crl",
-        ],
+        volumes: [...proxyVolumeNames, "istio-ca-crl"],
         imagePullSecrets: null,
         revision: "default",
       });
@@ -218,13 +206,7 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
         "--proxyComponentLogLevel=misc:error",
         "--log_output_level=default:info",
       ]);
-      expect(proxy.readinessProbe).toEqual({
-        httpGet: { path: "/healthz/ready", port: 15021 },
-        initialDelaySeconds: 0,
-        periodSeconds: 15,
-        timeoutSeconds: 3,
-        failureThreshold: 4,
-      });
+      expect(proxy.readinessProbe).toEqual(proxyReadinessProbe);
       expect(proxy.startupProbe).toEqual({
         httpGet: { path: "/healthz/ready", port: 15021 },
         initialDelaySeconds: 0,
@@ -232,15 +214,7 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
         timeoutSeconds: 3,
         failureThreshold: 600,
       });
-      expect(proxy.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ["ALL"] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1337,
-        runAsGroup: 1337,
-      });
+      expect(proxy.securityContext).toEqual(restrictedProxySecurityContext);
       expect(proxy.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } });
     });
 
@@ -512,15 +486,7 @@ describe.skipIf(!goVersion)("the sidecar template executed as istiod executes it
       expect(names(pod.spec.initContainers)).toEqual(["istio-validation"]);
       const validation = container(pod, "istio-validation");
       expect(args(validation).slice(-2)).toEqual(["--run-validation", "--skip-rule-apply"]);
-      expect(validation.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ["ALL"] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsUser: 1337,
-        runAsGroup: 1337,
-        runAsNonRoot: true,
-      });
+      expect(validation.securityContext).toEqual(restrictedProxySecurityContext);
       expect(pod.metadata.annotations).toMatchObject({
         "sidecar.istio.io/interceptionMode": "REDIRECT",
         "traffic.sidecar.istio.io/includeOutboundIPRanges": "*",

@@ -1,7 +1,5 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseManifestText } from "../../src/core/documents/index.js";
 import { ajvIncompatibilities } from "../../src/core/validate/ajv/schema.js";
 import { precompiledValueValidator, useAjvFastPath } from "../../src/core/validate/ajv/validators.js";
 import { builtinSchemaSource } from "../../src/core/validate/builtin-schemas.js";
@@ -10,49 +8,13 @@ import { schemasFromCrd, validateObjects, type KindSchema } from "../../src/core
 import { checkValues, prunedForValueChecks, runtimeAjvValidator, walkerValueErrors } from "../core/validate/ajv/corpus.js";
 import { corpusMutations } from "../core/validate/corpus-mutations.js";
 import { targetedMutations } from "../core/validate/targeted-mutations.js";
+import { corpus, crdSuites, loadCrds, reference } from "./crd-suites.js";
 
 /**
  * The ajv fast path on the conformance corpus: the precompiled validators of the built-in schemas, and the
  * same translation applied to the official CRDs, accept exactly what the walker finds nothing wrong with,
  * and `mesh validate`'s findings are identical with and without the fast path.
  */
-const reference = path.resolve(import.meta.dirname, "../../../shared/reference");
-const corpusDirectory = path.resolve(import.meta.dirname, "../fixtures/validate/corpus");
-
-function loadCrds(location: string): unknown[] {
-  const files = location.endsWith(".yaml")
-    ? [location]
-    : readdirSync(location)
-        .filter((file) => file.endsWith(".yaml"))
-        .map((file) => path.join(location, file));
-  return files.flatMap((file) =>
-    parseManifestText(readFileSync(file, "utf8"), file)
-      .documents.map((document) => document.object)
-      .filter((object) => (object as { kind?: string }).kind === "CustomResourceDefinition"),
-  );
-}
-
-const corpus = (name: string) =>
-  parseManifestText(readFileSync(path.join(corpusDirectory, name), "utf8"), name).documents.map(
-    (document) => document.object as Record<string, any>,
-  );
-
-const suites = [
-  ...(["v1.2.1", "v1.5.1"] as const).flatMap((gatewayApiVersion) =>
-    (["standard", "experimental"] as const).map((channel) => ({
-      name: `Gateway API ${gatewayApiVersion} ${channel}`,
-      crds: path.join(reference, "gateway-api", gatewayApiVersion, channel),
-      corpus: "gateway-api.yaml",
-      variant: { gatewayApiVersion, channel },
-    })),
-  ),
-  {
-    name: "Istio 1.30.3",
-    crds: path.join(reference, "istio", "1.30.3", "crd-all.gen.yaml"),
-    corpus: "istio.yaml",
-    variant: { gatewayApiVersion: "v1.5.1", channel: "standard" } as const,
-  },
-];
 
 const counts: string[] = [];
 
@@ -63,7 +25,7 @@ describe.skipIf(!existsSync(reference))("the ajv fast path agrees with the walke
     for (const line of counts) console.log(line);
   });
 
-  for (const suite of suites) {
+  for (const suite of crdSuites) {
     it(`${suite.name}: ajv-valid ⇔ no value error, for the built-in and the official schemas`, () => {
       const official = loadCrds(suite.crds).flatMap((crd) => schemasFromCrd(crd));
       for (const schema of official.filter((candidate) => candidate.served)) {

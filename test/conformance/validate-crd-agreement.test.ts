@@ -1,40 +1,18 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseManifestText } from "../../src/core/documents/index.js";
 import type { Finding } from "../../src/core/findings.js";
 import { schemasFromCrd, validateObjects } from "../../src/core/validate/index.js";
 import { builtinSchemaSource } from "../../src/core/validate/builtin-schemas.js";
 import { useCelInterpreterForAllRules } from "../../src/core/validate/cel/rules.js";
 import { corpusMutations } from "../core/validate/corpus-mutations.js";
 import { targetedMutations } from "../core/validate/targeted-mutations.js";
+import { corpus, crdSuites, loadCrds, reference } from "./crd-suites.js";
 
 /**
  * The built-in schemas must give the verdict the official CRDs give (loaded through the same path as
  * `--crds`), on valid documents and on systematic mutations of them, for every Gateway API variant and
  * for Istio. Runs over whatever kinds the built-in catalog has.
  */
-const reference = path.resolve(import.meta.dirname, "../../../shared/reference");
-const corpusDirectory = path.resolve(import.meta.dirname, "../fixtures/validate/corpus");
-
-function loadCrds(location: string): unknown[] {
-  const files = location.endsWith(".yaml")
-    ? [location]
-    : readdirSync(location)
-        .filter((file) => file.endsWith(".yaml"))
-        .map((file) => path.join(location, file));
-  return files.flatMap((file) =>
-    parseManifestText(readFileSync(file, "utf8"), file)
-      .documents.map((document) => document.object)
-      .filter((object) => (object as { kind?: string }).kind === "CustomResourceDefinition"),
-  );
-}
-
-function corpus(name: string): Record<string, any>[] {
-  return parseManifestText(readFileSync(path.join(corpusDirectory, name), "utf8"), name).documents.map(
-    (document) => document.object as Record<string, any>,
-  );
-}
 
 const isError = (finding: Finding) => finding.severity === "error";
 
@@ -50,23 +28,6 @@ interface Tally {
 
 const tallies = new Map<string, Tally>();
 
-const suites = [
-  ...(["v1.2.1", "v1.5.1"] as const).flatMap((gatewayApiVersion) =>
-    (["standard", "experimental"] as const).map((channel) => ({
-      name: `Gateway API ${gatewayApiVersion} ${channel}`,
-      crds: path.join(reference, "gateway-api", gatewayApiVersion, channel),
-      corpus: "gateway-api.yaml",
-      variant: { gatewayApiVersion, channel },
-    })),
-  ),
-  {
-    name: "Istio 1.30.3",
-    crds: path.join(reference, "istio", "1.30.3", "crd-all.gen.yaml"),
-    corpus: "istio.yaml",
-    variant: { gatewayApiVersion: "v1.5.1", channel: "standard" } as const,
-  },
-];
-
 describe.skipIf(!existsSync(reference))("built-in schemas agree with the official CRDs", () => {
   afterAll(() => {
     for (const [name, tally] of tallies) {
@@ -76,7 +37,7 @@ describe.skipIf(!existsSync(reference))("built-in schemas agree with the officia
     }
   });
 
-  for (const suite of suites) {
+  for (const suite of crdSuites) {
     it(`${suite.name}: same verdict on the corpus and its mutations`, () => {
       const crds = loadCrds(suite.crds);
       const official = crds.flatMap((crd) => schemasFromCrd(crd));

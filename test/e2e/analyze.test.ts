@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, runMesh } from "./run-mesh.js";
+import { writeRouteToHost } from "./analyze-inputs.js";
 
 const fixture = (name: string) => `test/fixtures/analyze/${name}`;
 const lineOf = /^(\S+):(\d+):(\d+): (error|warning|info) (\S+) /;
@@ -90,27 +91,7 @@ describe("mesh analyze", () => {
   });
 
   it("reads the mesh config from --meshconfig", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mesh-analyze-"));
-    const file = join(dir, "vs.yaml");
-    writeFileSync(
-      file,
-      [
-        "apiVersion: v1",
-        "kind: Service",
-        "metadata: {name: cart, namespace: shop}",
-        "spec: {ports: [{port: 80, name: http}]}",
-        "---",
-        "apiVersion: networking.istio.io/v1",
-        "kind: VirtualService",
-        "metadata: {name: vs, namespace: web}",
-        "spec:",
-        "  hosts: [vs]",
-        "  http:",
-        "  - route:",
-        "    - destination: {host: cart.shop.svc.corp.internal}",
-        "",
-      ].join("\n"),
-    );
+    const { dir, file } = writeRouteToHost("web", "cart.shop.svc.corp.internal");
     expect((await runMesh(["analyze", file])).stdout).toContain("IST0101");
     const withConfig = await runMesh(["analyze", "--meshconfig", fixture("docs/mesh.yaml"), file]);
     expect(withConfig.stdout).not.toContain("IST0101");

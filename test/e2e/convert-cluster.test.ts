@@ -1,18 +1,15 @@
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { describe, expect, it } from "vitest";
+import { startTestCluster } from "./kube-helpers.js";
 import { createOnceServed, destinationRuleCrd, objectsOf, storefront } from "./storefront-cluster.js";
 import { repoRoot, runMesh } from "./run-mesh.js";
+import { stoppedAfterEach } from "./per-test.js";
 
 describe("mesh convert --cluster", () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  const startCluster = stoppedAfterEach(startTestCluster);
 
   it("takes ports and subsets from the live Services and DestinationRules", async () => {
-    cluster = await startTestCluster({ namespaces: ["default", "shop"] });
+    const cluster = await startCluster({ namespaces: ["default", "shop"] });
     for (const object of objectsOf("platform.yaml"))
       if ((object as { kind: string }).kind === "Service") cluster.server.createObject(object);
     cluster.server.createObject(destinationRuleCrd);
@@ -41,7 +38,7 @@ describe("mesh convert --cluster", () => {
     expect(offline.exitCode).toBe(1);
     expect(offline.stderr).toContain("CONV603");
 
-    cluster = await startTestCluster({ namespaces: ["default", "infra"] });
+    const cluster = await startCluster({ namespaces: ["default", "infra"] });
     cluster.server.createObject({
       apiVersion: "v1",
       kind: "Namespace",

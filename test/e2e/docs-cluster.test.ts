@@ -32,16 +32,7 @@ describe("docs/cluster.md examples", () => {
     for (const line of lines) {
       if (line.startsWith("kubectl label namespace shop istio.io/rev=prod")) {
         // What the kubectl line does, through the API.
-        const { connectCluster } = await import("../../src/kube/index.js");
-        const live = await connectCluster({ kubeconfig: cluster.kubeconfig });
-        await live.client.request({
-          method: "PATCH",
-          path: "/api/v1/namespaces/shop",
-          query: { fieldManager: "kubectl-label" },
-          body: { metadata: { labels: { "istio.io/rev": "prod" } } },
-          contentType: "application/merge-patch+json",
-        });
-        live.close();
+        await cluster.mergePatch("/api/v1/namespaces/shop", { metadata: { labels: { "istio.io/rev": "prod" } } }, "kubectl-label");
         continue;
       }
       if (!line.startsWith("mesh ")) continue;

@@ -1,10 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startGatewayApiWorld } from "./gateway-api-helpers.js";
-import { gatewaysOnly, startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { gatewaysOnly, startTestCluster } from "./kube-helpers.js";
 import { runMesh } from "./run-mesh.js";
+import { stoppedAfterEach } from "./per-test.js";
 
 // Smaller things a first tour of mesh ran into, each through bin/mesh.js.
 
@@ -56,14 +57,10 @@ describe("offline", () => {
 });
 
 describe("against a cluster", () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  const startCluster = stoppedAfterEach(startTestCluster);
 
   it("status -n NAMESPACE says where Istio is when it is not in that namespace", async () => {
-    cluster = await startTestCluster({ deploymentReadyAfterReads: 0 });
+    const cluster = await startCluster({ deploymentReadyAfterReads: 0 });
     expect((await cluster.mesh(["install", "-y", ...gatewaysOnly])).exitCode).toBe(0);
     const result = await cluster.mesh(["status", "-n", "foo"]);
     expect(result.exitCode).toBe(0);
@@ -71,7 +68,7 @@ describe("against a cluster", () => {
   });
 
   it("uninstall -r REVISION removes Deployments, not the Pods they own", async () => {
-    cluster = await startTestCluster({ deploymentReadyAfterReads: 0 });
+    const cluster = await startCluster({ deploymentReadyAfterReads: 0 });
     expect((await cluster.mesh(["install", "-y", "-r", "canary", ...gatewaysOnly])).exitCode).toBe(0);
     expect(cluster.server.objects({ kind: "Pod" }).length).toBeGreaterThan(0);
     const result = await cluster.mesh(["uninstall", "-r", "canary", "-y", "-o", "json"]);

@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/core/gatewayapi/verify.js";
 import { unreachableBaseUrl } from "../fixtures/gateway-api/bundle-server.js";
 import { syntheticBundle, syntheticCrd } from "../fixtures/gateway-api/synthetic-bundle.js";
 import { startGatewayApiWorld, type GatewayApiWorld } from "./gateway-api-helpers.js";
+import { freshForEachTest } from "./per-test.js";
 
-let world: GatewayApiWorld;
-beforeEach(async () => {
-  world = await startGatewayApiWorld();
-});
-afterEach(async () => {
-  await world.stop();
-});
+const world = freshForEachTest(startGatewayApiWorld);
 
 const standardV121 = [
   "gatewayclasses.gateway.networking.k8s.io",

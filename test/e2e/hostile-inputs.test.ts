@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { meshBin } from "./run-mesh.js";
+import { widgetCrd } from "../support/widget-crd.js";
 
 let dir: string;
 beforeAll(() => {
@@ -19,19 +20,7 @@ beforeAll(() => {
   );
 });
 
-function crd(spec: Record<string, unknown>) {
-  return JSON.stringify({
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: "widgets.example.com" },
-    spec: {
-      group: "example.com",
-      scope: "Namespaced",
-      names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" },
-      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec } } } }],
-    },
-  });
-}
+const crd = (spec: Record<string, unknown>) => JSON.stringify(widgetCrd(spec));
 
 const widget = (value: unknown) =>
   `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: default\nspec:\n  value: ${JSON.stringify(value)}\n`;

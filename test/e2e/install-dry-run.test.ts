@@ -1,29 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gatewaysOnly, startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { describe, expect, it } from "vitest";
+import { gatewaysOnly, startTestCluster } from "./kube-helpers.js";
+import { freshForEachTest } from "./per-test.js";
 
-let cluster: TestCluster;
-beforeEach(async () => {
-  cluster = await startTestCluster();
-});
-afterEach(async () => {
-  await cluster.stop();
-});
+const cluster = freshForEachTest(() => startTestCluster());
 
 const state = () => JSON.stringify(cluster.server.objects().filter((object) => object.kind !== "Endpoints"));
 
 describe("mesh install --dry-run against a cluster", () => {
   it("prints the drifted fields as a kubectl-diff-style diff and changes nothing", async () => {
     expect((await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y"])).exitCode).toBe(0);
-    const { connectCluster } = await import("../../src/kube/index.js");
-    const live = await connectCluster({ kubeconfig: cluster.kubeconfig });
-    await live.client.request({
-      method: "PATCH",
-      path: "/api/v1/namespaces/istio-system/services/istio-ingressgateway",
-      query: { fieldManager: "kubectl-edit" },
-      body: { spec: { type: "NodePort" }, metadata: { labels: { team: "edge" } } },
-      contentType: "application/merge-patch+json",
-    });
-    live.close();
+    await cluster.mergePatch(
+      "/api/v1/namespaces/istio-system/services/istio-ingressgateway",
+      { spec: { type: "NodePort" }, metadata: { labels: { team: "edge" } } },
+      "kubectl-edit",
+    );
     const before = state();
     cluster.server.clearRequests();
 

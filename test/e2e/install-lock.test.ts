@@ -1,14 +1,9 @@
 /** One install at a time: the install lock (a Lease in the install namespace) under concurrent mesh runs. */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gatewaysOnly, startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { describe, expect, it } from "vitest";
+import { gatewaysOnly, startTestCluster } from "./kube-helpers.js";
+import { freshForEachTest } from "./per-test.js";
 
-let cluster: TestCluster;
-beforeEach(async () => {
-  cluster = await startTestCluster({ namespaces: ["default", "kube-system", "istio-system"] });
-});
-afterEach(async () => {
-  await cluster.stop();
-});
+const cluster = freshForEachTest(() => startTestCluster({ namespaces: ["default", "kube-system", "istio-system"] }));
 
 const env = { MESH_LOCK_POLL_MS: "50" };
 const microTime = (date: Date) => date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");

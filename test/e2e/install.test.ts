@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { testToken } from "../kube-api-server/index.js";
-import { countByKind, gatewaysOnly, rendersFullProfiles, startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { countByKind, gatewaysOnly, rendersFullProfiles, startTestCluster } from "./kube-helpers.js";
+import { freshForEachTest } from "./per-test.js";
 
 const fullRender = await rendersFullProfiles();
 
-let cluster: TestCluster;
-beforeEach(async () => {
-  cluster = await startTestCluster();
-});
-afterEach(async () => {
-  await cluster.stop();
-});
+const cluster = freshForEachTest(() => startTestCluster());
 
 describe("mesh install", () => {
   it.runIf(fullRender)("installs the demo profile: 42 objects, then 39 after switching to default", async () => {
@@ -128,7 +123,6 @@ describe("mesh install without a usable cluster", () => {
     expect(result.stderr).toMatch(
       /^Error: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: connection refused\ncheck that the cluster is running/,
     );
-    cluster = await startTestCluster();
   });
 
   it("prints the objects with --dry-run when the cluster is unreachable, and says so", async () => {
@@ -137,7 +131,6 @@ describe("mesh install without a usable cluster", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain("Dry run without a cluster: printing the 10 objects that would be applied");
     expect(result.stdout.match(/^kind: /gm)).toHaveLength(10);
-    cluster = await startTestCluster();
   });
 
   it("never prints credentials, not even with --verbose", async () => {

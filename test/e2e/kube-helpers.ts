@@ -15,6 +15,8 @@ export interface TestCluster {
   ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Objects carrying mesh's ownership labels (Endpoints copied from Services excluded). */
   owned(): any[];
+  /** Merge-patches the object at API path `path` through mesh's client, as `kubectl edit` or `kubectl label` would. */
+  mergePatch(path: string, body: unknown, fieldManager: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,15 @@ export async function startTestCluster(
       }),
     owned: () =>
       server.objects({ labelSelector: { "operator.istio.io/managed": "Reconcile" } }).filter((object) => object.kind !== "Endpoints"),
+    async mergePatch(path, body, fieldManager) {
+      const { connectCluster } = await import("../../src/kube/index.js");
+      const live = await connectCluster({ kubeconfig });
+      try {
+        await live.client.request({ method: "PATCH", path, query: { fieldManager }, body, contentType: "application/merge-patch+json" });
+      } finally {
+        live.close();
+      }
+    },
     stop: () => server.stop(),
   };
 }

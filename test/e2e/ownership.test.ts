@@ -3,20 +3,15 @@
  * objects — a GatewayClass naming Istio's controller, a Service and a ConfigMap carrying Istio's install labels,
  * a CRD in the Gateway API group that no release bundle installed, a Pod with copied labels — survive.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { syntheticCrd } from "../fixtures/gateway-api/synthetic-bundle.js";
 import { startGatewayApiWorld, type GatewayApiWorld } from "./gateway-api-helpers.js";
 import { gatewaysOnly, rendersFullProfiles } from "./kube-helpers.js";
+import { freshForEachTest } from "./per-test.js";
 
 const fullRender = await rendersFullProfiles();
 
-let world: GatewayApiWorld;
-beforeEach(async () => {
-  world = await startGatewayApiWorld();
-});
-afterEach(async () => {
-  await world.stop();
-});
+const world = freshForEachTest(startGatewayApiWorld);
 
 const istioLabels = {
   "operator.istio.io/component": "Pilot",

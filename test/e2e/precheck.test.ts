@@ -1,12 +1,9 @@
 import { gzipSync } from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
-import { startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { describe, expect, it } from "vitest";
+import { startTestCluster } from "./kube-helpers.js";
+import { stoppedAfterEach } from "./per-test.js";
 
-let cluster: TestCluster | undefined;
-afterEach(async () => {
-  await cluster?.stop();
-  cluster = undefined;
-});
+const startCluster = stoppedAfterEach(startTestCluster);
 
 /** A Helm 3 release Secret as `helm install istiod istio/istiod` leaves it. */
 function helmRelease(name: string, chart: string, namespace: string) {
@@ -44,7 +41,7 @@ function gatewayCrd(bundleVersion: string, versions: string[]) {
 
 describe("mesh precheck", () => {
   it("passes on a clean, supported cluster", async () => {
-    cluster = await startTestCluster();
+    const cluster = await startCluster();
     const result = await cluster.mesh(["precheck"]);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe("✔ No issues found when checking the cluster. Istio is safe to install or upgrade!");
@@ -52,7 +49,7 @@ describe("mesh precheck", () => {
   });
 
   it("reports each planted problem on one line with its fix and exits 1", async () => {
-    cluster = await startTestCluster({
+    const cluster = await startCluster({
       kubernetesVersion: { major: "1", minor: "30", gitVersion: "v1.30.4" },
       forbidden: [{ verb: "create", resource: "clusterroles" }],
       namespaces: ["default", "kube-system", "istio-system"],
@@ -92,7 +89,7 @@ describe("mesh precheck", () => {
   });
 
   it("reports the old in-cluster operator, other revisions (without failing) and colliding injectors", async () => {
-    cluster = await startTestCluster();
+    const cluster = await startCluster();
     expect((await cluster.mesh(["install", "--set", "profile=minimal", "-y"])).exitCode).toBe(0);
     const canary = await cluster.mesh(["precheck", "--revision", "canary"]);
     expect(canary.stdout).toContain(

@@ -1,13 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gatewaysOnly, startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { describe, expect, it } from "vitest";
+import { gatewaysOnly, startTestCluster } from "./kube-helpers.js";
+import { freshForEachTest } from "./per-test.js";
 
-let cluster: TestCluster;
-beforeEach(async () => {
-  cluster = await startTestCluster();
-});
-afterEach(async () => {
-  await cluster.stop();
-});
+const cluster = freshForEachTest(() => startTestCluster());
 
 describe("mesh status", () => {
   it("says when nothing is installed", async () => {

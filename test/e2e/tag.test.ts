@@ -1,13 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { describe, expect, it } from "vitest";
+import { startTestCluster } from "./kube-helpers.js";
+import { freshForEachTest } from "./per-test.js";
 
-let cluster: TestCluster;
-beforeEach(async () => {
-  cluster = await startTestCluster();
-});
-afterEach(async () => {
-  await cluster.stop();
-});
+const cluster = freshForEachTest(() => startTestCluster());
 
 const namespace = (name: string, labels: Record<string, string>) =>
   cluster.server.createObject({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });

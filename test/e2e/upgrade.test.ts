@@ -1,26 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { describe, expect, it } from "vitest";
+import { startTestCluster } from "./kube-helpers.js";
+import { freshForEachTest } from "./per-test.js";
 
-let cluster: TestCluster;
-beforeEach(async () => {
-  cluster = await startTestCluster();
-});
-afterEach(async () => {
-  await cluster.stop();
-});
+const cluster = freshForEachTest(() => startTestCluster());
 
 /** Makes the installed istiod look like another release, as a cluster installed by an older mesh or istioctl would. */
 async function pretendInstalledVersion(version: string) {
-  const { connectCluster } = await import("../../src/kube/index.js");
-  const live = await connectCluster({ kubeconfig: cluster.kubeconfig });
-  await live.client.request({
-    method: "PATCH",
-    path: "/apis/apps/v1/namespaces/istio-system/deployments/istiod",
-    query: { fieldManager: "istio-operator" },
-    body: { metadata: { labels: { "operator.istio.io/version": version } } },
-    contentType: "application/merge-patch+json",
-  });
-  live.close();
+  await cluster.mergePatch(
+    "/apis/apps/v1/namespaces/istio-system/deployments/istiod",
+    { metadata: { labels: { "operator.istio.io/version": version } } },
+    "istio-operator",
+  );
 }
 
 function injectedPod(name: string, namespace: string, version: string) {

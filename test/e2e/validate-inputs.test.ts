@@ -9,6 +9,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMesh } from "./run-mesh.js";
+import { writeEndlessBody } from "../support/endless-body.js";
 
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const gateway = (name: string) =>
@@ -154,13 +155,7 @@ describe("mesh validate: hostile inputs end with an exit code, never a crash", (
   beforeAll(async () => {
     server = createServer((request, response) => {
       response.writeHead(200);
-      const chunk = Buffer.alloc(64 * 1024, 0x61);
-      const pump = () => {
-        while (response.write(chunk));
-        response.once("drain", pump);
-      };
-      response.on("close", () => response.removeAllListeners("drain"));
-      pump();
+      writeEndlessBody(response);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gatewaysOnly, rendersFullProfiles, startTestCluster, type TestCluster } from "./kube-helpers.js";
+import { describe, expect, it } from "vitest";
+import { gatewaysOnly, rendersFullProfiles, startTestCluster } from "./kube-helpers.js";
+import { freshForEachTest } from "./per-test.js";
 
 const fullRender = await rendersFullProfiles();
 
-let cluster: TestCluster;
-beforeEach(async () => {
-  cluster = await startTestCluster();
-});
-afterEach(async () => {
-  await cluster.stop();
-});
+const cluster = freshForEachTest(() => startTestCluster());
 
 describe("mesh verify-install", () => {
   it.runIf(fullRender)("verifies a healthy demo install", async () => {

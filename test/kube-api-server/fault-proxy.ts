@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { createServer, request as httpsRequest, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { seededRandom } from "../support/seeded-random.js";
 
 export interface FaultRates {
   /** 429 Too Many Requests with a Retry-After header. */
@@ -49,18 +50,6 @@ export interface FaultProxy {
 }
 
 const certs = (file: string) => readFileSync(new URL(`./certs/${file}`, import.meta.url), "utf8");
-
-/** mulberry32: a small seeded PRNG, good enough to spread faults reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const random = seededRandom(options.seed ?? 1);

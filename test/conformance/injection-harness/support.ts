@@ -4,10 +4,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { beforeAll, expect } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
 import { toYamlStream } from "../../../src/core/documents/index.js";
 import { injectionConfigDefaults, injectionTemplates } from "../../../src/core/render/injection/index.js";
-import { buildHarness, goToolchainVersion, runHarness, type HarnessCase, type HarnessResult } from "./harness.js";
+import { goToolchainVersion } from "../go-program.js";
+import { buildHarness, runHarness, type HarnessCase, type HarnessResult } from "./harness.js";
 import { injectPods, type Container, type InjectionOutcome, type InjectorEnvironment, type Pod } from "./istiod-injector.js";
 
 export const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../fixtures/injection");
@@ -25,6 +26,47 @@ export async function requireGo(): Promise<string | undefined> {
   }
   return version;
 }
+
+/**
+ * A describe block whose tests get an injector with mesh's templates, skipped (with the warning above) where Go is
+ * missing. Each conformance file starts with one.
+ */
+export async function describeWithInjector(title: string, body: (injector: ReturnType<typeof useInjector>) => void): Promise<void> {
+  const goVersion = await requireGo();
+  describe.skipIf(!goVersion)(title, () => body(useInjector()));
+}
+
+/** The security context istiod's templates give istio-proxy and the validation init container: uid 1337, nothing privileged. */
+export const restrictedProxySecurityContext = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: 1337,
+  runAsGroup: 1337,
+};
+
+/** The volumes istiod's proxy templates declare, in order (the sidecar adds istio-ca-crl after them). */
+export const proxyVolumeNames = [
+  "workload-socket",
+  "credential-socket",
+  "workload-certs",
+  "istio-envoy",
+  "istio-data",
+  "istio-podinfo",
+  "istio-token",
+  "istiod-ca-cert",
+];
+
+/** istio-proxy's readiness probe on the status port, as the sidecar and gateway templates declare it. */
+export const proxyReadinessProbe = {
+  httpGet: { path: "/healthz/ready", port: 15021 },
+  initialDelaySeconds: 0,
+  periodSeconds: 15,
+  timeoutSeconds: 3,
+  failureThreshold: 4,
+};
 
 export type Options = { native?: boolean; values?: Record<string, unknown>; mesh?: Record<string, unknown>; revision?: string };
 

@@ -4,10 +4,9 @@
 //   apt-get install -y golang-go golang-gopkg-yaml.v2-dev golang-k8s-sigs-yaml-dev
 import { execa } from "execa";
 import { existsSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildGoProgram, harnessGopath, runGoProgram } from "../go-program.js";
 
 const harnessDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -26,32 +25,16 @@ export async function harnessUnavailable(): Promise<string | undefined> {
   } catch {
     return "`go` is not on PATH";
   }
-  const gopath = process.env.MESH_HARNESS_GOPATH ?? "/usr/share/gocode";
+  const gopath = harnessGopath();
   for (const pkg of ["gopkg.in/yaml.v2", "sigs.k8s.io/yaml"]) {
     if (!existsSync(path.join(gopath, "src", pkg))) return `${pkg} is not installed under ${gopath}`;
   }
   return undefined;
 }
 
-export async function buildHarness(): Promise<string> {
-  const workDir = await mkdtemp(path.join(tmpdir(), "mesh-yaml-harness-"));
-  const binary = path.join(workDir, "yaml-harness");
-  await execa("go", ["build", "-o", binary, "."], {
-    cwd: harnessDir,
-    env: {
-      GO111MODULE: "off",
-      GOPATH: process.env.MESH_HARNESS_GOPATH ?? "/usr/share/gocode",
-      GOCACHE: process.env.GOCACHE ?? path.join(tmpdir(), "mesh-yaml-gocache"),
-      GOFLAGS: "",
-      GOPROXY: "off",
-      GOTOOLCHAIN: "local",
-    },
-  });
-  return binary;
-}
+export const buildHarness = () => buildGoProgram(harnessDir, "yaml-harness");
 
-export async function readAsKubectl(binary: string, texts: readonly string[]): Promise<KubectlReading[]> {
-  const input = JSON.stringify({ cases: texts.map((text, index) => ({ id: String(index), text })) });
-  const { stdout } = await execa(binary, [], { input, maxBuffer: 256 * 1024 * 1024 });
-  return JSON.parse(stdout) as KubectlReading[];
+export function readAsKubectl(binary: string, texts: readonly string[]): Promise<KubectlReading[]> {
+  const cases = texts.map((text, index) => ({ id: String(index), text }));
+  return runGoProgram<KubectlReading[]>(binary, cases, 256 * 1024 * 1024);
 }

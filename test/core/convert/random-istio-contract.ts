@@ -1,4 +1,5 @@
 import type { KubeObject } from "../../../src/core/objects.js";
+import { seededChoices } from "../../support/seeded-random.js";
 
 /**
  * Seeded random Istio input near the line the contract draws: mostly convertible routes (Services with
@@ -7,9 +8,7 @@ import type { KubeObject } from "../../../src/core/objects.js";
  * file-mounted certificate, a TCP route). Each input either converts cleanly or must fail loudly.
  */
 export function randomContractInput(seed: number): KubeObject[] {
-  const random = mulberry32(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const chance = (p: number) => random() < p;
+  const { random, pick, chance } = seededChoices(seed);
   const namespace = pick(["shop", "edge"]);
   const objects: KubeObject[] = [];
   const apps = ["web", "api", "cart"];
@@ -87,15 +86,4 @@ export function randomContractInput(seed: number): KubeObject[] {
   if (chance(0.1)) spec.tcp = [{ route: [{ destination: { host: "cart", port: { number: 80 } } }] }];
   objects.push({ apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: `vs-${seed}`, namespace }, spec });
   return objects;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../../../src/core/objects.js";
+import { seededChoices } from "../../support/seeded-random.js";
 
 /**
  * Seeded random Istio Gateways and VirtualServices over the whole surface `full` claims to handle
@@ -6,9 +7,7 @@ import type { KubeObject } from "../../../src/core/objects.js";
  * `full` output is always accepted by the API server.
  */
 export function randomIstioInput(seed: number): KubeObject[] {
-  const random = mulberry32(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const chance = (p: number) => random() < p;
+  const { random, pick, chance } = seededChoices(seed);
   const count = (max: number) => 1 + Math.floor(random() * max);
   const namespaces = ["edge", "team-a", "team-b"];
   const dnsNames = ["*", "a.example.com", "*.example.com", "b.example.com", "*.b.example.com"];
@@ -140,15 +139,4 @@ export function randomIstioInput(seed: number): KubeObject[] {
     });
   }
   return objects;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,13 +1,12 @@
 import type { KubeObject } from "../../../src/core/objects.js";
+import { seededChoices } from "../../support/seeded-random.js";
 
 /**
  * Seeded random Istio input inside the subset both directions map exactly: segment prefixes written as
  * `{exact: P}` + `{prefix: P/}`, entries already in Gateway API precedence order, rewrites on exact paths.
  */
 export function randomVirtualServiceInput(seed: number): KubeObject[] {
-  const random = mulberry32(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const chance = (p: number) => random() < p;
+  const { random, pick, chance } = seededChoices(seed);
   const entries: { rank: number[]; entry: Record<string, unknown> }[] = [];
   const count = 1 + Math.floor(random() * 5);
   for (let i = 0; i < count; i++) {
@@ -59,15 +58,4 @@ export function randomVirtualServiceInput(seed: number): KubeObject[] {
       spec: { hosts: [`app${seed}.example.com`], gateways: ["edge/gw"], http: entries.map(({ entry }) => entry) },
     },
   ];
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

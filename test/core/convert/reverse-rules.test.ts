@@ -49,6 +49,18 @@ describe("Gateway API → Istio (docs/design/convert.md §12)", () => {
     expect(codes(result.findings, "error")).toEqual(["CONV603"]);
   });
 
+  it("a selector on a label no namespace has selects none, even when the key names an Object property", () => {
+    const namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: x}}\n---\n";
+    const result = reverse(
+      namespace +
+        gateway(
+          `[{name: web, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: Selector, selector: {matchExpressions: [{key: constructor, operator: Exists}]}}}}]`,
+        ),
+    );
+    expect(result.objects).toEqual([]);
+    expect(codes(result.findings)).toContain("CONV603");
+  });
+
   it("a PathPrefix becomes an exact and a prefix-with-slash match in one entry; Exact sorts first", () => {
     const result = reverse(
       gateway(`[{name: web, port: 80, protocol: HTTP}]`) +

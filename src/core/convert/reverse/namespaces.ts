@@ -1,3 +1,4 @@
+import { labelSelectorMatches, type LabelSelector } from "../../label-selectors.js";
 import { listOf, recordOf, stringMapOf, stringOf, stringsOf, type PlainRecord } from "../plain-data.js";
 import type { ReverseContext } from "./context.js";
 
@@ -22,36 +23,18 @@ export function namespacesSelectedBy(selector: PlainRecord, context: ReverseCont
     if (candidates !== undefined) return [...new Set(candidates)].sort();
   }
   if (!context.namespaceLabels) return undefined;
+  const typed: LabelSelector = {
+    matchLabels: labels,
+    matchExpressions: expressions.map((item) => ({
+      key: stringOf(item.key),
+      operator: stringOf(item.operator),
+      values: stringsOf(item.values),
+    })),
+  };
   return [...context.namespaceLabels]
-    .filter(([, namespaceLabels]) => matchesSelector(labels, expressions, namespaceLabels))
+    .filter(([, namespaceLabels]) => labelSelectorMatches(typed, namespaceLabels))
     .map(([name]) => name)
     .sort();
-}
-
-function matchesSelector(labels: Record<string, string>, expressions: PlainRecord[], namespaceLabels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(labels)) if (namespaceLabels[key] !== value) return false;
-  for (const expression of expressions) {
-    const key = stringOf(expression.key) ?? "";
-    const values = stringsOf(expression.values);
-    const present = key in namespaceLabels;
-    switch (stringOf(expression.operator)) {
-      case "In":
-        if (!present || !values.includes(namespaceLabels[key]!)) return false;
-        break;
-      case "NotIn":
-        if (present && values.includes(namespaceLabels[key]!)) return false;
-        break;
-      case "Exists":
-        if (!present) return false;
-        break;
-      case "DoesNotExist":
-        if (present) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
 }
 
 /** Namespace objects of the input → their labels, with the name label Kubernetes adds to every namespace. */

@@ -5,7 +5,7 @@
  */
 
 import { YamlError } from "./errors.js";
-import { Scanner, type Mark, type ScalarStyle, type Token } from "./scanner.js";
+import { Scanner, type Mark, type ScalarStyle, type Token, type TokenType } from "./scanner.js";
 
 export interface ScalarNode {
   kind: "scalar";
@@ -307,96 +307,65 @@ class Parser {
   }
 
   private blockSequenceEntry(first: boolean): Event {
-    if (first) {
-      this.marks.push(this.peek().start);
-      this.skip();
-    }
-    let token = this.peek();
-    if (token.type === "block-entry") {
-      const mark = token.end;
-      this.skip();
-      token = this.peek();
-      if (token.type !== "block-entry" && token.type !== "block-end") {
-        this.states.push("block-sequence-entry");
-        return this.node(true, false);
-      }
-      this.state = "block-sequence-entry";
-      return emptyScalar(mark);
-    }
-    if (token.type === "block-end") {
-      this.state = this.popState();
-      this.marks.pop();
-      this.skip();
-      return { type: "sequence-end", start: token.start };
-    }
+    if (first) this.openCollection();
+    const token = this.peek();
+    if (token.type === "block-entry") return this.afterBlockIndicator(token, blockSequenceItemEnds, "block-sequence-entry", false);
+    if (token.type === "block-end") return this.closeCollection(token, "sequence-end");
     return this.fail("did not find expected '-' indicator", token.start, "while parsing a block collection", this.marks.pop());
   }
 
   private indentlessSequenceEntry(): Event {
-    let token = this.peek();
-    if (token.type === "block-entry") {
-      const mark = token.end;
-      this.skip();
-      token = this.peek();
-      if (token.type !== "block-entry" && token.type !== "key" && token.type !== "value" && token.type !== "block-end") {
-        this.states.push("indentless-sequence-entry");
-        return this.node(true, false);
-      }
-      this.state = "indentless-sequence-entry";
-      return emptyScalar(mark);
-    }
+    const token = this.peek();
+    if (token.type === "block-entry") return this.afterBlockIndicator(token, indentlessItemEnds, "indentless-sequence-entry", false);
     this.state = this.popState();
     return { type: "sequence-end", start: token.start };
   }
 
   private blockMappingKey(first: boolean): Event {
-    if (first) {
-      this.marks.push(this.peek().start);
-      this.skip();
-    }
-    let token = this.peek();
-    if (token.type === "key") {
-      const mark = token.end;
-      this.skip();
-      token = this.peek();
-      if (token.type !== "key" && token.type !== "value" && token.type !== "block-end") {
-        this.states.push("block-mapping-value");
-        return this.node(true, true);
-      }
-      this.state = "block-mapping-value";
-      return emptyScalar(mark);
-    }
-    if (token.type === "block-end") {
-      this.state = this.popState();
-      this.marks.pop();
-      this.skip();
-      return { type: "mapping-end", start: token.start };
-    }
+    if (first) this.openCollection();
+    const token = this.peek();
+    if (token.type === "key") return this.afterBlockIndicator(token, blockMappingPartEnds, "block-mapping-value", true);
+    if (token.type === "block-end") return this.closeCollection(token, "mapping-end");
     return this.fail("did not find expected key", token.start, "while parsing a block mapping", this.marks.pop());
   }
 
   private blockMappingValue(): Event {
-    let token = this.peek();
-    if (token.type === "value") {
-      const mark = token.end;
-      this.skip();
-      token = this.peek();
-      if (token.type !== "key" && token.type !== "value" && token.type !== "block-end") {
-        this.states.push("block-mapping-key");
-        return this.node(true, true);
-      }
-      this.state = "block-mapping-key";
-      return emptyScalar(mark);
-    }
+    const token = this.peek();
+    if (token.type === "value") return this.afterBlockIndicator(token, blockMappingPartEnds, "block-mapping-key", true);
     this.state = "block-mapping-key";
     return emptyScalar(token.start);
   }
 
-  private flowSequenceEntry(first: boolean): Event {
-    if (first) {
-      this.marks.push(this.peek().start);
-      this.skip();
+  /** The start of a block or flow collection: remember where it opened (for errors) and consume its start token. */
+  private openCollection(): void {
+    this.marks.push(this.peek().start);
+    this.skip();
+  }
+
+  /** The token that ends a block or flow collection: back to the enclosing state. */
+  private closeCollection(token: Token, type: "sequence-end" | "mapping-end"): Event {
+    this.state = this.popState();
+    this.marks.pop();
+    this.skip();
+    return { type, start: token.start };
+  }
+
+  /**
+   * After a block indicator (`-`, `?` or `:`): the node that follows it, or an empty scalar at the indicator's end
+   * when the next token is one of `ends`. Either way the parser goes on in `next`.
+   */
+  private afterBlockIndicator(indicator: Token, ends: ReadonlySet<TokenType>, next: State, mappingContext: boolean): Event {
+    this.skip();
+    if (!ends.has(this.peek().type)) {
+      this.states.push(next);
+      return this.node(true, mappingContext);
     }
+    this.state = next;
+    return emptyScalar(indicator.end);
+  }
+
+  private flowSequenceEntry(first: boolean): Event {
+    if (first) this.openCollection();
     let token = this.peek();
     if (token.type !== "flow-sequence-end") {
       if (!first) {
@@ -415,10 +384,7 @@ class Parser {
         return this.node(false, false);
       }
     }
-    this.state = this.popState();
-    this.marks.pop();
-    this.skip();
-    return { type: "sequence-end", start: token.start };
+    return this.closeCollection(token, "sequence-end");
   }
 
   private flowSequenceEntryMappingKey(): Event {
@@ -448,10 +414,7 @@ class Parser {
   }
 
   private flowMappingKey(first: boolean): Event {
-    if (first) {
-      this.marks.push(this.peek().start);
-      this.skip();
-    }
+    if (first) this.openCollection();
     let token = this.peek();
     if (token.type !== "flow-mapping-end") {
       if (!first) {
@@ -475,10 +438,7 @@ class Parser {
         return this.node(false, false);
       }
     }
-    this.state = this.popState();
-    this.marks.pop();
-    this.skip();
-    return { type: "mapping-end", start: token.start };
+    return this.closeCollection(token, "mapping-end");
   }
 
   private flowMappingValue(empty: boolean): Event {
@@ -499,6 +459,11 @@ class Parser {
     return emptyScalar(token.start);
   }
 }
+
+/** Tokens after a block indicator that leave its entry empty. */
+const blockSequenceItemEnds: ReadonlySet<TokenType> = new Set(["block-entry", "block-end"]);
+const indentlessItemEnds: ReadonlySet<TokenType> = new Set(["block-entry", "key", "value", "block-end"]);
+const blockMappingPartEnds: ReadonlySet<TokenType> = new Set(["key", "value", "block-end"]);
 
 function emptyScalar(mark: Mark): Event {
   return { type: "scalar", start: mark, tag: "", value: "", implicit: true, style: "plain" };

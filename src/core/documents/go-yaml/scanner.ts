@@ -252,20 +252,20 @@ export class Scanner {
     if (c === 45 && this.isBlankZ(1)) return this.fetchBlockEntry();
     if (c === 63 && (this.flowLevel > 0 || this.isBlankZ(1))) return this.fetchKey();
     if (c === 58 && (this.flowLevel > 0 || this.isBlankZ(1))) return this.fetchValue();
-    if (c === 42) return this.fetchAnchor("alias");
-    if (c === 38) return this.fetchAnchor("anchor");
-    if (c === 33) return this.fetchTag();
+    if (c === 42) return this.fetchPossibleKey(() => this.scanAnchor("alias"));
+    if (c === 38) return this.fetchPossibleKey(() => this.scanAnchor("anchor"));
+    if (c === 33) return this.fetchPossibleKey(() => this.scanTag());
     if (c === 124 && this.flowLevel === 0) return this.fetchBlockScalar(true);
     if (c === 62 && this.flowLevel === 0) return this.fetchBlockScalar(false);
-    if (c === 39) return this.fetchFlowScalar(true);
-    if (c === 34) return this.fetchFlowScalar(false);
+    if (c === 39) return this.fetchPossibleKey(() => this.scanFlowScalar(true));
+    if (c === 34) return this.fetchPossibleKey(() => this.scanFlowScalar(false));
     const indicator = "-?:,[]{}#&*!|>'\"%@`".includes(String.fromCharCode(c));
     if (
       !(this.isBlankZ() || indicator) ||
       (c === 45 && !this.isBlank(1)) ||
       (this.flowLevel === 0 && (c === 63 || c === 58) && !this.isBlankZ(1))
     )
-      return this.fetchPlainScalar();
+      return this.fetchPossibleKey(() => this.scanPlainScalar());
     this.fail("while scanning for the next token", this.mark(), "found character that cannot start any token");
   }
 
@@ -442,34 +442,20 @@ export class Scanner {
     this.takeIndicator("value");
   }
 
-  private fetchAnchor(type: "alias" | "anchor"): void {
+  /**
+   * go-yaml's fetch of an alias, anchor, tag, quoted or plain scalar: the token may start a simple key, and no
+   * other simple key can start right after it. `scan` runs after the possible key is saved at the current mark.
+   */
+  private fetchPossibleKey(scan: () => Token): void {
     this.saveSimpleKey();
     this.simpleKeyAllowed = false;
-    this.insertToken(-1, this.scanAnchor(type));
-  }
-
-  private fetchTag(): void {
-    this.saveSimpleKey();
-    this.simpleKeyAllowed = false;
-    this.insertToken(-1, this.scanTag());
+    this.insertToken(-1, scan());
   }
 
   private fetchBlockScalar(literal: boolean): void {
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
     this.insertToken(-1, this.scanBlockScalar(literal));
-  }
-
-  private fetchFlowScalar(single: boolean): void {
-    this.saveSimpleKey();
-    this.simpleKeyAllowed = false;
-    this.insertToken(-1, this.scanFlowScalar(single));
-  }
-
-  private fetchPlainScalar(): void {
-    this.saveSimpleKey();
-    this.simpleKeyAllowed = false;
-    this.insertToken(-1, this.scanPlainScalar());
   }
 
   private scanToNextToken(): void {

@@ -4,13 +4,10 @@
  * semantics provided by cel/runtime.ts. Returns undefined for any construct it does not cover; such
  * rules run on the interpreter. The build step compiles every built-in rule ahead of time.
  */
+import type { CelCall, CelComprehension, CelConstant, CelNode } from "./ast.js";
 import { unescapeFieldName } from "./property-names.js";
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
-   The node shapes come from @bufbuild/cel's generated protobuf union; each case below reads the fields that case has. */
-interface Node {
-  exprKind: { case: string | undefined; value: any };
-}
-
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
+   The node shapes come from @bufbuild/cel's generated protobuf union; typed in ast.ts. */
 class Unsupported extends Error {}
 
 const binary: Record<string, string> = {
@@ -45,7 +42,7 @@ const urlMethods: Record<string, string> = {
   getEscapedPath: "path",
 };
 const functions: Record<string, number> = { duration: 1, int: 1, string: 1, isIP: 1, isCIDR: 1, isURL: 1, url: 1 };
-export function compileCelToJs(expression: Node): string | undefined {
+export function compileCelToJs(expression: CelNode): string | undefined {
   try {
     return new Generator().expression(expression, new Set(), false);
   } catch (error) {
@@ -57,7 +54,7 @@ export function compileCelToJs(expression: Node): string | undefined {
 class Generator {
   private counter = 0;
 
-  expression(node: Node, accumulators: Set<string>, raw: boolean): string {
+  expression(node: CelNode, accumulators: Set<string>, raw: boolean): string {
     const { case: kind, value } = node.exprKind;
     switch (kind) {
       case "constExpr":
@@ -71,10 +68,10 @@ class Generator {
       }
       case "listExpr":
         if ((value.optionalIndices as number[] | undefined)?.length) throw new Unsupported();
-        return `rt.list([${(value.elements as Node[]).map((element) => this.expression(element, accumulators, false)).join(", ")}])`;
+        return `rt.list([${(value.elements as CelNode[]).map((element) => this.expression(element, accumulators, false)).join(", ")}])`;
       case "structExpr": {
         if (value.messageName) throw new Unsupported();
-        const entries = (value.entries as { keyKind: { case: string; value: Node }; value: Node; optionalEntry?: boolean }[]).map(
+        const entries = (value.entries as { keyKind: { case: string; value: CelNode }; value: CelNode; optionalEntry?: boolean }[]).map(
           (entry) => {
             if (entry.keyKind.case !== "mapKey" || entry.optionalEntry) throw new Unsupported();
             return `[${this.expression(entry.keyKind.value, accumulators, false)}, ${this.expression(entry.value, accumulators, false)}]`;
@@ -91,7 +88,7 @@ class Generator {
     }
   }
 
-  private constant(value: { constantKind: { case: string; value: unknown } }): string {
+  private constant(value: CelConstant): string {
     const { case: kind, value: constant } = value.constantKind;
     switch (kind) {
       case "boolValue":
@@ -126,11 +123,11 @@ class Generator {
     return `v_${name.replace("@", "$")}`;
   }
 
-  private call(call: { function: string; target?: Node; args: Node[] }, accumulators: Set<string>, raw: boolean): string {
+  private call(call: CelCall, accumulators: Set<string>, raw: boolean): string {
     const name = call.function;
     const args = call.args;
-    const plain = (node: Node) => this.expression(node, accumulators, false);
-    const thunk = (node: Node) => `() => ${this.expression(node, accumulators, true)}`;
+    const plain = (node: CelNode) => this.expression(node, accumulators, false);
+    const thunk = (node: CelNode) => `() => ${this.expression(node, accumulators, true)}`;
     if (name === "_&&_" || name === "_||_") {
       const joined = `rt.${name === "_&&_" ? "and" : "or"}(${thunk(args[0]!)}, ${thunk(args[1]!)})`;
       return raw ? joined : `rt.ck(${joined})`;
@@ -155,19 +152,7 @@ class Generator {
     throw new Unsupported();
   }
 
-  private comprehension(
-    value: {
-      iterVar: string;
-      iterVar2?: string;
-      iterRange: Node;
-      accuVar: string;
-      accuInit: Node;
-      loopCondition: Node;
-      loopStep: Node;
-      result: Node;
-    },
-    accumulators: Set<string>,
-  ): string {
+  private comprehension(value: CelComprehension, accumulators: Set<string>): string {
     if (value.iterVar2) throw new Unsupported();
     const inner = new Set(accumulators);
     inner.delete(value.iterVar);

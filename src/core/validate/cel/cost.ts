@@ -1,4 +1,5 @@
 import type { StructuralSchema } from "../schema-types.js";
+import type { CelCall, CelComprehension, CelConstant, CelNode } from "./ast.js";
 import { unescapeFieldName } from "./property-names.js";
 
 /**
@@ -8,8 +9,8 @@ import { unescapeFieldName } from "./property-names.js";
  * a bound is missing, from how many values fit in one request. Numbers are uint64 in Go: here they are
  * doubles that saturate at 2^64 - 1, which keeps every comparison against the limits exact.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
-   The node shapes come from @bufbuild/cel's generated protobuf union, as in codegen.ts. */
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
+   The node shapes come from @bufbuild/cel's generated protobuf union, typed in ast.ts. */
 
 export const maxRequestSizeBytes = 3 * 1024 * 1024;
 /** Go's math.MaxUint64 as a double (2^64 - 1 rounds to 2^64): costs saturate here. */
@@ -216,11 +217,6 @@ interface Local {
   info: Info;
 }
 
-interface Node {
-  id?: unknown;
-  exprKind: { case: string | undefined; value: any };
-}
-
 const accumulatorNames = new Set(["@result", "__result__"]);
 
 class Estimator {
@@ -228,7 +224,7 @@ class Estimator {
 
   constructor(private readonly self: Decl) {}
 
-  estimate(node: Node): { cost: Range; info: Info } {
+  estimate(node: CelNode): { cost: Range; info: Info } {
     const { case: kind, value } = node.exprKind;
     switch (kind) {
       case "constExpr":
@@ -241,20 +237,20 @@ class Estimator {
         return this.call(value);
       case "listExpr": {
         let cost = fixed(listCreateBaseCost);
-        let itemSize: Range = { min: (value.elements as Node[]).length === 0 ? 0 : maxUint64, max: 0 };
+        let itemSize: Range = { min: (value.elements as CelNode[]).length === 0 ? 0 : maxUint64, max: 0 };
         let elemKind: ValueKind | undefined;
-        for (const element of value.elements as Node[]) {
+        for (const element of value.elements as CelNode[]) {
           const item = this.estimate(element);
           cost = plus(cost, item.cost);
           itemSize = union(itemSize, sizeOrUnknown(item.info));
           elemKind ??= item.info.kind;
         }
-        const count = fixed((value.elements as Node[]).length);
+        const count = fixed((value.elements as CelNode[]).length);
         return { cost, info: { kind: "list", size: count, elemKind, entries: { container: "list", key: fixed(1), value: itemSize } } };
       }
       case "structExpr": {
         let cost = fixed(value.messageName ? 40 : mapCreateBaseCost);
-        const entries = value.entries as { keyKind: { case: string; value: Node }; value: Node }[];
+        const entries = value.entries as { keyKind: { case: string; value: CelNode }; value: CelNode }[];
         let keySize: Range = { min: entries.length === 0 ? 0 : maxUint64, max: 0 };
         let valueSize: Range = { ...keySize };
         let elemKind: ValueKind | undefined;
@@ -282,7 +278,7 @@ class Estimator {
     }
   }
 
-  private constant(value: { constantKind: { case: string; value: unknown } }): Info {
+  private constant(value: CelConstant): Info {
     const { case: kind, value: constant } = value.constantKind;
     switch (kind) {
       case "stringValue":
@@ -321,7 +317,7 @@ class Estimator {
     this.scopes.get(name)?.pop();
   }
 
-  private select(value: { operand: Node; field: string; testOnly: boolean }): { cost: Range; info: Info } {
+  private select(value: { operand: CelNode; field: string; testOnly: boolean }): { cost: Range; info: Info } {
     const operand = this.estimate(value.operand);
     const field = unescapeFieldName(value.field);
     const decl =
@@ -339,12 +335,12 @@ class Estimator {
     };
   }
 
-  private isBind(value: { iterRange: Node; loopCondition: Node; accuVar: string }): boolean {
+  private isBind(value: { iterRange: CelNode; loopCondition: CelNode; accuVar: string }): boolean {
     const range = value.iterRange.exprKind;
     const condition = value.loopCondition.exprKind;
     return (
       range.case === "listExpr" &&
-      (range.value.elements as Node[]).length === 0 &&
+      (range.value.elements as CelNode[]).length === 0 &&
       condition.case === "constExpr" &&
       condition.value.constantKind.case === "boolValue" &&
       condition.value.constantKind.value === false &&
@@ -352,7 +348,7 @@ class Estimator {
     );
   }
 
-  private bind(value: { iterRange: Node; accuInit: Node; accuVar: string; result: Node }): { cost: Range; info: Info } {
+  private bind(value: { iterRange: CelNode; accuInit: CelNode; accuVar: string; result: CelNode }): { cost: Range; info: Info } {
     const range = this.estimate(value.iterRange);
     const init = this.estimate(value.accuInit);
     this.push(value.accuVar, this.variable(init.info, false));
@@ -366,16 +362,7 @@ class Estimator {
     return { kind: info.kind, decl: info.decl, variableSize: sizeOf(info), entries: info.entries, elemKind: info.elemKind, accumulator };
   }
 
-  private comprehension(value: {
-    iterVar: string;
-    iterVar2?: string;
-    iterRange: Node;
-    accuVar: string;
-    accuInit: Node;
-    loopCondition: Node;
-    loopStep: Node;
-    result: Node;
-  }): { cost: Range; info: Info } {
+  private comprehension(value: CelComprehension): { cost: Range; info: Info } {
     const range = this.estimate(value.iterRange);
     const init = this.estimate(value.accuInit);
     let cost = plus(range.cost, init.cost);
@@ -411,7 +398,7 @@ class Estimator {
     return { cost, info };
   }
 
-  private call(value: { function: string; target?: Node; args: Node[] }): { cost: Range; info: Info } {
+  private call(value: CelCall): { cost: Range; info: Info } {
     const name = value.function;
     if (name === "dyn" && value.args.length === 1) {
       const arg = this.estimate(value.args[0]!);
@@ -651,5 +638,5 @@ function replacedSize(size: Range, toReplace: Range, replaceWith: Range): Range 
 
 /** The estimated worst-case cost (cel-go's CostEstimate.Max) of a parsed expression with `self` of this type. */
 export function estimateCost(expression: unknown, self: Decl): number {
-  return new Estimator(self).estimate(expression as Node).cost.max;
+  return new Estimator(self).estimate(expression as CelNode).cost.max;
 }

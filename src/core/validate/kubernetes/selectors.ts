@@ -1,11 +1,7 @@
+import type { LabelSelector } from "../../label-selectors.js";
 import type { FieldError } from "../field-errors.js";
 import { labelValueProblems, qualifiedNameProblems } from "../metadata.js";
 import { forbidden, invalid, required, unsupported, type Path } from "./api-errors.js";
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key?: string; operator?: string; values?: string[] }[];
-}
 
 const operators = ["In", "NotIn", "Exists", "DoesNotExist"];
 
@@ -37,29 +33,4 @@ export function labelSelectorErrors(selector: LabelSelector, path: Path): FieldE
 
 export function isEmptySelector(selector: LabelSelector): boolean {
   return Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length === 0;
-}
-
-/** Whether the labels satisfy the selector (labels.Selector.Matches after LabelSelectorAsSelector). */
-export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
-  for (const expression of selector.matchExpressions ?? []) {
-    const key = expression.key ?? "";
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case "In":
-        if (!has || !values.includes(labels[key]!)) return false;
-        break;
-      case "NotIn":
-        if (has && values.includes(labels[key]!)) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-    }
-  }
-  return true;
 }

@@ -3,7 +3,8 @@ import { labelValueProblems, qualifiedNameProblems } from "../metadata.js";
 import { forbidden, invalid, required, unsupported, type Path } from "./api-errors.js";
 import { percentProblems } from "./names.js";
 import { podSpecErrors } from "./pod-spec.js";
-import { isEmptySelector, labelSelectorErrors, selectorMatches, type LabelSelector } from "./selectors.js";
+import { labelSelectorMatches, type LabelSelector } from "../../label-selectors.js";
+import { isEmptySelector, labelSelectorErrors } from "./selectors.js";
 
 type Json = Record<string, unknown>;
 const map = (value: unknown): Json => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : {});
@@ -42,7 +43,7 @@ function selectorErrors(spec: Json, path: Path, what: string): FieldError[] {
   }
   if (errors.length > 0) return errors;
   const labels = map(map(map(spec.template).metadata).labels) as Record<string, string>;
-  if (!selectorMatches(selector, labels)) {
+  if (!labelSelectorMatches(selector, labels)) {
     errors.push(
       invalid([...path, "template", "metadata", "labels"], labels, "K8S_SELECTOR", "`selector` does not match template `labels`"),
     );

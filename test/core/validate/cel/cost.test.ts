@@ -4,27 +4,7 @@ import { customResourceDefinitions } from "../../../../src/core/schemas/index.js
 import { SCHEMA_GATEWAY_API_VERSIONS } from "../../../../src/core/versions.js";
 import { fieldErrorMessage } from "../../../../src/core/validate/field-errors.js";
 import type { StructuralSchema } from "../../../../src/core/validate/schema-types.js";
-
-/** A CRD whose spec is `spec` (one version), as a user would pass with --crds. */
-function crdWith(spec: StructuralSchema, extraVersions = 0): unknown {
-  const version = (name: string) => ({
-    name,
-    served: true,
-    storage: name === "v1",
-    schema: { openAPIV3Schema: { type: "object", properties: { spec } } },
-  });
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: "widgets.example.com" },
-    spec: {
-      group: "example.com",
-      scope: "Namespaced",
-      names: { kind: "Widget", plural: "widgets" },
-      versions: [version("v1"), ...Array.from({ length: extraVersions }, (_, index) => version(`v${index + 2}`))],
-    },
-  };
-}
+import { widgetCrd } from "../../../support/widget-crd.js";
 
 const messages = (crd: unknown) => crdCostErrors(crd).map(fieldErrorMessage);
 
@@ -52,8 +32,8 @@ describe("estimated rule cost at CRD load, as the API server computes it", () =>
     [253, 94_339],
     [1024, 24_154],
   ])("all/contains with maxLength %i: maxItems %i is accepted, one more is rejected", (maxLength, maxItems) => {
-    expect(messages(crdWith(tags("self.all(x, x.contains('gpu'))", { maxItems, maxLength })))).toEqual([]);
-    const rejected = messages(crdWith(tags("self.all(x, x.contains('gpu'))", { maxItems: maxItems + 1, maxLength })));
+    expect(messages(widgetCrd(tags("self.all(x, x.contains('gpu'))", { maxItems, maxLength })))).toEqual([]);
+    const rejected = messages(widgetCrd(tags("self.all(x, x.contains('gpu'))", { maxItems: maxItems + 1, maxLength })));
     expect(rejected).toEqual([
       expect.stringMatching(
         /^spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\.spec\.properties\.tags\.x-kubernetes-validations\[0\]\.rule: Forbidden: estimated rule cost exceeds budget by factor of 1\.0000\d\dx \(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared\)$/,
@@ -62,7 +42,7 @@ describe("estimated rule cost at CRD load, as the API server computes it", () =>
   });
 
   it("rejects an unbounded list of unbounded strings with the three errors the API server gives", () => {
-    const rejected = messages(crdWith(tags("self.all(x, x.contains('gpu'))", {})));
+    const rejected = messages(widgetCrd(tags("self.all(x, x.contains('gpu'))", {})));
     expect(rejected).toEqual([
       expect.stringContaining(
         "x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x",
@@ -82,8 +62,8 @@ describe("estimated rule cost at CRD load, as the API server computes it", () =>
       items: { type: "integer" },
       "x-kubernetes-validations": [{ rule: "self.all(x, x == 5)" }],
     };
-    expect(messages(crdWith({ type: "object", properties: { ints } }))).toEqual([]);
-    const nested = messages(crdWith({ type: "object", properties: { lists: { type: "array", items: ints } } }));
+    expect(messages(widgetCrd({ type: "object", properties: { ints } }))).toEqual([]);
+    const nested = messages(widgetCrd({ type: "object", properties: { lists: { type: "array", items: ints } } }));
     expect(nested[0]).toContain("properties.lists.items.x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget");
   });
 
@@ -98,8 +78,8 @@ describe("estimated rule cost at CRD load, as the API server computes it", () =>
       properties: { items: { type: "array", maxItems, items: item } },
     });
     // matches: ceil((4000 + 1) × 0.1) × ceil(8 × 0.25) = 401 × 2, plus 2 for `self.name`, per item.
-    expect(messages(crdWith(list(12_437)))).toEqual([]);
-    expect(messages(crdWith(list(12_438)))).toEqual([
+    expect(messages(widgetCrd(list(12_437)))).toEqual([]);
+    expect(messages(widgetCrd(list(12_438)))).toEqual([
       expect.stringContaining("properties.items.items.x-kubernetes-validations[0].rule: Forbidden"),
     ]);
   });
@@ -114,7 +94,7 @@ describe("estimated rule cost at CRD load, as the API server computes it", () =>
         "x-kubernetes-validations": [{ rule: "self.all(x, x.contains('gpu'))" }],
       };
     }
-    const rejected = messages(crdWith({ type: "object", properties }));
+    const rejected = messages(widgetCrd({ type: "object", properties }));
     expect(rejected.filter((message) => message.includes("contributed to estimated rule cost total"))).toHaveLength(4);
     expect(rejected.at(-1)).toMatch(
       /^spec\.versions\[0\]\.schema\.openAPIV3Schema: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of 1\.188000x /,
@@ -123,7 +103,7 @@ describe("estimated rule cost at CRD load, as the API server computes it", () =>
   });
 
   it("counts each version's schema on its own", () => {
-    const crd = crdWith(tags("self.all(x, x.contains('gpu'))", {}), 1);
+    const crd = widgetCrd(tags("self.all(x, x.contains('gpu'))", {}), 1);
     expect(messages(crd).filter((message) => message.includes("rule cost total for entire OpenAPIv3 schema"))).toHaveLength(2);
   });
 
@@ -133,12 +113,12 @@ describe("estimated rule cost at CRD load, as the API server computes it", () =>
       properties: { name: { type: "string" } },
       "x-kubernetes-validations": [{ rule: "true", messageExpression: "self.name + self.name + self.name + self.name" }],
     };
-    expect(messages(crdWith(spec))).toEqual([]);
+    expect(messages(widgetCrd(spec))).toEqual([]);
     const costly: StructuralSchema = {
       ...spec,
       "x-kubernetes-validations": [{ rule: "true", messageExpression: "self.name.split('').join('-').split('').join('-')" }],
     };
-    expect(messages(crdWith(costly))[0]).toContain(
+    expect(messages(widgetCrd(costly))[0]).toContain(
       "x-kubernetes-validations[0].messageExpression: Forbidden: estimated messageExpression cost exceeds budget",
     );
   });

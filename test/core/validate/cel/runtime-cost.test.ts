@@ -1,25 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { validateObjects } from "../../../../src/core/validate/index.js";
 import type { StructuralSchema } from "../../../../src/core/validate/schema-types.js";
-
-function crd(spec: StructuralSchema): unknown {
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: "widgets.example.com" },
-    spec: {
-      group: "example.com",
-      scope: "Namespaced",
-      names: { kind: "Widget", plural: "widgets" },
-      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec } } } }],
-    },
-  };
-}
-
-const widget = (spec: unknown) => ({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "default" }, spec });
+import { widget, widgetCrd } from "../../../support/widget-crd.js";
 
 function messages(spec: StructuralSchema, value: unknown): string[] {
-  return validateObjects([widget(value)], { crds: [crd(spec)], analyze: false })
+  return validateObjects([widget(value)], { crds: [widgetCrd(spec)], analyze: false })
     .filter((finding) => finding.resource?.kind === "Widget")
     .map((finding) => finding.message);
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchCrdText } from "../../../../src/core/validate/crd/fetch.js";
 import { InputError } from "../../../../src/core/errors.js";
+import { writeEndlessBody } from "../../../support/endless-body.js";
 
 let server: Server;
 let base = "";
@@ -12,13 +13,7 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     if (request.url === "/endless") {
       response.writeHead(200, { "content-type": "application/yaml" });
-      const chunk = Buffer.alloc(64 * 1024, 0x61);
-      const pump = () => {
-        while (response.write(chunk));
-        response.once("drain", pump);
-      };
-      response.on("close", () => response.removeAllListeners("drain"));
-      pump();
+      writeEndlessBody(response);
     } else if (request.url === "/no-headers") {
       stalled.add(response);
     } else if (request.url === "/slow-body") {

@@ -1,3 +1,4 @@
+import { widgetCrd } from "../../../support/widget-crd.js";
 export type Json = Record<string, any>;
 
 /** Valid objects of the common built-in kinds (fresh copies on each call): the rule table breaks them one rule at a time. */
@@ -161,15 +162,5 @@ export const validCoreObjects: Record<string, () => Json> = {
     metadata: { name: "demo" },
     spec: { policyName: "demo", validationActions: ["Deny"] },
   }),
-  crd: () => ({
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: "widgets.example.com" },
-    spec: {
-      group: "example.com",
-      scope: "Namespaced",
-      names: { plural: "widgets", kind: "Widget" },
-      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object" } } }],
-    },
-  }),
+  crd: () => widgetCrd(),
 };
