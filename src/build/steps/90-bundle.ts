@@ -34,6 +34,8 @@ export async function run(): Promise<void> {
     target: "node20.19",
     chunkNames: "chunks/[name]-[hash]",
     sourcemap: "linked",
+    // Stack traces under --verbose need only the mappings; the package ships no sources.
+    sourcesContent: false,
     external: EXTERNAL_PACKAGES.flatMap((name) => [name, `${name}/*`]),
     // CommonJS packages inside the bundle (commander) call `require`; ESM chunks have none of their own.
     banner: {
