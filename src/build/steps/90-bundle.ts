@@ -24,6 +24,8 @@ export async function run(): Promise<void> {
   await build({
     entryPoints: [
       { in: path.join(source, "main.ts"), out: "mesh" },
+      // The worker thread of a big `mesh validate`: a separate entry that shares the validate chunks.
+      { in: packagePath("src", "core", "validate", "workers", "worker.ts"), out: "validate-worker" },
       ...commands.map((file) => ({ in: path.join(source, "commands", file), out: `commands/${file.replace(/\.ts$/, "")}` })),
     ],
     outdir,
