@@ -1,5 +1,6 @@
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import type { Plugin } from "esbuild";
 import { packagePath } from "../../core/package-paths.js";
 
 /**
@@ -13,6 +14,24 @@ import { packagePath } from "../../core/package-paths.js";
 export const BUNDLE_DIRECTORY = "bundle";
 
 const EXTERNAL_PACKAGES = ["@kubernetes/client-node", "yaml", "ajv", "ajv-formats", "@bufbuild/cel", "@bufbuild/re2"];
+
+/**
+ * commander requires node:child_process when it loads, for subcommands that are separate executables, which mesh
+ * has none of; child_process brings net, dgram and a dozen stream modules with it. Inside commander it becomes an
+ * object that loads the real module on first use.
+ */
+const lazyChildProcess: Plugin = {
+  name: "lazy-child-process-for-commander",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "lazy-builtin" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_, key) => process.getBuiltinModule("node:child_process")[key] });',
+      loader: "js",
+    }));
+  },
+};
 
 export async function run(): Promise<void> {
   // esbuild is a devDependency: only the build imports it.
@@ -44,6 +63,7 @@ export async function run(): Promise<void> {
       js: 'import { createRequire as __meshCreateRequire } from "node:module"; const require = __meshCreateRequire(import.meta.url);',
     },
     tsconfig: packagePath("tsconfig.json"),
+    plugins: [lazyChildProcess],
     logLevel: "warning",
   });
 }

@@ -104,7 +104,7 @@ export function register(program: Command, context: CliContext): void {
       const io = context.io;
       const { readStream, inputArgsOrStdin } = await import("../../core/documents/index.js");
       const { readArguments } = await import("../../core/documents/load.js");
-      const args = inputArgsOrStdin([...inputs, ...flags.filename], io.stdin.isTTY, "manifests to validate");
+      const args = inputArgsOrStdin([...inputs, ...flags.filename], () => io.stdin.isTTY, "manifests to validate");
       const ignoreFilenamePatterns = flags.ignoreFilenamePattern.map((pattern) => {
         try {
           return new RegExp(pattern);

@@ -1,7 +1,5 @@
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { isJsonStream } from "../../documents/json-stream.js";
 import { splitManifest } from "../../documents/kubectl-split.js";
 import { defaultReadLimits, type ReadLimits } from "../../documents/limits.js";
@@ -37,7 +35,7 @@ export interface CheckedInputs {
  */
 export function threadCount(read: readonly ReadArgument[], requested?: number): number {
   if (requested !== undefined) return requested;
-  const cores = Math.min(availableParallelism(), 4);
+  const cores = Math.min(process.getBuiltinModule("node:os").availableParallelism(), 4);
   if (cores < 2) return 1;
   let bytes = 0;
   for (const entry of read) for (const input of entry.inputs) if (!("severity" in input)) bytes += input.text.length;
@@ -143,6 +141,8 @@ async function runJobs(jobs: readonly UnitJob[], count: number, setup: WorkerSet
   const results = new Array<UnitResult>(jobs.length);
   let next = 0;
   const script = workerScript();
+  // Loaded here: a one-thread run never needs worker_threads.
+  const { Worker } = await import("node:worker_threads");
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(script, { workerData: setup });
