@@ -3,6 +3,7 @@
 // Rows live in bench/rows/*.mjs; each exports `rows(context)` returning
 // [{ name, command, args, baseline?, goal? (ratio to the baseline), goalMs?, items?, rss? (also report peak RSS), runs? }].
 // The baseline is measured in the same run, right after its row, so that ratios hold on a busy machine.
+// `npm run bench -- FILE ROW` runs the rows of bench/rows/*FILE* whose name contains ROW.
 // BENCH_RUNS sets the runs per measurement (default 9); BENCH_MESH times another build's bin/mesh.js (e.g. main's).
 // Generated corpora go to a temporary directory, never into git.
 import { spawnSync } from "node:child_process";
@@ -14,6 +15,8 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.env.BENCH_RUNS ?? 9);
 const only = process.argv[2];
+// A second argument keeps only the rows whose name contains it, e.g. `npm run bench -- validate small`.
+const onlyRow = process.argv[3];
 const workDir = mkdtempSync(path.join(tmpdir(), "mesh-bench-"));
 const mesh = process.env.BENCH_MESH ? path.resolve(process.env.BENCH_MESH) : path.join(root, "bin", "mesh.js");
 const usageScript = path.join(root, "bench", "support", "usage.mjs");
@@ -78,6 +81,7 @@ try {
     if (only && !file.includes(only)) continue;
     const module = await import(path.join(root, "bench", "rows", file));
     for (const row of await module.rows(context)) {
+      if (onlyRow && !row.name.includes(onlyRow)) continue;
       const { ms, baseMs } = measure(row, row.baseline);
       let line = `${row.name.padEnd(58)} ${ms.toFixed(1).padStart(9)} ms`;
       if (row.baseline) {
