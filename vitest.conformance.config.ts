@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ["test/conformance/**/*.test.ts"],
     testTimeout: 300_000,
-    hookTimeout: 300_000,
+    // The charts suite renders 300+ chart variations in its setup: minutes on a loaded two-core machine.
+    hookTimeout: 1_200_000,
     passWithNoTests: true,
   },
 });

@@ -1,6 +1,7 @@
 /**
  * Small or legal inputs that used to crash or exhaust the machine: each must end with a proper exit code, no
- * internal error, in under 10 seconds and 500 MB of memory (the process's peak RSS, recorded at exit).
+ * internal error, within 500 MB of memory (the process's peak RSS, recorded at exit). Their speed is measured by the
+ * bench, not here: a loaded machine must not fail the suite.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -130,23 +131,25 @@ const cases: Case[] = [
 ];
 
 describe("hostile but legal inputs", () => {
-  it.each(cases)("$name", async ({ files, args, exitCode, expected }) => {
-    const caseDir = mkdtempSync(join(dir, "case-"));
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(caseDir, name), content);
-    const rssFile = join(caseDir, "rss");
-    const started = Date.now();
-    const result = await execa(process.execPath, ["--import", join(dir, "rss.mjs"), meshBin, ...args], {
-      cwd: caseDir,
-      reject: false,
-      env: { NO_COLOR: "1", MESH_RSS_FILE: rssFile },
-      timeout: 60_000,
-    });
-    const seconds = (Date.now() - started) / 1000;
-    const output = `${String(result.stdout)}\n${String(result.stderr)}`;
-    expect(output).not.toMatch(/internal error|Maximum call stack/);
-    expect(output).toMatch(expected);
-    expect(result.exitCode).toBe(exitCode);
-    expect(seconds).toBeLessThan(10);
-    expect(Number(readFileSync(rssFile, "utf8")) / 1024).toBeLessThan(500);
-  });
+  it.each(cases)(
+    "$name",
+    async ({ files, args, exitCode, expected }) => {
+      const caseDir = mkdtempSync(join(dir, "case-"));
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(caseDir, name), content);
+      const rssFile = join(caseDir, "rss");
+      const result = await execa(process.execPath, ["--import", join(dir, "rss.mjs"), meshBin, ...args], {
+        cwd: caseDir,
+        reject: false,
+        env: { NO_COLOR: "1", MESH_RSS_FILE: rssFile },
+        // A hang guard, not a speed check: these inputs took minutes or never finished before they were bounded.
+        timeout: 120_000,
+      });
+      const output = `${String(result.stdout)}\n${String(result.stderr)}`;
+      expect(output).not.toMatch(/internal error|Maximum call stack/);
+      expect(output).toMatch(expected);
+      expect(result.exitCode).toBe(exitCode);
+      expect(Number(readFileSync(rssFile, "utf8")) / 1024).toBeLessThan(500);
+    },
+    150_000,
+  );
 });

@@ -29,12 +29,11 @@ export function renderBase(values: JsonMap): KubeObject[] {
   const chart = layeredChartValues(baseChartDefaults(), values);
   // enableCRDTemplates=false ships the CRD file as it is: its own labels, and every CRD (excludedCRDs applies to templates only).
   const templated = valueAt(chart, "base.enableCRDTemplates") !== false;
-  const crds =
-    valueAt(values, "base.enableIstioConfigCRDs") === false
-      ? []
-      : templated
-        ? istioCustomResourceDefinitions().filter((crd) => !excluded.has(crd.metadata.name ?? ""))
-        : istioCustomResourceDefinitions().map(legacyLabelledCrd);
+  // values.base.enableIstioConfigCRDs=false drops only a chart's crds/ directory, which the base chart no longer has:
+  // its CRDs are templates, so istioctl renders them all the same (generate warns).
+  const crds = templated
+    ? istioCustomResourceDefinitions().filter((crd) => !excluded.has(crd.metadata.name ?? ""))
+    : istioCustomResourceDefinitions().map(legacyLabelledCrd);
   // The default profile's `defaultRevision: ""` turns the chart's "default" off (install.md §12.4).
   const defaultRevision = typeof values.defaultRevision === "string" ? values.defaultRevision : stringAt(chart, "defaultRevision");
   return [...crds, ...readerAccount(values), ...defaultRevisionObjects(chart, defaultRevision)];

@@ -267,9 +267,10 @@ export function chartProfileValues(profile: string): JsonMap | undefined {
         cni: { ambient: { enabled: true } },
       };
     case "remote":
+      // `configMap` is istiod's own setting, written at the chart's top level (istiodChartValues moves it under pilot).
       return {
         istiodRemote: { enabled: true },
-        pilot: { configMap: false },
+        configMap: false,
         telemetry: { enabled: false },
         global: { omitSidecarInjectorConfigMap: true },
       };

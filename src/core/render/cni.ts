@@ -5,7 +5,7 @@ import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
 import { emitYaml } from "../documents/yaml-emitter.js";
 import { cniNetworkPolicy, networkPolicyEnabled } from "./network-policy.js";
 import { helmLabels, operatorLabels } from "./labels.js";
-import { imageName, layeredChartValues, stringAt } from "./values.js";
+import { helmTruthy, imageName, layeredChartValues, stringAt } from "./values.js";
 import { scalarText } from "../json.js";
 
 /** The istio-cni chart's defaults (istioctl passes its settings under `values.cni`). */
@@ -31,6 +31,7 @@ function cniChartDefaults(): JsonMap {
       daemonSetLabels: {},
       chained: true,
       provider: "default",
+      useAppArmorAnnotation: true,
       ambient: {
         enabled: false,
         enablementSelectors: [
@@ -132,14 +133,14 @@ export function renderCni(input: CniInput): KubeObject[] {
   const labels = {
     app: "istio-cni",
     release: "istio",
-    ...operatorLabels("Cni", input.revision),
+    ...operatorLabels("Cni", input.revision, stringAt(values, "ownerName")),
     "app.kubernetes.io/name": "istio-cni",
     ...helmLabels("cni"),
   };
   const bindingLabels = {
     "k8s-app": "istio-cni-repair",
     release: "istio",
-    ...operatorLabels("Cni", input.revision),
+    ...operatorLabels("Cni", input.revision, stringAt(values, "ownerName")),
     "app.kubernetes.io/name": "istio-cni",
     ...helmLabels("cni"),
   };
@@ -198,7 +199,7 @@ export function renderCni(input: CniInput): KubeObject[] {
         scopeSelector: { matchExpressions: [{ operator: "In", scopeName: "PriorityClass", values: ["system-node-critical"] }] },
       },
     });
-  if (networkPolicyEnabled(values)) objects.push(cniNetworkPolicy(ns, input.revision));
+  if (networkPolicyEnabled(values)) objects.push(cniNetworkPolicy(ns, input.revision, stringAt(values, "ownerName")));
   // Multus chains CNI plugins per pod: the NetworkAttachmentDefinition (always in `default`) names istio-cni.
   if (cni.provider === "multus")
     objects.push({
@@ -242,9 +243,7 @@ function cniConfigMap(values: JsonMap, ns: string, labels: Record<string, string
     ENABLE_AMBIENT_DETECTION_RETRY: text(ambient.enableAmbientDetectionRetry),
     ...(stringAt(cni, "cniConfFileName") ? { CNI_CONF_NAME: stringAt(cni, "cniConfFileName") } : {}),
     ISTIO_OWNED_CNI_CONFIG: text(cni.istioOwnedCNIConfig),
-    ...(cni.istioOwnedCNIConfig === true
-      ? { ISTIO_OWNED_CNI_CONF_FILENAME: stringAt(cni, "istioOwnedCNIConfigFileName", "02-istio-cni.conflist") }
-      : {}),
+    ...(helmTruthy(cni.istioOwnedCNIConfig) ? { ISTIO_OWNED_CNI_CONF_FILENAME: stringAt(cni, "istioOwnedCNIConfigFileName") } : {}),
     CHAINED_CNI_PLUGIN: text(cni.chained),
     EXCLUDE_NAMESPACES: ((cni.excludeNamespaces as unknown[]) ?? []).map(text).join(","),
     REPAIR_ENABLED: text(repair.enabled),
@@ -276,6 +275,8 @@ function cniDaemonSet(values: JsonMap, input: CniInput): KubeObject {
   const ambientEnabled = ambient.enabled === true;
   const hostNetwork = ambientEnabled && ambient.shareHostNetworkNamespace === true;
   const procfs = repair.repairPods === true || ambientEnabled;
+  // AppArmor unconfined by pod annotation (the chart's default) or by the container's appArmorProfile.
+  const appArmorByAnnotation = helmTruthy(cni.useAppArmorAnnotation);
   const image = imageName(
     stringAt(cni, "image", "install-cni"),
     stringAt(cni, "hub") || stringAt(values, "global.hub"),
@@ -300,6 +301,7 @@ function cniDaemonSet(values: JsonMap, input: CniInput): KubeObject {
     ports: [{ containerPort: 15014, name: "metrics", protocol: "TCP" }],
     readinessProbe: { httpGet: { path: "/readyz", port: 8000 } },
     securityContext: {
+      ...(appArmorByAnnotation ? {} : { appArmorProfile: { type: "Unconfined" } }),
       privileged: false,
       runAsGroup: 0,
       runAsUser: 0,
@@ -363,7 +365,7 @@ function cniDaemonSet(values: JsonMap, input: CniInput): KubeObject {
       labels: {
         "k8s-app": "istio-cni-node",
         release: "istio",
-        ...operatorLabels("Cni", input.revision),
+        ...operatorLabels("Cni", input.revision, stringAt(values, "ownerName")),
         "app.kubernetes.io/name": "istio-cni",
         ...helm,
         ...stringMap(cni.daemonSetLabels),
@@ -387,8 +389,8 @@ function cniDaemonSet(values: JsonMap, input: CniInput): KubeObject {
             "prometheus.io/scrape": "true",
             "prometheus.io/port": "15014",
             "prometheus.io/path": "/metrics",
-            // For Kubernetes versions without securityContext.appArmorProfile; the chart always writes it.
-            "container.apparmor.security.beta.kubernetes.io/install-cni": "unconfined",
+            // The annotation serves Kubernetes versions without securityContext.appArmorProfile (before 1.30).
+            ...(appArmorByAnnotation ? { "container.apparmor.security.beta.kubernetes.io/install-cni": "unconfined" } : {}),
             ...stringMap(cni.podAnnotations),
           },
         },

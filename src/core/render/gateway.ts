@@ -5,7 +5,7 @@ import { isMap, type GatewayComponentSpec, type JsonMap } from "../operator/type
 import { gatewayDefaults, globalDefaults } from "./chart-defaults.js";
 import { helmLabels, operatorLabels } from "./labels.js";
 import { gatewayNetworkPolicy, networkPolicyEnabled } from "./network-policy.js";
-import { imageName, layeredChartValues, stringAt } from "./values.js";
+import { helmTruthy, imageName, layeredChartValues, stringAt } from "./values.js";
 import { scalarText } from "../json.js";
 
 export type GatewayKind = "ingress" | "egress";
@@ -50,7 +50,7 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
   const component = input.kind === "ingress" ? "IngressGateways" : "EgressGateways";
   const appName = input.kind === "ingress" ? "istio-ingressgateway" : "istio-egressgateway";
   const selector = gateway.labels as Record<string, string>;
-  const owner = operatorLabels(component, input.revision);
+  const owner = operatorLabels(component, input.revision, stringAt(values, "ownerName"));
   const common = { release: "istio", ...owner, "app.kubernetes.io/name": appName, ...helmLabels(chart) };
   const labels = { ...selector, ...common };
   const ports = (Array.isArray(gateway.ports) ? gateway.ports : []) as JsonMap[];
@@ -122,7 +122,17 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
   if (!(input.kind === "ingress" && gateway.customService === true))
     objects.push(gatewayService(input, gateway, { labels, selector, ports }));
   if (networkPolicyEnabled(values))
-    objects.push(gatewayNetworkPolicy({ kind: input.kind, name, namespace: ns, revision: input.revision, selector, ports }));
+    objects.push(
+      gatewayNetworkPolicy({
+        kind: input.kind,
+        name,
+        namespace: ns,
+        revision: input.revision,
+        ownerName: stringAt(values, "ownerName"),
+        selector,
+        ports,
+      }),
+    );
   return objects;
 }
 
@@ -155,7 +165,8 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
   const istioNamespace = stringAt(values, "global.istioNamespace", "istio-system");
   const hub = input.instance.hub || stringAt(values, "global.hub");
   const tag = String(input.instance.tag ?? "") || stringAt(values, "global.tag");
-  const image = imageName(stringAt(values, "global.proxy.image", "proxyv2"), hub, tag, stringAt(values, "global.variant"));
+  const variant = stringAt(values, "global.proxy.variant") || stringAt(values, "global.variant");
+  const image = imageName(stringAt(values, "global.proxy.image", "proxyv2"), hub, tag, variant);
   const trustDomain = stringAt(values, "meshConfig.trustDomain", "cluster.local");
   const openshift = stringAt(values, "global.platform") === "openshift";
   const fieldRef = (fieldPath: string, withVersion = true) => ({
@@ -181,7 +192,7 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
     { name: "ISTIO_META_OWNER", value: `kubernetes://apis/apps/v1/namespaces/${ns}/deployments/${name}` },
     { name: "ISTIO_META_MESH_ID", value: stringAt(values, "global.meshID") || trustDomain },
     { name: "TRUST_DOMAIN", value: trustDomain },
-    { name: "ISTIO_META_UNPRIVILEGED_POD", value: "true" },
+    ...(shape.runAsRoot ? [] : [{ name: "ISTIO_META_UNPRIVILEGED_POD", value: "true" }]),
     ...sortedEnv(gateway.env),
     ...sortedEnv(valueAt(values, "meshConfig.defaultConfig.proxyMetadata")),
     ...(stringAt(values, "global.network") ? [{ name: "ISTIO_META_NETWORK", value: stringAt(values, "global.network") }] : []),
@@ -189,6 +200,11 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
     { name: "ISTIO_META_NODE_NAME", ...fieldRef("spec.nodeName", false) },
   ];
   const secretVolumes = (Array.isArray(gateway.secretVolumes) ? gateway.secretVolumes : []) as JsonMap[];
+  const configVolumes = (Array.isArray(gateway.configVolumes) ? gateway.configVolumes : []) as JsonMap[];
+  const additionalContainers = (Array.isArray(gateway.additionalContainers) ? gateway.additionalContainers : []) as JsonMap[];
+  // Only istiod-issued certificates need istiod's root certificate mounted; other providers bring their own.
+  const istiodCa = stringAt(values, "global.pilotCertProvider", "istiod") === "istiod";
+  const mountMtlsCerts = valueAt(values, "global.mountMtlsCerts") === true;
   const stsPort = Number(valueAt(values, "global.sts.servicePort") ?? 0);
   const container = {
     name: "istio-proxy",
@@ -209,17 +225,17 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
       ...(valueAt(values, "global.logAsJson") === true ? ["--log_as_json"] : []),
       ...(stsPort > 0 ? [`--stsPort=${stsPort}`] : []),
     ],
-    securityContext: shape.runAsRoot
-      ? {
-          runAsUser: 0,
-          runAsGroup: 1337,
-          runAsNonRoot: false,
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
-        }
-      : { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+    // A gateway run as root gets neither the pod's nor the container's restricted security context.
+    ...(shape.runAsRoot
+      ? {}
+      : {
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+          },
+        }),
     readinessProbe: {
       failureThreshold: 30,
       httpGet: { path: "/healthz/ready", port: 15021, scheme: "HTTP" },
@@ -236,19 +252,24 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
       { name: "workload-certs", mountPath: "/var/run/secrets/workload-spiffe-credentials" },
       { name: "istio-envoy", mountPath: "/etc/istio/proxy" },
       { name: "config-volume", mountPath: "/etc/istio/config" },
-      { name: "istiod-ca-cert", mountPath: "/var/run/secrets/istio" },
+      ...(istiodCa ? [{ name: "istiod-ca-cert", mountPath: "/var/run/secrets/istio" }] : []),
       { name: "istio-token", mountPath: "/var/run/secrets/tokens", readOnly: true },
+      ...(mountMtlsCerts ? [{ name: "istio-certs", mountPath: "/etc/certs", readOnly: true }] : []),
       { name: "istio-data", mountPath: "/var/lib/istio/data" },
       { name: "podinfo", mountPath: "/etc/istio/pod" },
       ...secretVolumes.map((volume) => ({ name: volume.name, mountPath: volume.mountPath, readOnly: true })),
+      ...configVolumes
+        .filter((volume) => helmTruthy(volume.mountPath))
+        .map((volume) => ({ name: volume.name, mountPath: volume.mountPath, readOnly: true })),
     ],
   };
   const podLabels = {
     ...shape.selector,
     ...(ns === "istio-system" ? { heritage: "Tiller", release: "istio", chart: "gateways" } : {}),
     "service.istio.io/canonical-name": name,
-    "service.istio.io/canonical-revision": input.revision || "latest",
-    ...operatorLabels(input.kind === "ingress" ? "IngressGateways" : "EgressGateways", input.revision),
+    "service.istio.io/canonical-revision":
+      shape.selector["app.kubernetes.io/version"] || shape.selector.version || input.revision || "latest",
+    ...operatorLabels(input.kind === "ingress" ? "IngressGateways" : "EgressGateways", input.revision, stringAt(values, "ownerName")),
     "sidecar.istio.io/inject": "false",
     "app.kubernetes.io/name": shape.common["app.kubernetes.io/name"]!,
     "istio.io/dataplane-mode": "none",
@@ -272,12 +293,12 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
       : { securityContext: openshift ? { runAsNonRoot: true } : { runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true } }),
     serviceAccountName: shape.serviceAccount,
     ...(priorityClassName ? { priorityClassName } : {}),
-    containers: [container],
+    containers: [container, ...additionalContainers],
     volumes: [
       { emptyDir: {}, name: "workload-socket" },
       { emptyDir: {}, name: "credential-socket" },
       { emptyDir: {}, name: "workload-certs" },
-      { name: "istiod-ca-cert", configMap: { name: stringAt(values, "global.trustBundleName") || "istio-ca-root-cert" } },
+      ...(istiodCa ? [istiodCaVolume(values)] : []),
       {
         name: "podinfo",
         downwardAPI: {
@@ -303,8 +324,17 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
           ],
         },
       },
+      ...(mountMtlsCerts
+        ? [
+            {
+              name: "istio-certs",
+              secret: { secretName: `istio.${shape.common["app.kubernetes.io/name"]}-service-account`, optional: true },
+            },
+          ]
+        : []),
       { name: "config-volume", configMap: { name: input.revision ? `istio-${input.revision}` : "istio", optional: true } },
       ...secretVolumes.map((volume) => ({ name: volume.name, secret: { secretName: volume.secretName, optional: true } })),
+      ...configVolumes.map((volume) => ({ name: volume.name, configMap: { name: volume.configMapName, optional: true } })),
     ],
     affinity: gatewayAffinity(values, gateway),
     ...(tolerations.length > 0 ? { tolerations } : {}),
@@ -322,6 +352,19 @@ function gatewayDeployment(input: GatewayInput, gateway: JsonMap, values: JsonMa
       template: { metadata: { labels: podLabels, annotations: podAnnotations }, spec: podSpec },
     },
   };
+}
+
+/** istiod's root certificate: from its ConfigMap, or as a ClusterTrustBundle when istiod publishes one. */
+function istiodCaVolume(values: JsonMap): JsonMap {
+  const trustBundle = stringAt(values, "global.trustBundleName");
+  if (valueAt(values, "pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API") === true)
+    return {
+      name: "istiod-ca-cert",
+      projected: {
+        sources: [{ clusterTrustBundle: { name: `istio.io:istiod-ca:${trustBundle || "root-cert"}`, path: "root-cert.pem" } }],
+      },
+    };
+  return { name: "istiod-ca-cert", configMap: { name: trustBundle || "istio-ca-root-cert" } };
 }
 
 function gatewayService(
@@ -351,16 +394,21 @@ function gatewayService(
             ...optional("loadBalancerIP"),
             ...optional("loadBalancerSourceRanges"),
             ...optional("externalTrafficPolicy"),
-            ...optional("externalIPs"),
           }
         : {}),
       ...optional("ipFamilyPolicy"),
       ...optional("ipFamilies"),
       type: gateway.type,
       selector: shape.selector,
-      ports: shape.ports.map((port) => ({ ...port })),
+      // ingressPorts add bare name/port entries after the gateway's ports (the chart copies no other field).
+      ports: [...shape.ports.map((port) => ({ ...port })), ...ingressPorts(input.kind, gateway)],
     },
   };
+}
+
+function ingressPorts(kind: GatewayKind, gateway: JsonMap): JsonMap[] {
+  const extra = kind === "ingress" && Array.isArray(gateway.ingressPorts) ? (gateway.ingressPorts as JsonMap[]) : [];
+  return extra.map((entry) => ({ port: entry.port ?? null, name: entry.name ?? null }));
 }
 
 /**

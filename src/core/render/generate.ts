@@ -10,11 +10,12 @@ import { renderBase } from "./base.js";
 import { renderCni } from "./cni.js";
 import { renderGateway, type GatewayKind } from "./gateway.js";
 import { istiodAutoscaled, istiodImage, renderIstiod } from "./istiod.js";
+import { approvesCsrs } from "./istiod-rbac.js";
 import type { IstiodContext } from "./istiod-context.js";
 import { applyKubernetesSettings } from "./k8s-settings.js";
 import { sortObjects } from "./order.js";
 import { istiodChartValues, operatorValues } from "./values.js";
-import { renderZtunnel } from "./ztunnel.js";
+import { renderZtunnel, ztunnelChartValues } from "./ztunnel.js";
 import { scalarText } from "../json.js";
 
 export type ComponentName = "base" | "istiod" | "ingress" | "egress" | "cni" | "ztunnel";
@@ -85,16 +86,32 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       "spec.namespace",
       "spec.namespace is not used when rendering (as in istioctl 1.30); set values.global.istioNamespace or components.<c>.namespace",
     );
-  const scope = scalarText(valueAt(iopValues, "global.resourceScope") || "all");
+  if (valueAt(iopValues, "base.enableIstioConfigCRDs") === false)
+    ignored(
+      "spec.values.base.enableIstioConfigCRDs",
+      "base.enableIstioConfigCRDs=false leaves the Istio CRDs in (as in istioctl 1.30, whose base chart templates them); list the CRDs to leave out in values.base.excludedCRDs",
+    );
+  const globalScope = resourceScope(valueAt(iopValues, "global.resourceScope"), "global.resourceScope", findings);
+  // The ztunnel chart reads its own resourceScope, which global.resourceScope fills when unset (its globals are flattened).
+  const ztunnelScope = enabledOptional(operator.spec?.components?.ztunnel)
+    ? resourceScope(
+        ztunnelChartValues({ iopValues, component: operator.spec?.components?.ztunnel, namespace }).resourceScope,
+        valueAt(iopValues, "ztunnel.resourceScope") === undefined ? "global.resourceScope" : "ztunnel.resourceScope",
+        findings,
+      )
+    : "all";
   const components = operator.spec?.components ?? {};
   const rendered: RenderedComponent[] = [];
-  const add = (component: ComponentName, objects: KubeObject[], gatewayName?: string) =>
+  const add = (component: ComponentName, objects: KubeObject[], gatewayName?: string) => {
+    // The gateway charts have no resourceScope; the ztunnel chart reads its own.
+    const scope = component === "ingress" || component === "egress" ? "all" : component === "ztunnel" ? ztunnelScope : globalScope;
     rendered.push({
       component,
       displayName: displayNames[component],
       ...(gatewayName ? { gatewayName } : {}),
-      objects: sortObjects(objects.filter((object) => inScope(object, scope))),
+      objects: sortObjects(objects.filter((object) => inScope(object, component, scope))),
     });
+  };
 
   if (wanted.has("base") && components.base?.enabled !== false) {
     const objects = renderBase(iopValues);
@@ -110,6 +127,16 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
       revision,
     };
     const objects = renderIstiod(context, istiodImage(context, components.pilot));
+    const signers = valueAt(values, "global.certSigners");
+    if (approvesCsrs(context) && !(Array.isArray(signers) && signers.length > 0))
+      findings.push({
+        severity: "warning",
+        code: "IOP_CSR_SIGNERS",
+        origin: "operator",
+        path: "spec.values.global.certSigners",
+        message:
+          "istiod's ClusterRole may approve certificate requests for every signer (as istioctl renders it): list the signers istiod may approve in values.global.certSigners",
+      });
     const main = {
       ...mainOf(revision ? `istiod-${revision}` : "istiod", "discovery", "components.pilot.k8s"),
       autoscaled: istiodAutoscaled(context),
@@ -157,11 +184,35 @@ const clusterScopedKinds = new Set([
   "ValidatingAdmissionPolicyBinding",
 ]);
 
-/** values.global.resourceScope: all (default), cluster (cluster-scoped objects only) or namespace. */
-function inScope(object: KubeObject, scope: string): boolean {
+const resourceScopes = ["all", "cluster", "namespace"];
+
+/** A resourceScope value ("" keeps the charts' default, all); any other value is kept, with a warning. */
+function resourceScope(value: unknown, path: string, findings: Finding[]): string {
+  const scope = scalarText(value ?? "") || "all";
+  if (
+    !resourceScopes.includes(scope) &&
+    !findings.some((finding) => finding.code === "IOP_RESOURCE_SCOPE" && finding.path === `spec.values.${path}`)
+  )
+    findings.push({
+      severity: "warning",
+      code: "IOP_RESOURCE_SCOPE",
+      origin: "operator",
+      path: `spec.values.${path}`,
+      message: `resourceScope "${scope}" is none of ${resourceScopes.join(", ")}: as with istioctl, the charts that read it render none of their scoped objects`,
+    });
+  return scope;
+}
+
+/**
+ * resourceScope: all, cluster (cluster-scoped objects only) or namespace; any other value matches nothing. The
+ * CNI and ztunnel charts render their NetworkPolicy whatever the scope.
+ */
+function inScope(object: KubeObject, component: ComponentName, scope: string): boolean {
+  if (scope === "all") return true;
+  if (object.kind === "NetworkPolicy" && (component === "cni" || component === "ztunnel")) return true;
   if (scope === "cluster") return clusterScopedKinds.has(object.kind);
   if (scope === "namespace") return !clusterScopedKinds.has(object.kind);
-  return true;
+  return false;
 }
 
 /** cni and ztunnel render when their block exists and is not disabled (docs/design/install.md §6: a bare block enables them). */

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../objects.js";
+import { mergeChartValues } from "../operator/merge.js";
 import { isMap, type JsonMap } from "../operator/types.js";
 import { helmLabels } from "./labels.js";
 import { istiodOwnerLabels, object, revisioned, value, type IstiodContext } from "./istiod-context.js";
@@ -95,9 +96,12 @@ export function valuesConfigMap(context: IstiodContext): KubeObject {
  */
 function chartLayoutValues(context: IstiodContext): JsonMap {
   const { pilot, ...shared } = context.values;
-  const passedPilot = layeredChartValues({}, context.passedValues).pilot;
+  const { pilot: passedPilot, ...passedShared } = layeredChartValues({}, context.passedValues);
+  // The chart's order: its own defaults (istiod's and shared alike) < the shared values passed (an IstioOperator's
+  // `values.cni.provider` beats the chart's `cni.provider`) < the `pilot` values passed.
+  const defaultsFirst = mergeChartValues(overlaid(shared, isMap(pilot) ? pilot : {}), passedShared);
   return {
-    ...(overlaid(shared, isMap(pilot) ? pilot : {}) as JsonMap),
+    ...(overlaid(defaultsFirst, isMap(passedPilot) ? passedPilot : {}) as JsonMap),
     ...(isMap(passedPilot) ? { pilot: passedPilot } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { JsonMap } from "../operator/types.js";
 import { valueAt } from "../operator/merge.js";
 import type { KubeObject } from "../objects.js";
 import { helmLabels, operatorLabels } from "./labels.js";
+import { stringAt } from "./values.js";
 
 /** What every istiod-chart renderer needs: merged chart values and the names derived from them. */
 export interface IstiodContext {
@@ -32,7 +33,7 @@ export function clusterScopedName(context: IstiodContext, name: string): string 
 }
 
 export function istiodOwnerLabels(context: IstiodContext): Record<string, string> {
-  return operatorLabels("Pilot", context.revision);
+  return operatorLabels("Pilot", context.revision, stringAt(context.values, "ownerName"));
 }
 
 /** Labels of istiod's ServiceAccount, RBAC objects (`app` istiod or istio-reader). */

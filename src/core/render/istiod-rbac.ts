@@ -1,4 +1,6 @@
 import type { KubeObject } from "../objects.js";
+import type { JsonMap } from "../operator/types.js";
+import { helmTruthy, stringAt } from "./values.js";
 import { clusterScopedName, object, rbacLabels, revisioned, value, type IstiodContext } from "./istiod-context.js";
 
 const read = ["get", "list", "watch"];
@@ -18,7 +20,7 @@ interface Rule {
   apiGroups: string[];
   resources: string[];
   verbs: string[];
-  resourceNames?: string[];
+  resourceNames?: string[] | null;
 }
 const rule = (apiGroups: string[], resources: string[], verbs: string[]): Rule => ({ apiGroups, resources, verbs });
 
@@ -39,10 +41,18 @@ const analysisStatusResources = [
   "workloadgroups",
 ].map((kind) => `${kind}/status`);
 
+/**
+ * istiod signs workload certificates through Kubernetes CSRs, and so needs the CSR rules, when an external CA is
+ * configured (pilot.env.EXTERNAL_CA) or the cert provider is not one istiod serves itself (istiod, custom, none).
+ */
+export function approvesCsrs(context: { values: JsonMap }): boolean {
+  const provider = stringAt(context.values, "global.pilotCertProvider");
+  return helmTruthy(value(context, "pilot.env.EXTERNAL_CA")) || !["istiod", "custom", "none"].includes(provider);
+}
+
 function istiodRules(context: IstiodContext): Rule[] {
-  const mcs = (value<Record<string, unknown>>(context, "pilot.env")?.MCS_API_GROUP as string | undefined) || "multicluster.x-k8s.io";
+  const mcs = mcsApiGroup(context);
   const analysis = value<boolean>(context, "global.istiod.enableAnalysis") === true;
-  const provider = value<string>(context, "global.pilotCertProvider");
   const signers = value<string[]>(context, "global.certSigners") ?? [];
   return [
     rule(["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"], ["get", "list", "watch", "update", "patch"]),
@@ -68,17 +78,21 @@ function istiodRules(context: IstiodContext): Rule[] {
     rule(["networking.k8s.io"], ["ingresses", "ingressclasses"], read),
     rule(["networking.k8s.io"], ["ingresses/status"], ["*"]),
     rule([""], ["configmaps"], ["create", "get", "list", "watch", "update"]),
-    ...(provider === "kubernetes" || signers.length > 0
+    ...(approvesCsrs(context)
       ? [
           rule(
             ["certificates.k8s.io"],
             ["certificatesigningrequests", "certificatesigningrequests/approval", "certificatesigningrequests/status"],
             ["update", "create", "get", "delete", "watch"],
           ),
-          {
-            ...rule(["certificates.k8s.io"], ["signers"], ["approve"]),
-            resourceNames: signers.length > 0 ? signers : ["kubernetes.io/legacy-unknown"],
-          },
+          // As in the chart, no certSigners leaves resourceNames null: every signer (generate warns about it).
+          { ...rule(["certificates.k8s.io"], ["signers"], ["approve"]), resourceNames: signers.length > 0 ? signers : null },
+        ]
+      : []),
+    ...(value(context, "pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API") === true
+      ? [
+          rule(["certificates.k8s.io"], ["clustertrustbundles"], ["update", "create", "delete", "list", "watch", "get"]),
+          { ...rule(["certificates.k8s.io"], ["signers"], ["attest"]), resourceNames: ["istio.io/istiod-ca"] },
         ]
       : []),
     rule(["authentication.k8s.io"], ["tokenreviews"], ["create"]),
@@ -118,19 +132,35 @@ const gatewayControllerRules: Rule[] = [
   rule([""], ["serviceaccounts"], crud),
 ];
 
-const readerRules: Rule[] = [
-  rule(istioConfigGroups, ["*"], read),
-  rule([""], ["endpoints", "pods", "services", "nodes", "replicationcontrollers", "namespaces", "secrets", "configmaps"], read),
-  rule(["networking.istio.io"], ["workloadentries"], readAlt),
-  rule(["networking.x-k8s.io", "gateway.networking.k8s.io"], ["gateways"], readAlt),
-  rule(["apiextensions.k8s.io"], ["customresourcedefinitions"], read),
-  rule(["discovery.k8s.io"], ["endpointslices"], read),
-  rule(["multicluster.x-k8s.io"], ["serviceexports"], ["get", "list", "watch", "create", "delete"]),
-  rule(["multicluster.x-k8s.io"], ["serviceimports"], read),
-  rule(["apps"], ["replicasets"], read),
-  rule(["authentication.k8s.io"], ["tokenreviews"], ["create"]),
-  rule(["authorization.k8s.io"], ["subjectaccessreviews"], ["create"]),
-];
+/** The reader role remote-secret workflows use; a remote istiod's reader also manages webhooks and ConfigMaps. */
+function readerRules(context: IstiodContext): Rule[] {
+  const mcs = mcsApiGroup(context);
+  return [
+    rule(istioConfigGroups, ["*"], read),
+    rule([""], ["endpoints", "pods", "services", "nodes", "replicationcontrollers", "namespaces", "secrets", "configmaps"], read),
+    rule(["networking.istio.io"], ["workloadentries"], readAlt),
+    rule(["networking.x-k8s.io", "gateway.networking.k8s.io"], ["gateways"], readAlt),
+    rule(["apiextensions.k8s.io"], ["customresourcedefinitions"], read),
+    rule(["discovery.k8s.io"], ["endpointslices"], read),
+    rule([mcs], ["serviceexports"], ["get", "list", "watch", "create", "delete"]),
+    rule([mcs], ["serviceimports"], read),
+    rule(["apps"], ["replicasets"], read),
+    rule(["authentication.k8s.io"], ["tokenreviews"], ["create"]),
+    rule(["authorization.k8s.io"], ["subjectaccessreviews"], ["create"]),
+    ...(helmTruthy(value(context, "istiodRemote.enabled"))
+      ? [
+          rule([""], ["configmaps"], ["create", "get", "list", "watch", "update"]),
+          rule(["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"], ["get", "list", "watch", "update", "patch"]),
+          rule(["admissionregistration.k8s.io"], ["validatingwebhookconfigurations"], ["get", "list", "watch", "update"]),
+        ]
+      : []),
+  ];
+}
+
+/** pilot.env.MCS_API_GROUP, else the Multi-Cluster Services API's own group. */
+function mcsApiGroup(context: IstiodContext): string {
+  return stringAt(context.values, "pilot.env.MCS_API_GROUP") || "multicluster.x-k8s.io";
+}
 
 export function gatewayControllerEnabled(context: IstiodContext): boolean {
   return String(value(context, "pilot.env.PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER") ?? "") !== "false";
@@ -188,7 +218,9 @@ export function istiodRbac(context: IstiodContext): KubeObject[] {
   if (gatewayControllerEnabled(context))
     objects.push(...clusterRolePair(context, "istiod-gateway-controller", "istiod", gatewayControllerRules, account));
   if (readerRbacEnabled(context))
-    objects.push(...clusterRolePair(context, "istio-reader-clusterrole", "istio-reader", readerRules, "istio-reader-service-account"));
+    objects.push(
+      ...clusterRolePair(context, "istio-reader-clusterrole", "istio-reader", readerRules(context), "istio-reader-service-account"),
+    );
   objects.push(
     object(
       rbacApi,

@@ -2,7 +2,7 @@ import type { KubeObject } from "../objects.js";
 import { isMap, type JsonMap } from "../operator/types.js";
 import { helmLabels } from "./labels.js";
 import { istiodOwnerLabels, object, revisioned, value, type IstiodContext } from "./istiod-context.js";
-import { imageName, stringAt } from "./values.js";
+import { helmTruthy, imageName, stringAt } from "./values.js";
 
 const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: "v1", fieldPath } } });
 
@@ -73,10 +73,15 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
     { name: "POD_NAMESPACE", ...fieldRef("metadata.namespace") },
     { name: "SERVICE_ACCOUNT", ...fieldRef("spec.serviceAccountName") },
     { name: "KUBECONFIG", value: "/var/run/secrets/remote/config" },
-    {
-      name: "CA_TRUSTED_NODE_ACCOUNTS",
-      value: `${stringAt(context.values, "pilot.trustedZtunnelNamespace") || context.namespace}/${stringAt(context.values, "pilot.trustedZtunnelName") || stringAt(context.values, "ztunnel.resourceName", "ztunnel")}`,
-    },
+    // As in the chart, a renamed ztunnel (values.ztunnel.resourceName) is not followed: pilot.trustedZtunnelName names it.
+    ...(helmTruthy(userEnv.CA_TRUSTED_NODE_ACCOUNTS)
+      ? []
+      : [
+          {
+            name: "CA_TRUSTED_NODE_ACCOUNTS",
+            value: `${stringAt(context.values, "pilot.trustedZtunnelNamespace") || context.namespace}/${stringAt(context.values, "pilot.trustedZtunnelName", "ztunnel")}`,
+          },
+        ]),
     ...Object.keys(userEnv)
       .sort()
       .map((key) => (isMap(userEnv[key]) ? { name: key, ...userEnv[key] } : { name: key, value: String(userEnv[key]) })),
@@ -166,7 +171,7 @@ export function istiodDeployment(context: IstiodContext, hub: string, tag: strin
       { name: "cacerts", secret: { secretName: "cacerts", optional: true } },
       { name: "istio-kubeconfig", secret: { secretName: "istio-kubeconfig", optional: true } },
       { name: "istio-csr-dns-cert", secret: { secretName: "istiod-tls", optional: true } },
-      { name: "istio-csr-ca-configmap", configMap: { name: "istio-ca-root-cert", defaultMode: 420, optional: true } },
+      istiodCaVolume(context),
       ...(jwksExtraRoots ? [{ name: "extracacerts", configMap: { name: revisioned(context, "pilot-jwks-extra-cacerts") } }] : []),
       ...(value<JsonMap[]>(context, "pilot.volumes") ?? []),
     ],
@@ -303,4 +308,19 @@ export function istiodDisruptionBudget(context: IstiodContext): KubeObject | und
       },
     },
   );
+}
+
+/** The CA root istiod serves to istio-csr: its ConfigMap, or the ClusterTrustBundle istiod publishes. */
+function istiodCaVolume(context: IstiodContext): JsonMap {
+  const trustBundle = stringAt(context.values, "global.trustBundleName");
+  if (value(context, "pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API") === true)
+    return {
+      name: "istio-csr-ca-configmap",
+      projected: {
+        sources: [
+          { clusterTrustBundle: { name: `istio.io:istiod-ca:${trustBundle || "root-cert"}`, path: "root-cert.pem", optional: true } },
+        ],
+      },
+    };
+  return { name: "istio-csr-ca-configmap", configMap: { name: trustBundle || "istio-ca-root-cert", defaultMode: 420, optional: true } };
 }

@@ -44,7 +44,9 @@ export function renderIstiod(context: IstiodContext, image: IstiodImage): KubeOb
 /** Objects the istiod chart adds in local and remote mode alike: NetworkPolicy and revision tags. */
 function optionalIstiodObjects(context: IstiodContext): KubeObject[] {
   return [
-    ...(networkPolicyEnabled(context.values) ? [istiodNetworkPolicy(context.namespace, context.revision)] : []),
+    ...(networkPolicyEnabled(context.values)
+      ? [istiodNetworkPolicy(context.namespace, context.revision, stringAt(context.values, "ownerName"))]
+      : []),
     ...revisionTagObjects(context),
   ];
 }

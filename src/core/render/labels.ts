@@ -14,13 +14,25 @@ export function helmLabels(chart: ChartName): Record<string, string> {
   };
 }
 
-/** Labels istioctl adds to objects of components it owns (manifest generate writes "unknown" as owner). */
-export function operatorLabels(component: "Pilot" | "IngressGateways" | "EgressGateways" | "Cni" | "Ztunnel", revision: string) {
+/**
+ * Labels istioctl adds to objects of components it owns. The owner is values.ownerName, which manifest generate
+ * leaves empty, so it writes "unknown".
+ */
+export function operatorLabels(
+  component: "Pilot" | "IngressGateways" | "EgressGateways" | "Cni" | "Ztunnel",
+  revision: string,
+  ownerName: string,
+) {
   return {
     "istio.io/rev": revision || "default",
-    "install.operator.istio.io/owning-resource": "unknown",
+    "install.operator.istio.io/owning-resource": ownerLabel(ownerName),
     "operator.istio.io/component": component,
   };
+}
+
+/** The owning-resource label's value: values.ownerName, else "unknown". */
+export function ownerLabel(ownerName: string): string {
+  return ownerName || "unknown";
 }
 
 /** A CRD as the base chart ships it: only the five Helm labels, and kept when Istio is uninstalled. */

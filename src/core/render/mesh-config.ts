@@ -1,6 +1,7 @@
 import { mergeOverlay } from "../operator/merge.js";
-import { isMap, type JsonMap } from "../operator/types.js";
+import type { JsonMap } from "../operator/types.js";
 import { revisioned, value, type IstiodContext } from "./istiod-context.js";
+import { helmTruthy, stringAt } from "./values.js";
 
 /** The mesh config istiod reads from ConfigMap `istio` (docs/design/install.md §7.2.7): chart-computed fields, then values.meshConfig over them. */
 export function meshConfig(context: IstiodContext): JsonMap {
@@ -8,22 +9,41 @@ export function meshConfig(context: IstiodContext): JsonMap {
   const defaultConfig: JsonMap = {};
   const meshID = value<string>(context, "global.meshID");
   if (meshID) defaultConfig.meshId = meshID;
-  const variant = value<string>(context, "global.variant");
+  const variant = stringAt(context.values, "global.proxy.variant") || stringAt(context.values, "global.variant");
   if (variant) defaultConfig.image = { imageType: variant };
-  const tracer = value<string>(context, "global.proxy.tracer");
-  if (tracer && tracer !== "none") defaultConfig.tracing = tracingConfig(context, tracer);
+  // Any tracer but "none" writes a tracing section; one the chart does not know leaves it empty (null).
+  const tracer = stringAt(context.values, "global.proxy.tracer");
+  if (tracer !== "none") defaultConfig.tracing = tracingConfig(context, tracer);
   // With values.global.remotePilotAddress, proxies reach the remote istiod through the local `istiod` Service.
   const remoteName = value<boolean>(context, "istiodRemote.enabledLocalInjectorIstiod") === true ? "istiod-remote" : "istiod";
   const discoveryHost = value<string>(context, "global.remotePilotAddress") ? remoteName : revisioned(context, "istiod");
   defaultConfig.discoveryAddress = `${discoveryHost}.${context.namespace}.svc:15012`;
   const mesh: JsonMap = { trustDomain: "cluster.local", defaultConfig };
-  if (value<boolean>(context, "telemetry.enabled") !== false && !isMap(user.defaultProviders))
-    mesh.defaultProviders = { metrics: ["prometheus"] };
+  const providers = defaultProviders(context, user);
+  if (providers) mesh.defaultProviders = providers;
   mesh.rootNamespace = user.rootNamespace || context.istioNamespace;
   return mergeOverlay(mesh, user) as JsonMap;
 }
 
-function tracingConfig(context: IstiodContext, tracer: string): JsonMap {
+/**
+ * The telemetry providers telemetry.v2 turns on, unless meshConfig names its own: Prometheus metrics, and
+ * Stackdriver metrics and access logs.
+ */
+function defaultProviders(context: IstiodContext, user: JsonMap): JsonMap | undefined {
+  const v2 =
+    !helmTruthy(user.defaultProviders) &&
+    helmTruthy(value(context, "telemetry.enabled")) &&
+    helmTruthy(value(context, "telemetry.v2.enabled"));
+  const prometheus = v2 && helmTruthy(value(context, "telemetry.v2.prometheus.enabled"));
+  const stackdriver = v2 && helmTruthy(value(context, "telemetry.v2.stackdriver.enabled"));
+  if (!prometheus && !stackdriver) return undefined;
+  return {
+    metrics: [...(prometheus ? ["prometheus"] : []), ...(stackdriver ? ["stackdriver"] : [])],
+    ...(stackdriver ? { accessLogging: ["stackdriver"] } : {}),
+  };
+}
+
+function tracingConfig(context: IstiodContext, tracer: string): JsonMap | null {
   const settings = value<JsonMap>(context, `global.tracer.${tracer}`) ?? {};
   switch (tracer) {
     case "zipkin":
@@ -35,14 +55,15 @@ function tracingConfig(context: IstiodContext, tracer: string): JsonMap {
     case "stackdriver":
       return {
         stackdriver: {
-          debug: settings.debug ?? false,
+          // global.tracer.stackdriver.* are removed settings the chart refuses, so only its defaults remain.
+          debug: false,
           maxNumberOfAttributes: 200,
           maxNumberOfAnnotations: 200,
           maxNumberOfMessageEvents: 200,
         },
       };
     default:
-      return {};
+      return null;
   }
 }
 

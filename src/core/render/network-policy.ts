@@ -40,14 +40,14 @@ function policy(input: {
 const suffixed = (name: string, revision: string) => (revision ? `${name}-${revision}` : name);
 
 /** istiod: webhooks (15017) and xDS/monitoring ports. */
-export function istiodNetworkPolicy(namespace: string, revision: string): KubeObject {
+export function istiodNetworkPolicy(namespace: string, revision: string, ownerName: string): KubeObject {
   const rev = revision || "default";
   return policy({
     name: suffixed("istiod", revision),
     namespace,
     labels: {
       app: "istiod",
-      ...operatorLabels("Pilot", revision),
+      ...operatorLabels("Pilot", revision, ownerName),
       istio: "pilot",
       release: "istio",
       "app.kubernetes.io/name": "istiod",
@@ -64,6 +64,7 @@ export function gatewayNetworkPolicy(input: {
   name: string;
   namespace: string;
   revision: string;
+  ownerName: string;
   selector: Record<string, string>;
   ports: JsonMap[];
 }): KubeObject {
@@ -74,7 +75,7 @@ export function gatewayNetworkPolicy(input: {
     namespace: input.namespace,
     labels: {
       app: input.name,
-      ...operatorLabels(ingress ? "IngressGateways" : "EgressGateways", input.revision),
+      ...operatorLabels(ingress ? "IngressGateways" : "EgressGateways", input.revision, input.ownerName),
       istio: ingress ? "ingressgateway" : "egressgateway",
       release: "istio",
       "app.kubernetes.io/name": ingress ? "istio-ingressgateway" : "istio-egressgateway",
@@ -92,14 +93,14 @@ export function gatewayNetworkPolicy(input: {
 }
 
 /** The CNI node agent: metrics and readiness. */
-export function cniNetworkPolicy(namespace: string, revision: string): KubeObject {
+export function cniNetworkPolicy(namespace: string, revision: string, ownerName: string): KubeObject {
   return policy({
     name: suffixed("istio-cni", revision),
     namespace,
     labels: {
       "k8s-app": "istio-cni-node",
       release: "istio",
-      ...operatorLabels("Cni", revision),
+      ...operatorLabels("Cni", revision, ownerName),
       "app.kubernetes.io/name": "istio-cni",
       ...helmLabels("cni"),
     },
@@ -109,14 +110,14 @@ export function cniNetworkPolicy(namespace: string, revision: string): KubeObjec
 }
 
 /** ztunnel: readiness, metrics, admin, HBONE, redirected traffic and DNS capture. */
-export function ztunnelNetworkPolicy(name: string, namespace: string, revision: string): KubeObject {
+export function ztunnelNetworkPolicy(name: string, namespace: string, revision: string, ownerName: string): KubeObject {
   return policy({
     name: suffixed(name, revision),
     namespace,
     labels: {
       app: "ztunnel",
       "app.kubernetes.io/name": "ztunnel",
-      ...operatorLabels("Ztunnel", revision),
+      ...operatorLabels("Ztunnel", revision, ownerName),
       release: "istio",
       ...helmLabels("ztunnel"),
     },

@@ -84,8 +84,23 @@ function compatibilityValues(version: string): JsonMap {
 }
 
 export function istiodChartValues(iopValues: JsonMap): JsonMap {
-  return layeredChartValues(istiodDefaults(), iopValues);
+  const defaults = istiodDefaults();
+  const values = layeredChartValues(defaults, iopValues);
+  // A chart profile may set one of istiod's own settings at the chart's top level, where the chart keeps them; mesh
+  // keeps them under `pilot`, below what the IstioOperator passes there.
+  const pilot = values.pilot as JsonMap;
+  const passedPilot = isMap(iopValues.pilot) ? iopValues.pilot : {};
+  const profile = chartProfileValues(typeof iopValues.profile === "string" ? iopValues.profile : "") ?? {};
+  for (const key of Object.keys(profile)) {
+    if (!(key in (defaults.pilot as JsonMap)) || key in sharedChartKeys) continue;
+    if (!(key in passedPilot)) pilot[key] = values[key];
+    delete values[key];
+  }
+  return values;
 }
+
+/** Top-level keys the istiod chart shares with the IstioOperator's own values (never istiod's own). */
+const sharedChartKeys: Record<string, true> = { cni: true };
 
 /** `<hub>/<image>:<tag>[-variant]`, or the image itself when it already names a repository. */
 export function imageName(image: string, hub: string, tag: string, variant: string): string {
@@ -97,4 +112,12 @@ export function stringAt(values: unknown, path: string, fallback = ""): string {
   const value = valueAt(values, path);
   if (value === undefined || value === null || value === "") return fallback;
   return scalarText(value);
+}
+
+/** Helm's truthiness, for a value a chart tests with `if`: false, 0, "", null and empty lists and maps are false. */
+export function helmTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === "") return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isMap(value)) return Object.keys(value).length > 0;
+  return true;
 }

@@ -2,9 +2,9 @@ import { recordsOf } from "../json.js";
 import type { KubeObject } from "../objects.js";
 import { clone, mergeChartValues, valueAt } from "../operator/merge.js";
 import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
-import { helmLabels } from "./labels.js";
+import { helmLabels, ownerLabel } from "./labels.js";
 import { networkPolicyEnabled, ztunnelNetworkPolicy } from "./network-policy.js";
-import { imageName, layeredChartValues, stringAt } from "./values.js";
+import { helmTruthy, imageName, layeredChartValues, stringAt } from "./values.js";
 
 /** The ztunnel chart's defaults. Its values are flat: `resources`, not `ztunnel.resources`. */
 function ztunnelChartDefaults(): JsonMap {
@@ -47,6 +47,10 @@ function ztunnelChartDefaults(): JsonMap {
     updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
     trustBundleName: "",
     platform: "",
+    resourceScope: "all",
+    dnsPolicy: "",
+    dnsConfig: {},
+    peerCaCrl: { enabled: false },
   };
 }
 
@@ -125,12 +129,12 @@ export function renderZtunnel(input: ZtunnelInput): KubeObject[] {
         scopeSelector: { matchExpressions: [{ operator: "In", scopeName: "PriorityClass", values: ["system-node-critical"] }] },
       },
     });
-  if (networkPolicyEnabled(values)) objects.push(ztunnelNetworkPolicy(name, ns, revision));
+  if (networkPolicyEnabled(values)) objects.push(ztunnelNetworkPolicy(name, ns, revision, stringAt(values, "ownerName")));
   if (stringAt(values, "platform") === "openshift") {
     const rbacLabels = {
       app: "ztunnel",
       release: "istio",
-      "install.operator.istio.io/owning-resource": stringAt(values, "ownerName", "unknown"),
+      "install.operator.istio.io/owning-resource": ownerLabel(stringAt(values, "ownerName")),
       ...labels,
     };
     objects.push(
@@ -171,6 +175,8 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
   const istiod = `istiod${shape.revision ? `-${shape.revision}` : ""}.${stringAt(values, "istioNamespace", "istio-system")}.svc:15012`;
   const fieldRef = (fieldPath: string) => ({ valueFrom: { fieldRef: { fieldPath } } });
   const network = stringAt(values, "network");
+  // Peer certificates are checked against the CA's revocation list, read from an optional ConfigMap.
+  const peerCaCrl = helmTruthy(valueAt(values, "peerCaCrl.enabled"));
   const env = [
     { name: "CA_ADDRESS", value: stringAt(values, "caAddress") || istiod },
     { name: "XDS_ADDRESS", value: stringAt(values, "xdsAddress") || istiod },
@@ -189,6 +195,7 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
     ...sortedEnv(valueAt(values, "meshConfig.defaultConfig.proxyMetadata")),
     { name: "ZTUNNEL_CPU_LIMIT", valueFrom: { resourceFieldRef: { resource: "limits.cpu", divisor: "1" } } },
     ...sortedEnv(values.env),
+    ...(peerCaCrl ? [{ name: "CRL_PATH", value: "/var/run/secrets/istio/crl/ca-crl.pem" }] : []),
   ];
   const image = imageName(
     stringAt(values, "image", "ztunnel"),
@@ -223,6 +230,7 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
       { mountPath: "/var/run/secrets/tokens", name: "istio-token" },
       { mountPath: "/var/run/ztunnel", name: "cni-ztunnel-sock-dir" },
       { mountPath: "/tmp", name: "tmp" },
+      ...(peerCaCrl ? [{ mountPath: "/var/run/secrets/istio/crl", name: "crl-volume", readOnly: true }] : []),
       ...recordsOf(values.volumeMounts),
     ],
   };
@@ -245,6 +253,7 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
     { name: "cni-ztunnel-sock-dir", hostPath: { path: "/var/run/ztunnel", type: "DirectoryOrCreate" } },
     // Writable /tmp (for profiling) on a read-only root filesystem.
     { name: "tmp", emptyDir: {} },
+    ...(peerCaCrl ? [{ name: "crl-volume", configMap: { name: "istio-ca-crl", optional: true } }] : []),
     ...recordsOf(values.volumes),
   ];
   const affinity = nonEmptyMap(values.affinity);
@@ -278,6 +287,8 @@ function ztunnelDaemonSet(values: JsonMap, shape: Shape): KubeObject {
           ...(affinity ? { affinity } : {}),
           serviceAccountName: shape.name,
           ...(tolerations.length > 0 ? { tolerations } : {}),
+          ...(helmTruthy(values.dnsPolicy) ? { dnsPolicy: values.dnsPolicy } : {}),
+          ...(nonEmptyMap(values.dnsConfig) ? { dnsConfig: values.dnsConfig } : {}),
           containers: [container],
           priorityClassName: "system-node-critical",
           terminationGracePeriodSeconds: values.terminationGracePeriodSeconds,

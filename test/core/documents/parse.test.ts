@@ -115,9 +115,8 @@ data: [unclosed
       const current = String.fromCharCode(97 + level);
       levels.push(`${current}: &${current} [${Array(10).fill(`*${previous}`).join(", ")}]`);
     }
-    const started = performance.now();
+    // Expanding it would take a billion nodes: the test's own timeout is the guard, the finding is the check.
     const parsed = parseManifestText(`${levels.join("\n")}\n`, "bomb.yaml");
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(parsed.documents).toEqual([]);
     expect(parsed.findings).toEqual([
       expect.objectContaining({ code: "alias-limit", file: "bomb.yaml", message: expect.stringContaining("alias") }),

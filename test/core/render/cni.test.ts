@@ -158,7 +158,8 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
 
   it.each([
     ["values.cni.cniConfFileName=10-calico.conflist", { CNI_CONF_NAME: "10-calico.conflist" }],
-    ["values.cni.istioOwnedCNIConfig=true", { ISTIO_OWNED_CNI_CONFIG: "true", ISTIO_OWNED_CNI_CONF_FILENAME: "02-istio-cni.conflist" }],
+    // The chart leaves the file name empty (the agent then picks its own) unless one is given.
+    ["values.cni.istioOwnedCNIConfig=true", { ISTIO_OWNED_CNI_CONFIG: "true", ISTIO_OWNED_CNI_CONF_FILENAME: "" }],
     ["values.cni.excludeNamespaces[1]=istio-system", { EXCLUDE_NAMESPACES: "istio-system" }],
     ["values.cni.ambient.dnsCapture=false", { AMBIENT_DNS_CAPTURE: "false" }],
     ["values.global.nativeNftables=true", { NATIVE_NFTABLES: "true" }],
@@ -324,5 +325,38 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
       (object: any) => object.kind === "NetworkAttachmentDefinition",
     ) as any;
     expect(attachment.metadata).toMatchObject({ name: "istio-cni", namespace: "default" });
+  });
+
+  it("values.cni.useAppArmorAnnotation=false moves AppArmor from the pod annotation to the container's appArmorProfile", () => {
+    const annotationKey = "container.apparmor.security.beta.kubernetes.io/install-cni";
+    expect(daemonSet(["profile=ambient"]).spec.template.metadata.annotations[annotationKey]).toBe("unconfined");
+    expect(container(["profile=ambient"]).securityContext.appArmorProfile).toBeUndefined();
+    const sets = ["profile=ambient", "values.cni.useAppArmorAnnotation=false"];
+    expect(daemonSet(sets).spec.template.metadata.annotations[annotationKey]).toBeUndefined();
+    expect(container(sets).securityContext.appArmorProfile).toEqual({ type: "Unconfined" });
+  });
+
+  it("values.cni.istioOwnedCNIConfigFileName names the Istio-owned CNI config file", () => {
+    const sets = ["profile=ambient", "values.cni.istioOwnedCNIConfig=true", "values.cni.istioOwnedCNIConfigFileName=05-istio.conflist"];
+    expect(configData(sets)).toMatchObject({ ISTIO_OWNED_CNI_CONF_FILENAME: "05-istio.conflist" });
+    expect(configData(["profile=ambient", "values.cni.istioOwnedCNIConfigFileName=05-istio.conflist"])).not.toHaveProperty(
+      "ISTIO_OWNED_CNI_CONF_FILENAME",
+    );
+  });
+
+  it("values.ownerName becomes the owning-resource label", () => {
+    for (const object of cniObjects(["profile=ambient", "values.ownerName=my-iop"]))
+      expect(object.metadata.labels?.["install.operator.istio.io/owning-resource"]).toBe("my-iop");
+  });
+
+  it("values.global.resourceScope selects cluster- or namespace-scoped objects, and nothing for another value", () => {
+    const kinds = (scope: string) =>
+      [...new Set(cniObjects(["profile=ambient", `values.global.resourceScope=${scope}`]).map((o) => o.kind))].sort();
+    expect(kinds("cluster")).toEqual(["ClusterRole", "ClusterRoleBinding"]);
+    expect(kinds("namespace")).toEqual(["ConfigMap", "DaemonSet", "ServiceAccount"]);
+    expect(kinds("everything")).toEqual([]);
+    // The chart's NetworkPolicy template has no scope condition.
+    const withPolicy = cniObjects(["profile=ambient", "values.global.resourceScope=cluster", "values.global.networkPolicy.enabled=true"]);
+    expect(withPolicy.map((o) => o.kind)).toContain("NetworkPolicy");
   });
 });

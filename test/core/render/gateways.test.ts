@@ -199,4 +199,118 @@ describe("ingress and egress gateways", () => {
     expect(deployment.spec.template.spec.containers[0].image).toBe("docker.io/istio/proxyv2:1.30.2");
     expect(deployment.spec.template.metadata.labels).not.toHaveProperty("heritage");
   });
+
+  describe("Deployment and Service knobs of the gateway charts", () => {
+    const ingressDeployment = (sets: string[]) => find(objectsOf(sets), "Deployment", "istio-ingressgateway");
+    const egressDeployment = (sets: string[]) =>
+      find(
+        objectsOf(["components.egressGateways[0].name=istio-egressgateway", "components.egressGateways[0].enabled=true", ...sets]),
+        "Deployment",
+        "istio-egressgateway",
+      );
+    const mounts = (deployment: any) => deployment.spec.template.spec.containers[0].volumeMounts.map((mount: any) => mount.name);
+    const volumes = (deployment: any) => deployment.spec.template.spec.volumes.map((volume: any) => volume.name);
+
+    it("runAsRoot drops the restricted security contexts and the unprivileged-pod env", () => {
+      for (const [deployment, key] of [
+        [ingressDeployment, "istio-ingressgateway"],
+        [egressDeployment, "istio-egressgateway"],
+      ] as const) {
+        const rooted = deployment([`values.gateways.${key}.runAsRoot=true`]);
+        const proxy = rooted.spec.template.spec.containers[0];
+        expect(rooted.spec.template.spec.securityContext).toBeUndefined();
+        expect(proxy.securityContext).toBeUndefined();
+        expect(proxy.env.map((entry: any) => entry.name)).not.toContain("ISTIO_META_UNPRIVILEGED_POD");
+        const plain = deployment([]).spec.template.spec.containers[0];
+        expect(plain.securityContext).toMatchObject({ readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+        expect(plain.env).toContainEqual({ name: "ISTIO_META_UNPRIVILEGED_POD", value: "true" });
+      }
+    });
+
+    it("configVolumes mount ConfigMaps read-only (only those with a mountPath) and additionalContainers follow istio-proxy", () => {
+      const deployment = egressDeployment([
+        "values.gateways.istio-egressgateway.configVolumes[0].name=extra",
+        "values.gateways.istio-egressgateway.configVolumes[0].configMapName=extra-cm",
+        "values.gateways.istio-egressgateway.configVolumes[0].mountPath=/etc/extra",
+        "values.gateways.istio-egressgateway.configVolumes[1].name=unmounted",
+        "values.gateways.istio-egressgateway.configVolumes[1].configMapName=other-cm",
+        "values.gateways.istio-egressgateway.additionalContainers[0].name=helper",
+        "values.gateways.istio-egressgateway.additionalContainers[0].image=busybox",
+      ]);
+      const pod = deployment.spec.template.spec;
+      expect(pod.containers.map((container: any) => container.name)).toEqual(["istio-proxy", "helper"]);
+      expect(pod.containers[1]).toEqual({ name: "helper", image: "busybox" });
+      expect(pod.containers[0].volumeMounts.at(-1)).toEqual({ name: "extra", mountPath: "/etc/extra", readOnly: true });
+      expect(mounts(deployment)).not.toContain("unmounted");
+      expect(pod.volumes.slice(-2)).toEqual([
+        { name: "extra", configMap: { name: "extra-cm", optional: true } },
+        { name: "unmounted", configMap: { name: "other-cm", optional: true } },
+      ]);
+    });
+
+    it("ingressPorts add name/port entries after the ingress Service's ports", () => {
+      const service = find(
+        objectsOf([
+          "values.gateways.istio-ingressgateway.ingressPorts[0].port=8081",
+          "values.gateways.istio-ingressgateway.ingressPorts[0].name=extra",
+        ]),
+        "Service",
+        "istio-ingressgateway",
+      );
+      expect(service.spec.ports.at(-1)).toEqual({ port: 8081, name: "extra" });
+      expect(service.spec.ports).toHaveLength(4);
+    });
+
+    it("global.mountMtlsCerts mounts the gateway's istio.<gateway>-service-account secret at /etc/certs", () => {
+      const deployment = ingressDeployment(["values.global.mountMtlsCerts=true"]);
+      expect(deployment.spec.template.spec.containers[0].volumeMounts).toContainEqual({
+        name: "istio-certs",
+        mountPath: "/etc/certs",
+        readOnly: true,
+      });
+      expect(deployment.spec.template.spec.volumes).toContainEqual({
+        name: "istio-certs",
+        secret: { secretName: "istio.istio-ingressgateway-service-account", optional: true },
+      });
+      expect(mounts(ingressDeployment([]))).not.toContain("istio-certs");
+    });
+
+    it("mounts istiod's root certificate only with the istiod cert provider, as a ClusterTrustBundle when istiod publishes one", () => {
+      expect(mounts(ingressDeployment(["values.global.pilotCertProvider=custom"]))).not.toContain("istiod-ca-cert");
+      expect(volumes(ingressDeployment(["values.global.pilotCertProvider=custom"]))).not.toContain("istiod-ca-cert");
+      const bundle = ingressDeployment(["values.pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API=true"]);
+      expect(bundle.spec.template.spec.volumes).toContainEqual({
+        name: "istiod-ca-cert",
+        projected: { sources: [{ clusterTrustBundle: { name: "istio.io:istiod-ca:root-cert", path: "root-cert.pem" } }] },
+      });
+    });
+
+    it("values.ownerName becomes the owning-resource label of every gateway object", () => {
+      for (const object of objectsOf(["values.ownerName=my-iop"]))
+        expect(object.metadata.labels?.["install.operator.istio.io/owning-resource"]).toBe("my-iop");
+      expect(
+        ingressDeployment(["values.ownerName=my-iop"]).spec.template.metadata.labels["install.operator.istio.io/owning-resource"],
+      ).toBe("my-iop");
+    });
+  });
+
+  it("takes the canonical revision from a version label, and the image variant from global.proxy.variant first", () => {
+    const deployment = find(
+      objectsOf(["components.ingressGateways[0].name=istio-ingressgateway", "components.ingressGateways[0].label.version=v2"]),
+      "Deployment",
+      "istio-ingressgateway",
+    );
+    expect(deployment.spec.template.metadata.labels["service.istio.io/canonical-revision"]).toBe("v2");
+    const variant = find(
+      objectsOf(["unvalidatedValues.global.proxy.variant=debug", "values.global.variant=distroless"]),
+      "Deployment",
+      "istio-ingressgateway",
+    );
+    expect(variant.spec.template.spec.containers[0].image).toBe("docker.io/istio/proxyv2:1.30.3-debug");
+  });
+
+  it("does not render values.gateways.istio-ingressgateway.externalIPs, which the chart ignores", () => {
+    const service = find(objectsOf(["values.gateways.istio-ingressgateway.externalIPs[0]=192.0.2.10"]), "Service", "istio-ingressgateway");
+    expect(service.spec).not.toHaveProperty("externalIPs");
+  });
 });

@@ -227,22 +227,58 @@ describe("settings that add objects (none is refused)", () => {
     expect(labels("telemetries.telemetry.istio.io").istio).toBe("telemetry");
   });
 
-  it("filters by values.global.resourceScope", () => {
-    const kinds = (scope: string) =>
+  it("filters base and istiod by values.global.resourceScope; the gateway charts have no scope", () => {
+    const generated = (scope: string) => generateManifest({ files: [], sets: [`values.global.resourceScope=${scope}`] });
+    const kinds = (scope: string, components: string[]) =>
       new Set(
-        generateManifest({ files: [], sets: [`values.global.resourceScope=${scope}`] }).components.flatMap((c) =>
-          c.objects.map((o) => o.kind),
-        ),
+        generated(scope)
+          .components.filter((c) => components.includes(c.component))
+          .flatMap((c) => c.objects.map((o) => o.kind)),
       );
-    expect([...kinds("cluster")].sort()).toEqual([
+    expect([...kinds("cluster", ["base", "istiod"])].sort()).toEqual([
       "ClusterRole",
       "ClusterRoleBinding",
       "CustomResourceDefinition",
       "MutatingWebhookConfiguration",
       "ValidatingWebhookConfiguration",
     ]);
-    expect(kinds("namespace").has("ClusterRole")).toBe(false);
-    expect(kinds("namespace").has("Deployment")).toBe(true);
+    expect(kinds("namespace", ["base", "istiod"]).has("ClusterRole")).toBe(false);
+    expect(kinds("namespace", ["base", "istiod"]).has("Deployment")).toBe(true);
+    expect(kinds("cluster", ["ingress"])).toEqual(kinds("all", ["ingress"]));
+    expect(kinds("cluster", ["ingress"]).has("Deployment")).toBe(true);
+  });
+
+  it("keeps the Istio CRDs with values.base.enableIstioConfigCRDs=false, as istioctl does, and warns", () => {
+    const manifest = generateManifest({ files: [], sets: ["values.base.enableIstioConfigCRDs=false"], components: ["base"] });
+    const crds = manifest.components[0]!.objects.filter((object) => object.kind === "CustomResourceDefinition");
+    expect(crds.length).toBe(
+      generateManifest({ files: [], sets: [], components: ["base"] }).components[0]!.objects.filter(
+        (o) => o.kind === "CustomResourceDefinition",
+      ).length,
+    );
+    expect(manifest.findings).toContainEqual(
+      expect.objectContaining({ severity: "warning", code: "IOP_IGNORED_FIELD", path: "spec.values.base.enableIstioConfigCRDs" }),
+    );
+  });
+
+  it("warns when istiod may approve CSRs for every signer (an external CA, no certSigners)", () => {
+    const codes = (sets: string[]) => generateManifest({ files: [], sets, components: ["istiod"] }).findings.map((finding) => finding.code);
+    expect(codes(["values.pilot.env.EXTERNAL_CA=ISTIOD_RA_KUBERNETES_API"])).toContain("IOP_CSR_SIGNERS");
+    expect(
+      codes(["values.pilot.env.EXTERNAL_CA=ISTIOD_RA_KUBERNETES_API", "values.global.certSigners[0]=example.com/signer"]),
+    ).not.toContain("IOP_CSR_SIGNERS");
+    expect(codes([])).not.toContain("IOP_CSR_SIGNERS");
+  });
+
+  it("renders no scoped base or istiod object for an unknown values.global.resourceScope, and warns", () => {
+    const manifest = generateManifest({ files: [], sets: ["values.global.resourceScope=al"] });
+    const objects = (component: string) => manifest.components.find((c) => c.component === component)?.objects ?? [];
+    expect(objects("base")).toEqual([]);
+    expect(objects("istiod")).toEqual([]);
+    expect(objects("ingress").length).toBeGreaterThan(0);
+    expect(manifest.findings).toContainEqual(
+      expect.objectContaining({ severity: "warning", code: "IOP_RESOURCE_SCOPE", path: "spec.values.global.resourceScope" }),
+    );
   });
 
   it("warns that spec.namespace is not used", () => {

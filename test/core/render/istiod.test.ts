@@ -319,4 +319,118 @@ describe("istiod settings the charts render (test/conformance/charts.test.ts)", 
   it("global.externalIstiod sets EXTERNAL_ISTIOD", () => {
     expect(envOf(["values.global.externalIstiod=true"]).EXTERNAL_ISTIOD).toBe("true");
   });
+
+  const csrRule = { apiGroups: ["certificates.k8s.io"], resources: ["signers"], verbs: ["approve"] };
+  const approveRule = (sets: string[]) =>
+    rules(sets).find((rule) => rule.resources.join() === "signers" && rule.verbs.join() === "approve") as
+      { resourceNames: string[] | null } | undefined;
+
+  it("grants the CSR rules for an external CA or a cert provider istiod does not serve itself, with certSigners as resourceNames", () => {
+    expect(approveRule([])).toBeUndefined();
+    expect(approveRule(["values.global.certSigners[0]=clusterissuers.cert-manager.io/istio-ca"])).toBeUndefined();
+    expect(approveRule(["values.global.pilotCertProvider=custom"])).toBeUndefined();
+    expect(approveRule(["values.global.pilotCertProvider=none"])).toBeUndefined();
+    expect(approveRule(["values.global.pilotCertProvider=example"])).toEqual({ ...csrRule, resourceNames: null });
+    expect(
+      approveRule([
+        "values.pilot.env.EXTERNAL_CA=ISTIOD_RA_KUBERNETES_API",
+        "values.global.certSigners[0]=clusterissuers.cert-manager.io/istio-ca",
+      ]),
+    ).toEqual({ ...csrRule, resourceNames: ["clusterissuers.cert-manager.io/istio-ca"] });
+  });
+
+  it("pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API lets istiod manage ClusterTrustBundles and attest for its CA", () => {
+    const attest = { apiGroups: ["certificates.k8s.io"], resources: ["signers"], verbs: ["attest"], resourceNames: ["istio.io/istiod-ca"] };
+    expect(rules(["values.pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API=true"])).toContainEqual(attest);
+    expect(rules([])).not.toContainEqual(attest);
+  });
+
+  const readerRules = (sets: string[]) =>
+    (
+      istiodRbac(contextFor(sets)).find(
+        (o) => o.kind === "ClusterRole" && o.metadata.name === "istio-reader-clusterrole-istio-system",
+      ) as any
+    ).rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+
+  it("a remote istiod's reader role also manages ConfigMaps and webhook configurations; MCS_API_GROUP renames the MCS group", () => {
+    const webhooks = {
+      apiGroups: ["admissionregistration.k8s.io"],
+      resources: ["mutatingwebhookconfigurations"],
+      verbs: ["get", "list", "watch", "update", "patch"],
+    };
+    expect(readerRules(["values.istiodRemote.enabled=true"])).toContainEqual(webhooks);
+    expect(readerRules(["profile=remote"])).toContainEqual(webhooks);
+    expect(readerRules([])).not.toContainEqual(webhooks);
+    const groups = readerRules(["values.pilot.env.MCS_API_GROUP=mcs.example.io"]).flatMap((rule) => rule.apiGroups);
+    expect(groups).toContain("mcs.example.io");
+    expect(groups).not.toContain("multicluster.x-k8s.io");
+  });
+
+  it("the remote profile's configMap=false is istiod's own setting: top-level in merged-values, not under pilot", () => {
+    const merged = JSON.parse((valuesConfigMap(contextFor(["profile=remote"])) as any).data["merged-values"]);
+    expect(merged.configMap).toBe(false);
+    expect(merged.pilot).not.toHaveProperty("configMap");
+    expect(meshConfigMap(contextFor(["profile=remote"]))).toBeUndefined();
+    expect(meshConfigMap(contextFor(["profile=remote", "values.pilot.configMap=true"]))).toBeDefined();
+  });
+
+  it("values.cni.provider reaches merged-values and the injector over the chart's own default", () => {
+    const context = contextFor(["values.cni.provider=multus"]);
+    expect(JSON.parse((valuesConfigMap(context) as any).data["merged-values"]).cni.provider).toBe("multus");
+    expect(JSON.parse((injectorConfigMap(context, { templates: {} }) as any).data.values).pilot.cni.provider).toBe("multus");
+  });
+
+  it("CA_TRUSTED_NODE_ACCOUNTS names pilot.trustedZtunnelName (not ztunnel.resourceName) and yields to pilot.env", () => {
+    expect(envOf(["values.ztunnel.resourceName=node-proxy"]).CA_TRUSTED_NODE_ACCOUNTS).toBe("istio-system/ztunnel");
+    expect(envOf(["values.pilot.trustedZtunnelName=node-proxy"]).CA_TRUSTED_NODE_ACCOUNTS).toBe("istio-system/node-proxy");
+    const env = deployment(["values.pilot.env.CA_TRUSTED_NODE_ACCOUNTS=kube-system/zt"]).spec.template.spec.containers[0].env;
+    expect(env.filter((entry: any) => entry.name === "CA_TRUSTED_NODE_ACCOUNTS")).toEqual([
+      { name: "CA_TRUSTED_NODE_ACCOUNTS", value: "kube-system/zt" },
+    ]);
+  });
+
+  it("values.ownerName becomes the owning-resource label", () => {
+    expect(deployment(["values.ownerName=my-iop"]).metadata.labels["install.operator.istio.io/owning-resource"]).toBe("my-iop");
+    expect(deployment([]).metadata.labels["install.operator.istio.io/owning-resource"]).toBe("unknown");
+  });
+});
+
+describe("telemetry providers and tracers in the mesh config", () => {
+  const mesh = (sets: string[]) => parse((meshConfigMap(contextFor(sets)) as any).data.mesh);
+
+  it.each([
+    [[], { metrics: ["prometheus"] }],
+    [["values.telemetry.v2.enabled=false"], undefined],
+    [["values.telemetry.v2.prometheus.enabled=false"], undefined],
+    [["values.telemetry.enabled=false"], undefined],
+    [["values.telemetry.v2.stackdriver.enabled=true"], { metrics: ["prometheus", "stackdriver"], accessLogging: ["stackdriver"] }],
+    [
+      ["values.telemetry.v2.prometheus.enabled=false", "values.telemetry.v2.stackdriver.enabled=true"],
+      { metrics: ["stackdriver"], accessLogging: ["stackdriver"] },
+    ],
+  ])("%j gives defaultProviders %j", (sets, providers) => {
+    expect(mesh(sets).defaultProviders).toEqual(providers);
+  });
+
+  it("an unknown tracer leaves an empty tracing section; stackdriver has the chart's fixed limits", () => {
+    expect(mesh(["values.global.proxy.tracer=other"]).defaultConfig).toHaveProperty("tracing", null);
+    expect(mesh(["values.global.proxy.tracer=stackdriver"]).defaultConfig.tracing).toEqual({
+      stackdriver: { debug: false, maxNumberOfAttributes: 200, maxNumberOfAnnotations: 200, maxNumberOfMessageEvents: 200 },
+    });
+  });
+
+  it("pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API serves istio-csr the CA root from istiod's ClusterTrustBundle", () => {
+    const volume = (sets: string[]) =>
+      deployment(sets).spec.template.spec.volumes.find((entry: any) => entry.name === "istio-csr-ca-configmap");
+    expect(volume(["values.pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API=true"]).projected.sources).toEqual([
+      { clusterTrustBundle: { name: "istio.io:istiod-ca:root-cert", path: "root-cert.pem", optional: true } },
+    ]);
+    expect(volume(["values.global.trustBundleName=my-roots"]).configMap).toEqual({ name: "my-roots", defaultMode: 420, optional: true });
+  });
+
+  it("global.proxy.variant (reaching the chart through unvalidatedValues) names the proxy image type before global.variant", () => {
+    expect(mesh(["unvalidatedValues.global.proxy.variant=debug", "values.global.variant=distroless"]).defaultConfig.image).toEqual({
+      imageType: "debug",
+    });
+  });
 });

@@ -253,4 +253,28 @@ describe("ztunnel (ztunnel chart)", () => {
       ),
     ).toEqual(["ServiceAccount", "DaemonSet"]);
   });
+
+  it("values.ztunnel.dnsPolicy and dnsConfig reach the pod spec", () => {
+    const sets = ["profile=ambient", "values.ztunnel.dnsPolicy=ClusterFirstWithHostNet", "values.ztunnel.dnsConfig.options[0].name=edns0"];
+    expect(podSpec(sets)).toMatchObject({ dnsPolicy: "ClusterFirstWithHostNet", dnsConfig: { options: [{ name: "edns0" }] } });
+    expect(podSpec(["profile=ambient"])).not.toHaveProperty("dnsPolicy");
+    expect(podSpec(["profile=ambient"])).not.toHaveProperty("dnsConfig");
+  });
+
+  it("values.ztunnel.peerCaCrl.enabled mounts the optional istio-ca-crl ConfigMap and points CRL_PATH at it", () => {
+    const sets = ["profile=ambient", "values.ztunnel.peerCaCrl.enabled=true"];
+    expect(envOf(sets).CRL_PATH).toBe("/var/run/secrets/istio/crl/ca-crl.pem");
+    expect(proxy(sets).volumeMounts).toContainEqual({ mountPath: "/var/run/secrets/istio/crl", name: "crl-volume", readOnly: true });
+    expect(podSpec(sets).volumes).toContainEqual({ name: "crl-volume", configMap: { name: "istio-ca-crl", optional: true } });
+    expect(envOf(["profile=ambient"])).not.toHaveProperty("CRL_PATH");
+  });
+
+  it("values.ztunnel.resourceScope, else global.resourceScope, selects its objects; another value renders none", () => {
+    const kinds = (sets: string[]) => ztunnelObjects(["profile=ambient", ...sets]).map((object) => object.kind);
+    expect(kinds(["values.ztunnel.resourceScope=cluster"])).toEqual([]);
+    expect(kinds(["values.ztunnel.resourceScope=namespace"])).toEqual(["ServiceAccount", "DaemonSet"]);
+    expect(kinds(["values.ztunnel.resourceScope=everything"])).toEqual([]);
+    expect(kinds(["values.global.resourceScope=cluster"])).toEqual([]);
+    expect(kinds(["values.global.resourceScope=cluster", "values.ztunnel.resourceScope=all"])).toEqual(["ServiceAccount", "DaemonSet"]);
+  });
 });
