@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Times whole processes: median of N runs after a warm-up, and prints ratios measured in the same run.
-// Rows live in bench/rows/*.mjs; each exports `rows(context)` returning [{ name, command, args, baseline?, unit? }].
+// Rows live in bench/rows/*.mjs; each exports `rows(context)` returning
+// [{ name, command, args, baseline?, goal? (ratio to the baseline), goalMs?, items?, rss? (also report peak RSS), runs? }].
+// The baseline is measured in the same run, right after its row, so that ratios hold on a busy machine.
+// `npm run bench -- FILE ROW` runs the rows of bench/rows/*FILE* whose name contains ROW.
+// BENCH_RUNS sets the runs per measurement (default 9); BENCH_MESH times another build's bin/mesh.js (e.g. main's).
 // Generated corpora go to a temporary directory, never into git.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -11,8 +15,11 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.env.BENCH_RUNS ?? 9);
 const only = process.argv[2];
+// A second argument keeps only the rows whose name contains it, e.g. `npm run bench -- validate small`.
+const onlyRow = process.argv[3];
 const workDir = mkdtempSync(path.join(tmpdir(), "mesh-bench-"));
-const mesh = path.join(root, "bin", "mesh.js");
+const mesh = process.env.BENCH_MESH ? path.resolve(process.env.BENCH_MESH) : path.join(root, "bin", "mesh.js");
+const usageScript = path.join(root, "bench", "support", "usage.mjs");
 
 function timeOnce(command, args, input) {
   const started = process.hrtime.bigint();
@@ -35,12 +42,34 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function measure({ command, args, input, runs: rowRuns }) {
-  timeOnce(command, args, input);
+/** Medians of a row and its baseline, runs interleaved (row, baseline, row, …) so that both see the same load. */
+function measure(row, baseline) {
+  const count = Math.max(row.runs ?? runs, 1);
+  const once = (entry) => timeOnce(entry.command, entry.args, entry.input);
+  once(row);
+  if (baseline) once(baseline);
   const samples = [];
-  for (let i = 0; i < (rowRuns ?? runs); i++) samples.push(timeOnce(command, args, input));
-  return median(samples);
+  const baseSamples = [];
+  for (let i = 0; i < count; i++) {
+    samples.push(once(row));
+    if (baseline) baseSamples.push(once(baseline));
+  }
+  return { ms: median(samples), baseMs: baseline ? median(baseSamples) : undefined };
 }
+
+/** Peak RSS (MB, every thread of the process) and CPU time (ms) of one more run, through bench/support/usage.mjs. */
+function usage({ command, args, input }) {
+  const result = spawnSync(command, ["--import", usageScript, ...args], {
+    cwd: root,
+    input,
+    stdio: [input === undefined ? "ignore" : "pipe", "ignore", "pipe"],
+    maxBuffer: 1 << 30,
+  });
+  const match = /MESH_BENCH_USAGE (\d+) (\d+)/.exec(result.stderr?.toString() ?? "");
+  return match ? { rssMb: Number(match[1]) / 1024, cpuMs: Number(match[2]) } : undefined;
+}
+
+const verdict = (met) => (met ? "ok" : "MISSED");
 
 const context = { root, mesh, node: process.execPath, workDir };
 const rowFiles = readdirSync(path.join(root, "bench", "rows"))
@@ -52,14 +81,23 @@ try {
     if (only && !file.includes(only)) continue;
     const module = await import(path.join(root, "bench", "rows", file));
     for (const row of await module.rows(context)) {
-      const ms = measure(row);
+      if (onlyRow && !row.name.includes(onlyRow)) continue;
+      const { ms, baseMs } = measure(row, row.baseline);
       let line = `${row.name.padEnd(58)} ${ms.toFixed(1).padStart(9)} ms`;
       if (row.baseline) {
-        const baseMs = measure(row.baseline);
-        line += `   ${row.baseline.name}: ${baseMs.toFixed(1)} ms   ratio ${(ms / baseMs).toFixed(2)}x`;
-        if (row.goal) line += `   (goal ≤ ${row.goal}x)`;
+        const ratio = ms / baseMs;
+        line += `   ${row.baseline.name}: ${baseMs.toFixed(1)} ms   ratio ${ratio.toFixed(2)}x`;
+        if (row.goal) line += `   (goal ≤ ${row.goal}x: ${verdict(ratio <= row.goal)})`;
       }
+      if (row.goalMs) line += `   (goal ≤ ${row.goalMs} ms: ${verdict(ms <= row.goalMs)})`;
       if (row.items) line += `   ${Math.round(row.items / (ms / 1000))} ${row.itemName ?? "items"}/s`;
+      if (row.rss) {
+        const used = usage(row);
+        if (used) {
+          line += `   peak RSS ${used.rssMb.toFixed(0)} MB, cpu ${used.cpuMs} ms`;
+          if (row.goalRssMb) line += `   (goal < ${row.goalRssMb} MB: ${verdict(used.rssMb < row.goalRssMb)})`;
+        }
+      }
       console.log(line);
       lines.push(line);
     }

@@ -15,7 +15,7 @@ export function rows({ mesh, node, workDir }) {
       command: node,
       args: [mesh, "manifest", "generate", "--set", "profile=demo"],
       baseline: nodeBaseline,
-      goal: 2.5,
+      goal: 1.8,
     },
     {
       name: "mesh manifest generate -f overlay.yaml (loads the YAML parser)",

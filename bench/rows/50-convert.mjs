@@ -1,4 +1,4 @@
-// `mesh convert` on a generated file of 1,000 Istio Gateways and 1,000 VirtualServices (goal: ≤ 1 s wall).
+// `mesh convert` on a generated file of 1,000 Istio Gateways and 1,000 VirtualServices (goal: ≤ 0.5 s wall).
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -94,7 +94,8 @@ export function rows({ mesh, node, workDir }) {
   writeFileSync(withServices, routesWithServices(1000));
   return [
     {
-      name: "mesh convert 1,000 VirtualServices + their Services (goal ≤ 0.5 s)",
+      name: "mesh convert 1,000 VirtualServices + their Services",
+      goalMs: 500,
       command: node,
       args: [mesh, "convert", "gateway-to-httproute", "-f", withServices],
       baseline: { name: "node -e 0", command: node, args: ["-e", "0"] },
@@ -102,7 +103,8 @@ export function rows({ mesh, node, workDir }) {
       itemName: "objects",
     },
     {
-      name: "mesh convert 1,000 Gateways + 1,000 VirtualServices (goal ≤ 1 s)",
+      name: "mesh convert 1,000 Gateways + 1,000 VirtualServices",
+      goalMs: 500,
       command: node,
       args: [mesh, "convert", "gateway-to-httproute", "-f", file],
       items: 2000,

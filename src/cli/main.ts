@@ -281,5 +281,13 @@ function processIo(): CliIo {
       throw error;
     });
   }
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Read on first use: process.stdin sets up a stream (a socket for a pipe) that most runs never read.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }

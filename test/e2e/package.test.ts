@@ -35,17 +35,30 @@ describe("the npm package", () => {
     expect(pkg.bin).toEqual({ mesh: "bin/mesh.js" });
   });
 
-  it("contains what a user needs and nothing else: no tests, sources, source maps or build steps", () => {
+  it("contains what a user needs and nothing else: no tests, sources, build steps or source maps but the bundle's", () => {
     expect(files).toEqual(
       expect.arrayContaining(["package.json", "README.md", "bin/mesh.js", "dist/cli/main.js", "dist/operator-bundle.json"]),
     );
     const unexpected = files.filter(
       (file) =>
         !/^(package\.json|README\.md|LICENSE|bin\/mesh\.js|dist\/.+|schemas\/kubernetes\/.+\.json)$/.test(file) ||
-        /\.(ts|map)$/.test(file) ||
+        /\.ts$/.test(file) ||
+        (file.endsWith(".map") && !file.startsWith("dist/bundle/")) ||
         file.startsWith("dist/build/"),
     );
     expect(unexpected).toEqual([]);
+  });
+
+  it("holds the bundle bin/mesh.js loads: one entry per command, the validate worker, shared chunks and their source maps", () => {
+    const commands = files.filter((file) => /^dist\/bundle\/commands\/[a-z-]+\.js$/.test(file));
+    expect(commands).toEqual(expect.arrayContaining(["dist/bundle/commands/validate.js", "dist/bundle/commands/install.js"]));
+    expect(files).toEqual(expect.arrayContaining(["dist/bundle/mesh.js", "dist/bundle/mesh.js.map", "dist/bundle/validate-worker.js"]));
+    expect(files.some((file) => file.startsWith("dist/bundle/chunks/"))).toBe(true);
+  });
+
+  it("keeps source maps out of the bundle's sources: they map lines, they do not carry the TypeScript", () => {
+    const map = JSON.parse(readFileSync(join(repoRoot, "dist", "bundle", "mesh.js.map"), "utf8")) as { sourcesContent?: unknown };
+    expect(map.sourcesContent).toBeUndefined();
   });
 
   it("installs from the packed tarball and runs mesh --version, mesh validate and manifest generate", async () => {
@@ -71,8 +84,8 @@ describe("the npm package", () => {
     writeFileSync(join(project, "package-lock.json"), JSON.stringify({ name: "pack-check", lockfileVersion: 3, requires: true, packages }));
     await execa("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project });
 
-    const mesh = (args: string[]) =>
-      execa(join(project, "node_modules", ".bin", "mesh"), args, { cwd: scratch, reject: false, env: { NO_COLOR: "1" } });
+    const mesh = (args: string[], env: Record<string, string> = {}) =>
+      execa(join(project, "node_modules", ".bin", "mesh"), args, { cwd: scratch, reject: false, env: { NO_COLOR: "1", ...env } });
     const version = await mesh(["--version"]);
     expect(version.stdout).toBe(pkg.version);
     writeFileSync(
@@ -87,6 +100,21 @@ describe("the npm package", () => {
       "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\nspec:\n  hostnames: [7]\n",
     );
     expect((await mesh(["validate", "bad.yaml"])).exitCode).toBe(1);
+    // The same report on one thread and on two (the worker is a bundle entry of its own).
+    const routes = Array.from(
+      { length: 3 },
+      (_, index) =>
+        `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r${index}\nspec:\n  hostnames: [${index === 1 ? 7 : '"a.example"'}]\n`,
+    );
+    writeFileSync(join(scratch, "routes.yaml"), routes.join("---\n"));
+    const single = await mesh(["validate", "routes.yaml"], { MESH_VALIDATE_THREADS: "1" });
+    expect(single.stdout).toContain("2 valid, 1 invalid");
+    const parallel = await mesh(["validate", "routes.yaml"], { MESH_VALIDATE_THREADS: "2" });
+    expect({ stdout: parallel.stdout, stderr: parallel.stderr, exitCode: parallel.exitCode }).toEqual({
+      stdout: single.stdout,
+      stderr: single.stderr,
+      exitCode: 1,
+    });
     const manifest = await mesh(["manifest", "generate", "--set", "profile=minimal"]);
     expect(manifest.exitCode).toBe(0);
     expect(manifest.stdout).toContain("name: istiod");

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { bundleFiles } from "../../core/schemas/bundle.js";
+import { dirname, join } from "node:path";
+import { AVAILABILITY_FILE, bundleFiles, KIND_DIRECTORY, kindFileName } from "../../core/schemas/bundle.js";
+import type { SchemaBundle } from "../../core/schemas/types.js";
 import { readSchemaSources } from "../../core/schemas/sources.js";
 import { BUNDLE_DIRECTORY, SOURCE_DIRECTORY } from "../../core/schemas/store.js";
 
@@ -17,4 +18,12 @@ export async function run(
   await rm(bundleDirectory, { recursive: true, force: true });
   await mkdir(bundleDirectory, { recursive: true });
   for (const [file, content] of files) await writeFile(join(bundleDirectory, file), JSON.stringify(content));
+  for (const [file, content] of files) {
+    if (file === AVAILABILITY_FILE) continue;
+    for (const kind of (content as SchemaBundle).kinds) {
+      const target = join(bundleDirectory, KIND_DIRECTORY, kindFileName(file, kind.group, kind.kind)!);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, JSON.stringify(kind));
+    }
+  }
 }

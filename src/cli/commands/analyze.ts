@@ -80,7 +80,7 @@ export function register(program: Command, context: CliContext): void {
       const format = parseReportFormat(globals.output);
       const io = context.io;
       const { loadDocuments, readStream, inputArgsOrStdin } = await import("../../core/documents/index.js");
-      const args = inputArgsOrStdin(inputs, io.stdin.isTTY, "manifests to analyze");
+      const args = inputArgsOrStdin(inputs, () => io.stdin.isTTY, "manifests to analyze");
       const readStdin = () => readStream(io.stdin);
       const { loadCrdObjects } = await import("../../core/validate/crd/inputs.js");
       const crds = flags.crds.length > 0 ? await loadCrdObjects(flags.crds, readStdin) : [];

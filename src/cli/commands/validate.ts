@@ -30,6 +30,13 @@ const collectList = (value: string, previous: string[]) => [
     .filter(Boolean),
 ];
 
+/** MESH_VALIDATE_THREADS: how many threads check documents (1: this one only); unset: decided by the input's size. */
+function threadsFromEnvironment(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!/^[1-9][0-9]?$/.test(value)) throw new UsageError(`MESH_VALIDATE_THREADS=${value}: give a whole number from 1 to 99`);
+  return Number(value);
+}
+
 export function register(program: Command, context: CliContext): void {
   program
     .command("validate")
@@ -95,8 +102,9 @@ export function register(program: Command, context: CliContext): void {
       const { parseReportFormat, renderReport } = await import("../printers/index.js");
       const format = parseReportFormat(globals.output);
       const io = context.io;
-      const { loadDocuments, readStream, inputArgsOrStdin } = await import("../../core/documents/index.js");
-      const args = inputArgsOrStdin([...inputs, ...flags.filename], io.stdin.isTTY, "manifests to validate");
+      const { readStream, inputArgsOrStdin } = await import("../../core/documents/index.js");
+      const { readArguments } = await import("../../core/documents/load.js");
+      const args = inputArgsOrStdin([...inputs, ...flags.filename], () => io.stdin.isTTY, "manifests to validate");
       const ignoreFilenamePatterns = flags.ignoreFilenamePattern.map((pattern) => {
         try {
           return new RegExp(pattern);
@@ -104,18 +112,17 @@ export function register(program: Command, context: CliContext): void {
           throw new UsageError(`--ignore-filename-pattern ${pattern}: ${error instanceof Error ? error.message : String(error)}`);
         }
       });
+      const requestedThreads = threadsFromEnvironment(context.io.env.MESH_VALIDATE_THREADS);
       const readStdin = () => readStream(io.stdin);
       const { loadCrdObjects } = await import("../../core/validate/crd/inputs.js");
       const crds = flags.crds.length > 0 ? await loadCrdObjects(flags.crds, readStdin) : [];
-      const loaded = await loadDocuments(args, { readStdin, exclude: flags.exclude, ignoreFilenamePatterns });
-      if (loaded.emptyArguments.length > 0) {
-        const names = loaded.emptyArguments.map((arg) => (arg === "-" ? "standard input" : arg));
-        throw new InputError(`nothing to validate: ${names.join(", ")} ${names.length === 1 ? "holds" : "hold"} no manifests`, {
-          hint: "pass YAML or JSON files with Kubernetes objects (directories are searched for *.yaml, *.yml and *.json, skipping node_modules and dot-directories)",
-        });
-      }
-      const { validateDocuments, reportFails } = await import("../../core/validate/index.js");
+      const read = await readArguments(args, { readStdin, exclude: flags.exclude, ignoreFilenamePatterns });
+      const [{ analyzeChecked, defaultValidateOptions, reportFails }, { checkReadArguments, threadCount }] = await Promise.all([
+        import("../../core/validate/index.js"),
+        import("../../core/validate/workers/pool.js"),
+      ]);
       const options = {
+        ...defaultValidateOptions,
         gatewayApiVersion: flags.gatewayApiVersion,
         channel: flags.channel as "standard" | "experimental",
         kubernetesVersion: kubernetes.version,
@@ -129,8 +136,15 @@ export function register(program: Command, context: CliContext): void {
         fieldValidation: flags.validate as "Strict" | "Warn" | "Ignore",
         analyze: flags.analyze === "true",
       };
-      const validated = validateDocuments(loaded.documents, options);
-      const report = { files: loaded.files, resources: validated.resources, findings: [...loaded.findings, ...validated.findings] };
+      const checked = await checkReadArguments(read, options, threadCount(read, requestedThreads));
+      if (checked.emptyArguments.length > 0) {
+        const names = checked.emptyArguments.map((arg) => (arg === "-" ? "standard input" : arg));
+        throw new InputError(`nothing to validate: ${names.join(", ")} ${names.length === 1 ? "holds" : "hold"} no manifests`, {
+          hint: "pass YAML or JSON files with Kubernetes objects (directories are searched for *.yaml, *.yml and *.json, skipping node_modules and dot-directories)",
+        });
+      }
+      const validated = analyzeChecked(checked.documents, checked.documentAt, options);
+      const report = { files: checked.files, resources: validated.resources, findings: [...checked.findings, ...validated.findings] };
       const text = renderReport(format, report, {
         color: context.stdoutColor(command),
         toolVersion: context.version,

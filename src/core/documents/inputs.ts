@@ -16,9 +16,14 @@ const globCharacters = /[*?[\]{}]/;
  * The inputs a command reads: the arguments given, or stdin when there are none and stdin is piped
  * (kubeconform and kubectl behave the same); with neither, a usage error that says what to pass.
  */
-export function inputArgsOrStdin(args: readonly string[], stdinIsTTY: boolean | undefined, what = "manifests"): string[] {
+export function inputArgsOrStdin(
+  args: readonly string[],
+  stdinIsTTY: boolean | undefined | (() => boolean | undefined),
+  what = "manifests",
+): string[] {
   if (args.length > 0) return [...args];
-  if (!stdinIsTTY) return ["-"];
+  // A function when asking costs: the first look at process.stdin sets up a stream (and for a pipe, a socket).
+  if (!(typeof stdinIsTTY === "function" ? stdinIsTTY() : stdinIsTTY)) return ["-"];
   throw new UsageError(`no input: pass files, directories or globs of ${what}, or "-" to read standard input`);
 }
 

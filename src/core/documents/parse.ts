@@ -2,7 +2,7 @@ import type { FieldPath, Finding, ResourceIdentity, SourcePosition } from "../fi
 import { defaultReadLimits, type ReadLimits } from "./limits.js";
 import { fastLocator, parseFastChunk, type FastDocument } from "./fast-parse.js";
 import { isJsonStream, splitJsonStream } from "./json-stream.js";
-import { splitManifest, type ManifestChunk } from "./kubectl-split.js";
+import { splitManifest, type ManifestChunk, type SeparatorProblem } from "./kubectl-split.js";
 import { YamlError } from "./go-yaml/errors.js";
 import { composeFirstDocument, type YamlNode } from "./go-yaml/parser.js";
 import { documentToJson, jsonKeyOf } from "./go-yaml/to-json.js";
@@ -49,8 +49,13 @@ export function parseWithFullReader(text: string, file: string, limits: ReadLimi
 function parseSplit(text: string, file: string, limits: ReadLimits, fastFirst: boolean): ParsedFile {
   if (isJsonStream(text)) return parseJsonStream(text, file, limits);
   const split = splitManifest(text);
-  const documents: SourceDocument[] = [];
-  const findings: Finding[] = split.problems.map((problem) => ({
+  const parsed = parseChunks(split.chunks, file, limits, fastFirst);
+  return { documents: parsed.documents, findings: [...separatorFindings(split.problems, file), ...parsed.findings] };
+}
+
+/** Findings for document markers kubectl refuses (content after `---` on its line). */
+export function separatorFindings(problems: readonly SeparatorProblem[], file: string): Finding[] {
+  return problems.map((problem) => ({
     severity: "error",
     code: "yaml-syntax",
     origin: "yaml",
@@ -59,7 +64,21 @@ function parseSplit(text: string, file: string, limits: ReadLimits, fastFirst: b
     line: problem.line + 1,
     column: problem.column + 1,
   }));
-  for (const chunk of split.chunks) {
+}
+
+/**
+ * Reads documents that splitManifest cut out of a file, each on its own: any run of a file's chunks gives the
+ * documents and findings the whole file gives for them, which is what lets worker threads share a file.
+ */
+export function parseChunks(
+  chunks: readonly ManifestChunk[],
+  file: string,
+  limits: ReadLimits = defaultReadLimits,
+  fastFirst = true,
+): ParsedFile {
+  const documents: SourceDocument[] = [];
+  const findings: Finding[] = [];
+  for (const chunk of chunks) {
     const fast = fastFirst ? parseFastChunk(chunk, limits.maxDepth) : undefined;
     if (fast === null) continue;
     if (fast) {

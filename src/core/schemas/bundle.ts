@@ -24,6 +24,14 @@ export function gatewayBundleFileName(variant: SchemaVariant): string {
   return `gateway-api-${variantKey(variant)}.json`;
 }
 export const UNGATED_BUNDLE_FILE = "istio.json";
+/** dist/schemas/kinds/BUNDLE/GROUP/KIND.json: each kind of each bundle on its own, so a run reads only the kinds it meets. */
+export const KIND_DIRECTORY = "kinds";
+
+/** The path under KIND_DIRECTORY of one kind of a bundle file; undefined for names no bundle can hold. */
+export function kindFileName(bundleFile: string, group: string, kind: string): string | undefined {
+  if (!/^[a-z0-9.-]*$/.test(group) || !/^[A-Za-z0-9]+$/.test(kind)) return undefined;
+  return `${bundleFile.replace(/\.json$/, "")}/${group || "core"}/${kind}.json`;
+}
 export const AVAILABILITY_FILE = "index.json";
 
 /** Resolves the Gateway API groups of `sources` for one variant. */

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../objects.js";
-import { DEFAULT_VARIANT, variantKey } from "./bundle.js";
+import { DEFAULT_VARIANT, gatewayBundleFileName, UNGATED_BUNDLE_FILE, variantKey } from "./bundle.js";
 import { catalogFromBundles, type SchemaCatalog } from "./catalog.js";
 import { customResourceDefinitionOf } from "./crd.js";
 import { bundleDirectoryStore, defaultSchemaStore, sourceDirectoryStore, type SchemaStore } from "./store.js";
@@ -30,7 +30,12 @@ export function createSchemaLoader(from: { sourceDirectory: string } | { bundleD
     if (!catalog) {
       catalog = catalogFromBundles(
         variant,
-        { gateway: () => store.gatewayBundle(variant), ungated: () => store.ungatedBundle() },
+        {
+          gateway: () => store.gatewayBundle(variant),
+          ungated: () => store.ungatedBundle(),
+          kind: (family, group, kind) =>
+            store.bundleKind?.(family === "gateway" ? gatewayBundleFileName(variant) : UNGATED_BUNDLE_FILE, group, kind),
+        },
         () => store.availability().variants,
       );
       catalogs.set(key, catalog);

@@ -7,12 +7,14 @@ import {
   buildGatewayBundle,
   buildUngatedBundle,
   gatewayBundleFileName,
+  KIND_DIRECTORY,
+  kindFileName,
   UNGATED_BUNDLE_FILE,
   variantKey,
   type Availability,
 } from "./bundle.js";
 import { readSchemaSources, type GroupSource } from "./sources.js";
-import type { SchemaBundle, SchemaVariant } from "./types.js";
+import type { ResolvedKind, SchemaBundle, SchemaVariant } from "./types.js";
 import { distPath, packagePath } from "../package-paths.js";
 
 /** Where resolved bundles come from: the JSON files the build wrote, or the YAML sources resolved in memory. */
@@ -20,6 +22,8 @@ export interface SchemaStore {
   gatewayBundle(variant: SchemaVariant): SchemaBundle;
   ungatedBundle(): SchemaBundle;
   availability(): Availability;
+  /** One kind of a bundle file: null when the bundle has no such kind, undefined when the store cannot tell (read the bundle). */
+  bundleKind?(bundleFile: string, group: string, kind: string): ResolvedKind | null | undefined;
 }
 
 /** Reads dist/schemas/*.json: one JSON.parse per file, memoised. */
@@ -33,10 +37,27 @@ export function bundleDirectoryStore(directory: string): SchemaStore {
     }
     return value as T;
   };
+  let kindFiles: boolean | undefined;
   return {
     gatewayBundle: (variant) => read<SchemaBundle>(gatewayBundleFileName(variant)),
     ungatedBundle: () => read<SchemaBundle>(UNGATED_BUNDLE_FILE),
     availability: () => read<Availability>(AVAILABILITY_FILE),
+    bundleKind(bundleFile, group, kind) {
+      kindFiles ??= existsSync(join(directory, KIND_DIRECTORY));
+      if (!kindFiles) return undefined;
+      const file = kindFileName(bundleFile, group, kind);
+      if (file === undefined) return null;
+      let text: string;
+      try {
+        text = readFileSync(join(directory, KIND_DIRECTORY, file), "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
+      }
+      const resolved = JSON.parse(text) as ResolvedKind;
+      // A case-insensitive file system finds Gateway.json for "gateway"; names must match exactly.
+      return resolved.group === group && resolved.kind === kind ? resolved : null;
+    },
   };
 }
 

@@ -51,27 +51,61 @@ export function schemaSourceFor(options: ValidateOptions): SchemaSource {
  */
 export function validateDocuments(documents: readonly SourceDocument[], options: Partial<ValidateOptions> = {}): FindingsReport {
   const resolved = resolveOptions(options);
-  const source = schemaSourceFor(resolved);
-  const resources: CheckedResource[] = [];
-  const analyzed: AnalyzedResource[] = [];
-  const unplaced: Finding[] = [];
-  for (const document of documents) {
-    const started = performance.now();
-    const verdict = validateObject(document.object, source, resolved);
+  return analyzeChecked(checkDocuments(documents, resolved), (index) => documents[index]!, resolved);
+}
+
+/** What the analysers see of one object (see analysisInput). */
+export type AnalysisInput = Omit<AnalyzedResource, "report">;
+
+/** One document checked on its own (stages before analysis): its resource with findings, and what analysis gets of it. */
+export interface CheckedDocument {
+  resource: CheckedResource;
+  analysis?: AnalysisInput;
+}
+
+/** Checks each document against its schema and Istio's webhook rules; no analysis (that needs every document). */
+export function checkDocuments(documents: readonly SourceDocument[], options: ValidateOptions): CheckedDocument[] {
+  const source = schemaSourceFor(options);
+  return documents.map((document) => {
+    // process.hrtime, not performance.now(): the first use of the global `performance` loads perf_hooks.
+    const started = process.hrtime.bigint();
+    const verdict = validateObject(document.object, source, options);
     const resource = verdict.identity;
     const findings = verdict.errors.map((error) => toFinding(error, document, resource));
     const checked: CheckedResource = { file: document.file, line: document.line, column: document.column, resource, findings };
     if (verdict.skipped) checked.skipped = verdict.skipped;
-    checked.durationMs = performance.now() - started;
-    resources.push(checked);
+    checked.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     // Objects skipped for lack of a schema still take part in analysis (as istioctl analyze sees them); --skip ones do not.
-    const input = verdict.skipped === "skip-flag" ? undefined : analysisInput(document.object, verdict, resolved);
-    if (input) analyzed.push({ ...input, report: (finding) => checked.findings.push(fromAnalysis(finding, document, resource)) });
-  }
-  appendAll(resources, crdResources(resolved, documents));
-  appendAll(analyzed, clusterInputs(resolved, unplaced, analyzed));
-  analyze(analyzed, resolved);
-  const files = [...new Set(documents.map((document) => document.file))];
+    const analysis = verdict.skipped === "skip-flag" ? undefined : analysisInput(document.object, verdict, options);
+    return analysis ? { resource: checked, analysis } : { resource: checked };
+  });
+}
+
+/**
+ * Analyses checked documents together (stage 10) and gives the report; `documentAt(index)` gives the document of
+ * the index-th checked one, asked only for documents with analyser findings (to place them in the file).
+ */
+export function analyzeChecked(
+  checked: readonly CheckedDocument[],
+  documentAt: (index: number) => Pick<SourceDocument, "locate">,
+  options: ValidateOptions,
+): FindingsReport {
+  const resources: CheckedResource[] = [];
+  const analyzed: AnalyzedResource[] = [];
+  const unplaced: Finding[] = [];
+  checked.forEach(({ resource: checkedResource, analysis }, index) => {
+    resources.push(checkedResource);
+    if (!analysis) return;
+    const resource = checkedResource.resource;
+    analyzed.push({
+      ...analysis,
+      report: (finding) => checkedResource.findings.push(fromAnalysis(finding, documentAt(index), resource)),
+    });
+  });
+  appendAll(resources, crdResources(options, checked));
+  appendAll(analyzed, clusterInputs(options, unplaced, analyzed));
+  analyze(analyzed, options);
+  const files = [...new Set(checked.map(({ resource }) => resource.file))];
   return { files, resources, findings: unplaced };
 }
 
@@ -79,8 +113,8 @@ export function validateDocuments(documents: readonly SourceDocument[], options:
  * `--crds` definitions the API server would refuse (estimated rule cost over its limits), reported on the CRD;
  * a CRD that is also among the inputs is reported there already.
  */
-function crdResources(options: ValidateOptions, inputs: readonly SourceDocument[]): CheckedResource[] {
-  const given = new Set(inputs.map((document) => `${document.file}:${document.line}`));
+function crdResources(options: ValidateOptions, inputs: readonly CheckedDocument[]): CheckedResource[] {
+  const given = new Set(inputs.map(({ resource }) => `${resource.file}:${resource.line}`));
   return options.crds.flatMap((crd) => {
     const document = crdSource(crd);
     if (document && given.has(`${document.file}:${document.line}`)) return [];
@@ -136,7 +170,7 @@ function analyze(resources: AnalyzedResource[], options: ValidateOptions): void 
  * written (istioctl analyses objects that fail validation too, so that one rejected Gateway does not turn every
  * VirtualService naming it into "gateway not found"). Namespaced kinds get the default namespace.
  */
-function analysisInput(object: unknown, verdict: ObjectVerdict, options: ValidateOptions): Omit<AnalyzedResource, "report"> | undefined {
+function analysisInput(object: unknown, verdict: ObjectVerdict, options: ValidateOptions): AnalysisInput | undefined {
   if (typeof object !== "object" || object === null || Array.isArray(object)) return undefined;
   const identity = { ...verdict.identity };
   if (typeof identity.kind !== "string") return undefined;
@@ -163,13 +197,17 @@ function clusterInputs(options: ValidateOptions, findings: Finding[], inputs: re
   });
 }
 
-function fromAnalysis(finding: AnalysisFinding, document: SourceDocument | undefined, resource: CheckedResource["resource"]): Finding {
+function fromAnalysis(
+  finding: AnalysisFinding,
+  document: Pick<SourceDocument, "locate"> | undefined,
+  resource: CheckedResource["resource"],
+): Finding {
   const out: Finding = { severity: finding.severity, code: finding.code, message: finding.message, origin: finding.origin, resource };
   return located(out, finding.path, document);
 }
 
 /** The finding with its field path and, when the document is known, the path's place in the file. */
-function located(finding: Finding, path: FieldPath, document: SourceDocument | undefined): Finding {
+function located(finding: Finding, path: FieldPath, document: Pick<SourceDocument, "locate"> | undefined): Finding {
   if (path.length > 0) finding.path = formatFieldPath(path);
   if (document) {
     const position = document.locate(path);

@@ -103,6 +103,9 @@ describe("inputArgsOrStdin", () => {
 
   it("reads piped stdin when no argument is given", () => {
     expect(inputArgsOrStdin([], false)).toEqual(["-"]);
+    expect(inputArgsOrStdin([], () => false)).toEqual(["-"]);
+    // With arguments, stdin is never looked at (looking sets up a stream).
+    expect(inputArgsOrStdin(["a.yaml"], () => expect.fail("stdin looked at"))).toEqual(["a.yaml"]);
     expect(inputArgsOrStdin([], undefined)).toEqual(["-"]);
   });
 

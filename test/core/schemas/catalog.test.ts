@@ -7,6 +7,7 @@ import { run as buildSchemaBundles } from "../../../src/build/steps/10-schemas.j
 import { buildGatewayBundle, buildUngatedBundle } from "../../../src/core/schemas/bundle.js";
 import { createSchemaLoader, type SchemaVariant } from "../../../src/core/schemas/index.js";
 import { readSchemaSources } from "../../../src/core/schemas/sources.js";
+import { bundleDirectoryStore } from "../../../src/core/schemas/store.js";
 
 const fixtureSources = fileURLToPath(new URL("./fixtures/schemas/", import.meta.url));
 const loader = createSchemaLoader({ sourceDirectory: fixtureSources });
@@ -111,6 +112,50 @@ describe("prebuilt bundles (dist/schemas)", () => {
       );
     }
     expect(prebuilt.schemaCatalog(v151std).whereElse("gateway.networking.k8s.io/v1alpha1", "Gadget")).toEqual([v151exp]);
+  });
+
+  it("read one kind's file per kind looked up, give the same answers and objects as the whole bundle, and no file for other names", async () => {
+    await buildSchemaBundles({ sourceDirectory: fixtureSources, bundleDirectory });
+    const store = bundleDirectoryStore(bundleDirectory);
+    const reads: string[] = [];
+    const counting = createSchemaLoader({
+      store: {
+        ...store,
+        gatewayBundle(variant) {
+          reads.push("gateway bundle");
+          return store.gatewayBundle(variant);
+        },
+        ungatedBundle() {
+          reads.push("istio bundle");
+          return store.ungatedBundle();
+        },
+        bundleKind(file, group, kind) {
+          const resolved = store.bundleKind!(file, group, kind);
+          reads.push(`${group}/${kind}: ${resolved ? "found" : String(resolved)}`);
+          return resolved;
+        },
+      },
+    });
+    for (const variant of [v121std, v151exp]) {
+      const catalog = counting.schemaCatalog(variant);
+      const whole = loader.schemaCatalog(variant);
+      reads.length = 0;
+      const widget = catalog.lookup("gateway.networking.k8s.io/v1", "Widget");
+      expect(widget).toEqual(whole.lookup("gateway.networking.k8s.io/v1", "Widget"));
+      expect(catalog.versionsOf("gateway.networking.k8s.io", "Widget")).toEqual(whole.versionsOf("gateway.networking.k8s.io", "Widget"));
+      expect(catalog.lookup("gateway.networking.k8s.io/v1", "widget")).toBeUndefined();
+      expect(catalog.lookup("../../v1", "Widget")).toBeUndefined();
+      expect(catalog.lookup("example.istio.io/v1", "Thing")).toEqual(whole.lookup("example.istio.io/v1", "Thing"));
+      expect(reads).toEqual([
+        "gateway.networking.k8s.io/Widget: found",
+        "gateway.networking.k8s.io/widget: null",
+        "../Widget: null",
+        "example.istio.io/Thing: found",
+      ]);
+      // The whole bundle, read later, keeps the objects handed out already.
+      expect(catalog.all()).toContain(widget);
+      expect(catalog.all()).toEqual(whole.all());
+    }
   });
 });
 

@@ -1,4 +1,3 @@
-import { X509Certificate } from "node:crypto";
 import type { Analyzer } from "../analyzer.js";
 import { namespaceOf } from "../analyzer.js";
 import { InvalidGatewayCredential, ReferencedResourceNotFound } from "../messages.js";
@@ -66,6 +65,8 @@ function validCredential(secret: AnalyzedResource): boolean {
   if (!pair) return false;
   const pem = secretValue(secret, pair[0]!)!;
   try {
+    // node:crypto loads on the first certificate, not with every validate run.
+    const { X509Certificate } = process.getBuiltinModule("node:crypto");
     const certificate = new X509Certificate(pem);
     return new Date(certificate.validTo).getTime() > Date.now();
   } catch {

@@ -1,0 +1,31 @@
+import type { ManifestChunk } from "../../documents/kubectl-split.js";
+import type { ReadLimits } from "../../documents/limits.js";
+import type { Finding } from "../../findings.js";
+import type { CheckedDocument } from "../index.js";
+import type { ValidateOptions } from "../options.js";
+
+/** What every worker thread of one run gets once, as its workerData. */
+export interface WorkerSetup {
+  options: ValidateOptions;
+  limits: ReadLimits;
+}
+
+/** A part of one file: a run of its kubectl chunks, or the whole text (a JSON stream, which is not cut). */
+export type UnitJob = { id: number; file: string } & ({ chunks: ManifestChunk[] } | { text: string });
+
+/** Where a checked document came from: its chunk in the unit (0 for a whole text) and its place among that chunk's documents. */
+export interface DocumentRef {
+  chunk: number;
+  ordinal: number;
+}
+
+export interface UnitResult {
+  id: number;
+  /** Parse findings of the unit, in file order. */
+  findings: Finding[];
+  /** The first document of the unit that is no manifest (separateNonManifests), if any. */
+  notManifest?: Finding;
+  /** The unit's manifests, checked, in file order. */
+  documents: CheckedDocument[];
+  refs: DocumentRef[];
+}

@@ -1,0 +1,37 @@
+import { parseChunks, parseManifestText, type SourceDocument } from "../../documents/parse.js";
+import { separateNonManifests } from "../../documents/not-manifests.js";
+import type { ReadLimits } from "../../documents/limits.js";
+import type { Finding } from "../../findings.js";
+import { checkDocuments } from "../index.js";
+import type { ValidateOptions } from "../options.js";
+import type { DocumentRef, UnitJob, UnitResult } from "./protocol.js";
+
+/** The documents of one chunk of a unit (or of its whole text), as the single-thread run reads them. */
+export function unitDocuments(job: UnitJob, chunk: number, limits: ReadLimits): { documents: SourceDocument[]; findings: Finding[] } {
+  return "text" in job ? parseManifestText(job.text, job.file, limits) : parseChunks([job.chunks[chunk]!], job.file, limits);
+}
+
+/** Parses and checks one unit (what a worker thread does); no analysis, which needs every document. */
+export function checkUnit(job: UnitJob, options: ValidateOptions, limits: ReadLimits): UnitResult {
+  const documents: SourceDocument[] = [];
+  const findings: Finding[] = [];
+  const refs = new Map<SourceDocument, DocumentRef>();
+  const chunks = "text" in job ? 1 : job.chunks.length;
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const parsed = unitDocuments(job, chunk, limits);
+    parsed.documents.forEach((document, ordinal) => {
+      refs.set(document, { chunk, ordinal });
+      documents.push(document);
+    });
+    for (const finding of parsed.findings) findings.push(finding);
+  }
+  const { manifests, finding } = separateNonManifests(job.file, documents);
+  const result: UnitResult = {
+    id: job.id,
+    findings,
+    documents: checkDocuments(manifests, options),
+    refs: manifests.map((document) => refs.get(document)!),
+  };
+  if (finding) result.notManifest = finding;
+  return result;
+}
