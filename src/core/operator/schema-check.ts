@@ -25,6 +25,11 @@ function walk(value: unknown, schema: SchemaNode, path: OperatorPath, issues: Sc
       issues.push(typeIssue(path, "an integer or a string", value));
     return;
   }
+  if (schema.anyOf) {
+    if (!schema.anyOf.some((alternative) => checkAgainstSchema(value, alternative, path).length === 0))
+      issues.push(typeIssue(path, schema.anyOf.map((alternative) => article(alternative.type)).join(" or "), value));
+    return;
+  }
   const type = schema.type ?? (schema.properties || schema.additionalProperties ? "object" : undefined);
   switch (type) {
     case "string":
@@ -80,6 +85,10 @@ function checkObject(value: Record<string, unknown>, schema: SchemaNode, path: O
 
 function typeIssue(path: OperatorPath, expected: string, value: unknown): SchemaIssue {
   return { path, kind: "wrong-type", message: `expected ${expected}, got ${describe(value)}` };
+}
+
+function article(type: SchemaNode["type"]): string {
+  return type === "integer" || type === "object" || type === "array" ? `an ${type}` : `a ${type ?? "value"}`;
 }
 
 function describe(value: unknown): string {
