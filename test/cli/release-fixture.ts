@@ -67,8 +67,12 @@ export async function releaseTree(root: string, version = "1.30.3", crdYaml = fi
 }
 
 /** A release .tar.gz (top directory istio-<version>/) and its digest; `withSibling` also writes `<archive>.sha256`. */
-export async function releaseArchive(version = "1.30.3", withSibling = true): Promise<{ archive: string; sha256: string; dir: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "mesh-release-fixture-"));
+export async function releaseArchive(
+  version = "1.30.3",
+  withSibling = true,
+  into?: string,
+): Promise<{ archive: string; sha256: string; dir: string }> {
+  const dir = into ?? (await mkdtemp(path.join(tmpdir(), "mesh-release-fixture-")));
   await releaseTree(dir, version);
   const archive = path.join(dir, `istio-${version}-linux-amd64.tar.gz`);
   await createTar({ gzip: true, file: archive, cwd: dir, portable: true }, [`istio-${version}`]);
