@@ -34,6 +34,7 @@ function walk(value: unknown, schema: SchemaNode, path: OperatorPath, issues: Sc
   switch (type) {
     case "string":
       if (typeof value !== "string") issues.push(typeIssue(path, "a string", value));
+      else if (schema.enum && !schema.enum.includes(value)) issues.push(enumIssue(path, value, schema.enum));
       return;
     case "boolean":
       if (typeof value !== "boolean") issues.push(typeIssue(path, "a boolean (true or false)", value));
@@ -85,6 +86,18 @@ function checkObject(value: Record<string, unknown>, schema: SchemaNode, path: O
 
 function typeIssue(path: OperatorPath, expected: string, value: unknown): SchemaIssue {
   return { path, kind: "wrong-type", message: `expected ${expected}, got ${describe(value)}` };
+}
+
+/** A protobuf enum value istioctl would not parse (resourceScope, proxy.tracer). */
+function enumIssue(path: OperatorPath, value: string, allowed: unknown[]): SchemaIssue {
+  const names = allowed.map(String);
+  const suggestion = closestWord(value, names);
+  return {
+    path,
+    kind: "wrong-type",
+    message: `${JSON.stringify(value)} is not one of ${names.join(", ")}`,
+    ...(suggestion ? { suggestion } : {}),
+  };
 }
 
 function article(type: SchemaNode["type"]): string {
