@@ -101,10 +101,7 @@ describe("values: fields istioctl refuses are refused", () => {
     ["values.global.proxy_init.forceApplyIptables=true", 'unknown field "forceApplyIptables"'],
     ["values.global.proxy.excludeInterfaces=eth1", 'unknown field "excludeInterfaces"'],
     ["values.global.defaultConfigVisibilitySettings[0]=.", 'unknown field "defaultConfigVisibilitySettings"'],
-    [
-      "values.global.resourceScope=clustr",
-      '"clustr" is not one of undefined, all, cluster, namespace (did you mean "cluster"?)',
-    ],
+    ["values.global.resourceScope=clustr", '"clustr" is not one of undefined, all, cluster, namespace (did you mean "cluster"?)'],
     [
       "values.global.proxy.tracer=zipkn",
       '"zipkn" is not one of zipkin, lightstep, datadog, stackdriver, openCensusAgent, none (did you mean "zipkin"?)',
