@@ -41,3 +41,19 @@ export function timeoutOption(defaultValue?: string): Option {
 export function requestTimeoutOption(): Option {
   return new Option("--request-timeout <duration>", "timeout of each API request").default("30s");
 }
+
+/** `-d/--manifests` and `--manifests-sha256` (install, upgrade, manifest generate): where Istio's own CRDs come from. */
+export function manifestsOptions(): Option[] {
+  return [
+    new Option(
+      "-d, --manifests <dir|url>",
+      "take the Istio CRDs, with their field docs, from an Istio 1.30 release: its manifests directory (e.g. istio-1.30.3/manifests), its .tar.gz archive or an https URL of it",
+    ),
+    new Option("--manifests-sha256 <hex>", "SHA-256 of the --manifests archive (default: the .sha256 file published beside it)"),
+  ];
+}
+
+/** Whether --manifests (or its digest) was given: the release reader and the YAML parser load only then. */
+export function wantsRelease(flags: { manifests?: string; manifestsSha256?: string }): boolean {
+  return flags.manifests !== undefined || flags.manifestsSha256 !== undefined;
+}

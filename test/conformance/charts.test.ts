@@ -18,6 +18,7 @@ import { generateManifest, manifestYaml } from "../../src/core/render/index.js";
 import { compareObjectSets, type Comparison, type ObjectSet } from "./chart-harness/compare.js";
 import { buildChartHarness, goAvailable, renderCharts, type ChartCase } from "./chart-harness/harness.js";
 import { istioctlRenders, istioVersion } from "./chart-harness/istioctl-inputs.js";
+import { istioctlRefusal } from "./chart-harness/istioctl-validation.js";
 import { gatewayComponentVariations, valueVariations, type Variation } from "./chart-harness/variations.js";
 import knownDifferences from "./chart-harness/known-differences.json" with { type: "json" };
 
@@ -68,7 +69,14 @@ describe.skipIf(!haveGo)(`mesh manifest generate against Istio ${istioVersion}'s
     const binary = await buildChartHarness();
     const chartCases: ChartCase[] = [];
     const rendersOf = new Map<string, string[]>();
+    const refusals = new Map<string, string>();
     for (const variation of [...cases, ...baselineCases]) {
+      const refusal = istioctlRefusal([variation.overlay]);
+      if (refusal !== undefined) {
+        refusals.set(variation.id, refusal);
+        rendersOf.set(variation.id, []);
+        continue;
+      }
       const ids = istioctlRenders([variation.overlay]).map((render, index) => {
         const id = `${variation.id}#${index}`;
         const omitKinds = comparesCrds(variation) ? [] : ["CustomResourceDefinition"];
@@ -79,6 +87,8 @@ describe.skipIf(!haveGo)(`mesh manifest generate against Istio ${istioVersion}'s
     }
     const results = await renderCharts(binary, chartCases);
     const compare = (variation: Variation) => {
+      const refusal = refusals.get(variation.id);
+      if (refusal !== undefined) return compareObjectSets({ error: refusal, objects: [] }, meshObjects(variation));
       const renders = rendersOf.get(variation.id)!.map((id) => results.get(id)!);
       const failed = renders.find((render) => render.error !== undefined);
       const istioctl: ObjectSet = failed

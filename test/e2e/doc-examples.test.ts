@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayApiWorld, type GatewayApiWorld } from "./gateway-api-helpers.js";
 import { meshBin, repoRoot } from "./run-mesh.js";
+import { releaseArchive } from "../cli/release-fixture.js";
 import { seedStorefront } from "./storefront-cluster.js";
 import { runCommandOnTerminal } from "./terminal.js";
 
@@ -78,6 +79,8 @@ async function sandbox(): Promise<string> {
   writeFileSync(join(dir, "routes.yaml"), converted.stdout);
   mkdirSync(join(dir, "manifests"));
   writeFileSync(join(dir, "manifests", "routes.yaml"), converted.stdout);
+  // An Istio 1.30.3 release as `--manifests` examples name it: istio-1.30.3/manifests and the archive with its .sha256.
+  await releaseArchive("1.30.3", true, dir);
   writeFileSync(join(dir, "my-operator.yaml"), "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: minimal\n");
   return dir;
 }

@@ -3,7 +3,7 @@ import { ClusterError, FindingsError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
 import type { Cluster, InstallEvent, InstallPlan, InstallResult } from "../../kube/index.js";
 import type { CliContext } from "../context.js";
-import { requestTimeoutOption, timeoutOption } from "../options.js";
+import { manifestsOptions, requestTimeoutOption, timeoutOption } from "../options.js";
 import { outputFormat } from "../output.js";
 import { isOlderVersion } from "../../core/versions.js";
 import { clusterAccess, withinTimeout } from "../cluster-access.js";
@@ -24,6 +24,8 @@ export interface InstallFlags {
   timeout?: string;
   prune: boolean;
   withGatewayApi?: boolean;
+  manifests?: string;
+  manifestsSha256?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -53,7 +55,9 @@ export function installOptions(command: Command): Command {
     .addOption(requestTimeoutOption())
     .addOption(timeoutOption())
     .option("--no-prune", "keep objects of earlier installs that the new render no longer contains")
-    .option("--with-gateway-api", "first install or upgrade the Gateway API CRDs (v1.5.1 standard) as `mesh gateway-api install` does");
+    .option("--with-gateway-api", "first install or upgrade the Gateway API CRDs (v1.5.1 standard) as `mesh gateway-api install` does")
+    .addOption(manifestsOptions()[0]!)
+    .addOption(manifestsOptions()[1]!);
 }
 
 export async function runInstall(flags: InstallFlags, command: Command, context: CliContext): Promise<void> {
@@ -69,6 +73,10 @@ export async function runInstall(flags: InstallFlags, command: Command, context:
   const err = (line: string) => {
     if (!globals.quiet) context.io.stderr.write(`${line}\n`);
   };
+  if (flags.manifests === undefined && plan.components.some((component) => component.objects.some(isIstioCrd)))
+    err(
+      `Note: mesh's Istio CRDs are structural only: \`kubectl explain\` will show no field docs for Istio resources. For Istio's own CRDs with their docs, pass --manifests <istio-${version}/manifests or the release archive>.`,
+    );
 
   let cluster: Cluster;
   try {
@@ -144,6 +152,10 @@ export async function runInstall(flags: InstallFlags, command: Command, context:
   } finally {
     cluster.close();
   }
+}
+
+function isIstioCrd(object: KubeObject): boolean {
+  return object.kind === "CustomResourceDefinition" && (object.metadata.name ?? "").endsWith(".istio.io");
 }
 
 function printOfflineDryRun(

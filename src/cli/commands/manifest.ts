@@ -4,7 +4,7 @@ import type { Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
 import { registerManifestDiff } from "./manifest-diff.js";
 import { outputFormat } from "../output.js";
-import { collect } from "../options.js";
+import { collect, manifestsOptions, wantsRelease } from "../options.js";
 
 interface GenerateFlags {
   set?: string[];
@@ -13,6 +13,8 @@ interface GenerateFlags {
   outputDir?: string;
   revision?: string;
   force?: boolean;
+  manifests?: string;
+  manifestsSha256?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -28,6 +30,8 @@ export function register(program: Command, context: CliContext): void {
     .option("--output-dir <dir>", "write one file per component into this directory instead of stdout")
     .option("-r, --revision <revision>", "control plane revision (same as --set revision=…)")
     .option("--force", "render even if the IstioOperator fails validation (problems become warnings)")
+    .addOption(manifestsOptions()[0]!)
+    .addOption(manifestsOptions()[1]!)
     .addHelpText("after", "\nOutput: -o yaml (default) or -o json. Exit codes: 0 ok, 2 invalid overlay or flags.")
     .action(async (flags: GenerateFlags, command: Command) => {
       const output = outputFormat(context, command);
@@ -35,8 +39,10 @@ export function register(program: Command, context: CliContext): void {
       const { generateFromDocuments } = await import("../../core/render/generate.js");
       const { manifestYaml, manifestJson } = await import("../../core/render/output.js");
       const { sortObjects } = await import("../../core/render/order.js");
+      const releaseCrds = wantsRelease(flags) ? await (await import("../istio-release.js")).releaseCrdsFlag(flags) : undefined;
       const generated = generateFromDocuments({
         documents,
+        ...(releaseCrds ? { releaseCrds } : {}),
         sets: flags.set ?? [],
         force: flags.force,
         components: flags.component ?? [],

@@ -12,6 +12,8 @@ export interface SchemaNode {
   items?: SchemaNode;
   enum?: unknown[];
   "x-kubernetes-int-or-string"?: boolean;
+  /** Alternatives that differ in type only (an image tag is a string or any number). */
+  anyOf?: SchemaNode[];
   "x-kubernetes-preserve-unknown-fields"?: boolean;
 }
 

@@ -119,10 +119,19 @@ function semanticIssues(operator: IstioOperator): SchemaIssue[] {
     [["spec", "values", "global", "tag"], global.tag, "tag"],
   ];
   for (const [path, setting, kind] of imageSettings) {
-    if (setting === undefined || setting === null || setting === "") continue;
+    // The schema check reports a setting that is no scalar.
+    if ((typeof setting !== "string" && typeof setting !== "number") || setting === "") continue;
     const valid = kind === "hub" ? imageRepository.test(scalarText(setting)) : imageTag.test(scalarText(setting));
     if (!valid) issues.push({ path, kind: "wrong-type", message: `bad ${kind}: ${scalarText(setting)}` });
   }
+  // istioctl renders it, but istiod 1.30 exits at start with it: Kubernetes no longer signs with the legacy signer.
+  if (global.pilotCertProvider === "kubernetes")
+    issues.push({
+      path: ["spec", "values", "global", "pilotCertProvider"],
+      kind: "wrong-type",
+      message:
+        'pilotCertProvider "kubernetes" is no longer supported: istiod exits at start with it; use "istiod", "custom", "none" or "k8s.io/<signer-name>"',
+    });
   for (const list of ["ingressGateways", "egressGateways"] as const) {
     (spec.components?.[list] ?? []).forEach((gateway, index) => {
       if (isMap(gateway) && typeof gateway.name === "string" && !/^[a-z0-9.-]+$/.test(gateway.name))

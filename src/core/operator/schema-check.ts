@@ -25,10 +25,16 @@ function walk(value: unknown, schema: SchemaNode, path: OperatorPath, issues: Sc
       issues.push(typeIssue(path, "an integer or a string", value));
     return;
   }
+  if (schema.anyOf) {
+    if (!schema.anyOf.some((alternative) => checkAgainstSchema(value, alternative, path).length === 0))
+      issues.push(typeIssue(path, schema.anyOf.map((alternative) => article(alternative.type)).join(" or "), value));
+    return;
+  }
   const type = schema.type ?? (schema.properties || schema.additionalProperties ? "object" : undefined);
   switch (type) {
     case "string":
       if (typeof value !== "string") issues.push(typeIssue(path, "a string", value));
+      else if (schema.enum && !schema.enum.includes(value)) issues.push(enumIssue(path, value, schema.enum));
       return;
     case "boolean":
       if (typeof value !== "boolean") issues.push(typeIssue(path, "a boolean (true or false)", value));
@@ -80,6 +86,22 @@ function checkObject(value: Record<string, unknown>, schema: SchemaNode, path: O
 
 function typeIssue(path: OperatorPath, expected: string, value: unknown): SchemaIssue {
   return { path, kind: "wrong-type", message: `expected ${expected}, got ${describe(value)}` };
+}
+
+/** A protobuf enum value istioctl would not parse (resourceScope, proxy.tracer). */
+function enumIssue(path: OperatorPath, value: string, allowed: unknown[]): SchemaIssue {
+  const names = allowed.map(String);
+  const suggestion = closestWord(value, names);
+  return {
+    path,
+    kind: "wrong-type",
+    message: `${JSON.stringify(value)} is not one of ${names.join(", ")}`,
+    ...(suggestion ? { suggestion } : {}),
+  };
+}
+
+function article(type: SchemaNode["type"]): string {
+  return type === "integer" || type === "object" || type === "array" ? `an ${type}` : `a ${type ?? "value"}`;
 }
 
 function describe(value: unknown): string {

@@ -24,7 +24,7 @@ function baseChartDefaults(): JsonMap {
  * reader ServiceAccount. values.base.excludedCRDs drops CRDs by name. A non-empty values.defaultRevision adds
  * the cluster-wide validator `istiod-default-validator` (and, on the stable channel, the default policy).
  */
-export function renderBase(values: JsonMap): KubeObject[] {
+export function renderBase(values: JsonMap, releaseCrds?: readonly KubeObject[]): KubeObject[] {
   const excluded = new Set((valueAt(values, "base.excludedCRDs") as string[] | undefined) ?? []);
   const chart = layeredChartValues(baseChartDefaults(), values);
   // enableCRDTemplates=false ships the CRD file as it is: its own labels, and every CRD (excludedCRDs applies to templates only).
@@ -32,8 +32,10 @@ export function renderBase(values: JsonMap): KubeObject[] {
   // values.base.enableIstioConfigCRDs=false drops only a chart's crds/ directory, which the base chart no longer has:
   // its CRDs are templates, so istioctl renders them all the same (generate warns).
   const crds = templated
-    ? istioCustomResourceDefinitions().filter((crd) => !excluded.has(crd.metadata.name ?? ""))
-    : istioCustomResourceDefinitions().map(legacyLabelledCrd);
+    ? istioCustomResourceDefinitions(releaseCrds).filter((crd) => !excluded.has(crd.metadata.name ?? ""))
+    : releaseCrds
+      ? releaseCrds.map((crd) => structuredClone<KubeObject>(crd))
+      : istioCustomResourceDefinitions().map(legacyLabelledCrd);
   // The default profile's `defaultRevision: ""` turns the chart's "default" off (install.md §12.4).
   const defaultRevision = typeof values.defaultRevision === "string" ? values.defaultRevision : stringAt(chart, "defaultRevision");
   return [...crds, ...readerAccount(values), ...defaultRevisionObjects(chart, defaultRevision)];

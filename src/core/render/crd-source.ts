@@ -9,7 +9,11 @@ export const istioCrdGroups = ["networking.istio.io", "security.istio.io", "tele
 // precomputed the CRDs, i.e. when running from the TypeScript sources.
 const schemas = hasPrecomputedCrds() ? undefined : await import("../schemas/index.js");
 
-/** The Istio CRDs as the base chart renders them: generated from schemas/, with the chart's labels. */
-export function istioCustomResourceDefinitions(): KubeObject[] {
+/**
+ * The Istio CRDs as the base chart renders them, with the chart's labels: a release's own (`--manifests`, with field
+ * descriptions) when given, else generated from schemas/ (structural: no descriptions).
+ */
+export function istioCustomResourceDefinitions(release?: readonly KubeObject[]): KubeObject[] {
+  if (release) return release.map((crd) => labelledCrd(structuredClone(crd)));
   return precomputedCrds() ?? schemas!.customResourceDefinitions(istioCrdGroups).map(labelledCrd);
 }

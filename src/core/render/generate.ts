@@ -51,6 +51,8 @@ export interface GenerateOptions {
   /** Only these components (default: all enabled ones). */
   components?: string[];
   revision?: string;
+  /** A release's CRDs (`--manifests`, read with releaseCrds) to install instead of mesh's structural ones. */
+  releaseCrds?: readonly KubeObject[];
 }
 
 const displayNames: Record<ComponentName, string> = {
@@ -114,7 +116,7 @@ export function generateFromDocuments(options: GenerateOptions): GeneratedManife
   };
 
   if (wanted.has("base") && components.base?.enabled !== false) {
-    const objects = renderBase(iopValues);
+    const objects = renderBase(iopValues, options.releaseCrds);
     add("base", applyKubernetesSettings(objects, components.base?.k8s, mainOf("", "", "components.base.k8s"), findings));
   }
   if (wanted.has("istiod") && components.pilot?.enabled !== false) {

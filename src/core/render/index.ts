@@ -1,3 +1,4 @@
+import type { KubeObject } from "../objects.js";
 import { readOperatorFiles } from "../operator/read-files.js";
 import { generateFromDocuments, type GeneratedManifest } from "./generate.js";
 
@@ -16,6 +17,7 @@ export function generateManifest(options: {
   force?: boolean;
   components?: string[];
   revision?: string;
+  releaseCrds?: readonly KubeObject[];
 }): GeneratedManifest {
   const { files, ...rest } = options;
   return generateFromDocuments({ ...rest, documents: readOperatorFiles(files) });

@@ -236,8 +236,9 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     expect(volumes[0]).toEqual({ name: "cni-bin-dir", hostPath: { path: "/custom/bin" } });
   });
 
-  it("shares the node's network namespace with values.cni.ambient.shareHostNetworkNamespace", () => {
-    const sets = ["profile=ambient", "values.cni.ambient.shareHostNetworkNamespace=true"];
+  // istioctl 1.30's values schema lacks it, so only unvalidatedValues can set it (values.cni.ambient.… is refused).
+  it("shares the node's network namespace with unvalidatedValues.cni.ambient.shareHostNetworkNamespace", () => {
+    const sets = ["profile=ambient", "unvalidatedValues.cni.ambient.shareHostNetworkNamespace=true"];
     expect(podSpec(sets)).toMatchObject({ hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" });
     expect(envOf(sets).ALLOW_SWITCH_TO_HOST_NS).toBeUndefined();
   });
