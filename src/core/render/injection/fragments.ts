@@ -47,6 +47,14 @@ resources:
   );
 }
 
+/** An env entry read from the pod's own fields through the downward API. */
+export function downwardEnv(name: string, fieldPath: string): string {
+  return `- name: ${name}
+  valueFrom:
+    fieldRef:
+      fieldPath: ${fieldPath}`;
+}
+
 /** The proxy container's image and pull policy. */
 export const proxyImage = String.raw`image: {{ $proxyImage | quote }}
 {{- with $pullPolicy }}
@@ -245,6 +253,37 @@ ${options.crl ? "- name: istio-ca-crl\n  mountPath: /var/run/secrets/istio/crl\n
   mountPath: /etc/istio/pod`;
 }
 
+/**
+ * The volume with istiod's root certificate, when istiod is the CA: a ClusterTrustBundle projection when
+ * pilot's ENABLE_CLUSTER_TRUST_BUNDLE_API is on, otherwise the root-cert ConfigMap istiod writes in every namespace.
+ */
+export const istiodCaCertVolume = String.raw`{{- if eq $pilotCertProvider "istiod" }}
+{{- $trustBundleApi := false }}
+{{- with .Values.pilot }}{{ with .env }}{{ if eq (.ENABLE_CLUSTER_TRUST_BUNDLE_API | toString) "true" }}{{ $trustBundleApi = true }}{{ end }}{{ end }}{{ end }}
+- name: istiod-ca-cert
+  {{- if $trustBundleApi }}
+  projected:
+    sources:
+    - clusterTrustBundle:
+        name: {{ printf "istio.io:istiod-ca:%s" ($g.trustBundleName | default "root-cert") | quote }}
+        path: root-cert.pem
+  {{- else }}
+  configMap:
+    name: {{ $g.trustBundleName | default "istio-ca-root-cert" | quote }}
+  {{- end }}
+{{- end }}`;
+
+/** A projected service-account token for istiod's audience, mounted by the agent as `path`. */
+export function istiodTokenVolume(name: string): string {
+  return String.raw`- name: ${name}
+  projected:
+    sources:
+    - serviceAccountToken:
+        path: ${name}
+        expirationSeconds: 43200
+        audience: {{ $g.sds.token.aud | default "istio-ca" | quote }}`;
+}
+
 /** Volumes behind `proxyVolumeMounts`, in the same order as upstream's status annotation lists them. */
 export function proxyVolumes(options: { crl: boolean }): string {
   return String.raw`- name: workload-socket
@@ -267,28 +306,8 @@ export function proxyVolumes(options: { crl: boolean }): string {
     - path: annotations
       fieldRef:
         fieldPath: metadata.annotations
-- name: istio-token
-  projected:
-    sources:
-    - serviceAccountToken:
-        path: istio-token
-        expirationSeconds: 43200
-        audience: {{ $g.sds.token.aud | default "istio-ca" | quote }}
-{{- if eq $pilotCertProvider "istiod" }}
-{{- $trustBundleApi := false }}
-{{- with .Values.pilot }}{{ with .env }}{{ if eq (.ENABLE_CLUSTER_TRUST_BUNDLE_API | toString) "true" }}{{ $trustBundleApi = true }}{{ end }}{{ end }}{{ end }}
-- name: istiod-ca-cert
-  {{- if $trustBundleApi }}
-  projected:
-    sources:
-    - clusterTrustBundle:
-        name: {{ printf "istio.io:istiod-ca:%s" ($g.trustBundleName | default "root-cert") | quote }}
-        path: root-cert.pem
-  {{- else }}
-  configMap:
-    name: {{ $g.trustBundleName | default "istio-ca-root-cert" | quote }}
-  {{- end }}
-{{- end }}${options.crl ? "\n- name: istio-ca-crl\n  configMap:\n    name: istio-ca-crl\n    optional: true" : ""}`;
+${istiodTokenVolume("istio-token")}
+${istiodCaCertVolume}${options.crl ? "\n- name: istio-ca-crl\n  configMap:\n    name: istio-ca-crl\n    optional: true" : ""}`;
 }
 
 /** The proxy's readiness probe on Envoy's health listener. */

@@ -24,18 +24,24 @@ import {
   valuesPrelude,
 } from "./fragments.js";
 
-const objectMetadata = String.raw`namespace: {{ .Namespace | quote }}
-labels: {{ toJsonMap $labels }}
-annotations: {{ toJsonMap $annotations }}
-ownerReferences:
-- apiVersion: gateway.networking.k8s.io/v1
-  kind: Gateway
-  name: {{ .Name | quote }}
-  uid: {{ .UID | quote }}`;
+/** Annotations of the Gateway that the controller does not copy onto the objects it creates (`$annotations`). */
+export const copiedAnnotations = String.raw`{{- $annotations := omit .InfrastructureAnnotations "kubectl.kubernetes.io/last-applied-configuration" "gateway.istio.io/controller-version" "gateway.istio.io/name-override" "gateway.istio.io/service-account" }}`;
 
-/** `metadata` of an object the controller creates for a Gateway, named by the template field `name`. */
-function ownedMetadata(name: string): string {
-  return `metadata:\n  name: {{ ${name} | quote }}\n${at(2, objectMetadata)}`;
+/**
+ * `metadata` of an object the controller creates for a Gateway, named by the template field `name`, labelled
+ * with the map expression `labels` (`$labels` unless given), owned by the Gateway (needs `$annotations`).
+ */
+export function ownedMetadata(name: string, labels = "$labels"): string {
+  return String.raw`metadata:
+  name: {{ ${name} | quote }}
+  namespace: {{ .Namespace | quote }}
+  labels: {{ toJsonMap ${labels} }}
+  annotations: {{ toJsonMap $annotations }}
+  ownerReferences:
+  - apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    name: {{ .Name | quote }}
+    uid: {{ .UID | quote }}`;
 }
 
 interface ControllerTemplateShape {
@@ -59,7 +65,7 @@ ${valuesPrelude}
 {{- $gateways := .Values.gateways | default (dict) }}
 {{- $selector := strdict .GatewayNameLabel .Name }}
 {{- $labels := mergeMaps .InfrastructureLabels $selector }}
-{{- $annotations := omit .InfrastructureAnnotations "kubectl.kubernetes.io/last-applied-configuration" "gateway.istio.io/controller-version" "gateway.istio.io/name-override" "gateway.istio.io/service-account" }}
+${copiedAnnotations}
 {{- $settings := ${shape.settings} | default (dict) }}
 {{- $resources := omitNil $settings.resources | default (dict) }}
 apiVersion: v1
