@@ -43,6 +43,8 @@ const chartTemplate = (name: string): string | undefined => {
 };
 const chartGrpcSimple = chartTemplate("grpc-simple");
 const chartAgentgateway = chartTemplate("agentgateway");
+const chartKubeGateway = chartTemplate("kube-gateway");
+const chartWaypoint = chartTemplate("waypoint");
 
 const goVersion = await requireGo();
 
@@ -73,6 +75,8 @@ const gatewayData = (overrides: Record<string, unknown> = {}): Record<string, un
   InfrastructureLabels: { team: "a" },
   InfrastructureAnnotations: { "gateway.istio.io/controller-version": "5", owner: "web-team" },
   GatewayNameLabel: "gateway.networking.k8s.io/gateway-name",
+  GatewayClass: "istio",
+  ControllerLabel: "istio.io-gateway-controller",
   ProxyImage: "docker.io/istio/proxyv2:1.30.3",
   ProxyConfig: { discoveryAddress: "istiod.istio-system.svc:15012", statusPort: 15020 },
   MeshConfig: { trustDomain: "cluster.local", proxyListenPort: 15001, proxyInboundListenPort: 15006 },
@@ -276,15 +280,22 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
         expect(d.metadata.ownerReferences).toEqual([
           { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: "web", uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90" },
         ]);
-        expect(d.metadata.labels).toEqual({ team: "a", "gateway.networking.k8s.io/gateway-name": "web" });
+        expect(d.metadata.labels).toMatchObject({
+          team: "a",
+          "gateway.networking.k8s.io/gateway-name": "web",
+          "gateway.networking.k8s.io/gateway-class-name": "istio",
+        });
         expect(d.metadata.annotations).toEqual({ owner: "web-team" });
       }
+      // istiod's controller watches the Deployments it manages by this label.
+      expect(docs[1]!.metadata.labels["gateway.istio.io/managed"]).toBe("istio.io-gateway-controller");
     });
 
     it("selects the gateway pod by the gateway-name label and exposes the listener ports", async () => {
       const [, deployment, service] = await render(gatewayData());
       expect(service!.spec).toEqual({
         type: "LoadBalancer",
+        ipFamilyPolicy: "PreferDualStack",
         selector: { "gateway.networking.k8s.io/gateway-name": "web" },
         ports: [
           { name: "status-port", port: 15021, protocol: "TCP", appProtocol: "tcp" },
@@ -330,7 +341,7 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       ]);
     });
 
-    it("waypoint: the same objects with an Envoy in waypoint mode, HBONE port, out of ambient capture", async () => {
+    it("waypoint: the same objects with an Envoy in waypoint mode behind an HBONE service port, out of ambient capture", async () => {
       const data = gatewayData({
         metadata: {
           name: "waypoint",
@@ -341,6 +352,8 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
         spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
         DeploymentName: "waypoint",
         ServiceAccount: "waypoint",
+        GatewayClass: "istio-waypoint",
+        ControllerLabel: "istio.io-mesh-controller",
         Ports: [
           { name: "status-port", port: 15021, appProtocol: "tcp" },
           { name: "mesh", port: 15008, appProtocol: "hbone" },
@@ -365,10 +378,14 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
         "istio.io/dataplane-mode": "none",
         "gateway.networking.k8s.io/gateway-name": "waypoint",
         "sidecar.istio.io/inject": "false",
+        "gateway.istio.io/managed": "istio.io-mesh-controller",
       });
       const proxy = podTemplate.spec.containers[0] as Container;
       expect(args(proxy).slice(0, 2)).toEqual(["proxy", "waypoint"]);
-      expect(proxy.ports).toContainEqual({ name: "hbone", containerPort: 15008, protocol: "TCP" });
+      expect((proxy.ports as { containerPort: number }[]).map((port) => port.containerPort)).toEqual([15020, 15021, 15090]);
+      expect((docs[2] as { metadata: { annotations?: Record<string, string> } }).metadata.annotations).toEqual({
+        "networking.istio.io/traffic-distribution": "PreferClose",
+      });
       expect(docs[2]!.spec).toMatchObject({
         type: "ClusterIP",
         ports: [
@@ -400,6 +417,89 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
     it("renders with a bare values tree and a ClusterIP service type", async () => {
       const docs = await render(gatewayData({ Values: { global: { hub: "docker.io/istio", tag: "1.30.3" } }, ServiceType: "ClusterIP" }));
       expect(docs[2]!.spec.type).toBe("ClusterIP");
+    });
+
+    describe.skipIf(!chartKubeGateway || !chartWaypoint)("against the istiod chart's kube-gateway and waypoint templates", () => {
+      type Document = { kind: string; metadata: Record<string, any>; spec: Record<string, any> };
+      const podOf = (docs: Document[]) => docs.find((d) => d.kind === "Deployment")!.spec.template;
+      /** The proxy's args with each `--flag value` pair joined as `--flag=value` (the agent reads both alike). */
+      const joinedArgs = (list: string[]) =>
+        list.reduce<string[]>((out, arg, i) => {
+          const previous = list[i - 1];
+          if (previous?.startsWith("--") && !previous.includes("=") && !arg.startsWith("--") && previous !== "--domain")
+            out[out.length - 1] = `${previous}=${arg}`;
+          else out.push(arg);
+          return out;
+        }, []);
+      async function both(template: string, chart: string, data: Record<string, unknown>) {
+        const results = await run([
+          { id: "mesh", template, context: "gateway", data },
+          { id: "chart", template: chart, context: "gateway", data },
+        ]);
+        const ours = results.get("mesh")!;
+        const theirs = results.get("chart")!;
+        expect({ stage: theirs.stage, error: theirs.error }).toEqual({ stage: "ok", error: undefined });
+        expect({ stage: ours.stage, error: ours.error }).toEqual({ stage: "ok", error: undefined });
+        return { ours: ours.documents as Document[], theirs: theirs.documents as Document[] };
+      }
+
+      const kubeGatewayCases: [string, Record<string, unknown>][] = [
+        ["defaults", {}],
+        [
+          "revision and istiod namespace",
+          { Revision: "canary", Values: deepMerge(readJson("values.json"), { revision: "canary", global: { istioNamespace: "mesh" } }) },
+        ],
+        ["an address for a LoadBalancer", { spec: { gatewayClassName: "istio", listeners: [], addresses: [{ value: "10.1.2.3" }] } }],
+        ["a Kubernetes older than 1.28 (no owner on the ServiceAccount)", { KubeVersion: 127 }],
+        [
+          "network label, proxy metadata and mesh id",
+          {
+            InfrastructureLabels: { team: "a", "topology.istio.io/network": "east" },
+            ProxyConfig: { discoveryAddress: "istiod.istio-system.svc:15012", statusPort: 15020, proxyMetadata: { FOO: "bar" } },
+            Values: deepMerge(readJson("values.json"), { global: { meshID: "m1" } }),
+          },
+        ],
+      ];
+      it.each(kubeGatewayCases)("kube-gateway renders the chart's objects: %s", async (_, overrides) => {
+        const { ours, theirs } = await both(templates["kube-gateway"]!, chartKubeGateway!, gatewayData(overrides));
+        // Two spellings differ and are read alike: the agent's `--flag value` pairs, and the chart's PROXY_CONFIG,
+        // which a block scalar ends with a newline.
+        for (const docs of [ours, theirs]) {
+          const proxy = podOf(docs).spec.containers[0] as Container;
+          proxy.args = joinedArgs(args(proxy));
+          for (const entry of envOf(proxy)) if (entry.name === "PROXY_CONFIG") entry.value = entry.value!.trimEnd();
+        }
+        expect(ours).toEqual(theirs);
+      });
+
+      it("waypoint renders the chart's objects, labels, Service and probes; the proxy container's internals are mesh's", async () => {
+        const data = gatewayData({
+          spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
+          DeploymentName: "web",
+          ServiceAccount: "web",
+          GatewayClass: "istio-waypoint",
+          ControllerLabel: "istio.io-mesh-controller",
+          ServiceType: "ClusterIP",
+          Ports: [
+            { name: "status-port", port: 15021, appProtocol: "tcp" },
+            { name: "mesh", port: 15008, appProtocol: "hbone" },
+          ],
+        });
+        const { ours, theirs } = await both(templates.waypoint!, chartWaypoint!, data);
+        const outline = (docs: Document[]) =>
+          docs.map((d) => {
+            if (d.kind !== "Deployment") return d;
+            const pod = d.spec.template;
+            const [proxy] = pod.spec.containers as Container[];
+            return {
+              metadata: d.metadata,
+              selector: d.spec.selector,
+              pod: { metadata: pod.metadata, serviceAccountName: pod.spec.serviceAccountName },
+              proxy: { image: proxy!.image, ports: proxy!.ports, startupProbe: proxy!.startupProbe, readinessProbe: proxy!.readinessProbe },
+            };
+          });
+        expect(outline(ours)).toEqual(outline(theirs));
+      });
     });
   });
 

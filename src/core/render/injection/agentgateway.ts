@@ -7,6 +7,7 @@
 // `.Spec.Addresses`.
 import {
   at,
+  controllerProbes,
   downwardEnv,
   istiodCaCertVolume,
   istiodTokenVolume,
@@ -14,21 +15,10 @@ import {
   proxyMetadataEnv,
   valuesPrelude,
 } from "./fragments.js";
-import { copiedAnnotations, ownedMetadata } from "./gateway-controller.js";
+import { controllerLabels, copiedAnnotations, ownedMetadata } from "./gateway-controller.js";
 
 /** The controller label value by which istiod finds the Deployments it manages for this class. */
 const managedBy = "istio.io-agentgateway-controller";
-
-const healthProbe = (kind: string, failureThreshold: number, initialDelay: number, period: number) => `${kind}:
-  httpGet:
-    path: /healthz/ready
-    port: 15021
-    scheme: HTTP
-  failureThreshold: ${failureThreshold}
-  initialDelaySeconds: ${initialDelay}
-  periodSeconds: ${period}
-  successThreshold: 1
-  timeoutSeconds: 1`;
 
 /** The proxy container, for a container list at `column` (nindent widths follow it). */
 const container = (column: number) => String.raw`- name: agentgateway
@@ -94,8 +84,7 @@ ${at(2, proxyMetadataEnv)}
     value: {{ .ProxyConfig.DiscoveryAddress | quote }}
   - name: CA_ADDRESS
     value: {{ $g.caAddress | default (printf "%s.%s.svc:15012" $istiodName ($g.istioNamespace | default "istio-system")) | quote }}
-${at(2, healthProbe("startupProbe", 30, 1, 1))}
-${at(2, healthProbe("readinessProbe", 4, 0, 15))}
+${at(2, controllerProbes)}
   volumeMounts:
   {{- /* the root certificate only when the pod has its volume: another CA provider brings its own trust */}}
   {{- if eq $pilotCertProvider "istiod" }}
@@ -120,10 +109,7 @@ ${valuesPrelude}
 {{- $agentgatewayImage := .AgentgatewayImage }}
 {{- $agentgatewayImageSetting := annotation .ObjectMeta "gateway.istio.io/agentgatewayImage" ($agentgateway.image | default "") }}
 {{- if contains "/" $agentgatewayImageSetting }}{{ $agentgatewayImage = $agentgatewayImageSetting }}{{ end }}
-{{- $selector := strdict .GatewayNameLabel .Name }}
-{{- $gatewayLabels := strdict "gateway.networking.k8s.io/gateway-name" .Name "gateway.networking.k8s.io/gateway-class-name" .GatewayClass }}
-{{- $labels := mergeMaps .InfrastructureLabels $gatewayLabels }}
-{{- $managedLabels := mergeMaps $labels (strdict "gateway.istio.io/managed" "${managedBy}") }}
+${controllerLabels(`"${managedBy}"`)}
 ${copiedAnnotations}
 apiVersion: v1
 kind: ServiceAccount
@@ -131,7 +117,7 @@ ${ownedMetadata(".ServiceAccount")}
 ---
 apiVersion: apps/v1
 kind: Deployment
-${ownedMetadata(".DeploymentName", "$managedLabels")}
+${ownedMetadata(".DeploymentName", { labels: "$managedLabels" })}
 spec:
   selector:
     matchLabels: {{ toJsonMap $selector }}

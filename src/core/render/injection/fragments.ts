@@ -177,6 +177,8 @@ export interface WorkloadEnvSources {
   appContainers: string;
   clusterId: string;
   interceptionMode: string;
+  /** The proxy's network, a template expression (empty: none). */
+  network: string;
 }
 
 /** istio-proxy env after {@link proxyEnvHead}: the workload's ports and containers, runtime limits, cluster, node, capture mode, network. */
@@ -194,7 +196,7 @@ ${proxyEnvRuntime}
       fieldPath: spec.nodeName
 - name: ISTIO_META_INTERCEPTION_MODE
   value: ${sources.interceptionMode}
-{{- with $g.network }}
+{{- with ${sources.network} }}
 - name: ISTIO_META_NETWORK
   value: {{ . | quote }}
 {{- end }}`;
@@ -207,6 +209,7 @@ export function podWorkloadEnv(interceptionMode: string): string {
     appContainers: String.raw`{{ join "," $appNames | quote }}`,
     clusterId: String.raw`$g.multiCluster.clusterName`,
     interceptionMode,
+    network: "$g.network",
   });
 }
 
@@ -322,6 +325,27 @@ export function readinessProbe(tunables: { initialDelay: string; period: string;
   failureThreshold: ${tunables.failureThreshold}`;
 }
 
+/** An HTTP probe on the proxy's health endpoint (15021) with the given timings. */
+function healthProbe(kind: string, failureThreshold: number, initialDelay: number, period: number): string {
+  return `${kind}:
+  httpGet:
+    path: /healthz/ready
+    port: 15021
+    scheme: HTTP
+  failureThreshold: ${failureThreshold}
+  initialDelaySeconds: ${initialDelay}
+  periodSeconds: ${period}
+  successThreshold: 1
+  timeoutSeconds: 1`;
+}
+
+/**
+ * Probes of a proxy the Gateway API controller deploys: a fast startup probe (up to 30 s), then readiness every
+ * 15 s. Nothing rewrites them, so they are fixed rather than read from the values.
+ */
+export const controllerProbes = `${healthProbe("startupProbe", 30, 1, 1)}
+${healthProbe("readinessProbe", 4, 0, 15)}`;
+
 /** Readiness of a gateway's proxy: the values' timings, without the per-pod annotations sidecars honour. */
 export const gatewayReadinessProbe = readinessProbe({
   initialDelay: String.raw`{{ valueOrDefault $p.readinessInitialDelaySeconds 0 }}`,
@@ -338,14 +362,15 @@ imagePullSecrets:
 {{- end }}`;
 
 /**
- * The end of a gateway pod: the proxy container's mesh env, metadata env, readiness probe and mounts, then the
- * pod's volumes and image pull secrets, for a pod spec whose fields start at `column`.
+ * The end of a gateway pod: the proxy container's mesh env, metadata env, probes (`probes`, the gateway template's
+ * readiness probe unless given) and mounts, then the pod's volumes and image pull secrets, for a pod spec whose
+ * fields start at `column`. `lastEnv` is appended to the container's env.
  */
-export function gatewayPodTail(column: number): string {
+export function gatewayPodTail(column: number, probes = gatewayReadinessProbe, lastEnv = ""): string {
   const container = column + 2;
   return `${at(container, proxyEnvMesh)}
-${at(container, proxyMetadataEnv)}
-${at(container, gatewayReadinessProbe)}
+${at(container, proxyMetadataEnv)}${lastEnv ? `\n${at(container, lastEnv)}` : ""}
+${at(container, probes)}
 ${at(container, "volumeMounts:")}
 ${at(container, proxyVolumeMounts({ crl: false }))}
 ${at(column, "volumes:")}

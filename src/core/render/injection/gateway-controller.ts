@@ -13,6 +13,7 @@
 // the gateway-name label, and istiod binds the Gateway's configuration to proxies behind that Service.
 import {
   at,
+  controllerProbes,
   envoyPromPort,
   gatewayPodHead,
   gatewayPodTail,
@@ -27,21 +28,48 @@ import {
 /** Annotations of the Gateway that the controller does not copy onto the objects it creates (`$annotations`). */
 export const copiedAnnotations = String.raw`{{- $annotations := omit .InfrastructureAnnotations "kubectl.kubernetes.io/last-applied-configuration" "gateway.istio.io/controller-version" "gateway.istio.io/name-override" "gateway.istio.io/service-account" }}`;
 
+interface OwnedMetadataOptions {
+  /** Map expression for the labels (default `$labels`). */
+  labels?: string;
+  /** Map expression for the annotations (default `$annotations`). */
+  annotations?: string;
+  /** Condition guarding the owner reference (the charts set one on ServiceAccounts only from Kubernetes 1.28). */
+  ownedWhen?: string;
+}
+
 /**
- * `metadata` of an object the controller creates for a Gateway, named by the template field `name`, labelled
- * with the map expression `labels` (`$labels` unless given), owned by the Gateway (needs `$annotations`).
+ * `metadata` of an object the controller creates for a Gateway, named by the template field `name`, owned by the
+ * Gateway (needs `$labels` and `$annotations` unless the options name other expressions).
  */
-export function ownedMetadata(name: string, labels = "$labels"): string {
+export function ownedMetadata(name: string, options: OwnedMetadataOptions = {}): string {
+  const owner = String.raw`ownerReferences:
+- apiVersion: gateway.networking.k8s.io/v1
+  kind: Gateway
+  name: {{ .Name | quote }}
+  uid: {{ .UID | quote }}`;
+  const guarded = options.ownedWhen
+    ? `{{- if ${options.ownedWhen} }}
+${owner}
+{{- end }}`
+    : owner;
   return String.raw`metadata:
   name: {{ ${name} | quote }}
   namespace: {{ .Namespace | quote }}
-  labels: {{ toJsonMap ${labels} }}
-  annotations: {{ toJsonMap $annotations }}
-  ownerReferences:
-  - apiVersion: gateway.networking.k8s.io/v1
-    kind: Gateway
-    name: {{ .Name | quote }}
-    uid: {{ .UID | quote }}`;
+  labels: {{ toJsonMap ${options.labels ?? "$labels"} }}
+  annotations: {{ toJsonMap ${options.annotations ?? "$annotations"} }}
+${at(2, guarded)}`;
+}
+
+/**
+ * The label sets of the controller's objects: `$selector` (the pod selector), `$labels` (every object: the Gateway's
+ * infrastructure labels, its name and class) and `$managedLabels` (the Deployment and its pods, plus the
+ * `gateway.istio.io/managed` label by which istiod's controller watches the Deployments it owns; `managedBy` is a
+ * template expression).
+ */
+export function controllerLabels(managedBy: string): string {
+  return String.raw`{{- $selector := strdict .GatewayNameLabel .Name }}
+{{- $labels := mergeMaps .InfrastructureLabels (strdict "gateway.networking.k8s.io/gateway-name" .Name "gateway.networking.k8s.io/gateway-class-name" .GatewayClass) }}
+{{- $managedLabels := mergeMaps $labels (strdict "gateway.istio.io/managed" ${managedBy}) }}`;
 }
 
 interface ControllerTemplateShape {
@@ -53,8 +81,10 @@ interface ControllerTemplateShape {
   defaultServiceType: string;
   /** Extra pod labels, as `strdict` arguments. */
   podLabels: string;
-  /** Extra container ports, written at the container-port list's indentation. */
-  extraPorts: string;
+  /** Value of the `gateway.istio.io/managed` label, a template expression. */
+  managedBy: string;
+  /** Annotations of the Service, a map expression. */
+  serviceAnnotations: string;
   /** Values entry holding the proxy's resources and, for waypoints, the pod's scheduling settings. */
   settings: "$p" | "$g.waypoint";
 }
@@ -63,24 +93,24 @@ function controllerTemplate(shape: ControllerTemplateShape): string {
   return String.raw`{{- /* mesh ${shape.name} template (istio 1.30 Gateway API deployment controller) */ -}}
 ${valuesPrelude}
 {{- $gateways := .Values.gateways | default (dict) }}
-{{- $selector := strdict .GatewayNameLabel .Name }}
-{{- $labels := mergeMaps .InfrastructureLabels $selector }}
+${controllerLabels(shape.managedBy)}
 ${copiedAnnotations}
 {{- $settings := ${shape.settings} | default (dict) }}
 {{- $resources := omitNil $settings.resources | default (dict) }}
 apiVersion: v1
 kind: ServiceAccount
-${ownedMetadata(".ServiceAccount")}
+${ownedMetadata(".ServiceAccount", { ownedWhen: "ge .KubeVersion 128" })}
 ---
 apiVersion: apps/v1
 kind: Deployment
-${ownedMetadata(".DeploymentName")}
+${ownedMetadata(".DeploymentName", { labels: "$managedLabels" })}
 spec:
   selector:
     matchLabels: {{ toJsonMap $selector }}
   template:
     metadata:
-      labels: {{ toJsonMap $labels (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" (.Revision | default "latest")${shape.podLabels}) }}
+      {{- /* the Gateway's infrastructure labels may override the defaults, never the controller's own */}}
+      labels: {{ toJsonMap (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest"${shape.podLabels}) $managedLabels }}
       annotations: {{ toJsonMap $annotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/scrape" "true" "prometheus.io/port" "15020" "prometheus.io/path" "/stats/prometheus") }}
     spec:
       serviceAccountName: {{ .ServiceAccount | quote }}
@@ -94,10 +124,13 @@ spec:
       {{- end }}
       {{- end }}
 ${gatewayPodHead(6)}
+        - name: metrics
+          containerPort: 15020
+          protocol: TCP
         - name: status-port
           containerPort: 15021
           protocol: TCP
-${at(8, envoyPromPort)}${shape.extraPorts}
+${at(8, envoyPromPort)}
         args:
         - proxy
         - ${shape.proxyType}
@@ -120,13 +153,14 @@ ${at(8, workloadEnv)}
           value: {{ .DeploymentName | quote }}
         - name: ISTIO_META_OWNER
           value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
-${gatewayPodTail(6)}
+${gatewayPodTail(6, controllerProbes, requestedNetworkView)}
 ---
 apiVersion: v1
 kind: Service
-${ownedMetadata(".DeploymentName")}
+${ownedMetadata(".DeploymentName", { annotations: shape.serviceAnnotations })}
 spec:
   type: {{ .ServiceType | default "${shape.defaultServiceType}" | quote }}
+  ipFamilyPolicy: PreferDualStack
   selector: {{ toJsonMap $selector }}
   ports:
   {{- range .Ports }}
@@ -137,6 +171,9 @@ spec:
     appProtocol: {{ . }}
     {{- end }}
   {{- end }}
+  {{- if and .Spec.Addresses (eq .ServiceType "LoadBalancer") }}
+  loadBalancerIP: {{ (index .Spec.Addresses 0).Value | quote }}
+  {{- end }}
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -146,7 +183,6 @@ spec:
     apiVersion: apps/v1
     kind: Deployment
     name: {{ .DeploymentName | quote }}
-  minReplicas: 1
   maxReplicas: 1
 ---
 apiVersion: policy/v1
@@ -163,14 +199,23 @@ const workloadEnv = proxyEnvWorkload({
   appContainers: String.raw`""`,
   clusterId: String.raw`.ClusterID`,
   interceptionMode: String.raw`{{ .ProxyConfig.InterceptionMode | toString | quote }}`,
+  // a Gateway labelled with a network (an east-west gateway) belongs to it, whatever the cluster's default
+  network: String.raw`(index .InfrastructureLabels "topology.istio.io/network" | default $g.network)`,
 });
+
+/** The network whose endpoints a gateway labelled with one asks istiod for. */
+const requestedNetworkView = String.raw`{{- with index .InfrastructureLabels "topology.istio.io/network" }}
+- name: ISTIO_META_REQUESTED_NETWORK_VIEW
+  value: {{ . | quote }}
+{{- end }}`;
 
 export const kubeGatewayTemplate = controllerTemplate({
   name: "kube-gateway",
   proxyType: "router",
   defaultServiceType: "LoadBalancer",
   podLabels: "",
-  extraPorts: "",
+  managedBy: '"istio.io-gateway-controller"',
+  serviceAnnotations: "$annotations",
   settings: "$p",
 });
 
@@ -182,6 +227,9 @@ export const waypointTemplate = controllerTemplate({
   proxyType: "waypoint",
   defaultServiceType: "ClusterIP",
   podLabels: ' "istio.io/dataplane-mode" "none"',
-  extraPorts: "\n        - name: hbone\n          containerPort: 15008\n          protocol: TCP",
+  // the controller hands each class its own label value
+  managedBy: ".ControllerLabel",
+  // ztunnel and sidecars prefer a waypoint in their own zone
+  serviceAnnotations: '(mergeMaps (strdict "networking.istio.io/traffic-distribution" "PreferClose") $annotations)',
   settings: "$g.waypoint",
 });
