@@ -431,6 +431,13 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
           else out.push(arg);
           return out;
         }, []);
+      // Two spellings differ and are read alike: the agent's `--flag value` pairs, and the chart's PROXY_CONFIG,
+      // which a block scalar ends with a newline.
+      const normaliseSpellings = (docs: Document[]) => {
+        const proxy = podOf(docs).spec.containers[0] as Container;
+        proxy.args = joinedArgs(args(proxy));
+        for (const entry of envOf(proxy)) if (entry.name === "PROXY_CONFIG") entry.value = entry.value!.trimEnd();
+      };
       async function both(template: string, chart: string, data: Record<string, unknown>) {
         const results = await run([
           { id: "mesh", template, context: "gateway", data },
@@ -452,6 +459,10 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
         ["an address for a LoadBalancer", { spec: { gatewayClassName: "istio", listeners: [], addresses: [{ value: "10.1.2.3" }] } }],
         ["a Kubernetes older than 1.28 (no owner on the ServiceAccount)", { KubeVersion: 127 }],
         [
+          "a priority class in the values, which the chart does not read here",
+          { Values: deepMerge(readJson("values.json"), { global: { priorityClassName: "high" } }) },
+        ],
+        [
           "network label, proxy metadata and mesh id",
           {
             InfrastructureLabels: { team: "a", "topology.istio.io/network": "east" },
@@ -462,18 +473,12 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       ];
       it.each(kubeGatewayCases)("kube-gateway renders the chart's objects: %s", async (_, overrides) => {
         const { ours, theirs } = await both(templates["kube-gateway"]!, chartKubeGateway!, gatewayData(overrides));
-        // Two spellings differ and are read alike: the agent's `--flag value` pairs, and the chart's PROXY_CONFIG,
-        // which a block scalar ends with a newline.
-        for (const docs of [ours, theirs]) {
-          const proxy = podOf(docs).spec.containers[0] as Container;
-          proxy.args = joinedArgs(args(proxy));
-          for (const entry of envOf(proxy)) if (entry.name === "PROXY_CONFIG") entry.value = entry.value!.trimEnd();
-        }
+        for (const docs of [ours, theirs]) normaliseSpellings(docs);
         expect(ours).toEqual(theirs);
       });
 
-      it("waypoint renders the chart's objects, labels, Service and probes; the proxy container's internals are mesh's", async () => {
-        const data = gatewayData({
+      const waypointData = (overrides: Record<string, unknown> = {}) =>
+        gatewayData({
           spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
           DeploymentName: "web",
           ServiceAccount: "web",
@@ -484,21 +489,51 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
             { name: "status-port", port: 15021, appProtocol: "tcp" },
             { name: "mesh", port: 15008, appProtocol: "hbone" },
           ],
+          ...overrides,
         });
-        const { ours, theirs } = await both(templates.waypoint!, chartWaypoint!, data);
-        const outline = (docs: Document[]) =>
-          docs.map((d) => {
-            if (d.kind !== "Deployment") return d;
-            const pod = d.spec.template;
-            const [proxy] = pod.spec.containers as Container[];
-            return {
-              metadata: d.metadata,
-              selector: d.spec.selector,
-              pod: { metadata: pod.metadata, serviceAccountName: pod.spec.serviceAccountName },
-              proxy: { image: proxy!.image, ports: proxy!.ports, startupProbe: proxy!.startupProbe, readinessProbe: proxy!.readinessProbe },
-            };
-          });
-        expect(outline(ours)).toEqual(outline(theirs));
+      const waypointCases: [string, Record<string, unknown>][] = [
+        ["defaults", {}],
+        [
+          "scheduling, resources, cluster name, mesh id and proxy metadata from the values",
+          {
+            ProxyConfig: { discoveryAddress: "istiod.istio-system.svc:15012", statusPort: 15020, proxyMetadata: { FOO: "bar" } },
+            Values: deepMerge(readJson("values.json"), {
+              global: {
+                meshID: "m1",
+                multiCluster: { clusterName: "c1" },
+                waypoint: {
+                  resources: { requests: { cpu: "10m" } },
+                  nodeSelector: { pool: "mesh" },
+                  tolerations: [{ key: "mesh", operator: "Exists" }],
+                },
+              },
+            }),
+          },
+        ],
+        ["a network label on a waypoint", { InfrastructureLabels: { "topology.istio.io/network": "east" } }],
+        [
+          "an east-west gateway asks for its network's view",
+          {
+            ControllerLabel: "istio.io-eastwest-controller",
+            GatewayClass: "istio-east-west",
+            InfrastructureLabels: { "topology.istio.io/network": "east" },
+          },
+        ],
+        [
+          "JSON logs, an outlier log and a seccomp profile",
+          {
+            Values: deepMerge(readJson("values.json"), {
+              global: { logAsJson: true, proxy: { outlierLogPath: "/dev/stdout" } },
+              gateways: { seccompProfile: { type: "RuntimeDefault" } },
+            }),
+          },
+        ],
+        ["revision", { Revision: "canary", Values: deepMerge(readJson("values.json"), { revision: "canary" }) }],
+      ];
+      it.each(waypointCases)("waypoint renders the chart's objects: %s", async (_, overrides) => {
+        const { ours, theirs } = await both(templates.waypoint!, chartWaypoint!, waypointData(overrides));
+        for (const docs of [ours, theirs]) normaliseSpellings(docs);
+        expect(ours).toEqual(theirs);
       });
     });
   });

@@ -110,17 +110,27 @@ export const proxyResources = String.raw`{{- /* resources: the four annotations 
 {{- end }}`;
 
 /** Agent arguments after `proxy <type>`. */
-export const proxyArgsTail = String.raw`- --domain
-- {{ printf "$(POD_NAMESPACE).svc.%s" $clusterDomain | quote }}
-- {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" ($p.logLevel | default "warning")) | quote }}
+/** The agent's DNS domain argument pair. */
+export const domainArgs = String.raw`- --domain
+- {{ printf "$(POD_NAMESPACE).svc.%s" $clusterDomain | quote }}`;
+
+/** Envoy's and the agent's log levels: pod annotations over the values. */
+export const logLevelArgs = String.raw`- {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" ($p.logLevel | default "warning")) | quote }}
 - {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" ($p.componentLogLevel | default "misc:error")) | quote }}
-- {{ printf "--log_output_level=%s" $agentLogLevel | quote }}
+- {{ printf "--log_output_level=%s" $agentLogLevel | quote }}`;
+
+/** JSON logs when the values ask for them. */
+export const jsonLogArg = String.raw`{{- if $g.logAsJson }}
+- --log_as_json
+{{- end }}`;
+
+/** Agent arguments after `proxy <type>`. */
+export const proxyArgsTail = String.raw`${domainArgs}
+${logLevelArgs}
 {{- with $g.sts }}{{ if .servicePort }}
 - {{ printf "--stsPort=%v" .servicePort | quote }}
 {{- end }}{{ end }}
-{{- if $g.logAsJson }}
-- --log_as_json
-{{- end }}`;
+${jsonLogArg}`;
 
 /** The first env entries of istio-proxy: CA, pod identity from the downward API, ProxyConfig. */
 export const proxyEnvHead = String.raw`- name: PILOT_CERT_PROVIDER

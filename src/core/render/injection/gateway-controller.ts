@@ -14,12 +14,23 @@
 import {
   at,
   controllerProbes,
+  domainArgs,
+  downwardEnv,
   envoyPromPort,
   gatewayPodHead,
   gatewayPodTail,
+  istiodCaCertVolume,
+  istiodTokenVolume,
+  jsonLogArg,
+  logLevelArgs,
+  podImagePullSecrets,
   proxyArgsTail,
   proxyEnvHead,
+  proxyEnvMesh,
+  proxyEnvRuntime,
   proxyEnvWorkload,
+  proxyImage,
+  proxyMetadataEnv,
   resourcesField,
   restrictedSecurityContext,
   valuesPrelude,
@@ -75,8 +86,6 @@ export function controllerLabels(managedBy: string): string {
 interface ControllerTemplateShape {
   /** Template name, for the header comment. */
   name: string;
-  /** Second agent argument: `router` (gateway) or `waypoint` (ambient L7 proxy). */
-  proxyType: "router" | "waypoint";
   /** Service type when the controller hands none (it always does; this guards an empty value). */
   defaultServiceType: string;
   /** Extra pod labels, as `strdict` arguments. */
@@ -85,8 +94,8 @@ interface ControllerTemplateShape {
   managedBy: string;
   /** Annotations of the Service, a map expression. */
   serviceAnnotations: string;
-  /** Values entry holding the proxy's resources and, for waypoints, the pod's scheduling settings. */
-  settings: "$p" | "$g.waypoint";
+  /** The pod's spec fields, at column 6. */
+  podSpec: string;
 }
 
 function controllerTemplate(shape: ControllerTemplateShape): string {
@@ -95,8 +104,6 @@ ${valuesPrelude}
 {{- $gateways := .Values.gateways | default (dict) }}
 ${controllerLabels(shape.managedBy)}
 ${copiedAnnotations}
-{{- $settings := ${shape.settings} | default (dict) }}
-{{- $resources := omitNil $settings.resources | default (dict) }}
 apiVersion: v1
 kind: ServiceAccount
 ${ownedMetadata(".ServiceAccount", { ownedWhen: "ge .KubeVersion 128" })}
@@ -113,47 +120,7 @@ spec:
       labels: {{ toJsonMap (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest"${shape.podLabels}) $managedLabels }}
       annotations: {{ toJsonMap $annotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/scrape" "true" "prometheus.io/port" "15020" "prometheus.io/path" "/stats/prometheus") }}
     spec:
-      serviceAccountName: {{ .ServiceAccount | quote }}
-      {{- with $g.priorityClassName }}
-      priorityClassName: {{ . | quote }}
-      {{- end }}
-      {{- range $field := list "nodeSelector" "affinity" "tolerations" "topologySpreadConstraints" }}
-      {{- with index $settings $field }}
-      {{ $field }}:
-        {{- toYaml . | trim | nindent 8 }}
-      {{- end }}
-      {{- end }}
-${gatewayPodHead(6)}
-        - name: metrics
-          containerPort: 15020
-          protocol: TCP
-        - name: status-port
-          containerPort: 15021
-          protocol: TCP
-${at(8, envoyPromPort)}
-        args:
-        - proxy
-        - ${shape.proxyType}
-${at(8, proxyArgsTail)}
-        {{- with $p.lifecycle }}
-        lifecycle:
-          {{- toYaml . | trim | nindent 10 }}
-        {{- end }}
-        securityContext:
-${at(10, restrictedSecurityContext)}
-          {{- with $gateways.seccompProfile }}
-          seccompProfile:
-            {{- toYaml . | trim | nindent 12 }}
-          {{- end }}
-${resourcesField(8)}
-        env:
-${at(8, proxyEnvHead)}
-${at(8, workloadEnv)}
-        - name: ISTIO_META_WORKLOAD_NAME
-          value: {{ .DeploymentName | quote }}
-        - name: ISTIO_META_OWNER
-          value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
-${gatewayPodTail(6, controllerProbes, requestedNetworkView)}
+${shape.podSpec}
 ---
 apiVersion: v1
 kind: Service
@@ -209,27 +176,173 @@ const requestedNetworkView = String.raw`{{- with index .InfrastructureLabels "to
   value: {{ . | quote }}
 {{- end }}`;
 
+/**
+ * kube-gateway's pod: a router Envoy with its agent. Scheduling is left to the class's or the Gateway's parameters
+ * overlay, which istiod applies on top (the chart reads no scheduling values here).
+ */
+const routerPodSpec = String.raw`{{- $resources := omitNil $p.resources | default (dict) }}
+      serviceAccountName: {{ .ServiceAccount | quote }}
+${gatewayPodHead(6)}
+        - name: metrics
+          containerPort: 15020
+          protocol: TCP
+        - name: status-port
+          containerPort: 15021
+          protocol: TCP
+${at(8, envoyPromPort)}
+        args:
+        - proxy
+        - router
+${at(8, proxyArgsTail)}
+        {{- with $p.lifecycle }}
+        lifecycle:
+          {{- toYaml . | trim | nindent 10 }}
+        {{- end }}
+        securityContext:
+${at(10, restrictedSecurityContext)}
+          {{- with $gateways.seccompProfile }}
+          seccompProfile:
+            {{- toYaml . | trim | nindent 12 }}
+          {{- end }}
+${resourcesField(8)}
+        env:
+${at(8, proxyEnvHead)}
+${at(8, workloadEnv)}
+        - name: ISTIO_META_WORKLOAD_NAME
+          value: {{ .DeploymentName | quote }}
+        - name: ISTIO_META_OWNER
+          value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
+${gatewayPodTail(6, controllerProbes, requestedNetworkView)}`;
+
 export const kubeGatewayTemplate = controllerTemplate({
   name: "kube-gateway",
-  proxyType: "router",
   defaultServiceType: "LoadBalancer",
   podLabels: "",
   managedBy: '"istio.io-gateway-controller"',
   serviceAnnotations: "$annotations",
-  settings: "$p",
+  podSpec: routerPodSpec,
 });
+
+/**
+ * A waypoint's pod: an Envoy in waypoint mode with its agent, scheduled and sized by values.global.waypoint. Its
+ * service cluster is the waypoint's account; its cluster id comes from the values (the chart ignores the
+ * controller's); only an east-west gateway asks for its network's view. No pod security context: it binds no low port.
+ */
+const waypointPodSpec = String.raw`{{- $waypoint := $g.waypoint | default (dict) }}
+{{- $resources := omitNil $waypoint.resources | default (dict) }}
+{{- $network := index .InfrastructureLabels "topology.istio.io/network" | default $g.network }}
+      {{- range $field := list "affinity" "topologySpreadConstraints" "nodeSelector" "tolerations" }}
+      {{- with index $waypoint $field }}
+      {{ $field }}:
+        {{- toYaml . | trim | nindent 8 }}
+      {{- end }}
+      {{- end }}
+      serviceAccountName: {{ .ServiceAccount | quote }}
+      containers:
+      - name: istio-proxy
+        ports:
+        - name: metrics
+          containerPort: 15020
+          protocol: TCP
+        - name: status-port
+          containerPort: 15021
+          protocol: TCP
+${at(8, envoyPromPort)}
+${at(8, proxyImage)}
+        args:
+        - proxy
+        - waypoint
+${at(8, domainArgs)}
+        - --serviceCluster
+        - {{ printf "%s.$(POD_NAMESPACE)" .ServiceAccount | quote }}
+${at(8, logLevelArgs)}
+${at(8, jsonLogArg)}
+        {{- with $p.outlierLogPath }}
+        - {{ printf "--outlierLogPath=%s" . | quote }}
+        {{- end }}
+        env:
+${at(8, downwardEnv("ISTIO_META_SERVICE_ACCOUNT", "spec.serviceAccountName"))}
+${at(8, downwardEnv("ISTIO_META_NODE_NAME", "spec.nodeName"))}
+${at(8, proxyEnvHead)}
+${at(8, proxyMetadataEnv)}
+${at(8, proxyEnvRuntime)}
+        - name: ISTIO_META_CLUSTER_ID
+          value: {{ $g.multiCluster.clusterName | default "Kubernetes" | quote }}
+        {{- with $network }}
+        - name: ISTIO_META_NETWORK
+          value: {{ . | quote }}
+        {{- if eq $.ControllerLabel "istio.io-eastwest-controller" }}
+        - name: ISTIO_META_REQUESTED_NETWORK_VIEW
+          value: {{ . | quote }}
+        {{- end }}
+        {{- end }}
+        - name: ISTIO_META_INTERCEPTION_MODE
+          value: REDIRECT
+        - name: ISTIO_META_WORKLOAD_NAME
+          value: {{ .DeploymentName | quote }}
+        - name: ISTIO_META_OWNER
+          value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
+${at(8, proxyEnvMesh)}
+${resourcesField(8)}
+${at(8, controllerProbes)}
+        securityContext:
+${at(10, restrictedSecurityContext)}
+          {{- with $gateways.seccompProfile }}
+          seccompProfile:
+            {{- toYaml . | trim | nindent 12 }}
+          {{- end }}
+        volumeMounts:
+        - name: workload-socket
+          mountPath: /var/run/secrets/workload-spiffe-uds
+        {{- if eq $pilotCertProvider "istiod" }}
+        - name: istiod-ca-cert
+          mountPath: /var/run/secrets/istio
+        {{- end }}
+        - name: istio-data
+          mountPath: /var/lib/istio/data
+        - name: istio-envoy
+          mountPath: /etc/istio/proxy
+        - name: istio-token
+          mountPath: /var/run/secrets/tokens
+        - name: istio-podinfo
+          mountPath: /etc/istio/pod
+      volumes:
+      - name: workload-socket
+        emptyDir: {}
+      - name: istio-envoy
+        emptyDir:
+          medium: Memory
+      {{- /* declared, unmounted, as istiod's chart declares them, so the applied pod is the same */}}
+      - name: go-proxy-envoy
+        emptyDir:
+          medium: Memory
+      - name: istio-data
+        emptyDir: {}
+      - name: go-proxy-data
+        emptyDir: {}
+      - name: istio-podinfo
+        downwardAPI:
+          items:
+          - path: labels
+            fieldRef:
+              fieldPath: metadata.labels
+          - path: annotations
+            fieldRef:
+              fieldPath: metadata.annotations
+${at(6, istiodTokenVolume("istio-token"))}
+${at(6, istiodCaCertVolume)}
+${at(6, podImagePullSecrets)}`;
 
 // Ambient waypoints: the same objects, an Envoy in waypoint mode receiving HBONE (15008) from ztunnel. The
 // pod opts out of ambient capture itself (`istio.io/dataplane-mode: none`): ztunnel must not redirect the
 // waypoint's own traffic back into a waypoint.
 export const waypointTemplate = controllerTemplate({
   name: "waypoint",
-  proxyType: "waypoint",
   defaultServiceType: "ClusterIP",
   podLabels: ' "istio.io/dataplane-mode" "none"',
   // the controller hands each class its own label value
   managedBy: ".ControllerLabel",
   // ztunnel and sidecars prefer a waypoint in their own zone
   serviceAnnotations: '(mergeMaps (strdict "networking.istio.io/traffic-distribution" "PreferClose") $annotations)',
-  settings: "$g.waypoint",
+  podSpec: waypointPodSpec,
 });
