@@ -45,6 +45,7 @@ const chartGrpcSimple = chartTemplate("grpc-simple");
 const chartAgentgateway = chartTemplate("agentgateway");
 const chartKubeGateway = chartTemplate("kube-gateway");
 const chartWaypoint = chartTemplate("waypoint");
+const chartGatewayInjection = chartTemplate("gateway-injection-template");
 
 const goVersion = await requireGo();
 
@@ -141,6 +142,38 @@ describe.skipIf(!goVersion)("gateway-side templates executed as istiod executes 
       expect(overrides.containers[0].name).toBe("istio-proxy");
       expect(overrides.containers[0].image).toBeUndefined();
     });
+  });
+
+  it.skipIf(!chartGatewayInjection)("the gateway template injects what the istiod chart's gateway template injects", async () => {
+    const injectWith = async (template: string, options: Options) => {
+      const config = { ...injectionConfigDefaults(), templates: { ...templates, gateway: template } };
+      const [outcome] = await injectPods(run, config, environment(options), [readPod("pod-gateway.yaml")]);
+      if (outcome?.kind !== "injected") throw new Error(`not injected: ${JSON.stringify(outcome)}`);
+      return outcome.pod;
+    };
+    // Spellings read alike: env order, the chart's block-scalar newlines in PROXY_CONFIG and ISTIO_META_POD_PORTS,
+    // and a volume without a source (the API server defaults it to an empty dir).
+    const normalised = (pod: Pod) => {
+      const copy = structuredClone(pod);
+      for (const c of copy.spec.containers) {
+        const env = envOf(c).map((e) => (e.value === undefined ? e : { ...e, value: e.value.replace(/\n/g, "").trimEnd() }));
+        c.env = env.sort((a, b) => a.name.localeCompare(b.name));
+      }
+      copy.spec.volumes = (copy.spec.volumes ?? []).map((v) => (Object.keys(v).length === 1 ? { ...v, emptyDir: {} } : v));
+      return copy;
+    };
+    for (const options of [
+      {},
+      { revision: "canary", values: { revision: "canary" } },
+      {
+        values: { global: { network: "east", meshID: "m1", logAsJson: true } },
+        mesh: { defaultConfig: { proxyMetadata: { FOO: "bar" } } },
+      },
+    ] as Options[]) {
+      const ours = normalised(await injectWith(templates.gateway!, options));
+      const theirs = normalised(await injectWith(chartGatewayInjection!, options));
+      expect(ours).toEqual(theirs);
+    }
   });
 
   describe("grpc-agent: proxyless gRPC (§1.12)", () => {
