@@ -4,6 +4,7 @@ import { valueAt } from "../operator/merge.js";
 import { isMap, type GatewayComponentSpec, type JsonMap } from "../operator/types.js";
 import { gatewayDefaults, globalDefaults } from "./chart-defaults.js";
 import { helmLabels, operatorLabels } from "./labels.js";
+import { injectedGatewayDeployment } from "./injected-gateway.js";
 import { gatewayNetworkPolicy, networkPolicyEnabled } from "./network-policy.js";
 import { helmTruthy, imageName, layeredChartValues, stringAt } from "./values.js";
 import { scalarText } from "../json.js";
@@ -73,7 +74,11 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
       },
       ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((secret) => ({ name: secret })) } : {}),
     },
-    gatewayDeployment(input, gateway, values, { labels, selector, common, serviceAccount, ports, runAsRoot }),
+    injectionReady(
+      gateway,
+      input.revision,
+      gatewayDeployment(input, gateway, values, { labels, selector, common, serviceAccount, ports, runAsRoot }),
+    ),
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
@@ -134,6 +139,23 @@ export function renderGateway(input: GatewayInput): KubeObject[] {
       }),
     );
   return objects;
+}
+
+/** The Deployment as rendered, or its injected form when values.gateways.<gw>.injectionTemplate names a template. */
+function injectionReady(gateway: JsonMap, revision: string, deployment: KubeObject): KubeObject {
+  const template = typeof gateway.injectionTemplate === "string" ? gateway.injectionTemplate : "";
+  if (template === "") return deployment;
+  const volumeNames = [gateway.secretVolumes, gateway.configVolumes].flatMap((list) =>
+    (Array.isArray(list) ? (list as JsonMap[]) : []).map((volume) => String(volume.name)),
+  );
+  return injectedGatewayDeployment(deployment, {
+    template,
+    revision,
+    runAsRoot: gateway.runAsRoot === true,
+    env: gateway.env,
+    podAnnotations: gateway.podAnnotations,
+    ownVolumes: new Set(volumeNames),
+  });
 }
 
 function checkUnprivilegedPorts(ports: JsonMap[], gatewayName: string, kind: GatewayKind): void {

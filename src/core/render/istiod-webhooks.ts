@@ -76,7 +76,7 @@ export function sidecarInjectorWebhook(context: IstiodContext): KubeObject | und
             exists("istio.io/rev", false),
             notIn("kubernetes.io/metadata.name", ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]),
           ],
-          [optOut, exists("istio.io/rev", false)],
+          [exists("sidecar.istio.io/inject", false), exists("istio.io/rev", false)],
         ),
       );
   }

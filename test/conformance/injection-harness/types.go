@@ -313,9 +313,15 @@ type GatewayListener struct {
 	Hostname string `json:"hostname,omitempty"`
 }
 
+type GatewaySpecAddress struct {
+	Type  *string `json:"type,omitempty"`
+	Value string  `json:"value"`
+}
+
 type GatewaySpec struct {
-	GatewayClassName string            `json:"gatewayClassName"`
-	Listeners        []GatewayListener `json:"listeners"`
+	GatewayClassName string               `json:"gatewayClassName"`
+	Listeners        []GatewayListener    `json:"listeners"`
+	Addresses        []GatewaySpecAddress `json:"addresses,omitempty"`
 }
 
 // Gateway mirrors the Gateway API object embedded in the deployment controller's input: its ObjectMeta
@@ -354,7 +360,9 @@ type GatewayTemplateData struct {
 	GatewayNameLabel          string
 	IsEastWestGateway         bool
 	ControllerLabel           string
+	GatewayClass              string
 	ProxyImage                string
+	AgentgatewayImage         string
 	ProxyConfig               *ProxyConfig
 	MeshConfig                *MeshConfig
 	Values                    map[string]interface{}

@@ -20,8 +20,8 @@ describe("the template checker", () => {
 });
 
 describe("mesh's injection templates", () => {
-  it("ship sidecar, gateway, kube-gateway, waypoint and grpc-agent", () => {
-    expect(Object.keys(templates)).toEqual(["sidecar", "gateway", "kube-gateway", "waypoint", "grpc-agent"]);
+  it("ship every template the istiod chart ships: sidecar, gateway, kube-gateway, waypoint, grpc-simple, grpc-agent, agentgateway", () => {
+    expect(Object.keys(templates)).toEqual(["sidecar", "gateway", "kube-gateway", "waypoint", "grpc-simple", "grpc-agent", "agentgateway"]);
   });
 
   it.each(Object.keys(templates))("%s parses with istiod's function set and scoping rules", (name) => {
@@ -106,7 +106,7 @@ describe("mesh's injection templates", () => {
       expect(text).toMatch(/- "-u"\n\s+- \{\{ if \$tproxy \}\}"1337"\{\{ else \}\}\{\{ \.ProxyUID \| quote \}\}/);
       expect(text).toMatch(/runAsUser: \{\{ \.ProxyUID \}\}/);
     });
-    const envoyTemplates = Object.keys(templates).filter((name) => name !== "grpc-agent");
+    const envoyTemplates = Object.keys(templates).filter((name) => !["grpc-simple", "grpc-agent", "agentgateway"].includes(name));
     it.each(envoyTemplates)("%s probes Envoy's health listener on 15021 and declares 15090 for stats", (name) => {
       const t = templates[name]!;
       expect(t).toMatch(/path: \/healthz\/ready\n\s+port: 15021/);
@@ -121,6 +121,22 @@ describe("mesh's injection templates", () => {
     expect(text).not.toContain("istio-iptables");
   });
 
+  it("grpc-simple writes a bootstrap for istiod's plaintext XDS port and runs nothing of Istio in the pod", () => {
+    const text = templates["grpc-simple"]!;
+    expect(text).toMatch(/printf "%s\.%s\.svc:15010" \$istiodName/);
+    expect(text).toMatch(/name: GRPC_XDS_BOOTSTRAP\n\s+value: \/var\/lib\/grpc\/data\/bootstrap.json/);
+    expect(text).not.toContain("istio-proxy");
+    expect(text).not.toContain("istio-iptables");
+  });
+
+  it("agentgateway runs the agentgateway proxy, not Envoy, and is found by istiod through its managed label", () => {
+    const text = templates.agentgateway!;
+    expect(text).toContain("- name: agentgateway");
+    expect(text).toContain('"gateway.istio.io/managed" "istio.io-agentgateway-controller"');
+    expect(text).not.toContain("proxyv2");
+    expect(text).not.toContain("istio-proxy");
+  });
+
   // A misspelt values path does not fail in Go templates: it silently renders the default. So every path the
   // templates read must exist in the values mesh writes into the injector ConfigMap, or be a known optional
   // setting whose absence means the default.
@@ -133,6 +149,8 @@ describe("mesh's injection templates", () => {
       "global.trustDomain",
       // The istiod chart has no default for it; absent means the istio-ca-root-cert bundle.
       "global.trustBundleName",
+      // Neither: absent means the agentgateway image istiod's controller hands the template.
+      "global.agentgateway",
     ]);
     const prefixes: Record<string, string> = {
       ".Values": "",

@@ -147,6 +147,17 @@ describe("istiod webhooks and RBAC", () => {
     ).toHaveLength(5);
   });
 
+  it("auto.* injects pods that carry neither the inject nor the revision label, as the chart's objectSelector says", () => {
+    const webhooks = (sidecarInjectorWebhook(contextFor(["values.sidecarInjectorWebhook.enableNamespacesByDefault=true"])) as any).webhooks;
+    // A pod labelled sidecar.istio.io/inject=true is the object.* hook's; auto.* must not match it a second time.
+    expect(webhooks.find((w: any) => w.name === "auto.sidecar-injector.istio.io").objectSelector).toEqual({
+      matchExpressions: [
+        { key: "sidecar.istio.io/inject", operator: "DoesNotExist" },
+        { key: "istio.io/rev", operator: "DoesNotExist" },
+      ],
+    });
+  });
+
   it("validation webhook istio-validator-istio-system with failurePolicy Ignore", () => {
     const webhook = configValidationWebhook(contextFor([])) as any;
     expect(webhook.metadata.name).toBe("istio-validator-istio-system");

@@ -47,6 +47,14 @@ resources:
   );
 }
 
+/** An env entry read from the pod's own fields through the downward API. */
+export function downwardEnv(name: string, fieldPath: string): string {
+  return `- name: ${name}
+  valueFrom:
+    fieldRef:
+      fieldPath: ${fieldPath}`;
+}
+
 /** The proxy container's image and pull policy. */
 export const proxyImage = String.raw`image: {{ $proxyImage | quote }}
 {{- with $pullPolicy }}
@@ -102,17 +110,27 @@ export const proxyResources = String.raw`{{- /* resources: the four annotations 
 {{- end }}`;
 
 /** Agent arguments after `proxy <type>`. */
-export const proxyArgsTail = String.raw`- --domain
-- {{ printf "$(POD_NAMESPACE).svc.%s" $clusterDomain | quote }}
-- {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" ($p.logLevel | default "warning")) | quote }}
+/** The agent's DNS domain argument pair. */
+export const domainArgs = String.raw`- --domain
+- {{ printf "$(POD_NAMESPACE).svc.%s" $clusterDomain | quote }}`;
+
+/** Envoy's and the agent's log levels: pod annotations over the values. */
+export const logLevelArgs = String.raw`- {{ printf "--proxyLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/logLevel" ($p.logLevel | default "warning")) | quote }}
 - {{ printf "--proxyComponentLogLevel=%s" (annotation .ObjectMeta "sidecar.istio.io/componentLogLevel" ($p.componentLogLevel | default "misc:error")) | quote }}
-- {{ printf "--log_output_level=%s" $agentLogLevel | quote }}
+- {{ printf "--log_output_level=%s" $agentLogLevel | quote }}`;
+
+/** JSON logs when the values ask for them. */
+export const jsonLogArg = String.raw`{{- if $g.logAsJson }}
+- --log_as_json
+{{- end }}`;
+
+/** Agent arguments after `proxy <type>`. */
+export const proxyArgsTail = String.raw`${domainArgs}
+${logLevelArgs}
 {{- with $g.sts }}{{ if .servicePort }}
 - {{ printf "--stsPort=%v" .servicePort | quote }}
 {{- end }}{{ end }}
-{{- if $g.logAsJson }}
-- --log_as_json
-{{- end }}`;
+${jsonLogArg}`;
 
 /** The first env entries of istio-proxy: CA, pod identity from the downward API, ProxyConfig. */
 export const proxyEnvHead = String.raw`- name: PILOT_CERT_PROVIDER
@@ -169,6 +187,8 @@ export interface WorkloadEnvSources {
   appContainers: string;
   clusterId: string;
   interceptionMode: string;
+  /** The proxy's network, a template expression (empty: none). */
+  network: string;
 }
 
 /** istio-proxy env after {@link proxyEnvHead}: the workload's ports and containers, runtime limits, cluster, node, capture mode, network. */
@@ -186,7 +206,7 @@ ${proxyEnvRuntime}
       fieldPath: spec.nodeName
 - name: ISTIO_META_INTERCEPTION_MODE
   value: ${sources.interceptionMode}
-{{- with $g.network }}
+{{- with ${sources.network} }}
 - name: ISTIO_META_NETWORK
   value: {{ . | quote }}
 {{- end }}`;
@@ -199,6 +219,7 @@ export function podWorkloadEnv(interceptionMode: string): string {
     appContainers: String.raw`{{ join "," $appNames | quote }}`,
     clusterId: String.raw`$g.multiCluster.clusterName`,
     interceptionMode,
+    network: "$g.network",
   });
 }
 
@@ -245,6 +266,37 @@ ${options.crl ? "- name: istio-ca-crl\n  mountPath: /var/run/secrets/istio/crl\n
   mountPath: /etc/istio/pod`;
 }
 
+/**
+ * The volume with istiod's root certificate, when istiod is the CA: a ClusterTrustBundle projection when
+ * pilot's ENABLE_CLUSTER_TRUST_BUNDLE_API is on, otherwise the root-cert ConfigMap istiod writes in every namespace.
+ */
+export const istiodCaCertVolume = String.raw`{{- if eq $pilotCertProvider "istiod" }}
+{{- $trustBundleApi := false }}
+{{- with .Values.pilot }}{{ with .env }}{{ if eq (.ENABLE_CLUSTER_TRUST_BUNDLE_API | toString) "true" }}{{ $trustBundleApi = true }}{{ end }}{{ end }}{{ end }}
+- name: istiod-ca-cert
+  {{- if $trustBundleApi }}
+  projected:
+    sources:
+    - clusterTrustBundle:
+        name: {{ printf "istio.io:istiod-ca:%s" ($g.trustBundleName | default "root-cert") | quote }}
+        path: root-cert.pem
+  {{- else }}
+  configMap:
+    name: {{ $g.trustBundleName | default "istio-ca-root-cert" | quote }}
+  {{- end }}
+{{- end }}`;
+
+/** A projected service-account token for istiod's audience, mounted by the agent as `path`. */
+export function istiodTokenVolume(name: string): string {
+  return String.raw`- name: ${name}
+  projected:
+    sources:
+    - serviceAccountToken:
+        path: ${name}
+        expirationSeconds: 43200
+        audience: {{ $g.sds.token.aud | default "istio-ca" | quote }}`;
+}
+
 /** Volumes behind `proxyVolumeMounts`, in the same order as upstream's status annotation lists them. */
 export function proxyVolumes(options: { crl: boolean }): string {
   return String.raw`- name: workload-socket
@@ -267,28 +319,8 @@ export function proxyVolumes(options: { crl: boolean }): string {
     - path: annotations
       fieldRef:
         fieldPath: metadata.annotations
-- name: istio-token
-  projected:
-    sources:
-    - serviceAccountToken:
-        path: istio-token
-        expirationSeconds: 43200
-        audience: {{ $g.sds.token.aud | default "istio-ca" | quote }}
-{{- if eq $pilotCertProvider "istiod" }}
-{{- $trustBundleApi := false }}
-{{- with .Values.pilot }}{{ with .env }}{{ if eq (.ENABLE_CLUSTER_TRUST_BUNDLE_API | toString) "true" }}{{ $trustBundleApi = true }}{{ end }}{{ end }}{{ end }}
-- name: istiod-ca-cert
-  {{- if $trustBundleApi }}
-  projected:
-    sources:
-    - clusterTrustBundle:
-        name: {{ printf "istio.io:istiod-ca:%s" ($g.trustBundleName | default "root-cert") | quote }}
-        path: root-cert.pem
-  {{- else }}
-  configMap:
-    name: {{ $g.trustBundleName | default "istio-ca-root-cert" | quote }}
-  {{- end }}
-{{- end }}${options.crl ? "\n- name: istio-ca-crl\n  configMap:\n    name: istio-ca-crl\n    optional: true" : ""}`;
+${istiodTokenVolume("istio-token")}
+${istiodCaCertVolume}${options.crl ? "\n- name: istio-ca-crl\n  configMap:\n    name: istio-ca-crl\n    optional: true" : ""}`;
 }
 
 /** The proxy's readiness probe on Envoy's health listener. */
@@ -302,6 +334,27 @@ export function readinessProbe(tunables: { initialDelay: string; period: string;
   timeoutSeconds: 3
   failureThreshold: ${tunables.failureThreshold}`;
 }
+
+/** An HTTP probe on the proxy's health endpoint (15021) with the given timings. */
+function healthProbe(kind: string, failureThreshold: number, initialDelay: number, period: number): string {
+  return `${kind}:
+  httpGet:
+    path: /healthz/ready
+    port: 15021
+    scheme: HTTP
+  failureThreshold: ${failureThreshold}
+  initialDelaySeconds: ${initialDelay}
+  periodSeconds: ${period}
+  successThreshold: 1
+  timeoutSeconds: 1`;
+}
+
+/**
+ * Probes of a proxy the Gateway API controller deploys: a fast startup probe (up to 30 s), then readiness every
+ * 15 s. Nothing rewrites them, so they are fixed rather than read from the values.
+ */
+export const controllerProbes = `${healthProbe("startupProbe", 30, 1, 1)}
+${healthProbe("readinessProbe", 4, 0, 15)}`;
 
 /** Readiness of a gateway's proxy: the values' timings, without the per-pod annotations sidecars honour. */
 export const gatewayReadinessProbe = readinessProbe({
@@ -319,14 +372,15 @@ imagePullSecrets:
 {{- end }}`;
 
 /**
- * The end of a gateway pod: the proxy container's mesh env, metadata env, readiness probe and mounts, then the
- * pod's volumes and image pull secrets, for a pod spec whose fields start at `column`.
+ * The end of a gateway pod: the proxy container's mesh env, metadata env, probes (`probes`, the gateway template's
+ * readiness probe unless given) and mounts, then the pod's volumes and image pull secrets, for a pod spec whose
+ * fields start at `column`. `lastEnv` is appended to the container's env.
  */
-export function gatewayPodTail(column: number): string {
+export function gatewayPodTail(column: number, probes = gatewayReadinessProbe, lastEnv = ""): string {
   const container = column + 2;
   return `${at(container, proxyEnvMesh)}
-${at(container, proxyMetadataEnv)}
-${at(container, gatewayReadinessProbe)}
+${at(container, proxyMetadataEnv)}${lastEnv ? `\n${at(container, lastEnv)}` : ""}
+${at(container, probes)}
 ${at(container, "volumeMounts:")}
 ${at(container, proxyVolumeMounts({ crl: false }))}
 ${at(column, "volumes:")}

@@ -13,88 +13,186 @@
 // the gateway-name label, and istiod binds the Gateway's configuration to proxies behind that Service.
 import {
   at,
+  controllerProbes,
+  domainArgs,
+  downwardEnv,
   envoyPromPort,
   gatewayPodHead,
   gatewayPodTail,
+  istiodCaCertVolume,
+  istiodTokenVolume,
+  jsonLogArg,
+  logLevelArgs,
+  podImagePullSecrets,
   proxyArgsTail,
   proxyEnvHead,
+  proxyEnvMesh,
+  proxyEnvRuntime,
   proxyEnvWorkload,
+  proxyImage,
+  proxyMetadataEnv,
   resourcesField,
   restrictedSecurityContext,
   valuesPrelude,
 } from "./fragments.js";
 
-const objectMetadata = String.raw`namespace: {{ .Namespace | quote }}
-labels: {{ toJsonMap $labels }}
-annotations: {{ toJsonMap $annotations }}
-ownerReferences:
+/** Annotations of the Gateway that the controller does not copy onto the objects it creates (`$annotations`). */
+export const copiedAnnotations = String.raw`{{- $annotations := omit .InfrastructureAnnotations "kubectl.kubernetes.io/last-applied-configuration" "gateway.istio.io/controller-version" "gateway.istio.io/name-override" "gateway.istio.io/service-account" }}`;
+
+interface OwnedMetadataOptions {
+  /** Map expression for the labels (default `$labels`). */
+  labels?: string;
+  /** Map expression for the annotations (default `$annotations`). */
+  annotations?: string;
+  /** Condition guarding the owner reference (the charts set one on ServiceAccounts only from Kubernetes 1.28). */
+  ownedWhen?: string;
+}
+
+/**
+ * `metadata` of an object the controller creates for a Gateway, named by the template field `name`, owned by the
+ * Gateway (needs `$labels` and `$annotations` unless the options name other expressions).
+ */
+export function ownedMetadata(name: string, options: OwnedMetadataOptions = {}): string {
+  const owner = String.raw`ownerReferences:
 - apiVersion: gateway.networking.k8s.io/v1
   kind: Gateway
   name: {{ .Name | quote }}
   uid: {{ .UID | quote }}`;
+  const guarded = options.ownedWhen
+    ? `{{- if ${options.ownedWhen} }}
+${owner}
+{{- end }}`
+    : owner;
+  return String.raw`metadata:
+  name: {{ ${name} | quote }}
+  namespace: {{ .Namespace | quote }}
+  labels: {{ toJsonMap ${options.labels ?? "$labels"} }}
+  annotations: {{ toJsonMap ${options.annotations ?? "$annotations"} }}
+${at(2, guarded)}`;
+}
 
-/** `metadata` of an object the controller creates for a Gateway, named by the template field `name`. */
-function ownedMetadata(name: string): string {
-  return `metadata:\n  name: {{ ${name} | quote }}\n${at(2, objectMetadata)}`;
+/**
+ * The label sets of the controller's objects: `$selector` (the pod selector), `$labels` (every object: the Gateway's
+ * infrastructure labels, its name and class) and `$managedLabels` (the Deployment and its pods, plus the
+ * `gateway.istio.io/managed` label by which istiod's controller watches the Deployments it owns; `managedBy` is a
+ * template expression).
+ */
+export function controllerLabels(managedBy: string): string {
+  return String.raw`{{- $selector := strdict .GatewayNameLabel .Name }}
+{{- $labels := mergeMaps .InfrastructureLabels (strdict "gateway.networking.k8s.io/gateway-name" .Name "gateway.networking.k8s.io/gateway-class-name" .GatewayClass) }}
+{{- $managedLabels := mergeMaps $labels (strdict "gateway.istio.io/managed" ${managedBy}) }}`;
 }
 
 interface ControllerTemplateShape {
   /** Template name, for the header comment. */
   name: string;
-  /** Second agent argument: `router` (gateway) or `waypoint` (ambient L7 proxy). */
-  proxyType: "router" | "waypoint";
   /** Service type when the controller hands none (it always does; this guards an empty value). */
   defaultServiceType: string;
   /** Extra pod labels, as `strdict` arguments. */
   podLabels: string;
-  /** Extra container ports, written at the container-port list's indentation. */
-  extraPorts: string;
-  /** Values entry holding the proxy's resources and, for waypoints, the pod's scheduling settings. */
-  settings: "$p" | "$g.waypoint";
+  /** Value of the `gateway.istio.io/managed` label, a template expression. */
+  managedBy: string;
+  /** Annotations of the Service, a map expression. */
+  serviceAnnotations: string;
+  /** The pod's spec fields, at column 6. */
+  podSpec: string;
 }
 
 function controllerTemplate(shape: ControllerTemplateShape): string {
   return String.raw`{{- /* mesh ${shape.name} template (istio 1.30 Gateway API deployment controller) */ -}}
 ${valuesPrelude}
 {{- $gateways := .Values.gateways | default (dict) }}
-{{- $selector := strdict .GatewayNameLabel .Name }}
-{{- $labels := mergeMaps .InfrastructureLabels $selector }}
-{{- $annotations := omit .InfrastructureAnnotations "kubectl.kubernetes.io/last-applied-configuration" "gateway.istio.io/controller-version" "gateway.istio.io/name-override" "gateway.istio.io/service-account" }}
-{{- $settings := ${shape.settings} | default (dict) }}
-{{- $resources := omitNil $settings.resources | default (dict) }}
+${controllerLabels(shape.managedBy)}
+${copiedAnnotations}
 apiVersion: v1
 kind: ServiceAccount
-${ownedMetadata(".ServiceAccount")}
+${ownedMetadata(".ServiceAccount", { ownedWhen: "ge .KubeVersion 128" })}
 ---
 apiVersion: apps/v1
 kind: Deployment
-${ownedMetadata(".DeploymentName")}
+${ownedMetadata(".DeploymentName", { labels: "$managedLabels" })}
 spec:
   selector:
     matchLabels: {{ toJsonMap $selector }}
   template:
     metadata:
-      labels: {{ toJsonMap $labels (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" (.Revision | default "latest")${shape.podLabels}) }}
+      {{- /* the Gateway's infrastructure labels may override the defaults, never the controller's own */}}
+      labels: {{ toJsonMap (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest"${shape.podLabels}) $managedLabels }}
       annotations: {{ toJsonMap $annotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/scrape" "true" "prometheus.io/port" "15020" "prometheus.io/path" "/stats/prometheus") }}
     spec:
+${shape.podSpec}
+---
+apiVersion: v1
+kind: Service
+${ownedMetadata(".DeploymentName", { annotations: shape.serviceAnnotations })}
+spec:
+  type: {{ .ServiceType | default "${shape.defaultServiceType}" | quote }}
+  ipFamilyPolicy: PreferDualStack
+  selector: {{ toJsonMap $selector }}
+  ports:
+  {{- range .Ports }}
+  - name: {{ .Name | quote }}
+    port: {{ .Port }}
+    protocol: TCP
+    {{- with .AppProtocol }}
+    appProtocol: {{ . }}
+    {{- end }}
+  {{- end }}
+  {{- if and .Spec.Addresses (eq .ServiceType "LoadBalancer") }}
+  loadBalancerIP: {{ (index .Spec.Addresses 0).Value | quote }}
+  {{- end }}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+${ownedMetadata(".DeploymentName")}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ .DeploymentName | quote }}
+  maxReplicas: 1
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+${ownedMetadata(".DeploymentName")}
+spec:
+  selector:
+    matchLabels: {{ toJsonMap $selector }}
+`;
+}
+
+const workloadEnv = proxyEnvWorkload({
+  podPorts: String.raw`"[]"`,
+  appContainers: String.raw`""`,
+  clusterId: String.raw`.ClusterID`,
+  interceptionMode: String.raw`{{ .ProxyConfig.InterceptionMode | toString | quote }}`,
+  // a Gateway labelled with a network (an east-west gateway) belongs to it, whatever the cluster's default
+  network: String.raw`(index .InfrastructureLabels "topology.istio.io/network" | default $g.network)`,
+});
+
+/** The network whose endpoints a gateway labelled with one asks istiod for. */
+const requestedNetworkView = String.raw`{{- with index .InfrastructureLabels "topology.istio.io/network" }}
+- name: ISTIO_META_REQUESTED_NETWORK_VIEW
+  value: {{ . | quote }}
+{{- end }}`;
+
+/**
+ * kube-gateway's pod: a router Envoy with its agent. Scheduling is left to the class's or the Gateway's parameters
+ * overlay, which istiod applies on top (the chart reads no scheduling values here).
+ */
+const routerPodSpec = String.raw`{{- $resources := omitNil $p.resources | default (dict) }}
       serviceAccountName: {{ .ServiceAccount | quote }}
-      {{- with $g.priorityClassName }}
-      priorityClassName: {{ . | quote }}
-      {{- end }}
-      {{- range $field := list "nodeSelector" "affinity" "tolerations" "topologySpreadConstraints" }}
-      {{- with index $settings $field }}
-      {{ $field }}:
-        {{- toYaml . | trim | nindent 8 }}
-      {{- end }}
-      {{- end }}
 ${gatewayPodHead(6)}
+        - name: metrics
+          containerPort: 15020
+          protocol: TCP
         - name: status-port
           containerPort: 15021
           protocol: TCP
-${at(8, envoyPromPort)}${shape.extraPorts}
+${at(8, envoyPromPort)}
         args:
         - proxy
-        - ${shape.proxyType}
+        - router
 ${at(8, proxyArgsTail)}
         {{- with $p.lifecycle }}
         lifecycle:
@@ -114,68 +212,137 @@ ${at(8, workloadEnv)}
           value: {{ .DeploymentName | quote }}
         - name: ISTIO_META_OWNER
           value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
-${gatewayPodTail(6)}
----
-apiVersion: v1
-kind: Service
-${ownedMetadata(".DeploymentName")}
-spec:
-  type: {{ .ServiceType | default "${shape.defaultServiceType}" | quote }}
-  selector: {{ toJsonMap $selector }}
-  ports:
-  {{- range .Ports }}
-  - name: {{ .Name | quote }}
-    port: {{ .Port }}
-    protocol: TCP
-    {{- with .AppProtocol }}
-    appProtocol: {{ . }}
-    {{- end }}
-  {{- end }}
----
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-${ownedMetadata(".DeploymentName")}
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: {{ .DeploymentName | quote }}
-  minReplicas: 1
-  maxReplicas: 1
----
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-${ownedMetadata(".DeploymentName")}
-spec:
-  selector:
-    matchLabels: {{ toJsonMap $selector }}
-`;
-}
-
-const workloadEnv = proxyEnvWorkload({
-  podPorts: String.raw`"[]"`,
-  appContainers: String.raw`""`,
-  clusterId: String.raw`.ClusterID`,
-  interceptionMode: String.raw`{{ .ProxyConfig.InterceptionMode | toString | quote }}`,
-});
+${gatewayPodTail(6, controllerProbes, requestedNetworkView)}`;
 
 export const kubeGatewayTemplate = controllerTemplate({
   name: "kube-gateway",
-  proxyType: "router",
   defaultServiceType: "LoadBalancer",
   podLabels: "",
-  extraPorts: "",
-  settings: "$p",
+  managedBy: '"istio.io-gateway-controller"',
+  serviceAnnotations: "$annotations",
+  podSpec: routerPodSpec,
 });
+
+/**
+ * A waypoint's pod: an Envoy in waypoint mode with its agent, scheduled and sized by values.global.waypoint. Its
+ * service cluster is the waypoint's account; its cluster id comes from the values (the chart ignores the
+ * controller's); only an east-west gateway asks for its network's view. No pod security context: it binds no low port.
+ */
+const waypointPodSpec = String.raw`{{- $waypoint := $g.waypoint | default (dict) }}
+{{- $resources := omitNil $waypoint.resources | default (dict) }}
+{{- $network := index .InfrastructureLabels "topology.istio.io/network" | default $g.network }}
+      {{- range $field := list "affinity" "topologySpreadConstraints" "nodeSelector" "tolerations" }}
+      {{- with index $waypoint $field }}
+      {{ $field }}:
+        {{- toYaml . | trim | nindent 8 }}
+      {{- end }}
+      {{- end }}
+      serviceAccountName: {{ .ServiceAccount | quote }}
+      containers:
+      - name: istio-proxy
+        ports:
+        - name: metrics
+          containerPort: 15020
+          protocol: TCP
+        - name: status-port
+          containerPort: 15021
+          protocol: TCP
+${at(8, envoyPromPort)}
+${at(8, proxyImage)}
+        args:
+        - proxy
+        - waypoint
+${at(8, domainArgs)}
+        - --serviceCluster
+        - {{ printf "%s.$(POD_NAMESPACE)" .ServiceAccount | quote }}
+${at(8, logLevelArgs)}
+${at(8, jsonLogArg)}
+        {{- with $p.outlierLogPath }}
+        - {{ printf "--outlierLogPath=%s" . | quote }}
+        {{- end }}
+        env:
+${at(8, downwardEnv("ISTIO_META_SERVICE_ACCOUNT", "spec.serviceAccountName"))}
+${at(8, downwardEnv("ISTIO_META_NODE_NAME", "spec.nodeName"))}
+${at(8, proxyEnvHead)}
+${at(8, proxyMetadataEnv)}
+${at(8, proxyEnvRuntime)}
+        - name: ISTIO_META_CLUSTER_ID
+          value: {{ $g.multiCluster.clusterName | default "Kubernetes" | quote }}
+        {{- with $network }}
+        - name: ISTIO_META_NETWORK
+          value: {{ . | quote }}
+        {{- if eq $.ControllerLabel "istio.io-eastwest-controller" }}
+        - name: ISTIO_META_REQUESTED_NETWORK_VIEW
+          value: {{ . | quote }}
+        {{- end }}
+        {{- end }}
+        - name: ISTIO_META_INTERCEPTION_MODE
+          value: REDIRECT
+        - name: ISTIO_META_WORKLOAD_NAME
+          value: {{ .DeploymentName | quote }}
+        - name: ISTIO_META_OWNER
+          value: {{ printf "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" .Namespace .DeploymentName | quote }}
+${at(8, proxyEnvMesh)}
+${resourcesField(8)}
+${at(8, controllerProbes)}
+        securityContext:
+${at(10, restrictedSecurityContext)}
+          {{- with $gateways.seccompProfile }}
+          seccompProfile:
+            {{- toYaml . | trim | nindent 12 }}
+          {{- end }}
+        volumeMounts:
+        - name: workload-socket
+          mountPath: /var/run/secrets/workload-spiffe-uds
+        {{- if eq $pilotCertProvider "istiod" }}
+        - name: istiod-ca-cert
+          mountPath: /var/run/secrets/istio
+        {{- end }}
+        - name: istio-data
+          mountPath: /var/lib/istio/data
+        - name: istio-envoy
+          mountPath: /etc/istio/proxy
+        - name: istio-token
+          mountPath: /var/run/secrets/tokens
+        - name: istio-podinfo
+          mountPath: /etc/istio/pod
+      volumes:
+      - name: workload-socket
+        emptyDir: {}
+      - name: istio-envoy
+        emptyDir:
+          medium: Memory
+      {{- /* declared, unmounted, as istiod's chart declares them, so the applied pod is the same */}}
+      - name: go-proxy-envoy
+        emptyDir:
+          medium: Memory
+      - name: istio-data
+        emptyDir: {}
+      - name: go-proxy-data
+        emptyDir: {}
+      - name: istio-podinfo
+        downwardAPI:
+          items:
+          - path: labels
+            fieldRef:
+              fieldPath: metadata.labels
+          - path: annotations
+            fieldRef:
+              fieldPath: metadata.annotations
+${at(6, istiodTokenVolume("istio-token"))}
+${at(6, istiodCaCertVolume)}
+${at(6, podImagePullSecrets)}`;
 
 // Ambient waypoints: the same objects, an Envoy in waypoint mode receiving HBONE (15008) from ztunnel. The
 // pod opts out of ambient capture itself (`istio.io/dataplane-mode: none`): ztunnel must not redirect the
 // waypoint's own traffic back into a waypoint.
 export const waypointTemplate = controllerTemplate({
   name: "waypoint",
-  proxyType: "waypoint",
   defaultServiceType: "ClusterIP",
   podLabels: ' "istio.io/dataplane-mode" "none"',
-  extraPorts: "\n        - name: hbone\n          containerPort: 15008\n          protocol: TCP",
-  settings: "$g.waypoint",
+  // the controller hands each class its own label value
+  managedBy: ".ControllerLabel",
+  // ztunnel and sidecars prefer a waypoint in their own zone
+  serviceAnnotations: '(mergeMaps (strdict "networking.istio.io/traffic-distribution" "PreferClose") $annotations)',
+  podSpec: waypointPodSpec,
 });

@@ -1,7 +1,9 @@
 // mesh's own injection templates for the `istio-sidecar-injector` ConfigMap (docs/design/injection.md). The
 // manifest renderer wraps these into `data.config`; istiod parses every entry at start-up.
+import { agentgatewayTemplate } from "./agentgateway.js";
 import { gatewayTemplate } from "./gateway.js";
 import { grpcAgentTemplate } from "./grpc-agent.js";
+import { grpcSimpleTemplate } from "./grpc-simple.js";
 import { kubeGatewayTemplate, waypointTemplate } from "./gateway-controller.js";
 import { sidecarTemplate } from "./sidecar.js";
 
@@ -22,7 +24,9 @@ export function injectionTemplates(): Record<string, string> {
     gateway: gatewayTemplate,
     "kube-gateway": kubeGatewayTemplate,
     waypoint: waypointTemplate,
+    "grpc-simple": grpcSimpleTemplate,
     "grpc-agent": grpcAgentTemplate,
+    agentgateway: agentgatewayTemplate,
   };
 }
 
