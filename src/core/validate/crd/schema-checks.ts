@@ -2,6 +2,7 @@ import type { FieldError } from "../field-errors.js";
 import type { StructuralSchema } from "../schema-types.js";
 import { re2SyntaxError } from "../patterns.js";
 import { parseCelExpression } from "../cel/rules.js";
+import { unescapeFieldName } from "../cel/property-names.js";
 import { crdCostErrors } from "./cost-limits.js";
 
 type Path = (string | number)[];
@@ -46,7 +47,7 @@ function walkSchemas(root: StructuralSchema, rootPath: Path, errors: FieldError[
       }
     }
     const rules = node["x-kubernetes-validations"];
-    if (Array.isArray(rules)) rules.forEach((rule, index) => checkRule(rule, [...path, "x-kubernetes-validations", index], errors));
+    if (Array.isArray(rules)) rules.forEach((rule, index) => checkRule(rule, node, [...path, "x-kubernetes-validations", index], errors));
     for (const [name, property] of Object.entries(node.properties ?? {}))
       pending.push({ schema: property, path: [...path, "properties", name] });
     if (node.items && typeof node.items === "object") pending.push({ schema: node.items, path: [...path, "items"] });
@@ -61,12 +62,12 @@ function walkSchemas(root: StructuralSchema, rootPath: Path, errors: FieldError[
   }
 }
 
-function checkRule(rule: unknown, path: Path, errors: FieldError[]): void {
+function checkRule(rule: unknown, self: StructuralSchema, path: Path, errors: FieldError[]): void {
   const { rule: expression, messageExpression } = (rule ?? {}) as { rule?: unknown; messageExpression?: unknown };
   if (typeof expression !== "string" || expression.trim() === "") {
     errors.push({ type: "Required", path: [...path, "rule"], code: "CEL_COMPILE", origin: "cel", detail: "" });
   } else {
-    const problem = compileProblem(expression);
+    const problem = compileProblem(expression, self);
     if (problem) errors.push(invalid([...path, "rule"], "CEL_COMPILE", "cel", expression, `compilation failed: ${problem}`));
   }
   if (typeof messageExpression === "string" && messageExpression.trim() !== "") {
@@ -85,8 +86,11 @@ function checkRule(rule: unknown, path: Path, errors: FieldError[]): void {
   }
 }
 
-/** A syntax error or parser limit, or a constant regular expression RE2 rejects where the API server compiles it up front. */
-function compileProblem(expression: string): string | undefined {
+/**
+ * A syntax error or parser limit, a constant regular expression RE2 rejects where the API server compiles it up
+ * front, or (with `self`, the schema the rule sits on) a field of `self` the schema does not declare.
+ */
+function compileProblem(expression: string, self?: StructuralSchema): string | undefined {
   let parsed: unknown;
   try {
     parsed = parseCelExpression(expression);
@@ -97,8 +101,59 @@ function compileProblem(expression: string): string | undefined {
     const problem = re2SyntaxError(pattern);
     if (problem) return `program instantiation failed: ${problem}`;
   }
+  const undefinedField = self ? undefinedSelfField(parsed, self) : undefined;
+  if (undefinedField) return `undefined field '${undefinedField}'`;
   return undefined;
 }
+
+/**
+ * The API server type-checks rules against the schema: selecting a field an object schema does not declare is a
+ * compile error. mesh has no CEL type checker, so only the certain cases are judged: a chain of plain field
+ * selections starting at `self`, through object schemas whose fields are closed (properties only: no
+ * additionalProperties, x-kubernetes-preserve-unknown-fields or embedded resource); apiVersion, kind and
+ * metadata are never judged.
+ */
+function undefinedSelfField(root: unknown, self: StructuralSchema): string | undefined {
+  const schemaOf = (node: Node | undefined): StructuralSchema | undefined => {
+    const kind = node?.exprKind;
+    if (kind?.case === "identExpr") return kind.value?.name === "self" ? self : undefined;
+    if (kind?.case !== "selectExpr" || kind.value?.testOnly === true) return undefined;
+    const operand = schemaOf(kind.value?.operand as Node | undefined);
+    return operand?.properties?.[unescapeFieldName(String(kind.value?.field))];
+  };
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (!value || typeof value !== "object" || ArrayBuffer.isView(value)) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+      continue;
+    }
+    const kind = (value as Node).exprKind;
+    if (kind?.case === "selectExpr" && kind.value?.testOnly !== true) {
+      const operand = schemaOf(kind.value?.operand as Node | undefined);
+      const field = unescapeFieldName(String(kind.value?.field));
+      if (operand && hasClosedFields(operand) && !(field in (operand.properties ?? {})) && !resourceFields.has(field)) return field;
+    }
+    for (const inner of Object.values(value)) if (inner && typeof inner === "object") pending.push(inner);
+  }
+  return undefined;
+}
+
+function hasClosedFields(schema: StructuralSchema): boolean {
+  const node = schema as StructuralSchema & Record<string, unknown>;
+  return (
+    node.type === "object" &&
+    node.properties !== undefined &&
+    Object.keys(node.properties).length > 0 &&
+    node.additionalProperties === undefined &&
+    node["x-kubernetes-preserve-unknown-fields"] !== true &&
+    node["x-kubernetes-embedded-resource"] !== true
+  );
+}
+
+/** Present on every resource root whether the schema lists them or not (not tracked here, so never judged). */
+const resourceFields = new Set(["apiVersion", "kind", "metadata"]);
 
 interface Node {
   exprKind?: { case?: string; value?: Record<string, unknown> };

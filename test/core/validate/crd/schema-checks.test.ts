@@ -59,6 +59,33 @@ describe("crdSchemaErrors: what the API server refuses when it admits a CRD", ()
     expect(crdSchemaErrors(crdWith(withRule({ rule: "self.name ==" })))[0]!.code).toBe("CEL_COMPILE");
   });
 
+  it("refuses a rule selecting a field of self that the schema does not declare, only where that is certain", () => {
+    expect(messages(withRule({ rule: "self.nmae == 'a'" }))).toEqual([
+      `${at}.x-kubernetes-validations[0].rule: Invalid value: "self.nmae == 'a'": compilation failed: undefined field 'nmae'`,
+    ]);
+    const nested: StructuralSchema = {
+      type: "object",
+      properties: { target: { type: "object", properties: { port: { type: "integer" } } } },
+      "x-kubernetes-validations": [{ rule: "self.target.prot > 0" }],
+    };
+    expect(messages(nested)).toEqual([expect.stringContaining("compilation failed: undefined field 'prot'")]);
+    // Declared fields, escaped names, presence tests, open objects and the resource fields are not judged.
+    const open: StructuralSchema = {
+      type: "object",
+      properties: {
+        "x-y": { type: "string" },
+        free: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { a: { type: "string" } } },
+        map: { type: "object", additionalProperties: { type: "string" } },
+      },
+      "x-kubernetes-validations": [
+        { rule: "self.x__dash__y == 'a' && self.free.b == 'c' && self.map.anything == 'd'" },
+        { rule: "!has(self.other) && self.metadata.name != ''" },
+        { rule: "self.all(k, k.nope == 1)" },
+      ],
+    };
+    expect(messages(open)).toEqual([]);
+  });
+
   it("refuses rules past cel-go's parser limits without exhausting the stack", () => {
     const deep = `${"(".repeat(5000)}true${")".repeat(5000)}`;
     expect(messages(withRule({ rule: deep }))).toEqual([
