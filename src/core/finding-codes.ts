@@ -247,7 +247,7 @@ export const FINDING_CODES: readonly FindingCode[] = [
     "CEL_COMPILE",
     "error",
     "A validation rule does not compile",
-    "The CRD's CEL rule is invalid: the API server refuses the CustomResourceDefinition (syntax error, parser limit, or a constant find/findAll pattern RE2 rejects).",
+    "The CRD's CEL rule is invalid: the API server refuses the CustomResourceDefinition (syntax error, parser limit, a constant find/findAll pattern RE2 rejects, or an undefined field of self).",
   ),
   row(
     "CRD_PATTERN",
