@@ -243,7 +243,18 @@ export const FINDING_CODES: readonly FindingCode[] = [
     "A validation rule could not be evaluated",
     "Evaluating the CEL rule failed on this object, which the API server treats as a rejection.",
   ),
-  row("CEL_COMPILE", "error", "A validation rule does not compile", "The CRD's CEL rule is invalid (a --crds input with a broken rule)."),
+  row(
+    "CEL_COMPILE",
+    "error",
+    "A validation rule does not compile",
+    "The CRD's CEL rule is invalid: the API server refuses the CustomResourceDefinition (syntax error, parser limit, a constant find/findAll pattern RE2 rejects, or an undefined field of self).",
+  ),
+  row(
+    "CRD_PATTERN",
+    "error",
+    "A CRD's pattern is not a valid RE2 regular expression",
+    "The API server compiles every `pattern` of a CRD's schema with RE2 and refuses the CustomResourceDefinition when one does not compile (lookahead, backreferences and other backtracking-only syntax).",
+  ),
   row(
     "CEL_COST_LIMIT",
     "error",

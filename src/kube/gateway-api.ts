@@ -54,7 +54,9 @@ export class CancelledError extends FindingsError {
 export async function readRequestedBundle(options: EnsureOptions, progress: GatewayApiProgress = () => {}) {
   const env = options.env ?? process.env;
   const request = resolveBundleRequest(options, env);
-  progress({ kind: "step", message: `Reading the Gateway API ${request.version} ${request.channel} bundle` });
+  const which = [request.version, request.channel].filter(Boolean).join(" ");
+  const from = request.origin === "file" ? ` from ${request.source.path === "-" ? "standard input" : request.source.path}` : "";
+  progress({ kind: "step", message: `Reading the Gateway API ${which ? `${which} ` : ""}bundle${from}` });
   const obtained = await obtainBundle(request, {
     env,
     homeDir: options.homeDir ?? (env.HOME || homedir()),
@@ -103,13 +105,13 @@ export async function ensureGatewayApiCrds(
   options: EnsureOptions,
   progress: GatewayApiProgress = () => {},
 ): Promise<EnsureResult> {
-  const { request, obtained } = await readRequestedBundle(options, progress);
+  const { obtained } = await readRequestedBundle(options, progress);
   const { bundle } = obtained;
 
   const state = await readInstalledState(cluster);
   const decision = decideInstall(
     state,
-    { version: bundle.version, release: request.release, channel: bundle.channel, crds: bundle.summaries },
+    { version: bundle.version, release: bundle.release, channel: bundle.channel, crds: bundle.summaries },
     { force: options.force === true },
   );
   if (decision.action === "refuse") {

@@ -2,7 +2,7 @@
 // sprig + Helm's functions) with the values istioctl 1.30.3 hands each chart (./chart-harness/istioctl-inputs.ts).
 // Objects are compared after the normalisations listed in ./chart-harness/compare.ts.
 //
-// Covered: the default, demo, minimal, ambient and remote profiles, one variation per knob of the charts'
+// Covered: the default, demo, minimal, ambient, remote, openshift and openshift-ambient profiles, one variation per knob of the charts'
 // values.yaml, and the gateways' component settings. A profile must render identically; a variation must add no
 // difference to those of its baseline (the same overlay without the varied setting), so a difference every render
 // shares is counted once, on the profiles. Every case must be identical except the ones listed, with
@@ -25,7 +25,7 @@ import knownDifferences from "./chart-harness/known-differences.json" with { typ
 type Json = Record<string, unknown>;
 const known = knownDifferences as Record<string, string>;
 
-const profileCases: Variation[] = ["default", "demo", "minimal", "ambient", "remote"].map((profile) => ({
+const profileCases: Variation[] = ["default", "demo", "minimal", "ambient", "remote", "openshift", "openshift-ambient"].map((profile) => ({
   id: `profile:${profile}`,
   group: "profiles",
   overlay: { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { profile } },
@@ -136,7 +136,7 @@ describe.skipIf(!haveGo)(`mesh manifest generate against Istio ${istioVersion}'s
       );
   });
 
-  it("covers the five profiles and at least 150 value variations", () => {
+  it("covers the seven profiles and at least 150 value variations", () => {
     expect(cases.filter((variation) => variation.group !== "profiles").length).toBeGreaterThanOrEqual(150);
   });
 

@@ -11,14 +11,14 @@ const released = (profile: Record<string, any>) =>
   profile.spec?.hub === "registry.istio.io/testing"
     ? { ...profile, spec: { ...profile.spec, hub: "docker.io/istio", tag: "1.30.3" } }
     : profile;
-const notShipped = ["openshift-ambient.yaml", "openshift.yaml"];
+const notShipped: string[] = [];
 
 describe("profiles/ against Istio 1.30.3's profiles", () => {
   const upstream = readdirSync(reference)
     .filter((file) => file.endsWith(".yaml"))
     .sort();
 
-  it("ships every upstream profile except the OpenShift ones", () => {
+  it("ships every upstream profile", () => {
     const shipped = readdirSync(ours)
       .filter((file) => file.endsWith(".yaml"))
       .sort();

@@ -68,6 +68,14 @@ describe("cluster flags", () => {
         expect(result.exitCode).toBe(3);
       },
     );
+
+    it("mesh analyze --cluster takes --timeout as istioctl analyze does", async () => {
+      const result = await runMesh(["analyze", "--cluster", istio, "--timeout", "1s", "--request-timeout", "10m"], {
+        env: { KUBECONFIG: kubeconfig },
+      });
+      expect(result.stderr).toContain("Error: stopped after 1s (--timeout 1s): the cluster work did not finish in time");
+      expect(result.exitCode).toBe(3);
+    });
   });
 });
 

@@ -161,6 +161,68 @@ describe("mesh gateway-api install", () => {
     expect(world.mirror.requests).toEqual([]);
   });
 
+  it("reads the version and channel of a --from-file bundle from its CRDs' annotations", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const path = `${world.cacheHome}/experimental.yaml`;
+    writeFileSync(path, syntheticBundle("v1.2.1", "experimental"));
+    const result = await world.gatewayApi(["install", "--from-file", path, "-y"]);
+    expect(result.stderr).toContain(`Reading the Gateway API bundle from ${path}`);
+    expect(result.stderr).toMatch(/Bundle v1\.2\.1 \(experimental\) from .*experimental\.yaml/);
+    expect(result.exitCode).toBe(0);
+    expect(world.crds()).toHaveLength(10);
+    // A flag still pins what the file must be.
+    const pinned = await world.gatewayApi(["install", "--from-file", path, "--channel", "standard", "-y"]);
+    expect(pinned.exitCode).toBe(2);
+    expect(pinned.stderr).toContain("is not the v1.2.1 standard bundle");
+  });
+
+  it.each([
+    [
+      "no bundle-version annotation",
+      { crd: { bundleVersion: null } },
+      /no CRD in it carries the gateway\.networking\.k8s\.io\/bundle-version annotation/,
+    ],
+    [
+      "two versions",
+      {
+        mutate: (documents: Array<Record<string, any>>) =>
+          documents.map((d, i) =>
+            i === 0
+              ? {
+                  ...d,
+                  metadata: {
+                    ...d.metadata,
+                    annotations: { ...d.metadata.annotations, "gateway.networking.k8s.io/bundle-version": "v1.5.1" },
+                  },
+                }
+              : d,
+          ),
+      },
+      /its CRDs name v1\.2\.1 and v1\.5\.1/,
+    ],
+    ["no channel annotation", { crd: { channel: null } }, /no CRD in it carries the gateway\.networking\.k8s\.io\/channel annotation/],
+  ])("refuses a --from-file bundle without --version when it cannot tell the release (%s)", async (_name, options, message) => {
+    const { writeFileSync } = await import("node:fs");
+    const path = `${world.cacheHome}/unknown.yaml`;
+    writeFileSync(path, syntheticBundle("v1.2.1", "standard", options));
+    const result = await world.gatewayApi(["install", "--from-file", path, "-y"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`cannot tell which Gateway API release ${path} holds`);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain("Pass --");
+    expect(world.writes()).toEqual([]);
+  });
+
+  it("refuses an untested version read from a --from-file bundle unless --force", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const path = `${world.cacheHome}/v1.6.0.yaml`;
+    writeFileSync(path, syntheticBundle("v1.6.0", "standard"));
+    const result = await world.gatewayApi(["install", "--from-file", path, "-y"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`Gateway API v1.6.0 (read from ${path}) is not a version mesh supports`);
+    expect(world.writes()).toEqual([]);
+  });
+
   it("reads the bundle from standard input with --from-file - (kubectl kustomize … | mesh gateway-api install)", async () => {
     const result = await world.gatewayApi(["install", "--version", "v1.2.1", "--from-file", "-", "-y"], {
       input: syntheticBundle("v1.2.1", "standard"),

@@ -39,9 +39,14 @@ describe("mesh manifest generate --set profile=ambient", () => {
     expect(attachments[0].metadata.labels["operator.istio.io/component"]).toBe("Cni");
   });
 
-  it("exits 2 naming the setting it cannot render: the OpenShift CNI platform", async () => {
-    const result = await runMesh(["manifest", "generate", "--set", "profile=ambient", "--set", "values.global.platform=openshift"]);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("values.global.platform=openshift");
+  it("renders the OpenShift CNI platform (it used to be refused), as the openshift-ambient profile does", async () => {
+    for (const sets of [["profile=ambient", "values.global.platform=openshift"], ["profile=openshift-ambient"]]) {
+      const result = await runMesh(["manifest", "generate", ...sets.flatMap((set) => ["--set", set]), "-o", "json"]);
+      expect(result.exitCode).toBe(0);
+      const items = JSON.parse(result.stdout).items;
+      const config = items.find((object: any) => object.kind === "ConfigMap" && object.metadata.name === "istio-cni-config");
+      expect(config.data).toMatchObject({ CHAINED_CNI_PLUGIN: "false", CNI_CONF_NAME: "istio-cni.conf" });
+      expect(items.some((object: any) => object.kind === "NetworkAttachmentDefinition")).toBe(true);
+    }
   });
 });

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
@@ -104,6 +106,27 @@ describe("mesh validate", () => {
     const onlyCrds = await runMesh(["validate", "--crds", crd, "test/fixtures/validate/valid-widget.yaml", "--skip", "Widget"]);
     expect(onlyCrds.exitCode).toBe(1);
     expect(onlyCrds.stdout).toContain("CustomResourceDefinition gadgets.test.mesh.dev");
+  });
+
+  it("rejects a CRD the API server would refuse: a pattern RE2 cannot compile, a rule that does not parse", async () => {
+    const crd = readFileSync("test/fixtures/validate/widgets-crd.yaml", "utf8")
+      .replace("enum: [small, medium, large]", "enum: [small, medium, large]\n                pattern: '^(?!huge)'")
+      .replace(`"self.replicas <= self.maxReplicas"`, `"self.replicas <= "`);
+    const directory = mkdtempSync(join(tmpdir(), "mesh-e2e-crd-"));
+    writeFileSync(join(directory, "crd.yaml"), crd);
+    for (const args of [
+      [join(directory, "crd.yaml")],
+      ["--crds", join(directory, "crd.yaml"), "test/fixtures/validate/valid-widget.yaml"],
+    ]) {
+      const result = await runMesh(["validate", ...args]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toMatch(
+        /error CRD_PATTERN .*properties\.size\.pattern: Invalid value: "\^\(\?!huge\)": must be a valid regular expression/,
+      );
+      expect(result.stdout).toMatch(
+        /error CEL_COMPILE .*x-kubernetes-validations\[0\]\.rule: Invalid value: "self\.replicas <= ": compilation failed/,
+      );
+    }
   });
 
   it("downloads --crds from a loopback URL", async () => {

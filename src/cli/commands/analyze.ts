@@ -2,7 +2,8 @@ import { Option, type Command } from "commander";
 import type { GatewayApiVersion } from "../../core/versions.js";
 import type { CheckedResource, Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
-import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
+import { channelOption, collect, gatewayApiVersionOption, timeoutOption } from "../options.js";
+import { withinTimeout } from "../cluster-access.js";
 
 interface AnalyzeFlags {
   channel: string;
@@ -15,6 +16,7 @@ interface AnalyzeFlags {
   revision?: string;
   cluster?: boolean;
   requestTimeout: string;
+  timeout?: string;
   analyzer: string[];
   suppress: string[];
 }
@@ -38,6 +40,7 @@ export function register(program: Command, context: CliContext): void {
       "also analyse the live objects analysers read (Services, Pods, Istio resources…) from the cluster of --kubeconfig/--context",
     )
     .option("--request-timeout <duration>", "timeout of each cluster request (with --cluster)", "30s")
+    .addOption(timeoutOption())
     .addOption(channelOption("Gateway API channel of the cluster"))
     .addOption(gatewayApiVersionOption("Gateway API bundle version of the cluster"))
     .option("--crds <path|url>", "CustomResourceDefinition files, directories or https URLs for custom resources (repeatable)", collect, [])
@@ -86,7 +89,9 @@ export function register(program: Command, context: CliContext): void {
       const crds = flags.crds.length > 0 ? await loadCrdObjects(flags.crds, readStdin) : [];
       const loaded = await loadDocuments(args, { readStdin });
       const meshConfig = flags.meshconfig ? await readMeshConfig(flags.meshconfig, readStdin) : undefined;
-      const live = flags.cluster ? await readClusterObjects(context, command, flags.requestTimeout) : undefined;
+      const live = flags.cluster
+        ? await withinTimeout(flags.timeout, () => readClusterObjects(context, command, flags.requestTimeout))
+        : undefined;
       const { validateDocuments, reportFails } = await import("../../core/validate/index.js");
       const options = {
         gatewayApiVersion: flags.gatewayApiVersion,

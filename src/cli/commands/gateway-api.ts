@@ -43,9 +43,17 @@ export function register(program: Command, context: CliContext): void {
     .command("install")
     .description("Install or upgrade the Gateway API CRDs (server-side apply, field manager mesh)")
     .addOption(
-      new Option("--version <version>", "Gateway API release, e.g. v1.2.1 or 1.2.1 (default: v1.5.1)").argParser(withVersionPrefix),
+      new Option(
+        "--version <version>",
+        "Gateway API release, e.g. v1.2.1 or 1.2.1 (default: v1.5.1; with --from-file, the version the bundle's CRDs name)",
+      ).argParser(withVersionPrefix),
     )
-    .addOption(new Option("--channel <channel>", "release channel").choices(["standard", "experimental"]).default("standard"))
+    .addOption(
+      new Option(
+        "--channel <channel>",
+        "release channel (default: standard; with --from-file, the channel the bundle's CRDs name)",
+      ).choices(["standard", "experimental"]),
+    )
     .option("--base-url <url>", "mirror with the release layout (also $MESH_GATEWAY_API_BASE_URL)")
     .option("--from-file <path>", "use a bundle file instead of downloading (air-gapped installs; - reads stdin)")
     .option("--sha256 <hex>", "refuse a bundle whose SHA-256 differs")

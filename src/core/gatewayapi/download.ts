@@ -2,8 +2,15 @@ import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { InputError, MeshError } from "../errors.js";
 import { bundleCacheEntry, cacheRoot, formatChecksumFile, parseChecksumFile, type BundleCacheEntry } from "./cache.js";
-import { isLoopbackHost, type BundleRequest } from "./request.js";
-import { parseBundleText, sha256Hex, verifyBundleDocuments, type BundleDocument, type VerifiedBundle } from "./verify.js";
+import { fileExpectation, isLoopbackHost, type BundleRequest, type DownloadRequest } from "./request.js";
+import {
+  bundleAnnotations,
+  parseBundleText,
+  sha256Hex,
+  verifyBundleDocuments,
+  type BundleDocument,
+  type VerifiedBundle,
+} from "./verify.js";
 
 /**
  * The one module of the core that touches the network and the disk: it reads a bundle from a file, the cache
@@ -33,12 +40,14 @@ export interface ObtainedBundle {
 }
 
 export async function obtainBundle(request: BundleRequest, options: ObtainOptions): Promise<ObtainedBundle> {
-  if (request.source.kind === "file") {
+  if (request.origin === "file") {
     const path = request.source.path;
     const bytes = path === "-" ? await readBundleStdin(options) : await readBundleFile(path);
     const location = path === "-" ? "standard input" : path;
     checkPin(bytes, request, location);
-    return { bundle: verifyBytes(bytes, request, location), origin: "file", location, warnings: [] };
+    const documents = parseBundleText(bytes.toString("utf8"), location);
+    const expected = fileExpectation(request, bundleAnnotations(documents), location);
+    return { bundle: verifyBundleDocuments(documents, expected, location, sha256Hex(bytes)), origin: "file", location, warnings: [] };
   }
   const url = request.source.url;
   const entry = bundleCacheEntry(cacheRoot(options.env, options.homeDir), request.version, request.channel);
@@ -83,11 +92,7 @@ async function readBundleFile(path: string): Promise<Buffer> {
   }
 }
 
-function verifyBytes(bytes: Buffer, request: BundleRequest, origin: string): VerifiedBundle {
-  return verifyDocuments(bytes, request, origin).bundle;
-}
-
-function verifyDocuments(bytes: Buffer, request: BundleRequest, origin: string): { bundle: VerifiedBundle; documents: BundleDocument[] } {
+function verifyDocuments(bytes: Buffer, request: DownloadRequest, origin: string): { bundle: VerifiedBundle; documents: BundleDocument[] } {
   const documents = parseBundleText(bytes.toString("utf8"), origin);
   return { bundle: verifyBundleDocuments(documents, request, origin, sha256Hex(bytes)), documents };
 }
@@ -103,7 +108,7 @@ function checkPin(bytes: Buffer, request: BundleRequest, origin: string): void {
 }
 
 /** A cache entry counts only if its recorded checksum, the pin and the verification all agree. */
-async function readCache(entry: BundleCacheEntry, request: BundleRequest, warnings: string[]): Promise<VerifiedBundle | undefined> {
+async function readCache(entry: BundleCacheEntry, request: DownloadRequest, warnings: string[]): Promise<VerifiedBundle | undefined> {
   let bytes: Buffer;
   let recorded: string | undefined;
   try {

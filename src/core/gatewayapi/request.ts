@@ -1,5 +1,7 @@
-import { UsageError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import {
+  BUNDLE_VERSION_ANNOTATION,
+  CHANNEL_ANNOTATION,
   CHANNELS,
   DEFAULT_CHANNEL,
   DEFAULT_VERSION,
@@ -20,13 +22,31 @@ export type BundleSource =
   | { kind: "file"; path: string };
 
 /** A fully checked description of which bundle to use and how to trust it. */
-export interface BundleRequest {
+export type BundleRequest = DownloadRequest | FileRequest;
+
+interface PinnedRelease {
   version: string;
   release: ReleaseVersion;
   channel: Channel;
-  source: BundleSource;
+}
+
+export interface DownloadRequest extends PinnedRelease {
+  origin: "download";
+  source: Extract<BundleSource, { kind: "url" }>;
   /** Lower-case hex SHA-256 the bundle must have, when pinned. */
   sha256: string | undefined;
+}
+
+/**
+ * `--from-file`: the version and channel the user gave, or undefined where the bundle's own annotations are to
+ * tell (fileExpectation), as `kubectl apply -f` of the file would install whatever it holds.
+ */
+export interface FileRequest extends Partial<PinnedRelease> {
+  origin: "file";
+  source: Extract<BundleSource, { kind: "file" }>;
+  sha256: string | undefined;
+  /** --force: a version mesh has not been tested with is allowed (still verified). */
+  allowUntestedVersion: boolean;
 }
 
 export interface BundleRequestOptions {
@@ -42,22 +62,6 @@ export interface BundleRequestOptions {
 
 /** Turns flags and environment into a request, refusing contradictions before anything is read. */
 export function resolveBundleRequest(options: BundleRequestOptions, env: Record<string, string | undefined>): BundleRequest {
-  const version = (options.version ?? DEFAULT_VERSION).trim();
-  const release = parseReleaseVersion(version);
-  if (!release) {
-    throw new UsageError(`"${version}" is not a Gateway API release version`, {
-      hint: `Use a release tag such as ${DEFAULT_VERSION} (supported: ${SUPPORTED_VERSIONS.join(", ")}).`,
-    });
-  }
-  if (!isSupportedVersion(version) && !options.force) {
-    throw new UsageError(`Gateway API ${version} is not a version mesh supports`, {
-      hint: `Supported: ${SUPPORTED_VERSIONS.join(", ")}. Pass --force to try ${version} anyway (the bundle is still verified).`,
-    });
-  }
-  const channel = options.channel ?? DEFAULT_CHANNEL;
-  if (!isChannel(channel)) {
-    throw new UsageError(`unknown Gateway API channel "${channel}"`, { hint: `Use one of: ${CHANNELS.join(", ")}.` });
-  }
   const sha256 = options.sha256 === undefined ? undefined : parseSha256(options.sha256);
   if (options.fromFile !== undefined) {
     if (options.baseUrl !== undefined) {
@@ -65,13 +69,82 @@ export function resolveBundleRequest(options: BundleRequestOptions, env: Record<
         hint: "Pass only one of them.",
       });
     }
-    return { version, release, channel, source: { kind: "file", path: options.fromFile }, sha256 };
+    const version = options.version === undefined ? undefined : checkedVersion(options.version, options.force === true);
+    const channel = options.channel === undefined ? undefined : checkedChannel(options.channel);
+    return {
+      origin: "file",
+      ...(version ? { version: version.version, release: version.release } : {}),
+      ...(channel ? { channel } : {}),
+      source: { kind: "file", path: options.fromFile },
+      sha256,
+      allowUntestedVersion: options.force === true,
+    };
   }
+  const { version, release } = checkedVersion(options.version ?? DEFAULT_VERSION, options.force === true);
+  const channel = checkedChannel(options.channel ?? DEFAULT_CHANNEL);
   const chosenBase = options.baseUrl ?? nonEmpty(env[BASE_URL_ENV]);
   const base = chosenBase ?? OFFICIAL_BASE_URL;
   const url = bundleUrl(base, version, channel, chosenBase === options.baseUrl ? "--base-url" : BASE_URL_ENV);
   checkTransport(url, options.insecureHttp === true);
-  return { version, release, channel, source: { kind: "url", url: url.href, mirror: chosenBase !== undefined }, sha256 };
+  return {
+    origin: "download",
+    version,
+    release,
+    channel,
+    source: { kind: "url", url: url.href, mirror: chosenBase !== undefined },
+    sha256,
+  };
+}
+
+function checkedVersion(text: string, force: boolean, readFrom?: string): { version: string; release: ReleaseVersion } {
+  const version = text.trim();
+  const release = parseReleaseVersion(version);
+  const found = readFrom ? ` (read from ${readFrom})` : "";
+  if (!release) {
+    throw new UsageError(`"${version}"${found} is not a Gateway API release version`, {
+      hint: `Use a release tag such as ${DEFAULT_VERSION} (supported: ${SUPPORTED_VERSIONS.join(", ")}).`,
+    });
+  }
+  if (!isSupportedVersion(version) && !force) {
+    throw new UsageError(`Gateway API ${version}${found} is not a version mesh supports`, {
+      hint: `Supported: ${SUPPORTED_VERSIONS.join(", ")}. Pass --force to try ${version} anyway (the bundle is still verified).`,
+    });
+  }
+  return { version, release };
+}
+
+function checkedChannel(channel: string): Channel {
+  if (!isChannel(channel)) {
+    throw new UsageError(`unknown Gateway API channel "${channel}"`, { hint: `Use one of: ${CHANNELS.join(", ")}.` });
+  }
+  return channel;
+}
+
+/**
+ * What a `--from-file` bundle must be: the version and channel given as flags, the rest read from the
+ * annotations its CRDs carry. When they do not name exactly one version (or channel), mesh cannot tell which
+ * release the file is and refuses rather than guess; verification then checks every CRD against the result.
+ */
+export function fileExpectation(request: FileRequest, annotations: BundleAnnotations, origin: string): PinnedRelease {
+  const pick = (flag: "--version" | "--channel", annotation: string, found: ReadonlySet<string>): string => {
+    if (found.size === 1) return [...found][0]!;
+    const what =
+      found.size === 0 ? `no CRD in it carries the ${annotation} annotation` : `its CRDs name ${[...found].sort().join(" and ")}`;
+    throw new InputError(`cannot tell which Gateway API release ${origin} holds: ${what}`, {
+      hint: `Pass ${flag} (with --version and --channel mesh checks every CRD of the file against that release).`,
+    });
+  };
+  const version = request.version
+    ? { version: request.version, release: request.release! }
+    : checkedVersion(pick("--version", BUNDLE_VERSION_ANNOTATION, annotations.versions), request.allowUntestedVersion, origin);
+  const channel = request.channel ?? checkedChannel(pick("--channel", CHANNEL_ANNOTATION, annotations.channels));
+  return { ...version, channel };
+}
+
+/** The bundle-version and channel annotations found on a bundle's Gateway API CRDs. */
+export interface BundleAnnotations {
+  versions: ReadonlySet<string>;
+  channels: ReadonlySet<string>;
 }
 
 /** `<base>/<version>/<channel>-install.yaml`, the layout of upstream's release assets and of mirrors. */

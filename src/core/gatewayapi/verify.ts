@@ -3,12 +3,14 @@ import { parseManifestText } from "../documents/parse.js";
 import { InputError } from "../errors.js";
 import { isKubeObject, type KubeObject } from "../objects.js";
 import { isGatewayApiGroup, summariseCrd, type CrdSummary } from "./crd.js";
+import type { BundleAnnotations } from "./request.js";
 import { expectedCrdNames, requiredCrdNames } from "./releases.js";
 import { SAFE_UPGRADES_POLICY_NAME, shipsSafeUpgradesPolicy, type Channel, type ReleaseVersion } from "./versions.js";
 
 /** A bundle that passed every check: safe to hand to the cluster layer. */
 export interface VerifiedBundle {
   version: string;
+  release: ReleaseVersion;
   channel: Channel;
   /** Lower-case hex SHA-256 of the bundle text as received. */
   sha256: string;
@@ -23,6 +25,21 @@ export interface BundleExpectation {
   version: string;
   release: ReleaseVersion;
   channel: Channel;
+}
+
+/** The bundle-version and channel annotations of the Gateway API CRDs among the documents. */
+export function bundleAnnotations(documents: readonly BundleDocument[]): BundleAnnotations {
+  const versions = new Set<string>();
+  const channels = new Set<string>();
+  for (const { object } of documents) {
+    if (!isKubeObject(object) || object.kind !== "CustomResourceDefinition" || object.apiVersion !== CRD_API_VERSION) continue;
+    if (typeof object.metadata !== "object" || object.metadata === null) continue;
+    const summary = summariseCrd(object);
+    if (!isGatewayApiGroup(summary.group)) continue;
+    if (summary.bundleVersion !== undefined) versions.add(summary.bundleVersion);
+    if (summary.channel !== undefined) channels.add(summary.channel);
+  }
+  return { versions, channels };
 }
 
 const CRD_API_VERSION = "apiextensions.k8s.io/v1";
@@ -129,7 +146,7 @@ export function verifyBundleDocuments(
         : retryHint,
     );
   }
-  return { version: expected.version, channel: expected.channel, sha256, crds, summaries, policies };
+  return { version: expected.version, release: expected.release, channel: expected.channel, sha256, crds, summaries, policies };
 }
 
 function crdProblems(object: KubeObject, crd: CrdSummary, expected: BundleExpectation): string[] {

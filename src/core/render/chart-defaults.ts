@@ -215,6 +215,31 @@ export function gatewayDefaults(kind: "ingress" | "egress"): JsonMap {
 }
 
 /**
+ * The platform profile every chart layers above its chart profile when values.global.platform names one
+ * (docs/design/install.md §1.1), in the charts' shape: `cni` for the CNI chart (and the istiod chart's view of
+ * CNI), `pilot` for istiod, and top-level keys each chart reads as its own. Only OpenShift changes settings
+ * shared by several charts; the other platforms only move CNI directories (render/cni.ts, render/ztunnel.ts).
+ */
+export function platformProfileValues(platform: string): JsonMap {
+  if (platform !== "openshift") return {};
+  // OpenShift runs CNI plugins through Multus: Istio's plugin is its own (unchained) configuration that pods
+  // request through a NetworkAttachmentDefinition, and privileged pods (CNI, ztunnel) need the spc_t SELinux type.
+  return {
+    cni: {
+      cniBinDir: "/var/lib/cni/bin",
+      cniConfDir: "/etc/cni/multus/net.d",
+      chained: false,
+      cniConfFileName: "istio-cni.conf",
+      provider: "multus",
+    },
+    pilot: { cni: { enabled: true, provider: "multus" } },
+    seLinuxOptions: { type: "spc_t" },
+    // ztunnel runs in kube-system there, so istiod trusts that namespace's ztunnel account.
+    trustedZtunnelNamespace: "kube-system",
+  };
+}
+
+/**
  * Chart profiles selected by values.profile (docs/design/install.md §2.3); applied in every chart. Unknown names fail
  * rendering as upstream does; preview and stable are accepted with the values mesh knows of them.
  */

@@ -1,4 +1,3 @@
-import { InputError } from "../errors.js";
 import type { KubeObject } from "../objects.js";
 import { valueAt } from "../operator/merge.js";
 import { isMap, type ComponentSpec, type JsonMap } from "../operator/types.js";
@@ -6,6 +5,7 @@ import { emitYaml } from "../documents/yaml-emitter.js";
 import { cniNetworkPolicy, networkPolicyEnabled } from "./network-policy.js";
 import { helmLabels, operatorLabels } from "./labels.js";
 import { helmTruthy, imageName, layeredChartValues, stringAt } from "./values.js";
+import { platformProfileValues } from "./chart-defaults.js";
 import { scalarText } from "../json.js";
 
 /** The istio-cni chart's defaults (istioctl passes its settings under `values.cni`). */
@@ -110,12 +110,14 @@ export interface CniInput {
 /** Chart defaults < platform directories < chart profile < IstioOperator values; components.cni.hub/tag land in values.cni. */
 export function cniChartValues(input: CniInput): JsonMap {
   const platform = stringAt(input.iopValues, "global.platform");
-  if (platform === "openshift")
-    throw new InputError("component cni: mesh cannot render the Istio CNI node agent for values.global.platform=openshift yet", {
-      hint: "OpenShift chains CNI through Multus (a NetworkAttachmentDefinition mesh does not render); install CNI there with istioctl",
-    });
   const defaults = cniChartDefaults();
-  (defaults as { cni: JsonMap }).cni = { ...(defaults.cni as JsonMap), ...(platformSettings[platform] ?? {}) };
+  // The platform profile's top-level seLinuxOptions is the CNI chart's own (mesh keeps those under `cni`).
+  const ownSeLinuxOptions = platformProfileValues(platform).seLinuxOptions;
+  (defaults as { cni: JsonMap }).cni = {
+    ...(defaults.cni as JsonMap),
+    ...(platformSettings[platform] ?? {}),
+    ...(isMap(ownSeLinuxOptions) ? { seLinuxOptions: ownSeLinuxOptions } : {}),
+  };
   const values = layeredChartValues(defaults, input.iopValues);
   const cni = values.cni as JsonMap;
   if (input.component?.hub) cni.hub = input.component.hub;
@@ -165,7 +167,20 @@ export function renderCni(input: CniInput): KubeObject[] {
       metadata: { name: "istio-cni", namespace: ns, labels },
       ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((secret) => ({ name: secret })) } : {}),
     },
-    clusterRole("istio-cni", [{ apiGroups: [""], resources: ["pods", "nodes", "namespaces"], verbs: ["get", "list", "watch"] }]),
+    clusterRole("istio-cni", [
+      { apiGroups: [""], resources: ["pods", "nodes", "namespaces"], verbs: ["get", "list", "watch"] },
+      // OpenShift admits the privileged agent only through the privileged SecurityContextConstraints.
+      ...(stringAt(values, "global.platform") === "openshift"
+        ? [
+            {
+              apiGroups: ["security.openshift.io"],
+              resources: ["securitycontextconstraints"],
+              resourceNames: ["privileged"],
+              verbs: ["use"],
+            },
+          ]
+        : []),
+    ]),
     binding("istio-cni", "istio-cni", labels),
   ];
   if (repair.enabled === true) {

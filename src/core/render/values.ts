@@ -1,7 +1,7 @@
 import { InputError } from "../errors.js";
 import { clone, mergeChartValues, mergeOverlay, valueAt } from "../operator/merge.js";
 import { isMap, type IstioOperator, type JsonMap } from "../operator/types.js";
-import { chartProfileValues, istiodDefaults } from "./chart-defaults.js";
+import { chartProfileValues, istiodDefaults, platformProfileValues } from "./chart-defaults.js";
 import { scalarText } from "../json.js";
 
 /**
@@ -46,7 +46,8 @@ export function layeredChartValues(defaults: JsonMap, iopValues: JsonMap): JsonM
   if (platform !== "" && !["gke", "k3d", "k3s", "microk8s", "minikube", "openshift"].includes(platform))
     throw new InputError(`unknown platform "${platform}" in values.global.platform`);
   const compatibility = compatibilityValues(typeof iopValues.compatibilityVersion === "string" ? iopValues.compatibilityVersion : "");
-  return mergeChartValues(mergeChartValues(mergeChartValues(defaults, profile), compatibility), iopValues) as JsonMap;
+  const layered = mergeChartValues(mergeChartValues(mergeChartValues(defaults, profile), compatibility), platformProfileValues(platform));
+  return mergeChartValues(layered, iopValues) as JsonMap;
 }
 
 /**
@@ -85,6 +86,10 @@ function compatibilityValues(version: string): JsonMap {
 
 export function istiodChartValues(iopValues: JsonMap): JsonMap {
   const defaults = istiodDefaults();
+  // A platform's top-level keys are istiod's own settings, which mesh keeps under `pilot` with their defaults.
+  const platform = platformProfileValues(stringAt(iopValues, "global.platform"));
+  if (typeof platform.trustedZtunnelNamespace === "string")
+    (defaults.pilot as JsonMap).trustedZtunnelNamespace = platform.trustedZtunnelNamespace;
   const values = layeredChartValues(defaults, iopValues);
   // A chart profile may set one of istiod's own settings at the chart's top level, where the chart keeps them; mesh
   // keeps them under `pilot`, below what the IstioOperator passes there.

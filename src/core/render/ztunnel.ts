@@ -133,7 +133,7 @@ export function renderZtunnel(input: ZtunnelInput): KubeObject[] {
   if (stringAt(values, "platform") === "openshift") {
     const rbacLabels = {
       app: "ztunnel",
-      release: "istio",
+      release: "ztunnel",
       "install.operator.istio.io/owning-resource": ownerLabel(stringAt(values, "ownerName")),
       ...labels,
     };

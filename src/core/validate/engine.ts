@@ -10,7 +10,7 @@ import { pruneAndDefault } from "./structural-defaults.js";
 import { checkValues, checkValuesKnownValid } from "./value-validation.js";
 import { precompiledValueValidator } from "./ajv/validators.js";
 import { webhookErrors } from "./istio/webhook.js";
-import { crdCostErrors } from "./crd/cost-limits.js";
+import { crdSchemaErrors } from "./crd/schema-checks.js";
 import { appendAll } from "../arrays.js";
 import { builtinKindErrors } from "./kubernetes/index.js";
 
@@ -82,8 +82,8 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   const { group } = splitApiVersion(apiVersion);
   if (options.skipKinds.some((skip) => skip === kind || skip === `${group}/${kind}`)) return { identity, errors, skipped: "skip-flag" };
 
-  // The API server refuses a CRD whose rules are estimated too expensive, whatever else it holds.
-  if (kind === "CustomResourceDefinition" && group === "apiextensions.k8s.io") appendAll(errors, crdCostErrors(object));
+  // The API server refuses a CRD with an invalid pattern, a rule that does not compile or rules estimated too expensive.
+  if (kind === "CustomResourceDefinition" && group === "apiextensions.k8s.io") appendAll(errors, crdSchemaErrors(object));
   const schema = source.lookup(apiVersion, kind);
   if (!schema || !schema.served) {
     const missing = missingSchema(apiVersion, kind, schema, source, options);

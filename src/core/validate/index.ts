@@ -4,7 +4,7 @@ import { analyzeResources } from "./analyze/index.js";
 import type { AnalysisFinding, AnalyzedResource } from "./analyze/resource.js";
 import { builtinSchemaSource, kubernetesSchemaSource } from "./builtin-schemas.js";
 import { isCustomResourceDefinition, schemasFromCrd } from "./crd/objects.js";
-import { crdCostErrors } from "./crd/cost-limits.js";
+import { crdSchemaErrors } from "./crd/schema-checks.js";
 import { crdSource } from "./crd/sources.js";
 import { clusterScopedCoreKinds, validateObject, type ObjectVerdict } from "./engine.js";
 import { fieldErrorMessage, type FieldError } from "./field-errors.js";
@@ -118,7 +118,7 @@ function crdResources(options: ValidateOptions, inputs: readonly CheckedDocument
   return options.crds.flatMap((crd) => {
     const document = crdSource(crd);
     if (document && given.has(`${document.file}:${document.line}`)) return [];
-    const errors = crdCostErrors(crd);
+    const errors = crdSchemaErrors(crd);
     if (errors.length === 0) return [];
     const metadata = (crd as { metadata?: { name?: unknown } }).metadata;
     const resource = {

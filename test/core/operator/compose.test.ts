@@ -19,7 +19,18 @@ const errorOf = (run: () => unknown): InputError => {
 
 describe("profiles", () => {
   it("ships the documented profiles", () => {
-    expect(profileNames()).toEqual(["ambient", "default", "demo", "empty", "minimal", "preview", "remote", "stable"]);
+    expect(profileNames()).toEqual([
+      "ambient",
+      "default",
+      "demo",
+      "empty",
+      "minimal",
+      "openshift",
+      "openshift-ambient",
+      "preview",
+      "remote",
+      "stable",
+    ]);
   });
 
   it("layers every profile on default: demo keeps default's settings and turns egress on", () => {

@@ -317,8 +317,30 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     expect(agent.securityContext.privileged).toBe(true);
   });
 
-  it("refuses values.global.platform=openshift (its CNI chain setup is not rendered)", () => {
-    expect(() => cniObjects(["profile=ambient", "values.global.platform=openshift"])).toThrow("values.global.platform=openshift");
+  it("renders OpenShift's platform profile: Multus directories, unchained config, spc_t, the privileged SCC and the attachment", () => {
+    for (const sets of [["profile=openshift"], ["profile=ambient", "components.cni.enabled=true", "values.global.platform=openshift"]]) {
+      const objects = cniObjects(sets);
+      const config = find(objects, "ConfigMap", "istio-cni-config").data;
+      expect(config).toMatchObject({ CHAINED_CNI_PLUGIN: "false", CNI_CONF_NAME: "istio-cni.conf" });
+      const pod = find(objects, "DaemonSet", "istio-cni-node").spec.template.spec;
+      expect(pod.containers[0].securityContext.seLinuxOptions).toEqual({ type: "spc_t" });
+      expect(pod.volumes.find((volume: any) => volume.name === "cni-bin-dir").hostPath.path).toBe("/var/lib/cni/bin");
+      expect(pod.volumes.find((volume: any) => volume.name === "cni-net-dir").hostPath.path).toBe("/etc/cni/multus/net.d");
+      expect(find(objects, "ClusterRole", "istio-cni").rules).toContainEqual({
+        apiGroups: ["security.openshift.io"],
+        resources: ["securitycontextconstraints"],
+        resourceNames: ["privileged"],
+        verbs: ["use"],
+      });
+      expect(objects.some((object: any) => object.kind === "NetworkAttachmentDefinition")).toBe(true);
+    }
+  });
+
+  it("lets the IstioOperator's values override OpenShift's platform profile", () => {
+    const objects = cniObjects(["profile=openshift", "values.cni.cniBinDir=/x", "values.cni.seLinuxOptions.level=s0"]);
+    const pod = find(objects, "DaemonSet", "istio-cni-node").spec.template.spec;
+    expect(pod.volumes.find((volume: any) => volume.name === "cni-bin-dir").hostPath.path).toBe("/x");
+    expect(pod.containers[0].securityContext.seLinuxOptions).toEqual({ type: "spc_t", level: "s0" });
   });
 
   it("values.cni.provider=multus adds the NetworkAttachmentDefinition istio-cni in namespace default", () => {

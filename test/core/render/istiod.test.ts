@@ -67,6 +67,18 @@ describe("istiod Deployment", () => {
     expect(envOf([]).CA_TRUSTED_NODE_ACCOUNTS).toBe("istio-system/ztunnel");
   });
 
+  it("on OpenShift trusts ztunnel in kube-system and tells the injector that CNI goes through Multus", () => {
+    for (const sets of [["profile=openshift"], ["values.global.platform=openshift"]]) {
+      expect(envOf(sets).CA_TRUSTED_NODE_ACCOUNTS).toBe("kube-system/ztunnel");
+      const injectorValues = JSON.parse((injectorConfigMap(contextFor(sets), { templates: {} }) as any).data.values);
+      expect(injectorValues.pilot.cni).toMatchObject({ provider: "multus", chained: false, cniConfFileName: "istio-cni.conf" });
+    }
+    // The IstioOperator's values still win over the platform profile.
+    expect(envOf(["profile=openshift", "values.pilot.trustedZtunnelNamespace=ztunnel-ns"]).CA_TRUSTED_NODE_ACCOUNTS).toBe(
+      "ztunnel-ns/ztunnel",
+    );
+  });
+
   it("follows hub/tag precedence: values.global beats spec, the distroless variant is appended", () => {
     const context = contextFor(["hub=spec.example", "values.global.hub=values.example", "values.global.variant=distroless"]);
     const image = istiodImage(context, undefined);

@@ -21,7 +21,10 @@ describe("mesh's own manifest generate output", () => {
       const report = validateDocuments(parseManifestText(manifestYaml(objects), `${profile}.yaml`).documents);
       const errors = report.resources.flatMap((resource) => resource.findings).filter((finding) => finding.severity === "error");
       expect(errors).toEqual([]);
-      expect(report.resources.filter((resource) => resource.skipped)).toEqual([]);
+      // Multus's NetworkAttachmentDefinition (OpenShift, cni.provider=multus) is a CRD of Multus, not of Istio or
+      // Kubernetes: mesh has no schema for it, so it is the one kind allowed to be skipped.
+      const skipped = report.resources.filter((resource) => resource.skipped);
+      expect(skipped.filter((resource) => resource.resource?.kind !== "NetworkAttachmentDefinition")).toEqual([]);
       expect(report.resources).toHaveLength(objects.length);
     },
   );
