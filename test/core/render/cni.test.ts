@@ -336,8 +336,9 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     }
   });
 
+  // istioctl's values schema has no cni.seLinuxOptions, so only unvalidatedValues reach the chart's setting.
   it("lets the IstioOperator's values override OpenShift's platform profile", () => {
-    const objects = cniObjects(["profile=openshift", "values.cni.cniBinDir=/x", "values.cni.seLinuxOptions.level=s0"]);
+    const objects = cniObjects(["profile=openshift", "values.cni.cniBinDir=/x", "unvalidatedValues.cni.seLinuxOptions.level=s0"]);
     const pod = find(objects, "DaemonSet", "istio-cni-node").spec.template.spec;
     expect(pod.volumes.find((volume: any) => volume.name === "cni-bin-dir").hostPath.path).toBe("/x");
     expect(pod.containers[0].securityContext.seLinuxOptions).toEqual({ type: "spc_t", level: "s0" });
@@ -374,7 +375,8 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
 
   it("values.global.resourceScope selects cluster- or namespace-scoped objects, and nothing for another value", () => {
     const kinds = (scope: string) =>
-      [...new Set(cniObjects(["profile=ambient", `values.global.resourceScope=${scope}`]).map((o) => o.kind))].sort();
+      // An unknown scope is refused by values validation (as istioctl's schema does); unvalidatedValues still reach the chart.
+      [...new Set(cniObjects(["profile=ambient", `unvalidatedValues.global.resourceScope=${scope}`]).map((o) => o.kind))].sort();
     expect(kinds("cluster")).toEqual(["ClusterRole", "ClusterRoleBinding"]);
     expect(kinds("namespace")).toEqual(["ConfigMap", "DaemonSet", "ServiceAccount"]);
     expect(kinds("everything")).toEqual([]);

@@ -270,8 +270,9 @@ describe("settings that add objects (none is refused)", () => {
     expect(codes([])).not.toContain("IOP_CSR_SIGNERS");
   });
 
-  it("renders no scoped base or istiod object for an unknown values.global.resourceScope, and warns", () => {
-    const manifest = generateManifest({ files: [], sets: ["values.global.resourceScope=al"] });
+  it("renders no scoped base or istiod object for an unknown resourceScope reaching the charts, and warns", () => {
+    // values.global.resourceScope=al is refused with a did-you-mean; unvalidatedValues take it to the charts as istioctl would.
+    const manifest = generateManifest({ files: [], sets: ["unvalidatedValues.global.resourceScope=al"] });
     const objects = (component: string) => manifest.components.find((c) => c.component === component)?.objects ?? [];
     expect(objects("base")).toEqual([]);
     expect(objects("istiod")).toEqual([]);

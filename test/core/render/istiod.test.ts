@@ -405,7 +405,8 @@ describe("istiod settings the charts render (test/conformance/charts.test.ts)", 
 
   it("CA_TRUSTED_NODE_ACCOUNTS names pilot.trustedZtunnelName (not ztunnel.resourceName) and yields to pilot.env", () => {
     expect(envOf(["values.ztunnel.resourceName=node-proxy"]).CA_TRUSTED_NODE_ACCOUNTS).toBe("istio-system/ztunnel");
-    expect(envOf(["values.pilot.trustedZtunnelName=node-proxy"]).CA_TRUSTED_NODE_ACCOUNTS).toBe("istio-system/node-proxy");
+    // istioctl's values schema has no pilot.trustedZtunnelName (the istiod chart does): unvalidatedValues reach it.
+    expect(envOf(["unvalidatedValues.pilot.trustedZtunnelName=node-proxy"]).CA_TRUSTED_NODE_ACCOUNTS).toBe("istio-system/node-proxy");
     const env = deployment(["values.pilot.env.CA_TRUSTED_NODE_ACCOUNTS=kube-system/zt"]).spec.template.spec.containers[0].env;
     expect(env.filter((entry: any) => entry.name === "CA_TRUSTED_NODE_ACCOUNTS")).toEqual([
       { name: "CA_TRUSTED_NODE_ACCOUNTS", value: "kube-system/zt" },
@@ -436,7 +437,7 @@ describe("telemetry providers and tracers in the mesh config", () => {
   });
 
   it("an unknown tracer leaves an empty tracing section; stackdriver has the chart's fixed limits", () => {
-    expect(mesh(["values.global.proxy.tracer=other"]).defaultConfig).toHaveProperty("tracing", null);
+    expect(mesh(["unvalidatedValues.global.proxy.tracer=other"]).defaultConfig).toHaveProperty("tracing", null);
     expect(mesh(["values.global.proxy.tracer=stackdriver"]).defaultConfig.tracing).toEqual({
       stackdriver: { debug: false, maxNumberOfAttributes: 200, maxNumberOfAnnotations: 200, maxNumberOfMessageEvents: 200 },
     });
