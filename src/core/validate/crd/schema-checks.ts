@@ -161,7 +161,7 @@ function* objectsIn(root: unknown): Generator<Node> {
       for (const item of value) pending.push(item);
       continue;
     }
-    yield value as Node;
+    yield value;
     for (const inner of Object.values(value)) if (inner && typeof inner === "object") pending.push(inner);
   }
 }
