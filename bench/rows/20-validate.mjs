@@ -6,13 +6,21 @@ import path from "node:path";
 
 const DOCUMENTS = 10_000;
 
-function gateway(i) {
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
+/** Generated document `i` belongs to one of 50 team namespaces, eight documents in a row to a team. */
+const team = (i) => `team-${Math.floor(i / 8) % 50}`;
+
+/** apiVersion, kind and metadata (name, team namespace) of generated document `i`. */
+function head(apiVersion, kind, name, i) {
+  return `apiVersion: ${apiVersion}
+kind: ${kind}
 metadata:
-  name: gw-${i}
-  namespace: team-${Math.floor(i / 8) % 50}
-  labels:
+  name: ${name}
+  namespace: ${team(i)}
+`;
+}
+
+function gateway(i) {
+  return `${head("gateway.networking.k8s.io/v1", "Gateway", `gw-${i}`, i)}  labels:
     app.kubernetes.io/name: edge
 spec:
   gatewayClassName: istio
@@ -20,14 +28,14 @@ spec:
   - name: http
     port: 80
     protocol: HTTP
-    hostname: "*.team-${Math.floor(i / 8) % 50}.example.com"
+    hostname: "*.${team(i)}.example.com"
     allowedRoutes:
       namespaces:
         from: Same
   - name: https
     port: 443
     protocol: HTTPS
-    hostname: "*.team-${Math.floor(i / 8) % 50}.example.com"
+    hostname: "*.${team(i)}.example.com"
     tls:
       mode: Terminate
       certificateRefs:
@@ -36,17 +44,12 @@ spec:
 }
 
 function httpRoute(i) {
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: route-${i}
-  namespace: team-${Math.floor(i / 8) % 50}
-spec:
+  return `${head("gateway.networking.k8s.io/v1", "HTTPRoute", `route-${i}`, i)}spec:
   parentRefs:
   - name: gw-${i - (i % 8)}
     sectionName: http
   hostnames:
-  - app-${i}.team-${Math.floor(i / 8) % 50}.example.com
+  - app-${i}.${team(i)}.example.com
   rules:
   - matches:
     - path:
@@ -74,14 +77,9 @@ spec:
 }
 
 function virtualService(i) {
-  return `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: vs-${i}
-  namespace: team-${Math.floor(i / 8) % 50}
-spec:
+  return `${head("networking.istio.io/v1", "VirtualService", `vs-${i}`, i)}spec:
   hosts:
-  - reviews-${i}.team-${Math.floor(i / 8) % 50}.svc.cluster.local
+  - reviews-${i}.${team(i)}.svc.cluster.local
   http:
   - match:
     - headers:
@@ -111,12 +109,7 @@ spec:
 }
 
 function destinationRule(i) {
-  return `apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: dr-${i}
-  namespace: team-${Math.floor(i / 8) % 50}
-spec:
+  return `${head("networking.istio.io/v1", "DestinationRule", `dr-${i}`, i)}spec:
   host: reviews-${i}
   trafficPolicy:
     connectionPool:
@@ -141,12 +134,7 @@ spec:
 }
 
 function deployment(i) {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: reviews-${i}
-  namespace: team-${Math.floor(i / 8) % 50}
-  labels:
+  return `${head("apps/v1", "Deployment", `reviews-${i}`, i)}  labels:
     app: reviews-${i}
 spec:
   replicas: 2
@@ -186,12 +174,7 @@ spec:
 }
 
 function service(i) {
-  return `apiVersion: v1
-kind: Service
-metadata:
-  name: reviews-${i}
-  namespace: team-${Math.floor(i / 8) % 50}
-  labels:
+  return `${head("v1", "Service", `reviews-${i}`, i)}  labels:
     app: reviews-${i}
 spec:
   selector:
@@ -204,12 +187,7 @@ spec:
 }
 
 function configMap(i) {
-  return `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings-${i}
-  namespace: team-${Math.floor(i / 8) % 50}
-data:
+  return `${head("v1", "ConfigMap", `settings-${i}`, i)}data:
   mode: production
   replicas: "3"
 `;

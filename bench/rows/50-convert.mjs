@@ -2,16 +2,21 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 
+/** apiVersion, kind and metadata of a generated document. */
+function head(apiVersion, kind, name, namespace) {
+  return `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+`;
+}
+
 function corpus(count) {
   const documents = [];
   for (let i = 0; i < count; i++) {
     const namespace = `team-${i % 25}`;
-    documents.push(`apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata:
-  name: gw-${i}
-  namespace: ${namespace}
-spec:
+    documents.push(`${head("networking.istio.io/v1", "Gateway", `gw-${i}`, namespace)}spec:
   selector:
     istio: ingressgateway
   servers:
@@ -22,12 +27,7 @@ spec:
     hosts: ["./app-${i}.example.com", "shared/api-${i}.example.com"]
     tls: {mode: SIMPLE, credentialName: cert-${i}}
 `);
-    documents.push(`apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: app-${i}
-  namespace: ${namespace}
-spec:
+    documents.push(`${head("networking.istio.io/v1", "VirtualService", `app-${i}`, namespace)}spec:
   hosts: [app-${i}.example.com]
   gateways: [gw-${i}]
   http:
@@ -57,22 +57,12 @@ function routesWithServices(count) {
   const documents = [];
   for (let i = 0; i < count; i++) {
     const namespace = `team-${i % 25}`;
-    documents.push(`apiVersion: v1
-kind: Service
-metadata:
-  name: svc-${i}
-  namespace: ${namespace}
-spec:
+    documents.push(`${head("v1", "Service", `svc-${i}`, namespace)}spec:
   selector: {app: svc-${i}}
   ports:
   - {name: http, port: 8080}
 `);
-    documents.push(`apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: svc-${i}
-  namespace: ${namespace}
-spec:
+    documents.push(`${head("networking.istio.io/v1", "VirtualService", `svc-${i}`, namespace)}spec:
   hosts: [svc-${i}]
   http:
   - match:

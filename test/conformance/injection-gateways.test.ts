@@ -18,6 +18,7 @@ import { injectionConfigDefaults } from "../../src/core/render/injection/index.j
 import { injectPods, type Container, type Pod } from "./injection-harness/istiod-injector.js";
 import {
   args,
+  cartContainersByNative,
   container,
   deepMerge,
   envOf,
@@ -84,6 +85,47 @@ const gatewayData = (overrides: Record<string, unknown> = {}): Record<string, un
   Values: readJson("values.json"),
   ...overrides,
 });
+
+/** The LoadBalancer Service a controller template renders for `gatewayData`'s Gateway (status port + its listener). */
+const webServiceSpec = {
+  type: "LoadBalancer",
+  ipFamilyPolicy: "PreferDualStack",
+  selector: { "gateway.networking.k8s.io/gateway-name": "web" },
+  ports: [
+    { name: "status-port", port: 15021, protocol: "TCP", appProtocol: "tcp" },
+    { name: "http", port: 80, protocol: "TCP", appProtocol: "http" },
+  ],
+};
+
+/**
+ * A controller template's documents for `gatewayData`'s Gateway: ServiceAccount, Deployment, Service, HPA and PDB
+ * named `name` in its namespace, each owned by the Gateway and carrying its labels, class and annotations; the
+ * Deployment labelled `managedBy`, by which istiod's controller finds the Deployments it manages.
+ */
+function expectControllerObjects(
+  docs: { kind: string; metadata: Record<string, any> }[],
+  expected: { name: string; gatewayClass: string; managedBy: string },
+): void {
+  expect(docs.map((d) => [d.kind, d.metadata.name, d.metadata.namespace])).toEqual(
+    ["ServiceAccount", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"].map((kind) => [
+      kind,
+      expected.name,
+      "edge",
+    ]),
+  );
+  for (const d of docs) {
+    expect(d.metadata.ownerReferences).toEqual([
+      { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: "web", uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90" },
+    ]);
+    expect(d.metadata.labels).toMatchObject({
+      team: "a",
+      "gateway.networking.k8s.io/gateway-name": "web",
+      "gateway.networking.k8s.io/gateway-class-name": expected.gatewayClass,
+    });
+    expect(d.metadata.annotations).toEqual({ owner: "web-team" });
+  }
+  expect(docs[1]!.metadata.labels["gateway.istio.io/managed"]).toBe(expected.managedBy);
+}
 
 await describeWithInjector("gateway-side templates executed as istiod executes them", ({ templates, run, inject }) => {
   describe("Example D: the gateway template (§4, §7.5)", () => {
@@ -161,30 +203,30 @@ await describeWithInjector("gateway-side templates executed as istiod executes t
   });
 
   describe("grpc-agent: proxyless gRPC (§1.12)", () => {
-    it.each([
-      [false, [], ["api", "istio-proxy"]],
-      [true, ["istio-proxy"], ["api"]],
-    ])("native %s: an Envoy-less agent, no capture, the app pointed at the agent's bootstrap", async (native, init, containers) => {
-      const pod = await inject(withAnnotations(readPod("pod-cart.yaml"), { "inject.istio.io/templates": "grpc-agent" }), { native });
-      expect(names(pod.spec.initContainers)).toEqual(init);
-      expect(names(pod.spec.containers)).toEqual(containers);
-      const agent = container(pod, "istio-proxy");
-      expect(envValue(agent, "DISABLE_ENVOY")).toBe("true");
-      expect(envValue(agent, "GRPC_XDS_BOOTSTRAP")).toBe("/etc/istio/proxy/grpc-bootstrap.json");
-      expect(envValue(agent, "OUTPUT_CERTS")).toBe("/var/lib/istio/data");
-      expect(agent.readinessProbe).toBeUndefined();
-      expect(args(agent).slice(0, 2)).toEqual(["proxy", "sidecar"]);
-      const app = container(pod, "api");
-      expect(app.image).toBe("example.org/cart:3");
-      expect(app.readinessProbe).toMatchObject({ httpGet: { path: "/ready", port: "http" } });
-      expect(envValue(app, "GRPC_XDS_BOOTSTRAP")).toBe("/etc/istio/proxy/grpc-bootstrap.json");
-      expect(app.volumeMounts).toEqual([
-        { name: "istio-envoy", mountPath: "/etc/istio/proxy" },
-        { name: "istio-data", mountPath: "/var/lib/istio/data" },
-      ]);
-      expect(pod.metadata.annotations?.["prometheus.io/scrape"]).toBeUndefined();
-      expect(pod.metadata.labels?.["security.istio.io/tlsMode"]).toBe("istio");
-    });
+    it.each(cartContainersByNative)(
+      "native %s: an Envoy-less agent, no capture, the app pointed at the agent's bootstrap",
+      async (native, init, containers) => {
+        const pod = await inject(withAnnotations(readPod("pod-cart.yaml"), { "inject.istio.io/templates": "grpc-agent" }), { native });
+        expect(names(pod.spec.initContainers)).toEqual(init);
+        expect(names(pod.spec.containers)).toEqual(containers);
+        const agent = container(pod, "istio-proxy");
+        expect(envValue(agent, "DISABLE_ENVOY")).toBe("true");
+        expect(envValue(agent, "GRPC_XDS_BOOTSTRAP")).toBe("/etc/istio/proxy/grpc-bootstrap.json");
+        expect(envValue(agent, "OUTPUT_CERTS")).toBe("/var/lib/istio/data");
+        expect(agent.readinessProbe).toBeUndefined();
+        expect(args(agent).slice(0, 2)).toEqual(["proxy", "sidecar"]);
+        const app = container(pod, "api");
+        expect(app.image).toBe("example.org/cart:3");
+        expect(app.readinessProbe).toMatchObject({ httpGet: { path: "/ready", port: "http" } });
+        expect(envValue(app, "GRPC_XDS_BOOTSTRAP")).toBe("/etc/istio/proxy/grpc-bootstrap.json");
+        expect(app.volumeMounts).toEqual([
+          { name: "istio-envoy", mountPath: "/etc/istio/proxy" },
+          { name: "istio-data", mountPath: "/var/lib/istio/data" },
+        ]);
+        expect(pod.metadata.annotations?.["prometheus.io/scrape"]).toBeUndefined();
+        expect(pod.metadata.labels?.["security.istio.io/tlsMode"]).toBe("istio");
+      },
+    );
   });
 
   describe("grpc-simple: proxyless gRPC without an agent (§1.12)", () => {
@@ -286,39 +328,12 @@ await describeWithInjector("gateway-side templates executed as istiod executes t
     it("renders a ServiceAccount, Deployment, Service and the HPA/PDB skeletons, all owned by the Gateway", async () => {
       const docs = await render(gatewayData());
       expectGolden("kube-gateway", docs);
-      expect(docs.map((d) => [d.kind, d.metadata.name, d.metadata.namespace])).toEqual([
-        ["ServiceAccount", "web-istio", "edge"],
-        ["Deployment", "web-istio", "edge"],
-        ["Service", "web-istio", "edge"],
-        ["HorizontalPodAutoscaler", "web-istio", "edge"],
-        ["PodDisruptionBudget", "web-istio", "edge"],
-      ]);
-      for (const d of docs) {
-        expect(d.metadata.ownerReferences).toEqual([
-          { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: "web", uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90" },
-        ]);
-        expect(d.metadata.labels).toMatchObject({
-          team: "a",
-          "gateway.networking.k8s.io/gateway-name": "web",
-          "gateway.networking.k8s.io/gateway-class-name": "istio",
-        });
-        expect(d.metadata.annotations).toEqual({ owner: "web-team" });
-      }
-      // istiod's controller watches the Deployments it manages by this label.
-      expect(docs[1]!.metadata.labels["gateway.istio.io/managed"]).toBe("istio.io-gateway-controller");
+      expectControllerObjects(docs, { name: "web-istio", gatewayClass: "istio", managedBy: "istio.io-gateway-controller" });
     });
 
     it("selects the gateway pod by the gateway-name label and exposes the listener ports", async () => {
       const [, deployment, service] = await render(gatewayData());
-      expect(service!.spec).toEqual({
-        type: "LoadBalancer",
-        ipFamilyPolicy: "PreferDualStack",
-        selector: { "gateway.networking.k8s.io/gateway-name": "web" },
-        ports: [
-          { name: "status-port", port: 15021, protocol: "TCP", appProtocol: "tcp" },
-          { name: "http", port: 80, protocol: "TCP", appProtocol: "http" },
-        ],
-      });
+      expect(service!.spec).toEqual(webServiceSpec);
       expect(deployment!.spec.selector).toEqual({ matchLabels: { "gateway.networking.k8s.io/gateway-name": "web" } });
       const podMeta = deployment!.spec.template.metadata;
       expect(podMeta.labels).toMatchObject({
@@ -573,26 +588,11 @@ await describeWithInjector("gateway-side templates executed as istiod executes t
     it("renders a ServiceAccount, Deployment, Service, HPA and PDB, labelled with the Gateway and its class", async () => {
       const docs = await render(agentgatewayData());
       expectGolden("agentgateway", docs);
-      expect(docs.map((d) => [d.kind, d.metadata.name, d.metadata.namespace])).toEqual([
-        ["ServiceAccount", "web-istio-agentgateway", "edge"],
-        ["Deployment", "web-istio-agentgateway", "edge"],
-        ["Service", "web-istio-agentgateway", "edge"],
-        ["HorizontalPodAutoscaler", "web-istio-agentgateway", "edge"],
-        ["PodDisruptionBudget", "web-istio-agentgateway", "edge"],
-      ]);
-      for (const d of docs) {
-        expect(d.metadata.ownerReferences).toEqual([
-          { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: "web", uid: "3f0c2b8e-1d5a-4b7e-9c61-7a2d8e4f5b90" },
-        ]);
-        expect(d.metadata.labels).toMatchObject({
-          team: "a",
-          "gateway.networking.k8s.io/gateway-name": "web",
-          "gateway.networking.k8s.io/gateway-class-name": "istio-agentgateway",
-        });
-        expect(d.metadata.annotations).toEqual({ owner: "web-team" });
-      }
-      // istiod finds the Deployments it manages for the class by this label.
-      expect(docs[1]!.metadata.labels["gateway.istio.io/managed"]).toBe("istio.io-agentgateway-controller");
+      expectControllerObjects(docs, {
+        name: "web-istio-agentgateway",
+        gatewayClass: "istio-agentgateway",
+        managedBy: "istio.io-agentgateway-controller",
+      });
     });
 
     it("runs the agentgateway proxy with istiod's XDS and CA addresses, tokens and root certificate", async () => {
@@ -616,15 +616,7 @@ await describeWithInjector("gateway-side templates executed as istiod executes t
       const volumes = (pod.spec.volumes as { name: string }[]).map((v) => v.name);
       expect(volumes).toEqual(["tmp", "xds-token", "istio-token", "istiod-ca-cert"]);
       for (const mount of proxy.volumeMounts as { name: string }[]) expect(volumes).toContain(mount.name);
-      expect(service!.spec).toEqual({
-        type: "LoadBalancer",
-        ipFamilyPolicy: "PreferDualStack",
-        selector: { "gateway.networking.k8s.io/gateway-name": "web" },
-        ports: [
-          { name: "status-port", port: 15021, protocol: "TCP", appProtocol: "tcp" },
-          { name: "http", port: 80, protocol: "TCP", appProtocol: "http" },
-        ],
-      });
+      expect(service!.spec).toEqual(webServiceSpec);
     });
 
     it("takes a full image reference from the Gateway's annotation or the values, else the controller's image", async () => {

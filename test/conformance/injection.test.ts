@@ -17,6 +17,7 @@ import { injectPods, type Pod } from "./injection-harness/istiod-injector.js";
 import {
   argAfter,
   args,
+  cartContainersByNative,
   container,
   envOf,
   envValue,
@@ -513,10 +514,7 @@ await describeWithInjector("the sidecar template executed as istiod executes it"
       expect(envOf(container(pod, "istio-proxy"))[0]).toEqual({ name: "REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION", value: "true" });
     });
 
-    it.each([
-      [false, [], ["api", "istio-proxy"]],
-      [true, ["istio-proxy"], ["api"]],
-    ])("interception NONE (native %s): no capture init container", async (native, init, containers) => {
+    it.each(cartContainersByNative)("interception NONE (native %s): no capture init container", async (native, init, containers) => {
       const pod = await inject(withAnnotations(readPod("pod-cart.yaml"), { "sidecar.istio.io/interceptionMode": "NONE" }), { native });
       expect(names(pod.spec.initContainers)).toEqual(init);
       expect(names(pod.spec.containers)).toEqual(containers);

@@ -10,31 +10,13 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseManifestText } from "../../src/core/documents/parse.js";
 import { buildHarness, harnessUnavailable, readAsKubectl } from "./yaml-harness/harness.js";
+import { numberLikeScalars } from "../support/number-like-scalars.js";
 
 const unavailable = await harnessUnavailable();
 if (unavailable) console.warn(`\n!!! SKIPPING YAML conformance with kubectl: ${unavailable}.\n`);
 
 const listed = [
-  ...[
-    ".",
-    "-.",
-    "+.",
-    "._",
-    "e3",
-    ".e3",
-    "0x_",
-    "0o755",
-    "0X1F",
-    "0B101",
-    "-_1",
-    "1e400",
-    "1e1_0",
-    ".inf",
-    "-.Inf",
-    ".nan",
-    "08",
-    "0o",
-  ].map((scalar) => `a: ${scalar}\n`),
+  ...[...numberLikeScalars, ".inf", "-.Inf", ".nan", "08", "0o"].map((scalar) => `a: ${scalar}\n`),
   "exportTo: [foo, .]\n",
   "1.5: a\n1e20: a\n0.1: a\n123456789.0: a\n1e6: a\n0.00001: a\n-0.0: a\n.inf: a\nyes: a\n0x10: a\n",
   "~: a\n",

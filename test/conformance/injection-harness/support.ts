@@ -68,6 +68,15 @@ export const proxyReadinessProbe = {
   failureThreshold: 4,
 };
 
+/**
+ * pod-cart.yaml's container names after an injection without any capture init container, as `[native sidecars,
+ * initContainers, containers]`: a native sidecar proxy is the one init container, otherwise it follows the app.
+ */
+export const cartContainersByNative: [boolean, string[], string[]][] = [
+  [false, [], ["api", "istio-proxy"]],
+  [true, ["istio-proxy"], ["api"]],
+];
+
 export type Options = { native?: boolean; values?: Record<string, unknown>; mesh?: Record<string, unknown>; revision?: string };
 
 export function deepMerge(base: unknown, patch: unknown): unknown {

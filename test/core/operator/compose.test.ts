@@ -1,21 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../src/core/errors.js";
 import { composeOperator } from "../../../src/core/operator/compose.js";
 import { readOperatorFiles } from "../../../src/core/operator/read-files.js";
 import { loadProfile, profileNames } from "../../../src/core/operator/profiles.js";
+import { inputErrorOf } from "../../support/input-error.js";
 
 const file = (path: string, text: string) => ({ path, text });
 const compose = (sets: string[], files: { path: string; text: string }[] = [], force = false) =>
   composeOperator({ documents: readOperatorFiles(files), sets, force });
-const errorOf = (run: () => unknown): InputError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-};
 
 describe("profiles", () => {
   it("ships the documented profiles", () => {
@@ -43,7 +34,7 @@ describe("profiles", () => {
   });
 
   it("rejects an unknown profile with a suggestion", () => {
-    const error = errorOf(() => compose(["profile=minimall"]));
+    const error = inputErrorOf(() => compose(["profile=minimall"]));
     expect(error.message).toBe('profile "minimall" not found (did you mean "minimal"?)');
   });
 });
@@ -89,7 +80,7 @@ describe("merge precedence: profile < -f files in order < --set in order", () =>
 describe("validation of the merged IstioOperator", () => {
   it("names the path, file, line and a suggestion for an unknown field", () => {
     const overlay = file("overlay.yaml", ["spec:", "  components:", "    pilot:", "      k8s:", "        replicaCont: 2", ""].join("\n"));
-    const error = errorOf(() => compose([], [overlay]));
+    const error = inputErrorOf(() => compose([], [overlay]));
     expect(error.message).toBe(
       'overlay.yaml:5:9: spec.components.pilot.k8s.replicaCont: unknown field "replicaCont" (did you mean "replicaCount"?)',
     );
@@ -100,29 +91,29 @@ describe("validation of the merged IstioOperator", () => {
       "t.yaml",
       "spec:\n  components:\n    pilot:\n      k8s:\n        tolerations:\n        - key: a\n          thats: b\n",
     );
-    expect(errorOf(() => compose([], [overlay])).message).toContain(
+    expect(inputErrorOf(() => compose([], [overlay])).message).toContain(
       't.yaml:7:11: spec.components.pilot.k8s.tolerations[0].thats: unknown field "thats"',
     );
   });
 
   it("rejects wrong types, e.g. enabled given as a string", () => {
     const overlay = file("e.yaml", 'spec:\n  components:\n    pilot:\n      enabled: "true"\n');
-    expect(errorOf(() => compose([], [overlay])).message).toBe(
+    expect(inputErrorOf(() => compose([], [overlay])).message).toBe(
       'e.yaml:4:7: spec.components.pilot.enabled: expected a boolean (true or false), got the string "true"',
     );
-    expect(errorOf(() => compose(["components.pilot.k8s.replicaCount=abc"])).message).toContain(
+    expect(inputErrorOf(() => compose(["components.pilot.k8s.replicaCount=abc"])).message).toContain(
       'spec.components.pilot.k8s.replicaCount: expected an integer, got the string "abc" (from --set components.pilot.k8s.replicaCount=abc)',
     );
   });
 
   it("rejects unknown keys in values with the flag that set them", () => {
-    expect(errorOf(() => compose(["values.global.badKey=1"])).message).toBe(
+    expect(inputErrorOf(() => compose(["values.global.badKey=1"])).message).toBe(
       'spec.values.global.badKey: unknown field "badKey" (from --set values.global.badKey=1)',
     );
   });
 
   it("lists every problem when there are several", () => {
-    const message = errorOf(() => compose(["values.global.badKey=1", "values.pilot.autoscaleEnabled=maybe"])).message;
+    const message = inputErrorOf(() => compose(["values.global.badKey=1", "values.pilot.autoscaleEnabled=maybe"])).message;
     expect(message).toContain("invalid IstioOperator:");
     expect(message).toContain("badKey");
     expect(message).toContain("autoscaleEnabled");
@@ -135,13 +126,13 @@ describe("validation of the merged IstioOperator", () => {
 
   it("refuses two IstioOperators in one file, naming the line of the second", () => {
     const twice = file("two.yaml", "spec:\n  hub: a\n---\nspec:\n  hub: b\n");
-    expect(errorOf(() => compose([], [twice])).message).toBe(
+    expect(inputErrorOf(() => compose([], [twice])).message).toBe(
       "two.yaml:4: contains multiple IstioOperator CRs, only one per file is supported",
     );
   });
 
   it("reports YAML syntax errors with their position", () => {
-    expect(errorOf(() => compose([], [file("bad.yaml", "spec:\n  hub: [\n")])).message).toMatch(/^bad\.yaml:\d+:\d+: /);
+    expect(inputErrorOf(() => compose([], [file("bad.yaml", "spec:\n  hub: [\n")])).message).toMatch(/^bad\.yaml:\d+:\d+: /);
   });
 
   it.each([
@@ -150,7 +141,7 @@ describe("validation of the merged IstioOperator", () => {
     ["values.global.tag=1.30.3 latest", "bad tag: 1.30.3 latest"],
     ["tag=-dev", "bad tag: -dev"],
   ])("rejects an image setting that is no valid reference: %s", (set, message) => {
-    expect(errorOf(() => compose([set])).message).toContain(message);
+    expect(inputErrorOf(() => compose([set])).message).toContain(message);
   });
 
   it("accepts registries with ports and tags with dots and dashes", () => {
@@ -158,7 +149,9 @@ describe("validation of the merged IstioOperator", () => {
   });
 
   it("rejects a revision that is not a DNS-1123 label and a gateway name with bad characters", () => {
-    expect(errorOf(() => compose(["revision=Canary_1"])).message).toContain("invalid revision specified: Canary_1");
-    expect(errorOf(() => compose(["components.ingressGateways[0].name=My_Gateway"])).message).toContain("invalid gateway name: My_Gateway");
+    expect(inputErrorOf(() => compose(["revision=Canary_1"])).message).toContain("invalid revision specified: Canary_1");
+    expect(inputErrorOf(() => compose(["components.ingressGateways[0].name=My_Gateway"])).message).toContain(
+      "invalid gateway name: My_Gateway",
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../src/core/objects.js";
 import { generateManifest } from "../../../src/core/render/index.js";
+import { nodeAgentScheduling } from "./node-agent-pod.js";
 
 const cniObjects = (sets: string[]) =>
   generateManifest({ files: [], sets, components: ["cni"] }).components.flatMap((component) => component.objects);
@@ -86,17 +87,7 @@ describe("the Istio CNI node agent (istio-cni chart)", () => {
     expect(pod.volumes).toContainEqual({ name: "cni-ztunnel-sock-dir", hostPath: { path: "/var/run/ztunnel", type: "DirectoryOrCreate" } });
     expect(pod.volumes).toContainEqual({ name: "cni-bin-dir", hostPath: { path: "/opt/cni/bin" } });
     expect(pod.volumes).toContainEqual({ name: "cni-net-dir", hostPath: { path: "/etc/cni/net.d" } });
-    expect(pod).toMatchObject({
-      priorityClassName: "system-node-critical",
-      serviceAccountName: "istio-cni",
-      terminationGracePeriodSeconds: 30,
-      nodeSelector: { "kubernetes.io/os": "linux" },
-      tolerations: [
-        { effect: "NoSchedule", operator: "Exists" },
-        { key: "CriticalAddonsOnly", operator: "Exists" },
-        { effect: "NoExecute", operator: "Exists" },
-      ],
-    });
+    expect(pod).toMatchObject({ serviceAccountName: "istio-cni", ...nodeAgentScheduling });
     expect(daemonSet(["profile=ambient"]).spec.updateStrategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } });
   });
 

@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../src/core/errors.js";
 import { generateManifest } from "../../../src/core/render/index.js";
 import { releaseCrds } from "../../../src/core/render/release-crds.js";
 import { fixtureCrdYaml, fixtureDescription } from "../../cli/release-fixture.js";
+import { inputErrorOf } from "../../support/input-error.js";
 
 const chart = (version: string) => `apiVersion: v2\nname: base\nversion: ${version}\n`;
 const files = (version = "1.30.3", crdYaml = fixtureCrdYaml()) => ({ source: "rel", chartYaml: chart(version), crdYaml });
-const errorOf = (run: () => unknown): InputError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-};
 
 describe("releaseCrds", () => {
   it("reads the release's CRDs as written, descriptions included", () => {
@@ -28,27 +19,27 @@ describe("releaseCrds", () => {
   });
 
   it.each(["1.29.2", "1.31.0", "1.3.0"])("refuses a %s release, naming the version", (version) => {
-    expect(errorOf(() => releaseCrds(files(version))).message).toBe(
+    expect(inputErrorOf(() => releaseCrds(files(version))).message).toBe(
       `rel: Istio ${version} (from charts/base/Chart.yaml); mesh installs Istio 1.30.3 and takes CRDs only from an Istio 1.30.x release`,
     );
   });
 
   it("refuses a source checkout's charts (version 1.0.0) with a hint", () => {
-    expect(errorOf(() => releaseCrds(files("1.0.0"))).hint).toContain("source checkout");
+    expect(inputErrorOf(() => releaseCrds(files("1.0.0"))).hint).toContain("source checkout");
   });
 
   it("refuses a CRD file that holds something else", () => {
     const other = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
-    expect(errorOf(() => releaseCrds(files("1.30.3", other))).message).toContain(
+    expect(inputErrorOf(() => releaseCrds(files("1.30.3", other))).message).toContain(
       "holds ConfigMap x, not an Istio CustomResourceDefinition",
     );
     const foreign = fixtureCrdYaml().replace(/networking\.istio\.io/g, "example.com");
-    expect(errorOf(() => releaseCrds(files("1.30.3", foreign))).message).toContain("sidecars.example.com");
+    expect(inputErrorOf(() => releaseCrds(files("1.30.3", foreign))).message).toContain("sidecars.example.com");
   });
 
   it("refuses an empty CRD file and a Chart.yaml without a version", () => {
-    expect(errorOf(() => releaseCrds(files("1.30.3", ""))).message).toContain("has no CustomResourceDefinitions");
-    expect(errorOf(() => releaseCrds({ source: "rel", chartYaml: "name: base\n", crdYaml: fixtureCrdYaml() })).message).toContain(
+    expect(inputErrorOf(() => releaseCrds(files("1.30.3", ""))).message).toContain("has no CustomResourceDefinitions");
+    expect(inputErrorOf(() => releaseCrds({ source: "rel", chartYaml: "name: base\n", crdYaml: fixtureCrdYaml() })).message).toContain(
       "has no version",
     );
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../src/core/objects.js";
 import { generateManifest } from "../../../src/core/render/index.js";
+import { nodeAgentScheduling } from "./node-agent-pod.js";
 
 const ztunnelObjects = (sets: string[]) =>
   generateManifest({ files: [], sets, components: ["ztunnel"] }).components.flatMap((component) => component.objects);
@@ -53,17 +54,7 @@ describe("ztunnel (ztunnel chart)", () => {
 
   it("ambient pod: node-critical on every Linux node, sharing /var/run/ztunnel with the CNI agent", () => {
     const pod = podSpec(["profile=ambient"]);
-    expect(pod).toMatchObject({
-      serviceAccountName: "ztunnel",
-      priorityClassName: "system-node-critical",
-      terminationGracePeriodSeconds: 30,
-      nodeSelector: { "kubernetes.io/os": "linux" },
-      tolerations: [
-        { effect: "NoSchedule", operator: "Exists" },
-        { key: "CriticalAddonsOnly", operator: "Exists" },
-        { effect: "NoExecute", operator: "Exists" },
-      ],
-    });
+    expect(pod).toMatchObject({ serviceAccountName: "ztunnel", ...nodeAgentScheduling });
     expect(pod.volumes).toEqual([
       {
         name: "istio-token",

@@ -4,6 +4,7 @@ import { parseManifestText, parseWithFullReader } from "../../../src/core/docume
 import { defaultReadLimits } from "../../../src/core/documents/limits.js";
 import { validateDocuments } from "../../../src/core/validate/index.js";
 import { fixtureText, widgetCrds } from "./widget-fixture.js";
+import { numberLikeScalars } from "../../support/number-like-scalars.js";
 
 // Plain scalars whose reading differs between YAML 1.1 (kubectl, go-yaml v2) and 1.2 or between parsers.
 const scalars = [
@@ -36,19 +37,7 @@ const scalars = [
   "1.5e-3",
   ".5",
   "5.",
-  "0o755",
-  "0X1F",
-  "0B101",
-  "-_1",
-  "1e1_0",
-  "1e400",
-  ".",
-  "-.",
-  "+.",
-  "._",
-  "e3",
-  ".e3",
-  "0x_",
+  ...numberLikeScalars,
   ".5_0",
   "2024-01-02",
   "2024-01-02T10:00:00Z",

@@ -82,6 +82,35 @@ export function firstNonPrintable(text: string): number {
   return match ? match.index : -1;
 }
 
+/**
+ * What separates two words of a quoted or plain scalar: blanks on one line, or a first line break (`leadingBreak`)
+ * and any further empty lines (`trailingBreaks`), which YAML folds into a space or keeps as newlines.
+ */
+class ScalarGap {
+  leadingBlanks = false;
+  whitespaces = "";
+  leadingBreak = "";
+  trailingBreaks = "";
+
+  pending(): boolean {
+    return this.leadingBlanks || this.whitespaces !== "";
+  }
+
+  /** The text the gap stands for in the scalar's value; empties the gap. */
+  fold(): string {
+    let text = this.whitespaces;
+    if (this.leadingBlanks) {
+      if (this.leadingBreak.startsWith("\n")) text = this.trailingBreaks === "" ? " " : this.trailingBreaks;
+      else text = this.leadingBreak + this.trailingBreaks;
+    }
+    this.leadingBlanks = false;
+    this.whitespaces = "";
+    this.leadingBreak = "";
+    this.trailingBreaks = "";
+    return text;
+  }
+}
+
 export class Scanner {
   private pos = 0;
   private index = 0;
@@ -705,13 +734,11 @@ export class Scanner {
     const start = this.mark();
     this.advance();
     let out = "";
-    let leadingBreak = "";
-    let trailingBreaks = "";
-    let whitespaces = "";
+    const gap = new ScalarGap();
     for (;;) {
       if (this.atDocumentIndicator()) this.fail("while scanning a quoted scalar", start, "found unexpected document indicator");
       if (this.isZ()) this.fail("while scanning a quoted scalar", start, "found unexpected end of stream");
-      let leadingBlanks = false;
+      gap.leadingBlanks = false;
       while (!this.isBlankZ()) {
         const c = this.code();
         if (single && c === 39 && this.code(1) === 39) {
@@ -723,33 +750,15 @@ export class Scanner {
         else if (!single && c === 92 && this.isBreak(1)) {
           this.advance();
           this.skipLine();
-          leadingBlanks = true;
+          gap.leadingBlanks = true;
           break;
         } else if (!single && c === 92) {
           out += this.scanEscape(start);
         } else out += this.read();
       }
       if (this.code() === (single ? 39 : 34)) break;
-      while (this.isBlank() || this.isBreak()) {
-        if (this.isBlank()) {
-          if (!leadingBlanks) whitespaces += this.read();
-          else this.advance();
-        } else if (!leadingBlanks) {
-          whitespaces = "";
-          leadingBreak = this.readLine();
-          leadingBlanks = true;
-        } else trailingBreaks += this.readLine();
-      }
-      if (leadingBlanks) {
-        if (leadingBreak.startsWith("\n")) {
-          out += trailingBreaks === "" ? " " : trailingBreaks;
-        } else out += leadingBreak + trailingBreaks;
-        leadingBreak = "";
-        trailingBreaks = "";
-      } else {
-        out += whitespaces;
-        whitespaces = "";
-      }
+      this.scanScalarGap(gap);
+      out += gap.fold();
     }
     this.advance();
     return { type: "scalar", start, end: this.mark(), value: out, style: single ? "single" : "double" };
@@ -796,10 +805,7 @@ export class Scanner {
 
   private scanPlainScalar(): Token {
     let out = "";
-    let leadingBreak = "";
-    let trailingBreaks = "";
-    let whitespaces = "";
-    let leadingBlanks = false;
+    const gap = new ScalarGap();
     const indent = this.indent + 1;
     const start = this.mark();
     let end = this.mark();
@@ -813,37 +819,34 @@ export class Scanner {
           (this.flowLevel > 0 && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125))
         )
           break;
-        if (leadingBlanks || whitespaces !== "") {
-          if (leadingBlanks) {
-            if (leadingBreak.startsWith("\n")) out += trailingBreaks === "" ? " " : trailingBreaks;
-            else out += leadingBreak + trailingBreaks;
-            trailingBreaks = "";
-            leadingBreak = "";
-            leadingBlanks = false;
-          } else {
-            out += whitespaces;
-            whitespaces = "";
-          }
-        }
+        if (gap.pending()) out += gap.fold();
         out += this.read();
         end = this.mark();
       }
       if (!(this.isBlank() || this.isBreak())) break;
-      while (this.isBlank() || this.isBreak()) {
-        if (this.isBlank()) {
-          if (leadingBlanks && this.column < indent && this.code() === 9)
-            this.fail("while scanning a plain scalar", start, "found a tab character that violates indentation");
-          if (!leadingBlanks) whitespaces += this.read();
-          else this.advance();
-        } else if (!leadingBlanks) {
-          whitespaces = "";
-          leadingBreak = this.readLine();
-          leadingBlanks = true;
-        } else trailingBreaks += this.readLine();
-      }
+      this.scanScalarGap(gap, { start, indent });
       if (this.flowLevel === 0 && this.column < indent) break;
     }
-    if (leadingBlanks) this.simpleKeyAllowed = true;
+    if (gap.leadingBlanks) this.simpleKeyAllowed = true;
     return { type: "scalar", start, end, value: out, style: "plain" };
+  }
+
+  /**
+   * Reads the blanks and line breaks after a scalar's word into `gap`. A plain scalar (`plain`) may not indent a
+   * continuation line with a tab below its block indent.
+   */
+  private scanScalarGap(gap: ScalarGap, plain?: { start: Mark; indent: number }): void {
+    while (this.isBlank() || this.isBreak()) {
+      if (this.isBlank()) {
+        if (plain && gap.leadingBlanks && this.column < plain.indent && this.code() === 9)
+          this.fail("while scanning a plain scalar", plain.start, "found a tab character that violates indentation");
+        if (!gap.leadingBlanks) gap.whitespaces += this.read();
+        else this.advance();
+      } else if (!gap.leadingBlanks) {
+        gap.whitespaces = "";
+        gap.leadingBreak = this.readLine();
+        gap.leadingBlanks = true;
+      } else gap.trailingBreaks += this.readLine();
+    }
   }
 }

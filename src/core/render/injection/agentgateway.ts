@@ -15,7 +15,7 @@ import {
   proxyMetadataEnv,
   valuesPrelude,
 } from "./fragments.js";
-import { controllerLabels, copiedAnnotations, ownedMetadata } from "./gateway-controller.js";
+import { controllerDocuments, controllerLabels, controllerPorts, copiedAnnotations, ownedMetadata } from "./gateway-controller.js";
 
 /** The controller label value by which istiod finds the Deployments it manages for this class. */
 const managedBy = "istio.io-agentgateway-controller";
@@ -41,12 +41,7 @@ const container = (column: number) => String.raw`- name: agentgateway
     runAsUser: {{ .ProxyUID | default 10101 }}
     runAsGroup: {{ .ProxyGID | default 10101 }}
   ports:
-  - name: metrics
-    containerPort: 15020
-    protocol: TCP
-  - name: status-port
-    containerPort: 15021
-    protocol: TCP
+${at(2, controllerPorts)}
   args:
   - --config
   - "{}"
@@ -102,32 +97,8 @@ ${at(2, controllerProbes)}
   - name: istio-token
     mountPath: /var/run/secrets/tokens`;
 
-export const agentgatewayTemplate = String.raw`{{- /* mesh agentgateway template (istio 1.30 Gateway API deployment controller) */ -}}
-${valuesPrelude}
-{{- $gateways := .Values.gateways | default (dict) }}
-{{- $agentgateway := $g.agentgateway | default (dict) }}
-{{- $agentgatewayImage := .AgentgatewayImage }}
-{{- $agentgatewayImageSetting := annotation .ObjectMeta "gateway.istio.io/agentgatewayImage" ($agentgateway.image | default "") }}
-{{- if contains "/" $agentgatewayImageSetting }}{{ $agentgatewayImage = $agentgatewayImageSetting }}{{ end }}
-${controllerLabels(`"${managedBy}"`)}
-${copiedAnnotations}
-apiVersion: v1
-kind: ServiceAccount
-${ownedMetadata(".ServiceAccount")}
----
-apiVersion: apps/v1
-kind: Deployment
-${ownedMetadata(".DeploymentName", { labels: "$managedLabels" })}
-spec:
-  selector:
-    matchLabels: {{ toJsonMap $selector }}
-  template:
-    metadata:
-      {{- /* the Gateway's infrastructure labels may override the defaults, never the controller's own */}}
-      labels: {{ toJsonMap (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest") $managedLabels }}
-      annotations: {{ toJsonMap $annotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/path" "/stats/prometheus" "prometheus.io/port" "15020" "prometheus.io/scrape" "true") }}
-    spec:
-      securityContext:
+/** The pod's spec fields, at column 6. */
+const podSpec = String.raw`      securityContext:
         {{- if $gateways.securityContext }}
         {{- toYaml $gateways.securityContext | trim | nindent 8 }}
         {{- else }}
@@ -148,42 +119,26 @@ ${at(6, container(6))}
 ${at(6, istiodTokenVolume("xds-token"))}
 ${at(6, istiodTokenVolume("istio-token"))}
 ${at(6, istiodCaCertVolume)}
-${at(6, podImagePullSecrets)}
----
+${at(6, podImagePullSecrets)}`;
+
+export const agentgatewayTemplate = String.raw`{{- /* mesh agentgateway template (istio 1.30 Gateway API deployment controller) */ -}}
+${valuesPrelude}
+{{- $gateways := .Values.gateways | default (dict) }}
+{{- $agentgateway := $g.agentgateway | default (dict) }}
+{{- $agentgatewayImage := .AgentgatewayImage }}
+{{- $agentgatewayImageSetting := annotation .ObjectMeta "gateway.istio.io/agentgatewayImage" ($agentgateway.image | default "") }}
+{{- if contains "/" $agentgatewayImageSetting }}{{ $agentgatewayImage = $agentgatewayImageSetting }}{{ end }}
+${controllerLabels(`"${managedBy}"`)}
+${copiedAnnotations}
 apiVersion: v1
-kind: Service
-${ownedMetadata(".DeploymentName")}
-spec:
-  type: {{ .ServiceType | quote }}
-  ipFamilyPolicy: PreferDualStack
-  selector: {{ toJsonMap $selector }}
-  ports:
-  {{- range .Ports }}
-  - name: {{ .Name | quote }}
-    port: {{ .Port }}
-    protocol: TCP
-    {{- with .AppProtocol }}
-    appProtocol: {{ . }}
-    {{- end }}
-  {{- end }}
-  {{- if and .Spec.Addresses (eq .ServiceType "LoadBalancer") }}
-  loadBalancerIP: {{ (index .Spec.Addresses 0).Value | quote }}
-  {{- end }}
----
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-${ownedMetadata(".DeploymentName")}
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: {{ .DeploymentName | quote }}
-  maxReplicas: 1
----
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-${ownedMetadata(".DeploymentName")}
-spec:
-  selector:
-    matchLabels: {{ toJsonMap (strdict "gateway.networking.k8s.io/gateway-name" .Name) }}
-`;
+kind: ServiceAccount
+${ownedMetadata(".ServiceAccount")}
+${controllerDocuments({
+  podLabels: "",
+  podPrometheusAnnotations: '"prometheus.io/path" "/stats/prometheus" "prometheus.io/port" "15020" "prometheus.io/scrape" "true"',
+  podSpec,
+  serviceType: ".ServiceType",
+  serviceAnnotations: "$annotations",
+  // by the gateway-name label itself, not `.GatewayNameLabel`
+  disruptionSelector: '(strdict "gateway.networking.k8s.io/gateway-name" .Name)',
+})}`;

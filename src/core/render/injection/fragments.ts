@@ -61,6 +61,16 @@ export const proxyImage = String.raw`image: {{ $proxyImage | quote }}
 imagePullPolicy: {{ . | quote }}
 {{- end }}`;
 
+/**
+ * The start of a pod-injected istio-proxy container: a native sidecar (`$native`, in initContainers) restarts
+ * always, so it outlives the init phase and runs beside the application.
+ */
+export const injectedProxyHead = String.raw`- name: istio-proxy
+${at(2, proxyImage)}
+  {{- if $native }}
+  restartPolicy: Always
+  {{- end }}`;
+
 /** The proxy container's security context when it needs no privileges: no escalation, no capabilities, read-only root. */
 export const restrictedSecurityContext = String.raw`allowPrivilegeEscalation: false
 capabilities:
@@ -244,6 +254,27 @@ export const envoyPromPort = String.raw`- name: http-envoy-prom
   containerPort: 15090
   protocol: TCP`;
 
+/** The istio agent's own mounts: its data and Envoy's config dirs, istiod's token and the pod's labels/annotations. */
+export const agentStateMounts = String.raw`- name: istio-data
+  mountPath: /var/lib/istio/data
+- name: istio-envoy
+  mountPath: /etc/istio/proxy
+- name: istio-token
+  mountPath: /var/run/secrets/tokens
+- name: istio-podinfo
+  mountPath: /etc/istio/pod`;
+
+/** The pod's labels and annotations as files, for the agent (mounted as `istio-podinfo`). */
+export const podInfoVolume = String.raw`- name: istio-podinfo
+  downwardAPI:
+    items:
+    - path: labels
+      fieldRef:
+        fieldPath: metadata.labels
+    - path: annotations
+      fieldRef:
+        fieldPath: metadata.annotations`;
+
 /** Mounts of istio-proxy; `crl` adds the optional CRL of a plugged-in CA. */
 export function proxyVolumeMounts(options: { crl: boolean }): string {
   return String.raw`- name: workload-socket
@@ -256,14 +287,7 @@ export function proxyVolumeMounts(options: { crl: boolean }): string {
 - name: istiod-ca-cert
   mountPath: /var/run/secrets/istio
 {{- end }}
-${options.crl ? "- name: istio-ca-crl\n  mountPath: /var/run/secrets/istio/crl\n  readOnly: true\n" : ""}- name: istio-data
-  mountPath: /var/lib/istio/data
-- name: istio-envoy
-  mountPath: /etc/istio/proxy
-- name: istio-token
-  mountPath: /var/run/secrets/tokens
-- name: istio-podinfo
-  mountPath: /etc/istio/pod`;
+${options.crl ? "- name: istio-ca-crl\n  mountPath: /var/run/secrets/istio/crl\n  readOnly: true\n" : ""}${agentStateMounts}`;
 }
 
 /**
@@ -310,15 +334,7 @@ export function proxyVolumes(options: { crl: boolean }): string {
     medium: Memory
 - name: istio-data
   emptyDir: {}
-- name: istio-podinfo
-  downwardAPI:
-    items:
-    - path: labels
-      fieldRef:
-        fieldPath: metadata.labels
-    - path: annotations
-      fieldRef:
-        fieldPath: metadata.annotations
+${podInfoVolume}
 ${istiodTokenVolume("istio-token")}
 ${istiodCaCertVolume}${options.crl ? "\n- name: istio-ca-crl\n  configMap:\n    name: istio-ca-crl\n    optional: true" : ""}`;
 }

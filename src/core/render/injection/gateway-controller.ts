@@ -12,6 +12,7 @@
 // The proxy is written out in full (the pod is labelled not to be injected): the Service selects the pod by
 // the gateway-name label, and istiod binds the Gateway's configuration to proxies behind that Service.
 import {
+  agentStateMounts,
   at,
   controllerProbes,
   domainArgs,
@@ -24,6 +25,7 @@ import {
   jsonLogArg,
   logLevelArgs,
   podImagePullSecrets,
+  podInfoVolume,
   proxyArgsTail,
   proxyEnvHead,
   proxyEnvMesh,
@@ -83,31 +85,27 @@ export function controllerLabels(managedBy: string): string {
 {{- $managedLabels := mergeMaps $labels (strdict "gateway.istio.io/managed" ${managedBy}) }}`;
 }
 
-interface ControllerTemplateShape {
-  /** Template name, for the header comment. */
-  name: string;
-  /** Service type when the controller hands none (it always does; this guards an empty value). */
-  defaultServiceType: string;
-  /** Extra pod labels, as `strdict` arguments. */
+interface ControllerDocumentsShape {
+  /** Extra pod labels, as `strdict` arguments (each with a leading space). */
   podLabels: string;
-  /** Value of the `gateway.istio.io/managed` label, a template expression. */
-  managedBy: string;
-  /** Annotations of the Service, a map expression. */
-  serviceAnnotations: string;
+  /** The pod's prometheus scrape annotations, as `strdict` arguments in the order the chart writes them. */
+  podPrometheusAnnotations: string;
   /** The pod's spec fields, at column 6. */
   podSpec: string;
+  /** Template expression for the Service type. */
+  serviceType: string;
+  /** Annotations of the Service, a map expression. */
+  serviceAnnotations: string;
+  /** Map expression for the PodDisruptionBudget's pod selector. */
+  disruptionSelector: string;
 }
 
-function controllerTemplate(shape: ControllerTemplateShape): string {
-  return String.raw`{{- /* mesh ${shape.name} template (istio 1.30 Gateway API deployment controller) */ -}}
-${valuesPrelude}
-{{- $gateways := .Values.gateways | default (dict) }}
-${controllerLabels(shape.managedBy)}
-${copiedAnnotations}
-apiVersion: v1
-kind: ServiceAccount
-${ownedMetadata(".ServiceAccount", { ownedWhen: "ge .KubeVersion 128" })}
----
+/**
+ * The Deployment, Service, HorizontalPodAutoscaler and PodDisruptionBudget every controller template renders after
+ * its ServiceAccount (needs `controllerLabels` and `copiedAnnotations` above it).
+ */
+export function controllerDocuments(shape: ControllerDocumentsShape): string {
+  return String.raw`---
 apiVersion: apps/v1
 kind: Deployment
 ${ownedMetadata(".DeploymentName", { labels: "$managedLabels" })}
@@ -118,7 +116,7 @@ spec:
     metadata:
       {{- /* the Gateway's infrastructure labels may override the defaults, never the controller's own */}}
       labels: {{ toJsonMap (strdict "sidecar.istio.io/inject" "false" "service.istio.io/canonical-name" .DeploymentName "service.istio.io/canonical-revision" "latest"${shape.podLabels}) $managedLabels }}
-      annotations: {{ toJsonMap $annotations (strdict "istio.io/rev" (.Revision | default "default") "prometheus.io/scrape" "true" "prometheus.io/port" "15020" "prometheus.io/path" "/stats/prometheus") }}
+      annotations: {{ toJsonMap $annotations (strdict "istio.io/rev" (.Revision | default "default") ${shape.podPrometheusAnnotations}) }}
     spec:
 ${shape.podSpec}
 ---
@@ -126,7 +124,7 @@ apiVersion: v1
 kind: Service
 ${ownedMetadata(".DeploymentName", { annotations: shape.serviceAnnotations })}
 spec:
-  type: {{ .ServiceType | default "${shape.defaultServiceType}" | quote }}
+  type: {{ ${shape.serviceType} | quote }}
   ipFamilyPolicy: PreferDualStack
   selector: {{ toJsonMap $selector }}
   ports:
@@ -157,8 +155,58 @@ kind: PodDisruptionBudget
 ${ownedMetadata(".DeploymentName")}
 spec:
   selector:
-    matchLabels: {{ toJsonMap $selector }}
+    matchLabels: {{ toJsonMap ${shape.disruptionSelector} }}
 `;
+}
+
+/** The controller proxy's metrics and health ports (agent or agentgateway), for a container's `ports`. */
+export const controllerPorts = String.raw`- name: metrics
+  containerPort: 15020
+  protocol: TCP
+- name: status-port
+  containerPort: 15021
+  protocol: TCP`;
+
+/** The controller proxy's restricted security context, with the gateways' seccomp profile when the values set one. */
+const controllerSecurityContext = String.raw`securityContext:
+${at(2, restrictedSecurityContext)}
+  {{- with $gateways.seccompProfile }}
+  seccompProfile:
+    {{- toYaml . | trim | nindent 12 }}
+  {{- end }}`;
+
+interface ControllerTemplateShape {
+  /** Template name, for the header comment. */
+  name: string;
+  /** Service type when the controller hands none (it always does; this guards an empty value). */
+  defaultServiceType: string;
+  /** Extra pod labels, as `strdict` arguments. */
+  podLabels: string;
+  /** Value of the `gateway.istio.io/managed` label, a template expression. */
+  managedBy: string;
+  /** Annotations of the Service, a map expression. */
+  serviceAnnotations: string;
+  /** The pod's spec fields, at column 6. */
+  podSpec: string;
+}
+
+function controllerTemplate(shape: ControllerTemplateShape): string {
+  return String.raw`{{- /* mesh ${shape.name} template (istio 1.30 Gateway API deployment controller) */ -}}
+${valuesPrelude}
+{{- $gateways := .Values.gateways | default (dict) }}
+${controllerLabels(shape.managedBy)}
+${copiedAnnotations}
+apiVersion: v1
+kind: ServiceAccount
+${ownedMetadata(".ServiceAccount", { ownedWhen: "ge .KubeVersion 128" })}
+${controllerDocuments({
+  podLabels: shape.podLabels,
+  podPrometheusAnnotations: '"prometheus.io/scrape" "true" "prometheus.io/port" "15020" "prometheus.io/path" "/stats/prometheus"',
+  podSpec: shape.podSpec,
+  serviceType: `.ServiceType | default "${shape.defaultServiceType}"`,
+  serviceAnnotations: shape.serviceAnnotations,
+  disruptionSelector: "$selector",
+})}`;
 }
 
 const workloadEnv = proxyEnvWorkload({
@@ -183,12 +231,7 @@ const requestedNetworkView = String.raw`{{- with index .InfrastructureLabels "to
 const routerPodSpec = String.raw`{{- $resources := omitNil $p.resources | default (dict) }}
       serviceAccountName: {{ .ServiceAccount | quote }}
 ${gatewayPodHead(6)}
-        - name: metrics
-          containerPort: 15020
-          protocol: TCP
-        - name: status-port
-          containerPort: 15021
-          protocol: TCP
+${at(8, controllerPorts)}
 ${at(8, envoyPromPort)}
         args:
         - proxy
@@ -198,12 +241,7 @@ ${at(8, proxyArgsTail)}
         lifecycle:
           {{- toYaml . | trim | nindent 10 }}
         {{- end }}
-        securityContext:
-${at(10, restrictedSecurityContext)}
-          {{- with $gateways.seccompProfile }}
-          seccompProfile:
-            {{- toYaml . | trim | nindent 12 }}
-          {{- end }}
+${at(8, controllerSecurityContext)}
 ${resourcesField(8)}
         env:
 ${at(8, proxyEnvHead)}
@@ -241,12 +279,7 @@ const waypointPodSpec = String.raw`{{- $waypoint := $g.waypoint | default (dict)
       containers:
       - name: istio-proxy
         ports:
-        - name: metrics
-          containerPort: 15020
-          protocol: TCP
-        - name: status-port
-          containerPort: 15021
-          protocol: TCP
+${at(8, controllerPorts)}
 ${at(8, envoyPromPort)}
 ${at(8, proxyImage)}
         args:
@@ -285,12 +318,7 @@ ${at(8, proxyEnvRuntime)}
 ${at(8, proxyEnvMesh)}
 ${resourcesField(8)}
 ${at(8, controllerProbes)}
-        securityContext:
-${at(10, restrictedSecurityContext)}
-          {{- with $gateways.seccompProfile }}
-          seccompProfile:
-            {{- toYaml . | trim | nindent 12 }}
-          {{- end }}
+${at(8, controllerSecurityContext)}
         volumeMounts:
         - name: workload-socket
           mountPath: /var/run/secrets/workload-spiffe-uds
@@ -298,14 +326,7 @@ ${at(10, restrictedSecurityContext)}
         - name: istiod-ca-cert
           mountPath: /var/run/secrets/istio
         {{- end }}
-        - name: istio-data
-          mountPath: /var/lib/istio/data
-        - name: istio-envoy
-          mountPath: /etc/istio/proxy
-        - name: istio-token
-          mountPath: /var/run/secrets/tokens
-        - name: istio-podinfo
-          mountPath: /etc/istio/pod
+${at(8, agentStateMounts)}
       volumes:
       - name: workload-socket
         emptyDir: {}
@@ -320,15 +341,7 @@ ${at(10, restrictedSecurityContext)}
         emptyDir: {}
       - name: go-proxy-data
         emptyDir: {}
-      - name: istio-podinfo
-        downwardAPI:
-          items:
-          - path: labels
-            fieldRef:
-              fieldPath: metadata.labels
-          - path: annotations
-            fieldRef:
-              fieldPath: metadata.annotations
+${at(6, podInfoVolume)}
 ${at(6, istiodTokenVolume("istio-token"))}
 ${at(6, istiodCaCertVolume)}
 ${at(6, podImagePullSecrets)}`;

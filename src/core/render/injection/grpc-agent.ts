@@ -6,13 +6,13 @@
 import {
   at,
   defaultContainerAnnotations,
+  injectedProxyHead,
   podImagePullSecrets,
   podWorkloadEnv,
   proxyArgsTail,
   proxyEnvHead,
   proxyEnvMesh,
   proxyEnvOwner,
-  proxyImage,
   proxyMetadataEnv,
   proxyResources,
   proxyVolumeMounts,
@@ -57,11 +57,7 @@ spec:
   {{- else }}
   containers:
   {{- end }}
-  - name: istio-proxy
-${at(4, proxyImage)}
-    {{- if $native }}
-    restartPolicy: Always
-    {{- end }}
+${at(2, injectedProxyHead)}
     args:
     - proxy
     - sidecar

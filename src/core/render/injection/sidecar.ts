@@ -9,6 +9,7 @@
 import {
   at,
   defaultContainerAnnotations,
+  injectedProxyHead,
   envoyPromPort,
   podImagePullSecrets,
   podWorkloadEnv,
@@ -16,7 +17,6 @@ import {
   proxyEnvHead,
   proxyEnvMesh,
   proxyEnvOwner,
-  proxyImage,
   proxyMetadataEnv,
   proxyResources,
   proxyVolumeMounts,
@@ -215,11 +215,7 @@ ${at(6, restrictedSecurityContext)}
   {{- if not $native }}
   containers:
   {{- end }}
-  - name: istio-proxy
-${at(4, proxyImage)}
-    {{- if $native }}
-    restartPolicy: Always
-    {{- end }}
+${at(2, injectedProxyHead)}
     ports:
 ${at(4, envoyPromPort)}
     args:

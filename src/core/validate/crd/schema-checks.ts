@@ -121,21 +121,13 @@ function undefinedSelfField(root: unknown, self: StructuralSchema): string | und
     const operand = schemaOf(kind.value?.operand as Node | undefined);
     return operand?.properties?.[unescapeFieldName(String(kind.value?.field))];
   };
-  const pending: unknown[] = [root];
-  while (pending.length > 0) {
-    const value = pending.pop();
-    if (!value || typeof value !== "object" || ArrayBuffer.isView(value)) continue;
-    if (Array.isArray(value)) {
-      for (const item of value) pending.push(item);
-      continue;
-    }
-    const kind = (value as Node).exprKind;
+  for (const node of objectsIn(root)) {
+    const kind = node.exprKind;
     if (kind?.case === "selectExpr" && kind.value?.testOnly !== true) {
       const operand = schemaOf(kind.value?.operand as Node | undefined);
       const field = unescapeFieldName(String(kind.value?.field));
       if (operand && hasClosedFields(operand) && !(field in (operand.properties ?? {})) && !resourceFields.has(field)) return field;
     }
-    for (const inner of Object.values(value)) if (inner && typeof inner === "object") pending.push(inner);
   }
   return undefined;
 }
@@ -159,14 +151,8 @@ interface Node {
   exprKind?: { case?: string; value?: Record<string, unknown> };
 }
 
-/**
- * Kubernetes compiles the constant pattern of `find` and `findAll` when it instantiates the program (its regex
- * optimisations), so an invalid one fails the CRD; `matches` keeps its pattern for run time.
- */
-const precompiledRegexFunctions = new Set(["find", "findAll"]);
-
-function constantRegexArguments(root: unknown): string[] {
-  const patterns: string[] = [];
+/** Every object (not array, not byte buffer) in a parsed CEL AST, depth first, so each expression node is seen once. */
+function* objectsIn(root: unknown): Generator<Node> {
   const pending: unknown[] = [root];
   while (pending.length > 0) {
     const value = pending.pop();
@@ -175,14 +161,27 @@ function constantRegexArguments(root: unknown): string[] {
       for (const item of value) pending.push(item);
       continue;
     }
-    const kind = (value as Node).exprKind;
+    yield value;
+    for (const inner of Object.values(value)) if (inner && typeof inner === "object") pending.push(inner);
+  }
+}
+
+/**
+ * Kubernetes compiles the constant pattern of `find` and `findAll` when it instantiates the program (its regex
+ * optimisations), so an invalid one fails the CRD; `matches` keeps its pattern for run time.
+ */
+const precompiledRegexFunctions = new Set(["find", "findAll"]);
+
+function constantRegexArguments(root: unknown): string[] {
+  const patterns: string[] = [];
+  for (const node of objectsIn(root)) {
+    const kind = node.exprKind;
     if (kind?.case === "callExpr" && precompiledRegexFunctions.has(String(kind.value?.function))) {
       const first = (kind.value?.args as Node[] | undefined)?.[0]?.exprKind;
       const constant =
         first?.case === "constExpr" ? (first.value?.constantKind as { case?: string; value?: unknown } | undefined) : undefined;
       if (constant?.case === "stringValue" && typeof constant.value === "string") patterns.push(constant.value);
     }
-    for (const inner of Object.values(value)) if (inner && typeof inner === "object") pending.push(inner);
   }
   return patterns;
 }

@@ -4,23 +4,10 @@ import { customResourceDefinitions } from "../../../../src/core/schemas/index.js
 import { SCHEMA_GATEWAY_API_VERSIONS } from "../../../../src/core/versions.js";
 import { fieldErrorMessage } from "../../../../src/core/validate/field-errors.js";
 import type { StructuralSchema } from "../../../../src/core/validate/schema-types.js";
-
-function crdWith(spec: StructuralSchema): unknown {
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: "widgets.example.com" },
-    spec: {
-      group: "example.com",
-      scope: "Namespaced",
-      names: { kind: "Widget", plural: "widgets" },
-      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec } } } }],
-    },
-  };
-}
+import { widgetCrd } from "../../../support/widget-crd.js";
 
 const at = "spec.versions[0].schema.openAPIV3Schema.properties.spec";
-const messages = (spec: StructuralSchema) => crdSchemaErrors(crdWith(spec)).map(fieldErrorMessage);
+const messages = (spec: StructuralSchema) => crdSchemaErrors(widgetCrd(spec)).map(fieldErrorMessage);
 const withRule = (rule: Record<string, unknown>): StructuralSchema => ({
   type: "object",
   properties: { name: { type: "string", maxLength: 10 } },
@@ -43,7 +30,7 @@ describe("crdSchemaErrors: what the API server refuses when it admits a CRD", ()
       `${at}.properties.b.items.pattern: Invalid value: "(a)\\\\1": must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: \`\\1\``,
       `${at}.properties.a.pattern: Invalid value: "^(?=a)b$": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?=\``,
     ]);
-    expect(crdSchemaErrors(crdWith(spec)).map((error) => error.code)).toEqual(["CRD_PATTERN", "CRD_PATTERN", "CRD_PATTERN"]);
+    expect(crdSchemaErrors(widgetCrd(spec)).map((error) => error.code)).toEqual(["CRD_PATTERN", "CRD_PATTERN", "CRD_PATTERN"]);
   });
 
   it("refuses rules and messageExpressions that do not parse, and empty rules", () => {
@@ -56,7 +43,7 @@ describe("crdSchemaErrors: what the API server refuses when it admits a CRD", ()
       ),
     ]);
     expect(messages(withRule({ rule: " " }))).toEqual([`${at}.x-kubernetes-validations[0].rule: Required value`]);
-    expect(crdSchemaErrors(crdWith(withRule({ rule: "self.name ==" })))[0]!.code).toBe("CEL_COMPILE");
+    expect(crdSchemaErrors(widgetCrd(withRule({ rule: "self.name ==" })))[0]!.code).toBe("CEL_COMPILE");
   });
 
   it("refuses a rule selecting a field of self that the schema does not declare, only where that is certain", () => {
@@ -115,7 +102,7 @@ describe("crdSchemaErrors: what the API server refuses when it admits a CRD", ()
         },
       },
     };
-    expect(crdSchemaErrors(crdWith(spec)).map((error) => error.code)).toContain("CRD_CEL_COST");
+    expect(crdSchemaErrors(widgetCrd(spec)).map((error) => error.code)).toContain("CRD_CEL_COST");
   });
 
   describe("every CRD mesh ships passes (the API server admits them)", () => {
