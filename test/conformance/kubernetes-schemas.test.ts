@@ -81,7 +81,11 @@ function corpus(): Json[] {
     .flatMap((profile) =>
       generateManifest({ files: [], sets: [`profile=${profile}`] }).components.flatMap((component) => component.objects),
     )
-    .filter((object) => !String(object.apiVersion).includes(".istio.io") && !String(object.apiVersion).includes("gateway.networking"));
+    // Built-in kinds only: a group with a dot that is not a *.k8s.io group belongs to a CRD (Istio, Gateway API, Multus).
+    .filter((object) => {
+      const group = String(object.apiVersion).split("/").slice(0, -1).join("/");
+      return !group.includes(".") || (group.endsWith(".k8s.io") && !group.startsWith("gateway.networking") && !group.endsWith(".x-k8s.io"));
+    });
   return [...Object.values(validCoreObjects).map((make) => make()), ...(generated as Json[])].map((object) => {
     const { status: _status, ...rest } = object;
     return rest;
