@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compilePattern, isBacktrackSafe, re2SyntaxError } from "../../../src/core/validate/patterns.js";
+import { RE2JS } from "@bufbuild/re2";
 
 describe("compilePattern: RE2 semantics in linear time", () => {
   it.each([
@@ -40,5 +41,52 @@ describe("compilePattern: RE2 semantics in linear time", () => {
     expect(isBacktrackSafe("^(?:ab)+c$")).toBe(true);
     expect(isBacktrackSafe("a*b*c*")).toBe(false);
     expect(isBacktrackSafe("(?i)abc")).toBe(false);
+  });
+});
+
+describe("compilePattern: the DNS subdomain patterns CRDs put on names and hostnames", () => {
+  const subdomain = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  const wildcardSubdomain = "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  const automaton = (pattern: string) => RE2JS.compile(pattern);
+
+  /** Every string over a small alphabet, plus seeded random longer ones: the scanner must agree with RE2 on each. */
+  function samples(): string[] {
+    const alphabet = ["a", "z", "0", "9", "-", ".", "*", "A", "_", "\n", " ", "é"];
+    const out = [""];
+    let layer = [""];
+    for (let length = 1; length <= 4; length++) {
+      layer = layer.flatMap((prefix) => alphabet.map((char) => prefix + char));
+      out.push(...layer);
+    }
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let index = 0; index < 3000; index++) {
+      const length = 1 + (next() % 40);
+      let text = next() % 3 === 0 ? "*." : "";
+      for (let at = 0; at < length; at++) text += alphabet[next() % (next() % 4 === 0 ? alphabet.length : 6)];
+      out.push(text);
+    }
+    return out;
+  }
+
+  it.each([subdomain, wildcardSubdomain])("agrees with RE2 on %s", (pattern) => {
+    const scanned = compilePattern(pattern);
+    const reference = automaton(pattern);
+    const disagreements = samples().filter((text) => scanned.test(text) !== reference.test(text));
+    expect(disagreements).toEqual([]);
+  });
+
+  it("accepts and refuses the usual hostnames", () => {
+    const hostname = compilePattern(wildcardSubdomain);
+    expect(hostname.test("*.example.com")).toBe(true);
+    expect(hostname.test("app-1.example.com")).toBe(true);
+    expect(hostname.test("*.*.example.com")).toBe(false);
+    expect(hostname.test("example.com.")).toBe(false);
+    expect(hostname.test("-a.example.com")).toBe(false);
+    expect(hostname.test("a-.example.com")).toBe(false);
+    expect(hostname.test("a..b")).toBe(false);
+    expect(hostname.test("*.")).toBe(false);
+    expect(compilePattern(subdomain).test("*.example.com")).toBe(false);
+    expect(compilePattern(subdomain).test("a".repeat(100_000))).toBe(true);
   });
 });

@@ -145,14 +145,11 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
       }
       const before = objectCost;
       const outcome = runCompiled(compiled, value, false);
-      if (rememberedOutcomes >= REMEMBERED_OUTCOMES) {
-        outcomes.clear();
-        rememberedOutcomes = 0;
-        byValue = undefined;
-      }
       if (!byValue) outcomes.set(expression, (byValue = new Map<string, { outcome: Outcome; cost: number }>()));
+      // Bounded per rule: a rule that meets a new value every time (a parentRef's name) must not evict the
+      // outcomes of rules whose values repeat.
+      if (byValue.size >= REMEMBERED_OUTCOMES_PER_RULE) byValue.clear();
       byValue.set(text, { outcome, cost: objectCost - before });
-      rememberedOutcomes++;
       return outcome;
     }
   }
@@ -164,9 +161,8 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
   }
 }
 
-const REMEMBERED_OUTCOMES = 4096;
+const REMEMBERED_OUTCOMES_PER_RULE = 1024;
 const outcomes = new Map<string, Map<string, { outcome: Outcome; cost: number }>>();
-let rememberedOutcomes = 0;
 
 /** A key for values small enough that remembering their outcome is cheaper than evaluating again. */
 function smallValueKey(value: unknown): string | undefined {
@@ -176,9 +172,12 @@ function smallValueKey(value: unknown): string | undefined {
   if (value === lastKeyedValue) return lastValueKey;
   const text = JSON.stringify(value);
   lastKeyedValue = value;
-  lastValueKey = text.length <= 256 ? `j${text}` : undefined;
+  lastValueKey = text.length <= SMALL_VALUE_CHARACTERS ? `j${text}` : undefined;
   return lastValueKey;
 }
+
+/** Large enough for a route rule with a few matches and backends, which converted routes often repeat verbatim. */
+const SMALL_VALUE_CHARACTERS = 1024;
 
 let lastKeyedValue: object | undefined;
 let lastValueKey: string | undefined;
