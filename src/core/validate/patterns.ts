@@ -138,20 +138,43 @@ export function re2SyntaxError(pattern: string): string | undefined {
   }
 }
 
-/** No RE2-only syntax (inline flags, `\z`, `\Q…\E`, Unicode and POSIX classes, `\C`) and nothing RE2 rejects but JavaScript accepts. */
+/**
+ * No RE2-only syntax (inline flags, `\z`, `\Q…\E`, Unicode and POSIX classes, `\C`), nothing RE2 rejects but
+ * JavaScript accepts, and none of the classes the two engines define differently: RE2's `\s` is `[\t\n\f\r ]`
+ * where JavaScript's also takes `\v` and Unicode spaces. (RE2's `.` also differs, see isBacktrackSafe.)
+ */
 export function readsSameInJavaScript(pattern: string): boolean {
-  return !/\(\?[imsU-]+[):]|\\[zAQECpP1-9k]|\\x\{|\[\[:|\(\?[=!<]/.test(pattern);
+  return !/\(\?[imsU-]+[):]|\\[zAQECpP1-9ksS]|\\x\{|\[\[:|\(\?[=!<]/.test(pattern);
+}
+
+/** Whether `pattern` has a `.` outside character classes (an escaped `\.` is a literal). */
+function hasWildcardDot(pattern: string): boolean {
+  let inClass = false;
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index];
+    if (char === "\\") index++;
+    else if (inClass) inClass = char !== "]";
+    else if (char === ".") return true;
+    else if (char === "[") {
+      inClass = true;
+      // A `]` right after `[` or `[^` is literal.
+      if (pattern[index + 1] === "^") index++;
+      if (pattern[index + 1] === "]") index++;
+    }
+  }
+  return false;
 }
 
 /**
  * Whether JavaScript's backtracking engine reads `pattern` as RE2 does and cannot take exponential time on it:
- * no RE2-only syntax (inline flags, `\z`, `\Q…\E`, Unicode classes, POSIX classes), no backreferences or
+ * no RE2-only syntax or differently defined class (readsSameInJavaScript, a wildcard `.`), no backreferences or
  * lookaround (RE2 rejects those anyway), no quantified group that contains a quantifier or an alternation
  * (`(a+)+`, `(a|a)*`: the exponential cases), and at most two unbounded quantifiers overall (`a*a*a*…`: the
  * polynomial ones).
  */
 export function isBacktrackSafe(pattern: string): boolean {
-  if (!readsSameInJavaScript(pattern)) return false;
+  // RE2's `.` takes everything but `\n`; JavaScript's also refuses `\r`, U+2028 and U+2029.
+  if (!readsSameInJavaScript(pattern) || hasWildcardDot(pattern)) return false;
   // Per open group: whether it contains a quantifier or an alternation so far.
   const groups: { risky: boolean }[] = [];
   let unbounded = 0;

@@ -32,6 +32,19 @@ describe("compilePattern: RE2 semantics in linear time", () => {
     expect(compilePattern("^a\\z").test("a")).toBe(true);
   });
 
+  it.each([
+    ["^a.b$", "a\rb", true],
+    ["^a.b$", "a\u2028b", true],
+    ["^a.b$", "a\nb", false],
+    ["^a[.]b$", "a\rb", false],
+    ["^a\\sb$", "a\vb", false],
+    ["^a\\sb$", "a\u00a0b", false],
+    ["^\\S+$", "x\u00a0y", true],
+    ["^[\\s]$", "\v", false],
+  ])("reads %j as RE2 does where JavaScript's classes differ (%j)", (pattern, value, matches) => {
+    expect(compilePattern(pattern).test(value)).toBe(matches);
+  });
+
   it.each(["a{1001}", "\\1", "a++", "(?=a)", "(?<!a)b", "x{2,1}", "[z-a]", "a**", "(a"])("rejects %s as RE2 does", (pattern) => {
     expect(() => compilePattern(pattern)).toThrow(/error parsing regexp/);
     expect(re2SyntaxError(pattern)).toMatch(/error parsing regexp/);
