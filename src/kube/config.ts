@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "../core/errors.js";
+import { yamlPackage } from "../core/yaml-package.js";
 import { isJsonObject, objectOf, stringOf, type JsonObject } from "../core/json.js";
 import type { RetryEvent } from "./retry.js";
 
@@ -97,7 +97,7 @@ function readKubeconfigs(files: string[]): KubeconfigData {
   for (const file of files) {
     let parsed: JsonObject;
     try {
-      const document: unknown = parseYaml(readFileSync(file, "utf8")) ?? {};
+      const document: unknown = yamlPackage().parse(readFileSync(file, "utf8")) ?? {};
       if (!isJsonObject(document)) throw new Error("not a kubeconfig mapping");
       parsed = document;
     } catch (error) {

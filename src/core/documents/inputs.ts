@@ -1,6 +1,5 @@
 import type { Dirent } from "node:fs";
 import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
-import picomatch from "picomatch";
 import path from "node:path";
 import { InputError, UsageError } from "../errors.js";
 import type { Finding } from "../findings.js";
@@ -55,7 +54,7 @@ function skippedDirectory(name: string): boolean {
  * (a link back to a directory being walked is reported once, not followed); `-` stays `-` (stdin).
  */
 export async function expandInputArguments(args: readonly string[], filters: InputFilters = {}): Promise<ExpandedInput[]> {
-  const excluded = exclusionTest(filters);
+  const excluded = await exclusionTest(filters);
   const seen = new Set<string>();
   const expanded: ExpandedInput[] = [];
   for (const arg of args) {
@@ -94,8 +93,17 @@ export async function expandInputPaths(args: readonly string[], filters: InputFi
   return (await expandInputArguments(args, filters)).flatMap((entry) => entry.files);
 }
 
-function exclusionTest(filters: InputFilters): (file: string) => boolean {
-  const globs = (filters.exclude ?? []).map((glob) => {
+async function exclusionTest(filters: InputFilters): Promise<(file: string) => boolean> {
+  const globs = filters.exclude?.length ? await globTests(filters.exclude) : [];
+  const patterns = filters.ignoreFilenamePatterns ?? [];
+  if (globs.length === 0 && patterns.length === 0) return () => false;
+  return (file) => globs.some((test) => test(file)) || patterns.some((pattern) => pattern.test(file));
+}
+
+/** picomatch is loaded for --exclude only: most runs have no globs, and compiling it would cost start-up time. */
+async function globTests(exclude: readonly string[]): Promise<((file: string) => boolean)[]> {
+  const { default: picomatch } = await import("picomatch");
+  return exclude.map((glob) => {
     const normalized = glob.replace(/^\.\//, "");
     const match = picomatch(normalized, { dot: true });
     const byName = !normalized.includes("/");
@@ -106,9 +114,6 @@ function exclusionTest(filters: InputFilters): (file: string) => boolean {
       return match(relative) || (byName && match(path.posix.basename(relative))) || (directory?.(relative) ?? false);
     };
   });
-  const patterns = filters.ignoreFilenamePatterns ?? [];
-  if (globs.length === 0 && patterns.length === 0) return () => false;
-  return (file) => globs.some((test) => test(file)) || patterns.some((pattern) => pattern.test(file));
 }
 
 interface WalkFrame {

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { isMap, type JsonMap } from "./types.js";
 import { distPath, PACKAGE_ROOT } from "../package-paths.js";
+import { yamlPackage } from "../yaml-package.js";
 
 /** A node of the IstioOperator schema (structural-schema keywords, fragments already inlined). */
 export interface SchemaNode {
@@ -38,7 +38,7 @@ export function operatorBundle(): OperatorBundle {
 
 /** Reads profiles/*.yaml and schemas/install.istio.io/ (the build step and source runs use this). */
 export function bundleFromSources(root: URL): OperatorBundle {
-  const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  const { parse } = yamlPackage();
   const readYaml = (relative: string) => parse(readFileSync(new URL(relative, root), "utf8"), { version: "1.1" }) as unknown;
   const profiles: Record<string, JsonMap> = {};
   for (const file of readdirSync(new URL("profiles/", root))

@@ -1,5 +1,5 @@
-import { createRequire } from "node:module";
 import { InputError } from "../errors.js";
+import { yamlPackage } from "../yaml-package.js";
 import type { Finding } from "../findings.js";
 import type { KubeObject } from "../objects.js";
 import { clone, mergeOverlay } from "../operator/merge.js";
@@ -123,7 +123,7 @@ function applyOverlay(objects: KubeObject[], overlay: NonNullable<KubernetesSett
 function patchValue(value: unknown): unknown {
   if (typeof value === "string" && value.includes("\n")) {
     // Loaded only here: the YAML parser costs more start-up time than the rest of manifest generate.
-    const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+    const { parse } = yamlPackage();
     const parsed = parse(value) as unknown;
     if (isMap(parsed) || Array.isArray(parsed)) return parsed;
   }

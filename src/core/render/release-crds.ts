@@ -1,5 +1,5 @@
-import { parseAllDocuments } from "yaml";
 import { InputError } from "../errors.js";
+import { yamlPackage } from "../yaml-package.js";
 import type { KubeObject } from "../objects.js";
 import { isMap } from "../operator/types.js";
 import { ISTIO_VERSION } from "../versions.js";
@@ -24,7 +24,7 @@ export interface ReleaseFiles {
 export function releaseCrds(files: ReleaseFiles): KubeObject[] {
   checkReleaseVersion(files);
   const crds: KubeObject[] = [];
-  for (const document of parseAllDocuments(files.crdYaml, { version: "1.1" })) {
+  for (const document of yamlPackage().parseAllDocuments(files.crdYaml, { version: "1.1" })) {
     if (document.errors.length > 0)
       throw new InputError(`${files.source}: ${releaseCrdFile}: ${document.errors[0]!.message.split("\n")[0]}`);
     const object = document.toJSON() as unknown;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { SchemaSourceError, type Fragments } from "./gates.js";
+import { yamlPackage } from "../yaml-package.js";
 
 /** The hand-written YAML of one kind: `crd.yaml` plus one file per version, still gated. */
 export interface KindSource {
@@ -27,7 +27,7 @@ export const CRD_FILE = "crd.yaml";
 // should not pay its import; the loader's API is synchronous, hence require rather than import().
 let yamlParse: typeof import("yaml").parse | undefined;
 function parseYaml(text: string): unknown {
-  yamlParse ??= (createRequire(import.meta.url)("yaml") as typeof import("yaml")).parse;
+  yamlParse ??= yamlPackage().parse;
   return yamlParse(text, { maxAliasCount: -1 });
 }
 
