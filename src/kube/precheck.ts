@@ -10,7 +10,7 @@ import { DEFAULT_GATEWAY_API_VERSION, ISTIO_VERSION } from "../core/versions.js"
 import type { Cluster } from "./cluster.js";
 import type { InstallPlan } from "./install.js";
 
-/** Istio 1.30 supports Kubernetes 1.32 and later (install.md §10.1). */
+/** Istio 1.30 supports Kubernetes 1.32 and later (docs/design/install.md §10). */
 export const MIN_KUBERNETES_MINOR = 32;
 /** The oldest Gateway API bundle whose APIs istiod 1.30 uses at v1 (BackendTLSPolicy became v1 in v1.4). */
 export const MIN_GATEWAY_API_VERSION = "v1.4.0";

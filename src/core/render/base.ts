@@ -36,7 +36,7 @@ export function renderBase(values: JsonMap, releaseCrds?: readonly KubeObject[])
     : releaseCrds
       ? releaseCrds.map((crd) => structuredClone<KubeObject>(crd))
       : istioCustomResourceDefinitions().map(legacyLabelledCrd);
-  // The default profile's `defaultRevision: ""` turns the chart's "default" off (install.md §12.4).
+  // The default profile's `defaultRevision: ""` turns the chart's "default" off (docs/design/install.md §7.1).
   const defaultRevision = typeof values.defaultRevision === "string" ? values.defaultRevision : stringAt(chart, "defaultRevision");
   return [...crds, ...readerAccount(values), ...defaultRevisionObjects(chart, defaultRevision)];
 }

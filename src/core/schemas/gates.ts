@@ -3,7 +3,7 @@ import { scalarText } from "../json.js";
 import { compareVersions, parseVersion } from "../versions.js";
 
 /**
- * The gating keys of schemas-contract.md. Sources are written once for every Gateway API bundle variant;
+ * The gating keys of schema sources (docs/design/validation.md §2.2). Sources are written once for every Gateway API bundle variant;
  * resolving them for one variant drops what is not in it, applies per-variant values and inlines fragments.
  * None of these keys survives resolution. On any object (schema node, rule, versions[] entry, crd.yaml):
  *   x-mesh-channel: experimental     present only in that channel
