@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from "commander";
+import { parseDurationFlag } from "../core/durations.js";
 import { SCHEMA_GATEWAY_API_VERSIONS, DEFAULT_GATEWAY_API_VERSION, type GatewayApiVersion } from "../core/versions.js";
 
 /** Option parsers and flags shared by the commands, declared once so that they read and behave the same everywhere. */
@@ -31,15 +32,35 @@ export function gatewayApiVersionOption(description: string): Option {
     });
 }
 
+/**
+ * A duration flag's text, checked when the flag is read: a malformed value is a usage error even when the command
+ * never reaches the cluster work it limits (kubectl refuses `--timeout banana` up front too).
+ */
+function durationText(flag: string): (value: string) => string {
+  return (value) => {
+    try {
+      parseDurationFlag(value, flag);
+    } catch {
+      throw new InvalidArgumentError("use a duration such as 30s, 5m or 1m30s");
+    }
+    return value;
+  };
+}
+
 /** `--timeout`: how long the whole command may take talking to the cluster. */
 export function timeoutOption(defaultValue?: string): Option {
-  const option = new Option("--timeout <duration>", "limit for the whole command's work with the cluster, e.g. 5m (default: none)");
+  const option = new Option(
+    "--timeout <duration>",
+    "limit for the whole command's work with the cluster, e.g. 5m (default: none)",
+  ).argParser(durationText("--timeout"));
   return defaultValue === undefined ? option : option.default(defaultValue);
 }
 
 /** `--request-timeout`: the limit of each API request. */
 export function requestTimeoutOption(): Option {
-  return new Option("--request-timeout <duration>", "timeout of each API request").default("30s");
+  return new Option("--request-timeout <duration>", "timeout of each API request")
+    .argParser(durationText("--request-timeout"))
+    .default("30s");
 }
 
 /** `-d/--manifests` and `--manifests-sha256` (install, upgrade, manifest generate): where Istio's own CRDs come from. */

@@ -2,7 +2,7 @@ import { Option, type Command } from "commander";
 import type { GatewayApiVersion } from "../../core/versions.js";
 import type { CheckedResource, Finding } from "../../core/findings.js";
 import type { CliContext } from "../context.js";
-import { channelOption, collect, gatewayApiVersionOption, timeoutOption } from "../options.js";
+import { channelOption, collect, gatewayApiVersionOption, requestTimeoutOption, timeoutOption } from "../options.js";
 import { withinTimeout } from "../cluster-access.js";
 
 interface AnalyzeFlags {
@@ -39,7 +39,7 @@ export function register(program: Command, context: CliContext): void {
       "--cluster",
       "also analyse the live objects analysers read (Services, Pods, Istio resources…) from the cluster of --kubeconfig/--context",
     )
-    .option("--request-timeout <duration>", "timeout of each cluster request (with --cluster)", "30s")
+    .addOption(requestTimeoutOption())
     .addOption(timeoutOption())
     .addOption(channelOption("Gateway API channel of the cluster"))
     .addOption(gatewayApiVersionOption("Gateway API bundle version of the cluster"))

@@ -3,7 +3,7 @@ import { UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
 import { clusterAccess } from "../cluster-access.js";
 import { renderPlan } from "../plan.js";
-import { collect } from "../options.js";
+import { collect, requestTimeoutOption } from "../options.js";
 
 interface PrecheckFlags {
   set: string[];
@@ -21,7 +21,7 @@ export function register(program: Command, context: CliContext): void {
     .option("-s, --set <path=value>", "check for the install these IstioOperator fields render (repeatable)", collect, [])
     .option("-f, --filename <file>", "check for the install this IstioOperator overlay renders (repeatable)", collect, [])
     .option("-r, --revision <revision>", "control plane revision to check for")
-    .option("--request-timeout <duration>", "timeout of each API request", "30s")
+    .addOption(requestTimeoutOption())
     .addHelpText(
       "after",
       "\nOutput: one line per problem with its fix, or -o json. Exit codes: 0 safe to install, 1 problems found, 2 usage error, 3 cluster error.",

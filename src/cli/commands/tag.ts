@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { requestTimeoutOption } from "../options.js";
 import { FindingsError, UsageError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
 import { clusterAccess } from "../cluster-access.js";
@@ -24,7 +25,7 @@ export function register(program: Command, context: CliContext): void {
   const common = (command: Command) =>
     command
       .option("-i, --istio-namespace <namespace>", "namespace of the Istio control plane", "istio-system")
-      .option("--request-timeout <duration>", "timeout of each API request", "30s");
+      .addOption(requestTimeoutOption());
   const setOptions = (command: Command) =>
     common(
       command
