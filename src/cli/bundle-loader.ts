@@ -63,6 +63,13 @@ function readSource(file: string): string {
   return bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
 }
 
+/** 32-bit FNV-1a of a path, in hex: distinguishes places, nothing more (crypto would cost start-up time). */
+function pathHash(file: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < file.length; index++) hash = Math.imul(hash ^ file.charCodeAt(index), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}
+
 /** The id on the bundle's first line, or undefined when the file has none (a bundle made by hand). */
 export function bundleId(source: string): string | undefined {
   if (!source.startsWith(ID_PREFIX)) return undefined;
@@ -87,7 +94,9 @@ export function loadBundle(file: string, options: { cacheDirectory: string | und
   const directory = options.cacheDirectory;
   const name = /^[a-z][a-z0-9-]{0,40}$/.test(options.cacheName) ? options.cacheName : "other";
   const prefix = `${id}-`;
-  const cacheFile = path.join(directory, `${prefix}${process.version}-${process.arch}-${name}${CACHE_SUFFIX}`);
+  // Node 20's V8 keeps the script's file name in its cache: the same build installed twice has an entry per place.
+  const place = pathHash(file);
+  const cacheFile = path.join(directory, `${prefix}${process.version}-${process.arch}-${place}-${name}${CACHE_SUFFIX}`);
   let cachedData: Buffer | undefined;
   if (isPrivateDirectory(directory)) {
     try {

@@ -50,7 +50,8 @@ describe("loadBundle", () => {
     expect((first.exports.answer as () => number)()).toBe(42);
     first.saveCompiledCode();
     const entries = readdirSync(cacheDirectory);
-    expect(entries).toEqual([`aa11-${process.version}-${process.arch}-validate.v8cache`]);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatch(new RegExp(`^aa11-${process.version}-${process.arch}-[0-9a-f]{8}-validate\\.v8cache$`));
     expect(statSync(path.join(cacheDirectory, entries[0]!)).mode & 0o777).toBe(0o600);
 
     const second = loadBundle(file, { cacheDirectory, cacheName: "validate" });
@@ -70,15 +71,27 @@ describe("loadBundle", () => {
     expect((second.exports.answer as () => number)()).toBe(2);
   });
 
+  it("keeps an entry per place for the same build: the compiled code names its file", () => {
+    const cacheDirectory = privateDirectory();
+    const one = bundleFile("ab01", "exports.where = () => new Error().stack;");
+    const other = bundleFile("ab01", "exports.where = () => new Error().stack;");
+    loadBundle(one, { cacheDirectory, cacheName: "validate" }).saveCompiledCode();
+    const second = loadBundle(other, { cacheDirectory, cacheName: "validate" });
+    expect(second.compiledCode).toBe("absent");
+    expect((second.exports.where as () => string)()).toContain(other);
+  });
+
   it("keeps one entry per command", () => {
     const file = bundleFile("cc11", answer(3));
     const cacheDirectory = privateDirectory();
     loadBundle(file, { cacheDirectory, cacheName: "validate" }).saveCompiledCode();
     loadBundle(file, { cacheDirectory, cacheName: "install" }).saveCompiledCode();
     loadBundle(file, { cacheDirectory, cacheName: "../../etc/passwd" }).saveCompiledCode();
-    expect(readdirSync(cacheDirectory).sort()).toEqual(
-      ["install", "other", "validate"].map((name) => `cc11-${process.version}-${process.arch}-${name}.v8cache`),
-    );
+    expect(
+      readdirSync(cacheDirectory)
+        .map((entry) => entry.replace(/^cc11-.*-[0-9a-f]{8}-/, ""))
+        .sort(),
+    ).toEqual(["install", "other", "validate"].map((name) => `${name}.v8cache`));
   });
 
   it("neither reads nor writes a directory that others may write to, or a link", () => {

@@ -19,7 +19,7 @@ import { BUNDLE_ID_LINE, BUNDLE_ID_PLACEHOLDER } from "../../cli/bundle-loader.j
  */
 export const BUNDLE_DIRECTORY = "bundle";
 
-const EXTERNAL_PACKAGES = ["@kubernetes/client-node", "yaml", "ajv", "ajv-formats", "@bufbuild/cel", "@bufbuild/re2"];
+const EXTERNAL_PACKAGES = ["@kubernetes/client-node", "ajv", "ajv-formats", "@bufbuild/cel", "@bufbuild/re2"];
 
 /**
  * commander requires node:child_process when it loads, for subcommands that are separate executables, which mesh
@@ -74,6 +74,9 @@ export async function run(): Promise<void> {
     platform: "node",
     target: "node20.19",
     sourcemap: "linked",
+    // Less to read and keep per run (about 3 ms of CPU for a one-file validate); names stay, for stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // Stack traces under --verbose need only the mappings; the package ships no sources.
     sourcesContent: false,
     // Modules find their files from import.meta.url, which a CommonJS file lacks: the bundle's own URL stands in.
