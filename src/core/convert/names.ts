@@ -7,8 +7,9 @@ const alreadySanitized = /^[a-z0-9](?:[a-z0-9.]|-(?!-))*$/;
 
 /** Generated object and listener names (docs/design/convert.md §10.2): lower-case DNS subdomain, long names hashed. */
 export function sanitizeName(name: string): string {
-  // Most generated names are already clean; the four replacements below would give them back unchanged.
-  if (name.length <= maxNameLength && alreadySanitized.test(name) && !name.endsWith(".") && !name.endsWith("-")) return name;
+  // Most generated names are clean once lower-cased; the replacements below would give those back unchanged.
+  const lower = name.toLowerCase();
+  if (lower.length <= maxNameLength && alreadySanitized.test(lower) && !lower.endsWith(".") && !lower.endsWith("-")) return lower;
   return sanitizeSlowly(name);
 }
 
