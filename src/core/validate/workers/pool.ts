@@ -117,7 +117,7 @@ export async function checkReadArguments(
   const documentAt = (index: number) => {
     const { job, ref } = placed[index]!;
     if (last?.job !== job || last.chunk !== ref.chunk)
-      last = { job, chunk: ref.chunk, documents: unitDocuments(job, ref.chunk, limits).documents };
+      last = { job, chunk: ref.chunk, documents: unitDocuments(job, ref.chunk, limits, true).documents };
     return last.documents[ref.ordinal]!;
   };
   return {

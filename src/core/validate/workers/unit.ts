@@ -6,9 +6,19 @@ import { checkDocuments } from "../index.js";
 import type { ValidateOptions } from "../options.js";
 import type { DocumentRef, UnitJob, UnitResult } from "./protocol.js";
 
-/** The documents of one chunk of a unit (or of its whole text), as the single-thread run reads them. */
-export function unitDocuments(job: UnitJob, chunk: number, limits: ReadLimits): { documents: SourceDocument[]; findings: Finding[] } {
-  return "text" in job ? parseManifestText(job.text, job.file, limits) : parseChunks([job.chunks[chunk]!], job.file, limits);
+/**
+ * The documents of one chunk of a unit (or of its whole text), as the single-thread run reads them; `toLocate`
+ * records field positions while reading, for a chunk read again only to place findings.
+ */
+export function unitDocuments(
+  job: UnitJob,
+  chunk: number,
+  limits: ReadLimits,
+  toLocate = false,
+): { documents: SourceDocument[]; findings: Finding[] } {
+  return "text" in job
+    ? parseManifestText(job.text, job.file, limits)
+    : parseChunks([job.chunks[chunk]!], job.file, limits, true, toLocate);
 }
 
 /** Parses and checks one unit (what a worker thread does); no analysis, which needs every document. */
