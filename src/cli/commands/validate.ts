@@ -150,7 +150,7 @@ export function register(program: Command, context: CliContext): void {
         return { files: checked.files, resources: validated.resources, findings: [...checked.findings, ...validated.findings] };
       };
       const report = await validateInputs();
-      const text = renderReport(format, report, {
+      const text = await renderReport(format, report, {
         color: context.stdoutColor(command),
         toolVersion: context.version,
         quiet: globals.quiet,
