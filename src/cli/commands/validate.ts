@@ -116,7 +116,6 @@ export function register(program: Command, context: CliContext): void {
       const readStdin = () => readStream(io.stdin);
       const { loadCrdObjects } = await import("../../core/validate/crd/inputs.js");
       const crds = flags.crds.length > 0 ? await loadCrdObjects(flags.crds, readStdin) : [];
-      const read = await readArguments(args, { readStdin, exclude: flags.exclude, ignoreFilenamePatterns });
       const [{ analyzeChecked, defaultValidateOptions, reportFails }, { checkReadArguments, threadCount }] = await Promise.all([
         import("../../core/validate/index.js"),
         import("../../core/validate/workers/pool.js"),
@@ -136,15 +135,21 @@ export function register(program: Command, context: CliContext): void {
         fieldValidation: flags.validate as "Strict" | "Warn" | "Ignore",
         analyze: flags.analyze === "true",
       };
-      const checked = await checkReadArguments(read, options, threadCount(read, requestedThreads));
-      if (checked.emptyArguments.length > 0) {
-        const names = checked.emptyArguments.map((arg) => (arg === "-" ? "standard input" : arg));
-        throw new InputError(`nothing to validate: ${names.join(", ")} ${names.length === 1 ? "holds" : "hold"} no manifests`, {
-          hint: "pass YAML or JSON files with Kubernetes objects (directories are searched for *.yaml, *.yml and *.json, skipping node_modules and dot-directories)",
-        });
-      }
-      const validated = analyzeChecked(checked.documents, checked.documentAt, options);
-      const report = { files: checked.files, resources: validated.resources, findings: [...checked.findings, ...validated.findings] };
+      // The texts, parsed objects and analysis inputs live only inside this call: by the time the report is printed,
+      // only the report is left (a 100k-document run would otherwise hold both at its peak).
+      const validateInputs = async () => {
+        const read = await readArguments(args, { readStdin, exclude: flags.exclude, ignoreFilenamePatterns });
+        const checked = await checkReadArguments(read, options, threadCount(read, requestedThreads));
+        if (checked.emptyArguments.length > 0) {
+          const names = checked.emptyArguments.map((arg) => (arg === "-" ? "standard input" : arg));
+          throw new InputError(`nothing to validate: ${names.join(", ")} ${names.length === 1 ? "holds" : "hold"} no manifests`, {
+            hint: "pass YAML or JSON files with Kubernetes objects (directories are searched for *.yaml, *.yml and *.json, skipping node_modules and dot-directories)",
+          });
+        }
+        const validated = analyzeChecked(checked.documents, checked.documentAt, options);
+        return { files: checked.files, resources: validated.resources, findings: [...checked.findings, ...validated.findings] };
+      };
+      const report = await validateInputs();
       const text = await renderReport(format, report, {
         color: context.stdoutColor(command),
         toolVersion: context.version,

@@ -36,19 +36,13 @@ export interface ReportOptions {
 export async function renderReport(format: ReportFormat, report: FindingsReport, options: ReportOptions): Promise<string> {
   switch (format) {
     case "text": {
-      const text = findingsToText(report, {
+      return findingsToText(report, {
         painter: await painter(options.color),
         summary: options.summary ?? true,
         quiet: options.quiet ?? false,
         listSkipped: options.listSkipped ?? true,
+        ...(options.summaryOnly ? { onlyLinesWith: "Summary: " } : {}),
       });
-      if (!options.summaryOnly) return text;
-      return (
-        text
-          .split("\n")
-          .filter((line) => line.includes("Summary: "))
-          .join("\n") + "\n"
-      );
     }
     case "json":
       return findingsToJson(report, options.toolVersion);

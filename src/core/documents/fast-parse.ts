@@ -37,12 +37,12 @@ const leaveToFullReader = /[\t\r\x85\u2028\u2029\ufeff]|^(?:%|\.\.\.)/m;
  * The fast reading of one document as kubectl splits a file (kubectl-split.ts): its value, null when it
  * holds no node (only comments and blank lines), or undefined when the full reader has to decide.
  */
-export function parseFastChunk(chunk: ManifestChunk, maxDepth: number): FastDocument | null | undefined {
+export function parseFastChunk(chunk: ManifestChunk, maxDepth: number, recorder?: PositionRecorder): FastDocument | null | undefined {
   if (leaveToFullReader.test(chunk.text) || firstNonPrintable(chunk.text) !== -1) return undefined;
   try {
     const lines = meaningfulLines(chunk.text.split("\n"), 0, Number.POSITIVE_INFINITY, chunk.line);
     if (lines.length === 0) return null;
-    const value = new BlockParser(lines, maxDepth).parseDocument();
+    const value = new BlockParser(lines, maxDepth, recorder).parseDocument();
     if (value === null) return undefined;
     return {
       index: chunk.index,
@@ -88,6 +88,15 @@ export function fastLocator(
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
+  return recordedLocator(document, value, recorder);
+}
+
+/** fastLocator's answer from positions recorded while reading the document (parseFastChunk with a recorder). */
+export function recordedLocator(
+  document: FastDocument,
+  value: unknown,
+  recorder: PositionRecorder,
+): ((path: readonly (string | number)[]) => { line: number; column: number }) | undefined {
   if (recorder.incomplete) return undefined;
   const root = { line: document.line, column: document.column };
   return (path) => {

@@ -1,6 +1,7 @@
 import type { FieldPath, Finding, ResourceIdentity, SourcePosition } from "../findings.js";
 import { defaultReadLimits, type ReadLimits } from "./limits.js";
-import { fastLocator, parseFastChunk, type FastDocument } from "./fast-parse.js";
+import { fastLocator, parseFastChunk, recordedLocator, type FastDocument } from "./fast-parse.js";
+import { PositionRecorder } from "./fast-flow.js";
 import { isJsonStream, splitJsonStream } from "./json-stream.js";
 import { splitManifest, type ManifestChunk, type SeparatorProblem } from "./kubectl-split.js";
 import { YamlError } from "./go-yaml/errors.js";
@@ -75,14 +76,18 @@ export function parseChunks(
   file: string,
   limits: ReadLimits = defaultReadLimits,
   fastFirst = true,
+  recordPositions = false,
 ): ParsedFile {
   const documents: SourceDocument[] = [];
   const findings: Finding[] = [];
   for (const chunk of chunks) {
-    const fast = fastFirst ? parseFastChunk(chunk, limits.maxDepth) : undefined;
+    // Positions recorded while reading, for callers that read a chunk again only to place findings in it.
+    const recorder = recordPositions ? new PositionRecorder() : undefined;
+    const fast = fastFirst ? parseFastChunk(chunk, limits.maxDepth, recorder) : undefined;
     if (fast === null) continue;
     if (fast) {
-      for (const document of fastSourceDocuments(fast, chunk, file, limits)) documents.push(document);
+      const recorded = recorder ? recordedLocator(fast, fast.value, recorder) : null;
+      for (const document of fastSourceDocuments(fast, chunk, file, limits, recorded)) documents.push(document);
       continue;
     }
     try {
@@ -203,8 +208,14 @@ function fullSourceDocuments(read: ReadDocument, chunk: ManifestChunk, file: str
  * document, with the fast reader recording positions or else with the full reader. Only documents with
  * findings pay for it.
  */
-function fastSourceDocuments(document: FastDocument, chunk: ManifestChunk, file: string, limits: ReadLimits): SourceDocument[] {
-  let fast: ReturnType<typeof fastLocator> | null = null;
+function fastSourceDocuments(
+  document: FastDocument,
+  chunk: ManifestChunk,
+  file: string,
+  limits: ReadLimits,
+  recorded: ReturnType<typeof fastLocator> | null,
+): SourceDocument[] {
+  let fast = recorded;
   let root: YamlNode | undefined;
   const position = chunkPosition(chunk, file);
   const locateIn = (basePath: FieldPath) => (path: FieldPath) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseManifestText } from "../../../src/core/documents/parse.js";
+import { splitManifest } from "../../../src/core/documents/kubectl-split.js";
+import { parseChunks, parseManifestText } from "../../../src/core/documents/parse.js";
 
 const twoServices = `# leading comment
 apiVersion: v1
@@ -131,5 +132,40 @@ data: [unclosed
     expect(parseManifestText(veryDeep, "deeper.yaml").findings).toEqual([
       expect.objectContaining({ code: "depth-limit", file: "deeper.yaml" }),
     ]);
+  });
+});
+
+describe("parseChunks recording positions while reading", () => {
+  /** Every path to a value of `value`, plus a missing child of each (which locates at its closest ancestor). */
+  function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+    const out: (string | number)[][] = [prefix, [...prefix, "missing"]];
+    if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...prefix, index])));
+    else if (typeof value === "object" && value !== null)
+      for (const [key, child] of Object.entries(value)) out.push(...paths(child, [...prefix, key]));
+    return out;
+  }
+
+  it("places every field where reading it again to locate places it", () => {
+    const text = [
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: a  # comment\n  labels: {app: a, tier: "web"}\nspec:\n  ports:\n  - port: 80\n    name: http\n  -\n    port: 81\n  - [1, 2]\n',
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n  data:\n    k: 'v'\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: s\n",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: empty-item\ndata:\n  list:\n  -\n  - x\n",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: block\ndata:\n  text: |\n    two\n    lines\n",
+      "  indented: [a,\n    b]\n  second: {x: 1}\n",
+    ].join("---\n");
+    const { chunks } = splitManifest(text);
+    const plain = parseChunks(chunks, "f.yaml");
+    const recorded = parseChunks(chunks, "f.yaml", undefined, true, true);
+    expect(recorded.findings).toEqual(plain.findings);
+    expect(recorded.documents.map((document) => document.object)).toEqual(plain.documents.map((document) => document.object));
+    expect(recorded.documents.length).toBe(6);
+    let compared = 0;
+    recorded.documents.forEach((document, index) => {
+      for (const path of paths(document.object)) {
+        expect([index, path, document.locate(path)]).toEqual([index, path, plain.documents[index]!.locate(path)]);
+        compared++;
+      }
+    });
+    expect(compared).toBeGreaterThan(80);
   });
 });

@@ -126,30 +126,63 @@ export function parseCelExpression(expression: string): unknown {
   return loadInterpreter().parseExpression(expression);
 }
 
+/** What runRule keeps per expression: its parser-limit verdict and compiled form, and the outcomes it remembers. */
+interface RuleState {
+  limit: string | undefined;
+  compiled: CompiledRule | null | undefined;
+  /** Outcomes by small value (smallValueKey); undefined once the rule proved to meet new values nearly every time. */
+  outcomes: Map<string, { outcome: Outcome; cost: number }> | undefined;
+  lookups: number;
+  hits: number;
+}
+
+const ruleStates = new Map<string, RuleState>();
+
+function ruleState(expression: string): RuleState {
+  let state = ruleStates.get(expression);
+  if (!state) {
+    const limit = parserLimitProblem(expression);
+    state = { limit, compiled: undefined, outcomes: rememberOutcomes ? new Map() : undefined, lookups: 0, hits: 0 };
+    ruleStates.set(expression, state);
+  }
+  return state;
+}
+
+let rememberOutcomes = true;
+
+/** Turns remembering rule outcomes on or off (tests compare both; outcomes and costs must not differ). */
+export function rememberRuleOutcomes(on: boolean): void {
+  rememberOutcomes = on;
+  ruleStates.clear();
+}
+
 /** One rule on one value: compiled JavaScript when available, else the interpreter. */
 export function runRule(expression: string, value: unknown, schema: StructuralSchema, root: boolean): Outcome {
-  const limit = parserLimitProblem(expression);
-  if (limit) return { compileError: limit };
-  const compiled = compiledRule(expression);
-  if (compiled && !root) {
+  const state = ruleState(expression);
+  if (state.limit) return { compileError: state.limit };
+  let compiled: CompiledRule | undefined;
+  if (!interpretAll) compiled = (state.compiled ??= compiledRule(expression) ?? null) ?? undefined;
+  if (compiled && !root && state.outcomes) {
     // Small values repeat across objects (every route's path match, every port): their outcome is kept, with
     // its cost, which still counts against the object's budget.
     const text = smallValueKey(value);
     if (text !== undefined) {
-      // Keyed by expression, then value: a joined key would hash the whole (often long) expression on every call.
-      let byValue = outcomes.get(expression);
-      const known = byValue?.get(text);
+      const byValue = state.outcomes;
+      const known = byValue.get(text);
+      state.lookups++;
       if (known) {
+        state.hits++;
         objectCost += known.cost;
         return known.outcome;
       }
       const before = objectCost;
       const outcome = runCompiled(compiled, value, false);
-      if (!byValue) outcomes.set(expression, (byValue = new Map<string, { outcome: Outcome; cost: number }>()));
       // Bounded per rule: a rule that meets a new value every time (a parentRef's name) must not evict the
       // outcomes of rules whose values repeat.
       if (byValue.size >= REMEMBERED_OUTCOMES_PER_RULE) byValue.clear();
       byValue.set(text, { outcome, cost: objectCost - before });
+      // A rule whose values are nearly all new (names, hosts) pays for keys and a map it does not use: forget it.
+      if (state.lookups === MEMO_TRIAL && state.hits * 8 < state.lookups) state.outcomes = undefined;
       return outcome;
     }
   }
@@ -162,7 +195,8 @@ export function runRule(expression: string, value: unknown, schema: StructuralSc
 }
 
 const REMEMBERED_OUTCOMES_PER_RULE = 1024;
-const outcomes = new Map<string, Map<string, { outcome: Outcome; cost: number }>>();
+/** Lookups after which a rule's hit rate decides whether its outcomes are still remembered. */
+const MEMO_TRIAL = 256;
 
 /** A key for values small enough that remembering their outcome is cheaper than evaluating again. */
 function smallValueKey(value: unknown): string | undefined {

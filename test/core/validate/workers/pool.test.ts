@@ -47,9 +47,10 @@ function emptyArgument(): string {
   return directory;
 }
 
-async function report(root: string, empty: string, threads: number, options: ValidateOptions) {
+/** `mainThreadChecks` false keeps every unit on worker threads; by default this thread takes units too. */
+async function report(root: string, empty: string, threads: number, options: ValidateOptions, mainThreadChecks = true) {
   const read = await readArguments([root, empty], { readStdin: () => Promise.resolve(Buffer.alloc(0)), exclude: ["*.tmpl.yaml"] });
-  const checked = await checkReadArguments(read, options, threads, undefined, 3);
+  const checked = await checkReadArguments(read, options, threads, undefined, 3, mainThreadChecks);
   const validated: FindingsReport = analyzeChecked(checked.documents, checked.documentAt, options);
   for (const resource of validated.resources) delete resource.durationMs;
   return {
@@ -78,12 +79,15 @@ describe("checking on worker threads", () => {
       expect([...codes]).toEqual(expect.arrayContaining(["yaml-syntax", "helm-template", "not-kubernetes", "binary-input"]));
       expect(single.emptyArguments).toEqual([empty]);
       expect(single.report.resources.length).toBeGreaterThan(15);
-      for (const threads of [2, 3]) expect(await report(root, empty, threads, options)).toEqual(single);
+      for (const threads of [2, 3]) {
+        expect(await report(root, empty, threads, options)).toEqual(single);
+        expect(await report(root, empty, threads, options, false)).toEqual(single);
+      }
     }
   }, 120_000);
 
   it("places analyser findings of documents read on a worker in their file", async () => {
-    const parallel = await report(root, empty, 2, defaultValidateOptions);
+    const parallel = await report(root, empty, 2, defaultValidateOptions, false);
     const service = parallel.report.resources.find((resource) => resource.resource.name === "vs-9")!;
     const analysis = service.findings.filter((finding) => finding.origin === "analyzer");
     expect(analysis.length).toBeGreaterThan(0);
