@@ -41,7 +41,7 @@ export async function renderReport(format: ReportFormat, report: FindingsReport,
         summary: options.summary ?? true,
         quiet: options.quiet ?? false,
         listSkipped: options.listSkipped ?? true,
-        ...(options.summaryOnly ? { onlyLinesWith: "Summary: " } : {}),
+        summaryOnly: options.summaryOnly ?? false,
       });
     }
     case "json":

@@ -17,15 +17,15 @@ export interface TextOptions {
   quiet?: boolean;
   /** One line per kind skipped for lack of a schema. */
   listSkipped?: boolean;
-  /** Keep only the lines that contain this text (`--summary`: "Summary: "); other finding lines are not even formatted. */
-  onlyLinesWith?: string;
+  /** `--summary`: the summary line alone (no finding is formatted). */
+  summaryOnly?: boolean;
 }
 
 /** `file:line:col: severity code message (Kind ns/name field)`, one finding per line, skipped kinds, then a summary. */
 export function findingsToText(report: FindingsReport, options: TextOptions): string {
   const chalk = options.painter;
-  const only = options.onlyLinesWith;
-  const shown = (finding: Finding) => (!options.quiet || finding.severity === "error") && (only === undefined || mayContain(finding, only));
+  if (options.summaryOnly) return `${summaryLine(report, chalk)}\n`;
+  const shown = (finding: Finding) => !options.quiet || finding.severity === "error";
   const findings = sortFindings([
     ...report.findings.filter(shown),
     ...report.resources.flatMap((resource) => resource.findings.filter(shown)),
@@ -33,26 +33,7 @@ export function findingsToText(report: FindingsReport, options: TextOptions): st
   const lines = findings.map((finding) => findingLine(finding, chalk));
   if (options.listSkipped !== false && !options.quiet) lines.push(...skippedKindLines(report.resources, chalk));
   if (options.summary !== false) lines.push(summaryLine(report, chalk));
-  if (only !== undefined)
-    return `${lines
-      .join("\n")
-      .split("\n")
-      .filter((line) => line.includes(only))
-      .join("\n")}\n`;
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
-}
-
-/**
- * Whether a finding's line could contain `text`: some field of it holds text's first word (a word cannot span two
- * fields of the line, which are separated by spaces, colons or colour codes). Lines that might are formatted and
- * searched as before.
- */
-function mayContain(finding: Finding, text: string): boolean {
-  const word = text.split(/[\s:/]/, 1)[0]!;
-  const { resource } = finding;
-  return [finding.file, finding.code, finding.message, finding.path, resource?.kind, resource?.namespace, resource?.name].some((field) =>
-    field?.includes(word),
-  );
 }
 
 export function findingLine(finding: Finding, chalk: Painter): string {

@@ -45,30 +45,25 @@ describe("findings printers", () => {
     expect(line).toBe("r.yaml:12:15: error SCHEMA_ENUM spec.rules[0].matches[0].path.type: Required value (HTTPRoute shop/cart)");
   });
 
-  it("text --summary keeps exactly the lines of the full text that hold the summary, without formatting the others", async () => {
+  it("text --summary prints the summary line alone, even when findings quote a summary", async () => {
     const [finding] = sampleReport.resources[0]!.findings;
-    // Findings that quote "Summary: " (in a message, a multi-line message, a file name, a path) and one that only looks close.
+    // Findings that quote "Summary: " (in a message, a multi-line message, a file name, a path) are not printed.
     const quoting = [
       { ...finding!, message: 'value "Summary: 3 objects" is not allowed' },
       { ...finding!, message: "first line\nSummary: second line\nthird line", line: 2 },
       { ...finding!, file: "Summary: odd.yaml", line: 3 },
       { ...finding!, path: "spec.Summary: x", line: 4 },
-      { ...finding!, message: "Summary:no space", line: 5 },
       { ...finding!, severity: "warning" as const, message: "Summary: a warning", line: 6 },
     ];
     const report = { ...sampleReport, findings: [...sampleReport.findings, ...quoting] };
     for (const color of [false, true]) {
       for (const quiet of [false, true]) {
         const full = await renderReport("text", report, { color, quiet, toolVersion: "0" });
-        const expected =
-          full
-            .split("\n")
-            .filter((line) => line.includes("Summary: "))
-            .join("\n") + "\n";
-        expect(await renderReport("text", report, { color, quiet, toolVersion: "0", summaryOnly: true })).toBe(expected);
+        const summary = full.trimEnd().split("\n").at(-1)!;
+        expect(summary).toMatch(/Summary: \d+ objects? in/);
+        expect(await renderReport("text", report, { color, quiet, toolVersion: "0", summaryOnly: true })).toBe(`${summary}\n`);
       }
     }
-    expect((await renderReport("text", report, { color: false, toolVersion: "0", summaryOnly: true })).split("\n")).toHaveLength(7);
   });
 
   it("text colours only when asked", async () => {
