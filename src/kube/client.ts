@@ -5,6 +5,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
+import { createSecureContext, type SecureContext, type SecureContextOptions } from "node:tls";
 import { ClusterError } from "../core/errors.js";
 import type { KubeObject } from "../core/objects.js";
 import type { LoadedKubeConfig } from "./config.js";
@@ -125,9 +126,7 @@ export class KubeClient {
           ? new HttpAgent({ keepAlive: true })
           : new HttpsAgent({
               keepAlive: true,
-              ca: connection.ca,
-              cert: connection.cert,
-              key: connection.key,
+              secureContext: this.secureContext({ ca: connection.ca, cert: connection.cert, key: connection.key }),
               rejectUnauthorized: connection.rejectUnauthorized,
               ...(connection.servername ? { servername: connection.servername } : {}),
             });
@@ -151,17 +150,33 @@ export class KubeClient {
       else {
         this.agent = new HttpsAgent({
           keepAlive: true,
-          ca: options.ca,
-          cert: options.cert,
-          key: options.key,
-          pfx: options.pfx,
-          passphrase: options.passphrase,
+          secureContext: this.secureContext({
+            ca: options.ca,
+            cert: options.cert,
+            key: options.key,
+            pfx: options.pfx,
+            passphrase: options.passphrase,
+          }),
           ...(options.rejectUnauthorized !== undefined ? { rejectUnauthorized: options.rejectUnauthorized } : {}),
           ...(options.servername ? { servername: options.servername } : {}),
         });
       }
     })();
     return this.prepared;
+  }
+
+  /**
+   * One TLS context for every connection: without it each new socket parses the CA and key material again
+   * (the agent opens up to maxConcurrency sockets). Bad material fails here, as it failed on connecting before.
+   */
+  private secureContext(material: SecureContextOptions): SecureContext {
+    try {
+      return createSecureContext(material);
+    } catch (error) {
+      throw new ClusterError(`TLS connection to the API server at ${this.server} failed: ${firstLine(error)}`, {
+        hint: `check certificate-authority(-data) and the client certificate of context "${this.contextName}" in the kubeconfig`,
+      });
+    }
   }
 
   close(): void {

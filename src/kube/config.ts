@@ -4,7 +4,8 @@ import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "../core/errors.js";
-import { yamlPackage } from "../core/yaml-package.js";
+import { parseFirstYamlValue } from "../core/documents/parse.js";
+import { YamlError } from "../core/documents/go-yaml/errors.js";
 import { isJsonObject, objectOf, stringOf, type JsonObject } from "../core/json.js";
 import type { RetryEvent } from "./retry.js";
 
@@ -97,7 +98,7 @@ function readKubeconfigs(files: string[]): KubeconfigData {
   for (const file of files) {
     let parsed: JsonObject;
     try {
-      const document: unknown = yamlPackage().parse(readFileSync(file, "utf8")) ?? {};
+      const document: unknown = parseFirstYamlValue(readFileSync(file, "utf8")) ?? {};
       if (!isJsonObject(document)) throw new Error("not a kubeconfig mapping");
       parsed = document;
     } catch (error) {
@@ -246,6 +247,11 @@ export async function loadKubeConfig(options: ClusterAccessOptions = {}): Promis
 
 /** YAML and fs messages, without echoing file content (a kubeconfig holds credentials). */
 function describeLoadError(error: unknown): string {
+  if (error instanceof YamlError) {
+    // Value errors quote the value (a token, a key): say what is wrong and where instead.
+    const problem = error.code === "yaml-value" ? "a value that kubectl cannot turn into JSON" : error.message;
+    return `${problem} (line ${error.mark.line + 1}, column ${error.mark.column + 1})`;
+  }
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split("\n")[0] ?? message;
   return firstLine.length > 160 ? `${firstLine.slice(0, 160)}…` : firstLine;

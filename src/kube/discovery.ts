@@ -57,8 +57,11 @@ export class Discovery {
 
   /** The resource serving `kind` in `apiVersion`, or undefined when the cluster does not serve it. */
   async find(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
+    // A list fetched for this very call is as fresh as a second fetch would be: only an earlier answer is
+    // fetched again when it lacks the kind (its CRD may have been installed since).
+    const cached = this.lists.has(apiVersion);
     let resources = await this.groupVersion(apiVersion);
-    if (!resources?.some((resource) => resource.kind === kind)) {
+    if (cached && !resources?.some((resource) => resource.kind === kind)) {
       this.forget(apiVersion);
       resources = await this.groupVersion(apiVersion);
     }

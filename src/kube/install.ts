@@ -229,6 +229,8 @@ async function installComponent(
   onEvent: (event: InstallEvent) => void,
 ): Promise<void> {
   const outcomes: Record<ApplyOutcome, number> = { created: 0, configured: 0, unchanged: 0 };
+  // The server's answers to the applies (and to the waits' reads): what is ready there is not read again.
+  const seen = new Map<string, KubeObject>();
   const conflicts: FieldConflict[] = [];
   const errors: unknown[] = [];
   const applyAll = async (objects: KubeObject[]) => {
@@ -249,6 +251,7 @@ async function installComponent(
             dryRun: options.dryRun,
             ...(previous ? { live: previous } : {}),
           });
+          if (!options.dryRun) seen.set(identityOf(object), applied.object);
           report.outcome = applied.outcome;
           outcomes[applied.outcome]++;
           result.applied.push(report);
@@ -266,6 +269,7 @@ async function installComponent(
     onEvent({ type: "component-waiting", component, pending: crds.map((crd) => `CustomResourceDefinition/${crd.metadata.name}`) });
     await waitForReady(cluster, crds, {
       timeoutMs: options.readinessTimeoutMs,
+      seen,
       onWaiting: (pending) => onEvent({ type: "component-waiting", component, pending }),
     });
     cluster.discovery.forget();
@@ -280,6 +284,7 @@ async function installComponent(
   if (!options.dryRun) {
     await waitForReady(cluster, component.objects, {
       timeoutMs: options.readinessTimeoutMs,
+      seen,
       onWaiting: (pending) => onEvent({ type: "component-waiting", component, pending }),
     });
   }

@@ -65,6 +65,46 @@ describe("install", () => {
     expect(owned().map((object) => object.metadata.resourceVersion)).toEqual(versions);
   });
 
+  it("reads objects back only while their apply answer is not ready yet, with the same events either way", async () => {
+    const objectReads = () =>
+      server
+        .requests()
+        .filter(
+          (request) =>
+            request.method === "GET" &&
+            /\/(customresourcedefinitions|deployments)\/[^/]+$/.test(request.path) &&
+            !request.path.includes("/leases/"),
+        )
+        .map((request) => request.path);
+    const eventsOf = async (plan = syntheticPlan()) => {
+      const events: string[] = [];
+      await installPlan(cluster, plan, options, (event) =>
+        events.push(
+          `${event.type} ${"component" in event ? event.component.component : ""} ${"pending" in event ? event.pending.join(",") : ""} ${"message" in event ? event.message : ""}`,
+        ),
+      );
+      return events;
+    };
+    // First install: CRDs come back not Established and Deployments not rolled out, so the waits read them.
+    await installPlan(cluster, syntheticPlan(), options);
+    expect(objectReads().some((path) => path.includes("/customresourcedefinitions/"))).toBe(true);
+    expect(objectReads().some((path) => path.includes("/deployments/"))).toBe(true);
+    server.clearRequests();
+    // Converged: every apply answer is ready already, and a read would say the same.
+    const converged = await eventsOf();
+    expect(objectReads()).toEqual([]);
+    // A changed Deployment comes back with a rollout the controller has not observed: it is read until ready.
+    server.clearRequests();
+    const changed = syntheticPlan();
+    const istiod = changed.components.flatMap((component) => component.objects).find((object) => object.kind === "Deployment")!;
+    (istiod as any).spec.template.metadata.annotations = { restarted: "yes" };
+    const waited = await eventsOf(changed);
+    expect(objectReads()).toEqual(Array(2).fill(`/apis/apps/v1/namespaces/istio-system/deployments/${istiod.metadata.name}`));
+    const settled = (events: string[]) => events.filter((event) => !event.startsWith("component-waiting"));
+    expect(settled(waited)).toEqual(settled(converged));
+    expect(waited.some((event) => event.startsWith(`component-waiting Pilot Deployment/istio-system/${istiod.metadata.name}`))).toBe(true);
+  });
+
   it("prunes the egress gateway when the new render no longer has it, and never objects it does not own", async () => {
     await installPlan(cluster, syntheticPlan(), options);
     server.createObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "user-config", namespace: "istio-system" }, data: {} });
