@@ -168,16 +168,6 @@ interface ReadDocument {
   value: unknown;
 }
 
-/**
- * The value of the first YAML document in `text`, read as kubectl reads a single YAML file (a kubeconfig):
- * go-yaml v2's YAML 1.1 (`yes` is true, merge keys apply) turned into JSON, anything after the first document
- * ignored. Undefined when the text holds no document. Throws YamlError.
- */
-export function parseFirstYamlValue(text: string, limits: ReadLimits = defaultReadLimits): unknown {
-  const { root } = composeFirstDocument(text, limits.maxDepth);
-  return root === undefined ? undefined : documentToJson(root, limits);
-}
-
 /** One document read by the full reader; undefined when it holds nothing (no node, or null). Throws YamlError. */
 function readChunk(chunk: ManifestChunk, limits: ReadLimits): ReadDocument | undefined {
   const { root } = composeFirstDocument(chunk.text, limits.maxDepth);
