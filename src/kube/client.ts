@@ -52,6 +52,8 @@ export interface RequestSpec {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Accept header (default application/json), e.g. to ask for aggregated discovery. */
+  accept?: string;
   /** What the request does, for messages: `patch customresourcedefinitions`. */
   action?: string;
   /**
@@ -237,7 +239,7 @@ export class KubeClient {
     const url = new URL(this.server.replace(/\/$/, "") + spec.path);
     for (const [key, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const body = spec.body === undefined ? undefined : typeof spec.body === "string" ? spec.body : JSON.stringify(spec.body);
-    const headers: Record<string, string> = { ...this.headers, accept: "application/json", "user-agent": "mesh" };
+    const headers: Record<string, string> = { ...this.headers, accept: spec.accept ?? "application/json", "user-agent": "mesh" };
     if (body !== undefined) {
       headers["content-type"] = spec.contentType ?? "application/json";
       headers["content-length"] = String(Buffer.byteLength(body));

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { parse as parseYaml } from "yaml";
 import { matchesLabels, parseLabelSelector } from "./labels.js";
-import { apiGroupList, apiResourceList, isBuiltinType, type ResourceType } from "./resources.js";
+import { aggregatedDiscovery, apiGroupList, apiResourceList, isBuiltinType, type ResourceType } from "./resources.js";
 import type { Simulation } from "./simulation.js";
 import { ApiError, statusErrors, successStatus } from "./status.js";
 import type { ObjectStore, StoredRecord } from "./store.js";
@@ -26,6 +26,8 @@ export interface HttpBehaviour {
   responseDelayMs: number;
   /** API groups whose discovery is withheld, as if the cluster did not serve them. */
   hiddenGroups: string[];
+  /** Answer /api and /apis with aggregated discovery when asked for it (Kubernetes ≥ 1.30); false: older servers. */
+  aggregatedDiscovery: boolean;
   kubernetesVersion: { major: string; minor: string; gitVersion: string };
 }
 
@@ -129,6 +131,8 @@ export class ApiHandler {
     const method = request.method ?? "GET";
     const types = this.store.types().filter((type) => !this.behaviour().hiddenGroups.includes(type.group));
     if (method === "GET") {
+      const aggregated = this.behaviour().aggregatedDiscovery && (request.headers.accept ?? "").includes("as=APIGroupDiscoveryList");
+      if ((path === "/api" || path === "/apis") && aggregated) return [200, aggregatedDiscovery(path === "/api", types)];
       if (path === "/version")
         return [200, { ...this.behaviour().kubernetesVersion, platform: "linux/amd64", goVersion: "go1.24.0", compiler: "gc" }];
       if (path === "/healthz" || path === "/readyz" || path === "/livez") return [200, "ok"];

@@ -74,6 +74,7 @@ const defaults: Behaviour = {
   forbidden: [],
   responseDelayMs: 0,
   hiddenGroups: [],
+  aggregatedDiscovery: true,
   kubernetesVersion: { major: "1", minor: "33", gitVersion: "v1.33.1" },
   invalid: [],
 };
