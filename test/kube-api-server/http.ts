@@ -203,7 +203,7 @@ export class ApiHandler {
           }
           const force = url.searchParams.get("force") === "true";
           const existed = this.store.get(type, namespace, name) !== undefined;
-          const applied = this.store.apply(type, version, namespace, name, parseYaml(body), { ...options, force });
+          const applied = this.store.apply(type, version, namespace, name, parseApplyBody(body), { ...options, force });
           return [existed ? 200 : 201, this.store.render(applied, version)];
         }
         if (mediaType === "application/merge-patch+json" || mediaType === "application/strategic-merge-patch+json") {
@@ -338,6 +338,21 @@ function verbOf(method: string, named: boolean): string {
 /** The API server names the manager of a write without `fieldManager` after the client's user agent. */
 function managerFromAgent(agent: string | undefined): string {
   return agent ? agent.split("/")[0]! : "unknown";
+}
+
+/**
+ * An apply body: YAML, of which JSON (what mesh sends) is a subset. JSON.parse reads JSON about ten times
+ * faster than the YAML parser, which otherwise made this simulation, not the client, most of an install's time.
+ */
+function parseApplyBody(body: string): Json {
+  if (/^\s*\{/.test(body)) {
+    try {
+      return JSON.parse(body);
+    } catch {
+      // Flow-style YAML that is not JSON.
+    }
+  }
+  return parseYaml(body);
 }
 
 function parseBody(body: string, contentType: string | undefined): Json {
