@@ -32,6 +32,8 @@ export interface Cluster {
   /** API server URL and context name, for messages (never credentials). */
   readonly server: string;
   readonly contextName: string;
+  /** Credentials come from an exec or auth-provider plugin, which may prompt or open a browser when first used. */
+  readonly credentialPlugin: boolean;
   version(): Promise<ServerVersion>;
   /** The live object, or undefined when it does not exist. */
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
@@ -79,6 +81,7 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
     discovery,
     server: loaded.server,
     contextName: loaded.contextName,
+    credentialPlugin: loaded.config !== undefined,
     version: () => client.get<ServerVersion>("/version", undefined, "GET /version"),
     async get(ref) {
       const { path, resource } = await discovery.pathOf(ref);
@@ -129,4 +132,18 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
     serves: (apiVersion, kind) => discovery.find(apiVersion, kind),
     close: () => client.close(),
   };
+}
+
+/**
+ * Sends what a command needs from the cluster first (TLS handshake, server version, discovery) without waiting
+ * for it, so that it overlaps local work such as rendering. Returns the version's answer, to be awaited where the
+ * command asked for the version before (an error surfaces there). Nothing is sent for credential plugins: they may
+ * prompt or open a browser, which should happen only once the local work has succeeded.
+ */
+export function warmUp(cluster: Cluster): Promise<ServerVersion> | undefined {
+  if (cluster.credentialPlugin) return undefined;
+  const version = cluster.version();
+  version.catch(() => {});
+  cluster.discovery.find("v1", "Namespace").catch(() => {});
+  return version;
 }
