@@ -4,6 +4,7 @@ import type { Cluster } from "./cluster.js";
 import { findOwned, OwnerLabel, ownerSelector, purgeKinds } from "./ownership.js";
 import { readinessOf } from "./wait.js";
 import { asLive, type LiveService, type LiveWorkload } from "./api-objects.js";
+import { compareNames } from "../core/text-order.js";
 
 export interface ComponentStatus {
   component: string;
@@ -87,7 +88,7 @@ export async function readInstallStatus(cluster: Cluster, options: { namespace?:
     return { component, revision, namespace, versions, objects: objects.length, workloads };
   });
   components.sort(
-    (a, b) => componentOrder.indexOf(a.component) - componentOrder.indexOf(b.component) || a.revision.localeCompare(b.revision),
+    (a, b) => componentOrder.indexOf(a.component) - componentOrder.indexOf(b.component) || compareNames(a.revision, b.revision),
   );
   const gateways = owned
     .filter(
@@ -95,7 +96,7 @@ export async function readInstallStatus(cluster: Cluster, options: { namespace?:
         object.kind === "Service" && ["IngressGateways", "EgressGateways"].includes(object.metadata.labels?.[OwnerLabel.component] ?? ""),
     )
     .map(describeService)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareNames(a.name, b.name));
   const healthy = components.length > 0 && components.every((component) => component.workloads.every((workload) => workload.ready));
   return { components, gateways, healthy };
 }
