@@ -24,6 +24,11 @@ export interface ListOptions {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Only the items' metadata (PartialObjectMetadataList, as kubectl asks for it): far smaller for big objects such
+   * as CRDs. Servers that cannot answer so send the whole objects, which callers must accept too.
+   */
+  metadataOnly?: boolean;
 }
 
 export interface Cluster {
@@ -53,6 +58,8 @@ export interface Cluster {
   close(): void;
 }
 
+const metadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
 export async function connectCluster(options: ClusterAccessOptions = {}): Promise<Cluster> {
   const loaded = await loadKubeConfig(options);
   const client = new KubeClient(loaded, {
@@ -68,6 +75,7 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
       method: "GET",
       path,
       query: { labelSelector: listOptions.labelSelector, fieldSelector: listOptions.fieldSelector },
+      ...(listOptions.metadataOnly ? { accept: metadataListAccept } : {}),
       action: describeAction("list", resource),
     });
     return (result.items ?? []).map((item) => ({ ...item, apiVersion, kind }));

@@ -130,7 +130,9 @@ async function applyPlan(
 ): Promise<InstallResult> {
   const dryRun = options.dryRun ?? false;
   const selector = ownerSelector({ namespace: plan.namespace, revision: plan.revision });
-  const owned = await findOwned(cluster, purgeKinds, selector);
+  // Outside dry runs the live objects serve for labels, ownership and resourceVersion only (apply.ts compares a
+  // dry run's answer with the whole live object).
+  const owned = await findOwned(cluster, purgeKinds, selector, () => !dryRun);
   const live = new Map(owned.map((object) => [identityOf(object), object]));
   const previousVersion = owned
     .map((object) => object.metadata.labels?.[OwnerLabel.version])

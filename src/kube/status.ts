@@ -31,6 +31,8 @@ export interface InstallStatus {
   healthy: boolean;
 }
 
+const wholeObjectKinds = new Set(["Deployment", "DaemonSet", "StatefulSet", "Service"]);
+
 const componentOrder = ["Base", "Pilot", "Cni", "Ztunnel", "IngressGateways", "EgressGateways"];
 
 /** `kubectl get svc` columns: 80:31380/TCP style ports, `<pending>` external address. */
@@ -52,7 +54,8 @@ function describeService(object: KubeObject): GatewayService {
 
 export async function readInstallStatus(cluster: Cluster, options: { namespace?: string } = {}): Promise<InstallStatus> {
   const selector = ownerSelector(options.namespace ? { namespace: options.namespace } : {});
-  const owned = await findOwned(cluster, purgeKinds, selector);
+  // Readiness needs the workloads' status and the gateway table the Services' spec; the rest is counted by labels.
+  const owned = await findOwned(cluster, purgeKinds, selector, (kind) => !wholeObjectKinds.has(kind.kind));
   const groups = new Map<string, KubeObject[]>();
   for (const object of owned) {
     const labels = object.metadata.labels ?? {};

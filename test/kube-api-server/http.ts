@@ -28,6 +28,8 @@ export interface HttpBehaviour {
   hiddenGroups: string[];
   /** Answer /api and /apis with aggregated discovery when asked for it (Kubernetes ≥ 1.30); false: older servers. */
   aggregatedDiscovery: boolean;
+  /** Answer lists asked for as PartialObjectMetadataList with only metadata; false: whole objects (clients must cope). */
+  partialObjectMetadata: boolean;
   kubernetesVersion: { major: string; minor: string; gitVersion: string };
 }
 
@@ -168,7 +170,15 @@ export class ApiHandler {
     if (subresource !== undefined && subresource !== "status") throw statusErrors.pageNotFound();
     switch (method) {
       case "GET": {
-        if (name === undefined) return [200, this.listResponse(route, url)];
+        if (name === undefined)
+          return [
+            200,
+            this.listResponse(
+              route,
+              url,
+              this.behaviour().partialObjectMetadata && (request.headers.accept ?? "").includes("as=PartialObjectMetadataList"),
+            ),
+          ];
         const found = this.store.get(type, namespace, name);
         if (!found) throw statusErrors.notFound({ group: type.group, plural: type.plural, name });
         this.simulation.noteRead(found);
@@ -228,7 +238,8 @@ export class ApiHandler {
     return found;
   }
 
-  private listResponse(route: Route, url: URL): Json {
+  /** A list, or with `metadataOnly` (Accept …;as=PartialObjectMetadataList) only its items' metadata, as kubectl asks for. */
+  private listResponse(route: Route, url: URL, metadataOnly = false): Json {
     const selector = parseLabelSelector(url.searchParams.get("labelSelector") ?? "");
     const fieldSelector = (url.searchParams.get("fieldSelector") ?? "")
       .split(",")
@@ -246,10 +257,18 @@ export class ApiHandler {
     const items = records.map((record) =>
       this.store.render(this.store.records.get(keyOf(record)) ?? record, route.version, !isBuiltinType(route.type)),
     );
+    const metadata = { resourceVersion: this.store.currentResourceVersion() };
+    if (metadataOnly)
+      return {
+        kind: "PartialObjectMetadataList",
+        apiVersion: "meta.k8s.io/v1",
+        metadata,
+        items: items.map((item: Json) => ({ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: item.metadata })),
+      };
     return {
       kind: `${route.type.kind}List`,
       apiVersion: route.type.group ? `${route.type.group}/${route.version}` : route.version,
-      metadata: { resourceVersion: this.store.currentResourceVersion() },
+      metadata,
       items,
     };
   }

@@ -75,6 +75,7 @@ const defaults: Behaviour = {
   responseDelayMs: 0,
   hiddenGroups: [],
   aggregatedDiscovery: true,
+  partialObjectMetadata: true,
   kubernetesVersion: { major: "1", minor: "33", gitVersion: "v1.33.1" },
   invalid: [],
 };

@@ -32,6 +32,7 @@ afterEach(async () => {
 const owned = () =>
   server.objects({ labelSelector: { [OwnerLabel.managed]: "Reconcile" } }).filter((object) => object.kind !== "Endpoints");
 const options = { readinessTimeoutMs: 5000 };
+const egressOff = { egress: false };
 
 describe("install", () => {
   it("creates the namespace and every object with ownership labels, component by component in dependency order", async () => {
@@ -252,6 +253,33 @@ describe("verify, status and uninstall", () => {
     });
     const secret = (await verifyPlan(cluster, plan)).find((entry) => entry.kind === "Secret");
     expect(secret).toMatchObject({ state: "drifted", detail: "data.key: differs" });
+  });
+
+  it("reads the same status and installs alike whether lists come as metadata only or as whole objects", async () => {
+    const withLists = async <T>(partialObjectMetadata: boolean, work: () => Promise<T>): Promise<T> => {
+      server.setBehaviour({ partialObjectMetadata });
+      return work();
+    };
+    await installPlan(cluster, syntheticPlan(), options);
+    const crds = await cluster.list("apiextensions.k8s.io/v1", "CustomResourceDefinition", { metadataOnly: true });
+    expect(crds.length).toBeGreaterThan(0);
+    expect(crds.every((crd) => crd.spec === undefined && crd.kind === "CustomResourceDefinition" && crd.metadata.name)).toBe(true);
+
+    const status = await withLists(true, () => readInstallStatus(cluster));
+    expect(await withLists(false, () => readInstallStatus(cluster))).toEqual(status);
+    expect(status.components.every((component) => component.objects > 0)).toBe(true);
+
+    const outcomes = async (partial: boolean) =>
+      (await withLists(partial, () => installPlan(cluster, syntheticPlan(), options))).applied.map((entry) => entry.outcome);
+    expect(await outcomes(true)).toEqual(await outcomes(false));
+
+    const pruned = async (partial: boolean) => {
+      await withLists(partial, () => installPlan(cluster, syntheticPlan(), options));
+      return (await withLists(partial, () => installPlan(cluster, syntheticPlan(egressOff), options))).pruned;
+    };
+    const fromMetadata = await pruned(true);
+    expect(fromMetadata.length).toBeGreaterThan(0);
+    expect(await pruned(false)).toEqual(fromMetadata);
   });
 
   it("shows components, versions, readiness and gateway addresses", async () => {
