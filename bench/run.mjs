@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Times whole processes: median of N runs after a warm-up, and prints ratios measured in the same run.
 // Rows live in bench/rows/*.mjs; each exports `rows(context)` returning
-// [{ name, command, args, baseline?, goal? (ratio to the baseline), goalMs?, items?, rss? (also report peak RSS), runs? }].
+// [{ name, command, args, env?, baseline?, goal? (ratio to the baseline), goalMs?, items?, rss? (also report peak RSS), runs? }].
 // The baseline is measured in the same run, right after its row, so that ratios hold on a busy machine.
 // `npm run bench -- FILE ROW` runs the rows of bench/rows/*FILE* whose name contains ROW.
 // BENCH_RUNS sets the runs per measurement (default 9); BENCH_MESH times another build's bin/mesh.js (e.g. main's).
@@ -21,11 +21,12 @@ const workDir = mkdtempSync(path.join(tmpdir(), "mesh-bench-"));
 const mesh = process.env.BENCH_MESH ? path.resolve(process.env.BENCH_MESH) : path.join(root, "bin", "mesh.js");
 const usageScript = path.join(root, "bench", "support", "usage.mjs");
 
-function timeOnce(command, args, input) {
+function timeOnce(command, args, input, env) {
   const started = process.hrtime.bigint();
   const result = spawnSync(command, args, {
     cwd: root,
     input,
+    env: env ? { ...process.env, ...env } : undefined,
     stdio: [input === undefined ? "ignore" : "pipe", "ignore", "pipe"],
     maxBuffer: 1 << 30,
   });
@@ -45,7 +46,7 @@ export function median(values) {
 /** Medians of a row and its baseline, runs interleaved (row, baseline, row, …) so that both see the same load. */
 function measure(row, baseline) {
   const count = Math.max(row.runs ?? runs, 1);
-  const once = (entry) => timeOnce(entry.command, entry.args, entry.input);
+  const once = (entry) => timeOnce(entry.command, entry.args, entry.input, entry.env);
   once(row);
   if (baseline) once(baseline);
   const samples = [];
@@ -58,10 +59,11 @@ function measure(row, baseline) {
 }
 
 /** Peak RSS (MB, every thread of the process) and CPU time (ms) of one more run, through bench/support/usage.mjs. */
-function usage({ command, args, input }) {
+function usage({ command, args, input, env }) {
   const result = spawnSync(command, ["--import", usageScript, ...args], {
     cwd: root,
     input,
+    env: env ? { ...process.env, ...env } : undefined,
     stdio: [input === undefined ? "ignore" : "pipe", "ignore", "pipe"],
     maxBuffer: 1 << 30,
   });

@@ -10,6 +10,7 @@ import { documentToJson } from "../core/documents/go-yaml/to-json.js";
 import { defaultReadLimits } from "../core/documents/limits.js";
 import { isJsonObject, objectOf, stringOf, type JsonObject } from "../core/json.js";
 import type { RetryEvent } from "./retry.js";
+import { importModule } from "./import-module.js";
 
 export interface ClusterAccessOptions {
   /** `--kubeconfig`; wins over $KUBECONFIG. */
@@ -77,7 +78,7 @@ let clientModule: Promise<typeof import("@kubernetes/client-node")> | undefined;
 
 /** @kubernetes/client-node costs ≈0.4 s of module loading: only kubeconfigs with plugins or proxies load it. */
 function preloadKubeClient(): Promise<unknown> {
-  clientModule ??= import("@kubernetes/client-node");
+  clientModule ??= importModule("@kubernetes/client-node") as Promise<typeof import("@kubernetes/client-node")>;
   return clientModule;
 }
 

@@ -1,12 +1,17 @@
-import { readdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Plugin } from "esbuild";
 import { packagePath } from "../../core/package-paths.js";
+import { BUNDLE_ID_LINE, BUNDLE_ID_PLACEHOLDER } from "../../cli/bundle-loader.js";
 
 /**
- * The bundled CLI in dist/bundle/: one ESM entry for `mesh` (mesh.js), one per command (commands/NAME.js) and the
- * chunks they share, so a run resolves a handful of files instead of the ~80 modules tsc emits. bin/mesh.js loads it.
+ * The bundled CLI in dist/bundle/: one CommonJS file for `mesh` (mesh.cjs: main and every command, a command's
+ * modules evaluated only when it runs) and one for the validate worker thread. bin/mesh.js loads mesh.cjs through
+ * src/cli/bundle-loader.ts, which keeps V8's compiled code between runs; that needs a classic script, hence CommonJS.
+ * The first line names the bundle by a hash of its content (BUNDLE_ID_LINE), so a compiled-code cache is never used
+ * for another build.
  *
  * Packages stay external when they are large and needed by few runs (@kubernetes/client-node), or are loaded on
  * demand with `require` from a path (yaml, ajv and its generated validators, @bufbuild/cel through the CEL
@@ -14,7 +19,7 @@ import { packagePath } from "../../core/package-paths.js";
  */
 export const BUNDLE_DIRECTORY = "bundle";
 
-const EXTERNAL_PACKAGES = ["@kubernetes/client-node", "yaml", "ajv", "ajv-formats", "@bufbuild/cel", "@bufbuild/re2"];
+const EXTERNAL_PACKAGES = ["@kubernetes/client-node", "ajv", "ajv-formats", "@bufbuild/cel", "@bufbuild/re2"];
 
 /**
  * commander requires node:child_process when it loads, for subcommands that are separate executables, which mesh
@@ -34,39 +39,69 @@ const lazyChildProcess: Plugin = {
   },
 };
 
+/** Bundles in dist/bundle: output name (without .cjs) → source. */
+function bundleEntries(): Record<string, string> {
+  return {
+    mesh: packagePath("src", "cli", "main.ts"),
+    // The worker thread of a big `mesh validate`.
+    "validate-worker": packagePath("src", "core", "validate", "workers", "worker.ts"),
+  };
+}
+
+/**
+ * Replaces the placeholder of the first line with a hash of the file's content (placeholder included). The bundle
+ * must be ASCII (bundle-loader.ts reads it as Latin-1): esbuild escapes strings but not regular expressions.
+ */
+function stampBundleId(file: string): void {
+  const text = readFileSync(file, "utf8");
+  const nonAscii = /[^\x00-\x7f]/.exec(text);
+  if (nonAscii) {
+    const line = text.slice(0, nonAscii.index).split("\n").length;
+    throw new Error(`${file}:${line}: a character outside ASCII (${nonAscii[0]}): write it as a \\u escape in the source`);
+  }
+  const id = createHash("sha256").update(text).digest("hex").slice(0, BUNDLE_ID_PLACEHOLDER.length);
+  writeFileSync(file, text.replace(BUNDLE_ID_PLACEHOLDER, id));
+}
+
 export async function run(): Promise<void> {
   // esbuild is a devDependency: only the build imports it.
   const { build } = await import("esbuild");
-  const source = packagePath("src", "cli");
   const outdir = packagePath("dist", BUNDLE_DIRECTORY);
   rmSync(outdir, { recursive: true, force: true });
-  const commands = readdirSync(path.join(source, "commands")).filter((file) => file.endsWith(".ts"));
-  await build({
-    entryPoints: [
-      { in: path.join(source, "main.ts"), out: "mesh" },
-      // The worker thread of a big `mesh validate`: a separate entry that shares the validate chunks.
-      { in: packagePath("src", "core", "validate", "workers", "worker.ts"), out: "validate-worker" },
-      ...commands.map((file) => ({ in: path.join(source, "commands", file), out: `commands/${file.replace(/\.ts$/, "")}` })),
-    ],
-    outdir,
+  const common = {
     bundle: true,
-    splitting: true,
-    format: "esm",
+    format: "cjs",
     platform: "node",
     target: "node20.19",
-    chunkNames: "chunks/[name]-[hash]",
     sourcemap: "linked",
+    // Less to read and keep per run (about 3 ms of CPU for a one-file validate); names stay, for stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // Stack traces under --verbose need only the mappings; the package ships no sources.
     sourcesContent: false,
-    external: EXTERNAL_PACKAGES.flatMap((name) => [name, `${name}/*`]),
-    // CommonJS packages inside the bundle (commander) call `require`; ESM chunks have none of their own.
+    // Modules find their files from import.meta.url, which a CommonJS file lacks: the bundle's own URL stands in.
+    define: { "import.meta.url": "__meshBundleUrl" },
     banner: {
-      js: 'import { createRequire as __meshCreateRequire } from "node:module"; const require = __meshCreateRequire(import.meta.url);',
+      js: `${BUNDLE_ID_LINE.replace("%s", BUNDLE_ID_PLACEHOLDER)}\n"use strict";\nconst __meshBundleUrl = require("node:url").pathToFileURL(__filename).href;`,
     },
     tsconfig: packagePath("tsconfig.json"),
-    plugins: [lazyChildProcess],
     logLevel: "warning",
+  } as const;
+  await build({
+    ...common,
+    entryPoints: Object.entries(bundleEntries()).map(([out, source]) => ({ in: source, out })),
+    outdir,
+    outExtension: { ".js": ".cjs" },
+    // A classic script compiled by the loader has no `import()` of its own on Node 20: built-in modules and
+    // CommonJS packages come through `require`, ES-module-only packages through src/kube/import-module.ts.
+    supported: { "dynamic-import": false },
+    external: EXTERNAL_PACKAGES.flatMap((name) => [name, `${name}/*`]),
+    plugins: [lazyChildProcess],
   });
+  // What bin/mesh.js loads mesh.cjs with: a CommonJS file of its own loads faster than an ES module. Node loads
+  // it, so its `import()` (the hook of import-module.ts) is the real one.
+  await build({ ...common, entryPoints: [packagePath("src", "cli", "bundle-loader.ts")], outfile: path.join(outdir, "loader.cjs") });
+  for (const name of Object.keys(bundleEntries())) stampBundleId(path.join(outdir, `${name}.cjs`));
   // yaml as one CommonJS file (core/yaml-package.ts loads it): one module to compile instead of about 70.
   await build({
     entryPoints: [createRequire(import.meta.url).resolve("yaml")],

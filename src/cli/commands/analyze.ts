@@ -130,7 +130,7 @@ export function register(program: Command, context: CliContext): void {
           ...validated.findings.filter((finding) => inScope(finding.resource) && !isSuppressed(finding, suppressions)),
         ],
       };
-      const text = renderReport(format, report, {
+      const text = await renderReport(format, report, {
         color: context.stdoutColor(command),
         toolVersion: context.version,
         summary: !globals.quiet,

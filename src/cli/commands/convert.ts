@@ -9,6 +9,7 @@ import type { ReverseClusterState } from "../../core/convert/index.js";
 import type { CliContext } from "../context.js";
 import { outputFormat } from "../output.js";
 import { channelOption, collect, gatewayApiVersionOption } from "../options.js";
+import { painter } from "../painter.js";
 
 type Direction = "gateway-api" | "istio";
 
@@ -105,11 +106,10 @@ async function runConvert(
   if (inputs.length === 0) throw new UsageError("no input given", { hint: "pass files with -f FILE (or -f - for stdin)" });
   if (flags.allNamespaces && globals.namespace) throw new UsageError("-n and -A cannot be used together");
 
-  const [{ loadDocuments, readStream }, convert, { findingLine }, { Chalk }, { hasErrors, sortFindings }] = await Promise.all([
+  const [{ loadDocuments, readStream }, convert, { findingLine }, { hasErrors, sortFindings }] = await Promise.all([
     import("../../core/documents/index.js"),
     import("../../core/convert/index.js"),
     import("../printers/text.js"),
-    import("chalk"),
     import("../../core/findings.js"),
   ]);
   const options = convert.defaultConvertOptions({
@@ -124,7 +124,7 @@ async function runConvert(
     ...(flags.selector?.length ? { selector: parseSelector(flags.selector) } : {}),
   });
   const loaded = await loadDocuments(inputs, { readStdin: () => readStream(context.io.stdin) });
-  const chalk = new Chalk({ level: context.stderrColor(command) ? 1 : 0 });
+  const chalk = await painter(context.stderrColor(command));
   const unreadable = loaded.findings.filter((finding) => finding.severity === "error");
   if (unreadable.length > 0) {
     for (const finding of unreadable) context.io.stderr.write(`${findingLine({ ...finding, code: `CONV002/${finding.code}` }, chalk)}\n`);

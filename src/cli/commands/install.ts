@@ -10,6 +10,7 @@ import { clusterAccess, withinTimeout } from "../cluster-access.js";
 import { renderPlan } from "../plan.js";
 import { confirm } from "../prompt.js";
 import { collect } from "../options.js";
+import { painter } from "../painter.js";
 
 export interface InstallFlags {
   set: string[];
@@ -207,9 +208,9 @@ interface Progress {
 /** One live line on a TTY (ora), plain lines otherwise; permanent ✔ lines per finished component. */
 async function createProgress(context: CliContext, command: Command, silent: boolean): Promise<Progress> {
   const { installEventLine, progressLine } = await import("../lifecycle-text.js");
-  const { default: chalk } = await import("chalk");
   const color = context.stderrColor(command);
-  const check = (text: string) => (color ? text.replace(/^✔/, chalk.green("✔")) : text);
+  const { green } = await painter(color);
+  const check = (text: string) => text.replace(/^\u2714/, green("\u2714"));
   const active = new Map<string, string[]>();
   const line = () => progressLine([...active.keys()], [...active.values()].flat());
   /** Tracks the components in progress; returns the event's permanent line, if it leaves one. */

@@ -3,6 +3,7 @@ import type { CliContext } from "../context.js";
 import { outputFormat } from "../output.js";
 import { collect } from "../options.js";
 import { readOverlayDocuments } from "./manifest.js";
+import { painter } from "../painter.js";
 
 export function register(program: Command, context: CliContext): void {
   const profile = program.command("profile").description("List, show and compare the built-in IstioOperator profiles");
@@ -49,12 +50,12 @@ export function register(program: Command, context: CliContext): void {
         return;
       }
       const color = context.stdoutColor(command);
-      const chalk = color ? (await import("chalk")).default : undefined;
+      const paint = await painter(color);
       const out = [`--- ${a}`, `+++ ${b}`];
       for (const line of lines) {
         if (line.kind === "same") out.push(` ${line.text}`);
-        else if (line.kind === "added") out.push(chalk ? chalk.green(`+${line.text}`) : `+${line.text}`);
-        else out.push(chalk ? chalk.red(`-${line.text}`) : `-${line.text}`);
+        else if (line.kind === "added") out.push(paint.green(`+${line.text}`));
+        else out.push(paint.red(`-${line.text}`));
       }
       context.io.stdout.write(`${out.join("\n")}\n`);
     });

@@ -145,7 +145,7 @@ export function register(program: Command, context: CliContext): void {
       }
       const validated = analyzeChecked(checked.documents, checked.documentAt, options);
       const report = { files: checked.files, resources: validated.resources, findings: [...checked.findings, ...validated.findings] };
-      const text = renderReport(format, report, {
+      const text = await renderReport(format, report, {
         color: context.stdoutColor(command),
         toolVersion: context.version,
         quiet: globals.quiet,

@@ -5,6 +5,7 @@ import { findingsToJson } from "./json.js";
 import { findingsToJunit } from "./junit.js";
 import { findingsToSarif } from "./sarif.js";
 import { findingsToText } from "./text.js";
+import { painter } from "../painter.js";
 
 import { reportFormats } from "../output.js";
 
@@ -32,11 +33,11 @@ export interface ReportOptions {
   sourceRoot?: string;
 }
 
-export function renderReport(format: ReportFormat, report: FindingsReport, options: ReportOptions): string {
+export async function renderReport(format: ReportFormat, report: FindingsReport, options: ReportOptions): Promise<string> {
   switch (format) {
     case "text": {
       const text = findingsToText(report, {
-        color: options.color,
+        painter: await painter(options.color),
         summary: options.summary ?? true,
         quiet: options.quiet ?? false,
         listSkipped: options.listSkipped ?? true,

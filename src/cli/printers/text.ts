@@ -1,4 +1,3 @@
-import { Chalk } from "chalk";
 import {
   allFindings,
   countOf,
@@ -8,9 +7,10 @@ import {
   type Finding,
   type FindingsReport,
 } from "../../core/findings.js";
+import type { Painter } from "../painter.js";
 
 export interface TextOptions {
-  color: boolean;
+  painter: Painter;
   /** Print the summary line (always on unless the user asked for quiet output). */
   summary?: boolean;
   /** Only errors (and the summary). */
@@ -21,7 +21,7 @@ export interface TextOptions {
 
 /** `file:line:col: severity code message (Kind ns/name field)`, one finding per line, skipped kinds, then a summary. */
 export function findingsToText(report: FindingsReport, options: TextOptions): string {
-  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const chalk = options.painter;
   const findings = allFindings(report).filter((finding) => !options.quiet || finding.severity === "error");
   const lines = findings.map((finding) => findingLine(finding, chalk));
   if (options.listSkipped !== false && !options.quiet) lines.push(...skippedKindLines(report.resources, chalk));
@@ -29,7 +29,7 @@ export function findingsToText(report: FindingsReport, options: TextOptions): st
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
 
-export function findingLine(finding: Finding, chalk: InstanceType<typeof Chalk>): string {
+export function findingLine(finding: Finding, chalk: Painter): string {
   const where = finding.file ? `${finding.file}:${finding.line ?? 1}:${finding.column ?? 1}: ` : "";
   const severity =
     finding.severity === "error"
@@ -44,7 +44,7 @@ export function findingLine(finding: Finding, chalk: InstanceType<typeof Chalk>)
 }
 
 /** One line per kind without a schema (not per object): where it first occurs and how many objects were skipped. */
-function skippedKindLines(resources: readonly CheckedResource[], chalk: InstanceType<typeof Chalk>): string[] {
+function skippedKindLines(resources: readonly CheckedResource[], chalk: Painter): string[] {
   const byKind = new Map<string, CheckedResource[]>();
   for (const resource of resources) {
     if (resource.skipped !== "no-schema") continue;
@@ -59,7 +59,7 @@ function skippedKindLines(resources: readonly CheckedResource[], chalk: Instance
   });
 }
 
-function summaryLine(report: FindingsReport, chalk: InstanceType<typeof Chalk>): string {
+function summaryLine(report: FindingsReport, chalk: Painter): string {
   const summary = summarize(report);
   let line = `Summary: ${countOf(summary.resources, "object")} in ${countOf(summary.files, "file")} — ${summary.valid} valid, ${summary.invalid} invalid`;
   if (summary.skippedNoSchema > 0) line += `, ${summary.skippedNoSchema} skipped: no schema`;

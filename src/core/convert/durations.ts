@@ -3,7 +3,7 @@
  * whole h/m/s/ms parts, zero parts left out, at most 4 parts of at most 5 digits.
  */
 const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
-const goDuration = /^(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/;
+const goDuration = /^(\d+(?:\.\d+)?)(h|ms|m|s|us|\u00b5s|ns)/;
 
 /** Milliseconds (possibly fractional), or undefined when the text is not a duration. */
 export function parseIstioDuration(text: string): number | undefined {

@@ -1,4 +1,4 @@
-import { yamlModule } from "./yaml-module.js";
+import { yamlPackage } from "../yaml-package.js";
 
 export interface WriteOptions {
   /** Sort mapping keys alphabetically (what Go's YAML marshalling of unstructured objects does). */
@@ -16,7 +16,7 @@ export function toYamlStream(objects: readonly unknown[], options: WriteOptions 
 }
 
 export function toYaml(value: unknown, options: WriteOptions = {}): string {
-  return yamlModule().stringify(value, {
+  return yamlPackage().stringify(value, {
     version: "1.1",
     indent: 2,
     lineWidth: 0,

@@ -1,13 +1,10 @@
 import type { KubeObject } from "../objects.js";
 import { labelledCrd } from "./labels.js";
-import { hasPrecomputedCrds, precomputedCrds } from "./precomputed.js";
+import { customResourceDefinitions } from "../schemas/index.js";
+import { precomputedCrds } from "./precomputed.js";
 
 /** The API groups whose CRDs the base component installs. */
 export const istioCrdGroups = ["networking.istio.io", "security.istio.io", "telemetry.istio.io", "extensions.istio.io"];
-
-// The schema catalog (one source of truth with `mesh validate`) is loaded only when no build has
-// precomputed the CRDs, i.e. when running from the TypeScript sources.
-const schemas = hasPrecomputedCrds() ? undefined : await import("../schemas/index.js");
 
 /**
  * The Istio CRDs as the base chart renders them, with the chart's labels: a release's own (`--manifests`, with field
@@ -15,5 +12,7 @@ const schemas = hasPrecomputedCrds() ? undefined : await import("../schemas/inde
  */
 export function istioCustomResourceDefinitions(release?: readonly KubeObject[]): KubeObject[] {
   if (release) return release.map((crd) => labelledCrd(structuredClone(crd)));
-  return precomputedCrds() ?? schemas!.customResourceDefinitions(istioCrdGroups).map(labelledCrd);
+  // The schema catalog (one source of truth with `mesh validate`) is read only when no build has precomputed the
+  // CRDs, i.e. when running from the TypeScript sources.
+  return precomputedCrds() ?? customResourceDefinitions(istioCrdGroups).map(labelledCrd);
 }

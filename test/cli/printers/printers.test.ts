@@ -18,13 +18,13 @@ function expectGolden(name: string, actual: string) {
 }
 
 describe("findings printers", () => {
-  it.each(reportFormats)("%s matches its golden file", (format) => {
-    const output = renderReport(format, sampleReport, { color: false, toolVersion: "0.0.0-test", sourceRoot: "/work/repo" });
+  it.each(reportFormats)("%s matches its golden file", async (format) => {
+    const output = await renderReport(format, sampleReport, { color: false, toolVersion: "0.0.0-test", sourceRoot: "/work/repo" });
     expectGolden(`report.${format}.${extensions[format]}`, output);
   });
 
-  it("text prints one line per finding in file:line:col order, then the summary", () => {
-    const lines = renderReport("text", sampleReport, { color: false, toolVersion: "0" }).trimEnd().split("\n");
+  it("text prints one line per finding in file:line:col order, then the summary", async () => {
+    const lines = (await renderReport("text", sampleReport, { color: false, toolVersion: "0" })).trimEnd().split("\n");
     expect(lines[0]).toBe(
       "manifests/broken.yaml:4:7: error yaml-syntax Flow sequence in block collection must be sufficiently indented and end with a ]",
     );
@@ -34,25 +34,25 @@ describe("findings printers", () => {
     expect(lines.at(-1)).toBe("Summary: 3 objects in 2 files — 1 valid, 1 invalid, 1 skipped: no schema, 1 unreadable document, 1 warning");
   });
 
-  it("text does not repeat a field path that the message already starts with", () => {
+  it("text does not repeat a field path that the message already starts with", async () => {
     const finding = sampleReport.resources[0]!.findings[0]!;
     const report = {
       files: ["r.yaml"],
       resources: [],
       findings: [{ ...finding, file: "r.yaml", message: `${finding.path}: Required value` }],
     };
-    const [line] = renderReport("text", report, { color: false, toolVersion: "0" }).split("\n");
+    const [line] = (await renderReport("text", report, { color: false, toolVersion: "0" })).split("\n");
     expect(line).toBe("r.yaml:12:15: error SCHEMA_ENUM spec.rules[0].matches[0].path.type: Required value (HTTPRoute shop/cart)");
   });
 
-  it("text colours only when asked", () => {
-    const coloured = renderReport("text", sampleReport, { color: true, toolVersion: "0" });
+  it("text colours only when asked", async () => {
+    const coloured = await renderReport("text", sampleReport, { color: true, toolVersion: "0" });
     expect(coloured).toContain("\u001b[31merror");
-    expect(renderReport("text", sampleReport, { color: false, toolVersion: "0" })).not.toContain("\u001b[");
+    expect(await renderReport("text", sampleReport, { color: false, toolVersion: "0" })).not.toContain("\u001b[");
   });
 
-  it("json is a single parseable value with a summary", () => {
-    const value = JSON.parse(renderReport("json", sampleReport, { color: false, toolVersion: "0" }));
+  it("json is a single parseable value with a summary", async () => {
+    const value = JSON.parse(await renderReport("json", sampleReport, { color: false, toolVersion: "0" }));
     expect(value.schemaVersion).toBe(1);
     expect(value.summary).toMatchObject({
       files: 2,
@@ -68,8 +68,8 @@ describe("findings printers", () => {
     expect(value.findings).toHaveLength(3);
   });
 
-  it("sarif is version 2.1.0 with one rule per code and regions for positions", () => {
-    const sarif = JSON.parse(renderReport("sarif", sampleReport, { color: false, toolVersion: "1.2.3" }));
+  it("sarif is version 2.1.0 with one rule per code and regions for positions", async () => {
+    const sarif = JSON.parse(await renderReport("sarif", sampleReport, { color: false, toolVersion: "1.2.3" }));
     expect(sarif.version).toBe("2.1.0");
     const run = sarif.runs[0];
     expect(run.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual([
@@ -81,8 +81,8 @@ describe("findings printers", () => {
     expect(run.results[1].level).toBe("warning");
   });
 
-  it("github escapes newlines, percent signs, commas and colons as the runner requires", () => {
-    const output = renderReport(
+  it("github escapes newlines, percent signs, commas and colons as the runner requires", async () => {
+    const output = await renderReport(
       "github",
       {
         files: ["a,b:c.yaml"],
@@ -96,8 +96,8 @@ describe("findings printers", () => {
     expect(output.split("\n")[0]).toBe("::error file=a%2Cb%3Ac.yaml,line=2,col=3,title=mesh x::50%25 bad%0Asecond line");
   });
 
-  it("junit escapes XML and counts failures per file", () => {
-    const xml = renderReport("junit", sampleReport, { color: false, toolVersion: "0" });
+  it("junit escapes XML and counts failures per file", async () => {
+    const xml = await renderReport("junit", sampleReport, { color: false, toolVersion: "0" });
     expect(xml).toContain('<testsuites name="mesh validate" tests="4" failures="2" errors="0" skipped="1" time="0.002">');
     expect(xml).toContain('<skipped message="no schema for example.com/v1 Widget; not validated"/>');
     expect(xml).toContain("&quot;quoted&quot; &amp; &lt;tagged&gt;");

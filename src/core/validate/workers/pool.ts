@@ -132,7 +132,7 @@ export async function checkReadArguments(
 function workerScript(): string {
   const bundle = distPath("bundle");
   return fileURLToPath(import.meta.url).startsWith(bundle + path.sep)
-    ? path.join(bundle, "validate-worker.js")
+    ? path.join(bundle, "validate-worker.cjs")
     : distPath("core", "validate", "workers", "worker.js");
 }
 
