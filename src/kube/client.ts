@@ -5,6 +5,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
+import { createSecureContext, type SecureContext, type SecureContextOptions } from "node:tls";
 import { ClusterError } from "../core/errors.js";
 import type { KubeObject } from "../core/objects.js";
 import type { LoadedKubeConfig } from "./config.js";
@@ -51,6 +52,8 @@ export interface RequestSpec {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Accept header (default application/json), e.g. to ask for aggregated discovery. */
+  accept?: string;
   /** What the request does, for messages: `patch customresourcedefinitions`. */
   action?: string;
   /**
@@ -125,9 +128,7 @@ export class KubeClient {
           ? new HttpAgent({ keepAlive: true })
           : new HttpsAgent({
               keepAlive: true,
-              ca: connection.ca,
-              cert: connection.cert,
-              key: connection.key,
+              secureContext: this.secureContext({ ca: connection.ca, cert: connection.cert, key: connection.key }),
               rejectUnauthorized: connection.rejectUnauthorized,
               ...(connection.servername ? { servername: connection.servername } : {}),
             });
@@ -151,17 +152,33 @@ export class KubeClient {
       else {
         this.agent = new HttpsAgent({
           keepAlive: true,
-          ca: options.ca,
-          cert: options.cert,
-          key: options.key,
-          pfx: options.pfx,
-          passphrase: options.passphrase,
+          secureContext: this.secureContext({
+            ca: options.ca,
+            cert: options.cert,
+            key: options.key,
+            pfx: options.pfx,
+            passphrase: options.passphrase,
+          }),
           ...(options.rejectUnauthorized !== undefined ? { rejectUnauthorized: options.rejectUnauthorized } : {}),
           ...(options.servername ? { servername: options.servername } : {}),
         });
       }
     })();
     return this.prepared;
+  }
+
+  /**
+   * One TLS context for every connection: without it each new socket parses the CA and key material again
+   * (the agent opens up to maxConcurrency sockets). Bad material fails here, as it failed on connecting before.
+   */
+  private secureContext(material: SecureContextOptions): SecureContext {
+    try {
+      return createSecureContext(material);
+    } catch (error) {
+      throw new ClusterError(`TLS connection to the API server at ${this.server} failed: ${firstLine(error)}`, {
+        hint: `check certificate-authority(-data) and the client certificate of context "${this.contextName}" in the kubeconfig`,
+      });
+    }
   }
 
   close(): void {
@@ -222,7 +239,7 @@ export class KubeClient {
     const url = new URL(this.server.replace(/\/$/, "") + spec.path);
     for (const [key, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const body = spec.body === undefined ? undefined : typeof spec.body === "string" ? spec.body : JSON.stringify(spec.body);
-    const headers: Record<string, string> = { ...this.headers, accept: "application/json", "user-agent": "mesh" };
+    const headers: Record<string, string> = { ...this.headers, accept: spec.accept ?? "application/json", "user-agent": "mesh" };
     if (body !== undefined) {
       headers["content-type"] = spec.contentType ?? "application/json";
       headers["content-length"] = String(Buffer.byteLength(body));

@@ -24,6 +24,11 @@ export interface ListOptions {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Only the items' metadata (PartialObjectMetadataList, as kubectl asks for it): far smaller for big objects such
+   * as CRDs. Servers that cannot answer so send the whole objects, which callers must accept too.
+   */
+  metadataOnly?: boolean;
 }
 
 export interface Cluster {
@@ -32,6 +37,8 @@ export interface Cluster {
   /** API server URL and context name, for messages (never credentials). */
   readonly server: string;
   readonly contextName: string;
+  /** Credentials come from an exec or auth-provider plugin, which may prompt or open a browser when first used. */
+  readonly credentialPlugin: boolean;
   version(): Promise<ServerVersion>;
   /** The live object, or undefined when it does not exist. */
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
@@ -51,6 +58,8 @@ export interface Cluster {
   close(): void;
 }
 
+const metadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
 export async function connectCluster(options: ClusterAccessOptions = {}): Promise<Cluster> {
   const loaded = await loadKubeConfig(options);
   const client = new KubeClient(loaded, {
@@ -66,6 +75,7 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
       method: "GET",
       path,
       query: { labelSelector: listOptions.labelSelector, fieldSelector: listOptions.fieldSelector },
+      ...(listOptions.metadataOnly ? { accept: metadataListAccept } : {}),
       action: describeAction("list", resource),
     });
     return (result.items ?? []).map((item) => ({ ...item, apiVersion, kind }));
@@ -79,6 +89,7 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
     discovery,
     server: loaded.server,
     contextName: loaded.contextName,
+    credentialPlugin: loaded.config !== undefined,
     version: () => client.get<ServerVersion>("/version", undefined, "GET /version"),
     async get(ref) {
       const { path, resource } = await discovery.pathOf(ref);
@@ -129,4 +140,18 @@ export async function connectCluster(options: ClusterAccessOptions = {}): Promis
     serves: (apiVersion, kind) => discovery.find(apiVersion, kind),
     close: () => client.close(),
   };
+}
+
+/**
+ * Sends what a command needs from the cluster first (TLS handshake, server version, discovery) without waiting
+ * for it, so that it overlaps local work such as rendering. Returns the version's answer, to be awaited where the
+ * command asked for the version before (an error surfaces there). Nothing is sent for credential plugins: they may
+ * prompt or open a browser, which should happen only once the local work has succeeded.
+ */
+export function warmUp(cluster: Cluster): Promise<ServerVersion> | undefined {
+  if (cluster.credentialPlugin) return undefined;
+  const version = cluster.version();
+  version.catch(() => {});
+  cluster.discovery.find("v1", "Namespace").catch(() => {});
+  return version;
 }

@@ -4,7 +4,10 @@ import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "../core/errors.js";
-import { yamlPackage } from "../core/yaml-package.js";
+import { YamlError } from "../core/documents/go-yaml/errors.js";
+import { composeFirstDocument } from "../core/documents/go-yaml/parser.js";
+import { documentToJson } from "../core/documents/go-yaml/to-json.js";
+import { defaultReadLimits } from "../core/documents/limits.js";
 import { isJsonObject, objectOf, stringOf, type JsonObject } from "../core/json.js";
 import type { RetryEvent } from "./retry.js";
 import { importModule } from "./import-module.js";
@@ -92,13 +95,22 @@ interface KubeconfigData {
   currentContext: string | undefined;
 }
 
+/**
+ * A kubeconfig file's value as kubectl reads it (sigs.k8s.io/yaml over go-yaml v2): YAML 1.1 (`yes` is true,
+ * merge keys apply), only the first document; undefined when there is none. Throws YamlError.
+ */
+function parseKubeconfigText(text: string): unknown {
+  const { root } = composeFirstDocument(text, defaultReadLimits.maxDepth);
+  return root === undefined ? undefined : documentToJson(root, defaultReadLimits);
+}
+
 /** kubectl's merge of several files: the first file that defines a name (or current-context) wins. */
 function readKubeconfigs(files: string[]): KubeconfigData {
   const data: KubeconfigData = { clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: undefined };
   for (const file of files) {
     let parsed: JsonObject;
     try {
-      const document: unknown = yamlPackage().parse(readFileSync(file, "utf8")) ?? {};
+      const document: unknown = parseKubeconfigText(readFileSync(file, "utf8")) ?? {};
       if (!isJsonObject(document)) throw new Error("not a kubeconfig mapping");
       parsed = document;
     } catch (error) {
@@ -247,6 +259,11 @@ export async function loadKubeConfig(options: ClusterAccessOptions = {}): Promis
 
 /** YAML and fs messages, without echoing file content (a kubeconfig holds credentials). */
 function describeLoadError(error: unknown): string {
+  if (error instanceof YamlError) {
+    // Value errors quote the value (a token, a key): say what is wrong and where instead.
+    const problem = error.code === "yaml-value" ? "a value that kubectl cannot turn into JSON" : error.message;
+    return `${problem} (line ${error.mark.line + 1}, column ${error.mark.column + 1})`;
+  }
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split("\n")[0] ?? message;
   return firstLine.length > 160 ? `${firstLine.slice(0, 160)}…` : firstLine;

@@ -10,6 +10,7 @@ import type { KubeObject } from "../core/objects.js";
 import { applyObjects } from "./apply-objects.js";
 import type { Cluster } from "./cluster.js";
 import { ReadinessTimeoutError, formatDuration, waitForEstablished } from "./wait.js";
+import { compareNames } from "../core/text-order.js";
 
 /**
  * The cluster side of `mesh gateway-api`: read what is installed, apply a verified bundle, wait for it, report,
@@ -90,7 +91,7 @@ export async function readInstalledState(cluster: Cluster): Promise<InstalledSta
     crds: crds
       .filter((crd) => isGatewayApiGroup((crd.spec as { group?: unknown } | undefined)?.group))
       .map(summariseInstalledCrd)
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => compareNames(a.name, b.name)),
     safeUpgradesPolicy: policy !== undefined,
   };
 }
@@ -218,7 +219,7 @@ export async function gatewayApiStatus(cluster: Cluster): Promise<GatewayApiStat
   if (state.crds.length > 0 && missing.length > 0) problems.push(`missing from the installed bundle: ${missing.join(", ")}`);
   const pending = state.crds.filter((crd) => !crd.established);
   if (pending.length > 0) problems.push(`not Established: ${pending.map((crd) => crd.name).join(", ")}`);
-  rows.sort((a, b) => a.name.localeCompare(b.name));
+  rows.sort((a, b) => compareNames(a.name, b.name));
   return { crds: rows, bundles, safeUpgradesPolicy: state.safeUpgradesPolicy, problems };
 }
 

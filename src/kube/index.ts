@@ -2,7 +2,7 @@
  * The cluster layer's public API. Import it lazily (`await import("../../kube/index.js")`): it loads
  * @kubernetes/client-node, which only commands that talk to a cluster should pay for.
  */
-export { connectCluster, type Cluster, type ListOptions, type ServerVersion } from "./cluster.js";
+export { connectCluster, warmUp, type Cluster, type ListOptions, type ServerVersion } from "./cluster.js";
 export type { ClusterAccessOptions } from "./config.js";
 export { KubeApiError, type ApiStatus } from "./client.js";
 export {

@@ -130,7 +130,9 @@ async function applyPlan(
 ): Promise<InstallResult> {
   const dryRun = options.dryRun ?? false;
   const selector = ownerSelector({ namespace: plan.namespace, revision: plan.revision });
-  const owned = await findOwned(cluster, purgeKinds, selector);
+  // Outside dry runs the live objects serve for labels, ownership and resourceVersion only (apply.ts compares a
+  // dry run's answer with the whole live object).
+  const owned = await findOwned(cluster, purgeKinds, selector, () => !dryRun);
   const live = new Map(owned.map((object) => [identityOf(object), object]));
   const previousVersion = owned
     .map((object) => object.metadata.labels?.[OwnerLabel.version])
@@ -229,6 +231,8 @@ async function installComponent(
   onEvent: (event: InstallEvent) => void,
 ): Promise<void> {
   const outcomes: Record<ApplyOutcome, number> = { created: 0, configured: 0, unchanged: 0 };
+  // The server's answers to the applies (and to the waits' reads): what is ready there is not read again.
+  const seen = new Map<string, KubeObject>();
   const conflicts: FieldConflict[] = [];
   const errors: unknown[] = [];
   const applyAll = async (objects: KubeObject[]) => {
@@ -249,6 +253,7 @@ async function installComponent(
             dryRun: options.dryRun,
             ...(previous ? { live: previous } : {}),
           });
+          if (!options.dryRun) seen.set(identityOf(object), applied.object);
           report.outcome = applied.outcome;
           outcomes[applied.outcome]++;
           result.applied.push(report);
@@ -266,6 +271,7 @@ async function installComponent(
     onEvent({ type: "component-waiting", component, pending: crds.map((crd) => `CustomResourceDefinition/${crd.metadata.name}`) });
     await waitForReady(cluster, crds, {
       timeoutMs: options.readinessTimeoutMs,
+      seen,
       onWaiting: (pending) => onEvent({ type: "component-waiting", component, pending }),
     });
     cluster.discovery.forget();
@@ -280,6 +286,7 @@ async function installComponent(
   if (!options.dryRun) {
     await waitForReady(cluster, component.objects, {
       timeoutMs: options.readinessTimeoutMs,
+      seen,
       onWaiting: (pending) => onEvent({ type: "component-waiting", component, pending }),
     });
   }

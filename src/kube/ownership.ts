@@ -127,8 +127,18 @@ export function identityOf(object: { apiVersion: string; kind: string; metadata:
 }
 
 /** Every live object of `kinds` matching `selector`, across all namespaces; kinds the cluster lacks are skipped. */
-export async function findOwned(cluster: Cluster, kinds: readonly KindRef[], selector: string): Promise<KubeObject[]> {
-  const lists = await Promise.all(kinds.map((kind) => cluster.listIfServed(kind.apiVersion, kind.kind, { labelSelector: selector })));
+export async function findOwned(
+  cluster: Cluster,
+  kinds: readonly KindRef[],
+  selector: string,
+  /** Kinds of which only metadata is needed (the server may still send whole objects). */
+  metadataOnly: (kind: KindRef) => boolean = () => false,
+): Promise<KubeObject[]> {
+  const lists = await Promise.all(
+    kinds.map((kind) =>
+      cluster.listIfServed(kind.apiVersion, kind.kind, { labelSelector: selector, ...(metadataOnly(kind) ? { metadataOnly: true } : {}) }),
+    ),
+  );
   return lists.flat();
 }
 

@@ -4,6 +4,7 @@ import type { Cluster } from "./cluster.js";
 import { findOwned, OwnerLabel, ownerSelector, purgeKinds } from "./ownership.js";
 import { readinessOf } from "./wait.js";
 import { asLive, type LiveService, type LiveWorkload } from "./api-objects.js";
+import { compareNames } from "../core/text-order.js";
 
 export interface ComponentStatus {
   component: string;
@@ -30,6 +31,8 @@ export interface InstallStatus {
   healthy: boolean;
 }
 
+const wholeObjectKinds = new Set(["Deployment", "DaemonSet", "StatefulSet", "Service"]);
+
 const componentOrder = ["Base", "Pilot", "Cni", "Ztunnel", "IngressGateways", "EgressGateways"];
 
 /** `kubectl get svc` columns: 80:31380/TCP style ports, `<pending>` external address. */
@@ -51,7 +54,8 @@ function describeService(object: KubeObject): GatewayService {
 
 export async function readInstallStatus(cluster: Cluster, options: { namespace?: string } = {}): Promise<InstallStatus> {
   const selector = ownerSelector(options.namespace ? { namespace: options.namespace } : {});
-  const owned = await findOwned(cluster, purgeKinds, selector);
+  // Readiness needs the workloads' status and the gateway table the Services' spec; the rest is counted by labels.
+  const owned = await findOwned(cluster, purgeKinds, selector, (kind) => !wholeObjectKinds.has(kind.kind));
   const groups = new Map<string, KubeObject[]>();
   for (const object of owned) {
     const labels = object.metadata.labels ?? {};
@@ -87,7 +91,7 @@ export async function readInstallStatus(cluster: Cluster, options: { namespace?:
     return { component, revision, namespace, versions, objects: objects.length, workloads };
   });
   components.sort(
-    (a, b) => componentOrder.indexOf(a.component) - componentOrder.indexOf(b.component) || a.revision.localeCompare(b.revision),
+    (a, b) => componentOrder.indexOf(a.component) - componentOrder.indexOf(b.component) || compareNames(a.revision, b.revision),
   );
   const gateways = owned
     .filter(
@@ -95,7 +99,7 @@ export async function readInstallStatus(cluster: Cluster, options: { namespace?:
         object.kind === "Service" && ["IngressGateways", "EgressGateways"].includes(object.metadata.labels?.[OwnerLabel.component] ?? ""),
     )
     .map(describeService)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareNames(a.name, b.name));
   const healthy = components.length > 0 && components.every((component) => component.workloads.every((workload) => workload.ready));
   return { components, gateways, healthy };
 }

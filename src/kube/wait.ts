@@ -17,6 +17,7 @@ import {
 } from "./api-objects.js";
 import { KubeApiError } from "./client.js";
 import type { Cluster } from "./cluster.js";
+import { identityOf } from "./ownership.js";
 
 export interface Readiness {
   ready: boolean;
@@ -37,6 +38,11 @@ export interface WaitOptions {
   initialIntervalMs?: number;
   maxIntervalMs?: number;
   signal?: AbortSignal;
+  /**
+   * Objects as the API server last returned them (apply answers, earlier waits), by identityOf. An object that is
+   * already ready there is not fetched again; the wait records every object it reads here.
+   */
+  seen?: Map<string, KubeObject>;
 }
 
 export class ReadinessTimeoutError extends Error {
@@ -170,17 +176,24 @@ interface Check {
   probe: () => Promise<Readiness & { live?: KubeObject }>;
 }
 
-function checksFor(cluster: Cluster, objects: readonly KubeObject[]): Check[] {
+function checksFor(cluster: Cluster, objects: readonly KubeObject[], seen: Map<string, KubeObject> | undefined): Check[] {
   const checks: Check[] = objects
     .filter((object) => ["CustomResourceDefinition", "Deployment", "StatefulSet", "DaemonSet", "Namespace"].includes(object.kind))
-    .map((object) => ({
-      label: `${object.kind}/${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`,
-      probe: async () => {
-        const live = await cluster.get(object);
-        if (!live) return { ready: false, reason: "not found" };
-        return { ...readinessOf(live), live };
-      },
-    }));
+    .map((object) => {
+      const identity = identityOf(object);
+      return {
+        label: `${object.kind}/${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`,
+        probe: async () => {
+          // What the server answered moments ago, when it was ready already: a fresh read would say the same.
+          const known = seen?.get(identity);
+          if (known && readinessOf(known).ready) return { ready: true, live: known };
+          const live = await cluster.get(object);
+          if (!live) return { ready: false, reason: "not found" };
+          seen?.set(identity, live);
+          return { ...readinessOf(live), live };
+        },
+      };
+    });
   for (const service of webhookServices(objects)) {
     checks.push({
       label: `Service/${service.namespace}/${service.name} (webhook endpoints)`,
@@ -210,7 +223,7 @@ async function probeOrUnreachable(check: Check): Promise<Readiness & { live?: Ku
 
 /** Polls until every object is ready; throws ReadinessTimeoutError naming what is not, and why, after timeoutMs. */
 export async function waitForReady(cluster: Cluster, objects: readonly KubeObject[], options: WaitOptions): Promise<void> {
-  const checks = checksFor(cluster, objects);
+  const checks = checksFor(cluster, objects, options.seen);
   const deadline = Date.now() + options.timeoutMs;
   let interval = options.initialIntervalMs ?? 100;
   const maxInterval = options.maxIntervalMs ?? 2000;

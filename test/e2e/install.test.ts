@@ -145,3 +145,13 @@ describe("mesh install without a usable cluster", () => {
     await rejected.stop();
   });
 });
+
+describe("mesh install reaches the cluster while it renders", () => {
+  it("reports an input error (exit 2) first, even when the cluster is unreachable", async () => {
+    await cluster.stop();
+    const result = await cluster.mesh(["install", "--set", "profile=no-such-profile", "-y"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("no-such-profile");
+    expect(result.stderr).not.toContain("API server");
+  });
+});

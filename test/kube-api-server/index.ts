@@ -74,6 +74,8 @@ const defaults: Behaviour = {
   forbidden: [],
   responseDelayMs: 0,
   hiddenGroups: [],
+  aggregatedDiscovery: true,
+  partialObjectMetadata: true,
   kubernetesVersion: { major: "1", minor: "33", gitVersion: "v1.33.1" },
   invalid: [],
 };

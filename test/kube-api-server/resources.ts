@@ -133,3 +133,48 @@ export function apiGroupList(types: readonly ResourceType[]) {
     })),
   };
 }
+
+/**
+ * Aggregated discovery (apidiscovery.k8s.io/v2 APIGroupDiscoveryList) for GET /api (`core`) or /apis, as servers since
+ * Kubernetes 1.30 answer a client that asks for it in its Accept header.
+ */
+export function aggregatedDiscovery(core: boolean, types: readonly ResourceType[]) {
+  const groups = new Map<string, Map<string, ResourceType[]>>();
+  for (const type of types) {
+    if ((type.group === "") !== core) continue;
+    const versions = groups.get(type.group) ?? new Map<string, ResourceType[]>();
+    for (const version of type.versions) versions.set(version, [...(versions.get(version) ?? []), type]);
+    groups.set(type.group, versions);
+  }
+  return {
+    kind: "APIGroupDiscoveryList",
+    apiVersion: "apidiscovery.k8s.io/v2",
+    metadata: {},
+    items: [...groups].map(([group, versions]) => ({
+      metadata: { name: group, creationTimestamp: null },
+      versions: [...versions].map(([version, served]) => ({
+        version,
+        freshness: "Current",
+        resources: served.map((type) => ({
+          resource: type.plural,
+          responseKind: { group: type.group, version, kind: type.kind },
+          scope: type.namespaced ? "Namespaced" : "Cluster",
+          singularResource: type.singular,
+          verbs,
+          ...(type.shortNames ? { shortNames: type.shortNames } : {}),
+          ...(type.statusSubresource
+            ? {
+                subresources: [
+                  {
+                    subresource: "status",
+                    responseKind: { group: type.group, version, kind: type.kind },
+                    verbs: ["get", "patch", "update"],
+                  },
+                ],
+              }
+            : {}),
+        })),
+      })),
+    })),
+  };
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { stringify as stringifyYaml } from "yaml";
 import { startKubeApiServer, testToken, type KubeApiServer } from "./index.js";
 
 const ca = readFileSync(new URL("./certs/ca.crt", import.meta.url));
@@ -178,6 +179,20 @@ describe("server-side apply", () => {
     await apply(server, path, service(ports));
     const reply = await apply(server, path, service(ports.slice(0, 1)));
     expect(reply.body.spec.ports).toEqual([expect.objectContaining({ name: "http2", port: 80, targetPort: 8080, protocol: "TCP" })]);
+  });
+
+  it("reads an apply body written as JSON or as YAML alike", async () => {
+    const object = configMap({ mesh: "a: 1\n", "quoted: key": '"x"' }, { app: "istiod" });
+    const fromJson = (await apply(server, cmPath, object)).body;
+    const yamlBody = stringifyYaml({ ...object, metadata: { ...object.metadata, name: "istio-yaml" } });
+    const fromYaml = (await apply(server, `${cmPath}-yaml`, yamlBody)).body;
+    const comparable = (stored: any) => ({
+      data: stored.data,
+      labels: stored.metadata.labels,
+      managers: stored.metadata.managedFields.length,
+    });
+    expect(comparable(fromYaml)).toEqual(comparable(fromJson));
+    expect(fromJson.data).toEqual(object.data);
   });
 
   it("requires a fieldManager", async () => {

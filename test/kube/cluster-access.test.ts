@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ClusterError } from "../../src/core/errors.js";
-import { connectCluster } from "../../src/kube/index.js";
+import { connectCluster, warmUp } from "../../src/kube/index.js";
 import { startKubeApiServer, testToken, type KubeApiServer } from "../kube-api-server/index.js";
 
 let server: KubeApiServer;
@@ -90,6 +90,44 @@ describe("talking to the API server", () => {
     const cluster = await connectCluster({ kubeconfig: path });
     expect((await cluster.list("v1", "Namespace")).length).toBeGreaterThan(0);
     cluster.close();
+  });
+
+  it("warms up (version, discovery) without waiting, but never through a credential plugin", async () => {
+    server.clearRequests();
+    const plain = await connectCluster({ kubeconfig: server.kubeconfigPath(dir, { fileName: "warm" }) });
+    expect(server.requests()).toEqual([]);
+    const version = warmUp(plain);
+    expect(plain.credentialPlugin).toBe(false);
+    expect((await version!).gitVersion).toBe("v1.33.1");
+    await plain.discovery.find("v1", "Namespace");
+    expect(
+      server
+        .requests()
+        .map((request) => request.path)
+        .sort(),
+    ).toEqual(["/api", "/apis", "/version"]);
+    plain.close();
+
+    const path = server.kubeconfigPath(dir, { auth: "none", fileName: "warm-exec" });
+    const document = parseYaml(readFileSync(path, "utf8"));
+    const marker = join(dir, "warm-exec-ran");
+    document.users[0].user = {
+      exec: {
+        apiVersion: "client.authentication.k8s.io/v1",
+        command: process.execPath,
+        args: ["-e", `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`],
+        interactiveMode: "Never",
+      },
+    };
+    writeFileSync(path, stringifyYaml(document));
+    server.clearRequests();
+    const plugin = await connectCluster({ kubeconfig: path });
+    expect(plugin.credentialPlugin).toBe(true);
+    expect(warmUp(plugin)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(existsSync(marker)).toBe(false);
+    expect(server.requests()).toEqual([]);
+    plugin.close();
   });
 
   it("resolves certificate files relative to the kubeconfig's directory", async () => {

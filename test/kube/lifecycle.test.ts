@@ -32,6 +32,7 @@ afterEach(async () => {
 const owned = () =>
   server.objects({ labelSelector: { [OwnerLabel.managed]: "Reconcile" } }).filter((object) => object.kind !== "Endpoints");
 const options = { readinessTimeoutMs: 5000 };
+const egressOff = { egress: false };
 
 describe("install", () => {
   it("creates the namespace and every object with ownership labels, component by component in dependency order", async () => {
@@ -63,6 +64,46 @@ describe("install", () => {
     const again = await installPlan(cluster, syntheticPlan(), options);
     expect(again.applied.map((entry) => entry.outcome)).toEqual(Array(syntheticObjectCount()).fill("unchanged"));
     expect(owned().map((object) => object.metadata.resourceVersion)).toEqual(versions);
+  });
+
+  it("reads objects back only while their apply answer is not ready yet, with the same events either way", async () => {
+    const objectReads = () =>
+      server
+        .requests()
+        .filter(
+          (request) =>
+            request.method === "GET" &&
+            /\/(customresourcedefinitions|deployments)\/[^/]+$/.test(request.path) &&
+            !request.path.includes("/leases/"),
+        )
+        .map((request) => request.path);
+    const eventsOf = async (plan = syntheticPlan()) => {
+      const events: string[] = [];
+      await installPlan(cluster, plan, options, (event) =>
+        events.push(
+          `${event.type} ${"component" in event ? event.component.component : ""} ${"pending" in event ? event.pending.join(",") : ""} ${"message" in event ? event.message : ""}`,
+        ),
+      );
+      return events;
+    };
+    // First install: CRDs come back not Established and Deployments not rolled out, so the waits read them.
+    await installPlan(cluster, syntheticPlan(), options);
+    expect(objectReads().some((path) => path.includes("/customresourcedefinitions/"))).toBe(true);
+    expect(objectReads().some((path) => path.includes("/deployments/"))).toBe(true);
+    server.clearRequests();
+    // Converged: every apply answer is ready already, and a read would say the same.
+    const converged = await eventsOf();
+    expect(objectReads()).toEqual([]);
+    // A changed Deployment comes back with a rollout the controller has not observed: it is read until ready.
+    server.clearRequests();
+    const changed = syntheticPlan();
+    const istiod = changed.components.flatMap((component) => component.objects).find((object) => object.kind === "Deployment")!;
+    (istiod as any).spec.template.metadata.annotations = { restarted: "yes" };
+    const waited = await eventsOf(changed);
+    expect(objectReads()).toEqual(Array(2).fill(`/apis/apps/v1/namespaces/istio-system/deployments/${istiod.metadata.name}`));
+    const settled = (events: string[]) => events.filter((event) => !event.startsWith("component-waiting"));
+    expect(settled(waited)).toEqual(settled(converged));
+    expect(waited.some((event) => event.startsWith(`component-waiting Pilot Deployment/istio-system/${istiod.metadata.name}`))).toBe(true);
   });
 
   it("prunes the egress gateway when the new render no longer has it, and never objects it does not own", async () => {
@@ -212,6 +253,33 @@ describe("verify, status and uninstall", () => {
     });
     const secret = (await verifyPlan(cluster, plan)).find((entry) => entry.kind === "Secret");
     expect(secret).toMatchObject({ state: "drifted", detail: "data.key: differs" });
+  });
+
+  it("reads the same status and installs alike whether lists come as metadata only or as whole objects", async () => {
+    const withLists = async <T>(partialObjectMetadata: boolean, work: () => Promise<T>): Promise<T> => {
+      server.setBehaviour({ partialObjectMetadata });
+      return work();
+    };
+    await installPlan(cluster, syntheticPlan(), options);
+    const crds = await cluster.list("apiextensions.k8s.io/v1", "CustomResourceDefinition", { metadataOnly: true });
+    expect(crds.length).toBeGreaterThan(0);
+    expect(crds.every((crd) => crd.spec === undefined && crd.kind === "CustomResourceDefinition" && crd.metadata.name)).toBe(true);
+
+    const status = await withLists(true, () => readInstallStatus(cluster));
+    expect(await withLists(false, () => readInstallStatus(cluster))).toEqual(status);
+    expect(status.components.every((component) => component.objects > 0)).toBe(true);
+
+    const outcomes = async (partial: boolean) =>
+      (await withLists(partial, () => installPlan(cluster, syntheticPlan(), options))).applied.map((entry) => entry.outcome);
+    expect(await outcomes(true)).toEqual(await outcomes(false));
+
+    const pruned = async (partial: boolean) => {
+      await withLists(partial, () => installPlan(cluster, syntheticPlan(), options));
+      return (await withLists(partial, () => installPlan(cluster, syntheticPlan(egressOff), options))).pruned;
+    };
+    const fromMetadata = await pruned(true);
+    expect(fromMetadata.length).toBeGreaterThan(0);
+    expect(await pruned(false)).toEqual(fromMetadata);
   });
 
   it("shows components, versions, readiness and gateway addresses", async () => {

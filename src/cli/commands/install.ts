@@ -68,7 +68,20 @@ export async function runInstall(flags: InstallFlags, command: Command, context:
   const readinessTimeoutMs = parseDurationFlag(flags.readinessTimeout, "--readiness-timeout");
   const access = await clusterAccess(context, command, flags.requestTimeout);
   const kubeModule = import("../../kube/index.js");
-  const { generated, plan, version } = await renderPlan(flags, context, command);
+  // Reaching the cluster (kubeconfig, TLS, version, discovery) overlaps rendering; errors surface where they did.
+  const connecting = kubeModule.then(async (kube) => {
+    const cluster = await kube.connectCluster(access);
+    return { cluster, version: kube.warmUp(cluster) };
+  });
+  connecting.catch(() => {});
+  let rendered: Awaited<ReturnType<typeof renderPlan>>;
+  try {
+    rendered = await renderPlan(flags, context, command);
+  } catch (error) {
+    connecting.then(({ cluster }) => cluster.close()).catch(() => {});
+    throw error;
+  }
+  const { generated, plan, version } = rendered;
   const objectCount = plan.components.reduce((sum, component) => sum + component.objects.length, 0);
   const kube = await kubeModule;
   const err = (line: string) => {
@@ -81,8 +94,9 @@ export async function runInstall(flags: InstallFlags, command: Command, context:
 
   let cluster: Cluster;
   try {
-    cluster = await kube.connectCluster(access);
-    const server = await cluster.version();
+    const connected = await connecting;
+    cluster = connected.cluster;
+    const server = await (connected.version ?? cluster.version());
     const minor = Number.parseInt(server.minor, 10);
     if (server.major === "1" && minor < 32) {
       err(

@@ -4,16 +4,20 @@ import { distPath } from "../package-paths.js";
 
 /**
  * The 15 base CRDs never change between runs and make ~85% of a manifest's bytes. The build step
- * 30-profiles writes them, labelled, together with their YAML text, to dist/base-crds.json, so that
- * `manifest generate` neither loads the schema catalog nor re-serialises them. A text stays attached to
+ * 30-profiles writes them, labelled, to dist/base-crds.json and their YAML texts, one after the other, to
+ * dist/base-crds.yaml, so that `manifest generate` neither loads the schema catalog nor re-serialises them
+ * (the texts stay out of the JSON: read as one string they cost nothing to parse). A text stays attached to
  * its object only while nothing changes the object (overlays detach it; callers may relabel it).
  */
-export interface PrecomputedCrd {
-  object: KubeObject;
-  text: string;
+export interface PrecomputedCrdIndex {
+  objects: KubeObject[];
+  /** Length of each object's text in the texts file, in the objects' order. */
+  textLengths: number[];
 }
 
-const compiledCrds = distPath("base-crds.json");
+export const precomputedCrdFiles = { index: "base-crds.json", texts: "base-crds.yaml" } as const;
+
+const compiledCrds = distPath(precomputedCrdFiles.index);
 const attached = new WeakMap<object, { text: string; metadata: string; spec: unknown }>();
 
 export function hasPrecomputedCrds(): boolean {
@@ -23,9 +27,13 @@ export function hasPrecomputedCrds(): boolean {
 /** Fresh objects on every call (callers may modify them), texts attached; undefined outside a build. */
 export function precomputedCrds(): KubeObject[] | undefined {
   if (!hasPrecomputedCrds()) return undefined;
-  const entries = JSON.parse(readFileSync(compiledCrds, "utf8")) as PrecomputedCrd[];
-  return entries.map(({ object, text }) => {
-    attachText(object, text);
+  const { objects, textLengths } = JSON.parse(readFileSync(compiledCrds, "utf8")) as PrecomputedCrdIndex;
+  const texts = readFileSync(distPath(precomputedCrdFiles.texts), "utf8");
+  let offset = 0;
+  return objects.map((object, index) => {
+    const end = offset + textLengths[index]!;
+    attachText(object, texts.slice(offset, end));
+    offset = end;
     return object;
   });
 }
