@@ -12,6 +12,7 @@ import { convertGateways } from "./gateways.js";
 import { convertGrpc, isGrpcVirtualService } from "./grpc-routes.js";
 import { convertHttp } from "./http-routes.js";
 import { selectInputObjects, type InputObject } from "./input.js";
+import { inputErrors } from "./input-check.js";
 import { Notes } from "./notes.js";
 import { gatewayApiVersions, istioNetworkingGroup, type ConvertOptions } from "./options.js";
 import { stringOf } from "./plain-data.js";
@@ -67,6 +68,7 @@ export function convertIstioToGatewayApi(
     },
     notes,
   );
+  notes.findings.push(...inputErrors(inputs, options));
   const ofKind = (kind: string) => inputs.filter((input) => input.kind === kind);
   const context: ConvertContext = {
     options,
