@@ -2,8 +2,19 @@ import { createHash } from "node:crypto";
 
 const maxNameLength = 253;
 
+/** A name sanitizeName leaves as it is: lower-case letters, digits, `.` and single `-`, neither first nor last. */
+const alreadySanitized = /^[a-z0-9](?:[a-z0-9.]|-(?!-))*$/;
+
 /** Generated object and listener names (docs/design/convert.md §10.2): lower-case DNS subdomain, long names hashed. */
 export function sanitizeName(name: string): string {
+  // Most generated names are clean once lower-cased; the replacements below would give those back unchanged.
+  const lower = name.toLowerCase();
+  if (lower.length <= maxNameLength && alreadySanitized.test(lower) && !lower.endsWith(".") && !lower.endsWith("-")) return lower;
+  return sanitizeSlowly(name);
+}
+
+/** sanitizeName without the shortcut (exported for the test that compares the two). */
+export function sanitizeSlowly(name: string): string {
   let out = name
     .toLowerCase()
     .replace(/[^a-z0-9.-]/g, "-")

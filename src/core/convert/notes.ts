@@ -10,19 +10,31 @@ export class Notes {
   private readonly onceKeys = new Set<string>();
 
   add(severity: Severity, code: string, message: string, source?: SourceDocument, path: FieldPath = []): void {
-    const finding: Finding = { severity, code, message, origin: "convert" };
-    if (source) {
-      // Locating a field re-reads its document; most notes are never printed, so positions are found on first read.
-      let position: SourcePosition | undefined;
-      const at = () => (position ??= source.locate(path));
-      Object.defineProperties(finding, {
-        file: { get: () => at().file, enumerable: true, configurable: true },
-        line: { get: () => at().line, enumerable: true, configurable: true },
-        column: { get: () => at().column, enumerable: true, configurable: true },
-      });
-      finding.resource = source.identity;
-      if (path.length > 0) finding.path = formatFieldPath(path);
+    if (!source) {
+      this.findings.push({ severity, code, message, origin: "convert" });
+      return;
     }
+    // Locating a field re-reads its document; most notes are never printed, so positions are found on first read.
+    // Getters in the literal keep the object in V8's fast mode (defining them afterwards did not; ~9 µs a note).
+    let position: SourcePosition | undefined;
+    const at = () => (position ??= source.locate(path));
+    const finding: Finding = {
+      severity,
+      code,
+      message,
+      origin: "convert",
+      get file() {
+        return at().file;
+      },
+      get line() {
+        return at().line;
+      },
+      get column() {
+        return at().column;
+      },
+    };
+    finding.resource = source.identity;
+    if (path.length > 0) finding.path = formatFieldPath(path);
     this.findings.push(finding);
   }
 
