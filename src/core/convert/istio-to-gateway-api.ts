@@ -38,7 +38,7 @@ export const gatewayApiKindOrder = [
 
 /**
  * Istio Gateway/VirtualService (+ DestinationRule, Service as context) → Gateway API (docs/design/convert.md).
- * read → select and resolve → Gateways first (listener index) → VirtualServices → DestinationRules → emit.
+ * read → select and resolve → check the input (input-check.ts) → Gateways first (listener index) → VirtualServices → DestinationRules → emit.
  */
 export function convertIstioToGatewayApi(
   documents: readonly SourceDocument[],
