@@ -146,6 +146,21 @@ describe("mesh convert", () => {
     expect(withoutRules.stderr).toContain('add a DestinationRule for host catalog.shop.svc.cluster.local that defines subset "v2"');
   });
 
+  it.each([
+    ["gateway-to-httproute", "subset-beside-destination.yaml", ":27:7: error CONV005/SCHEMA_UNKNOWN_FIELD", "spec.http[0].route[0].subset"],
+    ["httproute-to-virtualservice", "httproute-typo.yaml", ":18:7: error CONV005/SCHEMA_UNKNOWN_FIELD", 'did you mean "headers"?'],
+  ])("%s: an input the API server refuses exits 1 with its place and the fix (%s)", async (direction, file, where, detail) => {
+    const fixture = path.join("test", "fixtures", "convert", "invalid-input", file);
+    const result = await runMesh(["convert", direction, "-f", fixture]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${fixture}${where}`);
+    expect(result.stderr).toContain(detail);
+    expect(result.stderr).toContain("fix the input; `mesh validate FILE` shows every problem");
+    const validated = await runMesh(["validate", fixture]);
+    expect(validated.exitCode).toBe(1);
+    expect(validated.stderr + validated.stdout).toContain(`${fixture}${where.replace("CONV005/", "")}`);
+  });
+
   it("never loads the Kubernetes cluster client", async () => {
     const hook = path.join(repoRoot, "test", "fixtures", "convert", "deny-cluster-client.mjs");
     const result = await execa(

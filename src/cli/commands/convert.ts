@@ -76,7 +76,7 @@ export function register(program: Command, context: CliContext): void {
     .addHelpText(
       "after",
       "\nExamples:\n  mesh convert gateway-to-httproute -f istio.yaml            Istio → Gateway API\n  mesh convert httproute-to-virtualservice -f gateway-api.yaml Gateway API → Istio\n  mesh convert --to istio -f gateway-api.yaml                 the same\n" +
-        "\nExit codes: 0 converted, and the API server accepts the output (warnings allowed), 1 error findings (routing would change, or the output would be rejected; it is still written), 2 usage or input error, 3 --cluster could not read the cluster.",
+        "\nExit codes: 0 converted, and the API server accepts the output (warnings allowed), 1 error findings (the input or the output would be rejected, or routing would change; the output is still written), 2 usage or input error, 3 --cluster could not read the cluster.",
     )
     .action((direction: string | undefined, files: string[], flags: ConvertFlags, command: Command) => {
       const named = direction === undefined ? undefined : conversionDirections[direction];

@@ -12,6 +12,7 @@ import { convertGateways } from "./gateways.js";
 import { convertGrpc, isGrpcVirtualService } from "./grpc-routes.js";
 import { convertHttp } from "./http-routes.js";
 import { selectInputObjects, type InputObject } from "./input.js";
+import { inputErrors } from "./input-check.js";
 import { Notes } from "./notes.js";
 import { gatewayApiVersions, istioNetworkingGroup, type ConvertOptions } from "./options.js";
 import { stringOf } from "./plain-data.js";
@@ -37,7 +38,7 @@ export const gatewayApiKindOrder = [
 
 /**
  * Istio Gateway/VirtualService (+ DestinationRule, Service as context) → Gateway API (docs/design/convert.md).
- * read → select and resolve → Gateways first (listener index) → VirtualServices → DestinationRules → emit.
+ * read → select and resolve → check the input (input-check.ts) → Gateways first (listener index) → VirtualServices → DestinationRules → emit.
  */
 export function convertIstioToGatewayApi(
   documents: readonly SourceDocument[],
@@ -67,6 +68,7 @@ export function convertIstioToGatewayApi(
     },
     notes,
   );
+  notes.findings.push(...inputErrors(inputs, options));
   const ofKind = (kind: string) => inputs.filter((input) => input.kind === kind);
   const context: ConvertContext = {
     options,

@@ -132,7 +132,7 @@ describe("contract findings", () => {
 
   it("TCPRoute output is checked on the experimental channel and says how to install it", () => {
     const result = convertYaml(
-      gateway(`[{port: {number: 9000, protocol: TCP}, hosts: ["*"]}]`) +
+      gateway(`[{port: {number: 9000, protocol: TCP, name: p9000}, hosts: ["*"]}]`) +
         `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: db, namespace: edge}\nspec: {hosts: [db], gateways: [gw], tcp: [{route: [{destination: {host: db, port: {number: 5432}}}]}]}\n`,
     );
     expect(codes(result.findings, "error")).toEqual([]);

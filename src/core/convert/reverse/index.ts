@@ -2,6 +2,7 @@ import type { SourceDocument } from "../../documents/index.js";
 import type { Emitted } from "../context.js";
 import { emitObjects } from "../emit.js";
 import { selectInputObjects, type InputObject } from "../input.js";
+import { inputErrors } from "../input-check.js";
 import type { ConvertResult } from "../istio-to-gateway-api.js";
 import { Notes } from "../notes.js";
 import { convertedFromAnnotation, gatewayApiGroup, generatorAnnotation, istioNetworkingGroup, type ConvertOptions } from "../options.js";
@@ -52,6 +53,7 @@ export function convertGatewayApiToIstio(
     },
     notes,
   );
+  notes.findings.push(...inputErrors(inputs, options));
   const ofKind = (...kinds: string[]) => inputs.filter((input) => kinds.includes(input.kind)).map(withoutOwnAnnotations);
   const context: ReverseContext = {
     options,

@@ -1,0 +1,37 @@
+import type { Finding } from "../findings.js";
+import { checkDocuments, defaultValidateOptions } from "../validate/index.js";
+import type { InputObject } from "./input.js";
+import type { ConvertOptions } from "./options.js";
+
+const inputHint = "fix the input; `mesh validate FILE` shows every problem";
+
+/**
+ * The input objects a conversion reads, checked as `mesh validate` checks them (schema, CEL rules and Istio's
+ * webhook; not the cross-object analysers). The converters read only the fields they know, so an unknown
+ * field (a typo, a `subset` beside `destination`) or a value of the wrong type would otherwise vanish
+ * silently and the output could route differently from what the author meant; the API server would have
+ * refused the input anyway. Each rejection is an error (`CONV005/<validate code>`) at the input's position.
+ *
+ * Gateway API input is checked against the experimental channel of `--gateway-api-version`, the superset
+ * the converter reads, so only fields no channel knows are reported.
+ */
+export function inputErrors(inputs: readonly InputObject[], options: ConvertOptions): Finding[] {
+  const checked = checkDocuments(
+    inputs.map((input) => input.source),
+    {
+      ...defaultValidateOptions,
+      gatewayApiVersion: options.gatewayApiVersion,
+      channel: "experimental",
+      defaultNamespace: options.namespace ?? options.defaultNamespace,
+    },
+  );
+  return checked.flatMap(({ resource }) =>
+    resource.findings
+      .filter((finding) => finding.severity === "error")
+      .map((finding) => ({
+        ...finding,
+        code: `CONV005/${finding.code}`,
+        message: `invalid input: ${finding.message}; ${inputHint}`,
+      })),
+  );
+}
