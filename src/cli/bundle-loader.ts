@@ -113,12 +113,17 @@ export function loadBundle(file: string, options: { cacheDirectory: string | und
   wrapper.call(loaded.exports, loaded.exports, createRequire(file), loaded, file, path.dirname(file));
   const saveCompiledCode = (): void => {
     if (cachedData !== undefined && !script.cachedDataRejected) return;
+    const partial = `${cacheFile}.${process.pid}`;
     try {
       mkdirSync(directory, { recursive: true, mode: 0o700 });
       if (!isPrivateDirectory(directory)) return;
-      const partial = `${cacheFile}.${process.pid}`;
-      writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
-      renameSync(partial, cacheFile);
+      try {
+        writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+        renameSync(partial, cacheFile);
+      } catch (error) {
+        rmSync(partial, { force: true });
+        throw error;
+      }
       // Entries of other builds a day old: another installed mesh may still be using newer ones.
       const dayAgo = Date.now() - 86_400_000;
       for (const entry of readdirSync(directory)) {

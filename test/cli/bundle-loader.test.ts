@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -79,6 +79,20 @@ describe("loadBundle", () => {
     const second = loadBundle(other, { cacheDirectory, cacheName: "validate" });
     expect(second.compiledCode).toBe("absent");
     expect((second.exports.where as () => string)()).toContain(other);
+  });
+
+  it("leaves no partial file behind when the entry cannot be written", () => {
+    const file = bundleFile("ac12", answer(8));
+    const cacheDirectory = privateDirectory();
+    loadBundle(file, { cacheDirectory, cacheName: "validate" }).saveCompiledCode();
+    const [entry] = readdirSync(cacheDirectory);
+    // A directory where the entry goes: the rename over it fails.
+    rmSync(path.join(cacheDirectory, entry!));
+    mkdirSync(path.join(cacheDirectory, entry!, "in-the-way"), { recursive: true });
+    const again = loadBundle(file, { cacheDirectory, cacheName: "validate" });
+    expect((again.exports.answer as () => number)()).toBe(8);
+    again.saveCompiledCode();
+    expect(readdirSync(cacheDirectory)).toEqual([entry]);
   });
 
   it("keeps one entry per command", () => {
