@@ -8,6 +8,9 @@ export function isValidHostname(host: string): boolean {
 
 export function isIpAddress(host: string): boolean {
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  // Every IPv4 address starts with a digit and every IPv6 address has a colon: hostnames, the common case, skip
+  // node:net's patterns (a few percent of a 1,000-route conversion).
+  if (!bare.includes(":") && !(bare.charCodeAt(0) >= 48 && bare.charCodeAt(0) <= 57)) return false;
   return isIP(bare) !== 0;
 }
 

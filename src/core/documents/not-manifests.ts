@@ -33,8 +33,16 @@ interface Recognized {
   advice: string;
 }
 
+/** The lower-cased base name of the file last asked about: every document of a file asks again. */
+let lastFile: string | undefined;
+let lastName = "";
+
 function recognize(file: string, object: unknown): Recognized | undefined {
-  const name = path.basename(file).toLowerCase();
+  if (file !== lastFile) {
+    lastFile = file;
+    lastName = path.basename(file).toLowerCase();
+  }
+  const name = lastName;
   const map = typeof object === "object" && object !== null && !Array.isArray(object) ? (object as Record<string, unknown>) : undefined;
   if (name === "kustomization.yaml" || name === "kustomization.yml" || map?.kind === "Kustomization")
     return {
