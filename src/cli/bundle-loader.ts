@@ -115,7 +115,13 @@ export function loadBundle(file: string, options: { cacheDirectory: string | und
     if (cachedData !== undefined && !script.cachedDataRejected) return;
     const partial = `${cacheFile}.${process.pid}`;
     try {
-      mkdirSync(directory, { recursive: true, mode: 0o700 });
+      // The directory alone, never its parents: a directory that cannot hold one is no place for a cache, and
+      // Node's recursive mkdir spins forever where the parent exists but refuses new entries (/proc).
+      try {
+        mkdirSync(directory, { mode: 0o700 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") return;
+      }
       if (!isPrivateDirectory(directory)) return;
       try {
         writeFileSync(partial, script.createCachedData(), { mode: 0o600 });

@@ -127,10 +127,19 @@ describe("loadBundle", () => {
   it("creates a missing cache directory for its user only", () => {
     if (process.getuid === undefined) return;
     const file = bundleFile("ee11", answer(5));
-    const cacheDirectory = path.join(scratch, `new-${serial++}`, "cache");
+    const cacheDirectory = path.join(scratch, `new-${serial++}`);
     loadBundle(file, { cacheDirectory, cacheName: "validate" }).saveCompiledCode();
     expect(statSync(cacheDirectory).mode & 0o777).toBe(0o700);
     expect(readdirSync(cacheDirectory)).toHaveLength(1);
+  });
+
+  it("creates no parent directories: a cache directory whose parent is missing is not used", () => {
+    const file = bundleFile("ee12", answer(5));
+    const parent = path.join(scratch, `missing-${serial++}`);
+    const run = loadBundle(file, { cacheDirectory: path.join(parent, "cache"), cacheName: "validate" });
+    expect((run.exports.answer as () => number)()).toBe(5);
+    run.saveCompiledCode();
+    expect(existsSync(parent)).toBe(false);
   });
 
   it("loads a bundle without an id, or without a cache directory, as Node's require does, and keeps nothing", () => {

@@ -29,6 +29,13 @@ describe("the compiled-code cache of bin/mesh.js", () => {
     expect(existsSync(cache)).toBe(false);
   }, 60_000);
 
+  it("exits once done when the cache directory cannot be created (/proc refuses it; Node's recursive mkdir spun there)", async () => {
+    if (process.platform !== "linux") return;
+    const result = await runMesh(["validate", route], { env: { MESH_COMPILE_CACHE: "/proc/mesh-compile-cache" }, timeout: 30_000 });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("1 invalid");
+  }, 60_000);
+
   it("leaves the bundle an import() of @kubernetes/client-node, which runs kubeconfig exec plugins", async () => {
     const marker = join(scratch, "plugin-ran");
     const plugin = join(scratch, "plugin.cjs");
