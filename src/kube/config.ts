@@ -5,9 +5,7 @@ import { delimiter, dirname, isAbsolute, join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterError } from "../core/errors.js";
 import { YamlError } from "../core/documents/go-yaml/errors.js";
-import { composeFirstDocument } from "../core/documents/go-yaml/parser.js";
-import { documentToJson } from "../core/documents/go-yaml/to-json.js";
-import { defaultReadLimits } from "../core/documents/limits.js";
+import { readFirstDocument } from "../core/documents/parse.js";
 import { isJsonObject, objectOf, stringOf, type JsonObject } from "../core/json.js";
 import type { RetryEvent } from "./retry.js";
 import { importModule } from "./import-module.js";
@@ -95,22 +93,14 @@ interface KubeconfigData {
   currentContext: string | undefined;
 }
 
-/**
- * A kubeconfig file's value as kubectl reads it (sigs.k8s.io/yaml over go-yaml v2): YAML 1.1 (`yes` is true,
- * merge keys apply), only the first document; undefined when there is none. Throws YamlError.
- */
-function parseKubeconfigText(text: string): unknown {
-  const { root } = composeFirstDocument(text, defaultReadLimits.maxDepth);
-  return root === undefined ? undefined : documentToJson(root, defaultReadLimits);
-}
-
 /** kubectl's merge of several files: the first file that defines a name (or current-context) wins. */
 function readKubeconfigs(files: string[]): KubeconfigData {
   const data: KubeconfigData = { clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: undefined };
   for (const file of files) {
     let parsed: JsonObject;
     try {
-      const document: unknown = parseKubeconfigText(readFileSync(file, "utf8")) ?? {};
+      // As kubectl reads it (sigs.k8s.io/yaml over go-yaml v2): YAML 1.1 (`yes` is true), the first document only.
+      const document: unknown = readFirstDocument(readFileSync(file, "utf8"))?.value ?? {};
       if (!isJsonObject(document)) throw new Error("not a kubeconfig mapping");
       parsed = document;
     } catch (error) {

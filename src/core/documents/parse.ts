@@ -168,17 +168,24 @@ function jsonValueProblem(value: unknown, maxDepth: number): { message: string; 
   return undefined;
 }
 
-interface ReadDocument {
+export interface ReadDocument {
   root: YamlNode;
   value: unknown;
 }
 
+/**
+ * The first YAML document of `text` as kubectl reads it (go-yaml v2: YAML 1.1, merge keys), as a node and a JSON
+ * value; undefined when there is no node. Throws YamlError.
+ */
+export function readFirstDocument(text: string, limits: ReadLimits = defaultReadLimits): ReadDocument | undefined {
+  const { root } = composeFirstDocument(text, limits.maxDepth);
+  return root ? { root, value: documentToJson(root, limits) } : undefined;
+}
+
 /** One document read by the full reader; undefined when it holds nothing (no node, or null). Throws YamlError. */
 function readChunk(chunk: ManifestChunk, limits: ReadLimits): ReadDocument | undefined {
-  const { root } = composeFirstDocument(chunk.text, limits.maxDepth);
-  if (!root) return undefined;
-  const value = documentToJson(root, limits);
-  return value === null ? undefined : { root, value };
+  const read = readFirstDocument(chunk.text, limits);
+  return read?.value === null ? undefined : read;
 }
 
 function yamlFinding(error: YamlError, chunk: ManifestChunk, file: string): Finding {
