@@ -264,7 +264,8 @@ function reportError(error: unknown, io: CliIo, verbose: boolean): number {
   if (error instanceof MeshError) {
     io.stderr.write(`Error: ${error.message}\n`);
     if (error.hint) io.stderr.write(`${error.hint}\n`);
-    if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
+    // A user's mistake (a missing file, a bad flag, an unreachable cluster) is the message; a stack trace, even
+    // under --verbose, would only bury it (the flag's help promises traces of internal errors).
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

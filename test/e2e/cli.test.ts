@@ -49,6 +49,18 @@ describe("mesh CLI shell", () => {
     expect(result.stderr).toContain('did you mean "version"');
   });
 
+  it("prints no stack trace for a user's mistake, even under --verbose or MESH_DEBUG=1", async () => {
+    for (const [args, env] of [
+      [["validate", "--verbose", "no-such-file.yaml"], {}],
+      [["validate", "no-such-file.yaml"], { MESH_DEBUG: "1" }],
+    ] as const) {
+      const result = await runMesh([...args], { env });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain("no-such-file.yaml: no such file or directory");
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
   it("rejects an unknown flag with exit 2 and one line", async () => {
     const result = await runMesh(["version", "--bogus"]);
     expect(result.exitCode).toBe(2);
