@@ -14,7 +14,7 @@ export function pruneAndDefault(value: unknown, schema: StructuralSchema, path: 
 }
 
 /** `path` is a stack shared by the whole walk (copied only into errors): a walk allocates no paths. */
-function prune(value: unknown, schema: StructuralSchema, path: (string | number)[], errors: FieldError[]): unknown {
+export function prune(value: unknown, schema: StructuralSchema, path: (string | number)[], errors: FieldError[]): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     const items = schema.items;
@@ -93,7 +93,7 @@ function pruneObject(
 
 const defaultedKeysBySchema = new WeakMap<StructuralSchema, string[]>();
 
-function defaultedKeys(schema: StructuralSchema, properties: Record<string, StructuralSchema>): string[] {
+export function defaultedKeys(schema: StructuralSchema, properties: Record<string, StructuralSchema>): string[] {
   let keys = defaultedKeysBySchema.get(schema);
   if (!keys) {
     keys = Object.keys(properties).filter((key) => properties[key]!.default !== undefined);
@@ -120,7 +120,7 @@ export function unknownField(path: FieldPath, known: string[]): FieldError {
 }
 
 /** Defaults are JSON values; a plain recursive copy is much cheaper than structuredClone. */
-function cloneDefault(value: unknown): unknown {
+export function cloneDefault(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map(cloneDefault);
   const out: Record<string, unknown> = {};
