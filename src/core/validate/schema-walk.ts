@@ -1,7 +1,7 @@
 import type { FieldPath } from "../findings.js";
 import type { FieldError } from "./field-errors.js";
 import type { StructuralSchema } from "./schema-types.js";
-import { cloneDefault, defaultedKeys, prune, unknownField } from "./structural-defaults.js";
+import { childSchemaOf, cloneDefault, defaultedKeys, prune, unknownField } from "./structural-defaults.js";
 import {
   acceptsNull,
   checkArrayBounds,
@@ -159,8 +159,9 @@ class SchemaNode {
   readonly countsProperties: boolean;
   readonly listType: boolean;
   readonly combinatorsOrRules: boolean;
-  private readonly additional: StructuralSchema | undefined;
-  private readonly children = new Map<string, SchemaNode | null>();
+  /** Nodes of declared properties, prepared on first use (one level at a time: a recursive schema stays finite). */
+  private readonly declared = new Map<string, SchemaNode>();
+  private additionalNode: SchemaNode | null | undefined;
   private itemsNode: SchemaNode | null | undefined;
 
   constructor(readonly schema: StructuralSchema) {
@@ -168,7 +169,6 @@ class SchemaNode {
     this.acceptsNull = acceptsNull(schema);
     this.nullable = Boolean(schema.nullable);
     this.properties = schema.properties;
-    this.additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
     this.preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
     this.embedded = schema["x-kubernetes-embedded-resource"] === true;
     this.defaulted = schema.properties ? defaultedKeys(schema, schema.properties) : [];
@@ -196,18 +196,21 @@ class SchemaNode {
       Boolean(schema.allOf || schema.anyOf || schema.oneOf || schema.not) || (schema["x-kubernetes-validations"]?.length ?? 0) > 0;
   }
 
-  /** The node for a property (or additionalProperties), as pruneObject and checkObject look it up. */
+  /** The node for a property (or additionalProperties), as pruneObject and checkObject look it up (childSchemaOf). */
   child(key: string): SchemaNode | undefined {
-    if (this.properties === undefined) return this.additional && nodeFor(this.additional);
-    let cached = this.children.get(key);
-    if (cached === undefined) {
-      const raw = this.properties[key] ?? this.additional;
-      // Only declared properties are remembered: keys of maps and unknown fields are unbounded.
-      if (raw === undefined || raw === this.additional) return raw && nodeFor(raw);
-      cached = nodeFor(raw);
-      this.children.set(key, cached);
+    let node = this.declared.get(key);
+    if (node === undefined) {
+      if (this.additionalNode === undefined) {
+        const additional = this.schema.additionalProperties;
+        this.additionalNode = typeof additional === "object" && additional !== null ? nodeFor(additional) : null;
+      }
+      const schema = childSchemaOf(this.properties, undefined, key);
+      if (schema === undefined || schema === null) return this.additionalNode ?? undefined;
+      // Only declared properties are remembered: map keys and unknown fields are unbounded.
+      node = nodeFor(schema);
+      this.declared.set(key, node);
     }
-    return cached ?? undefined;
+    return node;
   }
 
   items(): SchemaNode | undefined {
@@ -219,6 +222,8 @@ class SchemaNode {
 const nodes = new WeakMap<StructuralSchema, SchemaNode>();
 
 function nodeFor(schema: StructuralSchema): SchemaNode {
+  // A malformed user CRD may hold a scalar where a schema belongs; it is read like an empty schema, as the walkers do.
+  if (typeof schema !== "object") return new SchemaNode(schema);
   let node = nodes.get(schema);
   if (!node) {
     node = new SchemaNode(schema);

@@ -52,7 +52,7 @@ function pruneObject(
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index]!;
     const child = object[key];
-    const childSchema = properties?.[key] ?? additional;
+    const childSchema = childSchemaOf(properties, additional, key);
     if (!childSchema) {
       if (preserve || (embedded && (key === "apiVersion" || key === "kind" || key === "metadata"))) {
         if (out) out[key] = child;
@@ -100,6 +100,18 @@ export function defaultedKeys(schema: StructuralSchema, properties: Record<strin
     defaultedKeysBySchema.set(schema, keys);
   }
   return keys;
+}
+
+/**
+ * The schema of a property: the declared one, or additionalProperties. Only own keys are declared: a field named
+ * `constructor` or `toString` is unknown unless the schema lists it, not a match for Object.prototype's member.
+ */
+export function childSchemaOf(
+  properties: Record<string, StructuralSchema> | undefined,
+  additional: StructuralSchema | undefined,
+  key: string,
+): StructuralSchema | undefined {
+  return (properties !== undefined && Object.hasOwn(properties, key) ? properties[key] : undefined) ?? additional;
 }
 
 export function unknownField(path: FieldPath, known: string[]): FieldError {

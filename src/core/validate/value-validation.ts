@@ -5,6 +5,7 @@ import { patternHint } from "./pattern-hints.js";
 import { compilePattern } from "./patterns.js";
 import { closestWord } from "../suggest.js";
 import type { StructuralSchema } from "./schema-types.js";
+import { childSchemaOf } from "./structural-defaults.js";
 import { quantityProblem } from "./kubernetes/quantities.js";
 
 /** A node that carries CEL rules, to be evaluated once the whole object passed the blocking checks. */
@@ -79,7 +80,7 @@ function visitKnownValid(value: unknown, schema: StructuralSchema, path: Path, o
     const properties = schema.properties;
     const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
     for (const key of Object.keys(value)) {
-      const child = properties?.[key] ?? additional;
+      const child = childSchemaOf(properties, additional, key);
       if (!child) continue;
       path.push(key);
       visitKnownValid((value as Record<string, unknown>)[key], child, path, out);
@@ -427,7 +428,7 @@ function checkObject(
   const properties = schema.properties;
   const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
   for (const key of keys) {
-    const child = properties?.[key] ?? additional;
+    const child = childSchemaOf(properties, additional, key);
     if (!child) continue;
     path.push(key);
     visit(value[key], child, path, out, collectRules);

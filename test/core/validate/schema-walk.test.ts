@@ -146,7 +146,7 @@ describe("admitAndCheck (one walk) agrees with pruneAndDefault + checkValues (tw
       if (schema.type === "array") return Array.from({ length: Math.floor(random() * 4) }, () => valueOf(schema.items, depth - 1));
       if (schema.properties || schema.additionalProperties) {
         const out: Json = {};
-        for (const name of [...names, "z"]) {
+        for (const name of [...names, "z", "constructor", "toString"]) {
           if (!chance(0.5)) continue;
           const child =
             schema.properties?.[name] ?? (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
