@@ -119,7 +119,7 @@ describe("admitAndCheck (one walk) agrees with pruneAndDefault + checkValues (tw
         node.items = schemaOf(depth - 1);
         if (chance(0.3)) node.maxItems = Math.floor(random() * 3);
         if (chance(0.2)) node.minItems = 1;
-        const listType = pick(["set", "map", "atomic", undefined, undefined]);
+        const listType = pick(["set", "map", "atomic", undefined, undefined] as const);
         if (listType !== undefined) node["x-kubernetes-list-type"] = listType;
         if (listType === "map") node["x-kubernetes-list-map-keys"] = ["a"];
       } else {
