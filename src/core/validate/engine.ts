@@ -7,7 +7,8 @@ import type { ValidateOptions } from "./options.js";
 import { splitApiVersion } from "./schema-sources.js";
 import type { KindSchema, SchemaSource, StructuralSchema } from "./schema-types.js";
 import { pruneAndDefault } from "./structural-defaults.js";
-import { checkValues, checkValuesKnownValid } from "./value-validation.js";
+import { checkValues, checkValuesKnownValid, type ValueCheckResult } from "./value-validation.js";
+import { admitAndCheck } from "./schema-walk.js";
 import { precompiledValueValidator } from "./ajv/validators.js";
 import { webhookErrors } from "./istio/webhook.js";
 import { crdSchemaErrors } from "./crd/schema-checks.js";
@@ -109,18 +110,26 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
     if (rootFields.has(key)) continue;
     withoutStatus[key] = object[key];
   }
-  const pruned = pruneAndDefault(withoutStatus, rootWithoutMetadata(root), [], structural) as Record<string, unknown>;
+  // Optional fast path (MESH_AJV=1): the build-time ajv validator answers "nothing to report"; the walker then
+  // only collects list-type duplicates and CEL sites. Otherwise one walk prunes, defaults and words every error.
+  const valueSchema = rootWithoutMetadata(root);
+  const precompiled = precompiledValueValidator(schema, options);
+  let pruned: Record<string, unknown>;
+  let values: ValueCheckResult;
+  if (precompiled) {
+    pruned = pruneAndDefault(withoutStatus, valueSchema, [], structural) as Record<string, unknown>;
+    values = precompiled(pruned) ? checkValuesKnownValid(pruned, valueSchema, []) : checkValues(pruned, valueSchema, []);
+  } else {
+    const admission = admitAndCheck(withoutStatus, valueSchema, []);
+    pruned = admission.admitted as Record<string, unknown>;
+    appendAll(structural, admission.structural);
+    values = admission;
+  }
   for (const error of structural) {
     if (error.type !== "Unknown" || options.fieldValidation === "Strict") errors.push(error);
     else if (options.fieldValidation === "Warn") errors.push({ ...error, severity: "warning" });
   }
   const admitted: Record<string, unknown> = { apiVersion, kind, metadata: object.metadata, ...pruned };
-
-  // Optional fast path (MESH_AJV=1): the build-time ajv validator answers "nothing to report"; the walker then
-  // only collects list-type duplicates and CEL sites. Otherwise the walker words every error.
-  const valueSchema = rootWithoutMetadata(root);
-  const precompiled = precompiledValueValidator(schema, options);
-  const values = precompiled?.(pruned) ? checkValuesKnownValid(pruned, valueSchema, []) : checkValues(pruned, valueSchema, []);
   appendAll(errors, values.errors);
   appendAll(errors, metadataSchemaErrors(object.metadata, root));
   const rootRules = root["x-kubernetes-validations"];

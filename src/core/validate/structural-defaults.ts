@@ -14,7 +14,7 @@ export function pruneAndDefault(value: unknown, schema: StructuralSchema, path: 
 }
 
 /** `path` is a stack shared by the whole walk (copied only into errors): a walk allocates no paths. */
-function prune(value: unknown, schema: StructuralSchema, path: (string | number)[], errors: FieldError[]): unknown {
+export function prune(value: unknown, schema: StructuralSchema, path: (string | number)[], errors: FieldError[]): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     const items = schema.items;
@@ -52,7 +52,7 @@ function pruneObject(
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index]!;
     const child = object[key];
-    const childSchema = properties?.[key] ?? additional;
+    const childSchema = childSchemaOf(properties, additional, key);
     if (!childSchema) {
       if (preserve || (embedded && (key === "apiVersion" || key === "kind" || key === "metadata"))) {
         if (out) out[key] = child;
@@ -93,13 +93,25 @@ function pruneObject(
 
 const defaultedKeysBySchema = new WeakMap<StructuralSchema, string[]>();
 
-function defaultedKeys(schema: StructuralSchema, properties: Record<string, StructuralSchema>): string[] {
+export function defaultedKeys(schema: StructuralSchema, properties: Record<string, StructuralSchema>): string[] {
   let keys = defaultedKeysBySchema.get(schema);
   if (!keys) {
     keys = Object.keys(properties).filter((key) => properties[key]!.default !== undefined);
     defaultedKeysBySchema.set(schema, keys);
   }
   return keys;
+}
+
+/**
+ * The schema of a property: the declared one, or additionalProperties. Only own keys are declared: a field named
+ * `constructor` or `toString` is unknown unless the schema lists it, not a match for Object.prototype's member.
+ */
+export function childSchemaOf(
+  properties: Record<string, StructuralSchema> | undefined,
+  additional: StructuralSchema | undefined,
+  key: string,
+): StructuralSchema | undefined {
+  return (properties !== undefined && Object.hasOwn(properties, key) ? properties[key] : undefined) ?? additional;
 }
 
 export function unknownField(path: FieldPath, known: string[]): FieldError {
@@ -120,7 +132,7 @@ export function unknownField(path: FieldPath, known: string[]): FieldError {
 }
 
 /** Defaults are JSON values; a plain recursive copy is much cheaper than structuredClone. */
-function cloneDefault(value: unknown): unknown {
+export function cloneDefault(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map(cloneDefault);
   const out: Record<string, unknown> = {};

@@ -5,6 +5,7 @@ import { patternHint } from "./pattern-hints.js";
 import { compilePattern } from "./patterns.js";
 import { closestWord } from "../suggest.js";
 import type { StructuralSchema } from "./schema-types.js";
+import { childSchemaOf } from "./structural-defaults.js";
 import { quantityProblem } from "./kubernetes/quantities.js";
 
 /** A node that carries CEL rules, to be evaluated once the whole object passed the blocking checks. */
@@ -29,7 +30,7 @@ export function checkValues(value: unknown, schema: StructuralSchema, path: Fiel
   return result;
 }
 
-type Path = (string | number)[];
+export type Path = (string | number)[];
 
 /**
  * What checkValues returns for a value the precompiled ajv validator accepted (see ajv/schema.ts): no
@@ -79,7 +80,7 @@ function visitKnownValid(value: unknown, schema: StructuralSchema, path: Path, o
     const properties = schema.properties;
     const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
     for (const key of Object.keys(value)) {
-      const child = properties?.[key] ?? additional;
+      const child = childSchemaOf(properties, additional, key);
       if (!child) continue;
       path.push(key);
       visitKnownValid((value as Record<string, unknown>)[key], child, path, out);
@@ -93,14 +94,32 @@ function visitKnownValid(value: unknown, schema: StructuralSchema, path: Path, o
 /** Checks one node; `path` is a stack shared by the walk (errors copy it). */
 function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean): void {
   if (value === null || value === undefined) {
-    if (!(schema.nullable || (!schema.type && !schema["x-kubernetes-int-or-string"])))
-      out.errors.push(typeError(path.slice(), value, schema));
+    checkNull(value, schema, path, out);
     return;
   }
   if (!typeMatches(value, schema)) {
     out.errors.push(typeError(path.slice(), value, schema));
     return;
   }
+  checkEnum(value, schema, path, out);
+  if (typeof value === "string") checkString(value, schema, path, out);
+  else if (typeof value === "number") checkNumber(value, schema, path, out);
+  else if (Array.isArray(value)) checkArray(value, schema, path, out, collectRules);
+  else if (typeof value === "object") checkObject(value as Record<string, unknown>, schema, path, out, collectRules);
+  checkCombinatorsAndCollectRules(value, schema, path, out, collectRules);
+}
+
+/** A null (or absent) value: an error unless the node is nullable or untyped. */
+export function checkNull(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
+  if (!acceptsNull(schema)) out.errors.push(typeError(path.slice(), value, schema));
+}
+
+/** A nullable or untyped node admits null and checks nothing else then. */
+export function acceptsNull(schema: StructuralSchema): boolean {
+  return Boolean(schema.nullable) || (!schema.type && !schema["x-kubernetes-int-or-string"]);
+}
+
+export function checkEnum(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.enum && !schema.enum.some((allowed) => deepEqual(allowed, value))) {
     out.errors.push({
       type: "Unsupported",
@@ -113,10 +132,16 @@ function visit(value: unknown, schema: StructuralSchema, path: Path, out: ValueC
       hint: enumSuggestion(value, schema.enum),
     });
   }
-  if (typeof value === "string") checkString(value, schema, path, out);
-  else if (typeof value === "number") checkNumber(value, schema, path, out);
-  else if (Array.isArray(value)) checkArray(value, schema, path, out, collectRules);
-  else if (typeof value === "object") checkObject(value as Record<string, unknown>, schema, path, out, collectRules);
+}
+
+/** The last checks of a node, after its children: combinators (on the whole value), then its CEL rule site. */
+export function checkCombinatorsAndCollectRules(
+  value: unknown,
+  schema: StructuralSchema,
+  path: Path,
+  out: ValueCheckResult,
+  collectRules: boolean,
+): void {
   if (schema.allOf || schema.anyOf || schema.oneOf || schema.not) checkCombinators(value, schema, path, out);
   const rules = schema["x-kubernetes-validations"];
   if (collectRules && rules !== undefined && rules.length > 0) out.ruleSites.push({ value, schema, path: path.slice() });
@@ -133,24 +158,65 @@ function enumSuggestion(value: unknown, allowed: unknown[]): string | undefined 
   return suggestion ? `did you mean ${JSON.stringify(suggestion)}?` : undefined;
 }
 
-function typeMatches(value: unknown, schema: StructuralSchema): boolean {
-  if (schema["x-kubernetes-int-or-string"]) return typeof value === "string" || Number.isInteger(value);
-  if (schema["x-mesh-quantity"]) return typeof value === "string" || typeof value === "number";
+/** What a node's type admits, as one code (the walk of schema-walk.ts reads it from a table built once per node). */
+export const ValueType = {
+  Any: 0,
+  Object: 1,
+  Array: 2,
+  String: 3,
+  Integer: 4,
+  Number: 5,
+  Boolean: 6,
+  IntOrString: 7,
+  Quantity: 8,
+} as const;
+export type ValueType = (typeof ValueType)[keyof typeof ValueType];
+
+export function valueTypeOf(schema: StructuralSchema): ValueType {
+  if (schema["x-kubernetes-int-or-string"]) return ValueType.IntOrString;
+  if (schema["x-mesh-quantity"]) return ValueType.Quantity;
   switch (schema.type) {
     case undefined:
-      return true;
+      return ValueType.Any;
     case "object":
-      return typeof value === "object" && !Array.isArray(value);
+      return ValueType.Object;
     case "array":
-      return Array.isArray(value);
+      return ValueType.Array;
     case "string":
-      return typeof value === "string";
+      return ValueType.String;
     case "integer":
-      return Number.isInteger(value);
+      return ValueType.Integer;
     case "number":
-      return typeof value === "number";
+      return ValueType.Number;
     case "boolean":
+      return ValueType.Boolean;
+  }
+}
+
+export function typeMatches(value: unknown, schema: StructuralSchema): boolean {
+  return matchesType(value, valueTypeOf(schema));
+}
+
+export function matchesType(value: unknown, type: ValueType): boolean {
+  switch (type) {
+    case ValueType.Any:
+      return true;
+    case ValueType.Object:
+      return typeof value === "object" && !Array.isArray(value);
+    case ValueType.Array:
+      return Array.isArray(value);
+    case ValueType.String:
+      return typeof value === "string";
+    case ValueType.Integer:
+      return Number.isInteger(value);
+    case ValueType.Number:
+      return typeof value === "number";
+    case ValueType.Boolean:
       return typeof value === "boolean";
+    case ValueType.IntOrString:
+      return typeof value === "string" || Number.isInteger(value);
+    case ValueType.Quantity:
+      return typeof value === "string" || typeof value === "number";
   }
 }
 
@@ -161,7 +227,7 @@ function jsonTypeName(value: unknown): string {
   return typeof value;
 }
 
-function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): FieldError {
+export function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): FieldError {
   const expected = schema["x-kubernetes-int-or-string"]
     ? "integer or string"
     : schema["x-mesh-quantity"]
@@ -183,7 +249,7 @@ function typeError(path: FieldPath, value: unknown, schema: StructuralSchema): F
   };
 }
 
-function checkString(value: string, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
+export function checkString(value: string, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema["x-mesh-quantity"]) {
     const problem = quantityProblem(value);
     if (problem !== undefined) out.errors.push({ ...invalid(path, value, "SCHEMA_QUANTITY", problem), blocking: true });
@@ -240,7 +306,7 @@ export function codePointLength(text: string): number {
   return length;
 }
 
-function checkNumber(value: number, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
+export function checkNumber(value: number, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.minimum !== undefined) {
     if (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum) {
       out.errors.push(
@@ -264,6 +330,20 @@ function checkNumber(value: number, schema: StructuralSchema, path: Path, out: V
 }
 
 function checkArray(value: unknown[], schema: StructuralSchema, path: Path, out: ValueCheckResult, collectRules: boolean): void {
+  checkArrayBounds(value, schema, path, out);
+  const items = schema.items;
+  if (items) {
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      visit(value[index], items, path, out, collectRules);
+      path.pop();
+    }
+  }
+  checkListType(value, schema, path, out);
+}
+
+/** maxItems and minItems, reported before the items' own errors. */
+export function checkArrayBounds(value: unknown[], schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.maxItems !== undefined && value.length > schema.maxItems) {
     out.errors.push({
       type: "TooMany",
@@ -285,14 +365,10 @@ function checkArray(value: unknown[], schema: StructuralSchema, path: Path, out:
       detail: `should have at least ${schema.minItems} items`,
     });
   }
-  const items = schema.items;
-  if (items) {
-    for (let index = 0; index < value.length; index++) {
-      path.push(index);
-      visit(value[index], items, path, out, collectRules);
-      path.pop();
-    }
-  }
+}
+
+/** Stage 7: duplicates in a set or map list, reported after the items' own errors. */
+export function checkListType(value: unknown[], schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   const listType = schema["x-kubernetes-list-type"];
   if (listType === "set") checkSetUniqueness(value, path, out);
   else if (listType === "map") checkMapUniqueness(value, schema["x-kubernetes-list-map-keys"] ?? [], path, out);
@@ -347,6 +423,27 @@ function checkObject(
   out: ValueCheckResult,
   collectRules: boolean,
 ): void {
+  const keys = Object.keys(value);
+  checkObjectBounds(value, keys.length, schema, path, out);
+  const properties = schema.properties;
+  const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
+  for (const key of keys) {
+    const child = childSchemaOf(properties, additional, key);
+    if (!child) continue;
+    path.push(key);
+    visit(value[key], child, path, out, collectRules);
+    path.pop();
+  }
+}
+
+/** required, maxProperties and minProperties (over `count` own keys), reported before the properties' own errors. */
+export function checkObjectBounds(
+  value: Record<string, unknown>,
+  count: number,
+  schema: StructuralSchema,
+  path: Path,
+  out: ValueCheckResult,
+): void {
   if (schema.required) {
     for (const key of schema.required) {
       if (!(key in value)) {
@@ -354,8 +451,6 @@ function checkObject(
       }
     }
   }
-  const keys = Object.keys(value);
-  const count = keys.length;
   if (schema.maxProperties !== undefined && count > schema.maxProperties) {
     out.errors.push({
       type: "TooMany",
@@ -369,15 +464,6 @@ function checkObject(
   }
   if (schema.minProperties !== undefined && count < schema.minProperties) {
     out.errors.push(invalid(path, value, "SCHEMA_TOO_FEW", `should have at least ${schema.minProperties} properties`));
-  }
-  const properties = schema.properties;
-  const additional = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-  for (const key of keys) {
-    const child = properties?.[key] ?? additional;
-    if (!child) continue;
-    path.push(key);
-    visit(value[key], child, path, out, collectRules);
-    path.pop();
   }
 }
 

@@ -19,6 +19,14 @@ describe("the CRD-semantics engine on a user CRD", () => {
       "spec.replicaz",
       /unknown field "spec.replicaz" \(did you mean "replicas"\?\)/,
     ],
+    [
+      "an unknown field named like an Object.prototype member",
+      (w) => (w.spec.constructor = 2),
+      "SCHEMA_UNKNOWN_FIELD",
+      "spec.constructor",
+      /unknown field "spec.constructor"/,
+    ],
+    ["an unknown field named toString", (w) => (w.spec.toString = "x"), "SCHEMA_UNKNOWN_FIELD", "spec.toString", /unknown field/],
     ["an unknown field inside metadata", (w) => (w.metadata.label = {}), "SCHEMA_UNKNOWN_FIELD", "metadata.label", /did you mean "labels"/],
     ["a missing required field", (w) => delete w.spec.size, "SCHEMA_REQUIRED", "spec.size", /spec.size: Required value/],
     [

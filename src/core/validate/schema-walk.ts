@@ -1,0 +1,233 @@
+import type { FieldPath } from "../findings.js";
+import type { FieldError } from "./field-errors.js";
+import type { StructuralSchema } from "./schema-types.js";
+import { childSchemaOf, cloneDefault, defaultedKeys, prune, unknownField } from "./structural-defaults.js";
+import {
+  acceptsNull,
+  checkArrayBounds,
+  checkCombinatorsAndCollectRules,
+  checkEnum,
+  checkListType,
+  checkNull,
+  checkNumber,
+  checkObjectBounds,
+  checkString,
+  matchesType,
+  typeError,
+  valueTypeOf,
+  ValueType,
+  type Path,
+  type ValueCheckResult,
+} from "./value-validation.js";
+
+/** The object as admitted (pruned, defaulted) with the structural errors (stages 3–4) and value errors (6–7) found on the way. */
+export interface AdmissionResult extends ValueCheckResult {
+  admitted: unknown;
+  structural: FieldError[];
+}
+
+/**
+ * pruneAndDefault followed by checkValues on its result, in a single walk: each node is pruned and defaulted,
+ * then its value is checked. Findings, their order and the admitted object are exactly those of the two walks
+ * (a test compares them); a node's own errors that the second walk reports before its children's (enum,
+ * bounds, required) are inserted ahead of them.
+ */
+export function admitAndCheck(value: unknown, schema: StructuralSchema, path: FieldPath): AdmissionResult {
+  const result: AdmissionResult = { admitted: undefined, structural: [], errors: [], ruleSites: [] };
+  result.admitted = walk(value, nodeFor(schema), [...path], result);
+  return result;
+}
+
+function walk(value: unknown, node: SchemaNode, path: Path, out: AdmissionResult): unknown {
+  const schema = node.schema;
+  if (value === null || value === undefined) {
+    if (!node.acceptsNull) checkNull(value, schema, path, out);
+    return value;
+  }
+  if (!matchesType(value, node.type)) {
+    // Pruning still reports unknown fields under a mistyped node; its value is not checked further.
+    const pruned = prune(value, schema, path, out.structural);
+    out.errors.push(typeError(path.slice(), pruned, schema));
+    return pruned;
+  }
+  let admitted: unknown = value;
+  if (typeof value === "object") {
+    const mark = out.errors.length;
+    admitted = Array.isArray(value) ? walkArray(value, node, path, out) : walkObject(value as Record<string, unknown>, node, path, out);
+    if (node.ownChecks) {
+      // Checked after the children (on the admitted value) but reported ahead of their errors, as checkValues does.
+      const end = out.errors.length;
+      checkEnum(admitted, schema, path, out);
+      if (Array.isArray(admitted)) checkArrayBounds(admitted, schema, path, out);
+      else {
+        const object = admitted as Record<string, unknown>;
+        checkObjectBounds(object, node.countsProperties ? Object.keys(object).length : 0, schema, path, out);
+      }
+      if (out.errors.length > end && end > mark) out.errors.splice(mark, 0, ...out.errors.splice(end));
+    }
+    if (node.listType && Array.isArray(admitted)) checkListType(admitted, schema, path, out);
+  } else if (node.scalarChecks) {
+    checkEnum(value, schema, path, out);
+    if (typeof value === "string") checkString(value, schema, path, out);
+    else if (typeof value === "number") checkNumber(value, schema, path, out);
+  }
+  if (node.combinatorsOrRules) checkCombinatorsAndCollectRules(admitted, schema, path, out, true);
+  return admitted;
+}
+
+function walkArray(value: unknown[], node: SchemaNode, path: Path, out: AdmissionResult): unknown[] {
+  const items = node.items();
+  if (!items) return value;
+  let copy: unknown[] | undefined;
+  for (let index = 0; index < value.length; index++) {
+    path.push(index);
+    const item = walk(value[index], items, path, out);
+    path.pop();
+    if (!copy && item !== value[index]) copy = value.slice(0, index);
+    if (copy) copy.push(item);
+  }
+  return copy ?? value;
+}
+
+/** pruneObject's walk (structural-defaults.ts) with each kept property checked; only reached for a node typed object or untyped. */
+function walkObject(object: Record<string, unknown>, node: SchemaNode, path: Path, out: AdmissionResult): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  const keys = Object.keys(object);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    const child = object[key];
+    const childNode = node.child(key);
+    if (!childNode) {
+      if (node.preserve || (node.embedded && (key === "apiVersion" || key === "kind" || key === "metadata"))) {
+        if (copy) copy[key] = child;
+        continue;
+      }
+      out.structural.push(unknownField([...path, key], node.properties ? Object.keys(node.properties) : []));
+      copy ??= copyOfFirstKeys(object, keys, index);
+      continue;
+    }
+    path.push(key);
+    let value: unknown;
+    let drop = false;
+    if (child === null && !childNode.nullable) {
+      if (childNode.schema.default !== undefined) value = walk(cloneDefault(childNode.schema.default), childNode, path, out);
+      else drop = true;
+    } else {
+      value = walk(child, childNode, path, out);
+    }
+    path.pop();
+    if (!copy && (drop || value !== child)) copy = copyOfFirstKeys(object, keys, index);
+    if (copy && !drop) copy[key] = value;
+  }
+  for (const key of node.defaulted) {
+    if (copy ? !(key in copy) && !(key in object && object[key] !== null) : !(key in object)) {
+      copy ??= copyOfFirstKeys(object, keys, keys.length);
+      const childNode = node.child(key)!;
+      path.push(key);
+      copy[key] = walk(cloneDefault(childNode.schema.default), childNode, path, out);
+      path.pop();
+    }
+  }
+  return copy ?? object;
+}
+
+function copyOfFirstKeys(object: Record<string, unknown>, keys: string[], count: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) copy[keys[i]!] = object[keys[i]!];
+  return copy;
+}
+
+/**
+ * What the walk reads of one schema node, read once per node instead of once per value: schema objects come
+ * in hundreds of shapes, so reading their keywords on every value is slow, where this class has one shape.
+ * Children are prepared on first use, so a run pays only for the parts of a schema its documents reach.
+ */
+class SchemaNode {
+  readonly type: ValueType;
+  readonly acceptsNull: boolean;
+  readonly nullable: boolean;
+  readonly properties: Record<string, StructuralSchema> | undefined;
+  readonly preserve: boolean;
+  readonly embedded: boolean;
+  /** Properties with a default, applied when absent. */
+  readonly defaulted: readonly string[];
+  /** Enum, string or number checks on a scalar. */
+  readonly scalarChecks: boolean;
+  /** Checks of a whole list or object reported before its children's errors: enum, counts, required. */
+  readonly ownChecks: boolean;
+  /** Whether checkObjectBounds needs the number of properties. */
+  readonly countsProperties: boolean;
+  readonly listType: boolean;
+  readonly combinatorsOrRules: boolean;
+  /** Nodes of declared properties, prepared on first use (one level at a time: a recursive schema stays finite). */
+  private readonly declared = new Map<string, SchemaNode>();
+  private additionalNode: SchemaNode | null | undefined;
+  private itemsNode: SchemaNode | null | undefined;
+
+  constructor(readonly schema: StructuralSchema) {
+    this.type = valueTypeOf(schema);
+    this.acceptsNull = acceptsNull(schema);
+    this.nullable = Boolean(schema.nullable);
+    this.properties = schema.properties;
+    this.preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
+    this.embedded = schema["x-kubernetes-embedded-resource"] === true;
+    this.defaulted = schema.properties ? defaultedKeys(schema, schema.properties) : [];
+    this.scalarChecks =
+      Boolean(schema.enum) ||
+      Boolean(schema["x-mesh-quantity"]) ||
+      schema.maxLength !== undefined ||
+      schema.minLength !== undefined ||
+      schema.pattern !== undefined ||
+      schema.format !== undefined ||
+      schema.minimum !== undefined ||
+      schema.maximum !== undefined ||
+      schema.multipleOf !== undefined;
+    this.ownChecks =
+      Boolean(schema.enum) ||
+      schema.maxItems !== undefined ||
+      schema.minItems !== undefined ||
+      Boolean(schema.required) ||
+      schema.maxProperties !== undefined ||
+      schema.minProperties !== undefined;
+    this.countsProperties = schema.maxProperties !== undefined || schema.minProperties !== undefined;
+    const listType = schema["x-kubernetes-list-type"];
+    this.listType = listType === "set" || listType === "map";
+    this.combinatorsOrRules =
+      Boolean(schema.allOf || schema.anyOf || schema.oneOf || schema.not) || (schema["x-kubernetes-validations"]?.length ?? 0) > 0;
+  }
+
+  /** The node for a property (or additionalProperties), as pruneObject and checkObject look it up (childSchemaOf). */
+  child(key: string): SchemaNode | undefined {
+    let node = this.declared.get(key);
+    if (node === undefined) {
+      if (this.additionalNode === undefined) {
+        const additional = this.schema.additionalProperties;
+        this.additionalNode = typeof additional === "object" && additional !== null ? nodeFor(additional) : null;
+      }
+      const schema = childSchemaOf(this.properties, undefined, key);
+      if (schema === undefined || schema === null) return this.additionalNode ?? undefined;
+      // Only declared properties are remembered: map keys and unknown fields are unbounded.
+      node = nodeFor(schema);
+      this.declared.set(key, node);
+    }
+    return node;
+  }
+
+  items(): SchemaNode | undefined {
+    if (this.itemsNode === undefined) this.itemsNode = this.schema.items ? nodeFor(this.schema.items) : null;
+    return this.itemsNode ?? undefined;
+  }
+}
+
+const nodes = new WeakMap<StructuralSchema, SchemaNode>();
+
+function nodeFor(schema: StructuralSchema): SchemaNode {
+  // A malformed user CRD may hold a scalar where a schema belongs; it is read like an empty schema, as the walkers do.
+  if (typeof schema !== "object") return new SchemaNode(schema);
+  let node = nodes.get(schema);
+  if (!node) {
+    node = new SchemaNode(schema);
+    nodes.set(schema, node);
+  }
+  return node;
+}
