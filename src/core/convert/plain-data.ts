@@ -15,7 +15,10 @@ export function numberOf(value: unknown): number | undefined {
 
 export function stringMapOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(objectOf(value) ?? {})) {
+  const record = objectOf(value);
+  if (record === undefined) return out;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
     if (item !== null && item !== undefined) out[key] = scalarText(item);
   }
   return out;
