@@ -263,6 +263,7 @@ function headerList(value: unknown): { name: string; value: string }[] {
 
 /** Emitter de-duplication (ingress2gateway, HTTPRoutes): equal references merge, weights add up (E7: namespace counts). */
 export function dedupeBackendRefs(refs: PlainRecord[]): PlainRecord[] {
+  if (refs.length < 2) return refs.map((ref) => ({ ...ref }));
   const out: PlainRecord[] = [];
   const byKey = new Map<string, PlainRecord>();
   for (const ref of refs) {

@@ -5,6 +5,7 @@ import { validateObject } from "../validate/engine.js";
 import { fieldErrorMessage } from "../validate/field-errors.js";
 import { schemaSourceFor } from "../validate/index.js";
 import { resolveOptions } from "../validate/options.js";
+import type { KindSchema, SchemaSource } from "../validate/schema-types.js";
 import type { GatewayApiChannel, GatewayApiVersion } from "../versions.js";
 import { originOf } from "./emit.js";
 import { Notes } from "./notes.js";
@@ -43,7 +44,7 @@ function checkEmitted(objects: readonly KubeObject[], target: ConvertTarget, opt
     channel,
     defaultNamespace: options.defaultNamespace,
   });
-  const source = schemaSourceFor(validateOptions);
+  const source = withLookupMemo(schemaSourceFor(validateOptions));
   // The API server's verdict per object; mesh validate's analyzers only warn, so they are not run here.
   for (const object of objects) {
     for (const error of validateObject(object, source, validateOptions).errors) {
@@ -51,6 +52,24 @@ function checkEmitted(objects: readonly KubeObject[], target: ConvertTarget, opt
     }
   }
   for (const object of objects) if (object.apiVersion === "v1" && object.kind === "Service") checkServiceSpec(object, notes);
+}
+
+/** A conversion emits a handful of kinds thousands of times: the layered catalog is asked once per apiVersion and kind. */
+function withLookupMemo(source: SchemaSource): SchemaSource {
+  const schemas = new Map<string, KindSchema | undefined>();
+  return {
+    lookup(apiVersion, kind) {
+      const key = `${apiVersion} ${kind}`;
+      if (schemas.has(key)) return schemas.get(key);
+      const schema = source.lookup(apiVersion, kind);
+      schemas.set(key, schema);
+      return schema;
+    },
+    versionsOf: (group, kind) => source.versionsOf(group, kind),
+    whereElse: (apiVersion, kind) => source.whereElse(apiVersion, kind),
+    groups: () => source.groups(),
+    kindsOf: (group) => source.kindsOf(group),
+  };
 }
 
 function gatewayApiChannel(objects: readonly KubeObject[], options: ConvertOptions, notes: Notes): GatewayApiChannel {

@@ -47,10 +47,9 @@ export function emitObjects(emitted: readonly Emitted[], options: EmitOptions): 
     if (item.from) origins.set(out, item.inputPath ? { input: item.from, inputPath: item.inputPath } : { input: item.from });
     objects.push(out);
   }
-  const rank = (kind: string) => {
-    const index = options.kindOrder.indexOf(kind);
-    return index === -1 ? options.kindOrder.length : index;
-  };
+  const ranks = new Map<string, number>();
+  options.kindOrder.forEach((kind, index) => ranks.set(kind, ranks.get(kind) ?? index));
+  const rank = (kind: string) => ranks.get(kind) ?? options.kindOrder.length;
   return objects.sort(
     (a, b) =>
       rank(a.kind) - rank(b.kind) ||

@@ -15,7 +15,10 @@ export function numberOf(value: unknown): number | undefined {
 
 export function stringMapOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(objectOf(value) ?? {})) {
+  const record = objectOf(value);
+  if (record === undefined) return out;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
     if (item !== null && item !== undefined) out[key] = scalarText(item);
   }
   return out;
@@ -25,7 +28,10 @@ export function hasKey(record: PlainRecord | undefined, key: string): boolean {
   return record !== undefined && record[key] !== undefined && record[key] !== null;
 }
 
-/** Removes empty lists, empty objects, `undefined` and `null`, recursively; output is omitempty-style. */
+/**
+ * Removes empty lists, empty objects, `undefined` and `null`, recursively; output is omitempty-style. Parts with
+ * nothing to remove are returned as they are, not copied (the emitted objects are only read afterwards).
+ */
 export function pruneEmpty<T>(value: T): T {
   return prune(value) as T;
 }
@@ -33,21 +39,35 @@ export function pruneEmpty<T>(value: T): T {
 function prune(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value ?? undefined;
   if (Array.isArray(value)) {
-    const items: unknown[] = [];
-    for (const item of value) {
+    // `items` is made at the first item that changes; until then the list is kept as it is.
+    let items: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
       const pruned = prune(item);
-      if (pruned !== undefined) items.push(pruned);
+      if (items === undefined && (pruned !== item || pruned === undefined)) items = value.slice(0, index);
+      if (items !== undefined && pruned !== undefined) items.push(pruned);
     }
-    return items.length === 0 ? undefined : items;
+    const kept = items ?? value;
+    return kept.length === 0 ? undefined : kept;
   }
-  const out: PlainRecord = {};
-  let empty = true;
-  for (const key in value) {
-    const pruned = prune((value as PlainRecord)[key]);
-    if (pruned !== undefined) {
+  const record = value as PlainRecord;
+  const keys = Object.keys(record);
+  let out: PlainRecord | undefined;
+  let written = 0;
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    const item = record[key];
+    const pruned = prune(item);
+    // A copy drops an own `__proto__` key (assigning it sets the prototype): such a record is copied as before.
+    if (out === undefined && (pruned !== item || pruned === undefined || key === "__proto__")) {
+      out = {};
+      for (written = 0; written < index; written++) out[keys[written]!] = record[keys[written]!];
+    }
+    if (out !== undefined && pruned !== undefined) {
       out[key] = pruned;
-      empty = false;
+      written++;
     }
   }
-  return empty ? undefined : out;
+  if (out === undefined) return keys.length === 0 ? undefined : record;
+  return written === 0 ? undefined : out;
 }

@@ -57,9 +57,16 @@ function writeDocument(value: unknown, layout: Layout): string | undefined {
   return `${lines.join("\n")}\n`;
 }
 
+const pads: string[] = [];
+
+/** `indent` spaces, made once per depth. */
+function padOf(indent: number): string {
+  return (pads[indent] ??= " ".repeat(indent));
+}
+
 /** `firstLead` replaces the indentation of the first key (`- ` for a map that is a list item). */
 function writeMap(map: JsonMap, keys: string[], indent: number, lines: string[], firstLead: string | undefined, layout: Layout): boolean {
-  const pad = " ".repeat(indent);
+  const pad = padOf(indent);
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index]!;
     const keyText = layout.scalar(key);
@@ -71,7 +78,7 @@ function writeMap(map: JsonMap, keys: string[], indent: number, lines: string[],
 }
 
 function writeList(list: readonly unknown[], indent: number, lines: string[], firstLead: string | undefined, layout: Layout): boolean {
-  const pad = " ".repeat(indent);
+  const pad = padOf(indent);
   for (let index = 0; index < list.length; index++) {
     const item = list[index];
     const head = `${index === 0 && firstLead !== undefined ? firstLead : pad}-`;
@@ -202,7 +209,7 @@ export function sortedDeep(value: unknown): unknown {
 const documentsLayout: Layout = {
   keys: insertionKeys,
   listIndent: 2,
-  scalar: documentsScalar,
+  scalar: documentsScalarCached,
   literalBlocks: false,
   collectionsInLists: false,
 };
@@ -230,6 +237,19 @@ const otherTypes = [
 ];
 
 const simpleName = /^[A-Za-z][A-Za-z0-9./-]*$/;
+
+// Converted objects repeat the same keys and many values (kinds, groups, types) thousands of times.
+const documentsStringCache = new Map<string, string | undefined>();
+
+function documentsScalarCached(value: unknown): string | undefined {
+  if (typeof value !== "string") return documentsScalar(value);
+  let written = documentsStringCache.get(value);
+  if (written === undefined && !documentsStringCache.has(value)) {
+    written = documentsScalar(value);
+    if (documentsStringCache.size < 50_000) documentsStringCache.set(value, written);
+  }
+  return written;
+}
 
 /** A scalar's text, or undefined when the general writer must decide (multi-line, quotes, non-ASCII). */
 function documentsScalar(value: unknown): string | undefined {

@@ -103,4 +103,17 @@ describe("the converted-objects YAML writer (same emitter, the documents layer's
   ])("writes the bytes of toYamlStream for %s", (_name, object) => {
     expect(objectsToYaml([object, object])).toBe(toYamlStream([object, object]));
   });
+
+  it("writes a string the same way when it meets it again (its quoting is remembered), as key and as value", () => {
+    const strings = ["plain", "yes", "0755", "1e3", "a: b", " lead", "", "multi\nline", 'say "hi"', "ünïcode", "*.example.com", "-"];
+    for (let round = 0; round < 3; round++) {
+      const object = {
+        kind: "X",
+        values: Object.fromEntries(strings.map((text, index) => [`k${index}-${round}`, text])),
+        keys: Object.fromEntries(strings.filter((text) => !text.includes("\n")).map((text) => [text, round])),
+        list: strings,
+      };
+      expect(objectsToYaml([object])).toBe(toYamlStream([object]));
+    }
+  });
 });

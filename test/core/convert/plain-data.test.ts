@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { pruneEmpty } from "../../../src/core/convert/plain-data.js";
+
+/** The copying definition pruneEmpty must agree with: a fresh copy without empty lists, empty objects, null and undefined. */
+function prunedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value ?? undefined;
+  if (Array.isArray(value)) {
+    const items = value.map(prunedCopy).filter((item) => item !== undefined);
+    return items.length === 0 ? undefined : items;
+  }
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  for (const key in value) {
+    const pruned = prunedCopy((value as Record<string, unknown>)[key]);
+    if (pruned !== undefined) {
+      out[key] = pruned;
+      empty = false;
+    }
+  }
+  return empty ? undefined : out;
+}
+
+/** Small deterministic generator (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomValue(next: () => number, depth: number): unknown {
+  const pick = Math.floor(next() * (depth > 3 ? 6 : 9));
+  switch (pick) {
+    case 0:
+      return null;
+    case 1:
+      return undefined;
+    case 2:
+      return next() < 0.5 ? "" : `s${Math.floor(next() * 5)}`;
+    case 3:
+      return Math.floor(next() * 3) - 1;
+    case 4:
+      return next() < 0.5;
+    case 5:
+      return next() < 0.5 ? [] : {};
+    case 6:
+    case 7: {
+      const record: Record<string, unknown> = {};
+      const keys = ["a", "b", "c", "name", "__proto__", "spec"];
+      const count = Math.floor(next() * 5);
+      for (let index = 0; index < count; index++) {
+        const key = keys[Math.floor(next() * keys.length)]!;
+        Object.defineProperty(record, key, { value: randomValue(next, depth + 1), enumerable: true, writable: true, configurable: true });
+      }
+      return record;
+    }
+    default:
+      return Array.from({ length: Math.floor(next() * 5) }, () => randomValue(next, depth + 1));
+  }
+}
+
+describe("pruneEmpty", () => {
+  it("gives what a pruned copy gives, and leaves its input unchanged, for 5,000 random values", () => {
+    const next = random(16);
+    for (let round = 0; round < 5000; round++) {
+      const value = randomValue(next, 0);
+      const before = JSON.stringify(value);
+      const pruned = pruneEmpty(value);
+      expect(JSON.stringify(pruned)).toBe(JSON.stringify(prunedCopy(value)));
+      expect(pruned).toEqual(prunedCopy(value));
+      expect(JSON.stringify(value)).toBe(before);
+    }
+  });
+
+  it("returns parts with nothing to remove as they are", () => {
+    const listeners = [{ name: "http", port: 80 }];
+    const spec = { gatewayClassName: "istio", listeners, addresses: [] };
+    const pruned = pruneEmpty(spec) as { listeners: unknown };
+    expect(pruned).toEqual({ gatewayClassName: "istio", listeners });
+    expect(pruned.listeners).toBe(listeners);
+  });
+});
