@@ -40,18 +40,27 @@ export interface CheckedInputs {
 
 /**
  * How many threads to check with: `requested` when given (MESH_VALIDATE_THREADS), else every core (up to four)
- * once the inputs hold more than PARALLEL_THRESHOLD documents.
+ * once the inputs hold more than PARALLEL_THRESHOLD documents, except on two cores, where one thread is used up
+ * to MAIN_THREAD_CHECKS_UP_TO documents. There V8's own helper threads (concurrent GC marking and sweeping,
+ * optimising compiles) already keep the second core about half busy during a one-thread run, while a worker adds
+ * its own start-up, JIT warm-up and heap, the copying of results and the re-reading of its documents to place
+ * analyser findings: main + 1 worker took more wall time (and a third more CPU) than one thread on 10k documents.
+ * Bigger inputs still go to workers, for memory: this thread then only merges and analyses.
  */
-export function threadCount(read: readonly ReadArgument[], requested?: number): number {
+export function threadCount(read: readonly ReadArgument[], requested?: number, cores = availableCores()): number {
   if (requested !== undefined) return requested;
-  const cores = Math.min(process.getBuiltinModule("node:os").availableParallelism(), 4);
   if (cores < 2) return 1;
   let bytes = 0;
   for (const entry of read) for (const input of entry.inputs) if (!("severity" in input)) bytes += input.text.length;
   if (bytes < PARALLEL_MIN_BYTES) return 1;
   let documents = 0;
   for (const entry of read) for (const input of entry.inputs) if (!("severity" in input)) documents += countMarkers(input.text) + 1;
-  return documents > PARALLEL_THRESHOLD ? cores : 1;
+  if (documents <= PARALLEL_THRESHOLD) return 1;
+  return cores === 2 && documents <= MAIN_THREAD_CHECKS_UP_TO ? 1 : cores;
+}
+
+function availableCores(): number {
+  return Math.min(process.getBuiltinModule("node:os").availableParallelism(), 4);
 }
 
 function countMarkers(text: string): number {
