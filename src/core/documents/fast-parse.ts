@@ -40,7 +40,7 @@ const leaveToFullReader = /[\t\r\x85\u2028\u2029\ufeff]|^(?:%|\.\.\.)/m;
 export function parseFastChunk(chunk: ManifestChunk, maxDepth: number, recorder?: PositionRecorder): FastDocument | null | undefined {
   if (leaveToFullReader.test(chunk.text) || firstNonPrintable(chunk.text) !== -1) return undefined;
   try {
-    const lines = meaningfulLines(chunk.text.split("\n"), 0, Number.POSITIVE_INFINITY, chunk.line);
+    const lines = meaningfulLines(chunk.text, chunk.line);
     if (lines.length === 0) return null;
     const value = new BlockParser(lines, maxDepth, recorder).parseDocument();
     if (value === null) return undefined;
@@ -79,7 +79,7 @@ export function parseFast(text: string, maxDepth: number): FastDocument[] | unde
 export function fastLocator(
   document: FastDocument,
 ): ((path: readonly (string | number)[]) => { line: number; column: number }) | undefined {
-  const lines = meaningfulLines(document.text.split("\n"), 0, Number.POSITIVE_INFINITY, document.firstLine);
+  const lines = meaningfulLines(document.text, document.firstLine);
   const recorder = new PositionRecorder();
   let value: unknown;
   try {
@@ -116,14 +116,18 @@ export function recordedLocator(
   };
 }
 
-function meaningfulLines(rawLines: string[], start: number, end: number, firstNumber = 0): Line[] {
+/** The lines of `text` that hold something (not blank, not only a comment), numbered from `firstNumber`. */
+function meaningfulLines(text: string, firstNumber: number): Line[] {
   const lines: Line[] = [];
-  for (let i = start; i < Math.min(end, rawLines.length); i++) {
-    const raw = rawLines[i]!;
-    let indent = 0;
-    while (raw.charCodeAt(indent) === 32) indent++;
-    if (indent === raw.length || raw.charCodeAt(indent) === 35) continue;
-    lines.push({ indent, content: raw.slice(indent), number: i + firstNumber });
+  let number = firstNumber;
+  for (let start = 0; start <= text.length; number++) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    let content = start;
+    while (content < end && text.charCodeAt(content) === 32) content++;
+    if (content < end && text.charCodeAt(content) !== 35)
+      lines.push({ indent: content - start, content: text.slice(content, end), number });
+    start = end + 1;
   }
   return lines;
 }
