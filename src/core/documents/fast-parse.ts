@@ -431,8 +431,15 @@ function canonicalKey(key: string): string {
   return key;
 }
 
+// The key each key text reads as: the same few texts (`name`, `port`, …) are read over and over.
+const keysByText = new Map<string, string>();
+
 function parseKey(text: string): string {
-  return canonicalKey(readKey(text));
+  const known = keysByText.get(text);
+  if (known !== undefined) return known;
+  const key = canonicalKey(readKey(text));
+  if (keysByText.size < 10_000) keysByText.set(text, key);
+  return key;
 }
 
 function readKey(text: string): string {
