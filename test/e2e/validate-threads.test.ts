@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -45,6 +45,22 @@ describe("mesh validate on worker threads", () => {
       }
     }
   }, 240_000);
+
+  it("keeps the worker's compiled code (one entry, written once) and prints the same report with it; none under --verbose", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "mesh-threads-cache-"));
+    const args = ["validate", "-o", "json", "--exclude", "*.tmpl.yaml", root];
+    const env = { MESH_VALIDATE_THREADS: "3", MESH_COMPILE_CACHE: cache };
+    const first = await runMesh(args, { env });
+    const workerEntries = () => readdirSync(cache).filter((entry) => entry.endsWith("-validate-worker.v8cache"));
+    expect(workerEntries()).toHaveLength(1);
+    expect(readdirSync(cache).filter((entry) => !entry.endsWith(".v8cache"))).toEqual([]);
+    const second = await runMesh(args, { env });
+    expect(second).toEqual(first);
+    expect(first).toEqual(await runMesh(args, { env: { MESH_VALIDATE_THREADS: "1", MESH_COMPILE_CACHE: "0" } }));
+    const unused = join(cache, "unused");
+    await runMesh([...args, "--verbose"], { env: { MESH_VALIDATE_THREADS: "2", MESH_COMPILE_CACHE: unused } });
+    expect(existsSync(unused)).toBe(false);
+  }, 120_000);
 
   it("refuses a thread count that is not a number", async () => {
     const result = await runMesh(["validate", join(root, "template.yaml")], { env: { MESH_VALIDATE_THREADS: "many" } });

@@ -19,14 +19,28 @@ export interface FlowLine {
 
 /** Collects where each map key and sequence item starts (1-based column, 0-based line), when asked for. */
 export class PositionRecorder {
-  readonly positions = new Map<object, Map<string | number, { line: number; column: number }>>();
+  /**
+   * Per collection, what was noted in it as key, line, column triples in the order noted: one array per collection
+   * instead of a map and an object per entry, since most documents read again for a position ask for a few only.
+   */
+  private readonly entries = new Map<object, (string | number)[]>();
   /** Set when some position cannot be derived here and the full parser has to be asked. */
   incomplete = false;
 
   note(collection: object, key: string | number, line: number, column: number): void {
-    let entries = this.positions.get(collection);
-    if (!entries) this.positions.set(collection, (entries = new Map<string | number, { line: number; column: number }>()));
-    entries.set(key, { line, column });
+    const entries = this.entries.get(collection);
+    if (entries) entries.push(key, line, column);
+    else this.entries.set(collection, [key, line, column]);
+  }
+
+  /** Where the entry `key` of `collection` was last noted (0-based line, 1-based column), or undefined. */
+  positionOf(collection: object, key: string | number): { line: number; column: number } | undefined {
+    const entries = this.entries.get(collection);
+    if (!entries) return undefined;
+    for (let at = entries.length - 3; at >= 0; at -= 3) {
+      if (entries[at] === key) return { line: entries[at + 1] as number, column: entries[at + 2] as number };
+    }
+    return undefined;
   }
 }
 

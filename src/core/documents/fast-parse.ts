@@ -40,15 +40,18 @@ const leaveToFullReader = /[\t\r\x85\u2028\u2029\ufeff]|^(?:%|\.\.\.)/m;
 export function parseFastChunk(chunk: ManifestChunk, maxDepth: number, recorder?: PositionRecorder): FastDocument | null | undefined {
   if (leaveToFullReader.test(chunk.text) || firstNonPrintable(chunk.text) !== -1) return undefined;
   try {
-    const lines = meaningfulLines(chunk.text.split("\n"), 0, Number.POSITIVE_INFINITY, chunk.line);
+    const lines = meaningfulLines(chunk.text, chunk.line);
     if (lines.length === 0) return null;
+    // Taken before reading: the reader rewrites a compact first line ("- key: value") at its body's column.
+    const line = lines[0]!.number + 1;
+    const column = lines[0]!.indent + 1;
     const value = new BlockParser(lines, maxDepth, recorder).parseDocument();
     if (value === null) return undefined;
     return {
       index: chunk.index,
       value,
-      line: lines[0]!.number + 1,
-      column: lines[0]!.indent + 1,
+      line,
+      column,
       firstLine: chunk.line,
       text: chunk.text,
     };
@@ -79,7 +82,7 @@ export function parseFast(text: string, maxDepth: number): FastDocument[] | unde
 export function fastLocator(
   document: FastDocument,
 ): ((path: readonly (string | number)[]) => { line: number; column: number }) | undefined {
-  const lines = meaningfulLines(document.text.split("\n"), 0, Number.POSITIVE_INFINITY, document.firstLine);
+  const lines = meaningfulLines(document.text, document.firstLine);
   const recorder = new PositionRecorder();
   let value: unknown;
   try {
@@ -89,6 +92,135 @@ export function fastLocator(
     throw error;
   }
   return recordedLocator(document, value, recorder);
+}
+
+type Position = { line: number; column: number };
+
+/**
+ * fastLocator's answers without reading the document again: the lines along the path are looked at, and only they.
+ * Gives undefined where fastLocator has to decide (a path into a flow collection) and for every path of a document
+ * with an item fastLocator leaves to the full reader (an empty list item).
+ */
+export function scanLocator(document: FastDocument): (path: readonly (string | number)[]) => Position | undefined {
+  const lines = meaningfulLines(document.text, document.firstLine);
+  if (lines.length === 0 || hasEmptyItem(lines)) return () => undefined;
+  const root = { line: document.line, column: document.column };
+  return (path) => {
+    try {
+      return scanPath(lines, path, root);
+    } catch (error) {
+      if (error instanceof Unsupported) return undefined;
+      throw error;
+    }
+  };
+}
+
+/** Whether some list item is empty with no deeper line after it (fastLocator's `incomplete`). */
+function hasEmptyItem(lines: readonly Line[]): boolean {
+  for (let index = 0; index < lines.length; index++) {
+    let content = lines[index]!.content;
+    let column = lines[index]!.indent;
+    while (isSequenceEntry(content)) {
+      let spaces = 1;
+      while (content.charCodeAt(spaces) === 32) spaces++;
+      const body = content.slice(spaces);
+      if (body === "" || body.startsWith("#")) {
+        const next = lines[index + 1];
+        if (!next || next.indent <= column) return true;
+        break;
+      }
+      column += spaces;
+      content = body;
+    }
+  }
+  return false;
+}
+
+function scanPath(lines: readonly Line[], path: readonly (string | number)[], root: Position): Position | undefined {
+  let best = root;
+  // The node the path has reached: its first line, the column it starts at and what it holds from there.
+  let at = 0;
+  let indent = lines[0]!.indent;
+  let content = lines[0]!.content;
+  for (let step = 0; step < path.length; step++) {
+    const segment = path[step]!;
+    const last = step === path.length - 1;
+    if (isSequenceEntry(content)) {
+      if (typeof segment !== "number") return best;
+      let item = -1;
+      let index = at;
+      let itemContent = content;
+      for (; index < lines.length; index++) {
+        const line = lines[index]!;
+        if (index !== at) {
+          if (line.indent > indent) continue;
+          if (line.indent < indent || !isSequenceEntry(line.content)) return best;
+          itemContent = line.content;
+        }
+        if (++item === segment) break;
+      }
+      if (index === lines.length) return best;
+      let spaces = 1;
+      while (itemContent.charCodeAt(spaces) === 32) spaces++;
+      const body = itemContent.slice(spaces);
+      const line = lines[index]!;
+      if (body === "" || body.startsWith("#")) {
+        // hasEmptyItem made sure a deeper line follows.
+        const next = lines[index + 1]!;
+        best = { line: next.number + 1, column: next.indent + 1 };
+        at = index + 1;
+        indent = next.indent;
+        content = next.content;
+        continue;
+      }
+      best = { line: line.number + 1, column: indent + 1 + spaces };
+      if (isSequenceEntry(body) || keyEnd(body) !== -1) {
+        at = index;
+        indent += spaces;
+        content = body;
+        continue;
+      }
+      // A value on the item's line: a scalar ends the path here; a path into a flow collection is fastLocator's.
+      return !last && (body[0] === "[" || body[0] === "{") ? undefined : best;
+    }
+    if (keyEnd(content) === -1) return undefined;
+    const key = String(segment);
+    let index = at;
+    let keyContent = content;
+    let end = -1;
+    for (; index < lines.length; index++) {
+      const line = lines[index]!;
+      if (index !== at) {
+        if (line.indent > indent) continue;
+        if (line.indent < indent) return best;
+        // A list at the mapping's own indentation is the value of the key before it.
+        if (isSequenceEntry(line.content)) continue;
+        keyContent = line.content;
+      }
+      end = keyEnd(keyContent);
+      if (end === -1) return undefined;
+      if (parseKey(keyContent.slice(0, end)) === key) break;
+    }
+    if (index === lines.length) return best;
+    const line = lines[index]!;
+    best = { line: line.number + 1, column: indent + 1 };
+    let rest = keyContent.slice(end + 1);
+    let spaces = 0;
+    while (rest.charCodeAt(spaces) === 32) spaces++;
+    rest = rest.slice(spaces);
+    if (rest === "" || rest.startsWith("#")) {
+      const next = lines[index + 1];
+      if (next && (next.indent > indent || (next.indent === indent && isSequenceEntry(next.content)))) {
+        at = index + 1;
+        indent = next.indent;
+        content = next.content;
+        continue;
+      }
+      return best;
+    }
+    return !last && (rest[0] === "[" || rest[0] === "{") ? undefined : best;
+  }
+  return best;
 }
 
 /** fastLocator's answer from positions recorded while reading the document (parseFastChunk with a recorder). */
@@ -107,7 +239,7 @@ export function recordedLocator(
       const isList = Array.isArray(node);
       if (isList && typeof segment !== "number") break;
       const key = isList ? segment : String(segment);
-      const at = recorder.positions.get(node)?.get(key);
+      const at = recorder.positionOf(node, key);
       if (at === undefined) break;
       best = { line: at.line + 1, column: at.column };
       node = (node as Record<string | number, unknown>)[key];
@@ -116,14 +248,18 @@ export function recordedLocator(
   };
 }
 
-function meaningfulLines(rawLines: string[], start: number, end: number, firstNumber = 0): Line[] {
+/** The lines of `text` that hold something (not blank, not only a comment), numbered from `firstNumber`. */
+function meaningfulLines(text: string, firstNumber: number): Line[] {
   const lines: Line[] = [];
-  for (let i = start; i < Math.min(end, rawLines.length); i++) {
-    const raw = rawLines[i]!;
-    let indent = 0;
-    while (raw.charCodeAt(indent) === 32) indent++;
-    if (indent === raw.length || raw.charCodeAt(indent) === 35) continue;
-    lines.push({ indent, content: raw.slice(indent), number: i + firstNumber });
+  let number = firstNumber;
+  for (let start = 0; start <= text.length; number++) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    let content = start;
+    while (content < end && text.charCodeAt(content) === 32) content++;
+    if (content < end && text.charCodeAt(content) !== 35)
+      lines.push({ indent: content - start, content: text.slice(content, end), number });
+    start = end + 1;
   }
   return lines;
 }
@@ -295,8 +431,15 @@ function canonicalKey(key: string): string {
   return key;
 }
 
+// The key each key text reads as: the same few texts (`name`, `port`, …) are read over and over.
+const keysByText = new Map<string, string>();
+
 function parseKey(text: string): string {
-  return canonicalKey(readKey(text));
+  const known = keysByText.get(text);
+  if (known !== undefined) return known;
+  const key = canonicalKey(readKey(text));
+  if (keysByText.size < 10_000) keysByText.set(text, key);
+  return key;
 }
 
 function readKey(text: string): string {

@@ -1,6 +1,6 @@
 import type { FieldPath, Finding, ResourceIdentity, SourcePosition } from "../findings.js";
 import { defaultReadLimits, type ReadLimits } from "./limits.js";
-import { fastLocator, parseFastChunk, recordedLocator, type FastDocument } from "./fast-parse.js";
+import { fastLocator, parseFastChunk, recordedLocator, scanLocator, type FastDocument } from "./fast-parse.js";
 import { PositionRecorder } from "./fast-flow.js";
 import { isJsonStream, splitJsonStream } from "./json-stream.js";
 import { splitManifest, type ManifestChunk, type SeparatorProblem } from "./kubectl-split.js";
@@ -223,10 +223,17 @@ function fastSourceDocuments(
   recorded: ReturnType<typeof fastLocator> | null,
 ): SourceDocument[] {
   let fast = recorded;
+  let scan: ReturnType<typeof scanLocator> | undefined;
   let root: YamlNode | undefined;
   const position = chunkPosition(chunk, file);
   const locateIn = (basePath: FieldPath) => (path: FieldPath) => {
-    if (fast === null) fast = fastLocator(document);
+    if (fast === null) {
+      // Most documents are asked for a few positions: the lines along each path are cheaper than reading them again.
+      scan ??= scanLocator(document);
+      const scanned = scan([...basePath, ...path]);
+      if (scanned) return { file, ...scanned };
+      fast = fastLocator(document);
+    }
     if (fast) return { file, ...fast([...basePath, ...path]) };
     root ??= composeFirstDocument(chunk.text, limits.maxDepth).root!;
     return position(locateNode(root, [...basePath, ...path]));

@@ -114,6 +114,7 @@ export function analyzeChecked(
  * a CRD that is also among the inputs is reported there already.
  */
 function crdResources(options: ValidateOptions, inputs: readonly CheckedDocument[]): CheckedResource[] {
+  if (options.crds.length === 0) return [];
   const given = new Set(inputs.map(({ resource }) => `${resource.file}:${resource.line}`));
   return options.crds.flatMap((crd) => {
     const document = crdSource(crd);
@@ -181,6 +182,7 @@ function analysisInput(object: unknown, verdict: ObjectVerdict, options: Validat
 
 /** Live objects, except those the inputs also define (the files win, as with istioctl). */
 function clusterInputs(options: ValidateOptions, findings: Finding[], inputs: readonly AnalyzedResource[]): AnalyzedResource[] {
+  if (!options.clusterObjects?.length) return [];
   const key = (identity: CheckedResource["resource"]) => `${identity.kind ?? ""}/${identity.namespace ?? ""}/${identity.name ?? ""}`;
   const given = new Set(inputs.map((input) => key(input.identity)));
   return (options.clusterObjects ?? []).flatMap((object) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { splitManifest } from "../../../src/core/documents/kubectl-split.js";
-import { parseChunks, parseManifestText } from "../../../src/core/documents/parse.js";
+import { parseChunks, parseManifestText, parseWithFullReader } from "../../../src/core/documents/parse.js";
 
 const twoServices = `# leading comment
 apiVersion: v1
@@ -41,6 +41,14 @@ describe("parseManifestText", () => {
     expect(second.locate(["spec", "ports", 0])).toEqual({ file: "svc.yaml", line: 17, column: 7 });
     expect(second.locate(["spec", "ports", 0, "targetPort"])).toEqual({ file: "svc.yaml", line: 17, column: 7 });
     expect(second.locate(["metadata", "name"])).toEqual({ file: "svc.yaml", line: 14, column: 3 });
+  });
+
+  it("places a document that is a list of compact mappings at its first dash, as the full reader does", () => {
+    const text = "- a: 1\n  b: 2\n";
+    const [document] = parseManifestText(text, "in.yaml").documents;
+    expect({ line: document!.line, column: document!.column }).toEqual({ line: 1, column: 1 });
+    expect(document!.locate([])).toEqual(parseWithFullReader(text, "in.yaml").documents[0]!.locate([]));
+    expect(document!.locate([0, "b"])).toEqual({ file: "in.yaml", line: 2, column: 3 });
   });
 
   it("flattens kind: List and keeps positions inside the list", () => {

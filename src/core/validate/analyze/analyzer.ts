@@ -1,6 +1,7 @@
 import type { FieldPath } from "../../findings.js";
 import { DEFAULT_CLUSTER_DOMAIN } from "../../hosts.js";
 import type { MessageType } from "./messages.js";
+import { mirrorDestinations, routeDestinations, type RouteDestination } from "./destinations.js";
 import { kindKey, type AnalyzedResource } from "./resource.js";
 import { labelsOf, record, selectorMatches, specOf, text } from "./values.js";
 
@@ -61,6 +62,7 @@ export const workloadKinds = new Set([
 export class AnalysisContext {
   private readonly byKind = new Map<string, AnalyzedResource[]>();
   private workloadList?: Workload[];
+  private readonly destinations = new Map<AnalyzedResource, { routes: RouteDestination[]; mirrors: RouteDestination[] }>();
 
   constructor(
     private readonly resources: readonly AnalyzedResource[],
@@ -135,6 +137,16 @@ export class AnalysisContext {
       })),
     );
     return this.workloadList;
+  }
+
+  /** A VirtualService's route and mirror destinations (destinations.ts), read once per analysis; callers do not change them. */
+  destinationsOf(virtualService: AnalyzedResource): { routes: readonly RouteDestination[]; mirrors: readonly RouteDestination[] } {
+    let destinations = this.destinations.get(virtualService);
+    if (!destinations) {
+      destinations = { routes: routeDestinations(virtualService.object), mirrors: mirrorDestinations(virtualService.object) };
+      this.destinations.set(virtualService, destinations);
+    }
+    return destinations;
   }
 
   report<Args extends unknown[]>(resource: AnalyzedResource, type: MessageType<Args>, path: FieldPath, ...args: Args): void {

@@ -40,18 +40,27 @@ export interface CheckedInputs {
 
 /**
  * How many threads to check with: `requested` when given (MESH_VALIDATE_THREADS), else every core (up to four)
- * once the inputs hold more than PARALLEL_THRESHOLD documents.
+ * once the inputs hold more than PARALLEL_THRESHOLD documents, except on two cores, where one thread is used up
+ * to MAIN_THREAD_CHECKS_UP_TO documents. There V8's own helper threads (concurrent GC marking and sweeping,
+ * optimising compiles) already keep the second core about half busy during a one-thread run, while a worker adds
+ * its own start-up, JIT warm-up and heap, the copying of results and the re-reading of its documents to place
+ * analyser findings: main + 1 worker took more wall time (and a third more CPU) than one thread on 10k documents.
+ * Bigger inputs still go to workers, for memory: this thread then only merges and analyses.
  */
-export function threadCount(read: readonly ReadArgument[], requested?: number): number {
+export function threadCount(read: readonly ReadArgument[], requested?: number, cores = availableCores()): number {
   if (requested !== undefined) return requested;
-  const cores = Math.min(process.getBuiltinModule("node:os").availableParallelism(), 4);
   if (cores < 2) return 1;
   let bytes = 0;
   for (const entry of read) for (const input of entry.inputs) if (!("severity" in input)) bytes += input.text.length;
   if (bytes < PARALLEL_MIN_BYTES) return 1;
   let documents = 0;
   for (const entry of read) for (const input of entry.inputs) if (!("severity" in input)) documents += countMarkers(input.text) + 1;
-  return documents > PARALLEL_THRESHOLD ? cores : 1;
+  if (documents <= PARALLEL_THRESHOLD) return 1;
+  return cores === 2 && documents <= MAIN_THREAD_CHECKS_UP_TO ? 1 : cores;
+}
+
+function availableCores(): number {
+  return Math.min(process.getBuiltinModule("node:os").availableParallelism(), 4);
 }
 
 function countMarkers(text: string): number {
@@ -151,6 +160,28 @@ function workerScript(): string {
 }
 
 /**
+ * Starts the bundled worker (workerData.script) as bin/mesh.js starts the CLI: through the bundle's loader, which
+ * reuses V8's compiled code of an earlier run (Node 20 has no compile cache of its own; without it each worker
+ * compiles its 0.5 MB bundle again). One worker (keepCompiledCode) writes the cache when it has none, after its
+ * first job and before posting that job's result: this thread never stops a worker while it writes.
+ */
+const BUNDLED_WORKER = `"use strict";
+const path = require("node:path");
+const { parentPort, workerData } = require("node:worker_threads");
+const { compileCacheDirectory, loadBundle } = require(path.join(path.dirname(workerData.script), "loader.cjs"));
+const cacheDirectory = workerData.cacheCompiledCode ? compileCacheDirectory(process.env) : undefined;
+const bundle = loadBundle(workerData.script, { cacheDirectory, cacheName: "validate-worker" });
+if (workerData.keepCompiledCode) {
+  const post = parentPort.postMessage.bind(parentPort);
+  parentPort.postMessage = (message) => {
+    parentPort.postMessage = post;
+    bundle.saveCompiledCode();
+    post(message);
+  };
+}
+`;
+
+/**
  * Runs the jobs on `count` threads: this one (unless `mainThreadChecks` is false, as tests ask to keep every unit
  * on a worker) and worker threads, all taking the next job when done; results by job id. This thread checking too
  * saves a worker's start-up and the copying of its results, and a busy machine's late worker simply gets fewer jobs.
@@ -162,9 +193,16 @@ async function runJobs(jobs: readonly UnitJob[], count: number, setup: WorkerSet
   // Loaded here: a one-thread run never needs worker_threads.
   const { Worker } = await import("node:worker_threads");
   const workers: InstanceType<typeof Worker>[] = [];
-  const runWorker = () =>
+  const runWorker = (index: number) =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(script, { workerData: setup });
+      // Under --verbose (source maps on) the bundle is loaded without its compiled code, as bin/mesh.js does.
+      const cacheCompiledCode = !process.sourceMapsEnabled;
+      const worker = script.endsWith(".cjs")
+        ? new Worker(BUNDLED_WORKER, {
+            eval: true,
+            workerData: { ...setup, script, cacheCompiledCode, keepCompiledCode: cacheCompiledCode && index === 0 },
+          })
+        : new Worker(script, { workerData: setup });
       workers.push(worker);
       let inFlight = 0;
       let finished = false;
@@ -192,7 +230,7 @@ async function runJobs(jobs: readonly UnitJob[], count: number, setup: WorkerSet
       });
       feed();
     });
-  const running = Promise.all(Array.from({ length: mainThreadChecks ? count - 1 : count }, runWorker));
+  const running = Promise.all(Array.from({ length: mainThreadChecks ? count - 1 : count }, (_, index) => runWorker(index)));
   // Handled below, after this thread's own jobs: a worker failing meanwhile must not count as unhandled.
   running.catch(() => undefined);
   try {

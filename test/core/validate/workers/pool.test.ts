@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readArguments } from "../../../../src/core/documents/load.js";
+import { readArguments, type ReadArgument } from "../../../../src/core/documents/load.js";
 import type { FindingsReport } from "../../../../src/core/findings.js";
 import { analyzeChecked, defaultValidateOptions, type ValidateOptions } from "../../../../src/core/validate/index.js";
 import { checkReadArguments, threadCount } from "../../../../src/core/validate/workers/pool.js";
@@ -101,5 +101,22 @@ describe("checking on worker threads", () => {
     const read = await readArguments([join(root, "values.yaml")], { readStdin: () => Promise.resolve(Buffer.alloc(0)) });
     expect(threadCount(read)).toBe(1);
     expect(threadCount(read, 3)).toBe(3);
+  });
+
+  it("uses one thread on two cores up to the size where workers are needed for memory, every core on more", () => {
+    const manifest = (documents: number): ReadArgument[] => {
+      const text = Array.from({ length: documents }, (_, i) => route(`r-${i}`, "  hostnames: [a-long-enough-name.example.com]\n")).join(
+        "---\n",
+      );
+      return [{ argument: "big.yaml", findings: [], inputs: [{ file: "big.yaml", text }], repeated: 0 }];
+    };
+    const medium = manifest(5_000);
+    const large = manifest(25_000);
+    expect(threadCount(medium, undefined, 1)).toBe(1);
+    expect(threadCount(medium, undefined, 2)).toBe(1);
+    expect(threadCount(medium, undefined, 4)).toBe(4);
+    expect(threadCount(large, undefined, 2)).toBe(2);
+    expect(threadCount(large, undefined, 3)).toBe(3);
+    expect(threadCount(medium, 2, 2)).toBe(2);
   });
 });

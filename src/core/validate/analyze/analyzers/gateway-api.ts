@@ -63,19 +63,27 @@ export const gatewayApi: Analyzer = {
 };
 
 function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: boolean): void {
-  const of = (kind: string) => resources.filter((resource) => groupOf(resource) === GATEWAY_GROUP && resource.identity.kind === kind);
+  // One pass over the inputs: the Gateway API objects by kind, routes in input order, Namespaces and Services.
+  const byKind = new Map<string, AnalyzedResource[]>();
+  const routes: AnalyzedResource[] = [];
+  const namespaces = new Map<string | undefined, JsonObject>();
+  const services = new Set<string>();
+  for (const resource of resources) {
+    const kind = resource.identity.kind ?? "";
+    if (groupOf(resource) === GATEWAY_GROUP) {
+      const list = byKind.get(kind);
+      if (list) list.push(resource);
+      else byKind.set(kind, [resource]);
+      if (routeKinds.has(kind)) routes.push(resource);
+    } else if (resource.identity.apiVersion === "v1") {
+      if (kind === "Namespace")
+        namespaces.set(resource.identity.name, ((resource.object.metadata as JsonObject | undefined)?.labels ?? {}) as JsonObject);
+      else if (kind === "Service") services.add(`${resource.identity.namespace}/${resource.identity.name}`);
+    }
+  }
+  const of = (kind: string): readonly AnalyzedResource[] => byKind.get(kind) ?? [];
   const gateways = new Map(of("Gateway").map((gateway) => [`${gateway.identity.namespace}/${gateway.identity.name}`, gateway]));
   const grants = of("ReferenceGrant");
-  const namespaces = new Map(
-    resources
-      .filter((resource) => resource.identity.kind === "Namespace" && resource.identity.apiVersion === "v1")
-      .map((ns) => [ns.identity.name, ((ns.object.metadata as JsonObject | undefined)?.labels ?? {}) as JsonObject]),
-  );
-  const services = new Set(
-    resources
-      .filter((resource) => resource.identity.kind === "Service" && resource.identity.apiVersion === "v1")
-      .map((svc) => `${svc.identity.namespace}/${svc.identity.name}`),
-  );
 
   const permitted = (fromKind: string, fromNamespace: string, toGroup: string, toKind: string, toNamespace: string, toName: string) =>
     grants.some((grant) => {
@@ -131,9 +139,8 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
     void key;
   }
 
-  for (const route of resources) {
+  for (const route of routes) {
     const kind = route.identity.kind ?? "";
-    if (groupOf(route) !== GATEWAY_GROUP || !routeKinds.has(kind)) continue;
     const spec = (route.object.spec ?? {}) as JsonObject;
     const routeNamespace = route.identity.namespace!;
     const routeHostnames = Array.isArray(spec.hostnames) ? (spec.hostnames as string[]) : [];

@@ -1,6 +1,6 @@
 import type { Analyzer } from "../analyzer.js";
 import { namespaceOf } from "../analyzer.js";
-import { mirrorDestinations, routeDestinations, type RouteDestination } from "../destinations.js";
+import type { RouteDestination } from "../destinations.js";
 import { IngressRouteRulesNotAffected, ReferencedResourceNotFound, VirtualServiceDestinationPortSelectorRequired } from "../messages.js";
 import { fullName, type AnalyzedResource } from "../resource.js";
 import { ServiceRegistry, type RegistryService } from "../service-registry.js";
@@ -36,8 +36,9 @@ function checkHosts(context: AnalysisContext, vs: AnalyzedResource, registry: Se
     if (!service) context.report(vs, ReferencedResourceNotFound, [...destination.path, "host"], referenceType, destination.host);
     else checkPorts(context, vs, destination, service);
   };
-  for (const destination of routeDestinations(vs.object)) check(destination, "host");
-  for (const destination of mirrorDestinations(vs.object)) check(destination, "mirror host");
+  const { routes, mirrors } = context.destinationsOf(vs);
+  for (const destination of routes) check(destination, "host");
+  for (const destination of mirrors) check(destination, "mirror host");
 }
 
 function checkPorts(context: AnalysisContext, vs: AnalyzedResource, destination: RouteDestination, service: RegistryService): void {
@@ -62,7 +63,7 @@ function checkIngressSubsets(context: AnalysisContext, virtualServices: readonly
   const subsetRoutesByHost = new Map<string, AnalyzedResource[]>();
   for (const vs of virtualServices) {
     const hosts = new Set(texts(specOf(vs.object).hosts));
-    for (const destination of routeDestinations(vs.object))
+    for (const destination of context.destinationsOf(vs).routes)
       if (destination.kind === "http" && text(destination.destination.subset) && hosts.has(destination.host)) {
         const list = subsetRoutesByHost.get(destination.host);
         if (list) list.push(vs);

@@ -1,7 +1,7 @@
 import { hostToFqdn } from "../../../hosts.js";
 import type { Analyzer } from "../analyzer.js";
 import { namespaceOf } from "../analyzer.js";
-import { mirrorDestinations, routeDestinations } from "../destinations.js";
+import type { RouteDestination } from "../destinations.js";
 import { ReferencedResourceNotFound } from "../messages.js";
 import { records, specOf, text } from "../values.js";
 
@@ -22,15 +22,16 @@ export const virtualServiceDestinationRules: Analyzer = {
     }
     for (const vs of context.of("networking.istio.io/VirtualService")) {
       const namespace = namespaceOf(vs);
-      const check = (destinations: ReturnType<typeof routeDestinations>, label: string) => {
+      const check = (destinations: readonly RouteDestination[], label: string) => {
         for (const destination of destinations) {
           const subset = text(destination.destination.subset);
           if (!subset || subsets.has(`${hostToFqdn(destination.host, namespace, domain)}+${subset}`)) continue;
           context.report(vs, ReferencedResourceNotFound, [...destination.path, "subset"], label, `${destination.host}+${subset}`);
         }
       };
-      check(routeDestinations(vs.object), "host+subset in destinationrule");
-      check(mirrorDestinations(vs.object), "mirror+subset in destinationrule");
+      const { routes, mirrors } = context.destinationsOf(vs);
+      check(routes, "host+subset in destinationrule");
+      check(mirrors, "mirror+subset in destinationrule");
     }
   },
 };

@@ -57,7 +57,7 @@ function checkRules(context: AnalysisContext, vs: AnalyzedResource, kind: "http"
         context.report(vs, VirtualServiceUnreachableRule, matchAt, ruleName(rule, ruleIndex), "route without matches defined before");
         return;
       }
-      const key = canonical(kind === "http" ? { ...match, name: undefined } : match);
+      const key = canonical(match, kind === "http" ? "name" : undefined);
       const earlier = seen.get(key);
       const matchName = kind === "http" && text(match.name) ? JSON.stringify(match.name) : `#${matchIndex}`;
       if (earlier !== undefined) {
@@ -96,23 +96,46 @@ function checkRules(context: AnalysisContext, vs: AnalyzedResource, kind: "http"
   });
 }
 
-/** JSON with sorted keys and without zero values, so that matches written differently but meaning the same compare equal. */
-function canonical(value: unknown): string {
-  return JSON.stringify(withoutZeroValues(value) ?? null);
+/**
+ * JSON with sorted keys and without zero values, so that matches written differently but meaning the same compare
+ * equal; `skipKey` (a match's name) is left out at the top. Written straight out, without a copy of the value: the
+ * text is JSON.stringify's of the value with its zero values dropped (empty lists and objects, null, false, 0, "")
+ * and its keys sorted, where JSON.stringify puts array-index keys first in numeric order.
+ */
+export function canonical(value: unknown, skipKey?: string): string {
+  return canonicalText(value, skipKey) ?? "null";
 }
 
-function withoutZeroValues(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((entry) => withoutZeroValues(entry) ?? null);
-  if (typeof value === "object" && value !== null) {
-    const out: Json = {};
-    for (const key of Object.keys(value).sort()) {
-      const entry = withoutZeroValues((value as Json)[key]);
-      if (entry !== undefined) out[key] = entry;
-    }
-    return Object.keys(out).length === 0 ? undefined : out;
+function canonicalText(value: unknown, skipKey?: string): string | undefined {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    let out = "[";
+    for (let index = 0; index < value.length; index++) out += (index === 0 ? "" : ",") + (canonicalText(value[index]) ?? "null");
+    return out + "]";
   }
-  if (value === null || value === false || value === 0 || value === "") return undefined;
-  return value;
+  if (typeof value === "object" && value !== null) {
+    const keys = Object.keys(value);
+    // Object.keys lists array-index keys first, in numeric order; JSON.stringify keeps them there, whatever their insertion.
+    let indexKeys = 0;
+    while (indexKeys < keys.length && isArrayIndex(keys[indexKeys]!)) indexKeys++;
+    const ordered = indexKeys === 0 ? keys.sort() : [...keys.slice(0, indexKeys), ...keys.slice(indexKeys).sort()];
+    let out = "";
+    for (const key of ordered) {
+      // An own `__proto__` key never made it into the sorted copy this text stands for.
+      if (key === skipKey || key === "__proto__") continue;
+      const entry = canonicalText((value as Json)[key]);
+      if (entry !== undefined) out += (out === "" ? "{" : ",") + JSON.stringify(key) + ":" + entry;
+    }
+    return out === "" ? undefined : out + "}";
+  }
+  if (value === null || value === undefined || value === false || value === 0 || value === "") return undefined;
+  return JSON.stringify(value);
+}
+
+function isArrayIndex(key: string): boolean {
+  const first = key.charCodeAt(0);
+  if (first < 48 || first > 57) return false;
+  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295;
 }
 
 function exactOrPrefix(value: unknown): string {
