@@ -163,6 +163,33 @@ export const celRuntime = {
     if (a !== false || b !== false) return noOverload("_||_", a, b);
     return false;
   },
+  /** The rest of `a && b` once `a` (an evaluated operand, possibly a held error) is not false. */
+  andEnd(a: unknown, b: unknown): unknown {
+    if (b === false) return false;
+    if (a instanceof CelFailure) return a;
+    if (b instanceof CelFailure) return b;
+    if (a !== true) return noOverload("_&&_", a, b);
+    if (b !== true) return noOverload("_&&_", a, b);
+    return true;
+  },
+  /** The rest of `a || b` once `a` is not true. */
+  orEnd(a: unknown, b: unknown): unknown {
+    if (b === true) return true;
+    if (a instanceof CelFailure) return a;
+    if (b instanceof CelFailure) return b;
+    if (a !== false || b !== false) return noOverload("_||_", a, b);
+    return false;
+  },
+  /** What a try/catch in compiled code holds for an error raised inside `&&`, `||` or a macro. */
+  caught(error: unknown): CelFailure {
+    if (error instanceof CelFailure) return error;
+    if (error instanceof Error) return new CelFailure(error.message);
+    throw error;
+  },
+  /** One operation's cost (the `!= false` test that macro loop conditions perform). */
+  step(): void {
+    spend(1);
+  },
   notStrictlyFalse(value: Thunk): boolean {
     spend(1);
     return attempt(value) !== false;
