@@ -154,16 +154,35 @@ interface NodeRule {
   state: RuleState;
 }
 
-/** By a schema node's x-kubernetes-validations (one lookup per node instead of two per rule). */
-let nodeRules = new WeakMap<readonly ValidationRule[], NodeRule[]>();
+/** What one rule gave on a value, and what it cost. */
+interface Remembered {
+  outcome: Outcome;
+  cost: number;
+}
 
-function rulesOfNode(validations: readonly ValidationRule[]): NodeRule[] {
-  let rules = nodeRules.get(validations);
-  if (!rules) {
-    rules = validations.filter((rule) => !isTransitionRule(rule)).map((rule) => ({ rule, state: ruleState(rule.rule) }));
-    nodeRules.set(validations, rules);
+interface NodeRules {
+  rules: NodeRule[];
+  /**
+   * The outcomes of all the node's rules by small value (smallValueKey): one lookup per node and value rather than
+   * one per rule. Undefined when a rule is interpreted, or once the node proved to meet new values nearly every time.
+   */
+  outcomes: Map<string, Remembered[]> | undefined;
+  lookups: number;
+  hits: number;
+}
+
+/** By a schema node's x-kubernetes-validations (one lookup per node instead of two per rule). */
+let nodeRules = new WeakMap<readonly ValidationRule[], NodeRules>();
+
+function rulesOfNode(validations: readonly ValidationRule[]): NodeRules {
+  let node = nodeRules.get(validations);
+  if (!node) {
+    const rules = validations.filter((rule) => !isTransitionRule(rule)).map((rule) => ({ rule, state: ruleState(rule.rule) }));
+    const compiled = rules.every(({ rule, state }) => state.limit !== undefined || (state.compiled ??= compiledRule(rule.rule) ?? null));
+    node = { rules, outcomes: rememberOutcomes && compiled && !interpretAll ? new Map() : undefined, lookups: 0, hits: 0 };
+    nodeRules.set(validations, node);
   }
-  return rules;
+  return node;
 }
 
 let rememberOutcomes = true;
@@ -180,14 +199,21 @@ const PASSED: Outcome = Object.freeze({ value: true });
 
 /** One rule on one value: compiled JavaScript when available, else the interpreter. */
 export function runRule(expression: string, value: unknown, schema: StructuralSchema, root: boolean): Outcome {
-  return runState(ruleState(expression), expression, value, schema, root);
+  return runState(ruleState(expression), expression, value, schema, root, true);
 }
 
-function runState(state: RuleState, expression: string, value: unknown, schema: StructuralSchema, root: boolean): Outcome {
+function runState(
+  state: RuleState,
+  expression: string,
+  value: unknown,
+  schema: StructuralSchema,
+  root: boolean,
+  remember: boolean,
+): Outcome {
   if (state.limit) return { compileError: state.limit };
   let compiled: CompiledRule | undefined;
   if (!interpretAll) compiled = (state.compiled ??= compiledRule(expression) ?? null) ?? undefined;
-  if (compiled && !root && state.outcomes) {
+  if (compiled && !root && remember && state.outcomes) {
     // Small values repeat across objects (every route's path match, every port): their outcome is kept, with
     // its cost, which still counts against the object's budget.
     const text = smallValueKey(value);
@@ -267,8 +293,31 @@ export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldE
     const isRoot = root && site.path.length === 0;
     const validations = site.schema["x-kubernetes-validations"];
     if (!validations) continue;
-    for (const { rule, state } of rulesOfNode(validations)) {
-      const error = evaluateRule(rule, state, site, isRoot);
+    const node = rulesOfNode(validations);
+    // Small values repeat across objects (every route's path match, every port): the outcomes of the node's rules
+    // are kept with their costs, which still count against the object's budget.
+    const key = node.outcomes && !isRoot && !interpretAll ? smallValueKey(site.value) : undefined;
+    let remembered: Remembered[] | undefined;
+    let recording: Remembered[] | undefined;
+    if (key !== undefined) {
+      remembered = node.outcomes!.get(key);
+      node.lookups++;
+      if (remembered) node.hits++;
+      else recording = [];
+    }
+    const rules = node.rules;
+    for (let index = 0; index < rules.length; index++) {
+      const { rule, state } = rules[index]!;
+      let outcome: Outcome;
+      if (remembered) {
+        outcome = remembered[index]!.outcome;
+        objectCost += remembered[index]!.cost;
+      } else {
+        const before = objectCost;
+        outcome = runState(state, rule.rule, site.value, site.schema, isRoot, false);
+        recording?.push({ outcome, cost: objectCost - before });
+      }
+      const error = evaluateRule(rule, outcome, site, isRoot);
       if (error) errors.push(error);
       // Past either limit the API server stops evaluating this object's rules.
       if (error?.code === "CEL_COST_LIMIT") return errors;
@@ -284,12 +333,18 @@ export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldE
         return errors;
       }
     }
+    if (recording && node.outcomes) {
+      // Bounded per node: values that are new every time (a parentRef's name) must not grow the map without end.
+      if (node.outcomes.size >= REMEMBERED_OUTCOMES_PER_RULE) node.outcomes.clear();
+      node.outcomes.set(key!, recording);
+      // A node whose values are nearly all new (names, hosts) pays for keys and a map it does not use: forget it.
+      if (node.lookups >= MEMO_TRIAL && node.hits * 8 < node.lookups) node.outcomes = undefined;
+    }
   }
   return errors;
 }
 
-function evaluateRule(rule: ValidationRule, state: RuleState, site: RuleSite, root: boolean): FieldError | undefined {
-  const outcome = runState(state, rule.rule, site.value, site.schema, root);
+function evaluateRule(rule: ValidationRule, outcome: Outcome, site: RuleSite, root: boolean): FieldError | undefined {
   // Nearly every rule passes: the error's path and shown type are built only for the others.
   if (outcome === PASSED || ("value" in outcome && outcome.value === true)) return undefined;
   const path = rule.fieldPath ? [...site.path, ...parseFieldPath(rule.fieldPath)] : site.path;
