@@ -172,6 +172,10 @@ function checkHttpRoute(route: JsonObject, at: FieldPath, report: Reporter, cont
   });
 }
 
+const requestStringMatches = ["scheme", "method", "authority"] as const;
+const headerMatches = ["headers", "withoutHeaders"] as const;
+const isRecord = (value: unknown): boolean => typeof value === "object" && value !== null;
+
 function checkStringMatch(match: unknown, at: FieldPath, report: Reporter, allowEmptyPrefix: boolean): void {
   if (typeof match !== "object" || match === null) return;
   const value = match as JsonObject;
@@ -184,9 +188,10 @@ function checkStringMatch(match: unknown, at: FieldPath, report: Reporter, allow
 }
 
 function checkHttpMatch(match: JsonObject, at: FieldPath, report: Reporter, context: RouteContext): void {
-  checkStringMatch(match.uri, [...at, "uri"], report, true);
-  for (const field of ["scheme", "method", "authority"]) checkStringMatch(match[field], [...at, field], report, false);
-  for (const field of ["headers", "withoutHeaders"]) {
+  // Paths are built only for the string matches present.
+  if (isRecord(match.uri)) checkStringMatch(match.uri, [...at, "uri"], report, true);
+  for (const field of requestStringMatches) if (isRecord(match[field])) checkStringMatch(match[field], [...at, field], report, false);
+  for (const field of headerMatches) {
     const headers = match[field];
     if (typeof headers !== "object" || headers === null) continue;
     for (const [name, value] of Object.entries(headers as JsonObject)) {
