@@ -25,10 +25,9 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   });
   // Exit once the output is flushed: a command that gave up (--timeout) leaves requests behind that must not keep
   // the process alive.
-  const flushed = (stream) => new Promise((resolve) => stream.write("", resolve));
   bundle.exports.main(args).then(async (code) => {
     bundle.saveCompiledCode();
-    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    await bundle.exports.outputFlushed();
     process.exit(code);
   });
 }

@@ -11,10 +11,16 @@ export interface GlobalOptions {
   verbose: boolean;
 }
 
+/** Where a command's text goes: the process's stdout or stderr (a stream on a terminal), or a test's capture. */
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 /** What a command needs from the process; tests and the CLI pass the real streams. */
 export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: OutputStream;
+  stderr: OutputStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
+import { FdOutput, streamFlushed, writesDirectly } from "./fd-output.js";
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, MeshError } from "../core/errors.js";
 import { closestWord } from "../core/suggest.js";
-import type { CliContext, CliIo, CommandModule, GlobalOptions } from "./context.js";
+import type { CliContext, CliIo, CommandModule, GlobalOptions, OutputStream } from "./context.js";
 import { packagePath } from "../core/package-paths.js";
 import { commandPath, outputFormat, outputFormats } from "./output.js";
 
@@ -263,7 +264,8 @@ function reportError(error: unknown, io: CliIo, verbose: boolean): number {
   if (error instanceof MeshError) {
     io.stderr.write(`Error: ${error.message}\n`);
     if (error.hint) io.stderr.write(`${error.hint}\n`);
-    if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
+    // A user's mistake (a missing file, a bad flag, an unreachable cluster) is the message; a stack trace, even
+    // under --verbose, would only bury it (the flag's help promises traces of internal errors).
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -275,19 +277,39 @@ function reportError(error: unknown, io: CliIo, verbose: boolean): number {
 
 function processIo(): CliIo {
   // `mesh … | head` closes the pipe early; like other Unix tools, stop quietly instead of crashing on EPIPE.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw error;
-    });
-  }
+  const closedPipe = (): never => process.exit(process.exitCode ?? 0);
+  const output = (fd: 1 | 2, stream: () => NodeJS.WriteStream): OutputStream => {
+    const opened = () => {
+      const nodeStream = stream();
+      nodeStream.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EPIPE") closedPipe();
+        throw error;
+      });
+      return nodeStream;
+    };
+    if (!writesDirectly(fd)) {
+      const nodeStream = opened();
+      pendingOutput.push(() => streamFlushed(nodeStream));
+      return nodeStream;
+    }
+    const direct = new FdOutput(fd, opened, closedPipe);
+    pendingOutput.push(() => direct.flushed());
+    return direct;
+  };
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: output(1, () => process.stdout),
+    stderr: output(2, () => process.stderr),
     // Read on first use: process.stdin sets up a stream (a socket for a pipe) that most runs never read.
     get stdin() {
       return process.stdin;
     },
     env: process.env,
   };
+}
+
+const pendingOutput: (() => Promise<void>)[] = [];
+
+/** Resolves once everything the CLI wrote to stdout and stderr has left the process (bin/mesh.js then exits). */
+export async function outputFlushed(): Promise<void> {
+  await Promise.all(pendingOutput.map((flushed) => flushed()));
 }

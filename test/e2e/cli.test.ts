@@ -1,7 +1,9 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import { meshBin, runMesh } from "./run-mesh.js";
+
+const hasPython = spawnSync("python3", ["--version"]).status === 0;
 
 describe("mesh CLI shell", () => {
   it("lists its commands in --help and exits 0", async () => {
@@ -45,6 +47,18 @@ describe("mesh CLI shell", () => {
     const result = await runMesh(["verison"]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('did you mean "version"');
+  });
+
+  it("prints no stack trace for a user's mistake, even under --verbose or MESH_DEBUG=1", async () => {
+    for (const [args, env] of [
+      [["validate", "--verbose", "no-such-file.yaml"], {}],
+      [["validate", "no-such-file.yaml"], { MESH_DEBUG: "1" }],
+    ] as const) {
+      const result = await runMesh([...args], { env });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain("no-such-file.yaml: no such file or directory");
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
   });
 
   it("rejects an unknown flag with exit 2 and one line", async () => {
@@ -95,5 +109,26 @@ describe("mesh CLI shell", () => {
     const [exitCode] = (await once(child, "close")) as [number];
     expect(stderr).not.toContain("EPIPE");
     expect(exitCode).toBe(0);
+  });
+
+  // mesh writes to a pipe or file with write(2) (src/cli/fd-output.ts). A parent may hand over a non-blocking pipe;
+  // while its reader waits, write(2) says EAGAIN and Node's stream must take the rest, in order.
+  it.skipIf(!hasPython)("prints all of a large output to a non-blocking pipe whose reader is slow", async () => {
+    const expected = await runMesh(["manifest", "generate", "--set", "profile=demo"]);
+    expect(expected.exitCode).toBe(0);
+    expect(expected.stdout.length).toBeGreaterThan(256 * 1024);
+    const nonBlocking = "import os, sys; os.set_blocking(1, False); os.execv(sys.argv[1], sys.argv[1:])";
+    const child = spawn("python3", ["-c", nonBlocking, process.execPath, meshBin, "manifest", "generate", "--set", "profile=demo"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    child.stdout.pause(); // the pipe fills up before anything is read
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stdout.resume();
+    const [exitCode] = (await once(child, "close")) as [number];
+    expect(exitCode).toBe(0);
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(expected.stdout + "\n");
   });
 });

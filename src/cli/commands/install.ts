@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { ClusterError, FindingsError } from "../../core/errors.js";
 import type { KubeObject } from "../../core/objects.js";
 import type { Cluster, InstallEvent, InstallPlan, InstallResult } from "../../kube/index.js";
-import type { CliContext } from "../context.js";
+import type { CliContext, OutputStream } from "../context.js";
 import { manifestsOptions, requestTimeoutOption, timeoutOption } from "../options.js";
 import { outputFormat } from "../output.js";
 import { isOlderVersion } from "../../core/versions.js";
@@ -222,12 +222,14 @@ async function createProgress(context: CliContext, command: Command, silent: boo
     return permanent === undefined ? undefined : check(permanent);
   };
   if (silent) return { onEvent: () => {}, stop: () => {} };
-  const columns = (context.io.stderr as { columns?: number }).columns ?? 0;
+  const stderr = context.io.stderr as OutputStream & Partial<NodeJS.WriteStream>;
+  const columns = stderr.columns ?? 0;
   // A pseudo-terminal without a size (columns 0) makes a spinner redraw loop forever: plain lines then.
-  if (context.io.stderr.isTTY && columns > 0) {
+  // On a terminal, stderr is Node's own stream (processIo), which the spinner needs.
+  if (stderr.isTTY && columns > 0 && typeof stderr.on === "function") {
     const { default: ora } = await import("ora");
     const fit = (text: string) => (text.length >= columns ? `${text.slice(0, Math.max(columns - 4, 10))}…` : text);
-    const spinner = ora({ stream: context.io.stderr, isEnabled: true, color: color ? "cyan" : false });
+    const spinner = ora({ stream: stderr as NodeJS.WriteStream, isEnabled: true, color: color ? "cyan" : false });
     return {
       onEvent(event) {
         const permanent = follow(event);

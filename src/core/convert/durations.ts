@@ -1,23 +1,14 @@
+import { parseGoDuration } from "../durations.js";
+
 /**
  * Istio durations (protobuf `1.5s`, Go `1m30s`, `100ms`) to Gateway API durations (`1s500ms`):
  * whole h/m/s/ms parts, zero parts left out, at most 4 parts of at most 5 digits.
  */
-const unitMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
-const goDuration = /^(\d+(?:\.\d+)?)(h|ms|m|s|us|\u00b5s|ns)/;
 
-/** Milliseconds (possibly fractional), or undefined when the text is not a duration. */
+/** Milliseconds (possibly fractional) of a Go duration, or undefined when the text is not one or is negative. */
 export function parseIstioDuration(text: string): number | undefined {
-  let rest = text.trim();
-  if (rest === "") return undefined;
-  if (rest === "0") return 0;
-  let total = 0;
-  while (rest.length > 0) {
-    const match = goDuration.exec(rest);
-    if (!match) return undefined;
-    total += Number(match[1]) * unitMs[match[2]!]!;
-    rest = rest.slice(match[0].length);
-  }
-  return total;
+  const nanos = parseGoDuration(text.trim());
+  return nanos === undefined || nanos < 0 ? undefined : nanos / 1e6;
 }
 
 export interface GatewayDuration {

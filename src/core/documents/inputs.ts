@@ -1,5 +1,4 @@
-import type { Dirent } from "node:fs";
-import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
+import { closeSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
 import { InputError, UsageError } from "../errors.js";
 import type { Finding } from "../findings.js";
@@ -70,9 +69,9 @@ export async function expandInputArguments(args: readonly string[], filters: Inp
       add("-");
       continue;
     }
-    const info = await stat(arg).catch(() => undefined);
+    const info = statOrUndefined(arg);
     if (info?.isDirectory()) {
-      for (const file of await walkManifestFiles(arg, excluded, entry.findings)) add(file);
+      for (const file of walkManifestFiles(arg, excluded, entry.findings)) add(file);
     } else if (info) {
       if (!excluded(arg)) add(arg);
     } else if (globCharacters.test(arg)) {
@@ -81,7 +80,7 @@ export async function expandInputArguments(args: readonly string[], filters: Inp
       if (matches.length === 0) throw new InputError(`no files match "${arg}"`);
       for (const file of matches) if (!excluded(file)) add(file);
     } else {
-      const link = await lstat(arg).catch(() => undefined);
+      const link = statOrUndefined(arg, lstatSync);
       throw new InputError(link?.isSymbolicLink() ? `${arg}: broken symbolic link` : `${arg}: no such file or directory`);
     }
   }
@@ -124,17 +123,29 @@ interface WalkFrame {
   next: number;
 }
 
+/**
+ * Whether a path exists and what it is; undefined when it cannot be looked at. Looking never blocks on what is
+ * there (unlike opening a FIFO), so the synchronous calls are safe and save loading `fs/promises` on a short run.
+ */
+function statOrUndefined(file: string, look: (file: string) => Stats = statSync): Stats | undefined {
+  try {
+    return look(file);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A depth-first walk in name order (as kubectl's), on an explicit stack, entering each real directory once. */
-async function walkManifestFiles(root: string, excluded: (file: string) => boolean, findings: Finding[]): Promise<string[]> {
+function walkManifestFiles(root: string, excluded: (file: string) => boolean, findings: Finding[]): string[] {
   const files: string[] = [];
-  const rootReal = await realpath(root);
+  const rootReal = realpathSync(root);
   const entered = new Set<string>([rootReal]);
-  const frame = async (directory: string, ancestors: readonly string[]): Promise<WalkFrame> => {
-    const entries = await readdir(directory, { withFileTypes: true });
+  const frame = (directory: string, ancestors: readonly string[]): WalkFrame => {
+    const entries = readdirSync(directory, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { directory, ancestors, entries, next: 0 };
   };
-  const stack: WalkFrame[] = [await frame(root, [rootReal])];
+  const stack: WalkFrame[] = [frame(root, [rootReal])];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     const entry = top.entries[top.next++];
@@ -146,7 +157,7 @@ async function walkManifestFiles(root: string, excluded: (file: string) => boole
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      const target = await stat(full).catch(() => undefined);
+      const target = statOrUndefined(full);
       if (!target) {
         if (manifestExtensions.has(path.extname(entry.name).toLowerCase()) && !excluded(full))
           throw new InputError(`${full}: broken symbolic link`);
@@ -157,7 +168,7 @@ async function walkManifestFiles(root: string, excluded: (file: string) => boole
     }
     if (isDirectory) {
       if (skippedDirectory(entry.name) || excluded(full)) continue;
-      const real = await realpath(full);
+      const real = realpathSync(full);
       if (top.ancestors.includes(real)) {
         findings.push({
           severity: "warning",
@@ -170,7 +181,7 @@ async function walkManifestFiles(root: string, excluded: (file: string) => boole
       }
       if (entered.has(real)) continue;
       entered.add(real);
-      stack.push(await frame(full, [...top.ancestors, real]));
+      stack.push(frame(full, [...top.ancestors, real]));
     } else if (isFile && manifestExtensions.has(path.extname(entry.name).toLowerCase()) && !excluded(full)) {
       files.push(full);
     }
@@ -197,14 +208,23 @@ export async function readInputText(
   if (file === "-") {
     bytes = await readStdin();
   } else {
-    const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
-      throw new InputError(`${file}: ${error.code === "ENOENT" ? "no such file or directory" : error.message}`);
-    });
+    let info: Stats;
+    try {
+      info = statSync(file);
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw new InputError(`${file}: ${code === "ENOENT" ? "no such file or directory" : message}`);
+    }
     if (info.size > limits.maxFileBytes) return tooLarge(name, info.size, limits);
-    // stat says 0 bytes for pipes, FIFOs, devices and /proc files: the limit holds while reading.
-    bytes = await readAtMost(file, limits.maxFileBytes + 1).catch((error: NodeJS.ErrnoException) => {
-      throw new InputError(`${file}: cannot read: ${error.code ?? error.message}`);
-    });
+    // stat says 0 bytes for pipes, FIFOs, devices and /proc files: the limit holds while reading. Those can block
+    // (a FIFO without a writer), so they are read off this thread; a regular file is read here.
+    const reading = info.isFile() ? readFileAtMost : readAtMost;
+    try {
+      bytes = await reading(file, limits.maxFileBytes + 1);
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw new InputError(`${file}: cannot read: ${code ?? message}`);
+    }
     if (bytes.length > limits.maxFileBytes) return tooLarge(name, bytes.length, limits, true);
   }
   if (bytes.length > limits.maxFileBytes) return tooLarge(name, bytes.length, limits, true);
@@ -225,23 +245,39 @@ export async function readInputText(
   return { file: name, text };
 }
 
+/** Reads up to `max` bytes of a regular file, and stops there (it may have grown since stat). */
+async function readFileAtMost(file: string, max: number): Promise<Buffer> {
+  const fd = openSync(file, "r");
+  try {
+    return await readAtMostWith((chunk) => readSync(fd, chunk, 0, chunk.length, null), max);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads up to `max` bytes of a file, whatever kind of file it is, and stops there. */
 async function readAtMost(file: string, max: number): Promise<Buffer> {
+  const { open } = await import("node:fs/promises");
   const handle = await open(file, "r");
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total < max) {
-      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, max - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
-      total += bytesRead;
-    }
-    return Buffer.concat(chunks, total);
+    return await readAtMostWith(async (chunk) => (await handle.read(chunk, 0, chunk.length, null)).bytesRead, max);
   } finally {
     await handle.close();
   }
+}
+
+/** Calls `read` to fill chunks until it returns 0 or `max` bytes have come. */
+async function readAtMostWith(read: (chunk: Buffer) => number | Promise<number>, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < max) {
+    const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, max - total));
+    const bytesRead = await read(chunk);
+    if (bytesRead === 0) break;
+    chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /** `unbounded`: only the first bytes were read (a stream, device or FIFO), so the size is a lower bound. */

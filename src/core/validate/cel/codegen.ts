@@ -56,13 +56,6 @@ export function compileCelToFunctionBody(expression: CelNode): string | undefine
   }
 }
 
-/** A body from compileCelToFunctionBody that stores its value in `target` (an assignable expression) instead of returning it. */
-export function assigningBody(body: string, target: string): string {
-  const at = body.lastIndexOf("\nreturn ");
-  if (at < 0 || !body.endsWith(";")) throw new Error("not a compiled CEL function body");
-  return `${body.slice(0, at)} ${target} = ${body.slice(at + "\nreturn ".length, -1)};`;
-}
-
 /** The same code as one JavaScript expression over `rt` and `self`. */
 export function compileCelToJs(expression: CelNode): string | undefined {
   const body = compileCelToFunctionBody(expression);
@@ -85,7 +78,6 @@ class Generator {
   functionBody(node: CelNode): string {
     const value = this.expression(node, new Set(), false);
     const names = Array.from({ length: this.temporaries }, (_, index) => `t${index}`);
-    // The final return is the only line break (literals are JSON-escaped): assigningBody relies on it.
     return `${names.length ? `let ${names.join(", ")}; ` : ""}${this.statements.join(" ")}\nreturn ${value};`;
   }
 

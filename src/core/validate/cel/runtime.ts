@@ -153,13 +153,6 @@ export const celRuntime = {
     if (error instanceof Error) return new CelFailure(error.message);
     throw error;
   },
-  /** Starts a rule's per-call budget (rules fused into one function per schema node, cel/rules.ts). */
-  reset: resetCallBudget,
-  /** The cost spent since the last reset. */
-  spent: spentCost,
-  /** The object's runtime cost budget. */
-  budget: runtimeCostBudget,
-  overCallLimit: (error: unknown) => error instanceof CelFailure && error.message === callLimitMessage,
   /** One operation's cost (the `!= false` test that macro loop conditions perform). */
   step(): void {
     spend(1);
