@@ -7,8 +7,9 @@ import { seededChoices } from "../../../support/seeded-random.js";
 import { widget, widgetCrd } from "../../../support/widget-crd.js";
 
 /**
- * A node with several rules, run as one generated function per node: errors absorbed or raised, a rule with a
- * messageExpression, a rule near the per-call limit and rules whose costs together pass the object's budget.
+ * A node with several rules, evaluated from one list per node and remembered per node and value: errors absorbed or
+ * raised, a rule with a messageExpression, a rule near the per-call limit and rules whose costs together pass the
+ * object's budget.
  */
 const item: StructuralSchema = {
   type: "object",
