@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { ALL_VARIANTS, schemaCatalog } from "../../core/schemas/index.js";
-import { compileCelToJs } from "../../core/validate/cel/codegen.js";
+import { compileCelToFunctionBody } from "../../core/validate/cel/codegen.js";
 import { parseExpression } from "../../core/validate/cel/interpreter.js";
 
 const outputDirectory = fileURLToPath(new URL("../../validators/", import.meta.url));
@@ -20,7 +20,7 @@ export async function run(): Promise<void> {
   const table: Record<string, string | null> = {};
   const uncompiled: string[] = [];
   for (const expression of [...expressions].sort()) {
-    const body = compileCelToJs(parseExpression(expression) as never) ?? null;
+    const body = compileCelToFunctionBody(parseExpression(expression) as never) ?? null;
     if (body === null) uncompiled.push(expression);
     table[expression] = body;
   }

@@ -3,6 +3,10 @@
  * into the body of a JavaScript function `(rt, self) => value` over plain JSON data, with CEL's error
  * semantics provided by cel/runtime.ts. Returns undefined for any construct it does not cover; such
  * rules run on the interpreter. The build step compiles every built-in rule ahead of time.
+ *
+ * The body is straight-line statements: `&&`, `||`, `?:` and macros become blocks with try/catch where CEL
+ * absorbs errors, so an evaluation allocates no closures. Operands run strictly left to right, as the
+ * runtime's calls did when the code was one nested expression: the cost spent and the first error are the same.
  */
 import type { CelCall, CelComprehension, CelConstant, CelNode } from "./ast.js";
 import { unescapeFieldName } from "./property-names.js";
@@ -42,20 +46,91 @@ const urlMethods: Record<string, string> = {
   getEscapedPath: "path",
 };
 const functions: Record<string, number> = { duration: 1, int: 1, string: 1, isIP: 1, isCIDR: 1, isURL: 1, url: 1 };
-export function compileCelToJs(expression: CelNode): string | undefined {
+/** The body of a function `(rt, self)` (statements ending in a return) evaluating the expression. */
+export function compileCelToFunctionBody(expression: CelNode): string | undefined {
   try {
-    return new Generator().expression(expression, new Set(), false);
+    return new Generator().functionBody(expression);
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
 }
 
+/** The same code as one JavaScript expression over `rt` and `self`. */
+export function compileCelToJs(expression: CelNode): string | undefined {
+  const body = compileCelToFunctionBody(expression);
+  return body === undefined ? undefined : `(() => { ${body} })()`;
+}
+
+/** Code that yields a value: statements that must run first, then an expression read after them. */
+interface Piece {
+  statements: string;
+  value: string;
+}
+
+const LITERAL = /^(?:"(?:[^"\\]|\\.)*"|-?[0-9.e+]+|true|false|null)$/;
+
 class Generator {
   private counter = 0;
+  private temporaries = 0;
+  private statements: string[] = [];
+
+  functionBody(node: CelNode): string {
+    const value = this.expression(node, new Set(), false);
+    const names = Array.from({ length: this.temporaries }, (_, index) => `t${index}`);
+    return `${names.length ? `let ${names.join(", ")}; ` : ""}${this.statements.join(" ")}\nreturn ${value};`;
+  }
+
+  private temporary(): string {
+    return `t${this.temporaries++}`;
+  }
+
+  private emit(statement: string): void {
+    this.statements.push(statement);
+  }
+
+  /** Generates into a fresh statement list, for code that runs only on some paths (a branch, a loop, a try). */
+  private capture(generate: () => string): Piece {
+    const outer = this.statements;
+    this.statements = [];
+    try {
+      const value = generate();
+      return { statements: this.statements.join(" "), value };
+    } finally {
+      this.statements = outer;
+    }
+  }
+
+  /**
+   * Operands evaluated in order: when a later operand needs statements, the earlier ones are read into
+   * temporaries first, so nothing runs out of order.
+   */
+  private operands(generators: (() => string)[]): string[] {
+    const values: string[] = [];
+    for (const generate of generators) {
+      const piece = this.capture(generate);
+      if (piece.statements) {
+        for (let index = 0; index < values.length; index++) {
+          if (LITERAL.test(values[index]!)) continue;
+          const temporary = this.temporary();
+          this.emit(`${temporary} = ${values[index]};`);
+          values[index] = temporary;
+        }
+        this.emit(piece.statements);
+      }
+      values.push(piece.value);
+    }
+    return values;
+  }
+
+  /** `target = value`, with CEL errors raised inside held as values (what `&&`, `||` and macros absorb). */
+  private attempt(target: string, piece: Piece): string {
+    return `try { ${piece.statements} ${target} = ${piece.value}; } catch (e) { ${target} = rt.caught(e); }`;
+  }
 
   expression(node: CelNode, accumulators: Set<string>, raw: boolean): string {
     const { case: kind, value } = node.exprKind;
+    const plain = (child: CelNode) => () => this.expression(child, accumulators, false);
     switch (kind) {
       case "constExpr":
         return this.constant(value);
@@ -68,16 +143,18 @@ class Generator {
       }
       case "listExpr":
         if ((value.optionalIndices as number[] | undefined)?.length) throw new Unsupported();
-        return `rt.list([${(value.elements as CelNode[]).map((element) => this.expression(element, accumulators, false)).join(", ")}])`;
+        return `rt.list([${this.operands((value.elements as CelNode[]).map(plain)).join(", ")}])`;
       case "structExpr": {
         if (value.messageName) throw new Unsupported();
-        const entries = (value.entries as { keyKind: { case: string; value: CelNode }; value: CelNode; optionalEntry?: boolean }[]).map(
-          (entry) => {
+        const entries = value.entries as { keyKind: { case: string; value: CelNode }; value: CelNode; optionalEntry?: boolean }[];
+        const parts = this.operands(
+          entries.flatMap((entry) => {
             if (entry.keyKind.case !== "mapKey" || entry.optionalEntry) throw new Unsupported();
-            return `[${this.expression(entry.keyKind.value, accumulators, false)}, ${this.expression(entry.value, accumulators, false)}]`;
-          },
+            return [plain(entry.keyKind.value), plain(entry.value)];
+          }),
         );
-        return `rt.map([${entries.join(", ")}])`;
+        const pairs = entries.map((_, index) => `[${parts[2 * index]}, ${parts[2 * index + 1]}]`);
+        return `rt.map([${pairs.join(", ")}])`;
       }
       case "callExpr":
         return this.call(value, accumulators, raw);
@@ -87,7 +164,6 @@ class Generator {
         throw new Unsupported();
     }
   }
-
   private constant(value: CelConstant): string {
     const { case: kind, value: constant } = value.constantKind;
     switch (kind) {
@@ -126,29 +202,49 @@ class Generator {
   private call(call: CelCall, accumulators: Set<string>, raw: boolean): string {
     const name = call.function;
     const args = call.args;
-    const plain = (node: CelNode) => this.expression(node, accumulators, false);
-    const thunk = (node: CelNode) => `() => ${this.expression(node, accumulators, true)}`;
+    const plain = (node: CelNode) => () => this.expression(node, accumulators, false);
+    const rawPiece = (node: CelNode) => this.capture(() => this.expression(node, accumulators, true));
     if (name === "_&&_" || name === "_||_") {
-      const joined = `rt.${name === "_&&_" ? "and" : "or"}(${thunk(args[0]!)}, ${thunk(args[1]!)})`;
-      return raw ? joined : `rt.ck(${joined})`;
+      const and = name === "_&&_";
+      const left = this.temporary();
+      const right = this.temporary();
+      this.emit(this.attempt(left, rawPiece(args[0]!)));
+      const second = this.attempt(right, rawPiece(args[1]!));
+      this.emit(`if (${left} !== ${and ? "false" : "true"}) { ${second} ${left} = rt.${and ? "andEnd" : "orEnd"}(${left}, ${right}); }`);
+      return raw ? left : `rt.ck(${left})`;
     }
-    if (name === "@not_strictly_false") return `rt.notStrictlyFalse(${thunk(args[0]!)})`;
-    if (name === "_?_:_") return `(rt.bool(${plain(args[0]!)}) ? ${plain(args[1]!)} : ${plain(args[2]!)})`;
-    if (name === "!_") return `rt.not(${plain(args[0]!)})`;
-    if (name === "-_") return `rt.neg(${plain(args[0]!)})`;
-    if (binary[name] && args.length === 2 && !call.target) return `rt.${binary[name]}(${plain(args[0]!)}, ${plain(args[1]!)})`;
+    if (name === "@not_strictly_false") {
+      const result = this.temporary();
+      this.emit("rt.step();");
+      this.emit(this.attempt(result, rawPiece(args[0]!)));
+      return `(${result} !== false)`;
+    }
+    if (name === "_?_:_") {
+      const condition = this.expression(args[0]!, accumulators, false);
+      const whenTrue = this.capture(plain(args[1]!));
+      const whenFalse = this.capture(plain(args[2]!));
+      if (!whenTrue.statements && !whenFalse.statements) return `(rt.bool(${condition}) ? ${whenTrue.value} : ${whenFalse.value})`;
+      const result = this.temporary();
+      this.emit(
+        `if (rt.bool(${condition})) { ${whenTrue.statements} ${result} = ${whenTrue.value}; } else { ${whenFalse.statements} ${result} = ${whenFalse.value}; }`,
+      );
+      return result;
+    }
+    if (name === "!_") return `rt.not(${this.expression(args[0]!, accumulators, false)})`;
+    if (name === "-_") return `rt.neg(${this.expression(args[0]!, accumulators, false)})`;
+    if (binary[name] && args.length === 2 && !call.target) return `rt.${binary[name]}(${this.operands(args.map(plain)).join(", ")})`;
     if (name === "size") {
       const operand = call.target ?? args[0];
       if (!operand || args.length !== (call.target ? 0 : 1)) throw new Unsupported();
-      return `rt.size(${plain(operand)})`;
+      return `rt.size(${this.expression(operand, accumulators, false)})`;
     }
     if (call.target) {
-      const target = plain(call.target);
-      if (stringMethods[name]?.includes(args.length)) return `rt.${name}(${[target, ...args.map(plain)].join(", ")})`;
-      if (urlMethods[name] && args.length === 0) return `rt.urlPart(${target}, ${JSON.stringify(urlMethods[name])})`;
+      if (stringMethods[name]?.includes(args.length)) return `rt.${name}(${this.operands([call.target, ...args].map(plain)).join(", ")})`;
+      if (urlMethods[name] && args.length === 0)
+        return `rt.urlPart(${this.expression(call.target, accumulators, false)}, ${JSON.stringify(urlMethods[name])})`;
       throw new Unsupported();
     }
-    if (functions[name] === args.length) return `rt.${name}(${args.map(plain).join(", ")})`;
+    if (functions[name] === args.length) return `rt.${name}(${this.operands(args.map(plain)).join(", ")})`;
     throw new Unsupported();
   }
 
@@ -159,11 +255,21 @@ class Generator {
     inner.add(value.accuVar);
     const accumulator = this.variableName(value.accuVar);
     const iterator = this.variableName(value.iterVar);
-    const range = `r${this.counter++}`;
-    const init = this.expression(value.accuInit, accumulators, true);
-    const condition = this.expression(value.loopCondition, inner, false);
-    const step = this.expression(value.loopStep, inner, true);
-    const result = this.expression(value.result, inner, false);
-    return `((${range}) => { let ${accumulator} = ${init}; for (const ${iterator} of rt.iter(${range})) { if (!rt.bool(${condition})) break; ${accumulator} = ${step}; } return ${result}; })(${this.expression(value.iterRange, accumulators, false)})`;
+    const id = this.counter++;
+    const range = this.temporary();
+    const result = this.temporary();
+    this.emit(`${range} = ${this.expression(value.iterRange, accumulators, false)};`);
+    const init = this.capture(() => this.expression(value.accuInit, accumulators, true));
+    const condition = this.capture(() => this.expression(value.loopCondition, inner, false));
+    const step = this.capture(() => this.expression(value.loopStep, inner, true));
+    const outcome = this.capture(() => this.expression(value.result, inner, false));
+    // Arrays are walked by index (JSON arrays have no holes); a map's keys are a fresh array from rt.iter.
+    this.emit(
+      `{ ${init.statements} let ${accumulator} = ${init.value}; const l${id} = rt.iter(${range}); ` +
+        `for (let i${id} = 0; i${id} < l${id}.length; i${id}++) { const ${iterator} = l${id}[i${id}]; ` +
+        `${condition.statements} if (!rt.bool(${condition.value})) break; ${step.statements} ${accumulator} = ${step.value}; } ` +
+        `${outcome.statements} ${result} = ${outcome.value}; }`,
+    );
+    return result;
   }
 }

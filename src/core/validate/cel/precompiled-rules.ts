@@ -26,7 +26,7 @@ export function precompiledRule(expression: string): CompiledRule | null | undef
 /** The source of the module that replaces this one in the bundle, for the table `bodies`. */
 export function precompiledRulesModule(table: Record<string, string | null>): string {
   const entries = Object.entries(table).map(
-    ([expression, body]) => `[${JSON.stringify(expression)}, ${body === null ? "null" : `(rt, self) => (${body})`}]`,
+    ([expression, body]) => `[${JSON.stringify(expression)}, ${body === null ? "null" : `(rt, self) => {\n${body}\n}`}]`,
   );
   return `const rules = new Map([\n${entries.join(",\n")}\n]);\nexport function precompiledRule(expression) {\n  return rules.get(expression);\n}\n`;
 }

@@ -17,8 +17,6 @@ export class Duration {
   constructor(readonly nanos: number) {}
 }
 
-type Thunk = () => unknown;
-
 /**
  * The API server charges every operation of a rule against a per-call limit (celconfig.PerCallLimit) and all
  * rules of one object against a total (RuntimeCELCostBudget), with cel-go's runtime costs: 1 per variable and
@@ -61,16 +59,6 @@ function spendComparison(a: unknown, b: unknown): void {
 
 function fail(message: string): never {
   throw new CelFailure(message);
-}
-
-function attempt(thunk: Thunk): unknown {
-  try {
-    return thunk();
-  } catch (error) {
-    if (error instanceof CelFailure) return error;
-    if (error instanceof Error) return new CelFailure(error.message);
-    throw error;
-  }
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -142,10 +130,8 @@ export const celRuntime = {
     if (typeof value !== "boolean") fail(`no such overload: expected bool, got ${typeName(value)}`);
     return value;
   },
-  and(left: Thunk, right: Thunk): unknown {
-    const a = attempt(left);
-    if (a === false) return false;
-    const b = attempt(right);
+  /** The rest of `a && b` once `a` (an evaluated operand, possibly a held error) is not false. */
+  andEnd(a: unknown, b: unknown): unknown {
     if (b === false) return false;
     if (a instanceof CelFailure) return a;
     if (b instanceof CelFailure) return b;
@@ -153,19 +139,23 @@ export const celRuntime = {
     if (b !== true) return noOverload("_&&_", a, b);
     return true;
   },
-  or(left: Thunk, right: Thunk): unknown {
-    const a = attempt(left);
-    if (a === true) return true;
-    const b = attempt(right);
+  /** The rest of `a || b` once `a` is not true. */
+  orEnd(a: unknown, b: unknown): unknown {
     if (b === true) return true;
     if (a instanceof CelFailure) return a;
     if (b instanceof CelFailure) return b;
     if (a !== false || b !== false) return noOverload("_||_", a, b);
     return false;
   },
-  notStrictlyFalse(value: Thunk): boolean {
+  /** What a try/catch in compiled code holds for an error raised inside `&&`, `||` or a macro. */
+  caught(error: unknown): CelFailure {
+    if (error instanceof CelFailure) return error;
+    if (error instanceof Error) return new CelFailure(error.message);
+    throw error;
+  },
+  /** One operation's cost (the `!= false` test that macro loop conditions perform). */
+  step(): void {
     spend(1);
-    return attempt(value) !== false;
   },
   /** A variable read: cost 1. */
   id<T>(value: T): T {

@@ -141,16 +141,17 @@ function checkHttpRoute(route: JsonObject, at: FieldPath, report: Reporter, cont
   }
   if (has("mirror") && has("mirrors")) report(at, "HTTP route cannot contain both mirror and mirrors");
   recordsOf(route.match).forEach((match, index) => checkHttpMatch(match, [...at, "match", index], report, context));
-  checkHeaderOperations(route.headers, [...at, "headers"], report);
+  // Paths are built only for parts that are present (most routes have none of these).
+  if (typeof route.headers === "object" && route.headers !== null) checkHeaderOperations(route.headers, [...at, "headers"], report);
   if (has("timeout")) {
     const problem = durationProblem(route.timeout);
     if (problem) report([...at, "timeout"], problem, { value: route.timeout });
   }
-  checkRetries(route.retries as JsonObject | undefined, [...at, "retries"], report);
-  checkFault(route.fault as JsonObject | undefined, [...at, "fault"], report);
-  checkRedirect(route.redirect as JsonObject | undefined, [...at, "redirect"], report);
-  checkRewrite(route.rewrite as JsonObject | undefined, [...at, "rewrite"], report);
-  checkCors(route.corsPolicy as JsonObject | undefined, [...at, "corsPolicy"], report);
+  if (route.retries) checkRetries(route.retries as JsonObject, [...at, "retries"], report);
+  if (route.fault) checkFault(route.fault as JsonObject, [...at, "fault"], report);
+  if (route.redirect) checkRedirect(route.redirect as JsonObject, [...at, "redirect"], report);
+  if (route.rewrite) checkRewrite(route.rewrite as JsonObject, [...at, "rewrite"], report);
+  if (route.corsPolicy) checkCors(route.corsPolicy as JsonObject, [...at, "corsPolicy"], report);
   const direct = route.directResponse as JsonObject | undefined;
   if (direct) {
     const status = direct.status;
@@ -171,6 +172,10 @@ function checkHttpRoute(route: JsonObject, at: FieldPath, report: Reporter, cont
   });
 }
 
+const requestStringMatches = ["scheme", "method", "authority"] as const;
+const headerMatches = ["headers", "withoutHeaders"] as const;
+const isRecord = (value: unknown): boolean => typeof value === "object" && value !== null;
+
 function checkStringMatch(match: unknown, at: FieldPath, report: Reporter, allowEmptyPrefix: boolean): void {
   if (typeof match !== "object" || match === null) return;
   const value = match as JsonObject;
@@ -183,9 +188,10 @@ function checkStringMatch(match: unknown, at: FieldPath, report: Reporter, allow
 }
 
 function checkHttpMatch(match: JsonObject, at: FieldPath, report: Reporter, context: RouteContext): void {
-  checkStringMatch(match.uri, [...at, "uri"], report, true);
-  for (const field of ["scheme", "method", "authority"]) checkStringMatch(match[field], [...at, field], report, false);
-  for (const field of ["headers", "withoutHeaders"]) {
+  // Paths are built only for the string matches present.
+  if (isRecord(match.uri)) checkStringMatch(match.uri, [...at, "uri"], report, true);
+  for (const field of requestStringMatches) if (isRecord(match[field])) checkStringMatch(match[field], [...at, field], report, false);
+  for (const field of headerMatches) {
     const headers = match[field];
     if (typeof headers !== "object" || headers === null) continue;
     for (const [name, value] of Object.entries(headers as JsonObject)) {
@@ -264,7 +270,8 @@ function checkDestinations(routes: unknown, at: FieldPath, report: Reporter, req
     else checkDestination(destination, [...at, index, "destination"], report);
     if (typeof weighted.weight === "number" && weighted.weight < 0)
       report([...at, index, "weight"], "weight must be non-negative", { value: weighted.weight });
-    checkHeaderOperations(weighted.headers, [...at, index, "headers"], report);
+    if (typeof weighted.headers === "object" && weighted.headers !== null)
+      checkHeaderOperations(weighted.headers, [...at, index, "headers"], report);
   });
   if (destinations.length > 1 && destinations.every((weighted) => !weighted.weight)) {
     report(at, "total destination weight is 0; give at least one destination a weight", {
@@ -335,15 +342,30 @@ function checkRetries(retries: JsonObject | undefined, at: FieldPath, report: Re
     }
   }
   if (typeof retries.retryOn === "string") {
-    for (const policy of retries.retryOn.split(",").map((part) => part.trim())) {
-      if (policy !== "" && !retryPolicies.has(policy) && !/^[1-5][0-9]{2}$/.test(policy)) {
-        report([...at, "retryOn"], `${JSON.stringify(policy)} is not a valid retryOn policy`, {
-          hint: `use HTTP status codes or ${[...retryPolicies].slice(0, 6).join(", ")}, …`,
-        });
-      }
+    for (const policy of invalidRetryPolicies(retries.retryOn)) {
+      report([...at, "retryOn"], `${JSON.stringify(policy)} is not a valid retryOn policy`, {
+        hint: `use HTTP status codes or ${[...retryPolicies].slice(0, 6).join(", ")}, …`,
+      });
     }
   }
 }
+
+/** The entries of a retryOn list that are neither a policy nor a status code; routes repeat a few lists, so each is split once. */
+function invalidRetryPolicies(retryOn: string): readonly string[] {
+  let invalid = invalidRetryOn.get(retryOn);
+  if (invalid === undefined) {
+    invalid = retryOn
+      .split(",")
+      .map((part) => part.trim())
+      .filter((policy) => policy !== "" && !retryPolicies.has(policy) && !/^[1-5][0-9]{2}$/.test(policy));
+    if (invalidRetryOn.size >= REMEMBERED_TEXTS) invalidRetryOn.clear();
+    invalidRetryOn.set(retryOn, invalid);
+  }
+  return invalid;
+}
+
+const REMEMBERED_TEXTS = 4096;
+const invalidRetryOn = new Map<string, readonly string[]>();
 
 function checkFault(fault: JsonObject | undefined, at: FieldPath, report: Reporter): void {
   if (!fault) return;

@@ -27,8 +27,30 @@ export function collector(code: string): { errors: FieldError[]; report: Reporte
   return { errors, report };
 }
 
+/**
+ * Hosts repeat across objects (every route to the same service): the verdicts of the pure host checks are kept,
+ * bounded, by host ("" for no problem).
+ */
+const REMEMBERED_HOSTS = 4096;
+const fqdnVerdicts = new Map<string, string>();
+const wildcardVerdicts = new Map<string, string>();
+
+function remembered(verdicts: Map<string, string>, host: string, check: (host: string) => string | undefined): string | undefined {
+  let verdict = verdicts.get(host);
+  if (verdict === undefined) {
+    verdict = check(host) ?? "";
+    if (verdicts.size >= REMEMBERED_HOSTS) verdicts.clear();
+    verdicts.set(host, verdict);
+  }
+  return verdict === "" ? undefined : verdict;
+}
+
 /** Istio's FQDN check: ≤255, labels are DNS labels, the last is not all digits, a trailing dot allowed. */
 export function fqdnProblem(host: string): string | undefined {
+  return remembered(fqdnVerdicts, host, checkFqdn);
+}
+
+function checkFqdn(host: string): string | undefined {
   if (host.length === 0) return "domain name cannot be empty";
   if (host.length > 255) return `domain name ${JSON.stringify(host)} too long (max 255)`;
   const labels = (host.endsWith(".") ? host.slice(0, -1) : host).split(".");
@@ -42,6 +64,10 @@ export function fqdnProblem(host: string): string | undefined {
 
 /** A wildcard domain: FQDN check where the first label may be `*`, `*label` or `*-label`. */
 export function wildcardDomainProblem(host: string): string | undefined {
+  return remembered(wildcardVerdicts, host, checkWildcardDomain);
+}
+
+function checkWildcardDomain(host: string): string | undefined {
   if (host.length === 0) return "domain name cannot be empty";
   if (host.length > 255) return `domain name ${JSON.stringify(host)} too long (max 255)`;
   if (host === "*") return undefined;
