@@ -65,7 +65,7 @@ export function toCel(value: unknown, schema: StructuralSchema | undefined): unk
   const properties = schema?.properties;
   const additional = typeof schema?.additionalProperties === "object" ? schema.additionalProperties : undefined;
   for (const key of Object.keys(object)) {
-    const propertySchema = properties?.[key];
+    const propertySchema = properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
     if (propertySchema) {
       const name = escapePropertyName(key);
       if (name !== undefined) out.set(name, toCel(object[key], propertySchema));
