@@ -1,9 +1,11 @@
 import type { Analyzer } from "../analyzer.js";
-import { groupOf, warning, type AnalyzedResource } from "../resource.js";
+import { warning, type AnalyzedResource } from "../resource.js";
 import { hostsMatch } from "../../../hosts.js";
 import { recordsOf, type JsonObject } from "../../../json.js";
 
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
+/** How the apiVersion of every object in GATEWAY_GROUP starts. */
+const GATEWAY_PREFIX = `${GATEWAY_GROUP}/`;
 const routeKinds = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
 
 /** Kinds a listener protocol admits when `allowedRoutes.kinds` is not given. */
@@ -70,7 +72,7 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
   const services = new Set<string>();
   for (const resource of resources) {
     const kind = resource.identity.kind ?? "";
-    if (groupOf(resource) === GATEWAY_GROUP) {
+    if (resource.identity.apiVersion?.startsWith(GATEWAY_PREFIX)) {
       const list = byKind.get(kind);
       if (list) list.push(resource);
       else byKind.set(kind, [resource]);
