@@ -222,7 +222,7 @@ function located(finding: Finding, path: FieldPath, document: Pick<SourceDocumen
 
 /** True when a report's findings (of the run and of every resource) fail the run under `--fail-on`. */
 export function reportFails(report: FindingsReport, failOn: ValidateOptions["failOn"]): boolean {
-  return failsRun([...report.findings, ...report.resources.flatMap((resource) => resource.findings)], failOn);
+  return failsRun(report.findings, failOn) || report.resources.some((resource) => failsRun(resource.findings, failOn));
 }
 
 /** True when the findings fail the run under `--fail-on`. */

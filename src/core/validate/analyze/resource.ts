@@ -31,16 +31,13 @@ export function warning(code: string, path: (string | number)[], detail: string,
   };
 }
 
-export function groupOf(resource: AnalyzedResource): string {
-  const apiVersion = resource.identity.apiVersion ?? "";
-  return apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
-}
-
 /** `group/Kind`, or just `Kind` for the core group: the key analysers ask for objects by. */
 export function kindKey(resource: AnalyzedResource): string {
-  const group = groupOf(resource);
+  const apiVersion = resource.identity.apiVersion ?? "";
   const kind = resource.identity.kind ?? "";
-  return group === "" ? kind : `${group}/${kind}`;
+  const slash = apiVersion.indexOf("/");
+  // An apiVersion starting with "/" has the core group: the key is the kind alone.
+  return slash <= 0 ? kind : apiVersion.slice(0, slash + 1) + kind;
 }
 
 /** `namespace/name`, the way Istio prints a resource's full name. */

@@ -1,23 +1,30 @@
 import type { Analyzer } from "../analyzer.js";
-import { groupOf, warning, type AnalyzedResource } from "../resource.js";
+import { warning, type AnalyzedResource } from "../resource.js";
 import { hostsMatch } from "../../../hosts.js";
 import { recordsOf, type JsonObject } from "../../../json.js";
 
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
+/** How the apiVersion of every object in GATEWAY_GROUP starts. */
+const GATEWAY_PREFIX = `${GATEWAY_GROUP}/`;
 const routeKinds = new Set(["HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"]);
 
+const httpKinds: readonly string[] = ["HTTPRoute", "GRPCRoute"];
+const tcpKinds: readonly string[] = ["TCPRoute"];
+const tlsKinds: readonly string[] = ["TLSRoute"];
+const udpKinds: readonly string[] = ["UDPRoute"];
+
 /** Kinds a listener protocol admits when `allowedRoutes.kinds` is not given. */
-function defaultKinds(protocol: string, tlsMode: string | undefined): string[] {
+function defaultKinds(protocol: string, tlsMode: string | undefined): readonly string[] {
   switch (protocol) {
     case "HTTP":
     case "HTTPS":
-      return ["HTTPRoute", "GRPCRoute"];
+      return httpKinds;
     case "TLS":
-      return tlsMode === "Terminate" ? ["TCPRoute"] : ["TLSRoute"];
+      return tlsMode === "Terminate" ? tcpKinds : tlsKinds;
     case "TCP":
-      return ["TCPRoute"];
+      return tcpKinds;
     case "UDP":
-      return ["UDPRoute"];
+      return udpKinds;
     default:
       return [];
   }
@@ -31,6 +38,8 @@ interface Listener {
   hostname?: string;
   allowedRoutes: JsonObject;
   tls?: JsonObject;
+  /** The route kinds it admits (`allowedRoutes.kinds`, or its protocol's defaults), read when first asked. */
+  kinds?: readonly string[];
 }
 
 /** Route attachment, ReferenceGrants and references as Gateway API controllers would judge them (docs/design/validation.md §5). */
@@ -70,7 +79,7 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
   const services = new Set<string>();
   for (const resource of resources) {
     const kind = resource.identity.kind ?? "";
-    if (groupOf(resource) === GATEWAY_GROUP) {
+    if (resource.identity.apiVersion?.startsWith(GATEWAY_PREFIX)) {
       const list = byKind.get(kind);
       if (list) list.push(resource);
       else byKind.set(kind, [resource]);
@@ -144,7 +153,8 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
     const spec = (route.object.spec ?? {}) as JsonObject;
     const routeNamespace = route.identity.namespace!;
     const routeHostnames = Array.isArray(spec.hostnames) ? (spec.hostnames as string[]) : [];
-    recordsOf(spec.parentRefs).forEach((parent, index) => {
+    const parents = recordsOf(spec.parentRefs);
+    parents.forEach((parent, index) => {
       const at = ["spec", "parentRefs", index];
       if ((parent.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (parent.kind ?? "Gateway") !== "Gateway") return;
       const namespace = typeof parent.namespace === "string" ? parent.namespace : routeNamespace;
@@ -218,7 +228,6 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
       }
     });
     // A mesh (GAMMA) route, attached only to Services, may reach backends in other namespaces without a ReferenceGrant.
-    const parents = recordsOf(spec.parentRefs);
     const meshOnly = parents.length > 0 && parents.every((parent) => parent.group === "" && parent.kind === "Service");
     recordsOf(spec.rules).forEach((rule, ruleIndex) => {
       recordsOf(rule.backendRefs).forEach((backend, backendIndex) => {
@@ -266,15 +275,25 @@ function listenersOf(gateway: AnalyzedResource): Listener[] {
 
 function readListeners(gateway: AnalyzedResource): Listener[] {
   const spec = (gateway.object.spec ?? {}) as JsonObject;
-  return recordsOf(spec.listeners).map((listener, index) => ({
-    index,
-    name: String(listener.name),
-    port: Number(listener.port),
-    protocol: String(listener.protocol),
-    hostname: typeof listener.hostname === "string" ? listener.hostname : undefined,
-    allowedRoutes: (listener.allowedRoutes ?? {}) as JsonObject,
-    tls: listener.tls as JsonObject | undefined,
-  }));
+  return recordsOf(spec.listeners).map((listener, index) => {
+    return {
+      index,
+      name: String(listener.name),
+      port: Number(listener.port),
+      protocol: String(listener.protocol),
+      hostname: typeof listener.hostname === "string" ? listener.hostname : undefined,
+      allowedRoutes: (listener.allowedRoutes ?? {}) as JsonObject,
+      tls: listener.tls as JsonObject | undefined,
+    };
+  });
+}
+
+function admittedKinds(listener: Listener): readonly string[] {
+  return Array.isArray(listener.allowedRoutes.kinds)
+    ? (listener.allowedRoutes.kinds as JsonObject[])
+        .filter((entry) => (entry.group ?? GATEWAY_GROUP) === GATEWAY_GROUP)
+        .map((entry) => String(entry.kind))
+    : defaultKinds(listener.protocol, (listener.tls?.mode as string | undefined) ?? "Terminate");
 }
 
 function listenerAllows(
@@ -292,10 +311,6 @@ function listenerAllows(
     const matchLabels = (selector.matchLabels ?? {}) as JsonObject;
     if (labels && !Object.entries(matchLabels).every(([key, value]) => labels[key] === value)) return false;
   }
-  const kinds = Array.isArray(listener.allowedRoutes.kinds)
-    ? (listener.allowedRoutes.kinds as JsonObject[])
-        .filter((entry) => (entry.group ?? GATEWAY_GROUP) === GATEWAY_GROUP)
-        .map((entry) => String(entry.kind))
-    : defaultKinds(listener.protocol, (listener.tls?.mode as string | undefined) ?? "Terminate");
-  return kinds.includes(kind);
+  listener.kinds ??= admittedKinds(listener);
+  return listener.kinds.includes(kind);
 }

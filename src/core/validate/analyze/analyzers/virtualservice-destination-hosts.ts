@@ -4,7 +4,7 @@ import type { RouteDestination } from "../destinations.js";
 import { IngressRouteRulesNotAffected, ReferencedResourceNotFound, VirtualServiceDestinationPortSelectorRequired } from "../messages.js";
 import { fullName, type AnalyzedResource } from "../resource.js";
 import { ServiceRegistry, type RegistryService } from "../service-registry.js";
-import { integer, record, records, specOf, text, texts } from "../values.js";
+import { integer, record, specOf, text, texts } from "../values.js";
 import type { AnalysisContext } from "../analyzer.js";
 
 /**
@@ -62,31 +62,24 @@ function checkIngressSubsets(context: AnalysisContext, virtualServices: readonly
   // For each host, the VirtualServices that route to it by subset when it is one of their own hosts (once per route).
   const subsetRoutesByHost = new Map<string, AnalyzedResource[]>();
   for (const vs of virtualServices) {
-    const hosts = new Set(texts(specOf(vs.object).hosts));
+    let hosts: Set<string> | undefined;
     for (const destination of context.destinationsOf(vs).routes)
-      if (destination.kind === "http" && text(destination.destination.subset) && hosts.has(destination.host)) {
+      if (destination.kind === "http" && text(destination.destination.subset)) {
+        hosts ??= new Set(texts(specOf(vs.object).hosts));
+        if (!hosts.has(destination.host)) continue;
         const list = subsetRoutesByHost.get(destination.host);
         if (list) list.push(vs);
         else subsetRoutesByHost.set(destination.host, [vs]);
       }
   }
+  if (subsetRoutesByHost.size === 0) return;
   for (const vs of virtualServices) {
-    const spec = specOf(vs.object);
-    if (texts(spec.gateways).length === 0) continue;
-    records(spec.http).forEach((rule, ruleIndex) =>
-      records(rule.route).forEach((route, routeIndex) => {
-        const destination = record(route.destination);
-        const host = text(destination.host);
-        if (!host || text(destination.subset)) return;
-        for (const other of subsetRoutesByHost.get(host) ?? [])
-          context.report(
-            vs,
-            IngressRouteRulesNotAffected,
-            ["spec", "http", ruleIndex, "route", routeIndex, "destination", "host"],
-            fullName(other),
-            fullName(vs),
-          );
-      }),
-    );
+    if (texts(specOf(vs.object).gateways).length === 0) continue;
+    // The http route destinations, in rule and route order (routeDestinations lists them after tcp and tls).
+    for (const destination of context.destinationsOf(vs).routes) {
+      if (destination.kind !== "http" || !destination.host || text(destination.destination.subset)) continue;
+      for (const other of subsetRoutesByHost.get(destination.host) ?? [])
+        context.report(vs, IngressRouteRulesNotAffected, [...destination.path, "host"], fullName(other), fullName(vs));
+    }
   }
 }
