@@ -25,9 +25,14 @@ export function stringsOf(value: unknown): string[] {
   return listOf(value).filter((item): item is string => typeof item === "string");
 }
 
-/** The value when it is a list (its items read as records; callers check each field), otherwise an empty list. */
+/**
+ * The items of a list as records (callers check each field), otherwise an empty list. An item that is not an object
+ * (`- null`, `- 5` in input that fails its schema) reads as an empty record, as Go decodes it into a zero value, so
+ * positions stay those of the list and no reader trips over it.
+ */
 export function recordsOf(value: unknown): JsonObject[] {
-  return Array.isArray(value) ? (value as JsonObject[]) : [];
+  if (!Array.isArray(value)) return [];
+  return value.every(isJsonObject) ? value : value.map((item) => (isJsonObject(item) ? item : {}));
 }
 
 /** A scalar as text; objects and lists as JSON, so a misplaced map never prints as "[object Object]". */

@@ -1,7 +1,7 @@
 import type { Analyzer } from "../analyzer.js";
 import { warning, type AnalyzedResource } from "../resource.js";
 import { hostsMatch } from "../../../hosts.js";
-import { recordsOf, type JsonObject } from "../../../json.js";
+import { recordsOf, stringsOf, type JsonObject } from "../../../json.js";
 
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
 /** How the apiVersion of every object in GATEWAY_GROUP starts. */
@@ -152,19 +152,21 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
     const kind = route.identity.kind ?? "";
     const spec = (route.object.spec ?? {}) as JsonObject;
     const routeNamespace = route.identity.namespace!;
-    const routeHostnames = Array.isArray(spec.hostnames) ? (spec.hostnames as string[]) : [];
+    const routeHostnames = stringsOf(spec.hostnames);
     const parents = recordsOf(spec.parentRefs);
     parents.forEach((parent, index) => {
       const at = ["spec", "parentRefs", index];
+      // A reference without a name fails the schema (name is required); there is nothing to look up.
+      if (typeof parent.name !== "string") return;
       if ((parent.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (parent.kind ?? "Gateway") !== "Gateway") return;
       const namespace = typeof parent.namespace === "string" ? parent.namespace : routeNamespace;
-      const gateway = gateways.get(`${namespace}/${String(parent.name)}`);
+      const gateway = gateways.get(`${namespace}/${parent.name}`);
       if (!gateway) {
         route.report(
           warning(
             "GWAPI_NO_MATCHING_PARENT",
             at,
-            `parent Gateway ${namespace}/${String(parent.name)} is not among the inputs (Accepted=False, NoMatchingParent unless it exists in the cluster)`,
+            `parent Gateway ${namespace}/${parent.name} is not among the inputs (Accepted=False, NoMatchingParent unless it exists in the cluster)`,
           ),
         );
         return;
@@ -290,7 +292,7 @@ function readListeners(gateway: AnalyzedResource): Listener[] {
 
 function admittedKinds(listener: Listener): readonly string[] {
   return Array.isArray(listener.allowedRoutes.kinds)
-    ? (listener.allowedRoutes.kinds as JsonObject[])
+    ? recordsOf(listener.allowedRoutes.kinds)
         .filter((entry) => (entry.group ?? GATEWAY_GROUP) === GATEWAY_GROUP)
         .map((entry) => String(entry.kind))
     : defaultKinds(listener.protocol, (listener.tls?.mode as string | undefined) ?? "Terminate");
