@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pruneEmpty } from "../../../src/core/convert/plain-data.js";
+import { seededRandom } from "../../support/seeded-random.js";
 
 /** The copying definition pruneEmpty must agree with: a fresh copy without empty lists, empty objects, null and undefined. */
 function prunedCopy(value: unknown): unknown {
@@ -18,17 +19,6 @@ function prunedCopy(value: unknown): unknown {
     }
   }
   return empty ? undefined : out;
-}
-
-/** Small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomValue(next: () => number, depth: number): unknown {
@@ -64,7 +54,7 @@ function randomValue(next: () => number, depth: number): unknown {
 
 describe("pruneEmpty", () => {
   it("gives what a pruned copy gives, and leaves its input unchanged, for 5,000 random values", () => {
-    const next = random(16);
+    const next = seededRandom(16);
     for (let round = 0; round < 5000; round++) {
       const value = randomValue(next, 0);
       const before = JSON.stringify(value);

@@ -5,6 +5,7 @@ import { fastLocator, parseFast } from "../../../src/core/documents/fast-parse.j
 import { defaultReadLimits, type ReadLimits } from "../../../src/core/documents/limits.js";
 import { parseManifestText, parseWithFullReader, type ParsedFile } from "../../../src/core/documents/parse.js";
 import type { FieldPath } from "../../../src/core/findings.js";
+import { seededRandom } from "../../support/seeded-random.js";
 
 // The fast reader must be invisible: whatever it accepts reads exactly as the `yaml` package path
 // (`parseWithFullReader`) reads it — values, key order, findings, document positions and every field's position.
@@ -168,15 +169,6 @@ describe("fast reader: the project's YAML fixtures and golden files", () => {
 
 // Generated documents: random flow collections in random layouts, then random small edits, so that both
 // what the fast path accepts and where it gives up are exercised. Seeded, so failures reproduce.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Scalars and keys the fast path reads, and ones it leaves to the full reader (or that break the document).
 const plainScalars = [
@@ -298,7 +290,7 @@ function mutate(text: string, next: () => number): string {
 
 describe("fast reader: generated flow documents", () => {
   it("reads 1,500 generated documents exactly as the full reader does", () => {
-    const next = random(20261126);
+    const next = seededRandom(20261126);
     let fast = 0;
     for (let i = 0; i < 1500; i++) if (expectSameAsYaml(generatedDocument(next))) fast++;
     // Some generated scalars, keys and layouts are ones the fast path refuses; over a third of the documents take it.
@@ -306,7 +298,7 @@ describe("fast reader: generated flow documents", () => {
   });
 
   it("reads 3,000 randomly edited documents exactly as the full reader does", () => {
-    const next = random(7);
+    const next = seededRandom(7);
     let fast = 0;
     for (let i = 0; i < 3000; i++) {
       let text = generatedDocument(next);
@@ -319,7 +311,7 @@ describe("fast reader: generated flow documents", () => {
   }, 180_000);
 
   it("reads documents under a small depth limit exactly as the full reader does", () => {
-    const next = random(42);
+    const next = seededRandom(42);
     for (let i = 0; i < 500; i++) expectSameAsYaml(generatedDocument(next), { ...defaultReadLimits, maxDepth: 2 + Math.floor(next() * 4) });
   });
 });

@@ -2,20 +2,11 @@ import { describe, expect, it } from "vitest";
 import { fastLocator, parseFast, scanLocator } from "../../../src/core/documents/fast-parse.js";
 import { parseManifestText, parseWithFullReader } from "../../../src/core/documents/parse.js";
 import type { FieldPath } from "../../../src/core/findings.js";
+import { seededRandom } from "../../support/seeded-random.js";
 
 // scanLocator answers `locate` from the lines along a path; fastLocator reads the document again with positions
 // recorded, and the full reader is the reference for both. Generated block documents (maps, lists, compact items,
 // empty items, comments, quoted keys, flow values), seeded so that failures reproduce.
-
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const keys = ["a", "b", "name", "spec", "0", "10", '"quoted key"', "'single'", "x y", "on", "key with: colon"];
 const scalars = ["v", "80", '"q"', "'s'", "[a, b]", "{c: 1}", "[]", "{}", "null", "~", "yes", "a # comment", "[x,\n  y]"];
@@ -85,7 +76,7 @@ function allPaths(value: unknown, prefix: FieldPath = []): FieldPath[] {
 
 describe("scanLocator", () => {
   it("gives fastLocator's position (and the full reader's) for every path of generated block documents", () => {
-    const next = random(16_2026);
+    const next = seededRandom(16_2026);
     let documents = 0;
     let scanned = 0;
     let asked = 0;
