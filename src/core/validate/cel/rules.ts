@@ -111,14 +111,10 @@ export function parseCelExpression(expression: string): unknown {
   return loadInterpreter().parseExpression(expression);
 }
 
-/** What runRule keeps per expression: its parser-limit verdict and compiled form, and the outcomes it remembers. */
+/** What is kept per expression: its parser-limit verdict and compiled form. */
 interface RuleState {
   limit: string | undefined;
   compiled: CompiledRule | null | undefined;
-  /** Outcomes by small value (smallValueKey); undefined once the rule proved to meet new values nearly every time. */
-  outcomes: Map<string, { outcome: Outcome; cost: number }> | undefined;
-  lookups: number;
-  hits: number;
 }
 
 let ruleStates = new Map<string, RuleState>();
@@ -127,7 +123,7 @@ function ruleState(expression: string): RuleState {
   let state = ruleStates.get(expression);
   if (!state) {
     const limit = parserLimitProblem(expression);
-    state = { limit, compiled: undefined, outcomes: rememberOutcomes ? new Map() : undefined, lookups: 0, hits: 0 };
+    state = { limit, compiled: undefined };
     ruleStates.set(expression, state);
   }
   return state;
@@ -189,44 +185,13 @@ const PASSED: Outcome = Object.freeze({ value: true });
 
 /** One rule on one value: compiled JavaScript when available, else the interpreter. */
 export function runRule(expression: string, value: unknown, schema: StructuralSchema, root: boolean): Outcome {
-  return runState(ruleState(expression), expression, value, schema, root, true);
+  return runState(ruleState(expression), expression, value, schema, root);
 }
 
-function runState(
-  state: RuleState,
-  expression: string,
-  value: unknown,
-  schema: StructuralSchema,
-  root: boolean,
-  remember: boolean,
-): Outcome {
+function runState(state: RuleState, expression: string, value: unknown, schema: StructuralSchema, root: boolean): Outcome {
   if (state.limit) return { compileError: state.limit };
   let compiled: CompiledRule | undefined;
   if (!interpretAll) compiled = (state.compiled ??= compiledRule(expression) ?? null) ?? undefined;
-  if (compiled && !root && remember && state.outcomes) {
-    // Small values repeat across objects (every route's path match, every port): their outcome is kept, with
-    // its cost, which still counts against the object's budget.
-    const text = smallValueKey(value);
-    if (text !== undefined) {
-      const byValue = state.outcomes;
-      const known = byValue.get(text);
-      state.lookups++;
-      if (known) {
-        state.hits++;
-        objectCost += known.cost;
-        return known.outcome;
-      }
-      const before = objectCost;
-      const outcome = runCompiled(compiled, value, false);
-      // Bounded per rule: a rule that meets a new value every time (a parentRef's name) must not evict the
-      // outcomes of rules whose values repeat.
-      if (byValue.size >= REMEMBERED_OUTCOMES_PER_RULE) byValue.clear();
-      byValue.set(text, { outcome, cost: objectCost - before });
-      // A rule whose values are nearly all new (names, hosts) pays for keys and a map it does not use: forget it.
-      if (state.lookups === MEMO_TRIAL && state.hits * 8 < state.lookups) state.outcomes = undefined;
-      return outcome;
-    }
-  }
   if (compiled) return runCompiled(compiled, value, root);
   try {
     return loadInterpreter().interpret(expression, value, schema, root);
@@ -235,8 +200,8 @@ function runState(
   }
 }
 
-const REMEMBERED_OUTCOMES_PER_RULE = 1024;
-/** Lookups after which a rule's (or node's) hit rate decides whether its outcomes are still remembered: 64 spent fewer
+const REMEMBERED_OUTCOMES_PER_NODE = 1024;
+/** Lookups after which a node's hit rate decides whether its outcomes are still remembered: 64 spent fewer
  * instructions than 256 on both a 1k-document validate and the 2k-object convert (callgrind), 32 no fewer. */
 const MEMO_TRIAL = 64;
 
@@ -244,19 +209,12 @@ const MEMO_TRIAL = 64;
 function smallValueKey(value: unknown): string | undefined {
   if (typeof value === "string") return value.length <= 128 ? `s${value}` : undefined;
   if (typeof value !== "object" || value === null) return `v${String(value)}`;
-  // The rules of one node run one after another on the same value: serialize it once for all of them.
-  if (value === lastKeyedValue) return lastValueKey;
   const text = JSON.stringify(value);
-  lastKeyedValue = value;
-  lastValueKey = text.length <= SMALL_VALUE_CHARACTERS ? `j${text}` : undefined;
-  return lastValueKey;
+  return text.length <= SMALL_VALUE_CHARACTERS ? `j${text}` : undefined;
 }
 
 /** Large enough for a route rule with a few matches and backends, which converted routes often repeat verbatim. */
 const SMALL_VALUE_CHARACTERS = 1024;
-
-let lastKeyedValue: object | undefined;
-let lastValueKey: string | undefined;
 
 function runCompiled(compiled: CompiledRule, value: unknown, root: boolean): Outcome {
   let result: unknown;
@@ -288,7 +246,6 @@ function thrownOutcome(error: unknown): Outcome {
 export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldError[] {
   const errors: FieldError[] = [];
   objectCost = 0;
-  lastKeyedValue = undefined;
   for (const site of sites) {
     const isRoot = root && site.path.length === 0;
     const validations = site.schema["x-kubernetes-validations"];
@@ -314,7 +271,7 @@ export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldE
         objectCost += remembered[index]!.cost;
       } else {
         const before = objectCost;
-        outcome = runState(state, rule.rule, site.value, site.schema, isRoot, false);
+        outcome = runState(state, rule.rule, site.value, site.schema, isRoot);
         recording?.push({ outcome, cost: objectCost - before });
       }
       const error = evaluateRule(rule, outcome, site, isRoot);
@@ -335,7 +292,7 @@ export function evaluateRules(sites: readonly RuleSite[], root: boolean): FieldE
     }
     if (recording && node.outcomes) {
       // Bounded per node: values that are new every time (a parentRef's name) must not grow the map without end.
-      if (node.outcomes.size >= REMEMBERED_OUTCOMES_PER_RULE) node.outcomes.clear();
+      if (node.outcomes.size >= REMEMBERED_OUTCOMES_PER_NODE) node.outcomes.clear();
       node.outcomes.set(key!, recording);
       // A node whose values are nearly all new (names, hosts) pays for keys and a map it does not use: forget it.
       if (node.lookups >= MEMO_TRIAL && node.hits * 8 < node.lookups) node.outcomes = undefined;
