@@ -26,6 +26,8 @@ const MAX_UNIT_CHUNKS = 250;
  * against 480 MB peak RSS, with the same live data), so big inputs pay the copying of every unit instead.
  */
 const MAIN_THREAD_CHECKS_UP_TO = 20_000;
+/** Documents up to which a machine of two cores checks on one thread (see threadCount). */
+const ONE_THREAD_ON_TWO_CORES_UP_TO = 20_000;
 
 /** Read inputs, parsed and checked (no analysis yet): what analyzeChecked and the report need. */
 export interface CheckedInputs {
@@ -41,7 +43,7 @@ export interface CheckedInputs {
 /**
  * How many threads to check with: `requested` when given (MESH_VALIDATE_THREADS), else every core (up to four)
  * once the inputs hold more than PARALLEL_THRESHOLD documents, except on two cores, where one thread is used up
- * to MAIN_THREAD_CHECKS_UP_TO documents. There V8's own helper threads (concurrent GC marking and sweeping,
+ * to ONE_THREAD_ON_TWO_CORES_UP_TO documents. There V8's own helper threads (concurrent GC marking and sweeping,
  * optimising compiles) already keep the second core about half busy during a one-thread run, while a worker adds
  * its own start-up, JIT warm-up and heap, the copying of results and the re-reading of its documents to place
  * analyser findings: main + 1 worker took more wall time (and a third more CPU) than one thread on 10k documents.
@@ -56,7 +58,7 @@ export function threadCount(read: readonly ReadArgument[], requested?: number, c
   let documents = 0;
   for (const entry of read) for (const input of entry.inputs) if (!("severity" in input)) documents += countMarkers(input.text) + 1;
   if (documents <= PARALLEL_THRESHOLD) return 1;
-  return cores === 2 && documents <= MAIN_THREAD_CHECKS_UP_TO ? 1 : cores;
+  return cores === 2 && documents <= ONE_THREAD_ON_TWO_CORES_UP_TO ? 1 : cores;
 }
 
 function availableCores(): number {
