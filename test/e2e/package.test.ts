@@ -56,12 +56,14 @@ describe("the npm package", () => {
     expect(unexpected).toEqual([]);
   });
 
-  it("holds the bundle bin/mesh.js loads, its loader, the validate worker and their source maps", () => {
+  it("holds the bundle bin/mesh.js loads, its loader, the validate worker, its start script and their source maps", () => {
     expect(files.filter((file) => file.startsWith("dist/bundle/")).sort()).toEqual([
       "dist/bundle/loader.cjs",
       "dist/bundle/loader.cjs.map",
       "dist/bundle/mesh.cjs",
       "dist/bundle/mesh.cjs.map",
+      "dist/bundle/validate-worker-start.cjs",
+      "dist/bundle/validate-worker-start.cjs.map",
       "dist/bundle/validate-worker.cjs",
       "dist/bundle/validate-worker.cjs.map",
     ]);

@@ -61,8 +61,9 @@ const builtInCelRules: Plugin = {
 function bundleEntries(): Record<string, string> {
   return {
     mesh: packagePath("src", "cli", "main.ts"),
-    // The worker thread of a big `mesh validate`.
+    // The worker thread of a big `mesh validate`, and the script that starts it with the compiled code kept.
     "validate-worker": packagePath("src", "core", "validate", "workers", "worker.ts"),
+    "validate-worker-start": packagePath("src", "cli", "validate-worker-start.ts"),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Finding } from "../../findings.js";
 import { distPath } from "../../package-paths.js";
 import { checkDocuments, type CheckedDocument } from "../index.js";
 import type { ValidateOptions } from "../options.js";
-import type { DocumentRef, PackedUnitResult, UnitJob, UnitResult, WorkerSetup } from "./protocol.js";
+import type { BundledWorkerStart, DocumentRef, PackedUnitResult, UnitJob, UnitResult, WorkerSetup } from "./protocol.js";
 import { checkUnit, unitDocuments, unpackResult } from "./unit.js";
 
 /**
@@ -153,35 +153,16 @@ export async function checkReadArguments(
   };
 }
 
-/** The worker script: the bundle's own entry when this code runs from dist/bundle, else tsc's output (dist/core). */
-function workerScript(): string {
+/**
+ * The worker's first script: in the bundle, the start script beside this bundle (src/cli/validate-worker-start.ts,
+ * which loads the worker's bundle with V8's compiled code); else tsc's output of worker.ts (dist/core).
+ */
+function workerScript(): { file: string; bundled: boolean } {
   const bundle = distPath("bundle");
   return fileURLToPath(import.meta.url).startsWith(bundle + path.sep)
-    ? path.join(bundle, "validate-worker.cjs")
-    : distPath("core", "validate", "workers", "worker.js");
+    ? { file: path.join(bundle, "validate-worker-start.cjs"), bundled: true }
+    : { file: distPath("core", "validate", "workers", "worker.js"), bundled: false };
 }
-
-/**
- * Starts the bundled worker (workerData.script) as bin/mesh.js starts the CLI: through the bundle's loader, which
- * reuses V8's compiled code of an earlier run (Node 20 has no compile cache of its own; without it each worker
- * compiles its 0.5 MB bundle again). One worker (keepCompiledCode) writes the cache when it has none, after its
- * first job and before posting that job's result: this thread never stops a worker while it writes.
- */
-const BUNDLED_WORKER = `"use strict";
-const path = require("node:path");
-const { parentPort, workerData } = require("node:worker_threads");
-const { compileCacheDirectory, loadBundle } = require(path.join(path.dirname(workerData.script), "loader.cjs"));
-const cacheDirectory = workerData.cacheCompiledCode ? compileCacheDirectory(process.env) : undefined;
-const bundle = loadBundle(workerData.script, { cacheDirectory, cacheName: "validate-worker" });
-if (workerData.keepCompiledCode) {
-  const post = parentPort.postMessage.bind(parentPort);
-  parentPort.postMessage = (message) => {
-    parentPort.postMessage = post;
-    bundle.saveCompiledCode();
-    post(message);
-  };
-}
-`;
 
 /**
  * Runs the jobs on `count` threads: this one (unless `mainThreadChecks` is false, as tests ask to keep every unit
@@ -199,12 +180,9 @@ async function runJobs(jobs: readonly UnitJob[], count: number, setup: WorkerSet
     new Promise<void>((resolve, reject) => {
       // Under --verbose (source maps on) the bundle is loaded without its compiled code, as bin/mesh.js does.
       const cacheCompiledCode = !process.sourceMapsEnabled;
-      const worker = script.endsWith(".cjs")
-        ? new Worker(BUNDLED_WORKER, {
-            eval: true,
-            workerData: { ...setup, script, cacheCompiledCode, keepCompiledCode: cacheCompiledCode && index === 0 },
-          })
-        : new Worker(script, { workerData: setup });
+      const start: BundledWorkerStart = { cacheCompiledCode, keepCompiledCode: cacheCompiledCode && index === 0 };
+      const workerData = script.bundled ? { ...setup, ...start } : setup;
+      const worker = new Worker(script.file, { workerData });
       workers.push(worker);
       let inFlight = 0;
       let finished = false;

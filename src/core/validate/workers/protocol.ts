@@ -10,6 +10,14 @@ export interface WorkerSetup {
   limits: ReadLimits;
 }
 
+/** What the bundled worker's start script (src/cli/validate-worker-start.ts) reads of workerData besides the setup. */
+export interface BundledWorkerStart {
+  /** Load the worker's bundle with V8's compiled code (off under --verbose, as bin/mesh.js does). */
+  cacheCompiledCode: boolean;
+  /** This worker writes the compiled code when there is none yet (one worker per run). */
+  keepCompiledCode: boolean;
+}
+
 /** A part of one file: a run of its kubectl chunks, or the whole text (a JSON stream, which is not cut). */
 export type UnitJob = { id: number; file: string } & ({ chunks: ManifestChunk[] } | { text: string });
 
