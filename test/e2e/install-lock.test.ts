@@ -17,21 +17,37 @@ function plantLease(renewed: Date, holder = "someone@elsewhere/pid-1") {
   });
 }
 
+/** Resolves once `condition` holds, checking every 20 ms; fails after a minute (a wait, not a timing assertion). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 60_000) throw new Error("the condition did not hold within a minute");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe("the install lock", () => {
   it("serialises two concurrent installs of different profiles; the later one's profile is what verifies", async () => {
-    const [demo, minimal] = await Promise.all([
-      cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y"], { env }),
-      cluster.mesh(["install", "--set", "profile=default", ...gatewaysOnly, "-y"], { env }),
-    ]);
-    expect(demo.exitCode).toBe(0);
-    expect(minimal.exitCode).toBe(0);
-    const waited = [demo, minimal].filter((run) => run.stderr.includes("Waiting for another mesh run to finish"));
-    expect(waited).toHaveLength(1);
-    expect(waited[0]!.stderr).toMatch(
-      /the install lock is held by mesh\/.*pid-\d+ \(install \(profile (demo|default), revision default\)\)/,
+    // The first install holds the lock while its gateways are not ready; the second starts only once the lock is
+    // held and must be seen waiting before the gateways become ready. Ordered by the API server's own record, so
+    // the runs overlap however slow the machine is.
+    cluster.server.setBehaviour({ deploymentReadyAfterReads: 1_000_000 });
+    const demo = cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y"], { env });
+    await until(() => cluster.server.objects({ kind: "Lease" }).length === 1);
+    const leaseReads = () =>
+      cluster.server.requests().filter((request) => request.method === "GET" && request.path.endsWith("/leases/mesh-install-lock")).length;
+    const readsBefore = leaseReads();
+    const other = cluster.mesh(["install", "--set", "profile=default", ...gatewaysOnly, "-y"], { env });
+    // Two reads of the held lease: the second run found it held and is polling.
+    await until(() => leaseReads() >= readsBefore + 2);
+    cluster.server.setBehaviour({ deploymentReadyAfterReads: 2 });
+    const [first, second] = await Promise.all([demo, other]);
+    expect(first.exitCode).toBe(0);
+    expect(first.stderr).not.toContain("Waiting for another mesh run to finish");
+    expect(second.exitCode).toBe(0);
+    expect(second.stderr).toMatch(
+      /Waiting for another mesh run to finish: the install lock is held by mesh\/.*pid-\d+ \(install \(profile demo, revision default\)\)/,
     );
-    const last = waited[0] === demo ? "demo" : "default";
-    const verify = await cluster.mesh(["verify-install", "--set", `profile=${last}`, ...gatewaysOnly]);
+    const verify = await cluster.mesh(["verify-install", "--set", "profile=default", ...gatewaysOnly]);
     expect(verify.exitCode).toBe(0);
     expect(cluster.server.objects({ kind: "Lease" })).toEqual([]);
   });
@@ -57,10 +73,11 @@ describe("the install lock", () => {
 
   it("makes uninstall wait while another run holds the lock, until that lock expires", async () => {
     expect((await cluster.mesh(["install", "--set", "profile=demo", ...gatewaysOnly, "-y"], { env })).exitCode).toBe(0);
-    plantLease(new Date(Date.now() - 58_500), "crashed@host/pid-2");
+    // Five seconds left on the lease: a slow start of the uninstall still finds it held.
+    plantLease(new Date(Date.now() - 55_000), "crashed@host/pid-2");
     const result = await cluster.mesh(["uninstall", "--purge", "-y"], { env });
     expect(result.stderr).toMatch(
-      /Waiting for another mesh run to finish: the install lock is held by crashed@host\/pid-2 \(install \(profile demo\)\), lease expires in [12]s/,
+      /Waiting for another mesh run to finish: the install lock is held by crashed@host\/pid-2 \(install \(profile demo\)\), lease expires in [1-5]s/,
     );
     expect(result.exitCode).toBe(0);
     expect(cluster.owned()).toEqual([]);
