@@ -382,7 +382,9 @@ class BlockParser {
       this.position++;
       items.push(this.inlineValue(body, end, indent, depth, lines.number(at), column + 1));
     }
-    return items;
+    // A list grown by push keeps room for 16 items, and every list read survives the run: most hold one to three,
+    // and a copy holds exactly its items. The recorder knows lists by identity, so its lists stay as they are.
+    return this.recorder || items.length > 12 ? items : items.slice();
   }
 
   private parseMapping(indent: number, depth: number): Record<string, unknown> {
