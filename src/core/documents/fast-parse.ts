@@ -451,7 +451,7 @@ class BlockParser {
     if (first === 34 /* " */ || first === 39 /* ' */) {
       const [value, after] = first === 34 ? doubleQuoted(text, start, end) : singleQuoted(text, start, end);
       if (after < end) expectLineEnd(text.slice(after, end));
-      return value;
+      return value.length < SHARED_LENGTH ? sharedString(value) : value;
     }
     if (plainStartForbidden(first) || (first === 45 /* - */ && (start + 1 === end || text.charCodeAt(start + 1) === 32))) throw unsupported;
     // The scalar ends at a comment (" #") and drops trailing spaces.
@@ -466,7 +466,7 @@ class BlockParser {
     for (let i = start; i < stop; i++) {
       if (text.charCodeAt(i) === 58 /* : */ && (i + 1 === stop || text.charCodeAt(i + 1) === 32)) throw unsupported;
     }
-    return resolvePlain(text.slice(start, stop));
+    return stop - start < SHARED_LENGTH ? sharedPlain(text.slice(start, stop)) : resolvePlain(text.slice(start, stop));
   }
 }
 
@@ -502,6 +502,29 @@ function keyEnd(text: string, start: number, end: number): number {
     if (code === 35 /* # */ && i > start && text.charCodeAt(i - 1) === 32) return -1;
   }
   return -1;
+}
+
+// Short scalars repeat across documents (`http`, `v1`, `PathPrefix`, `80`) and every document read survives the run:
+// one value per text, shared by all documents, instead of a fresh copy per occurrence. V8 copies substrings shorter
+// than 13 characters; longer ones are slices of the file and cost little each.
+const SHARED_LENGTH = 13;
+const plainValues = new Map<string, unknown>();
+const quotedValues = new Map<string, string>();
+
+/** resolvePlain's value for `text`, the same value for every occurrence of the text. */
+function sharedPlain(text: string): unknown {
+  const known = plainValues.get(text);
+  if (known !== undefined) return known;
+  const value = resolvePlain(text);
+  if (plainValues.size < 10_000) plainValues.set(text, value);
+  return value;
+}
+
+function sharedString(value: string): string {
+  const known = quotedValues.get(value);
+  if (known !== undefined) return known;
+  if (quotedValues.size < 10_000) quotedValues.set(value, value);
+  return value;
 }
 
 // Keys repeat across documents (apiVersion, metadata, name, …). Returning one canonical string per key
