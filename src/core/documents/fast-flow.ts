@@ -10,11 +10,14 @@
 import { doubleQuoted, resolvePlain, singleQuoted, trimSpaces, unsupported } from "./fast-scalars.js";
 import { MAX_SIMPLE_KEY_LENGTH } from "./go-yaml/scanner.js";
 
-/** A meaningful line of the document, as the block reader keeps it. */
-export interface FlowLine {
-  indent: number;
-  content: string;
-  number: number;
+/** The meaningful lines of the document, as the block reader keeps them (by index). */
+export interface FlowLines {
+  readonly count: number;
+  indent(index: number): number;
+  /** What the line holds after its indentation. */
+  content(index: number): string;
+  /** 0-based line number in the file. */
+  number(index: number): number;
 }
 
 /** Collects where each map key and sequence item starts (1-based column, 0-based line), when asked for. */
@@ -63,7 +66,7 @@ const plainFirstForbidden = new Set(["&", "*", "!", "|", ">", "%", "@", "`", "#"
 export function readFlowCollection(
   first: string,
   start: { lineNumber: number; column: number },
-  lines: readonly FlowLine[],
+  lines: FlowLines,
   nextLine: number,
   blockIndent: number,
   depth: number,
@@ -85,7 +88,7 @@ class FlowReader {
   column = 1;
   constructor(
     public text: string,
-    private readonly lines: readonly FlowLine[],
+    private readonly lines: FlowLines,
     public lineIndex: number,
     private readonly blockIndent: number,
     private readonly maxDepth: number,
@@ -108,13 +111,13 @@ class FlowReader {
         if (this.offset > 0 && this.text[this.offset - 1] !== " ") throw unsupported;
         this.offset = this.text.length;
       }
-      const line = this.lines[this.lineIndex];
-      if (!line || line.indent <= this.blockIndent) throw unsupported;
+      const line = this.lineIndex;
+      if (line >= this.lines.count || this.lines.indent(line) <= this.blockIndent) throw unsupported;
       this.lineIndex++;
-      this.text = line.content;
+      this.text = this.lines.content(line);
       this.offset = 0;
-      this.lineNumber = line.number;
-      this.column = line.indent + 1;
+      this.lineNumber = this.lines.number(line);
+      this.column = this.lines.indent(line) + 1;
     }
   }
 
@@ -202,9 +205,8 @@ class FlowReader {
   }
 
   private quoted(): string {
-    const [value, end] =
-      this.text[this.offset] === '"' ? doubleQuoted(this.text.slice(this.offset)) : singleQuoted(this.text.slice(this.offset));
-    this.offset += end;
+    const [value, end] = this.text[this.offset] === '"' ? doubleQuoted(this.text, this.offset) : singleQuoted(this.text, this.offset);
+    this.offset = end;
     return value;
   }
 

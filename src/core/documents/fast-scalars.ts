@@ -38,22 +38,31 @@ const simpleEscapes: Record<string, string> = {
   a: "\x07",
 };
 
-/** A double-quoted scalar that closes on this line: its value and the index after the closing quote. */
-export function doubleQuoted(text: string): [string, number] {
+/**
+ * A double-quoted scalar that starts at `start` and closes before `end` (the end of its line): its value and the
+ * index after the closing quote.
+ */
+export function doubleQuoted(text: string, start = 0, end = text.length): [string, number] {
+  // Most quoted scalars hold no escape: one slice of the text instead of a string built up character by character.
+  for (let i = start + 1; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 34 /* " */) return [text.slice(start + 1, i), i + 1];
+    if (code === 92 /* \ */) break;
+  }
   let out = "";
-  for (let i = 1; i < text.length; i++) {
+  for (let i = start + 1; i < end; i++) {
     const char = text[i]!;
     if (char === '"') return [out, i + 1];
     if (char !== "\\") {
       out += char;
       continue;
     }
-    const next = text[++i];
-    if (next === undefined) throw unsupported;
+    if (++i === end) throw unsupported;
+    const next = text[i]!;
     if (next in simpleEscapes) out += simpleEscapes[next];
     else if (next === "x" || next === "u" || next === "U") {
       const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-      const hex = text.slice(i + 1, i + 1 + length);
+      const hex = text.slice(i + 1, Math.min(i + 1 + length, end));
       if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) throw unsupported;
       const code = parseInt(hex, 16);
       // go-yaml refuses escapes of surrogates and beyond U+10FFFF; the full reader reports them.
@@ -65,19 +74,18 @@ export function doubleQuoted(text: string): [string, number] {
   throw unsupported;
 }
 
-export function singleQuoted(text: string): [string, number] {
+/** A single-quoted scalar that starts at `start` and closes before `end`: its value and the index after the closing quote. */
+export function singleQuoted(text: string, start = 0, end = text.length): [string, number] {
   let out = "";
-  for (let i = 1; i < text.length; i++) {
-    const char = text[i]!;
-    if (char === "'") {
-      if (text[i + 1] === "'") {
-        out += "'";
-        i++;
-        continue;
-      }
-      return [out, i + 1];
+  let from = start + 1;
+  for (let i = from; i < end; i++) {
+    if (text.charCodeAt(i) !== 39 /* ' */) continue;
+    if (i + 1 < end && text.charCodeAt(i + 1) === 39) {
+      out += text.slice(from, i + 1);
+      from = ++i + 1;
+      continue;
     }
-    out += char;
+    return [out + text.slice(from, i), i + 1];
   }
   throw unsupported;
 }

@@ -87,7 +87,7 @@ export function parseChunks(
     if (fast === null) continue;
     if (fast) {
       const recorded = recorder ? recordedLocator(fast, fast.value, recorder) : null;
-      for (const document of fastSourceDocuments(fast, chunk, file, limits, recorded)) documents.push(document);
+      for (const document of fastSourceDocuments(fast, file, limits, recorded)) documents.push(document);
       continue;
     }
     try {
@@ -210,36 +210,89 @@ function fullSourceDocuments(read: ReadDocument, chunk: ManifestChunk, file: str
   return sourceDocuments(read.value, chunk.index, locateIn, position(read.root.start), file);
 }
 
+/** Where fields of a document are, relative to the document's root: one function per document read by the fast reader. */
+type Locator = (path: readonly (string | number)[]) => { line: number; column: number };
+
 /**
- * Documents read by the fast reader carry no node positions; the first `locate` call re-reads that one
- * document, with the fast reader recording positions or else with the full reader. Only documents with
- * findings pay for it.
+ * A document read by the fast reader. It carries no node positions: the first `locate` scans the lines along the path,
+ * else reads the document again with the fast reader recording positions, else with the full reader; only documents
+ * with findings pay for it. One object per document rather than closures, since every document survives the run.
  */
+class FastSourceDocument implements SourceDocument {
+  private scan: ReturnType<typeof scanLocator> | undefined;
+  private root: YamlNode | undefined;
+  constructor(
+    readonly file: string,
+    readonly index: number,
+    readonly line: number,
+    readonly column: number,
+    readonly object: unknown,
+    readonly identity: ResourceIdentity,
+    readonly basePath: FieldPath,
+    private readonly source: FastDocument,
+    private readonly maxDepth: number,
+    /** Positions recorded while reading; null until asked for, undefined when only the full reader can tell. */
+    private recorded: Locator | null | undefined,
+  ) {}
+
+  locate(path: FieldPath): SourcePosition {
+    const full = this.basePath.length === 0 ? path : [...this.basePath, ...path];
+    if (this.recorded === null) {
+      // Most documents are asked for a few positions: the lines along each path are cheaper than reading them again.
+      this.scan ??= scanLocator(this.source);
+      const scanned = this.scan(full);
+      if (scanned) return { file: this.file, ...scanned };
+      this.recorded = fastLocator(this.source);
+    }
+    if (this.recorded) return { file: this.file, ...this.recorded(full) };
+    this.root ??= composeFirstDocument(this.source.text, this.maxDepth).root!;
+    const at = locateNode(this.root, full);
+    return { file: this.file, line: this.source.firstLine + at.line + 1, column: at.column + 1 };
+  }
+}
+
 function fastSourceDocuments(
   document: FastDocument,
-  chunk: ManifestChunk,
   file: string,
   limits: ReadLimits,
-  recorded: ReturnType<typeof fastLocator> | null,
+  recorded: Locator | null | undefined,
 ): SourceDocument[] {
-  let fast = recorded;
-  let scan: ReturnType<typeof scanLocator> | undefined;
-  let root: YamlNode | undefined;
-  const position = chunkPosition(chunk, file);
-  const locateIn = (basePath: FieldPath) => (path: FieldPath) => {
-    if (fast === null) {
-      // Most documents are asked for a few positions: the lines along each path are cheaper than reading them again.
-      scan ??= scanLocator(document);
-      const scanned = scan([...basePath, ...path]);
-      if (scanned) return { file, ...scanned };
-      fast = fastLocator(document);
-    }
-    if (fast) return { file, ...fast([...basePath, ...path]) };
-    root ??= composeFirstDocument(chunk.text, limits.maxDepth).root!;
-    return position(locateNode(root, [...basePath, ...path]));
-  };
-  return sourceDocuments(document.value, document.index, locateIn, { file, line: document.line, column: document.column }, file);
+  const value = document.value;
+  if (isListKind(value)) {
+    return value.items.map((item, itemIndex) => {
+      const basePath = ["items", itemIndex];
+      const at = new FastSourceDocument(file, 0, 0, 0, null, {}, basePath, document, limits.maxDepth, recorded).locate([]);
+      return new FastSourceDocument(
+        file,
+        document.index,
+        at.line,
+        at.column,
+        item,
+        identityOf(item),
+        basePath,
+        document,
+        limits.maxDepth,
+        recorded,
+      );
+    });
+  }
+  return [
+    new FastSourceDocument(
+      file,
+      document.index,
+      document.line,
+      document.column,
+      value,
+      identityOf(value),
+      noPath,
+      document,
+      limits.maxDepth,
+      recorded,
+    ),
+  ];
 }
+
+const noPath: FieldPath = [];
 
 function sourceDocuments(
   value: unknown,

@@ -219,7 +219,21 @@ const plainScalars = [
   "Y",
   "n",
 ];
-const quotedScalars = ['"x, y"', '"true"', '"a\\"b"', '"\\u00e9\\n"', "'it''s'", "''", '""', "'a: b'", '"#x"', '"80"'];
+const quotedScalars = [
+  '"x, y"',
+  '"true"',
+  '"a\\"b"',
+  '"\\u00e9\\n"',
+  "'it''s'",
+  "''",
+  '""',
+  "'a: b'",
+  '"#x"',
+  '"80"',
+  "'''a'''",
+  '"a\\\\"',
+  '"a\\\\\\"b"',
+];
 const keys = ["a", "name", "number", "x-canary", "host", '"quoted key"', "'k'", "a b", "url", "a:b", "port", "match"];
 const wildScalars = ["001:db8::", "a:", "*.example.com", "?x", ":x", "@x", "-", "1,5", "a]b", "&x y", "!!str 1", "*x", "a: b"];
 const wildKeys = ["1", "true", "<<", "__proto__", "a", "? a", "[a]", "", "a:", '"k":'];

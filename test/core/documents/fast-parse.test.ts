@@ -9,7 +9,25 @@ import { seededRandom } from "../../support/seeded-random.js";
 // empty items, comments, quoted keys, flow values), seeded so that failures reproduce.
 
 const keys = ["a", "b", "name", "spec", "0", "10", '"quoted key"', "'single'", "x y", "on", "key with: colon"];
-const scalars = ["v", "80", '"q"', "'s'", "[a, b]", "{c: 1}", "[]", "{}", "null", "~", "yes", "a # comment", "[x,\n  y]"];
+const scalars = [
+  "v",
+  "80",
+  '"q"',
+  "'s'",
+  "[a, b]",
+  "{c: 1}",
+  "[]",
+  "{}",
+  "null",
+  "~",
+  "yes",
+  "a # comment",
+  "[x,\n  y]",
+  `"a\\"b" # c`,
+  "'it''s'",
+  `"x"y`,
+  `'a''`,
+];
 
 /** Lines of a block node at `indent`; `compact` when it starts after a `- ` on its first line. */
 function block(next: () => number, indent: number, depth: number): string[] {
@@ -90,6 +108,7 @@ describe("scanLocator", () => {
       const recorded = fastLocator(document);
       const full = parseWithFullReader(text, "in.yaml").documents[0]!;
       const viaLocate = parseManifestText(text, "in.yaml").documents[0]!;
+      expect(document.value, text).toEqual(full.object);
       for (const path of allPaths(document.value)) {
         asked++;
         const expected = full.locate(path);
