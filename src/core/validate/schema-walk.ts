@@ -1,7 +1,7 @@
 import type { FieldPath } from "../findings.js";
 import type { FieldError } from "./field-errors.js";
 import type { StructuralSchema } from "./schema-types.js";
-import { childSchemaOf, cloneDefault, defaultedKeys, prune, unknownField } from "./structural-defaults.js";
+import { childSchemaOf, cloneDefault, defaultedKeys, prune, setOwn, unknownField } from "./structural-defaults.js";
 import {
   acceptsNull,
   checkArrayBounds,
@@ -101,7 +101,7 @@ function walkObject(object: Record<string, unknown>, node: SchemaNode, path: Pat
     const childNode = node.child(key);
     if (!childNode) {
       if (node.preserve || (node.embedded && (key === "apiVersion" || key === "kind" || key === "metadata"))) {
-        if (copy) copy[key] = child;
+        if (copy) setOwn(copy, key, child);
         continue;
       }
       out.structural.push(unknownField([...path, key], node.properties ? Object.keys(node.properties) : []));
@@ -119,14 +119,14 @@ function walkObject(object: Record<string, unknown>, node: SchemaNode, path: Pat
     }
     path.pop();
     if (!copy && (drop || value !== child)) copy = copyOfFirstKeys(object, keys, index);
-    if (copy && !drop) copy[key] = value;
+    if (copy && !drop) setOwn(copy, key, value);
   }
   for (const key of node.defaulted) {
     if (copy ? !(key in copy) && !(key in object && object[key] !== null) : !(key in object)) {
       copy ??= copyOfFirstKeys(object, keys, keys.length);
       const childNode = node.child(key)!;
       path.push(key);
-      copy[key] = walk(cloneDefault(childNode.schema.default), childNode, path, out);
+      setOwn(copy, key, walk(cloneDefault(childNode.schema.default), childNode, path, out));
       path.pop();
     }
   }
@@ -135,7 +135,7 @@ function walkObject(object: Record<string, unknown>, node: SchemaNode, path: Pat
 
 function copyOfFirstKeys(object: Record<string, unknown>, keys: string[], count: number): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) copy[keys[i]!] = object[keys[i]!];
+  for (let i = 0; i < count; i++) setOwn(copy, keys[i]!, object[keys[i]!]);
   return copy;
 }
 
