@@ -6,7 +6,7 @@ import { checkMetadata } from "./metadata.js";
 import type { ValidateOptions } from "./options.js";
 import { splitApiVersion } from "./schema-sources.js";
 import type { KindSchema, SchemaSource, StructuralSchema } from "./schema-types.js";
-import { pruneAndDefault } from "./structural-defaults.js";
+import { pruneAndDefault, setOwn } from "./structural-defaults.js";
 import { checkValues, checkValuesKnownValid, type ValueCheckResult } from "./value-validation.js";
 import { admitAndCheck } from "./schema-walk.js";
 import { precompiledValueValidator } from "./ajv/validators.js";
@@ -25,8 +25,6 @@ export interface ObjectVerdict {
   /** Not validated: no schema for the kind (and not --strict), or the kind was given to --skip. */
   skipped?: SkipReason;
 }
-
-const rootFields = new Set(["apiVersion", "kind", "metadata"]);
 
 /** Cluster-scoped built-in kinds, for objects analysed without a schema (cluster objects, skipped kinds). */
 export const clusterScopedCoreKinds: ReadonlySet<string> = new Set([
@@ -105,10 +103,10 @@ export function validateObject(value: unknown, source: SchemaSource, options: Va
   const root = schema.openAPIV3Schema;
   const structural: FieldError[] = [];
   const withoutStatus: Record<string, unknown> = {};
+  const dropsStatus = schema.statusSubresource !== false;
   for (const key of Object.keys(object)) {
-    if (key === "status" && schema.statusSubresource !== false) continue;
-    if (rootFields.has(key)) continue;
-    withoutStatus[key] = object[key];
+    if (key === "apiVersion" || key === "kind" || key === "metadata" || (key === "status" && dropsStatus)) continue;
+    setOwn(withoutStatus, key, object[key]);
   }
   // Optional fast path (MESH_AJV=1): the build-time ajv validator answers "nothing to report"; the walker then
   // only collects list-type duplicates and CEL sites. Otherwise one walk prunes, defaults and words every error.

@@ -2,7 +2,6 @@ import type { FieldPath } from "../findings.js";
 import { shownValue, type FieldError } from "./field-errors.js";
 import { unknownField } from "./structural-defaults.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from "../dns-names.js";
-import { appendAll } from "../arrays.js";
 
 /** ObjectMeta's fields: anything else inside `metadata` is an unknown field under strict validation. */
 const objectMetaFields = [
@@ -53,7 +52,9 @@ function pathSegmentProblems(name: string): string[] {
 }
 
 /** Problems with a qualified name (`prefix/name`) as label and annotation keys use them; empty when valid. */
-export function qualifiedNameProblems(key: string): string[] {
+export function qualifiedNameProblems(key: string): readonly string[] {
+  // Nearly every key is a plain valid name: answered without splitting or allocating.
+  if (key.length <= 63 && !key.includes("/") && qualifiedNamePart.test(key)) return noProblems;
   const problems: string[] = [];
   const parts = key.split("/");
   let name = key;
@@ -75,15 +76,18 @@ export function qualifiedNameProblems(key: string): string[] {
   return problems;
 }
 
-export function labelValueProblems(value: string): string[] {
-  if (value === "") return [];
+/** Shared by the checks below for the common answer; frozen, so a caller cannot add to it. */
+const noProblems: readonly string[] = Object.freeze([]);
+
+export function labelValueProblems(value: string): readonly string[] {
+  if (value === "") return noProblems;
   if (value.length > 63) return ["must be no more than 63 characters"];
   if (!qualifiedNamePart.test(value)) {
     return [
       "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', 'my_value' or '12345')",
     ];
   }
-  return [];
+  return noProblems;
 }
 
 export interface MetadataContext {
@@ -125,8 +129,8 @@ export function checkMetadata(metadata: unknown, context: MetadataContext): Fiel
     errors.push(typeMismatch(at("name"), name, "string"));
   } else {
     const rule = nameRule(context.apiVersion, context.kind);
-    const segmentProblems = rule === "pathSegment" ? pathSegmentProblems(name) : [];
-    for (const problem of segmentProblems) errors.push(invalid(at("name"), name, "METADATA_NAME", problem));
+    if (rule === "pathSegment")
+      for (const problem of pathSegmentProblems(name)) errors.push(invalid(at("name"), name, "METADATA_NAME", problem));
     const ok =
       rule === "pathSegment"
         ? true
@@ -164,15 +168,19 @@ export function checkMetadata(metadata: unknown, context: MetadataContext): Fiel
       errors.push(invalid(at("namespace"), namespace, "METADATA_NAMESPACE", `a lowercase RFC 1123 label ${labelRule}`));
     }
   }
-  appendAll(errors, checkStringMap(meta.labels, at("labels"), "label"));
-  appendAll(errors, checkStringMap(meta.annotations, at("annotations"), "annotation"));
+  // Most objects have no annotations: their path is built only when there are some.
+  if (meta.labels !== undefined && meta.labels !== null) checkStringMap(meta.labels, at("labels"), "label", errors);
+  if (meta.annotations !== undefined && meta.annotations !== null)
+    checkStringMap(meta.annotations, at("annotations"), "annotation", errors);
   return errors;
 }
 
-function checkStringMap(value: unknown, path: FieldPath, what: "label" | "annotation"): FieldError[] {
-  if (value === undefined || value === null) return [];
-  if (typeof value !== "object" || Array.isArray(value)) return [typeMismatch(path, value, "object")];
-  const errors: FieldError[] = [];
+/** Appends the problems of a labels or annotations map to `errors`. */
+function checkStringMap(value: unknown, path: FieldPath, what: "label" | "annotation", errors: FieldError[]): void {
+  if (typeof value !== "object" || Array.isArray(value)) {
+    errors.push(typeMismatch(path, value, "object"));
+    return;
+  }
   let total = 0;
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
     const keyProblems = qualifiedNameProblems(key);
@@ -203,7 +211,6 @@ function checkStringMap(value: unknown, path: FieldPath, what: "label" | "annota
       detail: "may not be more than 262144 bytes",
     });
   }
-  return errors;
 }
 
 function required(path: FieldPath, hint: string): FieldError {

@@ -1,7 +1,7 @@
 import type { FieldPath } from "../findings.js";
 import type { FieldError } from "./field-errors.js";
 import type { StructuralSchema } from "./schema-types.js";
-import { childSchemaOf, cloneDefault, defaultedKeys, prune, unknownField } from "./structural-defaults.js";
+import { childSchemaOf, cloneDefault, defaultedKeys, prune, setOwn, unknownField } from "./structural-defaults.js";
 import {
   acceptsNull,
   checkArrayBounds,
@@ -57,9 +57,10 @@ function walk(value: unknown, node: SchemaNode, path: Path, out: AdmissionResult
     if (node.ownChecks) {
       // Checked after the children (on the admitted value) but reported ahead of their errors, as checkValues does.
       const end = out.errors.length;
-      checkEnum(admitted, schema, path, out);
-      if (Array.isArray(admitted)) checkArrayBounds(admitted, schema, path, out);
-      else {
+      if (node.enumerated) checkEnum(admitted, schema, path, out);
+      if (Array.isArray(admitted)) {
+        if (node.countsItems) checkArrayBounds(admitted, schema, path, out);
+      } else if (node.objectBounds) {
         const object = admitted as Record<string, unknown>;
         checkObjectBounds(object, node.countsProperties ? Object.keys(object).length : 0, schema, path, out);
       }
@@ -67,9 +68,10 @@ function walk(value: unknown, node: SchemaNode, path: Path, out: AdmissionResult
     }
     if (node.listType && Array.isArray(admitted)) checkListType(admitted, schema, path, out);
   } else if (node.scalarChecks) {
-    checkEnum(value, schema, path, out);
-    if (typeof value === "string") checkString(value, schema, path, out);
-    else if (typeof value === "number") checkNumber(value, schema, path, out);
+    if (node.enumerated) checkEnum(value, schema, path, out);
+    if (typeof value === "string") {
+      if (node.stringChecks) checkString(value, schema, path, out);
+    } else if (typeof value === "number" && node.numberChecks) checkNumber(value, schema, path, out);
   }
   if (node.combinatorsOrRules) checkCombinatorsAndCollectRules(admitted, schema, path, out, true);
   return admitted;
@@ -99,7 +101,7 @@ function walkObject(object: Record<string, unknown>, node: SchemaNode, path: Pat
     const childNode = node.child(key);
     if (!childNode) {
       if (node.preserve || (node.embedded && (key === "apiVersion" || key === "kind" || key === "metadata"))) {
-        if (copy) copy[key] = child;
+        if (copy) setOwn(copy, key, child);
         continue;
       }
       out.structural.push(unknownField([...path, key], node.properties ? Object.keys(node.properties) : []));
@@ -117,14 +119,14 @@ function walkObject(object: Record<string, unknown>, node: SchemaNode, path: Pat
     }
     path.pop();
     if (!copy && (drop || value !== child)) copy = copyOfFirstKeys(object, keys, index);
-    if (copy && !drop) copy[key] = value;
+    if (copy && !drop) setOwn(copy, key, value);
   }
   for (const key of node.defaulted) {
     if (copy ? !(key in copy) && !(key in object && object[key] !== null) : !(key in object)) {
       copy ??= copyOfFirstKeys(object, keys, keys.length);
       const childNode = node.child(key)!;
       path.push(key);
-      copy[key] = walk(cloneDefault(childNode.schema.default), childNode, path, out);
+      setOwn(copy, key, walk(cloneDefault(childNode.schema.default), childNode, path, out));
       path.pop();
     }
   }
@@ -133,7 +135,7 @@ function walkObject(object: Record<string, unknown>, node: SchemaNode, path: Pat
 
 function copyOfFirstKeys(object: Record<string, unknown>, keys: string[], count: number): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) copy[keys[i]!] = object[keys[i]!];
+  for (let i = 0; i < count; i++) setOwn(copy, keys[i]!, object[keys[i]!]);
   return copy;
 }
 
@@ -153,6 +155,15 @@ class SchemaNode {
   readonly defaulted: readonly string[];
   /** Enum, string or number checks on a scalar. */
   readonly scalarChecks: boolean;
+  readonly enumerated: boolean;
+  /** Quantity, length, pattern or format (checkString). */
+  readonly stringChecks: boolean;
+  /** Range or multipleOf (checkNumber). */
+  readonly numberChecks: boolean;
+  /** maxItems or minItems. */
+  readonly countsItems: boolean;
+  /** required, maxProperties or minProperties. */
+  readonly objectBounds: boolean;
   /** Checks of a whole list or object reported before its children's errors: enum, counts, required. */
   readonly ownChecks: boolean;
   /** Whether checkObjectBounds needs the number of properties. */
@@ -172,24 +183,20 @@ class SchemaNode {
     this.preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
     this.embedded = schema["x-kubernetes-embedded-resource"] === true;
     this.defaulted = schema.properties ? defaultedKeys(schema, schema.properties) : [];
-    this.scalarChecks =
-      Boolean(schema.enum) ||
+    // Each check reads its keywords from the schema, whose shapes vary: a node calls only the checks it has.
+    this.enumerated = Boolean(schema.enum);
+    this.stringChecks =
       Boolean(schema["x-mesh-quantity"]) ||
       schema.maxLength !== undefined ||
       schema.minLength !== undefined ||
       schema.pattern !== undefined ||
-      schema.format !== undefined ||
-      schema.minimum !== undefined ||
-      schema.maximum !== undefined ||
-      schema.multipleOf !== undefined;
-    this.ownChecks =
-      Boolean(schema.enum) ||
-      schema.maxItems !== undefined ||
-      schema.minItems !== undefined ||
-      Boolean(schema.required) ||
-      schema.maxProperties !== undefined ||
-      schema.minProperties !== undefined;
+      schema.format !== undefined;
+    this.numberChecks = schema.minimum !== undefined || schema.maximum !== undefined || schema.multipleOf !== undefined;
+    this.scalarChecks = this.enumerated || this.stringChecks || this.numberChecks;
+    this.countsItems = schema.maxItems !== undefined || schema.minItems !== undefined;
     this.countsProperties = schema.maxProperties !== undefined || schema.minProperties !== undefined;
+    this.objectBounds = Boolean(schema.required) || this.countsProperties;
+    this.ownChecks = this.enumerated || this.countsItems || this.objectBounds;
     const listType = schema["x-kubernetes-list-type"];
     this.listType = listType === "set" || listType === "map";
     this.combinatorsOrRules =

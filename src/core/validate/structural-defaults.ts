@@ -47,7 +47,7 @@ function pruneObject(
   const keys = Object.keys(object);
   const copyUpTo = (index: number) => {
     out = {};
-    for (let i = 0; i < index; i++) out[keys[i]!] = object[keys[i]!];
+    for (let i = 0; i < index; i++) setOwn(out, keys[i]!, object[keys[i]!]);
   };
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index]!;
@@ -55,7 +55,7 @@ function pruneObject(
     const childSchema = childSchemaOf(properties, additional, key);
     if (!childSchema) {
       if (preserve || (embedded && (key === "apiVersion" || key === "kind" || key === "metadata"))) {
-        if (out) out[key] = child;
+        if (out) setOwn(out, key, child);
         continue;
       }
       // A type mismatch (an object where a scalar belongs) is reported by value validation, not here.
@@ -75,7 +75,7 @@ function pruneObject(
     }
     path.pop();
     if (!out && (drop || value !== child)) copyUpTo(index);
-    if (out && !drop) out[key] = value;
+    if (out && !drop) setOwn(out, key, value);
   }
   if (properties) {
     for (const key of defaultedKeys(schema, properties)) {
@@ -83,7 +83,7 @@ function pruneObject(
         if (!out) copyUpTo(keys.length);
         const childSchema = properties[key]!;
         path.push(key);
-        out![key] = prune(cloneDefault(childSchema.default), childSchema, path, errors);
+        setOwn(out!, key, prune(cloneDefault(childSchema.default), childSchema, path, errors));
         path.pop();
       }
     }
@@ -136,6 +136,15 @@ export function cloneDefault(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map(cloneDefault);
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = cloneDefault((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value)) setOwn(out, key, cloneDefault((value as Record<string, unknown>)[key]));
   return out;
+}
+
+/**
+ * `target[key] = value` as an own property even for the key `__proto__`, which a YAML map may hold: assigned, it
+ * would set the copy's prototype instead, and the field would vanish from the object the later stages check.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

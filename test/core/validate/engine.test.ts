@@ -10,6 +10,12 @@ describe("the CRD-semantics engine on a user CRD", () => {
     expect(errors(validWidget())).toEqual([]);
   });
 
+  it("reports a top-level field named __proto__ (a YAML map can hold one) as unknown", () => {
+    const widget = validWidget() as Record<string, unknown>;
+    Object.defineProperty(widget, "__proto__", { value: { a: 1 }, enumerable: true, writable: true, configurable: true });
+    expect(errors(widget).map((finding) => [finding.code, finding.path])).toEqual([["SCHEMA_UNKNOWN_FIELD", "__proto__"]]);
+  });
+
   type Case = [name: string, mutate: (widget: Record<string, any>) => void, code: string, path: string | undefined, message: RegExp];
   const cases: Case[] = [
     [

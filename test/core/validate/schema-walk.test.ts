@@ -163,3 +163,31 @@ describe("admitAndCheck (one walk) agrees with pruneAndDefault + checkValues (tw
     }
   });
 });
+
+describe("a field named __proto__", () => {
+  const withProto = (rest: Json): Json => {
+    const value: Json = { ...rest };
+    Object.defineProperty(value, "__proto__", { value: { a: 1 }, enumerable: true, writable: true, configurable: true });
+    return value;
+  };
+
+  it("stays an own field of a copy where unknown fields are preserved", () => {
+    const schema: StructuralSchema = {
+      type: "object",
+      "x-kubernetes-preserve-unknown-fields": true,
+      properties: { size: { type: "string", default: "small" } },
+    };
+    const admitted = admitAndCheck(withProto({ name: "x" }), schema, []).admitted as Json;
+    expect(Object.keys(admitted)).toEqual(["name", "__proto__", "size"]);
+    expect(Object.getPrototypeOf(admitted)).toBe(Object.prototype);
+    const reference = pruneAndDefault(withProto({ name: "x" }), schema, [], []) as Json;
+    expect(Object.keys(reference)).toEqual(["name", "__proto__", "size"]);
+  });
+
+  it("is an unknown field where the schema does not declare it", () => {
+    const schema: StructuralSchema = { type: "object", properties: { name: { type: "string" } } };
+    const result = admitAndCheck(withProto({ name: "x" }), schema, []);
+    expect(result.structural.map((error) => [error.code, error.path])).toEqual([["SCHEMA_UNKNOWN_FIELD", ["__proto__"]]]);
+    expect(Object.keys(result.admitted as Json)).toEqual(["name"]);
+  });
+});
