@@ -55,7 +55,7 @@ function checkEmitted(objects: readonly KubeObject[], target: ConvertTarget, opt
 }
 
 /** A conversion emits a handful of kinds thousands of times: the layered catalog is asked once per apiVersion and kind. */
-function withLookupMemo(source: SchemaSource): SchemaSource {
+export function withLookupMemo(source: SchemaSource): SchemaSource {
   const schemas = new Map<string, KindSchema | undefined>();
   return {
     lookup(apiVersion, kind) {

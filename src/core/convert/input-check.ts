@@ -1,5 +1,9 @@
-import type { Finding } from "../findings.js";
-import { checkDocuments, defaultValidateOptions } from "../validate/index.js";
+import { formatFieldPath, type Finding } from "../findings.js";
+import { validateObject } from "../validate/engine.js";
+import { fieldErrorMessage } from "../validate/field-errors.js";
+import { schemaSourceFor } from "../validate/index.js";
+import { resolveOptions } from "../validate/options.js";
+import { withLookupMemo } from "./contract.js";
 import type { InputObject } from "./input.js";
 import type { ConvertOptions } from "./options.js";
 
@@ -14,24 +18,36 @@ const inputHint = "fix the input; `mesh validate FILE` shows every problem";
  *
  * Gateway API input is checked against the experimental channel of `--gateway-api-version`, the superset
  * the converter reads, so only fields no channel knows are reported.
+ *
+ * Each object goes through the engine as `mesh validate` sends it (validateObject); only its errors are kept, so
+ * only they are placed in the file (warnings, timings and analysis inputs are not needed here).
  */
 export function inputErrors(inputs: readonly InputObject[], options: ConvertOptions): Finding[] {
-  const checked = checkDocuments(
-    inputs.map((input) => input.source),
-    {
-      ...defaultValidateOptions,
-      gatewayApiVersion: options.gatewayApiVersion,
-      channel: "experimental",
-      defaultNamespace: options.namespace ?? options.defaultNamespace,
-    },
-  );
-  return checked.flatMap(({ resource }) =>
-    resource.findings
-      .filter((finding) => finding.severity === "error")
-      .map((finding) => ({
-        ...finding,
-        code: `CONV005/${finding.code}`,
-        message: `invalid input: ${finding.message}; ${inputHint}`,
-      })),
-  );
+  const validateOptions = resolveOptions({
+    gatewayApiVersion: options.gatewayApiVersion,
+    channel: "experimental",
+    defaultNamespace: options.namespace ?? options.defaultNamespace,
+  });
+  const source = withLookupMemo(schemaSourceFor(validateOptions));
+  const errors: Finding[] = [];
+  for (const { source: document } of inputs) {
+    const verdict = validateObject(document.object, source, validateOptions);
+    for (const error of verdict.errors) {
+      if ((error.severity ?? "error") !== "error") continue;
+      const finding: Finding = {
+        severity: "error",
+        code: `CONV005/${error.code}`,
+        message: `invalid input: ${fieldErrorMessage(error)}; ${inputHint}`,
+        origin: error.origin,
+        resource: verdict.identity,
+      };
+      if (error.path.length > 0) finding.path = formatFieldPath(error.path);
+      const position = document.locate(error.path);
+      finding.file = position.file;
+      finding.line = position.line;
+      finding.column = position.column;
+      errors.push(finding);
+    }
+  }
+  return errors;
 }

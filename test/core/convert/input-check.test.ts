@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { parseManifestText } from "../../../src/core/documents/index.js";
 import { convertGatewayApiToIstio, defaultConvertOptions } from "../../../src/core/convert/index.js";
 import type { Finding } from "../../../src/core/findings.js";
+import { toYamlStream } from "../../../src/core/documents/index.js";
+import { inputErrors as checkInputs } from "../../../src/core/convert/input-check.js";
+import { selectInputObjects } from "../../../src/core/convert/input.js";
+import { Notes } from "../../../src/core/convert/notes.js";
+import { checkDocuments, defaultValidateOptions } from "../../../src/core/validate/index.js";
+import { seededChoices } from "../../support/seeded-random.js";
 import { convertYaml } from "./convert-input.js";
+import { randomIstioInput } from "./random-istio-wide.js";
 
 /**
  * convert checks its input as `mesh validate` (and `kubectl apply`, strict) would: a field the schema does not know
@@ -148,5 +155,53 @@ spec: {replicas: "two"}
       { namespace: "shop" },
     );
     expect(inputErrors(result.findings)).toEqual([]);
+  });
+});
+
+/** Random inputs, some objects broken the ways authors break them (unknown fields, wrong types, bad values). */
+function brokenInput(seed: number): string {
+  const { pick, chance } = seededChoices(seed * 7919);
+  const objects = randomIstioInput(seed).map((object) => structuredClone(object) as unknown as Record<string, unknown>);
+  for (const object of objects) {
+    const spec = object.spec as Record<string, unknown>;
+    if (chance(0.3)) spec[pick(["gatway", "htp", "subset"])] = pick([[], "x", { a: 1 }]);
+    if (chance(0.2)) spec.hosts = pick([42, ["UPPER_case.example.com"], [""], "a.example.com"]);
+    if (chance(0.2)) (object.metadata as Record<string, unknown>).namespace = pick(["Bad_NS", "ok", 7]);
+    if (chance(0.15)) delete spec[pick(["servers", "hosts", "http"])];
+    if (chance(0.15) && Array.isArray(spec.http) && spec.http.length > 0)
+      (spec.http[0] as Record<string, unknown>).timeout = pick(["1x", 5, "-1s"]);
+  }
+  return toYamlStream(objects);
+}
+
+describe("the input check reports what mesh validate reports", () => {
+  it("gives mesh validate's errors (and only them) as CONV005 findings, on many generated inputs", () => {
+    const options = defaultConvertOptions({ generator: "mesh-test" });
+    let reported = 0;
+    for (let seed = 1; seed <= 150; seed++) {
+      const { documents } = parseManifestText(brokenInput(seed), `input-${seed}.yaml`);
+      const inputs = selectInputObjects(documents, { accept: () => true, defaultNamespace: options.defaultNamespace }, new Notes());
+      const expected = checkDocuments(
+        inputs.map((input) => input.source),
+        {
+          ...defaultValidateOptions,
+          gatewayApiVersion: options.gatewayApiVersion,
+          channel: "experimental",
+          defaultNamespace: options.defaultNamespace,
+        },
+      ).flatMap(({ resource }) =>
+        resource.findings
+          .filter((finding) => finding.severity === "error")
+          .map((finding) => ({
+            ...finding,
+            code: `CONV005/${finding.code}`,
+            message: `invalid input: ${finding.message}; fix the input; \`mesh validate FILE\` shows every problem`,
+          })),
+      );
+      const actual = checkInputs(inputs, options);
+      expect(JSON.stringify(actual)).toEqual(JSON.stringify(expected));
+      reported += actual.length;
+    }
+    expect(reported).toBeGreaterThan(100);
   });
 });
