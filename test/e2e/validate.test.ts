@@ -86,6 +86,18 @@ describe("mesh validate", () => {
     expect(strict.exitCode).toBe(1);
   });
 
+  it("counts analyser findings the same with --summary, and still places them in JSON with --summary", async () => {
+    const file = fixture("dangling-virtualservice.yaml");
+    const full = await runMesh(["validate", "--fail-on", "warning", file]);
+    const summary = await runMesh(["validate", "--summary", "--fail-on", "warning", file]);
+    expect(summary.exitCode).toBe(1);
+    expect(summary.stdout.trimEnd()).toBe(full.stdout.trimEnd().split("\n").at(-1));
+    expect(summary.stdout).toContain("2 warnings");
+    const json = JSON.parse((await runMesh(["validate", "--summary", "-o", "json", file])).stdout);
+    const placed = expect.objectContaining({ origin: "analyzer", file, line: 9, column: 5 });
+    expect(json.findings).toEqual([placed, placed]);
+  });
+
   it("validates custom resources against --crds", async () => {
     const ok = await runMesh(["validate", "--crds", "test/fixtures/validate/widgets-crd.yaml", "test/fixtures/validate/valid-widget.yaml"]);
     expect(ok.exitCode).toBe(0);

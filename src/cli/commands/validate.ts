@@ -146,7 +146,9 @@ export function register(program: Command, context: CliContext): void {
             hint: "pass YAML or JSON files with Kubernetes objects (directories are searched for *.yaml, *.yml and *.json, skipping node_modules and dot-directories)",
           });
         }
-        const validated = analyzeChecked(checked.documents, checked.documentAt, options);
+        // The summary line counts findings: they need no place in the files.
+        const placement = format === "text" && flags.summary ? "unplaced" : "placed";
+        const validated = analyzeChecked(checked.documents, checked.documentAt, options, placement);
         return { files: checked.files, resources: validated.resources, findings: [...checked.findings, ...validated.findings] };
       };
       const report = await validateInputs();

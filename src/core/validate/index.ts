@@ -82,24 +82,33 @@ export function checkDocuments(documents: readonly SourceDocument[], options: Va
 }
 
 /**
+ * Where analyser findings go: `placed` gives each its file position (what every printer but the summary needs);
+ * `unplaced` leaves file, line and column out, for a report of which only the counts are printed (`--summary` text).
+ */
+export type FindingPlacement = "placed" | "unplaced";
+
+/**
  * Analyses checked documents together (stage 10) and gives the report; `documentAt(index)` gives the document of
- * the index-th checked one, asked only for documents with analyser findings (to place them in the file).
+ * the index-th checked one, asked only for documents with analyser findings (to place them in the file), and never
+ * when `placement` is `unplaced`.
  */
 export function analyzeChecked(
   checked: readonly CheckedDocument[],
   documentAt: (index: number) => Pick<SourceDocument, "locate">,
   options: ValidateOptions,
+  placement: FindingPlacement = "placed",
 ): FindingsReport {
   const resources: CheckedResource[] = [];
   const analyzed: AnalyzedResource[] = [];
   const unplaced: Finding[] = [];
+  const placeIn = placement === "placed" ? documentAt : undefined;
   checked.forEach(({ resource: checkedResource, analysis }, index) => {
     resources.push(checkedResource);
     if (!analysis) return;
     const resource = checkedResource.resource;
     analyzed.push({
       ...analysis,
-      report: (finding) => checkedResource.findings.push(fromAnalysis(finding, documentAt(index), resource)),
+      report: (finding) => checkedResource.findings.push(fromAnalysis(finding, placeIn?.(index), resource)),
     });
   });
   appendAll(resources, crdResources(options, checked));

@@ -1,17 +1,13 @@
 /** Defensive reads: analysers also run on objects that failed validation, so no field has a trusted type. */
 import { isJsonObject, type JsonObject } from "../../json.js";
 
-export { stringOf as text, stringsOf as texts } from "../../json.js";
+export { recordsOf as records, stringOf as text, stringsOf as texts } from "../../json.js";
 
 export type Json = JsonObject;
 
 /** The value when it is an object, otherwise an empty one (so that chained reads never throw). */
 export function record(value: unknown): Json {
   return isJsonObject(value) ? value : {};
-}
-
-export function records(value: unknown): Json[] {
-  return Array.isArray(value) ? value.map(record) : [];
 }
 
 export function integer(value: unknown): number | undefined {

@@ -17,7 +17,9 @@ export const virtualServiceConflictingMeshHosts: Analyzer = {
   inputs: ["networking.istio.io/VirtualService"],
   analyze(context) {
     const byScopedHost = new Map<string, { scope: string; host: string; list: AnalyzedResource[] }>();
-    const exportedEverywhere = new HostIndex<AnalyzedResource>();
+    // Hosts exported everywhere, indexed only when some VirtualService is exported to named namespaces.
+    const exportedEverywhere: { host: string; vs: AnalyzedResource }[] = [];
+    let exportedToNamespaces = false;
     for (const vs of context.of("networking.istio.io/VirtualService")) {
       const spec = specOf(vs.object);
       const gateways = texts(spec.gateways);
@@ -35,13 +37,19 @@ export const virtualServiceConflictingMeshHosts: Analyzer = {
           let entry = byScopedHost.get(key);
           if (!entry) byScopedHost.set(key, (entry = { scope, host: fqdn, list: [] }));
           if (!entry.list.includes(vs)) entry.list.push(vs);
-          if (scope === "*") exportedEverywhere.add(fqdn, vs);
+          if (scope === "*") exportedEverywhere.push({ host: fqdn, vs });
+          else exportedToNamespaces = true;
         }
     }
     const reported = new Set<AnalyzedResource>();
+    const everywhere = new HostIndex<AnalyzedResource>();
+    if (exportedToNamespaces) for (const { host, vs } of exportedEverywhere) everywhere.add(host, vs);
     for (const [key, entry] of byScopedHost) {
-      const list = [...entry.list];
-      if (entry.scope !== "*") for (const other of exportedEverywhere.matching(entry.host)) if (!list.includes(other)) list.push(other);
+      let list = entry.list;
+      if (entry.scope !== "*") {
+        list = [...list];
+        for (const other of everywhere.matching(entry.host)) if (!list.includes(other)) list.push(other);
+      }
       if (list.length < 2) continue;
       const names = list.map(fullName).join(",");
       for (const vs of list) {
