@@ -496,9 +496,58 @@ function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, 
 }
 
 function passes(value: unknown, schema: StructuralSchema, path: Path): boolean {
+  const presence = presencePredicate(schema);
+  if (presence) return presence(value);
   const probe: ValueCheckResult = { errors: [], ruleSites: [] };
   visit(value, schema, path, probe, false);
   return probe.errors.length === 0;
+}
+
+/** Keys of a schema that asks only which fields are present: `required` lists, combined with allOf/anyOf/oneOf/not. */
+const presenceKeys = new Set(["required", "allOf", "anyOf", "oneOf", "not"]);
+const presencePredicates = new WeakMap<StructuralSchema, ((value: unknown) => boolean) | null>();
+
+/**
+ * Whether a value passes a schema of only `required` lists and combinators of such schemas (Istio's "one of exact,
+ * prefix, regex" alternatives), answered without building errors; null for any other schema. It gives what visit
+ * would: null passes (an untyped node admits it), `required` binds only objects that are not lists, and the
+ * combinators combine as checkCombinators does.
+ */
+export function presencePredicate(schema: StructuralSchema): ((value: unknown) => boolean) | null {
+  let predicate = presencePredicates.get(schema);
+  if (predicate === undefined) {
+    predicate = buildPresencePredicate(schema);
+    presencePredicates.set(schema, predicate);
+  }
+  return predicate;
+}
+
+function buildPresencePredicate(schema: StructuralSchema): ((value: unknown) => boolean) | null {
+  if (!Object.keys(schema).every((key) => presenceKeys.has(key))) return null;
+  const parts = (list: StructuralSchema[] | undefined) => {
+    const predicates = (list ?? []).map(presencePredicate);
+    return predicates.every((predicate) => predicate !== null) ? (predicates as ((value: unknown) => boolean)[]) : null;
+  };
+  const allOf = parts(schema.allOf);
+  const anyOf = schema.anyOf ? parts(schema.anyOf) : undefined;
+  const oneOf = schema.oneOf ? parts(schema.oneOf) : undefined;
+  const not = schema.not ? presencePredicate(schema.not) : undefined;
+  if (allOf === null || anyOf === null || oneOf === null || not === null) return null;
+  const required = schema.required ?? [];
+  return (value) => {
+    if (value === null || value === undefined) return true;
+    if (typeof value === "object" && !Array.isArray(value)) {
+      for (const key of required) if (!(key in value)) return false;
+    }
+    for (const predicate of allOf) if (!predicate(value)) return false;
+    if (anyOf && !anyOf.some((predicate) => predicate(value))) return false;
+    if (oneOf) {
+      let passing = 0;
+      for (const predicate of oneOf) if (predicate(value)) passing++;
+      if (passing !== 1) return false;
+    }
+    return !not || !not(value);
+  };
 }
 
 function firstProblem(value: unknown, alternatives: StructuralSchema[], path: Path): string | undefined {
