@@ -369,6 +369,8 @@ export function checkArrayBounds(value: unknown[], schema: StructuralSchema, pat
 
 /** Stage 7: duplicates in a set or map list, reported after the items' own errors. */
 export function checkListType(value: unknown[], schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
+  // Only duplicates are reported, and most lists of a manifest hold one item.
+  if (value.length < 2) return;
   const listType = schema["x-kubernetes-list-type"];
   if (listType === "set") checkSetUniqueness(value, path, out);
   else if (listType === "map") checkMapUniqueness(value, schema["x-kubernetes-list-map-keys"] ?? [], path, out);
