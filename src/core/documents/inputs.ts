@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { closeSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
 import { InputError, UsageError } from "../errors.js";
@@ -294,27 +295,38 @@ function tooLarge(file: string, size: number, limits: ReadLimits, unbounded = fa
   };
 }
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-
 /** Offset of the first NUL byte, or of the sample if it is not valid UTF-8; undefined for text. */
 function binaryOffset(bytes: Buffer): number | undefined {
   const nul = bytes.indexOf(0);
   if (nul !== -1) return nul;
-  try {
-    strictUtf8.decode(bytes);
-    return undefined;
-  } catch {
-    // Find the first bad byte for the message; the decoder does not say where.
-    for (let end = Math.min(bytes.length, 64); end <= bytes.length; end = Math.min(bytes.length, end * 2)) {
-      try {
-        strictUtf8.decode(bytes.subarray(0, end), { stream: true });
-      } catch {
-        return Math.max(0, end - 4);
-      }
-      if (end === bytes.length) break;
+  // Checked without decoding: the text is decoded once, by the caller.
+  if (isUtf8(bytes)) return undefined;
+  // The first bad byte, for the message (the decoder does not say where). A prefix "decodes" in stream mode when
+  // it holds no invalid sequence (it may end inside a character); the shortest prefix that does not is found by
+  // halving, and its last byte either is bad itself or ends a character begun before it, which is then the bad one.
+  const decodes = (length: number, stream: boolean) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, length), { stream });
+      return true;
+    } catch {
+      return false;
     }
-    return 0;
+  };
+  const characterStart = (end: number) => {
+    let at = end - 1;
+    while (at > 0 && end - at < 4 && (bytes[at]! & 0xc0) === 0x80) at--;
+    return at;
+  };
+  // Every prefix decodes: the end of the file cuts a character off.
+  if (decodes(bytes.length, true)) return characterStart(bytes.length);
+  let good = 0;
+  let bad = bytes.length;
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    if (decodes(middle, true)) good = middle;
+    else bad = middle;
   }
+  return decodes(bad - 1, false) ? bad - 1 : characterStart(bad - 1);
 }
 
 /** Reads all of a stream; used by the CLI to hand stdin to the documents layer. */

@@ -72,6 +72,21 @@ describe("readInputText", () => {
     expect(result).toMatchObject({ code: "binary-input" });
   });
 
+  it.each([
+    ["a Latin-1 letter", Buffer.from("name: caf\xe9\n", "latin1"), 9],
+    ["a byte that starts no character", Buffer.from([0x6f, 0x6b, 0xff]), 2],
+    ["a stray continuation byte", Buffer.from("abc\x80def", "latin1"), 3],
+    ["an overlong encoding", Buffer.from([0x61, 0xc0, 0xaf]), 1],
+    ["an encoded surrogate", Buffer.from([0x61, 0x62, 0xed, 0xa0, 0x80]), 2],
+    ["a character the end of the file cuts off", Buffer.from([0x61, 0x62, 0xe2, 0x82]), 2],
+    ["a bad byte after 5,000 good characters", Buffer.concat([Buffer.from("\u00e9".repeat(5000)), Buffer.from([0xe9, 0x41])]), 10_000],
+  ])("names the first byte that is not UTF-8: %s", async (_, bytes, offset) => {
+    const file = path.join(dir, "not-utf8.yaml");
+    writeFileSync(file, bytes);
+    const result = await readInputText(file, noStdin);
+    expect((result as { message: string }).message).toContain(`(byte ${offset} is not UTF-8 text)`);
+  });
+
   it("reads stdin through the given reader and names it <stdin>", async () => {
     const result = await readInputText("-", async () => Buffer.from("a: 1\n"));
     expect(result).toEqual({ file: "<stdin>", text: "a: 1\n" });
