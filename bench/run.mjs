@@ -5,7 +5,9 @@
 // The baseline is measured in the same run, right after its row, so that ratios hold on a busy machine.
 // `npm run bench -- FILE ROW` runs the rows of bench/rows/*FILE* whose name contains ROW.
 // BENCH_RUNS sets the runs per measurement (default 9); BENCH_MESH times another build's bin/mesh.js (e.g. main's).
-// Generated corpora go to a temporary directory, never into git.
+// Generated corpora go to a temporary directory, never into git. Each row keeps its compiled code in a cache directory
+// of its own there (unless it sets MESH_COMPILE_CACHE), filled by its warm-up runs: a row measures a user who runs
+// that command on that input again and again, whatever rows ran before it.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,11 +45,14 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** Warm-up runs of a row: the first writes its compiled code, the next ones add what they compile (bundle-loader.ts). */
+const WARM_UP_RUNS = 4;
+
 /** Medians of a row and its baseline, runs interleaved (row, baseline, row, …) so that both see the same load. */
 function measure(row, baseline) {
   const count = Math.max(row.runs ?? runs, 1);
   const once = (entry) => timeOnce(entry.command, entry.args, entry.input, entry.env);
-  once(row);
+  for (let i = 0; i < WARM_UP_RUNS; i++) once(row);
   if (baseline) once(baseline);
   const samples = [];
   const baseSamples = [];
@@ -84,6 +89,7 @@ try {
     const module = await import(path.join(root, "bench", "rows", file));
     for (const row of await module.rows(context)) {
       if (onlyRow && !row.name.includes(onlyRow)) continue;
+      row.env = { MESH_COMPILE_CACHE: path.join(workDir, `compile-cache-${lines.length}`), ...row.env };
       const { ms, baseMs } = measure(row, row.baseline);
       let line = `${row.name.padEnd(58)} ${ms.toFixed(1).padStart(9)} ms`;
       if (row.baseline) {

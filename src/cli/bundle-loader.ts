@@ -22,13 +22,22 @@ export const BUNDLE_ID_PLACEHOLDER = "0".repeat(20);
 
 const ID_PREFIX = BUNDLE_ID_LINE.replace("%s", "");
 const CACHE_SUFFIX = ".v8cache";
+/**
+ * How many runs' compiled functions an entry gathers: the run that writes it and the next ones, each writing it
+ * again with what it compiled besides. The first run of a command may touch little of it (one kind, one output
+ * format); later runs reuse the entry as it is. An entry is one byte (the runs it holds) and V8's data.
+ */
+const RUNS_GATHERED = 4;
 
 export interface LoadedBundle {
   /** What the bundle exports (`module.exports`). */
   exports: Record<string, unknown>;
   /** Whether compiled code was kept (`off`: no cache directory, or a bundle without an id). */
   compiledCode: "reused" | "rejected" | "absent" | "off";
-  /** Writes the compiled code, including the functions compiled while running, unless the cache was used as is. */
+  /**
+   * Writes the compiled code, including the functions compiled while running: when there was none or V8 refused it,
+   * and after a run that reused an entry gathering fewer than RUNS_GATHERED runs.
+   */
   saveCompiledCode(): void;
 }
 
@@ -98,9 +107,14 @@ export function loadBundle(file: string, options: { cacheDirectory: string | und
   const place = pathHash(file);
   const cacheFile = path.join(directory, `${prefix}${process.version}-${process.arch}-${place}-${name}${CACHE_SUFFIX}`);
   let cachedData: Buffer | undefined;
+  let runsHeld = 0;
   if (isPrivateDirectory(directory)) {
     try {
-      cachedData = readFileSync(cacheFile);
+      const entry = readFileSync(cacheFile);
+      if (entry.length > 1) {
+        runsHeld = entry[0]!;
+        cachedData = entry.subarray(1);
+      }
     } catch {
       // No cache yet.
     }
@@ -112,7 +126,8 @@ export function loadBundle(file: string, options: { cacheDirectory: string | und
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(loaded.exports, loaded.exports, createRequire(file), loaded, file, path.dirname(file));
   const saveCompiledCode = (): void => {
-    if (cachedData !== undefined && !script.cachedDataRejected) return;
+    const reused = cachedData !== undefined && !script.cachedDataRejected;
+    if (reused && runsHeld >= RUNS_GATHERED) return;
     const partial = `${cacheFile}.${process.pid}`;
     try {
       // The directory alone, never its parents: a directory that cannot hold one is no place for a cache, and
@@ -124,7 +139,7 @@ export function loadBundle(file: string, options: { cacheDirectory: string | und
       }
       if (!isPrivateDirectory(directory)) return;
       try {
-        writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+        writeFileSync(partial, Buffer.concat([Buffer.of(reused ? runsHeld + 1 : 1), script.createCachedData()]), { mode: 0o600 });
         renameSync(partial, cacheFile);
       } catch (error) {
         rmSync(partial, { force: true });

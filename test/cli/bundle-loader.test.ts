@@ -1,6 +1,19 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BUNDLE_ID_LINE, bundleId, compileCacheDirectory, loadBundle } from "../../src/cli/bundle-loader.js";
 
@@ -20,6 +33,21 @@ function privateDirectory(): string {
   mkdirSync(directory, { mode: 0o700 });
   return directory;
 }
+
+/**
+ * Loads `file` with the built loader (dist/bundle/loader.cjs) in a new process, calls its export `name`, saves the
+ * compiled code and says how the code was found and what the call gave.
+ */
+function runInChild(file: string, cacheDirectory: string, name: string): string {
+  const script = `const { loadBundle } = require(${JSON.stringify(builtLoader)});
+const run = loadBundle(${JSON.stringify(file)}, { cacheDirectory: ${JSON.stringify(cacheDirectory)}, cacheName: "validate" });
+const value = run.exports[${JSON.stringify(name)}]();
+run.saveCompiledCode();
+process.stdout.write(run.compiledCode + " " + value);`;
+  return execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
+}
+
+const builtLoader = fileURLToPath(new URL("../../dist/bundle/loader.cjs", import.meta.url));
 
 const answer = (value: number) => `exports.answer = function answer() { return ${value}; };`;
 
@@ -57,6 +85,35 @@ describe("loadBundle", () => {
     const second = loadBundle(file, { cacheDirectory, cacheName: "validate" });
     expect(second.compiledCode).toBe("reused");
     expect((second.exports.answer as () => number)()).toBe(42);
+  });
+
+  it("gathers the functions of the next runs into the entry, four runs in all, then keeps it as it is", () => {
+    // Each run (a process of its own, as V8 keeps compiled scripts within a process) calls a function the runs
+    // before it did not: the entry grows while it gathers them.
+    const file = bundleFile("bb22", ["one", "two", "three", "four", "five"].map((name) => `exports.${name} = () => "${name}";`).join("\n"));
+    const cacheDirectory = privateDirectory();
+    const entryOf = () => readFileSync(path.join(cacheDirectory, readdirSync(cacheDirectory)[0]!));
+    const sizes: number[] = [];
+    for (const [index, name] of ["one", "two", "three", "four"].entries()) {
+      expect(runInChild(file, cacheDirectory, name)).toBe(`${index === 0 ? "absent" : "reused"} ${name}`);
+      expect(entryOf()[0]).toBe(index + 1);
+      sizes.push(entryOf().length);
+    }
+    expect(sizes[3]).toBeGreaterThan(sizes[0]!);
+    const kept = entryOf();
+    expect(runInChild(file, cacheDirectory, "five")).toBe("reused five");
+    expect(entryOf().equals(kept)).toBe(true);
+  });
+
+  it("refuses an entry that is not V8's data for this bundle (as one written without the runs byte) and writes it anew", () => {
+    const file = bundleFile("cc33", answer(7));
+    const cacheDirectory = privateDirectory();
+    expect(runInChild(file, cacheDirectory, "answer")).toBe("absent 7");
+    const entry = path.join(cacheDirectory, readdirSync(cacheDirectory)[0]!);
+    writeFileSync(entry, readFileSync(entry).subarray(1));
+    expect(runInChild(file, cacheDirectory, "answer")).toBe("rejected 7");
+    expect(readFileSync(entry)[0]).toBe(1);
+    expect(runInChild(file, cacheDirectory, "answer")).toBe("reused 7");
   });
 
   it("never runs another build's compiled code: the entry is named by the bundle's id", () => {
