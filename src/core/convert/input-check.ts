@@ -1,7 +1,6 @@
-import { formatFieldPath, type Finding } from "../findings.js";
+import type { Finding } from "../findings.js";
 import { validateObject } from "../validate/engine.js";
-import { fieldErrorMessage } from "../validate/field-errors.js";
-import { schemaSourceFor } from "../validate/index.js";
+import { schemaSourceFor, toFinding } from "../validate/index.js";
 import { resolveOptions } from "../validate/options.js";
 import { withLookupMemo } from "./contract.js";
 import type { InputObject } from "./input.js";
@@ -34,19 +33,8 @@ export function inputErrors(inputs: readonly InputObject[], options: ConvertOpti
     const verdict = validateObject(document.object, source, validateOptions);
     for (const error of verdict.errors) {
       if ((error.severity ?? "error") !== "error") continue;
-      const finding: Finding = {
-        severity: "error",
-        code: `CONV005/${error.code}`,
-        message: `invalid input: ${fieldErrorMessage(error)}; ${inputHint}`,
-        origin: error.origin,
-        resource: verdict.identity,
-      };
-      if (error.path.length > 0) finding.path = formatFieldPath(error.path);
-      const position = document.locate(error.path);
-      finding.file = position.file;
-      finding.line = position.line;
-      finding.column = position.column;
-      errors.push(finding);
+      const finding = toFinding(error, document, verdict.identity);
+      errors.push({ ...finding, code: `CONV005/${finding.code}`, message: `invalid input: ${finding.message}; ${inputHint}` });
     }
   }
   return errors;

@@ -239,7 +239,8 @@ export function failsRun(findings: readonly Finding[], failOn: ValidateOptions["
   return findings.some((finding) => finding.severity === "error" || (failOn === "warning" && finding.severity === "warning"));
 }
 
-function toFinding(error: FieldError, document: SourceDocument | undefined, resource: CheckedResource["resource"]): Finding {
+/** A finding of the engine's error, placed in `document` when it is given. */
+export function toFinding(error: FieldError, document: SourceDocument | undefined, resource: CheckedResource["resource"]): Finding {
   const finding: Finding = {
     severity: error.severity ?? "error",
     code: error.code,
