@@ -45,8 +45,9 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Warm-up runs of a row: the first writes its compiled code, the next ones add what they compile (bundle-loader.ts). */
-const WARM_UP_RUNS = 4;
+// Warm-up runs of a row: the first writes its compiled code, the next ones add what they compile, as many as an
+// entry gathers (src/cli/bundle-loader.ts; the bench runs the build).
+const { RUNS_GATHERED: WARM_UP_RUNS } = await import(path.join(root, "dist", "cli", "bundle-loader.js"));
 
 /** Medians of a row and its baseline, runs interleaved (row, baseline, row, …) so that both see the same load. */
 function measure(row, baseline) {

@@ -27,7 +27,7 @@ const CACHE_SUFFIX = ".v8cache";
  * again with what it compiled besides. The first run of a command may touch little of it (one kind, one output
  * format); later runs reuse the entry as it is. An entry is one byte (the runs it holds) and V8's data.
  */
-const RUNS_GATHERED = 4;
+export const RUNS_GATHERED = 4;
 
 export interface LoadedBundle {
   /** What the bundle exports (`module.exports`). */
