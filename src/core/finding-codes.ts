@@ -247,7 +247,7 @@ export const FINDING_CODES: readonly FindingCode[] = [
     "CEL_COMPILE",
     "error",
     "A validation rule does not compile",
-    "The CRD's CEL rule is invalid: the API server refuses the CustomResourceDefinition (syntax error, parser limit, a constant find/findAll pattern RE2 rejects, or an undefined field of self).",
+    "The CRD's CEL rule is invalid: the API server refuses the CustomResourceDefinition (syntax error, parser limit, a type error such as a call no overload accepts or an undeclared name, a rule that does not give a bool, a constant matches/find/findAll pattern RE2 rejects or a constant duration Go cannot parse, or an undefined field of self).",
   ),
   row(
     "CRD_PATTERN",

@@ -141,6 +141,22 @@ describe("mesh validate", () => {
     }
   });
 
+  it("rejects a CRD whose rule does not type-check, as the API server's CEL compiler does", async () => {
+    const crd = readFileSync("test/fixtures/validate/widgets-crd.yaml", "utf8").replace(
+      `"self.replicas <= self.maxReplicas"`,
+      `"self.replicas <= 'ten'"`,
+    );
+    const directory = mkdtempSync(join(tmpdir(), "mesh-e2e-crd-"));
+    writeFileSync(join(directory, "crd.yaml"), crd);
+    const result = await runMesh(["validate", join(directory, "crd.yaml")]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(
+      /crd\.yaml:35:\d+: error CEL_COMPILE .*x-kubernetes-validations\[0\]\.rule: Invalid value: "self\.replicas <= 'ten'": compilation failed: found no matching overload for '_<=_' applied to '\(int, string\)'/,
+    );
+    const unchanged = await runMesh(["validate", "test/fixtures/validate/widgets-crd.yaml"]);
+    expect(unchanged.exitCode).toBe(0);
+  });
+
   it("downloads --crds from a loopback URL", async () => {
     const crd = readFileSync("test/fixtures/validate/widgets-crd.yaml");
     const server = createServer((request, response) => {

@@ -3,16 +3,18 @@ import type { StructuralSchema } from "../schema-types.js";
 import { re2SyntaxError } from "../patterns.js";
 import { parseCelExpression } from "../cel/rules.js";
 import { unescapeFieldName } from "../cel/property-names.js";
+import { declFor } from "../cel/cost.js";
+import { celTypeError, type ExpectedResult } from "../cel/type-check.js";
+import { parseGoDuration } from "../../durations.js";
 import { crdCostErrors } from "./cost-limits.js";
 
 type Path = (string | number)[];
 
 /**
  * What the API server checks in a CustomResourceDefinition's schemas before it admits the CRD: every `pattern`
- * compiles as RE2, every rule and messageExpression compiles (syntax, parser limits, constant regular
- * expressions of `find`/`findAll`), and the rules' estimated cost stays within the limits (cost-limits.ts).
- * A CRD with any of these errors is rejected whole, so none of its rules or patterns ever run.
- * Not checked: CEL type errors (mesh has no CEL type checker); those surface when a rule runs on an object.
+ * compiles as RE2, every rule and messageExpression compiles (syntax, parser limits, constant arguments of
+ * `find`/`findAll`/`matches`/`duration`, types: type-check.ts), and the rules' estimated cost stays within the
+ * limits (cost-limits.ts). A CRD with any of these errors is rejected whole, so none of its rules or patterns ever run.
  */
 export function crdSchemaErrors(crd: unknown): FieldError[] {
   const spec = (crd as { spec?: Record<string, unknown> } | undefined)?.spec;
@@ -33,9 +35,9 @@ const nestedSchemaLists = ["allOf", "anyOf", "oneOf"] as const;
 
 /** Every schema node, with an explicit stack: a CRD may nest deeper than the call stack allows. */
 function walkSchemas(root: StructuralSchema, rootPath: Path, errors: FieldError[]): void {
-  const pending: { schema: unknown; path: Path }[] = [{ schema: root, path: rootPath }];
+  const pending: { schema: unknown; path: Path; resourceRoot?: boolean }[] = [{ schema: root, path: rootPath, resourceRoot: true }];
   while (pending.length > 0) {
-    const { schema, path } = pending.pop()!;
+    const { schema, path, resourceRoot = false } = pending.pop()!;
     if (!schema || typeof schema !== "object" || Array.isArray(schema)) continue;
     const node = schema as StructuralSchema & Record<string, unknown>;
     if (typeof node.pattern === "string" && node.pattern !== "") {
@@ -47,7 +49,10 @@ function walkSchemas(root: StructuralSchema, rootPath: Path, errors: FieldError[
       }
     }
     const rules = node["x-kubernetes-validations"];
-    if (Array.isArray(rules)) rules.forEach((rule, index) => checkRule(rule, node, [...path, "x-kubernetes-validations", index], errors));
+    if (Array.isArray(rules)) {
+      const self = { schema: node, resourceRoot: resourceRoot || node["x-kubernetes-embedded-resource"] === true };
+      rules.forEach((rule, index) => checkRule(rule, self, [...path, "x-kubernetes-validations", index], errors));
+    }
     for (const [name, property] of Object.entries(node.properties ?? {}))
       pending.push({ schema: property, path: [...path, "properties", name] });
     if (node.items && typeof node.items === "object") pending.push({ schema: node.items, path: [...path, "items"] });
@@ -62,16 +67,22 @@ function walkSchemas(root: StructuralSchema, rootPath: Path, errors: FieldError[
   }
 }
 
-function checkRule(rule: unknown, self: StructuralSchema, path: Path, errors: FieldError[]): void {
+/** The schema node a rule sits on, and whether it is a resource's root (which always has apiVersion, kind and metadata). */
+interface RuleSelf {
+  schema: StructuralSchema;
+  resourceRoot: boolean;
+}
+
+function checkRule(rule: unknown, self: RuleSelf, path: Path, errors: FieldError[]): void {
   const { rule: expression, messageExpression } = (rule ?? {}) as { rule?: unknown; messageExpression?: unknown };
   if (typeof expression !== "string" || expression.trim() === "") {
     errors.push({ type: "Required", path: [...path, "rule"], code: "CEL_COMPILE", origin: "cel", detail: "" });
   } else {
-    const problem = compileProblem(expression, self);
+    const problem = compileProblem(expression, self, "bool");
     if (problem) errors.push(invalid([...path, "rule"], "CEL_COMPILE", "cel", expression, `compilation failed: ${problem}`));
   }
   if (typeof messageExpression === "string" && messageExpression.trim() !== "") {
-    const problem = compileProblem(messageExpression);
+    const problem = compileProblem(messageExpression, self, "string");
     if (problem) {
       errors.push(
         invalid(
@@ -87,23 +98,29 @@ function checkRule(rule: unknown, self: StructuralSchema, path: Path, errors: Fi
 }
 
 /**
- * A syntax error or parser limit, a constant regular expression RE2 rejects where the API server compiles it up
- * front, or (with `self`, the schema the rule sits on) a field of `self` the schema does not declare.
+ * A syntax error or parser limit, a constant argument the API server checks up front (a regular expression RE2
+ * rejects, a duration Go cannot parse), a field of `self` the schema does not declare, or a type error.
  */
-function compileProblem(expression: string, self?: StructuralSchema): string | undefined {
+function compileProblem(expression: string, self: RuleSelf, expected: ExpectedResult): string | undefined {
   let parsed: unknown;
   try {
     parsed = parseCelExpression(expression);
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  for (const pattern of constantRegexArguments(parsed)) {
+  for (const pattern of constantArguments(parsed, precompiledRegexFunctions)) {
     const problem = re2SyntaxError(pattern);
     if (problem) return `program instantiation failed: ${problem}`;
   }
-  const undefinedField = self ? undefinedSelfField(parsed, self) : undefined;
+  for (const pattern of constantArguments(parsed, ["matches"])) {
+    if (re2SyntaxError(pattern)) return "invalid matches argument";
+  }
+  for (const duration of constantArguments(parsed, ["duration"])) {
+    if (parseGoDuration(duration) === undefined) return "invalid duration argument";
+  }
+  const undefinedField = expected === "bool" ? undefinedSelfField(parsed, self.schema) : undefined;
   if (undefinedField) return `undefined field '${undefinedField}'`;
-  return undefined;
+  return celTypeError(parsed, declFor(self.schema, self.resourceRoot), expected);
 }
 
 /**
@@ -168,22 +185,24 @@ function* objectsIn(root: unknown): Generator<Node> {
 
 /**
  * Kubernetes compiles the constant pattern of `find` and `findAll` when it instantiates the program (its regex
- * optimisations), so an invalid one fails the CRD; `matches` keeps its pattern for run time.
+ * optimisations); since 1.29 its AST validators also reject a constant pattern of `matches` and a constant
+ * argument of `duration` that cannot be parsed.
  */
-const precompiledRegexFunctions = new Set(["find", "findAll"]);
+const precompiledRegexFunctions = ["find", "findAll"];
 
-function constantRegexArguments(root: unknown): string[] {
-  const patterns: string[] = [];
+/** The constant string first arguments of calls to these functions (the pattern of `text.matches(pattern)`). */
+function constantArguments(root: unknown, functions: readonly string[]): string[] {
+  const values: string[] = [];
   for (const node of objectsIn(root)) {
     const kind = node.exprKind;
-    if (kind?.case === "callExpr" && precompiledRegexFunctions.has(String(kind.value?.function))) {
+    if (kind?.case === "callExpr" && functions.includes(String(kind.value?.function))) {
       const first = (kind.value?.args as Node[] | undefined)?.[0]?.exprKind;
       const constant =
         first?.case === "constExpr" ? (first.value?.constantKind as { case?: string; value?: unknown } | undefined) : undefined;
-      if (constant?.case === "stringValue" && typeof constant.value === "string") patterns.push(constant.value);
+      if (constant?.case === "stringValue" && typeof constant.value === "string") values.push(constant.value);
     }
   }
-  return patterns;
+  return values;
 }
 
 function invalid(path: Path, code: string, origin: FieldError["origin"], value: string, detail: string): FieldError {

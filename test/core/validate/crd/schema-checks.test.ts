@@ -80,15 +80,33 @@ describe("crdSchemaErrors: what the API server refuses when it admits a CRD", ()
     ]);
   });
 
-  it("compiles the constant patterns of find and findAll up front, but leaves matches() to run time as Kubernetes does", () => {
+  it("compiles the constant patterns of find and findAll up front, and validates constant matches() patterns and durations", () => {
     expect(messages(withRule({ rule: "self.name.find(')') == ''" }))).toEqual([
       expect.stringContaining("compilation failed: program instantiation failed: error parsing regexp: unexpected ): `)`"),
     ]);
     expect(messages(withRule({ rule: "self.name.findAll('x++', 1).size() == 0" }))).toEqual([
       expect.stringContaining("program instantiation failed: error parsing regexp: invalid nested repetition operator: `++`"),
     ]);
-    expect(messages(withRule({ rule: "self.name.matches('x++')" }))).toEqual([]);
-    expect(messages(withRule({ rule: "self.name.find('[a-z]+') == self.name" }))).toEqual([]);
+    // Kubernetes >= 1.29 runs cel-go's literal validators (regex and duration literals) when it compiles a rule.
+    expect(messages(withRule({ rule: "self.name.matches('x++')" }))).toEqual([
+      `${at}.x-kubernetes-validations[0].rule: Invalid value: "self.name.matches('x++')": compilation failed: invalid matches argument`,
+    ]);
+    expect(messages(withRule({ rule: "duration('5x') > duration('1s')" }))).toEqual([
+      expect.stringContaining("compilation failed: invalid duration argument"),
+    ]);
+    expect(messages(withRule({ rule: "self.name.find('[a-z]+') == self.name && self.name.matches(self.name)" }))).toEqual([]);
+    expect(messages(withRule({ rule: "duration('1m30s') > duration('1s') && self.name.matches('^[a-z]+$')" }))).toEqual([]);
+  });
+
+  it("type-checks rules and messageExpressions as cel-go does (type-check.ts)", () => {
+    expect(messages(withRule({ rule: "self.name == 1" }))).toEqual([
+      `${at}.x-kubernetes-validations[0].rule: Invalid value: "self.name == 1": compilation failed: found no matching overload for '_==_' applied to '(string, int)'`,
+    ]);
+    expect(messages(withRule({ rule: "true", messageExpression: "'bad: ' + size(self.name)" }))).toEqual([
+      expect.stringContaining("messageExpression compilation failed: found no matching overload for '_+_' applied to '(string, int)'"),
+    ]);
+    expect(messages(withRule({ rule: "self.name" }))).toEqual([expect.stringContaining("cel expression must evaluate to a bool")]);
+    expect(messages(withRule({ rule: "size(self.name) > 1", messageExpression: "'too short: ' + self.name" }))).toEqual([]);
   });
 
   it("still applies the estimated cost limits", () => {
