@@ -363,6 +363,8 @@ function assignable(expected: CelType, actual: CelType, bindings: Bindings): boo
     case "list":
       return actual.kind === "list" && assignable(expected.elem, actual.elem, bindings);
     case "map":
+      // A schema object is not a map to cel-go, but whether indexing one is allowed is not modelled: let it pass.
+      if (actual.kind === "object") return true;
       return actual.kind === "map" && assignable(expected.key, actual.key, bindings) && assignable(expected.value, actual.value, bindings);
     case "opaque":
       return actual.kind === "opaque" && actual.name === expected.name;
@@ -371,12 +373,13 @@ function assignable(expected: CelType, actual: CelType, bindings: Bindings): boo
   }
 }
 
-/** Equal as far as both are known: open parts and schema objects (whose names the checker does not model) match anything. */
+/** Equal as far as both are known: open parts match anything, and a schema object matches a map (not modelled). */
 function sameType(left: CelType, right: CelType): boolean {
   if (isOpen(left) || isOpen(right)) return true;
   if (left.kind === "list" && right.kind === "list") return sameType(left.elem, right.elem);
   if (left.kind === "map" && right.kind === "map") return sameType(left.key, right.key) && sameType(left.value, right.value);
   if (left.kind === "opaque" && right.kind === "opaque") return left.name === right.name;
+  if ((left.kind === "object" && right.kind === "map") || (left.kind === "map" && right.kind === "object")) return true;
   return left.kind === right.kind;
 }
 

@@ -67,6 +67,7 @@ describe("celTypeError: the type errors cel-go reports when the API server compi
     "self.target.host.matches('^[a-z.]+$') && !(self.target.host in self.tags)",
     "self.tags.exists(t, self.rules.exists(r, r.path == t))",
     "cel.bind(x, self.name, x.size() > 0)",
+    "self.target['host'] == 'a' || 'host' in self.target || self.target == {'host': 'a'}",
     "self.replicas % 2 == 0 && -self.replicas < 0 && self.ratio / 2.0 > 0.1 && self.replicas * 2 - 1 > 0",
   ])("accepts %s", (expression) => {
     expect(typeError(expression)).toBeUndefined();
