@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pruneEmpty } from "../../../src/core/convert/plain-data.js";
+import { setOwn } from "../../../src/core/validate/structural-defaults.js";
 import { seededRandom } from "../../support/seeded-random.js";
 
 /** The copying definition pruneEmpty must agree with: a fresh copy without empty lists, empty objects, null and undefined. */
@@ -14,7 +15,7 @@ function prunedCopy(value: unknown): unknown {
   for (const key in value) {
     const pruned = prunedCopy((value as Record<string, unknown>)[key]);
     if (pruned !== undefined) {
-      out[key] = pruned;
+      setOwn(out, key, pruned);
       empty = false;
     }
   }
@@ -71,5 +72,14 @@ describe("pruneEmpty", () => {
     const pruned = pruneEmpty(spec) as { listeners: unknown };
     expect(pruned).toEqual({ gatewayClassName: "istio", listeners });
     expect(pruned.listeners).toBe(listeners);
+  });
+
+  it("keeps an own __proto__ key as an own field of the copy, not as its prototype", () => {
+    const headers = JSON.parse('{"__proto__": {"x-debug": "1"}, "empty": [], "name": "n"}') as Record<string, unknown>;
+    const pruned = pruneEmpty<{ headers: Record<string, unknown> }>({ headers });
+    expect(Object.keys(pruned.headers)).toEqual(["__proto__", "name"]);
+    expect(Object.getPrototypeOf(pruned.headers)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(pruned.headers, "__proto__")?.value).toEqual({ "x-debug": "1" });
+    expect(JSON.stringify(pruned)).toBe('{"headers":{"__proto__":{"x-debug":"1"},"name":"n"}}');
   });
 });
