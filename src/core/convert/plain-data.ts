@@ -20,7 +20,7 @@ export function stringMapOf(value: unknown): Record<string, string> {
   if (record === undefined) return out;
   for (const key of Object.keys(record)) {
     const item = record[key];
-    if (item !== null && item !== undefined) out[key] = scalarText(item);
+    if (item !== null && item !== undefined) setOwn(out, key, scalarText(item));
   }
   return out;
 }
