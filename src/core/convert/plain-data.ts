@@ -3,6 +3,7 @@
  * so a malformed input yields findings and partial output instead of a crash.
  */
 import { objectOf, scalarText, type JsonObject } from "../json.js";
+import { setOwn } from "../validate/structural-defaults.js";
 
 export { isJsonObject as isRecord, objectOf as recordOf, listOf, stringOf, stringsOf } from "../json.js";
 export type PlainRecord = JsonObject;
@@ -19,7 +20,7 @@ export function stringMapOf(value: unknown): Record<string, string> {
   if (record === undefined) return out;
   for (const key of Object.keys(record)) {
     const item = record[key];
-    if (item !== null && item !== undefined) out[key] = scalarText(item);
+    if (item !== null && item !== undefined) setOwn(out, key, scalarText(item));
   }
   return out;
 }
@@ -58,13 +59,13 @@ function prune(value: unknown): unknown {
     const key = keys[index]!;
     const item = record[key];
     const pruned = prune(item);
-    // A copy drops an own `__proto__` key (assigning it sets the prototype): such a record is copied as before.
-    if (out === undefined && (pruned !== item || pruned === undefined || key === "__proto__")) {
+    if (out === undefined && (pruned !== item || pruned === undefined)) {
       out = {};
-      for (written = 0; written < index; written++) out[keys[written]!] = record[keys[written]!];
+      for (written = 0; written < index; written++) setOwn(out, keys[written]!, record[keys[written]!]);
     }
     if (out !== undefined && pruned !== undefined) {
-      out[key] = pruned;
+      // An own `__proto__` key stays an own field (assigning it would set the copy's prototype instead).
+      setOwn(out, key, pruned);
       written++;
     }
   }

@@ -71,20 +71,31 @@ function writeMap(map: JsonMap, keys: string[], indent: number, lines: string[],
     const key = keys[index]!;
     const keyText = layout.scalar(key);
     if (keyText === undefined) return false;
-    const head = `${index === 0 && firstLead !== undefined ? firstLead : pad}${keyText}:`;
-    if (!writeValue(map[key], head, indent, lines, layout)) return false;
+    const lead = index === 0 && firstLead !== undefined ? firstLead : pad;
+    const value = map[key];
+    // Most values are one-line scalars: their line is made at once, without a `key:` head string first.
+    if (typeof value !== "object" && !(layout.literalBlocks && typeof value === "string" && value.includes("\n"))) {
+      const text = layout.scalar(value);
+      if (text === undefined) return false;
+      lines.push(`${lead}${keyText}: ${text}`);
+    } else if (!writeValue(value, `${lead}${keyText}:`, indent, lines, layout)) return false;
   }
   return true;
 }
+
+const dashes: string[] = [];
+const dashLeads: string[] = [];
 
 function writeList(list: readonly unknown[], indent: number, lines: string[], firstLead: string | undefined, layout: Layout): boolean {
   const pad = padOf(indent);
   for (let index = 0; index < list.length; index++) {
     const item = list[index];
-    const head = `${index === 0 && firstLead !== undefined ? firstLead : pad}-`;
+    const first = index === 0 && firstLead !== undefined;
+    const head = first ? `${firstLead}-` : (dashes[indent] ??= `${pad}-`);
     const keys = isPlainMap(item) ? layout.keys(item) : undefined;
     if (keys && keys.length > 0) {
-      if (!writeMap(item as JsonMap, keys, indent + 2, lines, `${head} `, layout)) return false;
+      if (!writeMap(item as JsonMap, keys, indent + 2, lines, first ? `${head} ` : (dashLeads[indent] ??= `${pad}- `), layout))
+        return false;
     } else if (keys || Array.isArray(item)) {
       if (!layout.collectionsInLists) return false;
       if (Array.isArray(item) && item.length > 0) {

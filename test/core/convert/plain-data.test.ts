@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { pruneEmpty } from "../../../src/core/convert/plain-data.js";
+import { pruneEmpty, stringMapOf } from "../../../src/core/convert/plain-data.js";
+import { convertIstioToGatewayApi, defaultConvertOptions } from "../../../src/core/convert/index.js";
+import { parseManifestText } from "../../../src/core/documents/index.js";
+import { setOwn } from "../../../src/core/validate/structural-defaults.js";
 import { seededRandom } from "../../support/seeded-random.js";
 
 /** The copying definition pruneEmpty must agree with: a fresh copy without empty lists, empty objects, null and undefined. */
@@ -14,7 +17,7 @@ function prunedCopy(value: unknown): unknown {
   for (const key in value) {
     const pruned = prunedCopy((value as Record<string, unknown>)[key]);
     if (pruned !== undefined) {
-      out[key] = pruned;
+      setOwn(out, key, pruned);
       empty = false;
     }
   }
@@ -71,5 +74,52 @@ describe("pruneEmpty", () => {
     const pruned = pruneEmpty(spec) as { listeners: unknown };
     expect(pruned).toEqual({ gatewayClassName: "istio", listeners });
     expect(pruned.listeners).toBe(listeners);
+  });
+
+  it("keeps an own __proto__ key as an own field of the copy, not as its prototype", () => {
+    const headers = JSON.parse('{"__proto__": {"x-debug": "1"}, "empty": [], "name": "n"}') as Record<string, unknown>;
+    const pruned = pruneEmpty<{ headers: Record<string, unknown> }>({ headers });
+    expect(Object.keys(pruned.headers)).toEqual(["__proto__", "name"]);
+    expect(Object.getPrototypeOf(pruned.headers)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(pruned.headers, "__proto__")?.value).toEqual({ "x-debug": "1" });
+    expect(JSON.stringify(pruned)).toBe('{"headers":{"__proto__":{"x-debug":"1"},"name":"n"}}');
+  });
+});
+
+describe("stringMapOf", () => {
+  it("keeps an own __proto__ key as an own entry", () => {
+    const map = stringMapOf(JSON.parse('{"__proto__": "1", "x-other": 2}'));
+    expect(Object.entries(map)).toEqual([
+      ["__proto__", "1"],
+      ["x-other", "2"],
+    ]);
+  });
+
+  it("so a header named __proto__ is converted, not dropped", () => {
+    const input = [
+      "apiVersion: networking.istio.io/v1",
+      "kind: Gateway",
+      "metadata: {name: gw, namespace: ns}",
+      "spec:",
+      "  servers:",
+      "  - port: {number: 80, name: http, protocol: HTTP}",
+      '    hosts: ["*"]',
+      "---",
+      "apiVersion: networking.istio.io/v1",
+      "kind: VirtualService",
+      "metadata: {name: vs, namespace: ns}",
+      "spec:",
+      '  hosts: ["a.example.com"]',
+      '  gateways: ["gw"]',
+      "  http:",
+      "  - headers:",
+      "      request:",
+      '        set: {__proto__: "1", x-other: "2"}',
+      "    route:",
+      "    - destination: {host: svc, port: {number: 80}}",
+    ].join("\n");
+    const { objects } = convertIstioToGatewayApi(parseManifestText(input, "in.yaml").documents, defaultConvertOptions());
+    const route = objects.find((object) => object.kind === "HTTPRoute");
+    expect(JSON.stringify(route?.spec)).toContain('"set":[{"name":"__proto__","value":"1"},{"name":"x-other","value":"2"}]');
   });
 });
