@@ -396,12 +396,13 @@ function checkSetUniqueness(value: unknown[], path: FieldPath, out: ValueCheckRe
 
 function checkMapUniqueness(value: unknown[], keys: string[], path: FieldPath, out: ValueCheckResult): void {
   const seen = new Map<string, number>();
-  value.forEach((item, index) => {
-    if (typeof item !== "object" || item === null || Array.isArray(item)) return;
-    const tuple = keys.map((key) => (item as Record<string, unknown>)[key]);
-    const id = JSON.stringify(tuple);
+  for (let index = 0; index < value.length; index++) {
+    const item = value[index];
+    if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
+    const id = mapKeyId(item as Record<string, unknown>, keys);
     const first = seen.get(id);
     if (first !== undefined) {
+      const tuple = keys.map((key) => (item as Record<string, unknown>)[key]);
       const shown = `{${keys.map((key, i) => `"${key}":${JSON.stringify(tuple[i] ?? null)}`).join(",")}}`;
       out.errors.push({
         type: "Duplicate",
@@ -415,7 +416,22 @@ function checkMapUniqueness(value: unknown[], keys: string[], path: FieldPath, o
     } else {
       seen.set(id, index);
     }
-  });
+  }
+}
+
+/**
+ * An id for an item's key values, equal for two items exactly when the JSON of their key tuples is equal. A single
+ * string or finite number key (nearly every list map) is spelled without JSON.stringify; the prefixes keep the kinds
+ * apart, as their JSON texts are never equal either.
+ */
+export function mapKeyId(item: Record<string, unknown>, keys: readonly string[]): string {
+  if (keys.length === 1) {
+    const only = item[keys[0]!];
+    if (typeof only === "string") return `s${only}`;
+    // String(-0) is "0", as JSON.stringify(-0) is.
+    if (typeof only === "number" && Number.isFinite(only)) return `n${String(only)}`;
+  }
+  return `j${JSON.stringify(keys.map((key) => item[key]))}`;
 }
 
 function checkObject(
