@@ -11,7 +11,9 @@ import {
   checkNull,
   checkNumber,
   checkObjectBounds,
-  checkString,
+  checkStringRules,
+  stringRulesOf,
+  type StringRules,
   matchesType,
   typeError,
   valueTypeOf,
@@ -70,7 +72,7 @@ function walk(value: unknown, node: SchemaNode, path: Path, out: AdmissionResult
   } else if (node.scalarChecks) {
     if (node.enumerated) checkEnum(value, schema, path, out);
     if (typeof value === "string") {
-      if (node.stringChecks) checkString(value, schema, path, out);
+      if (node.stringRules !== undefined) checkStringRules(value, node.stringRules, path, out);
     } else if (typeof value === "number" && node.numberChecks) checkNumber(value, schema, path, out);
   }
   if (node.combinatorsOrRules) checkCombinatorsAndCollectRules(admitted, schema, path, out, true);
@@ -156,8 +158,8 @@ class SchemaNode {
   /** Enum, string or number checks on a scalar. */
   readonly scalarChecks: boolean;
   readonly enumerated: boolean;
-  /** Quantity, length, pattern or format (checkString). */
-  readonly stringChecks: boolean;
+  /** Quantity, length, pattern or format (checkStringRules); undefined without any. */
+  readonly stringRules: StringRules | undefined;
   /** Range or multipleOf (checkNumber). */
   readonly numberChecks: boolean;
   /** maxItems or minItems. */
@@ -185,14 +187,15 @@ class SchemaNode {
     this.defaulted = schema.properties ? defaultedKeys(schema, schema.properties) : [];
     // Each check reads its keywords from the schema, whose shapes vary: a node calls only the checks it has.
     this.enumerated = Boolean(schema.enum);
-    this.stringChecks =
+    const stringChecks =
       Boolean(schema["x-mesh-quantity"]) ||
       schema.maxLength !== undefined ||
       schema.minLength !== undefined ||
       schema.pattern !== undefined ||
       schema.format !== undefined;
     this.numberChecks = schema.minimum !== undefined || schema.maximum !== undefined || schema.multipleOf !== undefined;
-    this.scalarChecks = this.enumerated || this.stringChecks || this.numberChecks;
+    this.stringRules = stringChecks ? stringRulesOf(schema) : undefined;
+    this.scalarChecks = this.enumerated || stringChecks || this.numberChecks;
     this.countsItems = schema.maxItems !== undefined || schema.minItems !== undefined;
     this.countsProperties = schema.maxProperties !== undefined || schema.minProperties !== undefined;
     this.objectBounds = Boolean(schema.required) || this.countsProperties;

@@ -108,3 +108,16 @@ describe("mapKeyId (list-map duplicates)", () => {
     ]);
   });
 });
+
+describe("string checks (keywords read once per schema)", () => {
+  it("report an invalid pattern on every value, and check the other keywords of the same schema", () => {
+    const schema: StructuralSchema = { type: "string", pattern: "a(?=b)", maxLength: 2 };
+    for (const value of ["abc", "zzz"]) {
+      const codes = checkValues(value, schema, []).errors.map((error) => [error.code, error.detail.startsWith("cannot match")]);
+      expect(codes).toEqual([
+        ["SCHEMA_TOO_LONG", false],
+        ["SCHEMA_PATTERN", true],
+      ]);
+    }
+  });
+});
