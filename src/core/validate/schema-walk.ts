@@ -5,7 +5,7 @@ import { childSchemaOf, cloneDefault, defaultedKeys, prune, setOwn, unknownField
 import {
   acceptsNull,
   checkArrayBounds,
-  checkCombinatorsAndCollectRules,
+  checkCombinators,
   checkEnum,
   checkListType,
   checkNull,
@@ -59,23 +59,26 @@ function walk(value: unknown, node: SchemaNode, path: Path, out: AdmissionResult
     if (node.ownChecks) {
       // Checked after the children (on the admitted value) but reported ahead of their errors, as checkValues does.
       const end = out.errors.length;
-      if (node.enumerated) checkEnum(admitted, schema, path, out);
+      const keywords = node.keywords;
+      if (node.enumerated) checkEnum(admitted, keywords, path, out);
       if (Array.isArray(admitted)) {
-        if (node.countsItems) checkArrayBounds(admitted, schema, path, out);
+        if (node.countsItems) checkArrayBounds(admitted, keywords, path, out);
       } else if (node.objectBounds) {
         const object = admitted as Record<string, unknown>;
-        checkObjectBounds(object, node.countsProperties ? Object.keys(object).length : 0, schema, path, out);
+        checkObjectBounds(object, node.countsProperties ? Object.keys(object).length : 0, keywords, path, out);
       }
       if (out.errors.length > end && end > mark) out.errors.splice(mark, 0, ...out.errors.splice(end));
     }
-    if (node.listType && Array.isArray(admitted)) checkListType(admitted, schema, path, out);
+    if (node.listType && Array.isArray(admitted)) checkListType(admitted, node.keywords, path, out);
   } else if (node.scalarChecks) {
-    if (node.enumerated) checkEnum(value, schema, path, out);
+    if (node.enumerated) checkEnum(value, node.keywords, path, out);
     if (typeof value === "string") {
       if (node.stringRules !== undefined) checkStringRules(value, node.stringRules, path, out);
-    } else if (typeof value === "number" && node.numberChecks) checkNumber(value, schema, path, out);
+    } else if (typeof value === "number" && node.numberChecks) checkNumber(value, node.keywords, path, out);
   }
-  if (node.combinatorsOrRules) checkCombinatorsAndCollectRules(admitted, schema, path, out, true);
+  // checkCombinatorsAndCollectRules, with the node's keywords read once.
+  if (node.combinators) checkCombinators(admitted, schema, path, out);
+  if (node.rules) out.ruleSites.push({ value: admitted, schema, path: path.slice() });
   return admitted;
 }
 
@@ -171,7 +174,15 @@ class SchemaNode {
   /** Whether checkObjectBounds needs the number of properties. */
   readonly countsProperties: boolean;
   readonly listType: boolean;
-  readonly combinatorsOrRules: boolean;
+  /** allOf, anyOf, oneOf or not. */
+  readonly combinators: boolean;
+  /** x-kubernetes-validations: the node is a CEL rule site. */
+  readonly rules: boolean;
+  /**
+   * The keywords the enum, bound, number and list-type checks read, in one object shape for every node (schemas come
+   * in hundreds): those checks read nothing else, so they are given this instead of the schema.
+   */
+  readonly keywords: StructuralSchema;
   /** Nodes of declared properties, prepared on first use (one level at a time: a recursive schema stays finite). */
   private readonly declared = new Map<string, SchemaNode>();
   private additionalNode: SchemaNode | null | undefined;
@@ -202,8 +213,23 @@ class SchemaNode {
     this.ownChecks = this.enumerated || this.countsItems || this.objectBounds;
     const listType = schema["x-kubernetes-list-type"];
     this.listType = listType === "set" || listType === "map";
-    this.combinatorsOrRules =
-      Boolean(schema.allOf || schema.anyOf || schema.oneOf || schema.not) || (schema["x-kubernetes-validations"]?.length ?? 0) > 0;
+    this.combinators = Boolean(schema.allOf || schema.anyOf || schema.oneOf || schema.not);
+    this.rules = (schema["x-kubernetes-validations"]?.length ?? 0) > 0;
+    this.keywords = {
+      enum: schema.enum,
+      required: schema.required,
+      maxProperties: schema.maxProperties,
+      minProperties: schema.minProperties,
+      maxItems: schema.maxItems,
+      minItems: schema.minItems,
+      minimum: schema.minimum,
+      exclusiveMinimum: schema.exclusiveMinimum,
+      maximum: schema.maximum,
+      exclusiveMaximum: schema.exclusiveMaximum,
+      multipleOf: schema.multipleOf,
+      "x-kubernetes-list-type": schema["x-kubernetes-list-type"],
+      "x-kubernetes-list-map-keys": schema["x-kubernetes-list-map-keys"],
+    };
   }
 
   /** The node for a property (or additionalProperties), as pruneObject and checkObject look it up (childSchemaOf). */

@@ -527,7 +527,7 @@ export function checkObjectBounds(
   }
 }
 
-function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
+export function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.allOf) {
     for (const sub of schema.allOf) visit(value, sub, path, out, false);
   }
