@@ -6,6 +6,7 @@ import {
   acceptsNull,
   checkArrayBounds,
   checkCombinators,
+  presencePredicate,
   checkEnum,
   checkListType,
   checkNull,
@@ -77,7 +78,7 @@ function walk(value: unknown, node: SchemaNode, path: Path, out: AdmissionResult
     } else if (typeof value === "number" && node.numberChecks) checkNumber(value, node.keywords, path, out);
   }
   // checkCombinatorsAndCollectRules, with the node's keywords read once.
-  if (node.combinators) checkCombinators(admitted, schema, path, out);
+  if (node.combinators && !node.combinatorsPass?.(admitted)) checkCombinators(admitted, schema, path, out);
   if (node.rules) out.ruleSites.push({ value: admitted, schema, path: path.slice() });
   return admitted;
 }
@@ -176,6 +177,11 @@ class SchemaNode {
   readonly listType: boolean;
   /** allOf, anyOf, oneOf or not. */
   readonly combinators: boolean;
+  /**
+   * When every alternative asks only which fields are present (Istio's "one of exact, prefix, regex"): whether a value
+   * passes all the node's combinators, so checkCombinators (which would report nothing then) runs only on a failure.
+   */
+  readonly combinatorsPass: ((value: unknown) => boolean) | null;
   /** x-kubernetes-validations: the node is a CEL rule site. */
   readonly rules: boolean;
   /**
@@ -215,6 +221,7 @@ class SchemaNode {
     this.listType = listType === "set" || listType === "map";
     this.combinators = Boolean(schema.allOf || schema.anyOf || schema.oneOf || schema.not);
     this.rules = (schema["x-kubernetes-validations"]?.length ?? 0) > 0;
+    this.combinatorsPass = this.combinators ? presencePredicate(combinatorsOf(schema)) : null;
     this.keywords = {
       enum: schema.enum,
       required: schema.required,
@@ -256,6 +263,16 @@ class SchemaNode {
 }
 
 const nodes = new WeakMap<StructuralSchema, SchemaNode>();
+
+/** The schema's combinators alone (what checkCombinators checks), for presencePredicate. */
+function combinatorsOf(schema: StructuralSchema): StructuralSchema {
+  const combinators: StructuralSchema = {};
+  if (schema.allOf) combinators.allOf = schema.allOf;
+  if (schema.anyOf) combinators.anyOf = schema.anyOf;
+  if (schema.oneOf) combinators.oneOf = schema.oneOf;
+  if (schema.not) combinators.not = schema.not;
+  return combinators;
+}
 
 function nodeFor(schema: StructuralSchema): SchemaNode {
   // A malformed user CRD may hold a scalar where a schema belongs; it is read like an empty schema, as the walkers do.
