@@ -5,13 +5,16 @@ import { childSchemaOf, cloneDefault, defaultedKeys, prune, setOwn, unknownField
 import {
   acceptsNull,
   checkArrayBounds,
-  checkCombinatorsAndCollectRules,
+  checkCombinators,
+  presencePredicate,
   checkEnum,
   checkListType,
   checkNull,
   checkNumber,
   checkObjectBounds,
-  checkString,
+  checkStringRules,
+  stringRulesOf,
+  type StringRules,
   matchesType,
   typeError,
   valueTypeOf,
@@ -57,23 +60,26 @@ function walk(value: unknown, node: SchemaNode, path: Path, out: AdmissionResult
     if (node.ownChecks) {
       // Checked after the children (on the admitted value) but reported ahead of their errors, as checkValues does.
       const end = out.errors.length;
-      if (node.enumerated) checkEnum(admitted, schema, path, out);
+      const keywords = node.keywords;
+      if (node.enumerated) checkEnum(admitted, keywords, path, out);
       if (Array.isArray(admitted)) {
-        if (node.countsItems) checkArrayBounds(admitted, schema, path, out);
+        if (node.countsItems) checkArrayBounds(admitted, keywords, path, out);
       } else if (node.objectBounds) {
         const object = admitted as Record<string, unknown>;
-        checkObjectBounds(object, node.countsProperties ? Object.keys(object).length : 0, schema, path, out);
+        checkObjectBounds(object, node.countsProperties ? Object.keys(object).length : 0, keywords, path, out);
       }
       if (out.errors.length > end && end > mark) out.errors.splice(mark, 0, ...out.errors.splice(end));
     }
-    if (node.listType && Array.isArray(admitted)) checkListType(admitted, schema, path, out);
+    if (node.listType && Array.isArray(admitted)) checkListType(admitted, node.keywords, path, out);
   } else if (node.scalarChecks) {
-    if (node.enumerated) checkEnum(value, schema, path, out);
+    if (node.enumerated) checkEnum(value, node.keywords, path, out);
     if (typeof value === "string") {
-      if (node.stringChecks) checkString(value, schema, path, out);
-    } else if (typeof value === "number" && node.numberChecks) checkNumber(value, schema, path, out);
+      if (node.stringRules !== undefined) checkStringRules(value, node.stringRules, path, out);
+    } else if (typeof value === "number" && node.numberChecks) checkNumber(value, node.keywords, path, out);
   }
-  if (node.combinatorsOrRules) checkCombinatorsAndCollectRules(admitted, schema, path, out, true);
+  // checkCombinatorsAndCollectRules, with the node's keywords read once.
+  if (node.combinators && !node.combinatorsPass?.(admitted)) checkCombinators(admitted, schema, path, out);
+  if (node.rules) out.ruleSites.push({ value: admitted, schema, path: path.slice() });
   return admitted;
 }
 
@@ -156,8 +162,8 @@ class SchemaNode {
   /** Enum, string or number checks on a scalar. */
   readonly scalarChecks: boolean;
   readonly enumerated: boolean;
-  /** Quantity, length, pattern or format (checkString). */
-  readonly stringChecks: boolean;
+  /** Quantity, length, pattern or format (checkStringRules); undefined without any. */
+  readonly stringRules: StringRules | undefined;
   /** Range or multipleOf (checkNumber). */
   readonly numberChecks: boolean;
   /** maxItems or minItems. */
@@ -169,7 +175,20 @@ class SchemaNode {
   /** Whether checkObjectBounds needs the number of properties. */
   readonly countsProperties: boolean;
   readonly listType: boolean;
-  readonly combinatorsOrRules: boolean;
+  /** allOf, anyOf, oneOf or not. */
+  readonly combinators: boolean;
+  /**
+   * When every alternative asks only which fields are present (Istio's "one of exact, prefix, regex"): whether a value
+   * passes all the node's combinators, so checkCombinators (which would report nothing then) runs only on a failure.
+   */
+  readonly combinatorsPass: ((value: unknown) => boolean) | null;
+  /** x-kubernetes-validations: the node is a CEL rule site. */
+  readonly rules: boolean;
+  /**
+   * The keywords the enum, bound, number and list-type checks read, in one object shape for every node (schemas come
+   * in hundreds): those checks read nothing else, so they are given this instead of the schema.
+   */
+  readonly keywords: StructuralSchema;
   /** Nodes of declared properties, prepared on first use (one level at a time: a recursive schema stays finite). */
   private readonly declared = new Map<string, SchemaNode>();
   private additionalNode: SchemaNode | null | undefined;
@@ -185,22 +204,39 @@ class SchemaNode {
     this.defaulted = schema.properties ? defaultedKeys(schema, schema.properties) : [];
     // Each check reads its keywords from the schema, whose shapes vary: a node calls only the checks it has.
     this.enumerated = Boolean(schema.enum);
-    this.stringChecks =
+    const stringChecks =
       Boolean(schema["x-mesh-quantity"]) ||
       schema.maxLength !== undefined ||
       schema.minLength !== undefined ||
       schema.pattern !== undefined ||
       schema.format !== undefined;
     this.numberChecks = schema.minimum !== undefined || schema.maximum !== undefined || schema.multipleOf !== undefined;
-    this.scalarChecks = this.enumerated || this.stringChecks || this.numberChecks;
+    this.stringRules = stringChecks ? stringRulesOf(schema) : undefined;
+    this.scalarChecks = this.enumerated || stringChecks || this.numberChecks;
     this.countsItems = schema.maxItems !== undefined || schema.minItems !== undefined;
     this.countsProperties = schema.maxProperties !== undefined || schema.minProperties !== undefined;
     this.objectBounds = Boolean(schema.required) || this.countsProperties;
     this.ownChecks = this.enumerated || this.countsItems || this.objectBounds;
     const listType = schema["x-kubernetes-list-type"];
     this.listType = listType === "set" || listType === "map";
-    this.combinatorsOrRules =
-      Boolean(schema.allOf || schema.anyOf || schema.oneOf || schema.not) || (schema["x-kubernetes-validations"]?.length ?? 0) > 0;
+    this.combinators = Boolean(schema.allOf || schema.anyOf || schema.oneOf || schema.not);
+    this.rules = (schema["x-kubernetes-validations"]?.length ?? 0) > 0;
+    this.combinatorsPass = this.combinators ? presencePredicate(combinatorsOf(schema)) : null;
+    this.keywords = {
+      enum: schema.enum,
+      required: schema.required,
+      maxProperties: schema.maxProperties,
+      minProperties: schema.minProperties,
+      maxItems: schema.maxItems,
+      minItems: schema.minItems,
+      minimum: schema.minimum,
+      exclusiveMinimum: schema.exclusiveMinimum,
+      maximum: schema.maximum,
+      exclusiveMaximum: schema.exclusiveMaximum,
+      multipleOf: schema.multipleOf,
+      "x-kubernetes-list-type": schema["x-kubernetes-list-type"],
+      "x-kubernetes-list-map-keys": schema["x-kubernetes-list-map-keys"],
+    };
   }
 
   /** The node for a property (or additionalProperties), as pruneObject and checkObject look it up (childSchemaOf). */
@@ -227,6 +263,16 @@ class SchemaNode {
 }
 
 const nodes = new WeakMap<StructuralSchema, SchemaNode>();
+
+/** The schema's combinators alone (what checkCombinators checks), for presencePredicate. */
+function combinatorsOf(schema: StructuralSchema): StructuralSchema {
+  const combinators: StructuralSchema = {};
+  if (schema.allOf) combinators.allOf = schema.allOf;
+  if (schema.anyOf) combinators.anyOf = schema.anyOf;
+  if (schema.oneOf) combinators.oneOf = schema.oneOf;
+  if (schema.not) combinators.not = schema.not;
+  return combinators;
+}
 
 function nodeFor(schema: StructuralSchema): SchemaNode {
   // A malformed user CRD may hold a scalar where a schema belongs; it is read like an empty schema, as the walkers do.

@@ -2,7 +2,7 @@ import type { FieldPath } from "../findings.js";
 import { shownEntry, shownValue, type FieldError } from "./field-errors.js";
 import { checkFormat } from "./formats.js";
 import { patternHint } from "./pattern-hints.js";
-import { compilePattern } from "./patterns.js";
+import { compilePattern, type CompiledPattern } from "./patterns.js";
 import { closestWord } from "../suggest.js";
 import type { StructuralSchema } from "./schema-types.js";
 import { childSchemaOf } from "./structural-defaults.js";
@@ -250,50 +250,92 @@ export function typeError(path: FieldPath, value: unknown, schema: StructuralSch
 }
 
 export function checkString(value: string, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
-  if (schema["x-mesh-quantity"]) {
+  checkStringRules(value, stringRulesOf(schema), path, out);
+}
+
+/**
+ * A schema's string keywords, read once per schema: schemas come in hundreds of shapes, so reading the keywords on
+ * every value is slow where this object has one shape.
+ */
+export interface StringRules {
+  quantity: boolean;
+  maxLength: number | undefined;
+  minLength: number | undefined;
+  pattern: string | undefined;
+  /** The pattern compiled on its first value (compiling may load the RE2 port), or why it does not compile. */
+  compiled: CompiledPattern | Error | undefined;
+  format: string | undefined;
+}
+
+const stringRulesBySchema = new WeakMap<StructuralSchema, StringRules>();
+
+export function stringRulesOf(schema: StructuralSchema): StringRules {
+  let rules = typeof schema === "object" ? stringRulesBySchema.get(schema) : undefined;
+  if (rules === undefined) {
+    rules = {
+      quantity: Boolean(schema["x-mesh-quantity"]),
+      maxLength: schema.maxLength,
+      minLength: schema.minLength,
+      pattern: schema.pattern,
+      compiled: undefined,
+      format: schema.format,
+    };
+    if (typeof schema === "object") stringRulesBySchema.set(schema, rules);
+  }
+  return rules;
+}
+
+function compiledPatternOf(rules: StringRules, pattern: string): CompiledPattern | Error {
+  if (rules.compiled === undefined) {
+    try {
+      rules.compiled = compilePattern(pattern);
+    } catch (error) {
+      rules.compiled = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  return rules.compiled;
+}
+
+export function checkStringRules(value: string, rules: StringRules, path: Path, out: ValueCheckResult): void {
+  if (rules.quantity) {
     const problem = quantityProblem(value);
     if (problem !== undefined) out.errors.push({ ...invalid(path, value, "SCHEMA_QUANTITY", problem), blocking: true });
   }
-  if (schema.maxLength !== undefined || schema.minLength !== undefined) {
+  const { maxLength, minLength } = rules;
+  if (maxLength !== undefined || minLength !== undefined) {
     const length = codePointLength(value);
-    if (schema.maxLength !== undefined && length > schema.maxLength) {
+    if (maxLength !== undefined && length > maxLength) {
       out.errors.push({
         type: "TooLong",
         path: path.slice(),
         code: "SCHEMA_TOO_LONG",
         origin: "schema",
-        detail: `may not be more than ${schema.maxLength} characters (it has ${length})`,
+        detail: `may not be more than ${maxLength} characters (it has ${length})`,
         blocking: true,
       });
     }
-    if (schema.minLength !== undefined && length < schema.minLength) {
-      out.errors.push(invalid(path, value, "SCHEMA_TOO_SHORT", `should be at least ${schema.minLength} chars long`));
+    if (minLength !== undefined && length < minLength) {
+      out.errors.push(invalid(path, value, "SCHEMA_TOO_SHORT", `should be at least ${minLength} chars long`));
     }
   }
-  if (schema.pattern !== undefined) {
-    let matches: boolean;
-    let invalidPattern: string | undefined;
-    try {
-      matches = compilePattern(schema.pattern).test(value);
-    } catch (error) {
-      matches = false;
-      invalidPattern = error instanceof Error ? error.message : String(error);
-    }
-    if (invalidPattern !== undefined) {
+  const pattern = rules.pattern;
+  if (pattern !== undefined) {
+    const compiled = compiledPatternOf(rules, pattern);
+    if (compiled instanceof Error) {
       out.errors.push(
         invalid(
           path,
           value,
           "SCHEMA_PATTERN",
-          `cannot match '${schema.pattern}': the CRD's pattern is not valid RE2 (${invalidPattern})`,
+          `cannot match '${pattern}': the CRD's pattern is not valid RE2 (${compiled.message})`,
           "the API server rejects this CRD; fix the pattern in the CRD",
         ),
       );
-    } else if (!matches)
-      out.errors.push(invalid(path, value, "SCHEMA_PATTERN", `should match '${schema.pattern}'`, patternHint(schema.pattern)));
+    } else if (!compiled.test(value))
+      out.errors.push(invalid(path, value, "SCHEMA_PATTERN", `should match '${pattern}'`, patternHint(pattern)));
   }
-  if (schema.format !== undefined && checkFormat(schema.format, value) === false) {
-    out.errors.push(invalid(path, value, "SCHEMA_FORMAT", `must be of type ${schema.format}`));
+  if (rules.format !== undefined && checkFormat(rules.format, value) === false) {
+    out.errors.push(invalid(path, value, "SCHEMA_FORMAT", `must be of type ${rules.format}`));
   }
 }
 
@@ -396,12 +438,13 @@ function checkSetUniqueness(value: unknown[], path: FieldPath, out: ValueCheckRe
 
 function checkMapUniqueness(value: unknown[], keys: string[], path: FieldPath, out: ValueCheckResult): void {
   const seen = new Map<string, number>();
-  value.forEach((item, index) => {
-    if (typeof item !== "object" || item === null || Array.isArray(item)) return;
-    const tuple = keys.map((key) => (item as Record<string, unknown>)[key]);
-    const id = JSON.stringify(tuple);
+  for (let index = 0; index < value.length; index++) {
+    const item = value[index];
+    if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
+    const id = mapKeyId(item as Record<string, unknown>, keys);
     const first = seen.get(id);
     if (first !== undefined) {
+      const tuple = keys.map((key) => (item as Record<string, unknown>)[key]);
       const shown = `{${keys.map((key, i) => `"${key}":${JSON.stringify(tuple[i] ?? null)}`).join(",")}}`;
       out.errors.push({
         type: "Duplicate",
@@ -415,7 +458,22 @@ function checkMapUniqueness(value: unknown[], keys: string[], path: FieldPath, o
     } else {
       seen.set(id, index);
     }
-  });
+  }
+}
+
+/**
+ * An id for an item's key values, equal for two items exactly when the JSON of their key tuples is equal. A single
+ * string or finite number key (nearly every list map) is spelled without JSON.stringify; the prefixes keep the kinds
+ * apart, as their JSON texts are never equal either.
+ */
+export function mapKeyId(item: Record<string, unknown>, keys: readonly string[]): string {
+  if (keys.length === 1) {
+    const only = item[keys[0]!];
+    if (typeof only === "string") return `s${only}`;
+    // String(-0) is "0", as JSON.stringify(-0) is.
+    if (typeof only === "number" && Number.isFinite(only)) return `n${String(only)}`;
+  }
+  return `j${JSON.stringify(keys.map((key) => item[key]))}`;
 }
 
 function checkObject(
@@ -469,7 +527,7 @@ export function checkObjectBounds(
   }
 }
 
-function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
+export function checkCombinators(value: unknown, schema: StructuralSchema, path: Path, out: ValueCheckResult): void {
   if (schema.allOf) {
     for (const sub of schema.allOf) visit(value, sub, path, out, false);
   }

@@ -191,3 +191,50 @@ describe("a field named __proto__", () => {
     expect(Object.keys(result.admitted as Json)).toEqual(["name"]);
   });
 });
+
+describe("combinators of presence-only alternatives (answered by a predicate unless they fail)", () => {
+  it("give the full check's findings on generated schemas and values, passing and failing", () => {
+    const { pick, chance } = seededChoices(20261209);
+    const names = ["a", "b", "c"];
+    const presence = (depth: number): StructuralSchema => {
+      const alternative: StructuralSchema = {};
+      if (chance(0.8)) alternative.required = names.filter(() => chance(0.4));
+      if (depth > 0 && chance(0.3)) alternative.not = presence(depth - 1);
+      if (depth > 0 && chance(0.2)) alternative.anyOf = [presence(depth - 1), presence(depth - 1)];
+      return alternative;
+    };
+    const list = () => Array.from({ length: chance(0.5) ? 3 : 2 }, () => presence(2));
+    let failing = 0;
+    let passing = 0;
+    for (let index = 0; index < 400; index++) {
+      const schema: StructuralSchema = { properties: Object.fromEntries(names.map((name) => [name, { type: "string" }])) };
+      if (chance(0.7)) schema.type = "object";
+      if (chance(0.5)) schema.oneOf = list();
+      if (chance(0.4)) schema.anyOf = list();
+      if (chance(0.3)) schema.allOf = list();
+      if (chance(0.3)) schema.not = presence(1);
+      if (!schema.oneOf && !schema.anyOf && !schema.allOf && !schema.not) schema.oneOf = list();
+      const wrapper: StructuralSchema = { type: "object", properties: { spec: schema, list: { type: "array", items: schema } } };
+      for (let draw = 0; draw < 10; draw++) {
+        const object = (): unknown => {
+          if (chance(0.1)) return pick([null, "x", 5, []]);
+          const value: Json = {};
+          for (const name of names) if (chance(0.45)) value[name] = pick(["v", null, 1]);
+          return value;
+        };
+        const value = { spec: object(), list: [object(), object()] };
+        const { errors } = checkValues(value, wrapper, []);
+        if (
+          errors.some(
+            (error) => error.code.startsWith("SCHEMA_ONE_OF") || error.code.startsWith("SCHEMA_ANY_OF") || error.code === "SCHEMA_NOT",
+          )
+        )
+          failing++;
+        else passing++;
+        expectSameAsTwoWalks(value, wrapper, `${JSON.stringify(schema)} on ${JSON.stringify(value)}`);
+      }
+    }
+    expect(failing).toBeGreaterThan(200);
+    expect(passing).toBeGreaterThan(200);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ALL_VARIANTS } from "../../../src/core/schemas/index.js";
 import { builtinSchemaSource } from "../../../src/core/validate/builtin-schemas.js";
 import type { StructuralSchema } from "../../../src/core/validate/schema-types.js";
-import { checkValues, presencePredicate } from "../../../src/core/validate/value-validation.js";
+import { checkValues, mapKeyId, presencePredicate } from "../../../src/core/validate/value-validation.js";
 import { seededChoices } from "../../support/seeded-random.js";
 
 /** Every schema node of the built-in Istio and Gateway API kinds (every variant). */
@@ -71,5 +71,53 @@ describe("presencePredicate (schemas of only required lists and combinators)", (
     expect(presencePredicate({ oneOf: [{ required: ["a"] }, { properties: { a: { type: "string" } } }] })).toBeNull();
     expect(presencePredicate({ not: { required: ["a"], minProperties: 1 } })).toBeNull();
     expect(presencePredicate({ oneOf: [{ required: ["a"] }, { required: ["b"] }] })).not.toBeNull();
+  });
+});
+
+describe("mapKeyId (list-map duplicates)", () => {
+  it("gives two items one id exactly when the JSON of their key tuples is equal, on generated items", () => {
+    const { pick, chance } = seededChoices(20261208);
+    const values: unknown[] = ["a", "b", "", "80", "[80]", "s80", "n80", 80, 0, -0, 1.5, NaN, Infinity, -Infinity, null, undefined];
+    values.push(true, false, {}, [], { a: 1 }, ["a"]);
+    for (const keys of [["name"], ["port", "protocol"], ["a", "b", "c"]]) {
+      const items = Array.from({ length: 120 }, () => {
+        const item: Record<string, unknown> = {};
+        for (const key of keys) if (chance(0.9)) item[key] = pick(values);
+        return item;
+      });
+      for (const a of items) {
+        for (const b of items) {
+          const sameJson = JSON.stringify(keys.map((key) => a[key])) === JSON.stringify(keys.map((key) => b[key]));
+          expect(mapKeyId(a, keys) === mapKeyId(b, keys), `${keys.join("+")}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(sameJson);
+        }
+      }
+    }
+  });
+
+  it("reports a duplicate list-map entry once per repeat, pointing at the first", () => {
+    const schema: StructuralSchema = {
+      type: "array",
+      "x-kubernetes-list-type": "map",
+      "x-kubernetes-list-map-keys": ["name"],
+      items: { type: "object", properties: { name: { type: "string" } } },
+    };
+    const errors = checkValues([{ name: "a" }, { name: "b" }, { name: "a" }, { name: "a" }], schema, ["list"]).errors;
+    expect(errors.map((error) => [error.path, error.shown, error.hint])).toEqual([
+      [["list", 2], '{"name":"a"}', "entry 0 has the same name; each entry needs a unique name"],
+      [["list", 3], '{"name":"a"}', "entry 0 has the same name; each entry needs a unique name"],
+    ]);
+  });
+});
+
+describe("string checks (keywords read once per schema)", () => {
+  it("report an invalid pattern on every value, and check the other keywords of the same schema", () => {
+    const schema: StructuralSchema = { type: "string", pattern: "a(?=b)", maxLength: 2 };
+    for (const value of ["abc", "zzz"]) {
+      const codes = checkValues(value, schema, []).errors.map((error) => [error.code, error.detail.startsWith("cannot match")]);
+      expect(codes).toEqual([
+        ["SCHEMA_TOO_LONG", false],
+        ["SCHEMA_PATTERN", true],
+      ]);
+    }
   });
 });
