@@ -46,10 +46,13 @@ const urlMethods: Record<string, string> = {
   getEscapedPath: "path",
 };
 const functions: Record<string, number> = { duration: 1, int: 1, string: 1, isIP: 1, isCIDR: 1, isURL: 1, url: 1 };
-/** The body of a function `(rt, self)` (statements ending in a return) evaluating the expression. */
-export function compileCelToFunctionBody(expression: CelNode): string | undefined {
+/**
+ * The body of a function `(rt, self)` (statements ending in a return) evaluating the expression. `fused: false` leaves
+ * out the fused runtime calls (a variable read with the operation on it), for tests that compare both forms.
+ */
+export function compileCelToFunctionBody(expression: CelNode, { fused = true } = {}): string | undefined {
   try {
-    return new Generator().functionBody(expression);
+    return new Generator(fused).functionBody(expression);
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
@@ -69,9 +72,37 @@ interface Piece {
 }
 
 const LITERAL = /^(?:"(?:[^"\\]|\\.)*"|-?[0-9.e+]+|true|false|null)$/;
+/** A variable read and nothing else: `rt.id(name)`. */
+const VARIABLE_READ = /^rt\.id\((self|v_[A-Za-z0-9_$]+)\)$/;
+/** `has(variable.field)`, fused: the variable and the field's JSON string. */
+const PRESENCE_TEST = /^rt\.hasOf\((self|v_[A-Za-z0-9_$]+), ("(?:[^"\\]|\\.)*")\)$/;
+/** A temporary read with rt.ck (raising the error it may hold). */
+const CHECKED_TEMPORARY = /^rt\.ck\((t[0-9]+)\)$/;
+/** Runtime calls that return a bool or throw (never a held error): their value needs no rt.bool check. */
+const BOOL_CALLS = new Set(["has", "hasOf", "lacksOf", "not", "eq", "ne", "lt", "le", "gt", "ge", "in", "notFalseOf"]);
+
+/** Whether `code` is one call `rt.name(...)` of a function in BOOL_CALLS (not such a call inside a larger expression). */
+function isBoolCall(code: string): boolean {
+  const call = /^rt\.([A-Za-z]+)\(/.exec(code);
+  if (!call || !BOOL_CALLS.has(call[1]!) || !code.endsWith(")")) return false;
+  // The call's own closing parenthesis must be the last character: skip string literals while counting.
+  let depth = 0;
+  for (let index = call[0].length - 1; index < code.length; index++) {
+    const char = code[index]!;
+    if (char === '"') {
+      for (index++; code[index] !== '"'; index++) if (code[index] === "\\") index++;
+    } else if (char === "(") depth++;
+    else if (char === ")" && --depth === 0) return index === code.length - 1;
+  }
+  return false;
+}
 
 class Generator {
+  constructor(private readonly fused: boolean) {}
+
   private counter = 0;
+  /** Temporaries holding a `&&`/`||` result: a bool or a held error. */
+  private readonly boolOrError = new Set<string>();
   private temporaries = 0;
   private statements: string[] = [];
 
@@ -125,6 +156,9 @@ class Generator {
 
   /** `target = value`, with CEL errors raised inside held as values (what `&&`, `||` and macros absorb). */
   private attempt(target: string, piece: Piece): string {
+    // A constant or a variable read raises no CEL error (only the per-call limit, which nothing absorbs).
+    if (this.fused && !piece.statements && (LITERAL.test(piece.value) || VARIABLE_READ.test(piece.value)))
+      return `${target} = ${piece.value};`;
     return `try { ${piece.statements} ${target} = ${piece.value}; } catch (e) { ${target} = rt.caught(e); }`;
   }
 
@@ -139,6 +173,9 @@ class Generator {
       case "selectExpr": {
         const operand = this.expression(value.operand, accumulators, false);
         const field = JSON.stringify(unescapeFieldName(value.field as string));
+        // `name.field` and `has(name.field)` on a variable: one runtime call that also charges the read.
+        const variable = this.fused ? VARIABLE_READ.exec(operand)?.[1] : undefined;
+        if (variable) return value.testOnly ? `rt.hasOf(${variable}, ${field})` : `rt.getOf(${variable}, ${field})`;
         return value.testOnly ? `rt.has(${operand}, ${field})` : `rt.get(${operand}, ${field})`;
       }
       case "listExpr":
@@ -189,7 +226,7 @@ class Generator {
   private identifier(name: string, accumulators: Set<string>, raw: boolean): string {
     // Every variable read costs 1 at runtime (rt.id), as in the API server's cost tracking.
     const variable = `rt.id(${this.variableName(name)})`;
-    if (accumulators.has(name)) return raw ? variable : `rt.ck(${variable})`;
+    if (accumulators.has(name) && !raw) return this.fused ? `rt.ckOf(${this.variableName(name)})` : `rt.ck(${variable})`;
     return variable;
   }
 
@@ -208,35 +245,56 @@ class Generator {
       const and = name === "_&&_";
       const left = this.temporary();
       const right = this.temporary();
-      this.emit(this.attempt(left, rawPiece(args[0]!)));
-      const second = this.attempt(right, rawPiece(args[1]!));
-      this.emit(`if (${left} !== ${and ? "false" : "true"}) { ${second} ${left} = rt.${and ? "andEnd" : "orEnd"}(${left}, ${right}); }`);
+      const first = rawPiece(args[0]!);
+      this.emit(this.attempt(left, first));
+      const secondPiece = rawPiece(args[1]!);
+      const second = this.attempt(right, secondPiece);
+      // Operands that are each a bool or a held error combine without rt.andEnd/orEnd's type checks: the right one
+      // decides when it is false (true for `||`) or when the left one is true (false), else the left one's error.
+      const end =
+        this.fused && this.isBoolOrError(first.value) && this.isBoolOrError(secondPiece.value)
+          ? `${left} = ${right} === ${!and} || ${left} === ${and} ? ${right} : ${left};`
+          : `${left} = rt.${and ? "andEnd" : "orEnd"}(${left}, ${right});`;
+      this.emit(`if (${left} !== ${!and}) { ${second} ${end} }`);
+      this.boolOrError.add(left);
       return raw ? left : `rt.ck(${left})`;
     }
     if (name === "@not_strictly_false") {
+      // A macro's loop condition on its accumulator (all, exists): the step and the read, neither of which can fail
+      // but by the per-call limit, which no `try` absorbs (rules.ts).
+      const operand = rawPiece(args[0]!);
+      const variable = this.fused && !operand.statements ? VARIABLE_READ.exec(operand.value)?.[1] : undefined;
+      if (variable) return `rt.notFalseOf(${variable})`;
       const result = this.temporary();
       this.emit("rt.step();");
-      this.emit(this.attempt(result, rawPiece(args[0]!)));
+      this.emit(this.attempt(result, operand));
       return `(${result} !== false)`;
     }
     if (name === "_?_:_") {
       const condition = this.expression(args[0]!, accumulators, false);
       const whenTrue = this.capture(plain(args[1]!));
       const whenFalse = this.capture(plain(args[2]!));
-      if (!whenTrue.statements && !whenFalse.statements) return `(rt.bool(${condition}) ? ${whenTrue.value} : ${whenFalse.value})`;
+      const test = this.boolTest(condition);
+      if (!whenTrue.statements && !whenFalse.statements) return `(${test} ? ${whenTrue.value} : ${whenFalse.value})`;
       const result = this.temporary();
       this.emit(
-        `if (rt.bool(${condition})) { ${whenTrue.statements} ${result} = ${whenTrue.value}; } else { ${whenFalse.statements} ${result} = ${whenFalse.value}; }`,
+        `if (${test}) { ${whenTrue.statements} ${result} = ${whenTrue.value}; } else { ${whenFalse.statements} ${result} = ${whenFalse.value}; }`,
       );
       return result;
     }
-    if (name === "!_") return `rt.not(${this.expression(args[0]!, accumulators, false)})`;
+    if (name === "!_") {
+      const operand = this.expression(args[0]!, accumulators, false);
+      const presence = this.fused ? PRESENCE_TEST.exec(operand) : null;
+      return presence ? `rt.lacksOf(${presence[1]}, ${presence[2]})` : `rt.not(${operand})`;
+    }
     if (name === "-_") return `rt.neg(${this.expression(args[0]!, accumulators, false)})`;
     if (binary[name] && args.length === 2 && !call.target) return `rt.${binary[name]}(${this.operands(args.map(plain)).join(", ")})`;
     if (name === "size") {
       const operand = call.target ?? args[0];
       if (!operand || args.length !== (call.target ? 0 : 1)) throw new Unsupported();
-      return `rt.size(${this.expression(operand, accumulators, false)})`;
+      const code = this.expression(operand, accumulators, false);
+      const variable = this.fused ? VARIABLE_READ.exec(code)?.[1] : undefined;
+      return variable ? `rt.sizeOf(${variable})` : `rt.size(${code})`;
     }
     if (call.target) {
       if (stringMethods[name]?.includes(args.length)) return `rt.${name}(${this.operands([call.target, ...args].map(plain)).join(", ")})`;
@@ -246,6 +304,22 @@ class Generator {
     }
     if (functions[name] === args.length) return `rt.${name}(${this.operands(args.map(plain)).join(", ")})`;
     throw new Unsupported();
+  }
+
+  /**
+   * Whether a raw operand of `&&`/`||` (its value read inside a `try`, which holds what it throws) can only be a bool
+   * or a held error: a call that returns a bool, or an earlier `&&`/`||` result.
+   */
+  private isBoolOrError(code: string): boolean {
+    return isBoolCall(code) || this.boolOrError.has(code);
+  }
+
+  /** `code` as a JavaScript condition: checked to be a bool unless it can only be one. */
+  private boolTest(code: string): string {
+    if (!this.fused) return `rt.bool(${code})`;
+    if (isBoolCall(code)) return code;
+    // rt.bool raises a held error itself.
+    return `rt.bool(${CHECKED_TEMPORARY.exec(code)?.[1] ?? code})`;
   }
 
   private comprehension(value: CelComprehension, accumulators: Set<string>): string {
@@ -267,7 +341,7 @@ class Generator {
     this.emit(
       `{ ${init.statements} let ${accumulator} = ${init.value}; const l${id} = rt.iter(${range}); ` +
         `for (let i${id} = 0; i${id} < l${id}.length; i${id}++) { const ${iterator} = l${id}[i${id}]; ` +
-        `${condition.statements} if (!rt.bool(${condition.value})) break; ${step.statements} ${accumulator} = ${step.value}; } ` +
+        `${condition.statements} ${condition.value === "true" && this.fused ? "" : `if (!${this.boolTest(condition.value)}) break;`} ${step.statements} ${accumulator} = ${step.value}; } ` +
         `${outcome.statements} ${result} = ${outcome.value}; }`,
     );
     return result;

@@ -5,7 +5,7 @@ import { compileCelToFunctionBody } from "./codegen.js";
 import { ruleFromBody, type CompiledRule } from "./compiled-rule.js";
 import { precompiledRule } from "./precompiled-rules.js";
 import { rootView } from "./property-names.js";
-import { callLimitMessage, CelFailure, celRuntime, resetCallBudget, runtimeCostBudget, spentCost } from "./runtime.js";
+import { callLimitMessage, CelFailure, celRuntime, overCallLimit, resetCallBudget, runtimeCostBudget, spentCost } from "./runtime.js";
 import type { FieldError, FieldErrorType } from "../field-errors.js";
 import type { StructuralSchema, ValidationRule } from "../schema-types.js";
 import type { RuleSite } from "../value-validation.js";
@@ -216,6 +216,8 @@ function smallValueKey(value: unknown): string | undefined {
 /** Large enough for a route rule with a few matches and backends, which converted routes often repeat verbatim. */
 const SMALL_VALUE_CHARACTERS = 1024;
 
+const OVER_CALL_LIMIT: Outcome = Object.freeze({ error: callLimitMessage, overCallLimit: true });
+
 function runCompiled(compiled: CompiledRule, value: unknown, root: boolean): Outcome {
   let result: unknown;
   try {
@@ -223,11 +225,12 @@ function runCompiled(compiled: CompiledRule, value: unknown, root: boolean): Out
     resetCallBudget();
     result = compiled(celRuntime, self);
   } catch (error) {
-    return thrownOutcome(error);
+    return overCallLimit() ? OVER_CALL_LIMIT : thrownOutcome(error);
   } finally {
     objectCost += spentCost();
   }
-  return returnedOutcome(result);
+  // The API server cancels the evaluation at the limit: no `||` or macro absorbs it.
+  return overCallLimit() ? OVER_CALL_LIMIT : returnedOutcome(result);
 }
 
 function returnedOutcome(result: unknown): Outcome {

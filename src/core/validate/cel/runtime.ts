@@ -31,6 +31,11 @@ export function resetCallBudget(): void {
   costLeft = perCallLimit;
 }
 
+/** Whether the current call passed the per-call limit (even where the failure was thrown inside `&&`, `||` or a macro). */
+export function overCallLimit(): boolean {
+  return costLeft < 0;
+}
+
 /** The cost spent since the last reset. */
 export function spentCost(): number {
   return perCallLimit - costLeft;
@@ -200,6 +205,39 @@ export const celRuntime = {
   get(object: unknown, key: string): unknown {
     spend(1);
     return field(object, key);
+  },
+  /** `variable.key`: the read and the field access, 1 each. */
+  getOf(variable: unknown, key: string): unknown {
+    spend(2);
+    return field(variable, key);
+  },
+  /** `has(variable.key)`: the read costs 1, the test nothing. */
+  hasOf(variable: unknown, key: string): boolean {
+    spend(1);
+    return celRuntime.has(variable, key);
+  },
+  /** `!has(variable.key)`: the read and the negation, 1 each (the test is free). */
+  lacksOf(variable: unknown, key: string): boolean {
+    spend(1);
+    const present = celRuntime.has(variable, key);
+    spend(1);
+    return !present;
+  },
+  /** An accumulator read where an error it holds must surface: cost 1. */
+  ckOf(accumulator: unknown): unknown {
+    spend(1);
+    if (accumulator instanceof CelFailure) throw accumulator;
+    return accumulator;
+  },
+  /** `size(variable)`: the read and the call, 1 each. */
+  sizeOf(variable: unknown): number {
+    spend(1);
+    return celRuntime.size(variable);
+  },
+  /** A macro's loop condition on its accumulator (`!= false` on a read): 1 for the test, 1 for the read. */
+  notFalseOf(accumulator: unknown): boolean {
+    spend(2);
+    return accumulator !== false;
   },
   /** A list literal: CEL charges its creation. */
   list(items: unknown[]): unknown[] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ALL_VARIANTS, schemaCatalog } from "../../../../src/core/schemas/index.js";
 import { compileCelToFunctionBody } from "../../../../src/core/validate/cel/codegen.js";
 import { interpret, parseExpression } from "../../../../src/core/validate/cel/interpreter.js";
-import { CelFailure, celRuntime, resetCallBudget, spentCost } from "../../../../src/core/validate/cel/runtime.js";
+import { CelFailure, celRuntime, overCallLimit, resetCallBudget, spentCost } from "../../../../src/core/validate/cel/runtime.js";
 import type { StructuralSchema } from "../../../../src/core/validate/schema-types.js";
 import { seededChoices } from "../../../support/seeded-random.js";
 
@@ -93,6 +93,41 @@ describe("the built-in CEL rules compiled to statements", () => {
         compared++;
       }
     }
+    expect(compared).toBeGreaterThan(4000);
+  });
+
+  it("give the same values, errors and costs with fused runtime calls as without them", () => {
+    /** The value (a held or thrown error by its message), the cost and whether the per-call limit was passed. */
+    const run = (body: string, self: unknown) => {
+      resetCallBudget();
+      let value: unknown;
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the body cel/codegen.ts generated
+        value = new Function("rt", "self", body)(celRuntime, self);
+      } catch (error) {
+        if (!(error instanceof CelFailure)) throw error;
+        value = error;
+      }
+      return { value: value instanceof CelFailure ? `error: ${value.message}` : value, cost: spentCost(), overLimit: overCallLimit() };
+    };
+    let compared = 0;
+    let fusedRules = 0;
+    for (const [index, { rule, schema }] of rules.entries()) {
+      const parsed = parseExpression(rule) as never;
+      const fused = compileCelToFunctionBody(parsed);
+      const plain = compileCelToFunctionBody(parsed, { fused: false });
+      expect(fused === undefined, rule).toBe(plain === undefined);
+      if (fused === undefined || plain === undefined) continue;
+      if (fused !== plain) fusedRules++;
+      const generate = generator(rule, index + 1000);
+      for (let round = 0; round < 40; round++) {
+        const self = generate(schema, 0);
+        if (self === undefined) continue;
+        expect(run(fused, self), `${rule} on ${JSON.stringify(self)}`).toEqual(run(plain, self));
+        compared++;
+      }
+    }
+    expect(fusedRules).toBeGreaterThan(rules.length / 2);
     expect(compared).toBeGreaterThan(4000);
   });
 });

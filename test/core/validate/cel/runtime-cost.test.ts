@@ -40,4 +40,14 @@ describe("runtime cost of CEL rules, charged per operation as the API server doe
       'spec: Invalid value: "object": validation failed due to running out of cost budget, no further validation rules will be run',
     ]);
   });
+
+  it("stops a rule at the per-call limit even where `||` would absorb an error", () => {
+    const absorbing: StructuralSchema = {
+      ...tags,
+      "x-kubernetes-validations": [{ rule: "self.tags.all(x, x.contains('a')) || true", message: "every tag has an a, or not" }],
+    };
+    expect(messages(absorbing, { tags: Array.from({ length: 300 }, () => "a".repeat(40_000)) })).toEqual([
+      "spec: Invalid value: \"object\": 'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: every tag has an a, or not (the API server stops a rule whose runtime cost passes 1,000,000; add maxItems/maxLength or simplify the rule)",
+    ]);
+  });
 });
