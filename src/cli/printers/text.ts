@@ -25,12 +25,13 @@ export interface TextOptions {
 export function findingsToText(report: FindingsReport, options: TextOptions): string {
   const chalk = options.painter;
   if (options.summaryOnly) return `${summaryLine(report, chalk)}\n`;
-  const shown = (finding: Finding) => !options.quiet || finding.severity === "error";
-  const findings = sortFindings([
-    ...report.findings.filter(shown),
-    ...report.resources.flatMap((resource) => resource.findings.filter(shown)),
-  ]);
-  const lines = findings.map((finding) => findingLine(finding, chalk));
+  // One list, filled in one pass: most resources have no findings, and without -q every finding is shown.
+  const shown: Finding[] = [];
+  const onlyErrors = options.quiet === true;
+  for (const finding of report.findings) if (!onlyErrors || finding.severity === "error") shown.push(finding);
+  for (const resource of report.resources)
+    for (const finding of resource.findings) if (!onlyErrors || finding.severity === "error") shown.push(finding);
+  const lines = sortFindings(shown).map((finding) => findingLine(finding, chalk));
   if (options.listSkipped !== false && !options.quiet) lines.push(...skippedKindLines(report.resources, chalk));
   if (options.summary !== false) lines.push(summaryLine(report, chalk));
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
@@ -45,9 +46,20 @@ export function findingLine(finding: Finding, chalk: Painter): string {
         ? chalk.yellow(finding.severity)
         : chalk.blue(finding.severity);
   // API-server style messages already start with the field path; do not repeat it.
-  const path = finding.path && !finding.message.startsWith(`${finding.path}: `) ? finding.path : "";
-  const context = [describeResource(finding.resource), path].filter(Boolean).join(" ");
+  const path = finding.path && !startsWithPath(finding.message, finding.path) ? finding.path : "";
+  const resource = describeResource(finding.resource);
+  const context = resource && path ? `${resource} ${path}` : resource || path;
   return `${chalk.bold(where)}${severity} ${chalk.dim(finding.code)} ${finding.message}${context ? chalk.dim(` (${context})`) : ""}`;
+}
+
+/** Whether `message` starts with `path` and ": " (without building that text for every finding). */
+function startsWithPath(message: string, path: string): boolean {
+  return (
+    message.length >= path.length + 2 &&
+    message.charCodeAt(path.length) === 58 /* : */ &&
+    message.charCodeAt(path.length + 1) === 32 &&
+    message.startsWith(path)
+  );
 }
 
 /** One line per kind without a schema (not per object): where it first occurs and how many objects were skipped. */

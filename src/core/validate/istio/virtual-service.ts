@@ -93,7 +93,8 @@ export function validateIstioVirtualService(object: JsonObject, options: Validat
     // Istio compares every pair; the index finds each host's first earlier overlap without doing so.
     const overlapping = typeof host === "string" ? seen.firstMatching(host) : undefined;
     if (overlapping !== undefined) report(["spec", "hosts", index], `duplicate hosts in virtual service: ${overlapping} & ${host}`);
-    if (typeof host === "string") seen.add(host, host);
+    // Only later hosts look a host up: the last one (the only one, most often) is not indexed.
+    if (typeof host === "string" && index < hosts.length - 1) seen.add(host, host);
   });
   if (recordsOf(spec.http).length === 0 && recordsOf(spec.tcp).length === 0 && recordsOf(spec.tls).length === 0) {
     report(["spec"], "http, tcp or tls must be provided in virtual service");

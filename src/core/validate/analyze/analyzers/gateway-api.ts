@@ -231,9 +231,11 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
     });
     // A mesh (GAMMA) route, attached only to Services, may reach backends in other namespaces without a ReferenceGrant.
     const meshOnly = parents.length > 0 && parents.every((parent) => parent.group === "" && parent.kind === "Service");
-    recordsOf(spec.rules).forEach((rule, ruleIndex) => {
-      recordsOf(rule.backendRefs).forEach((backend, backendIndex) => {
-        const at = ["spec", "rules", ruleIndex, "backendRefs", backendIndex];
+    const rules = recordsOf(spec.rules);
+    for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
+      const backends = recordsOf(rules[ruleIndex]!.backendRefs);
+      for (let backendIndex = 0; backendIndex < backends.length; backendIndex++) {
+        const backend = backends[backendIndex]!;
         const group = (backend.group as string | undefined) ?? "";
         const backendKind = (backend.kind as string | undefined) ?? "Service";
         const namespace = typeof backend.namespace === "string" ? backend.namespace : routeNamespace;
@@ -245,7 +247,7 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
           route.report(
             warning(
               "GWAPI_REF_NOT_PERMITTED",
-              at,
+              ["spec", "rules", ruleIndex, "backendRefs", backendIndex],
               `backendRef to ${backendKind} ${namespace}/${String(backend.name)} crosses namespaces without a ReferenceGrant (ResolvedRefs=False, RefNotPermitted)`,
               `add a ReferenceGrant in namespace ${namespace} allowing ${kind} from ${routeNamespace}`,
             ),
@@ -254,13 +256,13 @@ function analyzeGatewayApi(resources: readonly AnalyzedResource[], analyzeRefs: 
           route.report(
             warning(
               "GWAPI_BACKEND_NOT_FOUND",
-              at,
+              ["spec", "rules", ruleIndex, "backendRefs", backendIndex],
               `Service ${namespace}/${String(backend.name)} is not among the inputs (ResolvedRefs=False, BackendNotFound unless it exists in the cluster)`,
             ),
           );
         }
-      });
-    });
+      }
+    }
   }
 }
 

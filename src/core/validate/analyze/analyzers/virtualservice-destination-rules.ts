@@ -14,18 +14,31 @@ export const virtualServiceDestinationRules: Analyzer = {
   analyze(context) {
     if (!context.known("networking.istio.io/DestinationRule")) return;
     const domain = context.mesh.clusterDomain;
-    const subsets = new Set<string>();
+    // Subset names by the FQDN of their DestinationRule's host.
+    const subsetsByHost = new Map<string, Set<string>>();
     for (const rule of context.of("networking.istio.io/DestinationRule")) {
       const spec = specOf(rule.object);
       const host = hostToFqdn(text(spec.host) ?? "", namespaceOf(rule), domain);
-      for (const subset of records(spec.subsets)) subsets.add(`${host}+${text(subset.name) ?? ""}`);
+      let subsets = subsetsByHost.get(host);
+      for (const subset of records(spec.subsets)) {
+        if (!subsets) subsetsByHost.set(host, (subsets = new Set()));
+        subsets.add(text(subset.name) ?? "");
+      }
     }
     for (const vs of context.of("networking.istio.io/VirtualService")) {
       const namespace = namespaceOf(vs);
+      // A VirtualService's destinations mostly name one host: its subsets are looked up once for a run of them.
+      let lastHost: string | undefined;
+      let lastSubsets: Set<string> | undefined;
       const check = (destinations: readonly RouteDestination[], label: string) => {
         for (const destination of destinations) {
           const subset = text(destination.destination.subset);
-          if (!subset || subsets.has(`${hostToFqdn(destination.host, namespace, domain)}+${subset}`)) continue;
+          if (!subset) continue;
+          if (destination.host !== lastHost) {
+            lastHost = destination.host;
+            lastSubsets = subsetsByHost.get(hostToFqdn(destination.host, namespace, domain));
+          }
+          if (lastSubsets?.has(subset)) continue;
           context.report(vs, ReferencedResourceNotFound, [...destination.path, "subset"], label, `${destination.host}+${subset}`);
         }
       };
