@@ -269,7 +269,6 @@ const untypedFunctions = new Set([
   "fieldSelector",
   "labelSelector",
   "reverse",
-  "getQuery",
 ]);
 
 /** Namespaces of qualified function names and type names: `sets.contains(…)`, `format.dns1123Label()`, `google.protobuf.Duration`. */
